@@ -1,0 +1,157 @@
+//! Opening the SQLite database and bringing its schema to this binary's migrations, safely:
+//! a database this binary does not recognise is refused before anything is written to it.
+
+use std::collections::HashMap;
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::migrate::Migrator;
+use sqlx::sqlite::{SqliteConnectOptions, SqlitePool, SqlitePoolOptions};
+
+/// Schema and article figures, embedded in the binary.
+pub static MIGRATOR: Migrator = sqlx::migrate!();
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error("'{0}' is not a SQLite database URL or path")]
+    BadDatabaseUrl(String),
+    #[error("cannot open database '{location}': {reason}")]
+    Open { location: String, reason: String },
+    #[error("database '{location}' does not match this build: {reason}; data left untouched")]
+    Mismatch { location: String, reason: String },
+    #[error("cannot migrate database '{location}': {reason}")]
+    Migrate { location: String, reason: String },
+}
+
+/// How a database's applied migrations compare with the ones embedded in this binary.
+#[derive(Debug, PartialEq, Eq)]
+pub enum MigrationState {
+    /// Every embedded migration is applied, with the same checksum.
+    Current,
+    /// An empty database, or one lacking only newer migrations: safe to migrate.
+    Behind { pending: usize },
+    /// Anything else: applied migrations this binary does not know or that differ.
+    Foreign(String),
+}
+
+/// Accepts `sqlite:` URLs and plain file paths.
+pub fn connect_options(database_url: &str) -> Result<SqliteConnectOptions, StartupError> {
+    let options = if database_url.starts_with("sqlite:") {
+        SqliteConnectOptions::from_str(database_url)
+            .map_err(|_| StartupError::BadDatabaseUrl(database_url.to_owned()))?
+    } else {
+        SqliteConnectOptions::new().filename(database_url)
+    };
+    Ok(options
+        .create_if_missing(true)
+        .foreign_keys(true)
+        .busy_timeout(Duration::from_secs(5)))
+}
+
+/// Opens the database, refuses one that belongs to another build, applies pending migrations
+/// and switches the file to WAL so readers never wait on a writer.
+pub async fn open_and_migrate(database_url: &str) -> Result<SqlitePool, StartupError> {
+    let location = database_url.to_owned();
+    let options = connect_options(database_url)?;
+    let pool = SqlitePoolOptions::new()
+        .max_connections(8)
+        .connect_with(options)
+        .await
+        .map_err(|error| StartupError::Open {
+            location: location.clone(),
+            reason: describe(&error),
+        })?;
+
+    // Read-only checks first: nothing is written to a database that fails them.
+    match migration_state(&pool).await {
+        Ok(MigrationState::Foreign(reason)) => {
+            return Err(StartupError::Mismatch { location, reason })
+        }
+        Ok(_) => {}
+        Err(error) => {
+            return Err(StartupError::Open {
+                location,
+                reason: describe(&error),
+            })
+        }
+    }
+
+    MIGRATOR
+        .run(&pool)
+        .await
+        .map_err(|error| StartupError::Migrate {
+            location: location.clone(),
+            reason: error.to_string(),
+        })?;
+    sqlx::query("PRAGMA journal_mode = WAL")
+        .execute(&pool)
+        .await
+        .map_err(|error| StartupError::Migrate {
+            location,
+            reason: describe(&error),
+        })?;
+    Ok(pool)
+}
+
+/// Compares the database's migration history with the embedded migrations, reading only.
+pub async fn migration_state(pool: &SqlitePool) -> Result<MigrationState, sqlx::Error> {
+    let tables: Vec<String> =
+        sqlx::query_scalar("SELECT name FROM sqlite_master WHERE type = 'table'")
+            .fetch_all(pool)
+            .await?;
+    if !tables.iter().any(|name| name == "_sqlx_migrations") {
+        return Ok(if tables.is_empty() {
+            MigrationState::Behind {
+                pending: MIGRATOR.iter().count(),
+            }
+        } else {
+            MigrationState::Foreign(
+                "it has tables but no migration history, so it was not created by gd-indicators"
+                    .to_owned(),
+            )
+        });
+    }
+
+    let applied: Vec<(i64, Vec<u8>, bool)> =
+        sqlx::query_as("SELECT version, checksum, success FROM _sqlx_migrations ORDER BY version")
+            .fetch_all(pool)
+            .await?;
+    let embedded: HashMap<i64, &[u8]> = MIGRATOR
+        .iter()
+        .map(|migration| (migration.version, migration.checksum.as_ref()))
+        .collect();
+    for (version, checksum, success) in &applied {
+        if !success {
+            return Ok(MigrationState::Foreign(format!(
+                "migration {version} was left half-applied"
+            )));
+        }
+        match embedded.get(version) {
+            None => {
+                return Ok(MigrationState::Foreign(format!(
+                    "migration {version} is applied but unknown to this binary (a newer build made it?)"
+                )))
+            }
+            Some(expected) if *expected != checksum.as_slice() => {
+                return Ok(MigrationState::Foreign(format!(
+                    "migration {version} was applied with different contents than this binary's"
+                )))
+            }
+            Some(_) => {}
+        }
+    }
+    let pending = embedded.len() - applied.len();
+    Ok(if pending == 0 {
+        MigrationState::Current
+    } else {
+        MigrationState::Behind { pending }
+    })
+}
+
+/// SQLite's own message, without sqlx's wrapping ("error returned from database: ...").
+fn describe(error: &sqlx::Error) -> String {
+    match error {
+        sqlx::Error::Database(db) => db.message().to_owned(),
+        other => other.to_string(),
+    }
+}

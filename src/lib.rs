@@ -1,0 +1,130 @@
+//! gd-indicators: the economic figures of China Daily's "GD Today" page on Guangdong, served
+//! as a JSON REST API from an embedded SQLite database.
+//!
+//! `main.rs` only parses the configuration and calls [`run`]; tests build the very same
+//! router with [`app`] and serve it on an ephemeral port.
+
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod extract;
+pub mod model;
+mod routes;
+pub mod store;
+
+use std::future::Future;
+use std::time::Duration;
+
+use axum::http::{HeaderName, Method, Request, StatusCode};
+use axum::Router;
+use sqlx::SqlitePool;
+use tokio::net::TcpListener;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::cors::{Any, CorsLayer};
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+pub use config::Config;
+use error::problem_response;
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub pool: SqlitePool,
+}
+
+const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The whole HTTP application: routes plus the layers every response goes through.
+pub fn app(pool: SqlitePool) -> Router {
+    let cors = CorsLayer::new()
+        .allow_origin(Any)
+        .allow_methods([Method::GET, Method::HEAD, Method::OPTIONS])
+        .expose_headers([REQUEST_ID]);
+    let trace = TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
+        let request_id = request
+            .headers()
+            .get(&REQUEST_ID)
+            .and_then(|value| value.to_str().ok())
+            .unwrap_or("-");
+        tracing::info_span!("request", method = %request.method(), uri = %request.uri(), request_id)
+    });
+
+    routes::router()
+        .with_state(AppState { pool })
+        // Layers run bottom-up on the way in: the request id exists before the trace span
+        // opens, and a panic anywhere below becomes a problem+json 500, not a dropped connection.
+        .layer(CatchPanicLayer::custom(|_panic| {
+            problem_response(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "The server failed while answering; report it with this response's x-request-id."
+                    .to_owned(),
+            )
+        }))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::SERVICE_UNAVAILABLE,
+            REQUEST_TIMEOUT,
+        ))
+        .layer(cors)
+        .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+        .layer(trace)
+        .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+}
+
+/// Serves `app` on `listener` until `shutdown` completes, then lets in-flight requests finish.
+pub async fn serve(
+    listener: TcpListener,
+    app: Router,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await
+}
+
+/// Opens and migrates the database, binds the address and serves until Ctrl-C or SIGTERM.
+pub async fn run(config: Config) -> Result<(), String> {
+    let pool = db::open_and_migrate(&config.database_url)
+        .await
+        .map_err(|error| error.to_string())?;
+    let listener = TcpListener::bind(config.addr)
+        .await
+        .map_err(|error| format!("cannot listen on {}: {error}", config.addr))?;
+    let bound = listener
+        .local_addr()
+        .map_err(|error| format!("cannot read the bound address: {error}"))?;
+    tracing::info!(addr = %bound, database = %config.database_url, "gd-indicators listening on http://{bound}");
+    serve(listener, app(pool.clone()), shutdown_signal())
+        .await
+        .map_err(|error| format!("server error: {error}"))?;
+    pool.close().await;
+    tracing::info!("shut down cleanly");
+    Ok(())
+}
+
+/// Completes on Ctrl-C or, on Unix, SIGTERM (what container orchestrators send).
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+    tracing::info!("shutdown signal received; finishing in-flight requests");
+}

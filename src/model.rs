@@ -1,0 +1,220 @@
+//! The API's resource types: what a client receives, and the enums that give a figure its meaning.
+
+use serde::{Deserialize, Serialize, Serializer};
+
+/// The unit a figure is stated in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, sqlx::Type)]
+#[serde(rename_all = "snake_case")]
+#[sqlx(rename_all = "snake_case")]
+pub enum Unit {
+    /// Chinese yuan (renminbi).
+    Cny,
+    /// US dollars, as printed beside a yuan amount.
+    Usd,
+    Count,
+    Percent,
+    PercentagePoints,
+    Hectares,
+    Years,
+    /// A position in a ranking (1 = first).
+    Rank,
+}
+
+/// The power of ten a value is stated in: 1.1 with scale `trillion` is 1.1 × 10¹².
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, sqlx::Type)]
+#[serde(rename_all = "snake_case")]
+#[sqlx(rename_all = "snake_case")]
+pub enum Scale {
+    Unit,
+    Thousand,
+    Million,
+    Billion,
+    Trillion,
+}
+
+impl Scale {
+    pub fn multiplier(self) -> f64 {
+        match self {
+            Scale::Unit => 1.0,
+            Scale::Thousand => 1e3,
+            Scale::Million => 1e6,
+            Scale::Billion => 1e9,
+            Scale::Trillion => 1e12,
+        }
+    }
+}
+
+/// How precisely the source states a figure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, sqlx::Type)]
+#[serde(rename_all = "snake_case")]
+#[sqlx(rename_all = "snake_case")]
+pub enum Qualifier {
+    Exact,
+    AtLeast,
+    Over,
+    /// "about", "approximately".
+    About,
+    Nearly,
+    LessThan,
+}
+
+/// What kind of time a figure refers to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, sqlx::Type)]
+#[serde(rename_all = "snake_case")]
+#[sqlx(rename_all = "snake_case")]
+pub enum PeriodKind {
+    /// One calendar year.
+    Year,
+    /// From `start` to `end` inclusive (years or months); either may be unknown.
+    Span,
+    /// The state of things at `end` (often the time of reporting).
+    AsOf,
+    /// A run of consecutive years ("eight consecutive years").
+    Streak,
+    /// A plan or goal; `start` is when it was set, where known.
+    Target,
+    /// The source gives no period.
+    Unspecified,
+}
+
+/// A reference to another resource: its id and a name a person can read.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Reference {
+    pub id: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Period {
+    pub kind: PeriodKind,
+    pub start: Option<String>,
+    pub end: Option<String>,
+    pub label: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Speaker {
+    pub id: String,
+    pub name: String,
+    pub title: String,
+    pub organisation: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SourceReference {
+    pub id: String,
+    pub headline: String,
+}
+
+/// Where a figure comes from: the story and section that print it, and who stated it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Provenance {
+    pub source: SourceReference,
+    pub section: String,
+    pub speaker: Option<Speaker>,
+    /// Whom the source credits for the figure ("official data", a government report).
+    pub cited_source: Option<String>,
+}
+
+/// One figure of the source, with its meaning.
+#[derive(Debug, Clone, Serialize)]
+pub struct Observation {
+    pub id: String,
+    pub indicator: Reference,
+    pub region: Reference,
+    pub cluster: Option<String>,
+    pub cluster_group: Option<String>,
+    pub company: Option<String>,
+    pub city_plan: Option<String>,
+    /// The number as stated, in `scale` and `unit`.
+    #[serde(serialize_with = "serialize_number")]
+    pub value: f64,
+    pub scale: Scale,
+    pub unit: Unit,
+    /// `value` × `scale`: the figure in plain units (yuan, not billions of yuan).
+    #[serde(serialize_with = "serialize_number")]
+    pub value_in_units: f64,
+    pub qualifier: Qualifier,
+    /// The figure in the words the source printed it with.
+    pub stated: String,
+    pub period: Period,
+    /// For a printed US-dollar amount: the yuan figure it converts.
+    pub equivalent_of: Option<String>,
+    /// For a caption or infographic: the story's figure it repeats.
+    pub restates: Option<String>,
+    pub provenance: Provenance,
+    pub note: Option<String>,
+}
+
+/// Whole numbers serialise without a fraction (`9`, not `9.0`); others as they are.
+pub fn serialize_number<S: Serializer>(value: &f64, serializer: S) -> Result<S::Ok, S::Error> {
+    const EXACT_INTEGER_LIMIT: f64 = 9_007_199_254_740_992.0; // 2^53
+    if value.fract() == 0.0 && value.abs() < EXACT_INTEGER_LIMIT {
+        serializer.serialize_i64(*value as i64)
+    } else {
+        serializer.serialize_f64(*value)
+    }
+}
+
+/// `value` in plain units. Float products such as 1.1 × 10¹² pick up noise in the last bits;
+/// a result that is a whole number to within that noise is returned as the whole number.
+pub fn value_in_units(value: f64, scale: Scale) -> f64 {
+    let product = value * scale.multiplier();
+    let rounded = product.round();
+    if scale != Scale::Unit && (product - rounded).abs() <= product.abs() * 1e-12 {
+        rounded
+    } else {
+        product
+    }
+}
+
+/// The envelope every list endpoint answers with.
+#[derive(Debug, Serialize)]
+pub struct ListResponse<T> {
+    pub data: Vec<T>,
+    pub meta: ListMeta,
+    pub links: ListLinks,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ListMeta {
+    pub count: usize,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ListLinks {
+    #[serde(rename = "self")]
+    pub self_link: String,
+}
+
+impl<T> ListResponse<T> {
+    pub fn new(data: Vec<T>, self_link: String) -> Self {
+        ListResponse {
+            meta: ListMeta { count: data.len() },
+            data,
+            links: ListLinks { self_link },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scaled_values_come_out_whole_when_they_are() {
+        assert_eq!(value_in_units(1.1, Scale::Trillion), 1_100_000_000_000.0);
+        assert_eq!(value_in_units(137.97, Scale::Billion), 137_970_000_000.0);
+        assert_eq!(value_in_units(53.8, Scale::Billion), 53_800_000_000.0);
+        assert_eq!(value_in_units(31.2, Scale::Unit), 31.2);
+    }
+
+    #[test]
+    fn whole_numbers_serialise_as_integers() {
+        #[derive(Serialize)]
+        struct Wrapper(#[serde(serialize_with = "serialize_number")] f64);
+        assert_eq!(serde_json::to_string(&Wrapper(9.0)).unwrap(), "9");
+        assert_eq!(serde_json::to_string(&Wrapper(24.75)).unwrap(), "24.75");
+        assert_eq!(serde_json::to_string(&Wrapper(-3.0)).unwrap(), "-3");
+    }
+}

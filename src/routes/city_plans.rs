@@ -1,0 +1,109 @@
+//! `/v1/city-plans`: what Guangzhou, Shenzhen and Maoming plan, as their leaders stated it.
+
+use axum::extract::{Path, State};
+use axum::http::Uri;
+use axum::routing::get;
+use axum::{Json, Router};
+use serde::Serialize;
+
+use super::clusters::{cluster_group_response, ClusterGroupResponse};
+use super::{found, list, Names, NoQueryParams};
+use crate::error::ApiResult;
+use crate::extract::ApiQuery;
+use crate::model::{ListResponse, Observation, Reference, Speaker};
+use crate::store::{self, CityPlanRow, Entity, ObservationFilter};
+use crate::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/v1/city-plans", get(list_city_plans))
+        .route("/v1/city-plans/{city}", get(get_city_plan))
+}
+
+#[derive(Debug, Serialize)]
+struct CityPlanResponse {
+    id: String,
+    city: Reference,
+    speaker: Speaker,
+    source: Reference,
+    summary: String,
+    cluster_groups: Vec<ClusterGroupResponse>,
+    figures: Vec<Observation>,
+    links: CityPlanLinks,
+}
+
+#[derive(Debug, Serialize)]
+struct CityPlanLinks {
+    #[serde(rename = "self")]
+    self_link: String,
+    city: String,
+}
+
+async fn city_plan_response(state: &AppState, row: CityPlanRow) -> ApiResult<CityPlanResponse> {
+    let pool = &state.pool;
+    let regions = Names::load(pool, Entity::Region).await?;
+    let sources = Names::load(pool, Entity::Source).await?;
+    let speaker = found(
+        store::speaker(pool, &row.speaker_id).await?,
+        Entity::Speaker,
+        &row.speaker_id,
+    )?;
+    let mut cluster_groups = Vec::new();
+    for (plan, group) in store::city_plan_cluster_groups(pool).await? {
+        if plan == row.id {
+            let group = found(
+                store::cluster_group(pool, &group).await?,
+                Entity::ClusterGroup,
+                &group,
+            )?;
+            cluster_groups.push(cluster_group_response(state, group, &regions).await?);
+        }
+    }
+    let filter = ObservationFilter {
+        city_plan: Some(row.id.clone()),
+        ..Default::default()
+    };
+    let figures = store::observations(pool, &filter).await?;
+    Ok(CityPlanResponse {
+        city: regions.reference(&row.region_id),
+        speaker: Speaker {
+            id: speaker.id,
+            name: speaker.name,
+            title: speaker.title,
+            organisation: speaker.organisation,
+        },
+        source: sources.reference(&row.source_id),
+        links: CityPlanLinks {
+            self_link: format!("/v1/city-plans/{}", row.id),
+            city: format!("/v1/regions/{}", row.region_id),
+        },
+        id: row.id,
+        summary: row.summary,
+        cluster_groups,
+        figures,
+    })
+}
+
+async fn list_city_plans(
+    State(state): State<AppState>,
+    uri: Uri,
+    ApiQuery(NoQueryParams {}): ApiQuery<NoQueryParams>,
+) -> ApiResult<Json<ListResponse<CityPlanResponse>>> {
+    let mut data = Vec::new();
+    for row in store::city_plans(&state.pool).await? {
+        data.push(city_plan_response(&state, row).await?);
+    }
+    Ok(list(data, &uri))
+}
+
+async fn get_city_plan(
+    State(state): State<AppState>,
+    Path(city): Path<String>,
+) -> ApiResult<Json<CityPlanResponse>> {
+    let row = found(
+        store::city_plan(&state.pool, &city).await?,
+        Entity::CityPlan,
+        &city,
+    )?;
+    Ok(Json(city_plan_response(&state, row).await?))
+}

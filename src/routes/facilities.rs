@@ -1,0 +1,100 @@
+//! `/v1/facilities`: national laboratories, science facilities and innovation platforms.
+
+use axum::extract::{Path, State};
+use axum::http::Uri;
+use axum::routing::get;
+use axum::{Json, Router};
+use serde::Serialize;
+
+use super::{found, list, Names, NoQueryParams};
+use crate::error::ApiResult;
+use crate::extract::ApiQuery;
+use crate::model::{ListResponse, Reference};
+use crate::store::{self, Entity, FacilityRow};
+use crate::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/v1/facilities", get(list_facilities))
+        .route("/v1/facilities/{id}", get(get_facility))
+}
+
+#[derive(Debug, Serialize)]
+struct FacilityResponse {
+    id: String,
+    name: String,
+    kind: String,
+    region: Reference,
+    description: String,
+    /// The story that names it and who named it there.
+    source: Reference,
+    speaker: Option<Reference>,
+    links: FacilityLinks,
+}
+
+#[derive(Debug, Serialize)]
+struct FacilityLinks {
+    #[serde(rename = "self")]
+    self_link: String,
+}
+
+/// Lookups that turn a facility row's ids into `{id, name}` references.
+struct FacilityNames {
+    regions: Names,
+    sources: Names,
+    speakers: Names,
+}
+
+impl FacilityNames {
+    async fn load(state: &AppState) -> ApiResult<Self> {
+        Ok(FacilityNames {
+            regions: Names::load(&state.pool, Entity::Region).await?,
+            sources: Names::load(&state.pool, Entity::Source).await?,
+            speakers: Names::load(&state.pool, Entity::Speaker).await?,
+        })
+    }
+
+    fn response(&self, row: FacilityRow) -> FacilityResponse {
+        FacilityResponse {
+            region: self.regions.reference(&row.region_id),
+            source: self.sources.reference(&row.source_id),
+            speaker: row
+                .speaker_id
+                .as_deref()
+                .map(|id| self.speakers.reference(id)),
+            links: FacilityLinks {
+                self_link: format!("/v1/facilities/{}", row.id),
+            },
+            id: row.id,
+            name: row.name,
+            kind: row.kind,
+            description: row.description,
+        }
+    }
+}
+
+async fn list_facilities(
+    State(state): State<AppState>,
+    uri: Uri,
+    ApiQuery(NoQueryParams {}): ApiQuery<NoQueryParams>,
+) -> ApiResult<Json<ListResponse<FacilityResponse>>> {
+    let names = FacilityNames::load(&state).await?;
+    let rows = store::facilities(&state.pool).await?;
+    Ok(list(
+        rows.into_iter().map(|row| names.response(row)).collect(),
+        &uri,
+    ))
+}
+
+async fn get_facility(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> ApiResult<Json<FacilityResponse>> {
+    let row = found(
+        store::facility(&state.pool, &id).await?,
+        Entity::Facility,
+        &id,
+    )?;
+    let names = FacilityNames::load(&state).await?;
+    Ok(Json(names.response(row)))
+}

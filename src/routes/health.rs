@@ -1,0 +1,40 @@
+//! Liveness and readiness probes for load balancers and orchestrators.
+
+use axum::extract::State;
+use axum::routing::get;
+use axum::{Json, Router};
+use serde_json::{json, Value};
+
+use crate::db::{migration_state, MigrationState, MIGRATOR};
+use crate::error::{ApiError, ApiResult};
+use crate::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/healthz", get(get_health))
+        .route("/readyz", get(get_readiness))
+}
+
+/// The process is up and answering; says nothing about the database.
+async fn get_health() -> Json<Value> {
+    Json(json!({ "status": "ok" }))
+}
+
+/// The database answers and holds exactly this binary's migrations.
+async fn get_readiness(State(state): State<AppState>) -> ApiResult<Json<Value>> {
+    let state = migration_state(&state.pool)
+        .await
+        .map_err(|error| ApiError::NotReady(format!("the database does not answer: {error}")))?;
+    match state {
+        MigrationState::Current => Ok(Json(json!({
+            "status": "ready",
+            "migrations": MIGRATOR.iter().count(),
+        }))),
+        MigrationState::Behind { pending } => Err(ApiError::NotReady(format!(
+            "{pending} migration(s) of this build are not applied yet"
+        ))),
+        MigrationState::Foreign(reason) => Err(ApiError::NotReady(format!(
+            "the database does not match this build: {reason}"
+        ))),
+    }
+}
