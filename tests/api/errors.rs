@@ -1,0 +1,173 @@
+//! Bad requests get a problem+json a person can act on; no request gets a 500.
+
+use reqwest::StatusCode;
+
+use crate::helpers::{header, TestApp};
+
+#[tokio::test]
+async fn unknown_ids_are_404_problems_naming_the_id() {
+    let app = TestApp::spawn().await;
+    for path in [
+        "/v1/regions/atlantis",
+        "/v1/clusters/atlantis",
+        "/v1/cluster-groups/atlantis",
+        "/v1/city-plans/atlantis",
+        "/v1/indicators/atlantis",
+        "/v1/indicators/atlantis/observations",
+        "/v1/observations/atlantis",
+        "/v1/sources/atlantis",
+        "/v1/speakers/atlantis",
+        "/v1/companies/atlantis",
+        "/v1/facilities/atlantis",
+    ] {
+        let problem = app.get_problem(path, StatusCode::NOT_FOUND).await;
+        assert!(
+            problem["detail"].as_str().unwrap().contains("'atlantis'"),
+            "{path}: {problem}"
+        );
+    }
+    let problem = app.get_problem("/v2/regions", StatusCode::NOT_FOUND).await;
+    assert_eq!(problem["detail"], "no resource lives at /v2/regions");
+}
+
+#[tokio::test]
+async fn an_unknown_parameter_is_a_400_that_lists_the_accepted_ones() {
+    let app = TestApp::spawn().await;
+    let problem = app
+        .get_problem("/v1/revenues?clustr=new-energy", StatusCode::BAD_REQUEST)
+        .await;
+    let detail = problem["detail"].as_str().unwrap();
+    assert!(detail.contains("clustr"), "{detail}");
+    assert!(
+        detail.contains("`cluster`") && detail.contains("`year`"),
+        "{detail}"
+    );
+
+    let problem = app
+        .get_problem("/v1/sources?page=2", StatusCode::BAD_REQUEST)
+        .await;
+    assert!(problem["detail"].as_str().unwrap().contains("page"));
+}
+
+#[tokio::test]
+async fn a_filter_naming_nothing_is_a_400_with_the_accepted_values() {
+    let app = TestApp::spawn().await;
+    let problem = app
+        .get_problem("/v1/observations?region=guangdng", StatusCode::BAD_REQUEST)
+        .await;
+    assert_eq!(problem["invalid_params"][0]["name"], "region");
+    let detail = problem["detail"].as_str().unwrap();
+    assert!(
+        detail.contains("'guangdng'") && detail.contains("guangdong"),
+        "{detail}"
+    );
+
+    let problem = app
+        .get_problem("/v1/indicators?topic=weather", StatusCode::BAD_REQUEST)
+        .await;
+    assert_eq!(problem["invalid_params"][0]["name"], "topic");
+    assert!(problem["detail"]
+        .as_str()
+        .unwrap()
+        .contains("marine_economy"));
+
+    let problem = app
+        .get_problem("/v1/regions?parent=mars", StatusCode::BAD_REQUEST)
+        .await;
+    assert_eq!(problem["invalid_params"][0]["name"], "parent");
+}
+
+#[tokio::test]
+async fn malformed_values_are_400s_that_say_what_is_wrong() {
+    let app = TestApp::spawn().await;
+    let problem = app
+        .get_problem("/v1/revenues?year=last", StatusCode::BAD_REQUEST)
+        .await;
+    assert!(problem["detail"].as_str().unwrap().contains("year"));
+
+    let problem = app
+        .get_problem("/v1/revenues?year=99999", StatusCode::BAD_REQUEST)
+        .await;
+    assert_eq!(problem["invalid_params"][0]["name"], "year");
+    assert!(problem["detail"].as_str().unwrap().contains("1900"));
+
+    let problem = app
+        .get_problem("/v1/observations?unit=furlongs", StatusCode::BAD_REQUEST)
+        .await;
+    let detail = problem["detail"].as_str().unwrap();
+    assert!(
+        detail.contains("furlongs") && detail.contains("`cny`"),
+        "{detail}"
+    );
+}
+
+#[tokio::test]
+async fn writes_are_refused_with_405_and_allow() {
+    let app = TestApp::spawn().await;
+    let response = app
+        .client
+        .post(format!("{}/v1/regions", app.address))
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(header(&response, "allow"), "GET, HEAD, OPTIONS");
+    assert_eq!(
+        header(&response, "content-type"),
+        "application/problem+json"
+    );
+    let regions = app.get_list("/v1/regions").await;
+    assert_eq!(regions.len(), crate::seed::seed_table("regions").len());
+}
+
+#[tokio::test]
+async fn hostile_query_values_never_reach_a_500() {
+    let app = TestApp::spawn().await;
+    let hostile = [
+        "'%20OR%201=1--",
+        "%00",
+        "%F0%9F%92%A9",
+        "-1",
+        "9223372036854775808",
+        "1e309",
+        "NaN",
+        "",
+        "%25",
+        "a,b",
+    ];
+    let endpoints = [
+        ("/v1/observations", "region"),
+        ("/v1/observations", "year"),
+        ("/v1/observations", "qualifier"),
+        ("/v1/revenues", "cluster"),
+        ("/v1/patents", "cluster_group"),
+        ("/v1/clusters", "group"),
+        ("/v1/indicators", "concept"),
+        ("/v1/indicators/rd-expenditure/observations", "unit"),
+        ("/v1/regions", "kind"),
+    ];
+    for (path, parameter) in endpoints {
+        for value in hostile {
+            let url = format!("{path}?{parameter}={value}");
+            let response = app.get(&url).await;
+            assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{url}");
+        }
+    }
+    let total = app.get_list("/v1/observations").await.len();
+    assert_eq!(total, crate::seed::seed_table("observations").len());
+}
+
+#[tokio::test]
+async fn responses_carry_a_request_id_and_allow_any_origin() {
+    let app = TestApp::spawn().await;
+    let response = app
+        .client
+        .get(format!("{}/v1/regions", app.address))
+        .header("origin", "https://dashboard.example")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(header(&response, "access-control-allow-origin"), "*");
+    assert_eq!(header(&response, "x-request-id").len(), 36, "a UUID");
+}

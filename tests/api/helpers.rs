@@ -1,0 +1,119 @@
+//! `TestApp`: the real router on an ephemeral port over a fresh, migrated SQLite file.
+
+use gd_indicators::db::open_and_migrate;
+use reqwest::StatusCode;
+use serde_json::Value;
+use sqlx::SqlitePool;
+use tempfile::TempDir;
+
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    pub pool: SqlitePool,
+    _dir: TempDir,
+}
+
+impl TestApp {
+    pub async fn spawn() -> TestApp {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let db_path = dir.path().join("gd-indicators.db");
+        let pool = open_and_migrate(db_path.to_str().expect("utf-8 path"))
+            .await
+            .expect("a fresh database opens and migrates");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind an ephemeral port");
+        let address = format!("http://{}", listener.local_addr().unwrap());
+        let app = gd_indicators::app(pool.clone());
+        tokio::spawn(gd_indicators::serve(listener, app, std::future::pending()));
+        TestApp {
+            address,
+            client: reqwest::Client::new(),
+            pool,
+            _dir: dir,
+        }
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(format!("{}{path}", self.address))
+            .send()
+            .await
+            .expect("request reaches the server")
+    }
+
+    /// GET that must answer 200 with JSON; returns the body.
+    pub async fn get_ok(&self, path: &str) -> Value {
+        let response = self.get(path).await;
+        let status = response.status();
+        let content_type = header(&response, "content-type");
+        let body: Value = response.json().await.expect("a JSON body");
+        assert_eq!(
+            status,
+            StatusCode::OK,
+            "GET {path} answered {status}: {body}"
+        );
+        assert_eq!(content_type, "application/json", "GET {path}");
+        body
+    }
+
+    /// GET that must answer `status` with an RFC 9457 problem; returns the problem.
+    pub async fn get_problem(&self, path: &str, status: StatusCode) -> Value {
+        let response = self.get(path).await;
+        assert_eq!(response.status(), status, "GET {path}");
+        assert_eq!(
+            header(&response, "content-type"),
+            "application/problem+json",
+            "GET {path}"
+        );
+        let problem: Value = response.json().await.expect("a JSON problem");
+        assert_problem_shape(&problem, status);
+        problem
+    }
+
+    /// GET of a list: checks the envelope and returns its `data`.
+    pub async fn get_list(&self, path: &str) -> Vec<Value> {
+        let body = self.get_ok(path).await;
+        let data = body["data"].as_array().expect("data is an array").clone();
+        assert_eq!(body["meta"]["count"], data.len(), "meta.count of {path}");
+        assert_eq!(body["links"]["self"], path, "links.self of {path}");
+        data
+    }
+}
+
+pub fn header(response: &reqwest::Response, name: &str) -> String {
+    response
+        .headers()
+        .get(name)
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+pub fn assert_problem_shape(problem: &Value, status: StatusCode) {
+    assert_eq!(problem["status"], status.as_u16(), "{problem}");
+    assert_eq!(problem["type"], "about:blank", "{problem}");
+    assert_eq!(
+        problem["title"],
+        status.canonical_reason().unwrap(),
+        "{problem}"
+    );
+    let detail = problem["detail"].as_str().expect("a detail");
+    assert!(!detail.is_empty(), "{problem}");
+}
+
+/// The ids of a list's items, in order.
+pub fn ids(items: &[Value]) -> Vec<&str> {
+    items
+        .iter()
+        .map(|item| item["id"].as_str().expect("an id"))
+        .collect()
+}
+
+/// The one item of `items` with this id.
+pub fn by_id<'a>(items: &'a [Value], id: &str) -> &'a Value {
+    items
+        .iter()
+        .find(|item| item["id"] == id)
+        .unwrap_or_else(|| panic!("no item '{id}' among {:?}", ids(items)))
+}

@@ -1,0 +1,206 @@
+//! The binary itself: it reports where it listens, shuts down on SIGTERM, and refuses a database
+//! it cannot open or does not recognise with one clear line, leaving the file untouched.
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+const BINARY: &str = env!("CARGO_BIN_EXE_gd-indicators");
+
+/// Runs the binary against `database` on a free port; it must exit on its own with an error.
+fn run_expecting_failure(database: &str) -> (i32, String) {
+    let output = Command::new(BINARY)
+        .args(["--addr", "127.0.0.1:0", "--database-url", database])
+        .env_remove("RUST_LOG")
+        .stdin(Stdio::null())
+        .output()
+        .expect("the binary runs");
+    let stderr = String::from_utf8(output.stderr).expect("utf-8 stderr");
+    (output.status.code().unwrap_or(-1), stderr)
+}
+
+fn assert_one_clear_line(stderr: &str, expected: &str) {
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(lines.len(), 1, "exactly one line, got: {stderr}");
+    assert!(lines[0].starts_with("gd-indicators: "), "{stderr}");
+    assert!(lines[0].contains(expected), "'{expected}' in: {stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+#[test]
+fn a_database_that_cannot_be_opened_stops_start_up() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("no-such-dir").join("db.sqlite");
+    let (code, stderr) = run_expecting_failure(missing.to_str().unwrap());
+    assert_ne!(code, 0);
+    assert_one_clear_line(&stderr, "cannot open database");
+}
+
+#[test]
+fn a_file_that_is_not_a_database_is_refused_and_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("notes.db");
+    std::fs::write(
+        &path,
+        "these are not the pages you are looking for\n".repeat(200),
+    )
+    .unwrap();
+    let before = std::fs::read(&path).unwrap();
+    let (code, stderr) = run_expecting_failure(path.to_str().unwrap());
+    assert_ne!(code, 0);
+    assert_one_clear_line(&stderr, "not a database");
+    assert!(
+        std::fs::read(&path).unwrap() == before,
+        "the file is untouched"
+    );
+}
+
+/// A database migrated with this binary's migrations, then altered by `tamper`. One connection
+/// in rollback-journal mode, so that the file alone is the whole database when it is compared.
+async fn migrated_database(dir: &Path, tamper: &str) -> std::path::PathBuf {
+    use sqlx::Connection;
+    let path = dir.join("gd.db");
+    let options = sqlx::sqlite::SqliteConnectOptions::new()
+        .filename(&path)
+        .create_if_missing(true);
+    let mut connection = sqlx::SqliteConnection::connect_with(&options)
+        .await
+        .unwrap();
+    gd_indicators::db::MIGRATOR
+        .run(&mut connection)
+        .await
+        .unwrap();
+    sqlx::raw_sql(tamper)
+        .execute(&mut connection)
+        .await
+        .unwrap();
+    connection.close().await.unwrap();
+    path
+}
+
+#[tokio::test]
+async fn a_database_from_a_newer_build_is_refused_and_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = migrated_database(
+        dir.path(),
+        "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time)
+         VALUES (99990101000000, 'from the future', 1, x'00', 0)",
+    )
+    .await;
+    let before = std::fs::read(&path).unwrap();
+    let (code, stderr) = run_expecting_failure(path.to_str().unwrap());
+    assert_ne!(code, 0);
+    assert_one_clear_line(&stderr, "migration 99990101000000 is applied but unknown");
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        before,
+        "the file is untouched"
+    );
+}
+
+#[tokio::test]
+async fn a_database_whose_migration_was_edited_is_refused_and_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = migrated_database(
+        dir.path(),
+        "UPDATE _sqlx_migrations SET checksum = x'0badc0de' WHERE version = 1",
+    )
+    .await;
+    let before = std::fs::read(&path).unwrap();
+    let (code, stderr) = run_expecting_failure(path.to_str().unwrap());
+    assert_ne!(code, 0);
+    assert_one_clear_line(&stderr, "migration 1 was applied with different contents");
+    assert!(
+        std::fs::read(&path).unwrap() == before,
+        "the file is untouched"
+    );
+}
+
+#[tokio::test]
+async fn another_applications_database_is_refused_and_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("other.db");
+    let options = sqlx::sqlite::SqliteConnectOptions::new()
+        .filename(&path)
+        .create_if_missing(true);
+    let pool = sqlx::SqlitePool::connect_with(options).await.unwrap();
+    sqlx::query("CREATE TABLE invoices (id INTEGER PRIMARY KEY, total REAL)")
+        .execute(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+    let before = std::fs::read(&path).unwrap();
+    let (code, stderr) = run_expecting_failure(path.to_str().unwrap());
+    assert_ne!(code, 0);
+    assert_one_clear_line(&stderr, "not created by gd-indicators");
+    assert!(
+        std::fs::read(&path).unwrap() == before,
+        "the file is untouched"
+    );
+}
+
+#[test]
+fn port_zero_is_logged_served_and_sigterm_shuts_down_cleanly() {
+    let dir = tempfile::tempdir().unwrap();
+    let database = dir.path().join("fresh.db");
+    let mut child = Command::new(BINARY)
+        .args(["--addr", "127.0.0.1:0"])
+        .env("DATABASE_URL", &database) // the env fallback of --database-url
+        .env("RUST_LOG", "gd_indicators=info")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("the binary starts");
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let address = loop {
+        let line = lines
+            .next()
+            .expect("the server logs before it exits")
+            .unwrap();
+        if let Some(rest) = line.split("listening on http://").nth(1) {
+            break rest.split_whitespace().next().unwrap().to_owned();
+        }
+    };
+    assert!(
+        !address.ends_with(":0"),
+        "the real port is logged: {address}"
+    );
+    assert!(database.exists(), "the database was created");
+
+    let body = http_get(&address, "/readyz");
+    assert!(body.contains("\"status\":\"ready\""), "{body}");
+
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let exit = loop {
+        if let Some(exit) = child.try_wait().unwrap() {
+            break exit;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the server did not stop on SIGTERM"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert_eq!(exit.code(), Some(0));
+}
+
+/// A minimal blocking HTTP/1.1 GET, so this test needs no runtime.
+fn http_get(address: &str, path: &str) -> String {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(address).unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    response
+}
