@@ -22,7 +22,7 @@ where
         match Query::<T>::from_request_parts(parts, state).await {
             Ok(Query(value)) => Ok(ApiQuery(value)),
             Err(rejection) => Err(ApiError::BadQuery(format!(
-                "{}. Check the parameter names and values against the endpoint's documentation.",
+                "{}. The README lists each endpoint's parameters and accepted values.",
                 rejection.body_text()
             ))),
         }

@@ -23,7 +23,7 @@ use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::cors::{Any, CorsLayer};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::timeout::TimeoutLayer;
-use tower_http::trace::TraceLayer;
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
 pub use config::Config;
 use error::problem_response;
@@ -50,7 +50,9 @@ pub fn app(pool: SqlitePool) -> Router {
             .and_then(|value| value.to_str().ok())
             .unwrap_or("-");
         tracing::info_span!("request", method = %request.method(), uri = %request.uri(), request_id)
-    });
+    })
+    // One line per answered request (status and latency) at the default log level.
+    .on_response(DefaultOnResponse::new().level(tracing::Level::INFO));
 
     routes::router()
         .with_state(AppState { pool })
