@@ -26,6 +26,12 @@ pub enum ApiError {
     #[error("{0}")]
     NotReady(String),
 
+    #[error("{0}")]
+    NotAcceptable(String),
+
+    #[error("could not render the response: {0}")]
+    Render(String),
+
     #[error("database error")]
     Database(#[from] sqlx::Error),
 }
@@ -56,7 +62,8 @@ impl ApiError {
             ApiError::InvalidParameter { .. } | ApiError::BadQuery(_) => StatusCode::BAD_REQUEST,
             ApiError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::NotReady(_) => StatusCode::SERVICE_UNAVAILABLE,
-            ApiError::Database(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            ApiError::NotAcceptable(_) => StatusCode::NOT_ACCEPTABLE,
+            ApiError::Database(_) | ApiError::Render(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
@@ -97,6 +104,15 @@ impl IntoResponse for ApiError {
                     status,
                     "The server could not read its database. Try again; if it persists, \
                      report it with this response's x-request-id."
+                        .to_owned(),
+                )
+            }
+            ApiError::Render(error) => {
+                tracing::error!(%error, "could not render a response");
+                problem_response(
+                    status,
+                    "The server could not render this response; report it with this \
+                     response's x-request-id."
                         .to_owned(),
                 )
             }

@@ -7,8 +7,9 @@
 pub mod config;
 pub mod db;
 pub mod error;
-pub mod extract;
 pub mod model;
+pub mod query;
+pub mod render;
 mod routes;
 pub mod store;
 

@@ -32,18 +32,6 @@ pub enum Scale {
     Trillion,
 }
 
-impl Scale {
-    pub fn multiplier(self) -> f64 {
-        match self {
-            Scale::Unit => 1.0,
-            Scale::Thousand => 1e3,
-            Scale::Million => 1e6,
-            Scale::Billion => 1e9,
-            Scale::Trillion => 1e12,
-        }
-    }
-}
-
 /// How precisely the source states a figure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, sqlx::Type)]
 #[serde(rename_all = "snake_case")]
@@ -144,6 +132,12 @@ pub struct Observation {
     pub restates: Option<String>,
     pub provenance: Provenance,
     pub note: Option<String>,
+    /// What `sort=period` orders by: the period's start, else its end, else "".
+    #[serde(skip)]
+    pub period_sort_key: String,
+    /// Source order (the rowid): the tie-break of every sort.
+    #[serde(skip)]
+    pub position: i64,
 }
 
 /// Whole numbers serialise without a fraction (`9`, not `9.0`); others as they are.
@@ -156,58 +150,9 @@ pub fn serialize_number<S: Serializer>(value: &f64, serializer: S) -> Result<S::
     }
 }
 
-/// `value` in plain units. Float products such as 1.1 × 10¹² pick up noise in the last bits;
-/// a result that is a whole number to within that noise is returned as the whole number.
-pub fn value_in_units(value: f64, scale: Scale) -> f64 {
-    let product = value * scale.multiplier();
-    let rounded = product.round();
-    if scale != Scale::Unit && (product - rounded).abs() <= product.abs() * 1e-12 {
-        rounded
-    } else {
-        product
-    }
-}
-
-/// The envelope every list endpoint answers with.
-#[derive(Debug, Serialize)]
-pub struct ListResponse<T> {
-    pub data: Vec<T>,
-    pub meta: ListMeta,
-    pub links: ListLinks,
-}
-
-#[derive(Debug, Serialize)]
-pub struct ListMeta {
-    pub count: usize,
-}
-
-#[derive(Debug, Serialize)]
-pub struct ListLinks {
-    #[serde(rename = "self")]
-    pub self_link: String,
-}
-
-impl<T> ListResponse<T> {
-    pub fn new(data: Vec<T>, self_link: String) -> Self {
-        ListResponse {
-            meta: ListMeta { count: data.len() },
-            data,
-            links: ListLinks { self_link },
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn scaled_values_come_out_whole_when_they_are() {
-        assert_eq!(value_in_units(1.1, Scale::Trillion), 1_100_000_000_000.0);
-        assert_eq!(value_in_units(137.97, Scale::Billion), 137_970_000_000.0);
-        assert_eq!(value_in_units(53.8, Scale::Billion), 53_800_000_000.0);
-        assert_eq!(value_in_units(31.2, Scale::Unit), 31.2);
-    }
 
     #[test]
     fn whole_numbers_serialise_as_integers() {

@@ -5,8 +5,8 @@ use serde::Serialize;
 use sqlx::{QueryBuilder, Sqlite, SqlitePool};
 
 use crate::model::{
-    value_in_units, Observation, Period, PeriodKind, Provenance, Qualifier, Reference, Scale,
-    SourceReference, Speaker, Unit,
+    Observation, Period, PeriodKind, Provenance, Qualifier, Reference, Scale, SourceReference,
+    Speaker, Unit,
 };
 
 /// Tables whose ids a filter may name; the table name comes from here, never from a client.
@@ -72,25 +72,180 @@ pub async fn exists(pool: &SqlitePool, entity: Entity, id: &str) -> sqlx::Result
     sqlx::query_scalar(&sql).bind(id).fetch_one(pool).await
 }
 
-/// Which figures to return; every field narrows the result.
+/// Which figures to return. Every non-empty field narrows the result; several values in one
+/// field are alternatives (`region` = guangdong or greater-bay-area).
 #[derive(Debug, Default, Clone)]
 pub struct ObservationFilter {
-    pub id: Option<String>,
-    pub indicator: Option<String>,
-    pub region: Option<String>,
-    pub cluster: Option<String>,
-    pub cluster_group: Option<String>,
-    pub company: Option<String>,
-    pub city_plan: Option<String>,
-    pub speaker: Option<String>,
-    pub source: Option<String>,
-    pub concept: Option<String>,
-    pub unit: Option<Unit>,
-    pub qualifier: Option<Qualifier>,
-    /// Figures whose period overlaps this calendar year.
-    pub year: Option<i32>,
+    pub ids: Vec<String>,
+    pub indicators: Vec<String>,
+    pub regions: Vec<String>,
+    pub clusters: Vec<String>,
+    pub cluster_groups: Vec<String>,
+    pub companies: Vec<String>,
+    pub city_plans: Vec<String>,
+    pub speakers: Vec<String>,
+    pub sources: Vec<String>,
+    pub concepts: Vec<String>,
+    pub topics: Vec<String>,
+    pub units: Vec<String>,
+    pub qualifiers: Vec<String>,
+    /// Figures whose period overlaps any of these calendar years.
+    pub years: Vec<i32>,
+    /// Figures whose period overlaps `from..=to` (either bound may be open).
+    pub from: Option<i32>,
+    pub to: Option<i32>,
+    /// Bounds on `value_in_units`, inclusive.
+    pub min: Option<f64>,
+    pub max: Option<f64>,
     /// Only figures that belong to some cluster or cluster group.
     pub any_cluster: bool,
+}
+
+/// A sort key of the observation lists, and the SQL expression it orders by.
+pub fn observation_sort_column(name: &str) -> Option<&'static str> {
+    match name {
+        "id" => Some("o.id"),
+        "period" => Some("o.period_sort_key"),
+        "value" => Some("o.value_in_units"),
+        "indicator" => Some("o.indicator_id"),
+        "region" => Some("o.region_id"),
+        _ => None,
+    }
+}
+
+/// A keyset position: the sort-key values and rowid of one row, and which side to read.
+#[derive(Debug, Clone)]
+pub struct Keyset {
+    pub values: Vec<serde_json::Value>,
+    pub position: i64,
+    pub before: bool,
+}
+
+/// Sorting and paging of an observation query. Ties always break on source order (rowid).
+#[derive(Debug, Clone, Default)]
+pub struct ObservationOrder {
+    /// (column name as accepted by [`observation_sort_column`], descending)
+    pub keys: Vec<(&'static str, bool)>,
+    pub keyset: Option<Keyset>,
+    pub limit: Option<usize>,
+}
+
+/// The start year and end year of a figure's period; an open end takes the other end's year.
+const PERIOD_START_YEAR: &str =
+    "CAST(substr(COALESCE(o.period_start, o.period_end), 1, 4) AS INTEGER)";
+const PERIOD_END_YEAR: &str =
+    "CAST(substr(COALESCE(o.period_end, o.period_start), 1, 4) AS INTEGER)";
+
+fn push_any_of<'a>(query: &mut QueryBuilder<'a, Sqlite>, column: &str, values: &'a [String]) {
+    if values.is_empty() {
+        return;
+    }
+    query.push(format_args!(" AND {column} IN ("));
+    let mut list = query.separated(", ");
+    for value in values {
+        list.push_bind(value.as_str());
+    }
+    query.push(")");
+}
+
+fn push_observation_filters<'a>(
+    query: &mut QueryBuilder<'a, Sqlite>,
+    filter: &'a ObservationFilter,
+) {
+    push_any_of(query, "o.id", &filter.ids);
+    push_any_of(query, "o.indicator_id", &filter.indicators);
+    push_any_of(query, "o.region_id", &filter.regions);
+    push_any_of(query, "o.cluster_id", &filter.clusters);
+    push_any_of(query, "o.cluster_group_id", &filter.cluster_groups);
+    push_any_of(query, "o.company_id", &filter.companies);
+    push_any_of(query, "o.city_plan_id", &filter.city_plans);
+    push_any_of(query, "o.speaker_id", &filter.speakers);
+    push_any_of(query, "o.source_id", &filter.sources);
+    push_any_of(query, "i.concept", &filter.concepts);
+    push_any_of(query, "i.topic", &filter.topics);
+    push_any_of(query, "o.unit", &filter.units);
+    push_any_of(query, "o.qualifier", &filter.qualifiers);
+    if !filter.years.is_empty() {
+        // A period overlaps a year when it starts no later and ends no earlier; a period with
+        // no year at all never matches.
+        query.push(" AND (");
+        for (index, year) in filter.years.iter().enumerate() {
+            if index > 0 {
+                query.push(" OR ");
+            }
+            query
+                .push(format_args!("({PERIOD_START_YEAR} <= "))
+                .push_bind(*year)
+                .push(format_args!(" AND {PERIOD_END_YEAR} >= "))
+                .push_bind(*year)
+                .push(")");
+        }
+        query.push(")");
+    }
+    if let Some(to) = filter.to {
+        query
+            .push(format_args!(" AND {PERIOD_START_YEAR} <= "))
+            .push_bind(to);
+    }
+    if let Some(from) = filter.from {
+        query
+            .push(format_args!(" AND {PERIOD_END_YEAR} >= "))
+            .push_bind(from);
+    }
+    if let Some(min) = filter.min {
+        query.push(" AND o.value_in_units >= ").push_bind(min);
+    }
+    if let Some(max) = filter.max {
+        query.push(" AND o.value_in_units <= ").push_bind(max);
+    }
+    if filter.any_cluster {
+        query.push(" AND (o.cluster_id IS NOT NULL OR o.cluster_group_id IS NOT NULL)");
+    }
+}
+
+fn push_value(query: &mut QueryBuilder<'_, Sqlite>, value: &serde_json::Value) {
+    match value {
+        serde_json::Value::Number(number) => query.push_bind(number.as_f64().unwrap_or(0.0)),
+        serde_json::Value::String(text) => query.push_bind(text.clone()),
+        other => query.push_bind(other.to_string()),
+    };
+}
+
+/// `(k1, k2, ..., rowid)` strictly after (or before) the keyset row, for mixed directions.
+fn push_keyset(query: &mut QueryBuilder<'_, Sqlite>, order: &ObservationOrder, keyset: &Keyset) {
+    let columns: Vec<(&str, bool)> = order
+        .keys
+        .iter()
+        .map(|(name, descending)| (observation_sort_column(name).unwrap_or("o.id"), *descending))
+        .chain(std::iter::once(("o.rowid", false)))
+        .collect();
+    let values: Vec<serde_json::Value> = keyset
+        .values
+        .iter()
+        .cloned()
+        .chain(std::iter::once(serde_json::Value::from(keyset.position)))
+        .collect();
+    query.push(" AND (");
+    for index in 0..columns.len() {
+        if index > 0 {
+            query.push(" OR ");
+        }
+        query.push("(");
+        for (column, value) in columns.iter().zip(&values).take(index) {
+            query.push(format_args!("{} = ", column.0));
+            push_value(query, value);
+            query.push(" AND ");
+        }
+        let (column, descending) = columns[index];
+        let greater = descending == keyset.before;
+        query.push(format_args!(
+            "{column} {} ",
+            if greater { ">" } else { "<" }
+        ));
+        push_value(query, &values[index]);
+        query.push(")");
+    }
+    query.push(")");
 }
 
 #[derive(sqlx::FromRow)]
@@ -124,6 +279,9 @@ struct ObservationRow {
     speaker_organisation: Option<String>,
     cited_source: Option<String>,
     note: Option<String>,
+    value_in_units: f64,
+    period_sort_key: String,
+    position: i64,
 }
 
 impl From<ObservationRow> for Observation {
@@ -143,7 +301,9 @@ impl From<ObservationRow> for Observation {
             _ => None,
         };
         Observation {
-            value_in_units: value_in_units(row.value, row.scale),
+            value_in_units: row.value_in_units,
+            period_sort_key: row.period_sort_key,
+            position: row.position,
             id: row.id,
             indicator: Reference {
                 id: row.indicator_id,
@@ -191,7 +351,8 @@ SELECT o.id, o.indicator_id, i.name AS indicator_name, o.region_id, r.name AS re
        o.period_kind, o.period_start, o.period_end, o.period_label,
        o.equivalent_of, o.restates, o.source_id, s.headline AS source_headline, o.section,
        o.speaker_id, sp.name AS speaker_name, sp.title AS speaker_title,
-       sp.organisation AS speaker_organisation, o.cited_source, o.note
+       sp.organisation AS speaker_organisation, o.cited_source, o.note,
+       CAST(o.value_in_units AS REAL) AS value_in_units, o.period_sort_key, o.rowid AS position
 FROM observations o
 JOIN indicators i ON i.id = o.indicator_id
 JOIN regions r ON r.id = o.region_id
@@ -204,47 +365,73 @@ pub async fn observations(
     pool: &SqlitePool,
     filter: &ObservationFilter,
 ) -> sqlx::Result<Vec<Observation>> {
+    observations_ordered(pool, filter, &ObservationOrder::default()).await
+}
+
+/// Figures matching `filter` in `order`: sorted, after or before a keyset row, up to a limit.
+/// Rows read backwards (before a keyset) come nearest-first; the caller puts them back in order.
+pub async fn observations_ordered(
+    pool: &SqlitePool,
+    filter: &ObservationFilter,
+    order: &ObservationOrder,
+) -> sqlx::Result<Vec<Observation>> {
     let mut query = QueryBuilder::<Sqlite>::new(OBSERVATION_SELECT);
-    let equalities = [
-        ("o.id", &filter.id),
-        ("o.indicator_id", &filter.indicator),
-        ("o.region_id", &filter.region),
-        ("o.cluster_id", &filter.cluster),
-        ("o.cluster_group_id", &filter.cluster_group),
-        ("o.company_id", &filter.company),
-        ("o.city_plan_id", &filter.city_plan),
-        ("o.speaker_id", &filter.speaker),
-        ("o.source_id", &filter.source),
-        ("i.concept", &filter.concept),
-    ];
-    for (column, value) in equalities {
-        if let Some(value) = value {
-            query
-                .push(format_args!(" AND {column} = "))
-                .push_bind(value.clone());
-        }
+    push_observation_filters(&mut query, filter);
+    let before = order.keyset.as_ref().is_some_and(|k| k.before);
+    if let Some(keyset) = &order.keyset {
+        push_keyset(&mut query, order, keyset);
     }
-    if let Some(unit) = filter.unit {
-        query.push(" AND o.unit = ").push_bind(unit);
+    query.push(" ORDER BY ");
+    for (name, descending) in &order.keys {
+        let column = observation_sort_column(name).unwrap_or("o.id");
+        let direction = if *descending != before { "DESC" } else { "ASC" };
+        query.push(format_args!("{column} {direction}, "));
     }
-    if let Some(qualifier) = filter.qualifier {
-        query.push(" AND o.qualifier = ").push_bind(qualifier);
+    query.push(if before {
+        "o.rowid DESC"
+    } else {
+        "o.rowid ASC"
+    });
+    if let Some(limit) = order.limit {
+        query.push(" LIMIT ").push_bind(limit as i64);
     }
-    if let Some(year) = filter.year {
-        // A period overlaps the year when it starts no later and ends no earlier; an open end
-        // takes the other end's year, and a period with no year at all never matches.
-        query
-            .push(" AND CAST(substr(COALESCE(o.period_start, o.period_end), 1, 4) AS INTEGER) <= ")
-            .push_bind(year)
-            .push(" AND CAST(substr(COALESCE(o.period_end, o.period_start), 1, 4) AS INTEGER) >= ")
-            .push_bind(year);
-    }
-    if filter.any_cluster {
-        query.push(" AND (o.cluster_id IS NOT NULL OR o.cluster_group_id IS NOT NULL)");
-    }
-    query.push(" ORDER BY o.rowid");
     let rows: Vec<ObservationRow> = query.build_query_as().fetch_all(pool).await?;
     Ok(rows.into_iter().map(Observation::from).collect())
+}
+
+/// How many figures match `filter`.
+pub async fn count_observations(
+    pool: &SqlitePool,
+    filter: &ObservationFilter,
+) -> sqlx::Result<usize> {
+    let mut query = QueryBuilder::<Sqlite>::new(
+        "SELECT COUNT(*) FROM observations o JOIN indicators i ON i.id = o.indicator_id WHERE 1 = 1",
+    );
+    push_observation_filters(&mut query, filter);
+    let count: i64 = query.build_query_scalar().fetch_one(pool).await?;
+    Ok(count as usize)
+}
+
+/// The distinct values of a text column of `indicators` (topics, concepts), for validation.
+pub async fn indicator_values(
+    pool: &SqlitePool,
+    column: IndicatorColumn,
+) -> sqlx::Result<Vec<String>> {
+    let column = match column {
+        IndicatorColumn::Topic => "topic",
+        IndicatorColumn::Concept => "concept",
+    };
+    sqlx::query_scalar(&format!(
+        "SELECT DISTINCT {column} FROM indicators ORDER BY {column}"
+    ))
+    .fetch_all(pool)
+    .await
+}
+
+#[derive(Debug, Clone, Copy)]
+pub enum IndicatorColumn {
+    Topic,
+    Concept,
 }
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
@@ -256,16 +443,12 @@ pub struct RegionRow {
     pub description: String,
 }
 
-pub async fn regions(
-    pool: &SqlitePool,
-    kind: Option<&str>,
-    parent: Option<&str>,
-) -> sqlx::Result<Vec<RegionRow>> {
+/// Regions in source order; all of them, or one region's children.
+pub async fn regions(pool: &SqlitePool, parent: Option<&str>) -> sqlx::Result<Vec<RegionRow>> {
     sqlx::query_as(
         "SELECT id, name, kind, parent_id, description FROM regions
-         WHERE (?1 IS NULL OR kind = ?1) AND (?2 IS NULL OR parent_id = ?2) ORDER BY rowid",
+         WHERE (?1 IS NULL OR parent_id = ?1) ORDER BY rowid",
     )
-    .bind(kind)
     .bind(parent)
     .fetch_all(pool)
     .await
@@ -287,15 +470,10 @@ pub struct ClusterGroupRow {
     pub description: String,
 }
 
-pub async fn cluster_groups(
-    pool: &SqlitePool,
-    region: Option<&str>,
-) -> sqlx::Result<Vec<ClusterGroupRow>> {
+pub async fn cluster_groups(pool: &SqlitePool) -> sqlx::Result<Vec<ClusterGroupRow>> {
     sqlx::query_as(
-        "SELECT id, name, kind, region_id, description FROM cluster_groups
-         WHERE (?1 IS NULL OR region_id = ?1) ORDER BY rowid",
+        "SELECT id, name, kind, region_id, description FROM cluster_groups ORDER BY rowid",
     )
-    .bind(region)
     .fetch_all(pool)
     .await
 }
@@ -321,17 +499,12 @@ const CLUSTER_SELECT: &str = "\
 SELECT c.id, c.name, c.group_id, g.region_id, c.reached_year, c.description
 FROM clusters c JOIN cluster_groups g ON g.id = c.group_id";
 
-pub async fn clusters(
-    pool: &SqlitePool,
-    group: Option<&str>,
-    region: Option<&str>,
-) -> sqlx::Result<Vec<ClusterRow>> {
+/// Clusters in source order; all of them, or one group's.
+pub async fn clusters(pool: &SqlitePool, group: Option<&str>) -> sqlx::Result<Vec<ClusterRow>> {
     sqlx::query_as(&format!(
-        "{CLUSTER_SELECT} WHERE (?1 IS NULL OR c.group_id = ?1) AND (?2 IS NULL OR g.region_id = ?2)
-         ORDER BY c.rowid"
+        "{CLUSTER_SELECT} WHERE (?1 IS NULL OR c.group_id = ?1) ORDER BY c.rowid"
     ))
     .bind(group)
-    .bind(region)
     .fetch_all(pool)
     .await
 }
@@ -395,19 +568,10 @@ SELECT i.id, i.name, i.topic, i.concept, i.measure, i.unit, i.description,
        (SELECT COUNT(*) FROM observations o WHERE o.indicator_id = i.id) AS observation_count
 FROM indicators i";
 
-pub async fn indicators(
-    pool: &SqlitePool,
-    topic: Option<&str>,
-    concept: Option<&str>,
-) -> sqlx::Result<Vec<IndicatorRow>> {
-    sqlx::query_as(&format!(
-        "{INDICATOR_SELECT} WHERE (?1 IS NULL OR i.topic = ?1) AND (?2 IS NULL OR i.concept = ?2)
-         ORDER BY i.rowid"
-    ))
-    .bind(topic)
-    .bind(concept)
-    .fetch_all(pool)
-    .await
+pub async fn indicators(pool: &SqlitePool) -> sqlx::Result<Vec<IndicatorRow>> {
+    sqlx::query_as(&format!("{INDICATOR_SELECT} ORDER BY i.rowid"))
+        .fetch_all(pool)
+        .await
 }
 
 pub async fn indicator(pool: &SqlitePool, id: &str) -> sqlx::Result<Option<IndicatorRow>> {
@@ -415,19 +579,6 @@ pub async fn indicator(pool: &SqlitePool, id: &str) -> sqlx::Result<Option<Indic
         .bind(id)
         .fetch_optional(pool)
         .await
-}
-
-/// The distinct values of an indicator column, to list what a filter accepts.
-pub async fn indicator_topics_and_concepts(
-    pool: &SqlitePool,
-) -> sqlx::Result<(Vec<String>, Vec<String>)> {
-    let topics = sqlx::query_scalar("SELECT DISTINCT topic FROM indicators ORDER BY topic")
-        .fetch_all(pool)
-        .await?;
-    let concepts = sqlx::query_scalar("SELECT DISTINCT concept FROM indicators ORDER BY concept")
-        .fetch_all(pool)
-        .await?;
-    Ok((topics, concepts))
 }
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
@@ -549,4 +700,27 @@ pub async fn names(pool: &SqlitePool, entity: Entity) -> sqlx::Result<Vec<Refere
         .into_iter()
         .map(|(id, name)| Reference { id, name })
         .collect())
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct SearchHit {
+    pub kind: String,
+    pub ref_id: String,
+    pub title: String,
+    pub snippet: String,
+    pub rank: f64,
+}
+
+/// Ranked full-text hits for an FTS5 query (built by the caller from words only).
+pub async fn search(pool: &SqlitePool, fts_query: &str) -> sqlx::Result<Vec<SearchHit>> {
+    sqlx::query_as(
+        "SELECT kind, ref_id,
+                highlight(search_index, 2, '<mark>', '</mark>') AS title,
+                snippet(search_index, 3, '<mark>', '</mark>', '…', 16) AS snippet,
+                rank
+         FROM search_index WHERE search_index MATCH ? ORDER BY rank, kind, ref_id",
+    )
+    .bind(fts_query)
+    .fetch_all(pool)
+    .await
 }

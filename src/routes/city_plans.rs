@@ -1,16 +1,17 @@
 //! `/v1/city-plans`: what Guangzhou, Shenzhen and Maoming plan, as their leaders stated it.
 
 use axum::extract::{Path, State};
-use axum::http::Uri;
+use axum::http::{HeaderMap, Uri};
+use axum::response::Response;
 use axum::routing::get;
 use axum::{Json, Router};
 use serde::Serialize;
 
 use super::clusters::{cluster_group_response, ClusterGroupResponse};
-use super::{found, list, Names, NoQueryParams};
+use super::{found, list_query, respond_in_memory, respond_one, to_values, Names};
 use crate::error::ApiResult;
-use crate::extract::ApiQuery;
-use crate::model::{ListResponse, Observation, Reference, Speaker};
+use crate::model::{Observation, Reference, Speaker};
+use crate::query::{FilterSpec, ListSpec, ParamKind, SortSpec};
 use crate::store::{self, CityPlanRow, Entity, ObservationFilter};
 use crate::AppState;
 
@@ -39,6 +40,26 @@ struct CityPlanLinks {
     city: String,
 }
 
+const CITY_PLANS: ListSpec = ListSpec {
+    filters: &[
+        FilterSpec {
+            name: "city",
+            kind: ParamKind::Ids(Entity::CityPlan),
+            path: "id",
+        },
+        FilterSpec {
+            name: "speaker",
+            kind: ParamKind::Ids(Entity::Speaker),
+            path: "speaker.id",
+        },
+    ],
+    sorts: &[SortSpec {
+        name: "id",
+        path: "id",
+    }],
+    paginated: true,
+};
+
 async fn city_plan_response(state: &AppState, row: CityPlanRow) -> ApiResult<CityPlanResponse> {
     let pool = &state.pool;
     let regions = Names::load(pool, Entity::Region).await?;
@@ -60,7 +81,7 @@ async fn city_plan_response(state: &AppState, row: CityPlanRow) -> ApiResult<Cit
         }
     }
     let filter = ObservationFilter {
-        city_plan: Some(row.id.clone()),
+        city_plans: vec![row.id.clone()],
         ..Default::default()
     };
     let figures = store::observations(pool, &filter).await?;
@@ -87,23 +108,26 @@ async fn city_plan_response(state: &AppState, row: CityPlanRow) -> ApiResult<Cit
 async fn list_city_plans(
     State(state): State<AppState>,
     uri: Uri,
-    ApiQuery(NoQueryParams {}): ApiQuery<NoQueryParams>,
-) -> ApiResult<Json<ListResponse<CityPlanResponse>>> {
-    let mut data = Vec::new();
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    let query = list_query(&state.pool, &uri, &CITY_PLANS).await?;
+    let mut plans = Vec::new();
     for row in store::city_plans(&state.pool).await? {
-        data.push(city_plan_response(&state, row).await?);
+        plans.push(city_plan_response(&state, row).await?);
     }
-    Ok(list(data, &uri))
+    let items = to_values(plans);
+    respond_in_memory(&uri, &headers, &query, &CITY_PLANS, "city-plans", items)
 }
 
 async fn get_city_plan(
     State(state): State<AppState>,
     Path(city): Path<String>,
+    headers: HeaderMap,
 ) -> ApiResult<Json<CityPlanResponse>> {
     let row = found(
         store::city_plan(&state.pool, &city).await?,
         Entity::CityPlan,
         &city,
     )?;
-    Ok(Json(city_plan_response(&state, row).await?))
+    respond_one(&headers, city_plan_response(&state, row).await?)
 }

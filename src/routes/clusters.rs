@@ -4,15 +4,16 @@
 use std::collections::HashMap;
 
 use axum::extract::{Path, State};
-use axum::http::Uri;
+use axum::http::{HeaderMap, Uri};
+use axum::response::Response;
 use axum::routing::get;
 use axum::{Json, Router};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-use super::{found, known_id, list, Names};
+use super::{found, list_query, respond_in_memory, respond_one, to_values, Names};
 use crate::error::ApiResult;
-use crate::extract::ApiQuery;
-use crate::model::{ListResponse, Observation, Reference};
+use crate::model::{Observation, Reference};
+use crate::query::{FilterSpec, ListSpec, ParamKind, SortSpec};
 use crate::store::{self, ClusterGroupRow, ClusterRow, Entity, ObservationFilter};
 use crate::AppState;
 
@@ -24,18 +25,76 @@ pub fn router() -> Router<AppState> {
         .route("/v1/cluster-groups/{id}", get(get_cluster_group))
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ClusterQueryParams {
-    group: Option<String>,
-    region: Option<String>,
-}
+const ID_AND_NAME: &[SortSpec] = &[
+    SortSpec {
+        name: "id",
+        path: "id",
+    },
+    SortSpec {
+        name: "name",
+        path: "name",
+    },
+];
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ClusterGroupQueryParams {
-    region: Option<String>,
-}
+const CLUSTERS: ListSpec = ListSpec {
+    filters: &[
+        FilterSpec {
+            name: "group",
+            kind: ParamKind::Ids(Entity::ClusterGroup),
+            path: "group.id",
+        },
+        FilterSpec {
+            name: "region",
+            kind: ParamKind::Ids(Entity::Region),
+            path: "region.id",
+        },
+    ],
+    sorts: &[
+        SortSpec {
+            name: "id",
+            path: "id",
+        },
+        SortSpec {
+            name: "name",
+            path: "name",
+        },
+        SortSpec {
+            name: "group",
+            path: "group.id",
+        },
+        SortSpec {
+            name: "reached_year",
+            path: "reached_year",
+        },
+    ],
+    paginated: true,
+};
+
+const GROUP_KINDS: &[&str] = &[
+    "trillion_yuan_industrial",
+    "strategic_industry",
+    "strategic_emerging_industry",
+    "agricultural_industry",
+    "agricultural_industry_chain",
+    "sci_tech",
+];
+
+const CLUSTER_GROUPS: ListSpec = ListSpec {
+    filters: &[
+        FilterSpec {
+            name: "region",
+            kind: ParamKind::Ids(Entity::Region),
+            path: "region.id",
+        },
+        FilterSpec {
+            name: "kind",
+            kind: ParamKind::Words(GROUP_KINDS),
+            path: "kind",
+        },
+    ],
+    sorts: ID_AND_NAME,
+    paginated: true,
+};
 
 #[derive(Debug, Serialize)]
 struct ClusterResponse {
@@ -101,12 +160,11 @@ fn cluster_response(
 async fn list_clusters(
     State(state): State<AppState>,
     uri: Uri,
-    ApiQuery(params): ApiQuery<ClusterQueryParams>,
-) -> ApiResult<Json<ListResponse<ClusterResponse>>> {
+    headers: HeaderMap,
+) -> ApiResult<Response> {
     let pool = &state.pool;
-    let group = known_id(pool, Entity::ClusterGroup, "group", params.group).await?;
-    let region = known_id(pool, Entity::Region, "region", params.region).await?;
-    let rows = store::clusters(pool, group.as_deref(), region.as_deref()).await?;
+    let query = list_query(pool, &uri, &CLUSTERS).await?;
+    let rows = store::clusters(pool, None).await?;
     let groups = Names::load(pool, Entity::ClusterGroup).await?;
     let regions = Names::load(pool, Entity::Region).await?;
     // One query for every cluster's figures, shared out below.
@@ -120,30 +178,38 @@ async fn list_clusters(
             figures_by_cluster.entry(cluster).or_default().push(figure);
         }
     }
-    let data = rows
+    let clusters = rows
         .into_iter()
         .map(|row| {
             let figures = figures_by_cluster.remove(&row.id).unwrap_or_default();
             cluster_response(row, &groups, &regions, figures)
         })
         .collect();
-    Ok(list(data, &uri))
+    respond_in_memory(
+        &uri,
+        &headers,
+        &query,
+        &CLUSTERS,
+        "clusters",
+        to_values(clusters),
+    )
 }
 
 async fn get_cluster(
     State(state): State<AppState>,
     Path(id): Path<String>,
+    headers: HeaderMap,
 ) -> ApiResult<Json<ClusterResponse>> {
     let pool = &state.pool;
     let row = found(store::cluster(pool, &id).await?, Entity::Cluster, &id)?;
     let groups = Names::load(pool, Entity::ClusterGroup).await?;
     let regions = Names::load(pool, Entity::Region).await?;
     let filter = ObservationFilter {
-        cluster: Some(id),
+        clusters: vec![id],
         ..Default::default()
     };
     let figures = store::observations(pool, &filter).await?;
-    Ok(Json(cluster_response(row, &groups, &regions, figures)))
+    respond_one(&headers, cluster_response(row, &groups, &regions, figures))
 }
 
 /// A group with its member clusters and figures.
@@ -152,7 +218,7 @@ pub(super) async fn cluster_group_response(
     row: ClusterGroupRow,
     regions: &Names,
 ) -> ApiResult<ClusterGroupResponse> {
-    let clusters = store::clusters(&state.pool, Some(&row.id), None)
+    let clusters = store::clusters(&state.pool, Some(&row.id))
         .await?
         .into_iter()
         .map(|cluster| Reference {
@@ -161,7 +227,7 @@ pub(super) async fn cluster_group_response(
         })
         .collect();
     let filter = ObservationFilter {
-        cluster_group: Some(row.id.clone()),
+        cluster_groups: vec![row.id.clone()],
         ..Default::default()
     };
     let figures = store::observations(&state.pool, &filter).await?;
@@ -183,20 +249,29 @@ pub(super) async fn cluster_group_response(
 async fn list_cluster_groups(
     State(state): State<AppState>,
     uri: Uri,
-    ApiQuery(params): ApiQuery<ClusterGroupQueryParams>,
-) -> ApiResult<Json<ListResponse<ClusterGroupResponse>>> {
-    let region = known_id(&state.pool, Entity::Region, "region", params.region).await?;
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    let query = list_query(&state.pool, &uri, &CLUSTER_GROUPS).await?;
     let regions = Names::load(&state.pool, Entity::Region).await?;
-    let mut data = Vec::new();
-    for row in store::cluster_groups(&state.pool, region.as_deref()).await? {
-        data.push(cluster_group_response(&state, row, &regions).await?);
+    let mut groups = Vec::new();
+    for row in store::cluster_groups(&state.pool).await? {
+        groups.push(cluster_group_response(&state, row, &regions).await?);
     }
-    Ok(list(data, &uri))
+    let items = to_values(groups);
+    respond_in_memory(
+        &uri,
+        &headers,
+        &query,
+        &CLUSTER_GROUPS,
+        "cluster-groups",
+        items,
+    )
 }
 
 async fn get_cluster_group(
     State(state): State<AppState>,
     Path(id): Path<String>,
+    headers: HeaderMap,
 ) -> ApiResult<Json<ClusterGroupResponse>> {
     let row = found(
         store::cluster_group(&state.pool, &id).await?,
@@ -204,5 +279,8 @@ async fn get_cluster_group(
         &id,
     )?;
     let regions = Names::load(&state.pool, Entity::Region).await?;
-    Ok(Json(cluster_group_response(&state, row, &regions).await?))
+    respond_one(
+        &headers,
+        cluster_group_response(&state, row, &regions).await?,
+    )
 }

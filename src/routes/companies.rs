@@ -1,15 +1,16 @@
 //! `/v1/companies`: the companies whose milestones the source reports.
 
 use axum::extract::{Path, State};
-use axum::http::Uri;
+use axum::http::{HeaderMap, Uri};
+use axum::response::Response;
 use axum::routing::get;
 use axum::{Json, Router};
 use serde::Serialize;
 
-use super::{found, list, Names, NoQueryParams};
+use super::{found, list_query, respond_in_memory, respond_one, to_values, Names};
 use crate::error::ApiResult;
-use crate::extract::ApiQuery;
-use crate::model::{ListResponse, Observation, Reference};
+use crate::model::{Observation, Reference};
+use crate::query::{FilterSpec, ListSpec, ParamKind, SortSpec};
 use crate::store::{self, CompanyRow, Entity, ObservationFilter};
 use crate::AppState;
 
@@ -36,13 +37,32 @@ struct CompanyLinks {
     self_link: String,
 }
 
+const COMPANIES: ListSpec = ListSpec {
+    filters: &[FilterSpec {
+        name: "region",
+        kind: ParamKind::Ids(Entity::Region),
+        path: "region.id",
+    }],
+    sorts: &[
+        SortSpec {
+            name: "id",
+            path: "id",
+        },
+        SortSpec {
+            name: "name",
+            path: "name",
+        },
+    ],
+    paginated: true,
+};
+
 async fn company_response(
     state: &AppState,
     row: CompanyRow,
     regions: &Names,
 ) -> ApiResult<CompanyResponse> {
     let filter = ObservationFilter {
-        company: Some(row.id.clone()),
+        companies: vec![row.id.clone()],
         ..Default::default()
     };
     Ok(CompanyResponse {
@@ -60,19 +80,22 @@ async fn company_response(
 async fn list_companies(
     State(state): State<AppState>,
     uri: Uri,
-    ApiQuery(NoQueryParams {}): ApiQuery<NoQueryParams>,
-) -> ApiResult<Json<ListResponse<CompanyResponse>>> {
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    let query = list_query(&state.pool, &uri, &COMPANIES).await?;
     let regions = Names::load(&state.pool, Entity::Region).await?;
-    let mut data = Vec::new();
+    let mut companies = Vec::new();
     for row in store::companies(&state.pool).await? {
-        data.push(company_response(&state, row, &regions).await?);
+        companies.push(company_response(&state, row, &regions).await?);
     }
-    Ok(list(data, &uri))
+    let items = to_values(companies);
+    respond_in_memory(&uri, &headers, &query, &COMPANIES, "companies", items)
 }
 
 async fn get_company(
     State(state): State<AppState>,
     Path(id): Path<String>,
+    headers: HeaderMap,
 ) -> ApiResult<Json<CompanyResponse>> {
     let row = found(
         store::company(&state.pool, &id).await?,
@@ -80,5 +103,5 @@ async fn get_company(
         &id,
     )?;
     let regions = Names::load(&state.pool, Entity::Region).await?;
-    Ok(Json(company_response(&state, row, &regions).await?))
+    respond_one(&headers, company_response(&state, row, &regions).await?)
 }

@@ -1,15 +1,16 @@
 //! `/v1/facilities`: national laboratories, science facilities and innovation platforms.
 
 use axum::extract::{Path, State};
-use axum::http::Uri;
+use axum::http::{HeaderMap, Uri};
+use axum::response::Response;
 use axum::routing::get;
 use axum::{Json, Router};
 use serde::Serialize;
 
-use super::{found, list, Names, NoQueryParams};
+use super::{found, list_query, respond_in_memory, respond_one, to_values, Names};
 use crate::error::ApiResult;
-use crate::extract::ApiQuery;
-use crate::model::{ListResponse, Reference};
+use crate::model::Reference;
+use crate::query::{FilterSpec, ListSpec, ParamKind, SortSpec};
 use crate::store::{self, Entity, FacilityRow};
 use crate::AppState;
 
@@ -37,6 +38,36 @@ struct FacilityLinks {
     #[serde(rename = "self")]
     self_link: String,
 }
+
+const FACILITIES: ListSpec = ListSpec {
+    filters: &[
+        FilterSpec {
+            name: "kind",
+            kind: ParamKind::Words(&[
+                "national_laboratory",
+                "science_facility",
+                "innovation_platform",
+            ]),
+            path: "kind",
+        },
+        FilterSpec {
+            name: "region",
+            kind: ParamKind::Ids(Entity::Region),
+            path: "region.id",
+        },
+    ],
+    sorts: &[
+        SortSpec {
+            name: "id",
+            path: "id",
+        },
+        SortSpec {
+            name: "name",
+            path: "name",
+        },
+    ],
+    paginated: true,
+};
 
 /// Lookups that turn a facility row's ids into `{id, name}` references.
 struct FacilityNames {
@@ -76,19 +107,19 @@ impl FacilityNames {
 async fn list_facilities(
     State(state): State<AppState>,
     uri: Uri,
-    ApiQuery(NoQueryParams {}): ApiQuery<NoQueryParams>,
-) -> ApiResult<Json<ListResponse<FacilityResponse>>> {
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    let query = list_query(&state.pool, &uri, &FACILITIES).await?;
     let names = FacilityNames::load(&state).await?;
     let rows = store::facilities(&state.pool).await?;
-    Ok(list(
-        rows.into_iter().map(|row| names.response(row)).collect(),
-        &uri,
-    ))
+    let items = to_values(rows.into_iter().map(|row| names.response(row)).collect());
+    respond_in_memory(&uri, &headers, &query, &FACILITIES, "facilities", items)
 }
 
 async fn get_facility(
     State(state): State<AppState>,
     Path(id): Path<String>,
+    headers: HeaderMap,
 ) -> ApiResult<Json<FacilityResponse>> {
     let row = found(
         store::facility(&state.pool, &id).await?,
@@ -96,5 +127,5 @@ async fn get_facility(
         &id,
     )?;
     let names = FacilityNames::load(&state).await?;
-    Ok(Json(names.response(row)))
+    respond_one(&headers, names.response(row))
 }

@@ -1,43 +1,80 @@
 //! `/v1/indicators`: the catalogue every figure belongs to, and each indicator's series.
 
 use axum::extract::{Path, State};
-use axum::http::Uri;
+use axum::http::{HeaderMap, Uri};
+use axum::response::Response;
 use axum::routing::get;
 use axum::{Json, Router};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-use super::{checked_filter, found, list, one_of};
+use super::observations::{TOPICS, UNITS};
+use super::{check_concepts, found, list_query, respond_in_memory, respond_one, to_values};
 use crate::error::ApiResult;
-use crate::extract::ApiQuery;
-use crate::model::{ListResponse, Observation, Qualifier, Unit};
-use crate::store::{self, Entity, IndicatorRow, ObservationFilter};
+use crate::query::{FilterSpec, ListSpec, ParamKind, SortSpec};
+use crate::store::{self, Entity, IndicatorRow};
 use crate::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/v1/indicators", get(list_indicators))
         .route("/v1/indicators/{id}", get(get_indicator))
-        .route(
-            "/v1/indicators/{id}/observations",
-            get(list_indicator_observations),
-        )
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct IndicatorQueryParams {
-    topic: Option<String>,
-    concept: Option<String>,
-}
+const MEASURES: &[&str] = &[
+    "level",
+    "change",
+    "growth_rate",
+    "share",
+    "rank",
+    "count",
+    "duration",
+    "threshold",
+    "target",
+];
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct SeriesQueryParams {
-    region: Option<String>,
-    year: Option<i32>,
-    unit: Option<Unit>,
-    qualifier: Option<Qualifier>,
-}
+const INDICATORS: ListSpec = ListSpec {
+    filters: &[
+        FilterSpec {
+            name: "topic",
+            kind: ParamKind::Words(TOPICS),
+            path: "topic",
+        },
+        FilterSpec {
+            name: "concept",
+            kind: ParamKind::Texts,
+            path: "concept",
+        },
+        FilterSpec {
+            name: "measure",
+            kind: ParamKind::Words(MEASURES),
+            path: "measure",
+        },
+        FilterSpec {
+            name: "unit",
+            kind: ParamKind::Words(UNITS),
+            path: "unit",
+        },
+    ],
+    sorts: &[
+        SortSpec {
+            name: "id",
+            path: "id",
+        },
+        SortSpec {
+            name: "name",
+            path: "name",
+        },
+        SortSpec {
+            name: "topic",
+            path: "topic",
+        },
+        SortSpec {
+            name: "observation_count",
+            path: "observation_count",
+        },
+    ],
+    paginated: true,
+};
 
 #[derive(Debug, Serialize)]
 struct IndicatorResponse {
@@ -66,49 +103,24 @@ fn indicator_response(row: IndicatorRow) -> IndicatorResponse {
 async fn list_indicators(
     State(state): State<AppState>,
     uri: Uri,
-    ApiQuery(params): ApiQuery<IndicatorQueryParams>,
-) -> ApiResult<Json<ListResponse<IndicatorResponse>>> {
-    let (topics, concepts) = store::indicator_topics_and_concepts(&state.pool).await?;
-    let topic = one_of("topic", params.topic, &topics)?;
-    let concept = one_of("concept", params.concept, &concepts)?;
-    let rows = store::indicators(&state.pool, topic.as_deref(), concept.as_deref()).await?;
-    Ok(list(
-        rows.into_iter().map(indicator_response).collect(),
-        &uri,
-    ))
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    let query = list_query(&state.pool, &uri, &INDICATORS).await?;
+    check_concepts(&state.pool, &query).await?;
+    let rows = store::indicators(&state.pool).await?;
+    let items = to_values(rows.into_iter().map(indicator_response).collect());
+    respond_in_memory(&uri, &headers, &query, &INDICATORS, "indicators", items)
 }
 
 async fn get_indicator(
     State(state): State<AppState>,
     Path(id): Path<String>,
+    headers: HeaderMap,
 ) -> ApiResult<Json<IndicatorResponse>> {
     let row = found(
         store::indicator(&state.pool, &id).await?,
         Entity::Indicator,
         &id,
     )?;
-    Ok(Json(indicator_response(row)))
-}
-
-async fn list_indicator_observations(
-    State(state): State<AppState>,
-    Path(id): Path<String>,
-    uri: Uri,
-    ApiQuery(params): ApiQuery<SeriesQueryParams>,
-) -> ApiResult<Json<ListResponse<Observation>>> {
-    found(
-        store::indicator(&state.pool, &id).await?,
-        Entity::Indicator,
-        &id,
-    )?;
-    let filter = ObservationFilter {
-        indicator: Some(id),
-        region: params.region,
-        year: params.year,
-        unit: params.unit,
-        qualifier: params.qualifier,
-        ..Default::default()
-    };
-    let filter = checked_filter(&state.pool, filter).await?;
-    Ok(list(store::observations(&state.pool, &filter).await?, &uri))
+    respond_one(&headers, indicator_response(row))
 }

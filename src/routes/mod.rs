@@ -8,19 +8,24 @@ mod health;
 mod indicators;
 mod observations;
 mod regions;
+mod search;
 mod sources;
 mod speakers;
 
 use std::collections::HashMap;
 
-use axum::http::{StatusCode, Uri};
+use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::response::Response;
 use axum::routing::get;
 use axum::{Json, Router};
+use serde_json::Value;
 use sqlx::SqlitePool;
 
 use crate::error::{problem_response, ApiError, ApiResult};
-use crate::model::{ListResponse, Reference};
-use crate::store::{self, Entity, ObservationFilter};
+use crate::model::Reference;
+use crate::query::{ListQuery, ListSpec, Page};
+use crate::render::{negotiate, ListResponder};
+use crate::store::{self, Entity};
 use crate::AppState;
 
 pub fn router() -> Router<AppState> {
@@ -36,6 +41,7 @@ pub fn router() -> Router<AppState> {
         .merge(speakers::router())
         .merge(companies::router())
         .merge(facilities::router())
+        .merge(search::router())
         .fallback(|uri: Uri| async move { ApiError::RouteNotFound(uri.path().to_owned()) })
         .method_not_allowed_fallback(|| async {
             let mut response = problem_response(
@@ -51,7 +57,7 @@ pub fn router() -> Router<AppState> {
 }
 
 /// `GET /v1`: where everything is, so the API can be explored from one URL.
-async fn index() -> Json<serde_json::Value> {
+async fn index() -> Json<Value> {
     Json(serde_json::json!({
         "name": "gd-indicators",
         "description": "Economic figures of Guangdong from China Daily's GD Today page, each with its unit, period, qualifier, region and provenance.",
@@ -68,26 +74,70 @@ async fn index() -> Json<serde_json::Value> {
             "speakers": "/v1/speakers",
             "companies": "/v1/companies",
             "facilities": "/v1/facilities",
+            "search": "/v1/search?q=robot",
+            "export": "/v1/export",
             "health": "/healthz",
             "readiness": "/readyz"
         }
     }))
 }
 
-/// For lists that take no parameters: any given one is a 400 rather than silently ignored.
-#[derive(Debug, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-struct NoQueryParams {}
-
-/// The path and query the client asked for, as the list's `links.self`.
-fn self_link(uri: &Uri) -> String {
-    uri.path_and_query()
-        .map(|pq| pq.as_str().to_owned())
-        .unwrap_or_else(|| uri.path().to_owned())
+/// Parses a list request's query against `spec` and checks the ids it names.
+async fn list_query(pool: &SqlitePool, uri: &Uri, spec: &ListSpec) -> ApiResult<ListQuery> {
+    let query = ListQuery::parse(uri.path(), uri.query(), spec)?;
+    query.check_ids(pool, spec).await?;
+    Ok(query)
 }
 
-fn list<T>(data: Vec<T>, uri: &Uri) -> Json<ListResponse<T>> {
-    Json(ListResponse::new(data, self_link(uri)))
+/// Checks `concept` values against the indicator catalogue (concepts are data, not a fixed list).
+async fn check_concepts(pool: &SqlitePool, query: &ListQuery) -> ApiResult<()> {
+    let Some(concepts) = query.texts("concept") else {
+        return Ok(());
+    };
+    let known = store::indicator_values(pool, store::IndicatorColumn::Concept).await?;
+    match concepts.iter().find(|concept| !known.contains(concept)) {
+        Some(unknown) => Err(ApiError::invalid_parameter(
+            "concept",
+            format!(
+                "concept: '{unknown}' is not accepted. Accepted values: {}.",
+                known.join(", ")
+            ),
+        )),
+        None => Ok(()),
+    }
+}
+
+/// Filters, sorts and pages a small resource list held in memory, and renders it.
+fn respond_in_memory(
+    uri: &Uri,
+    headers: &HeaderMap,
+    query: &ListQuery,
+    spec: &ListSpec,
+    name: &str,
+    items: Vec<Value>,
+) -> ApiResult<Response> {
+    let page: Page = query.apply(spec, items);
+    ListResponder {
+        uri,
+        headers,
+        query,
+        name,
+        csv_columns: None,
+    }
+    .respond(page)
+}
+
+/// A single resource: JSON only, so an `Accept` that rules JSON out is a 406.
+fn respond_one<T: serde::Serialize>(headers: &HeaderMap, resource: T) -> ApiResult<Json<T>> {
+    negotiate(headers, None, false)?;
+    Ok(Json(resource))
+}
+
+fn to_values<T: serde::Serialize>(items: Vec<T>) -> Vec<Value> {
+    items
+        .into_iter()
+        .map(|item| serde_json::to_value(item).expect("resources serialise"))
+        .collect()
 }
 
 /// A 404 for `id` when the lookup found nothing.
@@ -95,89 +145,6 @@ fn found<T>(row: Option<T>, entity: Entity, id: &str) -> ApiResult<T> {
     row.ok_or_else(|| ApiError::NotFound {
         resource: entity.noun(),
         id: id.to_owned(),
-    })
-}
-
-/// Checks that a filter names an existing entity; a typo is a 400 listing the accepted ids.
-async fn known_id(
-    pool: &SqlitePool,
-    entity: Entity,
-    parameter: &str,
-    value: Option<String>,
-) -> ApiResult<Option<String>> {
-    let Some(id) = value else {
-        return Ok(None);
-    };
-    if store::exists(pool, entity, &id).await? {
-        return Ok(Some(id));
-    }
-    let accepted = store::ids(pool, entity).await?;
-    Err(ApiError::invalid_parameter(
-        parameter,
-        format!(
-            "{parameter}: there is no {} '{id}'. Accepted values: {}.",
-            entity.noun(),
-            accepted.join(", ")
-        ),
-    ))
-}
-
-/// Checks a value against a fixed list of accepted ones.
-fn one_of(
-    parameter: &str,
-    value: Option<String>,
-    accepted: &[String],
-) -> ApiResult<Option<String>> {
-    match value {
-        Some(value) if !accepted.contains(&value) => Err(ApiError::invalid_parameter(
-            parameter,
-            format!(
-                "{parameter}: '{value}' is not accepted. Accepted values: {}.",
-                accepted.join(", ")
-            ),
-        )),
-        other => Ok(other),
-    }
-}
-
-const YEARS: std::ops::RangeInclusive<i32> = 1900..=2100;
-
-fn valid_year(year: Option<i32>) -> ApiResult<Option<i32>> {
-    match year {
-        Some(year) if !YEARS.contains(&year) => Err(ApiError::invalid_parameter(
-            "year",
-            format!(
-                "year: {year} is out of range; give a calendar year from {} to {}.",
-                YEARS.start(),
-                YEARS.end()
-            ),
-        )),
-        other => Ok(other),
-    }
-}
-
-/// Validates every id and the year of a filter built from query parameters.
-async fn checked_filter(
-    pool: &SqlitePool,
-    filter: ObservationFilter,
-) -> ApiResult<ObservationFilter> {
-    Ok(ObservationFilter {
-        indicator: known_id(pool, Entity::Indicator, "indicator", filter.indicator).await?,
-        region: known_id(pool, Entity::Region, "region", filter.region).await?,
-        cluster: known_id(pool, Entity::Cluster, "cluster", filter.cluster).await?,
-        cluster_group: known_id(
-            pool,
-            Entity::ClusterGroup,
-            "cluster_group",
-            filter.cluster_group,
-        )
-        .await?,
-        company: known_id(pool, Entity::Company, "company", filter.company).await?,
-        city_plan: known_id(pool, Entity::CityPlan, "city_plan", filter.city_plan).await?,
-        speaker: known_id(pool, Entity::Speaker, "speaker", filter.speaker).await?,
-        source: known_id(pool, Entity::Source, "source", filter.source).await?,
-        year: valid_year(filter.year)?,
-        ..filter
     })
 }
 

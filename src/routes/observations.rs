@@ -1,17 +1,22 @@
-//! `/v1/observations`: every figure of the source, filterable; `/v1/revenues` and
-//! `/v1/patents` are the same figures narrowed to one concept.
+//! `/v1/observations`: every figure of the source, filterable, sortable and paged by keyset;
+//! `/v1/revenues` and `/v1/patents` are the same figures narrowed to one concept, and
+//! `/v1/export` is all of them as flat rows.
 
 use axum::extract::{Path, State};
-use axum::http::Uri;
+use axum::http::{HeaderMap, Uri};
+use axum::response::Response;
 use axum::routing::get;
 use axum::{Json, Router};
-use serde::Deserialize;
+use serde::Serialize;
+use serde_json::Value;
+use sqlx::SqlitePool;
 
-use super::{checked_filter, found, list, one_of};
+use super::{check_concepts, found, list_query, respond_one};
 use crate::error::ApiResult;
-use crate::extract::ApiQuery;
-use crate::model::{ListResponse, Observation, Qualifier, Unit};
-use crate::store::{self, Entity, ObservationFilter};
+use crate::model::{Observation, Period, Provenance, Reference, SourceReference, Speaker};
+use crate::query::{Direction, FilterSpec, ListQuery, ListSpec, Page, ParamKind, SortSpec};
+use crate::render::{flatten, ListResponder};
+use crate::store::{self, Entity, Keyset, ObservationFilter, ObservationOrder};
 use crate::AppState;
 
 pub fn router() -> Router<AppState> {
@@ -20,82 +25,321 @@ pub fn router() -> Router<AppState> {
         .route("/v1/observations/{id}", get(get_observation))
         .route("/v1/revenues", get(list_revenues))
         .route("/v1/patents", get(list_patents))
+        .route("/v1/export", get(export_observations))
+        .route(
+            "/v1/indicators/{id}/observations",
+            get(list_indicator_observations),
+        )
 }
+
+pub const UNITS: &[&str] = &[
+    "cny",
+    "usd",
+    "count",
+    "percent",
+    "percentage_points",
+    "hectares",
+    "years",
+    "rank",
+];
+pub const QUALIFIERS: &[&str] = &["exact", "at_least", "over", "about", "nearly", "less_than"];
+pub const TOPICS: &[&str] = &[
+    "industry",
+    "innovation",
+    "greater_bay_area",
+    "marine_economy",
+    "city_plans",
+    "talent",
+    "companies",
+    "media",
+];
+
+const fn filter(name: &'static str, kind: ParamKind) -> FilterSpec {
+    FilterSpec {
+        name,
+        kind,
+        path: name,
+    }
+}
+
+const INDICATOR: FilterSpec = filter("indicator", ParamKind::Ids(Entity::Indicator));
+const REGION: FilterSpec = filter("region", ParamKind::Ids(Entity::Region));
+const CLUSTER: FilterSpec = filter("cluster", ParamKind::Ids(Entity::Cluster));
+const CLUSTER_GROUP: FilterSpec = filter("cluster_group", ParamKind::Ids(Entity::ClusterGroup));
+const COMPANY: FilterSpec = filter("company", ParamKind::Ids(Entity::Company));
+const CITY_PLAN: FilterSpec = filter("city_plan", ParamKind::Ids(Entity::CityPlan));
+const SPEAKER: FilterSpec = filter("speaker", ParamKind::Ids(Entity::Speaker));
+const SOURCE: FilterSpec = filter("source", ParamKind::Ids(Entity::Source));
+const CONCEPT: FilterSpec = filter("concept", ParamKind::Texts);
+const TOPIC: FilterSpec = filter("topic", ParamKind::Words(TOPICS));
+const UNIT: FilterSpec = filter("unit", ParamKind::Words(UNITS));
+const QUALIFIER: FilterSpec = filter("qualifier", ParamKind::Words(QUALIFIERS));
+const YEAR: FilterSpec = filter("year", ParamKind::Years);
+const FROM: FilterSpec = filter("from", ParamKind::Year);
+const TO: FilterSpec = filter("to", ParamKind::Year);
+const MIN: FilterSpec = filter("min", ParamKind::Number);
+const MAX: FilterSpec = filter("max", ParamKind::Number);
+
+/// Sort keys of every observation list; the SQL behind each is in `store`.
+const SORTS: &[SortSpec] = &[
+    SortSpec {
+        name: "id",
+        path: "id",
+    },
+    SortSpec {
+        name: "period",
+        path: "period",
+    },
+    SortSpec {
+        name: "value",
+        path: "value_in_units",
+    },
+    SortSpec {
+        name: "indicator",
+        path: "indicator.id",
+    },
+    SortSpec {
+        name: "region",
+        path: "region.id",
+    },
+];
+
+const ALL_FILTERS: &[FilterSpec] = &[
+    INDICATOR,
+    REGION,
+    CLUSTER,
+    CLUSTER_GROUP,
+    COMPANY,
+    CITY_PLAN,
+    SPEAKER,
+    SOURCE,
+    CONCEPT,
+    TOPIC,
+    UNIT,
+    QUALIFIER,
+    YEAR,
+    FROM,
+    TO,
+    MIN,
+    MAX,
+];
+
+pub const OBSERVATIONS: ListSpec = ListSpec {
+    filters: ALL_FILTERS,
+    sorts: SORTS,
+    paginated: true,
+};
+pub const EXPORT: ListSpec = ListSpec {
+    filters: ALL_FILTERS,
+    sorts: SORTS,
+    paginated: false,
+};
+pub const REVENUES: ListSpec = ListSpec {
+    filters: &[
+        CLUSTER,
+        CLUSTER_GROUP,
+        REGION,
+        YEAR,
+        FROM,
+        TO,
+        UNIT,
+        QUALIFIER,
+        MIN,
+        MAX,
+    ],
+    sorts: SORTS,
+    paginated: true,
+};
+pub const PATENTS: ListSpec = ListSpec {
+    filters: &[CLUSTER_GROUP, REGION, YEAR, FROM, TO, MIN, MAX],
+    sorts: SORTS,
+    paginated: true,
+};
+pub const SERIES: ListSpec = ListSpec {
+    filters: &[REGION, YEAR, FROM, TO, UNIT, QUALIFIER, MIN, MAX],
+    sorts: SORTS,
+    paginated: true,
+};
 
 const OPERATING_REVENUE: &str = "operating_revenue";
 const INVENTION_PATENTS: &str = "invention_patents";
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ObservationQueryParams {
-    indicator: Option<String>,
-    region: Option<String>,
-    cluster: Option<String>,
-    cluster_group: Option<String>,
-    company: Option<String>,
-    city_plan: Option<String>,
-    speaker: Option<String>,
-    source: Option<String>,
-    concept: Option<String>,
-    unit: Option<Unit>,
-    qualifier: Option<Qualifier>,
-    year: Option<i32>,
+/// The filter a parsed query describes.
+fn observation_filter(query: &ListQuery) -> ObservationFilter {
+    let texts = |name: &str| {
+        query
+            .texts(name)
+            .map(<[String]>::to_vec)
+            .unwrap_or_default()
+    };
+    let bound = |name: &str| query.years(name).and_then(|years| years.first().copied());
+    ObservationFilter {
+        indicators: texts("indicator"),
+        regions: texts("region"),
+        clusters: texts("cluster"),
+        cluster_groups: texts("cluster_group"),
+        companies: texts("company"),
+        city_plans: texts("city_plan"),
+        speakers: texts("speaker"),
+        sources: texts("source"),
+        concepts: texts("concept"),
+        topics: texts("topic"),
+        units: texts("unit"),
+        qualifiers: texts("qualifier"),
+        years: query.years("year").map(<[i32]>::to_vec).unwrap_or_default(),
+        from: bound("from"),
+        to: bound("to"),
+        min: query.number("min"),
+        max: query.number("max"),
+        ..Default::default()
+    }
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RevenueQueryParams {
-    cluster: Option<String>,
-    cluster_group: Option<String>,
-    region: Option<String>,
-    year: Option<i32>,
-    unit: Option<Unit>,
-    qualifier: Option<Qualifier>,
+/// The value a sort key takes for one figure; it must order as the SQL column does.
+fn sort_value(observation: &Observation, name: &str) -> Value {
+    match name {
+        "period" => Value::from(observation.period_sort_key.clone()),
+        "value" => Value::from(observation.value_in_units),
+        "indicator" => Value::from(observation.indicator.id.clone()),
+        "region" => Value::from(observation.region.id.clone()),
+        _ => Value::from(observation.id.clone()),
+    }
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct PatentQueryParams {
-    cluster_group: Option<String>,
-    region: Option<String>,
-    year: Option<i32>,
+/// One page of figures read from SQLite with a keyset, so deep pages cost what the first does.
+async fn observation_page(
+    pool: &SqlitePool,
+    filter: &ObservationFilter,
+    query: &ListQuery,
+) -> ApiResult<Page> {
+    let order = ObservationOrder {
+        keys: query.sort.iter().map(|k| (k.name, k.descending)).collect(),
+        keyset: query.cursor.as_ref().map(|cursor| Keyset {
+            values: cursor.keys.clone(),
+            position: cursor.position,
+            before: cursor.direction == Direction::Before,
+        }),
+        limit: query.limit.map(|limit| limit + 1),
+    };
+    let observations = store::observations_ordered(pool, filter, &order).await?;
+    let total = store::count_observations(pool, filter).await?;
+    let rows = observations
+        .into_iter()
+        .map(|observation| {
+            let keys = query
+                .sort
+                .iter()
+                .map(|key| sort_value(&observation, key.name))
+                .collect();
+            let position = observation.position;
+            let item = serde_json::to_value(observation).expect("observations serialise");
+            (item, keys, position)
+        })
+        .collect();
+    let reversed = order.keyset.is_some_and(|k| k.before);
+    Ok(query.page_from(rows, total, reversed))
+}
+
+/// CSV columns of observation lists: every flattened field, whether or not this page has it.
+fn observation_columns() -> Vec<String> {
+    let reference = || Reference {
+        id: String::new(),
+        name: String::new(),
+    };
+    let template = Observation {
+        id: String::new(),
+        indicator: reference(),
+        region: reference(),
+        cluster: None,
+        cluster_group: None,
+        company: None,
+        city_plan: None,
+        value: 0.0,
+        scale: crate::model::Scale::Unit,
+        unit: crate::model::Unit::Count,
+        value_in_units: 0.0,
+        qualifier: crate::model::Qualifier::Exact,
+        stated: String::new(),
+        period: Period {
+            kind: crate::model::PeriodKind::Year,
+            start: None,
+            end: None,
+            label: String::new(),
+        },
+        equivalent_of: None,
+        restates: None,
+        provenance: Provenance {
+            source: SourceReference {
+                id: String::new(),
+                headline: String::new(),
+            },
+            section: String::new(),
+            speaker: Some(Speaker {
+                id: String::new(),
+                name: String::new(),
+                title: String::new(),
+                organisation: String::new(),
+            }),
+            cited_source: None,
+        },
+        note: None,
+        period_sort_key: String::new(),
+        position: 0,
+    };
+    let value = serde_json::to_value(template).expect("observations serialise");
+    flatten(&value).keys().cloned().collect()
+}
+
+async fn respond_observations(
+    state: &AppState,
+    uri: &Uri,
+    headers: &HeaderMap,
+    spec: &ListSpec,
+    name: &str,
+    adjust: impl FnOnce(&mut ObservationFilter),
+) -> ApiResult<Response> {
+    let query = list_query(&state.pool, uri, spec).await?;
+    check_concepts(&state.pool, &query).await?;
+    let mut filter = observation_filter(&query);
+    adjust(&mut filter);
+    let page = observation_page(&state.pool, &filter, &query).await?;
+    ListResponder {
+        uri,
+        headers,
+        query: &query,
+        name,
+        csv_columns: Some(observation_columns()),
+    }
+    .respond(page)
 }
 
 async fn list_observations(
     State(state): State<AppState>,
     uri: Uri,
-    ApiQuery(params): ApiQuery<ObservationQueryParams>,
-) -> ApiResult<Json<ListResponse<Observation>>> {
-    let (_, concepts) = store::indicator_topics_and_concepts(&state.pool).await?;
-    let filter = ObservationFilter {
-        indicator: params.indicator,
-        region: params.region,
-        cluster: params.cluster,
-        cluster_group: params.cluster_group,
-        company: params.company,
-        city_plan: params.city_plan,
-        speaker: params.speaker,
-        source: params.source,
-        concept: one_of("concept", params.concept, &concepts)?,
-        unit: params.unit,
-        qualifier: params.qualifier,
-        year: params.year,
-        ..Default::default()
-    };
-    let filter = checked_filter(&state.pool, filter).await?;
-    Ok(list(store::observations(&state.pool, &filter).await?, &uri))
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    respond_observations(
+        &state,
+        &uri,
+        &headers,
+        &OBSERVATIONS,
+        "observations",
+        |_| {},
+    )
+    .await
 }
 
 async fn get_observation(
     State(state): State<AppState>,
     Path(id): Path<String>,
+    headers: HeaderMap,
 ) -> ApiResult<Json<Observation>> {
     let filter = ObservationFilter {
-        id: Some(id.clone()),
+        ids: vec![id.clone()],
         ..Default::default()
     };
     let figure = store::observations(&state.pool, &filter).await?.pop();
-    Ok(Json(found(figure, Entity::Observation, &id)?))
+    respond_one(&headers, found(figure, Entity::Observation, &id)?)
 }
 
 /// Operating-revenue figures: cluster revenues and the thresholds that define cluster groups,
@@ -103,35 +347,153 @@ async fn get_observation(
 async fn list_revenues(
     State(state): State<AppState>,
     uri: Uri,
-    ApiQuery(params): ApiQuery<RevenueQueryParams>,
-) -> ApiResult<Json<ListResponse<Observation>>> {
-    let filter = ObservationFilter {
-        concept: Some(OPERATING_REVENUE.to_owned()),
-        cluster: params.cluster,
-        cluster_group: params.cluster_group,
-        region: params.region,
-        year: params.year,
-        unit: params.unit,
-        qualifier: params.qualifier,
-        ..Default::default()
-    };
-    let filter = checked_filter(&state.pool, filter).await?;
-    Ok(list(store::observations(&state.pool, &filter).await?, &uri))
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    respond_observations(&state, &uri, &headers, &REVENUES, "revenues", |filter| {
+        filter.concepts = vec![OPERATING_REVENUE.to_owned()];
+    })
+    .await
 }
 
 /// Invention-patent figures: counts granted, their growth and national rank.
 async fn list_patents(
     State(state): State<AppState>,
     uri: Uri,
-    ApiQuery(params): ApiQuery<PatentQueryParams>,
-) -> ApiResult<Json<ListResponse<Observation>>> {
-    let filter = ObservationFilter {
-        concept: Some(INVENTION_PATENTS.to_owned()),
-        cluster_group: params.cluster_group,
-        region: params.region,
-        year: params.year,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    respond_observations(&state, &uri, &headers, &PATENTS, "patents", |filter| {
+        filter.concepts = vec![INVENTION_PATENTS.to_owned()];
+    })
+    .await
+}
+
+async fn list_indicator_observations(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    uri: Uri,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    found(
+        store::indicator(&state.pool, &id).await?,
+        Entity::Indicator,
+        &id,
+    )?;
+    let name = format!("{id}-observations");
+    respond_observations(&state, &uri, &headers, &SERIES, &name, |filter| {
+        filter.indicators = vec![id.clone()];
+    })
+    .await
+}
+
+/// One figure as one flat row: the columns of `seed/observations.csv` first, then readable
+/// names, so the file loads into a spreadsheet or pandas as it is.
+#[derive(Debug, Serialize)]
+struct ExportRecord {
+    id: String,
+    indicator_id: String,
+    region_id: String,
+    cluster_id: Option<String>,
+    cluster_group_id: Option<String>,
+    company_id: Option<String>,
+    city_plan_id: Option<String>,
+    #[serde(serialize_with = "crate::model::serialize_number")]
+    value: f64,
+    scale: crate::model::Scale,
+    unit: crate::model::Unit,
+    qualifier: crate::model::Qualifier,
+    stated: String,
+    period_kind: crate::model::PeriodKind,
+    period_start: Option<String>,
+    period_end: Option<String>,
+    period_label: String,
+    equivalent_of: Option<String>,
+    restates: Option<String>,
+    source_id: String,
+    section: String,
+    speaker_id: Option<String>,
+    cited_source: Option<String>,
+    note: Option<String>,
+    #[serde(serialize_with = "crate::model::serialize_number")]
+    value_in_units: f64,
+    indicator_name: String,
+    region_name: String,
+    source_headline: String,
+    speaker_name: Option<String>,
+    speaker_title: Option<String>,
+    speaker_organisation: Option<String>,
+}
+
+impl From<Observation> for ExportRecord {
+    fn from(o: Observation) -> Self {
+        let speaker = o.provenance.speaker;
+        ExportRecord {
+            id: o.id,
+            indicator_id: o.indicator.id,
+            region_id: o.region.id,
+            cluster_id: o.cluster,
+            cluster_group_id: o.cluster_group,
+            company_id: o.company,
+            city_plan_id: o.city_plan,
+            value: o.value,
+            scale: o.scale,
+            unit: o.unit,
+            qualifier: o.qualifier,
+            stated: o.stated,
+            period_kind: o.period.kind,
+            period_start: o.period.start,
+            period_end: o.period.end,
+            period_label: o.period.label,
+            equivalent_of: o.equivalent_of,
+            restates: o.restates,
+            source_id: o.provenance.source.id,
+            section: o.provenance.section,
+            speaker_id: speaker.as_ref().map(|s| s.id.clone()),
+            cited_source: o.provenance.cited_source,
+            note: o.note,
+            value_in_units: o.value_in_units,
+            indicator_name: o.indicator.name,
+            region_name: o.region.name,
+            source_headline: o.provenance.source.headline,
+            speaker_name: speaker.as_ref().map(|s| s.name.clone()),
+            speaker_title: speaker.as_ref().map(|s| s.title.clone()),
+            speaker_organisation: speaker.map(|s| s.organisation),
+        }
+    }
+}
+
+/// Every figure (or every one the filters keep), flat, in one response.
+async fn export_observations(
+    State(state): State<AppState>,
+    uri: Uri,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    let query = list_query(&state.pool, &uri, &EXPORT).await?;
+    let filter = observation_filter(&query);
+    let order = ObservationOrder {
+        keys: query.sort.iter().map(|k| (k.name, k.descending)).collect(),
         ..Default::default()
     };
-    let filter = checked_filter(&state.pool, filter).await?;
-    Ok(list(store::observations(&state.pool, &filter).await?, &uri))
+    let records: Vec<Value> = store::observations_ordered(&state.pool, &filter, &order)
+        .await?
+        .into_iter()
+        .map(|o| serde_json::to_value(ExportRecord::from(o)).expect("records serialise"))
+        .collect();
+    let columns = records
+        .first()
+        .and_then(Value::as_object)
+        .map(|first| first.keys().cloned().collect());
+    let page = Page {
+        total: records.len(),
+        items: records,
+        next: None,
+        prev: None,
+    };
+    ListResponder {
+        uri: &uri,
+        headers: &headers,
+        query: &query,
+        name: "export",
+        csv_columns: columns,
+    }
+    .respond(page)
 }

@@ -1,15 +1,16 @@
 //! `/v1/regions`: Guangdong, its cities, the Greater Bay Area, Hengqin and China as a whole.
 
 use axum::extract::{Path, State};
-use axum::http::Uri;
+use axum::http::{HeaderMap, Uri};
+use axum::response::Response;
 use axum::routing::get;
 use axum::{Json, Router};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-use super::{found, known_id, list, one_of, Names};
+use super::{found, list_query, respond_in_memory, respond_one, to_values, Names};
 use crate::error::ApiResult;
-use crate::extract::ApiQuery;
-use crate::model::{ListResponse, Observation, Reference};
+use crate::model::{Observation, Reference};
+use crate::query::{FilterSpec, ListSpec, ParamKind, SortSpec};
 use crate::store::{self, Entity, ObservationFilter, RegionRow};
 use crate::AppState;
 
@@ -19,7 +20,7 @@ pub fn router() -> Router<AppState> {
         .route("/v1/regions/{id}", get(get_region))
 }
 
-const REGION_KINDS: [&str; 6] = [
+const REGION_KINDS: &[&str] = &[
     "country",
     "province",
     "megaregion",
@@ -28,12 +29,35 @@ const REGION_KINDS: [&str; 6] = [
     "cooperation_zone",
 ];
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RegionQueryParams {
-    kind: Option<String>,
-    parent: Option<String>,
-}
+const REGIONS: ListSpec = ListSpec {
+    filters: &[
+        FilterSpec {
+            name: "kind",
+            kind: ParamKind::Words(REGION_KINDS),
+            path: "kind",
+        },
+        FilterSpec {
+            name: "parent",
+            kind: ParamKind::Ids(Entity::Region),
+            path: "parent.id",
+        },
+    ],
+    sorts: &[
+        SortSpec {
+            name: "id",
+            path: "id",
+        },
+        SortSpec {
+            name: "name",
+            path: "name",
+        },
+        SortSpec {
+            name: "kind",
+            path: "kind",
+        },
+    ],
+    paginated: true,
+};
 
 #[derive(Debug, Serialize)]
 struct RegionResponse {
@@ -77,27 +101,27 @@ fn region_response(row: RegionRow, names: &Names) -> RegionResponse {
 async fn list_regions(
     State(state): State<AppState>,
     uri: Uri,
-    ApiQuery(params): ApiQuery<RegionQueryParams>,
-) -> ApiResult<Json<ListResponse<RegionResponse>>> {
-    let kinds: Vec<String> = REGION_KINDS.iter().map(|k| k.to_string()).collect();
-    let kind = one_of("kind", params.kind, &kinds)?;
-    let parent = known_id(&state.pool, Entity::Region, "parent", params.parent).await?;
-    let rows = store::regions(&state.pool, kind.as_deref(), parent.as_deref()).await?;
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    let query = list_query(&state.pool, &uri, &REGIONS).await?;
+    let rows = store::regions(&state.pool, None).await?;
     let names = Names::load(&state.pool, Entity::Region).await?;
-    let data = rows
-        .into_iter()
-        .map(|row| region_response(row, &names))
-        .collect();
-    Ok(list(data, &uri))
+    let items = to_values(
+        rows.into_iter()
+            .map(|row| region_response(row, &names))
+            .collect(),
+    );
+    respond_in_memory(&uri, &headers, &query, &REGIONS, "regions", items)
 }
 
 async fn get_region(
     State(state): State<AppState>,
     Path(id): Path<String>,
+    headers: HeaderMap,
 ) -> ApiResult<Json<RegionDetailResponse>> {
     let row = found(store::region(&state.pool, &id).await?, Entity::Region, &id)?;
     let names = Names::load(&state.pool, Entity::Region).await?;
-    let children = store::regions(&state.pool, None, Some(&id))
+    let children = store::regions(&state.pool, Some(&id))
         .await?
         .into_iter()
         .map(|child| Reference {
@@ -106,13 +130,16 @@ async fn get_region(
         })
         .collect();
     let filter = ObservationFilter {
-        region: Some(id),
+        regions: vec![id],
         ..Default::default()
     };
     let figures = store::observations(&state.pool, &filter).await?;
-    Ok(Json(RegionDetailResponse {
-        region: region_response(row, &names),
-        children,
-        figures,
-    }))
+    respond_one(
+        &headers,
+        RegionDetailResponse {
+            region: region_response(row, &names),
+            children,
+            figures,
+        },
+    )
 }

@@ -1,15 +1,16 @@
 //! `/v1/sources`: the stories the figures were read from, with a citation for each.
 
 use axum::extract::{Path, State};
-use axum::http::Uri;
+use axum::http::{HeaderMap, Uri};
+use axum::response::Response;
 use axum::routing::get;
 use axum::{Json, Router};
 use serde::Serialize;
 
-use super::{found, list, NoQueryParams};
+use super::{found, list_query, respond_in_memory, respond_one, to_values};
 use crate::error::ApiResult;
-use crate::extract::ApiQuery;
-use crate::model::{ListResponse, Observation};
+use crate::model::Observation;
+use crate::query::{ListSpec, SortSpec};
 use crate::store::{self, Entity, ObservationFilter, SourceRow};
 use crate::AppState;
 
@@ -44,6 +45,21 @@ struct SourceDetailResponse {
     figures: Vec<Observation>,
 }
 
+const SOURCES: ListSpec = ListSpec {
+    filters: &[],
+    sorts: &[
+        SortSpec {
+            name: "id",
+            path: "id",
+        },
+        SortSpec {
+            name: "headline",
+            path: "headline",
+        },
+    ],
+    paginated: true,
+};
+
 fn citation(source: &SourceRow) -> String {
     let author = source
         .byline
@@ -70,19 +86,22 @@ fn source_response(row: SourceRow) -> SourceResponse {
 async fn list_sources(
     State(state): State<AppState>,
     uri: Uri,
-    ApiQuery(NoQueryParams {}): ApiQuery<NoQueryParams>,
-) -> ApiResult<Json<ListResponse<SourceResponse>>> {
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    let query = list_query(&state.pool, &uri, &SOURCES).await?;
     let rows = store::sources(&state.pool).await?;
-    Ok(list(rows.into_iter().map(source_response).collect(), &uri))
+    let items = to_values(rows.into_iter().map(source_response).collect());
+    respond_in_memory(&uri, &headers, &query, &SOURCES, "sources", items)
 }
 
 async fn get_source(
     State(state): State<AppState>,
     Path(id): Path<String>,
+    headers: HeaderMap,
 ) -> ApiResult<Json<SourceDetailResponse>> {
     let row = found(store::source(&state.pool, &id).await?, Entity::Source, &id)?;
     let filter = ObservationFilter {
-        source: Some(id),
+        sources: vec![id],
         ..Default::default()
     };
     let figures = store::observations(&state.pool, &filter).await?;
@@ -92,9 +111,12 @@ async fn get_source(
             sections.push(figure.provenance.section.clone());
         }
     }
-    Ok(Json(SourceDetailResponse {
-        source: source_response(row),
-        sections,
-        figures,
-    }))
+    respond_one(
+        &headers,
+        SourceDetailResponse {
+            source: source_response(row),
+            sections,
+            figures,
+        },
+    )
 }

@@ -1,15 +1,16 @@
 //! `/v1/speakers`: the officials and executives the source quotes, with the figures each stated.
 
 use axum::extract::{Path, State};
-use axum::http::Uri;
+use axum::http::{HeaderMap, Uri};
+use axum::response::Response;
 use axum::routing::get;
 use axum::{Json, Router};
 use serde::Serialize;
 
-use super::{found, list, Names, NoQueryParams};
+use super::{found, list_query, respond_in_memory, respond_one, to_values, Names};
 use crate::error::ApiResult;
-use crate::extract::ApiQuery;
-use crate::model::{ListResponse, Observation, Reference};
+use crate::model::{Observation, Reference};
+use crate::query::{FilterSpec, ListSpec, ParamKind, SortSpec};
 use crate::store::{self, Entity, ObservationFilter, SpeakerRow};
 use crate::AppState;
 
@@ -45,6 +46,29 @@ struct SpeakerDetailResponse {
     figures: Vec<Observation>,
 }
 
+const SPEAKERS: ListSpec = ListSpec {
+    filters: &[FilterSpec {
+        name: "region",
+        kind: ParamKind::Ids(Entity::Region),
+        path: "region.id",
+    }],
+    sorts: &[
+        SortSpec {
+            name: "id",
+            path: "id",
+        },
+        SortSpec {
+            name: "name",
+            path: "name",
+        },
+        SortSpec {
+            name: "figure_count",
+            path: "figure_count",
+        },
+    ],
+    paginated: true,
+};
+
 fn speaker_response(row: SpeakerRow, regions: &Names) -> SpeakerResponse {
     SpeakerResponse {
         region: regions.reference(&row.region_id),
@@ -63,20 +87,23 @@ fn speaker_response(row: SpeakerRow, regions: &Names) -> SpeakerResponse {
 async fn list_speakers(
     State(state): State<AppState>,
     uri: Uri,
-    ApiQuery(NoQueryParams {}): ApiQuery<NoQueryParams>,
-) -> ApiResult<Json<ListResponse<SpeakerResponse>>> {
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    let query = list_query(&state.pool, &uri, &SPEAKERS).await?;
     let regions = Names::load(&state.pool, Entity::Region).await?;
     let rows = store::speakers(&state.pool).await?;
-    let data = rows
-        .into_iter()
-        .map(|row| speaker_response(row, &regions))
-        .collect();
-    Ok(list(data, &uri))
+    let items = to_values(
+        rows.into_iter()
+            .map(|row| speaker_response(row, &regions))
+            .collect(),
+    );
+    respond_in_memory(&uri, &headers, &query, &SPEAKERS, "speakers", items)
 }
 
 async fn get_speaker(
     State(state): State<AppState>,
     Path(id): Path<String>,
+    headers: HeaderMap,
 ) -> ApiResult<Json<SpeakerDetailResponse>> {
     let row = found(
         store::speaker(&state.pool, &id).await?,
@@ -85,12 +112,15 @@ async fn get_speaker(
     )?;
     let regions = Names::load(&state.pool, Entity::Region).await?;
     let filter = ObservationFilter {
-        speaker: Some(id),
+        speakers: vec![id],
         ..Default::default()
     };
     let figures = store::observations(&state.pool, &filter).await?;
-    Ok(Json(SpeakerDetailResponse {
-        speaker: speaker_response(row, &regions),
-        figures,
-    }))
+    respond_one(
+        &headers,
+        SpeakerDetailResponse {
+            speaker: speaker_response(row, &regions),
+            figures,
+        },
+    )
 }

@@ -67,7 +67,7 @@ pub fn seed_table(name: &str) -> Vec<std::collections::HashMap<String, String>> 
 async fn database_tables(pool: &SqlitePool) -> BTreeSet<String> {
     sqlx::query_scalar(
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_%' ESCAPE '\\'
-         AND name NOT LIKE 'sqlite%'",
+         AND name NOT LIKE 'sqlite%' AND name NOT LIKE 'search\\_index%' ESCAPE '\\'",
     )
     .fetch_all(pool)
     .await

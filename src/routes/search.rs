@@ -1,0 +1,151 @@
+//! `/v1/search`: full-text search (SQLite FTS5) over clusters, indicators, regions, speakers,
+//! city plans, companies and facilities, ranked, each hit with a link and a highlighted snippet.
+
+use axum::extract::State;
+use axum::http::{HeaderMap, Uri};
+use axum::response::Response;
+use axum::routing::get;
+use axum::Router;
+use serde::Serialize;
+
+use super::{list_query, respond_in_memory, to_values};
+use crate::error::{ApiError, ApiResult};
+use crate::query::{FilterSpec, ListSpec, ParamKind};
+use crate::store::{self, SearchHit};
+use crate::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/v1/search", get(search))
+}
+
+const KINDS: &[&str] = &[
+    "cluster",
+    "cluster_group",
+    "indicator",
+    "region",
+    "speaker",
+    "city_plan",
+    "company",
+    "facility",
+];
+
+/// Hits come ranked; `type` narrows them. No `sort`: relevance is the order.
+const SEARCH: ListSpec = ListSpec {
+    filters: &[
+        FilterSpec {
+            name: "q",
+            kind: ParamKind::Text,
+            path: "",
+        },
+        FilterSpec {
+            name: "type",
+            kind: ParamKind::Words(KINDS),
+            path: "type",
+        },
+    ],
+    sorts: &[],
+    paginated: true,
+};
+
+const MAX_QUERY_CHARS: usize = 200;
+
+#[derive(Debug, Serialize)]
+struct SearchResult {
+    #[serde(rename = "type")]
+    kind: String,
+    id: String,
+    /// The name, with matched words wrapped in `<mark>`…`</mark>`.
+    title: String,
+    /// A passage of the description around the matches, marked the same way.
+    snippet: String,
+    /// Lower is better (FTS5's bm25).
+    rank: f64,
+    links: SearchLinks,
+}
+
+#[derive(Debug, Serialize)]
+struct SearchLinks {
+    #[serde(rename = "self")]
+    self_link: String,
+}
+
+fn resource_path(kind: &str) -> &'static str {
+    match kind {
+        "cluster" => "/v1/clusters",
+        "cluster_group" => "/v1/cluster-groups",
+        "indicator" => "/v1/indicators",
+        "region" => "/v1/regions",
+        "speaker" => "/v1/speakers",
+        "city_plan" => "/v1/city-plans",
+        "company" => "/v1/companies",
+        _ => "/v1/facilities",
+    }
+}
+
+/// Turns what a person typed into an FTS5 query that cannot be a syntax error: words only,
+/// each quoted, each a prefix ("robot" finds "robotics"), all required.
+fn fts_query(text: &str) -> Option<String> {
+    let words: Vec<String> = text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|word| !word.is_empty())
+        .map(|word| format!("\"{word}\"*"))
+        .collect();
+    (!words.is_empty()).then(|| words.join(" "))
+}
+
+async fn search(
+    State(state): State<AppState>,
+    uri: Uri,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    let query = list_query(&state.pool, &uri, &SEARCH).await?;
+    let text = query.texts("q").and_then(|q| q.first()).ok_or_else(|| {
+        ApiError::invalid_parameter("q", "q: give the words to search for, e.g. q=robot.")
+    })?;
+    if text.chars().count() > MAX_QUERY_CHARS {
+        return Err(ApiError::invalid_parameter(
+            "q",
+            format!("q: at most {MAX_QUERY_CHARS} characters."),
+        ));
+    }
+    let fts = fts_query(text).ok_or_else(|| {
+        ApiError::invalid_parameter("q", "q: no letters or digits to search for.")
+    })?;
+    let hits: Vec<SearchHit> = store::search(&state.pool, &fts).await?;
+    let results = hits
+        .into_iter()
+        .map(|hit| SearchResult {
+            links: SearchLinks {
+                self_link: format!("{}/{}", resource_path(&hit.kind), hit.ref_id),
+            },
+            kind: hit.kind,
+            id: hit.ref_id,
+            title: hit.title,
+            snippet: hit.snippet,
+            rank: hit.rank,
+        })
+        .collect();
+    respond_in_memory(
+        &uri,
+        &headers,
+        &query,
+        &SEARCH,
+        "search",
+        to_values(results),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fts_query;
+
+    #[test]
+    fn typed_text_becomes_a_safe_prefix_query() {
+        assert_eq!(fts_query("robot").as_deref(), Some("\"robot\"*"));
+        assert_eq!(
+            fts_query("new-energy \"cars").as_deref(),
+            Some("\"new\"* \"energy\"* \"cars\"*")
+        );
+        assert_eq!(fts_query("\" * ( )"), None);
+    }
+}
