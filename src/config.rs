@@ -2,6 +2,7 @@
 
 use std::net::SocketAddr;
 
+use axum::http::HeaderValue;
 use clap::Parser;
 
 /// Serve Guangdong's economic indicators (China Daily, GD Today) as a JSON REST API.
@@ -15,4 +16,55 @@ pub struct Config {
     /// SQLite database: a `sqlite:` URL or a file path. Created and migrated when absent.
     #[arg(long, env = "DATABASE_URL", default_value = "sqlite:gd-indicators.db")]
     pub database_url: String,
+
+    /// Seconds clients and proxies may reuse a successful response (Cache-Control max-age).
+    #[arg(long, env = "CACHE_MAX_AGE", default_value_t = HttpSettings::default().cache_max_age_seconds)]
+    pub cache_max_age: u32,
+
+    /// Origins browsers may read responses from, comma-separated; empty allows any origin
+    /// (the data is public).
+    #[arg(long, env = "CORS_ALLOW_ORIGINS", value_delimiter = ',')]
+    pub cors_allow_origins: Vec<String>,
+}
+
+/// How the HTTP layers behave; tests use the defaults.
+#[derive(Debug, Clone)]
+pub struct HttpSettings {
+    pub cache_max_age_seconds: u32,
+    /// Empty: any origin.
+    pub cors_allow_origins: Vec<HeaderValue>,
+}
+
+impl Default for HttpSettings {
+    fn default() -> Self {
+        HttpSettings {
+            cache_max_age_seconds: 300,
+            cors_allow_origins: Vec::new(),
+        }
+    }
+}
+
+impl Config {
+    /// The HTTP settings, with each origin checked so that a typo fails start-up.
+    pub fn http_settings(&self) -> Result<HttpSettings, String> {
+        let cors_allow_origins = self
+            .cors_allow_origins
+            .iter()
+            .filter(|origin| !origin.trim().is_empty())
+            .map(|origin| {
+                let origin = origin.trim();
+                if !(origin.starts_with("http://") || origin.starts_with("https://")) {
+                    return Err(format!(
+                        "--cors-allow-origins: '{origin}' is not an origin like https://example.org"
+                    ));
+                }
+                HeaderValue::from_str(origin)
+                    .map_err(|_| format!("--cors-allow-origins: '{origin}' is not a valid origin"))
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(HttpSettings {
+            cache_max_age_seconds: self.cache_max_age,
+            cors_allow_origins,
+        })
+    }
 }

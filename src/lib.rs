@@ -7,6 +7,7 @@
 pub mod config;
 pub mod db;
 pub mod error;
+mod http;
 pub mod model;
 pub mod query;
 pub mod render;
@@ -16,17 +17,19 @@ pub mod store;
 use std::future::Future;
 use std::time::Duration;
 
-use axum::http::{HeaderName, Method, Request, StatusCode};
+use axum::http::{header, HeaderName, Method, Request, StatusCode};
+use axum::middleware;
 use axum::Router;
 use sqlx::SqlitePool;
 use tokio::net::TcpListener;
 use tower_http::catch_panic::CatchPanicLayer;
-use tower_http::cors::{Any, CorsLayer};
+use tower_http::compression::CompressionLayer;
+use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
-pub use config::Config;
+pub use config::{Config, HttpSettings};
 use error::problem_response;
 
 /// What every handler can reach.
@@ -39,11 +42,20 @@ const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// The whole HTTP application: routes plus the layers every response goes through.
-pub fn app(pool: SqlitePool) -> Router {
+pub fn app(pool: SqlitePool, settings: &HttpSettings) -> Router {
+    let origins = if settings.cors_allow_origins.is_empty() {
+        AllowOrigin::any()
+    } else {
+        AllowOrigin::list(settings.cors_allow_origins.clone())
+    };
     let cors = CorsLayer::new()
-        .allow_origin(Any)
+        .allow_origin(origins)
         .allow_methods([Method::GET, Method::HEAD, Method::OPTIONS])
-        .expose_headers([REQUEST_ID]);
+        .allow_headers([header::IF_NONE_MATCH, header::ACCEPT])
+        .expose_headers([REQUEST_ID, header::ETAG, header::LINK]);
+    let cache_policy = http::CachePolicy {
+        max_age_seconds: settings.cache_max_age_seconds,
+    };
     let trace = TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
         let request_id = request
             .headers()
@@ -70,6 +82,14 @@ pub fn app(pool: SqlitePool) -> Router {
             StatusCode::SERVICE_UNAVAILABLE,
             REQUEST_TIMEOUT,
         ))
+        // Tag the identity body, compress it, then answer If-None-Match against the tag of
+        // the representation actually sent.
+        .layer(middleware::from_fn(http::tag_entity))
+        .layer(CompressionLayer::new())
+        .layer(middleware::from_fn_with_state(
+            cache_policy,
+            http::revalidate,
+        ))
         .layer(cors)
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(trace)
@@ -89,6 +109,7 @@ pub async fn serve(
 
 /// Opens and migrates the database, binds the address and serves until Ctrl-C or SIGTERM.
 pub async fn run(config: Config) -> Result<(), String> {
+    let settings = config.http_settings()?;
     let pool = db::open_and_migrate(&config.database_url)
         .await
         .map_err(|error| error.to_string())?;
@@ -99,7 +120,7 @@ pub async fn run(config: Config) -> Result<(), String> {
         .local_addr()
         .map_err(|error| format!("cannot read the bound address: {error}"))?;
     tracing::info!(addr = %bound, database = %config.database_url, "gd-indicators listening on http://{bound}");
-    serve(listener, app(pool.clone()), shutdown_signal())
+    serve(listener, app(pool.clone(), &settings), shutdown_signal())
         .await
         .map_err(|error| format!("server error: {error}"))?;
     pool.close().await;

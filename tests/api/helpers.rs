@@ -24,7 +24,7 @@ impl TestApp {
             .await
             .expect("bind an ephemeral port");
         let address = format!("http://{}", listener.local_addr().unwrap());
-        let app = gd_indicators::app(pool.clone());
+        let app = gd_indicators::app(pool.clone(), &gd_indicators::HttpSettings::default());
         tokio::spawn(gd_indicators::serve(listener, app, std::future::pending()));
         TestApp {
             address,
