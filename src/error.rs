@@ -37,8 +37,8 @@ pub enum ApiError {
 }
 
 /// RFC 9457 problem details. `type` stays `about:blank`, so `title` is the status phrase.
-#[derive(Debug, Serialize)]
-struct Problem<'a> {
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Problem<'a> {
     #[serde(rename = "type")]
     problem_type: &'static str,
     title: &'a str,
@@ -49,8 +49,8 @@ struct Problem<'a> {
 }
 
 /// The parameter a 400 is about, as in RFC 9457's own example.
-#[derive(Debug, Serialize)]
-struct InvalidParam<'a> {
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct InvalidParam<'a> {
     name: &'a str,
     reason: &'a str,
 }

@@ -9,6 +9,7 @@ pub mod db;
 pub mod error;
 mod http;
 pub mod model;
+mod openapi;
 pub mod query;
 pub mod render;
 mod routes;

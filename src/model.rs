@@ -3,7 +3,9 @@
 use serde::{Deserialize, Serialize, Serializer};
 
 /// The unit a figure is stated in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, sqlx::Type)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, sqlx::Type, utoipa::ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 #[sqlx(rename_all = "snake_case")]
 pub enum Unit {
@@ -21,7 +23,9 @@ pub enum Unit {
 }
 
 /// The power of ten a value is stated in: 1.1 with scale `trillion` is 1.1 × 10¹².
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, sqlx::Type)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, sqlx::Type, utoipa::ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 #[sqlx(rename_all = "snake_case")]
 pub enum Scale {
@@ -33,7 +37,9 @@ pub enum Scale {
 }
 
 /// How precisely the source states a figure.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, sqlx::Type)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, sqlx::Type, utoipa::ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 #[sqlx(rename_all = "snake_case")]
 pub enum Qualifier {
@@ -47,7 +53,9 @@ pub enum Qualifier {
 }
 
 /// What kind of time a figure refers to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, sqlx::Type)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, sqlx::Type, utoipa::ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 #[sqlx(rename_all = "snake_case")]
 pub enum PeriodKind {
@@ -66,13 +74,13 @@ pub enum PeriodKind {
 }
 
 /// A reference to another resource: its id and a name a person can read.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
 pub struct Reference {
     pub id: String,
     pub name: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Period {
     pub kind: PeriodKind,
     pub start: Option<String>,
@@ -80,7 +88,7 @@ pub struct Period {
     pub label: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Speaker {
     pub id: String,
     pub name: String,
@@ -88,14 +96,14 @@ pub struct Speaker {
     pub organisation: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct SourceReference {
     pub id: String,
     pub headline: String,
 }
 
 /// Where a figure comes from: the story and section that print it, and who stated it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Provenance {
     pub source: SourceReference,
     pub section: String,
@@ -105,7 +113,7 @@ pub struct Provenance {
 }
 
 /// One figure of the source, with its meaning.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Observation {
     pub id: String,
     pub indicator: Reference,

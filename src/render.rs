@@ -82,8 +82,8 @@ struct ListEnvelope {
     links: ListLinks,
 }
 
-#[derive(Debug, Serialize)]
-struct ListMeta {
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ListMeta {
     /// Items on this page.
     count: usize,
     /// Items matching the filters, over all pages.
@@ -92,8 +92,8 @@ struct ListMeta {
     limit: Option<usize>,
 }
 
-#[derive(Debug, Serialize)]
-struct ListLinks {
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ListLinks {
     #[serde(rename = "self")]
     self_link: String,
     next: Option<String>,

@@ -551,7 +551,7 @@ pub async fn city_plan_cluster_groups(pool: &SqlitePool) -> sqlx::Result<Vec<(St
     .await
 }
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct IndicatorRow {
     pub id: String,
     pub name: String,
@@ -581,7 +581,7 @@ pub async fn indicator(pool: &SqlitePool, id: &str) -> sqlx::Result<Option<Indic
         .await
 }
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct SourceRow {
     pub id: String,
     pub publication: String,

@@ -4,24 +4,34 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, Uri};
 use axum::response::Response;
 use axum::routing::get;
-use axum::{Json, Router};
+use axum::Json;
 use serde::Serialize;
 
 use super::clusters::{cluster_group_response, ClusterGroupResponse};
-use super::{found, list_query, respond_in_memory, respond_one, to_values, Names};
+use super::{found, list_query, respond_in_memory, respond_one, to_values, Endpoint, Names};
 use crate::error::ApiResult;
 use crate::model::{Observation, Reference, Speaker};
 use crate::query::{FilterSpec, ListSpec, ParamKind, SortSpec};
 use crate::store::{self, CityPlanRow, Entity, ObservationFilter};
 use crate::AppState;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/v1/city-plans", get(list_city_plans))
-        .route("/v1/city-plans/{city}", get(get_city_plan))
+pub fn endpoints() -> Vec<Endpoint> {
+    vec![
+        Endpoint::list::<CityPlanResponse>(
+            "/v1/city-plans",
+            get(list_city_plans),
+            "City plans of Guangzhou, Shenzhen and Maoming, with their figures",
+            &CITY_PLANS,
+        ),
+        Endpoint::one::<CityPlanResponse>(
+            "/v1/city-plans/{city}",
+            get(get_city_plan),
+            "One city plan",
+        ),
+    ]
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 struct CityPlanResponse {
     id: String,
     city: Reference,
@@ -33,7 +43,7 @@ struct CityPlanResponse {
     links: CityPlanLinks,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 struct CityPlanLinks {
     #[serde(rename = "self")]
     self_link: String,

@@ -7,22 +7,41 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, Uri};
 use axum::response::Response;
 use axum::routing::get;
-use axum::{Json, Router};
+use axum::Json;
 use serde::Serialize;
 
-use super::{found, list_query, respond_in_memory, respond_one, to_values, Names};
+use super::{found, list_query, respond_in_memory, respond_one, to_values, Endpoint, Names};
 use crate::error::ApiResult;
 use crate::model::{Observation, Reference};
 use crate::query::{FilterSpec, ListSpec, ParamKind, SortSpec};
 use crate::store::{self, ClusterGroupRow, ClusterRow, Entity, ObservationFilter};
 use crate::AppState;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/v1/clusters", get(list_clusters))
-        .route("/v1/clusters/{id}", get(get_cluster))
-        .route("/v1/cluster-groups", get(list_cluster_groups))
-        .route("/v1/cluster-groups/{id}", get(get_cluster_group))
+pub fn endpoints() -> Vec<Endpoint> {
+    vec![
+        Endpoint::list::<ClusterResponse>(
+            "/v1/clusters",
+            get(list_clusters),
+            "Named industry clusters, each with its figures",
+            &CLUSTERS,
+        ),
+        Endpoint::one::<ClusterResponse>(
+            "/v1/clusters/{id}",
+            get(get_cluster),
+            "One cluster with its figures",
+        ),
+        Endpoint::list::<ClusterGroupResponse>(
+            "/v1/cluster-groups",
+            get(list_cluster_groups),
+            "Sets of clusters, with their counts, thresholds and members",
+            &CLUSTER_GROUPS,
+        ),
+        Endpoint::one::<ClusterGroupResponse>(
+            "/v1/cluster-groups/{id}",
+            get(get_cluster_group),
+            "One cluster group",
+        ),
+    ]
 }
 
 const ID_AND_NAME: &[SortSpec] = &[
@@ -96,7 +115,7 @@ const CLUSTER_GROUPS: ListSpec = ListSpec {
     paginated: true,
 };
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 struct ClusterResponse {
     id: String,
     name: String,
@@ -109,14 +128,14 @@ struct ClusterResponse {
     links: ClusterLinks,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 struct ClusterLinks {
     #[serde(rename = "self")]
     self_link: String,
     group: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub(super) struct ClusterGroupResponse {
     id: String,
     name: String,
@@ -129,7 +148,7 @@ pub(super) struct ClusterGroupResponse {
     links: ClusterGroupLinks,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 struct ClusterGroupLinks {
     #[serde(rename = "self")]
     self_link: String,

@@ -4,23 +4,33 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, Uri};
 use axum::response::Response;
 use axum::routing::get;
-use axum::{Json, Router};
+use axum::Json;
 use serde::Serialize;
 
-use super::{found, list_query, respond_in_memory, respond_one, to_values, Names};
+use super::{found, list_query, respond_in_memory, respond_one, to_values, Endpoint, Names};
 use crate::error::ApiResult;
 use crate::model::{Observation, Reference};
 use crate::query::{FilterSpec, ListSpec, ParamKind, SortSpec};
 use crate::store::{self, CompanyRow, Entity, ObservationFilter};
 use crate::AppState;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/v1/companies", get(list_companies))
-        .route("/v1/companies/{id}", get(get_company))
+pub fn endpoints() -> Vec<Endpoint> {
+    vec![
+        Endpoint::list::<CompanyResponse>(
+            "/v1/companies",
+            get(list_companies),
+            "Companies whose milestones the source reports",
+            &COMPANIES,
+        ),
+        Endpoint::one::<CompanyResponse>(
+            "/v1/companies/{id}",
+            get(get_company),
+            "One company with its figures",
+        ),
+    ]
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 struct CompanyResponse {
     id: String,
     name: String,
@@ -31,7 +41,7 @@ struct CompanyResponse {
     links: CompanyLinks,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 struct CompanyLinks {
     #[serde(rename = "self")]
     self_link: String,

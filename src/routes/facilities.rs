@@ -4,23 +4,29 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, Uri};
 use axum::response::Response;
 use axum::routing::get;
-use axum::{Json, Router};
+use axum::Json;
 use serde::Serialize;
 
-use super::{found, list_query, respond_in_memory, respond_one, to_values, Names};
+use super::{found, list_query, respond_in_memory, respond_one, to_values, Endpoint, Names};
 use crate::error::ApiResult;
 use crate::model::Reference;
 use crate::query::{FilterSpec, ListSpec, ParamKind, SortSpec};
 use crate::store::{self, Entity, FacilityRow};
 use crate::AppState;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/v1/facilities", get(list_facilities))
-        .route("/v1/facilities/{id}", get(get_facility))
+pub fn endpoints() -> Vec<Endpoint> {
+    vec![
+        Endpoint::list::<FacilityResponse>(
+            "/v1/facilities",
+            get(list_facilities),
+            "National laboratories, science facilities and innovation platforms",
+            &FACILITIES,
+        ),
+        Endpoint::one::<FacilityResponse>("/v1/facilities/{id}", get(get_facility), "One facility"),
+    ]
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 struct FacilityResponse {
     id: String,
     name: String,
@@ -33,7 +39,7 @@ struct FacilityResponse {
     links: FacilityLinks,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 struct FacilityLinks {
     #[serde(rename = "self")]
     self_link: String,

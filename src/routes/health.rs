@@ -2,17 +2,23 @@
 
 use axum::extract::State;
 use axum::routing::get;
-use axum::{Json, Router};
+use axum::Json;
 use serde_json::{json, Value};
 
+use super::Endpoint;
 use crate::db::{migration_state, MigrationState, MIGRATOR};
 use crate::error::{ApiError, ApiResult};
 use crate::AppState;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/healthz", get(get_health))
-        .route("/readyz", get(get_readiness))
+pub fn endpoints() -> Vec<Endpoint> {
+    vec![
+        Endpoint::object("/healthz", get(get_health), "Liveness: the process answers"),
+        Endpoint::object(
+            "/readyz",
+            get(get_readiness),
+            "Readiness: the database answers and holds this build's migrations (503 if not)",
+        ),
+    ]
 }
 
 /// The process is up and answering; says nothing about the database.

@@ -4,20 +4,32 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, Uri};
 use axum::response::Response;
 use axum::routing::get;
-use axum::{Json, Router};
+use axum::Json;
 use serde::Serialize;
 
 use super::observations::{TOPICS, UNITS};
-use super::{check_concepts, found, list_query, respond_in_memory, respond_one, to_values};
+use super::{
+    check_concepts, found, list_query, respond_in_memory, respond_one, to_values, Endpoint,
+};
 use crate::error::ApiResult;
 use crate::query::{FilterSpec, ListSpec, ParamKind, SortSpec};
 use crate::store::{self, Entity, IndicatorRow};
 use crate::AppState;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/v1/indicators", get(list_indicators))
-        .route("/v1/indicators/{id}", get(get_indicator))
+pub fn endpoints() -> Vec<Endpoint> {
+    vec![
+        Endpoint::list::<IndicatorResponse>(
+            "/v1/indicators",
+            get(list_indicators),
+            "The indicator catalogue",
+            &INDICATORS,
+        ),
+        Endpoint::one::<IndicatorResponse>(
+            "/v1/indicators/{id}",
+            get(get_indicator),
+            "One indicator",
+        ),
+    ]
 }
 
 const MEASURES: &[&str] = &[
@@ -76,14 +88,14 @@ const INDICATORS: ListSpec = ListSpec {
     paginated: true,
 };
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 struct IndicatorResponse {
     #[serde(flatten)]
     indicator: IndicatorRow,
     links: IndicatorLinks,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 struct IndicatorLinks {
     #[serde(rename = "self")]
     self_link: String,

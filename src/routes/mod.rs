@@ -16,10 +16,13 @@ use std::collections::HashMap;
 
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::Response;
-use axum::routing::get;
+use axum::routing::{get, MethodRouter};
 use axum::{Json, Router};
 use serde_json::Value;
 use sqlx::SqlitePool;
+use utoipa::openapi::{RefOr, Schema};
+use utoipa::ToSchema;
+use utoipa_swagger_ui::SwaggerUi;
 
 use crate::error::{problem_response, ApiError, ApiResult};
 use crate::model::Reference;
@@ -28,20 +31,129 @@ use crate::render::{negotiate, ListResponder};
 use crate::store::{self, Entity};
 use crate::AppState;
 
+/// One route of the API: what serves it and what documents it. The router and the OpenAPI
+/// document are both built from [`endpoints`], so they cannot list different paths.
+pub struct Endpoint {
+    pub path: &'static str,
+    pub handler: MethodRouter<AppState>,
+    pub doc: EndpointDoc,
+}
+
+/// Named schemas collected for the document's `components`.
+pub type Components = Vec<(String, RefOr<Schema>)>;
+
+/// What the OpenAPI document says of an endpoint.
+#[derive(Clone, Copy)]
+pub struct EndpointDoc {
+    pub summary: &'static str,
+    /// For lists: the parameters, sort keys and paging they accept.
+    pub list: Option<&'static ListSpec>,
+    /// Registers the body's schema (and those it refers to); returns its name. `None` for a
+    /// free-form JSON object.
+    pub schema: Option<fn(&mut Components) -> String>,
+}
+
+/// Adds `T`'s schema and those it refers to; returns `T`'s name.
+pub fn register<T: ToSchema>(components: &mut Components) -> String {
+    T::schemas(components);
+    components.push((T::name().into_owned(), T::schema()));
+    T::name().into_owned()
+}
+
+impl Endpoint {
+    /// A list of `T` in the shared envelope, as JSON or CSV.
+    fn list<T: ToSchema>(
+        path: &'static str,
+        handler: MethodRouter<AppState>,
+        summary: &'static str,
+        spec: &'static ListSpec,
+    ) -> Endpoint {
+        Endpoint {
+            path,
+            handler,
+            doc: EndpointDoc {
+                summary,
+                list: Some(spec),
+                schema: Some(register::<T>),
+            },
+        }
+    }
+
+    /// One `T`, as JSON.
+    fn one<T: ToSchema>(
+        path: &'static str,
+        handler: MethodRouter<AppState>,
+        summary: &'static str,
+    ) -> Endpoint {
+        Endpoint {
+            path,
+            handler,
+            doc: EndpointDoc {
+                summary,
+                list: None,
+                schema: Some(register::<T>),
+            },
+        }
+    }
+
+    /// A free-form JSON object (the index, health, the OpenAPI document itself).
+    fn object(
+        path: &'static str,
+        handler: MethodRouter<AppState>,
+        summary: &'static str,
+    ) -> Endpoint {
+        Endpoint {
+            path,
+            handler,
+            doc: EndpointDoc {
+                summary,
+                list: None,
+                schema: None,
+            },
+        }
+    }
+}
+
+/// Every route the API serves, in the order the documentation lists them.
+pub fn endpoints() -> Vec<Endpoint> {
+    let mut endpoints = vec![
+        Endpoint::object("/v1", get(index), "Links to every collection"),
+        Endpoint::object(
+            "/openapi.json",
+            get(get_openapi),
+            "This API's OpenAPI 3.1 document",
+        ),
+    ];
+    for module in [
+        health::endpoints,
+        regions::endpoints,
+        clusters::endpoints,
+        observations::endpoints,
+        city_plans::endpoints,
+        indicators::endpoints,
+        sources::endpoints,
+        speakers::endpoints,
+        companies::endpoints,
+        facilities::endpoints,
+        search::endpoints,
+    ] {
+        endpoints.extend(module());
+    }
+    endpoints
+}
+
+/// The paths and what documents them, without the handlers.
+pub fn documented_endpoints() -> Vec<(&'static str, EndpointDoc)> {
+    endpoints().into_iter().map(|e| (e.path, e.doc)).collect()
+}
+
 pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/v1", get(index))
-        .merge(health::router())
-        .merge(regions::router())
-        .merge(clusters::router())
-        .merge(observations::router())
-        .merge(city_plans::router())
-        .merge(indicators::router())
-        .merge(sources::router())
-        .merge(speakers::router())
-        .merge(companies::router())
-        .merge(facilities::router())
-        .merge(search::router())
+    let mut router = Router::new();
+    for endpoint in endpoints() {
+        router = router.route(endpoint.path, endpoint.handler);
+    }
+    router
+        .merge(SwaggerUi::new("/docs").config(utoipa_swagger_ui::Config::from("/openapi.json")))
         .fallback(|uri: Uri| async move { ApiError::RouteNotFound(uri.path().to_owned()) })
         .method_not_allowed_fallback(|| async {
             let mut response = problem_response(
@@ -54,6 +166,12 @@ pub fn router() -> Router<AppState> {
             );
             response
         })
+}
+
+/// `GET /openapi.json`, generated from [`endpoints`] at start-up and kept.
+async fn get_openapi() -> Json<&'static utoipa::openapi::OpenApi> {
+    static DOCUMENT: std::sync::OnceLock<utoipa::openapi::OpenApi> = std::sync::OnceLock::new();
+    Json(DOCUMENT.get_or_init(crate::openapi::document))
 }
 
 /// `GET /v1`: where everything is, so the API can be explored from one URL.
@@ -77,7 +195,9 @@ async fn index() -> Json<Value> {
             "search": "/v1/search?q=robot",
             "export": "/v1/export",
             "health": "/healthz",
-            "readiness": "/readyz"
+            "readiness": "/readyz",
+            "openapi": "/openapi.json",
+            "docs": "/docs/"
         }
     }))
 }

@@ -6,12 +6,12 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, Uri};
 use axum::response::Response;
 use axum::routing::get;
-use axum::{Json, Router};
+use axum::Json;
 use serde::Serialize;
 use serde_json::Value;
 use sqlx::SqlitePool;
 
-use super::{check_concepts, found, list_query, respond_one};
+use super::{check_concepts, found, list_query, respond_one, Endpoint};
 use crate::error::ApiResult;
 use crate::model::{Observation, Period, Provenance, Reference, SourceReference, Speaker};
 use crate::query::{Direction, FilterSpec, ListQuery, ListSpec, Page, ParamKind, SortSpec};
@@ -19,17 +19,44 @@ use crate::render::{flatten, ListResponder};
 use crate::store::{self, Entity, Keyset, ObservationFilter, ObservationOrder};
 use crate::AppState;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/v1/observations", get(list_observations))
-        .route("/v1/observations/{id}", get(get_observation))
-        .route("/v1/revenues", get(list_revenues))
-        .route("/v1/patents", get(list_patents))
-        .route("/v1/export", get(export_observations))
-        .route(
+pub fn endpoints() -> Vec<Endpoint> {
+    vec![
+        Endpoint::list::<Observation>(
+            "/v1/observations",
+            get(list_observations),
+            "Every figure, filterable, sortable, paged by cursor",
+            &OBSERVATIONS,
+        ),
+        Endpoint::one::<Observation>(
+            "/v1/observations/{id}",
+            get(get_observation),
+            "One figure with its meaning and provenance",
+        ),
+        Endpoint::list::<Observation>(
+            "/v1/revenues",
+            get(list_revenues),
+            "Operating-revenue figures",
+            &REVENUES,
+        ),
+        Endpoint::list::<Observation>(
+            "/v1/patents",
+            get(list_patents),
+            "Invention-patent figures",
+            &PATENTS,
+        ),
+        Endpoint::list::<ExportRecord>(
+            "/v1/export",
+            get(export_observations),
+            "Every figure as one flat row (bulk export)",
+            &EXPORT,
+        ),
+        Endpoint::list::<Observation>(
             "/v1/indicators/{id}/observations",
             get(list_indicator_observations),
-        )
+            "One indicator's figures",
+            &SERIES,
+        ),
+    ]
 }
 
 pub const UNITS: &[&str] = &[
@@ -387,7 +414,7 @@ async fn list_indicator_observations(
 
 /// One figure as one flat row: the columns of `seed/observations.csv` first, then readable
 /// names, so the file loads into a spreadsheet or pandas as it is.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 struct ExportRecord {
     id: String,
     indicator_id: String,

@@ -4,20 +4,30 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, Uri};
 use axum::response::Response;
 use axum::routing::get;
-use axum::{Json, Router};
+use axum::Json;
 use serde::Serialize;
 
-use super::{found, list_query, respond_in_memory, respond_one, to_values, Names};
+use super::{found, list_query, respond_in_memory, respond_one, to_values, Endpoint, Names};
 use crate::error::ApiResult;
 use crate::model::{Observation, Reference};
 use crate::query::{FilterSpec, ListSpec, ParamKind, SortSpec};
 use crate::store::{self, Entity, ObservationFilter, RegionRow};
 use crate::AppState;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/v1/regions", get(list_regions))
-        .route("/v1/regions/{id}", get(get_region))
+pub fn endpoints() -> Vec<Endpoint> {
+    vec![
+        Endpoint::list::<RegionResponse>(
+            "/v1/regions",
+            get(list_regions),
+            "Regions: China, Guangdong, the Bay Area, cities, Hengqin",
+            &REGIONS,
+        ),
+        Endpoint::one::<RegionDetailResponse>(
+            "/v1/regions/{id}",
+            get(get_region),
+            "One region with its children and figures",
+        ),
+    ]
 }
 
 const REGION_KINDS: &[&str] = &[
@@ -59,7 +69,7 @@ const REGIONS: ListSpec = ListSpec {
     paginated: true,
 };
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 struct RegionResponse {
     id: String,
     name: String,
@@ -69,14 +79,14 @@ struct RegionResponse {
     links: RegionLinks,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 struct RegionLinks {
     #[serde(rename = "self")]
     self_link: String,
     observations: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 struct RegionDetailResponse {
     #[serde(flatten)]
     region: RegionResponse,

@@ -5,17 +5,21 @@ use axum::extract::State;
 use axum::http::{HeaderMap, Uri};
 use axum::response::Response;
 use axum::routing::get;
-use axum::Router;
 use serde::Serialize;
 
-use super::{list_query, respond_in_memory, to_values};
+use super::{list_query, respond_in_memory, to_values, Endpoint};
 use crate::error::{ApiError, ApiResult};
 use crate::query::{FilterSpec, ListSpec, ParamKind};
 use crate::store::{self, SearchHit};
 use crate::AppState;
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/v1/search", get(search))
+pub fn endpoints() -> Vec<Endpoint> {
+    vec![Endpoint::list::<SearchResult>(
+        "/v1/search",
+        get(search),
+        "Full-text search, ranked, with highlighted snippets",
+        &SEARCH,
+    )]
 }
 
 const KINDS: &[&str] = &[
@@ -49,7 +53,7 @@ const SEARCH: ListSpec = ListSpec {
 
 const MAX_QUERY_CHARS: usize = 200;
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 struct SearchResult {
     #[serde(rename = "type")]
     kind: String,
@@ -63,7 +67,7 @@ struct SearchResult {
     links: SearchLinks,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 struct SearchLinks {
     #[serde(rename = "self")]
     self_link: String,

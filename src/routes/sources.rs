@@ -4,23 +4,33 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, Uri};
 use axum::response::Response;
 use axum::routing::get;
-use axum::{Json, Router};
+use axum::Json;
 use serde::Serialize;
 
-use super::{found, list_query, respond_in_memory, respond_one, to_values};
+use super::{found, list_query, respond_in_memory, respond_one, to_values, Endpoint};
 use crate::error::ApiResult;
 use crate::model::Observation;
 use crate::query::{ListSpec, SortSpec};
 use crate::store::{self, Entity, ObservationFilter, SourceRow};
 use crate::AppState;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/v1/sources", get(list_sources))
-        .route("/v1/sources/{id}", get(get_source))
+pub fn endpoints() -> Vec<Endpoint> {
+    vec![
+        Endpoint::list::<SourceResponse>(
+            "/v1/sources",
+            get(list_sources),
+            "The stories the figures come from, with citations",
+            &SOURCES,
+        ),
+        Endpoint::one::<SourceDetailResponse>(
+            "/v1/sources/{id}",
+            get(get_source),
+            "One story with its sections and figures",
+        ),
+    ]
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 struct SourceResponse {
     #[serde(flatten)]
     source: SourceRow,
@@ -29,14 +39,14 @@ struct SourceResponse {
     links: SourceLinks,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 struct SourceLinks {
     #[serde(rename = "self")]
     self_link: String,
     observations: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 struct SourceDetailResponse {
     #[serde(flatten)]
     source: SourceResponse,

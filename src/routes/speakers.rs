@@ -4,23 +4,33 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, Uri};
 use axum::response::Response;
 use axum::routing::get;
-use axum::{Json, Router};
+use axum::Json;
 use serde::Serialize;
 
-use super::{found, list_query, respond_in_memory, respond_one, to_values, Names};
+use super::{found, list_query, respond_in_memory, respond_one, to_values, Endpoint, Names};
 use crate::error::ApiResult;
 use crate::model::{Observation, Reference};
 use crate::query::{FilterSpec, ListSpec, ParamKind, SortSpec};
 use crate::store::{self, Entity, ObservationFilter, SpeakerRow};
 use crate::AppState;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/v1/speakers", get(list_speakers))
-        .route("/v1/speakers/{id}", get(get_speaker))
+pub fn endpoints() -> Vec<Endpoint> {
+    vec![
+        Endpoint::list::<SpeakerResponse>(
+            "/v1/speakers",
+            get(list_speakers),
+            "People the source quotes, with how many figures each stated",
+            &SPEAKERS,
+        ),
+        Endpoint::one::<SpeakerDetailResponse>(
+            "/v1/speakers/{id}",
+            get(get_speaker),
+            "One speaker with the figures they stated",
+        ),
+    ]
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 struct SpeakerResponse {
     id: String,
     name: String,
@@ -32,14 +42,14 @@ struct SpeakerResponse {
     links: SpeakerLinks,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 struct SpeakerLinks {
     #[serde(rename = "self")]
     self_link: String,
     observations: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 struct SpeakerDetailResponse {
     #[serde(flatten)]
     speaker: SpeakerResponse,

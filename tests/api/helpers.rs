@@ -15,6 +15,10 @@ pub struct TestApp {
 
 impl TestApp {
     pub async fn spawn() -> TestApp {
+        TestApp::spawn_with(gd_indicators::HttpSettings::default()).await
+    }
+
+    pub async fn spawn_with(settings: gd_indicators::HttpSettings) -> TestApp {
         let dir = tempfile::tempdir().expect("temporary directory");
         let db_path = dir.path().join("gd-indicators.db");
         let pool = open_and_migrate(db_path.to_str().expect("utf-8 path"))
@@ -24,7 +28,7 @@ impl TestApp {
             .await
             .expect("bind an ephemeral port");
         let address = format!("http://{}", listener.local_addr().unwrap());
-        let app = gd_indicators::app(pool.clone(), &gd_indicators::HttpSettings::default());
+        let app = gd_indicators::app(pool.clone(), &settings);
         tokio::spawn(gd_indicators::serve(listener, app, std::future::pending()));
         TestApp {
             address,
@@ -40,6 +44,15 @@ impl TestApp {
             .send()
             .await
             .expect("request reaches the server")
+    }
+
+    /// GET with extra request headers.
+    pub async fn get_with(&self, path: &str, headers: &[(&str, &str)]) -> reqwest::Response {
+        let mut request = self.client.get(format!("{}{path}", self.address));
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        request.send().await.expect("request reaches the server")
     }
 
     /// GET that must answer 200 with JSON; returns the body.
@@ -71,11 +84,34 @@ impl TestApp {
         problem
     }
 
+    /// `get_problem` with extra request headers.
+    pub async fn get_problem_with(
+        &self,
+        path: &str,
+        headers: &[(&str, &str)],
+        status: StatusCode,
+    ) -> Value {
+        let response = self.get_with(path, headers).await;
+        assert_eq!(response.status(), status, "GET {path}");
+        assert_eq!(
+            header(&response, "content-type"),
+            "application/problem+json",
+            "GET {path}"
+        );
+        let problem: Value = response.json().await.expect("a JSON problem");
+        assert_problem_shape(&problem, status);
+        problem
+    }
+
     /// GET of a list: checks the envelope and returns its `data`.
     pub async fn get_list(&self, path: &str) -> Vec<Value> {
         let body = self.get_ok(path).await;
         let data = body["data"].as_array().expect("data is an array").clone();
         assert_eq!(body["meta"]["count"], data.len(), "meta.count of {path}");
+        assert!(
+            body["meta"]["total"].as_u64() >= Some(data.len() as u64),
+            "meta.total of {path}"
+        );
         assert_eq!(body["links"]["self"], path, "links.self of {path}");
         data
     }

@@ -3,5 +3,6 @@
 mod endpoints;
 mod errors;
 mod helpers;
+mod query;
 mod seed;
 mod startup;

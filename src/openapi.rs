@@ -1,0 +1,308 @@
+//! The OpenAPI 3.1 document, generated from the same endpoint table that builds the router:
+//! list parameters come from each list's [`ListSpec`], bodies from the response types' derived
+//! schemas. Nothing is written twice, so the document cannot drift from what is served.
+
+use utoipa::openapi::path::{
+    HttpMethod, OperationBuilder, ParameterBuilder, ParameterIn, PathItem,
+};
+use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Schema, Type};
+use utoipa::openapi::{
+    ComponentsBuilder, ContentBuilder, InfoBuilder, OpenApi, OpenApiBuilder, PathsBuilder, Ref,
+    RefOr, Required, ResponseBuilder,
+};
+
+use crate::error::Problem;
+use crate::query::{ListSpec, ParamKind, DEFAULT_LIMIT, MAX_LIMIT};
+use crate::render::{ListLinks, ListMeta};
+use crate::routes::{documented_endpoints, register, Components, EndpointDoc};
+
+const PROBLEM_JSON: &str = "application/problem+json";
+
+fn string() -> ObjectBuilder {
+    ObjectBuilder::new().schema_type(Type::String)
+}
+
+/// The schema and description of one list filter.
+fn filter_schema(kind: ParamKind) -> (ObjectBuilder, String) {
+    match kind {
+        ParamKind::Ids(entity) => (
+            string(),
+            format!(
+                "One or more {} ids, comma-separated or repeated; an unknown id is a 400 \
+                 listing the accepted ones.",
+                entity.noun()
+            ),
+        ),
+        ParamKind::Words(words) => (
+            string(),
+            format!("One or more of: {}; comma-separated.", words.join(", ")),
+        ),
+        ParamKind::Texts => (
+            string(),
+            "One or more values, comma-separated; an unknown value is a 400 listing the \
+             accepted ones."
+                .to_owned(),
+        ),
+        ParamKind::Text => (string(), "Free text.".to_owned()),
+        ParamKind::Years => (
+            string().pattern(Some("^[0-9]{4}(,[0-9]{4})*$")),
+            "Calendar years, comma-separated: figures whose period overlaps any of them."
+                .to_owned(),
+        ),
+        ParamKind::Year => (
+            ObjectBuilder::new()
+                .schema_type(Type::Integer)
+                .minimum(Some(1900))
+                .maximum(Some(2100)),
+            "A calendar year bounding the period range, inclusive.".to_owned(),
+        ),
+        ParamKind::Number => (
+            ObjectBuilder::new().schema_type(Type::Number),
+            "Compared with value_in_units: the figure in plain units of its own unit \
+             (yuan, dollars, count...)."
+                .to_owned(),
+        ),
+    }
+}
+
+fn query_parameter(name: &str, schema: ObjectBuilder, description: String) -> ParameterBuilder {
+    ParameterBuilder::new()
+        .name(name)
+        .parameter_in(ParameterIn::Query)
+        .required(Required::False)
+        .schema(Some(schema))
+        .description(Some(description))
+}
+
+/// The parameters every list shares, then its own filters.
+fn list_parameters(spec: &ListSpec) -> Vec<ParameterBuilder> {
+    let mut parameters: Vec<ParameterBuilder> = spec
+        .filters
+        .iter()
+        .map(|filter| {
+            let (schema, description) = filter_schema(filter.kind);
+            query_parameter(filter.name, schema, description)
+        })
+        .collect();
+    if !spec.sorts.is_empty() {
+        let fields: Vec<&str> = spec.sorts.iter().map(|s| s.name).collect();
+        parameters.push(query_parameter(
+            "sort",
+            string(),
+            format!(
+                "Comma-separated sort keys, '-' for descending: {}. Ties keep source order.",
+                fields.join(", ")
+            ),
+        ));
+    }
+    if spec.paginated {
+        parameters.push(query_parameter(
+            "limit",
+            ObjectBuilder::new()
+                .schema_type(Type::Integer)
+                .minimum(Some(1))
+                .maximum(Some(MAX_LIMIT as u64))
+                .default(Some(DEFAULT_LIMIT.into())),
+            format!("Items per page, 1 to {MAX_LIMIT}."),
+        ));
+        parameters.push(query_parameter(
+            "cursor",
+            string(),
+            "Opaque position from links.next or links.prev of a previous page.".to_owned(),
+        ));
+    }
+    parameters.push(query_parameter(
+        "fields",
+        string(),
+        "Comma-separated top-level fields to keep in each item.".to_owned(),
+    ));
+    parameters.push(query_parameter(
+        "format",
+        string().enum_values(Some(["json", "csv"])),
+        "Representation; overrides the Accept header.".to_owned(),
+    ));
+    parameters
+}
+
+fn problem(description: &str) -> ResponseBuilder {
+    ResponseBuilder::new().description(description).content(
+        PROBLEM_JSON,
+        ContentBuilder::new()
+            .schema(Some(Ref::from_schema_name("Problem")))
+            .build(),
+    )
+}
+
+/// The list envelope around items of schema `item`.
+fn envelope(item: &str) -> ObjectBuilder {
+    ObjectBuilder::new()
+        .property(
+            "data",
+            ArrayBuilder::new().items(Ref::from_schema_name(item)),
+        )
+        .required("data")
+        .property("meta", Ref::from_schema_name("ListMeta"))
+        .required("meta")
+        .property("links", Ref::from_schema_name("ListLinks"))
+        .required("links")
+}
+
+fn operation_id(path: &str) -> String {
+    let words: Vec<&str> = path
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    format!("get_{}", words.join("_"))
+}
+
+fn path_item(path: &str, doc: &EndpointDoc, components: &mut Components) -> PathItem {
+    let tag = path
+        .trim_start_matches('/')
+        .split('/')
+        .find(|segment| *segment != "v1")
+        .unwrap_or("index")
+        .to_owned();
+    let mut operation = OperationBuilder::new()
+        .operation_id(Some(operation_id(path)))
+        .summary(Some(doc.summary))
+        .tag(tag);
+    for segment in path.split('/') {
+        if let Some(name) = segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+            operation = operation.parameter(
+                ParameterBuilder::new()
+                    .name(name)
+                    .parameter_in(ParameterIn::Path)
+                    .required(Required::True)
+                    .schema(Some(string()))
+                    .description(Some("A readable slug id, as listed by the collection.")),
+            );
+        }
+    }
+    if let Some(spec) = doc.list {
+        for parameter in list_parameters(spec) {
+            operation = operation.parameter(parameter);
+        }
+    }
+
+    let body: RefOr<Schema> = match (doc.schema, doc.list) {
+        (Some(register), Some(_)) => envelope(&register(components)).into(),
+        (Some(register), None) => Ref::from_schema_name(register(components)).into(),
+        (None, _) => ObjectBuilder::new().into(),
+    };
+    let mut ok = ResponseBuilder::new()
+        .description("OK. Carries a strong ETag; Cache-Control allows reuse for max-age.")
+        .content(
+            "application/json",
+            ContentBuilder::new().schema(Some(body)).build(),
+        );
+    if doc.list.is_some() {
+        ok = ok.content(
+            "text/csv",
+            ContentBuilder::new().schema(Some(string())).build(),
+        );
+    }
+    operation = operation
+        .response("200", ok)
+        .response(
+            "304",
+            ResponseBuilder::new().description("Not Modified: If-None-Match matched the ETag."),
+        )
+        .response("400", problem("A query parameter is unknown or malformed."))
+        .response(
+            "406",
+            problem("The Accept header allows no representation offered."),
+        );
+    if path.contains('{') {
+        operation = operation.response("404", problem("No resource has that id."));
+    }
+    if path == "/readyz" {
+        operation = operation.response("503", problem("Not ready."));
+    }
+    PathItem::new(HttpMethod::Get, operation)
+}
+
+/// Builds the whole document.
+pub fn document() -> OpenApi {
+    let mut components: Components = Vec::new();
+    let mut paths = PathsBuilder::new();
+    for (path, doc) in documented_endpoints() {
+        paths = paths.path(path, path_item(path, &doc, &mut components));
+    }
+    register::<Problem>(&mut components);
+    register::<ListMeta>(&mut components);
+    register::<ListLinks>(&mut components);
+    components.sort_by(|a, b| a.0.cmp(&b.0));
+    components.dedup_by(|a, b| a.0 == b.0);
+    OpenApiBuilder::new()
+        .info(
+            InfoBuilder::new()
+                .title("gd-indicators")
+                .version(env!("CARGO_PKG_VERSION"))
+                .description(Some(
+                    "Economic figures of Guangdong province from China Daily's GD Today page \
+                     (March 2025), each with its value, unit and scale, period, qualifier, \
+                     region and provenance. Read-only; errors are RFC 9457 problem+json.",
+                )),
+        )
+        .paths(paths)
+        .components(Some(
+            ComponentsBuilder::new()
+                .schemas_from_iter(components)
+                .build(),
+        ))
+        .build()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_reference_in_the_document_resolves() {
+        let document = serde_json::to_value(document()).unwrap();
+        assert_eq!(document["openapi"], "3.1.0");
+        let schemas = document["components"]["schemas"].as_object().unwrap();
+        fn walk(value: &serde_json::Value, refs: &mut Vec<String>) {
+            match value {
+                serde_json::Value::Object(map) => {
+                    if let Some(serde_json::Value::String(r)) = map.get("$ref") {
+                        refs.push(r.clone());
+                    }
+                    map.values().for_each(|v| walk(v, refs));
+                }
+                serde_json::Value::Array(items) => items.iter().for_each(|v| walk(v, refs)),
+                _ => {}
+            }
+        }
+        let mut refs = Vec::new();
+        walk(&document, &mut refs);
+        assert!(!refs.is_empty());
+        for reference in refs {
+            let name = reference
+                .strip_prefix("#/components/schemas/")
+                .unwrap_or_else(|| panic!("unexpected reference {reference}"));
+            assert!(schemas.contains_key(name), "{reference} does not resolve");
+        }
+    }
+
+    #[test]
+    fn operation_ids_are_unique_and_path_parameters_declared() {
+        let document = serde_json::to_value(document()).unwrap();
+        let mut ids = std::collections::HashSet::new();
+        for (path, item) in document["paths"].as_object().unwrap() {
+            let operation = &item["get"];
+            assert!(ids.insert(operation["operationId"].as_str().unwrap().to_owned()));
+            let declared: Vec<&str> = operation["parameters"]
+                .as_array()
+                .map(|ps| {
+                    ps.iter()
+                        .filter(|p| p["in"] == "path")
+                        .map(|p| p["name"].as_str().unwrap())
+                        .collect()
+                })
+                .unwrap_or_default();
+            let templated = path.matches('{').count();
+            assert_eq!(declared.len(), templated, "{path}");
+        }
+    }
+}
