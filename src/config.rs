@@ -3,18 +3,26 @@
 use std::net::SocketAddr;
 
 use axum::http::HeaderValue;
-use clap::Parser;
+use clap::{Parser, Subcommand};
 
 /// Serve Guangdong's economic indicators (China Daily, GD Today) as a JSON REST API.
 #[derive(Debug, Clone, Parser)]
 #[command(name = "gd-indicators", version, about)]
 pub struct Config {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
     /// Address to listen on; port 0 picks a free port (the log says which).
-    #[arg(long, env = "ADDR", default_value = "127.0.0.1:8080")]
+    #[arg(long, env = "ADDR", default_value = "127.0.0.1:8080", global = true)]
     pub addr: SocketAddr,
 
     /// SQLite database: a `sqlite:` URL or a file path. Created and migrated when absent.
-    #[arg(long, env = "DATABASE_URL", default_value = "sqlite:gd-indicators.db")]
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "sqlite:gd-indicators.db",
+        global = true
+    )]
     pub database_url: String,
 
     /// Seconds clients and proxies may reuse a successful response (Cache-Control max-age).
@@ -25,6 +33,15 @@ pub struct Config {
     /// (the data is public).
     #[arg(long, env = "CORS_ALLOW_ORIGINS", value_delimiter = ',')]
     pub cors_allow_origins: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Subcommand)]
+pub enum Command {
+    /// Serve the API (what runs when no command is given).
+    Serve,
+    /// Check the data against itself and print the consistency report; exits 1 when a claim is
+    /// inconsistent beyond its tolerance, 2 when the check cannot run.
+    Check,
 }
 
 /// How the HTTP layers behave; tests use the defaults.

@@ -23,10 +23,10 @@ const MAX_TAGGED_BODY: usize = 64 * 1024 * 1024;
 
 /// Inner layer: tags a successful GET's body with a strong validator computed from the bytes
 /// and their media type, which change exactly when the data or the representation does.
-/// A HEAD runs as a GET so that it carries the same tag and length, then drops the body.
+/// A HEAD runs as a GET all the way through (tagging, compression, revalidation), so it
+/// carries exactly the GET's headers; hyper sends no body for a HEAD.
 pub async fn tag_entity(mut request: Request, next: Next) -> Response {
-    let head = request.method() == Method::HEAD;
-    if head {
+    if request.method() == Method::HEAD {
         *request.method_mut() = Method::GET;
     }
     if request.method() != Method::GET {
@@ -56,12 +56,6 @@ pub async fn tag_entity(mut request: Request, next: Next) -> Response {
         header::ETAG,
         HeaderValue::from_str(&tag).expect("hex is a valid header"),
     );
-    if head {
-        parts
-            .headers
-            .insert(header::CONTENT_LENGTH, HeaderValue::from(bytes.len()));
-        return Response::from_parts(parts, Body::empty());
-    }
     Response::from_parts(parts, Body::from(bytes))
 }
 
@@ -91,11 +85,14 @@ pub async fn revalidate(
         return response;
     }
     let headers = response.headers_mut();
-    headers.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_str(&format!("public, max-age={}", policy.max_age_seconds))
-            .expect("digits are a valid header"),
-    );
+    // A handler that set its own policy (the health probes: no-store) keeps it.
+    if !headers.contains_key(header::CACHE_CONTROL) {
+        headers.insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_str(&format!("public, max-age={}", policy.max_age_seconds))
+                .expect("digits are a valid header"),
+        );
+    }
     let Some(tag) = encoded_tag(headers) else {
         return response;
     };

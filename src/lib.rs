@@ -4,6 +4,8 @@
 //! `main.rs` only parses the configuration and calls [`run`]; tests build the very same
 //! router with [`app`] and serve it on an ephemeral port.
 
+pub mod analytics;
+pub mod chart;
 pub mod config;
 pub mod db;
 pub mod error;
@@ -30,7 +32,7 @@ use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetReques
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
-pub use config::{Config, HttpSettings};
+pub use config::{Command, Config, HttpSettings};
 use error::problem_response;
 
 /// What every handler can reach.
@@ -127,6 +129,20 @@ pub async fn run(config: Config) -> Result<(), String> {
     pool.close().await;
     tracing::info!("shut down cleanly");
     Ok(())
+}
+
+/// `gd-indicators check`: prints the consistency report; `Ok(false)` when a claim is
+/// inconsistent.
+pub async fn check(config: Config) -> Result<bool, String> {
+    let pool = db::open_and_migrate(&config.database_url)
+        .await
+        .map_err(|error| error.to_string())?;
+    let report = routes::analytics::load_report(&pool)
+        .await
+        .map_err(|error| format!("cannot read the data: {error}"))?;
+    pool.close().await;
+    print!("{}", analytics::report_text(&report));
+    Ok(report.summary.inconsistent == 0)
 }
 
 /// Completes on Ctrl-C or, on Unix, SIGTERM (what container orchestrators send).

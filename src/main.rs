@@ -14,11 +14,19 @@ async fn main() -> std::process::ExitCode {
         // Colour codes only where a person reads them, not in log files and collectors.
         .with_ansi(std::io::stdout().is_terminal())
         .init();
-    match gd_indicators::run(config).await {
-        Ok(()) => std::process::ExitCode::SUCCESS,
-        Err(message) => {
-            eprintln!("gd-indicators: {message}");
-            std::process::ExitCode::FAILURE
-        }
-    }
+    let outcome = match config.command {
+        Some(gd_indicators::Command::Check) => match gd_indicators::check(config).await {
+            Ok(true) => Ok(std::process::ExitCode::SUCCESS),
+            Ok(false) => Ok(std::process::ExitCode::from(1)),
+            Err(message) => Err((message, 2)),
+        },
+        None | Some(gd_indicators::Command::Serve) => gd_indicators::run(config)
+            .await
+            .map(|()| std::process::ExitCode::SUCCESS)
+            .map_err(|message| (message, 1)),
+    };
+    outcome.unwrap_or_else(|(message, code)| {
+        eprintln!("gd-indicators: {message}");
+        std::process::ExitCode::from(code)
+    })
 }

@@ -22,6 +22,17 @@ pub enum Unit {
     Rank,
 }
 
+impl Unit {
+    /// ISO 4217 code for money units.
+    pub fn currency_code(self) -> Option<&'static str> {
+        match self {
+            Unit::Cny => Some("CNY"),
+            Unit::Usd => Some("USD"),
+            _ => None,
+        }
+    }
+}
+
 /// The power of ten a value is stated in: 1.1 with scale `trillion` is 1.1 × 10¹².
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, sqlx::Type, utoipa::ToSchema,
@@ -127,9 +138,13 @@ pub struct Observation {
     pub value: f64,
     pub scale: Scale,
     pub unit: Unit,
+    /// ISO 4217 code for money figures (CNY, USD); null otherwise.
+    pub currency: Option<String>,
     /// `value` × `scale`: the figure in plain units (yuan, not billions of yuan).
     #[serde(serialize_with = "serialize_number")]
     pub value_in_units: f64,
+    /// Set when `currency` or `scale` was asked for: the figure as stated and the rate used.
+    pub conversion: Option<crate::analytics::Conversion>,
     pub qualifier: Qualifier,
     /// The figure in the words the source printed it with.
     pub stated: String,
@@ -146,6 +161,17 @@ pub struct Observation {
     /// Source order (the rowid): the tie-break of every sort.
     #[serde(skip)]
     pub position: i64,
+}
+
+/// As [`serialize_number`], for optional numbers (null when absent).
+pub fn serialize_optional_number<S: Serializer>(
+    value: &Option<f64>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    match value {
+        Some(value) => serialize_number(value, serializer),
+        None => serializer.serialize_none(),
+    }
 }
 
 /// Whole numbers serialise without a fraction (`9`, not `9.0`); others as they are.

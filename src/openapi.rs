@@ -124,6 +124,17 @@ fn list_parameters(spec: &ListSpec) -> Vec<ParameterBuilder> {
     parameters
 }
 
+/// An image's own parameters: its filters only (no paging, sorting or formats).
+fn svg_parameters(spec: &ListSpec) -> Vec<ParameterBuilder> {
+    spec.filters
+        .iter()
+        .map(|filter| {
+            let (schema, description) = filter_schema(filter.kind);
+            query_parameter(filter.name, schema, description)
+        })
+        .collect()
+}
+
 fn problem(description: &str) -> ResponseBuilder {
     ResponseBuilder::new().description(description).content(
         PROBLEM_JSON,
@@ -178,12 +189,29 @@ fn path_item(path: &str, doc: &EndpointDoc, components: &mut Components) -> Path
             );
         }
     }
-    if let Some(spec) = doc.list {
+    if let (Some(spec), false) = (doc.list, doc.svg) {
         for parameter in list_parameters(spec) {
             operation = operation.parameter(parameter);
         }
     }
 
+    if doc.svg {
+        let mut operation = operation;
+        for parameter in doc.list.map(svg_parameters).unwrap_or_default() {
+            operation = operation.parameter(parameter);
+        }
+        let ok = ResponseBuilder::new().description("An SVG image.").content(
+            "image/svg+xml",
+            ContentBuilder::new().schema(Some(string())).build(),
+        );
+        return PathItem::new(
+            HttpMethod::Get,
+            operation
+                .response("200", ok)
+                .response("400", problem("A query parameter is unknown or malformed."))
+                .response("404", problem("No resource has that id.")),
+        );
+    }
     let body: RefOr<Schema> = match (doc.schema, doc.list) {
         (Some(register), Some(_)) => envelope(&register(components)).into(),
         (Some(register), None) => Ref::from_schema_name(register(components)).into(),

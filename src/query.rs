@@ -18,6 +18,8 @@ use crate::store::{self, Entity};
 
 pub const DEFAULT_LIMIT: usize = 100;
 pub const MAX_LIMIT: usize = 1000;
+/// Values one filter may list; more is a 400 (each value is a term of the SQL query).
+pub const MAX_FILTER_VALUES: usize = 50;
 
 /// What values a filter takes.
 #[derive(Debug, Clone, Copy)]
@@ -65,6 +67,8 @@ pub struct ListSpec {
 
 const COMMON_PAGINATED: [&str; 5] = ["sort", "limit", "cursor", "fields", "format"];
 const COMMON_UNPAGINATED: [&str; 3] = ["sort", "fields", "format"];
+/// A single resource or an image: no list to sort, page or trim.
+const COMMON_SINGLE: [&str; 1] = ["format"];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -143,6 +147,8 @@ impl ListQuery {
     pub fn parse(path: &str, raw_query: Option<&str>, spec: &ListSpec) -> ApiResult<ListQuery> {
         let common: &[&str] = if spec.paginated {
             &COMMON_PAGINATED
+        } else if spec.sorts.is_empty() {
+            &COMMON_SINGLE
         } else {
             &COMMON_UNPAGINATED
         };
@@ -325,6 +331,33 @@ fn parse_year(name: &str, raw: &str) -> ApiResult<i32> {
 }
 
 fn parse_filter(filter: &FilterSpec, raw: Vec<String>) -> ApiResult<FilterValue> {
+    let mut value = parse_filter_values(filter, raw)?;
+    let count = match &mut value {
+        FilterValue::Texts(texts) => {
+            let mut seen = std::collections::HashSet::new();
+            texts.retain(|t| seen.insert(t.clone()));
+            texts.len()
+        }
+        FilterValue::Years(years) => {
+            let mut seen = std::collections::HashSet::new();
+            years.retain(|y| seen.insert(*y));
+            years.len()
+        }
+        FilterValue::Number(_) => 1,
+    };
+    if count > MAX_FILTER_VALUES {
+        return Err(invalid(
+            filter.name,
+            format!(
+                "{}: {count} values; give at most {MAX_FILTER_VALUES}.",
+                filter.name
+            ),
+        ));
+    }
+    Ok(value)
+}
+
+fn parse_filter_values(filter: &FilterSpec, raw: Vec<String>) -> ApiResult<FilterValue> {
     let name = filter.name;
     match filter.kind {
         ParamKind::Text => Ok(FilterValue::Texts(vec![single(name, raw)?])),

@@ -37,33 +37,54 @@ pub fn negotiate(
     let Some(accept) = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()) else {
         return Ok(Format::Json);
     };
-    let mut best: Option<(f32, usize, Format)> = None;
-    for range in accept.split(',') {
-        let mut parts = range.split(';').map(str::trim);
-        let media = parts.next().unwrap_or("").to_ascii_lowercase();
-        let quality = parts
-            .filter_map(|p| p.strip_prefix("q="))
-            .find_map(|q| q.parse::<f32>().ok())
-            .unwrap_or(1.0);
-        if quality <= 0.0 {
-            continue;
-        }
-        for (preference, (offer, format)) in offered.iter().enumerate() {
-            let (kind, _) = offer.split_once('/').expect("offers are type/subtype");
-            let matches = media == *offer
-                || media == "*/*"
-                || media == format!("{kind}/*")
-                || (media == "application/problem+json" && *format == Format::Json);
-            let better = match best {
-                None => true,
-                Some((q, p, _)) => quality > q || (quality == q && preference < p),
-            };
-            if matches && better {
-                best = Some((quality, preference, *format));
+    // Media ranges with their q-values; a range with a malformed q is dropped.
+    let ranges: Vec<(String, f32)> = accept
+        .split(',')
+        .filter_map(|range| {
+            let mut parts = range.split(';');
+            let media = parts.next()?.trim().to_ascii_lowercase();
+            let mut quality = 1.0_f32;
+            for parameter in parts {
+                if let Some((key, value)) = parameter.split_once('=') {
+                    if key.trim().eq_ignore_ascii_case("q") {
+                        quality = value
+                            .trim()
+                            .parse()
+                            .ok()
+                            .filter(|q| (0.0..=1.0).contains(q))?;
+                    }
+                }
             }
+            Some((media, quality))
+        })
+        .collect();
+    // Each offer takes the q of the most specific range that matches it (RFC 9110 §12.5.1);
+    // the highest q wins, ties going to the server's order (JSON first).
+    let mut best: Option<(f32, Format)> = None;
+    for (offer, format) in offered {
+        let kind_wildcard = format!("{}/*", offer.split('/').next().unwrap_or_default());
+        let specificity = |media: &str| {
+            if media == *offer || (media == "application/problem+json" && *format == Format::Json) {
+                Some(3)
+            } else if media == kind_wildcard {
+                Some(2)
+            } else if media == "*/*" {
+                Some(1)
+            } else {
+                None
+            }
+        };
+        let quality = ranges
+            .iter()
+            .filter_map(|(media, q)| specificity(media).map(|s| (s, *q)))
+            .max_by_key(|(s, _)| *s)
+            .map(|(_, q)| q)
+            .unwrap_or(0.0);
+        if quality > 0.0 && best.is_none_or(|(q, _)| quality > q) {
+            best = Some((quality, *format));
         }
     }
-    best.map(|(_, _, format)| format).ok_or_else(|| {
+    best.map(|(_, format)| format).ok_or_else(|| {
         ApiError::NotAcceptable(format!(
             "Cannot serve '{accept}'. This resource is available as {}.",
             offered
@@ -125,8 +146,10 @@ pub struct ListResponder<'a> {
     pub query: &'a ListQuery,
     /// File name stem for CSV downloads.
     pub name: &'a str,
-    /// CSV columns in order; `None` derives them from the items.
-    pub csv_columns: Option<Vec<String>>,
+    /// Every flattened field an item of this list can have, in order: the CSV columns and,
+    /// by their first segment, the names `fields=` accepts. Fixed per list, so an empty page
+    /// still has its header row and accepts the same fields.
+    pub columns: Vec<String>,
 }
 
 impl ListResponder<'_> {
@@ -135,10 +158,7 @@ impl ListResponder<'_> {
         let next = page.next.as_ref().map(|c| link_with_cursor(self.uri, c));
         let prev = page.prev.as_ref().map(|c| link_with_cursor(self.uri, c));
         let items = match &self.query.fields {
-            Some(fields) => {
-                let accepted = field_names(&page.items, self.csv_columns.as_deref());
-                project(page.items, fields, &accepted)?
-            }
+            Some(fields) => project(page.items, fields, &field_names(&self.columns))?,
             None => page.items,
         };
 
@@ -158,17 +178,18 @@ impl ListResponder<'_> {
             })
             .into_response(),
             Format::Csv => {
-                let columns = match (&self.query.fields, self.csv_columns) {
-                    (Some(fields), Some(all)) => all
-                        .into_iter()
-                        .filter(|c| {
-                            fields
+                // With `fields`, columns follow the order the fields were asked in.
+                let columns: Vec<String> = match &self.query.fields {
+                    Some(fields) => fields
+                        .iter()
+                        .flat_map(|field| {
+                            self.columns
                                 .iter()
-                                .any(|f| c == f || c.starts_with(&format!("{f}.")))
+                                .filter(move |c| *c == field || c.starts_with(&format!("{field}.")))
                         })
+                        .cloned()
                         .collect(),
-                    (_, Some(all)) => all,
-                    (_, None) => flattened_columns(&items),
+                    None => self.columns.clone(),
                 };
                 csv_response(&items, &columns, self.name)?
             }
@@ -187,18 +208,11 @@ impl ListResponder<'_> {
     }
 }
 
-/// The top-level field names a list's items have, for `fields=` validation.
-fn field_names(items: &[Value], csv_columns: Option<&[String]>) -> Vec<String> {
+/// The top-level field names behind a list's columns, for `fields=` validation.
+fn field_names(columns: &[String]) -> Vec<String> {
     let mut names: Vec<String> = Vec::new();
-    let from_columns = csv_columns
-        .unwrap_or_default()
-        .iter()
-        .map(|c| c.split('.').next().unwrap_or(c).to_owned());
-    let from_items = items
-        .iter()
-        .filter_map(Value::as_object)
-        .flat_map(|object| object.keys().cloned());
-    for name in from_columns.chain(from_items) {
+    for column in columns {
+        let name = column.split('.').next().unwrap_or(column).to_owned();
         if !names.contains(&name) {
             names.push(name);
         }
@@ -242,7 +256,8 @@ pub fn flatten(item: &Value) -> Map<String, Value> {
     out
 }
 
-fn flattened_columns(items: &[Value]) -> Vec<String> {
+/// The union of the flattened fields of `items`, in first-seen order.
+pub fn flattened_columns(items: &[Value]) -> Vec<String> {
     let mut columns: Vec<String> = Vec::new();
     for item in items {
         for key in flatten(item).keys() {
@@ -336,6 +351,20 @@ mod tests {
         ));
         assert!(matches!(
             negotiate(&accept("text/csv;q=0"), None, true),
+            Err(ApiError::NotAcceptable(_))
+        ));
+        // The most specific range decides: JSON is refused here, so CSV it is.
+        assert_eq!(
+            negotiate(&accept("application/json;q=0, */*"), None, true).unwrap(),
+            Format::Csv
+        );
+        assert_eq!(
+            negotiate(&accept("application/json;Q=0, text/csv;q=0.5"), None, true).unwrap(),
+            Format::Csv
+        );
+        // A malformed q drops its range.
+        assert!(matches!(
+            negotiate(&accept("text/csv;q=NaN"), None, true),
             Err(ApiError::NotAcceptable(_))
         ));
     }

@@ -302,6 +302,8 @@ impl From<ObservationRow> for Observation {
         };
         Observation {
             value_in_units: row.value_in_units,
+            currency: row.unit.currency_code().map(str::to_owned),
+            conversion: None,
             period_sort_key: row.period_sort_key,
             position: row.position,
             id: row.id,

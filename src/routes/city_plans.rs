@@ -132,6 +132,7 @@ async fn list_city_plans(
 async fn get_city_plan(
     State(state): State<AppState>,
     Path(city): Path<String>,
+    uri: Uri,
     headers: HeaderMap,
 ) -> ApiResult<Json<CityPlanResponse>> {
     let row = found(
@@ -139,5 +140,5 @@ async fn get_city_plan(
         Entity::CityPlan,
         &city,
     )?;
-    respond_one(&headers, city_plan_response(&state, row).await?)
+    respond_one(&uri, &headers, city_plan_response(&state, row).await?)
 }

@@ -217,6 +217,7 @@ async fn list_clusters(
 async fn get_cluster(
     State(state): State<AppState>,
     Path(id): Path<String>,
+    uri: Uri,
     headers: HeaderMap,
 ) -> ApiResult<Json<ClusterResponse>> {
     let pool = &state.pool;
@@ -228,7 +229,11 @@ async fn get_cluster(
         ..Default::default()
     };
     let figures = store::observations(pool, &filter).await?;
-    respond_one(&headers, cluster_response(row, &groups, &regions, figures))
+    respond_one(
+        &uri,
+        &headers,
+        cluster_response(row, &groups, &regions, figures),
+    )
 }
 
 /// A group with its member clusters and figures.
@@ -290,6 +295,7 @@ async fn list_cluster_groups(
 async fn get_cluster_group(
     State(state): State<AppState>,
     Path(id): Path<String>,
+    uri: Uri,
     headers: HeaderMap,
 ) -> ApiResult<Json<ClusterGroupResponse>> {
     let row = found(
@@ -299,6 +305,7 @@ async fn get_cluster_group(
     )?;
     let regions = Names::load(&state.pool, Entity::Region).await?;
     respond_one(
+        &uri,
         &headers,
         cluster_group_response(&state, row, &regions).await?,
     )

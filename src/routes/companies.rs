@@ -105,6 +105,7 @@ async fn list_companies(
 async fn get_company(
     State(state): State<AppState>,
     Path(id): Path<String>,
+    uri: Uri,
     headers: HeaderMap,
 ) -> ApiResult<Json<CompanyResponse>> {
     let row = found(
@@ -113,5 +114,9 @@ async fn get_company(
         &id,
     )?;
     let regions = Names::load(&state.pool, Entity::Region).await?;
-    respond_one(&headers, company_response(&state, row, &regions).await?)
+    respond_one(
+        &uri,
+        &headers,
+        company_response(&state, row, &regions).await?,
+    )
 }

@@ -125,6 +125,7 @@ async fn list_facilities(
 async fn get_facility(
     State(state): State<AppState>,
     Path(id): Path<String>,
+    uri: Uri,
     headers: HeaderMap,
 ) -> ApiResult<Json<FacilityResponse>> {
     let row = found(
@@ -133,5 +134,5 @@ async fn get_facility(
         &id,
     )?;
     let names = FacilityNames::load(&state).await?;
-    respond_one(&headers, names.response(row))
+    respond_one(&uri, &headers, names.response(row))
 }

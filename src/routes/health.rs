@@ -1,9 +1,11 @@
 //! Liveness and readiness probes for load balancers and orchestrators.
 
 use axum::extract::State;
+use axum::http::header;
+use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::Json;
-use serde_json::{json, Value};
+use serde_json::json;
 
 use super::Endpoint;
 use crate::db::{migration_state, MigrationState, MIGRATOR};
@@ -21,21 +23,27 @@ pub fn endpoints() -> Vec<Endpoint> {
     ]
 }
 
+/// Probes describe this instant: no cache may keep them.
+const NO_STORE: [(header::HeaderName, &str); 1] = [(header::CACHE_CONTROL, "no-store")];
+
 /// The process is up and answering; says nothing about the database.
-async fn get_health() -> Json<Value> {
-    Json(json!({ "status": "ok" }))
+async fn get_health() -> impl IntoResponse {
+    (NO_STORE, Json(json!({ "status": "ok" })))
 }
 
 /// The database answers and holds exactly this binary's migrations.
-async fn get_readiness(State(state): State<AppState>) -> ApiResult<Json<Value>> {
+async fn get_readiness(State(state): State<AppState>) -> ApiResult<impl IntoResponse> {
     let state = migration_state(&state.pool)
         .await
         .map_err(|error| ApiError::NotReady(format!("the database does not answer: {error}")))?;
     match state {
-        MigrationState::Current => Ok(Json(json!({
-            "status": "ready",
-            "migrations": MIGRATOR.iter().count(),
-        }))),
+        MigrationState::Current => Ok((
+            NO_STORE,
+            Json(json!({
+                "status": "ready",
+                "migrations": MIGRATOR.iter().count(),
+            })),
+        )),
         MigrationState::Behind { pending } => Err(ApiError::NotReady(format!(
             "{pending} migration(s) of this build are not applied yet"
         ))),

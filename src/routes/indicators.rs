@@ -127,6 +127,7 @@ async fn list_indicators(
 async fn get_indicator(
     State(state): State<AppState>,
     Path(id): Path<String>,
+    uri: Uri,
     headers: HeaderMap,
 ) -> ApiResult<Json<IndicatorResponse>> {
     let row = found(
@@ -134,5 +135,5 @@ async fn get_indicator(
         Entity::Indicator,
         &id,
     )?;
-    respond_one(&headers, indicator_response(row))
+    respond_one(&uri, &headers, indicator_response(row))
 }

@@ -1,5 +1,7 @@
 //! The HTTP resources, one module each, merged into one router here.
 
+pub mod analytics;
+mod charts;
 mod city_plans;
 mod clusters;
 mod companies;
@@ -27,7 +29,7 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::error::{problem_response, ApiError, ApiResult};
 use crate::model::Reference;
 use crate::query::{ListQuery, ListSpec, Page};
-use crate::render::{negotiate, ListResponder};
+use crate::render::{flattened_columns, negotiate, ListResponder};
 use crate::store::{self, Entity};
 use crate::AppState;
 
@@ -51,6 +53,8 @@ pub struct EndpointDoc {
     /// Registers the body's schema (and those it refers to); returns its name. `None` for a
     /// free-form JSON object.
     pub schema: Option<fn(&mut Components) -> String>,
+    /// The body is an SVG image rather than JSON.
+    pub svg: bool,
 }
 
 /// Adds `T`'s schema and those it refers to; returns `T`'s name.
@@ -75,6 +79,7 @@ impl Endpoint {
                 summary,
                 list: Some(spec),
                 schema: Some(register::<T>),
+                svg: false,
             },
         }
     }
@@ -92,6 +97,26 @@ impl Endpoint {
                 summary,
                 list: None,
                 schema: Some(register::<T>),
+                svg: false,
+            },
+        }
+    }
+
+    /// An SVG image; `spec` lists its query parameters.
+    fn svg(
+        path: &'static str,
+        handler: MethodRouter<AppState>,
+        summary: &'static str,
+        spec: &'static ListSpec,
+    ) -> Endpoint {
+        Endpoint {
+            path,
+            handler,
+            doc: EndpointDoc {
+                summary,
+                list: Some(spec),
+                schema: None,
+                svg: true,
             },
         }
     }
@@ -109,6 +134,7 @@ impl Endpoint {
                 summary,
                 list: None,
                 schema: None,
+                svg: false,
             },
         }
     }
@@ -136,6 +162,8 @@ pub fn endpoints() -> Vec<Endpoint> {
         companies::endpoints,
         facilities::endpoints,
         search::endpoints,
+        analytics::endpoints,
+        charts::endpoints,
     ] {
         endpoints.extend(module());
     }
@@ -194,6 +222,9 @@ async fn index() -> Json<Value> {
             "facilities": "/v1/facilities",
             "search": "/v1/search?q=robot",
             "export": "/v1/export",
+            "consistency": "/v1/consistency",
+            "derived": "/v1/derived",
+            "exchange_rate": "/v1/exchange-rate",
             "health": "/healthz",
             "readiness": "/readyz",
             "openapi": "/openapi.json",
@@ -236,20 +267,56 @@ fn respond_in_memory(
     name: &str,
     items: Vec<Value>,
 ) -> ApiResult<Response> {
+    let columns = flattened_columns(&items);
+    respond_paged(uri, headers, query, spec, name, items, columns)
+}
+
+/// As [`respond_in_memory`], with the list's columns given (for lists that may be empty).
+fn respond_paged(
+    uri: &Uri,
+    headers: &HeaderMap,
+    query: &ListQuery,
+    spec: &ListSpec,
+    name: &str,
+    items: Vec<Value>,
+    columns: Vec<String>,
+) -> ApiResult<Response> {
     let page: Page = query.apply(spec, items);
     ListResponder {
         uri,
         headers,
         query,
         name,
-        csv_columns: None,
+        columns,
     }
     .respond(page)
 }
 
-/// A single resource: JSON only, so an `Accept` that rules JSON out is a 406.
-fn respond_one<T: serde::Serialize>(headers: &HeaderMap, resource: T) -> ApiResult<Json<T>> {
-    negotiate(headers, None, false)?;
+/// What a single resource accepts in its query string: `format=json` and nothing else.
+const ONE: ListSpec = ListSpec {
+    filters: &[],
+    sorts: &[],
+    paginated: false,
+};
+
+/// A single resource: JSON only, so an `Accept` or `format` that rules JSON out is refused,
+/// and any other query parameter is a 400 rather than silently ignored.
+fn respond_one<T: serde::Serialize>(
+    uri: &Uri,
+    headers: &HeaderMap,
+    resource: T,
+) -> ApiResult<Json<T>> {
+    let query = ListQuery::parse(uri.path(), uri.query(), &ONE)?;
+    respond_formatted(headers, query.format, resource)
+}
+
+/// A single resource whose query was already parsed (it takes more than `format`).
+fn respond_formatted<T: serde::Serialize>(
+    headers: &HeaderMap,
+    format: Option<crate::query::Format>,
+    resource: T,
+) -> ApiResult<Json<T>> {
+    negotiate(headers, format, false)?;
     Ok(Json(resource))
 }
 

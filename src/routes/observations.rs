@@ -11,9 +11,14 @@ use serde::Serialize;
 use serde_json::Value;
 use sqlx::SqlitePool;
 
-use super::{check_concepts, found, list_query, respond_one, Endpoint};
-use crate::error::ApiResult;
-use crate::model::{Observation, Period, Provenance, Reference, SourceReference, Speaker};
+use super::{
+    check_concepts, found, list_query, respond_formatted, respond_in_memory, to_values, Endpoint,
+};
+use crate::analytics::{
+    convert, exchange_rate, transform_series, Currency, ExchangeRate, Transform,
+};
+use crate::error::{ApiError, ApiResult};
+use crate::model::{Observation, Period, Provenance, Reference, Scale, SourceReference, Speaker};
 use crate::query::{Direction, FilterSpec, ListQuery, ListSpec, Page, ParamKind, SortSpec};
 use crate::render::{flatten, ListResponder};
 use crate::store::{self, Entity, Keyset, ObservationFilter, ObservationOrder};
@@ -81,11 +86,12 @@ pub const TOPICS: &[&str] = &[
     "media",
 ];
 
+/// Observation filters are applied in SQL, not to rendered items: their path stays empty.
 const fn filter(name: &'static str, kind: ParamKind) -> FilterSpec {
     FilterSpec {
         name,
         kind,
-        path: name,
+        path: "",
     }
 }
 
@@ -106,6 +112,16 @@ const FROM: FilterSpec = filter("from", ParamKind::Year);
 const TO: FilterSpec = filter("to", ParamKind::Year);
 const MIN: FilterSpec = filter("min", ParamKind::Number);
 const MAX: FilterSpec = filter("max", ParamKind::Number);
+/// Presentation, not filters: money re-expressed in another currency or scale.
+const CURRENCY: FilterSpec = filter("currency", ParamKind::Words(&["CNY", "USD"]));
+const SCALE: FilterSpec = filter(
+    "scale",
+    ParamKind::Words(&["unit", "thousand", "million", "billion", "trillion"]),
+);
+const TRANSFORM: FilterSpec = filter(
+    "transform",
+    ParamKind::Words(&["level", "change", "pct_change", "cagr"]),
+);
 
 /// Sort keys of every observation list; the SQL behind each is in `store`.
 const SORTS: &[SortSpec] = &[
@@ -173,6 +189,8 @@ pub const REVENUES: ListSpec = ListSpec {
         QUALIFIER,
         MIN,
         MAX,
+        CURRENCY,
+        SCALE,
     ],
     sorts: SORTS,
     paginated: true,
@@ -183,9 +201,18 @@ pub const PATENTS: ListSpec = ListSpec {
     paginated: true,
 };
 pub const SERIES: ListSpec = ListSpec {
-    filters: &[REGION, YEAR, FROM, TO, UNIT, QUALIFIER, MIN, MAX],
+    filters: &[
+        REGION, YEAR, FROM, TO, UNIT, QUALIFIER, MIN, MAX, CURRENCY, SCALE, TRANSFORM,
+    ],
     sorts: SORTS,
     paginated: true,
+};
+
+/// One figure takes only the presentation parameters.
+pub const SINGLE: ListSpec = ListSpec {
+    filters: &[CURRENCY, SCALE],
+    sorts: &[],
+    paginated: false,
 };
 
 const OPERATING_REVENUE: &str = "operating_revenue";
@@ -233,11 +260,55 @@ fn sort_value(observation: &Observation, name: &str) -> Value {
     }
 }
 
+/// How figures are to be presented: the `currency` and `scale` a query asks for, with the
+/// source's own exchange rate when a currency is asked for.
+struct Presentation {
+    currency: Option<Currency>,
+    scale: Option<Scale>,
+    rate: Option<ExchangeRate>,
+}
+
+impl Presentation {
+    async fn of(pool: &SqlitePool, query: &ListQuery) -> ApiResult<Presentation> {
+        let word = |name: &str| query.texts(name).and_then(|words| words.first().cloned());
+        if query.texts("currency").is_some_and(|c| c.len() > 1)
+            || query.texts("scale").is_some_and(|s| s.len() > 1)
+        {
+            return Err(ApiError::invalid_parameter(
+                "currency",
+                "currency and scale take one value each.",
+            ));
+        }
+        let currency = word("currency").and_then(|c| Currency::parse(&c));
+        let scale =
+            word("scale").and_then(|s| serde_json::from_value::<Scale>(Value::String(s)).ok());
+        let rate = match currency {
+            Some(_) => {
+                exchange_rate(&store::observations(pool, &ObservationFilter::default()).await?)
+            }
+            None => None,
+        };
+        Ok(Presentation {
+            currency,
+            scale,
+            rate,
+        })
+    }
+
+    fn apply(&self, figure: Observation) -> Observation {
+        if self.currency.is_none() && self.scale.is_none() {
+            return figure;
+        }
+        convert(figure, self.currency, self.scale, self.rate.as_ref())
+    }
+}
+
 /// One page of figures read from SQLite with a keyset, so deep pages cost what the first does.
 async fn observation_page(
     pool: &SqlitePool,
     filter: &ObservationFilter,
     query: &ListQuery,
+    presentation: &Presentation,
 ) -> ApiResult<Page> {
     let order = ObservationOrder {
         keys: query.sort.iter().map(|k| (k.name, k.descending)).collect(),
@@ -259,6 +330,7 @@ async fn observation_page(
                 .map(|key| sort_value(&observation, key.name))
                 .collect();
             let position = observation.position;
+            let observation = presentation.apply(observation);
             let item = serde_json::to_value(observation).expect("observations serialise");
             (item, keys, position)
         })
@@ -267,13 +339,14 @@ async fn observation_page(
     Ok(query.page_from(rows, total, reversed))
 }
 
-/// CSV columns of observation lists: every flattened field, whether or not this page has it.
-fn observation_columns() -> Vec<String> {
+/// An observation with every optional part present, so that its flattened fields are every
+/// column an observation list or the export can have.
+fn template_observation() -> Observation {
     let reference = || Reference {
         id: String::new(),
         name: String::new(),
     };
-    let template = Observation {
+    Observation {
         id: String::new(),
         indicator: reference(),
         region: reference(),
@@ -284,7 +357,15 @@ fn observation_columns() -> Vec<String> {
         value: 0.0,
         scale: crate::model::Scale::Unit,
         unit: crate::model::Unit::Count,
+        currency: None,
         value_in_units: 0.0,
+        conversion: Some(crate::analytics::Conversion {
+            stated_value: 0.0,
+            stated_scale: crate::model::Scale::Unit,
+            stated_unit: crate::model::Unit::Count,
+            cny_per_usd: None,
+            rate_method: None,
+        }),
         qualifier: crate::model::Qualifier::Exact,
         stated: String::new(),
         period: Period {
@@ -312,9 +393,23 @@ fn observation_columns() -> Vec<String> {
         note: None,
         period_sort_key: String::new(),
         position: 0,
-    };
-    let value = serde_json::to_value(template).expect("observations serialise");
+    }
+}
+
+/// Columns of observation lists: every flattened field, whether or not this page has it.
+fn observation_columns() -> Vec<String> {
+    let value = serde_json::to_value(template_observation()).expect("observations serialise");
     flatten(&value).keys().cloned().collect()
+}
+
+/// Columns of the export: the flat record's fields.
+fn export_columns() -> Vec<String> {
+    let record = ExportRecord::from(template_observation());
+    let value = serde_json::to_value(record).expect("records serialise");
+    value
+        .as_object()
+        .map(|o| o.keys().cloned().collect())
+        .unwrap_or_default()
 }
 
 async fn respond_observations(
@@ -329,13 +424,34 @@ async fn respond_observations(
     check_concepts(&state.pool, &query).await?;
     let mut filter = observation_filter(&query);
     adjust(&mut filter);
-    let page = observation_page(&state.pool, &filter, &query).await?;
+    let presentation = Presentation::of(&state.pool, &query).await?;
+    if let Some(transform) = query
+        .texts("transform")
+        .and_then(|t| t.first())
+        .and_then(|t| Transform::parse(t))
+        .filter(|t| *t != Transform::Level)
+    {
+        // A transform reads the whole filtered series and answers with derived figures.
+        let series: Vec<Observation> = store::observations(&state.pool, &filter)
+            .await?
+            .into_iter()
+            .map(|figure| presentation.apply(figure))
+            .collect();
+        let derived = to_values(transform_series(&series, transform));
+        let unfiltered = ListQuery {
+            filters: Default::default(),
+            sort: Vec::new(),
+            ..query.clone()
+        };
+        return respond_in_memory(uri, headers, &unfiltered, spec, name, derived);
+    }
+    let page = observation_page(&state.pool, &filter, &query, &presentation).await?;
     ListResponder {
         uri,
         headers,
         query: &query,
         name,
-        csv_columns: Some(observation_columns()),
+        columns: observation_columns(),
     }
     .respond(page)
 }
@@ -359,14 +475,18 @@ async fn list_observations(
 async fn get_observation(
     State(state): State<AppState>,
     Path(id): Path<String>,
+    uri: Uri,
     headers: HeaderMap,
 ) -> ApiResult<Json<Observation>> {
+    let query = list_query(&state.pool, &uri, &SINGLE).await?;
+    let presentation = Presentation::of(&state.pool, &query).await?;
     let filter = ObservationFilter {
         ids: vec![id.clone()],
         ..Default::default()
     };
     let figure = store::observations(&state.pool, &filter).await?.pop();
-    respond_one(&headers, found(figure, Entity::Observation, &id)?)
+    let figure = found(figure, Entity::Observation, &id)?;
+    respond_formatted(&headers, query.format, presentation.apply(figure))
 }
 
 /// Operating-revenue figures: cluster revenues and the thresholds that define cluster groups,
@@ -505,10 +625,6 @@ async fn export_observations(
         .into_iter()
         .map(|o| serde_json::to_value(ExportRecord::from(o)).expect("records serialise"))
         .collect();
-    let columns = records
-        .first()
-        .and_then(Value::as_object)
-        .map(|first| first.keys().cloned().collect());
     let page = Page {
         total: records.len(),
         items: records,
@@ -520,7 +636,7 @@ async fn export_observations(
         headers: &headers,
         query: &query,
         name: "export",
-        csv_columns: columns,
+        columns: export_columns(),
     }
     .respond(page)
 }

@@ -127,6 +127,7 @@ async fn list_regions(
 async fn get_region(
     State(state): State<AppState>,
     Path(id): Path<String>,
+    uri: Uri,
     headers: HeaderMap,
 ) -> ApiResult<Json<RegionDetailResponse>> {
     let row = found(store::region(&state.pool, &id).await?, Entity::Region, &id)?;
@@ -145,6 +146,7 @@ async fn get_region(
     };
     let figures = store::observations(&state.pool, &filter).await?;
     respond_one(
+        &uri,
         &headers,
         RegionDetailResponse {
             region: region_response(row, &names),

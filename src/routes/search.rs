@@ -7,9 +7,10 @@ use axum::response::Response;
 use axum::routing::get;
 use serde::Serialize;
 
-use super::{list_query, respond_in_memory, to_values, Endpoint};
+use super::{list_query, respond_paged, to_values, Endpoint};
 use crate::error::{ApiError, ApiResult};
 use crate::query::{FilterSpec, ListSpec, ParamKind};
+use crate::render::flattened_columns;
 use crate::store::{self, SearchHit};
 use crate::AppState;
 
@@ -129,14 +130,20 @@ async fn search(
             rank: hit.rank,
         })
         .collect();
-    respond_in_memory(
-        &uri,
-        &headers,
-        &query,
-        &SEARCH,
-        "search",
-        to_values(results),
-    )
+    // Columns come from a template, so that a search with no hits still has its CSV header.
+    let template = SearchResult {
+        kind: String::new(),
+        id: String::new(),
+        title: String::new(),
+        snippet: String::new(),
+        rank: 0.0,
+        links: SearchLinks {
+            self_link: String::new(),
+        },
+    };
+    let columns = flattened_columns(&to_values(vec![template]));
+    let items = to_values(results);
+    respond_paged(&uri, &headers, &query, &SEARCH, "search", items, columns)
 }
 
 #[cfg(test)]

@@ -107,6 +107,7 @@ async fn list_sources(
 async fn get_source(
     State(state): State<AppState>,
     Path(id): Path<String>,
+    uri: Uri,
     headers: HeaderMap,
 ) -> ApiResult<Json<SourceDetailResponse>> {
     let row = found(store::source(&state.pool, &id).await?, Entity::Source, &id)?;
@@ -122,6 +123,7 @@ async fn get_source(
         }
     }
     respond_one(
+        &uri,
         &headers,
         SourceDetailResponse {
             source: source_response(row),

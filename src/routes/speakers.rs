@@ -113,6 +113,7 @@ async fn list_speakers(
 async fn get_speaker(
     State(state): State<AppState>,
     Path(id): Path<String>,
+    uri: Uri,
     headers: HeaderMap,
 ) -> ApiResult<Json<SpeakerDetailResponse>> {
     let row = found(
@@ -127,6 +128,7 @@ async fn get_speaker(
     };
     let figures = store::observations(&state.pool, &filter).await?;
     respond_one(
+        &uri,
         &headers,
         SpeakerDetailResponse {
             speaker: speaker_response(row, &regions),

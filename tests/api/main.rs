@@ -1,5 +1,6 @@
 //! One integration-test binary: every test starts the real app over HTTP.
 
+mod analytics;
 mod endpoints;
 mod errors;
 mod helpers;

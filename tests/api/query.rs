@@ -474,3 +474,82 @@ async fn the_openapi_document_lists_exactly_the_paths_the_server_answers() {
     let docs = app.get("/docs/").await;
     assert!(header(&docs, "content-type").starts_with("text/html"));
 }
+
+#[tokio::test]
+async fn edge_cases_of_lists_stay_well_formed() {
+    let app = TestApp::spawn().await;
+    // Too many values for one filter is a 400, not a database error.
+    let years: Vec<String> = (1901..2000).map(|y| y.to_string()).collect();
+    let problem = app
+        .get_problem(
+            &format!("/v1/observations?year={}", years.join(",")),
+            StatusCode::BAD_REQUEST,
+        )
+        .await;
+    assert_eq!(problem["invalid_params"][0]["name"], "year");
+
+    // An empty page still accepts the list's fields and still has its CSV header.
+    let empty = app
+        .get_list("/v1/regions?kind=country&parent=guangdong&fields=id")
+        .await;
+    assert!(empty.is_empty());
+    let export = app.get("/v1/export?region=jiangmen&format=csv").await;
+    let (columns, rows) = csv_rows(&export.text().await.unwrap());
+    assert!(rows.is_empty());
+    assert_eq!(columns[0], "id");
+    let search = app.get("/v1/search?q=zeppelin&fields=id&format=csv").await;
+    assert_eq!(search.text().await.unwrap().trim(), "id");
+
+    // CSV columns follow the order of `fields`, as JSON keys do.
+    let response = app
+        .get("/v1/observations?fields=stated,id&format=csv&limit=1")
+        .await;
+    let (columns, _) = csv_rows(&response.text().await.unwrap());
+    assert_eq!(columns, ["stated", "id"]);
+
+    // The most specific Accept range decides.
+    let csv = app
+        .get_with("/v1/regions", &[("accept", "application/json;q=0, */*")])
+        .await;
+    assert!(header(&csv, "content-type").starts_with("text/csv"));
+
+    // A HEAD carries exactly the headers of the GET, compressed or not.
+    let get = app
+        .get_with("/v1/regions", &[("accept-encoding", "gzip")])
+        .await;
+    let head = app
+        .client
+        .head(format!("{}/v1/regions", app.address))
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(header(&head, "etag"), header(&get, "etag"));
+    assert_eq!(header(&head, "content-encoding"), "gzip");
+}
+
+#[tokio::test]
+async fn single_resources_refuse_parameters_they_do_not_take() {
+    let app = TestApp::spawn().await;
+    let problem = app
+        .get_problem("/v1/regions/guangdong?bogus=1", StatusCode::BAD_REQUEST)
+        .await;
+    assert_eq!(problem["invalid_params"][0]["name"], "bogus");
+    let problem = app
+        .get_problem(
+            "/v1/observations/rd-expenditure-2024?format=csv",
+            StatusCode::BAD_REQUEST,
+        )
+        .await;
+    assert_eq!(problem["invalid_params"][0]["name"], "format");
+    app.get_ok("/v1/regions/guangdong?format=json").await;
+}
+
+#[tokio::test]
+async fn health_probes_are_never_cached() {
+    let app = TestApp::spawn().await;
+    for path in ["/healthz", "/readyz"] {
+        let response = app.get(path).await;
+        assert_eq!(header(&response, "cache-control"), "no-store", "{path}");
+    }
+}

@@ -1,0 +1,216 @@
+//! `/v1/indicators/{id}/chart.svg`: an indicator's stated series as an SVG bar chart, with
+//! its units, period labels, qualifier marks and source attribution.
+
+use axum::extract::{Path, State};
+use axum::http::{header, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+
+use super::{found, list_query, Endpoint};
+use crate::analytics::{convert, exchange_rate, Currency};
+use crate::chart::{bar_chart, Bar, ChartSpec};
+use crate::error::{ApiError, ApiResult};
+use crate::model::{Observation, Qualifier, Scale, Unit};
+use crate::query::{FilterSpec, ListSpec, ParamKind};
+use crate::store::{self, Entity, ObservationFilter};
+use crate::AppState;
+
+pub fn endpoints() -> Vec<Endpoint> {
+    vec![Endpoint::svg(
+        "/v1/indicators/{id}/chart.svg",
+        get(get_chart),
+        "An indicator's stated figures as an SVG bar chart, one bar per period",
+        &CHART,
+    )]
+}
+
+const CHART: ListSpec = ListSpec {
+    filters: &[
+        FilterSpec {
+            name: "region",
+            kind: ParamKind::Ids(Entity::Region),
+            path: "",
+        },
+        FilterSpec {
+            name: "currency",
+            kind: ParamKind::Words(&["CNY", "USD"]),
+            path: "",
+        },
+        FilterSpec {
+            name: "width",
+            kind: ParamKind::Number,
+            path: "",
+        },
+        FilterSpec {
+            name: "height",
+            kind: ParamKind::Number,
+            path: "",
+        },
+    ],
+    sorts: &[],
+    paginated: false,
+};
+
+const SIZES: std::ops::RangeInclusive<f64> = 200.0..=2000.0;
+
+fn size(value: Option<f64>, name: &str, default: u32) -> ApiResult<u32> {
+    match value {
+        None => Ok(default),
+        Some(pixels) if SIZES.contains(&pixels) && pixels.fract() == 0.0 => Ok(pixels as u32),
+        Some(pixels) => Err(ApiError::invalid_parameter(
+            name,
+            format!(
+                "{name}: {pixels} is not a whole number of pixels from {} to {}.",
+                SIZES.start(),
+                SIZES.end()
+            ),
+        )),
+    }
+}
+
+/// The mark that keeps a chart from overstating precision.
+fn mark(qualifier: Qualifier) -> &'static str {
+    match qualifier {
+        Qualifier::Exact => "",
+        Qualifier::AtLeast => "≥",
+        Qualifier::Over => ">",
+        Qualifier::About => "≈",
+        Qualifier::Nearly => "≲",
+        Qualifier::LessThan => "<",
+    }
+}
+
+fn unit_words(unit: Unit) -> &'static str {
+    match unit {
+        Unit::Cny => "yuan",
+        Unit::Usd => "US dollars",
+        Unit::Count => "count",
+        Unit::Percent => "percent",
+        Unit::PercentagePoints => "percentage points",
+        Unit::Hectares => "hectares",
+        Unit::Years => "years",
+        Unit::Rank => "rank",
+    }
+}
+
+fn scale_words(scale: Scale) -> &'static str {
+    match scale {
+        Scale::Unit => "",
+        Scale::Thousand => "thousand ",
+        Scale::Million => "million ",
+        Scale::Billion => "billion ",
+        Scale::Trillion => "trillion ",
+    }
+}
+
+async fn get_chart(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    uri: Uri,
+) -> ApiResult<Response> {
+    let indicator = found(
+        store::indicator(&state.pool, &id).await?,
+        Entity::Indicator,
+        &id,
+    )?;
+    let query = list_query(&state.pool, &uri, &CHART).await?;
+    if !query.sort.is_empty() || query.fields.is_some() || query.format.is_some() {
+        return Err(ApiError::invalid_parameter(
+            "sort",
+            "A chart takes region, currency, width and height; sort, fields and format are for lists.",
+        ));
+    }
+    let width = size(query.number("width"), "width", 640)?;
+    let height = size(query.number("height"), "height", 400)?;
+    let currency = query
+        .texts("currency")
+        .and_then(|c| c.first())
+        .and_then(|c| Currency::parse(c));
+
+    let filter = ObservationFilter {
+        indicators: vec![id.clone()],
+        regions: query
+            .texts("region")
+            .map(<[String]>::to_vec)
+            .unwrap_or_default(),
+        ..Default::default()
+    };
+    // Stated figures only: a printed dollar equivalent or a caption's repeat is not a period.
+    let mut series: Vec<Observation> = store::observations(&state.pool, &filter)
+        .await?
+        .into_iter()
+        .filter(|f| f.equivalent_of.is_none() && f.restates.is_none())
+        .collect();
+    if currency.is_some() {
+        let everything = store::observations(&state.pool, &ObservationFilter::default()).await?;
+        let rate = exchange_rate(&everything);
+        series = series
+            .into_iter()
+            .map(|f| convert(f, currency, None, rate.as_ref()))
+            .collect();
+    }
+    series.sort_by(|a, b| {
+        a.period_sort_key
+            .cmp(&b.period_sort_key)
+            .then(a.position.cmp(&b.position))
+    });
+    let Some(first) = series.first() else {
+        return Err(ApiError::invalid_parameter(
+            "region",
+            format!("region: '{id}' has no figures for the regions given."),
+        ));
+    };
+    let (scale, unit) = (first.scale, first.unit);
+    let unit_label = format!("{}{}", scale_words(scale), unit_words(unit));
+    let mut regions: Vec<&str> = series.iter().map(|f| f.region.name.as_str()).collect();
+    regions.dedup();
+    let title = if regions.len() == 1 {
+        format!("{} — {}", indicator.name, regions[0])
+    } else {
+        indicator.name.clone()
+    };
+    let mut headlines: Vec<&str> = series
+        .iter()
+        .map(|f| f.provenance.source.headline.as_str())
+        .collect();
+    headlines.dedup();
+    let attribution = [
+        format!(
+            "Source: China Daily, GD Today, March 2025: \"{}\"",
+            headlines.join("\"; \"")
+        ),
+        "Marks: ≥ at least, > over, ≈ about, ≲ nearly, < less than; unmarked as stated.".to_owned(),
+    ];
+    let bars: Vec<Bar> = series
+        .iter()
+        .map(|f| Bar {
+            label: f.period.label.clone(),
+            value: f.value_in_units,
+            mark: mark(f.qualifier),
+        })
+        .collect();
+    let divisor = match scale {
+        Scale::Unit => 1.0,
+        Scale::Thousand => 1e3,
+        Scale::Million => 1e6,
+        Scale::Billion => 1e9,
+        Scale::Trillion => 1e12,
+    };
+    let svg = bar_chart(
+        &ChartSpec {
+            title: &title,
+            unit_label: &unit_label,
+            divisor,
+            attribution: &attribution,
+            width,
+            height,
+        },
+        &bars,
+    )
+    .map_err(ApiError::Render)?;
+    Ok((
+        [(header::CONTENT_TYPE, "image/svg+xml; charset=utf-8")],
+        svg,
+    )
+        .into_response())
+}
