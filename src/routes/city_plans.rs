@@ -8,7 +8,8 @@ use axum::Json;
 use serde::Serialize;
 
 use super::clusters::{cluster_group_response, ClusterGroupResponse};
-use super::{found, list_query, respond_in_memory, respond_one, to_values, Endpoint, Names};
+use super::presentation::{Presentation, CURRENCY, ONE_WITH_FIGURES, SCALE};
+use super::{found, list_query, respond_formatted, respond_in_memory, to_values, Endpoint, Names};
 use crate::error::ApiResult;
 use crate::model::{Observation, Reference, Speaker};
 use crate::query::{FilterSpec, ListSpec, ParamKind, SortSpec};
@@ -52,6 +53,8 @@ struct CityPlanLinks {
 
 const CITY_PLANS: ListSpec = ListSpec {
     filters: &[
+        CURRENCY,
+        SCALE,
         FilterSpec {
             name: "city",
             kind: ParamKind::Ids(Entity::CityPlan),
@@ -70,7 +73,11 @@ const CITY_PLANS: ListSpec = ListSpec {
     paginated: true,
 };
 
-async fn city_plan_response(state: &AppState, row: CityPlanRow) -> ApiResult<CityPlanResponse> {
+async fn city_plan_response(
+    state: &AppState,
+    row: CityPlanRow,
+    presentation: &Presentation,
+) -> ApiResult<CityPlanResponse> {
     let pool = &state.pool;
     let regions = Names::load(pool, Entity::Region).await?;
     let sources = Names::load(pool, Entity::Source).await?;
@@ -87,14 +94,15 @@ async fn city_plan_response(state: &AppState, row: CityPlanRow) -> ApiResult<Cit
                 Entity::ClusterGroup,
                 &group,
             )?;
-            cluster_groups.push(cluster_group_response(state, group, &regions).await?);
+            cluster_groups
+                .push(cluster_group_response(state, group, &regions, presentation).await?);
         }
     }
     let filter = ObservationFilter {
         city_plans: vec![row.id.clone()],
         ..Default::default()
     };
-    let figures = store::observations(pool, &filter).await?;
+    let figures = presentation.figures(pool, &filter).await?;
     Ok(CityPlanResponse {
         city: regions.reference(&row.region_id),
         speaker: Speaker {
@@ -121,9 +129,10 @@ async fn list_city_plans(
     headers: HeaderMap,
 ) -> ApiResult<Response> {
     let query = list_query(&state.pool, &uri, &CITY_PLANS).await?;
+    let presentation = Presentation::of(&state.pool, &query).await?;
     let mut plans = Vec::new();
     for row in store::city_plans(&state.pool).await? {
-        plans.push(city_plan_response(&state, row).await?);
+        plans.push(city_plan_response(&state, row, &presentation).await?);
     }
     let items = to_values(plans);
     respond_in_memory(&uri, &headers, &query, &CITY_PLANS, "city-plans", items)
@@ -135,10 +144,16 @@ async fn get_city_plan(
     uri: Uri,
     headers: HeaderMap,
 ) -> ApiResult<Json<CityPlanResponse>> {
+    let query = list_query(&state.pool, &uri, &ONE_WITH_FIGURES).await?;
+    let presentation = Presentation::of(&state.pool, &query).await?;
     let row = found(
         store::city_plan(&state.pool, &city).await?,
         Entity::CityPlan,
         &city,
     )?;
-    respond_one(&uri, &headers, city_plan_response(&state, row).await?)
+    respond_formatted(
+        &headers,
+        query.format,
+        city_plan_response(&state, row, &presentation).await?,
+    )
 }

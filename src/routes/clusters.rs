@@ -10,7 +10,8 @@ use axum::routing::get;
 use axum::Json;
 use serde::Serialize;
 
-use super::{found, list_query, respond_in_memory, respond_one, to_values, Endpoint, Names};
+use super::presentation::{Presentation, CURRENCY, ONE_WITH_FIGURES, SCALE};
+use super::{found, list_query, respond_formatted, respond_in_memory, to_values, Endpoint, Names};
 use crate::error::ApiResult;
 use crate::model::{Observation, Reference};
 use crate::query::{FilterSpec, ListSpec, ParamKind, SortSpec};
@@ -57,6 +58,8 @@ const ID_AND_NAME: &[SortSpec] = &[
 
 const CLUSTERS: ListSpec = ListSpec {
     filters: &[
+        CURRENCY,
+        SCALE,
         FilterSpec {
             name: "group",
             kind: ParamKind::Ids(Entity::ClusterGroup),
@@ -100,6 +103,8 @@ const GROUP_KINDS: &[&str] = &[
 
 const CLUSTER_GROUPS: ListSpec = ListSpec {
     filters: &[
+        CURRENCY,
+        SCALE,
         FilterSpec {
             name: "region",
             kind: ParamKind::Ids(Entity::Region),
@@ -183,6 +188,7 @@ async fn list_clusters(
 ) -> ApiResult<Response> {
     let pool = &state.pool;
     let query = list_query(pool, &uri, &CLUSTERS).await?;
+    let presentation = Presentation::of(pool, &query).await?;
     let rows = store::clusters(pool, None).await?;
     let groups = Names::load(pool, Entity::ClusterGroup).await?;
     let regions = Names::load(pool, Entity::Region).await?;
@@ -192,7 +198,7 @@ async fn list_clusters(
         any_cluster: true,
         ..Default::default()
     };
-    for figure in store::observations(pool, &all_cluster_figures).await? {
+    for figure in presentation.figures(pool, &all_cluster_figures).await? {
         if let Some(cluster) = figure.cluster.clone() {
             figures_by_cluster.entry(cluster).or_default().push(figure);
         }
@@ -220,6 +226,8 @@ async fn get_cluster(
     uri: Uri,
     headers: HeaderMap,
 ) -> ApiResult<Json<ClusterResponse>> {
+    let query = list_query(&state.pool, &uri, &ONE_WITH_FIGURES).await?;
+    let presentation = Presentation::of(&state.pool, &query).await?;
     let pool = &state.pool;
     let row = found(store::cluster(pool, &id).await?, Entity::Cluster, &id)?;
     let groups = Names::load(pool, Entity::ClusterGroup).await?;
@@ -228,10 +236,10 @@ async fn get_cluster(
         clusters: vec![id],
         ..Default::default()
     };
-    let figures = store::observations(pool, &filter).await?;
-    respond_one(
-        &uri,
+    let figures = presentation.figures(pool, &filter).await?;
+    respond_formatted(
         &headers,
+        query.format,
         cluster_response(row, &groups, &regions, figures),
     )
 }
@@ -241,6 +249,7 @@ pub(super) async fn cluster_group_response(
     state: &AppState,
     row: ClusterGroupRow,
     regions: &Names,
+    presentation: &Presentation,
 ) -> ApiResult<ClusterGroupResponse> {
     let clusters = store::clusters(&state.pool, Some(&row.id))
         .await?
@@ -254,7 +263,7 @@ pub(super) async fn cluster_group_response(
         cluster_groups: vec![row.id.clone()],
         ..Default::default()
     };
-    let figures = store::observations(&state.pool, &filter).await?;
+    let figures = presentation.figures(&state.pool, &filter).await?;
     Ok(ClusterGroupResponse {
         region: regions.reference(&row.region_id),
         links: ClusterGroupLinks {
@@ -276,10 +285,11 @@ async fn list_cluster_groups(
     headers: HeaderMap,
 ) -> ApiResult<Response> {
     let query = list_query(&state.pool, &uri, &CLUSTER_GROUPS).await?;
+    let presentation = Presentation::of(&state.pool, &query).await?;
     let regions = Names::load(&state.pool, Entity::Region).await?;
     let mut groups = Vec::new();
     for row in store::cluster_groups(&state.pool).await? {
-        groups.push(cluster_group_response(&state, row, &regions).await?);
+        groups.push(cluster_group_response(&state, row, &regions, &presentation).await?);
     }
     let items = to_values(groups);
     respond_in_memory(
@@ -298,15 +308,17 @@ async fn get_cluster_group(
     uri: Uri,
     headers: HeaderMap,
 ) -> ApiResult<Json<ClusterGroupResponse>> {
+    let query = list_query(&state.pool, &uri, &ONE_WITH_FIGURES).await?;
+    let presentation = Presentation::of(&state.pool, &query).await?;
     let row = found(
         store::cluster_group(&state.pool, &id).await?,
         Entity::ClusterGroup,
         &id,
     )?;
     let regions = Names::load(&state.pool, Entity::Region).await?;
-    respond_one(
-        &uri,
+    respond_formatted(
         &headers,
-        cluster_group_response(&state, row, &regions).await?,
+        query.format,
+        cluster_group_response(&state, row, &regions, &presentation).await?,
     )
 }

@@ -7,7 +7,8 @@ use axum::routing::get;
 use axum::Json;
 use serde::Serialize;
 
-use super::{found, list_query, respond_in_memory, respond_one, to_values, Endpoint, Names};
+use super::presentation::{Presentation, CURRENCY, ONE_WITH_FIGURES, SCALE};
+use super::{found, list_query, respond_formatted, respond_in_memory, to_values, Endpoint, Names};
 use crate::error::ApiResult;
 use crate::model::{Observation, Reference};
 use crate::query::{FilterSpec, ListSpec, ParamKind, SortSpec};
@@ -48,11 +49,15 @@ struct CompanyLinks {
 }
 
 const COMPANIES: ListSpec = ListSpec {
-    filters: &[FilterSpec {
-        name: "region",
-        kind: ParamKind::Ids(Entity::Region),
-        path: "region.id",
-    }],
+    filters: &[
+        CURRENCY,
+        SCALE,
+        FilterSpec {
+            name: "region",
+            kind: ParamKind::Ids(Entity::Region),
+            path: "region.id",
+        },
+    ],
     sorts: &[
         SortSpec {
             name: "id",
@@ -70,13 +75,14 @@ async fn company_response(
     state: &AppState,
     row: CompanyRow,
     regions: &Names,
+    presentation: &Presentation,
 ) -> ApiResult<CompanyResponse> {
     let filter = ObservationFilter {
         companies: vec![row.id.clone()],
         ..Default::default()
     };
     Ok(CompanyResponse {
-        figures: store::observations(&state.pool, &filter).await?,
+        figures: presentation.figures(&state.pool, &filter).await?,
         region: regions.reference(&row.region_id),
         links: CompanyLinks {
             self_link: format!("/v1/companies/{}", row.id),
@@ -93,10 +99,11 @@ async fn list_companies(
     headers: HeaderMap,
 ) -> ApiResult<Response> {
     let query = list_query(&state.pool, &uri, &COMPANIES).await?;
+    let presentation = Presentation::of(&state.pool, &query).await?;
     let regions = Names::load(&state.pool, Entity::Region).await?;
     let mut companies = Vec::new();
     for row in store::companies(&state.pool).await? {
-        companies.push(company_response(&state, row, &regions).await?);
+        companies.push(company_response(&state, row, &regions, &presentation).await?);
     }
     let items = to_values(companies);
     respond_in_memory(&uri, &headers, &query, &COMPANIES, "companies", items)
@@ -108,15 +115,17 @@ async fn get_company(
     uri: Uri,
     headers: HeaderMap,
 ) -> ApiResult<Json<CompanyResponse>> {
+    let query = list_query(&state.pool, &uri, &ONE_WITH_FIGURES).await?;
+    let presentation = Presentation::of(&state.pool, &query).await?;
     let row = found(
         store::company(&state.pool, &id).await?,
         Entity::Company,
         &id,
     )?;
     let regions = Names::load(&state.pool, Entity::Region).await?;
-    respond_one(
-        &uri,
+    respond_formatted(
         &headers,
-        company_response(&state, row, &regions).await?,
+        query.format,
+        company_response(&state, row, &regions, &presentation).await?,
     )
 }

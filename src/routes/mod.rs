@@ -9,6 +9,7 @@ mod facilities;
 mod health;
 mod indicators;
 mod observations;
+mod presentation;
 mod regions;
 mod search;
 mod sources;

@@ -11,14 +11,13 @@ use serde::Serialize;
 use serde_json::Value;
 use sqlx::SqlitePool;
 
+use super::presentation::{Presentation, CURRENCY, ONE_WITH_FIGURES, SCALE};
 use super::{
     check_concepts, found, list_query, respond_formatted, respond_in_memory, to_values, Endpoint,
 };
-use crate::analytics::{
-    convert, exchange_rate, transform_series, Currency, ExchangeRate, Transform,
-};
-use crate::error::{ApiError, ApiResult};
-use crate::model::{Observation, Period, Provenance, Reference, Scale, SourceReference, Speaker};
+use crate::analytics::{transform_series, Transform};
+use crate::error::ApiResult;
+use crate::model::{Observation, Period, Provenance, Reference, SourceReference, Speaker};
 use crate::query::{Direction, FilterSpec, ListQuery, ListSpec, Page, ParamKind, SortSpec};
 use crate::render::{flatten, ListResponder};
 use crate::store::{self, Entity, Keyset, ObservationFilter, ObservationOrder};
@@ -112,12 +111,6 @@ const FROM: FilterSpec = filter("from", ParamKind::Year);
 const TO: FilterSpec = filter("to", ParamKind::Year);
 const MIN: FilterSpec = filter("min", ParamKind::Number);
 const MAX: FilterSpec = filter("max", ParamKind::Number);
-/// Presentation, not filters: money re-expressed in another currency or scale.
-const CURRENCY: FilterSpec = filter("currency", ParamKind::Words(&["CNY", "USD"]));
-const SCALE: FilterSpec = filter(
-    "scale",
-    ParamKind::Words(&["unit", "thousand", "million", "billion", "trillion"]),
-);
 const TRANSFORM: FilterSpec = filter(
     "transform",
     ParamKind::Words(&["level", "change", "pct_change", "cagr"]),
@@ -208,13 +201,6 @@ pub const SERIES: ListSpec = ListSpec {
     paginated: true,
 };
 
-/// One figure takes only the presentation parameters.
-pub const SINGLE: ListSpec = ListSpec {
-    filters: &[CURRENCY, SCALE],
-    sorts: &[],
-    paginated: false,
-};
-
 const OPERATING_REVENUE: &str = "operating_revenue";
 const INVENTION_PATENTS: &str = "invention_patents";
 
@@ -257,49 +243,6 @@ fn sort_value(observation: &Observation, name: &str) -> Value {
         "indicator" => Value::from(observation.indicator.id.clone()),
         "region" => Value::from(observation.region.id.clone()),
         _ => Value::from(observation.id.clone()),
-    }
-}
-
-/// How figures are to be presented: the `currency` and `scale` a query asks for, with the
-/// source's own exchange rate when a currency is asked for.
-struct Presentation {
-    currency: Option<Currency>,
-    scale: Option<Scale>,
-    rate: Option<ExchangeRate>,
-}
-
-impl Presentation {
-    async fn of(pool: &SqlitePool, query: &ListQuery) -> ApiResult<Presentation> {
-        let word = |name: &str| query.texts(name).and_then(|words| words.first().cloned());
-        if query.texts("currency").is_some_and(|c| c.len() > 1)
-            || query.texts("scale").is_some_and(|s| s.len() > 1)
-        {
-            return Err(ApiError::invalid_parameter(
-                "currency",
-                "currency and scale take one value each.",
-            ));
-        }
-        let currency = word("currency").and_then(|c| Currency::parse(&c));
-        let scale =
-            word("scale").and_then(|s| serde_json::from_value::<Scale>(Value::String(s)).ok());
-        let rate = match currency {
-            Some(_) => {
-                exchange_rate(&store::observations(pool, &ObservationFilter::default()).await?)
-            }
-            None => None,
-        };
-        Ok(Presentation {
-            currency,
-            scale,
-            rate,
-        })
-    }
-
-    fn apply(&self, figure: Observation) -> Observation {
-        if self.currency.is_none() && self.scale.is_none() {
-            return figure;
-        }
-        convert(figure, self.currency, self.scale, self.rate.as_ref())
     }
 }
 
@@ -478,7 +421,7 @@ async fn get_observation(
     uri: Uri,
     headers: HeaderMap,
 ) -> ApiResult<Json<Observation>> {
-    let query = list_query(&state.pool, &uri, &SINGLE).await?;
+    let query = list_query(&state.pool, &uri, &ONE_WITH_FIGURES).await?;
     let presentation = Presentation::of(&state.pool, &query).await?;
     let filter = ObservationFilter {
         ids: vec![id.clone()],

@@ -7,7 +7,8 @@ use axum::routing::get;
 use axum::Json;
 use serde::Serialize;
 
-use super::{found, list_query, respond_in_memory, respond_one, to_values, Endpoint, Names};
+use super::presentation::{Presentation, ONE_WITH_FIGURES};
+use super::{found, list_query, respond_formatted, respond_in_memory, to_values, Endpoint, Names};
 use crate::error::ApiResult;
 use crate::model::{Observation, Reference};
 use crate::query::{FilterSpec, ListSpec, ParamKind, SortSpec};
@@ -130,6 +131,8 @@ async fn get_region(
     uri: Uri,
     headers: HeaderMap,
 ) -> ApiResult<Json<RegionDetailResponse>> {
+    let query = list_query(&state.pool, &uri, &ONE_WITH_FIGURES).await?;
+    let presentation = Presentation::of(&state.pool, &query).await?;
     let row = found(store::region(&state.pool, &id).await?, Entity::Region, &id)?;
     let names = Names::load(&state.pool, Entity::Region).await?;
     let children = store::regions(&state.pool, Some(&id))
@@ -144,10 +147,10 @@ async fn get_region(
         regions: vec![id],
         ..Default::default()
     };
-    let figures = store::observations(&state.pool, &filter).await?;
-    respond_one(
-        &uri,
+    let figures = presentation.figures(&state.pool, &filter).await?;
+    respond_formatted(
         &headers,
+        query.format,
         RegionDetailResponse {
             region: region_response(row, &names),
             children,

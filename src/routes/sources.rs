@@ -7,7 +7,8 @@ use axum::routing::get;
 use axum::Json;
 use serde::Serialize;
 
-use super::{found, list_query, respond_in_memory, respond_one, to_values, Endpoint};
+use super::presentation::{Presentation, ONE_WITH_FIGURES};
+use super::{found, list_query, respond_formatted, respond_in_memory, to_values, Endpoint};
 use crate::error::ApiResult;
 use crate::model::Observation;
 use crate::query::{ListSpec, SortSpec};
@@ -110,21 +111,23 @@ async fn get_source(
     uri: Uri,
     headers: HeaderMap,
 ) -> ApiResult<Json<SourceDetailResponse>> {
+    let query = list_query(&state.pool, &uri, &ONE_WITH_FIGURES).await?;
+    let presentation = Presentation::of(&state.pool, &query).await?;
     let row = found(store::source(&state.pool, &id).await?, Entity::Source, &id)?;
     let filter = ObservationFilter {
         sources: vec![id],
         ..Default::default()
     };
-    let figures = store::observations(&state.pool, &filter).await?;
+    let figures = presentation.figures(&state.pool, &filter).await?;
     let mut sections: Vec<String> = Vec::new();
     for figure in &figures {
         if !sections.contains(&figure.provenance.section) {
             sections.push(figure.provenance.section.clone());
         }
     }
-    respond_one(
-        &uri,
+    respond_formatted(
         &headers,
+        query.format,
         SourceDetailResponse {
             source: source_response(row),
             sections,

@@ -103,6 +103,59 @@ async fn money_converts_between_currencies_and_scales_with_the_rate_stated() {
 }
 
 #[tokio::test]
+async fn every_endpoint_that_returns_money_converts_it() {
+    let app = TestApp::spawn().await;
+    // 1.1 trillion yuan / 7.250054 = 151.723 billion dollars.
+    let cluster = app
+        .get_ok("/v1/clusters/new-energy?currency=USD&scale=billion")
+        .await;
+    let revenue = by_id(
+        cluster["figures"].as_array().unwrap(),
+        "new-energy-operating-revenue-2024",
+    );
+    assert_eq!(revenue["unit"], "usd");
+    assert!(
+        close(&revenue["value"], 1100.0 / MEDIAN_RATE, 1e-4),
+        "{revenue}"
+    );
+
+    let plan = app.get_ok("/v1/city-plans/guangzhou?scale=trillion").await;
+    let target = by_id(
+        plan["figures"].as_array().unwrap(),
+        "guangzhou-industrial-base-output-target",
+    );
+    assert_eq!(
+        (target["value"].clone(), target["scale"].clone()),
+        (0.1.into(), "trillion".into())
+    );
+    let hectares = by_id(
+        plan["figures"].as_array().unwrap(),
+        "guangzhou-industrial-base-area",
+    );
+    assert_eq!(hectares["value"], 667, "not money: unchanged");
+
+    for path in [
+        "/v1/clusters?currency=USD",
+        "/v1/cluster-groups?currency=USD",
+        "/v1/city-plans?currency=USD",
+        "/v1/companies?scale=million",
+        "/v1/regions/greater-bay-area?currency=USD",
+        "/v1/speakers/ai-xuefeng?currency=USD",
+        "/v1/sources/gdtoday-innovation?currency=USD",
+        "/v1/cluster-groups/trillion-yuan-industrial-clusters?currency=USD",
+    ] {
+        let body = app.get_ok(path).await;
+        let text = body.to_string();
+        assert!(!text.contains("\"unit\":\"cny\""), "{path} still has yuan");
+    }
+    app.get_problem(
+        "/v1/regions/guangdong?currency=EUR",
+        StatusCode::BAD_REQUEST,
+    )
+    .await;
+}
+
+#[tokio::test]
 async fn transforms_of_a_series_are_derived_with_their_formula() {
     let app = TestApp::spawn().await;
     let path = "/v1/indicators/technology-contract-value/observations";
