@@ -1,6 +1,7 @@
 //! Command-line flags, each with an environment-variable fallback.
 
 use std::net::SocketAddr;
+use std::time::Duration;
 
 use axum::http::HeaderValue;
 use clap::{Parser, Subcommand};
@@ -33,6 +34,18 @@ pub struct Config {
     /// (the data is public).
     #[arg(long, env = "CORS_ALLOW_ORIGINS", value_delimiter = ',')]
     pub cors_allow_origins: Vec<String>,
+
+    /// Longest query string accepted, in bytes; longer is a 414.
+    #[arg(long, env = "MAX_QUERY_BYTES", default_value_t = HttpSettings::default().max_query_bytes)]
+    pub max_query_bytes: usize,
+
+    /// Requests served at once; past it requests are shed with 503 and Retry-After.
+    #[arg(long, env = "MAX_IN_FLIGHT", default_value_t = HttpSettings::default().max_in_flight)]
+    pub max_in_flight: usize,
+
+    /// Milliseconds a request may take before it is abandoned with a 503.
+    #[arg(long, env = "REQUEST_TIMEOUT_MS", default_value_t = HttpSettings::default().request_timeout.as_millis() as u64)]
+    pub request_timeout_ms: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Subcommand)]
@@ -50,6 +63,9 @@ pub struct HttpSettings {
     pub cache_max_age_seconds: u32,
     /// Empty: any origin.
     pub cors_allow_origins: Vec<HeaderValue>,
+    pub max_query_bytes: usize,
+    pub max_in_flight: usize,
+    pub request_timeout: Duration,
 }
 
 impl Default for HttpSettings {
@@ -57,6 +73,9 @@ impl Default for HttpSettings {
         HttpSettings {
             cache_max_age_seconds: 300,
             cors_allow_origins: Vec::new(),
+            max_query_bytes: 2048,
+            max_in_flight: 512,
+            request_timeout: Duration::from_secs(10),
         }
     }
 }
@@ -79,9 +98,15 @@ impl Config {
                     .map_err(|_| format!("--cors-allow-origins: '{origin}' is not a valid origin"))
             })
             .collect::<Result<_, _>>()?;
+        if self.max_in_flight == 0 {
+            return Err("--max-in-flight must be at least 1".to_owned());
+        }
         Ok(HttpSettings {
             cache_max_age_seconds: self.cache_max_age,
             cors_allow_origins,
+            max_query_bytes: self.max_query_bytes,
+            max_in_flight: self.max_in_flight,
+            request_timeout: Duration::from_millis(self.request_timeout_ms),
         })
     }
 }

@@ -10,6 +10,7 @@ pub mod config;
 pub mod db;
 pub mod error;
 mod http;
+mod limits;
 pub mod model;
 mod openapi;
 pub mod query;
@@ -18,18 +19,18 @@ mod routes;
 pub mod store;
 
 use std::future::Future;
-use std::time::Duration;
+use std::sync::Arc;
 
 use axum::http::{header, HeaderName, Method, Request, StatusCode};
 use axum::middleware;
 use axum::Router;
 use sqlx::SqlitePool;
 use tokio::net::TcpListener;
+use tokio::sync::Semaphore;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
-use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
 pub use config::{Command, Config, HttpSettings};
@@ -42,7 +43,6 @@ pub struct AppState {
 }
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
-const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// The whole HTTP application: routes plus the layers every response goes through.
 pub fn app(pool: SqlitePool, settings: &HttpSettings) -> Router {
@@ -56,6 +56,11 @@ pub fn app(pool: SqlitePool, settings: &HttpSettings) -> Router {
         .allow_methods([Method::GET, Method::HEAD, Method::OPTIONS])
         .allow_headers([header::IF_NONE_MATCH, header::ACCEPT])
         .expose_headers([REQUEST_ID, header::ETAG, header::LINK]);
+    let limits = limits::Limits {
+        max_query_bytes: settings.max_query_bytes,
+        request_timeout: settings.request_timeout,
+        in_flight: Arc::new(Semaphore::new(settings.max_in_flight)),
+    };
     let cache_policy = http::CachePolicy {
         max_age_seconds: settings.cache_max_age_seconds,
     };
@@ -81,10 +86,6 @@ pub fn app(pool: SqlitePool, settings: &HttpSettings) -> Router {
                     .to_owned(),
             )
         }))
-        .layer(TimeoutLayer::with_status_code(
-            StatusCode::SERVICE_UNAVAILABLE,
-            REQUEST_TIMEOUT,
-        ))
         // Tag the identity body, compress it, then answer If-None-Match against the tag of
         // the representation actually sent.
         .layer(middleware::from_fn(http::tag_entity))
@@ -93,7 +94,9 @@ pub fn app(pool: SqlitePool, settings: &HttpSettings) -> Router {
             cache_policy,
             http::revalidate,
         ))
+        .layer(middleware::from_fn_with_state(limits, limits::enforce))
         .layer(cors)
+        .layer(middleware::from_fn(limits::security_headers))
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(trace)
         .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))

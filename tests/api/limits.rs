@@ -1,0 +1,63 @@
+//! Operating limits and protective headers, each refusal a problem+json.
+
+use std::time::Duration;
+
+use reqwest::StatusCode;
+
+use crate::helpers::{header, TestApp};
+
+#[tokio::test]
+async fn every_response_carries_security_headers_and_pages_a_strict_policy() {
+    let app = TestApp::spawn().await;
+    let json = app.get("/v1/regions").await;
+    assert_eq!(header(&json, "x-content-type-options"), "nosniff");
+    assert_eq!(header(&json, "server"), "", "no version banner");
+    assert_eq!(header(&json, "content-security-policy"), "");
+    let docs = app.get("/docs/").await;
+    let policy = header(&docs, "content-security-policy");
+    assert!(policy.contains("default-src 'none'") && policy.contains("frame-ancestors 'none'"));
+    let chart = app.get("/v1/indicators/rd-expenditure/chart.svg").await;
+    assert!(header(&chart, "content-security-policy").starts_with("default-src 'none'"));
+    let missing = app.get("/v1/nothing-here").await;
+    assert_eq!(header(&missing, "x-content-type-options"), "nosniff");
+}
+
+#[tokio::test]
+async fn an_overlong_query_string_is_a_414_problem() {
+    let app = TestApp::spawn().await;
+    let path = format!("/v1/observations?region={}", "a".repeat(3000));
+    let problem = app.get_problem(&path, StatusCode::URI_TOO_LONG).await;
+    assert!(problem["detail"].as_str().unwrap().contains("2048"));
+}
+
+#[tokio::test]
+async fn past_the_in_flight_cap_requests_are_shed_with_retry_after() {
+    let app = TestApp::spawn_with(gd_indicators::HttpSettings {
+        max_in_flight: 0,
+        ..Default::default()
+    })
+    .await;
+    let response = app.get("/v1/regions").await;
+    assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(header(&response, "retry-after"), "1");
+    assert_eq!(
+        header(&response, "content-type"),
+        "application/problem+json"
+    );
+}
+
+#[tokio::test]
+async fn a_request_past_its_time_is_abandoned_with_a_503_problem() {
+    let app = TestApp::spawn_with(gd_indicators::HttpSettings {
+        request_timeout: Duration::ZERO,
+        ..Default::default()
+    })
+    .await;
+    let problem = app
+        .get_problem("/v1/observations", StatusCode::SERVICE_UNAVAILABLE)
+        .await;
+    assert!(problem["detail"]
+        .as_str()
+        .unwrap()
+        .contains("took longer than 0 ms"));
+}
