@@ -22,11 +22,16 @@ fn string() -> ObjectBuilder {
     ObjectBuilder::new().schema_type(Type::String)
 }
 
+/// A query value: never empty (an empty value is a 400, not "no filter").
+fn value() -> ObjectBuilder {
+    string().min_length(Some(1))
+}
+
 /// The schema and description of one list filter.
 fn filter_schema(kind: ParamKind) -> (ObjectBuilder, String) {
     match kind {
         ParamKind::Ids(entity) => (
-            string(),
+            value().pattern(Some("^[a-z0-9-]+(,[a-z0-9-]+)*$")),
             format!(
                 "One or more {} ids, comma-separated or repeated; an unknown id is a 400 \
                  listing the accepted ones.",
@@ -34,16 +39,19 @@ fn filter_schema(kind: ParamKind) -> (ObjectBuilder, String) {
             ),
         ),
         ParamKind::Words(words) => (
-            string(),
+            value().pattern(Some(format!("^({0})(,({0}))*$", words.join("|")))),
             format!("One or more of: {}; comma-separated.", words.join(", ")),
         ),
         ParamKind::Texts => (
-            string(),
+            value().pattern(Some("^[^,]+(,[^,]+)*$")),
             "One or more values, comma-separated; an unknown value is a 400 listing the \
              accepted ones."
                 .to_owned(),
         ),
-        ParamKind::Text => (string(), "Free text.".to_owned()),
+        ParamKind::Text => (
+            value().max_length(Some(200)),
+            "Free text, at most 200 characters; it must contain a letter or digit.".to_owned(),
+        ),
         ParamKind::Years => (
             string().pattern(Some("^[0-9]{4}(,[0-9]{4})*$")),
             "Calendar years, comma-separated: figures whose period overlaps any of them."
@@ -86,9 +94,10 @@ fn list_parameters(spec: &ListSpec) -> Vec<ParameterBuilder> {
         .collect();
     if !spec.sorts.is_empty() {
         let fields: Vec<&str> = spec.sorts.iter().map(|s| s.name).collect();
+        let names = fields.join("|");
         parameters.push(query_parameter(
             "sort",
-            string(),
+            value().pattern(Some(format!("^-?({names})(,-?({names}))*$"))),
             format!(
                 "Comma-separated sort keys, '-' for descending: {}. Ties keep source order.",
                 fields.join(", ")
@@ -107,13 +116,13 @@ fn list_parameters(spec: &ListSpec) -> Vec<ParameterBuilder> {
         ));
         parameters.push(query_parameter(
             "cursor",
-            string(),
+            value().pattern(Some("^[A-Za-z0-9_-]+$")),
             "Opaque position from links.next or links.prev of a previous page.".to_owned(),
         ));
     }
     parameters.push(query_parameter(
         "fields",
-        string(),
+        value().pattern(Some("^[a-z_]+(,[a-z_]+)*$")),
         "Comma-separated top-level fields to keep in each item.".to_owned(),
     ));
     parameters.push(query_parameter(
@@ -156,6 +165,22 @@ fn envelope(item: &str) -> ObjectBuilder {
         .required("meta")
         .property("links", Ref::from_schema_name("ListLinks"))
         .required("links")
+}
+
+/// What any operation may answer under the server's operating limits.
+fn with_limits(operation: OperationBuilder) -> OperationBuilder {
+    operation
+        .response(
+            "414",
+            problem("The query string is longer than the server accepts."),
+        )
+        .response(
+            "503",
+            problem(
+                "Shed under load, timed out, or (readiness) not ready; Retry-After says when \
+                 to try again.",
+            ),
+        )
 }
 
 fn operation_id(path: &str) -> String {
@@ -206,10 +231,12 @@ fn path_item(path: &str, doc: &EndpointDoc, components: &mut Components) -> Path
         );
         return PathItem::new(
             HttpMethod::Get,
-            operation
-                .response("200", ok)
-                .response("400", problem("A query parameter is unknown or malformed."))
-                .response("404", problem("No resource has that id.")),
+            with_limits(
+                operation
+                    .response("200", ok)
+                    .response("400", problem("A query parameter is unknown or malformed."))
+                    .response("404", problem("No resource has that id.")),
+            ),
         );
     }
     let body: RefOr<Schema> = match (doc.schema, doc.list) {
@@ -243,10 +270,7 @@ fn path_item(path: &str, doc: &EndpointDoc, components: &mut Components) -> Path
     if path.contains('{') {
         operation = operation.response("404", problem("No resource has that id."));
     }
-    if path == "/readyz" {
-        operation = operation.response("503", problem("Not ready."));
-    }
-    PathItem::new(HttpMethod::Get, operation)
+    PathItem::new(HttpMethod::Get, with_limits(operation))
 }
 
 /// Builds the whole document.
