@@ -381,4 +381,18 @@ mod tests {
         assert_eq!(flat["figures"], "f1; f2");
         assert_eq!(flat["tags"], "x; 2");
     }
+
+    proptest::proptest! {
+        /// Any Accept header yields a representation or a 406, never a panic.
+        #[test]
+        fn any_accept_header_is_served_or_refused(accept_value in "[ -~]{0,80}") {
+            let Ok(value) = HeaderValue::from_str(&accept_value) else {
+                return Ok(());
+            };
+            let mut headers = HeaderMap::new();
+            headers.insert(header::ACCEPT, value);
+            let outcome = negotiate(&headers, None, true);
+            proptest::prop_assert!(matches!(outcome, Ok(_) | Err(ApiError::NotAcceptable(_))));
+        }
+    }
 }
