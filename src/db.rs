@@ -93,6 +93,22 @@ pub async fn open_and_migrate(database_url: &str) -> Result<SqlitePool, StartupE
     Ok(pool)
 }
 
+/// Opens the pool the server reads through: every connection has `query_only` set, so no
+/// statement a request could reach can change the data. Call after [`open_and_migrate`].
+pub async fn open_serving(database_url: &str) -> Result<SqlitePool, StartupError> {
+    let options = connect_options(database_url)?
+        .create_if_missing(false)
+        .pragma("query_only", "ON");
+    SqlitePoolOptions::new()
+        .max_connections(8)
+        .connect_with(options)
+        .await
+        .map_err(|error| StartupError::Open {
+            location: database_url.to_owned(),
+            reason: describe(&error),
+        })
+}
+
 /// Compares the database's migration history with the embedded migrations, reading only.
 pub async fn migration_state(pool: &SqlitePool) -> Result<MigrationState, sqlx::Error> {
     let tables: Vec<String> =

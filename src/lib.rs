@@ -116,7 +116,12 @@ pub async fn serve(
 /// Opens and migrates the database, binds the address and serves until Ctrl-C or SIGTERM.
 pub async fn run(config: Config) -> Result<(), String> {
     let settings = config.http_settings()?;
-    let pool = db::open_and_migrate(&config.database_url)
+    // Migrations need a writer; serving needs none, so the writer is closed before serving.
+    let migrated = db::open_and_migrate(&config.database_url)
+        .await
+        .map_err(|error| error.to_string())?;
+    migrated.close().await;
+    let pool = db::open_serving(&config.database_url)
         .await
         .map_err(|error| error.to_string())?;
     let listener = TcpListener::bind(config.addr)

@@ -172,3 +172,15 @@ async fn responses_carry_a_request_id_and_allow_any_origin() {
     assert_eq!(header(&response, "access-control-allow-origin"), "*");
     assert_eq!(header(&response, "x-request-id").len(), 36, "a UUID");
 }
+
+#[tokio::test]
+async fn the_pool_the_server_reads_through_cannot_write() {
+    let app = TestApp::spawn().await;
+    let attempt = sqlx::query("DELETE FROM observations")
+        .execute(&app.pool)
+        .await;
+    let message = attempt.expect_err("writes are refused").to_string();
+    assert!(message.contains("readonly"), "{message}");
+    let figures = app.get_list("/v1/observations").await;
+    assert_eq!(figures.len(), crate::seed::seed_table("observations").len());
+}

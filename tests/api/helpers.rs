@@ -1,6 +1,6 @@
 //! `TestApp`: the real router on an ephemeral port over a fresh, migrated SQLite file.
 
-use gd_indicators::db::open_and_migrate;
+use gd_indicators::db::{open_and_migrate, open_serving};
 use reqwest::StatusCode;
 use serde_json::Value;
 use sqlx::SqlitePool;
@@ -21,9 +21,15 @@ impl TestApp {
     pub async fn spawn_with(settings: gd_indicators::HttpSettings) -> TestApp {
         let dir = tempfile::tempdir().expect("temporary directory");
         let db_path = dir.path().join("gd-indicators.db");
-        let pool = open_and_migrate(db_path.to_str().expect("utf-8 path"))
+        let url = db_path.to_str().expect("utf-8 path");
+        let migrated = open_and_migrate(url)
             .await
             .expect("a fresh database opens and migrates");
+        migrated.close().await;
+        // The same read-only pool the server runs on.
+        let pool = open_serving(url)
+            .await
+            .expect("the migrated database opens for reading");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind an ephemeral port");
