@@ -56,6 +56,18 @@ pub struct SortSpec {
     pub path: &'static str,
 }
 
+impl SortSpec {
+    pub const fn new(name: &'static str, path: &'static str) -> SortSpec {
+        SortSpec { name, path }
+    }
+}
+
+impl FilterSpec {
+    pub const fn new(name: &'static str, kind: ParamKind, path: &'static str) -> FilterSpec {
+        FilterSpec { name, kind, path }
+    }
+}
+
 /// Everything an endpoint accepts beyond the parameters every list shares.
 #[derive(Debug)]
 pub struct ListSpec {

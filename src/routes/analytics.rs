@@ -41,10 +41,7 @@ pub fn endpoints() -> Vec<Endpoint> {
 
 const DERIVED: ListSpec = ListSpec {
     filters: &[],
-    sorts: &[SortSpec {
-        name: "id",
-        path: "id",
-    }],
+    sorts: &[SortSpec::new("id", "id")],
     paginated: true,
 };
 

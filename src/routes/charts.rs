@@ -26,26 +26,10 @@ pub fn endpoints() -> Vec<Endpoint> {
 
 const CHART: ListSpec = ListSpec {
     filters: &[
-        FilterSpec {
-            name: "region",
-            kind: ParamKind::Ids(Entity::Region),
-            path: "",
-        },
-        FilterSpec {
-            name: "currency",
-            kind: ParamKind::Words(&["CNY", "USD"]),
-            path: "",
-        },
-        FilterSpec {
-            name: "width",
-            kind: ParamKind::Number,
-            path: "",
-        },
-        FilterSpec {
-            name: "height",
-            kind: ParamKind::Number,
-            path: "",
-        },
+        FilterSpec::new("region", ParamKind::Ids(Entity::Region), ""),
+        FilterSpec::new("currency", ParamKind::Words(&["CNY", "USD"]), ""),
+        FilterSpec::new("width", ParamKind::Number, ""),
+        FilterSpec::new("height", ParamKind::Number, ""),
     ],
     sorts: &[],
     paginated: false,

@@ -8,7 +8,7 @@ use axum::Json;
 use serde::Serialize;
 
 use super::clusters::{cluster_group_response, ClusterGroupResponse};
-use super::presentation::{Presentation, CURRENCY, ONE_WITH_FIGURES, SCALE};
+use super::presentation::{presented_single, Presentation, CURRENCY, SCALE};
 use super::{found, list_query, respond_formatted, respond_in_memory, to_values, Endpoint, Names};
 use crate::error::ApiResult;
 use crate::model::{Observation, Reference, Speaker};
@@ -55,21 +55,10 @@ const CITY_PLANS: ListSpec = ListSpec {
     filters: &[
         CURRENCY,
         SCALE,
-        FilterSpec {
-            name: "city",
-            kind: ParamKind::Ids(Entity::CityPlan),
-            path: "id",
-        },
-        FilterSpec {
-            name: "speaker",
-            kind: ParamKind::Ids(Entity::Speaker),
-            path: "speaker.id",
-        },
+        FilterSpec::new("city", ParamKind::Ids(Entity::CityPlan), "id"),
+        FilterSpec::new("speaker", ParamKind::Ids(Entity::Speaker), "speaker.id"),
     ],
-    sorts: &[SortSpec {
-        name: "id",
-        path: "id",
-    }],
+    sorts: &[SortSpec::new("id", "id")],
     paginated: true,
 };
 
@@ -144,8 +133,7 @@ async fn get_city_plan(
     uri: Uri,
     headers: HeaderMap,
 ) -> ApiResult<Json<CityPlanResponse>> {
-    let query = list_query(&state.pool, &uri, &ONE_WITH_FIGURES).await?;
-    let presentation = Presentation::of(&state.pool, &query).await?;
+    let (query, presentation) = presented_single(&state.pool, &uri).await?;
     let row = found(
         store::city_plan(&state.pool, &city).await?,
         Entity::CityPlan,

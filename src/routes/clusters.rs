@@ -10,7 +10,7 @@ use axum::routing::get;
 use axum::Json;
 use serde::Serialize;
 
-use super::presentation::{Presentation, CURRENCY, ONE_WITH_FIGURES, SCALE};
+use super::presentation::{presented_single, Presentation, CURRENCY, SCALE};
 use super::{found, list_query, respond_formatted, respond_in_memory, to_values, Endpoint, Names};
 use crate::error::ApiResult;
 use crate::model::{Observation, Reference};
@@ -45,49 +45,20 @@ pub fn endpoints() -> Vec<Endpoint> {
     ]
 }
 
-const ID_AND_NAME: &[SortSpec] = &[
-    SortSpec {
-        name: "id",
-        path: "id",
-    },
-    SortSpec {
-        name: "name",
-        path: "name",
-    },
-];
+const ID_AND_NAME: &[SortSpec] = &[SortSpec::new("id", "id"), SortSpec::new("name", "name")];
 
 const CLUSTERS: ListSpec = ListSpec {
     filters: &[
         CURRENCY,
         SCALE,
-        FilterSpec {
-            name: "group",
-            kind: ParamKind::Ids(Entity::ClusterGroup),
-            path: "group.id",
-        },
-        FilterSpec {
-            name: "region",
-            kind: ParamKind::Ids(Entity::Region),
-            path: "region.id",
-        },
+        FilterSpec::new("group", ParamKind::Ids(Entity::ClusterGroup), "group.id"),
+        FilterSpec::new("region", ParamKind::Ids(Entity::Region), "region.id"),
     ],
     sorts: &[
-        SortSpec {
-            name: "id",
-            path: "id",
-        },
-        SortSpec {
-            name: "name",
-            path: "name",
-        },
-        SortSpec {
-            name: "group",
-            path: "group.id",
-        },
-        SortSpec {
-            name: "reached_year",
-            path: "reached_year",
-        },
+        SortSpec::new("id", "id"),
+        SortSpec::new("name", "name"),
+        SortSpec::new("group", "group.id"),
+        SortSpec::new("reached_year", "reached_year"),
     ],
     paginated: true,
 };
@@ -105,16 +76,8 @@ const CLUSTER_GROUPS: ListSpec = ListSpec {
     filters: &[
         CURRENCY,
         SCALE,
-        FilterSpec {
-            name: "region",
-            kind: ParamKind::Ids(Entity::Region),
-            path: "region.id",
-        },
-        FilterSpec {
-            name: "kind",
-            kind: ParamKind::Words(GROUP_KINDS),
-            path: "kind",
-        },
+        FilterSpec::new("region", ParamKind::Ids(Entity::Region), "region.id"),
+        FilterSpec::new("kind", ParamKind::Words(GROUP_KINDS), "kind"),
     ],
     sorts: ID_AND_NAME,
     paginated: true,
@@ -226,8 +189,7 @@ async fn get_cluster(
     uri: Uri,
     headers: HeaderMap,
 ) -> ApiResult<Json<ClusterResponse>> {
-    let query = list_query(&state.pool, &uri, &ONE_WITH_FIGURES).await?;
-    let presentation = Presentation::of(&state.pool, &query).await?;
+    let (query, presentation) = presented_single(&state.pool, &uri).await?;
     let pool = &state.pool;
     let row = found(store::cluster(pool, &id).await?, Entity::Cluster, &id)?;
     let groups = Names::load(pool, Entity::ClusterGroup).await?;
@@ -308,8 +270,7 @@ async fn get_cluster_group(
     uri: Uri,
     headers: HeaderMap,
 ) -> ApiResult<Json<ClusterGroupResponse>> {
-    let query = list_query(&state.pool, &uri, &ONE_WITH_FIGURES).await?;
-    let presentation = Presentation::of(&state.pool, &query).await?;
+    let (query, presentation) = presented_single(&state.pool, &uri).await?;
     let row = found(
         store::cluster_group(&state.pool, &id).await?,
         Entity::ClusterGroup,

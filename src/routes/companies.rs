@@ -7,7 +7,7 @@ use axum::routing::get;
 use axum::Json;
 use serde::Serialize;
 
-use super::presentation::{Presentation, CURRENCY, ONE_WITH_FIGURES, SCALE};
+use super::presentation::{presented_single, Presentation, CURRENCY, SCALE};
 use super::{found, list_query, respond_formatted, respond_in_memory, to_values, Endpoint, Names};
 use crate::error::ApiResult;
 use crate::model::{Observation, Reference};
@@ -52,22 +52,9 @@ const COMPANIES: ListSpec = ListSpec {
     filters: &[
         CURRENCY,
         SCALE,
-        FilterSpec {
-            name: "region",
-            kind: ParamKind::Ids(Entity::Region),
-            path: "region.id",
-        },
+        FilterSpec::new("region", ParamKind::Ids(Entity::Region), "region.id"),
     ],
-    sorts: &[
-        SortSpec {
-            name: "id",
-            path: "id",
-        },
-        SortSpec {
-            name: "name",
-            path: "name",
-        },
-    ],
+    sorts: &[SortSpec::new("id", "id"), SortSpec::new("name", "name")],
     paginated: true,
 };
 
@@ -115,8 +102,7 @@ async fn get_company(
     uri: Uri,
     headers: HeaderMap,
 ) -> ApiResult<Json<CompanyResponse>> {
-    let query = list_query(&state.pool, &uri, &ONE_WITH_FIGURES).await?;
-    let presentation = Presentation::of(&state.pool, &query).await?;
+    let (query, presentation) = presented_single(&state.pool, &uri).await?;
     let row = found(
         store::company(&state.pool, &id).await?,
         Entity::Company,

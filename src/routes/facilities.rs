@@ -47,31 +47,18 @@ struct FacilityLinks {
 
 const FACILITIES: ListSpec = ListSpec {
     filters: &[
-        FilterSpec {
-            name: "kind",
-            kind: ParamKind::Words(&[
+        FilterSpec::new(
+            "kind",
+            ParamKind::Words(&[
                 "national_laboratory",
                 "science_facility",
                 "innovation_platform",
             ]),
-            path: "kind",
-        },
-        FilterSpec {
-            name: "region",
-            kind: ParamKind::Ids(Entity::Region),
-            path: "region.id",
-        },
+            "kind",
+        ),
+        FilterSpec::new("region", ParamKind::Ids(Entity::Region), "region.id"),
     ],
-    sorts: &[
-        SortSpec {
-            name: "id",
-            path: "id",
-        },
-        SortSpec {
-            name: "name",
-            path: "name",
-        },
-    ],
+    sorts: &[SortSpec::new("id", "id"), SortSpec::new("name", "name")],
     paginated: true,
 };
 

@@ -46,44 +46,16 @@ const MEASURES: &[&str] = &[
 
 const INDICATORS: ListSpec = ListSpec {
     filters: &[
-        FilterSpec {
-            name: "topic",
-            kind: ParamKind::Words(TOPICS),
-            path: "topic",
-        },
-        FilterSpec {
-            name: "concept",
-            kind: ParamKind::Texts,
-            path: "concept",
-        },
-        FilterSpec {
-            name: "measure",
-            kind: ParamKind::Words(MEASURES),
-            path: "measure",
-        },
-        FilterSpec {
-            name: "unit",
-            kind: ParamKind::Words(UNITS),
-            path: "unit",
-        },
+        FilterSpec::new("topic", ParamKind::Words(TOPICS), "topic"),
+        FilterSpec::new("concept", ParamKind::Texts, "concept"),
+        FilterSpec::new("measure", ParamKind::Words(MEASURES), "measure"),
+        FilterSpec::new("unit", ParamKind::Words(UNITS), "unit"),
     ],
     sorts: &[
-        SortSpec {
-            name: "id",
-            path: "id",
-        },
-        SortSpec {
-            name: "name",
-            path: "name",
-        },
-        SortSpec {
-            name: "topic",
-            path: "topic",
-        },
-        SortSpec {
-            name: "observation_count",
-            path: "observation_count",
-        },
+        SortSpec::new("id", "id"),
+        SortSpec::new("name", "name"),
+        SortSpec::new("topic", "topic"),
+        SortSpec::new("observation_count", "observation_count"),
     ],
     paginated: true,
 };

@@ -11,7 +11,7 @@ use serde::Serialize;
 use serde_json::Value;
 use sqlx::SqlitePool;
 
-use super::presentation::{Presentation, CURRENCY, ONE_WITH_FIGURES, SCALE};
+use super::presentation::{presented_single, Presentation, CURRENCY, SCALE};
 use super::{
     check_concepts, found, list_query, respond_formatted, respond_in_memory, to_values, Endpoint,
 };
@@ -118,26 +118,11 @@ const TRANSFORM: FilterSpec = filter(
 
 /// Sort keys of every observation list; the SQL behind each is in `store`.
 const SORTS: &[SortSpec] = &[
-    SortSpec {
-        name: "id",
-        path: "id",
-    },
-    SortSpec {
-        name: "period",
-        path: "period",
-    },
-    SortSpec {
-        name: "value",
-        path: "value_in_units",
-    },
-    SortSpec {
-        name: "indicator",
-        path: "indicator.id",
-    },
-    SortSpec {
-        name: "region",
-        path: "region.id",
-    },
+    SortSpec::new("id", "id"),
+    SortSpec::new("period", "period"),
+    SortSpec::new("value", "value_in_units"),
+    SortSpec::new("indicator", "indicator.id"),
+    SortSpec::new("region", "region.id"),
 ];
 
 const ALL_FILTERS: &[FilterSpec] = &[
@@ -421,8 +406,7 @@ async fn get_observation(
     uri: Uri,
     headers: HeaderMap,
 ) -> ApiResult<Json<Observation>> {
-    let query = list_query(&state.pool, &uri, &ONE_WITH_FIGURES).await?;
-    let presentation = Presentation::of(&state.pool, &query).await?;
+    let (query, presentation) = presented_single(&state.pool, &uri).await?;
     let filter = ObservationFilter {
         ids: vec![id.clone()],
         ..Default::default()

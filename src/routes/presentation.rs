@@ -11,23 +11,29 @@ use crate::query::{FilterSpec, ListQuery, ListSpec, ParamKind};
 use crate::store::{self, ObservationFilter};
 
 /// Presentation, not filters (their path is empty: nothing is filtered by them).
-pub const CURRENCY: FilterSpec = FilterSpec {
-    name: "currency",
-    kind: ParamKind::Words(&["CNY", "USD"]),
-    path: "",
-};
-pub const SCALE: FilterSpec = FilterSpec {
-    name: "scale",
-    kind: ParamKind::Words(&["unit", "thousand", "million", "billion", "trillion"]),
-    path: "",
-};
+pub const CURRENCY: FilterSpec = FilterSpec::new("currency", ParamKind::Words(&["CNY", "USD"]), "");
+pub const SCALE: FilterSpec = FilterSpec::new(
+    "scale",
+    ParamKind::Words(&["unit", "thousand", "million", "billion", "trillion"]),
+    "",
+);
 
 /// A single resource that carries figures takes `currency`, `scale` and `format`.
-pub const ONE_WITH_FIGURES: ListSpec = ListSpec {
+const ONE_WITH_FIGURES: ListSpec = ListSpec {
     filters: &[CURRENCY, SCALE],
     sorts: &[],
     paginated: false,
 };
+
+/// Parses a single resource's query (currency, scale, format) and the presentation it asks for.
+pub async fn presented_single(
+    pool: &SqlitePool,
+    uri: &axum::http::Uri,
+) -> ApiResult<(ListQuery, Presentation)> {
+    let query = ListQuery::parse(uri.path(), uri.query(), &ONE_WITH_FIGURES)?;
+    let presentation = Presentation::of(pool, &query).await?;
+    Ok((query, presentation))
+}
 
 /// How figures are to be presented: the `currency` and `scale` a query asks for, with the
 /// source's own exchange rate when a currency is asked for.

@@ -7,7 +7,7 @@ use axum::routing::get;
 use axum::Json;
 use serde::Serialize;
 
-use super::presentation::{Presentation, ONE_WITH_FIGURES};
+use super::presentation::presented_single;
 use super::{found, list_query, respond_formatted, respond_in_memory, to_values, Endpoint, Names};
 use crate::error::ApiResult;
 use crate::model::{Observation, Reference};
@@ -42,30 +42,13 @@ const REGION_KINDS: &[&str] = &[
 
 const REGIONS: ListSpec = ListSpec {
     filters: &[
-        FilterSpec {
-            name: "kind",
-            kind: ParamKind::Words(REGION_KINDS),
-            path: "kind",
-        },
-        FilterSpec {
-            name: "parent",
-            kind: ParamKind::Ids(Entity::Region),
-            path: "parent.id",
-        },
+        FilterSpec::new("kind", ParamKind::Words(REGION_KINDS), "kind"),
+        FilterSpec::new("parent", ParamKind::Ids(Entity::Region), "parent.id"),
     ],
     sorts: &[
-        SortSpec {
-            name: "id",
-            path: "id",
-        },
-        SortSpec {
-            name: "name",
-            path: "name",
-        },
-        SortSpec {
-            name: "kind",
-            path: "kind",
-        },
+        SortSpec::new("id", "id"),
+        SortSpec::new("name", "name"),
+        SortSpec::new("kind", "kind"),
     ],
     paginated: true,
 };
@@ -131,8 +114,7 @@ async fn get_region(
     uri: Uri,
     headers: HeaderMap,
 ) -> ApiResult<Json<RegionDetailResponse>> {
-    let query = list_query(&state.pool, &uri, &ONE_WITH_FIGURES).await?;
-    let presentation = Presentation::of(&state.pool, &query).await?;
+    let (query, presentation) = presented_single(&state.pool, &uri).await?;
     let row = found(store::region(&state.pool, &id).await?, Entity::Region, &id)?;
     let names = Names::load(&state.pool, Entity::Region).await?;
     let children = store::regions(&state.pool, Some(&id))

@@ -37,16 +37,8 @@ const KINDS: &[&str] = &[
 /// Hits come ranked; `type` narrows them. No `sort`: relevance is the order.
 const SEARCH: ListSpec = ListSpec {
     filters: &[
-        FilterSpec {
-            name: "q",
-            kind: ParamKind::Text,
-            path: "",
-        },
-        FilterSpec {
-            name: "type",
-            kind: ParamKind::Words(KINDS),
-            path: "type",
-        },
+        FilterSpec::new("q", ParamKind::Text, ""),
+        FilterSpec::new("type", ParamKind::Words(KINDS), "type"),
     ],
     sorts: &[],
     paginated: true,

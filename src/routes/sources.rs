@@ -7,7 +7,7 @@ use axum::routing::get;
 use axum::Json;
 use serde::Serialize;
 
-use super::presentation::{Presentation, ONE_WITH_FIGURES};
+use super::presentation::presented_single;
 use super::{found, list_query, respond_formatted, respond_in_memory, to_values, Endpoint};
 use crate::error::ApiResult;
 use crate::model::Observation;
@@ -59,14 +59,8 @@ struct SourceDetailResponse {
 const SOURCES: ListSpec = ListSpec {
     filters: &[],
     sorts: &[
-        SortSpec {
-            name: "id",
-            path: "id",
-        },
-        SortSpec {
-            name: "headline",
-            path: "headline",
-        },
+        SortSpec::new("id", "id"),
+        SortSpec::new("headline", "headline"),
     ],
     paginated: true,
 };
@@ -111,8 +105,7 @@ async fn get_source(
     uri: Uri,
     headers: HeaderMap,
 ) -> ApiResult<Json<SourceDetailResponse>> {
-    let query = list_query(&state.pool, &uri, &ONE_WITH_FIGURES).await?;
-    let presentation = Presentation::of(&state.pool, &query).await?;
+    let (query, presentation) = presented_single(&state.pool, &uri).await?;
     let row = found(store::source(&state.pool, &id).await?, Entity::Source, &id)?;
     let filter = ObservationFilter {
         sources: vec![id],

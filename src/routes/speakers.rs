@@ -7,7 +7,7 @@ use axum::routing::get;
 use axum::Json;
 use serde::Serialize;
 
-use super::presentation::{Presentation, ONE_WITH_FIGURES};
+use super::presentation::presented_single;
 use super::{found, list_query, respond_formatted, respond_in_memory, to_values, Endpoint, Names};
 use crate::error::ApiResult;
 use crate::model::{Observation, Reference};
@@ -58,24 +58,15 @@ struct SpeakerDetailResponse {
 }
 
 const SPEAKERS: ListSpec = ListSpec {
-    filters: &[FilterSpec {
-        name: "region",
-        kind: ParamKind::Ids(Entity::Region),
-        path: "region.id",
-    }],
+    filters: &[FilterSpec::new(
+        "region",
+        ParamKind::Ids(Entity::Region),
+        "region.id",
+    )],
     sorts: &[
-        SortSpec {
-            name: "id",
-            path: "id",
-        },
-        SortSpec {
-            name: "name",
-            path: "name",
-        },
-        SortSpec {
-            name: "figure_count",
-            path: "figure_count",
-        },
+        SortSpec::new("id", "id"),
+        SortSpec::new("name", "name"),
+        SortSpec::new("figure_count", "figure_count"),
     ],
     paginated: true,
 };
@@ -117,8 +108,7 @@ async fn get_speaker(
     uri: Uri,
     headers: HeaderMap,
 ) -> ApiResult<Json<SpeakerDetailResponse>> {
-    let query = list_query(&state.pool, &uri, &ONE_WITH_FIGURES).await?;
-    let presentation = Presentation::of(&state.pool, &query).await?;
+    let (query, presentation) = presented_single(&state.pool, &uri).await?;
     let row = found(
         store::speaker(&state.pool, &id).await?,
         Entity::Speaker,
