@@ -5,7 +5,7 @@
 
 use serde::Serialize;
 
-use crate::model::{Observation, Qualifier, Scale, Unit};
+use crate::model::{Observation, PeriodKind, Qualifier, Scale, Unit};
 
 /// Printed-dollar amounts are rounded to their last printed digit; a check of one allows half
 /// of that digit either way.
@@ -144,6 +144,10 @@ pub fn convert(
             };
             figure.unit = target.unit();
             cny_per_usd = Some(rate.cny_per_usd);
+            // A converted amount is only as exact as the rate, which the source rounds.
+            if figure.qualifier == Qualifier::Exact {
+                figure.qualifier = Qualifier::About;
+            }
         }
     }
     figure.value_in_units = significant(figure.value_in_units);
@@ -244,16 +248,35 @@ fn show(value: f64) -> String {
 /// Transforms a series of stated figures (one indicator, one region, one unit) between
 /// consecutive periods. `Level` returns nothing: the stated figures are the levels.
 pub fn transform_series(series: &[Observation], transform: Transform) -> Vec<DerivedFigure> {
+    // Only dated periods of one subject make a series: a report date (as_of), a target or an
+    // undated figure is not a point in time to grow from, and two clusters are two series.
     let mut points: Vec<&Observation> = series
         .iter()
         .filter(|f| f.restates.is_none() && f.equivalent_of.is_none())
+        .filter(|f| matches!(f.period.kind, PeriodKind::Year | PeriodKind::Span))
         .filter(|f| f.period.end.is_some() || f.period.start.is_some())
         .collect();
-    points.sort_by(|a, b| a.period_sort_key.cmp(&b.period_sort_key));
+    let subject = |f: &Observation| {
+        (
+            f.region.id.clone(),
+            f.cluster.clone(),
+            f.cluster_group.clone(),
+            f.company.clone(),
+            f.city_plan.clone(),
+            format!("{:?}", f.unit),
+            // A threshold ("at least") and a measured level are two series.
+            f.qualifier == Qualifier::AtLeast,
+        )
+    };
+    points.sort_by(|a, b| {
+        subject(a)
+            .cmp(&subject(b))
+            .then(a.period_sort_key.cmp(&b.period_sort_key))
+    });
     let mut derived = Vec::new();
     for pair in points.windows(2) {
         let (a, b) = (pair[0], pair[1]);
-        if a.unit != b.unit || a.region.id != b.region.id {
+        if subject(a) != subject(b) {
             continue;
         }
         let (from, to) = (
@@ -269,7 +292,12 @@ pub fn transform_series(series: &[Observation], transform: Transform) -> Vec<Der
             Transform::Level => continue,
             Transform::Change => (
                 y - x,
-                a.unit,
+                // The difference of two percentages is in percentage points.
+                if a.unit == Unit::Percent {
+                    Unit::PercentagePoints
+                } else {
+                    a.unit
+                },
                 format!("{} - {}", show(y), show(x)),
                 "change",
             ),
@@ -452,7 +480,8 @@ pub fn implied_figures(figures: &[Observation]) -> Vec<DerivedFigure> {
                     ),
                     value: significant(level.value_in_units / (share.value_in_units / 100.0)),
                     unit: level.unit,
-                    qualifier: combined(&[level.qualifier, share.qualifier]),
+                    // A printed share ("one-ninth") is rounded, so the total it implies is too.
+                    qualifier: Qualifier::About,
                     period: DerivedPeriod {
                         start: level.period.start.clone(),
                         end: level.period.end.clone(),
@@ -486,11 +515,18 @@ pub fn implied_figures(figures: &[Observation]) -> Vec<DerivedFigure> {
                         "{} a year earlier, implied by the stated growth",
                         level.indicator.name
                     ),
-                    value: significant(
-                        level.value_in_units / (1.0 + growth.value_in_units / 100.0),
-                    ),
+                    value: {
+                        let previous = level.value_in_units / (1.0 + growth.value_in_units / 100.0);
+                        // A count comes in whole units.
+                        if level.unit == Unit::Count {
+                            previous.round()
+                        } else {
+                            significant(previous)
+                        }
+                    },
                     unit: level.unit,
-                    qualifier: combined(&[level.qualifier, growth.qualifier]),
+                    // A rounded growth rate implies an approximate earlier level.
+                    qualifier: Qualifier::About,
                     period: DerivedPeriod {
                         label: format!(
                             "{} to {}",
@@ -635,7 +671,8 @@ pub fn consistency_report(figures: &[Observation], groups: &[GroupMembers]) -> C
                 Some(Unit::Usd),
                 format!(
                     "{} yuan / {:.4} yuan per dollar = {:.4} {} dollars; this pair's own rate is {:.4}. \
-                     Tolerance: half the last printed digit.",
+                     Tolerance: half the last printed digit. (The reference is the median of all \
+                     five rates, so the median pair agrees with it by construction.)",
                     show(cny.value_in_units),
                     rate.cny_per_usd,
                     implied,
@@ -651,9 +688,11 @@ pub fn consistency_report(figures: &[Observation], groups: &[GroupMembers]) -> C
         let Some(original) = repeat.restates.as_deref().and_then(|id| find(figures, id)) else {
             continue;
         };
-        // "nearly N" allows N - 5% to N; "about" ±5%; exact repeats must match.
+        // "nearly N" allows N - 5% up to N (never above it); "about" ±5%; exact repeats must
+        // match.
         let tolerance = match (repeat.qualifier, original.qualifier) {
             (Qualifier::Exact, Qualifier::Exact) => 0.0,
+            (Qualifier::Nearly, _) if original.value_in_units > repeat.value_in_units => 0.0,
             _ => repeat.value_in_units.abs() * 0.05,
         };
         checks.push(check(

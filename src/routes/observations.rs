@@ -143,6 +143,8 @@ const ALL_FILTERS: &[FilterSpec] = &[
     TO,
     MIN,
     MAX,
+    CURRENCY,
+    SCALE,
 ];
 
 pub const OBSERVATIONS: ListSpec = ListSpec {
@@ -353,6 +355,12 @@ async fn respond_observations(
     let mut filter = observation_filter(&query);
     adjust(&mut filter);
     let presentation = Presentation::of(&state.pool, &query).await?;
+    if query.texts("transform").is_some_and(|t| t.len() > 1) {
+        return Err(crate::error::ApiError::invalid_parameter(
+            "transform",
+            "transform: give one of level, change, pct_change, cagr.",
+        ));
+    }
     if let Some(transform) = query
         .texts("transform")
         .and_then(|t| t.first())
@@ -489,6 +497,9 @@ struct ExportRecord {
     note: Option<String>,
     #[serde(serialize_with = "crate::model::serialize_number")]
     value_in_units: f64,
+    currency: Option<String>,
+    /// The rate used when `currency` converted this figure.
+    cny_per_usd: Option<f64>,
     indicator_name: String,
     region_name: String,
     source_headline: String,
@@ -525,6 +536,8 @@ impl From<Observation> for ExportRecord {
             cited_source: o.provenance.cited_source,
             note: o.note,
             value_in_units: o.value_in_units,
+            currency: o.currency,
+            cny_per_usd: o.conversion.and_then(|c| c.cny_per_usd),
             indicator_name: o.indicator.name,
             region_name: o.region.name,
             source_headline: o.provenance.source.headline,
@@ -542,6 +555,7 @@ async fn export_observations(
     headers: HeaderMap,
 ) -> ApiResult<Response> {
     let query = list_query(&state.pool, &uri, &EXPORT).await?;
+    let presentation = Presentation::of(&state.pool, &query).await?;
     let filter = observation_filter(&query);
     let order = ObservationOrder {
         keys: query.sort.iter().map(|k| (k.name, k.descending)).collect(),
@@ -550,6 +564,7 @@ async fn export_observations(
     let records: Vec<Value> = store::observations_ordered(&state.pool, &filter, &order)
         .await?
         .into_iter()
+        .map(|o| presentation.apply(o))
         .map(|o| serde_json::to_value(ExportRecord::from(o)).expect("records serialise"))
         .collect();
     let page = Page {

@@ -51,6 +51,7 @@ async fn money_converts_between_currencies_and_scales_with_the_rate_stated() {
     let rd = app
         .get_ok("/v1/observations/rd-expenditure-2024?currency=USD")
         .await;
+    assert_eq!(rd["qualifier"], "about");
     // 510,000,000,000 / 7.250054 = 70,344,300,000 dollars.
     assert_eq!(rd["unit"], "usd");
     assert_eq!(rd["currency"], "USD");
@@ -194,6 +195,12 @@ async fn transforms_of_a_series_are_derived_with_their_formula() {
         ]
     );
 
+    // Two clusters are two series: no growth from one cluster to another, and a report date
+    // (as_of) is not a period to grow from.
+    let revenue = app
+        .get_list("/v1/indicators/cluster-operating-revenue/observations?transform=pct_change")
+        .await;
+    assert!(revenue.is_empty(), "{revenue:?}");
     let count_change = app
         .get_list("/v1/indicators/trillion-yuan-cluster-count/observations?transform=change")
         .await;
@@ -228,12 +235,17 @@ async fn figures_the_source_implies_are_served_as_derived() {
     );
     assert_eq!(marine["value"], 10_000_000_000_000_i64);
     assert_eq!(marine["qualifier"], "about");
-    // 93,200 after a 24.75% rise: 93,200 / 1.2475 = 74,709.42 a year earlier.
+    // 93,200 after a 24.75% rise: 93,200 / 1.2475 = 74,709.42, so about 74,709 a year earlier.
     let patents = by_id(
         &derived,
         "invention-patents-granted-2024-jan-oct-implied-previous",
     );
-    assert!(close(&patents["value"], 93_200.0 / 1.2475, 1e-3));
+    assert_eq!(patents["value"], 74_709);
+    assert_eq!(patents["qualifier"], "about");
+    assert_eq!(
+        national["qualifier"], "about",
+        "one-ninth is a rounded share"
+    );
     assert_eq!(patents["period"]["start"], "2023-01");
     assert_eq!(patents["period"]["end"], "2023-10");
 }
