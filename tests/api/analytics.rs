@@ -115,6 +115,10 @@ async fn every_endpoint_that_returns_money_converts_it() {
         "new-energy-operating-revenue-2024",
     );
     assert_eq!(revenue["unit"], "usd");
+    assert_eq!(
+        revenue["qualifier"], "about",
+        "exact yuan, estimated dollars"
+    );
     assert!(
         close(&revenue["value"], 1100.0 / MEDIAN_RATE, 1e-4),
         "{revenue}"
@@ -136,6 +140,8 @@ async fn every_endpoint_that_returns_money_converts_it() {
     assert_eq!(hectares["value"], 667, "not money: unchanged");
 
     for path in [
+        "/v1/observations?currency=USD",
+        "/v1/export?currency=USD",
         "/v1/clusters?currency=USD",
         "/v1/cluster-groups?currency=USD",
         "/v1/city-plans?currency=USD",
