@@ -16,8 +16,10 @@ pub struct ChartSpec<'a> {
     pub unit_label: &'a str,
     /// Divide values by this to plot them in `unit_label`.
     pub divisor: f64,
-    /// Footer lines: the source, then the key to the qualifier marks.
+    /// Footer lines: the source, the key to the qualifier marks, any key to the bars.
     pub attribution: &'a [String],
+    /// What the x axis shows ("period", or "figure" when bars are keyed in the footer).
+    pub x_description: &'a str,
     pub width: u32,
     pub height: u32,
 }
@@ -43,42 +45,40 @@ pub fn bar_chart(spec: &ChartSpec<'_>, bars: &[Bar]) -> Result<String, String> {
         let scaled: Vec<f64> = bars.iter().map(|b| b.value / spec.divisor).collect();
         let top = scaled.iter().cloned().fold(0.0_f64, f64::max) * 1.2;
         let top = if top > 0.0 { top } else { 1.0 };
-        let count = bars.len().max(1) as u32;
+        // One unit of x per bar, bar i centred on x = i, so that the axis's whole-number ticks
+        // fall under the bars whatever their number (a single bar included).
+        let count = bars.len().max(1) as f64;
         let mut chart = ChartBuilder::on(&plot)
             .caption(spec.title, ("sans-serif", 18))
             .margin(12)
             .x_label_area_size(40)
             .y_label_area_size(64)
-            // A segmented range a..b has b - a + 1 segments: one per bar.
-            .build_cartesian_2d((0u32..count - 1).into_segmented(), 0.0..top)
+            .build_cartesian_2d(-0.5..count - 0.5, 0.0..top)
             .map_err(|e| e.to_string())?;
         chart
             .configure_mesh()
             .disable_x_mesh()
             .y_desc(spec.unit_label)
-            .x_desc("period")
+            .x_desc(spec.x_description)
             .x_labels(bars.len().max(1))
-            .x_label_formatter(&|segment| match segment {
-                SegmentValue::CenterOf(index) => bars
-                    .get(*index as usize)
+            .x_label_formatter(&|x| {
+                let index = x.round();
+                if (x - index).abs() > 1e-6 || index < 0.0 {
+                    return String::new();
+                }
+                bars.get(index as usize)
                     .map(|bar| bar.label.clone())
-                    .unwrap_or_default(),
-                _ => String::new(),
+                    .unwrap_or_default()
             })
             .draw()
             .map_err(|e| e.to_string())?;
         chart
             .draw_series(scaled.iter().enumerate().map(|(index, value)| {
-                let index = index as u32;
-                let mut bar = Rectangle::new(
-                    [
-                        (SegmentValue::Exact(index), 0.0),
-                        (SegmentValue::Exact(index + 1), *value),
-                    ],
+                let centre = index as f64;
+                Rectangle::new(
+                    [(centre - 0.38, 0.0), (centre + 0.38, *value)],
                     RGBColor(31, 119, 180).filled(),
-                );
-                bar.set_margin(0, 0, 12, 12);
-                bar
+                )
             }))
             .map_err(|e| e.to_string())?
             .label(spec.unit_label);
@@ -90,7 +90,7 @@ pub fn bar_chart(spec: &ChartSpec<'_>, bars: &[Bar]) -> Result<String, String> {
                     .map(|(index, (bar, value))| {
                         Text::new(
                             format!("{}{}", bar.mark, trim(*value)),
-                            (SegmentValue::CenterOf(index as u32), *value + top * 0.02),
+                            (index as f64, *value + top * 0.02),
                             ("sans-serif", 14)
                                 .into_font()
                                 .into_text_style(&plot)

@@ -141,11 +141,45 @@ async fn get_chart(
     let Some(first) = series.first() else {
         return Err(ApiError::invalid_parameter(
             "region",
-            format!("region: '{id}' has no figures for the regions given."),
+            format!("region: indicator '{id}' has no stated figures in the regions given."),
         ));
     };
-    let (scale, unit) = (first.scale, first.unit);
+    let unit = first.unit;
+    if unit == Unit::Rank {
+        return Err(ApiError::invalid_parameter(
+            "id",
+            format!(
+                "'{id}' is a ranking: a position is not a quantity to draw as a bar. Read it \
+                 from /v1/indicators/{id}/observations."
+            ),
+        ));
+    }
+    // Money is drawn in the scale of its largest figure (285 million and 53.8 billion yuan
+    // become 0.285 and 53.8 billion); other units as stated.
+    let largest = series
+        .iter()
+        .map(|f| f.value_in_units.abs())
+        .fold(0.0, f64::max);
+    let scale = if matches!(unit, Unit::Cny | Unit::Usd) {
+        match largest {
+            v if v >= 1e12 => Scale::Trillion,
+            v if v >= 1e9 => Scale::Billion,
+            v if v >= 1e6 => Scale::Million,
+            _ => Scale::Unit,
+        }
+    } else {
+        first.scale
+    };
     let unit_label = format!("{}{}", scale_words(scale), unit_words(unit));
+    // When the bars are of different subjects (clusters, regions, companies), each is labelled
+    // by its subject and date, not by a period label they may share.
+    let subject = |f: &Observation| {
+        f.cluster
+            .clone()
+            .or(f.company.clone())
+            .unwrap_or_else(|| f.region.id.clone())
+    };
+    let mixed = series.iter().any(|f| subject(f) != subject(first));
     let mut regions: Vec<&str> = series.iter().map(|f| f.region.name.as_str()).collect();
     regions.dedup();
     let title = if regions.len() == 1 {
@@ -158,17 +192,40 @@ async fn get_chart(
         .map(|f| f.provenance.source.headline.as_str())
         .collect();
     headlines.dedup();
-    let attribution = [
+    let mut attribution = vec![
         format!(
             "Source: China Daily, GD Today, March 2025: \"{}\"",
             headlines.join("\"; \"")
         ),
         "Marks: ≥ at least, > over, ≈ about, ≲ nearly, < less than; unmarked as stated.".to_owned(),
     ];
+    if mixed {
+        // Bars of different subjects are numbered; the key names each with its date.
+        let mut line = String::from("Key:");
+        for (index, f) in series.iter().enumerate() {
+            let date = f
+                .period
+                .end
+                .clone()
+                .or(f.period.start.clone())
+                .unwrap_or_default();
+            let entry = format!(" {} {} {date};", index + 1, subject(f).replace('-', " "));
+            if line.chars().count() + entry.chars().count() > 100 {
+                attribution.push(std::mem::take(&mut line));
+            }
+            line.push_str(&entry);
+        }
+        attribution.push(line);
+    }
     let bars: Vec<Bar> = series
         .iter()
-        .map(|f| Bar {
-            label: f.period.label.clone(),
+        .enumerate()
+        .map(|(index, f)| Bar {
+            label: if mixed {
+                (index + 1).to_string()
+            } else {
+                f.period.label.clone()
+            },
             value: f.value_in_units,
             mark: mark(f.qualifier),
         })
@@ -185,6 +242,11 @@ async fn get_chart(
             title: &title,
             unit_label: &unit_label,
             divisor,
+            x_description: if mixed {
+                "figure (see the key below)"
+            } else {
+                "period"
+            },
             attribution: &attribution,
             width,
             height,

@@ -396,9 +396,44 @@ async fn a_chart_has_a_title_units_labels_marks_a_source_and_one_bar_per_period(
         .count();
     assert_eq!(bars, 2, "one bar per period");
 
+    // A single figure is one bar of positive width, with its qualifier marked.
     let about = app.get("/v1/indicators/rd-expenditure/chart.svg").await;
     let svg = about.text().await.unwrap();
     assert!(svg.contains("≈510"), "the qualifier is marked");
+    let document = roxmltree::Document::parse(&svg).unwrap();
+    let widths: Vec<f64> = document
+        .descendants()
+        .filter(|n| n.has_tag_name("rect") && n.attribute("fill") == Some("#1F77B4"))
+        .map(|n| n.attribute("width").unwrap().parse().unwrap())
+        .collect();
+    assert_eq!(widths.len(), 1);
+    assert!(widths[0] > 50.0, "{widths:?}");
+
+    // Bars of different clusters are numbered and keyed by cluster and date.
+    let clusters = app
+        .get("/v1/indicators/cluster-operating-revenue/chart.svg")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        clusters.contains("1 automotive 2023;"),
+        "a key names each bar"
+    );
+    // Money is drawn in the scale of its largest figure: 0.285 and 53.8 billion yuan.
+    let hengqin = app
+        .get("/v1/indicators/hengqin-gdp/chart.svg")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(hengqin.contains("0.285") && hengqin.contains("billion yuan"));
+    // A rank is a position, not a quantity.
+    app.get_problem(
+        "/v1/indicators/marine-economy-national-rank/chart.svg",
+        StatusCode::BAD_REQUEST,
+    )
+    .await;
 
     app.get_problem("/v1/indicators/atlantis/chart.svg", StatusCode::NOT_FOUND)
         .await;
