@@ -106,6 +106,12 @@ async fn get_chart(
     }
     let width = size(query.number("width"), "width", 640)?;
     let height = size(query.number("height"), "height", 400)?;
+    if query.texts("currency").is_some_and(|c| c.len() > 1) {
+        return Err(ApiError::invalid_parameter(
+            "currency",
+            "currency: give one of CNY, USD.",
+        ));
+    }
     let currency = query
         .texts("currency")
         .and_then(|c| c.first())
