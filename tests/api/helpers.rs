@@ -78,16 +78,7 @@ impl TestApp {
 
     /// GET that must answer `status` with an RFC 9457 problem; returns the problem.
     pub async fn get_problem(&self, path: &str, status: StatusCode) -> Value {
-        let response = self.get(path).await;
-        assert_eq!(response.status(), status, "GET {path}");
-        assert_eq!(
-            header(&response, "content-type"),
-            "application/problem+json",
-            "GET {path}"
-        );
-        let problem: Value = response.json().await.expect("a JSON problem");
-        assert_problem_shape(&problem, status);
-        problem
+        self.get_problem_with(path, &[], status).await
     }
 
     /// `get_problem` with extra request headers.
