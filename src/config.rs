@@ -17,6 +17,10 @@ pub struct Config {
     #[arg(long, env = "ADDR", default_value = "127.0.0.1:8080", global = true)]
     pub addr: SocketAddr,
 
+    /// Log lines as text or as JSON objects.
+    #[arg(long, env = "LOG_FORMAT", value_enum, default_value_t = LogFormat::Text, global = true)]
+    pub log_format: LogFormat,
+
     /// SQLite database: a `sqlite:` URL or a file path. Created and migrated when absent.
     #[arg(
         long,
@@ -55,6 +59,17 @@ pub enum Command {
     /// Check the data against itself and print the consistency report; exits 1 when a claim is
     /// inconsistent beyond its tolerance, 2 when the check cannot run.
     Check,
+    /// Ask a running server at --addr whether it is ready (GET /readyz); exits 0 when it is,
+    /// 1 when not. For container health checks, where images have no curl.
+    Healthcheck,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    /// One human-readable line per event.
+    Text,
+    /// One JSON object per event, for log collectors.
+    Json,
 }
 
 /// How the HTTP layers behave; tests use the defaults.

@@ -6,15 +6,18 @@ use tracing_subscriber::EnvFilter;
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     let config = gd_indicators::Config::parse();
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| EnvFilter::new("gd_indicators=info,tower_http=info")),
-        )
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new("gd_indicators=info,tower_http=info"));
+    let logs = tracing_subscriber::fmt().with_env_filter(filter);
+    match config.log_format {
+        gd_indicators::LogFormat::Json => logs.json().with_current_span(true).init(),
         // Colour codes only where a person reads them, not in log files and collectors.
-        .with_ansi(std::io::stdout().is_terminal())
-        .init();
+        gd_indicators::LogFormat::Text => logs.with_ansi(std::io::stdout().is_terminal()).init(),
+    }
     let outcome = match config.command {
+        Some(gd_indicators::Command::Healthcheck) => gd_indicators::healthcheck(&config)
+            .map(|()| std::process::ExitCode::SUCCESS)
+            .map_err(|message| (message, 1)),
         Some(gd_indicators::Command::Check) => match gd_indicators::check(config).await {
             Ok(true) => Ok(std::process::ExitCode::SUCCESS),
             Ok(false) => Ok(std::process::ExitCode::from(1)),

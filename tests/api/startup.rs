@@ -204,3 +204,60 @@ fn http_get(address: &str, path: &str) -> String {
     stream.read_to_string(&mut response).unwrap();
     response
 }
+
+#[test]
+fn json_logs_and_the_healthcheck_command_follow_the_server() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = Command::new(BINARY)
+        .args([
+            "--addr",
+            "127.0.0.1:0",
+            "--log-format",
+            "json",
+            "--database-url",
+        ])
+        .arg(dir.path().join("json.db"))
+        .env("RUST_LOG", "gd_indicators=info")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("the binary starts");
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let address = loop {
+        let line = lines.next().expect("a log line").unwrap();
+        let event: serde_json::Value =
+            serde_json::from_str(&line).expect("every log line is a JSON object");
+        if let Some(addr) = event["fields"]["addr"].as_str() {
+            assert!(event["fields"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("listening on"));
+            break addr.to_owned();
+        }
+    };
+
+    let healthcheck = |address: &str| {
+        Command::new(BINARY)
+            .args(["healthcheck", "--addr", address])
+            .stdin(Stdio::null())
+            .output()
+            .unwrap()
+    };
+    let ready = healthcheck(&address);
+    assert_eq!(ready.status.code(), Some(0), "{ready:?}");
+
+    Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert_eq!(child.wait().unwrap().code(), Some(0));
+    let down = healthcheck(&address);
+    assert_eq!(down.status.code(), Some(1));
+    let stderr = String::from_utf8(down.stderr).unwrap();
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.starts_with("gd-indicators: no server at"),
+        "{stderr}"
+    );
+}
