@@ -172,23 +172,27 @@ fn port_zero_is_logged_served_and_sigterm_shuts_down_cleanly() {
     let body = http_get(&address, "/readyz");
     assert!(body.contains("\"status\":\"ready\""), "{body}");
 
+    assert_eq!(terminate(&mut child), Some(0));
+}
+
+/// Sends SIGTERM and waits, at most 10 s, for the server to exit; returns its exit code.
+fn terminate(child: &mut std::process::Child) -> Option<i32> {
     let status = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
         .status()
         .unwrap();
     assert!(status.success());
     let deadline = Instant::now() + Duration::from_secs(10);
-    let exit = loop {
+    loop {
         if let Some(exit) = child.try_wait().unwrap() {
-            break exit;
+            return exit.code();
         }
         assert!(
             Instant::now() < deadline,
             "the server did not stop on SIGTERM"
         );
         std::thread::sleep(Duration::from_millis(20));
-    };
-    assert_eq!(exit.code(), Some(0));
+    }
 }
 
 /// A minimal blocking HTTP/1.1 GET, so this test needs no runtime.
@@ -247,11 +251,7 @@ fn json_logs_and_the_healthcheck_command_follow_the_server() {
     let ready = healthcheck(&address);
     assert_eq!(ready.status.code(), Some(0), "{ready:?}");
 
-    Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert_eq!(child.wait().unwrap().code(), Some(0));
+    assert_eq!(terminate(&mut child), Some(0));
     let down = healthcheck(&address);
     assert_eq!(down.status.code(), Some(1));
     let stderr = String::from_utf8(down.stderr).unwrap();
