@@ -20,6 +20,10 @@ pub enum ApiError {
     #[error("no resource lives at {0}")]
     RouteNotFound(String),
 
+    /// A figure that existed and was retracted.
+    #[error("{0}")]
+    Gone(String),
+
     #[error("{0}")]
     MethodNotAllowed(String),
 
@@ -59,6 +63,7 @@ impl ApiError {
     pub fn status(&self) -> StatusCode {
         match self {
             ApiError::NotFound { .. } | ApiError::RouteNotFound(_) => StatusCode::NOT_FOUND,
+            ApiError::Gone(_) => StatusCode::GONE,
             ApiError::InvalidParameter { .. } | ApiError::BadQuery(_) => StatusCode::BAD_REQUEST,
             ApiError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::NotReady(_) => StatusCode::SERVICE_UNAVAILABLE,

@@ -17,6 +17,7 @@ pub mod query;
 pub mod render;
 mod routes;
 pub mod store;
+pub mod timestamp;
 
 use std::future::Future;
 use std::sync::Arc;

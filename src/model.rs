@@ -155,12 +155,62 @@ pub struct Observation {
     pub restates: Option<String>,
     pub provenance: Provenance,
     pub note: Option<String>,
+    /// Which revision of the figure this is, and when it was recorded.
+    pub revision: RevisionStamp,
     /// What `sort=period` orders by: the period's start, else its end, else "".
     #[serde(skip)]
     pub period_sort_key: String,
     /// Source order (the rowid): the tie-break of every sort.
     #[serde(skip)]
     pub position: i64,
+}
+
+/// Which state of a figure a response carries: revision 1 is the figure as first recorded;
+/// each import that corrects it adds one.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct RevisionStamp {
+    pub number: i64,
+    /// When this revision was recorded (UTC, RFC 3339).
+    pub recorded_at: String,
+}
+
+/// What a revision did to its figure.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, sqlx::Type, utoipa::ToSchema,
+)]
+#[serde(rename_all = "snake_case")]
+#[sqlx(rename_all = "snake_case")]
+pub enum Change {
+    /// The figure as the article printed it.
+    Original,
+    /// A figure an import added.
+    Added,
+    /// A new value or wording for an existing figure.
+    Corrected,
+    /// The figure was withdrawn; it leaves the lists and its history stays.
+    Retracted,
+}
+
+/// One recorded state of a figure.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Revision {
+    pub number: i64,
+    pub change: Change,
+    /// When the revision was recorded (UTC, RFC 3339); `as_of` at or after it sees it.
+    pub recorded_at: String,
+    /// The import that recorded it; null for the article's own figures.
+    pub import: Option<ImportReference>,
+    /// Why the figure was corrected or retracted, as the import said.
+    pub reason: Option<String>,
+    /// The figure as it stood from this revision on.
+    pub figure: Observation,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ImportReference {
+    pub id: i64,
+    pub file: String,
+    pub description: Option<String>,
 }
 
 /// As [`serialize_number`], for optional numbers (null when absent).

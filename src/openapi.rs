@@ -64,6 +64,14 @@ fn filter_schema(kind: ParamKind) -> (ObjectBuilder, String) {
                 .maximum(Some(2100)),
             "A calendar year bounding the period range, inclusive.".to_owned(),
         ),
+        ParamKind::Time => (
+            string().format(Some(utoipa::openapi::SchemaFormat::KnownFormat(
+                utoipa::openapi::KnownFormat::DateTime,
+            ))),
+            "An RFC 3339 time: answer with the figures as they were known then (each figure's \
+             last revision recorded by that moment). Default: the latest data."
+                .to_owned(),
+        ),
         ParamKind::Number => (
             ObjectBuilder::new().schema_type(Type::Number),
             "Compared with value_in_units: the figure in plain units of its own unit \

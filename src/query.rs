@@ -38,6 +38,8 @@ pub enum ParamKind {
     Year,
     /// One number.
     Number,
+    /// One RFC 3339 time, kept in [`crate::timestamp`]'s canonical UTC form.
+    Time,
 }
 
 /// A filter an endpoint accepts. `path` is where an in-memory list finds the value in each
@@ -411,6 +413,19 @@ fn parse_filter_values(filter: &FilterSpec, raw: Vec<String>) -> ApiResult<Filte
             name,
             &single(name, raw)?,
         )?])),
+        ParamKind::Time => {
+            let raw = single(name, raw)?;
+            match crate::timestamp::parse_rfc3339(&raw) {
+                Some(moment) => Ok(FilterValue::Texts(vec![moment])),
+                None => Err(invalid(
+                    name,
+                    format!(
+                        "{name}: '{raw}' is not an RFC 3339 time; give one like \
+                         2025-06-01T00:00:00Z or 2025-06-01T08:00:00+08:00."
+                    ),
+                )),
+            }
+        }
         ParamKind::Number => {
             let raw = single(name, raw)?;
             match raw.parse::<f64>() {

@@ -5,8 +5,8 @@ use serde::Serialize;
 use sqlx::{QueryBuilder, Sqlite, SqlitePool};
 
 use crate::model::{
-    Observation, Period, PeriodKind, Provenance, Qualifier, Reference, Scale, SourceReference,
-    Speaker, Unit,
+    Change, ImportReference, Observation, Period, PeriodKind, Provenance, Qualifier, Reference,
+    Revision, RevisionStamp, Scale, SourceReference, Speaker, Unit,
 };
 
 /// Tables whose ids a filter may name; the table name comes from here, never from a client.
@@ -99,6 +99,9 @@ pub struct ObservationFilter {
     pub max: Option<f64>,
     /// Only figures that belong to some cluster or cluster group.
     pub any_cluster: bool,
+    /// Read the figures as they were known at this moment (canonical UTC, see
+    /// [`crate::timestamp`]) instead of their latest state.
+    pub as_of: Option<String>,
 }
 
 /// A sort key of the observation lists, and the SQL expression it orders by.
@@ -217,7 +220,7 @@ fn push_keyset(query: &mut QueryBuilder<'_, Sqlite>, order: &ObservationOrder, k
         .keys
         .iter()
         .map(|(name, descending)| (observation_sort_column(name).unwrap_or("o.id"), *descending))
-        .chain(std::iter::once(("o.rowid", false)))
+        .chain(std::iter::once(("o.position", false)))
         .collect();
     let values: Vec<serde_json::Value> = keyset
         .values
@@ -282,6 +285,8 @@ struct ObservationRow {
     value_in_units: f64,
     period_sort_key: String,
     position: i64,
+    revision: i64,
+    recorded_at: String,
 }
 
 impl From<ObservationRow> for Observation {
@@ -342,11 +347,45 @@ impl From<ObservationRow> for Observation {
                 cited_source: row.cited_source,
             },
             note: row.note,
+            revision: RevisionStamp {
+                number: row.revision,
+                recorded_at: row.recorded_at,
+            },
         }
     }
 }
 
-const OBSERVATION_SELECT: &str = "\
+/// A revision's figure under the column names of `observations`, plus its number and time.
+const REVISION_AS_FIGURE: &str = "\
+cur.rowid AS position, v.observation_id AS id, v.indicator_id, v.region_id, v.cluster_id,
+v.cluster_group_id, v.company_id, v.city_plan_id, v.value, v.scale, v.unit, v.qualifier,
+v.stated, v.period_kind, v.period_start, v.period_end, v.period_label, v.equivalent_of,
+v.restates, v.source_id, v.section, v.speaker_id, v.cited_source, v.note, v.value_in_units,
+v.period_sort_key, v.number AS revision, v.recorded_at";
+
+/// Where figures are read from, as a relation named `o` with the columns of `observations`
+/// plus `position` (source order): the latest state of every figure not retracted, or each
+/// figure's last revision recorded by `as_of`. Both keep a figure's place in source order.
+fn push_figures<'a>(query: &mut QueryBuilder<'a, Sqlite>, as_of: Option<&'a str>) {
+    match as_of {
+        None => {
+            query.push(" (SELECT rowid AS position, * FROM observations WHERE retracted = 0) o")
+        }
+        Some(moment) => query
+            .push(format_args!(
+                " (SELECT {REVISION_AS_FIGURE}
+                  FROM observations cur
+                  JOIN observation_revisions v ON v.observation_id = cur.id
+                  WHERE v.change <> 'retracted' AND v.number = (
+                      SELECT max(w.number) FROM observation_revisions w
+                      WHERE w.observation_id = cur.id AND w.recorded_at <= "
+            ))
+            .push_bind(moment)
+            .push(")) o"),
+    };
+}
+
+const OBSERVATION_COLUMNS: &str = "\
 SELECT o.id, o.indicator_id, i.name AS indicator_name, o.region_id, r.name AS region_name,
        o.cluster_id, o.cluster_group_id, o.company_id, o.city_plan_id,
        o.value, o.scale, o.unit, o.qualifier, o.stated,
@@ -354,8 +393,10 @@ SELECT o.id, o.indicator_id, i.name AS indicator_name, o.region_id, r.name AS re
        o.equivalent_of, o.restates, o.source_id, s.headline AS source_headline, o.section,
        o.speaker_id, sp.name AS speaker_name, sp.title AS speaker_title,
        sp.organisation AS speaker_organisation, o.cited_source, o.note,
-       CAST(o.value_in_units AS REAL) AS value_in_units, o.period_sort_key, o.rowid AS position
-FROM observations o
+       CAST(o.value_in_units AS REAL) AS value_in_units, o.period_sort_key, o.position,
+       o.revision, o.recorded_at";
+
+const OBSERVATION_JOINS: &str = "
 JOIN indicators i ON i.id = o.indicator_id
 JOIN regions r ON r.id = o.region_id
 JOIN sources s ON s.id = o.source_id
@@ -377,7 +418,10 @@ pub async fn observations_ordered(
     filter: &ObservationFilter,
     order: &ObservationOrder,
 ) -> sqlx::Result<Vec<Observation>> {
-    let mut query = QueryBuilder::<Sqlite>::new(OBSERVATION_SELECT);
+    let mut query = QueryBuilder::<Sqlite>::new(OBSERVATION_COLUMNS);
+    query.push(" FROM");
+    push_figures(&mut query, filter.as_of.as_deref());
+    query.push(OBSERVATION_JOINS);
     push_observation_filters(&mut query, filter);
     let before = order.keyset.as_ref().is_some_and(|k| k.before);
     if let Some(keyset) = &order.keyset {
@@ -390,9 +434,9 @@ pub async fn observations_ordered(
         query.push(format_args!("{column} {direction}, "));
     }
     query.push(if before {
-        "o.rowid DESC"
+        "o.position DESC"
     } else {
-        "o.rowid ASC"
+        "o.position ASC"
     });
     if let Some(limit) = order.limit {
         query.push(" LIMIT ").push_bind(limit as i64);
@@ -406,12 +450,74 @@ pub async fn count_observations(
     pool: &SqlitePool,
     filter: &ObservationFilter,
 ) -> sqlx::Result<usize> {
-    let mut query = QueryBuilder::<Sqlite>::new(
-        "SELECT COUNT(*) FROM observations o JOIN indicators i ON i.id = o.indicator_id WHERE 1 = 1",
-    );
+    let mut query = QueryBuilder::<Sqlite>::new("SELECT COUNT(*) FROM");
+    push_figures(&mut query, filter.as_of.as_deref());
+    query.push(" JOIN indicators i ON i.id = o.indicator_id WHERE 1 = 1");
     push_observation_filters(&mut query, filter);
     let count: i64 = query.build_query_scalar().fetch_one(pool).await?;
     Ok(count as usize)
+}
+
+#[derive(sqlx::FromRow)]
+struct RevisionRow {
+    #[sqlx(flatten)]
+    figure: ObservationRow,
+    change: Change,
+    reason: Option<String>,
+    import_id: Option<i64>,
+    import_file: Option<String>,
+    import_description: Option<String>,
+}
+
+/// Every recorded state of one figure, first to last; empty when no figure has the id.
+pub async fn revisions(pool: &SqlitePool, observation_id: &str) -> sqlx::Result<Vec<Revision>> {
+    let sql = format!(
+        "{OBSERVATION_COLUMNS}, o.change, o.reason, o.import_id,
+                im.file AS import_file, im.description AS import_description
+         FROM (SELECT {REVISION_AS_FIGURE}, v.change, v.reason, v.import_id
+               FROM observations cur
+               JOIN observation_revisions v ON v.observation_id = cur.id
+               WHERE cur.id = ?) o
+         LEFT JOIN imports im ON im.id = o.import_id
+         {OBSERVATION_JOINS}
+         ORDER BY o.revision"
+    );
+    let rows: Vec<RevisionRow> = sqlx::query_as(&sql)
+        .bind(observation_id)
+        .fetch_all(pool)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let import = match (row.import_id, row.import_file) {
+                (Some(id), Some(file)) => Some(ImportReference {
+                    id,
+                    file,
+                    description: row.import_description,
+                }),
+                _ => None,
+            };
+            let figure = Observation::from(row.figure);
+            Revision {
+                number: figure.revision.number,
+                change: row.change,
+                recorded_at: figure.revision.recorded_at.clone(),
+                import,
+                reason: row.reason,
+                figure,
+            }
+        })
+        .collect())
+}
+
+/// Whether a figure with this id was retracted (it exists, but not in the latest data).
+pub async fn is_retracted(pool: &SqlitePool, observation_id: &str) -> sqlx::Result<bool> {
+    let retracted: Option<i64> =
+        sqlx::query_scalar("SELECT retracted FROM observations WHERE id = ?")
+            .bind(observation_id)
+            .fetch_optional(pool)
+            .await?;
+    Ok(retracted == Some(1))
 }
 
 /// The distinct values of a text column of `indicators` (topics, concepts), for validation.
@@ -567,7 +673,8 @@ pub struct IndicatorRow {
 
 const INDICATOR_SELECT: &str = "\
 SELECT i.id, i.name, i.topic, i.concept, i.measure, i.unit, i.description,
-       (SELECT COUNT(*) FROM observations o WHERE o.indicator_id = i.id) AS observation_count
+       (SELECT COUNT(*) FROM observations o
+        WHERE o.indicator_id = i.id AND o.retracted = 0) AS observation_count
 FROM indicators i";
 
 pub async fn indicators(pool: &SqlitePool) -> sqlx::Result<Vec<IndicatorRow>> {
@@ -623,7 +730,8 @@ pub struct SpeakerRow {
 
 const SPEAKER_SELECT: &str = "\
 SELECT sp.id, sp.name, sp.title, sp.organisation, sp.region_id,
-       (SELECT COUNT(*) FROM observations o WHERE o.speaker_id = sp.id) AS figure_count
+       (SELECT COUNT(*) FROM observations o
+        WHERE o.speaker_id = sp.id AND o.retracted = 0) AS figure_count
 FROM speakers sp";
 
 pub async fn speakers(pool: &SqlitePool) -> sqlx::Result<Vec<SpeakerRow>> {

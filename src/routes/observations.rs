@@ -11,13 +11,15 @@ use serde::Serialize;
 use serde_json::Value;
 use sqlx::SqlitePool;
 
-use super::presentation::{presented_single, Presentation, CURRENCY, SCALE};
+use super::presentation::{Presentation, CURRENCY, SCALE};
 use super::{
     check_concepts, found, list_query, respond_formatted, respond_in_memory, to_values, Endpoint,
 };
 use crate::analytics::{transform_series, Transform};
-use crate::error::ApiResult;
-use crate::model::{Observation, Period, Provenance, Reference, SourceReference, Speaker};
+use crate::error::{ApiError, ApiResult};
+use crate::model::{
+    Observation, Period, Provenance, Reference, Revision, RevisionStamp, SourceReference, Speaker,
+};
 use crate::query::{Direction, FilterSpec, ListQuery, ListSpec, Page, ParamKind, SortSpec};
 use crate::render::{flatten, ListResponder};
 use crate::store::{self, Entity, Keyset, ObservationFilter, ObservationOrder};
@@ -35,6 +37,12 @@ pub fn endpoints() -> Vec<Endpoint> {
             "/v1/observations/{id}",
             get(get_observation),
             "One figure with its meaning and provenance",
+        ),
+        Endpoint::list::<Revision>(
+            "/v1/observations/{id}/revisions",
+            get(list_revisions),
+            "Every recorded state of one figure: original, corrections, retraction",
+            &REVISIONS,
         ),
         Endpoint::list::<Observation>(
             "/v1/revenues",
@@ -111,6 +119,7 @@ const FROM: FilterSpec = filter("from", ParamKind::Year);
 const TO: FilterSpec = filter("to", ParamKind::Year);
 const MIN: FilterSpec = filter("min", ParamKind::Number);
 const MAX: FilterSpec = filter("max", ParamKind::Number);
+const AS_OF: FilterSpec = filter("as_of", ParamKind::Time);
 const TRANSFORM: FilterSpec = filter(
     "transform",
     ParamKind::Words(&["level", "change", "pct_change", "cagr"]),
@@ -143,6 +152,7 @@ const ALL_FILTERS: &[FilterSpec] = &[
     TO,
     MIN,
     MAX,
+    AS_OF,
     CURRENCY,
     SCALE,
 ];
@@ -169,6 +179,7 @@ pub const REVENUES: ListSpec = ListSpec {
         QUALIFIER,
         MIN,
         MAX,
+        AS_OF,
         CURRENCY,
         SCALE,
     ],
@@ -176,16 +187,28 @@ pub const REVENUES: ListSpec = ListSpec {
     paginated: true,
 };
 pub const PATENTS: ListSpec = ListSpec {
-    filters: &[CLUSTER_GROUP, REGION, YEAR, FROM, TO, MIN, MAX],
+    filters: &[CLUSTER_GROUP, REGION, YEAR, FROM, TO, MIN, MAX, AS_OF],
     sorts: SORTS,
     paginated: true,
 };
 pub const SERIES: ListSpec = ListSpec {
     filters: &[
-        REGION, YEAR, FROM, TO, UNIT, QUALIFIER, MIN, MAX, CURRENCY, SCALE, TRANSFORM,
+        REGION, YEAR, FROM, TO, UNIT, QUALIFIER, MIN, MAX, AS_OF, CURRENCY, SCALE, TRANSFORM,
     ],
     sorts: SORTS,
     paginated: true,
+};
+/// A figure's revisions: all of them, oldest first.
+const REVISIONS: ListSpec = ListSpec {
+    filters: &[],
+    sorts: &[],
+    paginated: false,
+};
+/// One figure: presented as asked, as known at `as_of`.
+const ONE_FIGURE: ListSpec = ListSpec {
+    filters: &[AS_OF, CURRENCY, SCALE],
+    sorts: &[],
+    paginated: false,
 };
 
 const OPERATING_REVENUE: &str = "operating_revenue";
@@ -218,6 +241,7 @@ fn observation_filter(query: &ListQuery) -> ObservationFilter {
         to: bound("to"),
         min: query.number("min"),
         max: query.number("max"),
+        as_of: texts("as_of").pop(),
         ..Default::default()
     }
 }
@@ -321,6 +345,10 @@ fn template_observation() -> Observation {
             cited_source: None,
         },
         note: None,
+        revision: RevisionStamp {
+            number: 0,
+            recorded_at: String::new(),
+        },
         period_sort_key: String::new(),
         position: 0,
     }
@@ -414,14 +442,49 @@ async fn get_observation(
     uri: Uri,
     headers: HeaderMap,
 ) -> ApiResult<Json<Observation>> {
-    let (query, presentation) = presented_single(&state.pool, &uri).await?;
+    let query = ListQuery::parse(uri.path(), uri.query(), &ONE_FIGURE)?;
+    let presentation = Presentation::of(&state.pool, &query).await?;
     let filter = ObservationFilter {
         ids: vec![id.clone()],
+        as_of: query.texts("as_of").and_then(|t| t.first().cloned()),
         ..Default::default()
     };
     let figure = store::observations(&state.pool, &filter).await?.pop();
+    if figure.is_none() && filter.as_of.is_none() && store::is_retracted(&state.pool, &id).await? {
+        return Err(ApiError::Gone(format!(
+            "The figure '{id}' was retracted. Its history, including the retraction and its \
+             reason, is at /v1/observations/{id}/revisions; ?as_of= a time before the \
+             retraction serves it as it was."
+        )));
+    }
     let figure = found(figure, Entity::Observation, &id)?;
     respond_formatted(&headers, query.format, presentation.apply(figure))
+}
+
+/// Every revision of one figure, retracted or not: the history `as_of` reads from.
+async fn list_revisions(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    uri: Uri,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    let query = ListQuery::parse(uri.path(), uri.query(), &REVISIONS)?;
+    let revisions = store::revisions(&state.pool, &id).await?;
+    if revisions.is_empty() {
+        return Err(ApiError::NotFound {
+            resource: Entity::Observation.noun(),
+            id,
+        });
+    }
+    let name = format!("{id}-revisions");
+    respond_in_memory(
+        &uri,
+        &headers,
+        &query,
+        &REVISIONS,
+        &name,
+        to_values(revisions),
+    )
 }
 
 /// Operating-revenue figures: cluster revenues and the thresholds that define cluster groups,
@@ -506,6 +569,9 @@ struct ExportRecord {
     speaker_name: Option<String>,
     speaker_title: Option<String>,
     speaker_organisation: Option<String>,
+    /// Which revision of the figure this row is, and when it was recorded.
+    revision: i64,
+    recorded_at: String,
 }
 
 impl From<Observation> for ExportRecord {
@@ -544,6 +610,8 @@ impl From<Observation> for ExportRecord {
             speaker_name: speaker.as_ref().map(|s| s.name.clone()),
             speaker_title: speaker.as_ref().map(|s| s.title.clone()),
             speaker_organisation: speaker.map(|s| s.organisation),
+            revision: o.revision.number,
+            recorded_at: o.revision.recorded_at,
         }
     }
 }
