@@ -52,16 +52,40 @@ pub struct Config {
     pub request_timeout_ms: u64,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Subcommand)]
+#[derive(Debug, Clone, PartialEq, Eq, Subcommand)]
 pub enum Command {
     /// Serve the API (what runs when no command is given).
     Serve,
+    /// Create the database or bring it to this build's schema and data, then exit. Serving
+    /// does this too; run it alone to prepare a database file (a read-only snapshot, say).
+    Migrate,
+    /// Add, correct or retract figures from a CSV or JSON file shaped like
+    /// seed/observations.csv or the bulk export (/v1/export). The whole file is checked first
+    /// and every problem reported with its line and column; a clean file is applied in one
+    /// transaction, each change as a new revision. Exits 1 when the file is refused, 2 when
+    /// the database cannot take it.
+    Import(ImportArgs),
     /// Check the data against itself and print the consistency report; exits 1 when a claim is
     /// inconsistent beyond its tolerance, 2 when the check cannot run.
     Check,
     /// Ask a running server at --addr whether it is ready (GET /readyz); exits 0 when it is,
     /// 1 when not. For container health checks, where images have no curl.
     Healthcheck,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, clap::Args)]
+pub struct ImportArgs {
+    /// The file to import: .csv (with a header row) or .json (an array of objects, or the
+    /// export's {"data": [...]}). Columns: those of seed/observations.csv; optional `action`
+    /// (empty, or `retract`) and `reason` (why a figure is corrected or retracted, required
+    /// for a retraction). The export's derived columns are ignored.
+    pub file: std::path::PathBuf,
+    /// A note stored with the import: where the corrections come from.
+    #[arg(long)]
+    pub description: Option<String>,
+    /// Check the file and report what it would change, without writing anything.
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

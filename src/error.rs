@@ -20,6 +20,10 @@ pub enum ApiError {
     #[error("no resource lives at {0}")]
     RouteNotFound(String),
 
+    /// Nothing under that id at the time asked for (`as_of`).
+    #[error("{0}")]
+    NotKnownAt(String),
+
     /// A figure that existed and was retracted.
     #[error("{0}")]
     Gone(String),
@@ -63,6 +67,7 @@ impl ApiError {
     pub fn status(&self) -> StatusCode {
         match self {
             ApiError::NotFound { .. } | ApiError::RouteNotFound(_) => StatusCode::NOT_FOUND,
+            ApiError::NotKnownAt(_) => StatusCode::NOT_FOUND,
             ApiError::Gone(_) => StatusCode::GONE,
             ApiError::InvalidParameter { .. } | ApiError::BadQuery(_) => StatusCode::BAD_REQUEST,
             ApiError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,

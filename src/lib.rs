@@ -10,6 +10,7 @@ pub mod config;
 pub mod db;
 pub mod error;
 mod http;
+pub mod import;
 mod limits;
 pub mod model;
 mod openapi;
@@ -34,7 +35,7 @@ use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
-pub use config::{Command, Config, HttpSettings, LogFormat};
+pub use config::{Command, Config, HttpSettings, ImportArgs, LogFormat};
 use error::problem_response;
 
 /// What every handler can reach.
@@ -152,6 +153,105 @@ pub async fn check(config: Config) -> Result<bool, String> {
     pool.close().await;
     print!("{}", analytics::report_text(&report));
     Ok(report.summary.inconsistent == 0)
+}
+
+/// `gd-indicators migrate`: creates or migrates the database, and closes it cleanly (no WAL
+/// left behind), so the file can be copied as a snapshot.
+pub async fn migrate(config: &Config) -> Result<(), String> {
+    let pool = db::open_and_migrate(&config.database_url)
+        .await
+        .map_err(|error| error.to_string())?;
+    pool.close().await;
+    println!(
+        "{}: migrated to this build's schema and data",
+        config.database_url
+    );
+    Ok(())
+}
+
+/// How `import` ended, for its exit status.
+pub enum ImportOutcome {
+    Done,
+    /// The file was refused; nothing was written.
+    Refused,
+}
+
+/// `gd-indicators import FILE`: prints what changed, or every problem with the file.
+pub async fn import(config: &Config, args: &ImportArgs) -> Result<ImportOutcome, String> {
+    let shown = args.file.display().to_string();
+    let text = std::fs::read_to_string(&args.file)
+        .map_err(|error| format!("cannot read '{shown}': {error}"))?;
+    let pool = db::open_and_migrate(&config.database_url)
+        .await
+        .map_err(|error| error.to_string())?;
+    let file_name = args
+        .file
+        .file_name()
+        .map_or(shown.clone(), |name| name.to_string_lossy().into_owned());
+    let outcome = import::import(
+        &pool,
+        &file_name,
+        &text,
+        args.description.as_deref(),
+        args.dry_run,
+    )
+    .await;
+    pool.close().await;
+    match outcome {
+        Ok((plan, receipt)) => {
+            let counts = |added, corrected, retracted, unchanged| {
+                format!("{added} added, {corrected} corrected, {retracted} retracted, {unchanged} unchanged")
+            };
+            match receipt {
+                Some(receipt) => println!(
+                    "{shown}: {} (import {} recorded at {})",
+                    counts(
+                        receipt.counts.added,
+                        receipt.counts.corrected,
+                        receipt.counts.retracted,
+                        receipt.counts.unchanged
+                    ),
+                    receipt.id,
+                    receipt.recorded_at
+                ),
+                None if !args.dry_run => {
+                    println!("{shown}: every figure is already stored as given; nothing to change")
+                }
+                None => {
+                    let count = |kind: fn(&store::FigureChange) -> bool| {
+                        plan.changes.iter().filter(|c| kind(c)).count()
+                    };
+                    println!(
+                        "{shown}: valid; would make {} (dry run: nothing written)",
+                        counts(
+                            count(|c| matches!(c, store::FigureChange::Add(_))),
+                            count(|c| matches!(c, store::FigureChange::Correct { .. })),
+                            count(|c| matches!(c, store::FigureChange::Retract { .. })),
+                            plan.unchanged
+                        )
+                    )
+                }
+            }
+            Ok(ImportOutcome::Done)
+        }
+        Err(import::ImportFailure::Invalid(errors)) => {
+            // Enough to act on; a wholly wrong file would otherwise print a line per cell.
+            const SHOWN: usize = 100;
+            for error in errors.iter().take(SHOWN) {
+                eprintln!("{shown}: {error}");
+            }
+            if errors.len() > SHOWN {
+                eprintln!("{shown}: ... and {} more", errors.len() - SHOWN);
+            }
+            eprintln!(
+                "gd-indicators: {shown} refused: {} problem{}; nothing was written",
+                errors.len(),
+                if errors.len() == 1 { "" } else { "s" }
+            );
+            Ok(ImportOutcome::Refused)
+        }
+        Err(import::ImportFailure::Failed(message)) => Err(format!("{shown}: {message}")),
+    }
 }
 
 /// `gd-indicators healthcheck`: whether the server at `config.addr` answers /readyz with 200.

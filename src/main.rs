@@ -14,11 +14,22 @@ async fn main() -> std::process::ExitCode {
         // Colour codes only where a person reads them, not in log files and collectors.
         gd_indicators::LogFormat::Text => logs.with_ansi(std::io::stdout().is_terminal()).init(),
     }
-    let outcome = match config.command {
+    let outcome = match &config.command {
+        Some(gd_indicators::Command::Migrate) => gd_indicators::migrate(&config)
+            .await
+            .map(|()| std::process::ExitCode::SUCCESS)
+            .map_err(|message| (message, 1)),
+        Some(gd_indicators::Command::Import(args)) => {
+            match gd_indicators::import(&config, args).await {
+                Ok(gd_indicators::ImportOutcome::Done) => Ok(std::process::ExitCode::SUCCESS),
+                Ok(gd_indicators::ImportOutcome::Refused) => Ok(std::process::ExitCode::from(1)),
+                Err(message) => Err((message, 2)),
+            }
+        }
         Some(gd_indicators::Command::Healthcheck) => gd_indicators::healthcheck(&config)
             .map(|()| std::process::ExitCode::SUCCESS)
             .map_err(|message| (message, 1)),
-        Some(gd_indicators::Command::Check) => match gd_indicators::check(config).await {
+        Some(gd_indicators::Command::Check) => match gd_indicators::check(config.clone()).await {
             Ok(true) => Ok(std::process::ExitCode::SUCCESS),
             Ok(false) => Ok(std::process::ExitCode::from(1)),
             Err(message) => Err((message, 2)),

@@ -834,3 +834,327 @@ pub async fn search(pool: &SqlitePool, fts_query: &str) -> sqlx::Result<Vec<Sear
     .fetch_all(pool)
     .await
 }
+
+// ---- Writes: only `import` (and migrations) change data, always through a new revision. ----
+
+/// A figure's stored fields, as `seed/observations.csv` and `import` files carry them.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct FigureRecord {
+    pub id: String,
+    pub indicator_id: String,
+    pub region_id: String,
+    pub cluster_id: Option<String>,
+    pub cluster_group_id: Option<String>,
+    pub company_id: Option<String>,
+    pub city_plan_id: Option<String>,
+    pub value: f64,
+    pub scale: String,
+    pub unit: String,
+    pub qualifier: String,
+    pub stated: String,
+    pub period_kind: String,
+    pub period_start: Option<String>,
+    pub period_end: Option<String>,
+    pub period_label: String,
+    pub equivalent_of: Option<String>,
+    pub restates: Option<String>,
+    pub source_id: String,
+    pub section: String,
+    pub speaker_id: Option<String>,
+    pub cited_source: Option<String>,
+    pub note: Option<String>,
+}
+
+/// The columns of [`FigureRecord`] after `id`, in its order (and the seed's).
+const FIGURE_FIELDS: &str = "indicator_id, region_id, cluster_id, cluster_group_id, company_id, \
+     city_plan_id, value, scale, unit, qualifier, stated, period_kind, period_start, period_end, \
+     period_label, equivalent_of, restates, source_id, section, speaker_id, cited_source, note";
+const FIGURE_FIELD_PLACEHOLDERS: &str =
+    "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?";
+
+type Statement<'q> = sqlx::query::Query<'q, Sqlite, sqlx::sqlite::SqliteArguments<'q>>;
+
+fn bind_fields<'q>(statement: Statement<'q>, figure: &'q FigureRecord) -> Statement<'q> {
+    statement
+        .bind(&figure.indicator_id)
+        .bind(&figure.region_id)
+        .bind(&figure.cluster_id)
+        .bind(&figure.cluster_group_id)
+        .bind(&figure.company_id)
+        .bind(&figure.city_plan_id)
+        .bind(figure.value)
+        .bind(&figure.scale)
+        .bind(&figure.unit)
+        .bind(&figure.qualifier)
+        .bind(&figure.stated)
+        .bind(&figure.period_kind)
+        .bind(&figure.period_start)
+        .bind(&figure.period_end)
+        .bind(&figure.period_label)
+        .bind(&figure.equivalent_of)
+        .bind(&figure.restates)
+        .bind(&figure.source_id)
+        .bind(&figure.section)
+        .bind(&figure.speaker_id)
+        .bind(&figure.cited_source)
+        .bind(&figure.note)
+}
+
+/// What an import validates against: every id a figure may refer to, and each indicator's unit.
+#[derive(Debug, Default)]
+pub struct Catalogue {
+    pub indicators: std::collections::HashMap<String, String>,
+    pub regions: std::collections::HashSet<String>,
+    pub clusters: std::collections::HashSet<String>,
+    pub cluster_groups: std::collections::HashSet<String>,
+    pub companies: std::collections::HashSet<String>,
+    pub city_plans: std::collections::HashSet<String>,
+    pub sources: std::collections::HashSet<String>,
+    pub speakers: std::collections::HashSet<String>,
+}
+
+pub async fn catalogue(pool: &SqlitePool) -> sqlx::Result<Catalogue> {
+    let set = |entity| async move {
+        ids(pool, entity)
+            .await
+            .map(|ids| ids.into_iter().collect::<std::collections::HashSet<_>>())
+    };
+    let indicators: Vec<(String, String)> = sqlx::query_as("SELECT id, unit FROM indicators")
+        .fetch_all(pool)
+        .await?;
+    Ok(Catalogue {
+        indicators: indicators.into_iter().collect(),
+        regions: set(Entity::Region).await?,
+        clusters: set(Entity::Cluster).await?,
+        cluster_groups: set(Entity::ClusterGroup).await?,
+        companies: set(Entity::Company).await?,
+        city_plans: set(Entity::CityPlan).await?,
+        sources: set(Entity::Source).await?,
+        speakers: set(Entity::Speaker).await?,
+    })
+}
+
+/// The latest state of a stored figure, retracted or not.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredFigure {
+    pub record: FigureRecord,
+    pub retracted: bool,
+}
+
+#[derive(sqlx::FromRow)]
+struct StoredFigureRow {
+    #[sqlx(flatten)]
+    record: FigureRecord,
+    retracted: bool,
+}
+
+/// The stored figures among `ids`, by id.
+pub async fn stored_figures(
+    pool: &SqlitePool,
+    ids: &[&str],
+) -> sqlx::Result<std::collections::HashMap<String, StoredFigure>> {
+    let mut found = std::collections::HashMap::new();
+    // Well under SQLite's limit of bound parameters per statement.
+    for chunk in ids.chunks(500) {
+        let mut query = QueryBuilder::<Sqlite>::new(format!(
+            "SELECT id, {FIGURE_FIELDS}, retracted FROM observations WHERE id IN ("
+        ));
+        let mut list = query.separated(", ");
+        for id in chunk {
+            list.push_bind(*id);
+        }
+        query.push(")");
+        let rows: Vec<StoredFigureRow> = query.build_query_as().fetch_all(pool).await?;
+        found.extend(rows.into_iter().map(|row| {
+            (
+                row.record.id.clone(),
+                StoredFigure {
+                    record: row.record,
+                    retracted: row.retracted,
+                },
+            )
+        }));
+    }
+    Ok(found)
+}
+
+/// One change an import makes to one figure.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FigureChange {
+    Add(FigureRecord),
+    Correct {
+        figure: FigureRecord,
+        reason: Option<String>,
+    },
+    Retract {
+        id: String,
+        reason: String,
+    },
+}
+
+/// What an import did, as recorded in `imports`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ImportCounts {
+    pub added: usize,
+    pub corrected: usize,
+    pub retracted: usize,
+    pub unchanged: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportReceipt {
+    pub id: i64,
+    pub recorded_at: String,
+    pub counts: ImportCounts,
+}
+
+/// Applies `changes` in one transaction, every one as a new revision stamped `recorded_at`:
+/// all of them, or (on any error, a full disk included) none. Readers keep reading the previous
+/// state until the commit, thanks to WAL.
+pub async fn apply_import(
+    pool: &SqlitePool,
+    file: &str,
+    description: Option<&str>,
+    recorded_at: &str,
+    changes: &[FigureChange],
+    unchanged: usize,
+) -> sqlx::Result<ImportReceipt> {
+    let mut counts = ImportCounts {
+        unchanged,
+        ..Default::default()
+    };
+    for change in changes {
+        match change {
+            FigureChange::Add(_) => counts.added += 1,
+            FigureChange::Correct { .. } => counts.corrected += 1,
+            FigureChange::Retract { .. } => counts.retracted += 1,
+        }
+    }
+    let mut tx = pool.begin().await?;
+    // A figure may point (equivalent_of, restates) at one added later in the same file.
+    sqlx::query("PRAGMA defer_foreign_keys = ON")
+        .execute(&mut *tx)
+        .await?;
+    let import_id: i64 = sqlx::query_scalar(
+        "INSERT INTO imports (recorded_at, file, description, added, corrected, retracted, unchanged)
+         VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(recorded_at)
+    .bind(file)
+    .bind(description)
+    .bind(counts.added as i64)
+    .bind(counts.corrected as i64)
+    .bind(counts.retracted as i64)
+    .bind(counts.unchanged as i64)
+    .fetch_one(&mut *tx)
+    .await?;
+
+    let insert_figure = format!(
+        "INSERT INTO observations (id, {FIGURE_FIELDS}, revision, recorded_at, retracted)
+         VALUES (?, {FIGURE_FIELD_PLACEHOLDERS}, 1, ?, 0)"
+    );
+    let insert_revision = format!(
+        "INSERT INTO observation_revisions
+             (observation_id, number, change, recorded_at, import_id, reason, {FIGURE_FIELDS})
+         VALUES (?, (SELECT coalesce(max(number), 0) + 1 FROM observation_revisions
+                     WHERE observation_id = ?), ?, ?, ?, ?, {FIGURE_FIELD_PLACEHOLDERS})"
+    );
+    let update_figure = format!(
+        "UPDATE observations SET ({FIGURE_FIELDS}, revision, recorded_at, retracted) =
+             ({FIGURE_FIELD_PLACEHOLDERS}, revision + 1, ?, 0)
+         WHERE id = ?"
+    );
+    for change in changes {
+        match change {
+            FigureChange::Add(figure) => {
+                bind_fields(sqlx::query(&insert_figure).bind(&figure.id), figure)
+                    .bind(recorded_at)
+                    .execute(&mut *tx)
+                    .await?;
+                record_revision(
+                    &mut tx,
+                    &insert_revision,
+                    figure,
+                    "added",
+                    recorded_at,
+                    import_id,
+                    None,
+                )
+                .await?;
+            }
+            FigureChange::Correct { figure, reason } => {
+                record_revision(
+                    &mut tx,
+                    &insert_revision,
+                    figure,
+                    "corrected",
+                    recorded_at,
+                    import_id,
+                    reason.as_deref(),
+                )
+                .await?;
+                bind_fields(sqlx::query(&update_figure), figure)
+                    .bind(recorded_at)
+                    .bind(&figure.id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            FigureChange::Retract { id, reason } => {
+                // The retraction's revision keeps the figure's last fields, so the history
+                // shows what was withdrawn.
+                sqlx::query(&format!(
+                    "INSERT INTO observation_revisions
+                         (observation_id, number, change, recorded_at, import_id, reason,
+                          {FIGURE_FIELDS})
+                     SELECT id, revision + 1, 'retracted', ?, ?, ?, {FIGURE_FIELDS}
+                     FROM observations WHERE id = ?"
+                ))
+                .bind(recorded_at)
+                .bind(import_id)
+                .bind(reason)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+                sqlx::query(
+                    "UPDATE observations SET revision = revision + 1, recorded_at = ?,
+                         retracted = 1
+                     WHERE id = ?",
+                )
+                .bind(recorded_at)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            }
+        }
+    }
+    tx.commit().await?;
+    Ok(ImportReceipt {
+        id: import_id,
+        recorded_at: recorded_at.to_owned(),
+        counts,
+    })
+}
+
+async fn record_revision(
+    tx: &mut sqlx::Transaction<'_, Sqlite>,
+    statement: &str,
+    figure: &FigureRecord,
+    change: &str,
+    recorded_at: &str,
+    import_id: i64,
+    reason: Option<&str>,
+) -> sqlx::Result<()> {
+    bind_fields(
+        sqlx::query(statement)
+            .bind(&figure.id)
+            .bind(&figure.id)
+            .bind(change)
+            .bind(recorded_at)
+            .bind(import_id)
+            .bind(reason),
+        figure,
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}

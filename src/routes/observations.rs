@@ -450,7 +450,15 @@ async fn get_observation(
         ..Default::default()
     };
     let figure = store::observations(&state.pool, &filter).await?.pop();
-    if figure.is_none() && filter.as_of.is_none() && store::is_retracted(&state.pool, &id).await? {
+    if let (None, Some(as_of)) = (&figure, &filter.as_of) {
+        if store::exists(&state.pool, Entity::Observation, &id).await? {
+            return Err(ApiError::NotKnownAt(format!(
+                "The figure '{id}' had not been recorded yet, or was retracted, at {as_of}. \
+                 Its history is at /v1/observations/{id}/revisions."
+            )));
+        }
+    }
+    if figure.is_none() && store::is_retracted(&state.pool, &id).await? {
         return Err(ApiError::Gone(format!(
             "The figure '{id}' was retracted. Its history, including the retraction and its \
              reason, is at /v1/observations/{id}/revisions; ?as_of= a time before the \

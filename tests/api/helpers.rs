@@ -10,6 +10,8 @@ pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
     pub pool: SqlitePool,
+    /// The database file, for writers (imports) beside the server.
+    pub db_url: String,
     _dir: TempDir,
 }
 
@@ -40,6 +42,7 @@ impl TestApp {
             address,
             client: reqwest::Client::new(),
             pool,
+            db_url: url.to_owned(),
             _dir: dir,
         }
     }

@@ -4,6 +4,7 @@ mod analytics;
 mod endpoints;
 mod errors;
 mod helpers;
+mod imports;
 mod limits;
 mod query;
 mod seed;
