@@ -50,6 +50,19 @@ pub struct Config {
     /// Milliseconds a request may take before it is abandoned with a 503.
     #[arg(long, env = "REQUEST_TIMEOUT_MS", default_value_t = HttpSettings::default().request_timeout.as_millis() as u64)]
     pub request_timeout_ms: u64,
+
+    /// Requests per second one client (IP address) may make on average; past it, 429 with
+    /// Retry-After. 0 turns per-client limiting off.
+    #[arg(long, env = "RATE_LIMIT_PER_SECOND", default_value_t = HttpSettings::default().rate_limit_per_second)]
+    pub rate_limit_per_second: u32,
+
+    /// Requests one client may make at once above its average rate.
+    #[arg(long, env = "RATE_LIMIT_BURST", default_value_t = HttpSettings::default().rate_limit_burst)]
+    pub rate_limit_burst: u32,
+
+    /// Also rate-limit loopback clients (off by default: local tools and tests).
+    #[arg(long, env = "RATE_LIMIT_LOOPBACK")]
+    pub rate_limit_loopback: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Subcommand)]
@@ -105,6 +118,10 @@ pub struct HttpSettings {
     pub max_query_bytes: usize,
     pub max_in_flight: usize,
     pub request_timeout: Duration,
+    /// 0: no per-client limit.
+    pub rate_limit_per_second: u32,
+    pub rate_limit_burst: u32,
+    pub rate_limit_loopback: bool,
 }
 
 impl Default for HttpSettings {
@@ -115,6 +132,9 @@ impl Default for HttpSettings {
             max_query_bytes: 2048,
             max_in_flight: 512,
             request_timeout: Duration::from_secs(10),
+            rate_limit_per_second: 50,
+            rate_limit_burst: 100,
+            rate_limit_loopback: false,
         }
     }
 }
@@ -146,6 +166,9 @@ impl Config {
             max_query_bytes: self.max_query_bytes,
             max_in_flight: self.max_in_flight,
             request_timeout: Duration::from_millis(self.request_timeout_ms),
+            rate_limit_per_second: self.rate_limit_per_second,
+            rate_limit_burst: self.rate_limit_burst,
+            rate_limit_loopback: self.rate_limit_loopback,
         })
     }
 }

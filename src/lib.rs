@@ -77,7 +77,7 @@ pub fn app(pool: SqlitePool, settings: &HttpSettings) -> Router {
     // One line per answered request (status and latency) at the default log level.
     .on_response(DefaultOnResponse::new().level(tracing::Level::INFO));
 
-    routes::router()
+    let router = routes::router()
         .with_state(AppState { pool })
         // Layers run bottom-up on the way in: the request id exists before the trace span
         // opens, and a panic anywhere below becomes a problem+json 500, not a dropped connection.
@@ -96,7 +96,17 @@ pub fn app(pool: SqlitePool, settings: &HttpSettings) -> Router {
             cache_policy,
             http::revalidate,
         ))
-        .layer(middleware::from_fn_with_state(limits, limits::enforce))
+        .layer(middleware::from_fn_with_state(limits, limits::enforce));
+    // Over the in-flight cap, so a client past its rate never takes a permit.
+    let router = match limits::ClientRateLimit::new(
+        settings.rate_limit_per_second,
+        settings.rate_limit_burst,
+        settings.rate_limit_loopback,
+    ) {
+        Some(rate) => router.layer(middleware::from_fn_with_state(rate, limits::limit_rate)),
+        None => router,
+    };
+    router
         .layer(cors)
         .layer(middleware::from_fn(limits::security_headers))
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
@@ -110,9 +120,13 @@ pub async fn serve(
     app: Router,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await
+    // The peer address is what per-client rate limiting keys on.
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
 }
 
 /// Opens and migrates the database, binds the address and serves until Ctrl-C or SIGTERM.

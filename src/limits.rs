@@ -2,13 +2,17 @@
 //! flight that sheds load with 503 + Retry-After instead of queueing without bound, a request
 //! timeout, and security headers. Every refusal is a problem+json a client can act on.
 
+use std::net::{IpAddr, SocketAddr};
+use std::num::NonZeroU32;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::extract::{Request, State};
+use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::Response;
+use governor::clock::{Clock, DefaultClock};
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use tokio::sync::Semaphore;
 
 use crate::error::problem_response;
@@ -63,6 +67,68 @@ pub async fn enforce(State(limits): State<Limits>, request: Request, next: Next)
                 limits.request_timeout.as_millis()
             ),
         ),
+    }
+}
+
+/// Per-client rate limiting: a token bucket per client IP address (GCRA, from `governor`).
+pub struct ClientRateLimit {
+    limiter: DefaultKeyedRateLimiter<IpAddr>,
+    clock: DefaultClock,
+    /// Loopback clients (tests, a local dashboard, health checks) are limited only when asked.
+    limit_loopback: bool,
+}
+
+/// Past this many tracked clients, those whose bucket is full again are forgotten.
+const TRACKED_CLIENTS: usize = 10_000;
+
+impl ClientRateLimit {
+    /// `None` when `per_second` is 0 (limiting off).
+    pub fn new(per_second: u32, burst: u32, limit_loopback: bool) -> Option<Arc<Self>> {
+        let per_second = NonZeroU32::new(per_second)?;
+        let burst = NonZeroU32::new(burst).unwrap_or(per_second);
+        Some(Arc::new(ClientRateLimit {
+            limiter: RateLimiter::dashmap(Quota::per_second(per_second).allow_burst(burst)),
+            clock: DefaultClock::default(),
+            limit_loopback,
+        }))
+    }
+}
+
+/// Answers 429 with Retry-After to a client past its rate; others pass untouched.
+pub async fn limit_rate(
+    State(rate): State<Arc<ClientRateLimit>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let client = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ConnectInfo(address)| address.ip());
+    let Some(client) = client.filter(|ip| rate.limit_loopback || !ip.is_loopback()) else {
+        return next.run(request).await;
+    };
+    if rate.limiter.len() > TRACKED_CLIENTS {
+        rate.limiter.retain_recent();
+    }
+    match rate.limiter.check_key(&client) {
+        Ok(()) => next.run(request).await,
+        Err(not_until) => {
+            let wait = not_until.wait_time_from(rate.clock.now());
+            // Whole seconds, rounded up: retrying sooner would only be refused again.
+            let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+            let mut response = problem_response(
+                StatusCode::TOO_MANY_REQUESTS,
+                format!(
+                    "Too many requests from {client}; retry after {seconds} s. Responses carry \
+                     ETags: revalidating with If-None-Match is cheap, and the bulk export \
+                     returns every figure in one request."
+                ),
+            );
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(seconds.max(1)));
+            response
+        }
     }
 }
 

@@ -61,3 +61,49 @@ async fn a_request_past_its_time_is_abandoned_with_a_503_problem() {
         .unwrap()
         .contains("took longer than 0 ms"));
 }
+
+#[tokio::test]
+async fn a_client_past_its_rate_gets_429_with_retry_after() {
+    let app = TestApp::spawn_with(gd_indicators::HttpSettings {
+        rate_limit_per_second: 1,
+        rate_limit_burst: 3,
+        rate_limit_loopback: true,
+        ..Default::default()
+    })
+    .await;
+    let mut statuses = Vec::new();
+    for _ in 0..5 {
+        statuses.push(app.get("/v1/regions").await.status());
+    }
+    assert_eq!(
+        &statuses[..3],
+        &[StatusCode::OK, StatusCode::OK, StatusCode::OK],
+        "the burst passes"
+    );
+    assert!(
+        statuses[3..].contains(&StatusCode::TOO_MANY_REQUESTS),
+        "{statuses:?}"
+    );
+    let response = app.get("/v1/regions").await;
+    assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+    let retry_after: u64 = header(&response, "retry-after").parse().unwrap();
+    assert!((1..=2).contains(&retry_after), "{retry_after}");
+    assert!(!header(&response, "x-request-id").is_empty());
+    let problem = app
+        .get_problem("/v1/regions", StatusCode::TOO_MANY_REQUESTS)
+        .await;
+    assert!(problem["detail"].as_str().unwrap().contains("127.0.0.1"));
+}
+
+#[tokio::test]
+async fn loopback_clients_are_not_rate_limited_by_default() {
+    let app = TestApp::spawn_with(gd_indicators::HttpSettings {
+        rate_limit_per_second: 1,
+        rate_limit_burst: 1,
+        ..Default::default()
+    })
+    .await;
+    for _ in 0..10 {
+        assert_eq!(app.get("/v1/regions").await.status(), StatusCode::OK);
+    }
+}
