@@ -198,10 +198,10 @@ pub const SERIES: ListSpec = ListSpec {
     sorts: SORTS,
     paginated: true,
 };
-/// A figure's revisions: all of them, oldest first.
+/// A figure's revisions: all of them, oldest first unless sorted otherwise.
 const REVISIONS: ListSpec = ListSpec {
     filters: &[],
-    sorts: &[],
+    sorts: &[SortSpec::new("number", "number")],
     paginated: false,
 };
 /// One figure: presented as asked, as known at `as_of`.
@@ -631,6 +631,7 @@ async fn export_observations(
     headers: HeaderMap,
 ) -> ApiResult<Response> {
     let query = list_query(&state.pool, &uri, &EXPORT).await?;
+    check_concepts(&state.pool, &query).await?;
     let presentation = Presentation::of(&state.pool, &query).await?;
     let filter = observation_filter(&query);
     let order = ObservationOrder {

@@ -123,43 +123,6 @@ async fn writes_are_refused_with_405_and_allow() {
 }
 
 #[tokio::test]
-async fn hostile_query_values_never_reach_a_500() {
-    let app = TestApp::spawn().await;
-    let hostile = [
-        "'%20OR%201=1--",
-        "%00",
-        "%F0%9F%92%A9",
-        "-1",
-        "9223372036854775808",
-        "1e309",
-        "NaN",
-        "",
-        "%25",
-        "a,b",
-    ];
-    let endpoints = [
-        ("/v1/observations", "region"),
-        ("/v1/observations", "year"),
-        ("/v1/observations", "qualifier"),
-        ("/v1/revenues", "cluster"),
-        ("/v1/patents", "cluster_group"),
-        ("/v1/clusters", "group"),
-        ("/v1/indicators", "concept"),
-        ("/v1/indicators/rd-expenditure/observations", "unit"),
-        ("/v1/regions", "kind"),
-    ];
-    for (path, parameter) in endpoints {
-        for value in hostile {
-            let url = format!("{path}?{parameter}={value}");
-            let response = app.get(&url).await;
-            assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{url}");
-        }
-    }
-    let total = app.get_list("/v1/observations").await.len();
-    assert_eq!(total, crate::seed::seed_table("observations").len());
-}
-
-#[tokio::test]
 async fn responses_carry_a_request_id_and_allow_any_origin() {
     let app = TestApp::spawn().await;
     let response = app

@@ -5,6 +5,7 @@ mod endpoints;
 mod errors;
 mod helpers;
 mod imports;
+mod injection;
 mod limits;
 mod query;
 mod seed;
