@@ -413,8 +413,8 @@ pub async fn observations(
 
 /// Figures matching `filter` in `order`: sorted, after or before a keyset row, up to a limit.
 /// Rows read backwards (before a keyset) come nearest-first; the caller puts them back in order.
-pub async fn observations_ordered(
-    pool: &SqlitePool,
+pub async fn observations_ordered<'e>(
+    executor: impl sqlx::SqliteExecutor<'e>,
     filter: &ObservationFilter,
     order: &ObservationOrder,
 ) -> sqlx::Result<Vec<Observation>> {
@@ -441,20 +441,20 @@ pub async fn observations_ordered(
     if let Some(limit) = order.limit {
         query.push(" LIMIT ").push_bind(limit as i64);
     }
-    let rows: Vec<ObservationRow> = query.build_query_as().fetch_all(pool).await?;
+    let rows: Vec<ObservationRow> = query.build_query_as().fetch_all(executor).await?;
     Ok(rows.into_iter().map(Observation::from).collect())
 }
 
 /// How many figures match `filter`.
-pub async fn count_observations(
-    pool: &SqlitePool,
+pub async fn count_observations<'e>(
+    executor: impl sqlx::SqliteExecutor<'e>,
     filter: &ObservationFilter,
 ) -> sqlx::Result<usize> {
     let mut query = QueryBuilder::<Sqlite>::new("SELECT COUNT(*) FROM");
     push_figures(&mut query, filter.as_of.as_deref());
     query.push(" JOIN indicators i ON i.id = o.indicator_id WHERE 1 = 1");
     push_observation_filters(&mut query, filter);
-    let count: i64 = query.build_query_scalar().fetch_one(pool).await?;
+    let count: i64 = query.build_query_scalar().fetch_one(executor).await?;
     Ok(count as usize)
 }
 

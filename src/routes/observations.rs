@@ -273,8 +273,12 @@ async fn observation_page(
         }),
         limit: query.limit.map(|limit| limit + 1),
     };
-    let observations = store::observations_ordered(pool, filter, &order).await?;
-    let total = store::count_observations(pool, filter).await?;
+    // One read transaction: the page and its total come from the same state of the data,
+    // even when an import commits in between.
+    let mut snapshot = pool.begin().await?;
+    let observations = store::observations_ordered(&mut *snapshot, filter, &order).await?;
+    let total = store::count_observations(&mut *snapshot, filter).await?;
+    snapshot.commit().await?;
     let rows = observations
         .into_iter()
         .map(|observation| {

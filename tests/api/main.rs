@@ -7,6 +7,7 @@ mod helpers;
 mod imports;
 mod injection;
 mod limits;
+mod load;
 mod query;
 mod seed;
 mod startup;
