@@ -3,6 +3,7 @@
 mod analytics;
 mod endpoints;
 mod errors;
+mod faults;
 mod helpers;
 mod imports;
 mod injection;
