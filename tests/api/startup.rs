@@ -261,3 +261,126 @@ fn json_logs_and_the_healthcheck_command_follow_the_server() {
         "{stderr}"
     );
 }
+
+/// How one request of the shutdown test ended.
+enum Ending {
+    /// A whole 200 response: its body as long as Content-Length says.
+    Complete {
+        finished: Instant,
+    },
+    /// Connection refused or closed before any byte of a response: a new connection the
+    /// stopping server did not take.
+    NotTaken,
+    Broken(String),
+}
+
+fn request_export(address: &str) -> Ending {
+    use std::io::{Read, Write};
+    let Ok(mut stream) = std::net::TcpStream::connect(address) else {
+        return Ending::NotTaken;
+    };
+    if write!(
+        stream,
+        "GET /v1/export HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n"
+    )
+    .is_err()
+    {
+        return Ending::NotTaken;
+    }
+    let mut response = Vec::new();
+    let read = stream.read_to_end(&mut response);
+    if response.is_empty() {
+        return Ending::NotTaken;
+    }
+    if let Err(error) = read {
+        return Ending::Broken(format!("cut off after {} bytes: {error}", response.len()));
+    }
+    let text = String::from_utf8_lossy(&response);
+    let Some((head, body)) = text.split_once("\r\n\r\n") else {
+        return Ending::Broken("no end of headers".to_owned());
+    };
+    let length = head
+        .lines()
+        .find_map(|line| line.strip_prefix("content-length: "))
+        .and_then(|n| n.trim().parse::<usize>().ok());
+    if !head.starts_with("HTTP/1.1 200") || length != Some(body.len()) {
+        return Ending::Broken(head.lines().next().unwrap_or_default().to_owned());
+    }
+    Ending::Complete {
+        finished: Instant::now(),
+    }
+}
+
+#[test]
+fn sigterm_under_load_finishes_in_flight_requests_refuses_new_ones_and_exits_0() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = Command::new(BINARY)
+        .args(["--addr", "127.0.0.1:0", "--rate-limit-per-second", "0"])
+        .env("DATABASE_URL", dir.path().join("load.db"))
+        .env("RUST_LOG", "gd_indicators=info")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("the binary starts");
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let address = loop {
+        let line = lines.next().expect("the server logs").unwrap();
+        if let Some(rest) = line.split("listening on http://").nth(1) {
+            break rest.split_whitespace().next().unwrap().to_owned();
+        }
+    };
+    // Keep draining the log so the server never blocks on a full pipe.
+    std::thread::spawn(move || for _ in lines {});
+
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let clients: Vec<_> = (0..16)
+        .map(|_| {
+            let address = address.clone();
+            let stop = stop.clone();
+            std::thread::spawn(move || {
+                let mut endings = Vec::new();
+                while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    let started = Instant::now();
+                    endings.push((started, request_export(&address)));
+                }
+                endings
+            })
+        })
+        .collect();
+    std::thread::sleep(Duration::from_millis(300));
+    let signalled = Instant::now();
+    assert_eq!(terminate(&mut child), Some(0), "a clean exit");
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+
+    let endings: Vec<(Instant, Ending)> = clients
+        .into_iter()
+        .flat_map(|c| c.join().unwrap())
+        .collect();
+    let broken: Vec<&String> = endings
+        .iter()
+        .filter_map(|(_, ending)| match ending {
+            Ending::Broken(why) => Some(why),
+            _ => None,
+        })
+        .collect();
+    assert!(broken.is_empty(), "broken responses: {broken:?}");
+    let completed = endings
+        .iter()
+        .filter(|(_, e)| matches!(e, Ending::Complete { .. }))
+        .count();
+    let finished_after_signal = endings
+        .iter()
+        .filter(|(started, ending)| {
+            *started < signalled
+                && matches!(ending, Ending::Complete { finished } if *finished > signalled)
+        })
+        .count();
+    assert!(completed > 16, "the server was under load: {completed}");
+    assert!(
+        finished_after_signal > 0,
+        "requests in flight at the signal were finished"
+    );
+    // Once it has exited, nothing listens.
+    assert!(std::net::TcpStream::connect(&address).is_err());
+}
