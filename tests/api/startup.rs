@@ -197,11 +197,16 @@ fn terminate(child: &mut std::process::Child) -> Option<i32> {
 
 /// A minimal blocking HTTP/1.1 GET, so this test needs no runtime.
 fn http_get(address: &str, path: &str) -> String {
+    http_get_with(address, path, "")
+}
+
+/// `http_get` with extra header lines, each ending in CRLF.
+fn http_get_with(address: &str, path: &str, headers: &str) -> String {
     use std::io::{Read, Write};
     let mut stream = std::net::TcpStream::connect(address).unwrap();
     write!(
         stream,
-        "GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n"
+        "GET {path} HTTP/1.1\r\nHost: {address}\r\n{headers}Connection: close\r\n\r\n"
     )
     .unwrap();
     let mut response = String::new();
@@ -221,7 +226,7 @@ fn json_logs_and_the_healthcheck_command_follow_the_server() {
             "--database-url",
         ])
         .arg(dir.path().join("json.db"))
-        .env("RUST_LOG", "gd_indicators=info")
+        .env("RUST_LOG", "gd_indicators=info,tower_http=info")
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -250,6 +255,23 @@ fn json_logs_and_the_healthcheck_command_follow_the_server() {
     };
     let ready = healthcheck(&address);
     assert_eq!(ready.status.code(), Some(0), "{ready:?}");
+
+    // A client's request id is echoed and names the request's log line, with its outcome.
+    let response = http_get_with(&address, "/v1/regions", "x-request-id: trace-4711\r\n");
+    assert!(response
+        .to_ascii_lowercase()
+        .contains("x-request-id: trace-4711"));
+    let logged = loop {
+        let line = lines.next().expect("a log line per request").unwrap();
+        let event: serde_json::Value = serde_json::from_str(&line).unwrap();
+        if event["span"]["request_id"] == "trace-4711" && event["fields"]["status"].is_number() {
+            break event;
+        }
+    };
+    assert_eq!(logged["fields"]["status"], 200);
+    assert_eq!(logged["span"]["method"], "GET");
+    assert_eq!(logged["span"]["uri"], "/v1/regions");
+    assert!(logged["fields"]["latency"].is_string(), "{logged}");
 
     assert_eq!(terminate(&mut child), Some(0));
     let down = healthcheck(&address);
