@@ -24,9 +24,8 @@
 # the sources rebuilds the crate alone. With BuildKit (Docker's default builder) `docker build .`
 # builds only the stages the runtime needs; the snapshot's migration never runs for it.
 
-# Rust 1.95, the toolchain CI checks with: Cargo.lock holds crates that need Rust 1.89 or newer
-# (uuid 1.29), so the manifest's rust-version (1.85) cannot build it. Bookworm, to match the
-# runtime's glibc (2.36).
+# Rust 1.95, the toolchain CI checks with (the manifest's rust-version, 1.89, is the floor the
+# locked crates allow). Bookworm, to match the runtime's glibc (2.36).
 FROM lukemathwalker/cargo-chef:0.1.77-rust-1.95.0-bookworm AS chef
 WORKDIR /app
 
