@@ -16,6 +16,7 @@ use serde_json::value::RawValue;
 use serde_json::Value;
 use sqlx::SqlitePool;
 
+use crate::model::{QUALIFIERS, UNITS};
 use crate::store::{self, Catalogue, FigureChange, FigureRecord, ImportReceipt, StoredFigure};
 
 /// The columns of a figure, as in `seed/observations.csv`; every one must be present.
@@ -63,17 +64,6 @@ const DERIVED_COLUMNS: [&str; 10] = [
 const CONVERSION_COLUMN: &str = "cny_per_usd";
 
 const SCALES: [&str; 5] = ["unit", "thousand", "million", "billion", "trillion"];
-const UNITS: [&str; 8] = [
-    "cny",
-    "usd",
-    "count",
-    "percent",
-    "percentage_points",
-    "hectares",
-    "years",
-    "rank",
-];
-const QUALIFIERS: [&str; 6] = ["exact", "at_least", "over", "about", "nearly", "less_than"];
 const PERIOD_KINDS: [&str; 6] = ["year", "span", "as_of", "streak", "target", "unspecified"];
 
 /// A place in the file, 1-based.
@@ -562,8 +552,8 @@ fn figure_of(
         }
     };
     let scale = one_of("scale", &SCALES, &mut fail);
-    let unit = one_of("unit", &UNITS, &mut fail);
-    let qualifier = one_of("qualifier", &QUALIFIERS, &mut fail);
+    let unit = one_of("unit", UNITS, &mut fail);
+    let qualifier = one_of("qualifier", QUALIFIERS, &mut fail);
     let period_kind = one_of("period_kind", &PERIOD_KINDS, &mut fail);
     let stated = required("stated", &mut fail);
     let period_label = required("period_label", &mut fail);

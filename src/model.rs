@@ -2,6 +2,19 @@
 
 use serde::{Deserialize, Serialize, Serializer};
 
+/// The stored names of [`Unit`]s and [`Qualifier`]s: the words filters and imports accept.
+pub const UNITS: &[&str] = &[
+    "cny",
+    "usd",
+    "count",
+    "percent",
+    "percentage_points",
+    "hectares",
+    "years",
+    "rank",
+];
+pub const QUALIFIERS: &[&str] = &["exact", "at_least", "over", "about", "nearly", "less_than"];
+
 /// The unit a figure is stated in.
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, sqlx::Type, utoipa::ToSchema,

@@ -32,6 +32,34 @@ pub fn now() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Any text is a time or refused; never a panic.
+        #[test]
+        fn any_text_parses_or_is_refused(raw in ".{0,40}") {
+            if let Some(moment) = parse_rfc3339(&raw) {
+                prop_assert_eq!(moment.len(), 27);
+            }
+        }
+
+        /// Canonical text sorts as the times do, whatever offsets they were given in.
+        #[test]
+        fn canonical_text_orders_like_time(
+            a in 0i64..4_000_000_000, b in 0i64..4_000_000_000,
+            offset_a in -12i32..=14, offset_b in -12i32..=14,
+        ) {
+            let moment = |seconds: i64, hours: i32| {
+                let utc = OffsetDateTime::from_unix_timestamp(seconds).unwrap();
+                let offset = UtcOffset::from_hms(hours as i8, 0, 0).unwrap();
+                utc.to_offset(offset).format(&Rfc3339).unwrap()
+            };
+            let (text_a, text_b) = (moment(a, offset_a), moment(b, offset_b));
+            let (canon_a, canon_b) =
+                (parse_rfc3339(&text_a).unwrap(), parse_rfc3339(&text_b).unwrap());
+            prop_assert_eq!(canon_a.cmp(&canon_b), a.cmp(&b));
+        }
+    }
 
     #[test]
     fn offsets_are_normalised_to_utc_with_fixed_width() {

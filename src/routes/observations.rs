@@ -71,17 +71,7 @@ pub fn endpoints() -> Vec<Endpoint> {
     ]
 }
 
-pub const UNITS: &[&str] = &[
-    "cny",
-    "usd",
-    "count",
-    "percent",
-    "percentage_points",
-    "hectares",
-    "years",
-    "rank",
-];
-pub const QUALIFIERS: &[&str] = &["exact", "at_least", "over", "about", "nearly", "less_than"];
+pub use crate::model::{QUALIFIERS, UNITS};
 pub const TOPICS: &[&str] = &[
     "industry",
     "innovation",

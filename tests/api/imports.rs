@@ -309,6 +309,13 @@ async fn new_figures_may_point_at_each_other_within_one_file() {
     assert_eq!(series[0]["value"], 540);
 }
 
+fn run_import_command(file: &std::path::Path, db_url: &str) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_gd-indicators"))
+        .args(["import", file.to_str().unwrap(), "--database-url", db_url])
+        .output()
+        .unwrap()
+}
+
 #[tokio::test]
 async fn the_import_command_reports_each_problem_and_exits_1() {
     let app = TestApp::spawn().await;
@@ -322,15 +329,7 @@ async fn the_import_command_reports_each_problem_and_exits_1() {
         )]),
     )
     .unwrap();
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_gd-indicators"))
-        .args([
-            "import",
-            file.to_str().unwrap(),
-            "--database-url",
-            &app.db_url,
-        ])
-        .output()
-        .unwrap();
+    let output = run_import_command(&file, &app.db_url);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(1), "{stderr}");
     let lines: Vec<&str> = stderr.lines().collect();
@@ -347,15 +346,7 @@ async fn the_import_command_reports_each_problem_and_exits_1() {
 
     // A good file goes through the command too.
     std::fs::write(&file, seed_csv(&[("marine-gdp-2024", &[("value", "1.9")])])).unwrap();
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_gd-indicators"))
-        .args([
-            "import",
-            file.to_str().unwrap(),
-            "--database-url",
-            &app.db_url,
-        ])
-        .output()
-        .unwrap();
+    let output = run_import_command(&file, &app.db_url);
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert_eq!(output.status.code(), Some(0), "{stdout}");
     assert!(

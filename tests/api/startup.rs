@@ -140,13 +140,15 @@ async fn another_applications_database_is_refused_and_untouched() {
     );
 }
 
-#[test]
-fn port_zero_is_logged_served_and_sigterm_shuts_down_cleanly() {
-    let dir = tempfile::tempdir().unwrap();
-    let database = dir.path().join("fresh.db");
+type LogLines = std::io::Lines<BufReader<std::process::ChildStdout>>;
+
+/// Starts the binary on a free port over `database` (given as DATABASE_URL) with text logs;
+/// returns it, the address its log says it listens on, and the rest of its log.
+fn start_server(args: &[&str], database: &Path) -> (std::process::Child, String, LogLines) {
     let mut child = Command::new(BINARY)
         .args(["--addr", "127.0.0.1:0"])
-        .env("DATABASE_URL", &database) // the env fallback of --database-url
+        .args(args)
+        .env("DATABASE_URL", database)
         .env("RUST_LOG", "gd_indicators=info")
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -163,6 +165,15 @@ fn port_zero_is_logged_served_and_sigterm_shuts_down_cleanly() {
             break rest.split_whitespace().next().unwrap().to_owned();
         }
     };
+    (child, address, lines)
+}
+
+#[test]
+fn port_zero_is_logged_served_and_sigterm_shuts_down_cleanly() {
+    let dir = tempfile::tempdir().unwrap();
+    let database = dir.path().join("fresh.db");
+    // DATABASE_URL: the env fallback of --database-url.
+    let (mut child, address, _log) = start_server(&[], &database);
     assert!(
         !address.ends_with(":0"),
         "the real port is logged: {address}"
@@ -336,22 +347,10 @@ fn request_export(address: &str) -> Ending {
 #[test]
 fn sigterm_under_load_finishes_in_flight_requests_refuses_new_ones_and_exits_0() {
     let dir = tempfile::tempdir().unwrap();
-    let mut child = Command::new(BINARY)
-        .args(["--addr", "127.0.0.1:0", "--rate-limit-per-second", "0"])
-        .env("DATABASE_URL", dir.path().join("load.db"))
-        .env("RUST_LOG", "gd_indicators=info")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("the binary starts");
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let address = loop {
-        let line = lines.next().expect("the server logs").unwrap();
-        if let Some(rest) = line.split("listening on http://").nth(1) {
-            break rest.split_whitespace().next().unwrap().to_owned();
-        }
-    };
+    let (mut child, address, lines) = start_server(
+        &["--rate-limit-per-second", "0"],
+        &dir.path().join("load.db"),
+    );
     // Keep draining the log so the server never blocks on a full pipe.
     std::thread::spawn(move || for _ in lines {});
 
