@@ -906,9 +906,10 @@ mod tests {
     fn a_missing_column_and_a_duplicate_id_are_errors() {
         let text = "id,value\nx,1";
         let errors = plan(text, FileFormat::Csv, &catalogue(), &HashMap::new()).unwrap_err();
-        assert!(errors
-            .iter()
-            .any(|e| e.field.as_deref() == Some("indicator_id")));
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert!(errors[0]
+            .message
+            .contains("missing: indicator_id, region_id"));
         let row = "gdp-2025,gdp,guangdong,,,,,14.2,trillion,cny,about,x,year,2025,2025,2025,,,article,Economy,,,";
         let errors = plan(
             &csv(&[row, row]),
