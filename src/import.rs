@@ -166,11 +166,10 @@ fn error(position: Position, field: Option<&str>, message: impl Into<String>) ->
 /// Splits a file into rows, checking its columns. CSV: a header row naming the columns. JSON:
 /// an array of objects, or the export's `{"data": [...]}`.
 fn read_rows(text: &str, format: FileFormat) -> Result<Vec<Row>, Vec<ImportError>> {
-    let rows = match format {
-        FileFormat::Csv => read_csv(text)?,
-        FileFormat::Json => read_json(text)?,
-    };
-    Ok(rows)
+    match format {
+        FileFormat::Csv => read_csv(text),
+        FileFormat::Json => read_json(text),
+    }
 }
 
 fn check_header<'a>(
@@ -629,7 +628,15 @@ pub fn plan(
     catalogue: &Catalogue,
     stored: &HashMap<String, StoredFigure>,
 ) -> Result<ImportPlan, Vec<ImportError>> {
-    let rows = read_rows(text, format)?;
+    plan_rows(&read_rows(text, format)?, catalogue, stored)
+}
+
+/// [`plan`] for rows already read.
+fn plan_rows(
+    rows: &[Row],
+    catalogue: &Catalogue,
+    stored: &HashMap<String, StoredFigure>,
+) -> Result<ImportPlan, Vec<ImportError>> {
     let mut errors = Vec::new();
     if rows.is_empty() {
         errors.push(error(
@@ -639,7 +646,7 @@ pub fn plan(
         ));
     }
     let mut first_seen: BTreeMap<&str, Position> = BTreeMap::new();
-    for row in &rows {
+    for row in rows {
         let id = row.text("id");
         if !is_slug(id) {
             errors.push(error(
@@ -668,7 +675,7 @@ pub fn plan(
 
     let mut changes = Vec::new();
     let mut unchanged = 0;
-    for row in &rows {
+    for row in rows {
         let id = row.text("id");
         if !row.text(CONVERSION_COLUMN).is_empty() {
             errors.push(error(
@@ -775,13 +782,12 @@ pub async fn import(
         ))
     })?;
     let database = |problem: sqlx::Error| ImportFailure::Failed(describe(&problem));
+    let rows = read_rows(text, format).map_err(ImportFailure::Invalid)?;
     let catalogue = store::catalogue(pool).await.map_err(database)?;
-    let ids = candidate_ids(text, format);
-    let id_refs: Vec<&str> = ids.iter().map(String::as_str).collect();
-    let stored = store::stored_figures(pool, &id_refs)
+    let stored = store::stored_figures(pool, &named_ids(&rows))
         .await
         .map_err(database)?;
-    let plan = plan(text, format, &catalogue, &stored).map_err(ImportFailure::Invalid)?;
+    let plan = plan_rows(&rows, &catalogue, &stored).map_err(ImportFailure::Invalid)?;
     if dry_run || plan.changes.is_empty() {
         // Nothing to record: the data (and its version) stay as they are.
         return Ok((plan, None));
@@ -799,15 +805,12 @@ pub async fn import(
     Ok((plan, Some(receipt)))
 }
 
-/// Every id the file names (as a figure or as a figure it points at), to look up the stored
-/// figures among them; unreadable files yield none and fail in [`plan`].
-fn candidate_ids(text: &str, format: FileFormat) -> Vec<String> {
-    let Ok(rows) = read_rows(text, format) else {
-        return Vec::new();
-    };
-    let mut ids: Vec<String> = rows
+/// Every id the rows name (as a figure or as a figure it points at), to look up the stored
+/// figures among them.
+fn named_ids(rows: &[Row]) -> Vec<&str> {
+    let mut ids: Vec<&str> = rows
         .iter()
-        .flat_map(|row| ["id", "equivalent_of", "restates"].map(|c| row.text(c).to_owned()))
+        .flat_map(|row| ["id", "equivalent_of", "restates"].map(|c| row.text(c)))
         .filter(|id| !id.is_empty())
         .collect();
     ids.sort();

@@ -213,38 +213,18 @@ pub async fn import(config: &Config, args: &ImportArgs) -> Result<ImportOutcome,
     pool.close().await;
     match outcome {
         Ok((plan, receipt)) => {
-            let counts = |added, corrected, retracted, unchanged| {
-                format!("{added} added, {corrected} corrected, {retracted} retracted, {unchanged} unchanged")
-            };
             match receipt {
                 Some(receipt) => println!(
                     "{shown}: {} (import {} recorded at {})",
-                    counts(
-                        receipt.counts.added,
-                        receipt.counts.corrected,
-                        receipt.counts.retracted,
-                        receipt.counts.unchanged
-                    ),
-                    receipt.id,
-                    receipt.recorded_at
+                    receipt.counts, receipt.id, receipt.recorded_at
                 ),
                 None if !args.dry_run => {
                     println!("{shown}: every figure is already stored as given; nothing to change")
                 }
-                None => {
-                    let count = |kind: fn(&store::FigureChange) -> bool| {
-                        plan.changes.iter().filter(|c| kind(c)).count()
-                    };
-                    println!(
-                        "{shown}: valid; would make {} (dry run: nothing written)",
-                        counts(
-                            count(|c| matches!(c, store::FigureChange::Add(_))),
-                            count(|c| matches!(c, store::FigureChange::Correct { .. })),
-                            count(|c| matches!(c, store::FigureChange::Retract { .. })),
-                            plan.unchanged
-                        )
-                    )
-                }
+                None => println!(
+                    "{shown}: valid; would make {} (dry run: nothing written)",
+                    store::ImportCounts::of(&plan.changes, plan.unchanged)
+                ),
             }
             Ok(ImportOutcome::Done)
         }

@@ -510,14 +510,12 @@ pub async fn revisions(pool: &SqlitePool, observation_id: &str) -> sqlx::Result<
         .collect())
 }
 
-/// Whether a figure with this id was retracted (it exists, but not in the latest data).
-pub async fn is_retracted(pool: &SqlitePool, observation_id: &str) -> sqlx::Result<bool> {
-    let retracted: Option<i64> =
-        sqlx::query_scalar("SELECT retracted FROM observations WHERE id = ?")
-            .bind(observation_id)
-            .fetch_optional(pool)
-            .await?;
-    Ok(retracted == Some(1))
+/// Whether the stored figure with this id is retracted; `None` when no figure has the id.
+pub async fn retracted(pool: &SqlitePool, observation_id: &str) -> sqlx::Result<Option<bool>> {
+    sqlx::query_scalar("SELECT retracted FROM observations WHERE id = ?")
+        .bind(observation_id)
+        .fetch_optional(pool)
+        .await
 }
 
 /// The distinct values of a text column of `indicators` (topics, concepts), for validation.
@@ -1001,6 +999,34 @@ pub struct ImportCounts {
     pub unchanged: usize,
 }
 
+impl ImportCounts {
+    /// What `changes` do, beside `unchanged` rows that change nothing.
+    pub fn of(changes: &[FigureChange], unchanged: usize) -> ImportCounts {
+        let mut counts = ImportCounts {
+            unchanged,
+            ..Default::default()
+        };
+        for change in changes {
+            match change {
+                FigureChange::Add(_) => counts.added += 1,
+                FigureChange::Correct { .. } => counts.corrected += 1,
+                FigureChange::Retract { .. } => counts.retracted += 1,
+            }
+        }
+        counts
+    }
+}
+
+impl std::fmt::Display for ImportCounts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} added, {} corrected, {} retracted, {} unchanged",
+            self.added, self.corrected, self.retracted, self.unchanged
+        )
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImportReceipt {
     pub id: i64,
@@ -1019,17 +1045,7 @@ pub async fn apply_import(
     changes: &[FigureChange],
     unchanged: usize,
 ) -> sqlx::Result<ImportReceipt> {
-    let mut counts = ImportCounts {
-        unchanged,
-        ..Default::default()
-    };
-    for change in changes {
-        match change {
-            FigureChange::Add(_) => counts.added += 1,
-            FigureChange::Correct { .. } => counts.corrected += 1,
-            FigureChange::Retract { .. } => counts.retracted += 1,
-        }
-    }
+    let counts = ImportCounts::of(changes, unchanged);
     let mut tx = pool.begin().await?;
     // A figure may point (equivalent_of, restates) at one added later in the same file.
     sqlx::query("PRAGMA defer_foreign_keys = ON")

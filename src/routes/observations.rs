@@ -444,20 +444,24 @@ async fn get_observation(
         ..Default::default()
     };
     let figure = store::observations(&state.pool, &filter).await?.pop();
-    if let (None, Some(as_of)) = (&figure, &filter.as_of) {
-        if store::exists(&state.pool, Entity::Observation, &id).await? {
-            return Err(ApiError::NotKnownAt(format!(
-                "The figure '{id}' had not been recorded yet, or was retracted, at {as_of}. \
-                 Its history is at /v1/observations/{id}/revisions."
-            )));
+    if figure.is_none() {
+        // Say why a stored figure is missing: not yet recorded at as_of, or retracted.
+        match (store::retracted(&state.pool, &id).await?, &filter.as_of) {
+            (Some(_), Some(as_of)) => {
+                return Err(ApiError::NotKnownAt(format!(
+                    "The figure '{id}' had not been recorded yet, or was retracted, at {as_of}. \
+                     Its history is at /v1/observations/{id}/revisions."
+                )))
+            }
+            (Some(true), None) => {
+                return Err(ApiError::Gone(format!(
+                    "The figure '{id}' was retracted. Its history, including the retraction \
+                     and its reason, is at /v1/observations/{id}/revisions; ?as_of= a time \
+                     before the retraction serves it as it was."
+                )))
+            }
+            _ => {}
         }
-    }
-    if figure.is_none() && store::is_retracted(&state.pool, &id).await? {
-        return Err(ApiError::Gone(format!(
-            "The figure '{id}' was retracted. Its history, including the retraction and its \
-             reason, is at /v1/observations/{id}/revisions; ?as_of= a time before the \
-             retraction serves it as it was."
-        )));
     }
     let figure = found(figure, Entity::Observation, &id)?;
     respond_formatted(&headers, query.format, presentation.apply(figure))
