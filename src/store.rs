@@ -133,12 +133,6 @@ pub struct ObservationOrder {
     pub limit: Option<usize>,
 }
 
-/// The start year and end year of a figure's period; an open end takes the other end's year.
-const PERIOD_START_YEAR: &str =
-    "CAST(substr(COALESCE(o.period_start, o.period_end), 1, 4) AS INTEGER)";
-const PERIOD_END_YEAR: &str =
-    "CAST(substr(COALESCE(o.period_end, o.period_start), 1, 4) AS INTEGER)";
-
 fn push_any_of<'a>(query: &mut QueryBuilder<'a, Sqlite>, column: &str, values: &'a [String]) {
     if values.is_empty() {
         return;
@@ -151,9 +145,40 @@ fn push_any_of<'a>(query: &mut QueryBuilder<'a, Sqlite>, column: &str, values: &
     query.push(")");
 }
 
+/// Figures whose indicator has one of `values` in `column` (concept, topic). A subquery on the
+/// small catalogue rather than a join, so figures are still found through an index on
+/// `indicator_id` (`indicator` is that column, or `+o.indicator_id` to keep it off the index)
+/// and a count needs no join at all.
+fn push_indicator_any_of<'a>(
+    query: &mut QueryBuilder<'a, Sqlite>,
+    indicator: &str,
+    column: &str,
+    values: &'a [String],
+) {
+    if values.is_empty() {
+        return;
+    }
+    query.push(format_args!(
+        " AND {indicator} IN (SELECT id FROM indicators WHERE {column} IN ("
+    ));
+    let mut list = query.separated(", ");
+    for value in values {
+        list.push_bind(value.as_str());
+    }
+    query.push("))");
+}
+
+/// Which statement filters go into: a count, or a page (in source order or sorted by a key).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum FilterUse {
+    Count,
+    Page { sorted: bool },
+}
+
 fn push_observation_filters<'a>(
     query: &mut QueryBuilder<'a, Sqlite>,
     filter: &'a ObservationFilter,
+    usage: FilterUse,
 ) {
     push_any_of(query, "o.id", &filter.ids);
     push_any_of(query, "o.indicator_id", &filter.indicators);
@@ -164,36 +189,58 @@ fn push_observation_filters<'a>(
     push_any_of(query, "o.city_plan_id", &filter.city_plans);
     push_any_of(query, "o.speaker_id", &filter.speakers);
     push_any_of(query, "o.source_id", &filter.sources);
-    push_any_of(query, "i.concept", &filter.concepts);
-    push_any_of(query, "i.topic", &filter.topics);
-    push_any_of(query, "o.unit", &filter.units);
-    push_any_of(query, "o.qualifier", &filter.qualifiers);
-    if !filter.years.is_empty() {
+    push_indicator_any_of(query, "o.indicator_id", "concept", &filter.concepts);
+    // Unit, qualifier and topic take one of a handful of words, so a value usually keeps a
+    // large share of the figures. A count finds them through their index, and so does a page
+    // in source order that the index hands out in that order (unit, qualifier). Any other page
+    // checks them on each row while it walks its own order's index, stopping after a page:
+    // sorting a large share of the table would cost far more, and SQLite, planning without
+    // statistics, would choose that sort. A `+` keeps a column off its index.
+    let (unit, qualifier, topic) = match usage {
+        FilterUse::Count => ("o.unit", "o.qualifier", "o.indicator_id"),
+        FilterUse::Page { sorted: false } => ("o.unit", "o.qualifier", "+o.indicator_id"),
+        FilterUse::Page { sorted: true } => ("+o.unit", "+o.qualifier", "+o.indicator_id"),
+    };
+    push_indicator_any_of(query, topic, "topic", &filter.topics);
+    push_any_of(query, unit, &filter.units);
+    push_any_of(query, qualifier, &filter.qualifiers);
+    // `period_start_year` and `period_end_year` (migration 0005) are the years a period starts
+    // and ends; an open end takes the other end's year, and a period with no year has neither.
+    if let (Some(first), Some(last)) = (filter.years.iter().min(), filter.years.iter().max()) {
         // A period overlaps a year when it starts no later and ends no earlier; a period with
-        // no year at all never matches.
-        query.push(" AND (");
-        for (index, year) in filter.years.iter().enumerate() {
-            if index > 0 {
-                query.push(" OR ");
+        // no year at all never matches. Overlapping any of the years, it ends no earlier than
+        // the first and starts no later than the last: bounds an index can seek on. Together
+        // they keep a year or a few out of decades, which SQLite, planning without statistics,
+        // is told with `likelihood` (else it would walk the whole table in page order, looking
+        // for them); the years asked for are mostly recent ones, so the end bound is the
+        // narrower, and the index on (period_end_year, period_start_year) checks both.
+        query
+            .push(" AND likelihood(o.period_end_year >= ")
+            .push_bind(*first)
+            .push(", 0.1) AND likelihood(o.period_start_year <= ")
+            .push_bind(*last)
+            .push(", 0.5)");
+        if filter.years.len() > 1 {
+            query.push(" AND (");
+            for (index, year) in filter.years.iter().enumerate() {
+                if index > 0 {
+                    query.push(" OR ");
+                }
+                query
+                    .push("(o.period_start_year <= ")
+                    .push_bind(*year)
+                    .push(" AND o.period_end_year >= ")
+                    .push_bind(*year)
+                    .push(")");
             }
-            query
-                .push(format_args!("({PERIOD_START_YEAR} <= "))
-                .push_bind(*year)
-                .push(format_args!(" AND {PERIOD_END_YEAR} >= "))
-                .push_bind(*year)
-                .push(")");
+            query.push(")");
         }
-        query.push(")");
     }
     if let Some(to) = filter.to {
-        query
-            .push(format_args!(" AND {PERIOD_START_YEAR} <= "))
-            .push_bind(to);
+        query.push(" AND o.period_start_year <= ").push_bind(to);
     }
     if let Some(from) = filter.from {
-        query
-            .push(format_args!(" AND {PERIOD_END_YEAR} >= "))
-            .push_bind(from);
+        query.push(" AND o.period_end_year >= ").push_bind(from);
     }
     if let Some(min) = filter.min {
         query.push(" AND o.value_in_units >= ").push_bind(min);
@@ -214,38 +261,83 @@ fn push_value(query: &mut QueryBuilder<'_, Sqlite>, value: &serde_json::Value) {
     };
 }
 
-/// `(k1, k2, ..., rowid)` strictly after (or before) the keyset row, for mixed directions.
+/// A keyset value: a sort key's value, or the row's position (bound as an integer, as rowid is).
+enum KeysetValue<'a> {
+    Key(&'a serde_json::Value),
+    Position(i64),
+}
+
+fn push_keyset_value(query: &mut QueryBuilder<'_, Sqlite>, value: &KeysetValue<'_>) {
+    match value {
+        KeysetValue::Key(value) => push_value(query, value),
+        KeysetValue::Position(position) => {
+            query.push_bind(*position);
+        }
+    }
+}
+
+/// Rows strictly after (or before) the keyset row in the order `(k1, k2, ..., position)`, so a
+/// page deep in the list costs what the first one does:
+/// * when every column runs the same way (all ascending, or all descending, on this page) it
+///   is one row-value comparison `(k1, ..., position) > (v1, ..., p)`, which SQLite turns into
+///   a seek on the sort key's index;
+/// * with mixed directions it is the expansion `k1 > v1 OR (k1 = v1 AND k2 < v2) OR ...`,
+///   behind a redundant bound `k1 >= v1` that lets the index seek to the first key's value;
+///   only rows tied on it are then read and skipped.
 fn push_keyset(query: &mut QueryBuilder<'_, Sqlite>, order: &ObservationOrder, keyset: &Keyset) {
+    // Each column with whether this page's rows hold greater values in it than the keyset row.
     let columns: Vec<(&str, bool)> = order
         .keys
         .iter()
-        .map(|(name, descending)| (observation_sort_column(name).unwrap_or("o.id"), *descending))
-        .chain(std::iter::once(("o.position", false)))
+        .map(|(name, descending)| {
+            let column = observation_sort_column(name).unwrap_or("o.id");
+            (column, *descending == keyset.before)
+        })
+        .chain(std::iter::once(("o.position", !keyset.before)))
         .collect();
-    let values: Vec<serde_json::Value> = keyset
+    let values: Vec<KeysetValue> = keyset
         .values
         .iter()
-        .cloned()
-        .chain(std::iter::once(serde_json::Value::from(keyset.position)))
+        .map(KeysetValue::Key)
+        .chain(std::iter::once(KeysetValue::Position(keyset.position)))
         .collect();
+    let operator = |greater: bool| if greater { ">" } else { "<" };
+    let first_greater = columns[0].1;
+    if columns.iter().all(|(_, greater)| *greater == first_greater) {
+        let names: Vec<&str> = columns.iter().map(|(column, _)| *column).collect();
+        query.push(format_args!(
+            " AND ({}) {} (",
+            names.join(", "),
+            operator(first_greater)
+        ));
+        for (index, value) in values.iter().enumerate() {
+            if index > 0 {
+                query.push(", ");
+            }
+            push_keyset_value(query, value);
+        }
+        query.push(")");
+        return;
+    }
+    query.push(format_args!(
+        " AND {} {}= ",
+        columns[0].0,
+        operator(first_greater)
+    ));
+    push_keyset_value(query, &values[0]);
     query.push(" AND (");
-    for index in 0..columns.len() {
+    for (index, (column, greater)) in columns.iter().enumerate() {
         if index > 0 {
             query.push(" OR ");
         }
         query.push("(");
-        for (column, value) in columns.iter().zip(&values).take(index) {
-            query.push(format_args!("{} = ", column.0));
-            push_value(query, value);
+        for ((tied, _), value) in columns.iter().zip(&values).take(index) {
+            query.push(format_args!("{tied} = "));
+            push_keyset_value(query, value);
             query.push(" AND ");
         }
-        let (column, descending) = columns[index];
-        let greater = descending == keyset.before;
-        query.push(format_args!(
-            "{column} {} ",
-            if greater { ">" } else { "<" }
-        ));
-        push_value(query, &values[index]);
+        query.push(format_args!("{column} {} ", operator(*greater)));
+        push_keyset_value(query, &values[index]);
         query.push(")");
     }
     query.push(")");
@@ -361,7 +453,7 @@ cur.rowid AS position, v.observation_id AS id, v.indicator_id, v.region_id, v.cl
 v.cluster_group_id, v.company_id, v.city_plan_id, v.value, v.scale, v.unit, v.qualifier,
 v.stated, v.period_kind, v.period_start, v.period_end, v.period_label, v.equivalent_of,
 v.restates, v.source_id, v.section, v.speaker_id, v.cited_source, v.note, v.value_in_units,
-v.period_sort_key, v.number AS revision, v.recorded_at";
+v.period_sort_key, v.period_start_year, v.period_end_year, v.number AS revision, v.recorded_at";
 
 /// Where figures are read from, as a relation named `o` with the columns of `observations`
 /// plus `position` (source order): the latest state of every figure not retracted, or each
@@ -411,18 +503,18 @@ pub async fn observations(
     observations_ordered(pool, filter, &ObservationOrder::default()).await
 }
 
-/// Figures matching `filter` in `order`: sorted, after or before a keyset row, up to a limit.
-/// Rows read backwards (before a keyset) come nearest-first; the caller puts them back in order.
-pub async fn observations_ordered<'e>(
-    executor: impl sqlx::SqliteExecutor<'e>,
-    filter: &ObservationFilter,
-    order: &ObservationOrder,
-) -> sqlx::Result<Vec<Observation>> {
-    let mut query = QueryBuilder::<Sqlite>::new(OBSERVATION_COLUMNS);
+/// The statement of [`observations_ordered`], after `prefix` ("" or "EXPLAIN QUERY PLAN ").
+fn observation_list_statement<'a>(
+    prefix: &str,
+    filter: &'a ObservationFilter,
+    order: &'a ObservationOrder,
+) -> QueryBuilder<'a, Sqlite> {
+    let mut query = QueryBuilder::<Sqlite>::new(format!("{prefix}{OBSERVATION_COLUMNS}"));
     query.push(" FROM");
     push_figures(&mut query, filter.as_of.as_deref());
     query.push(OBSERVATION_JOINS);
-    push_observation_filters(&mut query, filter);
+    let sorted = !order.keys.is_empty();
+    push_observation_filters(&mut query, filter, FilterUse::Page { sorted });
     let before = order.keyset.as_ref().is_some_and(|k| k.before);
     if let Some(keyset) = &order.keyset {
         push_keyset(&mut query, order, keyset);
@@ -441,6 +533,30 @@ pub async fn observations_ordered<'e>(
     if let Some(limit) = order.limit {
         query.push(" LIMIT ").push_bind(limit as i64);
     }
+    query
+}
+
+/// The statement of [`count_observations`], after `prefix`. No join: every filter is on the
+/// figures themselves, so SQLite can count the entries of one index.
+fn observation_count_statement<'a>(
+    prefix: &str,
+    filter: &'a ObservationFilter,
+) -> QueryBuilder<'a, Sqlite> {
+    let mut query = QueryBuilder::<Sqlite>::new(format!("{prefix}SELECT COUNT(*) FROM"));
+    push_figures(&mut query, filter.as_of.as_deref());
+    query.push(" WHERE 1 = 1");
+    push_observation_filters(&mut query, filter, FilterUse::Count);
+    query
+}
+
+/// Figures matching `filter` in `order`: sorted, after or before a keyset row, up to a limit.
+/// Rows read backwards (before a keyset) come nearest-first; the caller puts them back in order.
+pub async fn observations_ordered<'e>(
+    executor: impl sqlx::SqliteExecutor<'e>,
+    filter: &ObservationFilter,
+    order: &ObservationOrder,
+) -> sqlx::Result<Vec<Observation>> {
+    let mut query = observation_list_statement("", filter, order);
     let rows: Vec<ObservationRow> = query.build_query_as().fetch_all(executor).await?;
     Ok(rows.into_iter().map(Observation::from).collect())
 }
@@ -450,12 +566,65 @@ pub async fn count_observations<'e>(
     executor: impl sqlx::SqliteExecutor<'e>,
     filter: &ObservationFilter,
 ) -> sqlx::Result<usize> {
-    let mut query = QueryBuilder::<Sqlite>::new("SELECT COUNT(*) FROM");
-    push_figures(&mut query, filter.as_of.as_deref());
-    query.push(" JOIN indicators i ON i.id = o.indicator_id WHERE 1 = 1");
-    push_observation_filters(&mut query, filter);
+    let mut query = observation_count_statement("", filter);
     let count: i64 = query.build_query_scalar().fetch_one(executor).await?;
     Ok(count as usize)
+}
+
+/// The two statements behind a page of figures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ObservationStatement {
+    /// The page itself: [`observations_ordered`].
+    List,
+    /// Its total: [`count_observations`].
+    Count,
+}
+
+/// How SQLite runs one statement: its SQL and the steps `EXPLAIN QUERY PLAN` reports, each
+/// indented under the step it belongs to, as the sqlite3 shell prints them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueryPlan {
+    pub sql: String,
+    pub steps: Vec<String>,
+}
+
+impl std::fmt::Display for QueryPlan {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        writeln!(f, "{}", self.sql)?;
+        for step in &self.steps {
+            writeln!(f, "  {step}")?;
+        }
+        Ok(())
+    }
+}
+
+/// The plan of the very statement [`observations_ordered`] or [`count_observations`] runs for
+/// `filter` and `order`: what the query-plan test checks, and where to start with a slow query.
+pub async fn explain_observations(
+    pool: &SqlitePool,
+    filter: &ObservationFilter,
+    order: &ObservationOrder,
+    statement: ObservationStatement,
+) -> sqlx::Result<QueryPlan> {
+    const EXPLAIN: &str = "EXPLAIN QUERY PLAN ";
+    let mut query = match statement {
+        ObservationStatement::List => observation_list_statement(EXPLAIN, filter, order),
+        ObservationStatement::Count => observation_count_statement(EXPLAIN, filter),
+    };
+    let sql = query.sql()[EXPLAIN.len()..].to_owned();
+    let rows: Vec<(i64, i64, i64, String)> = query.build_query_as().fetch_all(pool).await?;
+    // Parents are listed before their children, so one pass finds every step's depth; the
+    // top steps' parent (0) is no step.
+    let mut depths = std::collections::HashMap::new();
+    let steps = rows
+        .into_iter()
+        .map(|(id, parent, _, detail)| {
+            let depth = depths.get(&parent).map_or(0, |depth| depth + 1);
+            depths.insert(id, depth);
+            format!("{}{detail}", "  ".repeat(depth))
+        })
+        .collect();
+    Ok(QueryPlan { sql, steps })
 }
 
 #[derive(sqlx::FromRow)]

@@ -10,5 +10,6 @@ mod injection;
 mod limits;
 mod load;
 mod query;
+mod query_plans;
 mod seed;
 mod startup;

@@ -1,0 +1,502 @@
+//! Query plans: a request that misses the cache reads what its page needs, not the whole table.
+//! For every filter and sort that /openapi.json documents for the lists of observations, SQLite
+//! is asked (`EXPLAIN QUERY PLAN`) how it would run the very statements the app builds for a
+//! page and for its total, and no plan may read every figure. The rule, per statement:
+//! * `o` is flattened into the query (no subquery materialised or run as a co-routine), so
+//!   filters reach the indexes of `observations`;
+//! * a **page** (it has a `LIMIT`) may walk the figures from the start, by rowid or through an
+//!   index, only when the walk yields page order (no temp B-tree sorting the whole result;
+//!   one sorting the ties of an ordered leading key is fine) and there is no cursor: SQLite
+//!   then stops after one page of matches. That is the first page of an unfiltered list, or of
+//!   a filter that keeps many figures (`from`, `unit`...), for which it is the fastest plan.
+//!   After a cursor a page must seek (`SEARCH`) to it, or page 5,000 would read 5,000 pages;
+//! * a page may sort its rows in a temp B-tree only after a filter found them through an
+//!   index; sorting everything is reading everything;
+//! * a **count** with a filter must find its rows through an index (`SEARCH`), so a documented
+//!   filter without an index fails here. An unfiltered count reads every entry of some index
+//!   by nature, but not the table.
+//!
+//! SQLite plans with the statistics `ANALYZE` stores, and nothing here or in production runs
+//! it. Without them it assumes a million rows per table, whatever the table holds, so the
+//! plans seen on the article's 69 figures are the plans of a database of a million figures
+//! (checked by hand on one: every plan of this test came out the same).
+
+use std::collections::BTreeSet;
+
+use gd_indicators::store::{
+    self, Entity, Keyset, ObservationFilter, ObservationOrder, ObservationStatement, QueryPlan,
+};
+use serde_json::{json, Value};
+
+use crate::helpers::{ids, TestApp};
+
+/// Rows per page as the app asks for them: the default limit plus the row that says "more".
+const PAGE: usize = 101;
+
+/// The names SQLite's plans give the figures' tables: the flattened default relation
+/// (`observations`), the `as_of` relation (`cur`, its revisions `v` and `w`), and `o` itself
+/// should it ever stop being flattened.
+const FIGURE_TABLES: &[&str] = &[
+    "observations",
+    "o",
+    "cur",
+    "v",
+    "w",
+    "observation_revisions",
+];
+
+/// What one documented filter does to the statements.
+enum FilterCase {
+    /// Narrows the figures: a realistic value for it.
+    Narrows(ObservationFilter),
+    /// Picks which state of every figure is read (`as_of`), narrowing nothing.
+    Vintage(ObservationFilter),
+    /// Reads what no filter reads: the bare list, or a parameter that changes how figures are
+    /// presented, not which are read (`currency`, `scale`, `transform`).
+    Unfiltered,
+}
+
+/// A realistic value for each documented filter, from the article's data. A filter documented
+/// without a case here fails the test: add its case, and the index it needs.
+async fn filter_case(app: &TestApp, name: &str) -> FilterCase {
+    let first =
+        |entity| async move { vec![store::ids(&app.pool, entity).await.unwrap()[0].clone()] };
+    let texts = |value: &str| vec![value.to_owned()];
+    let filter = match name {
+        "indicator" => ObservationFilter {
+            indicators: first(Entity::Indicator).await,
+            ..Default::default()
+        },
+        "region" => ObservationFilter {
+            regions: first(Entity::Region).await,
+            ..Default::default()
+        },
+        "cluster" => ObservationFilter {
+            clusters: first(Entity::Cluster).await,
+            ..Default::default()
+        },
+        "cluster_group" => ObservationFilter {
+            cluster_groups: first(Entity::ClusterGroup).await,
+            ..Default::default()
+        },
+        "company" => ObservationFilter {
+            companies: first(Entity::Company).await,
+            ..Default::default()
+        },
+        "city_plan" => ObservationFilter {
+            city_plans: first(Entity::CityPlan).await,
+            ..Default::default()
+        },
+        "speaker" => ObservationFilter {
+            speakers: first(Entity::Speaker).await,
+            ..Default::default()
+        },
+        "source" => ObservationFilter {
+            sources: first(Entity::Source).await,
+            ..Default::default()
+        },
+        "concept" => ObservationFilter {
+            concepts: texts("operating_revenue"),
+            ..Default::default()
+        },
+        "topic" => ObservationFilter {
+            topics: texts("innovation"),
+            ..Default::default()
+        },
+        "unit" => ObservationFilter {
+            units: texts("usd"),
+            ..Default::default()
+        },
+        "qualifier" => ObservationFilter {
+            qualifiers: texts("about"),
+            ..Default::default()
+        },
+        "year" => ObservationFilter {
+            years: vec![2023, 2024],
+            ..Default::default()
+        },
+        "from" => ObservationFilter {
+            from: Some(2020),
+            ..Default::default()
+        },
+        "to" => ObservationFilter {
+            to: Some(2020),
+            ..Default::default()
+        },
+        "min" => ObservationFilter {
+            min: Some(1e12),
+            ..Default::default()
+        },
+        "max" => ObservationFilter {
+            max: Some(100.0),
+            ..Default::default()
+        },
+        "as_of" => {
+            return FilterCase::Vintage(ObservationFilter {
+                as_of: Some("2025-03-01T00:00:00.000000Z".to_owned()),
+                ..Default::default()
+            })
+        }
+        "currency" | "scale" | "transform" => return FilterCase::Unfiltered,
+        other => panic!(
+            "the observation lists document a filter `{other}` that this test does not know: \
+             add a case for it to `filter_case` (and an index in a migration if it needs one)"
+        ),
+    };
+    FilterCase::Narrows(filter)
+}
+
+/// A keyset value of the right type for a sort key.
+fn keyset_value(sort: &str) -> Value {
+    match sort {
+        "value" => json!(1e9),
+        "period" => json!("2024"),
+        _ => json!("guangdong"),
+    }
+}
+
+/// Parameters every list shares; the rest of a list's query parameters are its filters.
+const SHARED_PARAMETERS: &[&str] = &["sort", "limit", "cursor", "fields", "format"];
+
+/// The filters and sort keys that /openapi.json documents for the lists of observations.
+fn documented_filters_and_sorts(document: &Value) -> (BTreeSet<String>, BTreeSet<String>) {
+    let (mut filters, mut sorts) = (BTreeSet::new(), BTreeSet::new());
+    for (path, item) in document["paths"].as_object().expect("paths") {
+        let operation = &item["get"];
+        let items = &operation["responses"]["200"]["content"]["application/json"]["schema"]
+            ["properties"]["data"]["items"]["$ref"];
+        if items != "#/components/schemas/Observation" {
+            continue;
+        }
+        for parameter in operation["parameters"].as_array().expect("parameters") {
+            let name = parameter["name"].as_str().expect("a name");
+            if parameter["in"] != "query" {
+                continue;
+            }
+            if name == "sort" {
+                // The pattern lists the keys: ^-?(id|period|...)(,-?(id|period|...))*$
+                let pattern = parameter["schema"]["pattern"].as_str().expect("a pattern");
+                let keys = pattern
+                    .strip_prefix("^-?(")
+                    .and_then(|rest| rest.split(')').next())
+                    .unwrap_or_else(|| panic!("{path}: unexpected sort pattern {pattern}"));
+                sorts.extend(keys.split('|').map(str::to_owned));
+            } else if !SHARED_PARAMETERS.contains(&name) {
+                filters.insert(name.to_owned());
+            }
+        }
+    }
+    (filters, sorts)
+}
+
+/// Every page order: source order, and each sort key ascending and descending; each as a
+/// first page, after a cursor and before one.
+fn page_orders(sorts: &BTreeSet<String>) -> Vec<(String, ObservationOrder)> {
+    let mut keys: Vec<Vec<(&'static str, bool)>> = vec![Vec::new()];
+    for sort in sorts {
+        assert!(
+            store::observation_sort_column(sort).is_some(),
+            "sort `{sort}` is documented but the store has no column for it"
+        );
+        // `ObservationOrder` holds the names the app's parser hands it, which are 'static.
+        let name: &'static str = Box::leak(sort.clone().into_boxed_str());
+        keys.push(vec![(name, false)]);
+        keys.push(vec![(name, true)]);
+    }
+    let mut orders = Vec::new();
+    for keys in keys {
+        let sort = match keys.first() {
+            None => "source order".to_owned(),
+            Some((name, descending)) => {
+                format!("sort={}{name}", if *descending { "-" } else { "" })
+            }
+        };
+        for before in [None, Some(false), Some(true)] {
+            let keyset = before.map(|before| Keyset {
+                values: keys.iter().map(|(name, _)| keyset_value(name)).collect(),
+                position: 10,
+                before,
+            });
+            let page = match before {
+                None => "first page",
+                Some(false) => "after a cursor",
+                Some(true) => "before a cursor",
+            };
+            orders.push((
+                format!("{sort}, {page}"),
+                ObservationOrder {
+                    keys: keys.clone(),
+                    keyset,
+                    limit: Some(PAGE),
+                },
+            ));
+        }
+    }
+    orders
+}
+
+/// The steps that read the figures' tables, and whether each is a SCAN (a walk from the start)
+/// rather than a SEARCH (a seek).
+fn figure_reads(plan: &QueryPlan) -> Vec<(&str, bool)> {
+    plan.steps
+        .iter()
+        .map(|step| step.trim())
+        .filter_map(|step| {
+            let mut words = step.split_whitespace();
+            let verb = words.next()?;
+            let table = words.next()?;
+            (matches!(verb, "SCAN" | "SEARCH") && FIGURE_TABLES.contains(&table))
+                .then_some((step, verb == "SCAN"))
+        })
+        .collect()
+}
+
+/// Whether `o` was kept as a subquery (materialised or run as a co-routine) instead of being
+/// flattened into the outer query, where its filters reach the indexes of `observations`.
+fn not_flattened(plan: &QueryPlan) -> bool {
+    plan.steps.iter().any(|step| {
+        let step = step.trim();
+        step.starts_with("MATERIALIZE")
+            || step.starts_with("CO-ROUTINE")
+            || step.starts_with("SCAN o ")
+            || step == "SCAN o"
+    })
+}
+
+/// Whether a temp B-tree sorts the whole result (not only the ties of an ordered prefix).
+fn sorts_everything(plan: &QueryPlan) -> bool {
+    plan.steps
+        .iter()
+        .any(|step| step.trim() == "USE TEMP B-TREE FOR ORDER BY")
+}
+
+/// Why a page's plan reads every figure, if it does.
+fn page_reads_everything(plan: &QueryPlan, narrowed: bool, cursor: bool) -> Option<String> {
+    if not_flattened(plan) {
+        return Some("`o` is not flattened into the query".to_owned());
+    }
+    let reads = figure_reads(plan);
+    if reads.is_empty() {
+        return Some("no step reads the figures (unexpected plan shape)".to_owned());
+    }
+    for (step, scan) in reads {
+        if scan && sorts_everything(plan) {
+            return Some(format!("`{step}` feeds a sort of the whole result"));
+        }
+        if scan && cursor {
+            return Some(format!(
+                "`{step}` walks from the start instead of seeking the cursor"
+            ));
+        }
+    }
+    if sorts_everything(plan) && !narrowed {
+        return Some("nothing narrows the figures before they are all sorted".to_owned());
+    }
+    None
+}
+
+/// Why a count's plan reads more than it counts, if it does.
+fn count_reads_everything(plan: &QueryPlan, narrowed: bool) -> Option<String> {
+    if not_flattened(plan) {
+        return Some("`o` is not flattened into the query".to_owned());
+    }
+    let reads = figure_reads(plan);
+    if reads.is_empty() {
+        return Some("no step reads the figures (unexpected plan shape)".to_owned());
+    }
+    for (step, scan) in reads {
+        if scan && narrowed {
+            return Some(format!("`{step}`: a filtered count must seek its index"));
+        }
+        if scan && !step.contains("USING COVERING INDEX") {
+            return Some(format!("`{step}` reads the table, not an index"));
+        }
+    }
+    None
+}
+
+#[tokio::test]
+async fn every_documented_filter_and_sort_reads_through_an_index() {
+    let app = TestApp::spawn().await;
+    let statistics: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM sqlite_master WHERE name GLOB 'sqlite_stat[0-9]*'",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        statistics, 0,
+        "the database has ANALYZE statistics: plans now depend on the data, so this test no \
+         longer shows the plans of a large database"
+    );
+    let document = app.get_ok("/openapi.json").await;
+    let (filters, sorts) = documented_filters_and_sorts(&document);
+    assert!(
+        filters.contains("region") && sorts.contains("period"),
+        "no observation list found in the document: {filters:?} {sorts:?}"
+    );
+
+    let mut cases = vec![("no filter".to_owned(), FilterCase::Unfiltered)];
+    for name in &filters {
+        cases.push((format!("filter `{name}`"), filter_case(&app, name).await));
+    }
+    let orders = page_orders(&sorts);
+    let mut failures = Vec::new();
+    let mut checked = 0;
+    for (label, case) in &cases {
+        let (filter, narrowed) = match case {
+            FilterCase::Narrows(filter) => (filter.clone(), true),
+            FilterCase::Vintage(filter) => (filter.clone(), false),
+            FilterCase::Unfiltered => (ObservationFilter::default(), false),
+        };
+        // A vintage is each figure's last revision by a moment, found figure by figure through
+        // observation_revisions' primary key, in source order. Counting or sorting vintages
+        // needs them all: such reads are rare and cached, and indexing every sort key of the
+        // revisions too would double the index set. Their source-order pages are checked.
+        let vintage = matches!(case, FilterCase::Vintage(_));
+        if !vintage {
+            let count = store::explain_observations(
+                &app.pool,
+                &filter,
+                &ObservationOrder::default(),
+                ObservationStatement::Count,
+            )
+            .await
+            .unwrap();
+            checked += 1;
+            if let Some(why) = count_reads_everything(&count, narrowed) {
+                failures.push(format!("{label}, count: {why}\n{count}"));
+            }
+        }
+        for (order_label, order) in &orders {
+            if vintage && !order.keys.is_empty() {
+                continue;
+            }
+            let plan =
+                store::explain_observations(&app.pool, &filter, order, ObservationStatement::List)
+                    .await
+                    .unwrap();
+            checked += 1;
+            if let Some(why) = page_reads_everything(&plan, narrowed, order.keyset.is_some()) {
+                failures.push(format!("{label}, {order_label}: {why}\n{plan}"));
+            }
+        }
+    }
+    const SHOWN: usize = 20;
+    assert!(
+        failures.is_empty(),
+        "{} of {checked} plans read every figure (the first {SHOWN} shown):\n\n{}",
+        failures.len(),
+        failures[..failures.len().min(SHOWN)].join("\n")
+    );
+}
+
+/// The dashboard's query, one indicator in one region by period, is read straight from one
+/// index in page order, on every page: a cursor seeks, and at most the figures of one period
+/// are sorted (by source order, under `-period`).
+#[tokio::test]
+async fn a_series_by_period_pages_straight_off_one_index() {
+    let app = TestApp::spawn().await;
+    let filter = ObservationFilter {
+        indicators: vec!["technology-contract-value".to_owned()],
+        regions: vec!["guangdong".to_owned()],
+        ..Default::default()
+    };
+    for descending in [false, true] {
+        for before in [None, Some(false), Some(true)] {
+            let order = ObservationOrder {
+                keys: vec![("period", descending)],
+                keyset: before.map(|before| Keyset {
+                    values: vec![json!("2020")],
+                    position: 10,
+                    before,
+                }),
+                limit: Some(PAGE),
+            };
+            let plan =
+                store::explain_observations(&app.pool, &filter, &order, ObservationStatement::List)
+                    .await
+                    .unwrap();
+            let reads = figure_reads(&plan);
+            assert!(
+                reads.len() == 1
+                    && reads[0].0.starts_with(
+                        "SEARCH observations USING INDEX observations_indicator_region_period \
+                         (indicator_id=? AND region_id=?"
+                    )
+                    && !sorts_everything(&plan),
+                "descending {descending}, keyset {before:?}:\n{plan}"
+            );
+            if before.is_some() {
+                assert!(
+                    reads[0].0.contains("period_sort_key"),
+                    "the cursor seeks: {plan}"
+                );
+            }
+        }
+    }
+}
+
+/// The seeks return exactly the pages: for every sort, one key or two in mixed directions, and
+/// with filters that seek, walk, or are told apart by `likelihood`, walking `next` links visits
+/// the whole list once in order, and walking `prev` links back visits it in reverse.
+#[tokio::test]
+async fn cursors_walk_every_sorted_list_forward_and_back() {
+    let app = TestApp::spawn().await;
+    let sorts = [
+        "",
+        "id",
+        "-id",
+        "period",
+        "-period",
+        "value",
+        "-value",
+        "indicator",
+        "-indicator",
+        "region",
+        "-region",
+        "indicator,-period",
+        "-region,value,id",
+    ];
+    for filter in ["", "region=guangdong", "unit=cny", "year=2023,2024"] {
+        for sort in sorts {
+            let sort = if sort.is_empty() {
+                String::new()
+            } else {
+                format!("sort={sort}")
+            };
+            let list = |limit: usize| {
+                let parameters: Vec<String> = [filter, &sort, &format!("limit={limit}")]
+                    .into_iter()
+                    .filter(|parameter| !parameter.is_empty())
+                    .map(str::to_owned)
+                    .collect();
+                format!("/v1/observations?{}", parameters.join("&"))
+            };
+            let query = list(1000);
+            let all = app.get_list(&query).await;
+            let mut forward: Vec<Value> = Vec::new();
+            let mut next = Some(list(4));
+            let mut last = None;
+            while let Some(path) = next {
+                let page = app.get_ok(&path).await;
+                forward.extend(page["data"].as_array().unwrap().iter().cloned());
+                next = page["links"]["next"].as_str().map(str::to_owned);
+                last = Some(page);
+            }
+            assert_eq!(ids(&forward), ids(&all), "{query}: forward");
+
+            let mut backward: Vec<Value> = Vec::new();
+            let mut page = last.expect("a last page");
+            loop {
+                let items = page["data"].as_array().unwrap();
+                backward.splice(0..0, items.iter().cloned());
+                match page["links"]["prev"].as_str() {
+                    Some(prev) => page = app.get_ok(prev).await,
+                    None => break,
+                }
+            }
+            assert_eq!(ids(&backward), ids(&all), "{query}: backward");
+        }
+    }
+}
