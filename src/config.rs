@@ -65,7 +65,7 @@ pub struct Config {
     pub rate_limit_loopback: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Subcommand)]
+#[derive(Debug, Clone, PartialEq, Subcommand)]
 pub enum Command {
     /// Serve the API (what runs when no command is given).
     Serve,
@@ -84,6 +84,16 @@ pub enum Command {
     /// Ask a running server at --addr whether it is ready (GET /readyz); exits 0 when it is,
     /// 1 when not. For container health checks, where images have no curl.
     Healthcheck,
+    /// Write a large synthetic dataset beside the article's figures, for trying the API at
+    /// scale: 31 provincial-level regions, 320 indicators, monthly and annual figures over
+    /// 1995-2024, then corrections and retractions as revisions. Not real data: every id
+    /// starts with `synthetic-` and every figure names the source `synthetic`. The same
+    /// arguments give the same figures. The figures go through the import path in batches,
+    /// each one transaction recorded in `imports`; a batch already recorded by a run with the
+    /// same arguments is skipped, so a second run adds nothing and an interrupted one resumes.
+    /// Exits 1 when the database holds synthetic figures made with other arguments (nothing
+    /// is written), 2 on a bad argument or when the database fails.
+    Generate(GenerateArgs),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, clap::Args)]
@@ -99,6 +109,39 @@ pub struct ImportArgs {
     /// Check the file and report what it would change, without writing anything.
     #[arg(long)]
     pub dry_run: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, clap::Args)]
+pub struct GenerateArgs {
+    /// Figures to write (the first N of a fixed sequence: subject by subject, region by
+    /// region), at most 1190400.
+    #[arg(long, env = "GENERATE_OBSERVATIONS", default_value_t = 1_000_000, value_parser = observation_count)]
+    pub observations: usize,
+    /// Seed of the pseudo-random numbers: the same seed and arguments give the same figures.
+    #[arg(long, env = "GENERATE_SEED", default_value_t = 1)]
+    pub seed: u64,
+    /// Percentage of the figures the second pass corrects (revision 2, with a reason); it
+    /// also retracts one figure in 10,000. 0 writes first revisions only.
+    #[arg(long, env = "GENERATE_REVISIONS_PERCENT", default_value_t = 3.0, value_parser = percentage)]
+    pub revisions_percent: f64,
+    /// Figures per import: each batch is one transaction, recorded in `imports`.
+    #[arg(long, env = "GENERATE_BATCH_SIZE", default_value_t = 50_000, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
+    pub batch_size: usize,
+}
+
+fn observation_count(text: &str) -> Result<usize, String> {
+    let most = crate::generate::MAX_OBSERVATIONS;
+    match text.parse::<usize>() {
+        Ok(count) if (1..=most).contains(&count) => Ok(count),
+        _ => Err(format!("expected a whole number from 1 to {most}")),
+    }
+}
+
+fn percentage(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(percent) if (0.0..=100.0).contains(&percent) => Ok(percent),
+        _ => Err("expected a number from 0 to 100".to_owned()),
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

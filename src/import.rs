@@ -8,6 +8,9 @@
 //! A row whose `id` is new adds a figure; a row whose `id` exists corrects it (an identical row
 //! changes nothing). An optional `action` column set to `retract` withdraws the figure, and an
 //! optional `reason` column says why a figure was corrected or retracted.
+//!
+//! Rows made by a program rather than read from a file ([`Row::figure`], [`Row::retraction`],
+//! as `generate` makes them) go through [`import_rows`]: the same checks, plan and transaction.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
@@ -103,14 +106,80 @@ struct Cell {
     position: Position,
 }
 
-/// One row (CSV) or object (JSON) of the file.
+/// One row (CSV) or object (JSON) of the file, or one row made by a program.
 #[derive(Debug, Clone)]
-struct Row {
+pub struct Row {
     position: Position,
     cells: HashMap<String, Cell>,
 }
 
 impl Row {
+    /// A row made without a file, from (column, text) pairs; `line` is its place in its
+    /// batch, so a problem still names one.
+    pub fn new<'a>(line: usize, cells: impl IntoIterator<Item = (&'a str, String)>) -> Row {
+        let cells = cells
+            .into_iter()
+            .enumerate()
+            .map(|(index, (column, text))| {
+                let position = Position {
+                    line,
+                    column: index + 1,
+                };
+                (column.to_owned(), Cell { text, position })
+            })
+            .collect();
+        Row {
+            position: Position { line, column: 1 },
+            cells,
+        }
+    }
+
+    /// A row that adds `figure`, or corrects the stored figure with its id (for `reason`).
+    /// Every column of seed/observations.csv is given, as a correction requires.
+    pub fn figure(line: usize, figure: &FigureRecord, reason: Option<&str>) -> Row {
+        let text = |field: &Option<String>| field.clone().unwrap_or_default();
+        let cells: [String; 23] = [
+            figure.id.clone(),
+            figure.indicator_id.clone(),
+            figure.region_id.clone(),
+            text(&figure.cluster_id),
+            text(&figure.cluster_group_id),
+            text(&figure.company_id),
+            text(&figure.city_plan_id),
+            // Rust prints the shortest text that parses back to the same number.
+            figure.value.to_string(),
+            figure.scale.clone(),
+            figure.unit.clone(),
+            figure.qualifier.clone(),
+            figure.stated.clone(),
+            figure.period_kind.clone(),
+            text(&figure.period_start),
+            text(&figure.period_end),
+            figure.period_label.clone(),
+            text(&figure.equivalent_of),
+            text(&figure.restates),
+            figure.source_id.clone(),
+            figure.section.clone(),
+            text(&figure.speaker_id),
+            text(&figure.cited_source),
+            text(&figure.note),
+        ];
+        let reason = reason.map(|reason| ("reason", reason.to_owned()));
+        Row::new(line, FIGURE_COLUMNS.into_iter().zip(cells).chain(reason))
+    }
+
+    /// A row that retracts the stored figure `id`, saying why.
+    pub fn retraction(line: usize, id: &str, reason: &str) -> Row {
+        Row::new(
+            line,
+            [
+                ("id", id.to_owned()),
+                ("action", "retract".to_owned()),
+                ("reason", reason.to_owned()),
+            ],
+        )
+    }
+
     /// The cell's text, trimmed; empty when absent.
     fn text(&self, column: &str) -> &str {
         self.cells.get(column).map_or("", |cell| cell.text.trim())
@@ -631,8 +700,8 @@ pub fn plan(
     plan_rows(&read_rows(text, format)?, catalogue, stored)
 }
 
-/// [`plan`] for rows already read.
-fn plan_rows(
+/// [`plan`] for rows already read (or made by a program).
+pub fn plan_rows(
     rows: &[Row],
     catalogue: &Catalogue,
     stored: &HashMap<String, StoredFigure>,
@@ -781,13 +850,25 @@ pub async fn import(
             "'{file_name}': name the file .csv or .json so its format is known"
         ))
     })?;
-    let database = |problem: sqlx::Error| ImportFailure::Failed(describe(&problem));
     let rows = read_rows(text, format).map_err(ImportFailure::Invalid)?;
+    import_rows(pool, file_name, &rows, description, dry_run).await
+}
+
+/// Checks and (unless `dry_run`) applies rows already read, or made by a program, in one
+/// transaction recorded under `file_name`: what [`import`] does once the file is read.
+pub async fn import_rows(
+    pool: &SqlitePool,
+    file_name: &str,
+    rows: &[Row],
+    description: Option<&str>,
+    dry_run: bool,
+) -> Result<(ImportPlan, Option<ImportReceipt>), ImportFailure> {
+    let database = |problem: sqlx::Error| ImportFailure::Failed(describe(&problem));
     let catalogue = store::catalogue(pool).await.map_err(database)?;
-    let stored = store::stored_figures(pool, &named_ids(&rows))
+    let stored = store::stored_figures(pool, &named_ids(rows))
         .await
         .map_err(database)?;
-    let plan = plan_rows(&rows, &catalogue, &stored).map_err(ImportFailure::Invalid)?;
+    let plan = plan_rows(rows, &catalogue, &stored).map_err(ImportFailure::Invalid)?;
     if dry_run || plan.changes.is_empty() {
         // Nothing to record: the data (and its version) stay as they are.
         return Ok((plan, None));
@@ -923,6 +1004,62 @@ mod tests {
         .unwrap_err();
         assert_eq!(errors[0].position.line, 3);
         assert!(errors[0].message.contains("also on line 2"));
+    }
+
+    #[test]
+    fn a_figure_made_as_a_row_plans_as_itself() {
+        let figure = FigureRecord {
+            id: "gdp-2025-03".to_owned(),
+            indicator_id: "gdp".to_owned(),
+            region_id: "guangdong".to_owned(),
+            cluster_id: None,
+            cluster_group_id: None,
+            company_id: None,
+            city_plan_id: None,
+            value: 0.1 + 0.2,
+            scale: "billion".to_owned(),
+            unit: "cny".to_owned(),
+            qualifier: "exact".to_owned(),
+            stated: "0.3 billion yuan".to_owned(),
+            period_kind: "span".to_owned(),
+            period_start: Some("2025-03".to_owned()),
+            period_end: Some("2025-03".to_owned()),
+            period_label: "March 2025".to_owned(),
+            equivalent_of: None,
+            restates: None,
+            source_id: "article".to_owned(),
+            section: "Economy".to_owned(),
+            speaker_id: None,
+            cited_source: None,
+            note: None,
+        };
+        let rows = [Row::figure(2, &figure, None)];
+        let plan = plan_rows(&rows, &catalogue(), &HashMap::new()).unwrap();
+        assert_eq!(plan.changes, vec![FigureChange::Add(figure.clone())]);
+
+        let stored = HashMap::from([(
+            figure.id.clone(),
+            StoredFigure {
+                record: figure.clone(),
+                retracted: false,
+            },
+        )]);
+        let rows = [Row::retraction(2, &figure.id, "withdrawn")];
+        let plan = plan_rows(&rows, &catalogue(), &stored).unwrap();
+        assert_eq!(
+            plan.changes,
+            vec![FigureChange::Retract {
+                id: figure.id.clone(),
+                reason: "withdrawn".to_owned()
+            }]
+        );
+        let errors = plan_rows(
+            &[Row::retraction(3, "gdp-2026", "x")],
+            &catalogue(),
+            &stored,
+        )
+        .unwrap_err();
+        assert_eq!((errors[0].position.line, errors[0].position.column), (3, 1));
     }
 
     #[test]

@@ -9,6 +9,7 @@ pub mod chart;
 pub mod config;
 pub mod db;
 pub mod error;
+pub mod generate;
 mod http;
 pub mod import;
 mod limits;
@@ -35,7 +36,7 @@ use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
-pub use config::{Command, Config, HttpSettings, ImportArgs, LogFormat};
+pub use config::{Command, Config, GenerateArgs, HttpSettings, ImportArgs, LogFormat};
 use error::problem_response;
 
 /// What every handler can reach.
@@ -245,6 +246,54 @@ pub async fn import(config: &Config, args: &ImportArgs) -> Result<ImportOutcome,
             Ok(ImportOutcome::Refused)
         }
         Err(import::ImportFailure::Failed(message)) => Err(format!("{shown}: {message}")),
+    }
+}
+
+/// How `generate` ended, for its exit status.
+pub enum GenerateOutcome {
+    Done,
+    /// Refused before writing anything: synthetic figures from other arguments are there.
+    Refused,
+}
+
+/// `gd-indicators generate`: writes the synthetic dataset, a line per batch on stderr and a
+/// summary on stdout.
+pub async fn generate(config: &Config, args: &GenerateArgs) -> Result<GenerateOutcome, String> {
+    let pool = db::open_and_migrate(&config.database_url)
+        .await
+        .map_err(|error| error.to_string())?;
+    let outcome = generate::generate(&pool, args, &mut |line| eprintln!("generate: {line}")).await;
+    pool.close().await;
+    match outcome {
+        Ok(summary) if summary.imports == 0 => {
+            println!(
+                "generate: every batch of this run is already recorded; nothing to change \
+                 ({} batches)",
+                summary.skipped
+            );
+            Ok(GenerateOutcome::Done)
+        }
+        Ok(summary) => {
+            let catalogue = summary.catalogue;
+            println!(
+                "generate: {} added, {} corrected, {} retracted in {} imports ({} batches \
+                 already recorded); catalogue: {} source, {} regions, {} indicators added",
+                summary.added,
+                summary.corrected,
+                summary.retracted,
+                summary.imports,
+                summary.skipped,
+                catalogue.sources,
+                catalogue.regions,
+                catalogue.indicators
+            );
+            Ok(GenerateOutcome::Done)
+        }
+        Err(generate::GenerateFailure::Refused(message)) => {
+            eprintln!("gd-indicators: generate refused: {message}; nothing was written");
+            Ok(GenerateOutcome::Refused)
+        }
+        Err(generate::GenerateFailure::Failed(message)) => Err(format!("generate: {message}")),
     }
 }
 

@@ -26,6 +26,13 @@ async fn main() -> std::process::ExitCode {
                 Err(message) => Err((message, 2)),
             }
         }
+        Some(gd_indicators::Command::Generate(args)) => {
+            match gd_indicators::generate(&config, args).await {
+                Ok(gd_indicators::GenerateOutcome::Done) => Ok(std::process::ExitCode::SUCCESS),
+                Ok(gd_indicators::GenerateOutcome::Refused) => Ok(std::process::ExitCode::from(1)),
+                Err(message) => Err((message, 2)),
+            }
+        }
         Some(gd_indicators::Command::Healthcheck) => gd_indicators::healthcheck(&config)
             .map(|()| std::process::ExitCode::SUCCESS)
             .map_err(|message| (message, 1)),

@@ -1234,81 +1234,25 @@ pub async fn apply_import(
     .fetch_one(&mut *tx)
     .await?;
 
-    let insert_figure = format!(
-        "INSERT INTO observations (id, {FIGURE_FIELDS}, revision, recorded_at, retracted)
-         VALUES (?, {FIGURE_FIELD_PLACEHOLDERS}, 1, ?, 0)"
-    );
-    let insert_revision = format!(
-        "INSERT INTO observation_revisions
-             (observation_id, number, change, recorded_at, import_id, reason, {FIGURE_FIELDS})
-         VALUES (?, (SELECT coalesce(max(number), 0) + 1 FROM observation_revisions
-                     WHERE observation_id = ?), ?, ?, ?, ?, {FIGURE_FIELD_PLACEHOLDERS})"
-    );
-    let update_figure = format!(
-        "UPDATE observations SET ({FIGURE_FIELDS}, revision, recorded_at, retracted) =
-             ({FIGURE_FIELD_PLACEHOLDERS}, revision + 1, ?, 0)
-         WHERE id = ?"
-    );
-    for change in changes {
-        match change {
-            FigureChange::Add(figure) => {
-                bind_fields(sqlx::query(&insert_figure).bind(&figure.id), figure)
-                    .bind(recorded_at)
-                    .execute(&mut *tx)
-                    .await?;
-                record_revision(
-                    &mut tx,
-                    &insert_revision,
-                    figure,
-                    "added",
-                    recorded_at,
-                    import_id,
-                    None,
-                )
-                .await?;
-            }
-            FigureChange::Correct { figure, reason } => {
-                record_revision(
-                    &mut tx,
-                    &insert_revision,
-                    figure,
-                    "corrected",
-                    recorded_at,
-                    import_id,
-                    reason.as_deref(),
-                )
-                .await?;
-                bind_fields(sqlx::query(&update_figure), figure)
-                    .bind(recorded_at)
-                    .bind(&figure.id)
-                    .execute(&mut *tx)
-                    .await?;
-            }
-            FigureChange::Retract { id, reason } => {
-                // The retraction's revision keeps the figure's last fields, so the history
-                // shows what was withdrawn.
-                sqlx::query(&format!(
-                    "INSERT INTO observation_revisions
-                         (observation_id, number, change, recorded_at, import_id, reason,
-                          {FIGURE_FIELDS})
-                     SELECT id, revision + 1, 'retracted', ?, ?, ?, {FIGURE_FIELDS}
-                     FROM observations WHERE id = ?"
-                ))
-                .bind(recorded_at)
-                .bind(import_id)
-                .bind(reason)
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
-                sqlx::query(
-                    "UPDATE observations SET revision = revision + 1, recorded_at = ?,
-                         retracted = 1
-                     WHERE id = ?",
-                )
-                .bind(recorded_at)
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
+    // Additions and corrections go to SQLite many to a statement: one at a time, a
+    // million-figure import (`generate`) spends most of its time handing statements over.
+    // Changes still apply in file order, a run of one kind at a time.
+    let same_kind =
+        |a: &FigureChange, b: &FigureChange| std::mem::discriminant(a) == std::mem::discriminant(b);
+    for run in changes.chunk_by(same_kind) {
+        for chunk in run.chunks(ROWS_PER_STATEMENT) {
+            match chunk[0] {
+                FigureChange::Add(_) => add_figures(&mut tx, chunk, recorded_at, import_id).await?,
+                FigureChange::Correct { .. } => {
+                    correct_figures(&mut tx, chunk, recorded_at, import_id).await?
+                }
+                FigureChange::Retract { .. } => {
+                    for change in chunk {
+                        if let FigureChange::Retract { id, reason } = change {
+                            retract_figure(&mut tx, id, reason, recorded_at, import_id).await?;
+                        }
+                    }
+                }
             }
         }
     }
@@ -1320,26 +1264,275 @@ pub async fn apply_import(
     })
 }
 
-async fn record_revision(
+/// Changes per statement: at most 27 bound values each, far below SQLite's 32,766.
+const ROWS_PER_STATEMENT: usize = 100;
+
+/// `row` (a tuple of placeholders) `rows` times, comma-separated.
+fn placeholder_rows(row: &str, rows: usize) -> String {
+    vec![row; rows].join(", ")
+}
+
+/// Inserts the figures of `chunk`'s additions, each with its first revision: a copy of the
+/// figure as stored.
+async fn add_figures(
     tx: &mut sqlx::Transaction<'_, Sqlite>,
-    statement: &str,
-    figure: &FigureRecord,
-    change: &str,
+    chunk: &[FigureChange],
     recorded_at: &str,
     import_id: i64,
-    reason: Option<&str>,
 ) -> sqlx::Result<()> {
-    bind_fields(
-        sqlx::query(statement)
-            .bind(&figure.id)
-            .bind(&figure.id)
-            .bind(change)
-            .bind(recorded_at)
-            .bind(import_id)
-            .bind(reason),
-        figure,
+    let figures: Vec<&FigureRecord> = chunk
+        .iter()
+        .filter_map(|change| match change {
+            FigureChange::Add(figure) => Some(figure),
+            _ => None,
+        })
+        .collect();
+    let insert = format!(
+        "INSERT INTO observations (id, {FIGURE_FIELDS}, revision, recorded_at, retracted)
+         VALUES {}",
+        placeholder_rows(
+            &format!("(?, {FIGURE_FIELD_PLACEHOLDERS}, 1, ?, 0)"),
+            figures.len()
+        )
+    );
+    let mut statement = sqlx::query(&insert);
+    for figure in &figures {
+        statement = bind_fields(statement.bind(&figure.id), figure).bind(recorded_at);
+    }
+    statement.execute(&mut **tx).await?;
+    let copy = format!(
+        "INSERT INTO observation_revisions
+             (observation_id, number, change, recorded_at, import_id, reason, {FIGURE_FIELDS})
+         SELECT id, revision, 'added', recorded_at, ?, NULL, {FIGURE_FIELDS}
+         FROM observations WHERE id IN ({})",
+        placeholder_rows("?", figures.len())
+    );
+    let mut statement = sqlx::query(&copy).bind(import_id);
+    for figure in &figures {
+        statement = statement.bind(&figure.id);
+    }
+    statement.execute(&mut **tx).await?;
+    Ok(())
+}
+
+/// Records the new revision of each figure `chunk` corrects, then makes it the figure's
+/// latest state (the schema's trigger checks that the revision exists).
+async fn correct_figures(
+    tx: &mut sqlx::Transaction<'_, Sqlite>,
+    chunk: &[FigureChange],
+    recorded_at: &str,
+    import_id: i64,
+) -> sqlx::Result<()> {
+    let corrections: Vec<(&FigureRecord, Option<&str>)> = chunk
+        .iter()
+        .filter_map(|change| match change {
+            FigureChange::Correct { figure, reason } => Some((figure, reason.as_deref())),
+            _ => None,
+        })
+        .collect();
+    let insert = format!(
+        "INSERT INTO observation_revisions
+             (observation_id, number, change, recorded_at, import_id, reason, {FIGURE_FIELDS})
+         VALUES {}",
+        placeholder_rows(
+            &format!(
+                "(?, (SELECT coalesce(max(number), 0) + 1 FROM observation_revisions
+                      WHERE observation_id = ?), 'corrected', ?, ?, ?, {FIGURE_FIELD_PLACEHOLDERS})"
+            ),
+            corrections.len()
+        )
+    );
+    let mut statement = sqlx::query(&insert);
+    for (figure, reason) in &corrections {
+        statement = bind_fields(
+            statement
+                .bind(&figure.id)
+                .bind(&figure.id)
+                .bind(recorded_at)
+                .bind(import_id)
+                .bind(*reason),
+            figure,
+        );
+    }
+    statement.execute(&mut **tx).await?;
+    let update = format!(
+        "UPDATE observations SET ({FIGURE_FIELDS}, revision, recorded_at, retracted) =
+             (SELECT {FIGURE_FIELDS}, v.number, v.recorded_at, 0
+              FROM observation_revisions v
+              WHERE v.observation_id = observations.id AND v.number = observations.revision + 1)
+         WHERE id IN ({})",
+        placeholder_rows("?", corrections.len())
+    );
+    let mut statement = sqlx::query(&update);
+    for (figure, _) in &corrections {
+        statement = statement.bind(&figure.id);
+    }
+    statement.execute(&mut **tx).await?;
+    Ok(())
+}
+
+/// Withdraws a figure; its retraction's revision keeps the figure's last fields, so the
+/// history shows what was withdrawn.
+async fn retract_figure(
+    tx: &mut sqlx::Transaction<'_, Sqlite>,
+    id: &str,
+    reason: &str,
+    recorded_at: &str,
+    import_id: i64,
+) -> sqlx::Result<()> {
+    sqlx::query(&format!(
+        "INSERT INTO observation_revisions
+             (observation_id, number, change, recorded_at, import_id, reason, {FIGURE_FIELDS})
+         SELECT id, revision + 1, 'retracted', ?, ?, ?, {FIGURE_FIELDS}
+         FROM observations WHERE id = ?"
+    ))
+    .bind(recorded_at)
+    .bind(import_id)
+    .bind(reason)
+    .bind(id)
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query(
+        "UPDATE observations SET revision = revision + 1, recorded_at = ?, retracted = 1
+         WHERE id = ?",
     )
+    .bind(recorded_at)
+    .bind(id)
     .execute(&mut **tx)
     .await?;
     Ok(())
+}
+
+// ---- Synthetic data: `generate` adds its own catalogue beside the article's. ----
+
+/// An indicator of the catalogue, as `generate` defines it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IndicatorDefinition {
+    pub id: String,
+    pub name: String,
+    pub topic: String,
+    pub concept: String,
+    pub measure: String,
+    pub unit: String,
+    pub description: String,
+}
+
+/// The entities synthetic figures refer to: their source, their regions (parents first) and
+/// their indicators. Imports never create entities, so `generate` adds these first.
+#[derive(Debug, Clone)]
+pub struct SyntheticCatalogue {
+    pub source: SourceRow,
+    pub regions: Vec<RegionRow>,
+    pub indicators: Vec<IndicatorDefinition>,
+}
+
+/// How many entities [`add_synthetic_catalogue`] added (0 each when all were there).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct CatalogueAdded {
+    pub sources: u64,
+    pub regions: u64,
+    pub indicators: u64,
+}
+
+/// Adds the synthetic catalogue's missing entities, with their search entries, in one
+/// transaction. Entities already stored (by id) are left as they are, so a second run adds
+/// nothing. Touches no figure.
+pub async fn add_synthetic_catalogue(
+    pool: &SqlitePool,
+    catalogue: &SyntheticCatalogue,
+) -> sqlx::Result<CatalogueAdded> {
+    let mut added = CatalogueAdded::default();
+    let mut tx = pool.begin().await?;
+    let source = &catalogue.source;
+    added.sources = sqlx::query(
+        "INSERT INTO sources (id, publication, page, headline, byline, published, document,
+                              description)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
+    )
+    .bind(&source.id)
+    .bind(&source.publication)
+    .bind(&source.page)
+    .bind(&source.headline)
+    .bind(&source.byline)
+    .bind(&source.published)
+    .bind(&source.document)
+    .bind(&source.description)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    let add_search_entry =
+        "INSERT INTO search_index (kind, ref_id, title, body) VALUES (?, ?, ?, ?)";
+    for region in &catalogue.regions {
+        let inserted = sqlx::query(
+            "INSERT INTO regions (id, name, kind, parent_id, description) VALUES (?, ?, ?, ?, ?)
+             ON CONFLICT (id) DO NOTHING",
+        )
+        .bind(&region.id)
+        .bind(&region.name)
+        .bind(&region.kind)
+        .bind(&region.parent_id)
+        .bind(&region.description)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if inserted > 0 {
+            sqlx::query(add_search_entry)
+                .bind("region")
+                .bind(&region.id)
+                .bind(&region.name)
+                .bind(&region.description)
+                .execute(&mut *tx)
+                .await?;
+        }
+        added.regions += inserted;
+    }
+    for indicator in &catalogue.indicators {
+        let inserted = sqlx::query(
+            "INSERT INTO indicators (id, name, topic, concept, measure, unit, description)
+             VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
+        )
+        .bind(&indicator.id)
+        .bind(&indicator.name)
+        .bind(&indicator.topic)
+        .bind(&indicator.concept)
+        .bind(&indicator.measure)
+        .bind(&indicator.unit)
+        .bind(&indicator.description)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if inserted > 0 {
+            sqlx::query(add_search_entry)
+                .bind("indicator")
+                .bind(&indicator.id)
+                .bind(&indicator.name)
+                .bind(&indicator.description)
+                .execute(&mut *tx)
+                .await?;
+        }
+        added.indicators += inserted;
+    }
+    tx.commit().await?;
+    Ok(added)
+}
+
+/// How many figures, retracted or not, name `source_id` as their source.
+pub async fn figure_count_of_source(pool: &SqlitePool, source_id: &str) -> sqlx::Result<i64> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM observations WHERE source_id = ?")
+        .bind(source_id)
+        .fetch_one(pool)
+        .await
+}
+
+/// The file names of recorded imports that start with `prefix`, in the order recorded.
+pub async fn import_files_starting_with(
+    pool: &SqlitePool,
+    prefix: &str,
+) -> sqlx::Result<Vec<String>> {
+    sqlx::query_scalar(
+        "SELECT file FROM imports WHERE substr(file, 1, length(?1)) = ?1 ORDER BY id",
+    )
+    .bind(prefix)
+    .fetch_all(pool)
+    .await
 }

@@ -4,6 +4,7 @@ mod analytics;
 mod endpoints;
 mod errors;
 mod faults;
+mod generate;
 mod helpers;
 mod imports;
 mod injection;

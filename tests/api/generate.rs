@@ -1,0 +1,251 @@
+//! `gd-indicators generate`: synthetic figures written through the import path beside the
+//! article's, the same for the same arguments, revised, served by the filters, and leaving
+//! every one of the article's figures and revisions as it was.
+
+use std::process::{Command, Output};
+
+use reqwest::StatusCode;
+use serde_json::Value;
+
+use crate::helpers::TestApp;
+use crate::seed::seed_table;
+
+const BINARY: &str = env!("CARGO_BIN_EXE_gd-indicators");
+const ARTICLE_SOURCES: &str = "gdtoday-industry-clusters,gdtoday-innovation,gdtoday-what-they-say";
+/// Small enough for a debug build, large enough for several batches and a retraction.
+const FIGURES: &str = "5000";
+
+/// Runs `gd-indicators generate ARGS` against the app's database.
+async fn generate(app: &TestApp, args: &[&str]) -> Output {
+    let output = Command::new(BINARY)
+        .arg("generate")
+        .args(args)
+        .args(["--database-url", &app.db_url])
+        .output()
+        .unwrap();
+    output
+}
+
+async fn text(app: &TestApp, path: &str) -> String {
+    let response = app.get(path).await;
+    assert_eq!(response.status(), StatusCode::OK, "GET {path}");
+    response.text().await.unwrap()
+}
+
+/// Everything the API says about the article's figures: their export, each one's revisions,
+/// the report and rate computed from them, and the article's region tree.
+async fn article_state(app: &TestApp) -> Vec<String> {
+    let mut state = vec![
+        text(
+            app,
+            &format!("/v1/export?format=csv&source={ARTICLE_SOURCES}"),
+        )
+        .await,
+        text(app, "/v1/consistency").await,
+        text(app, "/v1/exchange-rate").await,
+        text(app, "/v1/regions?parent=china").await,
+    ];
+    for figure in seed_table("observations") {
+        let id = &figure["id"];
+        state.push(text(app, &format!("/v1/observations/{id}/revisions")).await);
+    }
+    state
+}
+
+/// The synthetic figures as the export gives them, without the import times.
+async fn synthetic_export(app: &TestApp) -> Vec<Vec<String>> {
+    let csv = text(app, "/v1/export?format=csv&source=synthetic").await;
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    let headers = reader.headers().unwrap().clone();
+    let time = headers.iter().position(|h| h == "recorded_at").unwrap();
+    reader
+        .records()
+        .map(|record| {
+            let record = record.unwrap();
+            (record.iter().enumerate())
+                .filter(|(column, _)| *column != time)
+                .map(|(_, cell)| cell.to_owned())
+                .collect()
+        })
+        .collect()
+}
+
+/// Every revision of every synthetic figure, without its time and import.
+async fn synthetic_history(app: &TestApp) -> String {
+    sqlx::query_scalar(
+        "SELECT group_concat(line, char(10)) FROM (
+             SELECT observation_id || ' ' || number || ' ' || change || ' ' || value || ' '
+                    || stated || ' ' || coalesce(reason, '-') AS line
+             FROM observation_revisions WHERE source_id = 'synthetic'
+             ORDER BY observation_id, number)",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap()
+}
+
+async fn count(app: &TestApp, sql: &str) -> i64 {
+    sqlx::query_scalar(sql).fetch_one(&app.pool).await.unwrap()
+}
+
+#[tokio::test]
+async fn generate_writes_revised_synthetic_figures_and_leaves_the_article_as_it_was() {
+    let app = TestApp::spawn().await;
+    let before = article_state(&app).await;
+
+    let args = [
+        "--observations",
+        FIGURES,
+        "--seed",
+        "7",
+        "--batch-size",
+        "2000",
+    ];
+    let output = generate(&app, &args).await;
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr),
+    );
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    // A line per batch: three of figures, one of revisions.
+    let progress: Vec<&str> = stderr.lines().collect();
+    assert_eq!(progress.len(), 4, "{stderr}");
+    assert!(progress[0].starts_with("generate: figures 2000/5000: 2000 added"));
+    assert!(progress[3].starts_with("generate: revisions 1 of 1: 0 added, "));
+    assert!(stdout.contains("5000 added"), "{stdout}");
+    assert!(
+        stdout.contains("32 regions, 320 indicators added"),
+        "{stdout}"
+    );
+
+    // Beside the article, not in it.
+    assert_eq!(article_state(&app).await, before);
+
+    // Every figure, through the import path: four imports, one revision each, plus the
+    // corrections' and the retraction's.
+    let synthetic = "SELECT COUNT(*) FROM observations WHERE source_id = 'synthetic'";
+    assert_eq!(count(&app, synthetic).await, 5000);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM imports").await, 4);
+    let corrected = count(
+        &app,
+        "SELECT COUNT(*) FROM observation_revisions WHERE change = 'corrected'",
+    )
+    .await;
+    let retracted = count(
+        &app,
+        "SELECT COUNT(*) FROM observations WHERE retracted = 1",
+    )
+    .await;
+    assert!(
+        (100..=200).contains(&corrected),
+        "about 3% corrected: {corrected}"
+    );
+    assert_eq!(retracted, 1, "one figure in 10,000, at least one");
+    let listed = app
+        .get_ok("/v1/observations?source=synthetic&limit=1")
+        .await;
+    assert_eq!(listed["meta"]["total"], 5000 - retracted);
+
+    // The filters find them: Beijing's GDP in 2024, twelve months and the year.
+    let gdp = app
+        .get_list("/v1/observations?indicator=synthetic-gross-domestic-product&region=synthetic-beijing&year=2024")
+        .await;
+    assert_eq!(gdp.len(), 13);
+    assert_eq!(gdp[0]["period"]["label"], "January 2024");
+    assert_eq!(gdp[0]["period"]["kind"], "span");
+    assert_eq!(gdp[12]["period"]["kind"], "year");
+    assert_eq!(
+        (
+            &gdp[12]["unit"],
+            &gdp[12]["scale"],
+            &gdp[12]["region"]["name"]
+        ),
+        (
+            &Value::from("cny"),
+            &Value::from("billion"),
+            &Value::from("Beijing (synthetic)")
+        )
+    );
+    let months: f64 = gdp[..12].iter().map(|f| f["value"].as_f64().unwrap()).sum();
+    let year = gdp[12]["value"].as_f64().unwrap();
+    // The year is the sum of its months, but for corrections (about 1% each).
+    assert!((months - year).abs() < 0.03 * year, "{months} vs {year}");
+    let regions = app
+        .get_list("/v1/regions?parent=synthetic-china&limit=100")
+        .await;
+    assert_eq!(regions.len(), 31);
+    let source = app.get_ok("/v1/sources/synthetic").await;
+    assert!(source["headline"]
+        .as_str()
+        .unwrap()
+        .contains("not real data"));
+
+    // A corrected figure has two revisions, and as_of still finds the first.
+    let id: String = sqlx::query_scalar(
+        "SELECT id FROM observations WHERE revision = 2 AND retracted = 0 ORDER BY rowid LIMIT 1",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    let revisions = app
+        .get_list(&format!("/v1/observations/{id}/revisions"))
+        .await;
+    let changes: Vec<&str> = revisions
+        .iter()
+        .map(|r| r["change"].as_str().unwrap())
+        .collect();
+    assert_eq!(changes, ["added", "corrected"]);
+    assert!(!revisions[1]["reason"].as_str().unwrap().is_empty());
+    assert!(revisions[1]["import"]["file"]
+        .as_str()
+        .unwrap()
+        .ends_with(": revisions 1 of 1"));
+    let (first, latest) = (&revisions[0]["figure"], &revisions[1]["figure"]);
+    assert_ne!(first["value"], latest["value"]);
+    let served = app.get_ok(&format!("/v1/observations/{id}")).await;
+    assert_eq!(served["value"], latest["value"]);
+    let then = revisions[0]["recorded_at"].as_str().unwrap();
+    let then = app
+        .get_ok(&format!("/v1/observations/{id}?as_of={then}"))
+        .await;
+    assert_eq!(then["value"], first["value"]);
+    let gone: String = sqlx::query_scalar("SELECT id FROM observations WHERE retracted = 1")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    app.get_problem(&format!("/v1/observations/{gone}"), StatusCode::GONE)
+        .await;
+
+    // Again with the same arguments: every batch is recorded, so nothing changes.
+    let exported = synthetic_export(&app).await;
+    let output = generate(&app, &args).await;
+    assert_eq!(output.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&output.stdout).contains("nothing to change"));
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM imports").await, 4);
+    assert_eq!(synthetic_export(&app).await, exported);
+
+    // Other arguments would correct these figures into others: refused, nothing written.
+    let output = generate(&app, &["--observations", FIGURES, "--seed", "8"]).await;
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("already holds 5000 synthetic figures made with other arguments"));
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM imports").await, 4);
+    assert_eq!(article_state(&app).await, before);
+}
+
+#[tokio::test]
+async fn the_same_seed_gives_the_same_figures_whatever_the_batches() {
+    let (one, two, other) = tokio::join!(TestApp::spawn(), TestApp::spawn(), TestApp::spawn());
+    let seven = ["--observations", FIGURES, "--seed", "7"];
+    for (app, args) in [
+        (&one, [&seven[..], &["--batch-size", "2000"]].concat()),
+        (&two, [&seven[..], &["--batch-size", "5000"]].concat()),
+        (&other, vec!["--observations", FIGURES, "--seed", "8"]),
+    ] {
+        let output = generate(app, &args).await;
+        assert_eq!(output.status.code(), Some(0), "{output:?}");
+    }
+    assert_eq!(synthetic_export(&one).await, synthetic_export(&two).await);
+    assert_eq!(synthetic_history(&one).await, synthetic_history(&two).await);
+    assert_ne!(synthetic_export(&one).await, synthetic_export(&other).await);
+}
