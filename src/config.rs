@@ -63,6 +63,16 @@ pub struct Config {
     /// Also rate-limit loopback clients (off by default: local tools and tests).
     #[arg(long, env = "RATE_LIMIT_LOOPBACK")]
     pub rate_limit_loopback: bool,
+
+    /// Memory for rendered responses kept to answer repeated requests without the database,
+    /// in MiB; 0 turns the response cache off.
+    #[arg(long, env = "RESPONSE_CACHE_MIB", default_value_t = HttpSettings::default().response_cache_bytes >> 20)]
+    pub response_cache_mib: u64,
+
+    /// Milliseconds between checks for new data (an import, maybe by another process); the
+    /// longest an import stays unseen.
+    #[arg(long, env = "DATA_VERSION_POLL_MS", default_value_t = HttpSettings::default().data_version_poll.as_millis() as u64)]
+    pub data_version_poll_ms: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Subcommand)]
@@ -165,6 +175,9 @@ pub struct HttpSettings {
     pub rate_limit_per_second: u32,
     pub rate_limit_burst: u32,
     pub rate_limit_loopback: bool,
+    /// 0: no response cache.
+    pub response_cache_bytes: u64,
+    pub data_version_poll: Duration,
 }
 
 impl Default for HttpSettings {
@@ -178,6 +191,8 @@ impl Default for HttpSettings {
             rate_limit_per_second: 50,
             rate_limit_burst: 100,
             rate_limit_loopback: false,
+            response_cache_bytes: 32 << 20,
+            data_version_poll: Duration::from_millis(250),
         }
     }
 }
@@ -200,6 +215,9 @@ impl Config {
                     .map_err(|_| format!("--cors-allow-origins: '{origin}' is not a valid origin"))
             })
             .collect::<Result<_, _>>()?;
+        if self.data_version_poll_ms == 0 {
+            return Err("--data-version-poll-ms must be at least 1".to_owned());
+        }
         if self.max_in_flight == 0 {
             return Err("--max-in-flight must be at least 1".to_owned());
         }
@@ -212,6 +230,8 @@ impl Config {
             rate_limit_per_second: self.rate_limit_per_second,
             rate_limit_burst: self.rate_limit_burst,
             rate_limit_loopback: self.rate_limit_loopback,
+            response_cache_bytes: self.response_cache_mib.saturating_mul(1 << 20),
+            data_version_poll: Duration::from_millis(self.data_version_poll_ms),
         })
     }
 }

@@ -98,15 +98,30 @@ pub async fn revalidate(
     };
     headers.insert(header::ETAG, tag.clone());
     if if_none_match.is_some_and(|condition| matches_any(&condition, &tag)) {
-        let mut not_modified = StatusCode::NOT_MODIFIED.into_response();
-        for name in [header::ETAG, header::CACHE_CONTROL, header::VARY] {
-            if let Some(value) = response.headers().get(&name) {
-                not_modified.headers_mut().insert(name, value.clone());
-            }
-        }
-        return not_modified;
+        return not_modified(response.headers());
     }
     response
+}
+
+/// The 304 for a response with these headers: its validator and caching headers, no body.
+pub fn not_modified(headers: &HeaderMap) -> Response {
+    let mut not_modified = StatusCode::NOT_MODIFIED.into_response();
+    for name in [header::ETAG, header::CACHE_CONTROL, header::VARY] {
+        for value in headers.get_all(&name) {
+            not_modified
+                .headers_mut()
+                .append(name.clone(), value.clone());
+        }
+    }
+    not_modified
+}
+
+/// Whether a request's `If-None-Match` matches the ETag among these response headers.
+pub fn unmodified_since_tagged(if_none_match: Option<&HeaderValue>, headers: &HeaderMap) -> bool {
+    match (if_none_match, headers.get(header::ETAG)) {
+        (Some(condition), Some(tag)) => matches_any(condition, tag),
+        _ => false,
+    }
 }
 
 /// The response's tag with its content coding folded in: `"abc"` + gzip = `"abc-gzip"`.

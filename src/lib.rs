@@ -5,6 +5,7 @@
 //! router with [`app`] and serve it on an ephemeral port.
 
 pub mod analytics;
+pub mod cache;
 pub mod chart;
 pub mod config;
 pub mod db;
@@ -17,102 +18,53 @@ pub mod model;
 mod openapi;
 pub mod query;
 pub mod render;
+mod request_log;
 mod routes;
+pub mod stack;
 pub mod store;
 pub mod timestamp;
 
 use std::future::Future;
 use std::sync::Arc;
 
-use axum::http::{header, HeaderName, Method, Request, StatusCode};
-use axum::middleware;
 use axum::Router;
 use sqlx::SqlitePool;
 use tokio::net::TcpListener;
-use tokio::sync::Semaphore;
-use tower_http::catch_panic::CatchPanicLayer;
-use tower_http::compression::CompressionLayer;
-use tower_http::cors::{AllowOrigin, CorsLayer};
-use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
-use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
 pub use config::{Command, Config, GenerateArgs, HttpSettings, ImportArgs, LogFormat};
-use error::problem_response;
 
 /// What every handler can reach.
 #[derive(Clone)]
 pub struct AppState {
     pub pool: SqlitePool,
+    /// The id of the last import the server has seen; the readiness probe reports it.
+    pub data_version: Arc<cache::DataVersion>,
+    pub totals: Arc<cache::Totals>,
 }
 
-const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
-
-/// The whole HTTP application: routes plus the layers every response goes through.
-pub fn app(pool: SqlitePool, settings: &HttpSettings) -> Router {
-    let origins = if settings.cors_allow_origins.is_empty() {
-        AllowOrigin::any()
-    } else {
-        AllowOrigin::list(settings.cors_allow_origins.clone())
+/// The whole HTTP application: routes plus the layers every response goes through. Reads
+/// the data version and starts the task that follows it; fails when the database cannot say.
+pub async fn app(pool: SqlitePool, settings: &HttpSettings) -> Result<Router, String> {
+    let responses = cache::ResponseCache::start(
+        pool.clone(),
+        settings.response_cache_bytes,
+        settings.data_version_poll,
+        settings.max_query_bytes,
+    )
+    .await
+    .map_err(|error| format!("cannot read the data version: {error}"))?;
+    let state = AppState {
+        pool,
+        data_version: responses.version.clone(),
+        totals: Arc::new(cache::Totals::new(cache::TOTALS_KEPT)),
     };
-    let cors = CorsLayer::new()
-        .allow_origin(origins)
-        .allow_methods([Method::GET, Method::HEAD, Method::OPTIONS])
-        .allow_headers([header::IF_NONE_MATCH, header::ACCEPT])
-        .expose_headers([REQUEST_ID, header::ETAG, header::LINK]);
-    let limits = limits::Limits {
-        max_query_bytes: settings.max_query_bytes,
-        request_timeout: settings.request_timeout,
-        in_flight: Arc::new(Semaphore::new(settings.max_in_flight)),
-    };
-    let cache_policy = http::CachePolicy {
-        max_age_seconds: settings.cache_max_age_seconds,
-    };
-    let trace = TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
-        let request_id = request
-            .headers()
-            .get(&REQUEST_ID)
-            .and_then(|value| value.to_str().ok())
-            .unwrap_or("-");
-        tracing::info_span!("request", method = %request.method(), uri = %request.uri(), request_id)
-    })
-    // One line per answered request (status and latency) at the default log level.
-    .on_response(DefaultOnResponse::new().level(tracing::Level::INFO));
-
-    let router = routes::router()
-        .with_state(AppState { pool })
-        // Layers run bottom-up on the way in: the request id exists before the trace span
-        // opens, and a panic anywhere below becomes a problem+json 500, not a dropped connection.
-        .layer(CatchPanicLayer::custom(|_panic| {
-            problem_response(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "The server failed while answering; report it with this response's x-request-id."
-                    .to_owned(),
-            )
-        }))
-        // Tag the identity body, compress it, then answer If-None-Match against the tag of
-        // the representation actually sent.
-        .layer(middleware::from_fn(http::tag_entity))
-        .layer(CompressionLayer::new())
-        .layer(middleware::from_fn_with_state(
-            cache_policy,
-            http::revalidate,
-        ))
-        .layer(middleware::from_fn_with_state(limits, limits::enforce));
-    // Over the in-flight cap, so a client past its rate never takes a permit.
-    let router = match limits::ClientRateLimit::new(
-        settings.rate_limit_per_second,
-        settings.rate_limit_burst,
-        settings.rate_limit_loopback,
-    ) {
-        Some(rate) => router.layer(middleware::from_fn_with_state(rate, limits::limit_rate)),
-        None => router,
-    };
-    router
-        .layer(cors)
-        .layer(middleware::from_fn(limits::security_headers))
-        .layer(PropagateRequestIdLayer::new(REQUEST_ID))
-        .layer(trace)
-        .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+    let routes = routes::router().with_state(state);
+    Ok(stack::wrap(
+        routes,
+        settings,
+        Some(responses),
+        stack::LAYERS.len(),
+    ))
 }
 
 /// Serves `app` on `listener` until `shutdown` completes, then lets in-flight requests finish.
@@ -141,6 +93,7 @@ pub async fn run(config: Config) -> Result<(), String> {
     let pool = db::open_serving(&config.database_url)
         .await
         .map_err(|error| error.to_string())?;
+    let app = app(pool.clone(), &settings).await?;
     let listener = TcpListener::bind(config.addr)
         .await
         .map_err(|error| format!("cannot listen on {}: {error}", config.addr))?;
@@ -148,7 +101,7 @@ pub async fn run(config: Config) -> Result<(), String> {
         .local_addr()
         .map_err(|error| format!("cannot read the bound address: {error}"))?;
     tracing::info!(addr = %bound, database = %config.database_url, "gd-indicators listening on http://{bound}");
-    serve(listener, app(pool.clone(), &settings), shutdown_signal())
+    serve(listener, app, shutdown_signal())
         .await
         .map_err(|error| format!("server error: {error}"))?;
     pool.close().await;

@@ -687,6 +687,14 @@ pub async fn retracted(pool: &SqlitePool, observation_id: &str) -> sqlx::Result<
         .await
 }
 
+/// The id of the last import; 0 when the data is the migrations' alone. Every import that
+/// changes a figure records itself, so this moves exactly when the served data does.
+pub async fn last_import_id<'e>(executor: impl sqlx::SqliteExecutor<'e>) -> sqlx::Result<i64> {
+    sqlx::query_scalar("SELECT coalesce(max(id), 0) FROM imports")
+        .fetch_one(executor)
+        .await
+}
+
 /// The distinct values of a text column of `indicators` (topics, concepts), for validation.
 pub async fn indicator_values(
     pool: &SqlitePool,

@@ -33,15 +33,17 @@ async fn get_health() -> impl IntoResponse {
 
 /// The database answers and holds exactly this binary's migrations.
 async fn get_readiness(State(state): State<AppState>) -> ApiResult<impl IntoResponse> {
-    let state = migration_state(&state.pool)
+    let migrations = migration_state(&state.pool)
         .await
         .map_err(|error| ApiError::NotReady(format!("the database does not answer: {error}")))?;
-    match state {
+    match migrations {
         MigrationState::Current => Ok((
             NO_STORE,
             Json(json!({
                 "status": "ready",
                 "migrations": MIGRATOR.iter().count(),
+                // The last import this server has seen (0: the migrations' data alone).
+                "data_version": state.data_version.get(),
             })),
         )),
         MigrationState::Behind { pending } => Err(ApiError::NotReady(format!(

@@ -182,6 +182,8 @@ pub fn router() -> Router<AppState> {
         router = router.route(endpoint.path, endpoint.handler);
     }
     router
+        // Before the merge and fallbacks: only the API's own routes are named in the logs.
+        .route_layer(axum::middleware::from_fn(crate::request_log::record_route))
         .merge(SwaggerUi::new("/docs").config(utoipa_swagger_ui::Config::from("/openapi.json")))
         .fallback(|uri: Uri| async move { ApiError::RouteNotFound(uri.path().to_owned()) })
         .method_not_allowed_fallback(|| async {

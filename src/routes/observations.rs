@@ -16,6 +16,7 @@ use super::{
     check_concepts, found, list_query, respond_formatted, respond_in_memory, to_values, Endpoint,
 };
 use crate::analytics::{transform_series, Transform};
+use crate::cache::Totals;
 use crate::error::{ApiError, ApiResult};
 use crate::model::{
     Observation, Period, Provenance, Reference, Revision, RevisionStamp, SourceReference, Speaker,
@@ -250,6 +251,7 @@ fn sort_value(observation: &Observation, name: &str) -> Value {
 /// One page of figures read from SQLite with a keyset, so deep pages cost what the first does.
 async fn observation_page(
     pool: &SqlitePool,
+    totals: &Totals,
     filter: &ObservationFilter,
     query: &ListQuery,
     presentation: &Presentation,
@@ -267,7 +269,18 @@ async fn observation_page(
     // even when an import commits in between.
     let mut snapshot = pool.begin().await?;
     let observations = store::observations_ordered(&mut *snapshot, filter, &order).await?;
-    let total = store::count_observations(&mut *snapshot, filter).await?;
+    // Every page of a query has the same total, and counting a broad filter over a large
+    // table costs more than reading a page; so a total is counted once per data version.
+    let version = store::last_import_id(&mut *snapshot).await?;
+    let counted = (version, format!("{filter:?}"));
+    let total = match totals.get(&counted) {
+        Some(total) => total,
+        None => {
+            let total = store::count_observations(&mut *snapshot, filter).await?;
+            totals.insert(counted, total);
+            total
+        }
+    };
     snapshot.commit().await?;
     let rows = observations
         .into_iter()
@@ -403,7 +416,7 @@ async fn respond_observations(
         };
         return respond_in_memory(uri, headers, &unfiltered, spec, name, derived);
     }
-    let page = observation_page(&state.pool, &filter, &query, &presentation).await?;
+    let page = observation_page(&state.pool, &state.totals, &filter, &query, &presentation).await?;
     ListResponder {
         uri,
         headers,

@@ -15,7 +15,8 @@ const ARTICLE_SOURCES: &str = "gdtoday-industry-clusters,gdtoday-innovation,gdto
 /// Small enough for a debug build, large enough for several batches and a retraction.
 const FIGURES: &str = "5000";
 
-/// Runs `gd-indicators generate ARGS` against the app's database.
+/// Runs `gd-indicators generate ARGS` against the app's database; the server sees the result
+/// before this returns.
 async fn generate(app: &TestApp, args: &[&str]) -> Output {
     let output = Command::new(BINARY)
         .arg("generate")
@@ -23,7 +24,15 @@ async fn generate(app: &TestApp, args: &[&str]) -> Output {
         .args(["--database-url", &app.db_url])
         .output()
         .unwrap();
+    app.wait_for_data_version(last_import(app).await).await;
     output
+}
+
+async fn last_import(app: &TestApp) -> i64 {
+    sqlx::query_scalar("SELECT coalesce(max(id), 0) FROM imports")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap()
 }
 
 async fn text(app: &TestApp, path: &str) -> String {

@@ -36,7 +36,9 @@ impl TestApp {
             .await
             .expect("bind an ephemeral port");
         let address = format!("http://{}", listener.local_addr().unwrap());
-        let app = gd_indicators::app(pool.clone(), &settings);
+        let app = gd_indicators::app(pool.clone(), &settings)
+            .await
+            .expect("the app reads the data version");
         tokio::spawn(gd_indicators::serve(listener, app, std::future::pending()));
         TestApp {
             address,
@@ -114,6 +116,27 @@ impl TestApp {
         );
         assert_eq!(body["links"]["self"], path, "links.self of {path}");
         data
+    }
+
+    /// The data version the server reports on `/readyz`: the last import it has seen.
+    pub async fn data_version(&self) -> i64 {
+        let ready = self.get("/readyz").await.json::<Value>().await.unwrap();
+        ready["data_version"]
+            .as_i64()
+            .expect("readyz has a data_version")
+    }
+
+    /// Waits until the server has seen import `id`; the README promises within a second.
+    pub async fn wait_for_data_version(&self, id: i64) -> std::time::Duration {
+        let start = std::time::Instant::now();
+        while self.data_version().await < id {
+            assert!(
+                start.elapsed() < std::time::Duration::from_secs(1),
+                "import {id} unseen after a second"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+        start.elapsed()
     }
 }
 

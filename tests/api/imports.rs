@@ -12,7 +12,7 @@ use crate::seed::seed_table;
 type Outcome = Result<(ImportPlan, Option<ImportReceipt>), ImportFailure>;
 
 /// Imports `text` as the file `name` into the app's database, through the library the
-/// `import` command runs.
+/// `import` command runs; returns once the server has seen the import.
 pub async fn import_text(app: &TestApp, name: &str, text: &str) -> Outcome {
     let pool = open_and_migrate(&app.db_url)
         .await
@@ -20,6 +20,9 @@ pub async fn import_text(app: &TestApp, name: &str, text: &str) -> Outcome {
     let outcome =
         gd_indicators::import::import(&pool, name, text, Some("integration test"), false).await;
     pool.close().await;
+    if let Ok((_, Some(receipt))) = &outcome {
+        app.wait_for_data_version(receipt.id).await;
+    }
     outcome
 }
 
@@ -309,7 +312,7 @@ async fn new_figures_may_point_at_each_other_within_one_file() {
     assert_eq!(series[0]["value"], 540);
 }
 
-fn run_import_command(file: &std::path::Path, db_url: &str) -> std::process::Output {
+pub fn run_import_command(file: &std::path::Path, db_url: &str) -> std::process::Output {
     std::process::Command::new(env!("CARGO_BIN_EXE_gd-indicators"))
         .args(["import", file.to_str().unwrap(), "--database-url", db_url])
         .output()
@@ -346,6 +349,7 @@ async fn the_import_command_reports_each_problem_and_exits_1() {
 
     // A good file goes through the command too.
     std::fs::write(&file, seed_csv(&[("marine-gdp-2024", &[("value", "1.9")])])).unwrap();
+    let version = app.data_version().await;
     let output = run_import_command(&file, &app.db_url);
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert_eq!(output.status.code(), Some(0), "{stdout}");
@@ -353,6 +357,7 @@ async fn the_import_command_reports_each_problem_and_exits_1() {
         stdout.contains("0 added, 1 corrected, 0 retracted, 0 unchanged"),
         "{stdout}"
     );
+    app.wait_for_data_version(version + 1).await;
     assert_eq!(
         app.get_ok("/v1/observations/marine-gdp-2024").await["value"],
         1.9

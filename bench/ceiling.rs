@@ -1,0 +1,37 @@
+//! The benchmark's ceiling: a bare axum server that answers every GET with the same bytes and
+//! content type, read once from a file at start-up. Whatever the real service loses against
+//! it is the cost of its layers, its routing and its data.
+//!
+//! `ceiling ADDR BODY_FILE CONTENT_TYPE [LAYERS]`: with LAYERS = n, the handler is wrapped in
+//! the first n production layers (`gd_indicators::stack::LAYERS`, innermost first, with the
+//! production settings), so the benchmark can price each layer.
+
+use axum::http::header;
+use axum::routing::get;
+use axum::Router;
+
+#[tokio::main]
+async fn main() {
+    let mut args = std::env::args().skip(1);
+    let usage = "usage: ceiling ADDR BODY_FILE CONTENT_TYPE [LAYERS]";
+    let addr = args.next().expect(usage);
+    let body = std::fs::read(args.next().expect(usage)).expect("the body file is readable");
+    let content_type = args.next().expect(usage);
+    let layers: usize = args.next().map_or(0, |n| n.parse().expect(usage));
+    let body = axum::body::Bytes::from(body);
+    let app = Router::new().fallback(get(move || {
+        let (body, content_type) = (body.clone(), content_type.clone());
+        async move { ([(header::CONTENT_TYPE, content_type)], body) }
+    }));
+    let app = gd_indicators::stack::wrap(app, &Default::default(), None, layers);
+    let listener = tokio::net::TcpListener::bind(&addr)
+        .await
+        .expect("the address is free");
+    println!(
+        "ceiling listening on http://{}",
+        listener.local_addr().unwrap()
+    );
+    gd_indicators::serve(listener, app, std::future::pending())
+        .await
+        .expect("the server runs");
+}

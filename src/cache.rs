@@ -1,0 +1,345 @@
+//! The response cache: most requests are answered from memory without touching SQLite.
+//!
+//! The data changes only when an import commits (or a new build migrates, which means a
+//! restart), so a rendered response stays right until the *data version* moves. The version
+//! is the id of the last import, read by a background task every `poll` interval from the
+//! database file itself: a writer in another process (the `import` command) is seen too.
+//!
+//! Entries are keyed by the data version, the path, the query (decoded and ordered by
+//! parameter name), the `Accept` header and the content coding the response is sent in; so
+//! a compressed body is cached compressed, and an entry of an older version is never served
+//! again (it is dropped when the version moves, or evicted). Memory is bounded by a byte
+//! budget over bodies and headers, with scan-resistant eviction (`quick_cache`'s CLOCK-Pro).
+
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+use std::sync::{Arc, Weak};
+use std::time::Duration;
+
+use axum::body::{Body, Bytes};
+use axum::extract::{Request, State};
+use axum::http::{header, Extensions, HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::Response;
+use sqlx::SqlitePool;
+
+/// Says where a response came from: `hit` (memory) or `miss` (the database).
+pub const X_CACHE: HeaderName = HeaderName::from_static("x-cache");
+
+/// The id of the last import (0: the migrated data alone). Shared by the cache and the
+/// readiness probe.
+#[derive(Debug, Default)]
+pub struct DataVersion(AtomicI64);
+
+impl DataVersion {
+    pub fn get(&self) -> i64 {
+        self.0.load(Ordering::Acquire)
+    }
+}
+
+/// Totals of observation queries, by data version and filter: counted once, then reused by
+/// every page of the query. Entries of an old version are never asked for again and age out.
+pub type Totals = quick_cache::sync::Cache<(i64, String), usize>;
+
+/// How many distinct filters' totals are kept (a few dozen bytes each).
+pub const TOTALS_KEPT: usize = 10_000;
+
+/// Reads the data version as the database has it now.
+pub async fn read_data_version(pool: &SqlitePool) -> sqlx::Result<i64> {
+    crate::store::last_import_id(pool).await
+}
+
+/// A content coding the compression layer can produce.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Coding {
+    Identity,
+    Gzip,
+    Br,
+}
+
+impl Coding {
+    fn header(self) -> Option<HeaderValue> {
+        match self {
+            Coding::Identity => None,
+            Coding::Gzip => Some(HeaderValue::from_static("gzip")),
+            Coding::Br => Some(HeaderValue::from_static("br")),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct CacheKey {
+    version: i64,
+    path: String,
+    query: String,
+    accept: Option<HeaderValue>,
+    coding: Coding,
+}
+
+/// A stored 200: its headers, its (possibly compressed) body, and its extensions (the route
+/// that answered, for the log line).
+#[derive(Debug, Clone)]
+struct CachedResponse(Arc<(HeaderMap, Bytes, Extensions)>);
+
+#[derive(Debug, Clone)]
+struct ByteWeighter;
+
+impl quick_cache::Weighter<CacheKey, CachedResponse> for ByteWeighter {
+    fn weight(&self, key: &CacheKey, value: &CachedResponse) -> u64 {
+        let (headers, body, _) = &*value.0;
+        let header_bytes: usize = headers
+            .iter()
+            .map(|(name, value)| name.as_str().len() + value.len() + 32)
+            .sum();
+        // Never zero: a zero-weight entry would never be evicted.
+        (key.path.len() + key.query.len() + header_bytes + body.len() + 64) as u64
+    }
+}
+
+/// What the cache counts, for operators.
+#[derive(Debug, Default)]
+pub struct CacheCounters {
+    pub hits: AtomicU64,
+    pub misses: AtomicU64,
+}
+
+pub struct ResponseCache {
+    entries: quick_cache::sync::Cache<CacheKey, CachedResponse, ByteWeighter>,
+    /// Bodies above this are served but not kept: one export must not flush everything else.
+    max_entry_bytes: usize,
+    /// The query-string cap of the limits below, which a hit must not get around.
+    max_query_bytes: usize,
+    pub version: Arc<DataVersion>,
+    pub counters: CacheCounters,
+}
+
+impl ResponseCache {
+    /// A cache holding at most `capacity_bytes`; 0 turns caching off (every request is a miss
+    /// that is not stored). Reads the data version, then starts the task that follows it;
+    /// the task ends when the cache is dropped.
+    pub async fn start(
+        pool: SqlitePool,
+        capacity_bytes: u64,
+        poll: Duration,
+        max_query_bytes: usize,
+    ) -> sqlx::Result<Arc<ResponseCache>> {
+        let version = read_data_version(&pool).await?;
+        let cache = Arc::new(ResponseCache {
+            // Responses average a few KiB; the estimate only sizes the initial tables.
+            entries: quick_cache::sync::Cache::with_weighter(
+                (capacity_bytes / 4096).clamp(16, 65_536) as usize,
+                capacity_bytes.max(1),
+                ByteWeighter,
+            ),
+            max_entry_bytes: (capacity_bytes / 8) as usize,
+            max_query_bytes,
+            version: Arc::new(DataVersion(AtomicI64::new(version))),
+            counters: CacheCounters::default(),
+        });
+        tokio::spawn(follow_data_version(Arc::downgrade(&cache), pool, poll));
+        Ok(cache)
+    }
+
+    /// Bytes held now (bodies, headers and keys).
+    pub fn weight(&self) -> u64 {
+        self.entries.weight()
+    }
+
+    fn set_version(&self, version: i64) {
+        let previous = self.version.0.swap(version, Ordering::AcqRel);
+        if previous != version {
+            // Entries of the old version can never be asked for again; free them now.
+            self.entries.clear();
+            tracing::info!(
+                previous,
+                version,
+                "data version changed; response cache cleared"
+            );
+        }
+    }
+}
+
+/// Re-reads the data version every `poll` until the cache is gone or the pool is closed.
+async fn follow_data_version(cache: Weak<ResponseCache>, pool: SqlitePool, poll: Duration) {
+    let mut ticks = tokio::time::interval_at(tokio::time::Instant::now() + poll, poll);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        ticks.tick().await;
+        let Some(cache) = cache.upgrade() else { return };
+        match read_data_version(&pool).await {
+            Ok(version) => cache.set_version(version),
+            Err(sqlx::Error::PoolClosed) => return,
+            // A busy or briefly unreadable file: keep serving the version known, retry.
+            Err(error) => tracing::warn!(%error, "cannot read the data version"),
+        }
+    }
+}
+
+/// The coding the client prefers among those the compression layer makes (RFC 9110
+/// §12.5.3): the highest q wins, brotli on a tie, identity when nothing else is acceptable.
+fn negotiate(accept_encoding: Option<&HeaderValue>) -> Coding {
+    let Some(text) = accept_encoding.and_then(|value| value.to_str().ok()) else {
+        return Coding::Identity;
+    };
+    let (mut br, mut gzip, mut any) = (None, None, None);
+    for item in text.split(',') {
+        let mut parts = item.split(';');
+        let name = parts.next().unwrap_or_default().trim().to_ascii_lowercase();
+        let q = parts
+            .filter_map(|param| param.trim().strip_prefix("q="))
+            .find_map(|q| q.trim().parse::<f32>().ok())
+            .unwrap_or(1.0);
+        match name.as_str() {
+            "br" => br = Some(q),
+            "gzip" | "x-gzip" => gzip = Some(q),
+            "*" => any = Some(q),
+            _ => {}
+        }
+    }
+    let br = br.or(any).unwrap_or(0.0);
+    let gzip = gzip.or(any).unwrap_or(0.0);
+    if br > 0.0 && br >= gzip {
+        Coding::Br
+    } else if gzip > 0.0 {
+        Coding::Gzip
+    } else {
+        Coding::Identity
+    }
+}
+
+/// The query as the handlers read it: decoded pairs, ordered by name; the values of a
+/// repeated name keep their order. `b=2&a=1` and `a=1&b=%32` are one entry.
+fn normalised_query(raw: Option<&str>) -> String {
+    let Some(raw) = raw.filter(|raw| !raw.is_empty()) else {
+        return String::new();
+    };
+    let mut pairs: Vec<_> = form_urlencoded::parse(raw.as_bytes()).collect();
+    pairs.sort_by(|a, b| a.0.cmp(&b.0));
+    form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(pairs)
+        .finish()
+}
+
+/// Middleware above everything that renders, tags, compresses, revalidates or limits a
+/// response, and below rate limiting and CORS: serves a stored response when it has one for
+/// this version, representation and coding, answering `If-None-Match` itself; otherwise asks
+/// the layers below, and keeps a successful answer with all their headers. A hit skips the
+/// in-flight cap and timeout (it costs nothing); a query string over the cap still goes below
+/// to be refused.
+pub async fn serve_cached(
+    State(cache): State<Arc<ResponseCache>>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let over_cap = request.uri().query().map_or(0, str::len) > cache.max_query_bytes;
+    if !matches!(*request.method(), Method::GET | Method::HEAD) || over_cap {
+        return next.run(request).await;
+    }
+    let coding = negotiate(request.headers().get(header::ACCEPT_ENCODING));
+    // The compression layer below then makes exactly the coding the key names.
+    match coding.header() {
+        Some(value) => request.headers_mut().insert(header::ACCEPT_ENCODING, value),
+        None => request.headers_mut().remove(header::ACCEPT_ENCODING),
+    };
+    let key = CacheKey {
+        version: cache.version.get(),
+        path: request.uri().path().to_owned(),
+        query: normalised_query(request.uri().query()),
+        accept: request.headers().get(header::ACCEPT).cloned(),
+        coding,
+    };
+    if let Some(CachedResponse(stored)) = cache.entries.get(&key) {
+        cache.counters.hits.fetch_add(1, Ordering::Relaxed);
+        let (headers, body, extensions) = &*stored;
+        if crate::http::unmodified_since_tagged(
+            request.headers().get(header::IF_NONE_MATCH),
+            headers,
+        ) {
+            let mut response = crate::http::not_modified(headers);
+            *response.extensions_mut() = extensions.clone();
+            return response;
+        }
+        let mut response = Response::new(Body::from(body.clone()));
+        *response.headers_mut() = headers.clone();
+        *response.extensions_mut() = extensions.clone();
+        response
+            .headers_mut()
+            .insert(X_CACHE, HeaderValue::from_static("hit"));
+        return response;
+    }
+    cache.counters.misses.fetch_add(1, Ordering::Relaxed);
+    let response = next.run(request).await;
+    if response.status() != StatusCode::OK || cache.max_entry_bytes == 0 || no_store(&response) {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    // The body is already in memory above the compressor (the tagger buffers it), so reading
+    // it whole costs no more than passing it on.
+    let Ok(bytes) = axum::body::to_bytes(body, usize::MAX).await else {
+        return crate::error::problem_response(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "The response could not be read to the end.".to_owned(),
+        );
+    };
+    if bytes.len() <= cache.max_entry_bytes {
+        cache.entries.insert(
+            key,
+            CachedResponse(Arc::new((
+                parts.headers.clone(),
+                bytes.clone(),
+                parts.extensions.clone(),
+            ))),
+        );
+    }
+    parts
+        .headers
+        .insert(X_CACHE, HeaderValue::from_static("miss"));
+    Response::from_parts(parts, Body::from(bytes))
+}
+
+/// Probes and anything else marked `no-store` describe an instant, not the data.
+fn no_store(response: &Response) -> bool {
+    response
+        .headers()
+        .get(header::CACHE_CONTROL)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.contains("no-store"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn coding(header: &'static str) -> Coding {
+        negotiate(Some(&HeaderValue::from_static(header)))
+    }
+
+    #[test]
+    fn negotiation_follows_q_values_and_prefers_brotli_on_ties() {
+        assert_eq!(negotiate(None), Coding::Identity);
+        assert_eq!(coding("gzip, deflate, br"), Coding::Br);
+        assert_eq!(coding("gzip"), Coding::Gzip);
+        assert_eq!(coding("br;q=0.5, gzip"), Coding::Gzip);
+        assert_eq!(coding("br;q=0, gzip;q=0"), Coding::Identity);
+        assert_eq!(coding("*"), Coding::Br);
+        assert_eq!(coding("*;q=0.1, br;q=0"), Coding::Gzip);
+        assert_eq!(coding("identity, deflate"), Coding::Identity);
+        assert_eq!(coding("GZIP;Q=0.9"), Coding::Gzip);
+    }
+
+    #[test]
+    fn equivalent_queries_share_a_key_and_repeated_values_keep_their_order() {
+        assert_eq!(
+            normalised_query(Some("b=2&a=1")),
+            normalised_query(Some("a=1&b=%32"))
+        );
+        assert_ne!(
+            normalised_query(Some("sort=a&sort=b")),
+            normalised_query(Some("sort=b&sort=a"))
+        );
+        assert_eq!(
+            normalised_query(Some("q=a+b")),
+            normalised_query(Some("q=a%20b"))
+        );
+        assert_eq!(normalised_query(None), normalised_query(Some("")));
+    }
+}

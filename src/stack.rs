@@ -1,0 +1,159 @@
+//! The layers every response goes through, in one place and in order, so that the benchmark
+//! (`bench/run.sh`) can wrap its bare ceiling server in the first *n* of them and measure what
+//! each one costs.
+
+use std::sync::Arc;
+
+use axum::http::{header, HeaderName, Method, StatusCode};
+use axum::middleware;
+use axum::Router;
+use tokio::sync::Semaphore;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
+use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+
+use crate::error::problem_response;
+use crate::{cache, http, limits, request_log, HttpSettings};
+
+const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// The production layers, innermost first. A request passes them bottom-up: it has its id
+/// before it is logged, is rate-limited before anything else is spent on it, and is looked up
+/// in the cache before anything renders, tags, compresses or limits it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layer {
+    /// A panic below becomes a problem+json 500, not a dropped connection.
+    CatchPanic,
+    /// A strong ETag from the identity body's bytes.
+    TagEntity,
+    /// gzip or brotli, as the client accepts.
+    Compression,
+    /// `If-None-Match` → 304 against the tag of the coding sent; Cache-Control and Vary.
+    Revalidate,
+    /// Query-string cap, in-flight cap (503) and request timeout.
+    Limits,
+    /// nosniff, Referrer-Policy, and a CSP on HTML and SVG.
+    SecurityHeaders,
+    /// Stored responses, per data version, representation and coding, with every header
+    /// the layers below gave them: a hit skips all of those layers.
+    ResponseCache,
+    /// Per-client token buckets (429); absent when the rate is 0.
+    RateLimit,
+    /// Depends on the request's Origin, so it stays outside the cache.
+    Cors,
+    /// The one log line per request.
+    RequestLog,
+    /// `x-request-id`: the client's, or a new UUID; echoed on the response.
+    RequestId,
+}
+
+pub const LAYERS: [Layer; 11] = [
+    Layer::CatchPanic,
+    Layer::TagEntity,
+    Layer::Compression,
+    Layer::Revalidate,
+    Layer::Limits,
+    Layer::SecurityHeaders,
+    Layer::ResponseCache,
+    Layer::RateLimit,
+    Layer::Cors,
+    Layer::RequestLog,
+    Layer::RequestId,
+];
+
+impl Layer {
+    pub fn name(self) -> &'static str {
+        match self {
+            Layer::CatchPanic => "catch-panic",
+            Layer::TagEntity => "etag",
+            Layer::Compression => "compression",
+            Layer::ResponseCache => "response-cache",
+            Layer::Revalidate => "revalidate",
+            Layer::Limits => "limits",
+            Layer::RateLimit => "rate-limit",
+            Layer::Cors => "cors",
+            Layer::SecurityHeaders => "security-headers",
+            Layer::RequestLog => "request-log",
+            Layer::RequestId => "request-id",
+        }
+    }
+}
+
+/// Wraps `router` in the first `count` of [`LAYERS`]. Without a response cache that layer is
+/// skipped (the benchmark's ceiling has no database to version).
+pub fn wrap(
+    router: Router,
+    settings: &HttpSettings,
+    responses: Option<Arc<cache::ResponseCache>>,
+    count: usize,
+) -> Router {
+    let mut router = router;
+    for layer in LAYERS.into_iter().take(count) {
+        router = match layer {
+            Layer::CatchPanic => router.layer(CatchPanicLayer::custom(|_panic| {
+                problem_response(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "The server failed while answering; report it with this response's \
+                     x-request-id."
+                        .to_owned(),
+                )
+            })),
+            Layer::TagEntity => router.layer(middleware::from_fn(http::tag_entity)),
+            Layer::Compression => router.layer(CompressionLayer::new()),
+            Layer::ResponseCache => match &responses {
+                Some(responses) => router.layer(middleware::from_fn_with_state(
+                    responses.clone(),
+                    cache::serve_cached,
+                )),
+                None => router,
+            },
+            Layer::Revalidate => router.layer(middleware::from_fn_with_state(
+                http::CachePolicy {
+                    max_age_seconds: settings.cache_max_age_seconds,
+                },
+                http::revalidate,
+            )),
+            Layer::Limits => router.layer(middleware::from_fn_with_state(
+                limits::Limits {
+                    max_query_bytes: settings.max_query_bytes,
+                    request_timeout: settings.request_timeout,
+                    in_flight: Arc::new(Semaphore::new(settings.max_in_flight)),
+                },
+                limits::enforce,
+            )),
+            Layer::RateLimit => match limits::ClientRateLimit::new(
+                settings.rate_limit_per_second,
+                settings.rate_limit_burst,
+                settings.rate_limit_loopback,
+            ) {
+                Some(rate) => {
+                    router.layer(middleware::from_fn_with_state(rate, limits::limit_rate))
+                }
+                None => router,
+            },
+            Layer::Cors => router.layer(cors(settings)),
+            Layer::SecurityHeaders => router.layer(middleware::from_fn(limits::security_headers)),
+            Layer::RequestLog => router.layer(middleware::from_fn(|request, next| {
+                request_log::log_request(REQUEST_ID, request, next)
+            })),
+            Layer::RequestId => router
+                .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+                .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid)),
+        };
+    }
+    router
+}
+
+fn cors(settings: &HttpSettings) -> CorsLayer {
+    let origins = if settings.cors_allow_origins.is_empty() {
+        AllowOrigin::any()
+    } else {
+        AllowOrigin::list(settings.cors_allow_origins.clone())
+    };
+    CorsLayer::new()
+        .allow_origin(origins)
+        .allow_methods([Method::GET, Method::HEAD, Method::OPTIONS])
+        .allow_headers([header::IF_NONE_MATCH, header::ACCEPT])
+        .expose_headers([REQUEST_ID, header::ETAG, header::LINK])
+}
