@@ -23,6 +23,15 @@ async fn main() {
         let (body, content_type) = (body.clone(), content_type.clone());
         async move { ([(header::CONTENT_TYPE, content_type)], body) }
     }));
+    // The request log's cost includes writing it: JSON lines through the same background
+    // writer the service uses, to stdout (the benchmark sends it to /dev/null).
+    let (writer, _flush_on_exit) =
+        tracing_appender::non_blocking(std::io::BufWriter::new(std::io::stdout()));
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::new("gd_indicators=info"))
+        .with_writer(writer)
+        .json()
+        .init();
     let app = gd_indicators::stack::wrap(app, &Default::default(), None, layers);
     let listener = tokio::net::TcpListener::bind(&addr)
         .await
