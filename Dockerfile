@@ -37,6 +37,8 @@ RUN cargo chef prepare --recipe-path recipe.json
 
 FROM chef AS builder
 COPY --from=planner /app/recipe.json recipe.json
+# Build settings (SQLite's compile flags) apply to the dependencies cooked here too.
+COPY .cargo .cargo
 RUN cargo chef cook --release --locked --recipe-path recipe.json
 # The sources, with migrations/ (sqlx::migrate!() embeds them in the binary at compile time)
 # and seed/, from which migrations/0002 is generated. The touch makes sure cargo rebuilds the
