@@ -1468,8 +1468,6 @@ pub async fn add_synthetic_catalogue(
     .execute(&mut *tx)
     .await?
     .rows_affected();
-    let add_search_entry =
-        "INSERT INTO search_index (kind, ref_id, title, body) VALUES (?, ?, ?, ?)";
     for region in &catalogue.regions {
         let inserted = sqlx::query(
             "INSERT INTO regions (id, name, kind, parent_id, description) VALUES (?, ?, ?, ?, ?)
@@ -1484,13 +1482,14 @@ pub async fn add_synthetic_catalogue(
         .await?
         .rows_affected();
         if inserted > 0 {
-            sqlx::query(add_search_entry)
-                .bind("region")
-                .bind(&region.id)
-                .bind(&region.name)
-                .bind(&region.description)
-                .execute(&mut *tx)
-                .await?;
+            add_search_entry(
+                &mut tx,
+                "region",
+                &region.id,
+                &region.name,
+                &region.description,
+            )
+            .await?;
         }
         added.regions += inserted;
     }
@@ -1510,18 +1509,31 @@ pub async fn add_synthetic_catalogue(
         .await?
         .rows_affected();
         if inserted > 0 {
-            sqlx::query(add_search_entry)
-                .bind("indicator")
-                .bind(&indicator.id)
-                .bind(&indicator.name)
-                .bind(&indicator.description)
-                .execute(&mut *tx)
-                .await?;
+            let (id, name) = (&indicator.id, &indicator.name);
+            add_search_entry(&mut tx, "indicator", id, name, &indicator.description).await?;
         }
         added.indicators += inserted;
     }
     tx.commit().await?;
     Ok(added)
+}
+
+/// Makes a newly added entity findable by `/v1/search`, as migration 0003 did the article's.
+async fn add_search_entry(
+    tx: &mut sqlx::Transaction<'_, Sqlite>,
+    kind: &str,
+    id: &str,
+    title: &str,
+    body: &str,
+) -> sqlx::Result<()> {
+    sqlx::query("INSERT INTO search_index (kind, ref_id, title, body) VALUES (?, ?, ?, ?)")
+        .bind(kind)
+        .bind(id)
+        .bind(title)
+        .bind(body)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
 }
 
 /// How many figures, retracted or not, name `source_id` as their source.
