@@ -417,3 +417,84 @@ fn sigterm_under_load_finishes_in_flight_requests_refuses_new_ones_and_exits_0()
     // Once it has exited, nothing listens.
     assert!(std::net::TcpStream::connect(&address).is_err());
 }
+
+/// The binary as the container image runs it: an unprivileged user (the image's UID 10001;
+/// `nobody` here), bound to every interface, its data in a fresh directory it owns. The
+/// `healthcheck` command, the image's HEALTHCHECK, follows it up and down.
+#[test]
+fn the_binary_serves_as_an_unprivileged_user_on_all_interfaces_and_healthcheck_follows_it() {
+    use std::os::unix::fs::PermissionsExt;
+    const NOBODY: u32 = 65534;
+    let dir = tempfile::tempdir().unwrap();
+    // The user must reach the binary and its data directory; nothing else of the checkout.
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let binary = dir.path().join("gd-indicators");
+    std::fs::copy(BINARY, &binary).unwrap();
+    std::fs::set_permissions(&binary, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let data = dir.path().join("data");
+    std::fs::create_dir(&data).unwrap();
+    let as_root = std::fs::metadata("/proc/self")
+        .map(|m| std::os::unix::fs::MetadataExt::uid(&m) == 0)
+        .unwrap();
+    let mut command = if as_root {
+        std::os::unix::fs::chown(&data, Some(NOBODY), Some(NOBODY)).unwrap();
+        let mut drop_privileges = Command::new("setpriv");
+        drop_privileges
+            .args([
+                "--reuid",
+                &NOBODY.to_string(),
+                "--regid",
+                &NOBODY.to_string(),
+            ])
+            .arg("--clear-groups")
+            .arg(&binary);
+        drop_privileges
+    } else {
+        // Already unprivileged.
+        Command::new(&binary)
+    };
+    let mut child = command
+        .args(["--addr", "0.0.0.0:0", "--database-url"])
+        .arg(data.join("gd-indicators.db"))
+        .env("RUST_LOG", "gd_indicators=info")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("the binary starts");
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let port = loop {
+        let line = lines.next().expect("the server logs its address").unwrap();
+        if let Some(rest) = line.split("listening on http://0.0.0.0:").nth(1) {
+            break rest.split_whitespace().next().unwrap().to_owned();
+        }
+    };
+    std::thread::spawn(move || lines.for_each(drop));
+
+    let status = std::fs::read_to_string(format!("/proc/{}/status", child.id())).unwrap();
+    let uid_line = status.lines().find(|l| l.starts_with("Uid:")).unwrap();
+    assert!(
+        uid_line.split_whitespace().skip(1).all(|uid| uid != "0"),
+        "the server runs without root: {uid_line}"
+    );
+    assert!(
+        data.join("gd-indicators.db").exists(),
+        "the database is created in the data directory"
+    );
+
+    let healthcheck = |address: &str| {
+        Command::new(&binary)
+            .args(["healthcheck", "--addr", address])
+            .stdin(Stdio::null())
+            .output()
+            .unwrap()
+    };
+    let address = format!("127.0.0.1:{port}");
+    let up = healthcheck(&address);
+    assert_eq!(up.status.code(), Some(0), "{up:?}");
+    assert!(http_get(&address, "/v1/regions/guangdong").starts_with("HTTP/1.1 200"));
+
+    assert_eq!(terminate(&mut child), Some(0));
+    let down = healthcheck(&address);
+    assert_eq!(down.status.code(), Some(1), "{down:?}");
+}
