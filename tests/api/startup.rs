@@ -145,10 +145,18 @@ pub type LogLines = std::io::Lines<BufReader<std::process::ChildStdout>>;
 /// Starts the binary on a free port over `database` (given as DATABASE_URL) with text logs;
 /// returns it, the address its log says it listens on, and the rest of its log.
 pub fn start_server(args: &[&str], database: &Path) -> (std::process::Child, String, LogLines) {
-    let mut child = Command::new(BINARY)
+    let mut command = Command::new(BINARY);
+    command
         .args(["--addr", "127.0.0.1:0"])
         .args(args)
-        .env("DATABASE_URL", database)
+        .env("DATABASE_URL", database);
+    start_logging(command)
+}
+
+/// Spawns `command` (a server) with text logs at `info` on a pipe; returns it, the address
+/// its log says it listens on, and the rest of its log.
+fn start_logging(mut command: Command) -> (std::process::Child, String, LogLines) {
+    let mut child = command
         .env("RUST_LOG", "gd_indicators=info")
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -453,23 +461,15 @@ fn the_binary_serves_as_an_unprivileged_user_on_all_interfaces_and_healthcheck_f
         // Already unprivileged.
         Command::new(&binary)
     };
-    let mut child = command
+    command
         .args(["--addr", "0.0.0.0:0", "--database-url"])
-        .arg(data.join("gd-indicators.db"))
-        .env("RUST_LOG", "gd_indicators=info")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("the binary starts");
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let port = loop {
-        let line = lines.next().expect("the server logs its address").unwrap();
-        if let Some(rest) = line.split("listening on http://0.0.0.0:").nth(1) {
-            break rest.split_whitespace().next().unwrap().to_owned();
-        }
-    };
-    std::thread::spawn(move || lines.for_each(drop));
+        .arg(data.join("gd-indicators.db"));
+    let (mut child, listening, log) = start_logging(command);
+    let port = listening
+        .strip_prefix("0.0.0.0:")
+        .unwrap_or_else(|| panic!("listens on every interface: {listening}"))
+        .to_owned();
+    std::thread::spawn(move || log.for_each(drop));
 
     let status = std::fs::read_to_string(format!("/proc/{}/status", child.id())).unwrap();
     let uid_line = status.lines().find(|l| l.starts_with("Uid:")).unwrap();
