@@ -11,7 +11,7 @@
 //! again (it is dropped when the version moves, or evicted). Memory is bounded by a byte
 //! budget over bodies and headers, with scan-resistant eviction (`quick_cache`'s CLOCK-Pro).
 
-use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Weak};
 use std::time::Duration;
 
@@ -27,7 +27,7 @@ pub const X_CACHE: HeaderName = HeaderName::from_static("x-cache");
 
 /// The id of the last import (0: the migrated data alone). Shared by the cache and the
 /// readiness probe.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct DataVersion(AtomicI64);
 
 impl DataVersion {
@@ -42,11 +42,6 @@ pub type Totals = quick_cache::sync::Cache<(i64, String), usize>;
 
 /// How many distinct filters' totals are kept (a few dozen bytes each).
 pub const TOTALS_KEPT: usize = 10_000;
-
-/// Reads the data version as the database has it now.
-pub async fn read_data_version(pool: &SqlitePool) -> sqlx::Result<i64> {
-    crate::store::last_import_id(pool).await
-}
 
 /// A content coding the compression layer can produce.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -95,13 +90,6 @@ impl quick_cache::Weighter<CacheKey, CachedResponse> for ByteWeighter {
     }
 }
 
-/// What the cache counts, for operators.
-#[derive(Debug, Default)]
-pub struct CacheCounters {
-    pub hits: AtomicU64,
-    pub misses: AtomicU64,
-}
-
 pub struct ResponseCache {
     entries: quick_cache::sync::Cache<CacheKey, CachedResponse, ByteWeighter>,
     /// Bodies above this are served but not kept: one export must not flush everything else.
@@ -109,7 +97,6 @@ pub struct ResponseCache {
     /// The query-string cap of the limits below, which a hit must not get around.
     max_query_bytes: usize,
     pub version: Arc<DataVersion>,
-    pub counters: CacheCounters,
 }
 
 impl ResponseCache {
@@ -122,7 +109,7 @@ impl ResponseCache {
         poll: Duration,
         max_query_bytes: usize,
     ) -> sqlx::Result<Arc<ResponseCache>> {
-        let version = read_data_version(&pool).await?;
+        let version = crate::store::last_import_id(&pool).await?;
         let cache = Arc::new(ResponseCache {
             // Responses average a few KiB; the estimate only sizes the initial tables.
             entries: quick_cache::sync::Cache::with_weighter(
@@ -133,15 +120,9 @@ impl ResponseCache {
             max_entry_bytes: (capacity_bytes / 8) as usize,
             max_query_bytes,
             version: Arc::new(DataVersion(AtomicI64::new(version))),
-            counters: CacheCounters::default(),
         });
         tokio::spawn(follow_data_version(Arc::downgrade(&cache), pool, poll));
         Ok(cache)
-    }
-
-    /// Bytes held now (bodies, headers and keys).
-    pub fn weight(&self) -> u64 {
-        self.entries.weight()
     }
 
     fn set_version(&self, version: i64) {
@@ -165,7 +146,7 @@ async fn follow_data_version(cache: Weak<ResponseCache>, pool: SqlitePool, poll:
     loop {
         ticks.tick().await;
         let Some(cache) = cache.upgrade() else { return };
-        match read_data_version(&pool).await {
+        match crate::store::last_import_id(&pool).await {
             Ok(version) => cache.set_version(version),
             Err(sqlx::Error::PoolClosed) => return,
             // A busy or briefly unreadable file: keep serving the version known, retry.
@@ -248,7 +229,6 @@ pub async fn serve_cached(
         coding,
     };
     if let Some(CachedResponse(stored)) = cache.entries.get(&key) {
-        cache.counters.hits.fetch_add(1, Ordering::Relaxed);
         let (headers, body, extensions) = &*stored;
         if crate::http::unmodified_since_tagged(
             request.headers().get(header::IF_NONE_MATCH),
@@ -266,7 +246,6 @@ pub async fn serve_cached(
             .insert(X_CACHE, HeaderValue::from_static("hit"));
         return response;
     }
-    cache.counters.misses.fetch_add(1, Ordering::Relaxed);
     let response = next.run(request).await;
     if response.status() != StatusCode::OK || cache.max_entry_bytes == 0 || no_store(&response) {
         return response;

@@ -25,7 +25,7 @@ pub async fn record_route(request: Request, next: Next) -> Response {
 }
 
 /// The route template of a response, or `-` when no route matched (a 404 for an unknown path).
-pub fn route_of(response: &Response) -> &str {
+fn route_of(response: &Response) -> &str {
     response
         .extensions()
         .get::<Route>()
