@@ -150,7 +150,8 @@ pub async fn security_headers(request: Request, next: Next) -> Response {
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
     let policy = if content_type.starts_with("text/html") {
-        // Swagger UI: its own scripts and styles, inline styles, data: images.
+        // Swagger UI and the dashboard: their own scripts and styles, inline styles, data:
+        // images, and fetches from this origin only.
         Some(
             "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; \
              img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; \

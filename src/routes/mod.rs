@@ -5,6 +5,7 @@ mod charts;
 mod city_plans;
 mod clusters;
 mod companies;
+mod dashboard;
 mod facilities;
 mod health;
 mod indicators;
@@ -181,6 +182,10 @@ pub fn router() -> Router<AppState> {
     for endpoint in endpoints() {
         router = router.route(endpoint.path, endpoint.handler);
     }
+    // The dashboard is for people, not part of the API: served, but not in the OpenAPI document.
+    for (path, handler) in dashboard::pages() {
+        router = router.route(path, handler);
+    }
     router
         // Before the merge and fallbacks: only the API's own routes are named in the logs.
         .route_layer(axum::middleware::from_fn(crate::request_log::record_route))
@@ -211,6 +216,7 @@ async fn index() -> Json<Value> {
         "name": "gd-indicators",
         "description": "Economic figures of Guangdong from China Daily's GD Today page, each with its unit, period, qualifier, region and provenance.",
         "links": {
+            "dashboard": "/",
             "regions": "/v1/regions",
             "clusters": "/v1/clusters",
             "cluster_groups": "/v1/cluster-groups",

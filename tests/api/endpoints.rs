@@ -30,7 +30,7 @@ async fn the_index_links_to_every_collection_and_each_link_answers() {
     assert!(links.len() >= 12, "{index}");
     for (name, link) in links {
         let link = link.as_str().unwrap();
-        if name == "docs" {
+        if name == "docs" || name == "dashboard" {
             let response = app.get(link).await;
             assert_eq!(response.status(), reqwest::StatusCode::OK);
             assert!(crate::helpers::header(&response, "content-type").starts_with("text/html"));
