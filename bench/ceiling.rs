@@ -32,7 +32,14 @@ async fn main() {
         .with_writer(writer)
         .json()
         .init();
-    let app = gd_indicators::stack::wrap(app, &Default::default(), None, layers);
+    let metrics = gd_indicators::metrics::Metrics::new(&Default::default());
+    let app = gd_indicators::stack::wrap(
+        app,
+        &Default::default(),
+        None,
+        std::sync::Arc::new(metrics),
+        layers,
+    );
     let listener = tokio::net::TcpListener::bind(&addr)
         .await
         .expect("the address is free");

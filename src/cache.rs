@@ -97,6 +97,8 @@ pub struct ResponseCache {
     /// The query-string cap of the limits below, which a hit must not get around.
     max_query_bytes: usize,
     pub version: Arc<DataVersion>,
+    /// Hits and misses, for `/metrics`.
+    pub counters: crate::metrics::CacheCounters,
 }
 
 impl ResponseCache {
@@ -120,6 +122,7 @@ impl ResponseCache {
             max_entry_bytes: (capacity_bytes / 8) as usize,
             max_query_bytes,
             version: Arc::new(DataVersion(AtomicI64::new(version))),
+            counters: crate::metrics::CacheCounters::default(),
         });
         tokio::spawn(follow_data_version(Arc::downgrade(&cache), pool, poll));
         Ok(cache)
@@ -229,6 +232,7 @@ pub async fn serve_cached(
         coding,
     };
     if let Some(CachedResponse(stored)) = cache.entries.get(&key) {
+        cache.counters.hits.inc();
         let (headers, body, extensions) = &*stored;
         if crate::http::unmodified_since_tagged(
             request.headers().get(header::IF_NONE_MATCH),
@@ -247,7 +251,11 @@ pub async fn serve_cached(
         return response;
     }
     let response = next.run(request).await;
-    if response.status() != StatusCode::OK || cache.max_entry_bytes == 0 || no_store(&response) {
+    if response.status() != StatusCode::OK || no_store(&response) {
+        return response;
+    }
+    cache.counters.misses.inc();
+    if cache.max_entry_bytes == 0 {
         return response;
     }
     let (mut parts, body) = response.into_parts();

@@ -14,6 +14,7 @@ pub mod generate;
 mod http;
 pub mod import;
 mod limits;
+pub mod metrics;
 pub mod model;
 mod openapi;
 pub mod query;
@@ -40,6 +41,8 @@ pub struct AppState {
     /// The id of the last import the server has seen; the readiness probe reports it.
     pub data_version: Arc<cache::DataVersion>,
     pub totals: Arc<cache::Totals>,
+    /// What `/metrics` reports.
+    pub metrics: Arc<metrics::Metrics>,
 }
 
 /// The whole HTTP application: routes plus the layers every response goes through. Reads
@@ -53,16 +56,19 @@ pub async fn app(pool: SqlitePool, settings: &HttpSettings) -> Result<Router, St
     )
     .await
     .map_err(|error| format!("cannot read the data version: {error}"))?;
+    let metrics = Arc::new(metrics::Metrics::new(&responses.counters));
     let state = AppState {
         pool,
         data_version: responses.version.clone(),
         totals: Arc::new(cache::Totals::new(cache::TOTALS_KEPT)),
+        metrics: metrics.clone(),
     };
     let routes = routes::router().with_state(state);
     Ok(stack::wrap(
         routes,
         settings,
         Some(responses),
+        metrics,
         stack::LAYERS.len(),
     ))
 }

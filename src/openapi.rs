@@ -14,7 +14,7 @@ use utoipa::openapi::{
 use crate::error::Problem;
 use crate::query::{ListSpec, ParamKind, DEFAULT_LIMIT, MAX_LIMIT};
 use crate::render::{ListLinks, ListMeta};
-use crate::routes::{documented_endpoints, register, Components, EndpointDoc};
+use crate::routes::{documented_endpoints, register, Components, EndpointDoc, Media};
 
 const PROBLEM_JSON: &str = "application/problem+json";
 
@@ -222,13 +222,30 @@ fn path_item(path: &str, doc: &EndpointDoc, components: &mut Components) -> Path
             );
         }
     }
-    if let (Some(spec), false) = (doc.list, doc.svg) {
+    if let (Some(spec), Media::Json) = (doc.list, doc.media) {
         for parameter in list_parameters(spec) {
             operation = operation.parameter(parameter);
         }
     }
 
-    if doc.svg {
+    let not_modified =
+        ResponseBuilder::new().description("Not Modified: If-None-Match matched the ETag.");
+    if doc.media == Media::PrometheusText {
+        let ok = ResponseBuilder::new()
+            .description(
+                "OK: Prometheus's text exposition format, version 0.0.4. Describes this \
+                 instant: Cache-Control: no-store.",
+            )
+            .content(
+                "text/plain",
+                ContentBuilder::new().schema(Some(string())).build(),
+            );
+        return PathItem::new(
+            HttpMethod::Get,
+            with_limits(operation.response("200", ok).response("304", not_modified)),
+        );
+    }
+    if doc.media == Media::Svg {
         let mut operation = operation;
         for parameter in doc.list.map(svg_parameters).unwrap_or_default() {
             operation = operation.parameter(parameter);
@@ -266,10 +283,7 @@ fn path_item(path: &str, doc: &EndpointDoc, components: &mut Components) -> Path
     }
     operation = operation
         .response("200", ok)
-        .response(
-            "304",
-            ResponseBuilder::new().description("Not Modified: If-None-Match matched the ETag."),
-        )
+        .response("304", not_modified)
         .response("400", problem("A query parameter is unknown or malformed."))
         .response(
             "406",

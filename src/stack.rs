@@ -14,7 +14,7 @@ use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 
 use crate::error::problem_response;
-use crate::{cache, http, limits, request_log, HttpSettings};
+use crate::{cache, http, limits, metrics, request_log, HttpSettings};
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
@@ -42,13 +42,15 @@ pub enum Layer {
     RateLimit,
     /// Depends on the request's Origin, so it stays outside the cache.
     Cors,
+    /// Counts and times every answer for `/metrics`, cache hits and refusals included.
+    Metrics,
     /// The one log line per request.
     RequestLog,
     /// `x-request-id`: the client's, or a new UUID; echoed on the response.
     RequestId,
 }
 
-pub const LAYERS: [Layer; 11] = [
+pub const LAYERS: [Layer; 12] = [
     Layer::CatchPanic,
     Layer::TagEntity,
     Layer::Compression,
@@ -58,6 +60,7 @@ pub const LAYERS: [Layer; 11] = [
     Layer::ResponseCache,
     Layer::RateLimit,
     Layer::Cors,
+    Layer::Metrics,
     Layer::RequestLog,
     Layer::RequestId,
 ];
@@ -73,6 +76,7 @@ impl Layer {
             Layer::Limits => "limits",
             Layer::RateLimit => "rate-limit",
             Layer::Cors => "cors",
+            Layer::Metrics => "metrics",
             Layer::SecurityHeaders => "security-headers",
             Layer::RequestLog => "request-log",
             Layer::RequestId => "request-id",
@@ -86,6 +90,7 @@ pub fn wrap(
     router: Router,
     settings: &HttpSettings,
     responses: Option<Arc<cache::ResponseCache>>,
+    metrics: Arc<metrics::Metrics>,
     count: usize,
 ) -> Router {
     let mut router = router;
@@ -133,6 +138,10 @@ pub fn wrap(
                 None => router,
             },
             Layer::Cors => router.layer(cors(settings)),
+            Layer::Metrics => router.layer(middleware::from_fn_with_state(
+                metrics.clone(),
+                metrics::measure,
+            )),
             Layer::SecurityHeaders => router.layer(middleware::from_fn(limits::security_headers)),
             Layer::RequestLog => router.layer(middleware::from_fn(|request, next| {
                 request_log::log_request(REQUEST_ID, request, next)

@@ -9,6 +9,7 @@ mod dashboard;
 mod facilities;
 mod health;
 mod indicators;
+mod metrics;
 mod observations;
 mod presentation;
 mod regions;
@@ -55,8 +56,17 @@ pub struct EndpointDoc {
     /// Registers the body's schema (and those it refers to); returns its name. `None` for a
     /// free-form JSON object.
     pub schema: Option<fn(&mut Components) -> String>,
-    /// The body is an SVG image rather than JSON.
-    pub svg: bool,
+    /// What the successful body is.
+    pub media: Media,
+}
+
+/// The representation of an endpoint's successful body.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Media {
+    Json,
+    Svg,
+    /// Prometheus's text exposition format.
+    PrometheusText,
 }
 
 /// Adds `T`'s schema and those it refers to; returns `T`'s name.
@@ -81,7 +91,7 @@ impl Endpoint {
                 summary,
                 list: Some(spec),
                 schema: Some(register::<T>),
-                svg: false,
+                media: Media::Json,
             },
         }
     }
@@ -99,7 +109,7 @@ impl Endpoint {
                 summary,
                 list: None,
                 schema: Some(register::<T>),
-                svg: false,
+                media: Media::Json,
             },
         }
     }
@@ -118,7 +128,7 @@ impl Endpoint {
                 summary,
                 list: Some(spec),
                 schema: None,
-                svg: true,
+                media: Media::Svg,
             },
         }
     }
@@ -136,7 +146,25 @@ impl Endpoint {
                 summary,
                 list: None,
                 schema: None,
-                svg: false,
+                media: Media::Json,
+            },
+        }
+    }
+
+    /// Metrics in Prometheus's text format.
+    fn prometheus_text(
+        path: &'static str,
+        handler: MethodRouter<AppState>,
+        summary: &'static str,
+    ) -> Endpoint {
+        Endpoint {
+            path,
+            handler,
+            doc: EndpointDoc {
+                summary,
+                list: None,
+                schema: None,
+                media: Media::PrometheusText,
             },
         }
     }
@@ -154,6 +182,7 @@ pub fn endpoints() -> Vec<Endpoint> {
     ];
     for module in [
         health::endpoints,
+        metrics::endpoints,
         regions::endpoints,
         clusters::endpoints,
         observations::endpoints,
@@ -236,6 +265,7 @@ async fn index() -> Json<Value> {
             "exchange_rate": "/v1/exchange-rate",
             "health": "/healthz",
             "readiness": "/readyz",
+            "metrics": "/metrics",
             "openapi": "/openapi.json",
             "docs": "/docs/"
         }

@@ -34,6 +34,10 @@ async fn the_index_links_to_every_collection_and_each_link_answers() {
             let response = app.get(link).await;
             assert_eq!(response.status(), reqwest::StatusCode::OK);
             assert!(crate::helpers::header(&response, "content-type").starts_with("text/html"));
+        } else if name == "metrics" {
+            let response = app.get(link).await;
+            assert_eq!(response.status(), reqwest::StatusCode::OK);
+            assert!(crate::helpers::header(&response, "content-type").starts_with("text/plain"));
         } else {
             app.get_ok(link).await;
         }

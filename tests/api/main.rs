@@ -12,6 +12,7 @@ mod imports;
 mod injection;
 mod limits;
 mod load;
+mod metrics;
 mod query;
 mod query_plans;
 mod seed;
