@@ -78,32 +78,55 @@ pub struct Config {
 #[derive(Debug, Clone, PartialEq, Subcommand)]
 pub enum Command {
     /// Serve the API (what runs when no command is given).
+    ///
+    /// The HTTP settings (--cache-max-age, --max-in-flight, --rate-limit-per-second, ...) are
+    /// flags of gd-indicators itself, given before the command or as environment variables:
+    /// `gd-indicators --help` lists them.
     Serve,
-    /// Create the database or bring it to this build's schema and data, then exit. Serving
-    /// does this too; run it alone to prepare a database file (a read-only snapshot, say).
+    /// Create or migrate the database, then exit.
+    ///
+    /// Brings the database to this build's schema and data. Serving does this too; run it
+    /// alone to prepare a database file (a read-only snapshot, say).
     Migrate,
-    /// Add, correct or retract figures from a CSV or JSON file shaped like
-    /// seed/observations.csv or the bulk export (/v1/export). The whole file is checked first
-    /// and every problem reported with its line and column; a clean file is applied in one
-    /// transaction, each change as a new revision. Exits 1 when the file is refused, 2 when
-    /// the database cannot take it.
+    /// Add, correct or retract figures from a CSV or JSON file.
+    ///
+    /// The file is shaped like seed/observations.csv or the bulk export (/v1/export, or
+    /// `gd-indicators export`). The whole file is checked first and every problem reported
+    /// with its line and column; a clean file is applied in one transaction, each change as a
+    /// new revision. On a terminal a spinner shows how far it has got. Exits 1 when the file
+    /// is refused, 2 when the database cannot take it.
     Import(ImportArgs),
-    /// Check the data against itself and print the consistency report; exits 1 when a claim is
-    /// inconsistent beyond its tolerance, 2 when the check cannot run.
+    /// Check the data against itself and print the consistency report.
+    ///
+    /// Exits 1 when a claim is inconsistent beyond its tolerance, 2 when the check cannot run.
     Check,
-    /// Ask a running server at --addr whether it is ready (GET /readyz); exits 0 when it is,
-    /// 1 when not. For container health checks, where images have no curl.
+    /// Ask a running server at --addr whether it is ready (GET /readyz).
+    ///
+    /// Exits 0 when it is, 1 when not. For container health checks, where images have no curl.
     Healthcheck,
-    /// Write a large synthetic dataset beside the article's figures, for trying the API at
-    /// scale: 31 provincial-level regions, 320 indicators, monthly and annual figures over
-    /// 1995-2024, then corrections and retractions as revisions. Not real data: every id
-    /// starts with `synthetic-` and every figure names the source `synthetic`. The same
-    /// arguments give the same figures. The figures go through the import path in batches,
-    /// each one transaction recorded in `imports`; a batch already recorded by a run with the
-    /// same arguments is skipped, so a second run adds nothing and an interrupted one resumes.
-    /// Exits 1 when the database holds synthetic figures made with other arguments (nothing
-    /// is written), 2 on a bad argument or when the database fails.
+    /// Write a large synthetic dataset beside the article's figures.
+    ///
+    /// For trying the API at scale: 31 provincial-level regions, 320 indicators, monthly and
+    /// annual figures over 1995-2024, then corrections and retractions as revisions. Not real
+    /// data: every id starts with `synthetic-` and every figure names the source `synthetic`.
+    /// The same arguments give the same figures. The figures go through the import path in
+    /// batches, each one transaction recorded in `imports`; a batch already recorded by a run
+    /// with the same arguments is skipped, so a second run adds nothing and an interrupted one
+    /// resumes. On a terminal a bar shows the progress; otherwise stderr gets a line per
+    /// batch. A summary goes to stdout. Exits 1 when the database holds synthetic figures made
+    /// with other arguments (nothing is written), 2 on a bad argument or when the database
+    /// fails.
     Generate(GenerateArgs),
+    /// Write the figures as CSV or JSON, to standard output or a file.
+    ///
+    /// The output is the very bytes `GET /v1/export` answers with (same columns, same order,
+    /// same JSON envelope), so it re-imports as it is. Rows are streamed from the database, so
+    /// memory stays flat however many figures there are. A file is written under a temporary
+    /// name beside it and renamed when complete: on an error, Ctrl-C or SIGTERM nothing is
+    /// left under its name (a file already there stays as it was). Logs go to stderr. On a
+    /// terminal a bar shows the progress. Exits 2 when the export cannot be written, the query
+    /// is refused or the database fails.
+    Export(ExportArgs),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, clap::Args)]
@@ -119,6 +142,21 @@ pub struct ImportArgs {
     /// Check the file and report what it would change, without writing anything.
     #[arg(long)]
     pub dry_run: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, clap::Args)]
+pub struct ExportArgs {
+    /// Format to write. Default: from the --output file's extension (.csv or .json), else csv.
+    #[arg(long, value_enum)]
+    pub format: Option<crate::import::FileFormat>,
+    /// File to write; `-` (the default) writes to standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<std::path::PathBuf>,
+    /// The figures to export, as the query string of `GET /v1/export` selects them: filters,
+    /// `sort`, `currency` and `scale` (e.g. 'region=guangdong&year=2023,2024&sort=-value').
+    /// Default: every figure, in source order. A currency-converted export does not re-import.
+    #[arg(long, value_name = "QUERY")]
+    pub query: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, clap::Args)]
@@ -233,5 +271,38 @@ impl Config {
             response_cache_bytes: self.response_cache_mib.saturating_mul(1 << 20),
             data_version_poll: Duration::from_millis(self.data_version_poll_ms),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::*;
+
+    /// Every subcommand and every flag says what it is for in `--help`: one added without a
+    /// doc comment fails here.
+    #[test]
+    fn every_command_and_flag_is_documented() {
+        let command = Config::command();
+        command.clone().debug_assert();
+        let mut missing = Vec::new();
+        let mut commands = vec![(String::from("gd-indicators"), command)];
+        while let Some((path, command)) = commands.pop() {
+            if command.get_about().is_none() {
+                missing.push(path.clone());
+            }
+            for argument in command.get_arguments() {
+                let id = argument.get_id().as_str();
+                if id != "help" && id != "version" && argument.get_help().is_none() {
+                    missing.push(format!("{path} --{id}"));
+                }
+            }
+            for subcommand in command.get_subcommands() {
+                let name = format!("{path} {}", subcommand.get_name());
+                commands.push((name, subcommand.clone()));
+            }
+        }
+        assert!(missing.is_empty(), "undocumented in --help: {missing:?}");
     }
 }

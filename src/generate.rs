@@ -1015,12 +1015,23 @@ pub fn run_name(args: &GenerateArgs) -> String {
     )
 }
 
+/// What `generate` reports after each batch, written or skipped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BatchReport<'a> {
+    /// Rows of both passes (figures, then corrections and retractions) handled so far.
+    pub done: usize,
+    /// Rows of both passes in all.
+    pub total: usize,
+    /// What the batch did, as a line for a log.
+    pub line: &'a str,
+}
+
 /// Writes the synthetic catalogue, then the figures and their revisions in batches through
-/// the import path; `progress` hears a line per batch.
+/// the import path; `progress` hears of each batch.
 pub async fn generate(
     pool: &SqlitePool,
     args: &GenerateArgs,
-    progress: &mut dyn FnMut(&str),
+    progress: &mut dyn FnMut(BatchReport<'_>),
 ) -> Result<GenerateSummary, GenerateFailure> {
     let refuse = |message: String| Err(GenerateFailure::Refused(message));
     if args.observations == 0 || args.observations > MAX_OBSERVATIONS {
@@ -1060,15 +1071,22 @@ pub async fn generate(
         ..Default::default()
     };
     let description = format!("Synthetic figures, not real data: gd-indicators {run}");
+    let total = args.observations;
+    // The second pass's figures, chosen up front so that progress knows every row to come.
+    let choice = RevisionChoice::new(args.seed, total, args.revisions_percent);
+    let revised: Vec<(usize, Revision)> = (0..total)
+        .filter_map(|index| choice.of(index).map(|revision| (index, revision)))
+        .collect();
     let mut batch = Batch {
         pool,
         recorded: &recorded,
         description: &description,
         summary: &mut summary,
+        done: 0,
+        total: total + revised.len(),
     };
 
     // Pass 1: every figure, added.
-    let total = args.observations;
     let mut figures = Figures::new(args.seed, total);
     let mut done = 0;
     while done < total {
@@ -1084,15 +1102,17 @@ pub async fn generate(
                 .collect::<Vec<_>>()
         };
         batch
-            .import(&name, rows, progress, &format!("figures {last}/{total}"))
+            .import(
+                &name,
+                drafts.len(),
+                rows,
+                progress,
+                &format!("figures {last}/{total}"),
+            )
             .await?;
     }
 
     // Pass 2: some figures corrected (revision 2), a few retracted.
-    let choice = RevisionChoice::new(args.seed, total, args.revisions_percent);
-    let revised: Vec<(usize, Revision)> = (0..total)
-        .filter_map(|index| choice.of(index).map(|revision| (index, revision)))
-        .collect();
     let batches = revised.len().div_ceil(args.batch_size);
     let mut figures = Figures::new(args.seed, total);
     for (number, chunk) in revised.chunks(args.batch_size).enumerate() {
@@ -1135,6 +1155,7 @@ pub async fn generate(
         batch
             .import(
                 &name,
+                drafts.len(),
                 rows,
                 progress,
                 &format!("revisions {} of {batches}", number + 1),
@@ -1150,25 +1171,39 @@ struct Batch<'a> {
     recorded: &'a [String],
     description: &'a str,
     summary: &'a mut GenerateSummary,
+    /// Rows handled so far and in all, for progress.
+    done: usize,
+    total: usize,
 }
 
 impl Batch<'_> {
     async fn import(
         &mut self,
         name: &str,
+        size: usize,
         rows: impl FnOnce() -> Vec<Row>,
-        progress: &mut dyn FnMut(&str),
+        progress: &mut dyn FnMut(BatchReport<'_>),
         label: &str,
     ) -> Result<(), GenerateFailure> {
+        self.done += size;
+        let (done, total) = (self.done, self.total);
+        let mut report = |line: &str| progress(BatchReport { done, total, line });
         if self.recorded.iter().any(|file| file == name) {
             self.summary.skipped += 1;
-            progress(&format!("{label}: already recorded; skipped"));
+            report(&format!("{label}: already recorded; skipped"));
             return Ok(());
         }
         let started = Instant::now();
         let rows = rows();
-        let outcome =
-            import::import_rows(self.pool, name, &rows, Some(self.description), false).await;
+        let outcome = import::import_rows(
+            self.pool,
+            name,
+            &rows,
+            Some(self.description),
+            false,
+            &mut |_| {},
+        )
+        .await;
         drop(rows);
         match outcome {
             Ok((_, Some(receipt))) => {
@@ -1176,7 +1211,7 @@ impl Batch<'_> {
                 self.summary.corrected += receipt.counts.corrected;
                 self.summary.retracted += receipt.counts.retracted;
                 self.summary.imports += 1;
-                progress(&format!(
+                report(&format!(
                     "{label}: {} (import {}, {:.1} s)",
                     receipt.counts,
                     receipt.id,
@@ -1185,7 +1220,7 @@ impl Batch<'_> {
                 Ok(())
             }
             Ok((_, None)) => {
-                progress(&format!(
+                report(&format!(
                     "{label}: every figure already stored as generated"
                 ));
                 Ok(())

@@ -197,9 +197,11 @@ impl Row {
 }
 
 /// The file format, from the name's extension.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum FileFormat {
+    /// Comma-separated values with a header row.
     Csv,
+    /// JSON: the export's `{"data": [...]}` envelope (an import also takes a bare array).
     Json,
 }
 
@@ -837,6 +839,16 @@ pub enum ImportFailure {
     Failed(String),
 }
 
+/// How far an import has got, for a progress display.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImportProgress {
+    /// The file is read: this many rows, now checked against the catalogue and stored figures.
+    Checking { rows: usize },
+    /// The file is valid: `done` of `total` changes written, in one transaction that commits
+    /// once all are.
+    Writing { done: usize, total: usize },
+}
+
 /// Reads, checks and (unless `dry_run`) applies `file_name`'s contents in one transaction.
 pub async fn import(
     pool: &SqlitePool,
@@ -845,13 +857,25 @@ pub async fn import(
     description: Option<&str>,
     dry_run: bool,
 ) -> Result<(ImportPlan, Option<ImportReceipt>), ImportFailure> {
+    import_reporting(pool, file_name, text, description, dry_run, &mut |_| {}).await
+}
+
+/// [`import`], telling `progress` how far it has got.
+pub async fn import_reporting(
+    pool: &SqlitePool,
+    file_name: &str,
+    text: &str,
+    description: Option<&str>,
+    dry_run: bool,
+    progress: &mut dyn FnMut(ImportProgress),
+) -> Result<(ImportPlan, Option<ImportReceipt>), ImportFailure> {
     let format = FileFormat::of(file_name).ok_or_else(|| {
         ImportFailure::Failed(format!(
             "'{file_name}': name the file .csv or .json so its format is known"
         ))
     })?;
     let rows = read_rows(text, format).map_err(ImportFailure::Invalid)?;
-    import_rows(pool, file_name, &rows, description, dry_run).await
+    import_rows(pool, file_name, &rows, description, dry_run, progress).await
 }
 
 /// Checks and (unless `dry_run`) applies rows already read, or made by a program, in one
@@ -862,7 +886,9 @@ pub async fn import_rows(
     rows: &[Row],
     description: Option<&str>,
     dry_run: bool,
+    progress: &mut dyn FnMut(ImportProgress),
 ) -> Result<(ImportPlan, Option<ImportReceipt>), ImportFailure> {
+    progress(ImportProgress::Checking { rows: rows.len() });
     let database = |problem: sqlx::Error| ImportFailure::Failed(describe(&problem));
     let catalogue = store::catalogue(pool).await.map_err(database)?;
     let stored = store::stored_figures(pool, &named_ids(rows))
@@ -880,6 +906,12 @@ pub async fn import_rows(
         &crate::timestamp::now(),
         &plan.changes,
         plan.unchanged,
+        &mut |done| {
+            progress(ImportProgress::Writing {
+                done,
+                total: plan.changes.len(),
+            })
+        },
     )
     .await
     .map_err(database)?;

@@ -10,6 +10,7 @@ pub mod chart;
 pub mod config;
 pub mod db;
 pub mod error;
+pub mod export;
 pub mod generate;
 mod http;
 pub mod import;
@@ -17,6 +18,7 @@ mod limits;
 pub mod metrics;
 pub mod model;
 mod openapi;
+pub mod progress;
 pub mod query;
 pub mod render;
 mod request_log;
@@ -32,7 +34,7 @@ use axum::Router;
 use sqlx::SqlitePool;
 use tokio::net::TcpListener;
 
-pub use config::{Command, Config, GenerateArgs, HttpSettings, ImportArgs, LogFormat};
+pub use config::{Command, Config, ExportArgs, GenerateArgs, HttpSettings, ImportArgs, LogFormat};
 
 /// What every handler can reach.
 #[derive(Clone)]
@@ -153,6 +155,8 @@ pub enum ImportOutcome {
 /// `gd-indicators import FILE`: prints what changed, or every problem with the file.
 pub async fn import(config: &Config, args: &ImportArgs) -> Result<ImportOutcome, String> {
     let shown = args.file.display().to_string();
+    let spinner = progress::spinner("import");
+    spinner.set_message(format!("reading {shown}"));
     let text = std::fs::read_to_string(&args.file)
         .map_err(|error| format!("cannot read '{shown}': {error}"))?;
     let pool = db::open_and_migrate(&config.database_url)
@@ -162,14 +166,23 @@ pub async fn import(config: &Config, args: &ImportArgs) -> Result<ImportOutcome,
         .file
         .file_name()
         .map_or(shown.clone(), |name| name.to_string_lossy().into_owned());
-    let outcome = import::import(
+    let outcome = import::import_reporting(
         &pool,
         &file_name,
         &text,
         args.description.as_deref(),
         args.dry_run,
+        &mut |stage| match stage {
+            import::ImportProgress::Checking { rows } => {
+                spinner.set_message(format!("checking {rows} rows of {shown}"))
+            }
+            import::ImportProgress::Writing { done, total } => {
+                spinner.set_message(format!("writing {done}/{total} changes"))
+            }
+        },
     )
     .await;
+    spinner.finish_and_clear();
     pool.close().await;
     match outcome {
         Ok((plan, receipt)) => {
@@ -215,13 +228,24 @@ pub enum GenerateOutcome {
     Refused,
 }
 
-/// `gd-indicators generate`: writes the synthetic dataset, a line per batch on stderr and a
-/// summary on stdout.
+/// `gd-indicators generate`: writes the synthetic dataset and prints a summary on stdout. On a
+/// terminal a bar shows its progress; elsewhere (a log, CI) stderr gets a line per batch.
 pub async fn generate(config: &Config, args: &GenerateArgs) -> Result<GenerateOutcome, String> {
     let pool = db::open_and_migrate(&config.database_url)
         .await
         .map_err(|error| error.to_string())?;
-    let outcome = generate::generate(&pool, args, &mut |line| eprintln!("generate: {line}")).await;
+    let bar = progress::bar("generate", "rows");
+    let outcome = generate::generate(&pool, args, &mut |report| {
+        if bar.is_hidden() {
+            eprintln!("generate: {}", report.line);
+        } else {
+            bar.set_length(report.total as u64);
+            bar.set_position(report.done as u64);
+            bar.set_message(report.line.to_owned());
+        }
+    })
+    .await;
+    bar.finish_and_clear();
     pool.close().await;
     match outcome {
         Ok(summary) if summary.imports == 0 => {
@@ -254,6 +278,31 @@ pub async fn generate(config: &Config, args: &GenerateArgs) -> Result<GenerateOu
         }
         Err(generate::GenerateFailure::Failed(message)) => Err(format!("generate: {message}")),
     }
+}
+
+/// `gd-indicators export`: streams the figures to `--output` or standard output; says what it
+/// wrote on stdout when that is free (the output is a file).
+pub async fn export(config: &Config, args: &ExportArgs) -> Result<(), String> {
+    let pool = db::open_and_migrate(&config.database_url)
+        .await
+        .map_err(|error| error.to_string())?;
+    let progress = progress::bar("export", "figures");
+    let outcome = export::export(&pool, args, &progress).await;
+    progress.finish_and_clear();
+    pool.close().await;
+    let summary = outcome.map_err(|message| format!("export: {message}"))?;
+    if let Some(file) = &summary.file {
+        let format = match summary.format {
+            import::FileFormat::Csv => "CSV",
+            import::FileFormat::Json => "JSON",
+        };
+        println!(
+            "{}: {} figures written as {format}",
+            file.display(),
+            summary.figures
+        );
+    }
+    Ok(())
 }
 
 /// `gd-indicators healthcheck`: whether the server at `config.addr` answers /readyz with 200.

@@ -14,18 +14,25 @@ async fn main() -> std::process::ExitCode {
     let config = gd_indicators::Config::parse();
     let filter = EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| EnvFilter::new("gd_indicators=info,tower_http=info"));
+    // `export` may write its figures to stdout; its log lines must not land among them.
+    let logs_to_stderr = matches!(config.command, Some(gd_indicators::Command::Export(_)));
+    let (log_sink, log_terminal): (Box<dyn std::io::Write + Send>, bool) = if logs_to_stderr {
+        (Box::new(std::io::stderr()), std::io::stderr().is_terminal())
+    } else {
+        (Box::new(std::io::stdout()), std::io::stdout().is_terminal())
+    };
     // Lines are handed to a writer thread that writes them in batches: a request never waits
     // on the terminal or the log pipe. Past 128k lines queued, lines are dropped, not waited
     // for. The guard flushes what is queued when main returns.
     let (writer, _flush_on_exit) =
-        tracing_appender::non_blocking(std::io::BufWriter::new(std::io::stdout()));
+        tracing_appender::non_blocking(std::io::BufWriter::new(log_sink));
     let logs = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(writer);
     match config.log_format {
         gd_indicators::LogFormat::Json => logs.json().with_current_span(true).init(),
         // Colour codes only where a person reads them, not in log files and collectors.
-        gd_indicators::LogFormat::Text => logs.with_ansi(std::io::stdout().is_terminal()).init(),
+        gd_indicators::LogFormat::Text => logs.with_ansi(log_terminal).init(),
     }
     let outcome = match &config.command {
         Some(gd_indicators::Command::Migrate) => gd_indicators::migrate(&config)
@@ -46,6 +53,10 @@ async fn main() -> std::process::ExitCode {
                 Err(message) => Err((message, 2)),
             }
         }
+        Some(gd_indicators::Command::Export(args)) => gd_indicators::export(&config, args)
+            .await
+            .map(|()| std::process::ExitCode::SUCCESS)
+            .map_err(|message| (message, 2)),
         Some(gd_indicators::Command::Healthcheck) => gd_indicators::healthcheck(&config)
             .map(|()| std::process::ExitCode::SUCCESS)
             .map_err(|message| (message, 1)),

@@ -277,17 +277,31 @@ fn cell(value: &Value) -> String {
     }
 }
 
+/// One item as the cells of a CSV row under `columns`: an absent field is an empty cell.
+pub fn csv_cells(item: &Value, columns: &[String]) -> Vec<String> {
+    let flattened;
+    // A flat item (an export row) is its own flattening: no copy of every value per row.
+    let fields = match item.as_object() {
+        Some(object) if object.values().all(|v| !v.is_object() && !v.is_array()) => object,
+        _ => {
+            flattened = flatten(item);
+            &flattened
+        }
+    };
+    columns
+        .iter()
+        .map(|column| fields.get(column).map(cell).unwrap_or_default())
+        .collect()
+}
+
 fn csv_response(items: &[Value], columns: &[String], name: &str) -> ApiResult<Response> {
     let mut writer = csv::Writer::from_writer(Vec::new());
     let write_error = |error: csv::Error| ApiError::Render(error.to_string());
     writer.write_record(columns).map_err(write_error)?;
     for item in items {
-        let flat = flatten(item);
-        let record: Vec<String> = columns
-            .iter()
-            .map(|column| flat.get(column).map(cell).unwrap_or_default())
-            .collect();
-        writer.write_record(&record).map_err(write_error)?;
+        writer
+            .write_record(csv_cells(item, columns))
+            .map_err(write_error)?;
     }
     let body = writer
         .into_inner()

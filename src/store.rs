@@ -561,6 +561,24 @@ pub async fn observations_ordered<'e>(
     Ok(rows.into_iter().map(Observation::from).collect())
 }
 
+/// [`observations_ordered`] one figure at a time: each row is handed to `each` as SQLite
+/// returns it, so a whole table can be read (`gd-indicators export`) without holding it.
+/// Stops at the first error, the database's or `each`'s.
+pub async fn for_each_observation<'e, E: From<sqlx::Error>>(
+    executor: impl sqlx::SqliteExecutor<'e>,
+    filter: &ObservationFilter,
+    order: &ObservationOrder,
+    mut each: impl FnMut(Observation) -> Result<(), E>,
+) -> Result<(), E> {
+    use futures_util::TryStreamExt;
+    let mut query = observation_list_statement("", filter, order);
+    let mut rows = query.build_query_as::<ObservationRow>().fetch(executor);
+    while let Some(row) = rows.try_next().await? {
+        each(Observation::from(row))?;
+    }
+    Ok(())
+}
+
 /// How many figures match `filter`.
 pub async fn count_observations<'e>(
     executor: impl sqlx::SqliteExecutor<'e>,
@@ -1213,7 +1231,8 @@ pub struct ImportReceipt {
 
 /// Applies `changes` in one transaction, every one as a new revision stamped `recorded_at`:
 /// all of them, or (on any error, a full disk included) none. Readers keep reading the previous
-/// state until the commit, thanks to WAL.
+/// state until the commit, thanks to WAL. `written` hears how many changes are written so far
+/// (uncommitted until this returns).
 pub async fn apply_import(
     pool: &SqlitePool,
     file: &str,
@@ -1221,6 +1240,7 @@ pub async fn apply_import(
     recorded_at: &str,
     changes: &[FigureChange],
     unchanged: usize,
+    written: &mut dyn FnMut(usize),
 ) -> sqlx::Result<ImportReceipt> {
     let counts = ImportCounts::of(changes, unchanged);
     let mut tx = pool.begin().await?;
@@ -1247,6 +1267,7 @@ pub async fn apply_import(
     // Changes still apply in file order, a run of one kind at a time.
     let same_kind =
         |a: &FigureChange, b: &FigureChange| std::mem::discriminant(a) == std::mem::discriminant(b);
+    let mut done = 0;
     for run in changes.chunk_by(same_kind) {
         for chunk in run.chunks(ROWS_PER_STATEMENT) {
             match chunk[0] {
@@ -1262,6 +1283,8 @@ pub async fn apply_import(
                     }
                 }
             }
+            done += chunk.len();
+            written(done);
         }
     }
     tx.commit().await?;

@@ -10,7 +10,7 @@ mod facilities;
 mod health;
 mod indicators;
 mod metrics;
-mod observations;
+pub(crate) mod observations;
 mod presentation;
 mod regions;
 mod search;

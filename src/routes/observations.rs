@@ -7,7 +7,6 @@ use axum::http::{HeaderMap, Uri};
 use axum::response::Response;
 use axum::routing::get;
 use axum::Json;
-use serde::Serialize;
 use serde_json::Value;
 use sqlx::SqlitePool;
 
@@ -18,6 +17,7 @@ use super::{
 use crate::analytics::{transform_series, Transform};
 use crate::cache::Totals;
 use crate::error::{ApiError, ApiResult};
+use crate::export::{export_columns, ExportRecord};
 use crate::model::{
     Observation, Period, Provenance, Reference, Revision, RevisionStamp, SourceReference, Speaker,
 };
@@ -302,7 +302,7 @@ async fn observation_page(
 
 /// An observation with every optional part present, so that its flattened fields are every
 /// column an observation list or the export can have.
-fn template_observation() -> Observation {
+pub(crate) fn template_observation() -> Observation {
     let reference = || Reference {
         id: String::new(),
         name: String::new(),
@@ -365,16 +365,6 @@ fn template_observation() -> Observation {
 fn observation_columns() -> Vec<String> {
     let value = serde_json::to_value(template_observation()).expect("observations serialise");
     flatten(&value).keys().cloned().collect()
-}
-
-/// Columns of the export: the flat record's fields.
-fn export_columns() -> Vec<String> {
-    let record = ExportRecord::from(template_observation());
-    let value = serde_json::to_value(record).expect("records serialise");
-    value
-        .as_object()
-        .map(|o| o.keys().cloned().collect())
-        .unwrap_or_default()
 }
 
 async fn respond_observations(
@@ -549,90 +539,33 @@ async fn list_indicator_observations(
     .await
 }
 
-/// One figure as one flat row: the columns of `seed/observations.csv` first, then readable
-/// names, so the file loads into a spreadsheet or pandas as it is.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-struct ExportRecord {
-    id: String,
-    indicator_id: String,
-    region_id: String,
-    cluster_id: Option<String>,
-    cluster_group_id: Option<String>,
-    company_id: Option<String>,
-    city_plan_id: Option<String>,
-    #[serde(serialize_with = "crate::model::serialize_number")]
-    value: f64,
-    scale: crate::model::Scale,
-    unit: crate::model::Unit,
-    qualifier: crate::model::Qualifier,
-    stated: String,
-    period_kind: crate::model::PeriodKind,
-    period_start: Option<String>,
-    period_end: Option<String>,
-    period_label: String,
-    equivalent_of: Option<String>,
-    restates: Option<String>,
-    source_id: String,
-    section: String,
-    speaker_id: Option<String>,
-    cited_source: Option<String>,
-    note: Option<String>,
-    #[serde(serialize_with = "crate::model::serialize_number")]
-    value_in_units: f64,
-    currency: Option<String>,
-    /// The rate used when `currency` converted this figure.
-    cny_per_usd: Option<f64>,
-    indicator_name: String,
-    region_name: String,
-    source_headline: String,
-    speaker_name: Option<String>,
-    speaker_title: Option<String>,
-    speaker_organisation: Option<String>,
-    /// Which revision of the figure this row is, and when it was recorded.
-    revision: i64,
-    recorded_at: String,
+/// What an export asks for, read from its query as `GET /v1/export` reads it: which figures,
+/// in which order, presented how.
+pub(crate) struct ExportSelection {
+    pub query: ListQuery,
+    pub filter: ObservationFilter,
+    pub order: ObservationOrder,
+    pub presentation: Presentation,
 }
 
-impl From<Observation> for ExportRecord {
-    fn from(o: Observation) -> Self {
-        let speaker = o.provenance.speaker;
-        ExportRecord {
-            id: o.id,
-            indicator_id: o.indicator.id,
-            region_id: o.region.id,
-            cluster_id: o.cluster,
-            cluster_group_id: o.cluster_group,
-            company_id: o.company,
-            city_plan_id: o.city_plan,
-            value: o.value,
-            scale: o.scale,
-            unit: o.unit,
-            qualifier: o.qualifier,
-            stated: o.stated,
-            period_kind: o.period.kind,
-            period_start: o.period.start,
-            period_end: o.period.end,
-            period_label: o.period.label,
-            equivalent_of: o.equivalent_of,
-            restates: o.restates,
-            source_id: o.provenance.source.id,
-            section: o.provenance.section,
-            speaker_id: speaker.as_ref().map(|s| s.id.clone()),
-            cited_source: o.provenance.cited_source,
-            note: o.note,
-            value_in_units: o.value_in_units,
-            currency: o.currency,
-            cny_per_usd: o.conversion.and_then(|c| c.cny_per_usd),
-            indicator_name: o.indicator.name,
-            region_name: o.region.name,
-            source_headline: o.provenance.source.headline,
-            speaker_name: speaker.as_ref().map(|s| s.name.clone()),
-            speaker_title: speaker.as_ref().map(|s| s.title.clone()),
-            speaker_organisation: speaker.map(|s| s.organisation),
-            revision: o.revision.number,
-            recorded_at: o.revision.recorded_at,
-        }
-    }
+/// Parses and checks an export's query (`uri` is `/v1/export?...`): an unknown parameter, id
+/// or concept is refused as the endpoint refuses it. `gd-indicators export --query` reads its
+/// query here too, so the command and the endpoint select the same figures.
+pub(crate) async fn export_selection(pool: &SqlitePool, uri: &Uri) -> ApiResult<ExportSelection> {
+    let query = list_query(pool, uri, &EXPORT).await?;
+    check_concepts(pool, &query).await?;
+    let presentation = Presentation::of(pool, &query).await?;
+    let filter = observation_filter(&query);
+    let order = ObservationOrder {
+        keys: query.sort.iter().map(|k| (k.name, k.descending)).collect(),
+        ..Default::default()
+    };
+    Ok(ExportSelection {
+        query,
+        filter,
+        order,
+        presentation,
+    })
 }
 
 /// Every figure (or every one the filters keep), flat, in one response.
@@ -641,20 +574,14 @@ async fn export_observations(
     uri: Uri,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    let query = list_query(&state.pool, &uri, &EXPORT).await?;
-    check_concepts(&state.pool, &query).await?;
-    let presentation = Presentation::of(&state.pool, &query).await?;
-    let filter = observation_filter(&query);
-    let order = ObservationOrder {
-        keys: query.sort.iter().map(|k| (k.name, k.descending)).collect(),
-        ..Default::default()
-    };
-    let records: Vec<Value> = store::observations_ordered(&state.pool, &filter, &order)
-        .await?
-        .into_iter()
-        .map(|o| presentation.apply(o))
-        .map(|o| serde_json::to_value(ExportRecord::from(o)).expect("records serialise"))
-        .collect();
+    let selection = export_selection(&state.pool, &uri).await?;
+    let records: Vec<Value> =
+        store::observations_ordered(&state.pool, &selection.filter, &selection.order)
+            .await?
+            .into_iter()
+            .map(|o| selection.presentation.apply(o))
+            .map(|o| serde_json::to_value(ExportRecord::from(o)).expect("records serialise"))
+            .collect();
     let page = Page {
         total: records.len(),
         items: records,
@@ -664,7 +591,7 @@ async fn export_observations(
     ListResponder {
         uri: &uri,
         headers: &headers,
-        query: &query,
+        query: &selection.query,
         name: "export",
         columns: export_columns(),
     }

@@ -5,6 +5,7 @@ mod browser;
 mod cache;
 mod endpoints;
 mod errors;
+mod export;
 mod faults;
 mod generate;
 mod helpers;

@@ -1,0 +1,508 @@
+//! The bulk export: every figure as one flat row. `GET /v1/export` renders it in one response;
+//! `gd-indicators export` writes the very same bytes to a file or standard output, streaming:
+//! a row is read from SQLite, written and forgotten, so memory stays flat however many figures
+//! there are. A file is written under a temporary name beside it and renamed into place once
+//! complete, so an export never leaves a half-written file under the name asked for, nor
+//! (when stopped with Ctrl-C or SIGTERM) a temporary one beside it.
+
+use std::fs::File;
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use axum::http::Uri;
+use indicatif::ProgressBar;
+use serde::Serialize;
+use sqlx::SqlitePool;
+
+use crate::config::ExportArgs;
+use crate::import::FileFormat;
+use crate::model::Observation;
+use crate::render::csv_cells;
+use crate::routes::observations::{export_selection, template_observation};
+use crate::store;
+
+/// One figure as one flat row: the columns of `seed/observations.csv` first, then readable
+/// names, so the file loads into a spreadsheet or pandas as it is.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ExportRecord {
+    id: String,
+    indicator_id: String,
+    region_id: String,
+    cluster_id: Option<String>,
+    cluster_group_id: Option<String>,
+    company_id: Option<String>,
+    city_plan_id: Option<String>,
+    #[serde(serialize_with = "crate::model::serialize_number")]
+    value: f64,
+    scale: crate::model::Scale,
+    unit: crate::model::Unit,
+    qualifier: crate::model::Qualifier,
+    stated: String,
+    period_kind: crate::model::PeriodKind,
+    period_start: Option<String>,
+    period_end: Option<String>,
+    period_label: String,
+    equivalent_of: Option<String>,
+    restates: Option<String>,
+    source_id: String,
+    section: String,
+    speaker_id: Option<String>,
+    cited_source: Option<String>,
+    note: Option<String>,
+    #[serde(serialize_with = "crate::model::serialize_number")]
+    value_in_units: f64,
+    currency: Option<String>,
+    /// The rate used when `currency` converted this figure.
+    cny_per_usd: Option<f64>,
+    indicator_name: String,
+    region_name: String,
+    source_headline: String,
+    speaker_name: Option<String>,
+    speaker_title: Option<String>,
+    speaker_organisation: Option<String>,
+    /// Which revision of the figure this row is, and when it was recorded.
+    revision: i64,
+    recorded_at: String,
+}
+
+impl From<Observation> for ExportRecord {
+    fn from(o: Observation) -> Self {
+        let speaker = o.provenance.speaker;
+        ExportRecord {
+            id: o.id,
+            indicator_id: o.indicator.id,
+            region_id: o.region.id,
+            cluster_id: o.cluster,
+            cluster_group_id: o.cluster_group,
+            company_id: o.company,
+            city_plan_id: o.city_plan,
+            value: o.value,
+            scale: o.scale,
+            unit: o.unit,
+            qualifier: o.qualifier,
+            stated: o.stated,
+            period_kind: o.period.kind,
+            period_start: o.period.start,
+            period_end: o.period.end,
+            period_label: o.period.label,
+            equivalent_of: o.equivalent_of,
+            restates: o.restates,
+            source_id: o.provenance.source.id,
+            section: o.provenance.section,
+            speaker_id: speaker.as_ref().map(|s| s.id.clone()),
+            cited_source: o.provenance.cited_source,
+            note: o.note,
+            value_in_units: o.value_in_units,
+            currency: o.currency,
+            cny_per_usd: o.conversion.and_then(|c| c.cny_per_usd),
+            indicator_name: o.indicator.name,
+            region_name: o.region.name,
+            source_headline: o.provenance.source.headline,
+            speaker_name: speaker.as_ref().map(|s| s.name.clone()),
+            speaker_title: speaker.as_ref().map(|s| s.title.clone()),
+            speaker_organisation: speaker.map(|s| s.organisation),
+            revision: o.revision.number,
+            recorded_at: o.revision.recorded_at,
+        }
+    }
+}
+
+/// Columns of the export, in order: the flat record's fields (the CSV header row).
+pub fn export_columns() -> Vec<String> {
+    let record = ExportRecord::from(template_observation());
+    let value = serde_json::to_value(record).expect("records serialise");
+    value
+        .as_object()
+        .map(|o| o.keys().cloned().collect())
+        .unwrap_or_default()
+}
+
+/// Writes records as the body of `GET /v1/export`, one at a time: CSV with its header row, or
+/// the JSON list envelope, whose `meta` follows `data` and so is written once the count is
+/// known.
+pub struct ExportWriter<W: Write> {
+    body: Body<W>,
+    columns: Vec<String>,
+    count: usize,
+    /// The envelope's `links.self`: the request the export answers.
+    self_link: String,
+}
+
+enum Body<W: Write> {
+    /// Boxed: the CSV writer carries its own buffer.
+    Csv(Box<csv::Writer<W>>),
+    Json(W),
+}
+
+impl<W: Write> ExportWriter<W> {
+    /// Writes the start of the body: the CSV header, or the envelope's opening.
+    pub fn start(out: W, format: FileFormat, self_link: &str) -> io::Result<Self> {
+        let columns = export_columns();
+        let body = match format {
+            FileFormat::Csv => {
+                let mut writer = csv::Writer::from_writer(out);
+                writer.write_record(&columns)?;
+                Body::Csv(Box::new(writer))
+            }
+            FileFormat::Json => {
+                let mut out = out;
+                out.write_all(br#"{"data":["#)?;
+                Body::Json(out)
+            }
+        };
+        Ok(ExportWriter {
+            body,
+            columns,
+            count: 0,
+            self_link: self_link.to_owned(),
+        })
+    }
+
+    /// Writes one record, rendered as the endpoint renders it (through the same JSON value).
+    pub fn write(&mut self, record: ExportRecord) -> io::Result<()> {
+        let item = serde_json::to_value(record)?;
+        match &mut self.body {
+            Body::Csv(writer) => writer.write_record(csv_cells(&item, &self.columns))?,
+            Body::Json(out) => {
+                if self.count > 0 {
+                    out.write_all(b",")?;
+                }
+                serde_json::to_writer(&mut *out, &item)?;
+            }
+        }
+        self.count += 1;
+        Ok(())
+    }
+
+    /// Writes the end of the body and flushes; returns the writer and the records written.
+    pub fn finish(self) -> io::Result<(W, usize)> {
+        let mut out = match self.body {
+            Body::Csv(writer) => writer.into_inner().map_err(|error| error.into_error())?,
+            Body::Json(mut out) => {
+                let meta = serde_json::json!({"count": self.count, "total": self.count});
+                let links = serde_json::json!({"self": self.self_link, "next": null, "prev": null});
+                write!(out, r#"],"meta":{meta},"links":{links}}}"#)?;
+                out
+            }
+        };
+        out.flush()?;
+        Ok((out, self.count))
+    }
+}
+
+/// What `gd-indicators export` wrote.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExportSummary {
+    pub figures: usize,
+    pub format: FileFormat,
+    /// The file written; `None` for standard output.
+    pub file: Option<PathBuf>,
+}
+
+/// The format to write: `--format`, else the output file's extension, else CSV.
+pub fn export_format(args: &ExportArgs) -> FileFormat {
+    args.format
+        .or_else(|| output_file(args).and_then(|path| FileFormat::of(&path.to_string_lossy())))
+        .unwrap_or(FileFormat::Csv)
+}
+
+/// The file `--output` names; `None` for standard output (no `--output`, or `-`).
+fn output_file(args: &ExportArgs) -> Option<&Path> {
+    args.output
+        .as_deref()
+        .filter(|path| path.as_os_str() != "-")
+}
+
+/// Where the bytes go: standard output, or the temporary file beside the one asked for.
+enum Sink {
+    Stdout(io::Stdout),
+    File(File),
+}
+
+impl Write for Sink {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        match self {
+            Sink::Stdout(out) => out.write(bytes),
+            Sink::File(file) => file.write(bytes),
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        match self {
+            Sink::Stdout(out) => out.flush(),
+            Sink::File(file) => file.flush(),
+        }
+    }
+}
+
+/// A file being written under a temporary name; removed unless [`Partial::keep`] renames it.
+struct Partial {
+    temporary: PathBuf,
+    target: PathBuf,
+    kept: bool,
+}
+
+/// Where `--output` leads.
+enum Opened {
+    /// A regular file (or a new one): written under a temporary name.
+    Partial(Partial, File),
+    /// A device or a pipe (/dev/stdout, a shell's process substitution): written in place;
+    /// there is nothing to rename, nor to remove.
+    InPlace(File),
+}
+
+impl Partial {
+    /// Opens `target` for the export: a regular file is written as `.NAME.partial-PID` beside
+    /// it (in the same directory, so the rename that completes it is atomic).
+    fn open(target: &Path) -> Result<Opened, String> {
+        let shown = target.display();
+        let cannot = |error: io::Error| format!("cannot write '{shown}': {error}");
+        match std::fs::metadata(target) {
+            Ok(found) if found.is_dir() => {
+                return Err(format!("cannot write '{shown}': it is a directory"))
+            }
+            Ok(found) if !found.is_file() => {
+                let file = File::options().write(true).open(target).map_err(cannot)?;
+                return Ok(Opened::InPlace(file));
+            }
+            _ => {}
+        }
+        // A link is followed: the file it points at is replaced, not the link.
+        let target = match std::fs::canonicalize(target) {
+            Ok(resolved) => resolved,
+            Err(_) => target.to_owned(),
+        };
+        let name = target
+            .file_name()
+            .ok_or_else(|| format!("cannot write '{shown}': not a file name"))?;
+        let temporary = target.with_file_name(format!(
+            ".{}.partial-{}",
+            name.to_string_lossy(),
+            std::process::id()
+        ));
+        let file = File::options()
+            .write(true)
+            .create_new(true)
+            .open(&temporary)
+            .map_err(cannot)?;
+        let partial = Partial {
+            temporary,
+            target,
+            kept: false,
+        };
+        Ok(Opened::Partial(partial, file))
+    }
+
+    /// Makes the complete file durable, then gives it its name.
+    fn keep(mut self, file: File, shown: &str) -> Result<(), String> {
+        file.sync_all()
+            .and_then(|()| std::fs::rename(&self.temporary, &self.target))
+            .map_err(|error| format!("cannot write {shown}: {error}"))?;
+        self.kept = true;
+        Ok(())
+    }
+}
+
+impl Drop for Partial {
+    fn drop(&mut self) {
+        if !self.kept {
+            let _ = std::fs::remove_file(&self.temporary);
+        }
+    }
+}
+
+/// Completes on Ctrl-C or, on Unix, SIGTERM: the export stops and removes its partial file.
+async fn interrupted() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        use tokio::signal::unix::{signal, SignalKind};
+        match signal(SignalKind::terminate()) {
+            Ok(mut terminate) => {
+                terminate.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+}
+
+/// Why the rows stopped.
+enum Failure {
+    Database(sqlx::Error),
+    Write(io::Error),
+}
+
+impl From<sqlx::Error> for Failure {
+    fn from(error: sqlx::Error) -> Self {
+        Failure::Database(error)
+    }
+}
+
+/// `gd-indicators export`: the figures `--query` selects (all of them by default), as
+/// `GET /v1/export?QUERY` renders them, to `--output` or standard output. `progress` counts
+/// the figures written. Interrupted (Ctrl-C, SIGTERM) or failed, it leaves no file behind.
+pub async fn export(
+    pool: &SqlitePool,
+    args: &ExportArgs,
+    progress: &ProgressBar,
+) -> Result<ExportSummary, String> {
+    let format = export_format(args);
+    let query = args.query.as_deref().unwrap_or("").trim_start_matches('?');
+    let uri: Uri = if query.is_empty() {
+        Uri::from_static("/v1/export")
+    } else {
+        format!("/v1/export?{query}").parse().map_err(|_| {
+            format!(
+                "--query: '{query}' is not a URL query string (percent-encode spaces and \
+                 other special characters)"
+            )
+        })?
+    };
+    let selection = export_selection(pool, &uri)
+        .await
+        .map_err(|error| format!("--query: {error}"))?;
+    if selection.query.fields.is_some() {
+        return Err(
+            "--query: fields= is not taken by the export command; every column is \
+                    written"
+                .to_owned(),
+        );
+    }
+    if selection.query.format.is_some() {
+        return Err("--query: format= is not taken by the export command; use --format".to_owned());
+    }
+    let file = output_file(args);
+    let (partial, sink) = match file.map(Partial::open).transpose()? {
+        Some(Opened::Partial(partial, file)) => (Some(partial), Sink::File(file)),
+        Some(Opened::InPlace(file)) => (None, Sink::File(file)),
+        None => (None, Sink::Stdout(io::stdout())),
+    };
+    let shown = file.map_or("standard output".to_owned(), |path| {
+        format!("'{}'", path.display())
+    });
+    let self_link = uri.path_and_query().map_or("/v1/export", |pq| pq.as_str());
+    let write = async {
+        let out = BufWriter::with_capacity(1 << 16, sink);
+        let mut writer = ExportWriter::start(out, format, self_link).map_err(Failure::Write)?;
+        // One read transaction: the count the bar shows and the rows come from the same state
+        // of the data, even when an import commits meanwhile.
+        let mut snapshot = pool.begin().await?;
+        if !progress.is_hidden() {
+            let count = store::count_observations(&mut *snapshot, &selection.filter).await?;
+            progress.set_length(count as u64);
+        }
+        store::for_each_observation(
+            &mut *snapshot,
+            &selection.filter,
+            &selection.order,
+            |figure: Observation| {
+                let figure = selection.presentation.apply(figure);
+                writer
+                    .write(ExportRecord::from(figure))
+                    .map_err(Failure::Write)?;
+                progress.inc(1);
+                Ok::<(), Failure>(())
+            },
+        )
+        .await?;
+        snapshot.rollback().await?;
+        let (out, figures) = writer.finish().map_err(Failure::Write)?;
+        let sink = out
+            .into_inner()
+            .map_err(|error| Failure::Write(error.into_error()))?;
+        Ok::<_, Failure>((sink, figures))
+    };
+    let outcome = tokio::select! {
+        outcome = write => outcome,
+        () = interrupted() => {
+            return Err(match partial {
+                Some(_) => format!("interrupted; {shown} not written"),
+                None => format!("interrupted; {shown} has part of the figures"),
+            });
+        }
+    };
+    let (sink, figures) = outcome.map_err(|failure| match failure {
+        Failure::Database(error) => format!("cannot read the figures: {error}"),
+        Failure::Write(error) => format!("cannot write {shown}: {error}"),
+    })?;
+    if let (Some(partial), Sink::File(file)) = (partial, sink) {
+        partial.keep(file, &shown)?;
+    }
+    Ok(ExportSummary {
+        figures,
+        format,
+        file: file.map(Path::to_owned),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_empty_export_is_a_header_row_or_an_empty_envelope() {
+        let (csv, count) = ExportWriter::start(Vec::new(), FileFormat::Csv, "/v1/export")
+            .and_then(ExportWriter::finish)
+            .unwrap();
+        assert_eq!(count, 0);
+        assert_eq!(
+            String::from_utf8(csv).unwrap(),
+            format!("{}\n", export_columns().join(","))
+        );
+        let (json, _) = ExportWriter::start(Vec::new(), FileFormat::Json, "/v1/export?year=1900")
+            .and_then(ExportWriter::finish)
+            .unwrap();
+        assert_eq!(
+            String::from_utf8(json).unwrap(),
+            r#"{"data":[],"meta":{"count":0,"total":0},"links":{"self":"/v1/export?year=1900","next":null,"prev":null}}"#
+        );
+    }
+
+    #[test]
+    fn a_partial_file_gets_its_name_only_when_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("figures.csv");
+        std::fs::write(&target, "the previous export").unwrap();
+        let names = || {
+            let mut names: Vec<String> = std::fs::read_dir(dir.path())
+                .unwrap()
+                .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+                .collect();
+            names.sort();
+            names
+        };
+
+        let Ok(Opened::Partial(partial, mut file)) = Partial::open(&target) else {
+            panic!("a regular file is written under a temporary name");
+        };
+        file.write_all(b"half a fil").unwrap();
+        assert_eq!(names().len(), 2);
+        drop((partial, file));
+        assert_eq!(names(), ["figures.csv"]);
+        assert_eq!(std::fs::read(&target).unwrap(), b"the previous export");
+
+        let Ok(Opened::Partial(partial, mut file)) = Partial::open(&target) else {
+            panic!("a regular file is written under a temporary name");
+        };
+        file.write_all(b"a whole file").unwrap();
+        partial.keep(file, "figures.csv").unwrap();
+        assert_eq!(names(), ["figures.csv"]);
+        assert_eq!(std::fs::read(&target).unwrap(), b"a whole file");
+
+        assert!(Partial::open(dir.path()).is_err(), "a directory is refused");
+        assert!(matches!(
+            Partial::open(Path::new("/dev/null")),
+            Ok(Opened::InPlace(_))
+        ));
+    }
+}
