@@ -84,16 +84,8 @@ impl Endpoint {
         summary: &'static str,
         spec: &'static ListSpec,
     ) -> Endpoint {
-        Endpoint {
-            path,
-            handler,
-            doc: EndpointDoc {
-                summary,
-                list: Some(spec),
-                schema: Some(register::<T>),
-                media: Media::Json,
-            },
-        }
+        let doc = EndpointDoc::new(summary, Some(spec), Some(register::<T>), Media::Json);
+        Endpoint { path, handler, doc }
     }
 
     /// One `T`, as JSON.
@@ -102,16 +94,8 @@ impl Endpoint {
         handler: MethodRouter<AppState>,
         summary: &'static str,
     ) -> Endpoint {
-        Endpoint {
-            path,
-            handler,
-            doc: EndpointDoc {
-                summary,
-                list: None,
-                schema: Some(register::<T>),
-                media: Media::Json,
-            },
-        }
+        let doc = EndpointDoc::new(summary, None, Some(register::<T>), Media::Json);
+        Endpoint { path, handler, doc }
     }
 
     /// An SVG image; `spec` lists its query parameters.
@@ -121,16 +105,8 @@ impl Endpoint {
         summary: &'static str,
         spec: &'static ListSpec,
     ) -> Endpoint {
-        Endpoint {
-            path,
-            handler,
-            doc: EndpointDoc {
-                summary,
-                list: Some(spec),
-                schema: None,
-                media: Media::Svg,
-            },
-        }
+        let doc = EndpointDoc::new(summary, Some(spec), None, Media::Svg);
+        Endpoint { path, handler, doc }
     }
 
     /// A free-form JSON object (the index, health, the OpenAPI document itself).
@@ -139,16 +115,8 @@ impl Endpoint {
         handler: MethodRouter<AppState>,
         summary: &'static str,
     ) -> Endpoint {
-        Endpoint {
-            path,
-            handler,
-            doc: EndpointDoc {
-                summary,
-                list: None,
-                schema: None,
-                media: Media::Json,
-            },
-        }
+        let doc = EndpointDoc::new(summary, None, None, Media::Json);
+        Endpoint { path, handler, doc }
     }
 
     /// Metrics in Prometheus's text format.
@@ -157,15 +125,23 @@ impl Endpoint {
         handler: MethodRouter<AppState>,
         summary: &'static str,
     ) -> Endpoint {
-        Endpoint {
-            path,
-            handler,
-            doc: EndpointDoc {
-                summary,
-                list: None,
-                schema: None,
-                media: Media::PrometheusText,
-            },
+        let doc = EndpointDoc::new(summary, None, None, Media::PrometheusText);
+        Endpoint { path, handler, doc }
+    }
+}
+
+impl EndpointDoc {
+    fn new(
+        summary: &'static str,
+        list: Option<&'static ListSpec>,
+        schema: Option<fn(&mut Components) -> String>,
+        media: Media,
+    ) -> EndpointDoc {
+        EndpointDoc {
+            summary,
+            list,
+            schema,
+            media,
         }
     }
 }
