@@ -1,7 +1,9 @@
 //! Analytics over the stored figures: the exchange rate the source itself implies, currency and
 //! scale conversion, FRED-style transforms of a series, figures implied by relative statements,
 //! and the consistency report that checks the source against itself. Pure functions over
-//! [`Observation`]s; the handlers and the `check` command only load data and render.
+//! [`Observation`]s; the handlers and the `check` command only load data and render. Each
+//! reads a handful of figures however many are stored, and they load just those
+//! ([`crate::store::related_observations`]).
 
 use serde::Serialize;
 
@@ -425,6 +427,36 @@ const RELATIONS: &[Relation] = &[
     },
 ];
 
+/// The figures the relations name: all that [`implied_figures`] reads, and what
+/// [`consistency_report`] reads beside the linked figures and the counts.
+pub fn relation_figure_ids() -> Vec<&'static str> {
+    let mut ids = Vec::new();
+    for relation in RELATIONS {
+        match relation {
+            Relation::IncreaseSince { change, level } => ids.extend([*change, *level]),
+            Relation::ShareOfTotal { share, level } => ids.extend([*share, *level]),
+            Relation::GrowthTo { growth, level } => ids.extend([*growth, *level]),
+            Relation::AverageGrowth {
+                rate,
+                start,
+                end,
+                span,
+            } => ids.extend([*rate, *start, *end, *span]),
+            Relation::ShareWithoutTotal { share } => ids.push(*share),
+        }
+    }
+    ids.sort_unstable();
+    ids.dedup();
+    ids
+}
+
+/// Whether figures of this indicator count a cluster group's members, which the consistency
+/// report checks against the members the source names.
+pub fn counts_group_members(indicator_id: &str) -> bool {
+    indicator_id.ends_with("cluster-count")
+        || indicator_id.starts_with("trillion-yuan-clusters-besides")
+}
+
 fn find<'a>(figures: &'a [Observation], id: &str) -> Option<&'a Observation> {
     figures.iter().find(|f| f.id == id)
 }
@@ -720,10 +752,10 @@ pub fn consistency_report(figures: &[Observation], groups: &[GroupMembers]) -> C
     }
 
     // Counts of clusters against the clusters the source names.
-    for count in figures.iter().filter(|f| {
-        f.indicator.id.ends_with("cluster-count")
-            || f.indicator.id.starts_with("trillion-yuan-clusters-besides")
-    }) {
+    for count in figures
+        .iter()
+        .filter(|f| counts_group_members(&f.indicator.id))
+    {
         let Some(group) = count
             .cluster_group
             .as_deref()

@@ -43,6 +43,10 @@ pub type Totals = quick_cache::sync::Cache<(i64, String), usize>;
 /// How many distinct filters' totals are kept (a few dozen bytes each).
 pub const TOTALS_KEPT: usize = 10_000;
 
+/// The exchange rate the source implies, by data version: every `?currency=` request converts
+/// with it, and only an import changes it. `None`: no printed pair to derive it from.
+pub type ExchangeRates = quick_cache::sync::Cache<i64, Option<crate::analytics::ExchangeRate>>;
+
 /// A content coding the compression layer can produce.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 enum Coding {

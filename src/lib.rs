@@ -43,6 +43,8 @@ pub struct AppState {
     /// The id of the last import the server has seen; the readiness probe reports it.
     pub data_version: Arc<cache::DataVersion>,
     pub totals: Arc<cache::Totals>,
+    /// The exchange rate of the data versions lately served (two: the current and the last).
+    pub exchange_rates: Arc<cache::ExchangeRates>,
     /// What `/metrics` reports.
     pub metrics: Arc<metrics::Metrics>,
 }
@@ -63,6 +65,7 @@ pub async fn app(pool: SqlitePool, settings: &HttpSettings) -> Result<Router, St
         pool,
         data_version: responses.version.clone(),
         totals: Arc::new(cache::Totals::new(cache::TOTALS_KEPT)),
+        exchange_rates: Arc::new(cache::ExchangeRates::new(2)),
         metrics: metrics.clone(),
     };
     let routes = routes::router().with_state(state);

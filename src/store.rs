@@ -645,6 +645,118 @@ pub async fn explain_observations(
     Ok(QueryPlan { sql, steps })
 }
 
+/// Which figures [`related_observations`] reads: figures that point at others, the figures
+/// they point at, and figures named outright. What the analytics read, whatever else is stored.
+#[derive(Debug, Default, Clone)]
+pub struct RelatedFigures {
+    /// Printed equivalents (figures with `equivalent_of`) and the figures they convert.
+    pub equivalents: bool,
+    /// Repeats (figures with `restates`) and the figures they repeat.
+    pub restatements: bool,
+    /// Figures with these ids.
+    pub ids: Vec<String>,
+    /// Figures of these indicators.
+    pub indicators: Vec<String>,
+}
+
+/// The statement of [`related_observations`], after `prefix`; `None` when nothing is asked for.
+/// Each part finds its figures through an index (0006 for the links), and the figures are then
+/// read by id, so the cost is the figures', not the table's.
+fn related_observations_statement<'a>(
+    prefix: &str,
+    related: &'a RelatedFigures,
+) -> Option<QueryBuilder<'a, Sqlite>> {
+    let mut parts: Vec<&str> = Vec::new();
+    if related.equivalents {
+        parts.extend([
+            "SELECT id FROM observations WHERE retracted = 0 AND equivalent_of IS NOT NULL",
+            "SELECT equivalent_of FROM observations WHERE retracted = 0 AND equivalent_of IS NOT NULL",
+        ]);
+    }
+    if related.restatements {
+        parts.extend([
+            "SELECT id FROM observations WHERE retracted = 0 AND restates IS NOT NULL",
+            "SELECT restates FROM observations WHERE retracted = 0 AND restates IS NOT NULL",
+        ]);
+    }
+    if parts.is_empty() && related.ids.is_empty() && related.indicators.is_empty() {
+        return None;
+    }
+    let mut query = QueryBuilder::<Sqlite>::new(format!("{prefix}{OBSERVATION_COLUMNS}"));
+    query.push(" FROM");
+    push_figures(&mut query, None);
+    query.push(OBSERVATION_JOINS);
+    query.push(" AND o.id IN (");
+    query.push(parts.join(" UNION ALL "));
+    let mut union = !parts.is_empty();
+    for (values, select) in [
+        (&related.ids, "SELECT id FROM observations WHERE id IN ("),
+        (
+            &related.indicators,
+            "SELECT id FROM observations WHERE retracted = 0 AND indicator_id IN (",
+        ),
+    ] {
+        if values.is_empty() {
+            continue;
+        }
+        if union {
+            query.push(" UNION ALL ");
+        }
+        union = true;
+        query.push(select);
+        let mut list = query.separated(", ");
+        for value in values {
+            list.push_bind(value.as_str());
+        }
+        query.push(")");
+    }
+    query.push(") ORDER BY o.position");
+    Some(query)
+}
+
+/// The figures `related` selects that are not retracted, in the order the source prints them.
+pub async fn related_observations(
+    pool: &SqlitePool,
+    related: &RelatedFigures,
+) -> sqlx::Result<Vec<Observation>> {
+    let Some(mut query) = related_observations_statement("", related) else {
+        return Ok(Vec::new());
+    };
+    let rows: Vec<ObservationRow> = query.build_query_as().fetch_all(pool).await?;
+    Ok(rows.into_iter().map(Observation::from).collect())
+}
+
+/// The plan of the statement [`related_observations`] runs; `None` when it runs none.
+pub async fn explain_related_observations(
+    pool: &SqlitePool,
+    related: &RelatedFigures,
+) -> sqlx::Result<Option<QueryPlan>> {
+    const EXPLAIN: &str = "EXPLAIN QUERY PLAN ";
+    let Some(mut query) = related_observations_statement(EXPLAIN, related) else {
+        return Ok(None);
+    };
+    let sql = query.sql()[EXPLAIN.len()..].to_owned();
+    let rows: Vec<(i64, i64, i64, String)> = query.build_query_as().fetch_all(pool).await?;
+    Ok(Some(QueryPlan {
+        sql,
+        steps: plan_steps(rows),
+    }))
+}
+
+/// The rows of `EXPLAIN QUERY PLAN` as the sqlite3 shell prints them: each step indented
+/// under the step it belongs to. Parents are listed before their children, so one pass finds
+/// every step's depth; the top steps' parent (0) is no step.
+fn plan_steps(rows: Vec<(i64, i64, i64, String)>) -> Vec<String> {
+    let mut depths = std::collections::HashMap::new();
+    rows.into_iter()
+        .map(|(id, parent, _, detail)| {
+            let depth = depths.get(&parent).map_or(0, |depth| depth + 1);
+            depths.insert(id, depth);
+            format!("{}{detail}", "  ".repeat(depth))
+        })
+        .collect()
+}
+
 #[derive(sqlx::FromRow)]
 struct RevisionRow {
     #[sqlx(flatten)]

@@ -10,12 +10,12 @@ use sqlx::SqlitePool;
 
 use super::{list_query, respond_in_memory, respond_one, to_values, Endpoint};
 use crate::analytics::{
-    consistency_report, exchange_rate, implied_figures, ConsistencyReport, DerivedFigure,
-    ExchangeRate, GroupMembers,
+    consistency_report, counts_group_members, exchange_rate, implied_figures, relation_figure_ids,
+    ConsistencyReport, DerivedFigure, ExchangeRate, GroupMembers,
 };
 use crate::error::{ApiError, ApiResult};
 use crate::query::{ListSpec, SortSpec};
-use crate::store::{self, ObservationFilter};
+use crate::store::{self, Entity, RelatedFigures};
 use crate::AppState;
 
 pub fn endpoints() -> Vec<Endpoint> {
@@ -45,9 +45,47 @@ const DERIVED: ListSpec = ListSpec {
     paginated: true,
 };
 
-/// The report for the data in `pool`; shared with the `check` command.
+/// The source's exchange rate, from the printed equivalents and the figures they convert
+/// alone; `None` when there is no such pair.
+pub async fn load_exchange_rate(pool: &SqlitePool) -> sqlx::Result<Option<ExchangeRate>> {
+    let equivalents = RelatedFigures {
+        equivalents: true,
+        ..Default::default()
+    };
+    Ok(exchange_rate(
+        &store::related_observations(pool, &equivalents).await?,
+    ))
+}
+
+/// The exchange rate of the data version being served: computed once per version, then every
+/// `?currency=` request converts with it at no cost. The version is read first, so the rate
+/// is never older than the version it is kept under.
+pub async fn current_exchange_rate(state: &AppState) -> sqlx::Result<Option<ExchangeRate>> {
+    let version = state.data_version.get();
+    state
+        .exchange_rates
+        .get_or_insert_async(&version, load_exchange_rate(&state.pool))
+        .await
+}
+
+/// The report for the data in `pool`; shared with the `check` command. Reads the figures its
+/// checks read: the linked ones, the counts of cluster groups and the relations' figures.
 pub async fn load_report(pool: &SqlitePool) -> sqlx::Result<ConsistencyReport> {
-    let figures = store::observations(pool, &ObservationFilter::default()).await?;
+    let counts = store::ids(pool, Entity::Indicator)
+        .await?
+        .into_iter()
+        .filter(|id| counts_group_members(id))
+        .collect();
+    let read = RelatedFigures {
+        equivalents: true,
+        restatements: true,
+        ids: relation_figure_ids()
+            .into_iter()
+            .map(str::to_owned)
+            .collect(),
+        indicators: counts,
+    };
+    let figures = store::related_observations(pool, &read).await?;
     let mut groups: Vec<GroupMembers> = Vec::new();
     for group in store::cluster_groups(pool).await? {
         let clusters = store::clusters(pool, Some(&group.id)).await?;
@@ -77,7 +115,14 @@ async fn list_derived(
     headers: HeaderMap,
 ) -> ApiResult<Response> {
     let query = list_query(&state.pool, &uri, &DERIVED).await?;
-    let figures = store::observations(&state.pool, &ObservationFilter::default()).await?;
+    let read = RelatedFigures {
+        ids: relation_figure_ids()
+            .into_iter()
+            .map(str::to_owned)
+            .collect(),
+        ..Default::default()
+    };
+    let figures = store::related_observations(&state.pool, &read).await?;
     let items = to_values(implied_figures(&figures));
     respond_in_memory(&uri, &headers, &query, &DERIVED, "derived", items)
 }
@@ -87,10 +132,11 @@ async fn get_exchange_rate(
     uri: Uri,
     headers: HeaderMap,
 ) -> ApiResult<Json<ExchangeRate>> {
-    let figures = store::observations(&state.pool, &ObservationFilter::default()).await?;
-    let rate = exchange_rate(&figures).ok_or(ApiError::NotFound {
-        resource: "exchange rate",
-        id: "cny-usd".to_owned(),
-    })?;
+    let rate = current_exchange_rate(&state)
+        .await?
+        .ok_or(ApiError::NotFound {
+            resource: "exchange rate",
+            id: "cny-usd".to_owned(),
+        })?;
     respond_one(&uri, &headers, rate)
 }

@@ -6,8 +6,9 @@ use axum::http::{header, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
+use super::analytics::current_exchange_rate;
 use super::{found, list_query, Endpoint};
-use crate::analytics::{convert, exchange_rate, Currency};
+use crate::analytics::{convert, Currency};
 use crate::chart::{bar_chart, Bar, ChartSpec};
 use crate::error::{ApiError, ApiResult};
 use crate::model::{Observation, Qualifier, Scale, Unit};
@@ -132,8 +133,7 @@ async fn get_chart(
         .filter(|f| f.equivalent_of.is_none() && f.restates.is_none())
         .collect();
     if currency.is_some() {
-        let everything = store::observations(&state.pool, &ObservationFilter::default()).await?;
-        let rate = exchange_rate(&everything);
+        let rate = current_exchange_rate(&state).await?;
         series = series
             .into_iter()
             .map(|f| convert(f, currency, None, rate.as_ref()))

@@ -118,7 +118,7 @@ async fn list_city_plans(
     headers: HeaderMap,
 ) -> ApiResult<Response> {
     let query = list_query(&state.pool, &uri, &CITY_PLANS).await?;
-    let presentation = Presentation::of(&state.pool, &query).await?;
+    let presentation = Presentation::of(&state, &query).await?;
     let mut plans = Vec::new();
     for row in store::city_plans(&state.pool).await? {
         plans.push(city_plan_response(&state, row, &presentation).await?);
@@ -133,7 +133,7 @@ async fn get_city_plan(
     uri: Uri,
     headers: HeaderMap,
 ) -> ApiResult<Json<CityPlanResponse>> {
-    let (query, presentation) = presented_single(&state.pool, &uri).await?;
+    let (query, presentation) = presented_single(&state, &uri).await?;
     let row = found(
         store::city_plan(&state.pool, &city).await?,
         Entity::CityPlan,

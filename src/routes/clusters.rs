@@ -151,7 +151,7 @@ async fn list_clusters(
 ) -> ApiResult<Response> {
     let pool = &state.pool;
     let query = list_query(pool, &uri, &CLUSTERS).await?;
-    let presentation = Presentation::of(pool, &query).await?;
+    let presentation = Presentation::of(&state, &query).await?;
     let rows = store::clusters(pool, None).await?;
     let groups = Names::load(pool, Entity::ClusterGroup).await?;
     let regions = Names::load(pool, Entity::Region).await?;
@@ -189,7 +189,7 @@ async fn get_cluster(
     uri: Uri,
     headers: HeaderMap,
 ) -> ApiResult<Json<ClusterResponse>> {
-    let (query, presentation) = presented_single(&state.pool, &uri).await?;
+    let (query, presentation) = presented_single(&state, &uri).await?;
     let pool = &state.pool;
     let row = found(store::cluster(pool, &id).await?, Entity::Cluster, &id)?;
     let groups = Names::load(pool, Entity::ClusterGroup).await?;
@@ -247,7 +247,7 @@ async fn list_cluster_groups(
     headers: HeaderMap,
 ) -> ApiResult<Response> {
     let query = list_query(&state.pool, &uri, &CLUSTER_GROUPS).await?;
-    let presentation = Presentation::of(&state.pool, &query).await?;
+    let presentation = Presentation::of(&state, &query).await?;
     let regions = Names::load(&state.pool, Entity::Region).await?;
     let mut groups = Vec::new();
     for row in store::cluster_groups(&state.pool).await? {
@@ -270,7 +270,7 @@ async fn get_cluster_group(
     uri: Uri,
     headers: HeaderMap,
 ) -> ApiResult<Json<ClusterGroupResponse>> {
-    let (query, presentation) = presented_single(&state.pool, &uri).await?;
+    let (query, presentation) = presented_single(&state, &uri).await?;
     let row = found(
         store::cluster_group(&state.pool, &id).await?,
         Entity::ClusterGroup,

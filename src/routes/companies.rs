@@ -86,7 +86,7 @@ async fn list_companies(
     headers: HeaderMap,
 ) -> ApiResult<Response> {
     let query = list_query(&state.pool, &uri, &COMPANIES).await?;
-    let presentation = Presentation::of(&state.pool, &query).await?;
+    let presentation = Presentation::of(&state, &query).await?;
     let regions = Names::load(&state.pool, Entity::Region).await?;
     let mut companies = Vec::new();
     for row in store::companies(&state.pool).await? {
@@ -102,7 +102,7 @@ async fn get_company(
     uri: Uri,
     headers: HeaderMap,
 ) -> ApiResult<Json<CompanyResponse>> {
-    let (query, presentation) = presented_single(&state.pool, &uri).await?;
+    let (query, presentation) = presented_single(&state, &uri).await?;
     let row = found(
         store::company(&state.pool, &id).await?,
         Entity::Company,

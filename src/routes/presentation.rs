@@ -1,14 +1,18 @@
 //! Presentation parameters shared by every endpoint that returns figures: `currency` and
 //! `scale` re-express money, using the exchange rate the source itself implies.
 
+use std::future::Future;
+
 use serde_json::Value;
 use sqlx::SqlitePool;
 
-use crate::analytics::{convert, exchange_rate, Currency, ExchangeRate};
+use super::analytics::{current_exchange_rate, load_exchange_rate};
+use crate::analytics::{convert, Currency, ExchangeRate};
 use crate::error::{ApiError, ApiResult};
 use crate::model::{Observation, Scale};
 use crate::query::{FilterSpec, ListQuery, ListSpec, ParamKind};
 use crate::store::{self, ObservationFilter};
+use crate::AppState;
 
 /// Presentation, not filters (their path is empty: nothing is filtered by them).
 pub const CURRENCY: FilterSpec = FilterSpec::new("currency", ParamKind::Words(&["CNY", "USD"]), "");
@@ -27,12 +31,30 @@ const ONE_WITH_FIGURES: ListSpec = ListSpec {
 
 /// Parses a single resource's query (currency, scale, format) and the presentation it asks for.
 pub async fn presented_single(
-    pool: &SqlitePool,
+    rates: &impl ExchangeRateSource,
     uri: &axum::http::Uri,
 ) -> ApiResult<(ListQuery, Presentation)> {
     let query = ListQuery::parse(uri.path(), uri.query(), &ONE_WITH_FIGURES)?;
-    let presentation = Presentation::of(pool, &query).await?;
+    let presentation = Presentation::of(rates, &query).await?;
     Ok((query, presentation))
+}
+
+/// Where a presentation gets the source's exchange rate: a server's memo of it for the data
+/// version served ([`AppState`]), or the database (the `export` command runs no server).
+pub trait ExchangeRateSource: Sync {
+    fn exchange_rate(&self) -> impl Future<Output = sqlx::Result<Option<ExchangeRate>>> + Send;
+}
+
+impl ExchangeRateSource for AppState {
+    fn exchange_rate(&self) -> impl Future<Output = sqlx::Result<Option<ExchangeRate>>> + Send {
+        current_exchange_rate(self)
+    }
+}
+
+impl ExchangeRateSource for SqlitePool {
+    fn exchange_rate(&self) -> impl Future<Output = sqlx::Result<Option<ExchangeRate>>> + Send {
+        load_exchange_rate(self)
+    }
 }
 
 /// How figures are to be presented: the `currency` and `scale` a query asks for, with the
@@ -44,7 +66,7 @@ pub struct Presentation {
 }
 
 impl Presentation {
-    pub async fn of(pool: &SqlitePool, query: &ListQuery) -> ApiResult<Presentation> {
+    pub async fn of(rates: &impl ExchangeRateSource, query: &ListQuery) -> ApiResult<Presentation> {
         let word = |name: &str| query.texts(name).and_then(|words| words.first().cloned());
         if query.texts("currency").is_some_and(|c| c.len() > 1)
             || query.texts("scale").is_some_and(|s| s.len() > 1)
@@ -58,9 +80,7 @@ impl Presentation {
         let scale =
             word("scale").and_then(|s| serde_json::from_value::<Scale>(Value::String(s)).ok());
         let rate = match currency {
-            Some(_) => {
-                exchange_rate(&store::observations(pool, &ObservationFilter::default()).await?)
-            }
+            Some(_) => rates.exchange_rate().await?,
             None => None,
         };
         Ok(Presentation {

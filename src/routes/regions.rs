@@ -114,7 +114,7 @@ async fn get_region(
     uri: Uri,
     headers: HeaderMap,
 ) -> ApiResult<Json<RegionDetailResponse>> {
-    let (query, presentation) = presented_single(&state.pool, &uri).await?;
+    let (query, presentation) = presented_single(&state, &uri).await?;
     let row = found(store::region(&state.pool, &id).await?, Entity::Region, &id)?;
     let names = Names::load(&state.pool, Entity::Region).await?;
     let children = store::regions(&state.pool, Some(&id))

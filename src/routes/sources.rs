@@ -105,7 +105,7 @@ async fn get_source(
     uri: Uri,
     headers: HeaderMap,
 ) -> ApiResult<Json<SourceDetailResponse>> {
-    let (query, presentation) = presented_single(&state.pool, &uri).await?;
+    let (query, presentation) = presented_single(&state, &uri).await?;
     let row = found(store::source(&state.pool, &id).await?, Entity::Source, &id)?;
     let filter = ObservationFilter {
         sources: vec![id],

@@ -108,7 +108,7 @@ async fn get_speaker(
     uri: Uri,
     headers: HeaderMap,
 ) -> ApiResult<Json<SpeakerDetailResponse>> {
-    let (query, presentation) = presented_single(&state.pool, &uri).await?;
+    let (query, presentation) = presented_single(&state, &uri).await?;
     let row = found(
         store::speaker(&state.pool, &id).await?,
         Entity::Speaker,

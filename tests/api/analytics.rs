@@ -331,6 +331,102 @@ async fn the_consistency_report_flags_the_articles_own_contradictions() {
     assert_eq!(summary["inconsistent"], 2);
 }
 
+/// Figures an import links to others: a dollar equivalent of the Greater Bay Area's 14.5
+/// trillion yuan, an infographic's repeat of R&D spending and a count of clusters for 2022;
+/// and the marine dollar figure, whose rate was the median, retracted.
+const LINKED_FIGURES: &str = "\
+id,indicator_id,region_id,cluster_id,cluster_group_id,company_id,city_plan_id,value,scale,unit,\
+qualifier,stated,period_kind,period_start,period_end,period_label,equivalent_of,restates,\
+source_id,section,speaker_id,cited_source,note,action,reason
+gba-economic-aggregate-2024-usd,gba-economic-aggregate,greater-bay-area,,,,,2,trillion,usd,\
+about,$2 trillion,year,2024,2024,2024,gba-economic-aggregate-2024,,gdtoday-industry-clusters,\
+Greater Bay Area,,,,,
+rd-expenditure-2024-infographic,rd-expenditure,guangdong,,,,,510,billion,cny,about,\
+510 billion yuan,year,2024,2024,2024,,rd-expenditure-2024,gdtoday-innovation,Infographic,,,,,
+trillion-yuan-cluster-count-2022,trillion-yuan-cluster-count,guangdong,,\
+trillion-yuan-industrial-clusters,,,7,unit,count,exact,seventh trillion-yuan cluster,year,2022,\
+2022,2022,,,gdtoday-industry-clusters,Trillion-yuan clusters,,,,,
+marine-gdp-2024-usd,,,,,,,,,,,,,,,,,,,,,,,retract,a test of the rate
+";
+
+/// The analytics read the figures their claims involve, found through the links between
+/// figures, not every figure: synthetic figures, which link to nothing, change no answer; the
+/// links an import adds are followed by the first request after it, rate and conversions
+/// included (the rate is kept per data version).
+#[tokio::test]
+async fn the_analytics_follow_the_links_between_figures_and_nothing_else() {
+    let app = TestApp::spawn().await;
+    let analytics = ["/v1/exchange-rate", "/v1/consistency", "/v1/derived"];
+    let mut before = Vec::new();
+    for path in analytics {
+        before.push(app.get_ok(path).await);
+    }
+    let rd = "/v1/observations/rd-expenditure-2024?currency=USD";
+    assert!(close(
+        &app.get_ok(rd).await["value"],
+        510.0 / MEDIAN_RATE,
+        1e-4
+    ));
+
+    let output = crate::generate::generate(&app, &["--observations", "1000"]).await;
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    for (path, before) in analytics.iter().zip(&before) {
+        assert_eq!(&app.get_ok(path).await, before, "{path}");
+    }
+
+    crate::imports::import_text(&app, "links.csv", LINKED_FIGURES)
+        .await
+        .expect("the linked figures import");
+    // 10/1.38 = 7.24638, 1000/137.97 = 7.24795, 14.5/2 = 7.25, 100/13.79 = 7.25163 and
+    // 510/70.3 = 7.25462: the new pair is the median.
+    let rate = app.get_ok("/v1/exchange-rate").await;
+    assert!(close(&rate["cny_per_usd"], 7.25, 1e-9), "{rate}");
+    let pairs: Vec<&str> = (rate["pairs"].as_array().unwrap().iter())
+        .map(|pair| pair["usd_observation"].as_str().unwrap())
+        .collect();
+    assert!(
+        pairs.contains(&"gba-economic-aggregate-2024-usd"),
+        "{pairs:?}"
+    );
+    assert!(!pairs.contains(&"marine-gdp-2024-usd"), "{pairs:?}");
+    assert_eq!(pairs.len(), 5);
+    let converted = app.get_ok(rd).await;
+    assert!(
+        close(&converted["value"], 510.0 / 7.25, 1e-6),
+        "{converted}"
+    );
+    assert!(close(&converted["conversion"]["cny_per_usd"], 7.25, 1e-9));
+    let source = app
+        .get_ok("/v1/sources/gdtoday-innovation?currency=USD")
+        .await;
+    let figure = by_id(source["figures"].as_array().unwrap(), "rd-expenditure-2024");
+    assert!(close(&figure["value"], 510.0 / 7.25, 1e-6), "{figure}");
+
+    let report = app.get_ok("/v1/consistency").await;
+    let checks = report["checks"].as_array().unwrap();
+    assert_eq!(
+        by_id(checks, "conversion-gba-economic-aggregate-2024-usd")["verdict"],
+        "consistent",
+        "the median pair agrees with the median"
+    );
+    assert_eq!(
+        by_id(checks, "repeat-rd-expenditure-2024-infographic")["verdict"],
+        "consistent"
+    );
+    // Seven named members had reached a trillion yuan by 2022: all but automotive (2023) and
+    // new energy (2024).
+    let count = by_id(checks, "count-trillion-yuan-cluster-count-2022");
+    assert_eq!(
+        (&count["stated"], &count["implied"]),
+        (&7.into(), &7.into())
+    );
+    assert!(!checks
+        .iter()
+        .any(|check| check["id"] == "conversion-marine-gdp-2024-usd"));
+    let checks_before = before[1]["summary"]["checks"].as_u64().unwrap();
+    assert_eq!(report["summary"]["checks"], checks_before + 2);
+}
+
 #[test]
 fn the_check_command_prints_the_report_and_fails_on_contradictions() {
     let dir = tempfile::tempdir().unwrap();

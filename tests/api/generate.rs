@@ -17,7 +17,7 @@ const FIGURES: &str = "5000";
 
 /// Runs `gd-indicators generate ARGS` against the app's database; the server sees the result
 /// before this returns.
-async fn generate(app: &TestApp, args: &[&str]) -> Output {
+pub async fn generate(app: &TestApp, args: &[&str]) -> Output {
     let output = Command::new(BINARY)
         .arg("generate")
         .args(args)

@@ -25,6 +25,7 @@ use std::collections::BTreeSet;
 
 use gd_indicators::store::{
     self, Entity, Keyset, ObservationFilter, ObservationOrder, ObservationStatement, QueryPlan,
+    RelatedFigures,
 };
 use serde_json::{json, Value};
 
@@ -499,4 +500,55 @@ async fn cursors_walk_every_sorted_list_forward_and_back() {
             assert_eq!(ids(&backward), ids(&all), "{query}: backward");
         }
     }
+}
+
+/// The analytics (the exchange rate behind every `?currency=`, the consistency report, the
+/// derived figures) read the figures that link to others, the figures they link to, and
+/// figures named by id or indicator: every one found through an index, none by a walk of the
+/// table, so they cost the same on the article's figures as on a million.
+#[tokio::test]
+async fn the_analytics_find_their_figures_through_indexes() {
+    let app = TestApp::spawn().await;
+    let equivalents = RelatedFigures {
+        equivalents: true,
+        ..Default::default()
+    };
+    let everything = RelatedFigures {
+        equivalents: true,
+        restatements: true,
+        ids: vec!["hengqin-gdp-span-start".to_owned()],
+        indicators: vec!["trillion-yuan-cluster-count".to_owned()],
+    };
+    for (label, related, indexes) in [
+        (
+            "the exchange rate",
+            equivalents,
+            &["observations_equivalent_of"][..],
+        ),
+        (
+            "the consistency report",
+            everything,
+            &["observations_equivalent_of", "observations_restates"],
+        ),
+    ] {
+        let plan = store::explain_related_observations(&app.pool, &related)
+            .await
+            .unwrap()
+            .expect("a statement to run");
+        let reads = figure_reads(&plan);
+        assert!(
+            !reads.is_empty() && reads.iter().all(|(_, scan)| !scan),
+            "{label} reads every figure:\n{plan}"
+        );
+        for index in indexes {
+            assert!(
+                plan.steps.iter().any(|step| step.contains(index)),
+                "{label} does not use {index}:\n{plan}"
+            );
+        }
+    }
+    let nothing = store::explain_related_observations(&app.pool, &RelatedFigures::default())
+        .await
+        .unwrap();
+    assert!(nothing.is_none(), "nothing asked for, nothing run");
 }
