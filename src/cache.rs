@@ -210,7 +210,8 @@ fn normalised_query(raw: Option<&str>) -> String {
 /// Middleware above everything that renders, tags, compresses, revalidates or limits a
 /// response, and below rate limiting and CORS: serves a stored response when it has one for
 /// this version, representation and coding, answering `If-None-Match` itself; otherwise asks
-/// the layers below, and keeps a successful answer with all their headers. A hit skips the
+/// the layers below, and keeps a successful answer with all their headers (a
+/// [`Streamed`](crate::http::Streamed) one, the bulk export, passes uncollected). A hit skips the
 /// in-flight cap and timeout (it costs nothing); a query string over the cap still goes below
 /// to be refused.
 pub async fn serve_cached(
@@ -260,6 +261,18 @@ pub async fn serve_cached(
     }
     cache.counters.misses.inc();
     if cache.max_entry_bytes == 0 {
+        return response;
+    }
+    if response
+        .extensions()
+        .get::<crate::http::Streamed>()
+        .is_some()
+    {
+        // Written as it is sent, and too large to keep: passed on, never collected.
+        let mut response = response;
+        response
+            .headers_mut()
+            .insert(X_CACHE, HeaderValue::from_static("miss"));
         return response;
     }
     let (mut parts, body) = response.into_parts();

@@ -1,24 +1,37 @@
-//! The bulk export: every figure as one flat row. `GET /v1/export` renders it in one response;
-//! `gd-indicators export` writes the very same bytes to a file or standard output, streaming:
-//! a row is read from SQLite, written and forgotten, so memory stays flat however many figures
-//! there are. A file is written under a temporary name beside it and renamed into place once
-//! complete, so an export never leaves a half-written file under the name asked for, nor
-//! (when stopped with Ctrl-C or SIGTERM) a temporary one beside it.
+//! The bulk export: every figure as one flat row. `GET /v1/export` and `gd-indicators export`
+//! write the very same bytes, streaming: a row is read from SQLite, written and forgotten, so
+//! memory stays flat however many figures there are. The endpoint hands its body to the
+//! connection in chunks, as fast as the client takes them. The command writes a file under a
+//! temporary name beside it and renames it into place once complete, so an export never
+//! leaves a half-written file under the name asked for, nor (when stopped with Ctrl-C or
+//! SIGTERM) a temporary one beside it.
 
 use std::fs::File;
+use std::future::Future;
+use std::hash::{Hash, Hasher};
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
+use std::pin::Pin;
+use std::task::Poll;
+use std::time::Duration;
 
-use axum::http::Uri;
+use axum::body::{Body, Bytes};
+use axum::http::{header, HeaderValue, Uri};
+use axum::response::{IntoResponse, Response};
+use futures_util::TryStreamExt;
 use indicatif::ProgressBar;
 use serde::Serialize;
-use sqlx::SqlitePool;
+use sqlx::{Sqlite, SqlitePool, Transaction};
+use tokio::sync::{mpsc, OwnedSemaphorePermit};
+use tokio::task::JoinHandle;
 
 use crate::config::ExportArgs;
+use crate::http::Streamed;
 use crate::import::FileFormat;
 use crate::model::Observation;
-use crate::render::csv_cells;
-use crate::routes::observations::{export_selection, template_observation};
+use crate::query::{project_item, Format};
+use crate::render::{csv_cells, csv_disposition, projected_columns, CSV_CONTENT_TYPE};
+use crate::routes::observations::{export_selection, template_observation, ExportSelection};
 use crate::store;
 
 /// One figure as one flat row: the columns of `seed/observations.csv` first, then readable
@@ -121,38 +134,50 @@ pub fn export_columns() -> Vec<String> {
 /// the JSON list envelope, whose `meta` follows `data` and so is written once the count is
 /// known.
 pub struct ExportWriter<W: Write> {
-    body: Body<W>,
+    representation: Representation<W>,
     columns: Vec<String>,
+    /// `fields=`: the only fields of each JSON record, in this order.
+    fields: Option<Vec<String>>,
     count: usize,
     /// The envelope's `links.self`: the request the export answers.
     self_link: String,
 }
 
-enum Body<W: Write> {
+enum Representation<W: Write> {
     /// Boxed: the CSV writer carries its own buffer.
     Csv(Box<csv::Writer<W>>),
     Json(W),
 }
 
 impl<W: Write> ExportWriter<W> {
-    /// Writes the start of the body: the CSV header, or the envelope's opening.
-    pub fn start(out: W, format: FileFormat, self_link: &str) -> io::Result<Self> {
-        let columns = export_columns();
-        let body = match format {
+    /// Writes the start of the body: the CSV header, or the envelope's opening. With `fields`
+    /// (checked by the caller), only those columns are written, in the order given.
+    pub fn start(
+        out: W,
+        format: FileFormat,
+        self_link: &str,
+        fields: Option<&[String]>,
+    ) -> io::Result<Self> {
+        let columns = match fields {
+            Some(fields) => projected_columns(&export_columns(), fields),
+            None => export_columns(),
+        };
+        let representation = match format {
             FileFormat::Csv => {
                 let mut writer = csv::Writer::from_writer(out);
                 writer.write_record(&columns)?;
-                Body::Csv(Box::new(writer))
+                Representation::Csv(Box::new(writer))
             }
             FileFormat::Json => {
                 let mut out = out;
                 out.write_all(br#"{"data":["#)?;
-                Body::Json(out)
+                Representation::Json(out)
             }
         };
         Ok(ExportWriter {
-            body,
+            representation,
             columns,
+            fields: fields.map(<[String]>::to_vec),
             count: 0,
             self_link: self_link.to_owned(),
         })
@@ -161,13 +186,16 @@ impl<W: Write> ExportWriter<W> {
     /// Writes one record, rendered as the endpoint renders it (through the same JSON value).
     pub fn write(&mut self, record: ExportRecord) -> io::Result<()> {
         let item = serde_json::to_value(record)?;
-        match &mut self.body {
-            Body::Csv(writer) => writer.write_record(csv_cells(&item, &self.columns))?,
-            Body::Json(out) => {
+        match &mut self.representation {
+            Representation::Csv(writer) => writer.write_record(csv_cells(&item, &self.columns))?,
+            Representation::Json(out) => {
                 if self.count > 0 {
                     out.write_all(b",")?;
                 }
-                serde_json::to_writer(&mut *out, &item)?;
+                match &self.fields {
+                    Some(fields) => serde_json::to_writer(&mut *out, &project_item(&item, fields))?,
+                    None => serde_json::to_writer(&mut *out, &item)?,
+                }
             }
         }
         self.count += 1;
@@ -176,9 +204,11 @@ impl<W: Write> ExportWriter<W> {
 
     /// Writes the end of the body and flushes; returns the writer and the records written.
     pub fn finish(self) -> io::Result<(W, usize)> {
-        let mut out = match self.body {
-            Body::Csv(writer) => writer.into_inner().map_err(|error| error.into_error())?,
-            Body::Json(mut out) => {
+        let mut out = match self.representation {
+            Representation::Csv(writer) => {
+                writer.into_inner().map_err(|error| error.into_error())?
+            }
+            Representation::Json(mut out) => {
                 let meta = serde_json::json!({"count": self.count, "total": self.count});
                 let links = serde_json::json!({"self": self.self_link, "next": null, "prev": null});
                 write!(out, r#"],"meta":{meta},"links":{links}}}"#)?;
@@ -187,6 +217,226 @@ impl<W: Write> ExportWriter<W> {
         };
         out.flush()?;
         Ok((out, self.count))
+    }
+}
+
+impl ExportWriter<Vec<u8>> {
+    /// Bytes written and not yet taken, but for what the CSV writer still buffers (up to
+    /// 8 KiB, handed on as its buffer fills).
+    fn pending(&self) -> usize {
+        match &self.representation {
+            Representation::Csv(writer) => writer.get_ref().len(),
+            Representation::Json(out) => out.len(),
+        }
+    }
+
+    /// Takes every byte written so far, leaving `fresh` to write on. The CSV writer lends
+    /// its output only whole, so it is replaced by a new one: a writer keeps no state from
+    /// one record to the next, so the bytes are the same.
+    fn take(&mut self, fresh: Vec<u8>) -> io::Result<Vec<u8>> {
+        match &mut self.representation {
+            Representation::Csv(writer) => {
+                let full = std::mem::replace(writer, Box::new(csv::Writer::from_writer(fresh)));
+                full.into_inner().map_err(|error| error.into_error())
+            }
+            Representation::Json(out) => Ok(std::mem::replace(out, fresh)),
+        }
+    }
+}
+
+/// Exports streamed at once. Each holds one of the serving pool's 8 connections, and a read
+/// transaction, for as long as its client takes to read it; the rest of the pool stays free
+/// for every other request. A further export waits for a permit, within the request timeout.
+pub const STREAMED_EXPORTS: usize = 4;
+
+/// Body bytes handed to the connection at a time.
+const CHUNK_BYTES: usize = 64 * 1024;
+
+/// Chunks written ahead of what the connection has taken. With the one being filled, this
+/// bounds what an export holds, however many figures it has.
+const CHUNKS_AHEAD: usize = 2;
+
+/// How long an export waits for its client to take a chunk before it gives up its place: a
+/// client that has stopped reading, or vanished without closing, must not hold it for ever.
+const STALLED_CLIENT: Duration = Duration::from_secs(60);
+
+/// `GET /v1/export` once its query is accepted: the rows of one read transaction, written as
+/// the client takes them.
+pub(crate) struct StreamedExport {
+    /// The state of the data the rows come from.
+    pub snapshot: Transaction<'static, Sqlite>,
+    /// The id of the last import in `snapshot`.
+    pub data_version: i64,
+    pub selection: ExportSelection,
+    pub format: Format,
+    /// The request's path and query: the JSON envelope's `links.self`.
+    pub self_link: String,
+    /// Names the request in the log should the export fail midway.
+    pub request_id: String,
+    pub permit: OwnedSemaphorePermit,
+}
+
+impl StreamedExport {
+    /// A strong validator from what determines the bytes, so that none is buffered or
+    /// hashed: the data (the import it is at, and this build's migrations), this build's
+    /// rendering, the representation, and the request's path and query as written (the
+    /// envelope repeats them). The compressed representations get their coding appended
+    /// by the revalidation layer, as every tag does.
+    fn entity_tag(&self) -> HeaderValue {
+        let migrations = crate::db::MIGRATOR.iter().map(|m| m.version).max();
+        #[allow(deprecated)] // fixed keys: every replica computes the same tag
+        let mut hasher = std::hash::SipHasher::new();
+        (
+            env!("CARGO_PKG_VERSION"),
+            migrations,
+            self.format == Format::Csv,
+            &self.self_link,
+        )
+            .hash(&mut hasher);
+        let tag = format!("\"export-v{}-{:016x}\"", self.data_version, hasher.finish());
+        HeaderValue::from_str(&tag).expect("digits and hex are a valid header")
+    }
+
+    /// Reads the rows and writes the body into `chunks`. A failure midway is logged and
+    /// returned, to end the body with an error: the status has been sent, so the connection
+    /// is cut, which a client sees as a truncated transfer.
+    async fn produce(self, chunks: mpsc::Sender<Bytes>) -> io::Result<()> {
+        let request_id = self.request_id.clone();
+        let failure = match self.write_body(&chunks).await {
+            Ok(()) => return Ok(()),
+            Err(Failure::Write(error)) if error.kind() == io::ErrorKind::BrokenPipe => {
+                tracing::debug!(request_id, "the export's client went away");
+                return Err(error);
+            }
+            Err(Failure::Write(error)) if error.kind() == io::ErrorKind::TimedOut => {
+                tracing::warn!(
+                    request_id,
+                    "the export's client took nothing for {} s; its body was cut short",
+                    STALLED_CLIENT.as_secs()
+                );
+                return Err(error);
+            }
+            Err(Failure::Database(error)) => error.to_string(),
+            Err(Failure::Write(error)) => error.to_string(),
+        };
+        tracing::error!(
+            error = failure,
+            request_id,
+            "the export failed after its headers were sent; its body was cut short"
+        );
+        Err(io::Error::other("the export failed midway"))
+    }
+
+    async fn write_body(self, chunks: &mpsc::Sender<Bytes>) -> Result<(), Failure> {
+        let StreamedExport {
+            mut snapshot,
+            selection,
+            format,
+            self_link,
+            permit,
+            ..
+        } = self;
+        let format = match format {
+            Format::Csv => FileFormat::Csv,
+            Format::Json => FileFormat::Json,
+        };
+        let fields = selection.query.fields.as_deref();
+        let fresh = || Vec::with_capacity(CHUNK_BYTES + CHUNK_BYTES / 2);
+        let mut writer =
+            ExportWriter::start(fresh(), format, &self_link, fields).map_err(Failure::Write)?;
+        let mut statement = store::ObservationRows::new(&selection.filter, &selection.order);
+        let mut rows = statement.fetch(&mut *snapshot);
+        while let Some(figure) = rows.try_next().await? {
+            let figure = selection.presentation.apply(figure);
+            writer
+                .write(ExportRecord::from(figure))
+                .map_err(Failure::Write)?;
+            if writer.pending() >= CHUNK_BYTES {
+                let chunk = writer.take(fresh()).map_err(Failure::Write)?;
+                send(chunks, chunk).await?;
+            }
+        }
+        drop(rows);
+        snapshot.rollback().await?;
+        // The connection is back in the pool: the last bytes need no place.
+        drop(permit);
+        let (rest, _) = writer.finish().map_err(Failure::Write)?;
+        send(chunks, rest).await
+    }
+}
+
+/// Hands one chunk to the connection, once there is room for it.
+async fn send(chunks: &mpsc::Sender<Bytes>, chunk: Vec<u8>) -> Result<(), Failure> {
+    if chunk.is_empty() {
+        return Ok(());
+    }
+    match tokio::time::timeout(STALLED_CLIENT, chunks.send(Bytes::from(chunk))).await {
+        Ok(Ok(())) => Ok(()),
+        Ok(Err(_)) => Err(Failure::Write(io::ErrorKind::BrokenPipe.into())),
+        Err(_) => Err(Failure::Write(io::ErrorKind::TimedOut.into())),
+    }
+}
+
+/// The task writing an export's body, stopped when the body is dropped.
+struct Running(JoinHandle<io::Result<()>>);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+impl IntoResponse for StreamedExport {
+    fn into_response(self) -> Response {
+        let tag = self.entity_tag();
+        let format = self.format;
+        let (chunks, mut received) = mpsc::channel(CHUNKS_AHEAD);
+        let mut producer = Some(self.produce(chunks));
+        let mut running: Option<Running> = None;
+        // The rows are read by a task of their own, started when the connection first asks
+        // for the body: an export that is not sent (a HEAD, a 304) reads nothing, and one
+        // whose client stops reading still sees time pass. Dropping the body (the client
+        // went away) stops it.
+        let chunks = futures_util::stream::poll_fn(move |cx| {
+            if let Some(producer) = producer.take() {
+                running = Some(Running(tokio::spawn(producer)));
+            }
+            if let Some(Running(task)) = &mut running {
+                if let Poll::Ready(outcome) = Pin::new(task).poll(cx) {
+                    running = None;
+                    match outcome {
+                        Ok(Ok(())) => {}
+                        Ok(Err(error)) => return Poll::Ready(Some(Err(error))),
+                        Err(panicked) => return Poll::Ready(Some(Err(io::Error::other(panicked)))),
+                    }
+                }
+            }
+            received.poll_recv(cx).map(|chunk| chunk.map(Ok))
+        });
+        let mut response = Body::from_stream(chunks).into_response();
+        let headers = response.headers_mut();
+        match format {
+            Format::Json => {
+                headers.insert(
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static("application/json"),
+                );
+            }
+            Format::Csv => {
+                headers.insert(
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static(CSV_CONTENT_TYPE),
+                );
+                headers.insert(
+                    header::CONTENT_DISPOSITION,
+                    HeaderValue::from_str(&csv_disposition("export"))
+                        .expect("a fixed file name is a valid header"),
+                );
+            }
+        }
+        headers.insert(header::ETAG, tag);
+        response.extensions_mut().insert(Streamed);
+        response
     }
 }
 
@@ -393,7 +643,8 @@ pub async fn export(
     let self_link = uri.path_and_query().map_or("/v1/export", |pq| pq.as_str());
     let write = async {
         let out = BufWriter::with_capacity(1 << 16, sink);
-        let mut writer = ExportWriter::start(out, format, self_link).map_err(Failure::Write)?;
+        let mut writer =
+            ExportWriter::start(out, format, self_link, None).map_err(Failure::Write)?;
         // One read transaction: the count the bar shows and the rows come from the same state
         // of the data, even when an import commits meanwhile.
         let mut snapshot = pool.begin().await?;
@@ -451,7 +702,7 @@ mod tests {
 
     #[test]
     fn an_empty_export_is_a_header_row_or_an_empty_envelope() {
-        let (csv, count) = ExportWriter::start(Vec::new(), FileFormat::Csv, "/v1/export")
+        let (csv, count) = ExportWriter::start(Vec::new(), FileFormat::Csv, "/v1/export", None)
             .and_then(ExportWriter::finish)
             .unwrap();
         assert_eq!(count, 0);
@@ -459,9 +710,10 @@ mod tests {
             String::from_utf8(csv).unwrap(),
             format!("{}\n", export_columns().join(","))
         );
-        let (json, _) = ExportWriter::start(Vec::new(), FileFormat::Json, "/v1/export?year=1900")
-            .and_then(ExportWriter::finish)
-            .unwrap();
+        let (json, _) =
+            ExportWriter::start(Vec::new(), FileFormat::Json, "/v1/export?year=1900", None)
+                .and_then(ExportWriter::finish)
+                .unwrap();
         assert_eq!(
             String::from_utf8(json).unwrap(),
             r#"{"data":[],"meta":{"count":0,"total":0},"links":{"self":"/v1/export?year=1900","next":null,"prev":null}}"#

@@ -18,11 +18,19 @@ pub struct CachePolicy {
     pub max_age_seconds: u32,
 }
 
-/// Largest body the tagger buffers; every response of this API is far smaller.
+/// Largest body the tagger buffers; every response of this API is far smaller (the bulk
+/// export, which is not, is [`Streamed`]).
 const MAX_TAGGED_BODY: usize = 64 * 1024 * 1024;
 
+/// Marks a response whose body is written as it is sent (`GET /v1/export`): its handler sets
+/// a strong `ETag` from what determines the bytes, so the tagger does not buffer it and the
+/// response cache does not keep it.
+#[derive(Debug, Clone, Copy)]
+pub struct Streamed;
+
 /// Inner layer: tags a successful GET's body with a strong validator computed from the bytes
-/// and their media type, which change exactly when the data or the representation does.
+/// and their media type, which change exactly when the data or the representation does; a
+/// [`Streamed`] response comes tagged and passes as it is.
 /// A HEAD runs as a GET all the way through (tagging, compression, revalidation), so it
 /// carries exactly the GET's headers; hyper sends no body for a HEAD.
 pub async fn tag_entity(mut request: Request, next: Next) -> Response {
@@ -33,7 +41,7 @@ pub async fn tag_entity(mut request: Request, next: Next) -> Response {
         return next.run(request).await;
     }
     let response = next.run(request).await;
-    if response.status() != StatusCode::OK {
+    if response.status() != StatusCode::OK || response.extensions().get::<Streamed>().is_some() {
         return response;
     }
     let (mut parts, body) = response.into_parts();

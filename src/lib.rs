@@ -47,6 +47,8 @@ pub struct AppState {
     pub exchange_rates: Arc<cache::ExchangeRates>,
     /// What `/metrics` reports.
     pub metrics: Arc<metrics::Metrics>,
+    /// Permits for bulk exports being streamed: see [`export::STREAMED_EXPORTS`].
+    pub exports: Arc<tokio::sync::Semaphore>,
 }
 
 /// The whole HTTP application: routes plus the layers every response goes through. Reads
@@ -67,6 +69,7 @@ pub async fn app(pool: SqlitePool, settings: &HttpSettings) -> Result<Router, St
         totals: Arc::new(cache::Totals::new(cache::TOTALS_KEPT)),
         exchange_rates: Arc::new(cache::ExchangeRates::new(2)),
         metrics: metrics.clone(),
+        exports: Arc::new(tokio::sync::Semaphore::new(export::STREAMED_EXPORTS)),
     };
     let routes = routes::router().with_state(state);
     Ok(stack::wrap(

@@ -675,25 +675,35 @@ impl ListQuery {
 
 /// Keeps only the requested top-level fields of each item, in the order requested.
 pub fn project(items: Vec<Value>, fields: &[String], accepted: &[String]) -> ApiResult<Vec<Value>> {
-    if let Some(unknown) = fields.iter().find(|field| !accepted.contains(field)) {
-        return Err(invalid(
+    check_fields(fields, accepted)?;
+    Ok(items
+        .into_iter()
+        .map(|item| project_item(&item, fields))
+        .collect())
+}
+
+/// Refuses a `fields=` that names something other than `accepted`.
+pub fn check_fields(fields: &[String], accepted: &[String]) -> ApiResult<()> {
+    match fields.iter().find(|field| !accepted.contains(field)) {
+        Some(unknown) => Err(invalid(
             "fields",
             format!(
                 "fields: '{unknown}' is not a field of this list. Fields: {}.",
                 accepted.join(", ")
             ),
-        ));
+        )),
+        None => Ok(()),
     }
-    Ok(items
-        .into_iter()
-        .map(|item| {
-            let projected = fields
-                .iter()
-                .map(|field| (field.clone(), item[field.as_str()].clone()))
-                .collect();
-            Value::Object(projected)
-        })
-        .collect())
+}
+
+/// One item with only `fields`, in the order asked.
+pub fn project_item(item: &Value, fields: &[String]) -> Value {
+    Value::Object(
+        fields
+            .iter()
+            .map(|field| (field.clone(), item[field.as_str()].clone()))
+            .collect(),
+    )
 }
 
 #[cfg(test)]

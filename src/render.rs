@@ -178,17 +178,8 @@ impl ListResponder<'_> {
             })
             .into_response(),
             Format::Csv => {
-                // With `fields`, columns follow the order the fields were asked in.
-                let columns: Vec<String> = match &self.query.fields {
-                    Some(fields) => fields
-                        .iter()
-                        .flat_map(|field| {
-                            self.columns
-                                .iter()
-                                .filter(move |c| *c == field || c.starts_with(&format!("{field}.")))
-                        })
-                        .cloned()
-                        .collect(),
+                let columns = match &self.query.fields {
+                    Some(fields) => projected_columns(&self.columns, fields),
                     None => self.columns.clone(),
                 };
                 csv_response(&items, &columns, self.name)?
@@ -206,6 +197,19 @@ impl ListResponder<'_> {
         }
         Ok(response)
     }
+}
+
+/// The CSV columns of `fields=`: each field's columns, in the order the fields were asked in.
+pub fn projected_columns(columns: &[String], fields: &[String]) -> Vec<String> {
+    fields
+        .iter()
+        .flat_map(|field| {
+            columns
+                .iter()
+                .filter(move |c| *c == field || c.starts_with(&format!("{field}.")))
+        })
+        .cloned()
+        .collect()
 }
 
 /// The top-level field names behind a list's columns, for `fields=` validation.
@@ -308,18 +312,20 @@ fn csv_response(items: &[Value], columns: &[String], name: &str) -> ApiResult<Re
         .map_err(|error| ApiError::Render(error.to_string()))?;
     Ok((
         [
-            (
-                header::CONTENT_TYPE,
-                "text/csv; charset=utf-8; header=present".to_owned(),
-            ),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"gd-indicators-{name}.csv\""),
-            ),
+            (header::CONTENT_TYPE, CSV_CONTENT_TYPE.to_owned()),
+            (header::CONTENT_DISPOSITION, csv_disposition(name)),
         ],
         body,
     )
         .into_response())
+}
+
+/// The media type of every CSV body.
+pub const CSV_CONTENT_TYPE: &str = "text/csv; charset=utf-8; header=present";
+
+/// A CSV body is a download named after its list.
+pub fn csv_disposition(name: &str) -> String {
+    format!("attachment; filename=\"gd-indicators-{name}.csv\"")
 }
 
 #[cfg(test)]

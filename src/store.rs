@@ -571,12 +571,35 @@ pub async fn for_each_observation<'e, E: From<sqlx::Error>>(
     mut each: impl FnMut(Observation) -> Result<(), E>,
 ) -> Result<(), E> {
     use futures_util::TryStreamExt;
-    let mut query = observation_list_statement("", filter, order);
-    let mut rows = query.build_query_as::<ObservationRow>().fetch(executor);
-    while let Some(row) = rows.try_next().await? {
-        each(Observation::from(row))?;
+    let mut statement = ObservationRows::new(filter, order);
+    let mut rows = statement.fetch(executor);
+    while let Some(figure) = rows.try_next().await? {
+        each(figure)?;
     }
     Ok(())
+}
+
+/// The statement of [`observations_ordered`], read one figure at a time as a stream: for a
+/// reader that awaits between rows (`GET /v1/export` waits for its client), which a callback
+/// cannot do.
+pub struct ObservationRows<'a>(QueryBuilder<'a, Sqlite>);
+
+impl<'a> ObservationRows<'a> {
+    pub fn new(filter: &'a ObservationFilter, order: &'a ObservationOrder) -> Self {
+        ObservationRows(observation_list_statement("", filter, order))
+    }
+
+    /// The figures, each as SQLite returns it.
+    pub fn fetch<'s, 'c: 's>(
+        &'s mut self,
+        executor: impl sqlx::SqliteExecutor<'c> + 's,
+    ) -> impl futures_util::Stream<Item = sqlx::Result<Observation>> + Send + 's {
+        use futures_util::TryStreamExt;
+        self.0
+            .build_query_as::<ObservationRow>()
+            .fetch(executor)
+            .map_ok(Observation::from)
+    }
 }
 
 /// How many figures match `filter`.

@@ -4,7 +4,7 @@
 
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, Uri};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Json;
 use serde_json::Value;
@@ -17,12 +17,14 @@ use super::{
 use crate::analytics::{transform_series, Transform};
 use crate::cache::Totals;
 use crate::error::{ApiError, ApiResult};
-use crate::export::{export_columns, ExportRecord};
+use crate::export::{export_columns, ExportRecord, StreamedExport};
 use crate::model::{
     Observation, Period, Provenance, Reference, Revision, RevisionStamp, SourceReference, Speaker,
 };
-use crate::query::{Direction, FilterSpec, ListQuery, ListSpec, Page, ParamKind, SortSpec};
-use crate::render::{flatten, ListResponder};
+use crate::query::{
+    check_fields, Direction, FilterSpec, ListQuery, ListSpec, Page, ParamKind, SortSpec,
+};
+use crate::render::{flatten, negotiate, ListResponder};
 use crate::store::{self, Entity, Keyset, ObservationFilter, ObservationOrder};
 use crate::AppState;
 
@@ -568,32 +570,43 @@ pub(crate) async fn export_selection(pool: &SqlitePool, uri: &Uri) -> ApiResult<
     })
 }
 
-/// Every figure (or every one the filters keep), flat, in one response.
+/// Every figure (or every one the filters keep), flat, in one response, streamed: a refused
+/// query is a problem like any other, and once it is accepted the rows are written as the
+/// client reads them, at any size.
 async fn export_observations(
     State(state): State<AppState>,
     uri: Uri,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
     let selection = export_selection(&state.pool, &uri).await?;
-    let records: Vec<Value> =
-        store::observations_ordered(&state.pool, &selection.filter, &selection.order)
-            .await?
-            .into_iter()
-            .map(|o| selection.presentation.apply(o))
-            .map(|o| serde_json::to_value(ExportRecord::from(o)).expect("records serialise"))
-            .collect();
-    let page = Page {
-        total: records.len(),
-        items: records,
-        next: None,
-        prev: None,
-    };
-    ListResponder {
-        uri: &uri,
-        headers: &headers,
-        query: &selection.query,
-        name: "export",
-        columns: export_columns(),
+    let format = negotiate(&headers, selection.query.format, true)?;
+    if let Some(fields) = &selection.query.fields {
+        check_fields(fields, &export_columns())?;
     }
-    .respond(page)
+    let permit = state
+        .exports
+        .clone()
+        .acquire_owned()
+        .await
+        .expect("the export permits are never closed");
+    let mut snapshot = state.pool.begin().await?;
+    let data_version = store::last_import_id(&mut *snapshot).await?;
+    let request_id = headers
+        .get("x-request-id")
+        .and_then(|id| id.to_str().ok())
+        .unwrap_or("-")
+        .to_owned();
+    Ok(StreamedExport {
+        snapshot,
+        data_version,
+        selection,
+        format,
+        self_link: uri
+            .path_and_query()
+            .map_or("/v1/export", |pq| pq.as_str())
+            .to_owned(),
+        request_id,
+        permit,
+    }
+    .into_response())
 }

@@ -73,7 +73,7 @@ async fn each_representation_and_coding_is_its_own_entry() {
 }
 
 /// Decompresses gzip with the system's `gzip`, so the test needs no compression crate.
-fn gunzip(compressed: &[u8], out: &mut String) {
+pub fn gunzip(compressed: &[u8], out: &mut String) {
     use std::io::Write;
     let mut child = std::process::Command::new("gzip")
         .arg("-dc")

@@ -317,7 +317,8 @@ fn json_logs_and_the_healthcheck_command_follow_the_server() {
 
 /// How one request of the shutdown test ended.
 enum Ending {
-    /// A whole 200 response: its body as long as Content-Length says.
+    /// A whole 200 response: its body as long as Content-Length says, or (the export is
+    /// streamed) every chunk of it up to the last, empty one.
     Complete {
         finished: Instant,
     },
@@ -348,19 +349,47 @@ fn request_export(address: &str) -> Ending {
     if let Err(error) = read {
         return Ending::Broken(format!("cut off after {} bytes: {error}", response.len()));
     }
-    let text = String::from_utf8_lossy(&response);
-    let Some((head, body)) = text.split_once("\r\n\r\n") else {
+    let Some(end) = response.windows(4).position(|w| w == b"\r\n\r\n") else {
         return Ending::Broken("no end of headers".to_owned());
     };
+    let head = String::from_utf8_lossy(&response[..end]);
+    let body = &response[end + 4..];
     let length = head
         .lines()
         .find_map(|line| line.strip_prefix("content-length: "))
         .and_then(|n| n.trim().parse::<usize>().ok());
-    if !head.starts_with("HTTP/1.1 200") || length != Some(body.len()) {
+    let whole = match length {
+        Some(length) => length == body.len(),
+        None => head.contains("transfer-encoding: chunked") && chunked_whole(body),
+    };
+    if !head.starts_with("HTTP/1.1 200") || !whole {
         return Ending::Broken(head.lines().next().unwrap_or_default().to_owned());
     }
     Ending::Complete {
         finished: Instant::now(),
+    }
+}
+
+/// Whether a chunked body is every chunk as long as it says, ending with the last, empty one.
+fn chunked_whole(mut body: &[u8]) -> bool {
+    loop {
+        let Some(end) = body.windows(2).position(|w| w == b"\r\n") else {
+            return false;
+        };
+        let Some(size) = std::str::from_utf8(&body[..end])
+            .ok()
+            .and_then(|size| usize::from_str_radix(size.trim(), 16).ok())
+        else {
+            return false;
+        };
+        body = &body[end + 2..];
+        if size == 0 {
+            return body == b"\r\n";
+        }
+        if body.len() < size + 2 || &body[size..size + 2] != b"\r\n" {
+            return false;
+        }
+        body = &body[size + 2..];
     }
 }
 
