@@ -381,7 +381,7 @@ async fn respond_observations(
     check_concepts(&state.pool, &query).await?;
     let mut filter = observation_filter(&query);
     adjust(&mut filter);
-    let presentation = Presentation::of(&state.pool, &query).await?;
+    let presentation = Presentation::of(state, &query).await?;
     if query.texts("transform").is_some_and(|t| t.len() > 1) {
         return Err(crate::error::ApiError::invalid_parameter(
             "transform",
@@ -442,7 +442,7 @@ async fn get_observation(
     headers: HeaderMap,
 ) -> ApiResult<Json<Observation>> {
     let query = ListQuery::parse(uri.path(), uri.query(), &ONE_FIGURE)?;
-    let presentation = Presentation::of(&state.pool, &query).await?;
+    let presentation = Presentation::of(&state, &query).await?;
     let filter = ObservationFilter {
         ids: vec![id.clone()],
         as_of: query.texts("as_of").and_then(|t| t.first().cloned()),
