@@ -561,31 +561,6 @@ impl Drop for Partial {
     }
 }
 
-/// Completes on Ctrl-C or, on Unix, SIGTERM: the export stops and removes its partial file.
-async fn interrupted() {
-    let ctrl_c = async {
-        if tokio::signal::ctrl_c().await.is_err() {
-            std::future::pending::<()>().await;
-        }
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        use tokio::signal::unix::{signal, SignalKind};
-        match signal(SignalKind::terminate()) {
-            Ok(mut terminate) => {
-                terminate.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = terminate => {},
-    }
-}
-
 /// Why the rows stopped.
 enum Failure {
     Database(sqlx::Error),
@@ -675,7 +650,7 @@ pub async fn export(
     };
     let outcome = tokio::select! {
         outcome = write => outcome,
-        () = interrupted() => {
+        () = crate::termination_requested() => {
             return Err(match partial {
                 Some(_) => format!("interrupted; {shown} not written"),
                 None => format!("interrupted; {shown} has part of the figures"),

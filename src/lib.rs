@@ -345,7 +345,7 @@ pub fn healthcheck(config: &Config) -> Result<(), String> {
 }
 
 /// Completes on Ctrl-C or, on Unix, SIGTERM (what container orchestrators send).
-async fn shutdown_signal() {
+pub(crate) async fn termination_requested() {
     let ctrl_c = async {
         if tokio::signal::ctrl_c().await.is_err() {
             std::future::pending::<()>().await;
@@ -366,5 +366,10 @@ async fn shutdown_signal() {
         _ = ctrl_c => {},
         _ = terminate => {},
     }
+}
+
+/// [`termination_requested`], said in the log: the server then finishes in-flight requests.
+async fn shutdown_signal() {
+    termination_requested().await;
     tracing::info!("shutdown signal received; finishing in-flight requests");
 }
