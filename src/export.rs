@@ -279,7 +279,8 @@ pub(crate) struct StreamedExport {
 impl StreamedExport {
     /// A strong validator from what determines the bytes, so that none is buffered or
     /// hashed: the data (the import it is at, and this build's migrations), this build's
-    /// rendering, the representation, and the request's path and query as written (the
+    /// rendering (a fingerprint of its sources, from build.rs), the representation, and the
+    /// request's path and query as written (the
     /// envelope repeats them). The compressed representations get their coding appended
     /// by the revalidation layer, as every tag does.
     fn entity_tag(&self) -> HeaderValue {
@@ -287,7 +288,7 @@ impl StreamedExport {
         #[allow(deprecated)] // fixed keys: every replica computes the same tag
         let mut hasher = std::hash::SipHasher::new();
         (
-            env!("CARGO_PKG_VERSION"),
+            env!("GD_SOURCE_FINGERPRINT"),
             migrations,
             self.format == Format::Csv,
             &self.self_link,
