@@ -150,12 +150,7 @@ async fn the_export_is_streamed_and_tagged_by_the_data_version_without_being_kep
     assert_eq!(revalidated.status(), StatusCode::NOT_MODIFIED);
     assert_eq!(header(&revalidated, "etag"), tag);
     assert!(revalidated.bytes().await.unwrap().is_empty());
-    let head = app
-        .client
-        .head(format!("{}{path}", app.address))
-        .send()
-        .await
-        .unwrap();
+    let head = app.head(path).await;
     assert_eq!(head.status(), StatusCode::OK);
     assert_eq!(header(&head, "etag"), tag);
 

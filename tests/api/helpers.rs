@@ -57,6 +57,15 @@ impl TestApp {
             .expect("request reaches the server")
     }
 
+    /// HEAD of `path`.
+    pub async fn head(&self, path: &str) -> reqwest::Response {
+        self.client
+            .head(format!("{}{path}", self.address))
+            .send()
+            .await
+            .expect("request reaches the server")
+    }
+
     /// GET with extra request headers.
     pub async fn get_with(&self, path: &str, headers: &[(&str, &str)]) -> reqwest::Response {
         let mut request = self.client.get(format!("{}{path}", self.address));

@@ -192,12 +192,7 @@ async fn head_answers_like_get_without_a_body() {
     let app = TestApp::spawn().await;
     let get = app.get("/v1/regions").await;
     let (tag, length) = (header(&get, "etag"), get.bytes().await.unwrap().len());
-    let head = app
-        .client
-        .head(format!("{}/v1/regions", app.address))
-        .send()
-        .await
-        .unwrap();
+    let head = app.head("/v1/regions").await;
     assert_eq!(head.status(), StatusCode::OK);
     assert_eq!(header(&head, "etag"), tag);
     assert_eq!(header(&head, "content-length"), length.to_string());
