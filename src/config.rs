@@ -6,6 +6,10 @@ use std::time::Duration;
 use axum::http::HeaderValue;
 use clap::{Parser, Subcommand};
 
+/// The heading of the server's flags in `--help`. They are global, so `serve --help` lists them
+/// and they may follow `serve`; the other commands ignore them.
+const SERVER_OPTIONS: &str = "Server options (serve)";
+
 /// Serve Guangdong's economic indicators (China Daily, GD Today) as a JSON REST API.
 #[derive(Debug, Clone, Parser)]
 #[command(name = "gd-indicators", version, about)]
@@ -31,47 +35,47 @@ pub struct Config {
     pub database_url: String,
 
     /// Seconds clients and proxies may reuse a successful response (Cache-Control max-age).
-    #[arg(long, env = "CACHE_MAX_AGE", default_value_t = HttpSettings::default().cache_max_age_seconds)]
+    #[arg(long, env = "CACHE_MAX_AGE", global = true, help_heading = SERVER_OPTIONS, default_value_t = HttpSettings::default().cache_max_age_seconds)]
     pub cache_max_age: u32,
 
     /// Origins browsers may read responses from, comma-separated; empty allows any origin
     /// (the data is public).
-    #[arg(long, env = "CORS_ALLOW_ORIGINS", value_delimiter = ',')]
+    #[arg(long, env = "CORS_ALLOW_ORIGINS", global = true, help_heading = SERVER_OPTIONS, value_delimiter = ',')]
     pub cors_allow_origins: Vec<String>,
 
     /// Longest query string accepted, in bytes; longer is a 414.
-    #[arg(long, env = "MAX_QUERY_BYTES", default_value_t = HttpSettings::default().max_query_bytes)]
+    #[arg(long, env = "MAX_QUERY_BYTES", global = true, help_heading = SERVER_OPTIONS, default_value_t = HttpSettings::default().max_query_bytes)]
     pub max_query_bytes: usize,
 
     /// Requests served at once; past it requests are shed with 503 and Retry-After.
-    #[arg(long, env = "MAX_IN_FLIGHT", default_value_t = HttpSettings::default().max_in_flight)]
+    #[arg(long, env = "MAX_IN_FLIGHT", global = true, help_heading = SERVER_OPTIONS, default_value_t = HttpSettings::default().max_in_flight)]
     pub max_in_flight: usize,
 
     /// Milliseconds a request may take before it is abandoned with a 503.
-    #[arg(long, env = "REQUEST_TIMEOUT_MS", default_value_t = HttpSettings::default().request_timeout.as_millis() as u64)]
+    #[arg(long, env = "REQUEST_TIMEOUT_MS", global = true, help_heading = SERVER_OPTIONS, default_value_t = HttpSettings::default().request_timeout.as_millis() as u64)]
     pub request_timeout_ms: u64,
 
     /// Requests per second one client (IP address) may make on average; past it, 429 with
     /// Retry-After. 0 turns per-client limiting off.
-    #[arg(long, env = "RATE_LIMIT_PER_SECOND", default_value_t = HttpSettings::default().rate_limit_per_second)]
+    #[arg(long, env = "RATE_LIMIT_PER_SECOND", global = true, help_heading = SERVER_OPTIONS, default_value_t = HttpSettings::default().rate_limit_per_second)]
     pub rate_limit_per_second: u32,
 
     /// Requests one client may make at once above its average rate.
-    #[arg(long, env = "RATE_LIMIT_BURST", default_value_t = HttpSettings::default().rate_limit_burst)]
+    #[arg(long, env = "RATE_LIMIT_BURST", global = true, help_heading = SERVER_OPTIONS, default_value_t = HttpSettings::default().rate_limit_burst)]
     pub rate_limit_burst: u32,
 
     /// Also rate-limit loopback clients (off by default: local tools and tests).
-    #[arg(long, env = "RATE_LIMIT_LOOPBACK")]
+    #[arg(long, env = "RATE_LIMIT_LOOPBACK", global = true, help_heading = SERVER_OPTIONS)]
     pub rate_limit_loopback: bool,
 
     /// Memory for rendered responses kept to answer repeated requests without the database,
     /// in MiB; 0 turns the response cache off.
-    #[arg(long, env = "RESPONSE_CACHE_MIB", default_value_t = HttpSettings::default().response_cache_bytes >> 20)]
+    #[arg(long, env = "RESPONSE_CACHE_MIB", global = true, help_heading = SERVER_OPTIONS, default_value_t = HttpSettings::default().response_cache_bytes >> 20)]
     pub response_cache_mib: u64,
 
     /// Milliseconds between checks for new data (an import, maybe by another process); the
     /// longest an import stays unseen.
-    #[arg(long, env = "DATA_VERSION_POLL_MS", default_value_t = HttpSettings::default().data_version_poll.as_millis() as u64)]
+    #[arg(long, env = "DATA_VERSION_POLL_MS", global = true, help_heading = SERVER_OPTIONS, default_value_t = HttpSettings::default().data_version_poll.as_millis() as u64)]
     pub data_version_poll_ms: u64,
 }
 
@@ -79,9 +83,9 @@ pub struct Config {
 pub enum Command {
     /// Serve the API (what runs when no command is given).
     ///
-    /// The HTTP settings (--cache-max-age, --max-in-flight, --rate-limit-per-second, ...) are
-    /// flags of gd-indicators itself, given before the command or as environment variables:
-    /// `gd-indicators --help` lists them.
+    /// Migrates the database first, then serves the API, its documentation at /docs/, the
+    /// dashboard at / and metrics at /metrics until Ctrl-C or SIGTERM. The server options may
+    /// come before or after `serve`, or from the environment.
     Serve,
     /// Create or migrate the database, then exit.
     ///
@@ -279,6 +283,29 @@ mod tests {
     use clap::CommandFactory;
 
     use super::*;
+
+    /// The server's flags may follow `serve` as well as precede it.
+    #[test]
+    fn server_options_are_taken_before_or_after_serve() {
+        for args in [
+            &["gd-indicators", "serve", "--response-cache-mib", "0"][..],
+            &["gd-indicators", "--response-cache-mib", "0", "serve"][..],
+            &["gd-indicators", "--response-cache-mib", "0"][..],
+        ] {
+            let config = Config::try_parse_from(args).expect("the flags parse");
+            assert_eq!(config.response_cache_mib, 0, "{args:?}");
+        }
+        // Global flags reach the subcommands when the command is built, as parsing does.
+        let mut command = Config::command();
+        command.build();
+        let help = command
+            .find_subcommand_mut("serve")
+            .expect("a serve command")
+            .render_long_help()
+            .to_string();
+        assert!(help.contains("--response-cache-mib"), "{help}");
+        assert!(help.contains(SERVER_OPTIONS), "{help}");
+    }
 
     /// Every subcommand and every flag says what it is for in `--help`: one added without a
     /// doc comment fails here.
