@@ -106,7 +106,10 @@ pub async fn revalidate(
     };
     headers.insert(header::ETAG, tag.clone());
     if if_none_match.is_some_and(|condition| matches_any(&condition, &tag)) {
-        return not_modified(response.headers());
+        // The extensions carry the route template, which the log and the metrics name.
+        let mut unmodified = not_modified(response.headers());
+        *unmodified.extensions_mut() = response.extensions().clone();
+        return unmodified;
     }
     response
 }

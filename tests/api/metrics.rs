@@ -260,6 +260,30 @@ async fn requests_are_counted_by_route_template_method_and_status() {
 }
 
 #[tokio::test]
+async fn a_304_made_below_the_cache_keeps_its_route() {
+    // No response cache: the revalidation layer, not the cache, answers the 304s, for a
+    // rendered list and for the streamed export alike.
+    let app = TestApp::spawn_with(gd_indicators::HttpSettings {
+        response_cache_bytes: 0,
+        ..Default::default()
+    })
+    .await;
+    let before = app.scrape().await;
+    for path in ["/v1/clusters", "/v1/export"] {
+        let tag = header(&app.get(path).await, "etag");
+        let revalidated = app.get_with(path, &[("if-none-match", &tag)]).await;
+        assert_eq!(revalidated.status(), StatusCode::NOT_MODIFIED, "{path}");
+    }
+    let after = app.scrape().await;
+    for route in ["/v1/clusters", "/v1/export"] {
+        let labels = [("route", route), ("method", "GET"), ("status", "304")];
+        assert_eq!(moved(&before, &after, REQUESTS, &labels), 1.0, "{route}");
+    }
+    let unmatched = [("route", "unmatched"), ("method", "GET"), ("status", "304")];
+    assert_eq!(moved(&before, &after, REQUESTS, &unmatched), 0.0);
+}
+
+#[tokio::test]
 async fn gauges_show_requests_in_flight_the_pool_and_the_data_version() {
     let app = TestApp::spawn().await;
     app.get_ok("/v1/regions").await;
