@@ -526,8 +526,13 @@ impl Partial {
         let name = target
             .file_name()
             .ok_or_else(|| format!("cannot write '{shown}': not a file name"))?;
+        // The process id alone repeats (an export in a container is often PID 1), and a file
+        // left by a killed run must not block the next: the clock tells runs apart.
+        let started = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |since| since.as_nanos());
         let temporary = target.with_file_name(format!(
-            ".{}.partial-{}",
+            ".{}.partial-{}-{started}",
             name.to_string_lossy(),
             std::process::id()
         ));
@@ -607,6 +612,8 @@ pub async fn export(
     if selection.query.format.is_some() {
         return Err("--query: format= is not taken by the export command; use --format".to_owned());
     }
+    // Listening before the file exists: a signal from here on stops the export cleanly.
+    let interrupted = crate::termination_requested();
     let file = output_file(args);
     let (partial, sink) = match file.map(Partial::open).transpose()? {
         Some(Opened::Partial(partial, file)) => (Some(partial), Sink::File(file)),
@@ -650,13 +657,14 @@ pub async fn export(
         Ok::<_, Failure>((sink, figures))
     };
     let outcome = tokio::select! {
-        outcome = write => outcome,
-        () = crate::termination_requested() => {
+        biased;
+        () = interrupted => {
             return Err(match partial {
                 Some(_) => format!("interrupted; {shown} not written"),
                 None => format!("interrupted; {shown} has part of the figures"),
             });
         }
+        outcome = write => outcome,
     };
     let (sink, figures) = outcome.map_err(|failure| match failure {
         Failure::Database(error) => format!("cannot read the figures: {error}"),

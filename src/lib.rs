@@ -344,27 +344,39 @@ pub fn healthcheck(config: &Config) -> Result<(), String> {
     }
 }
 
-/// Completes on Ctrl-C or, on Unix, SIGTERM (what container orchestrators send).
-pub(crate) async fn termination_requested() {
-    let ctrl_c = async {
+/// Listens for Ctrl-C or, on Unix, SIGTERM (what container orchestrators send) from the moment
+/// it is called, and completes when one arrives. The handlers are installed here rather than
+/// when the future is first polled: until then a SIGTERM would still kill the process outright
+/// (an export would leave its temporary file behind).
+pub(crate) fn termination_requested() -> impl Future<Output = ()> + Send {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        let interrupt = signal(SignalKind::interrupt());
+        let terminate = signal(SignalKind::terminate());
+        async move {
+            tokio::select! {
+                () = received(interrupt) => {},
+                () = received(terminate) => {},
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    async {
         if tokio::signal::ctrl_c().await.is_err() {
             std::future::pending::<()>().await;
         }
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
+    }
+}
+
+/// Completes when `signal` arrives; never, when its handler could not be installed.
+#[cfg(unix)]
+async fn received(signal: std::io::Result<tokio::signal::unix::Signal>) {
+    match signal {
+        Ok(mut signal) => {
+            signal.recv().await;
         }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        _ = ctrl_c => {},
-        _ = terminate => {},
+        Err(_) => std::future::pending::<()>().await,
     }
 }
 
