@@ -277,25 +277,9 @@ pub(crate) struct StreamedExport {
 }
 
 impl StreamedExport {
-    /// A strong validator from what determines the bytes, so that none is buffered or
-    /// hashed: the data (the import it is at, and this build's migrations), this build's
-    /// rendering (a fingerprint of its sources, from build.rs), the representation, and the
-    /// request's path and query as written (the
-    /// envelope repeats them). The compressed representations get their coding appended
-    /// by the revalidation layer, as every tag does.
+    /// The export's strong validator: see [`export_tag`].
     fn entity_tag(&self) -> HeaderValue {
-        let migrations = crate::db::MIGRATOR.iter().map(|m| m.version).max();
-        #[allow(deprecated)] // fixed keys: every replica computes the same tag
-        let mut hasher = std::hash::SipHasher::new();
-        (
-            env!("GD_SOURCE_FINGERPRINT"),
-            migrations,
-            self.format == Format::Csv,
-            &self.self_link,
-        )
-            .hash(&mut hasher);
-        let tag = format!("\"export-v{}-{:016x}\"", self.data_version, hasher.finish());
-        HeaderValue::from_str(&tag).expect("digits and hex are a valid header")
+        export_tag(self.data_version, self.format, &self.self_link)
     }
 
     /// Reads the rows and writes the body into `chunks`. A failure midway is logged and
@@ -387,6 +371,65 @@ impl Drop for Running {
     }
 }
 
+/// A strong validator from what determines the bytes, so that none is buffered or hashed: the
+/// data (the import it is at, and this build's migrations), this build's rendering (a
+/// fingerprint of its sources and dependencies, from build.rs), the representation, and the
+/// request's path and query as written (the envelope repeats them). The compressed
+/// representations get their coding appended by the revalidation layer, as every tag does.
+fn export_tag(data_version: i64, format: Format, self_link: &str) -> HeaderValue {
+    let migrations = crate::db::MIGRATOR.iter().map(|m| m.version).max();
+    #[allow(deprecated)] // fixed keys: every replica computes the same tag
+    let mut hasher = std::hash::SipHasher::new();
+    (
+        env!("GD_SOURCE_FINGERPRINT"),
+        migrations,
+        format == Format::Csv,
+        self_link,
+    )
+        .hash(&mut hasher);
+    let tag = format!("\"export-v{data_version}-{:016x}\"", hasher.finish());
+    HeaderValue::from_str(&tag).expect("digits and hex are a valid header")
+}
+
+/// The headers of `GET /v1/export` for the export `self_link` asks for at `data_version`,
+/// without a body: what a HEAD needs, read without an export's place or transaction.
+pub(crate) fn export_head(data_version: i64, format: Format, self_link: &str) -> Response {
+    export_response(
+        Body::empty(),
+        format,
+        export_tag(data_version, format, self_link),
+    )
+}
+
+/// `body` as the export in `format`, tagged `tag`, and marked [`Streamed`] so that the tagger
+/// and the response cache let it pass.
+fn export_response(body: Body, format: Format, tag: HeaderValue) -> Response {
+    let mut response = body.into_response();
+    let headers = response.headers_mut();
+    match format {
+        Format::Json => {
+            headers.insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            );
+        }
+        Format::Csv => {
+            headers.insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static(CSV_CONTENT_TYPE),
+            );
+            headers.insert(
+                header::CONTENT_DISPOSITION,
+                HeaderValue::from_str(&csv_disposition("export"))
+                    .expect("a fixed file name is a valid header"),
+            );
+        }
+    }
+    headers.insert(header::ETAG, tag);
+    response.extensions_mut().insert(Streamed);
+    response
+}
+
 impl IntoResponse for StreamedExport {
     fn into_response(self) -> Response {
         let tag = self.entity_tag();
@@ -414,30 +457,7 @@ impl IntoResponse for StreamedExport {
             }
             received.poll_recv(cx).map(|chunk| chunk.map(Ok))
         });
-        let mut response = Body::from_stream(chunks).into_response();
-        let headers = response.headers_mut();
-        match format {
-            Format::Json => {
-                headers.insert(
-                    header::CONTENT_TYPE,
-                    HeaderValue::from_static("application/json"),
-                );
-            }
-            Format::Csv => {
-                headers.insert(
-                    header::CONTENT_TYPE,
-                    HeaderValue::from_static(CSV_CONTENT_TYPE),
-                );
-                headers.insert(
-                    header::CONTENT_DISPOSITION,
-                    HeaderValue::from_str(&csv_disposition("export"))
-                        .expect("a fixed file name is a valid header"),
-                );
-            }
-        }
-        headers.insert(header::ETAG, tag);
-        response.extensions_mut().insert(Streamed);
-        response
+        export_response(Body::from_stream(chunks), format, tag)
     }
 }
 

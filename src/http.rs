@@ -28,6 +28,11 @@ const MAX_TAGGED_BODY: usize = 64 * 1024 * 1024;
 #[derive(Debug, Clone, Copy)]
 pub struct Streamed;
 
+/// Marks a HEAD that [`tag_entity`] runs as a GET: a handler whose work is all in the body
+/// (the streamed export) can leave it undone.
+#[derive(Debug, Clone, Copy)]
+pub struct HeadRequest;
+
 /// Inner layer: tags a successful GET's body with a strong validator computed from the bytes
 /// and their media type, which change exactly when the data or the representation does; a
 /// [`Streamed`] response comes tagged and passes as it is.
@@ -36,6 +41,7 @@ pub struct Streamed;
 pub async fn tag_entity(mut request: Request, next: Next) -> Response {
     if request.method() == Method::HEAD {
         *request.method_mut() = Method::GET;
+        request.extensions_mut().insert(HeadRequest);
     }
     if request.method() != Method::GET {
         return next.run(request).await;

@@ -6,7 +6,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::Json;
+use axum::{Extension, Json};
 use serde_json::Value;
 use sqlx::SqlitePool;
 
@@ -17,7 +17,8 @@ use super::{
 use crate::analytics::{transform_series, Transform};
 use crate::cache::Totals;
 use crate::error::{ApiError, ApiResult};
-use crate::export::{export_columns, ExportRecord, StreamedExport};
+use crate::export::{export_columns, export_head, ExportRecord, StreamedExport};
+use crate::http::HeadRequest;
 use crate::model::{
     Observation, Period, Provenance, Reference, Revision, RevisionStamp, SourceReference, Speaker,
 };
@@ -575,6 +576,7 @@ pub(crate) async fn export_selection(pool: &SqlitePool, uri: &Uri) -> ApiResult<
 /// client reads them, at any size.
 async fn export_observations(
     State(state): State<AppState>,
+    head: Option<Extension<HeadRequest>>,
     uri: Uri,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
@@ -582,6 +584,15 @@ async fn export_observations(
     let format = negotiate(&headers, selection.query.format, true)?;
     if let Some(fields) = &selection.query.fields {
         check_fields(fields, &export_columns())?;
+    }
+    let self_link = uri
+        .path_and_query()
+        .map_or("/v1/export", |pq| pq.as_str())
+        .to_owned();
+    if head.is_some() {
+        // No body will be sent: no place among the exports, no transaction.
+        let data_version = store::last_import_id(&state.pool).await?;
+        return Ok(export_head(data_version, format, &self_link));
     }
     let permit = state
         .exports
@@ -601,10 +612,7 @@ async fn export_observations(
         data_version,
         selection,
         format,
-        self_link: uri
-            .path_and_query()
-            .map_or("/v1/export", |pq| pq.as_str())
-            .to_owned(),
+        self_link,
         request_id,
         permit,
     }
