@@ -587,6 +587,18 @@ impl Drop for Partial {
     }
 }
 
+/// Whether `error` is a closed pipe, also when the CSV writer wrapped it.
+fn is_broken_pipe(error: &io::Error) -> bool {
+    let wrapped = error
+        .get_ref()
+        .and_then(|inner| inner.downcast_ref::<csv::Error>())
+        .and_then(|csv| match csv.kind() {
+            csv::ErrorKind::Io(io) => Some(io.kind()),
+            _ => None,
+        });
+    error.kind() == io::ErrorKind::BrokenPipe || wrapped == Some(io::ErrorKind::BrokenPipe)
+}
+
 /// Why the rows stopped.
 enum Failure {
     Database(sqlx::Error),
@@ -685,6 +697,18 @@ pub async fn export(
             });
         }
         outcome = write => outcome,
+    };
+    let outcome = match outcome {
+        // A reader that stopped early (`export | head`) has what it wanted: end quietly, as
+        // command-line filters do. Only where nothing is renamed into place: a pipe.
+        Err(Failure::Write(error)) if partial.is_none() && is_broken_pipe(&error) => {
+            return Ok(ExportSummary {
+                figures: usize::try_from(progress.position()).unwrap_or(usize::MAX),
+                format,
+                file: file.map(Path::to_owned),
+            });
+        }
+        outcome => outcome,
     };
     let (sink, figures) = outcome.map_err(|failure| match failure {
         Failure::Database(error) => format!("cannot read the figures: {error}"),

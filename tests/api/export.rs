@@ -363,6 +363,33 @@ async fn an_exported_file_reimports_with_nothing_to_change() {
 }
 
 #[tokio::test]
+async fn an_export_whose_reader_stops_early_ends_quietly() {
+    let app = TestApp::spawn().await;
+    // More than a pipe holds (64 KiB), so the export is still writing when the reader leaves.
+    with_synthetic_figures(&app, 2000).await;
+    let mut export = Command::new(BINARY)
+        .args(["export", "--database-url", &app.db_url])
+        .env_remove("RUST_LOG")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    // What `export | head -c 100` does: read a little, then close the pipe.
+    let mut first = [0u8; 100];
+    std::io::Read::read_exact(export.stdout.as_mut().unwrap(), &mut first).unwrap();
+    assert!(text(&first).starts_with("id,indicator_id,"));
+    drop(export.stdout.take());
+    let output = export.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    assert_eq!(
+        text(&output.stderr),
+        "",
+        "nothing to say about a closed pipe"
+    );
+}
+
+#[tokio::test]
 async fn piped_commands_draw_no_progress() {
     let app = TestApp::spawn().await;
     let output = run(
