@@ -647,25 +647,11 @@ pub async fn explain_observations(
     order: &ObservationOrder,
     statement: ObservationStatement,
 ) -> sqlx::Result<QueryPlan> {
-    const EXPLAIN: &str = "EXPLAIN QUERY PLAN ";
-    let mut query = match statement {
+    let query = match statement {
         ObservationStatement::List => observation_list_statement(EXPLAIN, filter, order),
         ObservationStatement::Count => observation_count_statement(EXPLAIN, filter),
     };
-    let sql = query.sql()[EXPLAIN.len()..].to_owned();
-    let rows: Vec<(i64, i64, i64, String)> = query.build_query_as().fetch_all(pool).await?;
-    // Parents are listed before their children, so one pass finds every step's depth; the
-    // top steps' parent (0) is no step.
-    let mut depths = std::collections::HashMap::new();
-    let steps = rows
-        .into_iter()
-        .map(|(id, parent, _, detail)| {
-            let depth = depths.get(&parent).map_or(0, |depth| depth + 1);
-            depths.insert(id, depth);
-            format!("{}{detail}", "  ".repeat(depth))
-        })
-        .collect();
-    Ok(QueryPlan { sql, steps })
+    explain(pool, query).await
 }
 
 /// Which figures [`related_observations`] reads: figures that point at others, the figures
@@ -754,16 +740,26 @@ pub async fn explain_related_observations(
     pool: &SqlitePool,
     related: &RelatedFigures,
 ) -> sqlx::Result<Option<QueryPlan>> {
-    const EXPLAIN: &str = "EXPLAIN QUERY PLAN ";
-    let Some(mut query) = related_observations_statement(EXPLAIN, related) else {
+    let Some(query) = related_observations_statement(EXPLAIN, related) else {
         return Ok(None);
     };
+    explain(pool, query).await.map(Some)
+}
+
+/// The prefix that makes a statement report its plan instead of its rows.
+const EXPLAIN: &str = "EXPLAIN QUERY PLAN ";
+
+/// Runs `query`, a statement behind [`EXPLAIN`], and reads its plan.
+async fn explain(
+    pool: &SqlitePool,
+    mut query: QueryBuilder<'_, Sqlite>,
+) -> sqlx::Result<QueryPlan> {
     let sql = query.sql()[EXPLAIN.len()..].to_owned();
     let rows: Vec<(i64, i64, i64, String)> = query.build_query_as().fetch_all(pool).await?;
-    Ok(Some(QueryPlan {
+    Ok(QueryPlan {
         sql,
         steps: plan_steps(rows),
-    }))
+    })
 }
 
 /// The rows of `EXPLAIN QUERY PLAN` as the sqlite3 shell prints them: each step indented
