@@ -667,20 +667,16 @@ pub async fn export(
             let count = store::count_observations(&mut *snapshot, &selection.filter).await?;
             progress.set_length(count as u64);
         }
-        store::for_each_observation(
-            &mut *snapshot,
-            &selection.filter,
-            &selection.order,
-            |figure: Observation| {
-                let figure = selection.presentation.apply(figure);
-                writer
-                    .write(ExportRecord::from(figure))
-                    .map_err(Failure::Write)?;
-                progress.inc(1);
-                Ok::<(), Failure>(())
-            },
-        )
-        .await?;
+        let mut statement = store::ObservationRows::new(&selection.filter, &selection.order);
+        let mut rows = statement.fetch(&mut *snapshot);
+        while let Some(figure) = rows.try_next().await? {
+            let figure = selection.presentation.apply(figure);
+            writer
+                .write(ExportRecord::from(figure))
+                .map_err(Failure::Write)?;
+            progress.inc(1);
+        }
+        drop(rows);
         snapshot.rollback().await?;
         let (out, figures) = writer.finish().map_err(Failure::Write)?;
         let sink = out

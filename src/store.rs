@@ -561,27 +561,8 @@ pub async fn observations_ordered<'e>(
     Ok(rows.into_iter().map(Observation::from).collect())
 }
 
-/// [`observations_ordered`] one figure at a time: each row is handed to `each` as SQLite
-/// returns it, so a whole table can be read (`gd-indicators export`) without holding it.
-/// Stops at the first error, the database's or `each`'s.
-pub async fn for_each_observation<'e, E: From<sqlx::Error>>(
-    executor: impl sqlx::SqliteExecutor<'e>,
-    filter: &ObservationFilter,
-    order: &ObservationOrder,
-    mut each: impl FnMut(Observation) -> Result<(), E>,
-) -> Result<(), E> {
-    use futures_util::TryStreamExt;
-    let mut statement = ObservationRows::new(filter, order);
-    let mut rows = statement.fetch(executor);
-    while let Some(figure) = rows.try_next().await? {
-        each(figure)?;
-    }
-    Ok(())
-}
-
-/// The statement of [`observations_ordered`], read one figure at a time as a stream: for a
-/// reader that awaits between rows (`GET /v1/export` waits for its client), which a callback
-/// cannot do.
+/// The statement of [`observations_ordered`], read one figure at a time as a stream, so a
+/// whole table can be read (the export, to a file or a client) without holding it.
 pub struct ObservationRows<'a>(QueryBuilder<'a, Sqlite>);
 
 impl<'a> ObservationRows<'a> {
