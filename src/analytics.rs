@@ -428,8 +428,9 @@ const RELATIONS: &[Relation] = &[
 ];
 
 /// The figures the relations name: all that [`implied_figures`] reads, and what
-/// [`consistency_report`] reads beside the linked figures and the counts.
-pub fn relation_figure_ids() -> Vec<&'static str> {
+/// [`consistency_report`] reads beside the linked figures and the counts; owned, as the
+/// store's figure selection takes them.
+pub fn relation_figure_ids() -> Vec<String> {
     let mut ids = Vec::new();
     for relation in RELATIONS {
         match relation {
@@ -447,7 +448,7 @@ pub fn relation_figure_ids() -> Vec<&'static str> {
     }
     ids.sort_unstable();
     ids.dedup();
-    ids
+    ids.into_iter().map(str::to_owned).collect()
 }
 
 /// Whether figures of this indicator count a cluster group's members, which the consistency

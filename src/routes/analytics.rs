@@ -79,10 +79,7 @@ pub async fn load_report(pool: &SqlitePool) -> sqlx::Result<ConsistencyReport> {
     let read = RelatedFigures {
         equivalents: true,
         restatements: true,
-        ids: relation_figure_ids()
-            .into_iter()
-            .map(str::to_owned)
-            .collect(),
+        ids: relation_figure_ids(),
         indicators: counts,
     };
     let figures = store::related_observations(pool, &read).await?;
@@ -116,10 +113,7 @@ async fn list_derived(
 ) -> ApiResult<Response> {
     let query = list_query(&state.pool, &uri, &DERIVED).await?;
     let read = RelatedFigures {
-        ids: relation_figure_ids()
-            .into_iter()
-            .map(str::to_owned)
-            .collect(),
+        ids: relation_figure_ids(),
         ..Default::default()
     };
     let figures = store::related_observations(&state.pool, &read).await?;
