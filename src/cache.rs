@@ -45,7 +45,8 @@ pub const TOTALS_KEPT: usize = 10_000;
 
 /// The exchange rate the source implies, by data version: every `?currency=` request converts
 /// with it, and only an import changes it. `None`: no printed pair to derive it from.
-pub type ExchangeRates = quick_cache::sync::Cache<i64, Option<crate::analytics::ExchangeRate>>;
+pub type ExchangeRates =
+    quick_cache::sync::Cache<i64, Option<crate::domain::analytics::exchange_rate::ExchangeRate>>;
 
 /// A content coding the compression layer can produce.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

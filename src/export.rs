@@ -26,9 +26,9 @@ use tokio::sync::{mpsc, OwnedSemaphorePermit};
 use tokio::task::JoinHandle;
 
 use crate::config::ExportArgs;
+use crate::domain::figure::Observation;
 use crate::http::Streamed;
 use crate::import::FileFormat;
-use crate::model::Observation;
 use crate::query::{project_item, Format};
 use crate::render::{csv_cells, csv_disposition, projected_columns, CSV_CONTENT_TYPE};
 use crate::routes::observations::{export_selection, template_observation, ExportSelection};
@@ -45,13 +45,13 @@ pub struct ExportRecord {
     cluster_group_id: Option<String>,
     company_id: Option<String>,
     city_plan_id: Option<String>,
-    #[serde(serialize_with = "crate::model::serialize_number")]
+    #[serde(serialize_with = "crate::domain::figure::serialize_number")]
     value: f64,
-    scale: crate::model::Scale,
-    unit: crate::model::Unit,
-    qualifier: crate::model::Qualifier,
+    scale: crate::domain::figure::Scale,
+    unit: crate::domain::figure::Unit,
+    qualifier: crate::domain::figure::Qualifier,
     stated: String,
-    period_kind: crate::model::PeriodKind,
+    period_kind: crate::domain::figure::PeriodKind,
     period_start: Option<String>,
     period_end: Option<String>,
     period_label: String,
@@ -62,7 +62,7 @@ pub struct ExportRecord {
     speaker_id: Option<String>,
     cited_source: Option<String>,
     note: Option<String>,
-    #[serde(serialize_with = "crate::model::serialize_number")]
+    #[serde(serialize_with = "crate::domain::figure::serialize_number")]
     value_in_units: f64,
     currency: Option<String>,
     /// The rate used when `currency` converted this figure.

@@ -19,7 +19,7 @@ use serde_json::value::RawValue;
 use serde_json::Value;
 use sqlx::SqlitePool;
 
-use crate::model::{QUALIFIERS, UNITS};
+use crate::domain::figure::{QUALIFIERS, UNITS};
 use crate::store::{self, Catalogue, FigureChange, FigureRecord, ImportReceipt, StoredFigure};
 
 /// The columns of a figure, as in `seed/observations.csv`; every one must be present.
@@ -903,7 +903,7 @@ pub async fn import_rows(
         pool,
         file_name,
         description,
-        &crate::timestamp::now(),
+        &crate::domain::timestamp::now(),
         &plan.changes,
         plan.unchanged,
         &mut |done| {

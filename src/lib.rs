@@ -4,11 +4,11 @@
 //! `main.rs` only parses the configuration and calls [`run`]; tests build the very same
 //! router with [`app`] and serve it on an ephemeral port.
 
-pub mod analytics;
 pub mod cache;
 pub mod chart;
 pub mod config;
 pub mod db;
+pub mod domain;
 pub mod error;
 pub mod export;
 pub mod generate;
@@ -16,7 +16,6 @@ mod http;
 pub mod import;
 mod limits;
 pub mod metrics;
-pub mod model;
 mod openapi;
 pub mod progress;
 pub mod query;
@@ -25,7 +24,6 @@ mod request_log;
 mod routes;
 pub mod stack;
 pub mod store;
-pub mod timestamp;
 
 use std::future::Future;
 use std::sync::Arc;
@@ -133,7 +131,7 @@ pub async fn check(config: Config) -> Result<bool, String> {
         .await
         .map_err(|error| format!("cannot read the data: {error}"))?;
     pool.close().await;
-    print!("{}", analytics::report_text(&report));
+    print!("{}", domain::analytics::report_text::report_text(&report));
     Ok(report.summary.inconsistent == 0)
 }
 

@@ -13,8 +13,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sqlx::SqlitePool;
 
+use crate::domain::entity::Entity;
 use crate::error::{ApiError, ApiResult};
-use crate::store::{self, Entity};
+use crate::store;
 
 pub const DEFAULT_LIMIT: usize = 100;
 pub const MAX_LIMIT: usize = 1000;
@@ -38,7 +39,7 @@ pub enum ParamKind {
     Year,
     /// One number.
     Number,
-    /// One RFC 3339 time, kept in [`crate::timestamp`]'s canonical UTC form.
+    /// One RFC 3339 time, kept in [`crate::domain::timestamp`]'s canonical UTC form.
     Time,
 }
 
@@ -415,7 +416,7 @@ fn parse_filter_values(filter: &FilterSpec, raw: Vec<String>) -> ApiResult<Filte
         )?])),
         ParamKind::Time => {
             let raw = single(name, raw)?;
-            match crate::timestamp::parse_rfc3339(&raw) {
+            match crate::domain::timestamp::parse_rfc3339(&raw) {
                 Some(moment) => Ok(FilterValue::Texts(vec![moment])),
                 None => Err(invalid(
                     name,

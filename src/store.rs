@@ -4,26 +4,13 @@
 use serde::Serialize;
 use sqlx::{QueryBuilder, Sqlite, SqlitePool};
 
-use crate::model::{
+use crate::domain::entity::Entity;
+use crate::domain::figure::{
     Change, ImportReference, Observation, Period, PeriodKind, Provenance, Qualifier, Reference,
     Revision, RevisionStamp, Scale, SourceReference, Speaker, Unit,
 };
 
-/// Tables whose ids a filter may name; the table name comes from here, never from a client.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Entity {
-    Region,
-    Cluster,
-    ClusterGroup,
-    Company,
-    CityPlan,
-    Speaker,
-    Source,
-    Indicator,
-    Facility,
-    Observation,
-}
-
+/// The table of each kind of entity; a table name in SQL comes from here, never from a client.
 impl Entity {
     fn table(self) -> &'static str {
         match self {
@@ -37,22 +24,6 @@ impl Entity {
             Entity::Indicator => "indicators",
             Entity::Facility => "facilities",
             Entity::Observation => "observations",
-        }
-    }
-
-    /// What a person calls one of these, for error messages.
-    pub fn noun(self) -> &'static str {
-        match self {
-            Entity::Region => "region",
-            Entity::Cluster => "cluster",
-            Entity::ClusterGroup => "cluster group",
-            Entity::Company => "company",
-            Entity::CityPlan => "city plan",
-            Entity::Speaker => "speaker",
-            Entity::Source => "source",
-            Entity::Indicator => "indicator",
-            Entity::Facility => "facility",
-            Entity::Observation => "observation",
         }
     }
 }
@@ -100,7 +71,7 @@ pub struct ObservationFilter {
     /// Only figures that belong to some cluster or cluster group.
     pub any_cluster: bool,
     /// Read the figures as they were known at this moment (canonical UTC, see
-    /// [`crate::timestamp`]) instead of their latest state.
+    /// [`crate::domain::timestamp`]) instead of their latest state.
     pub as_of: Option<String>,
 }
 

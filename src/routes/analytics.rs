@@ -9,13 +9,16 @@ use axum::Json;
 use sqlx::SqlitePool;
 
 use super::{list_query, respond_in_memory, respond_one, to_values, Endpoint};
-use crate::analytics::{
-    consistency_report, counts_group_members, exchange_rate, implied_figures, relation_figure_ids,
-    ConsistencyReport, DerivedFigure, ExchangeRate, GroupMembers,
+use crate::domain::analytics::consistency::{consistency_report, ConsistencyReport, GroupMembers};
+use crate::domain::analytics::derived::DerivedFigure;
+use crate::domain::analytics::exchange_rate::{exchange_rate, ExchangeRate};
+use crate::domain::analytics::relations::{
+    counts_group_members, implied_figures, relation_figure_ids,
 };
+use crate::domain::entity::Entity;
 use crate::error::{ApiError, ApiResult};
 use crate::query::{ListSpec, SortSpec};
-use crate::store::{self, Entity, RelatedFigures};
+use crate::store::{self, RelatedFigures};
 use crate::AppState;
 
 pub fn endpoints() -> Vec<Endpoint> {

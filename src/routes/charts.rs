@@ -8,12 +8,13 @@ use axum::routing::get;
 
 use super::analytics::current_exchange_rate;
 use super::{found, list_query, Endpoint};
-use crate::analytics::{convert, Currency};
 use crate::chart::{bar_chart, Bar, ChartSpec};
+use crate::domain::analytics::conversion::{convert, Currency};
+use crate::domain::entity::Entity;
+use crate::domain::figure::{Observation, Qualifier, Scale, Unit};
 use crate::error::{ApiError, ApiResult};
-use crate::model::{Observation, Qualifier, Scale, Unit};
 use crate::query::{FilterSpec, ListSpec, ParamKind};
-use crate::store::{self, Entity, ObservationFilter};
+use crate::store::{self, ObservationFilter};
 use crate::AppState;
 
 pub fn endpoints() -> Vec<Endpoint> {

@@ -10,10 +10,11 @@ use serde::Serialize;
 use super::clusters::{cluster_group_response, ClusterGroupResponse};
 use super::presentation::{presented_single, Presentation, CURRENCY, SCALE};
 use super::{found, list_query, respond_formatted, respond_in_memory, to_values, Endpoint, Names};
+use crate::domain::entity::Entity;
+use crate::domain::figure::{Observation, Reference, Speaker};
 use crate::error::ApiResult;
-use crate::model::{Observation, Reference, Speaker};
 use crate::query::{FilterSpec, ListSpec, ParamKind, SortSpec};
-use crate::store::{self, CityPlanRow, Entity, ObservationFilter};
+use crate::store::{self, CityPlanRow, ObservationFilter};
 use crate::AppState;
 
 pub fn endpoints() -> Vec<Endpoint> {

@@ -12,10 +12,11 @@ use serde::Serialize;
 
 use super::presentation::{presented_single, Presentation, CURRENCY, SCALE};
 use super::{found, list_query, respond_formatted, respond_in_memory, to_values, Endpoint, Names};
+use crate::domain::entity::Entity;
+use crate::domain::figure::{Observation, Reference};
 use crate::error::ApiResult;
-use crate::model::{Observation, Reference};
 use crate::query::{FilterSpec, ListSpec, ParamKind, SortSpec};
-use crate::store::{self, ClusterGroupRow, ClusterRow, Entity, ObservationFilter};
+use crate::store::{self, ClusterGroupRow, ClusterRow, ObservationFilter};
 use crate::AppState;
 
 pub fn endpoints() -> Vec<Endpoint> {

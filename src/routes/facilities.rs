@@ -8,10 +8,11 @@ use axum::Json;
 use serde::Serialize;
 
 use super::{found, list_query, respond_in_memory, respond_one, to_values, Endpoint, Names};
+use crate::domain::entity::Entity;
+use crate::domain::figure::Reference;
 use crate::error::ApiResult;
-use crate::model::Reference;
 use crate::query::{FilterSpec, ListSpec, ParamKind, SortSpec};
-use crate::store::{self, Entity, FacilityRow};
+use crate::store::{self, FacilityRow};
 use crate::AppState;
 
 pub fn endpoints() -> Vec<Endpoint> {

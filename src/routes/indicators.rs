@@ -11,9 +11,10 @@ use super::observations::{TOPICS, UNITS};
 use super::{
     check_concepts, found, list_query, respond_in_memory, respond_one, to_values, Endpoint,
 };
+use crate::domain::entity::Entity;
 use crate::error::ApiResult;
 use crate::query::{FilterSpec, ListSpec, ParamKind, SortSpec};
-use crate::store::{self, Entity, IndicatorRow};
+use crate::store::{self, IndicatorRow};
 use crate::AppState;
 
 pub fn endpoints() -> Vec<Endpoint> {

@@ -29,11 +29,12 @@ use utoipa::openapi::{RefOr, Schema};
 use utoipa::ToSchema;
 use utoipa_swagger_ui::SwaggerUi;
 
+use crate::domain::entity::Entity;
+use crate::domain::figure::Reference;
 use crate::error::{problem_response, ApiError, ApiResult};
-use crate::model::Reference;
 use crate::query::{ListQuery, ListSpec, Page};
 use crate::render::{flattened_columns, negotiate, ListResponder};
-use crate::store::{self, Entity};
+use crate::store;
 use crate::AppState;
 
 /// One route of the API: what serves it and what documents it. The router and the OpenAPI

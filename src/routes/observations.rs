@@ -14,19 +14,20 @@ use super::presentation::{Presentation, CURRENCY, SCALE};
 use super::{
     check_concepts, found, list_query, respond_formatted, respond_in_memory, to_values, Endpoint,
 };
-use crate::analytics::{transform_series, Transform};
 use crate::cache::Totals;
+use crate::domain::analytics::transforms::{transform_series, Transform};
+use crate::domain::entity::Entity;
+use crate::domain::figure::{
+    Observation, Period, Provenance, Reference, Revision, RevisionStamp, SourceReference, Speaker,
+};
 use crate::error::{ApiError, ApiResult};
 use crate::export::{export_columns, export_head, ExportRecord, StreamedExport};
 use crate::http::HeadRequest;
-use crate::model::{
-    Observation, Period, Provenance, Reference, Revision, RevisionStamp, SourceReference, Speaker,
-};
 use crate::query::{
     check_fields, Direction, FilterSpec, ListQuery, ListSpec, Page, ParamKind, SortSpec,
 };
 use crate::render::{flatten, negotiate, ListResponder};
-use crate::store::{self, Entity, Keyset, ObservationFilter, ObservationOrder};
+use crate::store::{self, Keyset, ObservationFilter, ObservationOrder};
 use crate::AppState;
 
 pub fn endpoints() -> Vec<Endpoint> {
@@ -75,7 +76,7 @@ pub fn endpoints() -> Vec<Endpoint> {
     ]
 }
 
-pub use crate::model::{QUALIFIERS, UNITS};
+pub use crate::domain::figure::{QUALIFIERS, UNITS};
 pub const TOPICS: &[&str] = &[
     "industry",
     "innovation",
@@ -319,21 +320,21 @@ pub(crate) fn template_observation() -> Observation {
         company: None,
         city_plan: None,
         value: 0.0,
-        scale: crate::model::Scale::Unit,
-        unit: crate::model::Unit::Count,
+        scale: crate::domain::figure::Scale::Unit,
+        unit: crate::domain::figure::Unit::Count,
         currency: None,
         value_in_units: 0.0,
-        conversion: Some(crate::analytics::Conversion {
+        conversion: Some(crate::domain::figure::Conversion {
             stated_value: 0.0,
-            stated_scale: crate::model::Scale::Unit,
-            stated_unit: crate::model::Unit::Count,
+            stated_scale: crate::domain::figure::Scale::Unit,
+            stated_unit: crate::domain::figure::Unit::Count,
             cny_per_usd: None,
             rate_method: None,
         }),
-        qualifier: crate::model::Qualifier::Exact,
+        qualifier: crate::domain::figure::Qualifier::Exact,
         stated: String::new(),
         period: Period {
-            kind: crate::model::PeriodKind::Year,
+            kind: crate::domain::figure::PeriodKind::Year,
             start: None,
             end: None,
             label: String::new(),

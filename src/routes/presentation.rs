@@ -7,9 +7,10 @@ use serde_json::Value;
 use sqlx::SqlitePool;
 
 use super::analytics::{current_exchange_rate, load_exchange_rate};
-use crate::analytics::{convert, Currency, ExchangeRate};
+use crate::domain::analytics::conversion::{convert, Currency};
+use crate::domain::analytics::exchange_rate::ExchangeRate;
+use crate::domain::figure::{Observation, Scale};
 use crate::error::{ApiError, ApiResult};
-use crate::model::{Observation, Scale};
 use crate::query::{FilterSpec, ListQuery, ListSpec, ParamKind};
 use crate::store::{self, ObservationFilter};
 use crate::AppState;

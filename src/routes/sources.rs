@@ -9,10 +9,11 @@ use serde::Serialize;
 
 use super::presentation::presented_single;
 use super::{found, list_query, respond_formatted, respond_in_memory, to_values, Endpoint};
+use crate::domain::entity::Entity;
+use crate::domain::figure::Observation;
 use crate::error::ApiResult;
-use crate::model::Observation;
 use crate::query::{ListSpec, SortSpec};
-use crate::store::{self, Entity, ObservationFilter, SourceRow};
+use crate::store::{self, ObservationFilter, SourceRow};
 use crate::AppState;
 
 pub fn endpoints() -> Vec<Endpoint> {

@@ -74,7 +74,7 @@ async fn export_csv(app: &TestApp, query: &str) -> String {
 async fn a_correction_is_served_and_the_old_value_stays_reachable_by_as_of() {
     let app = TestApp::spawn().await;
     let before_export = export_csv(&app, "").await;
-    let before = gd_indicators::timestamp::now();
+    let before = gd_indicators::domain::timestamp::now();
     tokio::time::sleep(std::time::Duration::from_millis(5)).await;
 
     let file = seed_csv(&[(
@@ -149,7 +149,7 @@ async fn a_correction_is_served_and_the_old_value_stays_reachable_by_as_of() {
 #[tokio::test]
 async fn a_retraction_hides_the_figure_and_keeps_its_history() {
     let app = TestApp::spawn().await;
-    let before = gd_indicators::timestamp::now();
+    let before = gd_indicators::domain::timestamp::now();
     let indicator = app.get_ok("/v1/indicators/rd-expenditure").await;
     let count_before = indicator["observation_count"].as_i64().unwrap();
 

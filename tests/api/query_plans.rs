@@ -23,8 +23,9 @@
 
 use std::collections::BTreeSet;
 
+use gd_indicators::domain::entity::Entity;
 use gd_indicators::store::{
-    self, Entity, Keyset, ObservationFilter, ObservationOrder, ObservationStatement, QueryPlan,
+    self, Keyset, ObservationFilter, ObservationOrder, ObservationStatement, QueryPlan,
     RelatedFigures,
 };
 use serde_json::{json, Value};

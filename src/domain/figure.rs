@@ -1,4 +1,6 @@
-//! The API's resource types: what a client receives, and the enums that give a figure its meaning.
+//! The figure as a client receives it (an [`Observation`], its revisions, the conversion a
+//! `currency` or `scale` made), the enums that give it its meaning, and how its numbers
+//! serialise.
 
 use serde::{Deserialize, Serialize, Serializer};
 
@@ -157,7 +159,7 @@ pub struct Observation {
     #[serde(serialize_with = "serialize_number")]
     pub value_in_units: f64,
     /// Set when `currency` or `scale` was asked for: the figure as stated and the rate used.
-    pub conversion: Option<crate::analytics::Conversion>,
+    pub conversion: Option<Conversion>,
     pub qualifier: Qualifier,
     /// The figure in the words the source printed it with.
     pub stated: String,
@@ -176,6 +178,19 @@ pub struct Observation {
     /// Source order (the rowid): the tie-break of every sort.
     #[serde(skip)]
     pub position: i64,
+}
+
+/// How a returned figure differs from the stated one.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Conversion {
+    /// The figure as stored: value, scale and unit.
+    #[serde(serialize_with = "serialize_number")]
+    pub stated_value: f64,
+    pub stated_scale: Scale,
+    pub stated_unit: Unit,
+    /// Yuan per dollar, when the currency changed.
+    pub cny_per_usd: Option<f64>,
+    pub rate_method: Option<String>,
 }
 
 /// Which state of a figure a response carries: revision 1 is the figure as first recorded;

@@ -1,0 +1,12 @@
+//! The domain: what a figure is and what can be computed from figures alone. Pure types and
+//! functions; no database pool and no HTTP (serde, utoipa and sqlx::Type derives on the enums
+//! are how the other layers read and write them).
+
+/// Arithmetic over figures: exchange rate, conversion, transforms, relations, consistency.
+pub mod analytics;
+/// The kinds of resource an id can name.
+pub mod entity;
+/// The figure and its parts, as served.
+pub mod figure;
+/// Times of revisions and imports, in one canonical UTC form.
+pub mod timestamp;
