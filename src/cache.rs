@@ -116,7 +116,7 @@ impl ResponseCache {
         poll: Duration,
         max_query_bytes: usize,
     ) -> sqlx::Result<Arc<ResponseCache>> {
-        let version = crate::store::last_import_id(&pool).await?;
+        let version = crate::store::imports::last_import_id(&pool).await?;
         let cache = Arc::new(ResponseCache {
             // Responses average a few KiB; the estimate only sizes the initial tables.
             entries: quick_cache::sync::Cache::with_weighter(
@@ -154,7 +154,7 @@ async fn follow_data_version(cache: Weak<ResponseCache>, pool: SqlitePool, poll:
     loop {
         ticks.tick().await;
         let Some(cache) = cache.upgrade() else { return };
-        match crate::store::last_import_id(&pool).await {
+        match crate::store::imports::last_import_id(&pool).await {
             Ok(version) => cache.set_version(version),
             Err(sqlx::Error::PoolClosed) => return,
             // A busy or briefly unreadable file: keep serving the version known, retry.

@@ -329,7 +329,8 @@ impl StreamedExport {
         let fresh = || Vec::with_capacity(CHUNK_BYTES + CHUNK_BYTES / 2);
         let mut writer =
             ExportWriter::start(fresh(), format, &self_link, fields).map_err(Failure::Write)?;
-        let mut statement = store::ObservationRows::new(&selection.filter, &selection.order);
+        let mut statement =
+            store::figures::ObservationRows::new(&selection.filter, &selection.order);
         let mut rows = statement.fetch(&mut *snapshot);
         while let Some(figure) = rows.try_next().await? {
             let figure = selection.presentation.apply(figure);
@@ -377,7 +378,10 @@ impl Drop for Running {
 /// request's path and query as written (the envelope repeats them). The compressed
 /// representations get their coding appended by the revalidation layer, as every tag does.
 fn export_tag(data_version: i64, format: Format, self_link: &str) -> HeaderValue {
-    let migrations = crate::db::MIGRATOR.iter().map(|m| m.version).max();
+    let migrations = crate::store::database::MIGRATOR
+        .iter()
+        .map(|m| m.version)
+        .max();
     #[allow(deprecated)] // fixed keys: every replica computes the same tag
     let mut hasher = std::hash::SipHasher::new();
     (
@@ -664,10 +668,12 @@ pub async fn export(
         // of the data, even when an import commits meanwhile.
         let mut snapshot = pool.begin().await?;
         if !progress.is_hidden() {
-            let count = store::count_observations(&mut *snapshot, &selection.filter).await?;
+            let count =
+                store::figures::count_observations(&mut *snapshot, &selection.filter).await?;
             progress.set_length(count as u64);
         }
-        let mut statement = store::ObservationRows::new(&selection.filter, &selection.order);
+        let mut statement =
+            store::figures::ObservationRows::new(&selection.filter, &selection.order);
         let mut rows = statement.fetch(&mut *snapshot);
         while let Some(figure) = rows.try_next().await? {
             let figure = selection.presentation.apply(figure);

@@ -26,7 +26,12 @@ use sqlx::SqlitePool;
 
 use crate::config::GenerateArgs;
 use crate::import::{self, ImportFailure, Row};
-use crate::store::{self, FigureRecord, IndicatorDefinition, RegionRow, SourceRow};
+use crate::store::{
+    self,
+    catalogue::{RegionRow, SourceRow},
+    imports::FigureRecord,
+    synthetic::IndicatorDefinition,
+};
 
 /// The source every synthetic figure names.
 pub const SOURCE_ID: &str = "synthetic";
@@ -491,7 +496,7 @@ fn region_id(region: &RegionSpec) -> String {
 
 /// The entities synthetic figures need: the source, a synthetic China with the 31 regions,
 /// and the 320 indicators.
-pub fn catalogue() -> store::SyntheticCatalogue {
+pub fn catalogue() -> store::synthetic::SyntheticCatalogue {
     let source = SourceRow {
         id: SOURCE_ID.to_owned(),
         publication: "gd-indicators".to_owned(),
@@ -548,7 +553,7 @@ pub fn catalogue() -> store::SyntheticCatalogue {
             })
         })
         .collect();
-    store::SyntheticCatalogue {
+    store::synthetic::SyntheticCatalogue {
         source,
         regions,
         indicators,
@@ -987,7 +992,7 @@ fn corrected(seed: u64, draft: &Draft, original: &FigureRecord) -> FigureRecord 
 /// How a run ended.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct GenerateSummary {
-    pub catalogue: store::CatalogueAdded,
+    pub catalogue: store::synthetic::CatalogueAdded,
     pub added: usize,
     pub corrected: usize,
     pub retracted: usize,
@@ -1051,10 +1056,10 @@ pub async fn generate(
         |problem: sqlx::Error| GenerateFailure::Failed(format!("the database failed ({problem})"));
     let run = run_name(args);
     let prefix = format!("{run}: ");
-    let recorded = store::import_files_starting_with(pool, &prefix)
+    let recorded = store::synthetic::import_files_starting_with(pool, &prefix)
         .await
         .map_err(database)?;
-    let existing = store::figure_count_of_source(pool, SOURCE_ID)
+    let existing = store::synthetic::figure_count_of_source(pool, SOURCE_ID)
         .await
         .map_err(database)?;
     if recorded.is_empty() && existing > 0 {
@@ -1065,7 +1070,7 @@ pub async fn generate(
         ));
     }
     let mut summary = GenerateSummary {
-        catalogue: store::add_synthetic_catalogue(pool, &catalogue())
+        catalogue: store::synthetic::add_synthetic_catalogue(pool, &catalogue())
             .await
             .map_err(database)?,
         ..Default::default()

@@ -20,7 +20,11 @@ use serde_json::Value;
 use sqlx::SqlitePool;
 
 use crate::domain::figure::{QUALIFIERS, UNITS};
-use crate::store::{self, Catalogue, FigureChange, FigureRecord, ImportReceipt, StoredFigure};
+use crate::store::{
+    self,
+    catalogue::Catalogue,
+    imports::{FigureChange, FigureRecord, ImportReceipt, StoredFigure},
+};
 
 /// The columns of a figure, as in `seed/observations.csv`; every one must be present.
 pub const FIGURE_COLUMNS: [&str; 23] = [
@@ -890,8 +894,8 @@ pub async fn import_rows(
 ) -> Result<(ImportPlan, Option<ImportReceipt>), ImportFailure> {
     progress(ImportProgress::Checking { rows: rows.len() });
     let database = |problem: sqlx::Error| ImportFailure::Failed(describe(&problem));
-    let catalogue = store::catalogue(pool).await.map_err(database)?;
-    let stored = store::stored_figures(pool, &named_ids(rows))
+    let catalogue = store::catalogue::catalogue(pool).await.map_err(database)?;
+    let stored = store::imports::stored_figures(pool, &named_ids(rows))
         .await
         .map_err(database)?;
     let plan = plan_rows(rows, &catalogue, &stored).map_err(ImportFailure::Invalid)?;
@@ -899,7 +903,7 @@ pub async fn import_rows(
         // Nothing to record: the data (and its version) stay as they are.
         return Ok((plan, None));
     }
-    let receipt = store::apply_import(
+    let receipt = store::imports::apply_import(
         pool,
         file_name,
         description,

@@ -7,7 +7,6 @@
 pub mod cache;
 pub mod chart;
 pub mod config;
-pub mod db;
 pub mod domain;
 pub mod error;
 pub mod export;
@@ -98,11 +97,11 @@ pub async fn serve(
 pub async fn run(config: Config) -> Result<(), String> {
     let settings = config.http_settings()?;
     // Migrations need a writer; serving needs none, so the writer is closed before serving.
-    let migrated = db::open_and_migrate(&config.database_url)
+    let migrated = store::database::open_and_migrate(&config.database_url)
         .await
         .map_err(|error| error.to_string())?;
     migrated.close().await;
-    let pool = db::open_serving(&config.database_url)
+    let pool = store::database::open_serving(&config.database_url)
         .await
         .map_err(|error| error.to_string())?;
     let app = app(pool.clone(), &settings).await?;
@@ -124,7 +123,7 @@ pub async fn run(config: Config) -> Result<(), String> {
 /// `gd-indicators check`: prints the consistency report; `Ok(false)` when a claim is
 /// inconsistent.
 pub async fn check(config: Config) -> Result<bool, String> {
-    let pool = db::open_and_migrate(&config.database_url)
+    let pool = store::database::open_and_migrate(&config.database_url)
         .await
         .map_err(|error| error.to_string())?;
     let report = routes::analytics::load_report(&pool)
@@ -138,7 +137,7 @@ pub async fn check(config: Config) -> Result<bool, String> {
 /// `gd-indicators migrate`: creates or migrates the database, and closes it cleanly (no WAL
 /// left behind), so the file can be copied as a snapshot.
 pub async fn migrate(config: &Config) -> Result<(), String> {
-    let pool = db::open_and_migrate(&config.database_url)
+    let pool = store::database::open_and_migrate(&config.database_url)
         .await
         .map_err(|error| error.to_string())?;
     pool.close().await;
@@ -163,7 +162,7 @@ pub async fn import(config: &Config, args: &ImportArgs) -> Result<ImportOutcome,
     spinner.set_message(format!("reading {shown}"));
     let text = std::fs::read_to_string(&args.file)
         .map_err(|error| format!("cannot read '{shown}': {error}"))?;
-    let pool = db::open_and_migrate(&config.database_url)
+    let pool = store::database::open_and_migrate(&config.database_url)
         .await
         .map_err(|error| error.to_string())?;
     let file_name = args
@@ -200,7 +199,7 @@ pub async fn import(config: &Config, args: &ImportArgs) -> Result<ImportOutcome,
                 }
                 None => println!(
                     "{shown}: valid; would make {} (dry run: nothing written)",
-                    store::ImportCounts::of(&plan.changes, plan.unchanged)
+                    store::imports::ImportCounts::of(&plan.changes, plan.unchanged)
                 ),
             }
             Ok(ImportOutcome::Done)
@@ -235,7 +234,7 @@ pub enum GenerateOutcome {
 /// `gd-indicators generate`: writes the synthetic dataset and prints a summary on stdout. On a
 /// terminal a bar shows its progress; elsewhere (a log, CI) stderr gets a line per batch.
 pub async fn generate(config: &Config, args: &GenerateArgs) -> Result<GenerateOutcome, String> {
-    let pool = db::open_and_migrate(&config.database_url)
+    let pool = store::database::open_and_migrate(&config.database_url)
         .await
         .map_err(|error| error.to_string())?;
     let bar = progress::bar("generate", "rows");
@@ -287,7 +286,7 @@ pub async fn generate(config: &Config, args: &GenerateArgs) -> Result<GenerateOu
 /// `gd-indicators export`: streams the figures to `--output` or standard output; says what it
 /// wrote on stdout when that is free (the output is a file).
 pub async fn export(config: &Config, args: &ExportArgs) -> Result<(), String> {
-    let pool = db::open_and_migrate(&config.database_url)
+    let pool = store::database::open_and_migrate(&config.database_url)
         .await
         .map_err(|error| error.to_string())?;
     let progress = progress::bar("export", "figures");

@@ -18,7 +18,7 @@ use crate::domain::analytics::relations::{
 use crate::domain::entity::Entity;
 use crate::error::{ApiError, ApiResult};
 use crate::query::{ListSpec, SortSpec};
-use crate::store::{self, RelatedFigures};
+use crate::store::{self, figures::RelatedFigures};
 use crate::AppState;
 
 pub fn endpoints() -> Vec<Endpoint> {
@@ -56,7 +56,7 @@ pub async fn load_exchange_rate(pool: &SqlitePool) -> sqlx::Result<Option<Exchan
         ..Default::default()
     };
     Ok(exchange_rate(
-        &store::related_observations(pool, &equivalents).await?,
+        &store::figures::related_observations(pool, &equivalents).await?,
     ))
 }
 
@@ -85,10 +85,10 @@ pub async fn load_report(pool: &SqlitePool) -> sqlx::Result<ConsistencyReport> {
         ids: relation_figure_ids(),
         indicators: counts,
     };
-    let figures = store::related_observations(pool, &read).await?;
+    let figures = store::figures::related_observations(pool, &read).await?;
     let mut groups: Vec<GroupMembers> = Vec::new();
-    for group in store::cluster_groups(pool).await? {
-        let clusters = store::clusters(pool, Some(&group.id)).await?;
+    for group in store::catalogue::cluster_groups(pool).await? {
+        let clusters = store::catalogue::clusters(pool, Some(&group.id)).await?;
         groups.push(GroupMembers {
             members: clusters.iter().map(|c| c.id.clone()).collect(),
             reached: clusters
@@ -119,7 +119,7 @@ async fn list_derived(
         ids: relation_figure_ids(),
         ..Default::default()
     };
-    let figures = store::related_observations(&state.pool, &read).await?;
+    let figures = store::figures::related_observations(&state.pool, &read).await?;
     let items = to_values(implied_figures(&figures));
     respond_in_memory(&uri, &headers, &query, &DERIVED, "derived", items)
 }

@@ -14,7 +14,7 @@ use crate::domain::entity::Entity;
 use crate::domain::figure::{Observation, Qualifier, Scale, Unit};
 use crate::error::{ApiError, ApiResult};
 use crate::query::{FilterSpec, ListSpec, ParamKind};
-use crate::store::{self, ObservationFilter};
+use crate::store::{self, figures::ObservationFilter};
 use crate::AppState;
 
 pub fn endpoints() -> Vec<Endpoint> {
@@ -95,7 +95,7 @@ async fn get_chart(
     uri: Uri,
 ) -> ApiResult<Response> {
     let indicator = found(
-        store::indicator(&state.pool, &id).await?,
+        store::catalogue::indicator(&state.pool, &id).await?,
         Entity::Indicator,
         &id,
     )?;
@@ -128,7 +128,7 @@ async fn get_chart(
         ..Default::default()
     };
     // Stated figures only: a printed dollar equivalent or a caption's repeat is not a period.
-    let mut series: Vec<Observation> = store::observations(&state.pool, &filter)
+    let mut series: Vec<Observation> = store::figures::observations(&state.pool, &filter)
         .await?
         .into_iter()
         .filter(|f| f.equivalent_of.is_none() && f.restates.is_none())

@@ -14,7 +14,7 @@ use crate::domain::entity::Entity;
 use crate::domain::figure::{Observation, Reference, Speaker};
 use crate::error::ApiResult;
 use crate::query::{FilterSpec, ListSpec, ParamKind, SortSpec};
-use crate::store::{self, CityPlanRow, ObservationFilter};
+use crate::store::{self, catalogue::CityPlanRow, figures::ObservationFilter};
 use crate::AppState;
 
 pub fn endpoints() -> Vec<Endpoint> {
@@ -72,15 +72,15 @@ async fn city_plan_response(
     let regions = Names::load(pool, Entity::Region).await?;
     let sources = Names::load(pool, Entity::Source).await?;
     let speaker = found(
-        store::speaker(pool, &row.speaker_id).await?,
+        store::catalogue::speaker(pool, &row.speaker_id).await?,
         Entity::Speaker,
         &row.speaker_id,
     )?;
     let mut cluster_groups = Vec::new();
-    for (plan, group) in store::city_plan_cluster_groups(pool).await? {
+    for (plan, group) in store::catalogue::city_plan_cluster_groups(pool).await? {
         if plan == row.id {
             let group = found(
-                store::cluster_group(pool, &group).await?,
+                store::catalogue::cluster_group(pool, &group).await?,
                 Entity::ClusterGroup,
                 &group,
             )?;
@@ -121,7 +121,7 @@ async fn list_city_plans(
     let query = list_query(&state.pool, &uri, &CITY_PLANS).await?;
     let presentation = Presentation::of(&state, &query).await?;
     let mut plans = Vec::new();
-    for row in store::city_plans(&state.pool).await? {
+    for row in store::catalogue::city_plans(&state.pool).await? {
         plans.push(city_plan_response(&state, row, &presentation).await?);
     }
     let items = to_values(plans);
@@ -136,7 +136,7 @@ async fn get_city_plan(
 ) -> ApiResult<Json<CityPlanResponse>> {
     let (query, presentation) = presented_single(&state, &uri).await?;
     let row = found(
-        store::city_plan(&state.pool, &city).await?,
+        store::catalogue::city_plan(&state.pool, &city).await?,
         Entity::CityPlan,
         &city,
     )?;

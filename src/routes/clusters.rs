@@ -16,7 +16,11 @@ use crate::domain::entity::Entity;
 use crate::domain::figure::{Observation, Reference};
 use crate::error::ApiResult;
 use crate::query::{FilterSpec, ListSpec, ParamKind, SortSpec};
-use crate::store::{self, ClusterGroupRow, ClusterRow, ObservationFilter};
+use crate::store::{
+    self,
+    catalogue::{ClusterGroupRow, ClusterRow},
+    figures::ObservationFilter,
+};
 use crate::AppState;
 
 pub fn endpoints() -> Vec<Endpoint> {
@@ -153,7 +157,7 @@ async fn list_clusters(
     let pool = &state.pool;
     let query = list_query(pool, &uri, &CLUSTERS).await?;
     let presentation = Presentation::of(&state, &query).await?;
-    let rows = store::clusters(pool, None).await?;
+    let rows = store::catalogue::clusters(pool, None).await?;
     let groups = Names::load(pool, Entity::ClusterGroup).await?;
     let regions = Names::load(pool, Entity::Region).await?;
     // One query for every cluster's figures, shared out below.
@@ -192,7 +196,11 @@ async fn get_cluster(
 ) -> ApiResult<Json<ClusterResponse>> {
     let (query, presentation) = presented_single(&state, &uri).await?;
     let pool = &state.pool;
-    let row = found(store::cluster(pool, &id).await?, Entity::Cluster, &id)?;
+    let row = found(
+        store::catalogue::cluster(pool, &id).await?,
+        Entity::Cluster,
+        &id,
+    )?;
     let groups = Names::load(pool, Entity::ClusterGroup).await?;
     let regions = Names::load(pool, Entity::Region).await?;
     let filter = ObservationFilter {
@@ -214,7 +222,7 @@ pub(super) async fn cluster_group_response(
     regions: &Names,
     presentation: &Presentation,
 ) -> ApiResult<ClusterGroupResponse> {
-    let clusters = store::clusters(&state.pool, Some(&row.id))
+    let clusters = store::catalogue::clusters(&state.pool, Some(&row.id))
         .await?
         .into_iter()
         .map(|cluster| Reference {
@@ -251,7 +259,7 @@ async fn list_cluster_groups(
     let presentation = Presentation::of(&state, &query).await?;
     let regions = Names::load(&state.pool, Entity::Region).await?;
     let mut groups = Vec::new();
-    for row in store::cluster_groups(&state.pool).await? {
+    for row in store::catalogue::cluster_groups(&state.pool).await? {
         groups.push(cluster_group_response(&state, row, &regions, &presentation).await?);
     }
     let items = to_values(groups);
@@ -273,7 +281,7 @@ async fn get_cluster_group(
 ) -> ApiResult<Json<ClusterGroupResponse>> {
     let (query, presentation) = presented_single(&state, &uri).await?;
     let row = found(
-        store::cluster_group(&state.pool, &id).await?,
+        store::catalogue::cluster_group(&state.pool, &id).await?,
         Entity::ClusterGroup,
         &id,
     )?;

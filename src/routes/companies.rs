@@ -13,7 +13,7 @@ use crate::domain::entity::Entity;
 use crate::domain::figure::{Observation, Reference};
 use crate::error::ApiResult;
 use crate::query::{FilterSpec, ListSpec, ParamKind, SortSpec};
-use crate::store::{self, CompanyRow, ObservationFilter};
+use crate::store::{self, catalogue::CompanyRow, figures::ObservationFilter};
 use crate::AppState;
 
 pub fn endpoints() -> Vec<Endpoint> {
@@ -90,7 +90,7 @@ async fn list_companies(
     let presentation = Presentation::of(&state, &query).await?;
     let regions = Names::load(&state.pool, Entity::Region).await?;
     let mut companies = Vec::new();
-    for row in store::companies(&state.pool).await? {
+    for row in store::catalogue::companies(&state.pool).await? {
         companies.push(company_response(&state, row, &regions, &presentation).await?);
     }
     let items = to_values(companies);
@@ -105,7 +105,7 @@ async fn get_company(
 ) -> ApiResult<Json<CompanyResponse>> {
     let (query, presentation) = presented_single(&state, &uri).await?;
     let row = found(
-        store::company(&state.pool, &id).await?,
+        store::catalogue::company(&state.pool, &id).await?,
         Entity::Company,
         &id,
     )?;

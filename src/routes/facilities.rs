@@ -12,7 +12,7 @@ use crate::domain::entity::Entity;
 use crate::domain::figure::Reference;
 use crate::error::ApiResult;
 use crate::query::{FilterSpec, ListSpec, ParamKind, SortSpec};
-use crate::store::{self, FacilityRow};
+use crate::store::{self, catalogue::FacilityRow};
 use crate::AppState;
 
 pub fn endpoints() -> Vec<Endpoint> {
@@ -105,7 +105,7 @@ async fn list_facilities(
 ) -> ApiResult<Response> {
     let query = list_query(&state.pool, &uri, &FACILITIES).await?;
     let names = FacilityNames::load(&state).await?;
-    let rows = store::facilities(&state.pool).await?;
+    let rows = store::catalogue::facilities(&state.pool).await?;
     let items = to_values(rows.into_iter().map(|row| names.response(row)).collect());
     respond_in_memory(&uri, &headers, &query, &FACILITIES, "facilities", items)
 }
@@ -117,7 +117,7 @@ async fn get_facility(
     headers: HeaderMap,
 ) -> ApiResult<Json<FacilityResponse>> {
     let row = found(
-        store::facility(&state.pool, &id).await?,
+        store::catalogue::facility(&state.pool, &id).await?,
         Entity::Facility,
         &id,
     )?;

@@ -8,8 +8,8 @@ use axum::Json;
 use serde_json::json;
 
 use super::Endpoint;
-use crate::db::{migration_state, MigrationState, MIGRATOR};
 use crate::error::{ApiError, ApiResult};
+use crate::store::database::{migration_state, MigrationState, MIGRATOR};
 use crate::AppState;
 
 pub fn endpoints() -> Vec<Endpoint> {

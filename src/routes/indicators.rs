@@ -14,7 +14,7 @@ use super::{
 use crate::domain::entity::Entity;
 use crate::error::ApiResult;
 use crate::query::{FilterSpec, ListSpec, ParamKind, SortSpec};
-use crate::store::{self, IndicatorRow};
+use crate::store::{self, catalogue::IndicatorRow};
 use crate::AppState;
 
 pub fn endpoints() -> Vec<Endpoint> {
@@ -92,7 +92,7 @@ async fn list_indicators(
 ) -> ApiResult<Response> {
     let query = list_query(&state.pool, &uri, &INDICATORS).await?;
     check_concepts(&state.pool, &query).await?;
-    let rows = store::indicators(&state.pool).await?;
+    let rows = store::catalogue::indicators(&state.pool).await?;
     let items = to_values(rows.into_iter().map(indicator_response).collect());
     respond_in_memory(&uri, &headers, &query, &INDICATORS, "indicators", items)
 }
@@ -104,7 +104,7 @@ async fn get_indicator(
     headers: HeaderMap,
 ) -> ApiResult<Json<IndicatorResponse>> {
     let row = found(
-        store::indicator(&state.pool, &id).await?,
+        store::catalogue::indicator(&state.pool, &id).await?,
         Entity::Indicator,
         &id,
     )?;

@@ -261,7 +261,9 @@ async fn check_concepts(pool: &SqlitePool, query: &ListQuery) -> ApiResult<()> {
     let Some(concepts) = query.texts("concept") else {
         return Ok(());
     };
-    let known = store::indicator_values(pool, store::IndicatorColumn::Concept).await?;
+    let known =
+        store::catalogue::indicator_values(pool, store::catalogue::IndicatorColumn::Concept)
+            .await?;
     match concepts.iter().find(|concept| !known.contains(concept)) {
         Some(unknown) => Err(ApiError::invalid_parameter(
             "concept",
@@ -356,7 +358,7 @@ struct Names(HashMap<String, String>);
 
 impl Names {
     async fn load(pool: &SqlitePool, entity: Entity) -> ApiResult<Self> {
-        let names = store::names(pool, entity).await?;
+        let names = store::catalogue::names(pool, entity).await?;
         Ok(Names(names.into_iter().map(|r| (r.id, r.name)).collect()))
     }
 

@@ -27,7 +27,10 @@ use crate::query::{
     check_fields, Direction, FilterSpec, ListQuery, ListSpec, Page, ParamKind, SortSpec,
 };
 use crate::render::{flatten, negotiate, ListResponder};
-use crate::store::{self, Keyset, ObservationFilter, ObservationOrder};
+use crate::store::{
+    self,
+    figures::{Keyset, ObservationFilter, ObservationOrder},
+};
 use crate::AppState;
 
 pub fn endpoints() -> Vec<Endpoint> {
@@ -272,15 +275,15 @@ async fn observation_page(
     // One read transaction: the page and its total come from the same state of the data,
     // even when an import commits in between.
     let mut snapshot = pool.begin().await?;
-    let observations = store::observations_ordered(&mut *snapshot, filter, &order).await?;
+    let observations = store::figures::observations_ordered(&mut *snapshot, filter, &order).await?;
     // Every page of a query has the same total, and counting a broad filter over a large
     // table costs more than reading a page; so a total is counted once per data version.
-    let version = store::last_import_id(&mut *snapshot).await?;
+    let version = store::imports::last_import_id(&mut *snapshot).await?;
     let counted = (version, format!("{filter:?}"));
     let total = match totals.get(&counted) {
         Some(total) => total,
         None => {
-            let total = store::count_observations(&mut *snapshot, filter).await?;
+            let total = store::figures::count_observations(&mut *snapshot, filter).await?;
             totals.insert(counted, total);
             total
         }
@@ -397,7 +400,7 @@ async fn respond_observations(
         .filter(|t| *t != Transform::Level)
     {
         // A transform reads the whole filtered series and answers with derived figures.
-        let series: Vec<Observation> = store::observations(&state.pool, &filter)
+        let series: Vec<Observation> = store::figures::observations(&state.pool, &filter)
             .await?
             .into_iter()
             .map(|figure| presentation.apply(figure))
@@ -450,10 +453,15 @@ async fn get_observation(
         as_of: query.texts("as_of").and_then(|t| t.first().cloned()),
         ..Default::default()
     };
-    let figure = store::observations(&state.pool, &filter).await?.pop();
+    let figure = store::figures::observations(&state.pool, &filter)
+        .await?
+        .pop();
     if figure.is_none() {
         // Say why a stored figure is missing: not yet recorded at as_of, or retracted.
-        match (store::retracted(&state.pool, &id).await?, &filter.as_of) {
+        match (
+            store::revisions::retracted(&state.pool, &id).await?,
+            &filter.as_of,
+        ) {
             (Some(_), Some(as_of)) => {
                 return Err(ApiError::NotKnownAt(format!(
                     "The figure '{id}' had not been recorded yet, or was retracted, at {as_of}. \
@@ -482,7 +490,7 @@ async fn list_revisions(
     headers: HeaderMap,
 ) -> ApiResult<Response> {
     let query = ListQuery::parse(uri.path(), uri.query(), &REVISIONS)?;
-    let revisions = store::revisions(&state.pool, &id).await?;
+    let revisions = store::revisions::revisions(&state.pool, &id).await?;
     if revisions.is_empty() {
         return Err(ApiError::NotFound {
             resource: Entity::Observation.noun(),
@@ -532,7 +540,7 @@ async fn list_indicator_observations(
     headers: HeaderMap,
 ) -> ApiResult<Response> {
     found(
-        store::indicator(&state.pool, &id).await?,
+        store::catalogue::indicator(&state.pool, &id).await?,
         Entity::Indicator,
         &id,
     )?;
@@ -592,7 +600,7 @@ async fn export_observations(
         .to_owned();
     if head.is_some() {
         // No body will be sent: no place among the exports, no transaction.
-        let data_version = store::last_import_id(&state.pool).await?;
+        let data_version = store::imports::last_import_id(&state.pool).await?;
         return Ok(export_head(data_version, format, &self_link));
     }
     let permit = state
@@ -602,7 +610,7 @@ async fn export_observations(
         .await
         .expect("the export permits are never closed");
     let mut snapshot = state.pool.begin().await?;
-    let data_version = store::last_import_id(&mut *snapshot).await?;
+    let data_version = store::imports::last_import_id(&mut *snapshot).await?;
     let request_id = headers
         .get("x-request-id")
         .and_then(|id| id.to_str().ok())

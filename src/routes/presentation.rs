@@ -12,7 +12,7 @@ use crate::domain::analytics::exchange_rate::ExchangeRate;
 use crate::domain::figure::{Observation, Scale};
 use crate::error::{ApiError, ApiResult};
 use crate::query::{FilterSpec, ListQuery, ListSpec, ParamKind};
-use crate::store::{self, ObservationFilter};
+use crate::store::{self, figures::ObservationFilter};
 use crate::AppState;
 
 /// Presentation, not filters (their path is empty: nothing is filtered by them).
@@ -104,7 +104,7 @@ impl Presentation {
         pool: &SqlitePool,
         filter: &ObservationFilter,
     ) -> ApiResult<Vec<Observation>> {
-        let figures = store::observations(pool, filter).await?;
+        let figures = store::figures::observations(pool, filter).await?;
         Ok(figures.into_iter().map(|f| self.apply(f)).collect())
     }
 }

@@ -13,7 +13,7 @@ use crate::domain::entity::Entity;
 use crate::domain::figure::{Observation, Reference};
 use crate::error::ApiResult;
 use crate::query::{FilterSpec, ListSpec, ParamKind, SortSpec};
-use crate::store::{self, ObservationFilter, RegionRow};
+use crate::store::{self, catalogue::RegionRow, figures::ObservationFilter};
 use crate::AppState;
 
 pub fn endpoints() -> Vec<Endpoint> {
@@ -99,7 +99,7 @@ async fn list_regions(
     headers: HeaderMap,
 ) -> ApiResult<Response> {
     let query = list_query(&state.pool, &uri, &REGIONS).await?;
-    let rows = store::regions(&state.pool, None).await?;
+    let rows = store::catalogue::regions(&state.pool, None).await?;
     let names = Names::load(&state.pool, Entity::Region).await?;
     let items = to_values(
         rows.into_iter()
@@ -116,9 +116,13 @@ async fn get_region(
     headers: HeaderMap,
 ) -> ApiResult<Json<RegionDetailResponse>> {
     let (query, presentation) = presented_single(&state, &uri).await?;
-    let row = found(store::region(&state.pool, &id).await?, Entity::Region, &id)?;
+    let row = found(
+        store::catalogue::region(&state.pool, &id).await?,
+        Entity::Region,
+        &id,
+    )?;
     let names = Names::load(&state.pool, Entity::Region).await?;
-    let children = store::regions(&state.pool, Some(&id))
+    let children = store::catalogue::regions(&state.pool, Some(&id))
         .await?
         .into_iter()
         .map(|child| Reference {

@@ -11,7 +11,7 @@ use super::{list_query, respond_paged, to_values, Endpoint};
 use crate::error::{ApiError, ApiResult};
 use crate::query::{FilterSpec, ListSpec, ParamKind};
 use crate::render::flattened_columns;
-use crate::store::{self, SearchHit};
+use crate::store::{self, catalogue::SearchHit};
 use crate::AppState;
 
 pub fn endpoints() -> Vec<Endpoint> {
@@ -108,7 +108,7 @@ async fn search(
     let fts = fts_query(text).ok_or_else(|| {
         ApiError::invalid_parameter("q", "q: no letters or digits to search for.")
     })?;
-    let hits: Vec<SearchHit> = store::search(&state.pool, &fts).await?;
+    let hits: Vec<SearchHit> = store::catalogue::search(&state.pool, &fts).await?;
     let results = hits
         .into_iter()
         .map(|hit| SearchResult {

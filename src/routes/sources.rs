@@ -13,7 +13,7 @@ use crate::domain::entity::Entity;
 use crate::domain::figure::Observation;
 use crate::error::ApiResult;
 use crate::query::{ListSpec, SortSpec};
-use crate::store::{self, ObservationFilter, SourceRow};
+use crate::store::{self, catalogue::SourceRow, figures::ObservationFilter};
 use crate::AppState;
 
 pub fn endpoints() -> Vec<Endpoint> {
@@ -95,7 +95,7 @@ async fn list_sources(
     headers: HeaderMap,
 ) -> ApiResult<Response> {
     let query = list_query(&state.pool, &uri, &SOURCES).await?;
-    let rows = store::sources(&state.pool).await?;
+    let rows = store::catalogue::sources(&state.pool).await?;
     let items = to_values(rows.into_iter().map(source_response).collect());
     respond_in_memory(&uri, &headers, &query, &SOURCES, "sources", items)
 }
@@ -107,7 +107,11 @@ async fn get_source(
     headers: HeaderMap,
 ) -> ApiResult<Json<SourceDetailResponse>> {
     let (query, presentation) = presented_single(&state, &uri).await?;
-    let row = found(store::source(&state.pool, &id).await?, Entity::Source, &id)?;
+    let row = found(
+        store::catalogue::source(&state.pool, &id).await?,
+        Entity::Source,
+        &id,
+    )?;
     let filter = ObservationFilter {
         sources: vec![id],
         ..Default::default()

@@ -13,7 +13,7 @@ use crate::domain::entity::Entity;
 use crate::domain::figure::{Observation, Reference};
 use crate::error::ApiResult;
 use crate::query::{FilterSpec, ListSpec, ParamKind, SortSpec};
-use crate::store::{self, ObservationFilter, SpeakerRow};
+use crate::store::{self, catalogue::SpeakerRow, figures::ObservationFilter};
 use crate::AppState;
 
 pub fn endpoints() -> Vec<Endpoint> {
@@ -94,7 +94,7 @@ async fn list_speakers(
 ) -> ApiResult<Response> {
     let query = list_query(&state.pool, &uri, &SPEAKERS).await?;
     let regions = Names::load(&state.pool, Entity::Region).await?;
-    let rows = store::speakers(&state.pool).await?;
+    let rows = store::catalogue::speakers(&state.pool).await?;
     let items = to_values(
         rows.into_iter()
             .map(|row| speaker_response(row, &regions))
@@ -111,7 +111,7 @@ async fn get_speaker(
 ) -> ApiResult<Json<SpeakerDetailResponse>> {
     let (query, presentation) = presented_single(&state, &uri).await?;
     let row = found(
-        store::speaker(&state.pool, &id).await?,
+        store::catalogue::speaker(&state.pool, &id).await?,
         Entity::Speaker,
         &id,
     )?;

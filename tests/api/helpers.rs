@@ -1,6 +1,6 @@
 //! `TestApp`: the real router on an ephemeral port over a fresh, migrated SQLite file.
 
-use gd_indicators::db::{open_and_migrate, open_serving};
+use gd_indicators::store::database::{open_and_migrate, open_serving};
 use reqwest::StatusCode;
 use serde_json::Value;
 use sqlx::SqlitePool;

@@ -1,9 +1,9 @@
 //! Imports: a corrected figure becomes a new revision, the old value stays reachable with
 //! `as_of`, a retraction keeps the history, and a file with any problem writes nothing.
 
-use gd_indicators::db::open_and_migrate;
 use gd_indicators::import::{ImportFailure, ImportPlan, FIGURE_COLUMNS};
-use gd_indicators::store::{FigureChange, ImportReceipt};
+use gd_indicators::store::database::open_and_migrate;
+use gd_indicators::store::imports::{FigureChange, ImportReceipt};
 use reqwest::StatusCode;
 
 use crate::helpers::TestApp;

@@ -25,8 +25,9 @@ use std::collections::BTreeSet;
 
 use gd_indicators::domain::entity::Entity;
 use gd_indicators::store::{
-    self, Keyset, ObservationFilter, ObservationOrder, ObservationStatement, QueryPlan,
-    RelatedFigures,
+    self,
+    figures::{Keyset, ObservationFilter, ObservationOrder, RelatedFigures},
+    query_plans::{ObservationStatement, QueryPlan},
 };
 use serde_json::{json, Value};
 
@@ -197,7 +198,7 @@ fn page_orders(sorts: &BTreeSet<String>) -> Vec<(String, ObservationOrder)> {
     let mut keys: Vec<Vec<(&'static str, bool)>> = vec![Vec::new()];
     for sort in sorts {
         assert!(
-            store::observation_sort_column(sort).is_some(),
+            store::figures::observation_sort_column(sort).is_some(),
             "sort `{sort}` is documented but the store has no column for it"
         );
         // `ObservationOrder` holds the names the app's parser hands it, which are 'static.
@@ -357,7 +358,7 @@ async fn every_documented_filter_and_sort_reads_through_an_index() {
         // revisions too would double the index set. Their source-order pages are checked.
         let vintage = matches!(case, FilterCase::Vintage(_));
         if !vintage {
-            let count = store::explain_observations(
+            let count = store::query_plans::explain_observations(
                 &app.pool,
                 &filter,
                 &ObservationOrder::default(),
@@ -374,10 +375,14 @@ async fn every_documented_filter_and_sort_reads_through_an_index() {
             if vintage && !order.keys.is_empty() {
                 continue;
             }
-            let plan =
-                store::explain_observations(&app.pool, &filter, order, ObservationStatement::List)
-                    .await
-                    .unwrap();
+            let plan = store::query_plans::explain_observations(
+                &app.pool,
+                &filter,
+                order,
+                ObservationStatement::List,
+            )
+            .await
+            .unwrap();
             checked += 1;
             if let Some(why) = page_reads_everything(&plan, narrowed, order.keyset.is_some()) {
                 failures.push(format!("{label}, {order_label}: {why}\n{plan}"));
@@ -415,10 +420,14 @@ async fn a_series_by_period_pages_straight_off_one_index() {
                 }),
                 limit: Some(PAGE),
             };
-            let plan =
-                store::explain_observations(&app.pool, &filter, &order, ObservationStatement::List)
-                    .await
-                    .unwrap();
+            let plan = store::query_plans::explain_observations(
+                &app.pool,
+                &filter,
+                &order,
+                ObservationStatement::List,
+            )
+            .await
+            .unwrap();
             let reads = figure_reads(&plan);
             assert!(
                 reads.len() == 1
@@ -532,7 +541,7 @@ async fn the_analytics_find_their_figures_through_indexes() {
             &["observations_equivalent_of", "observations_restates"],
         ),
     ] {
-        let plan = store::explain_related_observations(&app.pool, &related)
+        let plan = store::query_plans::explain_related_observations(&app.pool, &related)
             .await
             .unwrap()
             .expect("a statement to run");
@@ -548,8 +557,9 @@ async fn the_analytics_find_their_figures_through_indexes() {
             );
         }
     }
-    let nothing = store::explain_related_observations(&app.pool, &RelatedFigures::default())
-        .await
-        .unwrap();
+    let nothing =
+        store::query_plans::explain_related_observations(&app.pool, &RelatedFigures::default())
+            .await
+            .unwrap();
     assert!(nothing.is_none(), "nothing asked for, nothing run");
 }

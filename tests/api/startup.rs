@@ -67,7 +67,7 @@ async fn migrated_database(dir: &Path, tamper: &str) -> std::path::PathBuf {
     let mut connection = sqlx::SqliteConnection::connect_with(&options)
         .await
         .unwrap();
-    gd_indicators::db::MIGRATOR
+    gd_indicators::store::database::MIGRATOR
         .run(&mut connection)
         .await
         .unwrap();

@@ -1,0 +1,611 @@
+//! Figure reads: the filters a query gives, keyset pages in any sort order, counts, rows
+//! streamed one at a time, and the related figures the analytics read.
+
+use sqlx::{QueryBuilder, Sqlite, SqlitePool};
+
+use crate::domain::figure::{
+    Observation, Period, PeriodKind, Provenance, Qualifier, Reference, RevisionStamp, Scale,
+    SourceReference, Speaker, Unit,
+};
+
+/// Which figures to return. Every non-empty field narrows the result; several values in one
+/// field are alternatives (`region` = guangdong or greater-bay-area).
+#[derive(Debug, Default, Clone)]
+pub struct ObservationFilter {
+    pub ids: Vec<String>,
+    pub indicators: Vec<String>,
+    pub regions: Vec<String>,
+    pub clusters: Vec<String>,
+    pub cluster_groups: Vec<String>,
+    pub companies: Vec<String>,
+    pub city_plans: Vec<String>,
+    pub speakers: Vec<String>,
+    pub sources: Vec<String>,
+    pub concepts: Vec<String>,
+    pub topics: Vec<String>,
+    pub units: Vec<String>,
+    pub qualifiers: Vec<String>,
+    /// Figures whose period overlaps any of these calendar years.
+    pub years: Vec<i32>,
+    /// Figures whose period overlaps `from..=to` (either bound may be open).
+    pub from: Option<i32>,
+    pub to: Option<i32>,
+    /// Bounds on `value_in_units`, inclusive.
+    pub min: Option<f64>,
+    pub max: Option<f64>,
+    /// Only figures that belong to some cluster or cluster group.
+    pub any_cluster: bool,
+    /// Read the figures as they were known at this moment (canonical UTC, see
+    /// [`crate::domain::timestamp`]) instead of their latest state.
+    pub as_of: Option<String>,
+}
+
+/// A sort key of the observation lists, and the SQL expression it orders by.
+pub fn observation_sort_column(name: &str) -> Option<&'static str> {
+    match name {
+        "id" => Some("o.id"),
+        "period" => Some("o.period_sort_key"),
+        "value" => Some("o.value_in_units"),
+        "indicator" => Some("o.indicator_id"),
+        "region" => Some("o.region_id"),
+        _ => None,
+    }
+}
+
+/// A keyset position: the sort-key values and rowid of one row, and which side to read.
+#[derive(Debug, Clone)]
+pub struct Keyset {
+    pub values: Vec<serde_json::Value>,
+    pub position: i64,
+    pub before: bool,
+}
+
+/// Sorting and paging of an observation query. Ties always break on source order (rowid).
+#[derive(Debug, Clone, Default)]
+pub struct ObservationOrder {
+    /// (column name as accepted by [`observation_sort_column`], descending)
+    pub keys: Vec<(&'static str, bool)>,
+    pub keyset: Option<Keyset>,
+    pub limit: Option<usize>,
+}
+
+fn push_any_of<'a>(query: &mut QueryBuilder<'a, Sqlite>, column: &str, values: &'a [String]) {
+    if values.is_empty() {
+        return;
+    }
+    query.push(format_args!(" AND {column} IN ("));
+    let mut list = query.separated(", ");
+    for value in values {
+        list.push_bind(value.as_str());
+    }
+    query.push(")");
+}
+
+/// Figures whose indicator has one of `values` in `column` (concept, topic). A subquery on the
+/// small catalogue rather than a join, so figures are still found through an index on
+/// `indicator_id` (`indicator` is that column, or `+o.indicator_id` to keep it off the index)
+/// and a count needs no join at all.
+fn push_indicator_any_of<'a>(
+    query: &mut QueryBuilder<'a, Sqlite>,
+    indicator: &str,
+    column: &str,
+    values: &'a [String],
+) {
+    if values.is_empty() {
+        return;
+    }
+    query.push(format_args!(
+        " AND {indicator} IN (SELECT id FROM indicators WHERE {column} IN ("
+    ));
+    let mut list = query.separated(", ");
+    for value in values {
+        list.push_bind(value.as_str());
+    }
+    query.push("))");
+}
+
+/// Which statement filters go into: a count, or a page (in source order or sorted by a key).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum FilterUse {
+    Count,
+    Page { sorted: bool },
+}
+
+fn push_observation_filters<'a>(
+    query: &mut QueryBuilder<'a, Sqlite>,
+    filter: &'a ObservationFilter,
+    usage: FilterUse,
+) {
+    push_any_of(query, "o.id", &filter.ids);
+    push_any_of(query, "o.indicator_id", &filter.indicators);
+    push_any_of(query, "o.region_id", &filter.regions);
+    push_any_of(query, "o.cluster_id", &filter.clusters);
+    push_any_of(query, "o.cluster_group_id", &filter.cluster_groups);
+    push_any_of(query, "o.company_id", &filter.companies);
+    push_any_of(query, "o.city_plan_id", &filter.city_plans);
+    push_any_of(query, "o.speaker_id", &filter.speakers);
+    push_any_of(query, "o.source_id", &filter.sources);
+    push_indicator_any_of(query, "o.indicator_id", "concept", &filter.concepts);
+    // Unit, qualifier and topic take one of a handful of words, so a value usually keeps a
+    // large share of the figures. A count finds them through their index, and so does a page
+    // in source order that the index hands out in that order (unit, qualifier). Any other page
+    // checks them on each row while it walks its own order's index, stopping after a page:
+    // sorting a large share of the table would cost far more, and SQLite, planning without
+    // statistics, would choose that sort. A `+` keeps a column off its index.
+    let (unit, qualifier, topic) = match usage {
+        FilterUse::Count => ("o.unit", "o.qualifier", "o.indicator_id"),
+        FilterUse::Page { sorted: false } => ("o.unit", "o.qualifier", "+o.indicator_id"),
+        FilterUse::Page { sorted: true } => ("+o.unit", "+o.qualifier", "+o.indicator_id"),
+    };
+    push_indicator_any_of(query, topic, "topic", &filter.topics);
+    push_any_of(query, unit, &filter.units);
+    push_any_of(query, qualifier, &filter.qualifiers);
+    // `period_start_year` and `period_end_year` (migration 0005) are the years a period starts
+    // and ends; an open end takes the other end's year, and a period with no year has neither.
+    if let (Some(first), Some(last)) = (filter.years.iter().min(), filter.years.iter().max()) {
+        // A period overlaps a year when it starts no later and ends no earlier; a period with
+        // no year at all never matches. Overlapping any of the years, it ends no earlier than
+        // the first and starts no later than the last: bounds an index can seek on. Together
+        // they keep a year or a few out of decades, which SQLite, planning without statistics,
+        // is told with `likelihood` (else it would walk the whole table in page order, looking
+        // for them); the years asked for are mostly recent ones, so the end bound is the
+        // narrower, and the index on (period_end_year, period_start_year) checks both.
+        query
+            .push(" AND likelihood(o.period_end_year >= ")
+            .push_bind(*first)
+            .push(", 0.1) AND likelihood(o.period_start_year <= ")
+            .push_bind(*last)
+            .push(", 0.5)");
+        if filter.years.len() > 1 {
+            query.push(" AND (");
+            for (index, year) in filter.years.iter().enumerate() {
+                if index > 0 {
+                    query.push(" OR ");
+                }
+                query
+                    .push("(o.period_start_year <= ")
+                    .push_bind(*year)
+                    .push(" AND o.period_end_year >= ")
+                    .push_bind(*year)
+                    .push(")");
+            }
+            query.push(")");
+        }
+    }
+    if let Some(to) = filter.to {
+        query.push(" AND o.period_start_year <= ").push_bind(to);
+    }
+    if let Some(from) = filter.from {
+        query.push(" AND o.period_end_year >= ").push_bind(from);
+    }
+    if let Some(min) = filter.min {
+        query.push(" AND o.value_in_units >= ").push_bind(min);
+    }
+    if let Some(max) = filter.max {
+        query.push(" AND o.value_in_units <= ").push_bind(max);
+    }
+    if filter.any_cluster {
+        query.push(" AND (o.cluster_id IS NOT NULL OR o.cluster_group_id IS NOT NULL)");
+    }
+}
+
+fn push_value(query: &mut QueryBuilder<'_, Sqlite>, value: &serde_json::Value) {
+    match value {
+        serde_json::Value::Number(number) => query.push_bind(number.as_f64().unwrap_or(0.0)),
+        serde_json::Value::String(text) => query.push_bind(text.clone()),
+        other => query.push_bind(other.to_string()),
+    };
+}
+
+/// A keyset value: a sort key's value, or the row's position (bound as an integer, as rowid is).
+enum KeysetValue<'a> {
+    Key(&'a serde_json::Value),
+    Position(i64),
+}
+
+fn push_keyset_value(query: &mut QueryBuilder<'_, Sqlite>, value: &KeysetValue<'_>) {
+    match value {
+        KeysetValue::Key(value) => push_value(query, value),
+        KeysetValue::Position(position) => {
+            query.push_bind(*position);
+        }
+    }
+}
+
+/// Rows strictly after (or before) the keyset row in the order `(k1, k2, ..., position)`, so a
+/// page deep in the list costs what the first one does:
+/// * when every column runs the same way (all ascending, or all descending, on this page) it
+///   is one row-value comparison `(k1, ..., position) > (v1, ..., p)`, which SQLite turns into
+///   a seek on the sort key's index;
+/// * with mixed directions it is the expansion `k1 > v1 OR (k1 = v1 AND k2 < v2) OR ...`,
+///   behind a redundant bound `k1 >= v1` that lets the index seek to the first key's value;
+///   only rows tied on it are then read and skipped.
+fn push_keyset(query: &mut QueryBuilder<'_, Sqlite>, order: &ObservationOrder, keyset: &Keyset) {
+    // Each column with whether this page's rows hold greater values in it than the keyset row.
+    let columns: Vec<(&str, bool)> = order
+        .keys
+        .iter()
+        .map(|(name, descending)| {
+            let column = observation_sort_column(name).unwrap_or("o.id");
+            (column, *descending == keyset.before)
+        })
+        .chain(std::iter::once(("o.position", !keyset.before)))
+        .collect();
+    let values: Vec<KeysetValue> = keyset
+        .values
+        .iter()
+        .map(KeysetValue::Key)
+        .chain(std::iter::once(KeysetValue::Position(keyset.position)))
+        .collect();
+    let operator = |greater: bool| if greater { ">" } else { "<" };
+    let first_greater = columns[0].1;
+    if columns.iter().all(|(_, greater)| *greater == first_greater) {
+        let names: Vec<&str> = columns.iter().map(|(column, _)| *column).collect();
+        query.push(format_args!(
+            " AND ({}) {} (",
+            names.join(", "),
+            operator(first_greater)
+        ));
+        for (index, value) in values.iter().enumerate() {
+            if index > 0 {
+                query.push(", ");
+            }
+            push_keyset_value(query, value);
+        }
+        query.push(")");
+        return;
+    }
+    query.push(format_args!(
+        " AND {} {}= ",
+        columns[0].0,
+        operator(first_greater)
+    ));
+    push_keyset_value(query, &values[0]);
+    query.push(" AND (");
+    for (index, (column, greater)) in columns.iter().enumerate() {
+        if index > 0 {
+            query.push(" OR ");
+        }
+        query.push("(");
+        for ((tied, _), value) in columns.iter().zip(&values).take(index) {
+            query.push(format_args!("{tied} = "));
+            push_keyset_value(query, value);
+            query.push(" AND ");
+        }
+        query.push(format_args!("{column} {} ", operator(*greater)));
+        push_keyset_value(query, &values[index]);
+        query.push(")");
+    }
+    query.push(")");
+}
+
+#[derive(sqlx::FromRow)]
+pub(super) struct ObservationRow {
+    id: String,
+    indicator_id: String,
+    indicator_name: String,
+    region_id: String,
+    region_name: String,
+    cluster_id: Option<String>,
+    cluster_group_id: Option<String>,
+    company_id: Option<String>,
+    city_plan_id: Option<String>,
+    value: f64,
+    scale: Scale,
+    unit: Unit,
+    qualifier: Qualifier,
+    stated: String,
+    period_kind: PeriodKind,
+    period_start: Option<String>,
+    period_end: Option<String>,
+    period_label: String,
+    equivalent_of: Option<String>,
+    restates: Option<String>,
+    source_id: String,
+    source_headline: String,
+    section: String,
+    speaker_id: Option<String>,
+    speaker_name: Option<String>,
+    speaker_title: Option<String>,
+    speaker_organisation: Option<String>,
+    cited_source: Option<String>,
+    note: Option<String>,
+    value_in_units: f64,
+    period_sort_key: String,
+    position: i64,
+    revision: i64,
+    recorded_at: String,
+}
+
+impl From<ObservationRow> for Observation {
+    fn from(row: ObservationRow) -> Self {
+        let speaker = match (
+            row.speaker_id,
+            row.speaker_name,
+            row.speaker_title,
+            row.speaker_organisation,
+        ) {
+            (Some(id), Some(name), Some(title), Some(organisation)) => Some(Speaker {
+                id,
+                name,
+                title,
+                organisation,
+            }),
+            _ => None,
+        };
+        Observation {
+            value_in_units: row.value_in_units,
+            currency: row.unit.currency_code().map(str::to_owned),
+            conversion: None,
+            period_sort_key: row.period_sort_key,
+            position: row.position,
+            id: row.id,
+            indicator: Reference {
+                id: row.indicator_id,
+                name: row.indicator_name,
+            },
+            region: Reference {
+                id: row.region_id,
+                name: row.region_name,
+            },
+            cluster: row.cluster_id,
+            cluster_group: row.cluster_group_id,
+            company: row.company_id,
+            city_plan: row.city_plan_id,
+            value: row.value,
+            scale: row.scale,
+            unit: row.unit,
+            qualifier: row.qualifier,
+            stated: row.stated,
+            period: Period {
+                kind: row.period_kind,
+                start: row.period_start,
+                end: row.period_end,
+                label: row.period_label,
+            },
+            equivalent_of: row.equivalent_of,
+            restates: row.restates,
+            provenance: Provenance {
+                source: SourceReference {
+                    id: row.source_id,
+                    headline: row.source_headline,
+                },
+                section: row.section,
+                speaker,
+                cited_source: row.cited_source,
+            },
+            note: row.note,
+            revision: RevisionStamp {
+                number: row.revision,
+                recorded_at: row.recorded_at,
+            },
+        }
+    }
+}
+
+/// A revision's figure under the column names of `observations`, plus its number and time.
+pub(super) const REVISION_AS_FIGURE: &str = "\
+cur.rowid AS position, v.observation_id AS id, v.indicator_id, v.region_id, v.cluster_id,
+v.cluster_group_id, v.company_id, v.city_plan_id, v.value, v.scale, v.unit, v.qualifier,
+v.stated, v.period_kind, v.period_start, v.period_end, v.period_label, v.equivalent_of,
+v.restates, v.source_id, v.section, v.speaker_id, v.cited_source, v.note, v.value_in_units,
+v.period_sort_key, v.period_start_year, v.period_end_year, v.number AS revision, v.recorded_at";
+
+/// Where figures are read from, as a relation named `o` with the columns of `observations`
+/// plus `position` (source order): the latest state of every figure not retracted, or each
+/// figure's last revision recorded by `as_of`. Both keep a figure's place in source order.
+fn push_figures<'a>(query: &mut QueryBuilder<'a, Sqlite>, as_of: Option<&'a str>) {
+    match as_of {
+        None => {
+            query.push(" (SELECT rowid AS position, * FROM observations WHERE retracted = 0) o")
+        }
+        Some(moment) => query
+            .push(format_args!(
+                " (SELECT {REVISION_AS_FIGURE}
+                  FROM observations cur
+                  JOIN observation_revisions v ON v.observation_id = cur.id
+                  WHERE v.change <> 'retracted' AND v.number = (
+                      SELECT max(w.number) FROM observation_revisions w
+                      WHERE w.observation_id = cur.id AND w.recorded_at <= "
+            ))
+            .push_bind(moment)
+            .push(")) o"),
+    };
+}
+
+pub(super) const OBSERVATION_COLUMNS: &str = "\
+SELECT o.id, o.indicator_id, i.name AS indicator_name, o.region_id, r.name AS region_name,
+       o.cluster_id, o.cluster_group_id, o.company_id, o.city_plan_id,
+       o.value, o.scale, o.unit, o.qualifier, o.stated,
+       o.period_kind, o.period_start, o.period_end, o.period_label,
+       o.equivalent_of, o.restates, o.source_id, s.headline AS source_headline, o.section,
+       o.speaker_id, sp.name AS speaker_name, sp.title AS speaker_title,
+       sp.organisation AS speaker_organisation, o.cited_source, o.note,
+       CAST(o.value_in_units AS REAL) AS value_in_units, o.period_sort_key, o.position,
+       o.revision, o.recorded_at";
+
+pub(super) const OBSERVATION_JOINS: &str = "
+JOIN indicators i ON i.id = o.indicator_id
+JOIN regions r ON r.id = o.region_id
+JOIN sources s ON s.id = o.source_id
+LEFT JOIN speakers sp ON sp.id = o.speaker_id
+WHERE 1 = 1";
+
+/// Figures matching `filter`, in the order the source prints them.
+pub async fn observations(
+    pool: &SqlitePool,
+    filter: &ObservationFilter,
+) -> sqlx::Result<Vec<Observation>> {
+    observations_ordered(pool, filter, &ObservationOrder::default()).await
+}
+
+/// The statement of [`observations_ordered`], after `prefix` ("" or "EXPLAIN QUERY PLAN ").
+pub(super) fn observation_list_statement<'a>(
+    prefix: &str,
+    filter: &'a ObservationFilter,
+    order: &'a ObservationOrder,
+) -> QueryBuilder<'a, Sqlite> {
+    let mut query = QueryBuilder::<Sqlite>::new(format!("{prefix}{OBSERVATION_COLUMNS}"));
+    query.push(" FROM");
+    push_figures(&mut query, filter.as_of.as_deref());
+    query.push(OBSERVATION_JOINS);
+    let sorted = !order.keys.is_empty();
+    push_observation_filters(&mut query, filter, FilterUse::Page { sorted });
+    let before = order.keyset.as_ref().is_some_and(|k| k.before);
+    if let Some(keyset) = &order.keyset {
+        push_keyset(&mut query, order, keyset);
+    }
+    query.push(" ORDER BY ");
+    for (name, descending) in &order.keys {
+        let column = observation_sort_column(name).unwrap_or("o.id");
+        let direction = if *descending != before { "DESC" } else { "ASC" };
+        query.push(format_args!("{column} {direction}, "));
+    }
+    query.push(if before {
+        "o.position DESC"
+    } else {
+        "o.position ASC"
+    });
+    if let Some(limit) = order.limit {
+        query.push(" LIMIT ").push_bind(limit as i64);
+    }
+    query
+}
+
+/// The statement of [`count_observations`], after `prefix`. No join: every filter is on the
+/// figures themselves, so SQLite can count the entries of one index.
+pub(super) fn observation_count_statement<'a>(
+    prefix: &str,
+    filter: &'a ObservationFilter,
+) -> QueryBuilder<'a, Sqlite> {
+    let mut query = QueryBuilder::<Sqlite>::new(format!("{prefix}SELECT COUNT(*) FROM"));
+    push_figures(&mut query, filter.as_of.as_deref());
+    query.push(" WHERE 1 = 1");
+    push_observation_filters(&mut query, filter, FilterUse::Count);
+    query
+}
+
+/// Figures matching `filter` in `order`: sorted, after or before a keyset row, up to a limit.
+/// Rows read backwards (before a keyset) come nearest-first; the caller puts them back in order.
+pub async fn observations_ordered<'e>(
+    executor: impl sqlx::SqliteExecutor<'e>,
+    filter: &ObservationFilter,
+    order: &ObservationOrder,
+) -> sqlx::Result<Vec<Observation>> {
+    let mut query = observation_list_statement("", filter, order);
+    let rows: Vec<ObservationRow> = query.build_query_as().fetch_all(executor).await?;
+    Ok(rows.into_iter().map(Observation::from).collect())
+}
+
+/// The statement of [`observations_ordered`], read one figure at a time as a stream, so a
+/// whole table can be read (the export, to a file or a client) without holding it.
+pub struct ObservationRows<'a>(QueryBuilder<'a, Sqlite>);
+
+impl<'a> ObservationRows<'a> {
+    pub fn new(filter: &'a ObservationFilter, order: &'a ObservationOrder) -> Self {
+        ObservationRows(observation_list_statement("", filter, order))
+    }
+
+    /// The figures, each as SQLite returns it.
+    pub fn fetch<'s, 'c: 's>(
+        &'s mut self,
+        executor: impl sqlx::SqliteExecutor<'c> + 's,
+    ) -> impl futures_util::Stream<Item = sqlx::Result<Observation>> + Send + 's {
+        use futures_util::TryStreamExt;
+        self.0
+            .build_query_as::<ObservationRow>()
+            .fetch(executor)
+            .map_ok(Observation::from)
+    }
+}
+
+/// How many figures match `filter`.
+pub async fn count_observations<'e>(
+    executor: impl sqlx::SqliteExecutor<'e>,
+    filter: &ObservationFilter,
+) -> sqlx::Result<usize> {
+    let mut query = observation_count_statement("", filter);
+    let count: i64 = query.build_query_scalar().fetch_one(executor).await?;
+    Ok(count as usize)
+}
+
+/// Which figures [`related_observations`] reads: figures that point at others, the figures
+/// they point at, and figures named outright. What the analytics read, whatever else is stored.
+#[derive(Debug, Default, Clone)]
+pub struct RelatedFigures {
+    /// Printed equivalents (figures with `equivalent_of`) and the figures they convert.
+    pub equivalents: bool,
+    /// Repeats (figures with `restates`) and the figures they repeat.
+    pub restatements: bool,
+    /// Figures with these ids.
+    pub ids: Vec<String>,
+    /// Figures of these indicators.
+    pub indicators: Vec<String>,
+}
+
+/// The statement of [`related_observations`], after `prefix`; `None` when nothing is asked for.
+/// Each part finds its figures through an index (0006 for the links), and the figures are then
+/// read by id, so the cost is the figures', not the table's.
+pub(super) fn related_observations_statement<'a>(
+    prefix: &str,
+    related: &'a RelatedFigures,
+) -> Option<QueryBuilder<'a, Sqlite>> {
+    let mut parts: Vec<&str> = Vec::new();
+    if related.equivalents {
+        parts.extend([
+            "SELECT id FROM observations WHERE retracted = 0 AND equivalent_of IS NOT NULL",
+            "SELECT equivalent_of FROM observations WHERE retracted = 0 AND equivalent_of IS NOT NULL",
+        ]);
+    }
+    if related.restatements {
+        parts.extend([
+            "SELECT id FROM observations WHERE retracted = 0 AND restates IS NOT NULL",
+            "SELECT restates FROM observations WHERE retracted = 0 AND restates IS NOT NULL",
+        ]);
+    }
+    if parts.is_empty() && related.ids.is_empty() && related.indicators.is_empty() {
+        return None;
+    }
+    let mut query = QueryBuilder::<Sqlite>::new(format!("{prefix}{OBSERVATION_COLUMNS}"));
+    query.push(" FROM");
+    push_figures(&mut query, None);
+    query.push(OBSERVATION_JOINS);
+    query.push(" AND o.id IN (");
+    query.push(parts.join(" UNION ALL "));
+    let mut union = !parts.is_empty();
+    for (values, select) in [
+        (&related.ids, "SELECT id FROM observations WHERE id IN ("),
+        (
+            &related.indicators,
+            "SELECT id FROM observations WHERE retracted = 0 AND indicator_id IN (",
+        ),
+    ] {
+        if values.is_empty() {
+            continue;
+        }
+        if union {
+            query.push(" UNION ALL ");
+        }
+        union = true;
+        query.push(select);
+        let mut list = query.separated(", ");
+        for value in values {
+            list.push_bind(value.as_str());
+        }
+        query.push(")");
+    }
+    query.push(") ORDER BY o.position");
+    Some(query)
+}
+
+/// The figures `related` selects that are not retracted, in the order the source prints them.
+pub async fn related_observations(
+    pool: &SqlitePool,
+    related: &RelatedFigures,
+) -> sqlx::Result<Vec<Observation>> {
+    let Some(mut query) = related_observations_statement("", related) else {
+        return Ok(Vec::new());
+    };
+    let rows: Vec<ObservationRow> = query.build_query_as().fetch_all(pool).await?;
+    Ok(rows.into_iter().map(Observation::from).collect())
+}

@@ -1,0 +1,55 @@
+//! The data layer: every SQL statement of the service lives here, one file per aggregate. The
+//! service calls these functions and never builds SQL. Filters are bound as parameters, never
+//! formatted into the statement.
+
+/// Regions, clusters, indicators, sources...: the entities figures refer to, and search.
+pub mod catalogue;
+/// Opening the database and migrating it.
+pub mod database;
+/// The figures: filters, keyset pages, counts, streamed rows, related figures.
+pub mod figures;
+/// Writes of an import (each change a revision), and the data version they move.
+pub mod imports;
+/// How SQLite runs the figure statements (EXPLAIN QUERY PLAN).
+pub mod query_plans;
+/// Every recorded state of a figure.
+pub mod revisions;
+/// The catalogue `generate` adds for its synthetic figures.
+pub mod synthetic;
+
+use sqlx::SqlitePool;
+
+use crate::domain::entity::Entity;
+
+/// The table of each kind of entity; a table name in SQL comes from here, never from a client.
+impl Entity {
+    fn table(self) -> &'static str {
+        match self {
+            Entity::Region => "regions",
+            Entity::Cluster => "clusters",
+            Entity::ClusterGroup => "cluster_groups",
+            Entity::Company => "companies",
+            Entity::CityPlan => "city_plans",
+            Entity::Speaker => "speakers",
+            Entity::Source => "sources",
+            Entity::Indicator => "indicators",
+            Entity::Facility => "facilities",
+            Entity::Observation => "observations",
+        }
+    }
+}
+
+/// Every id of one kind of entity, in id order.
+pub async fn ids(pool: &SqlitePool, entity: Entity) -> sqlx::Result<Vec<String>> {
+    sqlx::query_scalar(&format!("SELECT id FROM {} ORDER BY id", entity.table()))
+        .fetch_all(pool)
+        .await
+}
+
+pub async fn exists(pool: &SqlitePool, entity: Entity, id: &str) -> sqlx::Result<bool> {
+    let sql = format!(
+        "SELECT EXISTS (SELECT 1 FROM {} WHERE id = ?)",
+        entity.table()
+    );
+    sqlx::query_scalar(&sql).bind(id).fetch_one(pool).await
+}
