@@ -1,9 +1,9 @@
 //! The response cache: most requests are answered from memory without touching SQLite.
 //!
 //! The data changes only when an import commits (or a new build migrates, which means a
-//! restart), so a rendered response stays right until the *data version* moves. The version
-//! is the id of the last import, read by a background task every `poll` interval from the
-//! database file itself: a writer in another process (the `import` command) is seen too.
+//! restart), so a rendered response stays right until the *data version* moves; the cache
+//! follows the version with the service's follower task
+//! ([`follow_data_version`](crate::service::versions::follow_data_version)).
 //!
 //! Entries are keyed by the data version, the path, the query (decoded and ordered by
 //! parameter name), the `Accept` header and the content coding the response is sent in; so
@@ -11,8 +11,7 @@
 //! again (it is dropped when the version moves, or evicted). Memory is bounded by a byte
 //! budget over bodies and headers, with scan-resistant eviction (`quick_cache`'s CLOCK-Pro).
 
-use std::sync::atomic::{AtomicI64, Ordering};
-use std::sync::{Arc, Weak};
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::body::{Body, Bytes};
@@ -22,31 +21,10 @@ use axum::middleware::Next;
 use axum::response::Response;
 use sqlx::SqlitePool;
 
+use crate::service::versions::{self, DataVersion, VersionFollower};
+
 /// Says where a response came from: `hit` (memory) or `miss` (the database).
 pub const X_CACHE: HeaderName = HeaderName::from_static("x-cache");
-
-/// The id of the last import (0: the migrated data alone). Shared by the cache and the
-/// readiness probe.
-#[derive(Debug)]
-pub struct DataVersion(AtomicI64);
-
-impl DataVersion {
-    pub fn get(&self) -> i64 {
-        self.0.load(Ordering::Acquire)
-    }
-}
-
-/// Totals of observation queries, by data version and filter: counted once, then reused by
-/// every page of the query. Entries of an old version are never asked for again and age out.
-pub type Totals = quick_cache::sync::Cache<(i64, String), usize>;
-
-/// How many distinct filters' totals are kept (a few dozen bytes each).
-pub const TOTALS_KEPT: usize = 10_000;
-
-/// The exchange rate the source implies, by data version: every `?currency=` request converts
-/// with it, and only an import changes it. `None`: no printed pair to derive it from.
-pub type ExchangeRates =
-    quick_cache::sync::Cache<i64, Option<crate::domain::analytics::exchange_rate::ExchangeRate>>;
 
 /// A content coding the compression layer can produce.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -116,7 +94,7 @@ impl ResponseCache {
         poll: Duration,
         max_query_bytes: usize,
     ) -> sqlx::Result<Arc<ResponseCache>> {
-        let version = crate::store::imports::last_import_id(&pool).await?;
+        let version = versions::last_import_id(&pool).await?;
         let cache = Arc::new(ResponseCache {
             // Responses average a few KiB; the estimate only sizes the initial tables.
             entries: quick_cache::sync::Cache::with_weighter(
@@ -126,15 +104,21 @@ impl ResponseCache {
             ),
             max_entry_bytes: (capacity_bytes / 8) as usize,
             max_query_bytes,
-            version: Arc::new(DataVersion(AtomicI64::new(version))),
+            version: Arc::new(DataVersion::new(version)),
             counters: crate::metrics::CacheCounters::default(),
         });
-        tokio::spawn(follow_data_version(Arc::downgrade(&cache), pool, poll));
+        tokio::spawn(versions::follow_data_version(
+            Arc::downgrade(&cache),
+            pool,
+            poll,
+        ));
         Ok(cache)
     }
+}
 
+impl VersionFollower for ResponseCache {
     fn set_version(&self, version: i64) {
-        let previous = self.version.0.swap(version, Ordering::AcqRel);
+        let previous = self.version.swap(version);
         if previous != version {
             // Entries of the old version can never be asked for again; free them now.
             self.entries.clear();
@@ -143,22 +127,6 @@ impl ResponseCache {
                 version,
                 "data version changed; response cache cleared"
             );
-        }
-    }
-}
-
-/// Re-reads the data version every `poll` until the cache is gone or the pool is closed.
-async fn follow_data_version(cache: Weak<ResponseCache>, pool: SqlitePool, poll: Duration) {
-    let mut ticks = tokio::time::interval_at(tokio::time::Instant::now() + poll, poll);
-    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    loop {
-        ticks.tick().await;
-        let Some(cache) = cache.upgrade() else { return };
-        match crate::store::imports::last_import_id(&pool).await {
-            Ok(version) => cache.set_version(version),
-            Err(sqlx::Error::PoolClosed) => return,
-            // A busy or briefly unreadable file: keep serving the version known, retry.
-            Err(error) => tracing::warn!(%error, "cannot read the data version"),
         }
     }
 }

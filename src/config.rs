@@ -152,7 +152,7 @@ pub struct ImportArgs {
 pub struct ExportArgs {
     /// Format to write. Default: from the --output file's extension (.csv or .json), else csv.
     #[arg(long, value_enum)]
-    pub format: Option<crate::import::FileFormat>,
+    pub format: Option<crate::service::import::read::FileFormat>,
     /// File to write; `-` (the default) writes to standard output.
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<std::path::PathBuf>,
@@ -182,7 +182,7 @@ pub struct GenerateArgs {
 }
 
 fn observation_count(text: &str) -> Result<usize, String> {
-    let most = crate::generate::MAX_OBSERVATIONS;
+    let most = crate::service::synthetic::catalogue::MAX_OBSERVATIONS;
     match text.parse::<usize>() {
         Ok(count) if (1..=most).contains(&count) => Ok(count),
         _ => Err(format!("expected a whole number from 1 to {most}")),

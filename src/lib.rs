@@ -10,17 +10,15 @@ pub mod config;
 pub mod domain;
 pub mod error;
 pub mod export;
-pub mod generate;
 mod http;
-pub mod import;
 mod limits;
 pub mod metrics;
 mod openapi;
 pub mod progress;
-pub mod query;
 pub mod render;
 mod request_log;
 mod routes;
+pub mod service;
 pub mod stack;
 pub mod store;
 
@@ -36,12 +34,8 @@ pub use config::{Command, Config, ExportArgs, GenerateArgs, HttpSettings, Import
 /// What every handler can reach.
 #[derive(Clone)]
 pub struct AppState {
-    pub pool: SqlitePool,
-    /// The id of the last import the server has seen; the readiness probe reports it.
-    pub data_version: Arc<cache::DataVersion>,
-    pub totals: Arc<cache::Totals>,
-    /// The exchange rate of the data versions lately served (two: the current and the last).
-    pub exchange_rates: Arc<cache::ExchangeRates>,
+    /// The pool and the memos of the data version served.
+    pub service: service::Service,
     /// What `/metrics` reports.
     pub metrics: Arc<metrics::Metrics>,
     /// Permits for bulk exports being streamed: see [`export::STREAMED_EXPORTS`].
@@ -61,10 +55,7 @@ pub async fn app(pool: SqlitePool, settings: &HttpSettings) -> Result<Router, St
     .map_err(|error| format!("cannot read the data version: {error}"))?;
     let metrics = Arc::new(metrics::Metrics::new(&responses.counters));
     let state = AppState {
-        pool,
-        data_version: responses.version.clone(),
-        totals: Arc::new(cache::Totals::new(cache::TOTALS_KEPT)),
-        exchange_rates: Arc::new(cache::ExchangeRates::new(2)),
+        service: service::Service::new(pool, responses.version.clone()),
         metrics: metrics.clone(),
         exports: Arc::new(tokio::sync::Semaphore::new(export::STREAMED_EXPORTS)),
     };
@@ -126,7 +117,7 @@ pub async fn check(config: Config) -> Result<bool, String> {
     let pool = store::database::open_and_migrate(&config.database_url)
         .await
         .map_err(|error| error.to_string())?;
-    let report = routes::analytics::load_report(&pool)
+    let report = service::analytics::load_report(&pool)
         .await
         .map_err(|error| format!("cannot read the data: {error}"))?;
     pool.close().await;
@@ -169,17 +160,17 @@ pub async fn import(config: &Config, args: &ImportArgs) -> Result<ImportOutcome,
         .file
         .file_name()
         .map_or(shown.clone(), |name| name.to_string_lossy().into_owned());
-    let outcome = import::import_reporting(
+    let outcome = service::import::import_reporting(
         &pool,
         &file_name,
         &text,
         args.description.as_deref(),
         args.dry_run,
         &mut |stage| match stage {
-            import::ImportProgress::Checking { rows } => {
+            service::import::ImportProgress::Checking { rows } => {
                 spinner.set_message(format!("checking {rows} rows of {shown}"))
             }
-            import::ImportProgress::Writing { done, total } => {
+            service::import::ImportProgress::Writing { done, total } => {
                 spinner.set_message(format!("writing {done}/{total} changes"))
             }
         },
@@ -199,12 +190,12 @@ pub async fn import(config: &Config, args: &ImportArgs) -> Result<ImportOutcome,
                 }
                 None => println!(
                     "{shown}: valid; would make {} (dry run: nothing written)",
-                    store::imports::ImportCounts::of(&plan.changes, plan.unchanged)
+                    service::import::ImportCounts::of(&plan.changes, plan.unchanged)
                 ),
             }
             Ok(ImportOutcome::Done)
         }
-        Err(import::ImportFailure::Invalid(errors)) => {
+        Err(service::import::ImportFailure::Invalid(errors)) => {
             // Enough to act on; a wholly wrong file would otherwise print a line per cell.
             const SHOWN: usize = 100;
             for error in errors.iter().take(SHOWN) {
@@ -220,7 +211,7 @@ pub async fn import(config: &Config, args: &ImportArgs) -> Result<ImportOutcome,
             );
             Ok(ImportOutcome::Refused)
         }
-        Err(import::ImportFailure::Failed(message)) => Err(format!("{shown}: {message}")),
+        Err(service::import::ImportFailure::Failed(message)) => Err(format!("{shown}: {message}")),
     }
 }
 
@@ -238,7 +229,13 @@ pub async fn generate(config: &Config, args: &GenerateArgs) -> Result<GenerateOu
         .await
         .map_err(|error| error.to_string())?;
     let bar = progress::bar("generate", "rows");
-    let outcome = generate::generate(&pool, args, &mut |report| {
+    let options = service::synthetic::Options {
+        observations: args.observations,
+        seed: args.seed,
+        revisions_percent: args.revisions_percent,
+        batch_size: args.batch_size,
+    };
+    let outcome = service::synthetic::generate(&pool, &options, &mut |report| {
         if bar.is_hidden() {
             eprintln!("generate: {}", report.line);
         } else {
@@ -275,11 +272,13 @@ pub async fn generate(config: &Config, args: &GenerateArgs) -> Result<GenerateOu
             );
             Ok(GenerateOutcome::Done)
         }
-        Err(generate::GenerateFailure::Refused(message)) => {
+        Err(service::synthetic::GenerateFailure::Refused(message)) => {
             eprintln!("gd-indicators: generate refused: {message}; nothing was written");
             Ok(GenerateOutcome::Refused)
         }
-        Err(generate::GenerateFailure::Failed(message)) => Err(format!("generate: {message}")),
+        Err(service::synthetic::GenerateFailure::Failed(message)) => {
+            Err(format!("generate: {message}"))
+        }
     }
 }
 
@@ -296,8 +295,8 @@ pub async fn export(config: &Config, args: &ExportArgs) -> Result<(), String> {
     let summary = outcome.map_err(|message| format!("export: {message}"))?;
     if let Some(file) = &summary.file {
         let format = match summary.format {
-            import::FileFormat::Csv => "CSV",
-            import::FileFormat::Json => "JSON",
+            service::import::read::FileFormat::Csv => "CSV",
+            service::import::read::FileFormat::Json => "JSON",
         };
         println!(
             "{}: {} figures written as {format}",

@@ -12,9 +12,9 @@ use utoipa::openapi::{
 };
 
 use crate::error::Problem;
-use crate::query::{ListSpec, ParamKind, DEFAULT_LIMIT, MAX_LIMIT};
 use crate::render::{ListLinks, ListMeta};
 use crate::routes::{documented_endpoints, register, Components, EndpointDoc, Media};
+use crate::service::query::params::{ListSpec, ParamKind, DEFAULT_LIMIT, MAX_LIMIT};
 
 const PROBLEM_JSON: &str = "application/problem+json";
 

@@ -5,10 +5,14 @@ use axum::http::{header, HeaderMap, HeaderValue, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Serialize;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::error::{ApiError, ApiResult};
-use crate::query::{project, Cursor, Format, ListQuery, Page};
+use crate::service::query::cursor::Cursor;
+use crate::service::query::page::Page;
+use crate::service::query::params::Format;
+use crate::service::query::parse::ListQuery;
+use crate::service::rows::{csv_cells, project, projected_columns};
 
 /// Picks JSON or CSV: `?format=` wins, then the `Accept` header (with q-values); no `Accept`
 /// means JSON. An `Accept` that allows neither is a 406.
@@ -199,19 +203,6 @@ impl ListResponder<'_> {
     }
 }
 
-/// The CSV columns of `fields=`: each field's columns, in the order the fields were asked in.
-pub fn projected_columns(columns: &[String], fields: &[String]) -> Vec<String> {
-    fields
-        .iter()
-        .flat_map(|field| {
-            columns
-                .iter()
-                .filter(move |c| *c == field || c.starts_with(&format!("{field}.")))
-        })
-        .cloned()
-        .collect()
-}
-
 /// The top-level field names behind a list's columns, for `fields=` validation.
 fn field_names(columns: &[String]) -> Vec<String> {
     let mut names: Vec<String> = Vec::new();
@@ -222,80 +213,6 @@ fn field_names(columns: &[String]) -> Vec<String> {
         }
     }
     names
-}
-
-/// Flattens one item: nested objects become `a.b` columns; arrays become one cell of their
-/// elements' ids (or values) joined with "; ".
-pub fn flatten(item: &Value) -> Map<String, Value> {
-    fn walk(prefix: &str, value: &Value, out: &mut Map<String, Value>) {
-        match value {
-            Value::Object(object) => {
-                for (key, value) in object {
-                    let name = if prefix.is_empty() {
-                        key.clone()
-                    } else {
-                        format!("{prefix}.{key}")
-                    };
-                    walk(&name, value, out);
-                }
-            }
-            Value::Array(values) => {
-                let joined = values
-                    .iter()
-                    .map(|v| match v.get("id") {
-                        Some(id) => cell(id),
-                        None => cell(v),
-                    })
-                    .collect::<Vec<_>>()
-                    .join("; ");
-                out.insert(prefix.to_owned(), Value::String(joined));
-            }
-            other => {
-                out.insert(prefix.to_owned(), other.clone());
-            }
-        }
-    }
-    let mut out = Map::new();
-    walk("", item, &mut out);
-    out
-}
-
-/// The union of the flattened fields of `items`, in first-seen order.
-pub fn flattened_columns(items: &[Value]) -> Vec<String> {
-    let mut columns: Vec<String> = Vec::new();
-    for item in items {
-        for key in flatten(item).keys() {
-            if !columns.contains(key) {
-                columns.push(key.clone());
-            }
-        }
-    }
-    columns
-}
-
-fn cell(value: &Value) -> String {
-    match value {
-        Value::Null => String::new(),
-        Value::String(text) => text.clone(),
-        other => other.to_string(),
-    }
-}
-
-/// One item as the cells of a CSV row under `columns`: an absent field is an empty cell.
-pub fn csv_cells(item: &Value, columns: &[String]) -> Vec<String> {
-    let flattened;
-    // A flat item (an export row) is its own flattening: no copy of every value per row.
-    let fields = match item.as_object() {
-        Some(object) if object.values().all(|v| !v.is_object() && !v.is_array()) => object,
-        _ => {
-            flattened = flatten(item);
-            &flattened
-        }
-    };
-    columns
-        .iter()
-        .map(|column| fields.get(column).map(cell).unwrap_or_default())
-        .collect()
 }
 
 fn csv_response(items: &[Value], columns: &[String], name: &str) -> ApiResult<Response> {
@@ -387,19 +304,6 @@ mod tests {
             negotiate(&accept("text/csv;q=NaN"), None, true),
             Err(ApiError::NotAcceptable(_))
         ));
-    }
-
-    #[test]
-    fn nested_fields_flatten_with_dotted_names() {
-        let item = serde_json::json!({
-            "id": "a", "period": {"start": "2024", "end": null},
-            "figures": [{"id": "f1"}, {"id": "f2"}], "tags": ["x", 2]
-        });
-        let flat = flatten(&item);
-        assert_eq!(flat["period.start"], "2024");
-        assert_eq!(flat["period.end"], Value::Null);
-        assert_eq!(flat["figures"], "f1; f2");
-        assert_eq!(flat["tags"], "x; 2");
     }
 
     proptest::proptest! {

@@ -6,15 +6,16 @@ use axum::http::{header, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
-use super::analytics::current_exchange_rate;
 use super::{found, list_query, Endpoint};
 use crate::chart::{bar_chart, Bar, ChartSpec};
 use crate::domain::analytics::conversion::{convert, Currency};
 use crate::domain::entity::Entity;
 use crate::domain::figure::{Observation, Qualifier, Scale, Unit};
 use crate::error::{ApiError, ApiResult};
-use crate::query::{FilterSpec, ListSpec, ParamKind};
-use crate::store::{self, figures::ObservationFilter};
+use crate::service::analytics::current_exchange_rate;
+use crate::service::catalogue;
+use crate::service::figures::{self, ObservationFilter};
+use crate::service::query::params::{FilterSpec, ListSpec, ParamKind};
 use crate::AppState;
 
 pub fn endpoints() -> Vec<Endpoint> {
@@ -95,11 +96,11 @@ async fn get_chart(
     uri: Uri,
 ) -> ApiResult<Response> {
     let indicator = found(
-        store::catalogue::indicator(&state.pool, &id).await?,
+        catalogue::indicator(&state.service.pool, &id).await?,
         Entity::Indicator,
         &id,
     )?;
-    let query = list_query(&state.pool, &uri, &CHART).await?;
+    let query = list_query(&state.service.pool, &uri, &CHART).await?;
     if !query.sort.is_empty() || query.fields.is_some() || query.format.is_some() {
         return Err(ApiError::invalid_parameter(
             "sort",
@@ -128,13 +129,13 @@ async fn get_chart(
         ..Default::default()
     };
     // Stated figures only: a printed dollar equivalent or a caption's repeat is not a period.
-    let mut series: Vec<Observation> = store::figures::observations(&state.pool, &filter)
+    let mut series: Vec<Observation> = figures::observations(&state.service.pool, &filter)
         .await?
         .into_iter()
         .filter(|f| f.equivalent_of.is_none() && f.restates.is_none())
         .collect();
     if currency.is_some() {
-        let rate = current_exchange_rate(&state).await?;
+        let rate = current_exchange_rate(&state.service).await?;
         series = series
             .into_iter()
             .map(|f| convert(f, currency, None, rate.as_ref()))

@@ -8,13 +8,17 @@ use axum::Json;
 use serde::Serialize;
 
 use super::clusters::{cluster_group_response, ClusterGroupResponse};
-use super::presentation::{presented_single, Presentation, CURRENCY, SCALE};
-use super::{found, list_query, respond_formatted, respond_in_memory, to_values, Endpoint, Names};
+use super::{
+    found, list_query, presented_single, respond_formatted, respond_in_memory, to_values, Endpoint,
+    Names,
+};
 use crate::domain::entity::Entity;
 use crate::domain::figure::{Observation, Reference, Speaker};
 use crate::error::ApiResult;
-use crate::query::{FilterSpec, ListSpec, ParamKind, SortSpec};
-use crate::store::{self, catalogue::CityPlanRow, figures::ObservationFilter};
+use crate::service::catalogue::{self, CityPlanRow};
+use crate::service::figures::ObservationFilter;
+use crate::service::presentation::{Presentation, CURRENCY, SCALE};
+use crate::service::query::params::{FilterSpec, ListSpec, ParamKind, SortSpec};
 use crate::AppState;
 
 pub fn endpoints() -> Vec<Endpoint> {
@@ -68,19 +72,19 @@ async fn city_plan_response(
     row: CityPlanRow,
     presentation: &Presentation,
 ) -> ApiResult<CityPlanResponse> {
-    let pool = &state.pool;
+    let pool = &state.service.pool;
     let regions = Names::load(pool, Entity::Region).await?;
     let sources = Names::load(pool, Entity::Source).await?;
     let speaker = found(
-        store::catalogue::speaker(pool, &row.speaker_id).await?,
+        catalogue::speaker(pool, &row.speaker_id).await?,
         Entity::Speaker,
         &row.speaker_id,
     )?;
     let mut cluster_groups = Vec::new();
-    for (plan, group) in store::catalogue::city_plan_cluster_groups(pool).await? {
+    for (plan, group) in catalogue::city_plan_cluster_groups(pool).await? {
         if plan == row.id {
             let group = found(
-                store::catalogue::cluster_group(pool, &group).await?,
+                catalogue::cluster_group(pool, &group).await?,
                 Entity::ClusterGroup,
                 &group,
             )?;
@@ -118,10 +122,10 @@ async fn list_city_plans(
     uri: Uri,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    let query = list_query(&state.pool, &uri, &CITY_PLANS).await?;
-    let presentation = Presentation::of(&state, &query).await?;
+    let query = list_query(&state.service.pool, &uri, &CITY_PLANS).await?;
+    let presentation = Presentation::of(&state.service, &query).await?;
     let mut plans = Vec::new();
-    for row in store::catalogue::city_plans(&state.pool).await? {
+    for row in catalogue::city_plans(&state.service.pool).await? {
         plans.push(city_plan_response(&state, row, &presentation).await?);
     }
     let items = to_values(plans);
@@ -134,9 +138,9 @@ async fn get_city_plan(
     uri: Uri,
     headers: HeaderMap,
 ) -> ApiResult<Json<CityPlanResponse>> {
-    let (query, presentation) = presented_single(&state, &uri).await?;
+    let (query, presentation) = presented_single(&state.service, &uri).await?;
     let row = found(
-        store::catalogue::city_plan(&state.pool, &city).await?,
+        catalogue::city_plan(&state.service.pool, &city).await?,
         Entity::CityPlan,
         &city,
     )?;

@@ -10,17 +10,17 @@ use axum::routing::get;
 use axum::Json;
 use serde::Serialize;
 
-use super::presentation::{presented_single, Presentation, CURRENCY, SCALE};
-use super::{found, list_query, respond_formatted, respond_in_memory, to_values, Endpoint, Names};
+use super::{
+    found, list_query, presented_single, respond_formatted, respond_in_memory, to_values, Endpoint,
+    Names,
+};
 use crate::domain::entity::Entity;
 use crate::domain::figure::{Observation, Reference};
 use crate::error::ApiResult;
-use crate::query::{FilterSpec, ListSpec, ParamKind, SortSpec};
-use crate::store::{
-    self,
-    catalogue::{ClusterGroupRow, ClusterRow},
-    figures::ObservationFilter,
-};
+use crate::service::catalogue::{self, ClusterGroupRow, ClusterRow};
+use crate::service::figures::ObservationFilter;
+use crate::service::presentation::{Presentation, CURRENCY, SCALE};
+use crate::service::query::params::{FilterSpec, ListSpec, ParamKind, SortSpec};
 use crate::AppState;
 
 pub fn endpoints() -> Vec<Endpoint> {
@@ -154,10 +154,10 @@ async fn list_clusters(
     uri: Uri,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    let pool = &state.pool;
+    let pool = &state.service.pool;
     let query = list_query(pool, &uri, &CLUSTERS).await?;
-    let presentation = Presentation::of(&state, &query).await?;
-    let rows = store::catalogue::clusters(pool, None).await?;
+    let presentation = Presentation::of(&state.service, &query).await?;
+    let rows = catalogue::clusters(pool, None).await?;
     let groups = Names::load(pool, Entity::ClusterGroup).await?;
     let regions = Names::load(pool, Entity::Region).await?;
     // One query for every cluster's figures, shared out below.
@@ -194,13 +194,9 @@ async fn get_cluster(
     uri: Uri,
     headers: HeaderMap,
 ) -> ApiResult<Json<ClusterResponse>> {
-    let (query, presentation) = presented_single(&state, &uri).await?;
-    let pool = &state.pool;
-    let row = found(
-        store::catalogue::cluster(pool, &id).await?,
-        Entity::Cluster,
-        &id,
-    )?;
+    let (query, presentation) = presented_single(&state.service, &uri).await?;
+    let pool = &state.service.pool;
+    let row = found(catalogue::cluster(pool, &id).await?, Entity::Cluster, &id)?;
     let groups = Names::load(pool, Entity::ClusterGroup).await?;
     let regions = Names::load(pool, Entity::Region).await?;
     let filter = ObservationFilter {
@@ -222,7 +218,7 @@ pub(super) async fn cluster_group_response(
     regions: &Names,
     presentation: &Presentation,
 ) -> ApiResult<ClusterGroupResponse> {
-    let clusters = store::catalogue::clusters(&state.pool, Some(&row.id))
+    let clusters = catalogue::clusters(&state.service.pool, Some(&row.id))
         .await?
         .into_iter()
         .map(|cluster| Reference {
@@ -234,7 +230,7 @@ pub(super) async fn cluster_group_response(
         cluster_groups: vec![row.id.clone()],
         ..Default::default()
     };
-    let figures = presentation.figures(&state.pool, &filter).await?;
+    let figures = presentation.figures(&state.service.pool, &filter).await?;
     Ok(ClusterGroupResponse {
         region: regions.reference(&row.region_id),
         links: ClusterGroupLinks {
@@ -255,11 +251,11 @@ async fn list_cluster_groups(
     uri: Uri,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    let query = list_query(&state.pool, &uri, &CLUSTER_GROUPS).await?;
-    let presentation = Presentation::of(&state, &query).await?;
-    let regions = Names::load(&state.pool, Entity::Region).await?;
+    let query = list_query(&state.service.pool, &uri, &CLUSTER_GROUPS).await?;
+    let presentation = Presentation::of(&state.service, &query).await?;
+    let regions = Names::load(&state.service.pool, Entity::Region).await?;
     let mut groups = Vec::new();
-    for row in store::catalogue::cluster_groups(&state.pool).await? {
+    for row in catalogue::cluster_groups(&state.service.pool).await? {
         groups.push(cluster_group_response(&state, row, &regions, &presentation).await?);
     }
     let items = to_values(groups);
@@ -279,13 +275,13 @@ async fn get_cluster_group(
     uri: Uri,
     headers: HeaderMap,
 ) -> ApiResult<Json<ClusterGroupResponse>> {
-    let (query, presentation) = presented_single(&state, &uri).await?;
+    let (query, presentation) = presented_single(&state.service, &uri).await?;
     let row = found(
-        store::catalogue::cluster_group(&state.pool, &id).await?,
+        catalogue::cluster_group(&state.service.pool, &id).await?,
         Entity::ClusterGroup,
         &id,
     )?;
-    let regions = Names::load(&state.pool, Entity::Region).await?;
+    let regions = Names::load(&state.service.pool, Entity::Region).await?;
     respond_formatted(
         &headers,
         query.format,

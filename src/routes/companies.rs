@@ -7,13 +7,17 @@ use axum::routing::get;
 use axum::Json;
 use serde::Serialize;
 
-use super::presentation::{presented_single, Presentation, CURRENCY, SCALE};
-use super::{found, list_query, respond_formatted, respond_in_memory, to_values, Endpoint, Names};
+use super::{
+    found, list_query, presented_single, respond_formatted, respond_in_memory, to_values, Endpoint,
+    Names,
+};
 use crate::domain::entity::Entity;
 use crate::domain::figure::{Observation, Reference};
 use crate::error::ApiResult;
-use crate::query::{FilterSpec, ListSpec, ParamKind, SortSpec};
-use crate::store::{self, catalogue::CompanyRow, figures::ObservationFilter};
+use crate::service::catalogue::{self, CompanyRow};
+use crate::service::figures::ObservationFilter;
+use crate::service::presentation::{Presentation, CURRENCY, SCALE};
+use crate::service::query::params::{FilterSpec, ListSpec, ParamKind, SortSpec};
 use crate::AppState;
 
 pub fn endpoints() -> Vec<Endpoint> {
@@ -70,7 +74,7 @@ async fn company_response(
         ..Default::default()
     };
     Ok(CompanyResponse {
-        figures: presentation.figures(&state.pool, &filter).await?,
+        figures: presentation.figures(&state.service.pool, &filter).await?,
         region: regions.reference(&row.region_id),
         links: CompanyLinks {
             self_link: format!("/v1/companies/{}", row.id),
@@ -86,11 +90,11 @@ async fn list_companies(
     uri: Uri,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    let query = list_query(&state.pool, &uri, &COMPANIES).await?;
-    let presentation = Presentation::of(&state, &query).await?;
-    let regions = Names::load(&state.pool, Entity::Region).await?;
+    let query = list_query(&state.service.pool, &uri, &COMPANIES).await?;
+    let presentation = Presentation::of(&state.service, &query).await?;
+    let regions = Names::load(&state.service.pool, Entity::Region).await?;
     let mut companies = Vec::new();
-    for row in store::catalogue::companies(&state.pool).await? {
+    for row in catalogue::companies(&state.service.pool).await? {
         companies.push(company_response(&state, row, &regions, &presentation).await?);
     }
     let items = to_values(companies);
@@ -103,13 +107,13 @@ async fn get_company(
     uri: Uri,
     headers: HeaderMap,
 ) -> ApiResult<Json<CompanyResponse>> {
-    let (query, presentation) = presented_single(&state, &uri).await?;
+    let (query, presentation) = presented_single(&state.service, &uri).await?;
     let row = found(
-        store::catalogue::company(&state.pool, &id).await?,
+        catalogue::company(&state.service.pool, &id).await?,
         Entity::Company,
         &id,
     )?;
-    let regions = Names::load(&state.pool, Entity::Region).await?;
+    let regions = Names::load(&state.service.pool, Entity::Region).await?;
     respond_formatted(
         &headers,
         query.format,

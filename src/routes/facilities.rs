@@ -11,8 +11,8 @@ use super::{found, list_query, respond_in_memory, respond_one, to_values, Endpoi
 use crate::domain::entity::Entity;
 use crate::domain::figure::Reference;
 use crate::error::ApiResult;
-use crate::query::{FilterSpec, ListSpec, ParamKind, SortSpec};
-use crate::store::{self, catalogue::FacilityRow};
+use crate::service::catalogue::{self, FacilityRow};
+use crate::service::query::params::{FilterSpec, ListSpec, ParamKind, SortSpec};
 use crate::AppState;
 
 pub fn endpoints() -> Vec<Endpoint> {
@@ -73,9 +73,9 @@ struct FacilityNames {
 impl FacilityNames {
     async fn load(state: &AppState) -> ApiResult<Self> {
         Ok(FacilityNames {
-            regions: Names::load(&state.pool, Entity::Region).await?,
-            sources: Names::load(&state.pool, Entity::Source).await?,
-            speakers: Names::load(&state.pool, Entity::Speaker).await?,
+            regions: Names::load(&state.service.pool, Entity::Region).await?,
+            sources: Names::load(&state.service.pool, Entity::Source).await?,
+            speakers: Names::load(&state.service.pool, Entity::Speaker).await?,
         })
     }
 
@@ -103,9 +103,9 @@ async fn list_facilities(
     uri: Uri,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    let query = list_query(&state.pool, &uri, &FACILITIES).await?;
+    let query = list_query(&state.service.pool, &uri, &FACILITIES).await?;
     let names = FacilityNames::load(&state).await?;
-    let rows = store::catalogue::facilities(&state.pool).await?;
+    let rows = catalogue::facilities(&state.service.pool).await?;
     let items = to_values(rows.into_iter().map(|row| names.response(row)).collect());
     respond_in_memory(&uri, &headers, &query, &FACILITIES, "facilities", items)
 }
@@ -117,7 +117,7 @@ async fn get_facility(
     headers: HeaderMap,
 ) -> ApiResult<Json<FacilityResponse>> {
     let row = found(
-        store::catalogue::facility(&state.pool, &id).await?,
+        catalogue::facility(&state.service.pool, &id).await?,
         Entity::Facility,
         &id,
     )?;

@@ -9,7 +9,7 @@ use serde_json::json;
 
 use super::Endpoint;
 use crate::error::{ApiError, ApiResult};
-use crate::store::database::{migration_state, MigrationState, MIGRATOR};
+use crate::service::versions::{migration_count, migration_state, MigrationState};
 use crate::AppState;
 
 pub fn endpoints() -> Vec<Endpoint> {
@@ -33,7 +33,7 @@ async fn get_health() -> impl IntoResponse {
 
 /// The database answers and holds exactly this binary's migrations.
 async fn get_readiness(State(state): State<AppState>) -> ApiResult<impl IntoResponse> {
-    let migrations = migration_state(&state.pool)
+    let migrations = migration_state(&state.service.pool)
         .await
         .map_err(|error| ApiError::NotReady(format!("the database does not answer: {error}")))?;
     match migrations {
@@ -41,9 +41,9 @@ async fn get_readiness(State(state): State<AppState>) -> ApiResult<impl IntoResp
             NO_STORE,
             Json(json!({
                 "status": "ready",
-                "migrations": MIGRATOR.iter().count(),
+                "migrations": migration_count(),
                 // The last import this server has seen (0: the migrations' data alone).
-                "data_version": state.data_version.get(),
+                "data_version": state.service.data_version.get(),
             })),
         )),
         MigrationState::Behind { pending } => Err(ApiError::NotReady(format!(

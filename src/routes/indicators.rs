@@ -7,14 +7,13 @@ use axum::routing::get;
 use axum::Json;
 use serde::Serialize;
 
-use super::observations::{TOPICS, UNITS};
-use super::{
-    check_concepts, found, list_query, respond_in_memory, respond_one, to_values, Endpoint,
-};
+use super::{found, list_query, respond_in_memory, respond_one, to_values, Endpoint};
 use crate::domain::entity::Entity;
+use crate::domain::figure::UNITS;
 use crate::error::ApiResult;
-use crate::query::{FilterSpec, ListSpec, ParamKind, SortSpec};
-use crate::store::{self, catalogue::IndicatorRow};
+use crate::service::catalogue::{self, check_concepts, IndicatorRow};
+use crate::service::figures::TOPICS;
+use crate::service::query::params::{FilterSpec, ListSpec, ParamKind, SortSpec};
 use crate::AppState;
 
 pub fn endpoints() -> Vec<Endpoint> {
@@ -90,9 +89,9 @@ async fn list_indicators(
     uri: Uri,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    let query = list_query(&state.pool, &uri, &INDICATORS).await?;
-    check_concepts(&state.pool, &query).await?;
-    let rows = store::catalogue::indicators(&state.pool).await?;
+    let query = list_query(&state.service.pool, &uri, &INDICATORS).await?;
+    check_concepts(&state.service.pool, &query).await?;
+    let rows = catalogue::indicators(&state.service.pool).await?;
     let items = to_values(rows.into_iter().map(indicator_response).collect());
     respond_in_memory(&uri, &headers, &query, &INDICATORS, "indicators", items)
 }
@@ -104,7 +103,7 @@ async fn get_indicator(
     headers: HeaderMap,
 ) -> ApiResult<Json<IndicatorResponse>> {
     let row = found(
-        store::catalogue::indicator(&state.pool, &id).await?,
+        catalogue::indicator(&state.service.pool, &id).await?,
         Entity::Indicator,
         &id,
     )?;

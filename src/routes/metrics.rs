@@ -21,8 +21,8 @@ pub fn endpoints() -> Vec<Endpoint> {
 /// Counts since the server started, and gauges of this instant: no cache may keep them.
 async fn get_metrics(State(state): State<AppState>) -> impl IntoResponse {
     let text = state.metrics.render(&ScrapeInputs {
-        pool: &state.pool,
-        data_version: state.data_version.get(),
+        pool: &state.service.pool,
+        data_version: state.service.data_version.get(),
     });
     (
         [

@@ -11,7 +11,6 @@ mod health;
 mod indicators;
 mod metrics;
 pub(crate) mod observations;
-mod presentation;
 mod regions;
 mod search;
 mod sources;
@@ -32,9 +31,13 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::domain::entity::Entity;
 use crate::domain::figure::Reference;
 use crate::error::{problem_response, ApiError, ApiResult};
-use crate::query::{ListQuery, ListSpec, Page};
-use crate::render::{flattened_columns, negotiate, ListResponder};
-use crate::store;
+use crate::render::{negotiate, ListResponder};
+use crate::service::catalogue;
+use crate::service::presentation::{ExchangeRateSource, Presentation, CURRENCY, SCALE};
+use crate::service::query::page::Page;
+use crate::service::query::params::{Format, ListSpec};
+use crate::service::query::parse::ListQuery;
+use crate::service::rows::flattened_columns;
 use crate::AppState;
 
 /// One route of the API: what serves it and what documents it. The router and the OpenAPI
@@ -256,26 +259,6 @@ async fn list_query(pool: &SqlitePool, uri: &Uri, spec: &ListSpec) -> ApiResult<
     Ok(query)
 }
 
-/// Checks `concept` values against the indicator catalogue (concepts are data, not a fixed list).
-async fn check_concepts(pool: &SqlitePool, query: &ListQuery) -> ApiResult<()> {
-    let Some(concepts) = query.texts("concept") else {
-        return Ok(());
-    };
-    let known =
-        store::catalogue::indicator_values(pool, store::catalogue::IndicatorColumn::Concept)
-            .await?;
-    match concepts.iter().find(|concept| !known.contains(concept)) {
-        Some(unknown) => Err(ApiError::invalid_parameter(
-            "concept",
-            format!(
-                "concept: '{unknown}' is not accepted. Accepted values: {}.",
-                known.join(", ")
-            ),
-        )),
-        None => Ok(()),
-    }
-}
-
 /// Filters, sorts and pages a small resource list held in memory, and renders it.
 fn respond_in_memory(
     uri: &Uri,
@@ -317,6 +300,23 @@ const ONE: ListSpec = ListSpec {
     paginated: false,
 };
 
+/// A single resource that carries figures takes `currency`, `scale` and `format`.
+const ONE_WITH_FIGURES: ListSpec = ListSpec {
+    filters: &[CURRENCY, SCALE],
+    sorts: &[],
+    paginated: false,
+};
+
+/// Parses a single resource's query (currency, scale, format) and the presentation it asks for.
+async fn presented_single(
+    rates: &impl ExchangeRateSource,
+    uri: &Uri,
+) -> ApiResult<(ListQuery, Presentation)> {
+    let query = ListQuery::parse(uri.path(), uri.query(), &ONE_WITH_FIGURES)?;
+    let presentation = Presentation::of(rates, &query).await?;
+    Ok((query, presentation))
+}
+
 /// A single resource: JSON only, so an `Accept` or `format` that rules JSON out is refused,
 /// and any other query parameter is a 400 rather than silently ignored.
 fn respond_one<T: serde::Serialize>(
@@ -331,7 +331,7 @@ fn respond_one<T: serde::Serialize>(
 /// A single resource whose query was already parsed (it takes more than `format`).
 fn respond_formatted<T: serde::Serialize>(
     headers: &HeaderMap,
-    format: Option<crate::query::Format>,
+    format: Option<Format>,
     resource: T,
 ) -> ApiResult<Json<T>> {
     negotiate(headers, format, false)?;
@@ -358,7 +358,7 @@ struct Names(HashMap<String, String>);
 
 impl Names {
     async fn load(pool: &SqlitePool, entity: Entity) -> ApiResult<Self> {
-        let names = store::catalogue::names(pool, entity).await?;
+        let names = catalogue::names(pool, entity).await?;
         Ok(Names(names.into_iter().map(|r| (r.id, r.name)).collect()))
     }
 

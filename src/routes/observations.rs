@@ -7,30 +7,27 @@ use axum::http::{HeaderMap, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Extension, Json};
-use serde_json::Value;
-use sqlx::SqlitePool;
 
-use super::presentation::{Presentation, CURRENCY, SCALE};
-use super::{
-    check_concepts, found, list_query, respond_formatted, respond_in_memory, to_values, Endpoint,
-};
-use crate::cache::Totals;
+use super::{found, list_query, respond_formatted, respond_in_memory, to_values, Endpoint};
 use crate::domain::analytics::transforms::{transform_series, Transform};
 use crate::domain::entity::Entity;
-use crate::domain::figure::{
-    Observation, Period, Provenance, Reference, Revision, RevisionStamp, SourceReference, Speaker,
-};
+use crate::domain::figure::{Observation, Revision};
 use crate::error::{ApiError, ApiResult};
-use crate::export::{export_columns, export_head, ExportRecord, StreamedExport};
+use crate::export::{export_head, StreamedExport};
 use crate::http::HeadRequest;
-use crate::query::{
-    check_fields, Direction, FilterSpec, ListQuery, ListSpec, Page, ParamKind, SortSpec,
+use crate::render::{negotiate, ListResponder};
+use crate::service::catalogue::{self, check_concepts};
+use crate::service::export::{export_columns, export_selection, ExportRecord};
+use crate::service::figures::{
+    self, observation_filter, observation_page, template_observation, ObservationFilter, EXPORT,
+    OBSERVATIONS, ONE_FIGURE, PATENTS, REVENUES, REVISIONS, SERIES,
 };
-use crate::render::{flatten, negotiate, ListResponder};
-use crate::store::{
-    self,
-    figures::{Keyset, ObservationFilter, ObservationOrder},
-};
+use crate::service::presentation::Presentation;
+use crate::service::query::params::ListSpec;
+use crate::service::query::parse::ListQuery;
+use crate::service::rows::check_fields;
+use crate::service::rows::flatten;
+use crate::service::versions;
 use crate::AppState;
 
 pub fn endpoints() -> Vec<Endpoint> {
@@ -79,295 +76,8 @@ pub fn endpoints() -> Vec<Endpoint> {
     ]
 }
 
-pub use crate::domain::figure::{QUALIFIERS, UNITS};
-pub const TOPICS: &[&str] = &[
-    "industry",
-    "innovation",
-    "greater_bay_area",
-    "marine_economy",
-    "city_plans",
-    "talent",
-    "companies",
-    "media",
-];
-
-/// Observation filters are applied in SQL, not to rendered items: their path stays empty.
-const fn filter(name: &'static str, kind: ParamKind) -> FilterSpec {
-    FilterSpec {
-        name,
-        kind,
-        path: "",
-    }
-}
-
-const INDICATOR: FilterSpec = filter("indicator", ParamKind::Ids(Entity::Indicator));
-const REGION: FilterSpec = filter("region", ParamKind::Ids(Entity::Region));
-const CLUSTER: FilterSpec = filter("cluster", ParamKind::Ids(Entity::Cluster));
-const CLUSTER_GROUP: FilterSpec = filter("cluster_group", ParamKind::Ids(Entity::ClusterGroup));
-const COMPANY: FilterSpec = filter("company", ParamKind::Ids(Entity::Company));
-const CITY_PLAN: FilterSpec = filter("city_plan", ParamKind::Ids(Entity::CityPlan));
-const SPEAKER: FilterSpec = filter("speaker", ParamKind::Ids(Entity::Speaker));
-const SOURCE: FilterSpec = filter("source", ParamKind::Ids(Entity::Source));
-const CONCEPT: FilterSpec = filter("concept", ParamKind::Texts);
-const TOPIC: FilterSpec = filter("topic", ParamKind::Words(TOPICS));
-const UNIT: FilterSpec = filter("unit", ParamKind::Words(UNITS));
-const QUALIFIER: FilterSpec = filter("qualifier", ParamKind::Words(QUALIFIERS));
-const YEAR: FilterSpec = filter("year", ParamKind::Years);
-const FROM: FilterSpec = filter("from", ParamKind::Year);
-const TO: FilterSpec = filter("to", ParamKind::Year);
-const MIN: FilterSpec = filter("min", ParamKind::Number);
-const MAX: FilterSpec = filter("max", ParamKind::Number);
-const AS_OF: FilterSpec = filter("as_of", ParamKind::Time);
-const TRANSFORM: FilterSpec = filter(
-    "transform",
-    ParamKind::Words(&["level", "change", "pct_change", "cagr"]),
-);
-
-/// Sort keys of every observation list; the SQL behind each is in `store`.
-const SORTS: &[SortSpec] = &[
-    SortSpec::new("id", "id"),
-    SortSpec::new("period", "period"),
-    SortSpec::new("value", "value_in_units"),
-    SortSpec::new("indicator", "indicator.id"),
-    SortSpec::new("region", "region.id"),
-];
-
-const ALL_FILTERS: &[FilterSpec] = &[
-    INDICATOR,
-    REGION,
-    CLUSTER,
-    CLUSTER_GROUP,
-    COMPANY,
-    CITY_PLAN,
-    SPEAKER,
-    SOURCE,
-    CONCEPT,
-    TOPIC,
-    UNIT,
-    QUALIFIER,
-    YEAR,
-    FROM,
-    TO,
-    MIN,
-    MAX,
-    AS_OF,
-    CURRENCY,
-    SCALE,
-];
-
-pub const OBSERVATIONS: ListSpec = ListSpec {
-    filters: ALL_FILTERS,
-    sorts: SORTS,
-    paginated: true,
-};
-pub const EXPORT: ListSpec = ListSpec {
-    filters: ALL_FILTERS,
-    sorts: SORTS,
-    paginated: false,
-};
-pub const REVENUES: ListSpec = ListSpec {
-    filters: &[
-        CLUSTER,
-        CLUSTER_GROUP,
-        REGION,
-        YEAR,
-        FROM,
-        TO,
-        UNIT,
-        QUALIFIER,
-        MIN,
-        MAX,
-        AS_OF,
-        CURRENCY,
-        SCALE,
-    ],
-    sorts: SORTS,
-    paginated: true,
-};
-pub const PATENTS: ListSpec = ListSpec {
-    filters: &[CLUSTER_GROUP, REGION, YEAR, FROM, TO, MIN, MAX, AS_OF],
-    sorts: SORTS,
-    paginated: true,
-};
-pub const SERIES: ListSpec = ListSpec {
-    filters: &[
-        REGION, YEAR, FROM, TO, UNIT, QUALIFIER, MIN, MAX, AS_OF, CURRENCY, SCALE, TRANSFORM,
-    ],
-    sorts: SORTS,
-    paginated: true,
-};
-/// A figure's revisions: all of them, oldest first unless sorted otherwise.
-const REVISIONS: ListSpec = ListSpec {
-    filters: &[],
-    sorts: &[SortSpec::new("number", "number")],
-    paginated: false,
-};
-/// One figure: presented as asked, as known at `as_of`.
-const ONE_FIGURE: ListSpec = ListSpec {
-    filters: &[AS_OF, CURRENCY, SCALE],
-    sorts: &[],
-    paginated: false,
-};
-
 const OPERATING_REVENUE: &str = "operating_revenue";
 const INVENTION_PATENTS: &str = "invention_patents";
-
-/// The filter a parsed query describes.
-fn observation_filter(query: &ListQuery) -> ObservationFilter {
-    let texts = |name: &str| {
-        query
-            .texts(name)
-            .map(<[String]>::to_vec)
-            .unwrap_or_default()
-    };
-    let bound = |name: &str| query.years(name).and_then(|years| years.first().copied());
-    ObservationFilter {
-        indicators: texts("indicator"),
-        regions: texts("region"),
-        clusters: texts("cluster"),
-        cluster_groups: texts("cluster_group"),
-        companies: texts("company"),
-        city_plans: texts("city_plan"),
-        speakers: texts("speaker"),
-        sources: texts("source"),
-        concepts: texts("concept"),
-        topics: texts("topic"),
-        units: texts("unit"),
-        qualifiers: texts("qualifier"),
-        years: query.years("year").map(<[i32]>::to_vec).unwrap_or_default(),
-        from: bound("from"),
-        to: bound("to"),
-        min: query.number("min"),
-        max: query.number("max"),
-        as_of: texts("as_of").pop(),
-        ..Default::default()
-    }
-}
-
-/// The value a sort key takes for one figure; it must order as the SQL column does.
-fn sort_value(observation: &Observation, name: &str) -> Value {
-    match name {
-        "period" => Value::from(observation.period_sort_key.clone()),
-        "value" => Value::from(observation.value_in_units),
-        "indicator" => Value::from(observation.indicator.id.clone()),
-        "region" => Value::from(observation.region.id.clone()),
-        _ => Value::from(observation.id.clone()),
-    }
-}
-
-/// One page of figures read from SQLite with a keyset, so deep pages cost what the first does.
-async fn observation_page(
-    pool: &SqlitePool,
-    totals: &Totals,
-    filter: &ObservationFilter,
-    query: &ListQuery,
-    presentation: &Presentation,
-) -> ApiResult<Page> {
-    let order = ObservationOrder {
-        keys: query.sort.iter().map(|k| (k.name, k.descending)).collect(),
-        keyset: query.cursor.as_ref().map(|cursor| Keyset {
-            values: cursor.keys.clone(),
-            position: cursor.position,
-            before: cursor.direction == Direction::Before,
-        }),
-        limit: query.limit.map(|limit| limit + 1),
-    };
-    // One read transaction: the page and its total come from the same state of the data,
-    // even when an import commits in between.
-    let mut snapshot = pool.begin().await?;
-    let observations = store::figures::observations_ordered(&mut *snapshot, filter, &order).await?;
-    // Every page of a query has the same total, and counting a broad filter over a large
-    // table costs more than reading a page; so a total is counted once per data version.
-    let version = store::imports::last_import_id(&mut *snapshot).await?;
-    let counted = (version, format!("{filter:?}"));
-    let total = match totals.get(&counted) {
-        Some(total) => total,
-        None => {
-            let total = store::figures::count_observations(&mut *snapshot, filter).await?;
-            totals.insert(counted, total);
-            total
-        }
-    };
-    snapshot.commit().await?;
-    let rows = observations
-        .into_iter()
-        .map(|observation| {
-            let keys = query
-                .sort
-                .iter()
-                .map(|key| sort_value(&observation, key.name))
-                .collect();
-            let position = observation.position;
-            let observation = presentation.apply(observation);
-            let item = serde_json::to_value(observation).expect("observations serialise");
-            (item, keys, position)
-        })
-        .collect();
-    let reversed = order.keyset.is_some_and(|k| k.before);
-    Ok(query.page_from(rows, total, reversed))
-}
-
-/// An observation with every optional part present, so that its flattened fields are every
-/// column an observation list or the export can have.
-pub(crate) fn template_observation() -> Observation {
-    let reference = || Reference {
-        id: String::new(),
-        name: String::new(),
-    };
-    Observation {
-        id: String::new(),
-        indicator: reference(),
-        region: reference(),
-        cluster: None,
-        cluster_group: None,
-        company: None,
-        city_plan: None,
-        value: 0.0,
-        scale: crate::domain::figure::Scale::Unit,
-        unit: crate::domain::figure::Unit::Count,
-        currency: None,
-        value_in_units: 0.0,
-        conversion: Some(crate::domain::figure::Conversion {
-            stated_value: 0.0,
-            stated_scale: crate::domain::figure::Scale::Unit,
-            stated_unit: crate::domain::figure::Unit::Count,
-            cny_per_usd: None,
-            rate_method: None,
-        }),
-        qualifier: crate::domain::figure::Qualifier::Exact,
-        stated: String::new(),
-        period: Period {
-            kind: crate::domain::figure::PeriodKind::Year,
-            start: None,
-            end: None,
-            label: String::new(),
-        },
-        equivalent_of: None,
-        restates: None,
-        provenance: Provenance {
-            source: SourceReference {
-                id: String::new(),
-                headline: String::new(),
-            },
-            section: String::new(),
-            speaker: Some(Speaker {
-                id: String::new(),
-                name: String::new(),
-                title: String::new(),
-                organisation: String::new(),
-            }),
-            cited_source: None,
-        },
-        note: None,
-        revision: RevisionStamp {
-            number: 0,
-            recorded_at: String::new(),
-        },
-        period_sort_key: String::new(),
-        position: 0,
-    }
-}
-
 /// Columns of observation lists: every flattened field, whether or not this page has it.
 fn observation_columns() -> Vec<String> {
     let value = serde_json::to_value(template_observation()).expect("observations serialise");
@@ -382,13 +92,13 @@ async fn respond_observations(
     name: &str,
     adjust: impl FnOnce(&mut ObservationFilter),
 ) -> ApiResult<Response> {
-    let query = list_query(&state.pool, uri, spec).await?;
-    check_concepts(&state.pool, &query).await?;
+    let query = list_query(&state.service.pool, uri, spec).await?;
+    check_concepts(&state.service.pool, &query).await?;
     let mut filter = observation_filter(&query);
     adjust(&mut filter);
-    let presentation = Presentation::of(state, &query).await?;
+    let presentation = Presentation::of(&state.service, &query).await?;
     if query.texts("transform").is_some_and(|t| t.len() > 1) {
-        return Err(crate::error::ApiError::invalid_parameter(
+        return Err(ApiError::invalid_parameter(
             "transform",
             "transform: give one of level, change, pct_change, cagr.",
         ));
@@ -400,7 +110,7 @@ async fn respond_observations(
         .filter(|t| *t != Transform::Level)
     {
         // A transform reads the whole filtered series and answers with derived figures.
-        let series: Vec<Observation> = store::figures::observations(&state.pool, &filter)
+        let series: Vec<Observation> = figures::observations(&state.service.pool, &filter)
             .await?
             .into_iter()
             .map(|figure| presentation.apply(figure))
@@ -413,7 +123,14 @@ async fn respond_observations(
         };
         return respond_in_memory(uri, headers, &unfiltered, spec, name, derived);
     }
-    let page = observation_page(&state.pool, &state.totals, &filter, &query, &presentation).await?;
+    let page = observation_page(
+        &state.service.pool,
+        &state.service.totals,
+        &filter,
+        &query,
+        &presentation,
+    )
+    .await?;
     ListResponder {
         uri,
         headers,
@@ -447,19 +164,19 @@ async fn get_observation(
     headers: HeaderMap,
 ) -> ApiResult<Json<Observation>> {
     let query = ListQuery::parse(uri.path(), uri.query(), &ONE_FIGURE)?;
-    let presentation = Presentation::of(&state, &query).await?;
+    let presentation = Presentation::of(&state.service, &query).await?;
     let filter = ObservationFilter {
         ids: vec![id.clone()],
         as_of: query.texts("as_of").and_then(|t| t.first().cloned()),
         ..Default::default()
     };
-    let figure = store::figures::observations(&state.pool, &filter)
+    let figure = figures::observations(&state.service.pool, &filter)
         .await?
         .pop();
     if figure.is_none() {
         // Say why a stored figure is missing: not yet recorded at as_of, or retracted.
         match (
-            store::revisions::retracted(&state.pool, &id).await?,
+            figures::retracted(&state.service.pool, &id).await?,
             &filter.as_of,
         ) {
             (Some(_), Some(as_of)) => {
@@ -490,7 +207,7 @@ async fn list_revisions(
     headers: HeaderMap,
 ) -> ApiResult<Response> {
     let query = ListQuery::parse(uri.path(), uri.query(), &REVISIONS)?;
-    let revisions = store::revisions::revisions(&state.pool, &id).await?;
+    let revisions = figures::revisions(&state.service.pool, &id).await?;
     if revisions.is_empty() {
         return Err(ApiError::NotFound {
             resource: Entity::Observation.noun(),
@@ -540,7 +257,7 @@ async fn list_indicator_observations(
     headers: HeaderMap,
 ) -> ApiResult<Response> {
     found(
-        store::catalogue::indicator(&state.pool, &id).await?,
+        catalogue::indicator(&state.service.pool, &id).await?,
         Entity::Indicator,
         &id,
     )?;
@@ -550,36 +267,6 @@ async fn list_indicator_observations(
     })
     .await
 }
-
-/// What an export asks for, read from its query as `GET /v1/export` reads it: which figures,
-/// in which order, presented how.
-pub(crate) struct ExportSelection {
-    pub query: ListQuery,
-    pub filter: ObservationFilter,
-    pub order: ObservationOrder,
-    pub presentation: Presentation,
-}
-
-/// Parses and checks an export's query (`uri` is `/v1/export?...`): an unknown parameter, id
-/// or concept is refused as the endpoint refuses it. `gd-indicators export --query` reads its
-/// query here too, so the command and the endpoint select the same figures.
-pub(crate) async fn export_selection(pool: &SqlitePool, uri: &Uri) -> ApiResult<ExportSelection> {
-    let query = list_query(pool, uri, &EXPORT).await?;
-    check_concepts(pool, &query).await?;
-    let presentation = Presentation::of(pool, &query).await?;
-    let filter = observation_filter(&query);
-    let order = ObservationOrder {
-        keys: query.sort.iter().map(|k| (k.name, k.descending)).collect(),
-        ..Default::default()
-    };
-    Ok(ExportSelection {
-        query,
-        filter,
-        order,
-        presentation,
-    })
-}
-
 /// Every figure (or every one the filters keep), flat, in one response, streamed: a refused
 /// query is a problem like any other, and once it is accepted the rows are written as the
 /// client reads them, at any size.
@@ -589,7 +276,7 @@ async fn export_observations(
     uri: Uri,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    let selection = export_selection(&state.pool, &uri).await?;
+    let selection = export_selection(&state.service.pool, uri.path(), uri.query()).await?;
     let format = negotiate(&headers, selection.query.format, true)?;
     if let Some(fields) = &selection.query.fields {
         check_fields(fields, &export_columns())?;
@@ -600,7 +287,7 @@ async fn export_observations(
         .to_owned();
     if head.is_some() {
         // No body will be sent: no place among the exports, no transaction.
-        let data_version = store::imports::last_import_id(&state.pool).await?;
+        let data_version = versions::last_import_id(&state.service.pool).await?;
         return Ok(export_head(data_version, format, &self_link));
     }
     let permit = state
@@ -609,8 +296,8 @@ async fn export_observations(
         .acquire_owned()
         .await
         .expect("the export permits are never closed");
-    let mut snapshot = state.pool.begin().await?;
-    let data_version = store::imports::last_import_id(&mut *snapshot).await?;
+    let mut snapshot = state.service.pool.begin().await?;
+    let data_version = versions::last_import_id(&mut *snapshot).await?;
     let request_id = headers
         .get("x-request-id")
         .and_then(|id| id.to_str().ok())

@@ -7,13 +7,16 @@ use axum::routing::get;
 use axum::Json;
 use serde::Serialize;
 
-use super::presentation::presented_single;
-use super::{found, list_query, respond_formatted, respond_in_memory, to_values, Endpoint, Names};
+use super::{
+    found, list_query, presented_single, respond_formatted, respond_in_memory, to_values, Endpoint,
+    Names,
+};
 use crate::domain::entity::Entity;
 use crate::domain::figure::{Observation, Reference};
 use crate::error::ApiResult;
-use crate::query::{FilterSpec, ListSpec, ParamKind, SortSpec};
-use crate::store::{self, catalogue::RegionRow, figures::ObservationFilter};
+use crate::service::catalogue::{self, RegionRow};
+use crate::service::figures::ObservationFilter;
+use crate::service::query::params::{FilterSpec, ListSpec, ParamKind, SortSpec};
 use crate::AppState;
 
 pub fn endpoints() -> Vec<Endpoint> {
@@ -98,9 +101,9 @@ async fn list_regions(
     uri: Uri,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    let query = list_query(&state.pool, &uri, &REGIONS).await?;
-    let rows = store::catalogue::regions(&state.pool, None).await?;
-    let names = Names::load(&state.pool, Entity::Region).await?;
+    let query = list_query(&state.service.pool, &uri, &REGIONS).await?;
+    let rows = catalogue::regions(&state.service.pool, None).await?;
+    let names = Names::load(&state.service.pool, Entity::Region).await?;
     let items = to_values(
         rows.into_iter()
             .map(|row| region_response(row, &names))
@@ -115,14 +118,14 @@ async fn get_region(
     uri: Uri,
     headers: HeaderMap,
 ) -> ApiResult<Json<RegionDetailResponse>> {
-    let (query, presentation) = presented_single(&state, &uri).await?;
+    let (query, presentation) = presented_single(&state.service, &uri).await?;
     let row = found(
-        store::catalogue::region(&state.pool, &id).await?,
+        catalogue::region(&state.service.pool, &id).await?,
         Entity::Region,
         &id,
     )?;
-    let names = Names::load(&state.pool, Entity::Region).await?;
-    let children = store::catalogue::regions(&state.pool, Some(&id))
+    let names = Names::load(&state.service.pool, Entity::Region).await?;
+    let children = catalogue::regions(&state.service.pool, Some(&id))
         .await?
         .into_iter()
         .map(|child| Reference {
@@ -134,7 +137,7 @@ async fn get_region(
         regions: vec![id],
         ..Default::default()
     };
-    let figures = presentation.figures(&state.pool, &filter).await?;
+    let figures = presentation.figures(&state.service.pool, &filter).await?;
     respond_formatted(
         &headers,
         query.format,

@@ -9,9 +9,9 @@ use serde::Serialize;
 
 use super::{list_query, respond_paged, to_values, Endpoint};
 use crate::error::{ApiError, ApiResult};
-use crate::query::{FilterSpec, ListSpec, ParamKind};
-use crate::render::flattened_columns;
-use crate::store::{self, catalogue::SearchHit};
+use crate::service::catalogue::{self, SearchHit};
+use crate::service::query::params::{FilterSpec, ListSpec, ParamKind};
+use crate::service::rows::flattened_columns;
 use crate::AppState;
 
 pub fn endpoints() -> Vec<Endpoint> {
@@ -95,7 +95,7 @@ async fn search(
     uri: Uri,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    let query = list_query(&state.pool, &uri, &SEARCH).await?;
+    let query = list_query(&state.service.pool, &uri, &SEARCH).await?;
     let text = query.texts("q").and_then(|q| q.first()).ok_or_else(|| {
         ApiError::invalid_parameter("q", "q: give the words to search for, e.g. q=robot.")
     })?;
@@ -108,7 +108,7 @@ async fn search(
     let fts = fts_query(text).ok_or_else(|| {
         ApiError::invalid_parameter("q", "q: no letters or digits to search for.")
     })?;
-    let hits: Vec<SearchHit> = store::catalogue::search(&state.pool, &fts).await?;
+    let hits: Vec<SearchHit> = catalogue::search(&state.service.pool, &fts).await?;
     let results = hits
         .into_iter()
         .map(|hit| SearchResult {

@@ -7,13 +7,15 @@ use axum::routing::get;
 use axum::Json;
 use serde::Serialize;
 
-use super::presentation::presented_single;
-use super::{found, list_query, respond_formatted, respond_in_memory, to_values, Endpoint};
+use super::{
+    found, list_query, presented_single, respond_formatted, respond_in_memory, to_values, Endpoint,
+};
 use crate::domain::entity::Entity;
 use crate::domain::figure::Observation;
 use crate::error::ApiResult;
-use crate::query::{ListSpec, SortSpec};
-use crate::store::{self, catalogue::SourceRow, figures::ObservationFilter};
+use crate::service::catalogue::{self, SourceRow};
+use crate::service::figures::ObservationFilter;
+use crate::service::query::params::{ListSpec, SortSpec};
 use crate::AppState;
 
 pub fn endpoints() -> Vec<Endpoint> {
@@ -94,8 +96,8 @@ async fn list_sources(
     uri: Uri,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    let query = list_query(&state.pool, &uri, &SOURCES).await?;
-    let rows = store::catalogue::sources(&state.pool).await?;
+    let query = list_query(&state.service.pool, &uri, &SOURCES).await?;
+    let rows = catalogue::sources(&state.service.pool).await?;
     let items = to_values(rows.into_iter().map(source_response).collect());
     respond_in_memory(&uri, &headers, &query, &SOURCES, "sources", items)
 }
@@ -106,9 +108,9 @@ async fn get_source(
     uri: Uri,
     headers: HeaderMap,
 ) -> ApiResult<Json<SourceDetailResponse>> {
-    let (query, presentation) = presented_single(&state, &uri).await?;
+    let (query, presentation) = presented_single(&state.service, &uri).await?;
     let row = found(
-        store::catalogue::source(&state.pool, &id).await?,
+        catalogue::source(&state.service.pool, &id).await?,
         Entity::Source,
         &id,
     )?;
@@ -116,7 +118,7 @@ async fn get_source(
         sources: vec![id],
         ..Default::default()
     };
-    let figures = presentation.figures(&state.pool, &filter).await?;
+    let figures = presentation.figures(&state.service.pool, &filter).await?;
     let mut sections: Vec<String> = Vec::new();
     for figure in &figures {
         if !sections.contains(&figure.provenance.section) {

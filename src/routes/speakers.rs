@@ -7,13 +7,16 @@ use axum::routing::get;
 use axum::Json;
 use serde::Serialize;
 
-use super::presentation::presented_single;
-use super::{found, list_query, respond_formatted, respond_in_memory, to_values, Endpoint, Names};
+use super::{
+    found, list_query, presented_single, respond_formatted, respond_in_memory, to_values, Endpoint,
+    Names,
+};
 use crate::domain::entity::Entity;
 use crate::domain::figure::{Observation, Reference};
 use crate::error::ApiResult;
-use crate::query::{FilterSpec, ListSpec, ParamKind, SortSpec};
-use crate::store::{self, catalogue::SpeakerRow, figures::ObservationFilter};
+use crate::service::catalogue::{self, SpeakerRow};
+use crate::service::figures::ObservationFilter;
+use crate::service::query::params::{FilterSpec, ListSpec, ParamKind, SortSpec};
 use crate::AppState;
 
 pub fn endpoints() -> Vec<Endpoint> {
@@ -92,9 +95,9 @@ async fn list_speakers(
     uri: Uri,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    let query = list_query(&state.pool, &uri, &SPEAKERS).await?;
-    let regions = Names::load(&state.pool, Entity::Region).await?;
-    let rows = store::catalogue::speakers(&state.pool).await?;
+    let query = list_query(&state.service.pool, &uri, &SPEAKERS).await?;
+    let regions = Names::load(&state.service.pool, Entity::Region).await?;
+    let rows = catalogue::speakers(&state.service.pool).await?;
     let items = to_values(
         rows.into_iter()
             .map(|row| speaker_response(row, &regions))
@@ -109,18 +112,18 @@ async fn get_speaker(
     uri: Uri,
     headers: HeaderMap,
 ) -> ApiResult<Json<SpeakerDetailResponse>> {
-    let (query, presentation) = presented_single(&state, &uri).await?;
+    let (query, presentation) = presented_single(&state.service, &uri).await?;
     let row = found(
-        store::catalogue::speaker(&state.pool, &id).await?,
+        catalogue::speaker(&state.service.pool, &id).await?,
         Entity::Speaker,
         &id,
     )?;
-    let regions = Names::load(&state.pool, Entity::Region).await?;
+    let regions = Names::load(&state.service.pool, Entity::Region).await?;
     let filter = ObservationFilter {
         speakers: vec![id],
         ..Default::default()
     };
-    let figures = presentation.figures(&state.pool, &filter).await?;
+    let figures = presentation.figures(&state.service.pool, &filter).await?;
     respond_formatted(
         &headers,
         query.format,

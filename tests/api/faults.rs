@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use gd_indicators::import::FIGURE_COLUMNS;
+use gd_indicators::service::import::read::FIGURE_COLUMNS;
 use gd_indicators::store::database::{migration_state, open_serving, MigrationState};
 
 const BINARY: &str = env!("CARGO_BIN_EXE_gd-indicators");

@@ -1,7 +1,9 @@
 //! Imports: a corrected figure becomes a new revision, the old value stays reachable with
 //! `as_of`, a retraction keeps the history, and a file with any problem writes nothing.
 
-use gd_indicators::import::{ImportFailure, ImportPlan, FIGURE_COLUMNS};
+use gd_indicators::service::import::plan::ImportPlan;
+use gd_indicators::service::import::read::FIGURE_COLUMNS;
+use gd_indicators::service::import::ImportFailure;
 use gd_indicators::store::database::open_and_migrate;
 use gd_indicators::store::imports::{FigureChange, ImportReceipt};
 use reqwest::StatusCode;
@@ -18,7 +20,8 @@ pub async fn import_text(app: &TestApp, name: &str, text: &str) -> Outcome {
         .await
         .expect("the writer opens");
     let outcome =
-        gd_indicators::import::import(&pool, name, text, Some("integration test"), false).await;
+        gd_indicators::service::import::import(&pool, name, text, Some("integration test"), false)
+            .await;
     pool.close().await;
     if let Ok((_, Some(receipt))) = &outcome {
         app.wait_for_data_version(receipt.id).await;

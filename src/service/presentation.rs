@@ -7,13 +7,14 @@ use serde_json::Value;
 use sqlx::SqlitePool;
 
 use super::analytics::{current_exchange_rate, load_exchange_rate};
+use super::query::params::{FilterSpec, ParamKind};
+use super::query::parse::ListQuery;
+use super::Service;
 use crate::domain::analytics::conversion::{convert, Currency};
 use crate::domain::analytics::exchange_rate::ExchangeRate;
 use crate::domain::figure::{Observation, Scale};
 use crate::error::{ApiError, ApiResult};
-use crate::query::{FilterSpec, ListQuery, ListSpec, ParamKind};
 use crate::store::{self, figures::ObservationFilter};
-use crate::AppState;
 
 /// Presentation, not filters (their path is empty: nothing is filtered by them).
 pub const CURRENCY: FilterSpec = FilterSpec::new("currency", ParamKind::Words(&["CNY", "USD"]), "");
@@ -23,30 +24,13 @@ pub const SCALE: FilterSpec = FilterSpec::new(
     "",
 );
 
-/// A single resource that carries figures takes `currency`, `scale` and `format`.
-const ONE_WITH_FIGURES: ListSpec = ListSpec {
-    filters: &[CURRENCY, SCALE],
-    sorts: &[],
-    paginated: false,
-};
-
-/// Parses a single resource's query (currency, scale, format) and the presentation it asks for.
-pub async fn presented_single(
-    rates: &impl ExchangeRateSource,
-    uri: &axum::http::Uri,
-) -> ApiResult<(ListQuery, Presentation)> {
-    let query = ListQuery::parse(uri.path(), uri.query(), &ONE_WITH_FIGURES)?;
-    let presentation = Presentation::of(rates, &query).await?;
-    Ok((query, presentation))
-}
-
 /// Where a presentation gets the source's exchange rate: a server's memo of it for the data
-/// version served ([`AppState`]), or the database (the `export` command runs no server).
+/// version served ([`Service`]), or the database (the `export` command runs no server).
 pub trait ExchangeRateSource: Sync {
     fn exchange_rate(&self) -> impl Future<Output = sqlx::Result<Option<ExchangeRate>>> + Send;
 }
 
-impl ExchangeRateSource for AppState {
+impl ExchangeRateSource for Service {
     fn exchange_rate(&self) -> impl Future<Output = sqlx::Result<Option<ExchangeRate>>> + Send {
         current_exchange_rate(self)
     }

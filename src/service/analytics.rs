@@ -1,0 +1,78 @@
+//! The analytics, loaded: each reads the handful of figures its arithmetic needs (the store's
+//! related figures), however many are stored, and hands them to the domain's pure functions.
+//! Shared by the handlers and the `check` command.
+
+use sqlx::SqlitePool;
+
+use super::Service;
+use crate::domain::analytics::consistency::{consistency_report, ConsistencyReport, GroupMembers};
+use crate::domain::analytics::derived::DerivedFigure;
+use crate::domain::analytics::exchange_rate::{exchange_rate, ExchangeRate};
+use crate::domain::analytics::relations::{
+    counts_group_members, implied_figures, relation_figure_ids,
+};
+use crate::domain::entity::Entity;
+use crate::store::{self, figures::RelatedFigures};
+
+/// The source's exchange rate, from the printed equivalents and the figures they convert
+/// alone; `None` when there is no such pair.
+pub async fn load_exchange_rate(pool: &SqlitePool) -> sqlx::Result<Option<ExchangeRate>> {
+    let equivalents = RelatedFigures {
+        equivalents: true,
+        ..Default::default()
+    };
+    Ok(exchange_rate(
+        &store::figures::related_observations(pool, &equivalents).await?,
+    ))
+}
+
+/// The exchange rate of the data version being served: computed once per version, then every
+/// `?currency=` request converts with it at no cost. The version is read first, so the rate
+/// is never older than the version it is kept under.
+pub async fn current_exchange_rate(service: &Service) -> sqlx::Result<Option<ExchangeRate>> {
+    let version = service.data_version.get();
+    service
+        .exchange_rates
+        .get_or_insert_async(&version, load_exchange_rate(&service.pool))
+        .await
+}
+
+/// The report for the data in `pool`; shared with the `check` command. Reads the figures its
+/// checks read: the linked ones, the counts of cluster groups and the relations' figures.
+pub async fn load_report(pool: &SqlitePool) -> sqlx::Result<ConsistencyReport> {
+    let counts = store::ids(pool, Entity::Indicator)
+        .await?
+        .into_iter()
+        .filter(|id| counts_group_members(id))
+        .collect();
+    let read = RelatedFigures {
+        equivalents: true,
+        restatements: true,
+        ids: relation_figure_ids(),
+        indicators: counts,
+    };
+    let figures = store::figures::related_observations(pool, &read).await?;
+    let mut groups: Vec<GroupMembers> = Vec::new();
+    for group in store::catalogue::cluster_groups(pool).await? {
+        let clusters = store::catalogue::clusters(pool, Some(&group.id)).await?;
+        groups.push(GroupMembers {
+            members: clusters.iter().map(|c| c.id.clone()).collect(),
+            reached: clusters
+                .iter()
+                .map(|c| (c.id.clone(), c.reached_year))
+                .collect(),
+            group: group.id,
+        });
+    }
+    Ok(consistency_report(&figures, &groups))
+}
+
+/// The figures the source implies but does not state, from the figures the relations name.
+pub async fn load_derived(pool: &SqlitePool) -> sqlx::Result<Vec<DerivedFigure>> {
+    let read = RelatedFigures {
+        ids: relation_figure_ids(),
+        ..Default::default()
+    };
+    let figures = store::figures::related_observations(pool, &read).await?;
+    Ok(implied_figures(&figures))
+}

@@ -1,0 +1,311 @@
+//! The plan of an import: what each row of a file does (add, correct, retract, nothing),
+//! once every row has been checked; every problem, sorted by place, when any row fails.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use super::check::{figure_of, is_slug};
+use super::read::{
+    error, read_rows, FileFormat, ImportError, Position, Row, CONVERSION_COLUMN, FIGURE_COLUMNS,
+};
+use crate::store::catalogue::Catalogue;
+use crate::store::imports::{FigureChange, StoredFigure};
+
+/// The changes a valid file asks for.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImportPlan {
+    pub changes: Vec<FigureChange>,
+    /// Rows identical to the stored figure.
+    pub unchanged: usize,
+}
+
+/// Checks every row of a file against the catalogue and the stored figures; the plan when the
+/// whole file is valid, every error (sorted by position) when not.
+pub fn plan(
+    text: &str,
+    format: FileFormat,
+    catalogue: &Catalogue,
+    stored: &HashMap<String, StoredFigure>,
+) -> Result<ImportPlan, Vec<ImportError>> {
+    plan_rows(&read_rows(text, format)?, catalogue, stored)
+}
+
+/// [`plan`] for rows already read (or made by a program).
+pub fn plan_rows(
+    rows: &[Row],
+    catalogue: &Catalogue,
+    stored: &HashMap<String, StoredFigure>,
+) -> Result<ImportPlan, Vec<ImportError>> {
+    let mut errors = Vec::new();
+    if rows.is_empty() {
+        errors.push(error(
+            Position { line: 1, column: 1 },
+            None,
+            "the file holds no figures",
+        ));
+    }
+    let mut first_seen: BTreeMap<&str, Position> = BTreeMap::new();
+    for row in rows {
+        let id = row.text("id");
+        if !is_slug(id) {
+            errors.push(error(
+                row.position_of("id"),
+                Some("id"),
+                format!("'{id}' is not an id: use lower-case letters, digits and hyphens"),
+            ));
+        } else if let Some(first) = first_seen.get(id) {
+            errors.push(error(
+                row.position_of("id"),
+                Some("id"),
+                format!(
+                    "'{id}' is also on line {}; give each figure once",
+                    first.line
+                ),
+            ));
+        } else {
+            first_seen.insert(id, row.position);
+        }
+    }
+    let known_ids: HashSet<&str> = stored
+        .keys()
+        .map(String::as_str)
+        .chain(first_seen.keys().copied())
+        .collect();
+
+    let mut changes = Vec::new();
+    let mut unchanged = 0;
+    for row in rows {
+        let id = row.text("id");
+        if !row.text(CONVERSION_COLUMN).is_empty() {
+            errors.push(error(
+                row.position_of(CONVERSION_COLUMN),
+                Some(CONVERSION_COLUMN),
+                "this row was converted to another currency by the export; export without \
+                 ?currency= to re-import",
+            ));
+            continue;
+        }
+        let reason = row.optional("reason");
+        match row.text("action") {
+            "" => {}
+            "retract" => {
+                match stored.get(id) {
+                    None => errors.push(error(
+                        row.position_of("id"),
+                        Some("id"),
+                        format!("there is no stored figure '{id}' to retract"),
+                    )),
+                    Some(figure) if figure.retracted => errors.push(error(
+                        row.position_of("action"),
+                        Some("action"),
+                        format!("'{id}' is already retracted"),
+                    )),
+                    Some(_) => match reason {
+                        None => errors.push(error(
+                            row.position_of("reason"),
+                            Some("reason"),
+                            "a retraction needs a reason",
+                        )),
+                        Some(reason) => changes.push(FigureChange::Retract {
+                            id: id.to_owned(),
+                            reason,
+                        }),
+                    },
+                }
+                continue;
+            }
+            other => {
+                errors.push(error(
+                    row.position_of("action"),
+                    Some("action"),
+                    format!("'{other}' is not an action; leave it empty, or write retract"),
+                ));
+                continue;
+            }
+        }
+        let missing: Vec<&str> = FIGURE_COLUMNS
+            .into_iter()
+            .filter(|column| !row.cells.contains_key(*column))
+            .collect();
+        if !missing.is_empty() {
+            // An absent column must not read as an empty cell: a correction would erase it.
+            errors.push(error(
+                row.position,
+                None,
+                format!(
+                    "a row that adds or corrects a figure needs every column of \
+                     seed/observations.csv; missing: {}",
+                    missing.join(", ")
+                ),
+            ));
+            continue;
+        }
+        let Some(figure) = figure_of(row, catalogue, &known_ids, &mut errors) else {
+            continue;
+        };
+        match stored.get(id) {
+            None => changes.push(FigureChange::Add(figure)),
+            Some(existing) if existing.record == figure && !existing.retracted => unchanged += 1,
+            Some(_) => changes.push(FigureChange::Correct { figure, reason }),
+        }
+    }
+    if errors.is_empty() {
+        Ok(ImportPlan { changes, unchanged })
+    } else {
+        errors.sort_by_key(|e| e.position);
+        Err(errors)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::imports::FigureRecord;
+
+    fn catalogue() -> Catalogue {
+        let set = |ids: &[&str]| ids.iter().map(|id| id.to_string()).collect();
+        Catalogue {
+            indicators: [("gdp", "cny"), ("firms", "count")]
+                .iter()
+                .map(|(id, unit)| (id.to_string(), unit.to_string()))
+                .collect(),
+            regions: set(&["guangdong"]),
+            sources: set(&["article"]),
+            ..Default::default()
+        }
+    }
+
+    const HEADER: &str = "id,indicator_id,region_id,cluster_id,cluster_group_id,company_id,city_plan_id,value,scale,unit,qualifier,stated,period_kind,period_start,period_end,period_label,equivalent_of,restates,source_id,section,speaker_id,cited_source,note";
+
+    fn csv(rows: &[&str]) -> String {
+        std::iter::once(HEADER)
+            .chain(rows.iter().copied())
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    #[test]
+    fn a_valid_row_adds_a_figure() {
+        let text = csv(&["gdp-2025,gdp,guangdong,,,,,14.2,trillion,cny,about,about 14.2 trillion yuan,year,2025,2025,2025,,,article,Economy,,,"]);
+        let plan = plan(&text, FileFormat::Csv, &catalogue(), &HashMap::new()).unwrap();
+        assert_eq!(plan.changes.len(), 1);
+        let FigureChange::Add(figure) = &plan.changes[0] else {
+            panic!("an addition")
+        };
+        assert_eq!((figure.value, figure.qualifier.as_str()), (14.2, "about"));
+    }
+
+    #[test]
+    fn every_error_names_its_line_and_column() {
+        let text = csv(&[
+            "gdp-2025,gdp,atlantis,,,,,14.2,trillion,cny,about,x,year,2025,2025,2025,,,article,Economy,,,",
+            "firms-2025,firms,guangdong,,,,,many,unit,count,roughly,x,year,2025,2024,2025,,,article,Economy,,,",
+        ]);
+        let errors = plan(&text, FileFormat::Csv, &catalogue(), &HashMap::new()).unwrap_err();
+        let found: Vec<(usize, usize, Option<&str>)> = errors
+            .iter()
+            .map(|e| (e.position.line, e.position.column, e.field.as_deref()))
+            .collect();
+        assert_eq!(
+            found,
+            vec![
+                (2, 3, Some("region_id")),
+                (3, 8, Some("value")),
+                (3, 11, Some("qualifier")),
+                (3, 15, Some("period_end")),
+            ],
+            "{errors:?}"
+        );
+        assert!(errors[0].message.contains("never creates"));
+    }
+
+    #[test]
+    fn json_errors_point_at_the_key() {
+        let text = "[\n  {\"id\": \"gdp-2025\", \"indicator_id\": \"gdp\", \"region_id\": \"guangdong\",\n   \"cluster_id\": null, \"cluster_group_id\": null, \"company_id\": null, \"city_plan_id\": null,\n   \"value\": 14.2, \"scale\": \"trillion\", \"unit\": \"usd\", \"qualifier\": \"about\", \"stated\": \"x\",\n   \"period_kind\": \"year\", \"period_start\": \"2025\", \"period_end\": \"2025\", \"period_label\": \"2025\",\n   \"equivalent_of\": null, \"restates\": null, \"source_id\": \"article\", \"section\": \"Economy\",\n   \"speaker_id\": null, \"cited_source\": null, \"note\": null}\n]";
+        let errors = plan(text, FileFormat::Json, &catalogue(), &HashMap::new()).unwrap_err();
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(errors[0].field.as_deref(), Some("unit"));
+        assert_eq!(
+            errors[0].position,
+            Position {
+                line: 4,
+                column: 40
+            }
+        );
+    }
+
+    #[test]
+    fn a_missing_column_and_a_duplicate_id_are_errors() {
+        let text = "id,value\nx,1";
+        let errors = plan(text, FileFormat::Csv, &catalogue(), &HashMap::new()).unwrap_err();
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert!(errors[0]
+            .message
+            .contains("missing: indicator_id, region_id"));
+        let row = "gdp-2025,gdp,guangdong,,,,,14.2,trillion,cny,about,x,year,2025,2025,2025,,,article,Economy,,,";
+        let errors = plan(
+            &csv(&[row, row]),
+            FileFormat::Csv,
+            &catalogue(),
+            &HashMap::new(),
+        )
+        .unwrap_err();
+        assert_eq!(errors[0].position.line, 3);
+        assert!(errors[0].message.contains("also on line 2"));
+    }
+
+    #[test]
+    fn a_figure_made_as_a_row_plans_as_itself() {
+        let figure = FigureRecord {
+            id: "gdp-2025-03".to_owned(),
+            indicator_id: "gdp".to_owned(),
+            region_id: "guangdong".to_owned(),
+            cluster_id: None,
+            cluster_group_id: None,
+            company_id: None,
+            city_plan_id: None,
+            value: 0.1 + 0.2,
+            scale: "billion".to_owned(),
+            unit: "cny".to_owned(),
+            qualifier: "exact".to_owned(),
+            stated: "0.3 billion yuan".to_owned(),
+            period_kind: "span".to_owned(),
+            period_start: Some("2025-03".to_owned()),
+            period_end: Some("2025-03".to_owned()),
+            period_label: "March 2025".to_owned(),
+            equivalent_of: None,
+            restates: None,
+            source_id: "article".to_owned(),
+            section: "Economy".to_owned(),
+            speaker_id: None,
+            cited_source: None,
+            note: None,
+        };
+        let rows = [Row::figure(2, &figure, None)];
+        let plan = plan_rows(&rows, &catalogue(), &HashMap::new()).unwrap();
+        assert_eq!(plan.changes, vec![FigureChange::Add(figure.clone())]);
+
+        let stored = HashMap::from([(
+            figure.id.clone(),
+            StoredFigure {
+                record: figure.clone(),
+                retracted: false,
+            },
+        )]);
+        let rows = [Row::retraction(2, &figure.id, "withdrawn")];
+        let plan = plan_rows(&rows, &catalogue(), &stored).unwrap();
+        assert_eq!(
+            plan.changes,
+            vec![FigureChange::Retract {
+                id: figure.id.clone(),
+                reason: "withdrawn".to_owned()
+            }]
+        );
+        let errors = plan_rows(
+            &[Row::retraction(3, "gdp-2026", "x")],
+            &catalogue(),
+            &stored,
+        )
+        .unwrap_err();
+        assert_eq!((errors[0].position.line, errors[0].position.column), (3, 1));
+    }
+}

@@ -1,0 +1,54 @@
+//! The service: what the HTTP edge and the commands both call. It reads figures and the
+//! catalogue through the store, presents and analyses them with the domain, and imports and
+//! generates data. It knows no axum or HTTP types, so the two front ends share it without
+//! importing each other.
+
+/// The exchange rate, the consistency report and the derived figures, loaded.
+pub mod analytics;
+/// Regions, clusters, indicators... as the handlers read them.
+pub mod catalogue;
+/// The bulk export: its record, its selection and its CSV/JSON writer.
+pub mod export;
+/// The figure lists: what they accept, and a query turned into a page of figures.
+pub mod figures;
+/// Adding, correcting and retracting figures from a file.
+pub mod import;
+/// `currency` and `scale`: money re-expressed at the source's own rate.
+pub mod presentation;
+/// The typed query model: parameters, parsing, cursors, pages.
+pub mod query;
+/// Items as flat rows: CSV cells and the `fields=` projection.
+pub mod rows;
+/// The synthetic dataset of `generate`.
+pub mod synthetic;
+/// The data version and what is memoised per version.
+pub mod versions;
+
+use std::sync::Arc;
+
+use sqlx::SqlitePool;
+
+use versions::{DataVersion, ExchangeRates, Totals, TOTALS_KEPT};
+
+/// The pool and what a running server keeps per data version; cloned into every request.
+#[derive(Clone)]
+pub struct Service {
+    pub pool: SqlitePool,
+    /// The id of the last import the server has seen; the readiness probe reports it.
+    pub data_version: Arc<DataVersion>,
+    pub totals: Arc<Totals>,
+    /// The exchange rate of the data versions lately served (two: the current and the last).
+    pub exchange_rates: Arc<ExchangeRates>,
+}
+
+impl Service {
+    /// A service over `pool` that follows `data_version` (kept current by its follower task).
+    pub fn new(pool: SqlitePool, data_version: Arc<DataVersion>) -> Service {
+        Service {
+            pool,
+            data_version,
+            totals: Arc::new(Totals::new(TOTALS_KEPT)),
+            exchange_rates: Arc::new(ExchangeRates::new(2)),
+        }
+    }
+}

@@ -1,0 +1,438 @@
+//! `gd-indicators generate`: a large, realistic, deterministic synthetic dataset, written
+//! through the import path real corrections take, beside the article's figures.
+//!
+//! The data: China's 31 provincial-level regions (real names, sized on their economies), 40
+//! subjects each measured 8 ways (320 indicators), monthly and annual figures over 30 years
+//! (1995 to 2024). Levels follow a trend with regional drift, national shocks (2009, 2020),
+//! seasonality and noise; growth rates, shares, ranks and changes are computed from the levels,
+//! so the figures agree with one another. Every id starts with `synthetic-` and every figure
+//! names the `synthetic` source; the article's entities and figures are not touched.
+//!
+//! Same arguments, same figures: the numbers come from SplitMix64 streams keyed by the seed,
+//! and only IEEE arithmetic (no libm functions) turns them into values, so every platform
+//! computes the same ones.
+//!
+//! The figures go to [`import_rows`] in batches, each one import (one transaction,
+//! recorded in `imports` under a name saying which run and which figures); then a second pass
+//! corrects `--revisions-percent` of them (revision 2) and retracts one in 10,000. A batch
+//! already recorded under its name is skipped, so a second run with the same arguments adds
+//! nothing and an interrupted run resumes. Synthetic figures made with other arguments are
+//! refused rather than corrected into these.
+
+/// Regions, subjects, measures and years; the catalogue entities.
+pub mod catalogue;
+/// The figures of a run, in order, rendered.
+pub mod figures;
+/// Which figures the second pass corrects or retracts, and how.
+pub mod revisions;
+/// Random streams and simulated paths.
+pub mod simulate;
+
+use std::time::Instant;
+
+use sqlx::SqlitePool;
+
+use crate::service::import::{import_rows, read::Row, ImportFailure};
+use crate::store;
+use catalogue::{catalogue, MAX_OBSERVATIONS, MEASURES, SOURCE_ID, SUBJECTS, YEARS};
+use figures::{render, Draft, Figures};
+use revisions::{corrected, Revision, RevisionChoice, CORRECTION_REASONS, RETRACTION_REASON};
+
+/// What a run makes, as the `generate` command's arguments say it (and name its imports).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Options {
+    /// Figures to write: the first N of the fixed sequence.
+    pub observations: usize,
+    /// Seed of the pseudo-random numbers.
+    pub seed: u64,
+    /// Percentage of the figures the second pass corrects.
+    pub revisions_percent: f64,
+    /// Figures per import.
+    pub batch_size: usize,
+}
+
+/// How a run ended.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct GenerateSummary {
+    pub catalogue: store::synthetic::CatalogueAdded,
+    pub added: usize,
+    pub corrected: usize,
+    pub retracted: usize,
+    /// Imports this run recorded.
+    pub imports: usize,
+    /// Batches recorded by an earlier run with the same arguments, left alone.
+    pub skipped: usize,
+}
+
+/// Why a run stopped.
+#[derive(Debug)]
+pub enum GenerateFailure {
+    /// The arguments (from a caller other than the command line, which checks them) or the
+    /// database do not allow the run; nothing was written.
+    Refused(String),
+    /// The database failed (batches recorded before the failure stay; a rerun resumes).
+    Failed(String),
+}
+
+/// The arguments as they name the run's imports.
+pub fn run_name(args: &Options) -> String {
+    format!(
+        "generate --observations {} --seed {} --revisions-percent {} --batch-size {}",
+        args.observations, args.seed, args.revisions_percent, args.batch_size
+    )
+}
+
+/// What `generate` reports after each batch, written or skipped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BatchReport<'a> {
+    /// Rows of both passes (figures, then corrections and retractions) handled so far.
+    pub done: usize,
+    /// Rows of both passes in all.
+    pub total: usize,
+    /// What the batch did, as a line for a log.
+    pub line: &'a str,
+}
+
+/// Writes the synthetic catalogue, then the figures and their revisions in batches through
+/// the import path; `progress` hears of each batch.
+pub async fn generate(
+    pool: &SqlitePool,
+    args: &Options,
+    progress: &mut dyn FnMut(BatchReport<'_>),
+) -> Result<GenerateSummary, GenerateFailure> {
+    let refuse = |message: String| Err(GenerateFailure::Refused(message));
+    if args.observations == 0 || args.observations > MAX_OBSERVATIONS {
+        return refuse(format!(
+            "--observations must be between 1 and {MAX_OBSERVATIONS} (31 regions, {} \
+             indicators, {YEARS} years)",
+            SUBJECTS.len() * MEASURES.len()
+        ));
+    }
+    if !(0.0..=100.0).contains(&args.revisions_percent) {
+        return refuse("--revisions-percent must be between 0 and 100".to_owned());
+    }
+    if args.batch_size == 0 {
+        return refuse("--batch-size must be at least 1".to_owned());
+    }
+    let database =
+        |problem: sqlx::Error| GenerateFailure::Failed(format!("the database failed ({problem})"));
+    let run = run_name(args);
+    let prefix = format!("{run}: ");
+    let recorded = store::synthetic::import_files_starting_with(pool, &prefix)
+        .await
+        .map_err(database)?;
+    let existing = store::synthetic::figure_count_of_source(pool, SOURCE_ID)
+        .await
+        .map_err(database)?;
+    if recorded.is_empty() && existing > 0 {
+        return refuse(format!(
+            "the database already holds {existing} synthetic figures made with other \
+             arguments; generate into a fresh database (--database-url), or repeat the \
+             arguments that made them (the `file` of their imports)"
+        ));
+    }
+    let mut summary = GenerateSummary {
+        catalogue: store::synthetic::add_synthetic_catalogue(pool, &catalogue())
+            .await
+            .map_err(database)?,
+        ..Default::default()
+    };
+    let description = format!("Synthetic figures, not real data: gd-indicators {run}");
+    let total = args.observations;
+    // The second pass's figures, chosen up front so that progress knows every row to come.
+    let choice = RevisionChoice::new(args.seed, total, args.revisions_percent);
+    let revised: Vec<(usize, Revision)> = (0..total)
+        .filter_map(|index| choice.of(index).map(|revision| (index, revision)))
+        .collect();
+    let mut batch = Batch {
+        pool,
+        recorded: &recorded,
+        description: &description,
+        summary: &mut summary,
+        done: 0,
+        total: total + revised.len(),
+    };
+
+    // Pass 1: every figure, added.
+    let mut figures = Figures::new(args.seed, total);
+    let mut done = 0;
+    while done < total {
+        let drafts: Vec<Draft> = figures.by_ref().take(args.batch_size).collect();
+        let (first, last) = (done + 1, done + drafts.len());
+        done = last;
+        let name = format!("{prefix}figures {first}-{last} of {total}");
+        let rows = || {
+            drafts
+                .iter()
+                .enumerate()
+                .map(|(line, draft)| Row::figure(line + 1, &figures.render(draft, draft.raw), None))
+                .collect::<Vec<_>>()
+        };
+        batch
+            .import(
+                &name,
+                drafts.len(),
+                rows,
+                progress,
+                &format!("figures {last}/{total}"),
+            )
+            .await?;
+    }
+
+    // Pass 2: some figures corrected (revision 2), a few retracted.
+    let batches = revised.len().div_ceil(args.batch_size);
+    let mut figures = Figures::new(args.seed, total);
+    for (number, chunk) in revised.chunks(args.batch_size).enumerate() {
+        let name = format!("{prefix}revisions {} of {batches}", number + 1);
+        let last_index = chunk.last().map_or(0, |(index, _)| *index);
+        // The drafts of this chunk's figures, in order (the sequence is read once overall).
+        let mut wanted = chunk.iter().peekable();
+        let mut drafts = Vec::with_capacity(chunk.len());
+        for draft in figures.by_ref() {
+            if let Some((index, revision)) = wanted.next_if(|(index, _)| *index == draft.index) {
+                debug_assert_eq!(*index, draft.index);
+                drafts.push((draft, *revision));
+            }
+            if draft.index == last_index {
+                break;
+            }
+        }
+        let rows = || {
+            drafts
+                .iter()
+                .enumerate()
+                .map(|(line, (draft, revision))| {
+                    let original = render(args.seed, draft, draft.raw);
+                    match revision {
+                        Revision::Retract => {
+                            Row::retraction(line + 1, &original.id, RETRACTION_REASON)
+                        }
+                        Revision::Correct => {
+                            let reason = CORRECTION_REASONS[draft.index % CORRECTION_REASONS.len()];
+                            Row::figure(
+                                line + 1,
+                                &corrected(args.seed, draft, &original),
+                                Some(reason),
+                            )
+                        }
+                    }
+                })
+                .collect::<Vec<_>>()
+        };
+        batch
+            .import(
+                &name,
+                drafts.len(),
+                rows,
+                progress,
+                &format!("revisions {} of {batches}", number + 1),
+            )
+            .await?;
+    }
+    Ok(summary)
+}
+
+/// Imports one batch, unless an earlier run with the same arguments recorded it.
+struct Batch<'a> {
+    pool: &'a SqlitePool,
+    recorded: &'a [String],
+    description: &'a str,
+    summary: &'a mut GenerateSummary,
+    /// Rows handled so far and in all, for progress.
+    done: usize,
+    total: usize,
+}
+
+impl Batch<'_> {
+    async fn import(
+        &mut self,
+        name: &str,
+        size: usize,
+        rows: impl FnOnce() -> Vec<Row>,
+        progress: &mut dyn FnMut(BatchReport<'_>),
+        label: &str,
+    ) -> Result<(), GenerateFailure> {
+        self.done += size;
+        let (done, total) = (self.done, self.total);
+        let mut report = |line: &str| progress(BatchReport { done, total, line });
+        if self.recorded.iter().any(|file| file == name) {
+            self.summary.skipped += 1;
+            report(&format!("{label}: already recorded; skipped"));
+            return Ok(());
+        }
+        let started = Instant::now();
+        let rows = rows();
+        let outcome = import_rows(
+            self.pool,
+            name,
+            &rows,
+            Some(self.description),
+            false,
+            &mut |_| {},
+        )
+        .await;
+        drop(rows);
+        match outcome {
+            Ok((_, Some(receipt))) => {
+                self.summary.added += receipt.counts.added;
+                self.summary.corrected += receipt.counts.corrected;
+                self.summary.retracted += receipt.counts.retracted;
+                self.summary.imports += 1;
+                report(&format!(
+                    "{label}: {} (import {}, {:.1} s)",
+                    receipt.counts,
+                    receipt.id,
+                    started.elapsed().as_secs_f64()
+                ));
+                Ok(())
+            }
+            Ok((_, None)) => {
+                report(&format!(
+                    "{label}: every figure already stored as generated"
+                ));
+                Ok(())
+            }
+            // Generated rows are valid by construction; a refusal is a bug worth its details.
+            Err(ImportFailure::Invalid(errors)) => Err(GenerateFailure::Failed(format!(
+                "{name}: the import path refused a generated row ({} problems; first: {})",
+                errors.len(),
+                errors.first().map(ToString::to_string).unwrap_or_default()
+            ))),
+            Err(ImportFailure::Failed(message)) => {
+                Err(GenerateFailure::Failed(format!("{name}: {message}")))
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::catalogue::FIGURES_PER_SUBJECT_REGION;
+    use super::figures::grouped;
+    use super::simulate::fifth_root;
+    use super::*;
+    use crate::store::imports::FigureRecord;
+
+    #[test]
+    fn the_sequence_is_the_same_whatever_is_taken() {
+        let all: Vec<FigureRecord> = {
+            let figures = Figures::new(7, 3_000);
+            let seed = figures.seed;
+            figures.map(|d| render(seed, &d, d.raw)).collect()
+        };
+        let prefix: Vec<FigureRecord> = {
+            let figures = Figures::new(7, 1_000);
+            figures.map(|d| render(7, &d, d.raw)).collect()
+        };
+        assert_eq!(all.len(), 3_000);
+        assert_eq!(&all[..1_000], &prefix[..]);
+        let other: Vec<f64> = Figures::new(8, 1_000)
+            .map(|d| render(8, &d, d.raw).value)
+            .collect();
+        assert_ne!(prefix.iter().map(|f| f.value).collect::<Vec<_>>(), other);
+        let ids: std::collections::HashSet<&str> = all.iter().map(|f| f.id.as_str()).collect();
+        assert_eq!(ids.len(), all.len(), "ids are unique");
+    }
+
+    #[test]
+    fn a_series_reads_like_statistics() {
+        let figures: Vec<FigureRecord> = {
+            let figures = Figures::new(1, FIGURES_PER_SUBJECT_REGION);
+            figures.map(|d| render(1, &d, d.raw)).collect()
+        };
+        let first = &figures[0];
+        assert_eq!(first.id, "synthetic-gross-domestic-product-beijing-1995-01");
+        assert_eq!(
+            (first.period_kind.as_str(), first.period_label.as_str()),
+            ("span", "January 1995")
+        );
+        assert_eq!(
+            (first.scale.as_str(), first.unit.as_str()),
+            ("billion", "cny")
+        );
+        let year = &figures[12];
+        assert_eq!(year.id, "synthetic-gross-domestic-product-beijing-1995");
+        assert_eq!(year.period_kind, "year");
+        // The year is the sum of its months (each rounded on its own).
+        let months: f64 = figures[..12].iter().map(|f| f.value).sum();
+        assert!(
+            (months - year.value).abs() < 0.1,
+            "{months} vs {}",
+            year.value
+        );
+        // Beijing's GDP in 2024 is its share of the national total, near 4.9 trillion.
+        let latest = figures
+            .iter()
+            .find(|f| f.id == "synthetic-gross-domestic-product-beijing-2024")
+            .unwrap();
+        assert!(
+            (2_500.0..8_000.0).contains(&latest.value),
+            "{}",
+            latest.value
+        );
+        let rank = figures
+            .iter()
+            .find(|f| f.indicator_id.ends_with("-national-rank"))
+            .unwrap();
+        assert!(rank.stated.starts_with("No. ") && rank.stated.ends_with(" of 31"));
+    }
+
+    #[test]
+    fn the_catalogue_covers_every_figure() {
+        let catalogue = catalogue();
+        assert_eq!(catalogue.regions.len(), 32);
+        assert_eq!(catalogue.indicators.len(), 320);
+        assert_eq!(
+            MAX_OBSERVATIONS,
+            40 * 31 * 960,
+            "two monthly measures and six annual ones, 30 years"
+        );
+        let units: std::collections::HashMap<&str, &str> = catalogue
+            .indicators
+            .iter()
+            .map(|i| (i.id.as_str(), i.unit.as_str()))
+            .collect();
+        let seed = 3;
+        let mut figures = Figures::new(seed, MAX_OBSERVATIONS).step_by(997);
+        for draft in figures.by_ref() {
+            let figure = render(seed, &draft, draft.raw);
+            assert_eq!(
+                units[figure.indicator_id.as_str()],
+                figure.unit,
+                "{figure:?}"
+            );
+            assert!(figure.value.is_finite(), "{figure:?}");
+        }
+    }
+
+    #[test]
+    fn revisions_change_the_value_and_retractions_are_rare() {
+        let choice = RevisionChoice::new(5, 100_000, 3.0);
+        let chosen: Vec<Revision> = (0..100_000).filter_map(|i| choice.of(i)).collect();
+        let retracted = chosen.iter().filter(|r| **r == Revision::Retract).count();
+        assert_eq!(retracted, 10);
+        let corrected = chosen.len() - retracted;
+        assert!((2_500..3_500).contains(&corrected), "{corrected}");
+        for draft in Figures::new(5, 2_000) {
+            let original = render(5, &draft, draft.raw);
+            assert_ne!(
+                corrected_value(&draft, &original),
+                original.value,
+                "{original:?}"
+            );
+        }
+    }
+
+    fn corrected_value(draft: &Draft, original: &FigureRecord) -> f64 {
+        corrected(5, draft, original).value
+    }
+
+    #[test]
+    fn numbers_read_as_printed() {
+        assert_eq!(grouped(1234567.891, 2), "1,234,567.89");
+        assert_eq!(grouped(-0.001, 2), "0.00");
+        assert_eq!(grouped(-1500.0, 0), "-1,500");
+        assert!((fifth_root(32.0) - 2.0).abs() < 1e-12);
+        assert!((fifth_root(0.5) - 0.870_550_563_296_124).abs() < 1e-12);
+    }
+}
