@@ -3,8 +3,8 @@
 //! it is the cost of its layers, its routing and its data.
 //!
 //! `ceiling ADDR BODY_FILE CONTENT_TYPE [LAYERS]`: with LAYERS = n, the handler is wrapped in
-//! the first n production layers (`gd_indicators::stack::LAYERS`, innermost first, with the
-//! production settings), so the benchmark can price each layer.
+//! the first n production layers (`gd_indicators::http::layers::stack::LAYERS`, innermost
+//! first, with the production settings), so the benchmark can price each layer.
 
 use axum::http::header;
 use axum::routing::get;
@@ -32,8 +32,8 @@ async fn main() {
         .with_writer(writer)
         .json()
         .init();
-    let metrics = gd_indicators::metrics::Metrics::new(&Default::default());
-    let app = gd_indicators::stack::wrap(
+    let metrics = gd_indicators::http::layers::metrics::Metrics::new(&Default::default());
+    let app = gd_indicators::http::layers::stack::wrap(
         app,
         &Default::default(),
         None,

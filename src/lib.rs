@@ -4,85 +4,22 @@
 //! `main.rs` only parses the configuration and calls [`run`]; tests build the very same
 //! router with [`app`] and serve it on an ephemeral port.
 
-pub mod cache;
-pub mod chart;
 pub mod config;
 pub mod domain;
 pub mod error;
 pub mod export;
-mod http;
-mod limits;
-pub mod metrics;
-mod openapi;
+pub mod http;
 pub mod progress;
-pub mod render;
-mod request_log;
-mod routes;
 pub mod service;
-pub mod stack;
 pub mod store;
 
 use std::future::Future;
-use std::sync::Arc;
 
-use axum::Router;
-use sqlx::SqlitePool;
 use tokio::net::TcpListener;
 
-pub use config::{Command, Config, ExportArgs, GenerateArgs, HttpSettings, ImportArgs, LogFormat};
-
-/// What every handler can reach.
-#[derive(Clone)]
-pub struct AppState {
-    /// The pool and the memos of the data version served.
-    pub service: service::Service,
-    /// What `/metrics` reports.
-    pub metrics: Arc<metrics::Metrics>,
-    /// Permits for bulk exports being streamed: see [`export::STREAMED_EXPORTS`].
-    pub exports: Arc<tokio::sync::Semaphore>,
-}
-
-/// The whole HTTP application: routes plus the layers every response goes through. Reads
-/// the data version and starts the task that follows it; fails when the database cannot say.
-pub async fn app(pool: SqlitePool, settings: &HttpSettings) -> Result<Router, String> {
-    let responses = cache::ResponseCache::start(
-        pool.clone(),
-        settings.response_cache_bytes,
-        settings.data_version_poll,
-        settings.max_query_bytes,
-    )
-    .await
-    .map_err(|error| format!("cannot read the data version: {error}"))?;
-    let metrics = Arc::new(metrics::Metrics::new(&responses.counters));
-    let state = AppState {
-        service: service::Service::new(pool, responses.version.clone()),
-        metrics: metrics.clone(),
-        exports: Arc::new(tokio::sync::Semaphore::new(export::STREAMED_EXPORTS)),
-    };
-    let routes = routes::router().with_state(state);
-    Ok(stack::wrap(
-        routes,
-        settings,
-        Some(responses),
-        metrics,
-        stack::LAYERS.len(),
-    ))
-}
-
-/// Serves `app` on `listener` until `shutdown` completes, then lets in-flight requests finish.
-pub async fn serve(
-    listener: TcpListener,
-    app: Router,
-    shutdown: impl Future<Output = ()> + Send + 'static,
-) -> std::io::Result<()> {
-    // The peer address is what per-client rate limiting keys on.
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await
-}
+pub use config::{Command, Config, ExportArgs, GenerateArgs, ImportArgs, LogFormat};
+pub use http::settings::HttpSettings;
+pub use http::{app, serve};
 
 /// Opens and migrates the database, binds the address and serves until Ctrl-C or SIGTERM.
 pub async fn run(config: Config) -> Result<(), String> {

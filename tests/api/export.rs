@@ -283,7 +283,7 @@ async fn streamed_exports_are_capped_and_a_client_that_leaves_frees_its_place() 
     // its place even where the buffers are larger.
     with_synthetic_figures(&app, 20_000).await;
     let mut stalled = Vec::new();
-    for _ in 0..gd_indicators::export::STREAMED_EXPORTS {
+    for _ in 0..gd_indicators::http::export_stream::STREAMED_EXPORTS {
         let response = app.get("/v1/export").await;
         assert_eq!(response.status(), StatusCode::OK);
         stalled.push(response);

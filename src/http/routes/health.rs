@@ -9,8 +9,8 @@ use serde_json::json;
 
 use super::Endpoint;
 use crate::error::{ApiError, ApiResult};
+use crate::http::state::AppState;
 use crate::service::versions::{migration_count, migration_state, MigrationState};
-use crate::AppState;
 
 pub fn endpoints() -> Vec<Endpoint> {
     vec![

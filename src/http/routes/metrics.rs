@@ -6,8 +6,8 @@ use axum::response::IntoResponse;
 use axum::routing::get;
 
 use super::Endpoint;
-use crate::metrics::{ScrapeInputs, CONTENT_TYPE};
-use crate::AppState;
+use crate::http::layers::metrics::{ScrapeInputs, CONTENT_TYPE};
+use crate::http::state::AppState;
 
 pub fn endpoints() -> Vec<Endpoint> {
     vec![Endpoint::prometheus_text(

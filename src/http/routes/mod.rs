@@ -1,47 +1,51 @@
-//! The HTTP resources, one module each, merged into one router here.
+//! The HTTP resources, one module each (merged into one router by [`crate::http::router`]),
+//! and what their handlers share: the endpoint table's types, parsing a list's query, and
+//! answering with a list or a single resource.
 
 pub mod analytics;
-mod charts;
-mod city_plans;
-mod clusters;
-mod companies;
-mod dashboard;
-mod facilities;
-mod health;
-mod indicators;
-mod metrics;
-pub(crate) mod observations;
-mod regions;
-mod search;
-mod sources;
-mod speakers;
+pub mod charts;
+pub mod city_plans;
+pub mod clusters;
+pub mod companies;
+pub mod dashboard;
+pub mod docs;
+pub mod facilities;
+pub mod health;
+pub mod indicators;
+pub mod metrics;
+pub mod observations;
+pub mod regions;
+pub mod search;
+pub mod sources;
+pub mod speakers;
 
 use std::collections::HashMap;
 
-use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::http::{HeaderMap, Uri};
 use axum::response::Response;
-use axum::routing::{get, MethodRouter};
-use axum::{Json, Router};
+use axum::routing::MethodRouter;
+use axum::Json;
 use serde_json::Value;
 use sqlx::SqlitePool;
 use utoipa::openapi::{RefOr, Schema};
 use utoipa::ToSchema;
-use utoipa_swagger_ui::SwaggerUi;
 
 use crate::domain::entity::Entity;
 use crate::domain::figure::Reference;
-use crate::error::{problem_response, ApiError, ApiResult};
-use crate::render::{negotiate, ListResponder};
+use crate::error::{ApiError, ApiResult};
+use crate::http::render::list::ListResponder;
+use crate::http::render::negotiate::negotiate;
+use crate::http::state::AppState;
 use crate::service::catalogue;
 use crate::service::presentation::{ExchangeRateSource, Presentation, CURRENCY, SCALE};
 use crate::service::query::page::Page;
 use crate::service::query::params::{Format, ListSpec};
 use crate::service::query::parse::ListQuery;
 use crate::service::rows::flattened_columns;
-use crate::AppState;
 
 /// One route of the API: what serves it and what documents it. The router and the OpenAPI
-/// document are both built from [`endpoints`], so they cannot list different paths.
+/// document are both built from the router's table of them, so they cannot list different
+/// paths.
 pub struct Endpoint {
     pub path: &'static str,
     pub handler: MethodRouter<AppState>,
@@ -114,7 +118,7 @@ impl Endpoint {
     }
 
     /// A free-form JSON object (the index, health, the OpenAPI document itself).
-    fn object(
+    pub(super) fn object(
         path: &'static str,
         handler: MethodRouter<AppState>,
         summary: &'static str,
@@ -148,108 +152,6 @@ impl EndpointDoc {
             media,
         }
     }
-}
-
-/// Every route the API serves, in the order the documentation lists them.
-pub fn endpoints() -> Vec<Endpoint> {
-    let mut endpoints = vec![
-        Endpoint::object("/v1", get(index), "Links to every collection"),
-        Endpoint::object(
-            "/openapi.json",
-            get(get_openapi),
-            "This API's OpenAPI 3.1 document",
-        ),
-    ];
-    for module in [
-        health::endpoints,
-        metrics::endpoints,
-        regions::endpoints,
-        clusters::endpoints,
-        observations::endpoints,
-        city_plans::endpoints,
-        indicators::endpoints,
-        sources::endpoints,
-        speakers::endpoints,
-        companies::endpoints,
-        facilities::endpoints,
-        search::endpoints,
-        analytics::endpoints,
-        charts::endpoints,
-    ] {
-        endpoints.extend(module());
-    }
-    endpoints
-}
-
-/// The paths and what documents them, without the handlers.
-pub fn documented_endpoints() -> Vec<(&'static str, EndpointDoc)> {
-    endpoints().into_iter().map(|e| (e.path, e.doc)).collect()
-}
-
-pub fn router() -> Router<AppState> {
-    let mut router = Router::new();
-    for endpoint in endpoints() {
-        router = router.route(endpoint.path, endpoint.handler);
-    }
-    // The dashboard is for people, not part of the API: served, but not in the OpenAPI document.
-    for (path, handler) in dashboard::pages() {
-        router = router.route(path, handler);
-    }
-    router
-        // Before the merge and fallbacks: only the API's own routes are named in the logs.
-        .route_layer(axum::middleware::from_fn(crate::request_log::record_route))
-        .merge(SwaggerUi::new("/docs").config(utoipa_swagger_ui::Config::from("/openapi.json")))
-        .fallback(|uri: Uri| async move { ApiError::RouteNotFound(uri.path().to_owned()) })
-        .method_not_allowed_fallback(|| async {
-            let mut response = problem_response(
-                StatusCode::METHOD_NOT_ALLOWED,
-                "This API is read-only: use GET, HEAD or OPTIONS.".to_owned(),
-            );
-            response.headers_mut().insert(
-                axum::http::header::ALLOW,
-                axum::http::HeaderValue::from_static("GET, HEAD, OPTIONS"),
-            );
-            response
-        })
-}
-
-/// `GET /openapi.json`, generated from [`endpoints`] at start-up and kept.
-async fn get_openapi() -> Json<&'static utoipa::openapi::OpenApi> {
-    static DOCUMENT: std::sync::OnceLock<utoipa::openapi::OpenApi> = std::sync::OnceLock::new();
-    Json(DOCUMENT.get_or_init(crate::openapi::document))
-}
-
-/// `GET /v1`: where everything is, so the API can be explored from one URL.
-async fn index() -> Json<Value> {
-    Json(serde_json::json!({
-        "name": "gd-indicators",
-        "description": "Economic figures of Guangdong from China Daily's GD Today page, each with its unit, period, qualifier, region and provenance.",
-        "links": {
-            "dashboard": "/",
-            "regions": "/v1/regions",
-            "clusters": "/v1/clusters",
-            "cluster_groups": "/v1/cluster-groups",
-            "observations": "/v1/observations",
-            "revenues": "/v1/revenues",
-            "patents": "/v1/patents",
-            "city_plans": "/v1/city-plans",
-            "indicators": "/v1/indicators",
-            "sources": "/v1/sources",
-            "speakers": "/v1/speakers",
-            "companies": "/v1/companies",
-            "facilities": "/v1/facilities",
-            "search": "/v1/search?q=robot",
-            "export": "/v1/export",
-            "consistency": "/v1/consistency",
-            "derived": "/v1/derived",
-            "exchange_rate": "/v1/exchange-rate",
-            "health": "/healthz",
-            "readiness": "/readyz",
-            "metrics": "/metrics",
-            "openapi": "/openapi.json",
-            "docs": "/docs/"
-        }
-    }))
 }
 
 /// Parses a list request's query against `spec` and checks the ids it names.

@@ -7,16 +7,16 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
 use super::{found, list_query, Endpoint};
-use crate::chart::{bar_chart, Bar, ChartSpec};
 use crate::domain::analytics::conversion::{convert, Currency};
 use crate::domain::entity::Entity;
 use crate::domain::figure::{Observation, Qualifier, Scale, Unit};
 use crate::error::{ApiError, ApiResult};
+use crate::http::render::chart::{bar_chart, Bar, ChartSpec};
+use crate::http::state::AppState;
 use crate::service::analytics::current_exchange_rate;
 use crate::service::catalogue;
 use crate::service::figures::{self, ObservationFilter};
 use crate::service::query::params::{FilterSpec, ListSpec, ParamKind};
-use crate::AppState;
 
 pub fn endpoints() -> Vec<Endpoint> {
     vec![Endpoint::svg(

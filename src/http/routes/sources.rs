@@ -13,10 +13,10 @@ use super::{
 use crate::domain::entity::Entity;
 use crate::domain::figure::Observation;
 use crate::error::ApiResult;
+use crate::http::state::AppState;
 use crate::service::catalogue::{self, SourceRow};
 use crate::service::figures::ObservationFilter;
 use crate::service::query::params::{ListSpec, SortSpec};
-use crate::AppState;
 
 pub fn endpoints() -> Vec<Endpoint> {
     vec![

@@ -19,7 +19,7 @@ use prometheus::{
 };
 use sqlx::SqlitePool;
 
-use crate::request_log::Route;
+use super::request_log::Route;
 
 /// The media type of the exposition.
 pub const CONTENT_TYPE: &str = "text/plain; version=0.0.4; charset=utf-8";

@@ -1,18 +1,9 @@
-//! Representations: content negotiation between JSON and CSV, the list envelope, RFC 8288
-//! `Link` headers, and CSV flattening of nested resources.
+//! Content negotiation: JSON or CSV, by `?format=` and then the `Accept` header's q-values.
 
-use axum::http::{header, HeaderMap, HeaderValue, Uri};
-use axum::response::{IntoResponse, Response};
-use axum::Json;
-use serde::Serialize;
-use serde_json::Value;
+use axum::http::{header, HeaderMap};
 
 use crate::error::{ApiError, ApiResult};
-use crate::service::query::cursor::Cursor;
-use crate::service::query::page::Page;
 use crate::service::query::params::Format;
-use crate::service::query::parse::ListQuery;
-use crate::service::rows::{csv_cells, project, projected_columns};
 
 /// Picks JSON or CSV: `?format=` wins, then the `Accept` header (with q-values); no `Accept`
 /// means JSON. An `Accept` that allows neither is a 406.
@@ -100,153 +91,10 @@ pub fn negotiate(
     })
 }
 
-#[derive(Debug, Serialize)]
-struct ListEnvelope {
-    data: Vec<Value>,
-    meta: ListMeta,
-    links: ListLinks,
-}
-
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct ListMeta {
-    /// Items on this page.
-    count: usize,
-    /// Items matching the filters, over all pages.
-    total: usize,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    limit: Option<usize>,
-}
-
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct ListLinks {
-    #[serde(rename = "self")]
-    self_link: String,
-    next: Option<String>,
-    prev: Option<String>,
-}
-
-/// The request's own path and query with `cursor` replaced.
-fn link_with_cursor(uri: &Uri, cursor: &Cursor) -> String {
-    let mut serializer = form_urlencoded::Serializer::new(String::new());
-    for (key, value) in form_urlencoded::parse(uri.query().unwrap_or("").as_bytes()) {
-        if key != "cursor" {
-            serializer.append_pair(&key, &value);
-        }
-    }
-    serializer.append_pair("cursor", &cursor.encode());
-    format!("{}?{}", uri.path(), serializer.finish())
-}
-
-fn self_link(uri: &Uri) -> String {
-    uri.path_and_query()
-        .map(|pq| pq.as_str().to_owned())
-        .unwrap_or_else(|| uri.path().to_owned())
-}
-
-/// Everything needed to answer one list request.
-pub struct ListResponder<'a> {
-    pub uri: &'a Uri,
-    pub headers: &'a HeaderMap,
-    pub query: &'a ListQuery,
-    /// File name stem for CSV downloads.
-    pub name: &'a str,
-    /// Every flattened field an item of this list can have, in order: the CSV columns and,
-    /// by their first segment, the names `fields=` accepts. Fixed per list, so an empty page
-    /// still has its header row and accepts the same fields.
-    pub columns: Vec<String>,
-}
-
-impl ListResponder<'_> {
-    pub fn respond(self, page: Page) -> ApiResult<Response> {
-        let format = negotiate(self.headers, self.query.format, true)?;
-        let next = page.next.as_ref().map(|c| link_with_cursor(self.uri, c));
-        let prev = page.prev.as_ref().map(|c| link_with_cursor(self.uri, c));
-        let items = match &self.query.fields {
-            Some(fields) => project(page.items, fields, &field_names(&self.columns))?,
-            None => page.items,
-        };
-
-        let mut response = match format {
-            Format::Json => Json(ListEnvelope {
-                meta: ListMeta {
-                    count: items.len(),
-                    total: page.total,
-                    limit: self.query.limit,
-                },
-                data: items,
-                links: ListLinks {
-                    self_link: self_link(self.uri),
-                    next: next.clone(),
-                    prev: prev.clone(),
-                },
-            })
-            .into_response(),
-            Format::Csv => {
-                let columns = match &self.query.fields {
-                    Some(fields) => projected_columns(&self.columns, fields),
-                    None => self.columns.clone(),
-                };
-                csv_response(&items, &columns, self.name)?
-            }
-        };
-
-        let links: Vec<String> = [(next, "next"), (prev, "prev")]
-            .into_iter()
-            .filter_map(|(link, rel)| link.map(|l| format!("<{l}>; rel=\"{rel}\"")))
-            .collect();
-        if !links.is_empty() {
-            let value =
-                HeaderValue::from_str(&links.join(", ")).expect("links are percent-encoded ASCII");
-            response.headers_mut().insert(header::LINK, value);
-        }
-        Ok(response)
-    }
-}
-
-/// The top-level field names behind a list's columns, for `fields=` validation.
-fn field_names(columns: &[String]) -> Vec<String> {
-    let mut names: Vec<String> = Vec::new();
-    for column in columns {
-        let name = column.split('.').next().unwrap_or(column).to_owned();
-        if !names.contains(&name) {
-            names.push(name);
-        }
-    }
-    names
-}
-
-fn csv_response(items: &[Value], columns: &[String], name: &str) -> ApiResult<Response> {
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    let write_error = |error: csv::Error| ApiError::Render(error.to_string());
-    writer.write_record(columns).map_err(write_error)?;
-    for item in items {
-        writer
-            .write_record(csv_cells(item, columns))
-            .map_err(write_error)?;
-    }
-    let body = writer
-        .into_inner()
-        .map_err(|error| ApiError::Render(error.to_string()))?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, CSV_CONTENT_TYPE.to_owned()),
-            (header::CONTENT_DISPOSITION, csv_disposition(name)),
-        ],
-        body,
-    )
-        .into_response())
-}
-
-/// The media type of every CSV body.
-pub const CSV_CONTENT_TYPE: &str = "text/csv; charset=utf-8; header=present";
-
-/// A CSV body is a download named after its list.
-pub fn csv_disposition(name: &str) -> String {
-    format!("attachment; filename=\"gd-indicators-{name}.csv\"")
-}
-
 #[cfg(test)]
 mod tests {
+    use axum::http::HeaderValue;
+
     use super::*;
 
     fn accept(value: &str) -> HeaderMap {

@@ -15,7 +15,7 @@ use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use tokio::sync::Semaphore;
 
-use crate::error::problem_response;
+use crate::http::problem::problem_response;
 
 #[derive(Debug, Clone)]
 pub struct Limits {

@@ -9,10 +9,10 @@ use serde::Serialize;
 
 use super::{list_query, respond_paged, to_values, Endpoint};
 use crate::error::{ApiError, ApiResult};
+use crate::http::state::AppState;
 use crate::service::catalogue::{self, SearchHit};
 use crate::service::query::params::{FilterSpec, ListSpec, ParamKind};
 use crate::service::rows::flattened_columns;
-use crate::AppState;
 
 pub fn endpoints() -> Vec<Endpoint> {
     vec![Endpoint::list::<SearchResult>(

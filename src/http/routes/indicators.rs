@@ -11,10 +11,10 @@ use super::{found, list_query, respond_in_memory, respond_one, to_values, Endpoi
 use crate::domain::entity::Entity;
 use crate::domain::figure::UNITS;
 use crate::error::ApiResult;
+use crate::http::state::AppState;
 use crate::service::catalogue::{self, check_concepts, IndicatorRow};
 use crate::service::figures::TOPICS;
 use crate::service::query::params::{FilterSpec, ListSpec, ParamKind, SortSpec};
-use crate::AppState;
 
 pub fn endpoints() -> Vec<Endpoint> {
     vec![

@@ -21,6 +21,9 @@ use axum::middleware::Next;
 use axum::response::Response;
 use sqlx::SqlitePool;
 
+use super::metrics::CacheCounters;
+use super::revalidate::{not_modified, unmodified_since_tagged, Streamed};
+use crate::http::problem::problem_response;
 use crate::service::versions::{self, DataVersion, VersionFollower};
 
 /// Says where a response came from: `hit` (memory) or `miss` (the database).
@@ -81,7 +84,7 @@ pub struct ResponseCache {
     max_query_bytes: usize,
     pub version: Arc<DataVersion>,
     /// Hits and misses, for `/metrics`.
-    pub counters: crate::metrics::CacheCounters,
+    pub counters: CacheCounters,
 }
 
 impl ResponseCache {
@@ -105,7 +108,7 @@ impl ResponseCache {
             max_entry_bytes: (capacity_bytes / 8) as usize,
             max_query_bytes,
             version: Arc::new(DataVersion::new(version)),
-            counters: crate::metrics::CacheCounters::default(),
+            counters: CacheCounters::default(),
         });
         tokio::spawn(versions::follow_data_version(
             Arc::downgrade(&cache),
@@ -180,7 +183,7 @@ fn normalised_query(raw: Option<&str>) -> String {
 /// response, and below rate limiting and CORS: serves a stored response when it has one for
 /// this version, representation and coding, answering `If-None-Match` itself; otherwise asks
 /// the layers below, and keeps a successful answer with all their headers (a
-/// [`Streamed`](crate::http::Streamed) one, the bulk export, passes uncollected). A hit skips the
+/// [`Streamed`] one, the bulk export, passes uncollected). A hit skips the
 /// in-flight cap and timeout (it costs nothing); a query string over the cap still goes below
 /// to be refused.
 pub async fn serve_cached(
@@ -208,11 +211,8 @@ pub async fn serve_cached(
     if let Some(CachedResponse(stored)) = cache.entries.get(&key) {
         cache.counters.hits.inc();
         let (headers, body, extensions) = &*stored;
-        if crate::http::unmodified_since_tagged(
-            request.headers().get(header::IF_NONE_MATCH),
-            headers,
-        ) {
-            let mut response = crate::http::not_modified(headers);
+        if unmodified_since_tagged(request.headers().get(header::IF_NONE_MATCH), headers) {
+            let mut response = not_modified(headers);
             *response.extensions_mut() = extensions.clone();
             return response;
         }
@@ -232,11 +232,7 @@ pub async fn serve_cached(
     if cache.max_entry_bytes == 0 {
         return response;
     }
-    if response
-        .extensions()
-        .get::<crate::http::Streamed>()
-        .is_some()
-    {
+    if response.extensions().get::<Streamed>().is_some() {
         // Written as it is sent, and too large to keep: passed on, never collected.
         let mut response = response;
         response
@@ -248,7 +244,7 @@ pub async fn serve_cached(
     // The body is already in memory above the compressor (the tagger buffers it), so reading
     // it whole costs no more than passing it on.
     let Ok(bytes) = axum::body::to_bytes(body, usize::MAX).await else {
-        return crate::error::problem_response(
+        return problem_response(
             StatusCode::INTERNAL_SERVER_ERROR,
             "The response could not be read to the end.".to_owned(),
         );

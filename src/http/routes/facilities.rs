@@ -11,9 +11,9 @@ use super::{found, list_query, respond_in_memory, respond_one, to_values, Endpoi
 use crate::domain::entity::Entity;
 use crate::domain::figure::Reference;
 use crate::error::ApiResult;
+use crate::http::state::AppState;
 use crate::service::catalogue::{self, FacilityRow};
 use crate::service::query::params::{FilterSpec, ListSpec, ParamKind, SortSpec};
-use crate::AppState;
 
 pub fn endpoints() -> Vec<Endpoint> {
     vec![

@@ -17,11 +17,11 @@ use super::{
 use crate::domain::entity::Entity;
 use crate::domain::figure::{Observation, Reference};
 use crate::error::ApiResult;
+use crate::http::state::AppState;
 use crate::service::catalogue::{self, ClusterGroupRow, ClusterRow};
 use crate::service::figures::ObservationFilter;
 use crate::service::presentation::{Presentation, CURRENCY, SCALE};
 use crate::service::query::params::{FilterSpec, ListSpec, ParamKind, SortSpec};
-use crate::AppState;
 
 pub fn endpoints() -> Vec<Endpoint> {
     vec![

@@ -12,9 +12,9 @@ use crate::domain::analytics::consistency::ConsistencyReport;
 use crate::domain::analytics::derived::DerivedFigure;
 use crate::domain::analytics::exchange_rate::ExchangeRate;
 use crate::error::{ApiError, ApiResult};
+use crate::http::state::AppState;
 use crate::service::analytics::{current_exchange_rate, load_derived, load_report};
 use crate::service::query::params::{ListSpec, SortSpec};
-use crate::AppState;
 
 pub fn endpoints() -> Vec<Endpoint> {
     vec![

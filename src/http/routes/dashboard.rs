@@ -10,7 +10,7 @@ use axum::http::header;
 use axum::response::IntoResponse;
 use axum::routing::{get, MethodRouter};
 
-use crate::AppState;
+use crate::http::state::AppState;
 
 const PAGE: &str = include_str!("../dashboard/index.html");
 const STYLESHEET: &str = include_str!("../dashboard/dashboard.css");

@@ -13,9 +13,11 @@ use crate::domain::analytics::transforms::{transform_series, Transform};
 use crate::domain::entity::Entity;
 use crate::domain::figure::{Observation, Revision};
 use crate::error::{ApiError, ApiResult};
-use crate::export::{export_head, StreamedExport};
-use crate::http::HeadRequest;
-use crate::render::{negotiate, ListResponder};
+use crate::http::export_stream::{export_head, StreamedExport};
+use crate::http::layers::revalidate::HeadRequest;
+use crate::http::render::list::ListResponder;
+use crate::http::render::negotiate::negotiate;
+use crate::http::state::AppState;
 use crate::service::catalogue::{self, check_concepts};
 use crate::service::export::{export_columns, export_selection, ExportRecord};
 use crate::service::figures::{
@@ -28,7 +30,6 @@ use crate::service::query::parse::ListQuery;
 use crate::service::rows::check_fields;
 use crate::service::rows::flatten;
 use crate::service::versions;
-use crate::AppState;
 
 pub fn endpoints() -> Vec<Endpoint> {
     vec![

@@ -13,8 +13,9 @@ use tower_http::compression::CompressionLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 
-use crate::error::problem_response;
-use crate::{cache, http, limits, metrics, request_log, HttpSettings};
+use super::{limits, metrics, request_log, response_cache, revalidate};
+use crate::http::problem::problem_response;
+use crate::http::settings::HttpSettings;
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
@@ -89,7 +90,7 @@ impl Layer {
 pub fn wrap(
     router: Router,
     settings: &HttpSettings,
-    responses: Option<Arc<cache::ResponseCache>>,
+    responses: Option<Arc<response_cache::ResponseCache>>,
     metrics: Arc<metrics::Metrics>,
     count: usize,
 ) -> Router {
@@ -104,20 +105,20 @@ pub fn wrap(
                         .to_owned(),
                 )
             })),
-            Layer::TagEntity => router.layer(middleware::from_fn(http::tag_entity)),
+            Layer::TagEntity => router.layer(middleware::from_fn(revalidate::tag_entity)),
             Layer::Compression => router.layer(CompressionLayer::new()),
             Layer::ResponseCache => match &responses {
                 Some(responses) => router.layer(middleware::from_fn_with_state(
                     responses.clone(),
-                    cache::serve_cached,
+                    response_cache::serve_cached,
                 )),
                 None => router,
             },
             Layer::Revalidate => router.layer(middleware::from_fn_with_state(
-                http::CachePolicy {
+                revalidate::CachePolicy {
                     max_age_seconds: settings.cache_max_age_seconds,
                 },
-                http::revalidate,
+                revalidate::revalidate,
             )),
             Layer::Limits => router.layer(middleware::from_fn_with_state(
                 limits::Limits {

@@ -9,7 +9,7 @@ use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use crate::error::problem_response;
+use crate::http::problem::problem_response;
 
 /// What the caching headers say; shared with the middleware as state.
 #[derive(Debug, Clone)]

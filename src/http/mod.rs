@@ -1,0 +1,78 @@
+//! The HTTP edge: the router, the layers every response goes through, the handlers (one
+//! module per resource), content negotiation and rendering, and the OpenAPI document. The only
+//! part of the crate that knows axum; it reads and renders what the service returns.
+
+/// `GET /v1/export` as a chunked stream.
+pub mod export_stream;
+/// The production layers, in order: caching, limits, metrics, the request log.
+pub mod layers;
+/// The OpenAPI document, from the endpoint table.
+mod openapi;
+/// Errors as problem+json.
+pub mod problem;
+/// JSON or CSV, the list envelope, CSV bodies, SVG charts.
+pub mod render;
+/// The endpoint table, the router, the index and the fallbacks.
+mod router;
+/// The handlers, one module per resource.
+mod routes;
+/// How the layers behave.
+pub mod settings;
+/// What every handler can reach.
+pub mod state;
+
+use std::future::Future;
+use std::sync::Arc;
+
+use axum::Router;
+use sqlx::SqlitePool;
+use tokio::net::TcpListener;
+
+use crate::service::Service;
+use layers::metrics::Metrics;
+use layers::response_cache::ResponseCache;
+use layers::stack;
+use settings::HttpSettings;
+use state::AppState;
+
+/// The whole HTTP application: routes plus the layers every response goes through. Reads
+/// the data version and starts the task that follows it; fails when the database cannot say.
+pub async fn app(pool: SqlitePool, settings: &HttpSettings) -> Result<Router, String> {
+    let responses = ResponseCache::start(
+        pool.clone(),
+        settings.response_cache_bytes,
+        settings.data_version_poll,
+        settings.max_query_bytes,
+    )
+    .await
+    .map_err(|error| format!("cannot read the data version: {error}"))?;
+    let metrics = Arc::new(Metrics::new(&responses.counters));
+    let state = AppState {
+        service: Service::new(pool, responses.version.clone()),
+        metrics: metrics.clone(),
+        exports: Arc::new(tokio::sync::Semaphore::new(export_stream::STREAMED_EXPORTS)),
+    };
+    let routes = router::router().with_state(state);
+    Ok(stack::wrap(
+        routes,
+        settings,
+        Some(responses),
+        metrics,
+        stack::LAYERS.len(),
+    ))
+}
+
+/// Serves `app` on `listener` until `shutdown` completes, then lets in-flight requests finish.
+pub async fn serve(
+    listener: TcpListener,
+    app: Router,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    // The peer address is what per-client rate limiting keys on.
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
+}

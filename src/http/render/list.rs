@@ -1,0 +1,132 @@
+//! The list envelope (`data`, `meta`, `links`) and RFC 8288 `Link` headers; a list answered
+//! as JSON or CSV, trimmed to `fields=`.
+
+use axum::http::{header, HeaderMap, HeaderValue, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::Serialize;
+use serde_json::Value;
+
+use super::csv::csv_response;
+use super::negotiate::negotiate;
+use crate::error::ApiResult;
+use crate::service::query::cursor::Cursor;
+use crate::service::query::page::Page;
+use crate::service::query::params::Format;
+use crate::service::query::parse::ListQuery;
+use crate::service::rows::{project, projected_columns};
+
+#[derive(Debug, Serialize)]
+struct ListEnvelope {
+    data: Vec<Value>,
+    meta: ListMeta,
+    links: ListLinks,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ListMeta {
+    /// Items on this page.
+    count: usize,
+    /// Items matching the filters, over all pages.
+    total: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    limit: Option<usize>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ListLinks {
+    #[serde(rename = "self")]
+    self_link: String,
+    next: Option<String>,
+    prev: Option<String>,
+}
+
+/// The request's own path and query with `cursor` replaced.
+fn link_with_cursor(uri: &Uri, cursor: &Cursor) -> String {
+    let mut serializer = form_urlencoded::Serializer::new(String::new());
+    for (key, value) in form_urlencoded::parse(uri.query().unwrap_or("").as_bytes()) {
+        if key != "cursor" {
+            serializer.append_pair(&key, &value);
+        }
+    }
+    serializer.append_pair("cursor", &cursor.encode());
+    format!("{}?{}", uri.path(), serializer.finish())
+}
+
+fn self_link(uri: &Uri) -> String {
+    uri.path_and_query()
+        .map(|pq| pq.as_str().to_owned())
+        .unwrap_or_else(|| uri.path().to_owned())
+}
+
+/// Everything needed to answer one list request.
+pub struct ListResponder<'a> {
+    pub uri: &'a Uri,
+    pub headers: &'a HeaderMap,
+    pub query: &'a ListQuery,
+    /// File name stem for CSV downloads.
+    pub name: &'a str,
+    /// Every flattened field an item of this list can have, in order: the CSV columns and,
+    /// by their first segment, the names `fields=` accepts. Fixed per list, so an empty page
+    /// still has its header row and accepts the same fields.
+    pub columns: Vec<String>,
+}
+
+impl ListResponder<'_> {
+    pub fn respond(self, page: Page) -> ApiResult<Response> {
+        let format = negotiate(self.headers, self.query.format, true)?;
+        let next = page.next.as_ref().map(|c| link_with_cursor(self.uri, c));
+        let prev = page.prev.as_ref().map(|c| link_with_cursor(self.uri, c));
+        let items = match &self.query.fields {
+            Some(fields) => project(page.items, fields, &field_names(&self.columns))?,
+            None => page.items,
+        };
+
+        let mut response = match format {
+            Format::Json => Json(ListEnvelope {
+                meta: ListMeta {
+                    count: items.len(),
+                    total: page.total,
+                    limit: self.query.limit,
+                },
+                data: items,
+                links: ListLinks {
+                    self_link: self_link(self.uri),
+                    next: next.clone(),
+                    prev: prev.clone(),
+                },
+            })
+            .into_response(),
+            Format::Csv => {
+                let columns = match &self.query.fields {
+                    Some(fields) => projected_columns(&self.columns, fields),
+                    None => self.columns.clone(),
+                };
+                csv_response(&items, &columns, self.name)?
+            }
+        };
+
+        let links: Vec<String> = [(next, "next"), (prev, "prev")]
+            .into_iter()
+            .filter_map(|(link, rel)| link.map(|l| format!("<{l}>; rel=\"{rel}\"")))
+            .collect();
+        if !links.is_empty() {
+            let value =
+                HeaderValue::from_str(&links.join(", ")).expect("links are percent-encoded ASCII");
+            response.headers_mut().insert(header::LINK, value);
+        }
+        Ok(response)
+    }
+}
+
+/// The top-level field names behind a list's columns, for `fields=` validation.
+fn field_names(columns: &[String]) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    for column in columns {
+        let name = column.split('.').next().unwrap_or(column).to_owned();
+        if !names.contains(&name) {
+            names.push(name);
+        }
+    }
+    names
+}

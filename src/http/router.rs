@@ -1,0 +1,168 @@
+//! The endpoint table and the router built from it: every route the API serves, in the order
+//! the documentation lists them, the index at `/v1`, the dashboard, the API explorer, and the
+//! answers to unknown paths and methods.
+
+use axum::http::{StatusCode, Uri};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde_json::Value;
+use utoipa_swagger_ui::SwaggerUi;
+
+use super::layers::request_log::record_route;
+use super::problem::problem_response;
+use super::routes::{
+    analytics, charts, city_plans, clusters, companies, dashboard, docs, facilities, health,
+    indicators, metrics, observations, regions, search, sources, speakers, Endpoint, EndpointDoc,
+};
+use super::state::AppState;
+use crate::error::ApiError;
+
+/// Every route the API serves, in the order the documentation lists them.
+pub fn endpoints() -> Vec<Endpoint> {
+    let mut endpoints = vec![Endpoint::object(
+        "/v1",
+        get(index),
+        "Links to every collection",
+    )];
+    endpoints.extend(docs::endpoints(documented_endpoints));
+    for module in [
+        health::endpoints,
+        metrics::endpoints,
+        regions::endpoints,
+        clusters::endpoints,
+        observations::endpoints,
+        city_plans::endpoints,
+        indicators::endpoints,
+        sources::endpoints,
+        speakers::endpoints,
+        companies::endpoints,
+        facilities::endpoints,
+        search::endpoints,
+        analytics::endpoints,
+        charts::endpoints,
+    ] {
+        endpoints.extend(module());
+    }
+    endpoints
+}
+
+/// The paths and what documents them, without the handlers.
+pub fn documented_endpoints() -> Vec<(&'static str, EndpointDoc)> {
+    endpoints().into_iter().map(|e| (e.path, e.doc)).collect()
+}
+
+/// The router of every endpoint and dashboard page, with the fallbacks.
+pub fn router() -> Router<AppState> {
+    let mut router = Router::new();
+    for endpoint in endpoints() {
+        router = router.route(endpoint.path, endpoint.handler);
+    }
+    // The dashboard is for people, not part of the API: served, but not in the OpenAPI document.
+    for (path, handler) in dashboard::pages() {
+        router = router.route(path, handler);
+    }
+    router
+        // Before the merge and fallbacks: only the API's own routes are named in the logs.
+        .route_layer(axum::middleware::from_fn(record_route))
+        .merge(SwaggerUi::new("/docs").config(utoipa_swagger_ui::Config::from("/openapi.json")))
+        .fallback(|uri: Uri| async move { ApiError::RouteNotFound(uri.path().to_owned()) })
+        .method_not_allowed_fallback(|| async {
+            let mut response = problem_response(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "This API is read-only: use GET, HEAD or OPTIONS.".to_owned(),
+            );
+            response.headers_mut().insert(
+                axum::http::header::ALLOW,
+                axum::http::HeaderValue::from_static("GET, HEAD, OPTIONS"),
+            );
+            response
+        })
+}
+
+/// `GET /v1`: where everything is, so the API can be explored from one URL.
+async fn index() -> Json<Value> {
+    Json(serde_json::json!({
+        "name": "gd-indicators",
+        "description": "Economic figures of Guangdong from China Daily's GD Today page, each with its unit, period, qualifier, region and provenance.",
+        "links": {
+            "dashboard": "/",
+            "regions": "/v1/regions",
+            "clusters": "/v1/clusters",
+            "cluster_groups": "/v1/cluster-groups",
+            "observations": "/v1/observations",
+            "revenues": "/v1/revenues",
+            "patents": "/v1/patents",
+            "city_plans": "/v1/city-plans",
+            "indicators": "/v1/indicators",
+            "sources": "/v1/sources",
+            "speakers": "/v1/speakers",
+            "companies": "/v1/companies",
+            "facilities": "/v1/facilities",
+            "search": "/v1/search?q=robot",
+            "export": "/v1/export",
+            "consistency": "/v1/consistency",
+            "derived": "/v1/derived",
+            "exchange_rate": "/v1/exchange-rate",
+            "health": "/healthz",
+            "readiness": "/readyz",
+            "metrics": "/metrics",
+            "openapi": "/openapi.json",
+            "docs": "/docs/"
+        }
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::documented_endpoints;
+    use crate::http::openapi::document;
+
+    #[test]
+    fn every_reference_in_the_document_resolves() {
+        let document = serde_json::to_value(document(&documented_endpoints())).unwrap();
+        assert_eq!(document["openapi"], "3.1.0");
+        let schemas = document["components"]["schemas"].as_object().unwrap();
+        fn walk(value: &serde_json::Value, refs: &mut Vec<String>) {
+            match value {
+                serde_json::Value::Object(map) => {
+                    if let Some(serde_json::Value::String(r)) = map.get("$ref") {
+                        refs.push(r.clone());
+                    }
+                    map.values().for_each(|v| walk(v, refs));
+                }
+                serde_json::Value::Array(items) => items.iter().for_each(|v| walk(v, refs)),
+                _ => {}
+            }
+        }
+        let mut refs = Vec::new();
+        walk(&document, &mut refs);
+        assert!(!refs.is_empty());
+        for reference in refs {
+            let name = reference
+                .strip_prefix("#/components/schemas/")
+                .unwrap_or_else(|| panic!("unexpected reference {reference}"));
+            assert!(schemas.contains_key(name), "{reference} does not resolve");
+        }
+    }
+
+    #[test]
+    fn operation_ids_are_unique_and_path_parameters_declared() {
+        let document = serde_json::to_value(document(&documented_endpoints())).unwrap();
+        let mut ids = std::collections::HashSet::new();
+        for (path, item) in document["paths"].as_object().unwrap() {
+            let operation = &item["get"];
+            assert!(ids.insert(operation["operationId"].as_str().unwrap().to_owned()));
+            let declared: Vec<&str> = operation["parameters"]
+                .as_array()
+                .map(|ps| {
+                    ps.iter()
+                        .filter(|p| p["in"] == "path")
+                        .map(|p| p["name"].as_str().unwrap())
+                        .collect()
+                })
+                .unwrap_or_default();
+            let templated = path.matches('{').count();
+            assert_eq!(declared.len(), templated, "{path}");
+        }
+    }
+}
