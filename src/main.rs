@@ -34,44 +34,5 @@ async fn main() -> std::process::ExitCode {
         // Colour codes only where a person reads them, not in log files and collectors.
         gd_indicators::LogFormat::Text => logs.with_ansi(log_terminal).init(),
     }
-    let outcome = match &config.command {
-        Some(gd_indicators::Command::Migrate) => gd_indicators::migrate(&config)
-            .await
-            .map(|()| std::process::ExitCode::SUCCESS)
-            .map_err(|message| (message, 1)),
-        Some(gd_indicators::Command::Import(args)) => {
-            match gd_indicators::import(&config, args).await {
-                Ok(gd_indicators::ImportOutcome::Done) => Ok(std::process::ExitCode::SUCCESS),
-                Ok(gd_indicators::ImportOutcome::Refused) => Ok(std::process::ExitCode::from(1)),
-                Err(message) => Err((message, 2)),
-            }
-        }
-        Some(gd_indicators::Command::Generate(args)) => {
-            match gd_indicators::generate(&config, args).await {
-                Ok(gd_indicators::GenerateOutcome::Done) => Ok(std::process::ExitCode::SUCCESS),
-                Ok(gd_indicators::GenerateOutcome::Refused) => Ok(std::process::ExitCode::from(1)),
-                Err(message) => Err((message, 2)),
-            }
-        }
-        Some(gd_indicators::Command::Export(args)) => gd_indicators::export(&config, args)
-            .await
-            .map(|()| std::process::ExitCode::SUCCESS)
-            .map_err(|message| (message, 2)),
-        Some(gd_indicators::Command::Healthcheck) => gd_indicators::healthcheck(&config)
-            .map(|()| std::process::ExitCode::SUCCESS)
-            .map_err(|message| (message, 1)),
-        Some(gd_indicators::Command::Check) => match gd_indicators::check(config.clone()).await {
-            Ok(true) => Ok(std::process::ExitCode::SUCCESS),
-            Ok(false) => Ok(std::process::ExitCode::from(1)),
-            Err(message) => Err((message, 2)),
-        },
-        None | Some(gd_indicators::Command::Serve) => gd_indicators::run(config)
-            .await
-            .map(|()| std::process::ExitCode::SUCCESS)
-            .map_err(|message| (message, 1)),
-    };
-    outcome.unwrap_or_else(|(message, code)| {
-        eprintln!("gd-indicators: {message}");
-        std::process::ExitCode::from(code)
-    })
+    gd_indicators::commands::run(config).await
 }

@@ -13,10 +13,38 @@ use futures_util::TryStreamExt;
 use indicatif::ProgressBar;
 use sqlx::SqlitePool;
 
-use crate::config::ExportArgs;
+use super::config::{Config, ExportArgs};
+use super::progress;
+use super::signals::termination_requested;
 use crate::service::export::{export_selection, ExportWriter, Failure};
 use crate::service::figures::count_observations;
 use crate::service::import::read::FileFormat;
+use crate::store;
+
+/// `gd-indicators export`: streams the figures to `--output` or standard output; says what it
+/// wrote on stdout when that is free (the output is a file).
+pub async fn export(config: &Config, args: &ExportArgs) -> Result<(), String> {
+    let pool = store::database::open_and_migrate(&config.database_url)
+        .await
+        .map_err(|error| error.to_string())?;
+    let progress = progress::bar("export", "figures");
+    let outcome = write_export(&pool, args, &progress).await;
+    progress.finish_and_clear();
+    pool.close().await;
+    let summary = outcome.map_err(|message| format!("export: {message}"))?;
+    if let Some(file) = &summary.file {
+        let format = match summary.format {
+            FileFormat::Csv => "CSV",
+            FileFormat::Json => "JSON",
+        };
+        println!(
+            "{}: {} figures written as {format}",
+            file.display(),
+            summary.figures
+        );
+    }
+    Ok(())
+}
 
 /// What `gd-indicators export` wrote.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -156,10 +184,10 @@ fn is_broken_pipe(error: &io::Error) -> bool {
     error.kind() == io::ErrorKind::BrokenPipe || wrapped == Some(io::ErrorKind::BrokenPipe)
 }
 
-/// `gd-indicators export`: the figures `--query` selects (all of them by default), as
-/// `GET /v1/export?QUERY` renders them, to `--output` or standard output. `progress` counts
-/// the figures written. Interrupted (Ctrl-C, SIGTERM) or failed, it leaves no file behind.
-pub async fn export(
+/// The figures `--query` selects (all of them by default), as `GET /v1/export?QUERY` renders
+/// them, to `--output` or standard output. `progress` counts the figures written.
+/// Interrupted (Ctrl-C, SIGTERM) or failed, it leaves no file behind.
+async fn write_export(
     pool: &SqlitePool,
     args: &ExportArgs,
     progress: &ProgressBar,
@@ -190,7 +218,7 @@ pub async fn export(
         return Err("--query: format= is not taken by the export command; use --format".to_owned());
     }
     // Listening before the file exists: a signal from here on stops the export cleanly.
-    let interrupted = crate::termination_requested();
+    let interrupted = termination_requested();
     let file = output_file(args);
     let (partial, sink) = match file.map(Partial::open).transpose()? {
         Some(Opened::Partial(partial, file)) => (Some(partial), Sink::File(file)),
