@@ -1,6 +1,9 @@
 //! The command line: one module per command, each a thin front end over the service (and,
 //! for `serve`, the HTTP app). [`run`] dispatches a parsed [`Config`] to its command and turns
 //! the outcome into the process's exit status.
+//!
+//! [`run`]: crate::commands::run
+//! [`Config`]: crate::commands::config::Config
 
 /// `check`: the consistency report as text.
 pub mod check;

@@ -1,6 +1,8 @@
 //! The figure as a client receives it (an [`Observation`], its revisions, the conversion a
 //! `currency` or `scale` made), the enums that give it its meaning, and how its numbers
 //! serialise.
+//!
+//! [`Observation`]: crate::domain::figure::Observation
 
 use serde::{Deserialize, Serialize, Serializer};
 

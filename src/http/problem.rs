@@ -1,6 +1,8 @@
 //! [`ApiError`] as HTTP: its status, and its body as RFC 9457 `application/problem+json`.
 //! Also the problem+json of the layers that answer before any handler (limits, panics,
 //! timeouts, unknown routes and methods).
+//!
+//! [`ApiError`]: crate::error::ApiError
 
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};

@@ -11,9 +11,9 @@ use super::figures::{
 /// The two statements behind a page of figures.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ObservationStatement {
-    /// The page itself: [`observations_ordered`].
+    /// The page itself: [`observations_ordered`](super::figures::observations_ordered).
     List,
-    /// Its total: [`count_observations`].
+    /// Its total: [`count_observations`](super::figures::count_observations).
     Count,
 }
 
@@ -37,6 +37,9 @@ impl std::fmt::Display for QueryPlan {
 
 /// The plan of the very statement [`observations_ordered`] or [`count_observations`] runs for
 /// `filter` and `order`: what the query-plan test checks, and where to start with a slow query.
+///
+/// [`observations_ordered`]: super::figures::observations_ordered
+/// [`count_observations`]: super::figures::count_observations
 pub async fn explain_observations(
     pool: &SqlitePool,
     filter: &ObservationFilter,
@@ -50,7 +53,8 @@ pub async fn explain_observations(
     explain(pool, query).await
 }
 
-/// The plan of the statement [`related_observations`] runs; `None` when it runs none.
+/// The plan of the statement [`related_observations`](super::figures::related_observations)
+/// runs; `None` when it runs none.
 pub async fn explain_related_observations(
     pool: &SqlitePool,
     related: &RelatedFigures,

@@ -73,8 +73,10 @@ pub(super) const RELATIONS: &[Relation] = &[
 ];
 
 /// The figures the relations name: all that [`implied_figures`] reads, and what
-/// [`consistency_report`](super::consistency::consistency_report) reads beside the linked figures and the counts; owned, as the
+/// [`consistency_report`] reads beside the linked figures and the counts; owned, as the
 /// store's figure selection takes them.
+///
+/// [`consistency_report`]: super::consistency::consistency_report
 pub fn relation_figure_ids() -> Vec<String> {
     let mut ids = Vec::new();
     for relation in RELATIONS {

@@ -5,6 +5,8 @@
 //! Every app owns its [`Metrics`] and their registry: tests run many apps in one process, and
 //! their counts must not mix. Recording a request costs two label lookups (a hash of the label
 //! values and a read lock each) and a few atomic adds; the gauges are read when scraped.
+//!
+//! [`Metrics`]: crate::http::layers::metrics::Metrics
 
 use std::sync::Arc;
 use std::time::Instant;

@@ -11,6 +11,10 @@
 //!
 //! Rows made by a program rather than read from a file ([`Row::figure`], [`Row::retraction`],
 //! as `generate` makes them) go through [`import_rows`]: the same checks, plan and transaction.
+//!
+//! [`Row::figure`]: crate::service::import::read::Row::figure
+//! [`Row::retraction`]: crate::service::import::read::Row::retraction
+//! [`import_rows`]: crate::service::import::import_rows
 
 /// One row that adds or corrects a figure, checked.
 pub mod check;

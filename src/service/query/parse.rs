@@ -1,6 +1,8 @@
 //! Strict parsing of a list request's query string against its endpoint's [`ListSpec`]: an
 //! unknown parameter, a repeated single-valued one or a malformed value is a 400 that names the
 //! parameter and says what is accepted, so that a typo never silently returns everything.
+//!
+//! [`ListSpec`]: crate::service::query::params::ListSpec
 
 use std::collections::BTreeMap;
 

@@ -12,12 +12,14 @@
 //! and only IEEE arithmetic (no libm functions) turns them into values, so every platform
 //! computes the same ones.
 //!
-//! The figures go to [`import_rows`] in batches, each one import (one transaction,
-//! recorded in `imports` under a name saying which run and which figures); then a second pass
-//! corrects `--revisions-percent` of them (revision 2) and retracts one in 10,000. A batch
-//! already recorded under its name is skipped, so a second run with the same arguments adds
-//! nothing and an interrupted run resumes. Synthetic figures made with other arguments are
-//! refused rather than corrected into these.
+//! The figures go to [`import_rows`] in batches, each one import (one transaction, recorded
+//! in `imports` under a name saying which run and which figures); then a second pass corrects
+//! `--revisions-percent` of them (revision 2) and retracts one in 10,000. A batch already
+//! recorded under its name is skipped, so a second run with the same arguments adds nothing
+//! and an interrupted run resumes. Synthetic figures made with other arguments are refused
+//! rather than corrected into these.
+//!
+//! [`import_rows`]: crate::service::import::import_rows
 
 /// Regions, subjects, measures and years; the catalogue entities.
 pub mod catalogue;
