@@ -1,3 +1,6 @@
+//! The binary: parses the configuration, sets up logging, and hands the command to
+//! [`gd_indicators::commands::run`], whose exit status it returns.
+
 use std::io::IsTerminal;
 
 use clap::Parser;
