@@ -5,9 +5,10 @@
 //! (data version 0, every revision recorded at a fixed time), requests a fixed list of URLs
 //! and the URLs built from their answers (every single resource the lists name, every
 //! indicator's series and chart, and the `links.next`/`links.prev` of a few pages), and
-//! compares each answer's status, `content-type` and body bytes with its file in
-//! `tests/golden/`. A file holds the request (`request:` and `request-header:` lines), then
-//! `status:` and `content-type:` lines, a blank line and the body exactly as served. Its
+//! compares each answer's status, `content-type`, the other headers users act on
+//! ([`PINNED_HEADERS`]) and body bytes with its file in `tests/golden/`. A file holds the
+//! request (`request:` and `request-header:` lines), then `status:`, `content-type:` and the
+//! pinned header lines, a blank line and the body exactly as served. Its
 //! name is the request's path and query with unsafe characters replaced (`~`), plus a short
 //! hash only where names would collide or grow too long.
 //!
@@ -434,9 +435,22 @@ impl Request {
     }
 }
 
+/// Response headers users act on besides `content-type`, pinned where present: paging links,
+/// download names, the methods allowed, redirects, and what caches key and keep.
+const PINNED_HEADERS: [&str; 6] = [
+    "link",
+    "content-disposition",
+    "allow",
+    "location",
+    "vary",
+    "cache-control",
+];
+
 struct Answer {
     status: u16,
     content_type: Option<String>,
+    /// The [`PINNED_HEADERS`] the answer carries, in that order.
+    headers: Vec<(&'static str, String)>,
     body: Vec<u8>,
 }
 
@@ -469,10 +483,23 @@ impl Run {
                 .headers()
                 .get("content-type")
                 .map(|value| String::from_utf8_lossy(value.as_bytes()).into_owned());
+            let headers = PINNED_HEADERS
+                .into_iter()
+                .flat_map(|name| {
+                    response
+                        .headers()
+                        .get_all(name)
+                        .into_iter()
+                        .map(move |value| {
+                            (name, String::from_utf8_lossy(value.as_bytes()).into_owned())
+                        })
+                })
+                .collect();
             let body = response.bytes().await.map_err(|e| e.to_string())?.to_vec();
             Ok(Answer {
                 status,
                 content_type,
+                headers,
                 body,
             })
         }
@@ -745,7 +772,11 @@ fn golden_bytes(request: &Request, answer: &Result<Answer, String>) -> Vec<u8> {
         Ok(answer) => {
             text.push_str(&format!("status: {}\n", answer.status));
             let content_type = answer.content_type.as_deref().unwrap_or("(none)");
-            text.push_str(&format!("content-type: {content_type}\n\n"));
+            text.push_str(&format!("content-type: {content_type}\n"));
+            for (name, value) in &answer.headers {
+                text.push_str(&format!("{name}: {value}\n"));
+            }
+            text.push('\n');
             let mut bytes = text.into_bytes();
             bytes.extend_from_slice(&answer.body);
             bytes
