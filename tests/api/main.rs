@@ -8,6 +8,7 @@ mod errors;
 mod export;
 mod faults;
 mod generate;
+mod golden;
 mod helpers;
 mod imports;
 mod injection;

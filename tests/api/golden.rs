@@ -1,0 +1,955 @@
+//! Golden responses: the bytes users see, pinned before the redesign of issue 14 (module
+//! layout, figure schema, typed parameters) so that the redesign provably changes none.
+//!
+//! The test starts the real app over a fresh database holding exactly the article's data
+//! (data version 0, every revision recorded at a fixed time), requests a fixed list of URLs
+//! and the URLs built from their answers (every single resource the lists name, every
+//! indicator's series and chart, and the `links.next`/`links.prev` of a few pages), and
+//! compares each answer's status, `content-type`, the other headers users act on
+//! ([`PINNED_HEADERS`]) and body bytes with its file in `tests/golden/`. A file holds the
+//! request (`request:` and `request-header:` lines), then `status:`, `content-type:` and the
+//! pinned header lines, a blank line and the body exactly as served. Its
+//! name is the request's path and query with unsafe characters replaced (`~`), plus a short
+//! hash only where names would collide or grow too long.
+//!
+//! Every mismatch is collected and reported at the end, with its URL, its file and the first
+//! differing line of expected and actual; a file in `tests/golden/` that no request produces
+//! fails too, so a rename leaves no stale file behind.
+//!
+//! After a deliberate change, rewrite the files and review them:
+//!
+//! ```sh
+//! GOLDEN_UPDATE=1 cargo test --test api golden   # writes every file, removes stale ones
+//! git diff tests/golden                          # then name the change in its commit
+//! ```
+//!
+//! With `GOLDEN_UPDATE=1` the test writes instead of comparing and fails nothing.
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+use serde_json::Value;
+
+use crate::helpers::TestApp;
+
+const GOLDEN_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/golden");
+const EXTENSION: &str = ".golden";
+/// Longest file name, extension included; longer ones are cut and given a hash.
+const MAX_NAME: usize = 150;
+
+/// Every GET of the README's curl cookbook, as its path and query (`jq` aside). Left out:
+/// `/metrics` (it counts requests) and what needs an import or `generate` first. The
+/// conditional GET with the README's ETag is in [`WITH_HEADERS`].
+const COOKBOOK: &[&str] = &[
+    "/healthz",
+    "/readyz",
+    "/v1/observations/rd-expenditure-2024",
+    "/v1/revenues?cluster=new-energy",
+    "/v1/regions?kind=city",
+    "/v1/regions/greater-bay-area",
+    "/v1/clusters?group=trillion-yuan-industrial-clusters",
+    "/v1/cluster-groups/maoming-whole-industry-chains",
+    "/v1/patents",
+    "/v1/city-plans/guangzhou",
+    "/v1/indicators?topic=marine_economy",
+    "/v1/indicators/technology-contract-value/observations",
+    "/v1/sources",
+    "/v1/speakers/ai-xuefeng",
+    "/v1/companies/byd",
+    "/v1/facilities",
+    "/v1/revenues?yaer=2024",
+    "/v1/city-plans/foshan",
+    "/v1/observations?region=guangdong,greater-bay-area&year=2024&unit=cny&min=1000000000000\
+     &sort=-value&fields=id,value,scale,qualifier,stated&format=csv",
+    "/v1/indicators?limit=3",
+    "/v1/indicators?limit=3&cursor=eyJkIjoiYSIsImsiOltdLCJwIjoyLCJxIjoxMDMyMDc4NjMwOTAwNjg3MjIzN30",
+    "/v1/search?q=robot",
+    "/v1/export?format=csv",
+    "/v1/observations/rd-expenditure-2024?currency=USD",
+    "/v1/indicators/technology-contract-value/observations?transform=cagr",
+    "/v1/derived",
+    "/v1/consistency",
+    "/v1/indicators/technology-contract-value/chart.svg",
+    "/v1/export?format=csv&indicator=rd-expenditure",
+    // The pages the README points to besides the API.
+    "/",
+    "/?q=robot",
+    "/dashboard.js",
+    "/dashboard.css",
+    "/docs",
+    "/docs/",
+    "/docs/swagger-initializer.js",
+];
+
+/// The documents that are not lists.
+const DOCUMENTS: &[&str] = &[
+    "/v1",
+    "/openapi.json",
+    "/healthz",
+    "/readyz",
+    "/v1/consistency",
+    "/v1/exchange-rate",
+];
+
+/// Every list (`/v1` and `/openapi.json` name them), each fetched as its default page and
+/// with `limit=1000` (every item), in JSON and CSV.
+const LISTS: &[&str] = &[
+    "/v1/regions",
+    "/v1/clusters",
+    "/v1/cluster-groups",
+    "/v1/observations",
+    "/v1/revenues",
+    "/v1/patents",
+    "/v1/city-plans",
+    "/v1/indicators",
+    "/v1/sources",
+    "/v1/speakers",
+    "/v1/companies",
+    "/v1/facilities",
+    "/v1/derived",
+    "/v1/search?q=robot",
+    "/v1/search?q=shenzhen",
+    "/v1/search?q=patent",
+    "/v1/search?q=trillion",
+    "/v1/indicators/cluster-operating-revenue/observations",
+    "/v1/observations/rd-expenditure-2024/revisions",
+];
+
+/// Each list's sort keys (`/openapi.json`), every one fetched ascending and descending; the
+/// figure lists with a few fields only, as the order is what these pin (the full bodies are
+/// pinned unsorted and in [`QUERIES`]).
+const SORT_KEYS: &[(&str, &[&str])] = &[
+    ("/v1/regions", &["id", "name", "kind"]),
+    ("/v1/clusters", &["id", "name", "group", "reached_year"]),
+    ("/v1/cluster-groups", &["id", "name"]),
+    ("/v1/city-plans", &["id"]),
+    (
+        "/v1/indicators",
+        &["id", "name", "topic", "observation_count"],
+    ),
+    ("/v1/sources", &["id", "headline"]),
+    ("/v1/speakers", &["id", "name", "figure_count"]),
+    ("/v1/companies", &["id", "name"]),
+    ("/v1/facilities", &["id", "name"]),
+    ("/v1/derived", &["id"]),
+    ("/v1/observations?fields=id,period,value", FIGURE_SORT_KEYS),
+    ("/v1/revenues?fields=id,period,value", FIGURE_SORT_KEYS),
+    ("/v1/patents?fields=id,period,value", FIGURE_SORT_KEYS),
+    ("/v1/export?fields=id,period,value", FIGURE_SORT_KEYS),
+    (
+        "/v1/indicators/cluster-operating-revenue/observations?fields=id,period,value",
+        FIGURE_SORT_KEYS,
+    ),
+    (
+        "/v1/observations/rd-expenditure-2024/revisions",
+        &["number"],
+    ),
+];
+const FIGURE_SORT_KEYS: &[&str] = &["id", "period", "value", "indicator", "region"];
+
+/// Filters, sorts, fields, the export, currencies and scales, transforms and charts.
+const QUERIES: &[&str] = &[
+    // Sorts on several keys.
+    "/v1/observations?sort=-value",
+    "/v1/observations?sort=period,id",
+    "/v1/observations?sort=period,-value",
+    "/v1/observations?sort=indicator,-period&format=csv",
+    "/v1/observations?sort=region,-value&limit=1000",
+    "/v1/indicators?sort=-observation_count,id",
+    "/v1/clusters?sort=group,-reached_year",
+    // Fields.
+    "/v1/observations?fields=id,value",
+    "/v1/observations?fields=id,value&format=csv",
+    "/v1/observations?fields=id,value,unit&sort=-value&limit=5",
+    "/v1/observations?fields=period,provenance&format=csv",
+    "/v1/observations?fields=",
+    "/v1/observations?fields=&format=csv",
+    "/v1/observations?fields=colour",
+    "/v1/regions?fields=id,name&format=csv",
+    "/v1/clusters?fields=id,figures&format=csv",
+    "/v1/speakers?fields=id,figure_count",
+    "/v1/export?fields=id,value,unit&format=csv",
+    // Observation filters.
+    "/v1/observations?year=2024",
+    "/v1/observations?year=2023,2024",
+    "/v1/observations?year=2020&year=2023",
+    "/v1/observations?from=2020&to=2023",
+    "/v1/observations?from=2024",
+    "/v1/observations?to=2020",
+    "/v1/observations?from=2025&to=2020",
+    "/v1/observations?min=1000000000000",
+    "/v1/observations?max=10",
+    "/v1/observations?min=10&max=100&unit=percent",
+    "/v1/observations?unit=cny",
+    "/v1/observations?unit=percent,percentage_points",
+    "/v1/observations?unit=usd&format=csv",
+    "/v1/observations?qualifier=over",
+    "/v1/observations?qualifier=at_least,about",
+    "/v1/observations?topic=innovation",
+    "/v1/observations?topic=greater_bay_area,marine_economy",
+    "/v1/observations?concept=operating_revenue",
+    "/v1/observations?concept=gdp&sort=-value",
+    "/v1/observations?indicator=rd-expenditure",
+    "/v1/observations?indicator=rd-expenditure,technology-contract-value",
+    "/v1/observations?region=shenzhen",
+    "/v1/observations?region=guangdong&year=2024&sort=-value&limit=5",
+    "/v1/observations?cluster=automotive",
+    "/v1/observations?cluster_group=trillion-yuan-industrial-clusters",
+    "/v1/observations?company=byd",
+    "/v1/observations?city_plan=maoming",
+    "/v1/observations?speaker=ai-xuefeng",
+    "/v1/observations?source=gdtoday-what-they-say",
+    "/v1/observations?as_of=2025-03-01T00:00:00Z",
+    "/v1/observations?as_of=2024-12-31T23:59:59Z",
+    "/v1/observations?as_of=2025-03-01T00:00:00Z&indicator=rd-expenditure",
+    "/v1/observations/rd-expenditure-2024?as_of=2025-03-01T00:00:00Z",
+    // Filters of the other lists.
+    "/v1/revenues?year=2024",
+    "/v1/revenues?region=maoming",
+    "/v1/revenues?cluster_group=trillion-yuan-industrial-clusters&sort=-value",
+    "/v1/revenues?min=1000000000000&qualifier=at_least",
+    "/v1/revenues?unit=usd",
+    "/v1/revenues?as_of=2025-03-01T00:00:00Z",
+    "/v1/patents?year=2024",
+    "/v1/patents?from=2020&to=2023",
+    "/v1/patents?min=100",
+    "/v1/patents?region=guangdong&format=csv",
+    "/v1/indicators?topic=innovation",
+    "/v1/indicators?concept=gdp",
+    "/v1/indicators?measure=rank",
+    "/v1/indicators?unit=percent&format=csv",
+    "/v1/regions?parent=guangdong",
+    "/v1/regions?kind=city&parent=guangdong",
+    "/v1/regions?kind=city&format=csv",
+    "/v1/clusters?group=strategic-industry-clusters",
+    "/v1/clusters?region=maoming",
+    "/v1/cluster-groups?region=maoming",
+    "/v1/cluster-groups?kind=sci_tech",
+    "/v1/city-plans?city=shenzhen",
+    "/v1/city-plans?speaker=guo-yonghang",
+    "/v1/speakers?region=shenzhen",
+    "/v1/companies?region=shenzhen",
+    "/v1/facilities?kind=national_laboratory",
+    "/v1/facilities?region=guangzhou",
+    "/v1/search?q=robot&format=csv",
+    "/v1/search?q=robot&type=indicator",
+    "/v1/search?q=laboratory&type=facility",
+    "/v1/search?q=guangzhou&type=city_plan,speaker",
+    "/v1/search?q=robo",
+    "/v1/search?q=%E5%B9%BF%E4%B8%9C",
+    "/v1/search?q=nothing-matches-this",
+    "/v1/indicators/cluster-operating-revenue/observations?year=2024",
+    "/v1/indicators/cluster-operating-revenue/observations?region=guangdong&qualifier=at_least",
+    "/v1/indicators/hengqin-gdp/observations?min=1000000000",
+    "/v1/indicators/rd-expenditure/observations?unit=usd",
+    "/v1/indicators/rd-expenditure/observations?from=2024&to=2024&format=csv",
+    "/v1/observations/rd-expenditure-2024/revisions?format=csv",
+    "/v1/observations/rd-expenditure-2024/revisions?fields=number,change,recorded_at",
+    // The export.
+    "/v1/export",
+    "/v1/export?region=shenzhen&sort=-value",
+    "/v1/export?year=2024&format=csv",
+    "/v1/export?as_of=2025-03-01T00:00:00Z&format=csv",
+    // Currencies and scales.
+    "/v1/observations?currency=USD",
+    "/v1/observations?currency=USD&format=csv",
+    "/v1/observations?scale=billion",
+    "/v1/observations?currency=CNY&scale=trillion&unit=cny,usd",
+    "/v1/revenues?currency=USD",
+    "/v1/revenues?scale=billion&format=csv",
+    "/v1/clusters?currency=USD",
+    "/v1/cluster-groups?scale=billion",
+    "/v1/city-plans?currency=USD&scale=million",
+    "/v1/companies?currency=USD",
+    "/v1/export?currency=USD&format=csv",
+    "/v1/export?scale=billion",
+    "/v1/indicators/cluster-operating-revenue/observations?currency=USD",
+    "/v1/indicators/marine-gdp/observations?scale=billion&format=csv",
+    "/v1/observations/rd-expenditure-2024?scale=trillion",
+    "/v1/observations/rd-expenditure-2024?currency=USD&scale=million",
+    "/v1/observations/marine-gdp-2024?currency=USD",
+    "/v1/observations/rd-expenditure-2024-usd?currency=CNY",
+    "/v1/observations/cluster-revenue-threshold-trillion-yuan-usd?currency=CNY&scale=trillion",
+    "/v1/observations/high-tech-enterprises-2024?currency=USD",
+    "/v1/clusters/new-energy?currency=USD",
+    "/v1/city-plans/guangzhou?scale=billion",
+    "/v1/regions/guangdong?currency=USD",
+    // Transforms beyond every indicator's three (built from the catalogue).
+    "/v1/indicators/technology-contract-value/observations?transform=level",
+    "/v1/indicators/technology-contract-value/observations?transform=change&format=csv",
+    "/v1/indicators/technology-contract-value/observations?transform=cagr&currency=USD",
+    "/v1/indicators/hengqin-gdp/observations?transform=cagr",
+    "/v1/indicators/rd-expenditure/observations?transform=pct_change",
+    // Charts beyond every indicator's default one.
+    "/v1/indicators/technology-contract-value/chart.svg?width=400&height=300",
+    "/v1/indicators/rd-expenditure/chart.svg?currency=USD",
+    "/v1/indicators/cluster-operating-revenue/chart.svg?region=guangdong",
+    "/v1/indicators/cluster-operating-revenue/chart.svg?width=2000&height=200",
+    "/v1/indicators/marine-gdp/chart.svg?currency=USD",
+];
+
+/// Refusals: problem+json with their status.
+const ERRORS: &[&str] = &[
+    "/v1/observations/rd-expenditure-2024?foo=bar",
+    "/v1/observations/rd-expenditure-2024?format=csv",
+    "/v1/observations/rd-expenditure-2024?format=json",
+    "/v1/regions/guangdong?limit=2",
+    "/v1/observations?year=20x4",
+    "/v1/observations?year=1800",
+    "/v1/observations?from=abc",
+    "/v1/observations?region=atlantis",
+    "/v1/observations?indicator=no-such-indicator",
+    "/v1/observations?region=guangdong,atlantis,,",
+    "/v1/clusters?group=no-such-group",
+    "/v1/revenues?cluster=no-such-cluster",
+    "/v1/observations?scale=billion&scale=million",
+    "/v1/observations?currency=USD&currency=CNY",
+    "/v1/observations?currency=USD,CNY",
+    "/v1/observations?currency=EUR",
+    "/v1/observations?scale=gazillion",
+    "/v1/observations?min=abc",
+    "/v1/observations?max=1e999",
+    "/v1/observations?limit=0",
+    "/v1/observations?limit=1001",
+    "/v1/observations?limit=abc",
+    "/v1/observations?limit=2&limit=3",
+    "/v1/observations?cursor=garbage",
+    "/v1/regions?cursor=eyJkIjoiYSIsImsiOltdLCJwIjoyLCJxIjoxMDMyMDc4NjMwOTAwNjg3MjIzN30",
+    "/v1/indicators?limit=4&cursor=eyJkIjoiYSIsImsiOltdLCJwIjoyLCJxIjoxMDMyMDc4NjMwOTAwNjg3MjIzN30",
+    "/v1/observations?sort=colour",
+    "/v1/observations?sort=",
+    "/v1/regions?sort=value",
+    "/v1/observations?format=xml",
+    "/v1/observations?as_of=yesterday",
+    "/v1/observations?unit=furlongs",
+    "/v1/observations?qualifier=maybe",
+    "/v1/observations?topic=sports",
+    "/v1/revenues?currency=USD&yaer=2024",
+    "/v1/patents?currency=USD",
+    "/v1/indicators/rd-expenditure/observations?transform=log",
+    "/v1/indicators/rd-expenditure/observations?transform=cagr,change",
+    "/v1/indicators/no-such-indicator/observations",
+    "/v1/indicators/no-such-indicator/chart.svg",
+    "/v1/indicators/rd-expenditure/chart.svg?width=50",
+    "/v1/indicators/rd-expenditure/chart.svg?height=abc",
+    "/v1/indicators/rd-expenditure/chart.svg?format=csv",
+    "/v1/search",
+    "/v1/search?q=",
+    "/v1/search?q=robot&type=planet",
+    "/v1/search?q=robot&sort=id",
+    "/v1/observations/no-such-figure",
+    "/v1/observations/no-such-figure?currency=USD",
+    "/v1/observations/no-such-figure/revisions",
+    "/v1/regions/atlantis",
+    "/v1/clusters/no-such-cluster",
+    "/v1/cluster-groups/no-such-group",
+    "/v1/city-plans/foshan",
+    "/v1/indicators/no-such-indicator",
+    "/v1/sources/no-such-source",
+    "/v1/speakers/no-such-speaker",
+    "/v1/companies/no-such-company",
+    "/v1/facilities/no-such-facility",
+    "/v1/nothing-here",
+    "/nothing-here",
+    "/v1/observations/",
+    "/healthz?verbose=1",
+    "/v1/consistency?format=csv",
+    "/v1/exchange-rate?currency=USD",
+];
+
+/// Requests with a method other than GET or with request headers: (method, path, headers).
+type Special = (
+    &'static str,
+    &'static str,
+    &'static [(&'static str, &'static str)],
+);
+const WITH_HEADERS: &[Special] = &[
+    // The README's conditional GET: its ETag is the one the page is served with.
+    (
+        "GET",
+        "/v1/indicators?limit=3",
+        &[("If-None-Match", "\"ccd3d900750c4ee0-63a\"")],
+    ),
+    ("GET", "/v1/regions", &[("Accept", "text/csv")]),
+    ("GET", "/v1/observations?limit=5", &[("Accept", "text/csv")]),
+    (
+        "GET",
+        "/v1/observations?limit=5&format=json",
+        &[("Accept", "text/csv")],
+    ),
+    ("GET", "/v1/regions/china", &[("Accept", "text/csv")]),
+    ("GET", "/v1/regions", &[("Accept", "application/xml")]),
+    ("POST", "/v1/regions", &[]),
+    ("DELETE", "/v1/observations/rd-expenditure-2024", &[]),
+];
+
+/// Lists whose `links.next` is followed once, then that page's `links.prev` once.
+const FOLLOW: &[&str] = &[
+    "/v1/observations?limit=2",
+    "/v1/observations?limit=2&sort=-value",
+    "/v1/observations?limit=10&sort=period,id&fields=id,period",
+    "/v1/indicators?limit=3",
+    "/v1/regions?limit=5&sort=-name",
+    "/v1/search?q=guangzhou&limit=2",
+    "/v1/revenues?limit=4&currency=USD",
+    "/v1/indicators/cluster-operating-revenue/observations?limit=3",
+];
+
+/// Lists of every item (`limit=1000`) and where each item lives on its own.
+const SINGLES: &[(&str, &str)] = &[
+    ("/v1/regions?limit=1000", "/v1/regions/"),
+    ("/v1/clusters?limit=1000", "/v1/clusters/"),
+    ("/v1/cluster-groups?limit=1000", "/v1/cluster-groups/"),
+    ("/v1/city-plans?limit=1000", "/v1/city-plans/"),
+    ("/v1/indicators?limit=1000", "/v1/indicators/"),
+    ("/v1/sources?limit=1000", "/v1/sources/"),
+    ("/v1/speakers?limit=1000", "/v1/speakers/"),
+    ("/v1/companies?limit=1000", "/v1/companies/"),
+    ("/v1/facilities?limit=1000", "/v1/facilities/"),
+    ("/v1/observations?limit=1000", "/v1/observations/"),
+];
+
+#[derive(Clone, PartialEq, Eq, Hash)]
+struct Request {
+    method: &'static str,
+    path: String,
+    headers: &'static [(&'static str, &'static str)],
+}
+
+impl Request {
+    fn get(path: impl Into<String>) -> Request {
+        Request {
+            method: "GET",
+            path: path.into(),
+            headers: &[],
+        }
+    }
+
+    /// How a failure names it.
+    fn describe(&self) -> String {
+        let mut text = format!("{} {}", self.method, self.path);
+        for (name, value) in self.headers {
+            text.push_str(&format!(" [{name}: {value}]"));
+        }
+        text
+    }
+}
+
+/// Response headers users act on besides `content-type`, pinned where present: paging links,
+/// download names, the methods allowed, redirects, and what caches key and keep.
+const PINNED_HEADERS: [&str; 6] = [
+    "link",
+    "content-disposition",
+    "allow",
+    "location",
+    "vary",
+    "cache-control",
+];
+
+struct Answer {
+    status: u16,
+    content_type: Option<String>,
+    /// The [`PINNED_HEADERS`] the answer carries, in that order.
+    headers: Vec<(&'static str, String)>,
+    body: Vec<u8>,
+}
+
+/// The requests made so far, in order, each once, with their answers.
+struct Run {
+    address: String,
+    client: reqwest::Client,
+    requests: Vec<Request>,
+    answers: HashMap<Request, Result<Answer, String>>,
+    /// What could not be built from an answer (a list without ids, a page without a link).
+    problems: Vec<String>,
+}
+
+impl Run {
+    async fn fetch(&mut self, request: Request) {
+        if self.answers.contains_key(&request) {
+            return;
+        }
+        let method = reqwest::Method::from_bytes(request.method.as_bytes()).expect("a method");
+        let mut builder = self
+            .client
+            .request(method, format!("{}{}", self.address, request.path));
+        for (name, value) in request.headers {
+            builder = builder.header(*name, *value);
+        }
+        let answer = async {
+            let response = builder.send().await.map_err(|e| e.to_string())?;
+            let status = response.status().as_u16();
+            let content_type = response
+                .headers()
+                .get("content-type")
+                .map(|value| String::from_utf8_lossy(value.as_bytes()).into_owned());
+            let headers = PINNED_HEADERS
+                .into_iter()
+                .flat_map(|name| {
+                    response
+                        .headers()
+                        .get_all(name)
+                        .into_iter()
+                        .map(move |value| {
+                            (name, String::from_utf8_lossy(value.as_bytes()).into_owned())
+                        })
+                })
+                .collect();
+            let body = response.bytes().await.map_err(|e| e.to_string())?.to_vec();
+            Ok(Answer {
+                status,
+                content_type,
+                headers,
+                body,
+            })
+        }
+        .await;
+        self.requests.push(request.clone());
+        self.answers.insert(request, answer);
+    }
+
+    /// The JSON body of a GET of `path`, fetched (and so compared) if it was not yet.
+    async fn json(&mut self, path: &str) -> Option<Value> {
+        let request = Request::get(path);
+        self.fetch(request.clone()).await;
+        let parsed = match &self.answers[&request] {
+            Ok(answer) if answer.status == 200 => serde_json::from_slice(&answer.body)
+                .map_err(|error| format!("its body is not JSON: {error}")),
+            Ok(answer) => Err(format!("it answered {}", answer.status)),
+            Err(error) => Err(error.clone()),
+        };
+        parsed
+            .map_err(|error| self.problem(format!("GET {path}: {error}")))
+            .ok()
+    }
+
+    /// Notes what could not be built, once however often it is asked.
+    fn problem(&mut self, problem: String) {
+        if !self.problems.contains(&problem) {
+            self.problems.push(problem);
+        }
+    }
+
+    /// The `id` of every item of the list at `path`.
+    async fn ids(&mut self, path: &str) -> Vec<String> {
+        let Some(body) = self.json(path).await else {
+            return Vec::new();
+        };
+        let ids: Option<Vec<String>> = body["data"].as_array().and_then(|items| {
+            items
+                .iter()
+                .map(|item| item["id"].as_str().map(str::to_owned))
+                .collect()
+        });
+        ids.unwrap_or_else(|| {
+            self.problem(format!("GET {path}: no data[].id to build requests from"));
+            Vec::new()
+        })
+    }
+
+    /// Fetches the link `rel` (`next`, `prev`) of the page at `path` and returns it.
+    async fn follow(&mut self, path: &str, rel: &str) -> Option<String> {
+        let body = self.json(path).await?;
+        let Some(link) = body["links"][rel].as_str() else {
+            self.problem(format!("GET {path}: links.{rel} is not a link to follow"));
+            return None;
+        };
+        self.fetch(Request::get(link)).await;
+        Some(link.to_owned())
+    }
+}
+
+/// Appends `query` (`key=value`) to `path`, which may already have one.
+fn with(path: &str, query: &str) -> String {
+    let separator = if path.contains('?') { '&' } else { '?' };
+    format!("{path}{separator}{query}")
+}
+
+/// An id as one path segment.
+fn segment(id: &str) -> String {
+    id.bytes()
+        .map(|byte| match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                (byte as char).to_string()
+            }
+            _ => format!("%{byte:02X}"),
+        })
+        .collect()
+}
+
+/// Every request, in a fixed order: the fixed lists first, then what their answers name.
+async fn make_requests(run: &mut Run) {
+    let fixed = COOKBOOK
+        .iter()
+        .chain(DOCUMENTS)
+        .map(|path| path.to_string())
+        .chain(LISTS.iter().flat_map(|list| {
+            [
+                list.to_string(),
+                with(list, "format=csv"),
+                with(list, "limit=1000"),
+                with(list, "limit=1000&format=csv"),
+            ]
+        }))
+        .chain(SORT_KEYS.iter().flat_map(|(list, keys)| {
+            keys.iter().flat_map(move |key| {
+                [
+                    with(list, &format!("sort={key}")),
+                    with(list, &format!("sort=-{key}")),
+                ]
+            })
+        }))
+        .chain(QUERIES.iter().chain(ERRORS).map(|path| path.to_string()));
+    for path in fixed.collect::<Vec<_>>() {
+        run.fetch(Request::get(path)).await;
+    }
+    // 50 values in one filter, and 51, one more than a filter takes; a query longer than the
+    // server takes (2,048 bytes), a 414.
+    for last in [1999, 2000] {
+        let years: Vec<String> = (1950..=last).map(|year| year.to_string()).collect();
+        run.fetch(Request::get(format!(
+            "/v1/observations?year={}",
+            years.join(",")
+        )))
+        .await;
+    }
+    run.fetch(Request::get(format!("/v1/search?q={}", "a".repeat(2100))))
+        .await;
+    for (method, path, headers) in WITH_HEADERS {
+        run.fetch(Request {
+            method,
+            path: path.to_string(),
+            headers,
+        })
+        .await;
+    }
+
+    // Every single resource the lists name; their golden files pin which ids exist.
+    for (list, prefix) in SINGLES {
+        for id in run.ids(list).await {
+            run.fetch(Request::get(format!("{prefix}{}", segment(&id))))
+                .await;
+        }
+    }
+    for id in run.ids("/v1/observations?limit=1000").await {
+        run.fetch(Request::get(format!(
+            "/v1/observations/{}/revisions",
+            segment(&id)
+        )))
+        .await;
+    }
+    // Every indicator's series and chart, and the transforms of each series of two or more.
+    if let Some(catalogue) = run.json("/v1/indicators?limit=1000").await {
+        let indicators: Vec<(String, u64)> = catalogue["data"]
+            .as_array()
+            .map(|items| {
+                items
+                    .iter()
+                    .filter_map(|item| {
+                        Some((
+                            item["id"].as_str()?.to_owned(),
+                            item["observation_count"].as_u64()?,
+                        ))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        if indicators.is_empty() {
+            run.problem("GET /v1/indicators?limit=1000: no indicators with counts".to_owned());
+        }
+        for (id, count) in indicators {
+            let base = format!("/v1/indicators/{}", segment(&id));
+            run.fetch(Request::get(format!("{base}/observations")))
+                .await;
+            run.fetch(Request::get(format!("{base}/chart.svg"))).await;
+            if count >= 2 {
+                for transform in ["change", "pct_change", "cagr"] {
+                    run.fetch(Request::get(format!(
+                        "{base}/observations?transform={transform}"
+                    )))
+                    .await;
+                }
+            }
+        }
+    }
+    // Pages: next once, then back.
+    for path in FOLLOW {
+        if let Some(next) = run.follow(path, "next").await {
+            run.follow(&next, "prev").await;
+        }
+    }
+}
+
+/// 64-bit FNV-1a, folded to 32 bits: a short stable hash for file names.
+fn short_hash(request: &Request) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let key = format!(
+        "{}\n{}\n{:?}",
+        request.method, request.path, request.headers
+    );
+    for byte in key.bytes() {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{:08x}", (hash ^ (hash >> 32)) as u32)
+}
+
+/// The readable part of a file name: method (if not GET), path with `/` as `_`, `__` and
+/// the query, `__name=value` per request header; other unsafe characters become `~`.
+fn readable_name(request: &Request) -> String {
+    fn safe(c: char) -> char {
+        if c.is_ascii_alphanumeric() || "-_.=&,+%".contains(c) {
+            c
+        } else {
+            '~'
+        }
+    }
+    let (path, query) = match request.path.split_once('?') {
+        Some((path, query)) => (path, Some(query)),
+        None => (request.path.as_str(), None),
+    };
+    let mut name = String::new();
+    if request.method != "GET" {
+        name.push_str(request.method);
+        name.push('_');
+    }
+    let path = path.trim_start_matches('/');
+    if path.is_empty() {
+        name.push_str("root");
+    }
+    name.extend(path.chars().map(|c| if c == '/' { '_' } else { safe(c) }));
+    if let Some(query) = query {
+        name.push_str("__");
+        name.extend(query.chars().map(safe));
+    }
+    for (header, value) in request.headers {
+        name.push_str("__");
+        name.extend(header.to_ascii_lowercase().chars().map(safe));
+        name.push('=');
+        name.extend(value.chars().map(safe));
+    }
+    name
+}
+
+/// Each request's file name: readable, with a hash where names would be too long or would
+/// collide (compared without case, for case-insensitive file systems).
+fn file_names(requests: &[Request]) -> Vec<String> {
+    let readable: Vec<String> = requests.iter().map(readable_name).collect();
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for name in &readable {
+        *seen.entry(name.to_ascii_lowercase()).or_default() += 1;
+    }
+    let names: Vec<String> = requests
+        .iter()
+        .zip(readable)
+        .map(|(request, name)| {
+            let fits = name.len() + EXTENSION.len() <= MAX_NAME;
+            if fits && seen[&name.to_ascii_lowercase()] == 1 {
+                format!("{name}{EXTENSION}")
+            } else {
+                let keep = name.len().min(MAX_NAME - EXTENSION.len() - 9);
+                format!("{}~{}{EXTENSION}", &name[..keep], short_hash(request))
+            }
+        })
+        .collect();
+    let mut unique = HashSet::new();
+    for name in &names {
+        assert!(
+            unique.insert(name.to_ascii_lowercase()),
+            "two requests share the golden file name {name}"
+        );
+    }
+    names
+}
+
+/// What a golden file holds for one answer.
+fn golden_bytes(request: &Request, answer: &Result<Answer, String>) -> Vec<u8> {
+    let mut text = format!("request: {} {}\n", request.method, request.path);
+    for (name, value) in request.headers {
+        text.push_str(&format!("request-header: {name}: {value}\n"));
+    }
+    match answer {
+        Ok(answer) => {
+            text.push_str(&format!("status: {}\n", answer.status));
+            let content_type = answer.content_type.as_deref().unwrap_or("(none)");
+            text.push_str(&format!("content-type: {content_type}\n"));
+            for (name, value) in &answer.headers {
+                text.push_str(&format!("{name}: {value}\n"));
+            }
+            text.push('\n');
+            let mut bytes = text.into_bytes();
+            bytes.extend_from_slice(&answer.body);
+            bytes
+        }
+        Err(error) => {
+            text.push_str(&format!("error: {error}\n"));
+            text.into_bytes()
+        }
+    }
+}
+
+/// Where `expected` and `actual` first differ: the line, an excerpt of each around it and a
+/// caret under the first differing byte.
+fn first_difference(expected: &[u8], actual: &[u8]) -> String {
+    let offset = expected
+        .iter()
+        .zip(actual)
+        .position(|(e, a)| e != a)
+        .unwrap_or(expected.len().min(actual.len()));
+    let line = expected[..offset].iter().filter(|&&b| b == b'\n').count() + 1;
+    let line_start = expected[..offset]
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |newline| newline + 1);
+    let (before, expected_rest) = excerpt(expected, line_start, offset);
+    let (_, actual_rest) = excerpt(actual, line_start, offset);
+    format!(
+        "first difference at line {line}, column {} (byte {offset}; expected {} bytes, got {}):\n    \
+         expected: {before}{expected_rest}\n    \
+         actual:   {before}{actual_rest}\n              {}^",
+        offset - line_start + 1,
+        expected.len(),
+        actual.len(),
+        " ".repeat(before.chars().count()),
+    )
+}
+
+/// The line of `bytes` that starts at `line_start` and holds `offset`, as the part before
+/// `offset` and the part from it, each cut to 70 bytes; control characters escaped.
+fn excerpt(bytes: &[u8], line_start: usize, offset: usize) -> (String, String) {
+    fn text(bytes: &[u8]) -> String {
+        String::from_utf8_lossy(bytes)
+            .chars()
+            .map(|c| {
+                if c.is_control() {
+                    c.escape_default().to_string()
+                } else {
+                    c.to_string()
+                }
+            })
+            .collect()
+    }
+    let start = offset.saturating_sub(70).max(line_start);
+    let before = format!(
+        "{}{}",
+        if start > line_start { "..." } else { "" },
+        text(&bytes[start..offset.min(bytes.len())]),
+    );
+    if offset >= bytes.len() {
+        return (before, "(the file ends here)".to_owned());
+    }
+    let line_end = bytes[offset..]
+        .iter()
+        .position(|&b| b == b'\n')
+        .map_or(bytes.len(), |newline| offset + newline);
+    let end = (offset + 70).min(line_end);
+    let rest = format!(
+        "{}{}{}",
+        text(&bytes[offset..end]),
+        if end == line_end && end < bytes.len() {
+            "\\n"
+        } else {
+            ""
+        },
+        if end < line_end { "..." } else { "" },
+    );
+    (before, rest)
+}
+
+#[tokio::test]
+async fn every_url_answers_its_committed_bytes() {
+    let update = std::env::var("GOLDEN_UPDATE").as_deref() == Ok("1");
+    let app = TestApp::spawn().await;
+    let mut run = Run {
+        address: app.address.clone(),
+        // Redirects are answers too: `/docs` is a 303.
+        client: reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("an HTTP client"),
+        requests: Vec::new(),
+        answers: HashMap::new(),
+        problems: Vec::new(),
+    };
+    make_requests(&mut run).await;
+    let names = file_names(&run.requests);
+    let dir = Path::new(GOLDEN_DIR);
+
+    let produced: HashSet<&str> = names.iter().map(String::as_str).collect();
+    let mut stale = Vec::new();
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for entry in entries {
+            let name = entry.expect("a directory entry").file_name();
+            let name = name.to_string_lossy().into_owned();
+            if !name.starts_with('.') && !produced.contains(name.as_str()) {
+                stale.push(name);
+            }
+        }
+    }
+    stale.sort();
+
+    if update {
+        std::fs::create_dir_all(dir).expect("create tests/golden");
+        let mut written = 0;
+        for (request, name) in run.requests.iter().zip(&names) {
+            let bytes = golden_bytes(request, &run.answers[request]);
+            let path = dir.join(name);
+            if std::fs::read(&path).ok().as_deref() != Some(bytes.as_slice()) {
+                std::fs::write(&path, bytes).expect("write a golden file");
+                written += 1;
+            }
+        }
+        for name in &stale {
+            std::fs::remove_file(dir.join(name)).expect("remove a stale golden file");
+        }
+        println!(
+            "golden: {} requests; {written} files written, {} unchanged, {} stale removed{}",
+            names.len(),
+            names.len() - written,
+            stale.len(),
+            stale
+                .iter()
+                .map(|name| format!("\n  removed {name}"))
+                .collect::<String>(),
+        );
+        for problem in &run.problems {
+            println!("golden: warning: {problem}");
+        }
+        return;
+    }
+
+    let mut failures = Vec::new();
+    for (request, name) in run.requests.iter().zip(&names) {
+        let actual = golden_bytes(request, &run.answers[request]);
+        let file = format!("tests/golden/{name}");
+        match std::fs::read(dir.join(name)) {
+            Err(_) => failures.push(format!(
+                "{} ({file}): no golden file (GOLDEN_UPDATE=1 writes it)",
+                request.describe()
+            )),
+            Ok(expected) if expected != actual => failures.push(format!(
+                "{} ({file}): {}",
+                request.describe(),
+                first_difference(&expected, &actual)
+            )),
+            Ok(_) => {}
+        }
+    }
+    for name in &stale {
+        failures.push(format!(
+            "tests/golden/{name}: stale, no request of the golden list produces it"
+        ));
+    }
+    for problem in &run.problems {
+        failures.push(format!("cannot build requests from an answer: {problem}"));
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} golden responses differ (or are stale):\n\n  {}\n\nIf every difference is \
+         deliberate, run `GOLDEN_UPDATE=1 cargo test --test api golden` and name the change \
+         in the commit.",
+        failures.len(),
+        names.len(),
+        failures.join("\n  "),
+    );
+}
