@@ -10,7 +10,7 @@ use serde::Serialize;
 use sqlx::SqlitePool;
 
 use super::catalogue::check_concepts;
-use super::figures::{observation_filter, template_observation, ObservationFilter, EXPORT};
+use super::figures::{observation_filter, ObservationFilter, EXPORT};
 use super::import::read::FileFormat;
 use super::presentation::Presentation;
 use super::query::parse::ListQuery;
@@ -65,49 +65,48 @@ pub struct ExportRecord {
 
 impl From<Observation> for ExportRecord {
     fn from(o: Observation) -> Self {
-        let speaker = o.provenance.speaker;
         ExportRecord {
             id: o.id,
-            indicator_id: o.indicator.id,
-            region_id: o.region.id,
-            cluster_id: o.cluster,
-            cluster_group_id: o.cluster_group,
-            company_id: o.company,
-            city_plan_id: o.city_plan,
+            indicator_id: o.indicator_id,
+            region_id: o.region_id,
+            cluster_id: o.cluster_id,
+            cluster_group_id: o.cluster_group_id,
+            company_id: o.company_id,
+            city_plan_id: o.city_plan_id,
             value: o.value,
             scale: o.scale,
             unit: o.unit,
             qualifier: o.qualifier,
             stated: o.stated,
-            period_kind: o.period.kind,
-            period_start: o.period.start,
-            period_end: o.period.end,
-            period_label: o.period.label,
+            period_kind: o.period_kind,
+            period_start: o.period_start,
+            period_end: o.period_end,
+            period_label: o.period_label,
             equivalent_of: o.equivalent_of,
             restates: o.restates,
-            source_id: o.provenance.source.id,
-            section: o.provenance.section,
-            speaker_id: speaker.as_ref().map(|s| s.id.clone()),
-            cited_source: o.provenance.cited_source,
+            source_id: o.source_id,
+            section: o.section,
+            speaker_id: o.speaker_id,
+            cited_source: o.cited_source,
             note: o.note,
             value_in_units: o.value_in_units,
             currency: o.currency,
-            cny_per_usd: o.conversion.and_then(|c| c.cny_per_usd),
-            indicator_name: o.indicator.name,
-            region_name: o.region.name,
-            source_headline: o.provenance.source.headline,
-            speaker_name: speaker.as_ref().map(|s| s.name.clone()),
-            speaker_title: speaker.as_ref().map(|s| s.title.clone()),
-            speaker_organisation: speaker.map(|s| s.organisation),
-            revision: o.revision.number,
-            recorded_at: o.revision.recorded_at,
+            cny_per_usd: o.cny_per_usd,
+            indicator_name: o.indicator_name,
+            region_name: o.region_name,
+            source_headline: o.source_headline,
+            speaker_name: o.speaker_name,
+            speaker_title: o.speaker_title,
+            speaker_organisation: o.speaker_organisation,
+            revision: o.revision,
+            recorded_at: o.recorded_at,
         }
     }
 }
 
 /// Columns of the export, in order: the flat record's fields (the CSV header row).
 pub fn export_columns() -> Vec<String> {
-    let record = ExportRecord::from(template_observation());
+    let record = ExportRecord::from(Observation::default());
     let value = serde_json::to_value(record).expect("records serialise");
     value
         .as_object()

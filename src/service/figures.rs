@@ -12,10 +12,7 @@ use super::query::params::{FilterSpec, ListSpec, ParamKind, SortSpec};
 use super::query::parse::ListQuery;
 use super::versions::{self, Totals};
 use crate::domain::entity::Entity;
-use crate::domain::figure::{
-    Conversion, Observation, Period, PeriodKind, Provenance, Qualifier, Reference, Revision,
-    RevisionStamp, Scale, SourceReference, Speaker, Unit, QUALIFIERS, UNITS,
-};
+use crate::domain::figure::{Observation, Revision, QUALIFIERS, UNITS};
 use crate::error::ApiResult;
 use crate::store;
 /// Which figures a query selects, as the store reads them.
@@ -188,8 +185,8 @@ fn sort_value(observation: &Observation, name: &str) -> Value {
     match name {
         "period" => Value::from(observation.period_sort_key.clone()),
         "value" => Value::from(observation.value_in_units),
-        "indicator" => Value::from(observation.indicator.id.clone()),
-        "region" => Value::from(observation.region.id.clone()),
+        "indicator" => Value::from(observation.indicator_id.clone()),
+        "region" => Value::from(observation.region_id.clone()),
         _ => Value::from(observation.id.clone()),
     }
 }
@@ -244,67 +241,6 @@ pub async fn observation_page(
         .collect();
     let reversed = order.keyset.is_some_and(|k| k.before);
     Ok(query.page_from(rows, total, reversed))
-}
-
-/// An observation with every optional part present, so that its flattened fields are every
-/// column an observation list or the export can have.
-pub fn template_observation() -> Observation {
-    let reference = || Reference {
-        id: String::new(),
-        name: String::new(),
-    };
-    Observation {
-        id: String::new(),
-        indicator: reference(),
-        region: reference(),
-        cluster: None,
-        cluster_group: None,
-        company: None,
-        city_plan: None,
-        value: 0.0,
-        scale: Scale::Unit,
-        unit: Unit::Count,
-        currency: None,
-        value_in_units: 0.0,
-        conversion: Some(Conversion {
-            stated_value: 0.0,
-            stated_scale: Scale::Unit,
-            stated_unit: Unit::Count,
-            cny_per_usd: None,
-            rate_method: None,
-        }),
-        qualifier: Qualifier::Exact,
-        stated: String::new(),
-        period: Period {
-            kind: PeriodKind::Year,
-            start: None,
-            end: None,
-            label: String::new(),
-        },
-        equivalent_of: None,
-        restates: None,
-        provenance: Provenance {
-            source: SourceReference {
-                id: String::new(),
-                headline: String::new(),
-            },
-            section: String::new(),
-            speaker: Some(Speaker {
-                id: String::new(),
-                name: String::new(),
-                title: String::new(),
-                organisation: String::new(),
-            }),
-            cited_source: None,
-        },
-        note: None,
-        revision: RevisionStamp {
-            number: 0,
-            recorded_at: String::new(),
-        },
-        period_sort_key: String::new(),
-        position: 0,
-    }
 }
 
 /// Figures matching `filter`, in the order the source prints them.

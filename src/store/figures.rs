@@ -1,12 +1,13 @@
 //! Figure reads: the filters a query gives, keyset pages in any sort order, counts, rows
 //! streamed one at a time, and the related figures the analytics read.
 
-use sqlx::{QueryBuilder, Sqlite, SqlitePool};
+use std::sync::LazyLock;
 
-use crate::domain::figure::{
-    Observation, Period, PeriodKind, Provenance, Qualifier, Reference, RevisionStamp, Scale,
-    SourceReference, Speaker, Unit,
-};
+use sqlx::sqlite::SqliteRow;
+use sqlx::{QueryBuilder, Row, Sqlite, SqlitePool};
+
+use crate::domain::figure::column::{CellSource, Check, Column, Kind, OwnedCell, Role};
+use crate::domain::figure::{Observation, COLUMNS};
 
 /// Which figures to return. Every non-empty field narrows the result; several values in one
 /// field are alternatives (`region` = guangdong or greater-bay-area).
@@ -279,117 +280,115 @@ fn push_keyset(query: &mut QueryBuilder<'_, Sqlite>, order: &ObservationOrder, k
     query.push(")");
 }
 
-#[derive(sqlx::FromRow)]
-pub(super) struct ObservationRow {
-    id: String,
-    indicator_id: String,
-    indicator_name: String,
-    region_id: String,
-    region_name: String,
-    cluster_id: Option<String>,
-    cluster_group_id: Option<String>,
-    company_id: Option<String>,
-    city_plan_id: Option<String>,
-    value: f64,
-    scale: Scale,
-    unit: Unit,
-    qualifier: Qualifier,
-    stated: String,
-    period_kind: PeriodKind,
-    period_start: Option<String>,
-    period_end: Option<String>,
-    period_label: String,
-    equivalent_of: Option<String>,
-    restates: Option<String>,
-    source_id: String,
-    source_headline: String,
-    section: String,
-    speaker_id: Option<String>,
-    speaker_name: Option<String>,
-    speaker_title: Option<String>,
-    speaker_organisation: Option<String>,
-    cited_source: Option<String>,
-    note: Option<String>,
-    value_in_units: f64,
-    period_sort_key: String,
-    position: i64,
-    revision: i64,
-    recorded_at: String,
+/// Reads a figure's columns from a row of the store, by position: the columns the store reads
+/// ([`Column::is_read`]) in declaration order from `index` on, `null` for the others.
+pub(super) struct RowCells<'r> {
+    row: &'r SqliteRow,
+    pub(super) index: usize,
+    error: Option<sqlx::Error>,
 }
 
-impl From<ObservationRow> for Observation {
-    fn from(row: ObservationRow) -> Self {
-        let speaker = match (
-            row.speaker_id,
-            row.speaker_name,
-            row.speaker_title,
-            row.speaker_organisation,
-        ) {
-            (Some(id), Some(name), Some(title), Some(organisation)) => Some(Speaker {
-                id,
-                name,
-                title,
-                organisation,
-            }),
-            _ => None,
-        };
-        Observation {
-            value_in_units: row.value_in_units,
-            currency: row.unit.currency_code().map(str::to_owned),
-            conversion: None,
-            period_sort_key: row.period_sort_key,
-            position: row.position,
-            id: row.id,
-            indicator: Reference {
-                id: row.indicator_id,
-                name: row.indicator_name,
-            },
-            region: Reference {
-                id: row.region_id,
-                name: row.region_name,
-            },
-            cluster: row.cluster_id,
-            cluster_group: row.cluster_group_id,
-            company: row.company_id,
-            city_plan: row.city_plan_id,
-            value: row.value,
-            scale: row.scale,
-            unit: row.unit,
-            qualifier: row.qualifier,
-            stated: row.stated,
-            period: Period {
-                kind: row.period_kind,
-                start: row.period_start,
-                end: row.period_end,
-                label: row.period_label,
-            },
-            equivalent_of: row.equivalent_of,
-            restates: row.restates,
-            provenance: Provenance {
-                source: SourceReference {
-                    id: row.source_id,
-                    headline: row.source_headline,
-                },
-                section: row.section,
-                speaker,
-                cited_source: row.cited_source,
-            },
-            note: row.note,
-            revision: RevisionStamp {
-                number: row.revision,
-                recorded_at: row.recorded_at,
-            },
+impl<'r> RowCells<'r> {
+    pub(super) fn new(row: &'r SqliteRow) -> Self {
+        RowCells {
+            row,
+            index: 0,
+            error: None,
+        }
+    }
+
+    /// The error behind a figure (or record) `from_cells` could not build.
+    pub(super) fn take_failure(&mut self) -> sqlx::Error {
+        self.error
+            .take()
+            .unwrap_or_else(|| sqlx::Error::Decode("a figure's column is missing".into()))
+    }
+
+    fn decode<T>(&mut self) -> Option<Option<T>>
+    where
+        T: for<'v> sqlx::Decode<'v, Sqlite> + sqlx::Type<Sqlite>,
+    {
+        let value = self.row.try_get::<Option<T>, _>(self.index);
+        self.index += 1;
+        match value {
+            Ok(value) => Some(value),
+            Err(error) => {
+                self.error.get_or_insert(error);
+                None
+            }
         }
     }
 }
 
-/// A revision's figure under the column names of `observations`, plus its number and time.
-pub(super) const REVISION_AS_FIGURE: &str = "\
-cur.rowid AS position, v.observation_id AS id, v.indicator_id, v.region_id, v.cluster_id,
-v.cluster_group_id, v.company_id, v.city_plan_id, v.value, v.scale, v.unit, v.qualifier,
-v.stated, v.period_kind, v.period_start, v.period_end, v.period_label, v.equivalent_of,
-v.restates, v.source_id, v.section, v.speaker_id, v.cited_source, v.note, v.value_in_units,
-v.period_sort_key, v.period_start_year, v.period_end_year, v.number AS revision, v.recorded_at";
+impl CellSource for RowCells<'_> {
+    fn read(&mut self, column: &'static Column) -> Option<OwnedCell> {
+        if !column.is_read() {
+            return Some(OwnedCell::Null);
+        }
+        Some(match column.kind {
+            Kind::Text | Kind::Word => self
+                .decode::<String>()?
+                .map_or(OwnedCell::Null, OwnedCell::Text),
+            Kind::Number => self
+                .decode::<f64>()?
+                .map_or(OwnedCell::Null, OwnedCell::Number),
+            Kind::Integer => self
+                .decode::<i64>()?
+                .map_or(OwnedCell::Null, OwnedCell::Integer),
+        })
+    }
+
+    fn invalid(&mut self, column: &'static Column, message: String) {
+        self.error.get_or_insert(sqlx::Error::ColumnDecode {
+            index: column.name.to_owned(),
+            source: message.into(),
+        });
+    }
+}
+
+/// A figure from a row of [`observation_columns`] (or of a statement that starts with them):
+/// its columns by position, then `period_sort_key` and `position`.
+pub(super) fn decode_figure(cells: &mut RowCells<'_>) -> sqlx::Result<Observation> {
+    let Some(mut figure) = Observation::from_cells(cells) else {
+        return Err(cells.take_failure());
+    };
+    figure.period_sort_key = cells.row.try_get(cells.index)?;
+    figure.position = cells.row.try_get(cells.index + 1)?;
+    cells.index += 2;
+    Ok(figure)
+}
+
+fn figure_from_row(row: &SqliteRow) -> sqlx::Result<Observation> {
+    decode_figure(&mut RowCells::new(row))
+}
+
+/// A revision's figure under the column names of `observations` (stored columns by their own
+/// names, the figure's id from `observation_id`), plus its position, number and time.
+pub(super) fn revision_as_figure() -> &'static str {
+    static SQL: LazyLock<String> = LazyLock::new(|| {
+        let stored = COLUMNS.iter().filter_map(|column| match column.role {
+            Role::Stored(Check::Id) => Some(format!("v.observation_id AS {}", column.name)),
+            Role::Stored(_) => Some(format!("v.{}", column.name)),
+            _ => None,
+        });
+        std::iter::once("cur.rowid AS position".to_owned())
+            .chain(stored)
+            .chain(
+                [
+                    "v.value_in_units",
+                    "v.period_sort_key",
+                    "v.period_start_year",
+                    "v.period_end_year",
+                    "v.number AS revision",
+                    "v.recorded_at",
+                ]
+                .map(str::to_owned),
+            )
+            .collect::<Vec<_>>()
+            .join(", ")
+    });
+    &SQL
+}
 
 /// Where figures are read from, as a relation named `o` with the columns of `observations`
 /// plus `position` (source order): the latest state of every figure not retracted, or each
@@ -401,28 +400,37 @@ fn push_figures<'a>(query: &mut QueryBuilder<'a, Sqlite>, as_of: Option<&'a str>
         }
         Some(moment) => query
             .push(format_args!(
-                " (SELECT {REVISION_AS_FIGURE}
+                " (SELECT {}
                   FROM observations cur
                   JOIN observation_revisions v ON v.observation_id = cur.id
                   WHERE v.change <> 'retracted' AND v.number = (
                       SELECT max(w.number) FROM observation_revisions w
-                      WHERE w.observation_id = cur.id AND w.recorded_at <= "
+                      WHERE w.observation_id = cur.id AND w.recorded_at <= ",
+                revision_as_figure()
             ))
             .push_bind(moment)
             .push(")) o"),
     };
 }
 
-pub(super) const OBSERVATION_COLUMNS: &str = "\
-SELECT o.id, o.indicator_id, i.name AS indicator_name, o.region_id, r.name AS region_name,
-       o.cluster_id, o.cluster_group_id, o.company_id, o.city_plan_id,
-       o.value, o.scale, o.unit, o.qualifier, o.stated,
-       o.period_kind, o.period_start, o.period_end, o.period_label,
-       o.equivalent_of, o.restates, o.source_id, s.headline AS source_headline, o.section,
-       o.speaker_id, sp.name AS speaker_name, sp.title AS speaker_title,
-       sp.organisation AS speaker_organisation, o.cited_source, o.note,
-       CAST(o.value_in_units AS REAL) AS value_in_units, o.period_sort_key, o.position,
-       o.revision, o.recorded_at";
+/// `SELECT` and every column the store reads of a figure from `o` and the catalogue joined to
+/// it ([`OBSERVATION_JOINS`]), in declaration order, then `period_sort_key` and `position`:
+/// what [`decode_figure`] reads.
+pub(super) fn observation_columns() -> &'static str {
+    static SQL: LazyLock<String> = LazyLock::new(|| {
+        let columns: Vec<String> = COLUMNS
+            .iter()
+            .filter_map(|column| match column.role {
+                Role::Stored(_) => Some(format!("o.{}", column.name)),
+                Role::Read(sql) => Some(sql.to_owned()),
+                Role::Computed | Role::Presented => None,
+            })
+            .chain(["o.period_sort_key".to_owned(), "o.position".to_owned()])
+            .collect();
+        format!("SELECT {}", columns.join(", "))
+    });
+    &SQL
+}
 
 pub(super) const OBSERVATION_JOINS: &str = "
 JOIN indicators i ON i.id = o.indicator_id
@@ -445,7 +453,7 @@ pub(super) fn observation_list_statement<'a>(
     filter: &'a ObservationFilter,
     order: &'a ObservationOrder,
 ) -> QueryBuilder<'a, Sqlite> {
-    let mut query = QueryBuilder::<Sqlite>::new(format!("{prefix}{OBSERVATION_COLUMNS}"));
+    let mut query = QueryBuilder::<Sqlite>::new(format!("{prefix}{}", observation_columns()));
     query.push(" FROM");
     push_figures(&mut query, filter.as_of.as_deref());
     query.push(OBSERVATION_JOINS);
@@ -493,8 +501,8 @@ pub async fn observations_ordered<'e>(
     order: &ObservationOrder,
 ) -> sqlx::Result<Vec<Observation>> {
     let mut query = observation_list_statement("", filter, order);
-    let rows: Vec<ObservationRow> = query.build_query_as().fetch_all(executor).await?;
-    Ok(rows.into_iter().map(Observation::from).collect())
+    let rows = query.build().fetch_all(executor).await?;
+    rows.iter().map(figure_from_row).collect()
 }
 
 /// The statement of [`observations_ordered`], read one figure at a time as a stream, so a
@@ -511,11 +519,11 @@ impl<'a> ObservationRows<'a> {
         &'s mut self,
         executor: impl sqlx::SqliteExecutor<'c> + 's,
     ) -> impl futures_util::Stream<Item = sqlx::Result<Observation>> + Send + 's {
-        use futures_util::TryStreamExt;
+        use futures_util::StreamExt;
         self.0
-            .build_query_as::<ObservationRow>()
+            .build()
             .fetch(executor)
-            .map_ok(Observation::from)
+            .map(|row| row.and_then(|row| figure_from_row(&row)))
     }
 }
 
@@ -566,7 +574,7 @@ pub(super) fn related_observations_statement<'a>(
     if parts.is_empty() && related.ids.is_empty() && related.indicators.is_empty() {
         return None;
     }
-    let mut query = QueryBuilder::<Sqlite>::new(format!("{prefix}{OBSERVATION_COLUMNS}"));
+    let mut query = QueryBuilder::<Sqlite>::new(format!("{prefix}{}", observation_columns()));
     query.push(" FROM");
     push_figures(&mut query, None);
     query.push(OBSERVATION_JOINS);
@@ -606,6 +614,6 @@ pub async fn related_observations(
     let Some(mut query) = related_observations_statement("", related) else {
         return Ok(Vec::new());
     };
-    let rows: Vec<ObservationRow> = query.build_query_as().fetch_all(pool).await?;
-    Ok(rows.into_iter().map(Observation::from).collect())
+    let rows = query.build().fetch_all(pool).await?;
+    rows.iter().map(figure_from_row).collect()
 }

@@ -1,60 +1,61 @@
 //! Revision reads: every recorded state of a figure, and whether it is retracted.
 
-use sqlx::SqlitePool;
+use sqlx::sqlite::SqliteRow;
+use sqlx::{Row, SqlitePool};
 
-use super::figures::{ObservationRow, OBSERVATION_COLUMNS, OBSERVATION_JOINS, REVISION_AS_FIGURE};
-use crate::domain::figure::{Change, ImportReference, Observation, Revision};
+use super::figures::{
+    decode_figure, observation_columns, revision_as_figure, RowCells, OBSERVATION_JOINS,
+};
+use crate::domain::figure::{Change, ImportReference, Revision};
 
-#[derive(sqlx::FromRow)]
-struct RevisionRow {
-    #[sqlx(flatten)]
-    figure: ObservationRow,
-    change: Change,
-    reason: Option<String>,
-    import_id: Option<i64>,
-    import_file: Option<String>,
-    import_description: Option<String>,
+/// A revision from a row: its figure's columns, then the change and the import.
+fn revision_from_row(row: &SqliteRow) -> sqlx::Result<Revision> {
+    let mut cells = RowCells::new(row);
+    let figure = decode_figure(&mut cells)?;
+    let at = cells.index;
+    let change: Change = row.try_get(at)?;
+    let reason: Option<String> = row.try_get(at + 1)?;
+    let import_id: Option<i64> = row.try_get(at + 2)?;
+    let import_file: Option<String> = row.try_get(at + 3)?;
+    let import_description: Option<String> = row.try_get(at + 4)?;
+    let import = match (import_id, import_file) {
+        (Some(id), Some(file)) => Some(ImportReference {
+            id,
+            file,
+            description: import_description,
+        }),
+        _ => None,
+    };
+    Ok(Revision {
+        number: figure.revision,
+        change,
+        recorded_at: figure.recorded_at.clone(),
+        import,
+        reason,
+        figure,
+    })
 }
 
 /// Every recorded state of one figure, first to last; empty when no figure has the id.
 pub async fn revisions(pool: &SqlitePool, observation_id: &str) -> sqlx::Result<Vec<Revision>> {
     let sql = format!(
-        "{OBSERVATION_COLUMNS}, o.change, o.reason, o.import_id,
+        "{}, o.change, o.reason, o.import_id,
                 im.file AS import_file, im.description AS import_description
-         FROM (SELECT {REVISION_AS_FIGURE}, v.change, v.reason, v.import_id
+         FROM (SELECT {}, v.change, v.reason, v.import_id
                FROM observations cur
                JOIN observation_revisions v ON v.observation_id = cur.id
                WHERE cur.id = ?) o
          LEFT JOIN imports im ON im.id = o.import_id
          {OBSERVATION_JOINS}
-         ORDER BY o.revision"
+         ORDER BY o.revision",
+        observation_columns(),
+        revision_as_figure()
     );
-    let rows: Vec<RevisionRow> = sqlx::query_as(&sql)
+    let rows = sqlx::query(&sql)
         .bind(observation_id)
         .fetch_all(pool)
         .await?;
-    Ok(rows
-        .into_iter()
-        .map(|row| {
-            let import = match (row.import_id, row.import_file) {
-                (Some(id), Some(file)) => Some(ImportReference {
-                    id,
-                    file,
-                    description: row.import_description,
-                }),
-                _ => None,
-            };
-            let figure = Observation::from(row.figure);
-            Revision {
-                number: figure.revision.number,
-                change: row.change,
-                recorded_at: figure.revision.recorded_at.clone(),
-                import,
-                reason: row.reason,
-                figure,
-            }
-        })
-        .collect())
+    rows.iter().map(revision_from_row).collect()
 }
 
 /// Whether the stored figure with this id is retracted; `None` when no figure has the id.

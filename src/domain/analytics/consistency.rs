@@ -170,10 +170,7 @@ pub fn consistency_report(figures: &[Observation], groups: &[GroupMembers]) -> C
             "repeated_figure",
             format!(
                 "{} ({}) repeats {} ({})",
-                repeat.stated,
-                repeat.provenance.section,
-                original.stated,
-                original.provenance.section
+                repeat.stated, repeat.section, original.stated, original.section
             ),
             vec![original.id.clone(), repeat.id.clone()],
             Some((repeat.value_in_units, original.value_in_units, tolerance)),
@@ -192,19 +189,18 @@ pub fn consistency_report(figures: &[Observation], groups: &[GroupMembers]) -> C
     // Counts of clusters against the clusters the source names.
     for count in figures
         .iter()
-        .filter(|f| counts_group_members(&f.indicator.id))
+        .filter(|f| counts_group_members(&f.indicator_id))
     {
         let Some(group) = count
-            .cluster_group
+            .cluster_group_id
             .as_deref()
             .and_then(|g| groups.iter().find(|m| m.group == g))
         else {
             continue;
         };
-        let year = year_of(&count.period.end).map(|y| y as i64);
+        let year = year_of(&count.period_end).map(|y| y as i64);
         let (named, how): (usize, String) = if count
-            .indicator
-            .id
+            .indicator_id
             .starts_with("trillion-yuan-clusters-besides")
         {
             let others = group
@@ -234,7 +230,7 @@ pub fn consistency_report(figures: &[Observation], groups: &[GroupMembers]) -> C
             checks.push(check(
                 format!("count-{}", count.id),
                 "count_of_names",
-                format!("{}: {}", count.indicator.name, count.stated),
+                format!("{}: {}", count.indicator_name, count.stated),
                 vec![count.id.clone()],
                 None,
                 Some(Unit::Count),
@@ -245,7 +241,7 @@ pub fn consistency_report(figures: &[Observation], groups: &[GroupMembers]) -> C
         checks.push(check(
             format!("count-{}", count.id),
             "count_of_names",
-            format!("{}: {}", count.indicator.name, count.stated),
+            format!("{}: {}", count.indicator_name, count.stated),
             vec![count.id.clone()],
             Some((count.value, named as f64, 0.0)),
             Some(Unit::Count),
@@ -320,8 +316,8 @@ pub fn consistency_report(figures: &[Observation], groups: &[GroupMembers]) -> C
                     Some(change.unit),
                     format!(
                         "The source gives no {} level to check against; the implied {} level, {} {:?}, is served by /v1/derived.",
-                        change.period.start.clone().unwrap_or_default(),
-                        change.period.start.clone().unwrap_or_default(),
+                        change.period_start.clone().unwrap_or_default(),
+                        change.period_start.clone().unwrap_or_default(),
                         show(level.value_in_units - change.value_in_units),
                         change.unit
                     ),
@@ -334,7 +330,7 @@ pub fn consistency_report(figures: &[Observation], groups: &[GroupMembers]) -> C
                 checks.push(check(
                     format!("share-{}", share.id),
                     "share_of_total",
-                    format!("{}: {}", share.indicator.name, share.stated),
+                    format!("{}: {}", share.indicator_name, share.stated),
                     vec![share.id.clone()],
                     None,
                     Some(Unit::Percent),
@@ -348,7 +344,7 @@ pub fn consistency_report(figures: &[Observation], groups: &[GroupMembers]) -> C
                 checks.push(check(
                     format!("growth-{}", growth.id),
                     "growth_rate",
-                    format!("{}: {}", growth.indicator.name, growth.stated),
+                    format!("{}: {}", growth.indicator_name, growth.stated),
                     vec![growth.id.clone()],
                     None,
                     Some(Unit::Percent),

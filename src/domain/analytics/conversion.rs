@@ -2,7 +2,7 @@
 
 use super::exchange_rate::ExchangeRate;
 use super::numbers::{multiplier, significant};
-use crate::domain::figure::{Conversion, Observation, Qualifier, Scale, Unit};
+use crate::domain::figure::{Observation, Qualifier, Scale, Unit};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Currency {
@@ -65,12 +65,10 @@ pub fn convert(
         return figure;
     }
     figure.currency = Some(figure.unit.currency_code().unwrap_or_default().to_owned());
-    figure.conversion = Some(Conversion {
-        stated_value: stated.0,
-        stated_scale: stated.1,
-        stated_unit: stated.2,
-        rate_method: cny_per_usd.and(rate.map(|r| r.method.clone())),
-        cny_per_usd,
-    });
+    figure.stated_value = Some(stated.0);
+    figure.stated_scale = Some(stated.1);
+    figure.stated_unit = Some(stated.2);
+    figure.rate_method = cny_per_usd.and(rate.map(|r| r.method.clone()));
+    figure.cny_per_usd = cny_per_usd;
     figure
 }

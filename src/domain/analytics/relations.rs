@@ -122,20 +122,20 @@ pub fn implied_figures(figures: &[Observation]) -> Vec<DerivedFigure> {
                 };
                 derived.push(DerivedFigure {
                     id: format!("{}-implied-start", change.id),
-                    indicator: level.indicator.id.clone(),
+                    indicator: level.indicator_id.clone(),
                     derived: true,
                     description: format!(
                         "{} in {}, implied by the stated increase",
-                        level.indicator.name,
-                        change.period.start.clone().unwrap_or_default()
+                        level.indicator_name,
+                        change.period_start.clone().unwrap_or_default()
                     ),
                     value: significant(level.value_in_units - change.value_in_units),
                     unit: level.unit,
                     qualifier: combined(&[level.qualifier, change.qualifier]),
                     period: DerivedPeriod {
-                        start: change.period.start.clone(),
-                        end: change.period.start.clone(),
-                        label: change.period.start.clone().unwrap_or_default(),
+                        start: change.period_start.clone(),
+                        end: change.period_start.clone(),
+                        label: change.period_start.clone().unwrap_or_default(),
                     },
                     formula: format!(
                         "{} - {}",
@@ -152,20 +152,20 @@ pub fn implied_figures(figures: &[Observation]) -> Vec<DerivedFigure> {
                 };
                 derived.push(DerivedFigure {
                     id: format!("{}-implied-national-total", share.id),
-                    indicator: level.indicator.id.clone(),
+                    indicator: level.indicator_id.clone(),
                     derived: true,
                     description: format!(
                         "China's total implied by {} being {} of it",
-                        level.indicator.name, share.stated
+                        level.indicator_name, share.stated
                     ),
                     value: significant(level.value_in_units / (share.value_in_units / 100.0)),
                     unit: level.unit,
                     // A printed share ("one-ninth") is rounded, so the total it implies is too.
                     qualifier: Qualifier::About,
                     period: DerivedPeriod {
-                        start: level.period.start.clone(),
-                        end: level.period.end.clone(),
-                        label: level.period.label.clone(),
+                        start: level.period_start.clone(),
+                        end: level.period_end.clone(),
+                        label: level.period_label.clone(),
                     },
                     formula: format!(
                         "{} / ({} / 100)",
@@ -186,14 +186,14 @@ pub fn implied_figures(figures: &[Observation]) -> Vec<DerivedFigure> {
                         Some(format!("{}{}", year - 1, p.get(4..).unwrap_or("")))
                     })
                 };
-                let (start, end) = (previous(&level.period.start), previous(&level.period.end));
+                let (start, end) = (previous(&level.period_start), previous(&level.period_end));
                 derived.push(DerivedFigure {
                     id: format!("{}-implied-previous", level.id),
-                    indicator: level.indicator.id.clone(),
+                    indicator: level.indicator_id.clone(),
                     derived: true,
                     description: format!(
                         "{} a year earlier, implied by the stated growth",
-                        level.indicator.name
+                        level.indicator_name
                     ),
                     value: {
                         let previous = level.value_in_units / (1.0 + growth.value_in_units / 100.0);

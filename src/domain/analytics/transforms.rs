@@ -34,16 +34,16 @@ pub fn transform_series(series: &[Observation], transform: Transform) -> Vec<Der
     let mut points: Vec<&Observation> = series
         .iter()
         .filter(|f| f.restates.is_none() && f.equivalent_of.is_none())
-        .filter(|f| matches!(f.period.kind, PeriodKind::Year | PeriodKind::Span))
-        .filter(|f| f.period.end.is_some() || f.period.start.is_some())
+        .filter(|f| matches!(f.period_kind, PeriodKind::Year | PeriodKind::Span))
+        .filter(|f| f.period_end.is_some() || f.period_start.is_some())
         .collect();
     let subject = |f: &Observation| {
         (
-            f.region.id.clone(),
-            f.cluster.clone(),
-            f.cluster_group.clone(),
-            f.company.clone(),
-            f.city_plan.clone(),
+            f.region_id.clone(),
+            f.cluster_id.clone(),
+            f.cluster_group_id.clone(),
+            f.company_id.clone(),
+            f.city_plan_id.clone(),
             format!("{:?}", f.unit),
             // A threshold ("at least") and a measured level are two series.
             f.qualifier == Qualifier::AtLeast,
@@ -61,8 +61,8 @@ pub fn transform_series(series: &[Observation], transform: Transform) -> Vec<Der
             continue;
         }
         let (from, to) = (
-            a.period.end.clone().or(a.period.start.clone()),
-            b.period.end.clone().or(b.period.start.clone()),
+            a.period_end.clone().or(a.period_start.clone()),
+            b.period_end.clone().or(b.period_start.clone()),
         );
         let years = match (year_of(&from), year_of(&to)) {
             (Some(x), Some(y)) if y > x => y - x,
@@ -114,21 +114,21 @@ pub fn transform_series(series: &[Observation], transform: Transform) -> Vec<Der
         derived.push(DerivedFigure {
             id: format!(
                 "{}-{name}-{}-{}",
-                a.indicator.id,
+                a.indicator_id,
                 from.clone().unwrap_or_default(),
                 to.clone().unwrap_or_default()
             ),
-            indicator: a.indicator.id.clone(),
+            indicator: a.indicator_id.clone(),
             derived: true,
             description: format!(
                 "{name} of {} from {} to {}",
-                a.indicator.name, a.period.label, b.period.label
+                a.indicator_name, a.period_label, b.period_label
             ),
             value,
             unit,
             qualifier: combined(&[a.qualifier, b.qualifier]),
             period: DerivedPeriod {
-                label: format!("{} to {}", a.period.label, b.period.label),
+                label: format!("{} to {}", a.period_label, b.period_label),
                 start: from,
                 end: to,
             },

@@ -182,23 +182,20 @@ async fn get_chart(
     // When the bars are of different subjects (clusters, regions, companies), each is labelled
     // by its subject and date, not by a period label they may share.
     let subject = |f: &Observation| {
-        f.cluster
+        f.cluster_id
             .clone()
-            .or(f.company.clone())
-            .unwrap_or_else(|| f.region.id.clone())
+            .or(f.company_id.clone())
+            .unwrap_or_else(|| f.region_id.clone())
     };
     let mixed = series.iter().any(|f| subject(f) != subject(first));
-    let mut regions: Vec<&str> = series.iter().map(|f| f.region.name.as_str()).collect();
+    let mut regions: Vec<&str> = series.iter().map(|f| f.region_name.as_str()).collect();
     regions.dedup();
     let title = if regions.len() == 1 {
         format!("{} — {}", indicator.name, regions[0])
     } else {
         indicator.name.clone()
     };
-    let mut headlines: Vec<&str> = series
-        .iter()
-        .map(|f| f.provenance.source.headline.as_str())
-        .collect();
+    let mut headlines: Vec<&str> = series.iter().map(|f| f.source_headline.as_str()).collect();
     headlines.dedup();
     let mut attribution = vec![
         format!(
@@ -212,10 +209,9 @@ async fn get_chart(
         let mut line = String::from("Key:");
         for (index, f) in series.iter().enumerate() {
             let date = f
-                .period
-                .end
+                .period_end
                 .clone()
-                .or(f.period.start.clone())
+                .or(f.period_start.clone())
                 .unwrap_or_default();
             let entry = format!(" {} {} {date};", index + 1, subject(f).replace('-', " "));
             if line.chars().count() + entry.chars().count() > 100 {
@@ -232,7 +228,7 @@ async fn get_chart(
             label: if mixed {
                 (index + 1).to_string()
             } else {
-                f.period.label.clone()
+                f.period_label.clone()
             },
             value: f.value_in_units,
             mark: mark(f.qualifier),

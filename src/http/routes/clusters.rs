@@ -167,7 +167,7 @@ async fn list_clusters(
         ..Default::default()
     };
     for figure in presentation.figures(pool, &all_cluster_figures).await? {
-        if let Some(cluster) = figure.cluster.clone() {
+        if let Some(cluster) = figure.cluster_id.clone() {
             figures_by_cluster.entry(cluster).or_default().push(figure);
         }
     }

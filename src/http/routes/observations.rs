@@ -11,7 +11,7 @@ use axum::{Extension, Json};
 use super::{found, list_query, respond_formatted, respond_in_memory, to_values, Endpoint};
 use crate::domain::analytics::transforms::{transform_series, Transform};
 use crate::domain::entity::Entity;
-use crate::domain::figure::{Observation, Revision};
+use crate::domain::figure::{Observation, Revision, COLUMNS};
 use crate::error::{ApiError, ApiResult};
 use crate::http::export_stream::{export_head, StreamedExport};
 use crate::http::layers::revalidate::HeadRequest;
@@ -21,14 +21,13 @@ use crate::http::state::AppState;
 use crate::service::catalogue::{self, check_concepts};
 use crate::service::export::{export_columns, export_selection, ExportRecord};
 use crate::service::figures::{
-    self, observation_filter, observation_page, template_observation, ObservationFilter, EXPORT,
-    OBSERVATIONS, ONE_FIGURE, PATENTS, REVENUES, REVISIONS, SERIES,
+    self, observation_filter, observation_page, ObservationFilter, EXPORT, OBSERVATIONS,
+    ONE_FIGURE, PATENTS, REVENUES, REVISIONS, SERIES,
 };
 use crate::service::presentation::Presentation;
 use crate::service::query::params::ListSpec;
 use crate::service::query::parse::ListQuery;
 use crate::service::rows::check_fields;
-use crate::service::rows::flatten;
 use crate::service::versions;
 
 pub fn endpoints() -> Vec<Endpoint> {
@@ -79,10 +78,12 @@ pub fn endpoints() -> Vec<Endpoint> {
 
 const OPERATING_REVENUE: &str = "operating_revenue";
 const INVENTION_PATENTS: &str = "invention_patents";
-/// Columns of observation lists: every flattened field, whether or not this page has it.
+/// Columns of observation lists: every column's path, whether or not this page has it.
 fn observation_columns() -> Vec<String> {
-    let value = serde_json::to_value(template_observation()).expect("observations serialise");
-    flatten(&value).keys().cloned().collect()
+    COLUMNS
+        .iter()
+        .map(|column| column.path.to_owned())
+        .collect()
 }
 
 async fn respond_observations(

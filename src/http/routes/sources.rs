@@ -121,8 +121,8 @@ async fn get_source(
     let figures = presentation.figures(&state.service.pool, &filter).await?;
     let mut sections: Vec<String> = Vec::new();
     for figure in &figures {
-        if !sections.contains(&figure.provenance.section) {
-            sections.push(figure.provenance.section.clone());
+        if !sections.contains(&figure.section) {
+            sections.push(figure.section.clone());
         }
     }
     respond_formatted(

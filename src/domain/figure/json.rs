@@ -1,0 +1,529 @@
+//! The shapes of a figure, walked from the schema: the nested JSON object the API serves
+//! (whole, or trimmed to `fields=`), the flat record of the export and of every CSV of
+//! figures, and the OpenAPI schemas of both.
+
+use std::sync::LazyLock;
+
+use serde::ser::{SerializeMap, Serializer};
+use serde::Serialize;
+use utoipa::openapi::schema::{
+    KnownFormat, ObjectBuilder, OneOfBuilder, RefBuilder, SchemaFormat, SchemaType, Type,
+};
+use utoipa::openapi::{RefOr, Schema};
+
+use super::column::{Cell, Column, Components, Kind};
+use super::schema::{FigureObject, Observation, COLUMNS, FIGURE, OBJECTS};
+
+/// A member of a JSON object of the figure: a column's value, or a nested object.
+#[derive(Debug)]
+struct Node {
+    key: &'static str,
+    value: NodeValue,
+}
+
+#[derive(Debug)]
+enum NodeValue {
+    /// The column at this index of [`COLUMNS`].
+    Leaf(usize),
+    Object {
+        object: &'static FigureObject,
+        members: Vec<Node>,
+        /// The index of its first column: when that is null, an optional object is.
+        first: usize,
+    },
+}
+
+/// The figure's top-level members, each object with its members, in declaration order.
+static TREE: LazyLock<Vec<Node>> = LazyLock::new(|| {
+    let mut root: Vec<Node> = Vec::new();
+    for (index, column) in COLUMNS.iter().enumerate() {
+        let segments: Vec<&'static str> = column.path.split('.').collect();
+        let (leaf, parents) = segments.split_last().expect("a path has a segment");
+        let mut members = &mut root;
+        for depth in 0..parents.len() {
+            let key = parents[depth];
+            let position = match members.iter().position(|node| node.key == key) {
+                Some(position) => position,
+                None => {
+                    let path = segments[..=depth].join(".");
+                    let object = object(&path)
+                        .unwrap_or_else(|| panic!("{path} (of {}) is in OBJECTS", column.name));
+                    members.push(Node {
+                        key,
+                        value: NodeValue::Object {
+                            object,
+                            members: Vec::new(),
+                            first: index,
+                        },
+                    });
+                    members.len() - 1
+                }
+            };
+            members = match &mut members[position].value {
+                NodeValue::Object { members, .. } => members,
+                NodeValue::Leaf(_) => panic!("{key} is a column and an object"),
+            };
+        }
+        members.push(Node {
+            key: leaf,
+            value: NodeValue::Leaf(index),
+        });
+    }
+    root
+});
+
+/// The declared object at `path`.
+pub fn object(path: &str) -> Option<&'static FigureObject> {
+    OBJECTS.iter().find(|object| object.path == path)
+}
+
+/// The top-level fields of a figure served as JSON, in order: what `fields=` accepts.
+pub fn fields() -> Vec<&'static str> {
+    TREE.iter().map(|node| node.key).collect()
+}
+
+/// The columns in the order of a flat record (an export row, a CSV of figures): the stored
+/// columns first, as in `seed/observations.csv`, then the others, each in declaration order.
+pub fn flat_columns() -> &'static [&'static Column] {
+    static FLAT: LazyLock<Vec<&'static Column>> = LazyLock::new(|| {
+        let (stored, others): (Vec<&Column>, Vec<&Column>) =
+            COLUMNS.iter().partition(|column| column.is_stored());
+        stored.into_iter().chain(others).collect()
+    });
+    &FLAT
+}
+
+/// The flat columns of some top-level fields, field by field in the order given: what a CSV
+/// of figures trimmed to `fields=` holds.
+pub fn flat_columns_of(fields: &[String]) -> Vec<&'static Column> {
+    fields
+        .iter()
+        .flat_map(|field| {
+            flat_columns()
+                .iter()
+                .copied()
+                .filter(move |column| column.field() == field)
+        })
+        .collect()
+}
+
+impl Serialize for Observation {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        Members {
+            members: &TREE,
+            cells: &self.cells(),
+        }
+        .serialize(serializer)
+    }
+}
+
+/// A figure as JSON, trimmed to some top-level fields (`fields=`), in the order asked.
+pub struct FigureFields<'a> {
+    pub figure: &'a Observation,
+    /// `None`: every field.
+    pub fields: Option<&'a [String]>,
+}
+
+impl Serialize for FigureFields<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let Some(fields) = self.fields else {
+            return self.figure.serialize(serializer);
+        };
+        let cells = self.figure.cells();
+        let mut asked: Vec<&Node> = Vec::new();
+        for field in fields {
+            if let Some(node) = TREE.iter().find(|node| node.key == field) {
+                if !asked.iter().any(|seen| seen.key == node.key) {
+                    asked.push(node);
+                }
+            }
+        }
+        let mut map = serializer.serialize_map(Some(asked.len()))?;
+        for node in asked {
+            map.serialize_entry(
+                node.key,
+                &Member {
+                    node,
+                    cells: &cells,
+                },
+            )?;
+        }
+        map.end()
+    }
+}
+
+/// A figure as one flat record: `columns`' names and values (an export row as JSON).
+pub struct FlatFigure<'a> {
+    pub figure: &'a Observation,
+    pub columns: &'a [&'static Column],
+}
+
+impl Serialize for FlatFigure<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let cells = self.figure.cells();
+        let mut map = serializer.serialize_map(Some(self.columns.len()))?;
+        for column in self.columns {
+            map.serialize_entry(column.name, &cells[column.index])?;
+        }
+        map.end()
+    }
+}
+
+/// The members of one object of the figure.
+struct Members<'a> {
+    members: &'a [Node],
+    cells: &'a [Cell<'a>],
+}
+
+impl Serialize for Members<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.members.len()))?;
+        for node in self.members {
+            map.serialize_entry(
+                node.key,
+                &Member {
+                    node,
+                    cells: self.cells,
+                },
+            )?;
+        }
+        map.end()
+    }
+}
+
+/// One member's value: a cell, or an object (null when optional and its first cell is).
+struct Member<'a> {
+    node: &'a Node,
+    cells: &'a [Cell<'a>],
+}
+
+impl Serialize for Member<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match &self.node.value {
+            NodeValue::Leaf(index) => self.cells[*index].serialize(serializer),
+            NodeValue::Object {
+                object,
+                members,
+                first,
+            } => {
+                if object.optional && self.cells[*first].is_null() {
+                    serializer.serialize_none()
+                } else {
+                    Members {
+                        members,
+                        cells: self.cells,
+                    }
+                    .serialize(serializer)
+                }
+            }
+        }
+    }
+}
+
+/// The schema of a column's value: nullable or not, described or not.
+fn value_schema(column: &Column, nullable: bool, described: bool) -> RefOr<Schema> {
+    let doc = column.doc();
+    let description = (described && !doc.is_empty()).then_some(doc);
+    let (kind, format) = match column.kind {
+        Kind::Word => {
+            let name = (column.value.schema_name)().expect("an enum names its schema");
+            let reference = RefBuilder::new()
+                .ref_location_from_schema_name(name)
+                .description(description);
+            return nullable_ref(reference, nullable);
+        }
+        Kind::Text => (Type::String, None),
+        Kind::Number => (Type::Number, Some(KnownFormat::Double)),
+        Kind::Integer => (Type::Integer, Some(KnownFormat::Int64)),
+    };
+    let schema_type = if nullable {
+        SchemaType::from_iter([kind, Type::Null])
+    } else {
+        SchemaType::new(kind)
+    };
+    ObjectBuilder::new()
+        .schema_type(schema_type)
+        .format(format.map(SchemaFormat::KnownFormat))
+        .description(description)
+        .into()
+}
+
+/// A reference, or null or the reference, as utoipa writes an `Option` of a named type.
+fn nullable_ref(reference: RefBuilder, nullable: bool) -> RefOr<Schema> {
+    if nullable {
+        OneOfBuilder::new()
+            .item(ObjectBuilder::new().schema_type(Type::Null))
+            .item(reference)
+            .into()
+    } else {
+        reference.into()
+    }
+}
+
+/// The schema of one object of the figure: its members, and which of them are required.
+fn object_schema(object: &FigureObject, members: &[Node]) -> RefOr<Schema> {
+    let mut builder =
+        ObjectBuilder::new().description((!object.doc.is_empty()).then_some(object.doc));
+    for node in members {
+        let (schema, required) = match &node.value {
+            NodeValue::Leaf(index) => {
+                let column = &COLUMNS[*index];
+                // Within an optional object, a `with_object` value is there when it is.
+                let nullable = column.nullable && !(object.optional && column.with_object);
+                (value_schema(column, nullable, !object.shared), !nullable)
+            }
+            NodeValue::Object { object, .. } => {
+                let description = (!object.field_doc.is_empty()).then_some(object.field_doc);
+                let reference = RefBuilder::new()
+                    .ref_location_from_schema_name(object.schema)
+                    .description(description);
+                (nullable_ref(reference, object.optional), !object.optional)
+            }
+        };
+        builder = builder.property(node.key, schema);
+        if required {
+            builder = builder.required(node.key);
+        }
+    }
+    builder.into()
+}
+
+/// Adds the schemas of `members`' objects and of the enums their values are.
+fn member_components(members: &[Node], components: &mut Components) {
+    for node in members {
+        match &node.value {
+            NodeValue::Leaf(index) => (COLUMNS[*index].value.components)(components),
+            NodeValue::Object {
+                object, members, ..
+            } => {
+                components.push((object.schema.to_owned(), object_schema(object, members)));
+                member_components(members, components);
+            }
+        }
+    }
+}
+
+impl utoipa::PartialSchema for Observation {
+    fn schema() -> RefOr<Schema> {
+        object_schema(&FIGURE, &TREE)
+    }
+}
+
+impl utoipa::ToSchema for Observation {
+    fn name() -> std::borrow::Cow<'static, str> {
+        FIGURE.schema.into()
+    }
+
+    fn schemas(components: &mut Components) {
+        member_components(&TREE, components);
+    }
+}
+
+/// The schema of a flat record of a figure (an export row), described as `description`.
+pub fn flat_schema(description: &str) -> RefOr<Schema> {
+    let mut builder = ObjectBuilder::new().description(Some(description));
+    for column in flat_columns() {
+        builder = builder.property(column.name, value_schema(column, column.nullable, true));
+        if !column.nullable {
+            builder = builder.required(column.name);
+        }
+    }
+    builder.into()
+}
+
+/// Adds the schemas the flat record refers to (the enums).
+pub fn flat_components(components: &mut Components) {
+    for column in flat_columns() {
+        (column.value.components)(components);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{json, Value};
+    use utoipa::{PartialSchema, ToSchema};
+
+    use super::*;
+    use crate::domain::figure::{Reference, Scale, Speaker, Unit};
+
+    /// A figure with every optional part present.
+    fn full_figure() -> Observation {
+        Observation {
+            id: "gdp-2024".to_owned(),
+            speaker_id: Some("someone".to_owned()),
+            speaker_name: Some("Some One".to_owned()),
+            speaker_title: Some("Director".to_owned()),
+            speaker_organisation: Some("Bureau".to_owned()),
+            stated_value: Some(14.2),
+            stated_scale: Some(Scale::Trillion),
+            stated_unit: Some(Unit::Cny),
+            cny_per_usd: Some(7.2),
+            rate_method: Some("median".to_owned()),
+            value: 510.0,
+            ..Observation::default()
+        }
+    }
+
+    /// Every leaf of a JSON value, with its dotted path, in order.
+    fn leaves(prefix: &str, value: &Value, out: &mut Vec<String>) {
+        match value {
+            Value::Object(members) => {
+                for (key, value) in members {
+                    let path = if prefix.is_empty() {
+                        key.clone()
+                    } else {
+                        format!("{prefix}.{key}")
+                    };
+                    leaves(&path, value, out);
+                }
+            }
+            _ => out.push(prefix.to_owned()),
+        }
+    }
+
+    #[test]
+    fn a_figure_as_json_has_exactly_the_declared_leaves_in_order() {
+        let value = serde_json::to_value(full_figure()).unwrap();
+        let mut found = Vec::new();
+        leaves("", &value, &mut found);
+        let declared: Vec<&str> = COLUMNS.iter().map(|c| c.path).collect();
+        assert_eq!(found, declared);
+        assert_eq!(
+            value["value"],
+            json!(510),
+            "whole numbers without a fraction"
+        );
+        assert_eq!(value["provenance"]["speaker"]["name"], "Some One");
+        assert_eq!(value["conversion"]["stated_scale"], "trillion");
+    }
+
+    #[test]
+    fn optional_objects_are_null_when_their_first_column_is() {
+        let value = serde_json::to_value(Observation::default()).unwrap();
+        assert_eq!(value["provenance"]["speaker"], Value::Null);
+        assert_eq!(value["conversion"], Value::Null);
+        assert_eq!(value["cluster"], Value::Null);
+        assert!(value["period"].is_object());
+    }
+
+    #[test]
+    fn fields_keep_the_top_level_fields_asked_for_in_that_order() {
+        let figure = full_figure();
+        let asked = ["value", "provenance", "id", "value"].map(str::to_owned);
+        let value = serde_json::to_value(FigureFields {
+            figure: &figure,
+            fields: Some(&asked),
+        })
+        .unwrap();
+        let keys: Vec<&String> = value.as_object().unwrap().keys().collect();
+        assert_eq!(keys, ["value", "provenance", "id"]);
+        assert_eq!(value["provenance"]["speaker"]["id"], "someone");
+        assert_eq!(fields_of_figure(), fields());
+    }
+
+    fn fields_of_figure() -> Vec<&'static str> {
+        let mut fields: Vec<&str> = Vec::new();
+        for column in COLUMNS {
+            if !fields.contains(&column.field()) {
+                fields.push(column.field());
+            }
+        }
+        fields
+    }
+
+    #[test]
+    fn a_flat_record_has_the_stored_columns_first_then_the_others() {
+        let figure = full_figure();
+        let record = serde_json::to_value(FlatFigure {
+            figure: &figure,
+            columns: flat_columns(),
+        })
+        .unwrap();
+        let keys: Vec<&str> = record
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        let stored = crate::domain::figure::STORED_COLUMNS;
+        assert_eq!(&keys[..stored.len()], stored);
+        assert_eq!(keys.len(), COLUMNS.len());
+        assert_eq!(record["speaker_name"], "Some One");
+        assert_eq!(record["cny_per_usd"], json!(7.2));
+        let trimmed = flat_columns_of(&["provenance".to_owned(), "id".to_owned()]);
+        let names: Vec<&str> = trimmed.iter().map(|c| c.name).collect();
+        assert_eq!(
+            names,
+            [
+                "source_id",
+                "section",
+                "speaker_id",
+                "cited_source",
+                "source_headline",
+                "speaker_name",
+                "speaker_title",
+                "speaker_organisation",
+                "id"
+            ]
+        );
+    }
+
+    #[test]
+    fn shared_objects_have_the_schema_of_the_type_they_share_it_with() {
+        let mut components = Components::new();
+        Observation::schemas(&mut components);
+        let generated = |name: &str| {
+            let schemas: Vec<Value> = components
+                .iter()
+                .filter(|(n, _)| n == name)
+                .map(|(_, schema)| serde_json::to_value(schema).unwrap())
+                .collect();
+            assert!(!schemas.is_empty(), "{name} is generated");
+            assert!(
+                schemas.windows(2).all(|w| w[0] == w[1]),
+                "{name} twice, differently"
+            );
+            schemas[0].clone()
+        };
+        let shared = [
+            ("Reference", Reference::schema()),
+            ("Speaker", Speaker::schema()),
+        ];
+        for (name, schema) in &shared {
+            assert_eq!(
+                generated(name),
+                serde_json::to_value(schema).unwrap(),
+                "{name}"
+            );
+        }
+        for object in OBJECTS.iter().filter(|o| o.shared) {
+            assert!(
+                shared.iter().any(|(name, _)| *name == object.schema),
+                "{} is shared with a type this test compares",
+                object.schema
+            );
+        }
+    }
+
+    #[test]
+    fn the_figure_schema_describes_each_column_where_its_path_says() {
+        let schema = serde_json::to_value(Observation::schema()).unwrap();
+        assert_eq!(schema["description"], FIGURE.doc);
+        let properties = schema["properties"].as_object().unwrap();
+        let keys: Vec<&str> = properties.keys().map(String::as_str).collect();
+        let mut expected = fields();
+        expected.sort();
+        assert_eq!(keys, expected, "utoipa sorts properties by name");
+        assert_eq!(
+            schema["properties"]["conversion"]["oneOf"][1]["$ref"],
+            "#/components/schemas/Conversion"
+        );
+        assert_eq!(schema["properties"]["value"]["type"], "number");
+        let flat = serde_json::to_value(flat_schema("flat")).unwrap();
+        assert_eq!(flat["properties"].as_object().unwrap().len(), COLUMNS.len());
+        assert_eq!(
+            flat["properties"]["stated_scale"]["oneOf"][0]["type"],
+            "null"
+        );
+    }
+}
