@@ -2,7 +2,14 @@
 //! the stored figures an import compares its rows with; and the id of the last import, which
 //! is the version of the data.
 
-use sqlx::{QueryBuilder, Sqlite, SqlitePool};
+use std::sync::LazyLock;
+
+use sqlx::sqlite::SqliteRow;
+use sqlx::{QueryBuilder, Row, Sqlite, SqlitePool};
+
+use super::figures::RowCells;
+use crate::domain::figure::column::{Cell, Check, Column, Role};
+use crate::domain::figure::{FigureRecord, COLUMNS, STORED_COLUMNS};
 
 /// The id of the last import; 0 when the data is the migrations' alone. Every import that
 /// changes a figure records itself, so this moves exactly when the served data does.
@@ -12,67 +19,49 @@ pub async fn last_import_id<'e>(executor: impl sqlx::SqliteExecutor<'e>) -> sqlx
         .await
 }
 
-/// A figure's stored fields, as `seed/observations.csv` and `import` files carry them.
-#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
-pub struct FigureRecord {
-    pub id: String,
-    pub indicator_id: String,
-    pub region_id: String,
-    pub cluster_id: Option<String>,
-    pub cluster_group_id: Option<String>,
-    pub company_id: Option<String>,
-    pub city_plan_id: Option<String>,
-    pub value: f64,
-    pub scale: String,
-    pub unit: String,
-    pub qualifier: String,
-    pub stated: String,
-    pub period_kind: String,
-    pub period_start: Option<String>,
-    pub period_end: Option<String>,
-    pub period_label: String,
-    pub equivalent_of: Option<String>,
-    pub restates: Option<String>,
-    pub source_id: String,
-    pub section: String,
-    pub speaker_id: Option<String>,
-    pub cited_source: Option<String>,
-    pub note: Option<String>,
+/// The stored columns but the id, in declaration order (`seed/observations.csv`'s): the
+/// columns of `observations` and of `observation_revisions` that every write copies.
+fn figure_fields() -> &'static str {
+    static FIELDS: LazyLock<String> = LazyLock::new(|| {
+        stored_but_id()
+            .map(|column| column.name)
+            .collect::<Vec<_>>()
+            .join(", ")
+    });
+    &FIELDS
 }
 
-/// The columns of [`FigureRecord`] after `id`, in its order (and the seed's).
-const FIGURE_FIELDS: &str = "indicator_id, region_id, cluster_id, cluster_group_id, company_id, \
-     city_plan_id, value, scale, unit, qualifier, stated, period_kind, period_start, period_end, \
-     period_label, equivalent_of, restates, source_id, section, speaker_id, cited_source, note";
-const FIGURE_FIELD_PLACEHOLDERS: &str =
-    "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?";
+/// A placeholder for each of [`figure_fields`].
+fn figure_field_placeholders() -> &'static str {
+    static PLACEHOLDERS: LazyLock<String> =
+        LazyLock::new(|| vec!["?"; stored_but_id().count()].join(", "));
+    &PLACEHOLDERS
+}
+
+fn stored_but_id() -> impl Iterator<Item = &'static Column> {
+    COLUMNS
+        .iter()
+        .filter(|column| column.is_stored() && column.role != Role::Stored(Check::Id))
+}
 
 type Statement<'q> = sqlx::query::Query<'q, Sqlite, sqlx::sqlite::SqliteArguments<'q>>;
 
-fn bind_fields<'q>(statement: Statement<'q>, figure: &'q FigureRecord) -> Statement<'q> {
+/// Binds the values of [`figure_fields`], in their order.
+fn bind_fields<'q>(mut statement: Statement<'q>, figure: &'q FigureRecord) -> Statement<'q> {
+    let stored = COLUMNS.iter().filter(|column| column.is_stored());
+    for (column, cell) in stored.zip(figure.cells()) {
+        if column.role == Role::Stored(Check::Id) {
+            continue;
+        }
+        statement = match cell {
+            Cell::Null => statement.bind(None::<&str>),
+            Cell::Text(text) => statement.bind(text),
+            Cell::Word(word) => statement.bind(word),
+            Cell::Number(number) => statement.bind(number),
+            Cell::Integer(integer) => statement.bind(integer),
+        };
+    }
     statement
-        .bind(&figure.indicator_id)
-        .bind(&figure.region_id)
-        .bind(&figure.cluster_id)
-        .bind(&figure.cluster_group_id)
-        .bind(&figure.company_id)
-        .bind(&figure.city_plan_id)
-        .bind(figure.value)
-        .bind(&figure.scale)
-        .bind(&figure.unit)
-        .bind(&figure.qualifier)
-        .bind(&figure.stated)
-        .bind(&figure.period_kind)
-        .bind(&figure.period_start)
-        .bind(&figure.period_end)
-        .bind(&figure.period_label)
-        .bind(&figure.equivalent_of)
-        .bind(&figure.restates)
-        .bind(&figure.source_id)
-        .bind(&figure.section)
-        .bind(&figure.speaker_id)
-        .bind(&figure.cited_source)
-        .bind(&figure.note)
 }
 
 /// The latest state of a stored figure, retracted or not.
@@ -82,11 +71,14 @@ pub struct StoredFigure {
     pub retracted: bool,
 }
 
-#[derive(sqlx::FromRow)]
-struct StoredFigureRow {
-    #[sqlx(flatten)]
-    record: FigureRecord,
-    retracted: bool,
+/// A stored figure from a row of its stored columns (in declaration order) and `retracted`.
+fn stored_figure_from_row(row: &SqliteRow) -> sqlx::Result<StoredFigure> {
+    let mut cells = RowCells::new(row);
+    let Some(record) = FigureRecord::from_cells(&mut cells) else {
+        return Err(cells.take_failure());
+    };
+    let retracted = row.try_get(cells.index)?;
+    Ok(StoredFigure { record, retracted })
 }
 
 /// The stored figures among `ids`, by id.
@@ -98,23 +90,18 @@ pub async fn stored_figures(
     // Well under SQLite's limit of bound parameters per statement.
     for chunk in ids.chunks(500) {
         let mut query = QueryBuilder::<Sqlite>::new(format!(
-            "SELECT id, {FIGURE_FIELDS}, retracted FROM observations WHERE id IN ("
+            "SELECT {}, retracted FROM observations WHERE id IN (",
+            STORED_COLUMNS.join(", ")
         ));
         let mut list = query.separated(", ");
         for id in chunk {
             list.push_bind(*id);
         }
         query.push(")");
-        let rows: Vec<StoredFigureRow> = query.build_query_as().fetch_all(pool).await?;
-        found.extend(rows.into_iter().map(|row| {
-            (
-                row.record.id.clone(),
-                StoredFigure {
-                    record: row.record,
-                    retracted: row.retracted,
-                },
-            )
-        }));
+        for row in query.build().fetch_all(pool).await? {
+            let figure = stored_figure_from_row(&row)?;
+            found.insert(figure.record.id.clone(), figure);
+        }
     }
     Ok(found)
 }
@@ -266,13 +253,11 @@ async fn add_figures(
             _ => None,
         })
         .collect();
+    let (fields, placeholders) = (figure_fields(), figure_field_placeholders());
     let insert = format!(
-        "INSERT INTO observations (id, {FIGURE_FIELDS}, revision, recorded_at, retracted)
+        "INSERT INTO observations (id, {fields}, revision, recorded_at, retracted)
          VALUES {}",
-        placeholder_rows(
-            &format!("(?, {FIGURE_FIELD_PLACEHOLDERS}, 1, ?, 0)"),
-            figures.len()
-        )
+        placeholder_rows(&format!("(?, {placeholders}, 1, ?, 0)"), figures.len())
     );
     let mut statement = sqlx::query(&insert);
     for figure in &figures {
@@ -281,8 +266,8 @@ async fn add_figures(
     statement.execute(&mut **tx).await?;
     let copy = format!(
         "INSERT INTO observation_revisions
-             (observation_id, number, change, recorded_at, import_id, reason, {FIGURE_FIELDS})
-         SELECT id, revision, 'added', recorded_at, ?, NULL, {FIGURE_FIELDS}
+             (observation_id, number, change, recorded_at, import_id, reason, {fields})
+         SELECT id, revision, 'added', recorded_at, ?, NULL, {fields}
          FROM observations WHERE id IN ({})",
         placeholder_rows("?", figures.len())
     );
@@ -309,14 +294,15 @@ async fn correct_figures(
             _ => None,
         })
         .collect();
+    let (fields, placeholders) = (figure_fields(), figure_field_placeholders());
     let insert = format!(
         "INSERT INTO observation_revisions
-             (observation_id, number, change, recorded_at, import_id, reason, {FIGURE_FIELDS})
+             (observation_id, number, change, recorded_at, import_id, reason, {fields})
          VALUES {}",
         placeholder_rows(
             &format!(
                 "(?, (SELECT coalesce(max(number), 0) + 1 FROM observation_revisions
-                      WHERE observation_id = ?), 'corrected', ?, ?, ?, {FIGURE_FIELD_PLACEHOLDERS})"
+                      WHERE observation_id = ?), 'corrected', ?, ?, ?, {placeholders})"
             ),
             corrections.len()
         )
@@ -335,8 +321,8 @@ async fn correct_figures(
     }
     statement.execute(&mut **tx).await?;
     let update = format!(
-        "UPDATE observations SET ({FIGURE_FIELDS}, revision, recorded_at, retracted) =
-             (SELECT {FIGURE_FIELDS}, v.number, v.recorded_at, 0
+        "UPDATE observations SET ({fields}, revision, recorded_at, retracted) =
+             (SELECT {fields}, v.number, v.recorded_at, 0
               FROM observation_revisions v
               WHERE v.observation_id = observations.id AND v.number = observations.revision + 1)
          WHERE id IN ({})",
@@ -359,10 +345,11 @@ async fn retract_figure(
     recorded_at: &str,
     import_id: i64,
 ) -> sqlx::Result<()> {
+    let fields = figure_fields();
     sqlx::query(&format!(
         "INSERT INTO observation_revisions
-             (observation_id, number, change, recorded_at, import_id, reason, {FIGURE_FIELDS})
-         SELECT id, revision + 1, 'retracted', ?, ?, ?, {FIGURE_FIELDS}
+             (observation_id, number, change, recorded_at, import_id, reason, {fields})
+         SELECT id, revision + 1, 'retracted', ?, ?, ?, {fields}
          FROM observations WHERE id = ?"
     ))
     .bind(recorded_at)

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use gd_indicators::service::import::read::FIGURE_COLUMNS;
+use gd_indicators::domain::figure::STORED_COLUMNS;
 use gd_indicators::store::database::{migration_state, open_serving, MigrationState};
 
 const BINARY: &str = env!("CARGO_BIN_EXE_gd-indicators");
@@ -27,11 +27,11 @@ fn migrated_database(dir: &Path) -> PathBuf {
 fn large_import(dir: &Path, count: usize) -> PathBuf {
     let path = dir.join("large.csv");
     let mut writer = csv::Writer::from_path(&path).unwrap();
-    writer.write_record(FIGURE_COLUMNS).unwrap();
+    writer.write_record(STORED_COLUMNS).unwrap();
     for index in 0..count {
         let id = format!("synthetic-rd-expenditure-{index}");
         let value = format!("{}", 100 + index % 900);
-        let row: Vec<&str> = FIGURE_COLUMNS
+        let row: Vec<&str> = STORED_COLUMNS
             .iter()
             .map(|column| match *column {
                 "id" => id.as_str(),

@@ -1,8 +1,8 @@
 //! Imports: a corrected figure becomes a new revision, the old value stays reachable with
 //! `as_of`, a retraction keeps the history, and a file with any problem writes nothing.
 
+use gd_indicators::domain::figure::STORED_COLUMNS;
 use gd_indicators::service::import::plan::ImportPlan;
-use gd_indicators::service::import::read::FIGURE_COLUMNS;
 use gd_indicators::service::import::ImportFailure;
 use gd_indicators::store::database::open_and_migrate;
 use gd_indicators::store::imports::{FigureChange, ImportReceipt};
@@ -35,7 +35,7 @@ pub fn seed_csv(rows: &[(&str, &[(&str, &str)])]) -> String {
     let extra: Vec<&str> = rows
         .iter()
         .flat_map(|(_, changes)| changes.iter().map(|(column, _)| *column))
-        .filter(|column| !FIGURE_COLUMNS.contains(column))
+        .filter(|column| !STORED_COLUMNS.contains(column))
         .fold(Vec::new(), |mut columns, column| {
             if !columns.contains(&column) {
                 columns.push(column);
@@ -43,7 +43,7 @@ pub fn seed_csv(rows: &[(&str, &[(&str, &str)])]) -> String {
             columns
         });
     let mut writer = csv::Writer::from_writer(Vec::new());
-    let header: Vec<&str> = FIGURE_COLUMNS
+    let header: Vec<&str> = STORED_COLUMNS
         .iter()
         .copied()
         .chain(extra.clone())

@@ -1,15 +1,14 @@
-//! Checking one row that adds or corrects a figure: every cell's form, and every id it names
-//! against the catalogue and the figures stored or added by the same file.
+//! Checking one row that adds or corrects a figure: every stored column's value as its type
+//! and the schema's [`Check`] say (every id it names against the catalogue and the figures
+//! stored or added by the same file), then the rules that tie columns together.
 
 use std::collections::HashSet;
 
 use super::read::{error, ImportError, Row};
-use crate::domain::figure::{QUALIFIERS, UNITS};
+use crate::domain::entity::Entity;
+use crate::domain::figure::column::{CellSource, Check, Column, Kind, OwnedCell, Role};
+use crate::domain::figure::{FigureRecord, UNITS};
 use crate::store::catalogue::Catalogue;
-use crate::store::imports::FigureRecord;
-
-const SCALES: [&str; 5] = ["unit", "thousand", "million", "billion", "trillion"];
-const PERIOD_KINDS: [&str; 6] = ["year", "span", "as_of", "streak", "target", "unspecified"];
 
 /// Whether `id` is a slug: lower-case letters, digits and hyphens.
 pub(super) fn is_slug(id: &str) -> bool {
@@ -34,7 +33,103 @@ fn is_period(text: &str) -> bool {
     }
 }
 
-/// Checks one row that adds or corrects a figure; returns the figure when it is valid.
+/// Whether the catalogue has an entry of this kind with this id.
+fn in_catalogue(catalogue: &Catalogue, entity: Entity, id: &str) -> bool {
+    match entity {
+        Entity::Indicator => catalogue.indicators.contains_key(id),
+        Entity::Region => catalogue.regions.contains(id),
+        Entity::Cluster => catalogue.clusters.contains(id),
+        Entity::ClusterGroup => catalogue.cluster_groups.contains(id),
+        Entity::Company => catalogue.companies.contains(id),
+        Entity::CityPlan => catalogue.city_plans.contains(id),
+        Entity::Source => catalogue.sources.contains(id),
+        Entity::Speaker => catalogue.speakers.contains(id),
+        Entity::Facility | Entity::Observation => false,
+    }
+}
+
+/// The cells of one row, each checked as its column's [`Check`] says, every problem reported
+/// with its place.
+struct CheckedCells<'a> {
+    row: &'a Row,
+    catalogue: &'a Catalogue,
+    known_ids: &'a HashSet<&'a str>,
+    errors: &'a mut Vec<ImportError>,
+}
+
+impl CheckedCells<'_> {
+    fn fail(&mut self, column: &str, message: String) {
+        self.errors
+            .push(error(self.row.position_of(column), Some(column), message));
+    }
+}
+
+impl CellSource for CheckedCells<'_> {
+    fn read(&mut self, column: &'static Column) -> Option<OwnedCell> {
+        let Role::Stored(check) = column.role else {
+            return Some(OwnedCell::Null);
+        };
+        let text = self.row.text(column.name);
+        if check == Check::Id {
+            // Checked (a slug, given once) before any row is.
+            return Some(OwnedCell::Text(text.to_owned()));
+        }
+        let noun = match check {
+            Check::Catalogue(entity) => Some(entity.noun()),
+            Check::Figure => Some("figure"),
+            _ => None,
+        };
+        if text.is_empty() {
+            if column.nullable {
+                return Some(OwnedCell::Null);
+            }
+            if column.kind == Kind::Text {
+                let message = match noun {
+                    Some(noun) => format!("required: the id of a {noun}"),
+                    None => "required; the cell is empty".to_owned(),
+                };
+                self.fail(column.name, message);
+                return None;
+            }
+            // Not text: its type says why an empty cell is no value.
+            return Some(OwnedCell::Text(String::new()));
+        }
+        let before = self.errors.len();
+        match check {
+            Check::Catalogue(entity) if !in_catalogue(self.catalogue, entity, text) => {
+                let noun = entity.noun();
+                self.fail(
+                    column.name,
+                    format!("there is no {noun} '{text}'; an import never creates one"),
+                );
+            }
+            Check::Figure => {
+                if !self.known_ids.contains(text) {
+                    self.fail(
+                        column.name,
+                        format!("there is no figure '{text}'; an import never creates one"),
+                    );
+                }
+                if text == self.row.text("id") {
+                    self.fail(column.name, "a figure cannot point at itself".to_owned());
+                }
+            }
+            Check::Period if !is_period(text) => self.fail(
+                column.name,
+                format!("'{text}' is not a year (2024) or a month (2024-03)"),
+            ),
+            _ => {}
+        }
+        (self.errors.len() == before).then(|| OwnedCell::Text(text.to_owned()))
+    }
+
+    fn invalid(&mut self, column: &'static Column, message: String) {
+        self.fail(column.name, message);
+    }
+}
+
+/// Checks one row that adds or corrects a figure: every stored column as its type and
+/// [`Check`] say, then the rules between columns. Returns the figure when it is valid.
 pub(super) fn figure_of(
     row: &Row,
     catalogue: &Catalogue,
@@ -42,162 +137,27 @@ pub(super) fn figure_of(
     errors: &mut Vec<ImportError>,
 ) -> Option<FigureRecord> {
     let before = errors.len();
+    let figure = FigureRecord::from_cells(&mut CheckedCells {
+        row,
+        catalogue,
+        known_ids,
+        errors,
+    });
     let mut fail = |column: &str, message: String| {
         errors.push(error(row.position_of(column), Some(column), message));
     };
-    let required = |column: &str, fail: &mut dyn FnMut(&str, String)| {
-        let text = row.text(column);
-        if text.is_empty() {
-            fail(column, "required; the cell is empty".to_owned());
-        }
-        text.to_owned()
-    };
-    let one_of = |column: &str, accepted: &[&str], fail: &mut dyn FnMut(&str, String)| {
-        let text = row.text(column);
-        if !accepted.contains(&text) {
-            fail(
-                column,
-                format!(
-                    "'{text}' is not accepted; use one of {}",
-                    accepted.join(", ")
-                ),
-            );
-        }
-        text.to_owned()
-    };
-    let reference = |column: &str,
-                     known: &dyn Fn(&str) -> bool,
-                     noun: &str,
-                     optional: bool,
-                     fail: &mut dyn FnMut(&str, String)| {
-        let text = row.text(column);
-        if text.is_empty() {
-            if !optional {
-                fail(column, format!("required: the id of a {noun}"));
-            }
-            return None;
-        }
-        if !known(text) {
-            fail(
-                column,
-                format!("there is no {noun} '{text}'; an import never creates one"),
-            );
-        }
-        Some(text.to_owned())
-    };
-
-    let id = row.text("id").to_owned();
-    let indicator_id = reference(
-        "indicator_id",
-        &|id| catalogue.indicators.contains_key(id),
-        "indicator",
-        false,
-        &mut fail,
-    );
-    let region_id = reference(
-        "region_id",
-        &|id| catalogue.regions.contains(id),
-        "region",
-        false,
-        &mut fail,
-    );
-    let cluster_id = reference(
-        "cluster_id",
-        &|id| catalogue.clusters.contains(id),
-        "cluster",
-        true,
-        &mut fail,
-    );
-    let cluster_group_id = reference(
-        "cluster_group_id",
-        &|id| catalogue.cluster_groups.contains(id),
-        "cluster group",
-        true,
-        &mut fail,
-    );
-    let company_id = reference(
-        "company_id",
-        &|id| catalogue.companies.contains(id),
-        "company",
-        true,
-        &mut fail,
-    );
-    let city_plan_id = reference(
-        "city_plan_id",
-        &|id| catalogue.city_plans.contains(id),
-        "city plan",
-        true,
-        &mut fail,
-    );
-    let source_id = reference(
-        "source_id",
-        &|id| catalogue.sources.contains(id),
-        "source",
-        false,
-        &mut fail,
-    );
-    let speaker_id = reference(
-        "speaker_id",
-        &|id| catalogue.speakers.contains(id),
-        "speaker",
-        true,
-        &mut fail,
-    );
-    let figure_ref = |column: &str, fail: &mut dyn FnMut(&str, String)| {
-        let target = reference(
-            column,
-            &|target| known_ids.contains(target),
-            "figure",
-            true,
-            fail,
+    let (start, end) = (row.text("period_start"), row.text("period_end"));
+    if is_period(start) && is_period(end) && start > end {
+        fail(
+            "period_end",
+            format!("ends ({end}) before it starts ({start})"),
         );
-        if target.as_deref() == Some(id.as_str()) {
-            fail(column, "a figure cannot point at itself".to_owned());
-        }
-        target
-    };
-    let equivalent_of = figure_ref("equivalent_of", &mut fail);
-    let restates = figure_ref("restates", &mut fail);
-
-    let value_text = row.text("value");
-    let value = match value_text.parse::<f64>() {
-        Ok(value) if value.is_finite() => value,
-        _ => {
-            fail("value", format!("'{value_text}' is not a finite number"));
-            0.0
-        }
-    };
-    let scale = one_of("scale", &SCALES, &mut fail);
-    let unit = one_of("unit", UNITS, &mut fail);
-    let qualifier = one_of("qualifier", QUALIFIERS, &mut fail);
-    let period_kind = one_of("period_kind", &PERIOD_KINDS, &mut fail);
-    let stated = required("stated", &mut fail);
-    let period_label = required("period_label", &mut fail);
-    let section = required("section", &mut fail);
-    let period_start = row.optional("period_start");
-    let period_end = row.optional("period_end");
-    for (column, period) in [("period_start", &period_start), ("period_end", &period_end)] {
-        if let Some(period) = period.as_deref().filter(|p| !is_period(p)) {
-            fail(
-                column,
-                format!("'{period}' is not a year (2024) or a month (2024-03)"),
-            );
-        }
     }
-    if let (Some(start), Some(end)) = (&period_start, &period_end) {
-        if is_period(start) && is_period(end) && start > end {
-            fail(
-                "period_end",
-                format!("ends ({end}) before it starts ({start})"),
-            );
-        }
-    }
-    if let Some(expected) = indicator_id
-        .as_deref()
-        .and_then(|id| catalogue.indicators.get(id))
-    {
-        let dollar_equivalent = unit == "usd" && expected == "cny" && equivalent_of.is_some();
-        if UNITS.contains(&unit.as_str()) && unit != *expected && !dollar_equivalent {
+    let unit = row.text("unit");
+    if let Some(expected) = catalogue.indicators.get(row.text("indicator_id")) {
+        let dollar_equivalent =
+            unit == "usd" && expected == "cny" && !row.text("equivalent_of").is_empty();
+        if UNITS.contains(&unit) && unit != *expected && !dollar_equivalent {
             fail(
                 "unit",
                 format!(
@@ -210,31 +170,7 @@ pub(super) fn figure_of(
     if errors.len() > before {
         return None;
     }
-    Some(FigureRecord {
-        id,
-        indicator_id: indicator_id?,
-        region_id: region_id?,
-        cluster_id,
-        cluster_group_id,
-        company_id,
-        city_plan_id,
-        value,
-        scale,
-        unit,
-        qualifier,
-        stated,
-        period_kind,
-        period_start,
-        period_end,
-        period_label,
-        equivalent_of,
-        restates,
-        source_id: source_id?,
-        section,
-        speaker_id,
-        cited_source: row.optional("cited_source"),
-        note: row.optional("note"),
-    })
+    figure
 }
 
 #[cfg(test)]

@@ -25,6 +25,8 @@ pub mod read;
 
 use sqlx::SqlitePool;
 
+use crate::domain::figure::column::{Check, Role};
+use crate::domain::figure::COLUMNS;
 use crate::store;
 /// What an import changes and records, as the store writes it: the commands report these.
 pub use crate::store::imports::{FigureChange, ImportCounts, ImportReceipt};
@@ -123,9 +125,15 @@ pub async fn import_rows(
 /// Every id the rows name (as a figure or as a figure it points at), to look up the stored
 /// figures among them.
 fn named_ids(rows: &[Row]) -> Vec<&str> {
+    let naming = COLUMNS.iter().filter(|column| {
+        matches!(
+            column.role,
+            Role::Stored(Check::Id) | Role::Stored(Check::Figure)
+        )
+    });
     let mut ids: Vec<&str> = rows
         .iter()
-        .flat_map(|row| ["id", "equivalent_of", "restates"].map(|c| row.text(c)))
+        .flat_map(|row| naming.clone().map(|column| row.text(column.name)))
         .filter(|id| !id.is_empty())
         .collect();
     ids.sort();

@@ -4,9 +4,8 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::check::{figure_of, is_slug};
-use super::read::{
-    error, read_rows, FileFormat, ImportError, Position, Row, CONVERSION_COLUMN, FIGURE_COLUMNS,
-};
+use super::read::{error, presented_columns, read_rows, FileFormat, ImportError, Position, Row};
+use crate::domain::figure::STORED_COLUMNS;
 use crate::store::catalogue::Catalogue;
 use crate::store::imports::{FigureChange, StoredFigure};
 
@@ -75,12 +74,12 @@ pub fn plan_rows(
     let mut unchanged = 0;
     for row in rows {
         let id = row.text("id");
-        if !row.text(CONVERSION_COLUMN).is_empty() {
+        if let Some(column) = presented_columns().find(|c| !row.text(c.name).is_empty()) {
             errors.push(error(
-                row.position_of(CONVERSION_COLUMN),
-                Some(CONVERSION_COLUMN),
-                "this row was converted to another currency by the export; export without \
-                 ?currency= to re-import",
+                row.position_of(column.name),
+                Some(column.name),
+                "this row was converted to another currency or scale when it was written; \
+                 write it without ?currency= and ?scale= to re-import",
             ));
             continue;
         }
@@ -122,8 +121,9 @@ pub fn plan_rows(
                 continue;
             }
         }
-        let missing: Vec<&str> = FIGURE_COLUMNS
-            .into_iter()
+        let missing: Vec<&str> = STORED_COLUMNS
+            .iter()
+            .copied()
             .filter(|column| !row.cells.contains_key(*column))
             .collect();
         if !missing.is_empty() {
@@ -159,7 +159,7 @@ pub fn plan_rows(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::imports::FigureRecord;
+    use crate::domain::figure::{FigureRecord, PeriodKind, Qualifier, Scale, Unit};
 
     fn catalogue() -> Catalogue {
         let set = |ids: &[&str]| ids.iter().map(|id| id.to_string()).collect();
@@ -174,10 +174,9 @@ mod tests {
         }
     }
 
-    const HEADER: &str = "id,indicator_id,region_id,cluster_id,cluster_group_id,company_id,city_plan_id,value,scale,unit,qualifier,stated,period_kind,period_start,period_end,period_label,equivalent_of,restates,source_id,section,speaker_id,cited_source,note";
-
     fn csv(rows: &[&str]) -> String {
-        std::iter::once(HEADER)
+        let header = STORED_COLUMNS.join(",");
+        std::iter::once(header.as_str())
             .chain(rows.iter().copied())
             .collect::<Vec<_>>()
             .join("\n")
@@ -191,7 +190,7 @@ mod tests {
         let FigureChange::Add(figure) = &plan.changes[0] else {
             panic!("an addition")
         };
-        assert_eq!((figure.value, figure.qualifier.as_str()), (14.2, "about"));
+        assert_eq!((figure.value, figure.qualifier), (14.2, Qualifier::About));
     }
 
     #[test]
@@ -216,6 +215,43 @@ mod tests {
             "{errors:?}"
         );
         assert!(errors[0].message.contains("never creates"));
+    }
+
+    #[test]
+    fn each_cell_is_checked_as_its_column_declares() {
+        let text = csv(&[
+            "gdp-2025,,guangdong,,,,,,,cny,about,,year,2025,2025,2025,gdp-2025,,article,Economy,,,",
+        ]);
+        let errors = plan(&text, FileFormat::Csv, &catalogue(), &HashMap::new()).unwrap_err();
+        let found: Vec<(&str, &str)> = errors
+            .iter()
+            .map(|e| (e.field.as_deref().unwrap(), e.message.as_str()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("indicator_id", "required: the id of a indicator"),
+                ("value", "'' is not a finite number"),
+                (
+                    "scale",
+                    "'' is not accepted; use one of unit, thousand, million, billion, trillion"
+                ),
+                ("stated", "required; the cell is empty"),
+                ("equivalent_of", "a figure cannot point at itself"),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_row_a_presentation_converted_is_refused() {
+        let header = format!("{},stated_scale", STORED_COLUMNS.join(","));
+        let text = format!(
+            "{header}\ngdp-2025,gdp,guangdong,,,,,14200,billion,cny,about,x,year,2025,2025,2025,,,article,Economy,,,,trillion"
+        );
+        let errors = plan(&text, FileFormat::Csv, &catalogue(), &HashMap::new()).unwrap_err();
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(errors[0].field.as_deref(), Some("stated_scale"));
+        assert!(errors[0].message.contains("?scale="));
     }
 
     #[test]
@@ -259,26 +295,18 @@ mod tests {
             id: "gdp-2025-03".to_owned(),
             indicator_id: "gdp".to_owned(),
             region_id: "guangdong".to_owned(),
-            cluster_id: None,
-            cluster_group_id: None,
-            company_id: None,
-            city_plan_id: None,
             value: 0.1 + 0.2,
-            scale: "billion".to_owned(),
-            unit: "cny".to_owned(),
-            qualifier: "exact".to_owned(),
+            scale: Scale::Billion,
+            unit: Unit::Cny,
+            qualifier: Qualifier::Exact,
             stated: "0.3 billion yuan".to_owned(),
-            period_kind: "span".to_owned(),
+            period_kind: PeriodKind::Span,
             period_start: Some("2025-03".to_owned()),
             period_end: Some("2025-03".to_owned()),
             period_label: "March 2025".to_owned(),
-            equivalent_of: None,
-            restates: None,
             source_id: "article".to_owned(),
             section: "Economy".to_owned(),
-            speaker_id: None,
-            cited_source: None,
-            note: None,
+            ..FigureRecord::default()
         };
         let rows = [Row::figure(2, &figure, None)];
         let plan = plan_rows(&rows, &catalogue(), &HashMap::new()).unwrap();

@@ -9,54 +9,19 @@ use std::fmt;
 use serde_json::value::RawValue;
 use serde_json::Value;
 
-use crate::store::imports::FigureRecord;
-
-/// The columns of a figure, as in `seed/observations.csv`; every one must be present.
-pub const FIGURE_COLUMNS: [&str; 23] = [
-    "id",
-    "indicator_id",
-    "region_id",
-    "cluster_id",
-    "cluster_group_id",
-    "company_id",
-    "city_plan_id",
-    "value",
-    "scale",
-    "unit",
-    "qualifier",
-    "stated",
-    "period_kind",
-    "period_start",
-    "period_end",
-    "period_label",
-    "equivalent_of",
-    "restates",
-    "source_id",
-    "section",
-    "speaker_id",
-    "cited_source",
-    "note",
-];
+use crate::domain::figure::column::{Column, Role};
+use crate::domain::figure::{FigureRecord, COLUMNS, STORED_COLUMNS};
 
 /// Columns an import understands beyond the figure's own.
 const CONTROL_COLUMNS: [&str; 2] = ["action", "reason"];
 
-/// Columns the bulk export adds, derived from the others; ignored, so an export re-imports.
-const DERIVED_COLUMNS: [&str; 10] = [
-    "value_in_units",
-    "currency",
-    "indicator_name",
-    "region_name",
-    "source_headline",
-    "speaker_name",
-    "speaker_title",
-    "speaker_organisation",
-    "revision",
-    "recorded_at",
-];
-
-/// An export converted with `?currency=` states other values than the stored ones.
-pub(super) const CONVERSION_COLUMN: &str = "cny_per_usd";
+/// The columns a presentation (`currency`, `scale`) fills: a row with any of them states
+/// other values than the stored ones.
+pub(super) fn presented_columns() -> impl Iterator<Item = &'static Column> {
+    COLUMNS
+        .iter()
+        .filter(|column| column.role == Role::Presented)
+}
 
 /// A place in the file, 1-based.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -124,37 +89,15 @@ impl Row {
     }
 
     /// A row that adds `figure`, or corrects the stored figure with its id (for `reason`).
-    /// Every column of seed/observations.csv is given, as a correction requires.
+    /// Every stored column is given, as a correction requires, written as the export writes
+    /// it (numbers as the shortest text that reads back as the same number).
     pub fn figure(line: usize, figure: &FigureRecord, reason: Option<&str>) -> Row {
-        let text = |field: &Option<String>| field.clone().unwrap_or_default();
-        let cells: [String; 23] = [
-            figure.id.clone(),
-            figure.indicator_id.clone(),
-            figure.region_id.clone(),
-            text(&figure.cluster_id),
-            text(&figure.cluster_group_id),
-            text(&figure.company_id),
-            text(&figure.city_plan_id),
-            // Rust prints the shortest text that parses back to the same number.
-            figure.value.to_string(),
-            figure.scale.clone(),
-            figure.unit.clone(),
-            figure.qualifier.clone(),
-            figure.stated.clone(),
-            figure.period_kind.clone(),
-            text(&figure.period_start),
-            text(&figure.period_end),
-            figure.period_label.clone(),
-            text(&figure.equivalent_of),
-            text(&figure.restates),
-            figure.source_id.clone(),
-            figure.section.clone(),
-            text(&figure.speaker_id),
-            text(&figure.cited_source),
-            text(&figure.note),
-        ];
+        let cells = figure.cells().map(|cell| cell.text().into_owned());
         let reason = reason.map(|reason| ("reason", reason.to_owned()));
-        Row::new(line, FIGURE_COLUMNS.into_iter().zip(cells).chain(reason))
+        Row::new(
+            line,
+            STORED_COLUMNS.iter().copied().zip(cells).chain(reason),
+        )
     }
 
     /// A row that retracts the stored figure `id`, saying why.
@@ -235,20 +178,21 @@ fn check_header<'a>(
 ) {
     let mut seen = HashSet::new();
     for (name, position) in columns {
+        // Every column of the schema is understood: the stored ones are the figure, the
+        // others (names, `value_in_units`, `revision`...) are what the API writes beside them,
+        // ignored, so that any CSV of figures it writes imports back. The presented ones are
+        // checked per row: a file not converted has them, empty.
         if !seen.insert(name.to_owned()) {
             errors.push(error(position, Some(name), "the column is given twice"));
-        } else if name == CONVERSION_COLUMN {
-            // Checked per row: an export without ?currency= has the column, empty.
-        } else if !FIGURE_COLUMNS.contains(&name)
+        } else if !COLUMNS.iter().any(|column| column.name == name)
             && !CONTROL_COLUMNS.contains(&name)
-            && !DERIVED_COLUMNS.contains(&name)
         {
             errors.push(error(
                 position,
                 Some(name),
                 format!(
                     "unknown column; a figure has the columns {}, plus optional action and reason",
-                    FIGURE_COLUMNS.join(", ")
+                    STORED_COLUMNS.join(", ")
                 ),
             ));
         }

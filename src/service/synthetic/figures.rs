@@ -10,7 +10,8 @@ use super::catalogue::{
     SOURCE_ID, SUBJECTS,
 };
 use super::simulate::{fifth_root, simulate, stream, SubjectPaths, QUALIFIERS};
-use crate::store::imports::FigureRecord;
+use crate::domain::figure::column::Word;
+use crate::domain::figure::FigureRecord;
 
 /// When a figure is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -251,16 +252,12 @@ pub(super) fn render(seed: u64, draft: &Draft, raw: f64) -> FigureRecord {
         id: format!("{indicator}-{}-{id_period}", region.slug),
         indicator_id: indicator,
         region_id: region_id(region),
-        cluster_id: None,
-        cluster_group_id: None,
-        company_id: None,
-        city_plan_id: None,
         value,
-        scale: scale.to_owned(),
-        unit: measure.unit(subject.quantity).to_owned(),
-        qualifier: if about { "about" } else { "exact" }.to_owned(),
+        scale: word(scale),
+        unit: word(measure.unit(subject.quantity)),
+        qualifier: word(if about { "about" } else { "exact" }),
         stated,
-        period_kind: period_kind.to_owned(),
+        period_kind: word(period_kind),
         period_start: Some(start),
         period_end: Some(end),
         period_label: label,
@@ -268,8 +265,12 @@ pub(super) fn render(seed: u64, draft: &Draft, raw: f64) -> FigureRecord {
         restates: None,
         source_id: SOURCE_ID.to_owned(),
         section: subject.name.to_owned(),
-        speaker_id: None,
-        cited_source: None,
-        note: None,
+        // No cluster, company, city plan, link, speaker, citation or note.
+        ..FigureRecord::default()
     }
+}
+
+/// The value of one of the words the generator writes (all of them known).
+fn word<T: Word>(word: &str) -> T {
+    T::from_word(word).unwrap_or_else(|| panic!("'{word}' is a word of its kind"))
 }

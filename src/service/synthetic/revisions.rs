@@ -4,7 +4,8 @@
 use super::catalogue::{scale_factor, Measure, REGIONS, SUBJECTS};
 use super::figures::{render, Draft};
 use super::simulate::{stream, CORRECTED, CORRECTION, RETRACTED};
-use crate::store::imports::FigureRecord;
+use crate::domain::figure::column::Word;
+use crate::domain::figure::FigureRecord;
 
 /// One figure in this many is retracted by the revision pass (at least one).
 pub(super) const RETRACTED_ONE_IN: usize = 10_000;
@@ -83,8 +84,8 @@ pub(super) fn corrected(seed: u64, draft: &Draft, original: &FigureRecord) -> Fi
     if figure.value == original.value {
         // Below the printed precision: move it by one step of the last decimal instead.
         let subject = &SUBJECTS[draft.subject];
-        let step =
-            [1.0, 0.1, 0.01][draft.measure.decimals(subject).min(2)] * scale_factor(&figure.scale);
+        let step = [1.0, 0.1, 0.01][draft.measure.decimals(subject).min(2)]
+            * scale_factor(figure.scale.word());
         let sign = if nudge < 0.0 && figure.value > 0.0 {
             -1.0
         } else {
@@ -93,7 +94,7 @@ pub(super) fn corrected(seed: u64, draft: &Draft, original: &FigureRecord) -> Fi
         figure = render(
             seed,
             draft,
-            (figure.value * scale_factor(&figure.scale)) + sign * step,
+            (figure.value * scale_factor(figure.scale.word())) + sign * step,
         );
     }
     figure
