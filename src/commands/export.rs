@@ -242,8 +242,8 @@ async fn write_export(
         }
         let mut statement = selection.rows();
         let mut rows = statement.fetch(&mut *snapshot);
-        while let Some(record) = rows.try_next().await? {
-            writer.write(record).map_err(Failure::Write)?;
+        while let Some(figure) = rows.try_next().await? {
+            writer.write(&figure).map_err(Failure::Write)?;
             progress.inc(1);
         }
         drop(rows);

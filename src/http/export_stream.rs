@@ -112,8 +112,8 @@ impl StreamedExport {
             ExportWriter::start(fresh(), format, &self_link, fields).map_err(Failure::Write)?;
         let mut statement = selection.rows();
         let mut rows = statement.fetch(&mut *snapshot);
-        while let Some(record) = rows.try_next().await? {
-            writer.write(record).map_err(Failure::Write)?;
+        while let Some(figure) = rows.try_next().await? {
+            writer.write(&figure).map_err(Failure::Write)?;
             if writer.pending() >= CHUNK_BYTES {
                 let chunk = writer.take(fresh()).map_err(Failure::Write)?;
                 send(chunks, chunk).await?;

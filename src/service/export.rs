@@ -6,112 +6,48 @@
 use std::io::{self, Write};
 
 use futures_util::TryStreamExt;
-use serde::Serialize;
 use sqlx::SqlitePool;
+use utoipa::openapi::{RefOr, Schema};
 
 use super::catalogue::check_concepts;
 use super::figures::{observation_filter, ObservationFilter, EXPORT};
 use super::import::read::FileFormat;
 use super::presentation::Presentation;
 use super::query::parse::ListQuery;
-use super::rows::{csv_cells, project_item, projected_columns};
-use crate::domain::figure::Observation;
+use super::rows::write_figure;
+use crate::domain::figure::column::{Column, Components};
+use crate::domain::figure::json::{flat_columns, flat_components, flat_schema};
+use crate::domain::figure::{FlatFigure, Observation};
 use crate::error::ApiResult;
 use crate::store::figures::{ObservationOrder, ObservationRows};
 
-/// One figure as one flat row: the columns of `seed/observations.csv` first, then readable
-/// names, so the file loads into a spreadsheet or pandas as it is.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct ExportRecord {
-    id: String,
-    indicator_id: String,
-    region_id: String,
-    cluster_id: Option<String>,
-    cluster_group_id: Option<String>,
-    company_id: Option<String>,
-    city_plan_id: Option<String>,
-    #[serde(serialize_with = "crate::domain::figure::serialize_number")]
-    value: f64,
-    scale: crate::domain::figure::Scale,
-    unit: crate::domain::figure::Unit,
-    qualifier: crate::domain::figure::Qualifier,
-    stated: String,
-    period_kind: crate::domain::figure::PeriodKind,
-    period_start: Option<String>,
-    period_end: Option<String>,
-    period_label: String,
-    equivalent_of: Option<String>,
-    restates: Option<String>,
-    source_id: String,
-    section: String,
-    speaker_id: Option<String>,
-    cited_source: Option<String>,
-    note: Option<String>,
-    #[serde(serialize_with = "crate::domain::figure::serialize_number")]
-    value_in_units: f64,
-    currency: Option<String>,
-    /// The rate used when `currency` converted this figure.
-    cny_per_usd: Option<f64>,
-    indicator_name: String,
-    region_name: String,
-    source_headline: String,
-    speaker_name: Option<String>,
-    speaker_title: Option<String>,
-    speaker_organisation: Option<String>,
-    /// Which revision of the figure this row is, and when it was recorded.
-    revision: i64,
-    recorded_at: String,
+/// The schema of an export record: a figure as one flat row, as [`ExportWriter`] writes
+/// [`Observation`]s (and every CSV of figures is written).
+pub enum ExportRecord {}
+
+const EXPORT_RECORD: &str = "One figure as one flat row, as every CSV of figures is written \
+                             (lists and the export): the stored columns of \
+                             `seed/observations.csv` first, then the others. It imports back as \
+                             it is, and loads into a spreadsheet or pandas as it is.";
+
+impl utoipa::PartialSchema for ExportRecord {
+    fn schema() -> RefOr<Schema> {
+        flat_schema(EXPORT_RECORD)
+    }
 }
 
-impl From<Observation> for ExportRecord {
-    fn from(o: Observation) -> Self {
-        ExportRecord {
-            id: o.id,
-            indicator_id: o.indicator_id,
-            region_id: o.region_id,
-            cluster_id: o.cluster_id,
-            cluster_group_id: o.cluster_group_id,
-            company_id: o.company_id,
-            city_plan_id: o.city_plan_id,
-            value: o.value,
-            scale: o.scale,
-            unit: o.unit,
-            qualifier: o.qualifier,
-            stated: o.stated,
-            period_kind: o.period_kind,
-            period_start: o.period_start,
-            period_end: o.period_end,
-            period_label: o.period_label,
-            equivalent_of: o.equivalent_of,
-            restates: o.restates,
-            source_id: o.source_id,
-            section: o.section,
-            speaker_id: o.speaker_id,
-            cited_source: o.cited_source,
-            note: o.note,
-            value_in_units: o.value_in_units,
-            currency: o.currency,
-            cny_per_usd: o.cny_per_usd,
-            indicator_name: o.indicator_name,
-            region_name: o.region_name,
-            source_headline: o.source_headline,
-            speaker_name: o.speaker_name,
-            speaker_title: o.speaker_title,
-            speaker_organisation: o.speaker_organisation,
-            revision: o.revision,
-            recorded_at: o.recorded_at,
-        }
+impl utoipa::ToSchema for ExportRecord {
+    fn schemas(components: &mut Components) {
+        flat_components(components);
     }
 }
 
 /// Columns of the export, in order: the flat record's fields (the CSV header row).
 pub fn export_columns() -> Vec<String> {
-    let record = ExportRecord::from(Observation::default());
-    let value = serde_json::to_value(record).expect("records serialise");
-    value
-        .as_object()
-        .map(|o| o.keys().cloned().collect())
-        .unwrap_or_default()
+    flat_columns()
+        .iter()
+        .map(|column| column.name.to_owned())
+        .collect()
 }
 
 /// Writes records as the body of `GET /v1/export`, one at a time: CSV with its header row, or
@@ -119,9 +55,10 @@ pub fn export_columns() -> Vec<String> {
 /// known.
 pub struct ExportWriter<W: Write> {
     representation: Representation<W>,
-    columns: Vec<String>,
-    /// `fields=`: the only fields of each JSON record, in this order.
-    fields: Option<Vec<String>>,
+    /// The CSV columns, in order (as asked: a column named twice is written twice).
+    columns: Vec<&'static Column>,
+    /// The keys of each JSON record, in order.
+    keys: Vec<&'static Column>,
     count: usize,
     /// The envelope's `links.self`: the request the export answers.
     self_link: String,
@@ -142,14 +79,24 @@ impl<W: Write> ExportWriter<W> {
         self_link: &str,
         fields: Option<&[String]>,
     ) -> io::Result<Self> {
-        let columns = match fields {
-            Some(fields) => projected_columns(&export_columns(), fields),
-            None => export_columns(),
+        let columns: Vec<&'static Column> = match fields {
+            Some(fields) => fields
+                .iter()
+                .filter_map(|field| flat_columns().iter().find(|c| c.name == field))
+                .copied()
+                .collect(),
+            None => flat_columns().to_vec(),
         };
+        let mut keys: Vec<&'static Column> = Vec::new();
+        for column in &columns {
+            if !keys.iter().any(|key| key.name == column.name) {
+                keys.push(column);
+            }
+        }
         let representation = match format {
             FileFormat::Csv => {
                 let mut writer = csv::Writer::from_writer(out);
-                writer.write_record(&columns)?;
+                writer.write_record(columns.iter().map(|column| column.name))?;
                 Representation::Csv(Box::new(writer))
             }
             FileFormat::Json => {
@@ -161,25 +108,26 @@ impl<W: Write> ExportWriter<W> {
         Ok(ExportWriter {
             representation,
             columns,
-            fields: fields.map(<[String]>::to_vec),
+            keys,
             count: 0,
             self_link: self_link.to_owned(),
         })
     }
 
-    /// Writes one record, rendered as the endpoint renders it (through the same JSON value).
-    pub fn write(&mut self, record: ExportRecord) -> io::Result<()> {
-        let item = serde_json::to_value(record)?;
+    /// Writes one figure as a flat record: a CSV row as every CSV of figures is written, or
+    /// a JSON object of the same columns.
+    pub fn write(&mut self, figure: &Observation) -> io::Result<()> {
         match &mut self.representation {
-            Representation::Csv(writer) => writer.write_record(csv_cells(&item, &self.columns))?,
+            Representation::Csv(writer) => write_figure(writer, figure, &self.columns)?,
             Representation::Json(out) => {
                 if self.count > 0 {
                     out.write_all(b",")?;
                 }
-                match &self.fields {
-                    Some(fields) => serde_json::to_writer(&mut *out, &project_item(&item, fields))?,
-                    None => serde_json::to_writer(&mut *out, &item)?,
-                }
+                let record = FlatFigure {
+                    figure,
+                    columns: &self.keys,
+                };
+                serde_json::to_writer(&mut *out, &record)?;
             }
         }
         self.count += 1;
@@ -263,7 +211,7 @@ pub async fn export_selection(
 }
 
 impl ExportSelection {
-    /// The selected figures as export records, presented as asked, read one at a time.
+    /// The selected figures, presented as asked, read one at a time.
     pub fn rows(&self) -> ExportRows<'_> {
         ExportRows {
             figures: ObservationRows::new(&self.filter, &self.order),
@@ -272,22 +220,22 @@ impl ExportSelection {
     }
 }
 
-/// The statement behind an export's records; [`ExportRows::fetch`] streams them.
+/// The statement behind an export's figures; [`ExportRows::fetch`] streams them.
 pub struct ExportRows<'a> {
     figures: ObservationRows<'a>,
     presentation: &'a Presentation,
 }
 
 impl ExportRows<'_> {
-    /// The records, each as SQLite returns its figure, presented.
+    /// The figures, each as SQLite returns it, presented.
     pub fn fetch<'s, 'c: 's>(
         &'s mut self,
         executor: impl sqlx::SqliteExecutor<'c> + 's,
-    ) -> impl futures_util::Stream<Item = sqlx::Result<ExportRecord>> + Send + 's {
+    ) -> impl futures_util::Stream<Item = sqlx::Result<Observation>> + Send + 's {
         let presentation: &'s Presentation = self.presentation;
         self.figures
             .fetch(executor)
-            .map_ok(move |figure| ExportRecord::from(presentation.apply(figure)))
+            .map_ok(move |figure| presentation.apply(figure))
     }
 }
 

@@ -198,7 +198,7 @@ pub async fn observation_page(
     filter: &ObservationFilter,
     query: &ListQuery,
     presentation: &Presentation,
-) -> ApiResult<Page> {
+) -> ApiResult<Page<Observation>> {
     let order = ObservationOrder {
         keys: query.sort.iter().map(|k| (k.name, k.descending)).collect(),
         keyset: query.cursor.as_ref().map(|cursor| Keyset {
@@ -234,9 +234,7 @@ pub async fn observation_page(
                 .map(|key| sort_value(&observation, key.name))
                 .collect();
             let position = observation.position;
-            let observation = presentation.apply(observation);
-            let item = serde_json::to_value(observation).expect("observations serialise");
-            (item, keys, position)
+            (presentation.apply(observation), keys, position)
         })
         .collect();
     let reversed = order.keyset.is_some_and(|k| k.before);

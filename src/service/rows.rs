@@ -1,9 +1,28 @@
-//! Items as flat rows: nested resources flattened to dotted columns, the cells of a CSV row,
-//! and the `fields=` projection. Shared by the lists written as CSV and by the export writer.
+//! Items as flat rows: a figure as a row of its flat columns (every CSV of figures: lists and
+//! the export), other resources flattened to dotted columns, the cells of a CSV row, and the
+//! `fields=` projection.
+
+use std::io::Write;
 
 use serde_json::{Map, Value};
 
+use crate::domain::figure::column::Column;
+use crate::domain::figure::Observation;
 use crate::error::{ApiError, ApiResult};
+
+/// Writes one figure as a CSV row of `columns`: how every CSV of figures is written, so that
+/// any of them imports back.
+pub fn write_figure<W: Write>(
+    writer: &mut csv::Writer<W>,
+    figure: &Observation,
+    columns: &[&'static Column],
+) -> csv::Result<()> {
+    let cells = figure.cells();
+    for column in columns {
+        writer.write_field(cells[column.index].text().as_bytes())?;
+    }
+    writer.write_record(None::<&[u8]>)
+}
 
 /// The CSV columns of `fields=`: each field's columns, in the order the fields were asked in.
 pub fn projected_columns(columns: &[String], fields: &[String]) -> Vec<String> {
@@ -78,7 +97,7 @@ fn cell(value: &Value) -> String {
 /// One item as the cells of a CSV row under `columns`: an absent field is an empty cell.
 pub fn csv_cells(item: &Value, columns: &[String]) -> Vec<String> {
     let flattened;
-    // A flat item (an export row) is its own flattening: no copy of every value per row.
+    // A flat item is its own flattening: no copy of every value per row.
     let fields = match item.as_object() {
         Some(object) if object.values().all(|v| !v.is_object() && !v.is_array()) => object,
         _ => {

@@ -1,21 +1,48 @@
-//! CSV bodies: a list's items as rows under its columns, served as a download.
+//! CSV bodies: a list's items as rows under its columns, served as a download. Figures are
+//! written as the export writes them, under their flat columns.
 
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use serde_json::Value;
 
+use crate::domain::figure::column::Column;
+use crate::domain::figure::Observation;
 use crate::error::{ApiError, ApiResult};
-use crate::service::rows::csv_cells;
+use crate::service::rows::{csv_cells, write_figure};
 
+fn write_error(error: csv::Error) -> ApiError {
+    ApiError::Render(error.to_string())
+}
+
+/// Items held as JSON values, flattened to dotted `columns`.
 pub(super) fn csv_response(items: &[Value], columns: &[String], name: &str) -> ApiResult<Response> {
     let mut writer = csv::Writer::from_writer(Vec::new());
-    let write_error = |error: csv::Error| ApiError::Render(error.to_string());
     writer.write_record(columns).map_err(write_error)?;
     for item in items {
         writer
             .write_record(csv_cells(item, columns))
             .map_err(write_error)?;
     }
+    csv_download(writer, name)
+}
+
+/// Figures, each a row of its flat `columns`: the export's dialect, so the file imports back.
+pub(super) fn figure_csv_response(
+    figures: &[Observation],
+    columns: &[&'static Column],
+    name: &str,
+) -> ApiResult<Response> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    writer
+        .write_record(columns.iter().map(|column| column.name))
+        .map_err(write_error)?;
+    for figure in figures {
+        write_figure(&mut writer, figure, columns).map_err(write_error)?;
+    }
+    csv_download(writer, name)
+}
+
+fn csv_download(writer: csv::Writer<Vec<u8>>, name: &str) -> ApiResult<Response> {
     let body = writer
         .into_inner()
         .map_err(|error| ApiError::Render(error.to_string()))?;

@@ -5,20 +5,20 @@ use axum::http::{header, HeaderMap, HeaderValue, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Serialize;
-use serde_json::Value;
 
-use super::csv::csv_response;
+use super::csv::{csv_response, figure_csv_response};
 use super::negotiate::negotiate;
+use crate::domain::figure::{json, FigureFields, Observation};
 use crate::error::ApiResult;
 use crate::service::query::cursor::Cursor;
 use crate::service::query::page::Page;
 use crate::service::query::params::Format;
 use crate::service::query::parse::ListQuery;
-use crate::service::rows::{project, projected_columns};
+use crate::service::rows::{check_fields, project, projected_columns};
 
 #[derive(Debug, Serialize)]
-struct ListEnvelope {
-    data: Vec<Value>,
+struct ListEnvelope<T> {
+    data: Vec<T>,
     meta: ListMeta,
     links: ListLinks,
 }
@@ -66,57 +66,109 @@ pub struct ListResponder<'a> {
     pub query: &'a ListQuery,
     /// File name stem for CSV downloads.
     pub name: &'a str,
-    /// Every flattened field an item of this list can have, in order: the CSV columns and,
-    /// by their first segment, the names `fields=` accepts. Fixed per list, so an empty page
-    /// still has its header row and accepts the same fields.
-    pub columns: Vec<String>,
 }
 
 impl ListResponder<'_> {
-    pub fn respond(self, page: Page) -> ApiResult<Response> {
+    /// A page of items held as JSON values. `columns` is every flattened field an item of
+    /// this list can have, in order: the CSV columns and, by their first segment, the names
+    /// `fields=` accepts. Fixed per list, so an empty page still has its header row and
+    /// accepts the same fields.
+    pub fn respond(self, page: Page, columns: Vec<String>) -> ApiResult<Response> {
         let format = negotiate(self.headers, self.query.format, true)?;
-        let next = page.next.as_ref().map(|c| link_with_cursor(self.uri, c));
-        let prev = page.prev.as_ref().map(|c| link_with_cursor(self.uri, c));
+        let links = self.links(&page);
         let items = match &self.query.fields {
-            Some(fields) => project(page.items, fields, &field_names(&self.columns))?,
+            Some(fields) => project(page.items, fields, &field_names(&columns))?,
             None => page.items,
         };
-
-        let mut response = match format {
-            Format::Json => Json(ListEnvelope {
-                meta: ListMeta {
-                    count: items.len(),
-                    total: page.total,
-                    limit: self.query.limit,
-                },
-                data: items,
-                links: ListLinks {
-                    self_link: self_link(self.uri),
-                    next: next.clone(),
-                    prev: prev.clone(),
-                },
-            })
-            .into_response(),
+        let response = match format {
+            Format::Json => self.json(items, page.total, &links),
             Format::Csv => {
                 let columns = match &self.query.fields {
-                    Some(fields) => projected_columns(&self.columns, fields),
-                    None => self.columns.clone(),
+                    Some(fields) => projected_columns(&columns, fields),
+                    None => columns,
                 };
                 csv_response(&items, &columns, self.name)?
             }
         };
-
-        let links: Vec<String> = [(next, "next"), (prev, "prev")]
-            .into_iter()
-            .filter_map(|(link, rel)| link.map(|l| format!("<{l}>; rel=\"{rel}\"")))
-            .collect();
-        if !links.is_empty() {
-            let value =
-                HeaderValue::from_str(&links.join(", ")).expect("links are percent-encoded ASCII");
-            response.headers_mut().insert(header::LINK, value);
-        }
-        Ok(response)
+        Ok(with_link_header(response, links))
     }
+
+    /// A page of figures, written from their schema: as JSON objects (trimmed to `fields=`,
+    /// a mask over their top-level fields), or as CSV rows of their flat columns, exactly as
+    /// the export writes them.
+    pub fn respond_figures(self, page: Page<Observation>) -> ApiResult<Response> {
+        let format = negotiate(self.headers, self.query.format, true)?;
+        let links = self.links(&page);
+        let fields = self.query.fields.as_deref();
+        if let Some(fields) = fields {
+            let accepted: Vec<String> = json::fields().into_iter().map(str::to_owned).collect();
+            check_fields(fields, &accepted)?;
+        }
+        let response = match format {
+            Format::Json => {
+                let items: Vec<FigureFields> = page
+                    .items
+                    .iter()
+                    .map(|figure| FigureFields { figure, fields })
+                    .collect();
+                self.json(items, page.total, &links)
+            }
+            Format::Csv => {
+                let columns = match fields {
+                    Some(fields) => json::flat_columns_of(fields),
+                    None => json::flat_columns().to_vec(),
+                };
+                figure_csv_response(&page.items, &columns, self.name)?
+            }
+        };
+        Ok(with_link_header(response, links))
+    }
+
+    /// The links to the page's neighbours: (next, prev).
+    fn links<T>(&self, page: &Page<T>) -> (Option<String>, Option<String>) {
+        let link = |cursor: &Option<Cursor>| cursor.as_ref().map(|c| link_with_cursor(self.uri, c));
+        (link(&page.next), link(&page.prev))
+    }
+
+    /// The list envelope around `items`.
+    fn json<T: Serialize>(
+        &self,
+        items: Vec<T>,
+        total: usize,
+        (next, prev): &(Option<String>, Option<String>),
+    ) -> Response {
+        Json(ListEnvelope {
+            meta: ListMeta {
+                count: items.len(),
+                total,
+                limit: self.query.limit,
+            },
+            data: items,
+            links: ListLinks {
+                self_link: self_link(self.uri),
+                next: next.clone(),
+                prev: prev.clone(),
+            },
+        })
+        .into_response()
+    }
+}
+
+/// The page's neighbours in an RFC 8288 `Link` header, when it has any.
+fn with_link_header(
+    mut response: Response,
+    (next, prev): (Option<String>, Option<String>),
+) -> Response {
+    let links: Vec<String> = [(next, "next"), (prev, "prev")]
+        .into_iter()
+        .filter_map(|(link, rel)| link.map(|l| format!("<{l}>; rel=\"{rel}\"")))
+        .collect();
+    if !links.is_empty() {
+        let value =
+            HeaderValue::from_str(&links.join(", ")).expect("links are percent-encoded ASCII");
+        response.headers_mut().insert(header::LINK, value);
+    }
+    response
 }
 
 /// The top-level field names behind a list's columns, for `fields=` validation.

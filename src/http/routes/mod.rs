@@ -190,9 +190,8 @@ fn respond_paged(
         headers,
         query,
         name,
-        columns,
     }
-    .respond(page)
+    .respond(page, columns)
 }
 
 /// What a single resource accepts in its query string: `format=json` and nothing else.

@@ -11,7 +11,7 @@ use axum::{Extension, Json};
 use super::{found, list_query, respond_formatted, respond_in_memory, to_values, Endpoint};
 use crate::domain::analytics::transforms::{transform_series, Transform};
 use crate::domain::entity::Entity;
-use crate::domain::figure::{Observation, Revision, COLUMNS};
+use crate::domain::figure::{Observation, Revision};
 use crate::error::{ApiError, ApiResult};
 use crate::http::export_stream::{export_head, StreamedExport};
 use crate::http::layers::revalidate::HeadRequest;
@@ -78,13 +78,6 @@ pub fn endpoints() -> Vec<Endpoint> {
 
 const OPERATING_REVENUE: &str = "operating_revenue";
 const INVENTION_PATENTS: &str = "invention_patents";
-/// Columns of observation lists: every column's path, whether or not this page has it.
-fn observation_columns() -> Vec<String> {
-    COLUMNS
-        .iter()
-        .map(|column| column.path.to_owned())
-        .collect()
-}
 
 async fn respond_observations(
     state: &AppState,
@@ -138,9 +131,8 @@ async fn respond_observations(
         headers,
         query: &query,
         name,
-        columns: observation_columns(),
     }
-    .respond(page)
+    .respond_figures(page)
 }
 
 async fn list_observations(

@@ -10,10 +10,11 @@ use super::cursor::{Cursor, Direction};
 use super::params::{FilterValue, ListSpec, SortKey};
 use super::parse::ListQuery;
 
-/// One page of a list, with the cursors to its neighbours.
+/// One page of a list, with the cursors to its neighbours: items held as JSON values (the
+/// small resources), or as themselves (figures, written straight from their schema).
 #[derive(Debug)]
-pub struct Page {
-    pub items: Vec<Value>,
+pub struct Page<T = Value> {
+    pub items: Vec<T>,
     pub total: usize,
     pub next: Option<Cursor>,
     pub prev: Option<Cursor>,
@@ -75,12 +76,12 @@ impl ListQuery {
     /// Builds the page and its neighbour cursors from rows already in order (after the cursor
     /// was applied). `rows` holds up to `limit + 1` rows, each with its sort keys and position;
     /// the extra row only says whether there is more in the direction of travel.
-    pub fn page_from(
+    pub fn page_from<T>(
         &self,
-        mut rows: Vec<(Value, Vec<Value>, i64)>,
+        mut rows: Vec<(T, Vec<Value>, i64)>,
         total: usize,
         reversed: bool,
-    ) -> Page {
+    ) -> Page<T> {
         let limit = self.limit.unwrap_or(usize::MAX);
         let more = rows.len() > limit;
         rows.truncate(limit);
