@@ -22,54 +22,85 @@ use super::{PeriodKind, Qualifier, Scale, Unit};
 use crate::domain::entity::Entity;
 
 figure_schema! {
+    /// The figure's id: a readable slug, unique among figures.
     id: String = "id", stored(Check::Id);
+    /// What the figure measures: an indicator's id (`/v1/indicators`).
     indicator_id: String = "indicator.id", stored(Check::Catalogue(Entity::Indicator));
+    /// The indicator's name.
     indicator_name: String = "indicator.name", read("i.name");
+    /// Where: a region's id (`/v1/regions`).
     region_id: String = "region.id", stored(Check::Catalogue(Entity::Region));
+    /// The region's name.
     region_name: String = "region.name", read("r.name");
+    /// The industry cluster the figure is about (`/v1/clusters`).
     cluster_id: Option<String> = "cluster", stored(Check::Catalogue(Entity::Cluster));
+    /// The cluster group the figure is about (`/v1/cluster-groups`).
     cluster_group_id: Option<String> = "cluster_group",
         stored(Check::Catalogue(Entity::ClusterGroup));
+    /// The company the figure is about (`/v1/companies`).
     company_id: Option<String> = "company", stored(Check::Catalogue(Entity::Company));
+    /// The city plan the figure belongs to (`/v1/city-plans`).
     city_plan_id: Option<String> = "city_plan", stored(Check::Catalogue(Entity::CityPlan));
     /// The number as stated, in `scale` and `unit`.
     value: f64 = "value", stored(Check::Value);
+    /// The power of ten `value` is stated in.
     scale: Scale = "scale", stored(Check::Value);
+    /// The unit `value` is stated in; it is the indicator's, but for a printed dollar
+    /// equivalent.
     unit: Unit = "unit", stored(Check::Value);
     /// ISO 4217 code for money figures (CNY, USD); null otherwise.
     currency: Option<String> = "currency", computed;
     /// `value` × `scale`: the figure in plain units (yuan, not billions of yuan).
     value_in_units: f64 = "value_in_units", read("CAST(o.value_in_units AS REAL)");
-    /// The figure as stored: value, scale and unit.
+    /// The value as stored, when `currency` or `scale` changed it.
     stated_value: Option<f64> = "conversion.stated_value", presented, with_object;
+    /// The scale as stored, when `currency` or `scale` changed the figure.
     stated_scale: Option<Scale> = "conversion.stated_scale", presented, with_object;
+    /// The unit as stored, when `currency` or `scale` changed the figure.
     stated_unit: Option<Unit> = "conversion.stated_unit", presented, with_object;
     /// Yuan per dollar, when the currency changed.
     cny_per_usd: Option<f64> = "conversion.cny_per_usd", presented;
+    /// How that rate was found, when the currency changed.
     rate_method: Option<String> = "conversion.rate_method", presented;
+    /// How precisely the source states the figure.
     qualifier: Qualifier = "qualifier", stored(Check::Value);
     /// The figure in the words the source printed it with.
     stated: String = "stated", stored(Check::Value);
+    /// What kind of time the figure refers to.
     period_kind: PeriodKind = "period.kind", stored(Check::Value);
+    /// The first year (2024) or month (2024-03) of the period; null when unknown.
     period_start: Option<String> = "period.start", stored(Check::Period);
+    /// The last year or month of the period; null when unknown.
     period_end: Option<String> = "period.end", stored(Check::Period);
+    /// The period in words.
     period_label: String = "period.label", stored(Check::Value);
     /// For a printed US-dollar amount: the yuan figure it converts.
     equivalent_of: Option<String> = "equivalent_of", stored(Check::Figure);
     /// For a caption or infographic: the story's figure it repeats.
     restates: Option<String> = "restates", stored(Check::Figure);
+    /// The story that prints the figure: a source's id (`/v1/sources`).
     source_id: String = "provenance.source.id", stored(Check::Catalogue(Entity::Source));
+    /// The story's headline.
     source_headline: String = "provenance.source.headline", read("s.headline");
+    /// The part of the story the figure is printed in.
     section: String = "provenance.section", stored(Check::Value);
+    /// Who stated the figure, where the source names a person: a speaker's id
+    /// (`/v1/speakers`).
     speaker_id: Option<String> = "provenance.speaker.id",
         stored(Check::Catalogue(Entity::Speaker)), with_object;
+    /// The speaker's name.
     speaker_name: Option<String> = "provenance.speaker.name", read("sp.name"), with_object;
+    /// The speaker's title.
     speaker_title: Option<String> = "provenance.speaker.title", read("sp.title"), with_object;
+    /// The speaker's organisation.
     speaker_organisation: Option<String> = "provenance.speaker.organisation",
         read("sp.organisation"), with_object;
     /// Whom the source credits for the figure ("official data", a government report).
     cited_source: Option<String> = "provenance.cited_source", stored(Check::Value);
+    /// How the figure was read from the source, where that needed a word.
     note: Option<String> = "note", stored(Check::Value);
+    /// Which revision of the figure this is: 1 as first recorded, one more for each import
+    /// that corrects it.
     revision: i64 = "revision.number", read("o.revision");
     /// When this revision was recorded (UTC, RFC 3339).
     recorded_at: String = "revision.recorded_at", read("o.recorded_at");
@@ -187,6 +218,66 @@ mod tests {
 
     use super::*;
     use crate::domain::figure::column::Role;
+    use crate::domain::figure::json::flat_columns;
+
+    /// The README's table of the columns, from the schema: in the order of a CSV of figures.
+    fn readme_table() -> String {
+        let mut table = String::from(
+            "| Column | JSON path | Type | Role | Meaning |\n| --- | --- | --- | --- | --- |\n",
+        );
+        for column in flat_columns() {
+            let role = match column.role {
+                Role::Stored(_) => "stored",
+                Role::Read(_) => "read",
+                Role::Computed => "computed",
+                Role::Presented => "presented",
+            };
+            let meaning: Vec<&str> = column.docs.iter().map(|line| line.trim()).collect();
+            table.push_str(&format!(
+                "| `{}` | `{}` | {} | {role} | {} |\n",
+                column.name,
+                column.path,
+                (column.value.describe)(),
+                meaning.join(" ")
+            ));
+        }
+        table
+    }
+
+    /// The README documents every column, in one table generated from the schema; with
+    /// `GOLDEN_UPDATE=1` the test writes it (as the golden test writes its files).
+    #[test]
+    fn golden_readme_table_of_figure_columns() {
+        const START: &str = "<!-- figure columns: generated from src/domain/figure/schema.rs -->\n";
+        const END: &str = "<!-- end of figure columns -->";
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/README.md");
+        let readme = std::fs::read_to_string(path).unwrap();
+        let (before, rest) = readme
+            .split_once(START)
+            .expect("the README marks the table");
+        let (table, after) = rest.split_once(END).expect("the README ends the table");
+        let expected = readme_table();
+        if std::env::var_os("GOLDEN_UPDATE").is_some() {
+            std::fs::write(path, format!("{before}{START}{expected}{END}{after}")).unwrap();
+            return;
+        }
+        assert!(
+            table == expected,
+            "The README's table of figure columns is not the schema's. Run \
+             `GOLDEN_UPDATE=1 cargo test golden`, or put this between its markers:\n\n{expected}"
+        );
+    }
+
+    #[test]
+    fn every_column_says_what_it_means() {
+        for column in COLUMNS {
+            assert!(
+                !column.doc().is_empty(),
+                "{} has no doc comment",
+                column.name
+            );
+        }
+    }
 
     #[test]
     fn names_and_paths_are_unique() {
