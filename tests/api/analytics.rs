@@ -334,20 +334,67 @@ async fn the_consistency_report_flags_the_articles_own_contradictions() {
 /// Figures an import links to others: a dollar equivalent of the Greater Bay Area's 14.5
 /// trillion yuan, an infographic's repeat of R&D spending and a count of clusters for 2022;
 /// and the marine dollar figure, whose rate was the median, retracted.
-const LINKED_FIGURES: &str = "\
-id,indicator_id,region_id,cluster_id,cluster_group_id,company_id,city_plan_id,value,scale,unit,\
-qualifier,stated,period_kind,period_start,period_end,period_label,equivalent_of,restates,\
-source_id,section,speaker_id,cited_source,note,action,reason
-gba-economic-aggregate-2024-usd,gba-economic-aggregate,greater-bay-area,,,,,2,trillion,usd,\
-about,$2 trillion,year,2024,2024,2024,gba-economic-aggregate-2024,,gdtoday-industry-clusters,\
-Greater Bay Area,,,,,
-rd-expenditure-2024-infographic,rd-expenditure,guangdong,,,,,510,billion,cny,about,\
-510 billion yuan,year,2024,2024,2024,,rd-expenditure-2024,gdtoday-innovation,Infographic,,,,,
-trillion-yuan-cluster-count-2022,trillion-yuan-cluster-count,guangdong,,\
-trillion-yuan-industrial-clusters,,,7,unit,count,exact,seventh trillion-yuan cluster,year,2022,\
-2022,2022,,,gdtoday-industry-clusters,Trillion-yuan clusters,,,,,
-marine-gdp-2024-usd,,,,,,,,,,,,,,,,,,,,,,,retract,a test of the rate
-";
+fn linked_figures() -> String {
+    let figure = |cells: &'static [(&'static str, &'static str)]| (cells[0].1, cells);
+    crate::imports::seed_csv(&[
+        figure(&[
+            ("id", "gba-economic-aggregate-2024-usd"),
+            ("indicator_id", "gba-economic-aggregate"),
+            ("region_id", "greater-bay-area"),
+            ("value", "2"),
+            ("scale", "trillion"),
+            ("unit", "usd"),
+            ("qualifier", "about"),
+            ("stated", "$2 trillion"),
+            ("period_kind", "year"),
+            ("period_start", "2024"),
+            ("period_end", "2024"),
+            ("period_label", "2024"),
+            ("equivalent_of", "gba-economic-aggregate-2024"),
+            ("source_id", "gdtoday-industry-clusters"),
+            ("section", "Greater Bay Area"),
+        ]),
+        figure(&[
+            ("id", "rd-expenditure-2024-infographic"),
+            ("indicator_id", "rd-expenditure"),
+            ("region_id", "guangdong"),
+            ("value", "510"),
+            ("scale", "billion"),
+            ("unit", "cny"),
+            ("qualifier", "about"),
+            ("stated", "510 billion yuan"),
+            ("period_kind", "year"),
+            ("period_start", "2024"),
+            ("period_end", "2024"),
+            ("period_label", "2024"),
+            ("restates", "rd-expenditure-2024"),
+            ("source_id", "gdtoday-innovation"),
+            ("section", "Infographic"),
+        ]),
+        figure(&[
+            ("id", "trillion-yuan-cluster-count-2022"),
+            ("indicator_id", "trillion-yuan-cluster-count"),
+            ("region_id", "guangdong"),
+            ("cluster_group_id", "trillion-yuan-industrial-clusters"),
+            ("value", "7"),
+            ("scale", "unit"),
+            ("unit", "count"),
+            ("qualifier", "exact"),
+            ("stated", "seventh trillion-yuan cluster"),
+            ("period_kind", "year"),
+            ("period_start", "2022"),
+            ("period_end", "2022"),
+            ("period_label", "2022"),
+            ("source_id", "gdtoday-industry-clusters"),
+            ("section", "Trillion-yuan clusters"),
+        ]),
+        figure(&[
+            ("id", "marine-gdp-2024-usd"),
+            ("action", "retract"),
+            ("reason", "a test of the rate"),
+        ]),
+    ])
+}
 
 /// The analytics read the figures their claims involve, found through the links between
 /// figures, not every figure: synthetic figures, which link to nothing, change no answer; the
@@ -374,7 +421,7 @@ async fn the_analytics_follow_the_links_between_figures_and_nothing_else() {
         assert_eq!(&app.get_ok(path).await, before, "{path}");
     }
 
-    crate::imports::import_text(&app, "links.csv", LINKED_FIGURES)
+    crate::imports::import_text(&app, "links.csv", &linked_figures())
         .await
         .expect("the linked figures import");
     // 10/1.38 = 7.24638, 1000/137.97 = 7.24795, 14.5/2 = 7.25, 100/13.79 = 7.25163 and

@@ -29,7 +29,8 @@ pub async fn import_text(app: &TestApp, name: &str, text: &str) -> Outcome {
     outcome
 }
 
-/// A CSV file of seed figures, each with some cells changed; extra columns after the figure's.
+/// A CSV file of seed figures (or new ones, every cell given), each with some cells changed;
+/// extra columns after the stored ones.
 pub fn seed_csv(rows: &[(&str, &[(&str, &str)])]) -> String {
     let figures = seed_table("observations");
     let extra: Vec<&str> = rows

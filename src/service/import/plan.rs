@@ -174,17 +174,56 @@ mod tests {
         }
     }
 
-    fn csv(rows: &[&str]) -> String {
-        let header = STORED_COLUMNS.join(",");
-        std::iter::once(header.as_str())
-            .chain(rows.iter().copied())
+    /// A CSV file of the stored columns with these rows.
+    fn csv(rows: &[String]) -> String {
+        std::iter::once(STORED_COLUMNS.join(","))
+            .chain(rows.iter().cloned())
             .collect::<Vec<_>>()
             .join("\n")
     }
 
+    /// A valid figure's cells: every other stored column is empty.
+    const VALID: &[(&str, &str)] = &[
+        ("id", "gdp-2025"),
+        ("indicator_id", "gdp"),
+        ("region_id", "guangdong"),
+        ("value", "14.2"),
+        ("scale", "trillion"),
+        ("unit", "cny"),
+        ("qualifier", "about"),
+        ("stated", "about 14.2 trillion yuan"),
+        ("period_kind", "year"),
+        ("period_start", "2025"),
+        ("period_end", "2025"),
+        ("period_label", "2025"),
+        ("source_id", "article"),
+        ("section", "Economy"),
+    ];
+
+    /// A row of the stored columns: the valid figure with `changes`.
+    fn row(changes: &[(&str, &str)]) -> String {
+        let cell = |column: &str| {
+            changes
+                .iter()
+                .chain(VALID)
+                .find(|(name, _)| *name == column)
+                .map_or("", |(_, text)| *text)
+        };
+        STORED_COLUMNS
+            .iter()
+            .map(|column| cell(column))
+            .collect::<Vec<_>>()
+            .join(",")
+    }
+
+    /// The 1-based place of a stored column in a row.
+    fn place(column: &str) -> usize {
+        1 + STORED_COLUMNS.iter().position(|c| *c == column).unwrap()
+    }
+
     #[test]
     fn a_valid_row_adds_a_figure() {
-        let text = csv(&["gdp-2025,gdp,guangdong,,,,,14.2,trillion,cny,about,about 14.2 trillion yuan,year,2025,2025,2025,,,article,Economy,,,"]);
+        let text = csv(&[row(&[])]);
         let plan = plan(&text, FileFormat::Csv, &catalogue(), &HashMap::new()).unwrap();
         assert_eq!(plan.changes.len(), 1);
         let FigureChange::Add(figure) = &plan.changes[0] else {
@@ -196,8 +235,16 @@ mod tests {
     #[test]
     fn every_error_names_its_line_and_column() {
         let text = csv(&[
-            "gdp-2025,gdp,atlantis,,,,,14.2,trillion,cny,about,x,year,2025,2025,2025,,,article,Economy,,,",
-            "firms-2025,firms,guangdong,,,,,many,unit,count,roughly,x,year,2025,2024,2025,,,article,Economy,,,",
+            row(&[("region_id", "atlantis")]),
+            row(&[
+                ("id", "firms-2025"),
+                ("indicator_id", "firms"),
+                ("value", "many"),
+                ("scale", "unit"),
+                ("unit", "count"),
+                ("qualifier", "roughly"),
+                ("period_end", "2024"),
+            ]),
         ]);
         let errors = plan(&text, FileFormat::Csv, &catalogue(), &HashMap::new()).unwrap_err();
         let found: Vec<(usize, usize, Option<&str>)> = errors
@@ -207,10 +254,10 @@ mod tests {
         assert_eq!(
             found,
             vec![
-                (2, 3, Some("region_id")),
-                (3, 8, Some("value")),
-                (3, 11, Some("qualifier")),
-                (3, 15, Some("period_end")),
+                (2, place("region_id"), Some("region_id")),
+                (3, place("value"), Some("value")),
+                (3, place("qualifier"), Some("qualifier")),
+                (3, place("period_end"), Some("period_end")),
             ],
             "{errors:?}"
         );
@@ -219,9 +266,13 @@ mod tests {
 
     #[test]
     fn each_cell_is_checked_as_its_column_declares() {
-        let text = csv(&[
-            "gdp-2025,,guangdong,,,,,,,cny,about,,year,2025,2025,2025,gdp-2025,,article,Economy,,,",
-        ]);
+        let text = csv(&[row(&[
+            ("indicator_id", ""),
+            ("value", ""),
+            ("scale", ""),
+            ("stated", ""),
+            ("equivalent_of", "gdp-2025"),
+        ])]);
         let errors = plan(&text, FileFormat::Csv, &catalogue(), &HashMap::new()).unwrap_err();
         let found: Vec<(&str, &str)> = errors
             .iter()
@@ -245,9 +296,8 @@ mod tests {
     #[test]
     fn a_row_a_presentation_converted_is_refused() {
         let header = format!("{},stated_scale", STORED_COLUMNS.join(","));
-        let text = format!(
-            "{header}\ngdp-2025,gdp,guangdong,,,,,14200,billion,cny,about,x,year,2025,2025,2025,,,article,Economy,,,,trillion"
-        );
+        let converted = row(&[("value", "14200"), ("scale", "billion")]);
+        let text = format!("{header}\n{converted},trillion");
         let errors = plan(&text, FileFormat::Csv, &catalogue(), &HashMap::new()).unwrap_err();
         assert_eq!(errors.len(), 1, "{errors:?}");
         assert_eq!(errors[0].field.as_deref(), Some("stated_scale"));
@@ -256,14 +306,24 @@ mod tests {
 
     #[test]
     fn json_errors_point_at_the_key() {
-        let text = "[\n  {\"id\": \"gdp-2025\", \"indicator_id\": \"gdp\", \"region_id\": \"guangdong\",\n   \"cluster_id\": null, \"cluster_group_id\": null, \"company_id\": null, \"city_plan_id\": null,\n   \"value\": 14.2, \"scale\": \"trillion\", \"unit\": \"usd\", \"qualifier\": \"about\", \"stated\": \"x\",\n   \"period_kind\": \"year\", \"period_start\": \"2025\", \"period_end\": \"2025\", \"period_label\": \"2025\",\n   \"equivalent_of\": null, \"restates\": null, \"source_id\": \"article\", \"section\": \"Economy\",\n   \"speaker_id\": null, \"cited_source\": null, \"note\": null}\n]";
-        let errors = plan(text, FileFormat::Json, &catalogue(), &HashMap::new()).unwrap_err();
+        let mut text = "[\n  {\"id\": \"gdp-2025\", \"indicator_id\": \"gdp\", \"region_id\": \"guangdong\",\n   \
+                        \"value\": 14.2, \"scale\": \"trillion\", \"unit\": \"usd\", \"qualifier\": \"about\",\n   \
+                        \"stated\": \"x\", \"period_kind\": \"year\", \"period_start\": \"2025\", \"period_end\": \"2025\",\n   \
+                        \"period_label\": \"2025\", \"source_id\": \"article\", \"section\": \"Economy\""
+            .to_owned();
+        for column in STORED_COLUMNS {
+            if !text.contains(&format!("\"{column}\"")) {
+                text.push_str(&format!(", \"{column}\": null"));
+            }
+        }
+        text.push_str("}\n]");
+        let errors = plan(&text, FileFormat::Json, &catalogue(), &HashMap::new()).unwrap_err();
         assert_eq!(errors.len(), 1, "{errors:?}");
         assert_eq!(errors[0].field.as_deref(), Some("unit"));
         assert_eq!(
             errors[0].position,
             Position {
-                line: 4,
+                line: 3,
                 column: 40
             }
         );
@@ -277,9 +337,8 @@ mod tests {
         assert!(errors[0]
             .message
             .contains("missing: indicator_id, region_id"));
-        let row = "gdp-2025,gdp,guangdong,,,,,14.2,trillion,cny,about,x,year,2025,2025,2025,,,article,Economy,,,";
         let errors = plan(
-            &csv(&[row, row]),
+            &csv(&[row(&[]), row(&[])]),
             FileFormat::Csv,
             &catalogue(),
             &HashMap::new(),
