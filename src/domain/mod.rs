@@ -6,7 +6,7 @@
 pub mod analytics;
 /// The kinds of resource an id can name.
 pub mod entity;
-/// The figure and its parts, as served.
+/// The figure: its columns, declared once, and what derives from them.
 pub mod figure;
 /// Times of revisions and imports, in one canonical UTC form.
 pub mod timestamp;

@@ -1,6 +1,6 @@
 //! The machinery of the figure schema: what a column is, the values a column holds and how
 //! each is written out and read back, and the macros that turn the declaration in
-//! [`schema`](super::schema) into the figure's types. Nothing here names a column.
+//! [`schema`](crate::domain::figure::schema) into the figure's types. Nothing here names a column.
 
 use std::borrow::Cow;
 

@@ -1,6 +1,10 @@
 //! The figure: its columns, declared once in [`schema`] (the figure as served is an
 //! [`Observation`], its stored part a [`FigureRecord`]), the enums that give it its meaning,
 //! its revisions, and how its numbers serialise.
+//!
+//! [`schema`]: crate::domain::figure::schema
+//! [`Observation`]: crate::domain::figure::Observation
+//! [`FigureRecord`]: crate::domain::figure::FigureRecord
 
 use serde::{Deserialize, Serialize, Serializer};
 

@@ -2,7 +2,7 @@
 //! ([`Observation`]), its stored part ([`FigureRecord`]), the store's column lists and binds,
 //! the import's expected columns and checks, the export record and every CSV of figures, the
 //! `fields=` of figure lists, the JSON shape and the OpenAPI schemas all come from here (see
-//! [`column`](super::column) for the machinery, [`json`](super::json) for the shapes).
+//! [`column`] for the machinery, [`json`] for the shapes).
 //!
 //! A column is one entry: its doc comment (what the value means, in the README's table and
 //! the OpenAPI document), its flat name (CSV, import, export, database), its Rust type, its
@@ -16,6 +16,10 @@
 //! The order is the order of JSON keys; CSV and export records put the stored columns first
 //! (the order of `seed/observations.csv`), then the others. Nested objects are described in
 //! [`OBJECTS`]. To add a column, see the README's "Adding a figure column".
+//!
+//! [`column`]: crate::domain::figure::column
+//! [`json`]: crate::domain::figure::json
+//! [`OBJECTS`]: crate::domain::figure::schema::OBJECTS
 
 use super::column::{figure_schema, Check};
 use super::{PeriodKind, Qualifier, Scale, Unit};
