@@ -391,6 +391,7 @@ pub fn word_from_cell<T: Word>(cell: OwnedCell) -> Result<T, String> {
     })
 }
 
+/// How the documentation reads an enum's type: its words.
 pub fn describe_words(words: &[&str]) -> String {
     let words: Vec<String> = words.iter().map(|word| format!("`{word}`")).collect();
     format!("one of {}", words.join(", "))
