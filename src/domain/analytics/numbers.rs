@@ -34,3 +34,12 @@ pub(super) fn show(value: f64) -> String {
     let text = format!("{value:.6}");
     text.trim_end_matches('0').trim_end_matches('.').to_owned()
 }
+
+/// The name a value of one of the figure's enums has in JSON and CSV (`billion`, `at_least`):
+/// its serde name, declared once on the type.
+pub(super) fn wire_name(value: impl serde::Serialize) -> String {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(name)) => name,
+        _ => String::new(),
+    }
+}
