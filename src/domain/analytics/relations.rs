@@ -110,122 +110,135 @@ pub(super) fn find<'a>(figures: &'a [Observation], id: &str) -> Option<&'a Obser
 }
 
 /// Figures the source implies but does not state: the start level of an increase, the
-/// national total behind a share, the previous period behind a growth rate.
+/// national total behind a share, the previous period behind a growth rate; in the order the
+/// relations are listed, for those whose figures the data holds.
 pub fn implied_figures(figures: &[Observation]) -> Vec<DerivedFigure> {
-    let mut derived = Vec::new();
-    for relation in RELATIONS {
-        match relation {
-            Relation::IncreaseSince { change, level } => {
-                let (Some(change), Some(level)) = (find(figures, change), find(figures, level))
-                else {
-                    continue;
-                };
-                derived.push(DerivedFigure {
-                    id: format!("{}-implied-start", change.id),
-                    indicator: level.indicator.id.clone(),
-                    derived: true,
-                    description: format!(
-                        "{} in {}, implied by the stated increase",
-                        level.indicator.name,
-                        change.period.start.clone().unwrap_or_default()
-                    ),
-                    value: significant(level.value_in_units - change.value_in_units),
-                    unit: level.unit,
-                    qualifier: combined(&[level.qualifier, change.qualifier]),
-                    period: DerivedPeriod {
-                        start: change.period.start.clone(),
-                        end: change.period.start.clone(),
-                        label: change.period.start.clone().unwrap_or_default(),
-                    },
-                    formula: format!(
-                        "{} - {}",
-                        show(level.value_in_units),
-                        show(change.value_in_units)
-                    ),
-                    inputs: vec![level.id.clone(), change.id.clone()],
-                });
-            }
-            Relation::ShareOfTotal { share, level } => {
-                let (Some(share), Some(level)) = (find(figures, share), find(figures, level))
-                else {
-                    continue;
-                };
-                derived.push(DerivedFigure {
-                    id: format!("{}-implied-national-total", share.id),
-                    indicator: level.indicator.id.clone(),
-                    derived: true,
-                    description: format!(
-                        "China's total implied by {} being {} of it",
-                        level.indicator.name, share.stated
-                    ),
-                    value: significant(level.value_in_units / (share.value_in_units / 100.0)),
-                    unit: level.unit,
-                    // A printed share ("one-ninth") is rounded, so the total it implies is too.
-                    qualifier: Qualifier::About,
-                    period: DerivedPeriod {
-                        start: level.period.start.clone(),
-                        end: level.period.end.clone(),
-                        label: level.period.label.clone(),
-                    },
-                    formula: format!(
-                        "{} / ({} / 100)",
-                        show(level.value_in_units),
-                        show(share.value_in_units)
-                    ),
-                    inputs: vec![level.id.clone(), share.id.clone()],
-                });
-            }
-            Relation::GrowthTo { growth, level } => {
-                let (Some(growth), Some(level)) = (find(figures, growth), find(figures, level))
-                else {
-                    continue;
-                };
-                let previous = |period: &Option<String>| {
-                    period.as_deref().and_then(|p| {
-                        let year: i32 = p.get(..4)?.parse().ok()?;
-                        Some(format!("{}{}", year - 1, p.get(4..).unwrap_or("")))
-                    })
-                };
-                let (start, end) = (previous(&level.period.start), previous(&level.period.end));
-                derived.push(DerivedFigure {
-                    id: format!("{}-implied-previous", level.id),
-                    indicator: level.indicator.id.clone(),
-                    derived: true,
-                    description: format!(
-                        "{} a year earlier, implied by the stated growth",
-                        level.indicator.name
-                    ),
-                    value: {
-                        let previous = level.value_in_units / (1.0 + growth.value_in_units / 100.0);
-                        // A count comes in whole units.
-                        if level.unit == Unit::Count {
-                            previous.round()
-                        } else {
-                            significant(previous)
-                        }
-                    },
-                    unit: level.unit,
-                    // A rounded growth rate implies an approximate earlier level.
-                    qualifier: Qualifier::About,
-                    period: DerivedPeriod {
-                        label: format!(
-                            "{} to {}",
-                            start.clone().unwrap_or_default(),
-                            end.clone().unwrap_or_default()
-                        ),
-                        start,
-                        end,
-                    },
-                    formula: format!(
-                        "{} / (1 + {} / 100)",
-                        show(level.value_in_units),
-                        show(growth.value_in_units)
-                    ),
-                    inputs: vec![level.id.clone(), growth.id.clone()],
-                });
-            }
-            Relation::AverageGrowth { .. } | Relation::ShareWithoutTotal { .. } => {}
+    RELATIONS
+        .iter()
+        .filter_map(|relation| implied_figure(figures, relation))
+        .collect()
+}
+
+/// The figure one relation implies, when the data holds the figures it names.
+fn implied_figure(figures: &[Observation], relation: &Relation) -> Option<DerivedFigure> {
+    match relation {
+        Relation::IncreaseSince { change, level } => {
+            Some(implied_start(find(figures, change)?, find(figures, level)?))
         }
+        Relation::ShareOfTotal { share, level } => Some(implied_national_total(
+            find(figures, share)?,
+            find(figures, level)?,
+        )),
+        Relation::GrowthTo { growth, level } => Some(implied_previous(
+            find(figures, growth)?,
+            find(figures, level)?,
+        )),
+        Relation::AverageGrowth { .. } | Relation::ShareWithoutTotal { .. } => None,
     }
-    derived
+}
+
+/// The level at the start of a stated increase: the level now minus the increase.
+fn implied_start(change: &Observation, level: &Observation) -> DerivedFigure {
+    DerivedFigure {
+        id: format!("{}-implied-start", change.id),
+        indicator: level.indicator.id.clone(),
+        derived: true,
+        description: format!(
+            "{} in {}, implied by the stated increase",
+            level.indicator.name,
+            change.period.start.clone().unwrap_or_default()
+        ),
+        value: significant(level.value_in_units - change.value_in_units),
+        unit: level.unit,
+        qualifier: combined(&[level.qualifier, change.qualifier]),
+        period: DerivedPeriod {
+            start: change.period.start.clone(),
+            end: change.period.start.clone(),
+            label: change.period.start.clone().unwrap_or_default(),
+        },
+        formula: format!(
+            "{} - {}",
+            show(level.value_in_units),
+            show(change.value_in_units)
+        ),
+        inputs: vec![level.id.clone(), change.id.clone()],
+    }
+}
+
+/// The national total a part is the stated share of: the part divided by the share.
+fn implied_national_total(share: &Observation, level: &Observation) -> DerivedFigure {
+    DerivedFigure {
+        id: format!("{}-implied-national-total", share.id),
+        indicator: level.indicator.id.clone(),
+        derived: true,
+        description: format!(
+            "China's total implied by {} being {} of it",
+            level.indicator.name, share.stated
+        ),
+        value: significant(level.value_in_units / (share.value_in_units / 100.0)),
+        unit: level.unit,
+        // A printed share ("one-ninth") is rounded, so the total it implies is too.
+        qualifier: Qualifier::About,
+        period: DerivedPeriod {
+            start: level.period.start.clone(),
+            end: level.period.end.clone(),
+            label: level.period.label.clone(),
+        },
+        formula: format!(
+            "{} / ({} / 100)",
+            show(level.value_in_units),
+            show(share.value_in_units)
+        ),
+        inputs: vec![level.id.clone(), share.id.clone()],
+    }
+}
+
+/// The level a year before one that grew by the stated rate: the level divided by 1 + the
+/// rate, over the same months a year earlier.
+fn implied_previous(growth: &Observation, level: &Observation) -> DerivedFigure {
+    let (start, end) = (
+        year_earlier(&level.period.start),
+        year_earlier(&level.period.end),
+    );
+    let previous = level.value_in_units / (1.0 + growth.value_in_units / 100.0);
+    DerivedFigure {
+        id: format!("{}-implied-previous", level.id),
+        indicator: level.indicator.id.clone(),
+        derived: true,
+        description: format!(
+            "{} a year earlier, implied by the stated growth",
+            level.indicator.name
+        ),
+        // A count comes in whole units.
+        value: if level.unit == Unit::Count {
+            previous.round()
+        } else {
+            significant(previous)
+        },
+        unit: level.unit,
+        // A rounded growth rate implies an approximate earlier level.
+        qualifier: Qualifier::About,
+        period: DerivedPeriod {
+            label: format!(
+                "{} to {}",
+                start.clone().unwrap_or_default(),
+                end.clone().unwrap_or_default()
+            ),
+            start,
+            end,
+        },
+        formula: format!(
+            "{} / (1 + {} / 100)",
+            show(level.value_in_units),
+            show(growth.value_in_units)
+        ),
+        inputs: vec![level.id.clone(), growth.id.clone()],
+    }
+}
+
+/// The same period a year earlier: `2024-01` becomes `2023-01`; `None` without a year.
+fn year_earlier(period: &Option<String>) -> Option<String> {
+    let period = period.as_deref()?;
+    let year: i32 = period.get(..4)?.parse().ok()?;
+    Some(format!("{}{}", year - 1, period.get(4..).unwrap_or("")))
 }
