@@ -218,7 +218,7 @@ pub async fn observation_page(
     // Every page of a query has the same total, and counting a broad filter over a large
     // table costs more than reading a page; so a total is counted once per data version.
     let version = versions::last_import_id(&mut *snapshot).await?;
-    let counted = (version, format!("{filter:?}"));
+    let counted = (version, filter.clone());
     let total = match totals.get(&counted) {
         Some(total) => total,
         None => {
