@@ -12,6 +12,9 @@ pub mod conversion;
 pub mod derived;
 /// The yuan-per-dollar rate the source's printed pairs imply.
 pub mod exchange_rate;
+/// Figures for the unit tests.
+#[cfg(test)]
+mod fixtures;
 /// Rounding and scales the analyses share.
 pub mod numbers;
 /// Figures stated relatively, and the figures they imply.

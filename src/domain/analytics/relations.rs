@@ -242,3 +242,178 @@ fn year_earlier(period: &Option<String>) -> Option<String> {
     let year: i32 = period.get(..4)?.parse().ok()?;
     Some(format!("{}{}", year - 1, period.get(4..).unwrap_or("")))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::analytics::fixtures::{figure, span};
+    use crate::domain::figure::{PeriodKind, Scale};
+
+    /// The Greater Bay Area's 14.5 trillion yuan in 2024, 3.7 trillion more than in 2018.
+    fn gba_growth() -> (Observation, Observation) {
+        let level = figure(
+            "gba-economic-aggregate-2024",
+            14.5,
+            Scale::Trillion,
+            Unit::Cny,
+        );
+        let change = Observation {
+            period: span(PeriodKind::Span, "2018", "2024"),
+            ..figure(
+                "gba-economic-aggregate-change-2018-2024",
+                3.7,
+                Scale::Trillion,
+                Unit::Cny,
+            )
+        };
+        (change, level)
+    }
+
+    #[test]
+    fn an_increase_implies_the_level_it_started_from() {
+        let (change, level) = gba_growth();
+        let start = implied_start(&change, &level);
+        assert_eq!(
+            start.id,
+            "gba-economic-aggregate-change-2018-2024-implied-start"
+        );
+        assert_eq!(start.indicator, "gba-economic-aggregate-2024");
+        assert_eq!(start.value, 10.8e12, "14.5 - 3.7 trillion");
+        assert_eq!(start.unit, Unit::Cny);
+        assert_eq!(start.formula, "14500000000000 - 3700000000000");
+        assert_eq!(
+            (start.period.start.as_deref(), start.period.end.as_deref()),
+            (Some("2018"), Some("2018"))
+        );
+        assert_eq!(start.period.label, "2018");
+        assert_eq!(
+            start.description,
+            "the gba-economic-aggregate-2024 in 2018, implied by the stated increase"
+        );
+        assert_eq!(start.qualifier, Qualifier::Exact, "both inputs are exact");
+        assert_eq!(start.inputs, [level.id.as_str(), change.id.as_str()]);
+    }
+
+    #[test]
+    fn a_share_implies_the_national_total() {
+        // 14.5 trillion as one-ninth (11.1111111111%) of China's economy: 130.5 trillion, the
+        // float noise of the stored share rounded away.
+        let (_, level) = gba_growth();
+        let share = Observation {
+            stated: "one-ninth".to_owned(),
+            ..figure("gba-share", 11.1111111111, Scale::Unit, Unit::Percent)
+        };
+        let total = implied_national_total(&share, &level);
+        assert_eq!(total.id, "gba-share-implied-national-total");
+        assert_eq!(total.value, 130.5e12);
+        assert_eq!(total.formula, "14500000000000 / (11.111111 / 100)");
+        assert_eq!(
+            total.qualifier,
+            Qualifier::About,
+            "a printed share is rounded"
+        );
+        assert_eq!(
+            total.description,
+            "China's total implied by the gba-economic-aggregate-2024 being one-ninth of it"
+        );
+        assert_eq!(total.period.label, "2024");
+    }
+
+    #[test]
+    fn a_growth_rate_implies_the_level_a_year_earlier() {
+        // 110 patents in January to October, 10% more than a year earlier: 100.
+        let level = Observation {
+            period: span(PeriodKind::Span, "2024-01", "2024-10"),
+            ..figure("patents", 110.0, Scale::Unit, Unit::Count)
+        };
+        let growth = figure("patents-growth", 10.0, Scale::Unit, Unit::Percent);
+        let previous = implied_previous(&growth, &level);
+        assert_eq!(previous.id, "patents-implied-previous");
+        assert_eq!(previous.value, 100.0);
+        assert_eq!(previous.unit, Unit::Count);
+        assert_eq!(previous.formula, "110 / (1 + 10 / 100)");
+        assert_eq!(previous.period.label, "2023-01 to 2023-10");
+        assert_eq!(previous.period.start.as_deref(), Some("2023-01"));
+        assert_eq!(previous.qualifier, Qualifier::About);
+
+        // A count comes in whole units: 100 / 1.03 = 97.09 is 97; money keeps its digits.
+        let growth = figure("growth", 3.0, Scale::Unit, Unit::Percent);
+        let count = figure("count", 100.0, Scale::Unit, Unit::Count);
+        assert_eq!(implied_previous(&growth, &count).value, 97.0);
+        let money = figure("money", 100.0, Scale::Unit, Unit::Cny);
+        assert_eq!(implied_previous(&growth, &money).value, 97.0873786);
+    }
+
+    #[test]
+    fn a_year_earlier_keeps_the_months() {
+        assert_eq!(
+            year_earlier(&Some("2024-01".to_owned())).as_deref(),
+            Some("2023-01")
+        );
+        assert_eq!(
+            year_earlier(&Some("2024".to_owned())).as_deref(),
+            Some("2023")
+        );
+        assert_eq!(year_earlier(&Some("soon".to_owned())), None);
+        assert_eq!(year_earlier(&None), None);
+    }
+
+    #[test]
+    fn the_relations_imply_figures_only_where_the_data_holds_both_sides() {
+        let (change, level) = gba_growth();
+        let marine = figure("marine-gdp-2024", 2.0, Scale::Trillion, Unit::Cny);
+        let marine_share = figure(
+            "marine-gdp-national-share-2024",
+            7.8,
+            Scale::Unit,
+            Unit::Percent,
+        );
+        // A growth rate without its level implies nothing.
+        let lone_growth = figure(
+            "invention-patents-yoy-growth-2024-jan-oct",
+            18.0,
+            Scale::Unit,
+            Unit::Percent,
+        );
+        let figures = [marine_share, lone_growth, level, change, marine];
+        let ids: Vec<String> = implied_figures(&figures)
+            .into_iter()
+            .map(|d| d.id)
+            .collect();
+        assert_eq!(
+            ids,
+            [
+                "gba-economic-aggregate-change-2018-2024-implied-start",
+                "marine-gdp-national-share-2024-implied-national-total"
+            ],
+            "in the order of the relations"
+        );
+        assert!(implied_figures(&[]).is_empty());
+    }
+
+    #[test]
+    fn the_relations_name_each_figure_they_read_once() {
+        let ids = relation_figure_ids();
+        let mut sorted = ids.clone();
+        sorted.sort();
+        sorted.dedup();
+        assert_eq!(ids, sorted, "sorted, without repeats");
+        for id in [
+            "gba-economic-aggregate-2024",
+            "gba-economic-aggregate-change-2018-2024",
+            "hengqin-gdp-growth-span",
+            "industrial-robot-output-national-share-2024",
+        ] {
+            assert!(ids.iter().any(|named| named == id), "{id}");
+        }
+    }
+
+    #[test]
+    fn counts_of_clusters_are_the_figures_checked_against_named_members() {
+        assert!(counts_group_members("trillion-yuan-cluster-count"));
+        assert!(counts_group_members(
+            "trillion-yuan-clusters-besides-auto-and-new-energy"
+        ));
+        assert!(!counts_group_members("rd-expenditure"));
+    }
+}
