@@ -15,7 +15,7 @@ pub mod exchange_rate;
 /// Figures for the unit tests.
 #[cfg(test)]
 mod fixtures;
-/// Rounding and scales the analyses share.
+/// Rounding, scales and enum names the analyses share.
 pub mod numbers;
 /// Figures stated relatively, and the figures they imply.
 pub mod relations;

@@ -1,5 +1,6 @@
-//! The arithmetic the analyses share: scales as powers of ten, years of periods, and rounding
-//! that drops float noise without hiding what a reader could check by hand.
+//! What the analyses share: scales as powers of ten, years of periods, rounding that drops
+//! float noise without hiding what a reader could check by hand, and the names enums have in
+//! the text the analyses write.
 
 use crate::domain::figure::Scale;
 
