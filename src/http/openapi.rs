@@ -1,5 +1,5 @@
 //! The OpenAPI 3.1 document, generated from the same endpoint table that builds the router
-//! (handed in by the `/openapi.json` handler, so this module needs nothing of the router):
+//! (handed in by the router's `/openapi.json` handler, so this module needs nothing of it):
 //! list parameters come from each list's [`ListSpec`], bodies from the response types' derived
 //! schemas. Nothing is written twice, so the document cannot drift from what is served.
 
@@ -12,9 +12,9 @@ use utoipa::openapi::{
     RefOr, Required, ResponseBuilder,
 };
 
+use super::endpoint::{register, Components, EndpointDoc, Media};
 use super::problem::Problem;
 use super::render::list::{ListLinks, ListMeta};
-use super::routes::{register, Components, EndpointDoc, Media};
 use crate::service::query::params::{ListSpec, ParamKind, DEFAULT_LIMIT, MAX_LIMIT};
 
 const PROBLEM_JSON: &str = "application/problem+json";

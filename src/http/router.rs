@@ -1,30 +1,35 @@
 //! The endpoint table and the router built from it: every route the API serves, in the order
-//! the documentation lists them, the index at `/v1`, the dashboard, the API explorer, and the
-//! answers to unknown paths and methods.
+//! the documentation lists them, the index at `/v1`, the OpenAPI document generated from the
+//! same table, the dashboard, the API explorer, and the answers to unknown paths and methods.
 
 use axum::http::{StatusCode, Uri};
 use axum::routing::get;
 use axum::{Json, Router};
 use serde_json::Value;
+use utoipa::openapi::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
 
+use super::endpoint::{Endpoint, EndpointDoc};
 use super::layers::request_log::record_route;
+use super::openapi::document;
 use super::problem::problem_response;
 use super::routes::{
-    analytics, charts, city_plans, clusters, companies, dashboard, docs, facilities, health,
-    indicators, metrics, observations, regions, search, sources, speakers, Endpoint, EndpointDoc,
+    analytics, charts, city_plans, clusters, companies, dashboard, facilities, health, indicators,
+    metrics, observations, regions, search, sources, speakers,
 };
 use super::state::AppState;
 use crate::error::ApiError;
 
 /// Every route the API serves, in the order the documentation lists them.
 pub fn endpoints() -> Vec<Endpoint> {
-    let mut endpoints = vec![Endpoint::object(
-        "/v1",
-        get(index),
-        "Links to every collection",
-    )];
-    endpoints.extend(docs::endpoints(documented_endpoints));
+    let mut endpoints = vec![
+        Endpoint::object("/v1", get(index), "Links to every collection"),
+        Endpoint::object(
+            "/openapi.json",
+            get(get_openapi),
+            "This API's OpenAPI 3.1 document",
+        ),
+    ];
     for module in [
         health::endpoints,
         metrics::endpoints,
@@ -77,6 +82,13 @@ pub fn router() -> Router<AppState> {
             );
             response
         })
+}
+
+/// `GET /openapi.json`: the document of this very table, generated at the first request and
+/// kept.
+async fn get_openapi() -> Json<&'static OpenApi> {
+    static DOCUMENT: std::sync::OnceLock<OpenApi> = std::sync::OnceLock::new();
+    Json(DOCUMENT.get_or_init(|| document(&documented_endpoints())))
 }
 
 /// `GET /v1`: where everything is, so the API can be explored from one URL.

@@ -7,11 +7,12 @@ use axum::response::Response;
 use axum::routing::get;
 use axum::Json;
 
-use super::{list_query, respond_in_memory, respond_one, to_values, Endpoint};
+use super::{list_query, respond_in_memory, respond_one, to_values};
 use crate::domain::analytics::consistency::ConsistencyReport;
 use crate::domain::analytics::derived::DerivedFigure;
 use crate::domain::analytics::exchange_rate::ExchangeRate;
 use crate::error::{ApiError, ApiResult};
+use crate::http::endpoint::Endpoint;
 use crate::http::state::AppState;
 use crate::service::analytics::{current_exchange_rate, load_derived, load_report};
 use crate::service::query::params::{ListSpec, SortSpec};

@@ -6,11 +6,12 @@ use axum::http::{header, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
-use super::{found, list_query, Endpoint};
+use super::{found, list_query};
 use crate::domain::analytics::conversion::{convert, Currency};
 use crate::domain::entity::Entity;
 use crate::domain::figure::{Observation, Qualifier, Scale, Unit};
 use crate::error::{ApiError, ApiResult};
+use crate::http::endpoint::Endpoint;
 use crate::http::render::chart::{bar_chart, Bar, ChartSpec};
 use crate::http::state::AppState;
 use crate::service::analytics::current_exchange_rate;

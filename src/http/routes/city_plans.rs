@@ -9,12 +9,12 @@ use serde::Serialize;
 
 use super::clusters::{cluster_group_response, ClusterGroupResponse};
 use super::{
-    found, list_query, presented_single, respond_formatted, respond_in_memory, to_values, Endpoint,
-    Names,
+    found, list_query, presented_single, respond_formatted, respond_in_memory, to_values, Names,
 };
 use crate::domain::entity::Entity;
 use crate::domain::figure::{Observation, Reference, Speaker};
 use crate::error::ApiResult;
+use crate::http::endpoint::Endpoint;
 use crate::http::state::AppState;
 use crate::service::catalogue::{self, CityPlanRow};
 use crate::service::figures::ObservationFilter;

@@ -8,12 +8,12 @@ use axum::Json;
 use serde::Serialize;
 
 use super::{
-    found, list_query, presented_single, respond_formatted, respond_in_memory, to_values, Endpoint,
-    Names,
+    found, list_query, presented_single, respond_formatted, respond_in_memory, to_values, Names,
 };
 use crate::domain::entity::Entity;
 use crate::domain::figure::{Observation, Reference};
 use crate::error::ApiResult;
+use crate::http::endpoint::Endpoint;
 use crate::http::state::AppState;
 use crate::service::catalogue::{self, CompanyRow};
 use crate::service::figures::ObservationFilter;

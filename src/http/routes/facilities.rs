@@ -7,10 +7,11 @@ use axum::routing::get;
 use axum::Json;
 use serde::Serialize;
 
-use super::{found, list_query, respond_in_memory, respond_one, to_values, Endpoint, Names};
+use super::{found, list_query, respond_in_memory, respond_one, to_values, Names};
 use crate::domain::entity::Entity;
 use crate::domain::figure::Reference;
 use crate::error::ApiResult;
+use crate::http::endpoint::Endpoint;
 use crate::http::state::AppState;
 use crate::service::catalogue::{self, FacilityRow};
 use crate::service::query::params::{FilterSpec, ListSpec, ParamKind, SortSpec};

@@ -7,10 +7,11 @@ use axum::routing::get;
 use axum::Json;
 use serde::Serialize;
 
-use super::{found, list_query, respond_in_memory, respond_one, to_values, Endpoint};
+use super::{found, list_query, respond_in_memory, respond_one, to_values};
 use crate::domain::entity::Entity;
 use crate::domain::figure::UNITS;
 use crate::error::ApiResult;
+use crate::http::endpoint::Endpoint;
 use crate::http::state::AppState;
 use crate::service::catalogue::{self, check_concepts, IndicatorRow};
 use crate::service::figures::TOPICS;

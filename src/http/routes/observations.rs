@@ -8,11 +8,12 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Extension, Json};
 
-use super::{found, list_query, respond_formatted, respond_in_memory, to_values, Endpoint};
+use super::{found, list_query, respond_formatted, respond_in_memory, to_values};
 use crate::domain::analytics::transforms::{transform_series, Transform};
 use crate::domain::entity::Entity;
 use crate::domain::figure::{Observation, Revision};
 use crate::error::{ApiError, ApiResult};
+use crate::http::endpoint::Endpoint;
 use crate::http::export_stream::{export_head, StreamedExport};
 use crate::http::layers::revalidate::HeadRequest;
 use crate::http::render::list::ListResponder;

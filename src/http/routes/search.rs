@@ -7,8 +7,9 @@ use axum::response::Response;
 use axum::routing::get;
 use serde::Serialize;
 
-use super::{list_query, respond_paged, to_values, Endpoint};
+use super::{list_query, respond_paged, to_values};
 use crate::error::{ApiError, ApiResult};
+use crate::http::endpoint::Endpoint;
 use crate::http::state::AppState;
 use crate::service::catalogue::{self, SearchHit};
 use crate::service::query::params::{FilterSpec, ListSpec, ParamKind};

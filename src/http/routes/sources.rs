@@ -7,12 +7,11 @@ use axum::routing::get;
 use axum::Json;
 use serde::Serialize;
 
-use super::{
-    found, list_query, presented_single, respond_formatted, respond_in_memory, to_values, Endpoint,
-};
+use super::{found, list_query, presented_single, respond_formatted, respond_in_memory, to_values};
 use crate::domain::entity::Entity;
 use crate::domain::figure::Observation;
 use crate::error::ApiResult;
+use crate::http::endpoint::Endpoint;
 use crate::http::state::AppState;
 use crate::service::catalogue::{self, SourceRow};
 use crate::service::figures::ObservationFilter;
