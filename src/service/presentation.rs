@@ -53,13 +53,19 @@ pub struct Presentation {
 impl Presentation {
     pub async fn of(rates: &impl ExchangeRateSource, query: &ListQuery) -> ApiResult<Presentation> {
         let word = |name: &str| query.texts(name).and_then(|words| words.first().cloned());
-        if query.texts("currency").is_some_and(|c| c.len() > 1)
-            || query.texts("scale").is_some_and(|s| s.len() > 1)
-        {
-            return Err(ApiError::invalid_parameter(
-                "currency",
-                "currency and scale take one value each.",
-            ));
+        // Each takes one value; a second is refused by the name of the one given twice.
+        for parameter in [CURRENCY, SCALE] {
+            if let (ParamKind::Words(words), Some(given)) =
+                (parameter.kind, query.texts(parameter.name))
+            {
+                if given.len() > 1 {
+                    let name = parameter.name;
+                    return Err(ApiError::invalid_parameter(
+                        name,
+                        format!("{name}: give one of {}.", words.join(", ")),
+                    ));
+                }
+            }
         }
         let currency = word("currency").and_then(|c| Currency::parse(&c));
         let scale =
