@@ -8,7 +8,8 @@ use utoipa::openapi::{RefOr, Schema};
 use utoipa::ToSchema;
 
 use super::state::AppState;
-use crate::service::query::params::ListSpec;
+use crate::service::query::parse::Accepts;
+use crate::service::query::spec::QuerySpec;
 
 /// One route of the API: what serves it and what documents it. The router and the OpenAPI
 /// document are both built from the router's table of them, so they cannot list different
@@ -26,8 +27,8 @@ pub type Components = Vec<(String, RefOr<Schema>)>;
 #[derive(Clone, Copy)]
 pub struct EndpointDoc {
     pub summary: &'static str,
-    /// For lists: the parameters, sort keys and paging they accept.
-    pub list: Option<&'static ListSpec>,
+    /// What its query string accepts; `None` where the query string is not read.
+    pub query: Option<&'static QuerySpec>,
     /// Registers the body's schema (and those it refers to); returns its name. `None` for a
     /// free-form JSON object.
     pub schema: Option<fn(&mut Components) -> String>,
@@ -51,47 +52,83 @@ pub fn register<T: ToSchema>(components: &mut Components) -> String {
     T::name().into_owned()
 }
 
+impl EndpointDoc {
+    /// The list its query describes, if it answers with one.
+    pub fn list(&self) -> Option<&'static QuerySpec> {
+        self.query.filter(|spec| spec.is_list())
+    }
+}
+
 impl Endpoint {
-    /// A list of `T` in the shared envelope, as JSON or CSV.
-    pub fn list<T: ToSchema>(
+    fn new(
         path: &'static str,
         handler: MethodRouter<AppState>,
         summary: &'static str,
-        spec: &'static ListSpec,
+        query: Option<&'static QuerySpec>,
+        schema: Option<fn(&mut Components) -> String>,
+        media: Media,
     ) -> Endpoint {
-        let doc = EndpointDoc::new(summary, Some(spec), Some(register::<T>), Media::Json);
+        let doc = EndpointDoc {
+            summary,
+            query,
+            schema,
+            media,
+        };
         Endpoint { path, handler, doc }
     }
 
-    /// One `T`, as JSON.
-    pub fn one<T: ToSchema>(
+    /// A list of `T` in the shared envelope, as JSON or CSV; `E` says what its query takes.
+    pub fn list<T: ToSchema, E: Accepts>(
         path: &'static str,
         handler: MethodRouter<AppState>,
         summary: &'static str,
     ) -> Endpoint {
-        let doc = EndpointDoc::new(summary, None, Some(register::<T>), Media::Json);
-        Endpoint { path, handler, doc }
+        Endpoint::json::<T, E>(path, handler, summary)
     }
 
-    /// An SVG image; `spec` lists its query parameters.
-    pub fn svg(
+    /// One `T`, as JSON; `E` says what its query takes.
+    pub fn one<T: ToSchema, E: Accepts>(
         path: &'static str,
         handler: MethodRouter<AppState>,
         summary: &'static str,
-        spec: &'static ListSpec,
     ) -> Endpoint {
-        let doc = EndpointDoc::new(summary, Some(spec), None, Media::Svg);
-        Endpoint { path, handler, doc }
+        Endpoint::json::<T, E>(path, handler, summary)
     }
 
-    /// A free-form JSON object (the index, health, the OpenAPI document itself).
+    /// JSON of `T`: a list or one, as `E`'s query spec says.
+    fn json<T: ToSchema, E: Accepts>(
+        path: &'static str,
+        handler: MethodRouter<AppState>,
+        summary: &'static str,
+    ) -> Endpoint {
+        let schema: fn(&mut Components) -> String = register::<T>;
+        Endpoint::new(
+            path,
+            handler,
+            summary,
+            Some(E::SPEC),
+            Some(schema),
+            Media::Json,
+        )
+    }
+
+    /// An SVG image; `E` says what its query takes.
+    pub fn svg<E: Accepts>(
+        path: &'static str,
+        handler: MethodRouter<AppState>,
+        summary: &'static str,
+    ) -> Endpoint {
+        Endpoint::new(path, handler, summary, Some(E::SPEC), None, Media::Svg)
+    }
+
+    /// A free-form JSON object (the index, health, the OpenAPI document itself), whose query
+    /// string is not read.
     pub fn object(
         path: &'static str,
         handler: MethodRouter<AppState>,
         summary: &'static str,
     ) -> Endpoint {
-        let doc = EndpointDoc::new(summary, None, None, Media::Json);
-        Endpoint { path, handler, doc }
+        Endpoint::new(path, handler, summary, None, None, Media::Json)
     }
 
     /// Metrics in Prometheus's text format.
@@ -100,23 +137,6 @@ impl Endpoint {
         handler: MethodRouter<AppState>,
         summary: &'static str,
     ) -> Endpoint {
-        let doc = EndpointDoc::new(summary, None, None, Media::PrometheusText);
-        Endpoint { path, handler, doc }
-    }
-}
-
-impl EndpointDoc {
-    fn new(
-        summary: &'static str,
-        list: Option<&'static ListSpec>,
-        schema: Option<fn(&mut Components) -> String>,
-        media: Media,
-    ) -> EndpointDoc {
-        EndpointDoc {
-            summary,
-            list,
-            schema,
-            media,
-        }
+        Endpoint::new(path, handler, summary, None, None, Media::PrometheusText)
     }
 }

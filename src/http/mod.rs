@@ -6,6 +6,8 @@
 mod endpoint;
 /// `GET /v1/export` as a chunked stream.
 pub mod export_stream;
+/// The extractor that hands each handler its endpoint's typed query.
+mod extract;
 /// The production layers, in order: caching, limits, metrics, the request log.
 pub mod layers;
 /// The OpenAPI document, from the endpoint table.

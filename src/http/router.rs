@@ -126,8 +126,9 @@ async fn index() -> Json<Value> {
 
 #[cfg(test)]
 mod tests {
-    use super::documented_endpoints;
+    use super::{documented_endpoints, endpoints};
     use crate::http::openapi::document;
+    use crate::service::query::params::{self, Decl};
 
     #[test]
     fn every_reference_in_the_document_resolves() {
@@ -175,6 +176,52 @@ mod tests {
                 .unwrap_or_default();
             let templated = path.matches('{').count();
             assert_eq!(declared.len(), templated, "{path}");
+        }
+    }
+
+    /// Every parameter an endpoint takes is one of the declarations in `params::ALL` (the
+    /// same one: by address), no endpoint takes two of one name, every declaration is taken,
+    /// and a name declared more than once (a resource's own `kind`) is taken under each
+    /// declaration by one endpoint only: a shared parameter is never written twice. That a
+    /// handler cannot read a misspelt parameter needs no test: it reads through these
+    /// declarations, so a misspelt one is an unknown constant and does not compile.
+    #[test]
+    fn every_parameter_is_declared_once() {
+        let mut taken: Vec<(&'static str, &'static Decl)> = Vec::new();
+        for endpoint in endpoints() {
+            let Some(spec) = endpoint.doc.query else {
+                continue;
+            };
+            let accepted: Vec<&'static Decl> = spec.accepted().collect();
+            for (index, decl) in accepted.iter().enumerate() {
+                assert!(
+                    params::ALL.iter().any(|d| std::ptr::eq(*d, *decl)),
+                    "{}: '{}' is not declared in params::ALL",
+                    endpoint.path,
+                    decl.name
+                );
+                assert!(
+                    accepted[index + 1..].iter().all(|d| d.name != decl.name),
+                    "{} takes '{}' twice",
+                    endpoint.path,
+                    decl.name
+                );
+                taken.push((endpoint.path, decl));
+            }
+        }
+        for decl in params::ALL {
+            let takers: Vec<&str> = taken
+                .iter()
+                .filter(|(_, d)| std::ptr::eq(*d, *decl))
+                .map(|(path, _)| *path)
+                .collect();
+            assert!(!takers.is_empty(), "no endpoint takes '{}'", decl.name);
+            let namesakes = params::ALL.iter().filter(|d| d.name == decl.name).count();
+            assert!(
+                namesakes == 1 || takers.len() == 1,
+                "'{}' is declared {namesakes} times and one is shared by {takers:?}",
+                decl.name
+            );
         }
     }
 }

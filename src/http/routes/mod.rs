@@ -1,7 +1,7 @@
 //! The HTTP resources, one module each (merged into one router by [`crate::http::router`]),
-//! and what their handlers share: parsing a list's query, and answering with a list or a
-//! single resource. Each module lists its endpoints with the table's types
-//! ([`crate::http::endpoint`]).
+//! and what their handlers share: answering with a list or a single resource, and the names
+//! of what a resource refers to. Each handler receives its typed query from the extractor
+//! ([`crate::http::extract`]).
 
 pub mod analytics;
 pub mod charts;
@@ -33,90 +33,47 @@ use crate::error::{ApiError, ApiResult};
 use crate::http::render::list::ListResponder;
 use crate::http::render::negotiate::negotiate;
 use crate::service::catalogue;
-use crate::service::presentation::{ExchangeRateSource, Presentation, CURRENCY, SCALE};
-use crate::service::query::page::Page;
-use crate::service::query::params::{Format, ListSpec};
-use crate::service::query::parse::ListQuery;
+use crate::service::query::page::{ItemFilter, Page};
+use crate::service::query::params::Format;
+use crate::service::query::parse::ListControls;
 use crate::service::rows::flattened_columns;
-
-/// Parses a list request's query against `spec` and checks the ids it names.
-async fn list_query(pool: &SqlitePool, uri: &Uri, spec: &ListSpec) -> ApiResult<ListQuery> {
-    let query = ListQuery::parse(uri.path(), uri.query(), spec)?;
-    query.check_ids(pool, spec).await?;
-    Ok(query)
-}
 
 /// Filters, sorts and pages a small resource list held in memory, and renders it.
 fn respond_in_memory(
     uri: &Uri,
     headers: &HeaderMap,
-    query: &ListQuery,
-    spec: &ListSpec,
+    list: &ListControls,
+    filters: &[ItemFilter],
     name: &str,
     items: Vec<Value>,
 ) -> ApiResult<Response> {
     let columns = flattened_columns(&items);
-    respond_paged(uri, headers, query, spec, name, items, columns)
+    respond_paged(uri, headers, list, filters, name, items, columns)
 }
 
 /// As [`respond_in_memory`], with the list's columns given (for lists that may be empty).
 fn respond_paged(
     uri: &Uri,
     headers: &HeaderMap,
-    query: &ListQuery,
-    spec: &ListSpec,
+    list: &ListControls,
+    filters: &[ItemFilter],
     name: &str,
     items: Vec<Value>,
     columns: Vec<String>,
 ) -> ApiResult<Response> {
-    let page: Page = query.apply(spec, items);
+    let page: Page = list.apply(filters, items);
     ListResponder {
         uri,
         headers,
-        query,
+        list,
         name,
         columns,
     }
     .respond(page)
 }
 
-/// What a single resource accepts in its query string: `format=json` and nothing else.
-const ONE: ListSpec = ListSpec {
-    filters: &[],
-    sorts: &[],
-    paginated: false,
-};
-
-/// A single resource that carries figures takes `currency`, `scale` and `format`.
-const ONE_WITH_FIGURES: ListSpec = ListSpec {
-    filters: &[CURRENCY, SCALE],
-    sorts: &[],
-    paginated: false,
-};
-
-/// Parses a single resource's query (currency, scale, format) and the presentation it asks for.
-async fn presented_single(
-    rates: &impl ExchangeRateSource,
-    uri: &Uri,
-) -> ApiResult<(ListQuery, Presentation)> {
-    let query = ListQuery::parse(uri.path(), uri.query(), &ONE_WITH_FIGURES)?;
-    let presentation = Presentation::of(rates, &query).await?;
-    Ok((query, presentation))
-}
-
-/// A single resource: JSON only, so an `Accept` or `format` that rules JSON out is refused,
-/// and any other query parameter is a 400 rather than silently ignored.
+/// A single resource: JSON only, so an `Accept` or `format` that rules JSON out is refused.
 fn respond_one<T: serde::Serialize>(
-    uri: &Uri,
-    headers: &HeaderMap,
-    resource: T,
-) -> ApiResult<Json<T>> {
-    let query = ListQuery::parse(uri.path(), uri.query(), &ONE)?;
-    respond_formatted(headers, query.format, resource)
-}
-
-/// A single resource whose query was already parsed (it takes more than `format`).
-fn respond_formatted<T: serde::Serialize>(
     headers: &HeaderMap,
     format: Option<Format>,
     resource: T,
