@@ -225,3 +225,28 @@ async fn a_second_value_of_a_single_valued_parameter_is_a_400_naming_it() {
         .await;
     assert_eq!(figure["unit"], "usd");
 }
+
+/// A chart has one representation, so `format` is a parameter it does not take: refused by
+/// name, with the parameters it does take.
+#[tokio::test]
+async fn a_chart_refuses_format_by_name_like_any_parameter_it_does_not_take() {
+    let app = TestApp::spawn().await;
+    for format in ["csv", "json", "svg"] {
+        let path = format!("/v1/indicators/rd-expenditure/chart.svg?format={format}");
+        let problem = app.get_problem(&path, StatusCode::BAD_REQUEST).await;
+        assert_eq!(problem["invalid_params"][0]["name"], "format", "{path}");
+        assert_eq!(
+            problem["detail"],
+            "Unknown parameter 'format'. This endpoint accepts: region, currency, width, \
+             height.",
+            "{path}"
+        );
+    }
+    let problem = app
+        .get_problem(
+            "/v1/indicators/rd-expenditure/chart.svg?sort=period",
+            StatusCode::BAD_REQUEST,
+        )
+        .await;
+    assert_eq!(problem["invalid_params"][0]["name"], "sort");
+}

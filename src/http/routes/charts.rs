@@ -30,7 +30,8 @@ pub fn endpoints() -> Vec<Endpoint> {
     )]
 }
 
-/// An image: its own parameters, and `format`, which it refuses.
+/// An image: its own parameters and nothing else. It has one representation, so `format`
+/// is refused like any parameter it does not take.
 struct Chart;
 
 impl Accepts for Chart {
@@ -41,7 +42,7 @@ impl Accepts for Chart {
             WIDTH.accept(),
             HEIGHT.accept(),
         ],
-        shape: Shape::One,
+        shape: Shape::Image,
     };
     type Query = ChartQuery;
 }
@@ -91,12 +92,6 @@ async fn get_chart(
         Entity::Indicator,
         &id,
     )?;
-    if query.format.is_some() {
-        return Err(ApiError::invalid_parameter(
-            "sort",
-            "A chart takes region, currency, width and height; sort, fields and format are for lists.",
-        ));
-    }
     let presentation = Presentation::of(&state.service, query.presentation).await?;
     let filter = ObservationFilter {
         indicators: vec![id.clone()],

@@ -144,7 +144,6 @@ pub struct ChartQuery {
     pub presentation: PresentationQuery,
     pub width: u32,
     pub height: u32,
-    pub format: Option<Format>,
 }
 
 impl FromParsed for ChartQuery {
@@ -157,7 +156,6 @@ impl FromParsed for ChartQuery {
             },
             width: parsed.get(&WIDTH).unwrap_or(CHART_WIDTH),
             height: parsed.get(&HEIGHT).unwrap_or(CHART_HEIGHT),
-            format: parsed.list.format,
         }
     }
 }
