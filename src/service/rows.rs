@@ -3,6 +3,7 @@
 
 use serde_json::{Map, Value};
 
+use super::query::params::FIELDS;
 use crate::error::{ApiError, ApiResult};
 
 /// The CSV columns of `fields=`: each field's columns, in the order the fields were asked in.
@@ -103,11 +104,12 @@ pub fn project(items: Vec<Value>, fields: &[String], accepted: &[String]) -> Api
 
 /// Refuses a `fields=` that names something other than `accepted`.
 pub fn check_fields(fields: &[String], accepted: &[String]) -> ApiResult<()> {
+    let name = FIELDS.name;
     match fields.iter().find(|field| !accepted.contains(field)) {
         Some(unknown) => Err(ApiError::invalid_parameter(
-            "fields",
+            name,
             format!(
-                "fields: '{unknown}' is not a field of this list. Fields: {}.",
+                "{name}: '{unknown}' is not a field of this list. Fields: {}.",
                 accepted.join(", ")
             ),
         )),

@@ -13,7 +13,7 @@ use crate::error::ApiResult;
 use crate::service::query::cursor::Cursor;
 use crate::service::query::page::Page;
 use crate::service::query::params::Format;
-use crate::service::query::parse::ListQuery;
+use crate::service::query::parse::ListControls;
 use crate::service::rows::{project, projected_columns};
 
 #[derive(Debug, Serialize)]
@@ -63,7 +63,8 @@ fn self_link(uri: &Uri) -> String {
 pub struct ListResponder<'a> {
     pub uri: &'a Uri,
     pub headers: &'a HeaderMap,
-    pub query: &'a ListQuery,
+    /// The list's sort, page, `fields` and `format`.
+    pub list: &'a ListControls,
     /// File name stem for CSV downloads.
     pub name: &'a str,
     /// Every flattened field an item of this list can have, in order: the CSV columns and,
@@ -74,10 +75,10 @@ pub struct ListResponder<'a> {
 
 impl ListResponder<'_> {
     pub fn respond(self, page: Page) -> ApiResult<Response> {
-        let format = negotiate(self.headers, self.query.format, true)?;
+        let format = negotiate(self.headers, self.list.format, true)?;
         let next = page.next.as_ref().map(|c| link_with_cursor(self.uri, c));
         let prev = page.prev.as_ref().map(|c| link_with_cursor(self.uri, c));
-        let items = match &self.query.fields {
+        let items = match &self.list.fields {
             Some(fields) => project(page.items, fields, &field_names(&self.columns))?,
             None => page.items,
         };
@@ -87,7 +88,7 @@ impl ListResponder<'_> {
                 meta: ListMeta {
                     count: items.len(),
                     total: page.total,
-                    limit: self.query.limit,
+                    limit: self.list.limit,
                 },
                 data: items,
                 links: ListLinks {
@@ -98,7 +99,7 @@ impl ListResponder<'_> {
             })
             .into_response(),
             Format::Csv => {
-                let columns = match &self.query.fields {
+                let columns = match &self.list.fields {
                     Some(fields) => projected_columns(&self.columns, fields),
                     None => self.columns.clone(),
                 };
