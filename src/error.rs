@@ -10,9 +10,6 @@ pub enum ApiError {
     #[error("{detail}")]
     InvalidParameter { name: String, detail: String },
 
-    #[error("{0}")]
-    BadQuery(String),
-
     #[error("no resource lives at {0}")]
     RouteNotFound(String),
 
@@ -23,9 +20,6 @@ pub enum ApiError {
     /// A figure that existed and was retracted.
     #[error("{0}")]
     Gone(String),
-
-    #[error("{0}")]
-    MethodNotAllowed(String),
 
     #[error("{0}")]
     NotReady(String),

@@ -207,14 +207,14 @@ async fn write_export(
     let selection = export_selection(pool, uri.path(), uri.query())
         .await
         .map_err(|error| format!("--query: {error}"))?;
-    if selection.query.fields.is_some() {
+    if selection.list.fields.is_some() {
         return Err(
             "--query: fields= is not taken by the export command; every column is \
                     written"
                 .to_owned(),
         );
     }
-    if selection.query.format.is_some() {
+    if selection.list.format.is_some() {
         return Err("--query: format= is not taken by the export command; use --format".to_owned());
     }
     // Listening before the file exists: a signal from here on stops the export cleanly.

@@ -106,7 +106,7 @@ impl StreamedExport {
             Format::Csv => FileFormat::Csv,
             Format::Json => FileFormat::Json,
         };
-        let fields = selection.query.fields.as_deref();
+        let fields = selection.list.fields.as_deref();
         let fresh = || Vec::with_capacity(CHUNK_BYTES + CHUNK_BYTES / 2);
         let mut writer =
             ExportWriter::start(fresh(), format, &self_link, fields).map_err(Failure::Write)?;

@@ -2,8 +2,12 @@
 //! module per resource), content negotiation and rendering, and the OpenAPI document. The only
 //! part of the crate that knows axum; it reads and renders what the service returns.
 
+/// The endpoint table's types: a route, its handler and its documentation.
+mod endpoint;
 /// `GET /v1/export` as a chunked stream.
 pub mod export_stream;
+/// The extractor that hands each handler its endpoint's typed query.
+mod extract;
 /// The production layers, in order: caching, limits, metrics, the request log.
 pub mod layers;
 /// The OpenAPI document, from the endpoint table.

@@ -1,7 +1,8 @@
 //! The OpenAPI 3.1 document, generated from the same endpoint table that builds the router
-//! (handed in by the `/openapi.json` handler, so this module needs nothing of the router):
-//! list parameters come from each list's [`ListSpec`], bodies from the response types' derived
-//! schemas. Nothing is written twice, so the document cannot drift from what is served.
+//! (handed in by the router's `/openapi.json` handler, so this module needs nothing of the
+//! router): query parameters come from each endpoint's [`QuerySpec`] and the declarations it
+//! lists, bodies from the response types' derived schemas. Nothing is written twice, so the
+//! document cannot drift from what is served.
 
 use utoipa::openapi::path::{
     HttpMethod, OperationBuilder, ParameterBuilder, ParameterIn, PathItem,
@@ -12,10 +13,13 @@ use utoipa::openapi::{
     RefOr, Required, ResponseBuilder,
 };
 
+use super::endpoint::{register, Components, EndpointDoc, Media};
 use super::problem::Problem;
 use super::render::list::{ListLinks, ListMeta};
-use super::routes::{register, Components, EndpointDoc, Media};
-use crate::service::query::params::{ListSpec, ParamKind, DEFAULT_LIMIT, MAX_LIMIT};
+use crate::service::query::params::{
+    Decl, Format, ParamKind, Word, CALENDAR_YEARS, DEFAULT_LIMIT, MAX_LIMIT, MAX_TEXT_CHARS,
+};
+use crate::service::query::spec::QuerySpec;
 
 const PROBLEM_JSON: &str = "application/problem+json";
 
@@ -28,9 +32,9 @@ fn value() -> ObjectBuilder {
     string().min_length(Some(1))
 }
 
-/// The schema and description of one list filter.
-fn filter_schema(kind: ParamKind) -> (ObjectBuilder, String) {
-    match kind {
+/// The schema and description of a parameter `spec` accepts.
+fn parameter_schema(decl: &Decl, spec: &QuerySpec) -> (ObjectBuilder, String) {
+    match decl.kind {
         ParamKind::Ids(entity) => (
             value().pattern(Some("^[a-z0-9-]+(,[a-z0-9-]+)*$")),
             format!(
@@ -39,19 +43,24 @@ fn filter_schema(kind: ParamKind) -> (ObjectBuilder, String) {
                 entity.noun()
             ),
         ),
-        ParamKind::Words(words) => (
+        // A choice is documented as the words it chooses from, as it always was: one word
+        // matches the pattern (more are refused by name, with what to give instead).
+        ParamKind::Words(words) | ParamKind::Choice(words) => (
             value().pattern(Some(format!("^({0})(,({0}))*$", words.join("|")))),
             format!("One or more of: {}; comma-separated.", words.join(", ")),
         ),
-        ParamKind::Texts => (
+        ParamKind::Concepts => (
             value().pattern(Some("^[^,]+(,[^,]+)*$")),
             "One or more values, comma-separated; an unknown value is a 400 listing the \
              accepted ones."
                 .to_owned(),
         ),
         ParamKind::Text => (
-            value().max_length(Some(200)),
-            "Free text, at most 200 characters; it must contain a letter or digit.".to_owned(),
+            value().max_length(Some(MAX_TEXT_CHARS)),
+            format!(
+                "Free text, at most {MAX_TEXT_CHARS} characters; it must contain a letter or \
+                 digit."
+            ),
         ),
         ParamKind::Years => (
             string().pattern(Some("^[0-9]{4}(,[0-9]{4})*$")),
@@ -61,8 +70,8 @@ fn filter_schema(kind: ParamKind) -> (ObjectBuilder, String) {
         ParamKind::Year => (
             ObjectBuilder::new()
                 .schema_type(Type::Integer)
-                .minimum(Some(1900))
-                .maximum(Some(2100)),
+                .minimum(Some(CALENDAR_YEARS.min))
+                .maximum(Some(CALENDAR_YEARS.max)),
             "A calendar year bounding the period range, inclusive.".to_owned(),
         ),
         ParamKind::Time => (
@@ -73,84 +82,71 @@ fn filter_schema(kind: ParamKind) -> (ObjectBuilder, String) {
              last revision recorded by that moment). Default: the latest data."
                 .to_owned(),
         ),
-        ParamKind::Number => (
+        ParamKind::Number(_) => (
             ObjectBuilder::new().schema_type(Type::Number),
             "Compared with value_in_units: the figure in plain units of its own unit \
              (yuan, dollars, count...)."
                 .to_owned(),
         ),
-    }
-}
-
-fn query_parameter(name: &str, schema: ObjectBuilder, description: String) -> ParameterBuilder {
-    ParameterBuilder::new()
-        .name(name)
-        .parameter_in(ParameterIn::Query)
-        .required(Required::False)
-        .schema(Some(schema))
-        .description(Some(description))
-}
-
-/// The parameters every list shares, then its own filters.
-fn list_parameters(spec: &ListSpec) -> Vec<ParameterBuilder> {
-    let mut parameters: Vec<ParameterBuilder> = spec
-        .filters
-        .iter()
-        .map(|filter| {
-            let (schema, description) = filter_schema(filter.kind);
-            query_parameter(filter.name, schema, description)
-        })
-        .collect();
-    if !spec.sorts.is_empty() {
-        let fields: Vec<&str> = spec.sorts.iter().map(|s| s.name).collect();
-        let names = fields.join("|");
-        parameters.push(query_parameter(
-            "sort",
-            value().pattern(Some(format!("^-?({names})(,-?({names}))*$"))),
-            format!(
-                "Comma-separated sort keys, '-' for descending: {}. Ties keep source order.",
-                fields.join(", ")
-            ),
-        ));
-    }
-    if spec.paginated {
-        parameters.push(query_parameter(
-            "limit",
+        ParamKind::Sort => {
+            let fields: Vec<&str> = spec.sorts().iter().map(|s| s.name).collect();
+            let names = fields.join("|");
+            (
+                value().pattern(Some(format!("^-?({names})(,-?({names}))*$"))),
+                format!(
+                    "Comma-separated sort keys, '-' for descending: {}. Ties keep source order.",
+                    fields.join(", ")
+                ),
+            )
+        }
+        ParamKind::Limit => (
             ObjectBuilder::new()
                 .schema_type(Type::Integer)
                 .minimum(Some(1))
                 .maximum(Some(MAX_LIMIT as u64))
                 .default(Some(DEFAULT_LIMIT.into())),
             format!("Items per page, 1 to {MAX_LIMIT}."),
-        ));
-        parameters.push(query_parameter(
-            "cursor",
+        ),
+        ParamKind::Cursor => (
             value().pattern(Some("^[A-Za-z0-9_-]+$")),
             "Opaque position from links.next or links.prev of a previous page.".to_owned(),
-        ));
+        ),
+        ParamKind::Fields => (
+            value().pattern(Some("^[a-z_]+(,[a-z_]+)*$")),
+            "Comma-separated top-level fields to keep in each item.".to_owned(),
+        ),
+        ParamKind::Format => (
+            string().enum_values(Some(Format::WORDS.iter().copied())),
+            "Representation; overrides the Accept header.".to_owned(),
+        ),
     }
-    parameters.push(query_parameter(
-        "fields",
-        value().pattern(Some("^[a-z_]+(,[a-z_]+)*$")),
-        "Comma-separated top-level fields to keep in each item.".to_owned(),
-    ));
-    parameters.push(query_parameter(
-        "format",
-        string().enum_values(Some(["json", "csv"])),
-        "Representation; overrides the Accept header.".to_owned(),
-    ));
-    parameters
 }
 
-/// An image's own parameters: its filters only (no paging, sorting or formats).
-fn svg_parameters(spec: &ListSpec) -> Vec<ParameterBuilder> {
-    spec.filters
-        .iter()
-        .map(|filter| {
-            let (schema, description) = filter_schema(filter.kind);
-            query_parameter(filter.name, schema, description)
-        })
+/// A list's parameters: its own, then the list controls. A list with no sort key accepts
+/// `sort` only to refuse every key (a search's order is its relevance): it is not documented.
+fn list_parameters(spec: &QuerySpec) -> Vec<ParameterBuilder> {
+    spec.accepted()
+        .filter(|decl| decl.kind != ParamKind::Sort || !spec.sorts().is_empty())
+        .map(|decl| parameter(decl, spec))
         .collect()
+}
+
+/// An image's parameters: its own, all it takes (no paging, sorting or formats).
+fn own_parameters(spec: &QuerySpec) -> Vec<ParameterBuilder> {
+    spec.params
+        .iter()
+        .map(|accepted| parameter(accepted.param, spec))
+        .collect()
+}
+
+fn parameter(decl: &Decl, spec: &QuerySpec) -> ParameterBuilder {
+    let (schema, description) = parameter_schema(decl, spec);
+    ParameterBuilder::new()
+        .name(decl.name)
+        .parameter_in(ParameterIn::Query)
+        .required(Required::False)
+        .schema(Some(schema))
+        .description(Some(description))
 }
 
 fn problem(description: &str) -> ResponseBuilder {
@@ -223,7 +219,7 @@ fn path_item(path: &str, doc: &EndpointDoc, components: &mut Components) -> Path
             );
         }
     }
-    if let (Some(spec), Media::Json) = (doc.list, doc.media) {
+    if let (Some(spec), Media::Json) = (doc.list(), doc.media) {
         for parameter in list_parameters(spec) {
             operation = operation.parameter(parameter);
         }
@@ -248,7 +244,7 @@ fn path_item(path: &str, doc: &EndpointDoc, components: &mut Components) -> Path
     }
     if doc.media == Media::Svg {
         let mut operation = operation;
-        for parameter in doc.list.map(svg_parameters).unwrap_or_default() {
+        for parameter in doc.query.map(own_parameters).unwrap_or_default() {
             operation = operation.parameter(parameter);
         }
         let ok = ResponseBuilder::new().description("An SVG image.").content(
@@ -265,7 +261,7 @@ fn path_item(path: &str, doc: &EndpointDoc, components: &mut Components) -> Path
             ),
         );
     }
-    let body: RefOr<Schema> = match (doc.schema, doc.list) {
+    let body: RefOr<Schema> = match (doc.schema, doc.list()) {
         (Some(register), Some(_)) => envelope(&register(components)).into(),
         (Some(register), None) => Ref::from_schema_name(register(components)).into(),
         (None, _) => ObjectBuilder::new().into(),
@@ -276,7 +272,7 @@ fn path_item(path: &str, doc: &EndpointDoc, components: &mut Components) -> Path
             "application/json",
             ContentBuilder::new().schema(Some(body)).build(),
         );
-    if doc.list.is_some() {
+    if doc.list().is_some() {
         ok = ok.content(
             "text/csv",
             ContentBuilder::new().schema(Some(string())).build(),

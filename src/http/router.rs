@@ -1,30 +1,35 @@
 //! The endpoint table and the router built from it: every route the API serves, in the order
-//! the documentation lists them, the index at `/v1`, the dashboard, the API explorer, and the
-//! answers to unknown paths and methods.
+//! the documentation lists them, the index at `/v1`, the OpenAPI document generated from the
+//! same table, the dashboard, the API explorer, and the answers to unknown paths and methods.
 
 use axum::http::{StatusCode, Uri};
 use axum::routing::get;
 use axum::{Json, Router};
 use serde_json::Value;
+use utoipa::openapi::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
 
+use super::endpoint::{Endpoint, EndpointDoc};
 use super::layers::request_log::record_route;
+use super::openapi::document;
 use super::problem::problem_response;
 use super::routes::{
-    analytics, charts, city_plans, clusters, companies, dashboard, docs, facilities, health,
-    indicators, metrics, observations, regions, search, sources, speakers, Endpoint, EndpointDoc,
+    analytics, charts, city_plans, clusters, companies, dashboard, facilities, health, indicators,
+    metrics, observations, regions, search, sources, speakers,
 };
 use super::state::AppState;
 use crate::error::ApiError;
 
 /// Every route the API serves, in the order the documentation lists them.
 pub fn endpoints() -> Vec<Endpoint> {
-    let mut endpoints = vec![Endpoint::object(
-        "/v1",
-        get(index),
-        "Links to every collection",
-    )];
-    endpoints.extend(docs::endpoints(documented_endpoints));
+    let mut endpoints = vec![
+        Endpoint::object("/v1", get(index), "Links to every collection"),
+        Endpoint::object(
+            "/openapi.json",
+            get(get_openapi),
+            "This API's OpenAPI 3.1 document",
+        ),
+    ];
     for module in [
         health::endpoints,
         metrics::endpoints,
@@ -79,6 +84,13 @@ pub fn router() -> Router<AppState> {
         })
 }
 
+/// `GET /openapi.json`: the document of this very table, generated at the first request and
+/// kept.
+async fn get_openapi() -> Json<&'static OpenApi> {
+    static DOCUMENT: std::sync::OnceLock<OpenApi> = std::sync::OnceLock::new();
+    Json(DOCUMENT.get_or_init(|| document(&documented_endpoints())))
+}
+
 /// `GET /v1`: where everything is, so the API can be explored from one URL.
 async fn index() -> Json<Value> {
     Json(serde_json::json!({
@@ -114,8 +126,9 @@ async fn index() -> Json<Value> {
 
 #[cfg(test)]
 mod tests {
-    use super::documented_endpoints;
+    use super::{documented_endpoints, endpoints};
     use crate::http::openapi::document;
+    use crate::service::query::params::{self, Decl};
 
     #[test]
     fn every_reference_in_the_document_resolves() {
@@ -163,6 +176,52 @@ mod tests {
                 .unwrap_or_default();
             let templated = path.matches('{').count();
             assert_eq!(declared.len(), templated, "{path}");
+        }
+    }
+
+    /// Every parameter an endpoint takes is one of the declarations in `params::ALL` (the
+    /// same one: by address), no endpoint takes two of one name, every declaration is taken,
+    /// and a name declared more than once (a resource's own `kind`) is taken under each
+    /// declaration by one endpoint only: a shared parameter is never written twice. That a
+    /// handler cannot read a misspelt parameter needs no test: it reads through these
+    /// declarations, so a misspelt one is an unknown constant and does not compile.
+    #[test]
+    fn every_parameter_is_declared_once() {
+        let mut taken: Vec<(&'static str, &'static Decl)> = Vec::new();
+        for endpoint in endpoints() {
+            let Some(spec) = endpoint.doc.query else {
+                continue;
+            };
+            let accepted: Vec<&'static Decl> = spec.accepted().collect();
+            for (index, decl) in accepted.iter().enumerate() {
+                assert!(
+                    params::ALL.iter().any(|d| std::ptr::eq(*d, *decl)),
+                    "{}: '{}' is not declared in params::ALL",
+                    endpoint.path,
+                    decl.name
+                );
+                assert!(
+                    accepted[index + 1..].iter().all(|d| d.name != decl.name),
+                    "{} takes '{}' twice",
+                    endpoint.path,
+                    decl.name
+                );
+                taken.push((endpoint.path, decl));
+            }
+        }
+        for decl in params::ALL {
+            let takers: Vec<&str> = taken
+                .iter()
+                .filter(|(_, d)| std::ptr::eq(*d, *decl))
+                .map(|(path, _)| *path)
+                .collect();
+            assert!(!takers.is_empty(), "no endpoint takes '{}'", decl.name);
+            let namesakes = params::ALL.iter().filter(|d| d.name == decl.name).count();
+            assert!(
+                namesakes == 1 || takers.len() == 1,
+                "'{}' is declared {namesakes} times and one is shared by {takers:?}",
+                decl.name
+            );
         }
     }
 }

@@ -5,10 +5,8 @@
 
 use sqlx::SqlitePool;
 
-use super::query::parse::ListQuery;
 use crate::domain::entity::Entity;
 use crate::domain::figure::Reference;
-use crate::error::{ApiError, ApiResult};
 use crate::store::catalogue as store;
 /// The catalogue's rows, as the store reads them.
 pub use crate::store::catalogue::{
@@ -103,22 +101,4 @@ pub async fn names(pool: &SqlitePool, entity: Entity) -> sqlx::Result<Vec<Refere
 /// Ranked full-text hits for an FTS5 query (built by the caller from words only).
 pub async fn search(pool: &SqlitePool, fts_query: &str) -> sqlx::Result<Vec<SearchHit>> {
     store::search(pool, fts_query).await
-}
-
-/// Checks `concept` values against the indicator catalogue (concepts are data, not a fixed list).
-pub async fn check_concepts(pool: &SqlitePool, query: &ListQuery) -> ApiResult<()> {
-    let Some(concepts) = query.texts("concept") else {
-        return Ok(());
-    };
-    let known = store::indicator_values(pool, store::IndicatorColumn::Concept).await?;
-    match concepts.iter().find(|concept| !known.contains(concept)) {
-        Some(unknown) => Err(ApiError::invalid_parameter(
-            "concept",
-            format!(
-                "concept: '{unknown}' is not accepted. Accepted values: {}.",
-                known.join(", ")
-            ),
-        )),
-        None => Ok(()),
-    }
 }

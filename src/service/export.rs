@@ -9,11 +9,11 @@ use futures_util::TryStreamExt;
 use sqlx::SqlitePool;
 use utoipa::openapi::{RefOr, Schema};
 
-use super::catalogue::check_concepts;
-use super::figures::{observation_filter, ObservationFilter, EXPORT};
+use super::figures::{Export, ObservationFilter};
 use super::import::read::FileFormat;
-use super::presentation::Presentation;
-use super::query::parse::ListQuery;
+use super::presentation::{ExchangeRateSource, Presentation};
+use super::query::parse::{read, ListControls};
+use super::query::queries::FigureListQuery;
 use super::rows::write_figure;
 use crate::domain::figure::column::{Column, Components};
 use crate::domain::figure::json::{flat_columns, flat_components, flat_schema};
@@ -177,9 +177,9 @@ impl ExportWriter<Vec<u8>> {
 }
 
 /// What an export asks for, read from its query as `GET /v1/export` reads it: which figures,
-/// in which order, presented how.
+/// in which order, presented how, and its `fields` and `format`.
 pub struct ExportSelection {
-    pub query: ListQuery,
+    pub list: ListControls,
     pub filter: ObservationFilter,
     pub order: ObservationOrder,
     pub presentation: Presentation,
@@ -187,30 +187,41 @@ pub struct ExportSelection {
 
 /// Parses and checks an export's query (`path` is `/v1/export`): an unknown parameter, id or
 /// concept is refused as the endpoint refuses it. `gd-indicators export --query` reads its
-/// query here too, so the command and the endpoint select the same figures.
+/// query here, through the very parser the endpoint's extractor calls, so the command and the
+/// endpoint select the same figures.
 pub async fn export_selection(
     pool: &SqlitePool,
     path: &str,
     raw_query: Option<&str>,
 ) -> ApiResult<ExportSelection> {
-    let query = ListQuery::parse(path, raw_query, &EXPORT)?;
-    query.check_ids(pool, &EXPORT).await?;
-    check_concepts(pool, &query).await?;
-    let presentation = Presentation::of(pool, &query).await?;
-    let filter = observation_filter(&query);
-    let order = ObservationOrder {
-        keys: query.sort.iter().map(|k| (k.name, k.descending)).collect(),
-        ..Default::default()
-    };
-    Ok(ExportSelection {
-        query,
-        filter,
-        order,
-        presentation,
-    })
+    let query = read::<Export>(pool, path, raw_query).await?;
+    ExportSelection::of(pool, query).await
 }
 
 impl ExportSelection {
+    /// The selection a parsed export query makes, presented at the rate `rates` gives.
+    pub async fn of(
+        rates: &impl ExchangeRateSource,
+        query: FigureListQuery,
+    ) -> ApiResult<ExportSelection> {
+        let presentation = Presentation::of(rates, query.presentation).await?;
+        let order = ObservationOrder {
+            keys: query
+                .list
+                .sort
+                .iter()
+                .map(|k| (k.name, k.descending))
+                .collect(),
+            ..Default::default()
+        };
+        Ok(ExportSelection {
+            list: query.list,
+            filter: query.filter,
+            order,
+            presentation,
+        })
+    }
+
     /// The selected figures, presented as asked, read one at a time.
     pub fn rows(&self) -> ExportRows<'_> {
         ExportRows {

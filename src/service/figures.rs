@@ -1,66 +1,28 @@
 //! The figure lists: what `/v1/observations` and its narrower lists (revenues, patents, an
-//! indicator's series, the export) accept, the filter a parsed query describes, and one page
-//! of figures read from the store with a keyset.
+//! indicator's series, the export) and one figure accept, and one page of figures read from
+//! the store with a keyset.
 
 use serde_json::Value;
 use sqlx::SqlitePool;
 
-use super::presentation::{Presentation, CURRENCY, SCALE};
+use super::presentation::Presentation;
 use super::query::cursor::Direction;
 use super::query::page::Page;
-use super::query::params::{FilterSpec, ListSpec, ParamKind, SortSpec};
-use super::query::parse::ListQuery;
+use super::query::params::{
+    Accepted, AS_OF, CITY_PLAN, CLUSTER, CLUSTER_GROUP, COMPANY, CONCEPT, CURRENCY, FROM,
+    INDICATOR, MAX, MIN, QUALIFIER, REGION, SCALE, SOURCE, SPEAKER, TO, TOPIC, TRANSFORM, UNIT,
+    YEAR,
+};
+use super::query::parse::{Accepts, ListControls};
+use super::query::queries::{CatalogueQuery, FigureListQuery, FigureQuery};
+use super::query::spec::{QuerySpec, Shape, SortSpec};
 use super::versions::{self, Totals};
-use crate::domain::entity::Entity;
-use crate::domain::figure::{Observation, Revision, QUALIFIERS, UNITS};
+use crate::domain::figure::{Observation, Revision};
 use crate::error::ApiResult;
 use crate::store;
 /// Which figures a query selects, as the store reads them.
 pub use crate::store::figures::ObservationFilter;
 use crate::store::figures::{Keyset, ObservationOrder};
-
-pub const TOPICS: &[&str] = &[
-    "industry",
-    "innovation",
-    "greater_bay_area",
-    "marine_economy",
-    "city_plans",
-    "talent",
-    "companies",
-    "media",
-];
-
-/// Observation filters are applied in SQL, not to rendered items: their path stays empty.
-const fn filter(name: &'static str, kind: ParamKind) -> FilterSpec {
-    FilterSpec {
-        name,
-        kind,
-        path: "",
-    }
-}
-
-const INDICATOR: FilterSpec = filter("indicator", ParamKind::Ids(Entity::Indicator));
-const REGION: FilterSpec = filter("region", ParamKind::Ids(Entity::Region));
-const CLUSTER: FilterSpec = filter("cluster", ParamKind::Ids(Entity::Cluster));
-const CLUSTER_GROUP: FilterSpec = filter("cluster_group", ParamKind::Ids(Entity::ClusterGroup));
-const COMPANY: FilterSpec = filter("company", ParamKind::Ids(Entity::Company));
-const CITY_PLAN: FilterSpec = filter("city_plan", ParamKind::Ids(Entity::CityPlan));
-const SPEAKER: FilterSpec = filter("speaker", ParamKind::Ids(Entity::Speaker));
-const SOURCE: FilterSpec = filter("source", ParamKind::Ids(Entity::Source));
-const CONCEPT: FilterSpec = filter("concept", ParamKind::Texts);
-const TOPIC: FilterSpec = filter("topic", ParamKind::Words(TOPICS));
-const UNIT: FilterSpec = filter("unit", ParamKind::Words(UNITS));
-const QUALIFIER: FilterSpec = filter("qualifier", ParamKind::Words(QUALIFIERS));
-const YEAR: FilterSpec = filter("year", ParamKind::Years);
-const FROM: FilterSpec = filter("from", ParamKind::Year);
-const TO: FilterSpec = filter("to", ParamKind::Year);
-const MIN: FilterSpec = filter("min", ParamKind::Number);
-const MAX: FilterSpec = filter("max", ParamKind::Number);
-const AS_OF: FilterSpec = filter("as_of", ParamKind::Time);
-const TRANSFORM: FilterSpec = filter(
-    "transform",
-    ParamKind::Words(&["level", "change", "pct_change", "cagr"]),
-);
 
 /// Sort keys of every observation list; the SQL behind each is in `store`.
 const SORTS: &[SortSpec] = &[
@@ -71,113 +33,142 @@ const SORTS: &[SortSpec] = &[
     SortSpec::new("region", "region.id"),
 ];
 
-const ALL_FILTERS: &[FilterSpec] = &[
-    INDICATOR,
-    REGION,
-    CLUSTER,
-    CLUSTER_GROUP,
-    COMPANY,
-    CITY_PLAN,
-    SPEAKER,
-    SOURCE,
-    CONCEPT,
-    TOPIC,
-    UNIT,
-    QUALIFIER,
-    YEAR,
-    FROM,
-    TO,
-    MIN,
-    MAX,
-    AS_OF,
-    CURRENCY,
-    SCALE,
+/// Every figure filter, then the presentation. The figure lists apply them in SQL, not to
+/// rendered items: no path.
+const ALL_FILTERS: &[Accepted] = &[
+    INDICATOR.accept(),
+    REGION.accept(),
+    CLUSTER.accept(),
+    CLUSTER_GROUP.accept(),
+    COMPANY.accept(),
+    CITY_PLAN.accept(),
+    SPEAKER.accept(),
+    SOURCE.accept(),
+    CONCEPT.accept(),
+    TOPIC.accept(),
+    UNIT.accept(),
+    QUALIFIER.accept(),
+    YEAR.accept(),
+    FROM.accept(),
+    TO.accept(),
+    MIN.accept(),
+    MAX.accept(),
+    AS_OF.accept(),
+    CURRENCY.accept(),
+    SCALE.accept(),
 ];
 
-pub const OBSERVATIONS: ListSpec = ListSpec {
-    filters: ALL_FILTERS,
-    sorts: SORTS,
-    paginated: true,
-};
-pub const EXPORT: ListSpec = ListSpec {
-    filters: ALL_FILTERS,
-    sorts: SORTS,
-    paginated: false,
-};
-pub const REVENUES: ListSpec = ListSpec {
-    filters: &[
-        CLUSTER,
-        CLUSTER_GROUP,
-        REGION,
-        YEAR,
-        FROM,
-        TO,
-        UNIT,
-        QUALIFIER,
-        MIN,
-        MAX,
-        AS_OF,
-        CURRENCY,
-        SCALE,
-    ],
-    sorts: SORTS,
-    paginated: true,
-};
-pub const PATENTS: ListSpec = ListSpec {
-    filters: &[CLUSTER_GROUP, REGION, YEAR, FROM, TO, MIN, MAX, AS_OF],
-    sorts: SORTS,
-    paginated: true,
-};
-pub const SERIES: ListSpec = ListSpec {
-    filters: &[
-        REGION, YEAR, FROM, TO, UNIT, QUALIFIER, MIN, MAX, AS_OF, CURRENCY, SCALE, TRANSFORM,
-    ],
-    sorts: SORTS,
-    paginated: true,
-};
-/// A figure's revisions: all of them, oldest first unless sorted otherwise.
-pub const REVISIONS: ListSpec = ListSpec {
-    filters: &[],
-    sorts: &[SortSpec::new("number", "number")],
-    paginated: false,
-};
-/// One figure: presented as asked, as known at `as_of`.
-pub const ONE_FIGURE: ListSpec = ListSpec {
-    filters: &[AS_OF, CURRENCY, SCALE],
-    sorts: &[],
-    paginated: false,
-};
+/// `/v1/observations`: every figure, filtered, paged.
+pub struct Observations;
 
-/// The filter a parsed query describes.
-pub fn observation_filter(query: &ListQuery) -> ObservationFilter {
-    let texts = |name: &str| {
-        query
-            .texts(name)
-            .map(<[String]>::to_vec)
-            .unwrap_or_default()
+impl Accepts for Observations {
+    const SPEC: &'static QuerySpec = &QuerySpec {
+        params: ALL_FILTERS,
+        shape: Shape::Page(SORTS),
     };
-    let bound = |name: &str| query.years(name).and_then(|years| years.first().copied());
-    ObservationFilter {
-        indicators: texts("indicator"),
-        regions: texts("region"),
-        clusters: texts("cluster"),
-        cluster_groups: texts("cluster_group"),
-        companies: texts("company"),
-        city_plans: texts("city_plan"),
-        speakers: texts("speaker"),
-        sources: texts("source"),
-        concepts: texts("concept"),
-        topics: texts("topic"),
-        units: texts("unit"),
-        qualifiers: texts("qualifier"),
-        years: query.years("year").map(<[i32]>::to_vec).unwrap_or_default(),
-        from: bound("from"),
-        to: bound("to"),
-        min: query.number("min"),
-        max: query.number("max"),
-        as_of: texts("as_of").pop(),
-        ..Default::default()
-    }
+    type Query = FigureListQuery;
+}
+
+/// `/v1/export`: every figure the filters keep, at once.
+pub struct Export;
+
+impl Accepts for Export {
+    const SPEC: &'static QuerySpec = &QuerySpec {
+        params: ALL_FILTERS,
+        shape: Shape::All(SORTS),
+    };
+    type Query = FigureListQuery;
+}
+
+/// `/v1/revenues`: the operating-revenue figures.
+pub struct Revenues;
+
+impl Accepts for Revenues {
+    const SPEC: &'static QuerySpec = &QuerySpec {
+        params: &[
+            CLUSTER.accept(),
+            CLUSTER_GROUP.accept(),
+            REGION.accept(),
+            YEAR.accept(),
+            FROM.accept(),
+            TO.accept(),
+            UNIT.accept(),
+            QUALIFIER.accept(),
+            MIN.accept(),
+            MAX.accept(),
+            AS_OF.accept(),
+            CURRENCY.accept(),
+            SCALE.accept(),
+        ],
+        shape: Shape::Page(SORTS),
+    };
+    type Query = FigureListQuery;
+}
+
+/// `/v1/patents`: the invention-patent figures.
+pub struct Patents;
+
+impl Accepts for Patents {
+    const SPEC: &'static QuerySpec = &QuerySpec {
+        params: &[
+            CLUSTER_GROUP.accept(),
+            REGION.accept(),
+            YEAR.accept(),
+            FROM.accept(),
+            TO.accept(),
+            MIN.accept(),
+            MAX.accept(),
+            AS_OF.accept(),
+        ],
+        shape: Shape::Page(SORTS),
+    };
+    type Query = FigureListQuery;
+}
+
+/// `/v1/indicators/{id}/observations`: one indicator's series, transformed if asked.
+pub struct Series;
+
+impl Accepts for Series {
+    const SPEC: &'static QuerySpec = &QuerySpec {
+        params: &[
+            REGION.accept(),
+            YEAR.accept(),
+            FROM.accept(),
+            TO.accept(),
+            UNIT.accept(),
+            QUALIFIER.accept(),
+            MIN.accept(),
+            MAX.accept(),
+            AS_OF.accept(),
+            CURRENCY.accept(),
+            SCALE.accept(),
+            TRANSFORM.accept(),
+        ],
+        shape: Shape::Page(SORTS),
+    };
+    type Query = FigureListQuery;
+}
+
+/// A figure's revisions: all of them, oldest first unless sorted otherwise.
+pub struct Revisions;
+
+impl Accepts for Revisions {
+    const SPEC: &'static QuerySpec = &QuerySpec {
+        params: &[],
+        shape: Shape::All(&[SortSpec::new("number", "number")]),
+    };
+    type Query = CatalogueQuery;
+}
+
+/// One figure: presented as asked, as known at `as_of`.
+pub struct OneFigure;
+
+impl Accepts for OneFigure {
+    const SPEC: &'static QuerySpec = &QuerySpec {
+        params: &[AS_OF.accept(), CURRENCY.accept(), SCALE.accept()],
+        shape: Shape::One,
+    };
+    type Query = FigureQuery;
 }
 
 /// The value a sort key takes for one figure; it must order as the SQL column does.
@@ -196,17 +187,17 @@ pub async fn observation_page(
     pool: &SqlitePool,
     totals: &Totals,
     filter: &ObservationFilter,
-    query: &ListQuery,
+    list: &ListControls,
     presentation: &Presentation,
 ) -> ApiResult<Page<Observation>> {
     let order = ObservationOrder {
-        keys: query.sort.iter().map(|k| (k.name, k.descending)).collect(),
-        keyset: query.cursor.as_ref().map(|cursor| Keyset {
+        keys: list.sort.iter().map(|k| (k.name, k.descending)).collect(),
+        keyset: list.cursor.as_ref().map(|cursor| Keyset {
             values: cursor.keys.clone(),
             position: cursor.position,
             before: cursor.direction == Direction::Before,
         }),
-        limit: query.limit.map(|limit| limit + 1),
+        limit: list.limit.map(|limit| limit + 1),
     };
     // One read transaction: the page and its total come from the same state of the data,
     // even when an import commits in between.
@@ -215,7 +206,7 @@ pub async fn observation_page(
     // Every page of a query has the same total, and counting a broad filter over a large
     // table costs more than reading a page; so a total is counted once per data version.
     let version = versions::last_import_id(&mut *snapshot).await?;
-    let counted = (version, format!("{filter:?}"));
+    let counted = (version, filter.clone());
     let total = match totals.get(&counted) {
         Some(total) => total,
         None => {
@@ -228,7 +219,7 @@ pub async fn observation_page(
     let rows = observations
         .into_iter()
         .map(|observation| {
-            let keys = query
+            let keys = list
                 .sort
                 .iter()
                 .map(|key| sort_value(&observation, key.name))
@@ -238,7 +229,7 @@ pub async fn observation_page(
         })
         .collect();
     let reversed = order.keyset.is_some_and(|k| k.before);
-    Ok(query.page_from(rows, total, reversed))
+    Ok(list.page_from(rows, total, reversed))
 }
 
 /// Figures matching `filter`, in the order the source prints them.

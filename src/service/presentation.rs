@@ -3,26 +3,16 @@
 
 use std::future::Future;
 
-use serde_json::Value;
 use sqlx::SqlitePool;
 
 use super::analytics::{current_exchange_rate, load_exchange_rate};
-use super::query::params::{FilterSpec, ParamKind};
-use super::query::parse::ListQuery;
+use super::query::queries::PresentationQuery;
 use super::Service;
-use crate::domain::analytics::conversion::{convert, Currency};
+use crate::domain::analytics::conversion::convert;
 use crate::domain::analytics::exchange_rate::ExchangeRate;
-use crate::domain::figure::{Observation, Scale};
-use crate::error::{ApiError, ApiResult};
+use crate::domain::figure::Observation;
+use crate::error::ApiResult;
 use crate::store::{self, figures::ObservationFilter};
-
-/// Presentation, not filters (their path is empty: nothing is filtered by them).
-pub const CURRENCY: FilterSpec = FilterSpec::new("currency", ParamKind::Words(&["CNY", "USD"]), "");
-pub const SCALE: FilterSpec = FilterSpec::new(
-    "scale",
-    ParamKind::Words(&["unit", "thousand", "million", "billion", "trillion"]),
-    "",
-);
 
 /// Where a presentation gets the source's exchange rate: a server's memo of it for the data
 /// version served ([`Service`]), or the database (the `export` command runs no server).
@@ -45,41 +35,29 @@ impl ExchangeRateSource for SqlitePool {
 /// How figures are to be presented: the `currency` and `scale` a query asks for, with the
 /// source's own exchange rate when a currency is asked for.
 pub struct Presentation {
-    currency: Option<Currency>,
-    scale: Option<Scale>,
+    asked: PresentationQuery,
     rate: Option<ExchangeRate>,
 }
 
 impl Presentation {
-    pub async fn of(rates: &impl ExchangeRateSource, query: &ListQuery) -> ApiResult<Presentation> {
-        let word = |name: &str| query.texts(name).and_then(|words| words.first().cloned());
-        if query.texts("currency").is_some_and(|c| c.len() > 1)
-            || query.texts("scale").is_some_and(|s| s.len() > 1)
-        {
-            return Err(ApiError::invalid_parameter(
-                "currency",
-                "currency and scale take one value each.",
-            ));
-        }
-        let currency = word("currency").and_then(|c| Currency::parse(&c));
-        let scale =
-            word("scale").and_then(|s| serde_json::from_value::<Scale>(Value::String(s)).ok());
-        let rate = match currency {
+    /// The presentation `asked` for, with the rate it needs.
+    pub async fn of(
+        rates: &impl ExchangeRateSource,
+        asked: PresentationQuery,
+    ) -> ApiResult<Presentation> {
+        let rate = match asked.currency {
             Some(_) => rates.exchange_rate().await?,
             None => None,
         };
-        Ok(Presentation {
-            currency,
-            scale,
-            rate,
-        })
+        Ok(Presentation { asked, rate })
     }
 
     pub fn apply(&self, figure: Observation) -> Observation {
-        if self.currency.is_none() && self.scale.is_none() {
+        let PresentationQuery { currency, scale } = self.asked;
+        if currency.is_none() && scale.is_none() {
             return figure;
         }
-        convert(figure, self.currency, self.scale, self.rate.as_ref())
+        convert(figure, currency, scale, self.rate.as_ref())
     }
 
     /// The figures `filter` selects, presented as asked.

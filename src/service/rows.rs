@@ -6,6 +6,7 @@ use std::io::Write;
 
 use serde_json::{Map, Value};
 
+use super::query::params::FIELDS;
 use crate::domain::figure::column::Column;
 use crate::domain::figure::Observation;
 use crate::error::{ApiError, ApiResult};
@@ -122,11 +123,12 @@ pub fn project(items: Vec<Value>, fields: &[String], accepted: &[String]) -> Api
 
 /// Refuses a `fields=` that names something other than `accepted`.
 pub fn check_fields(fields: &[String], accepted: &[String]) -> ApiResult<()> {
+    let name = FIELDS.name;
     match fields.iter().find(|field| !accepted.contains(field)) {
         Some(unknown) => Err(ApiError::invalid_parameter(
-            "fields",
+            name,
             format!(
-                "fields: '{unknown}' is not a field of this list. Fields: {}.",
+                "{name}: '{unknown}' is not a field of this list. Fields: {}.",
                 accepted.join(", ")
             ),
         )),

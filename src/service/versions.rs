@@ -16,6 +16,7 @@ use crate::domain::analytics::exchange_rate::ExchangeRate;
 use crate::store;
 /// How a database's migrations compare with this build's; the readiness probe reports it.
 pub use crate::store::database::MigrationState;
+use crate::store::figures::ObservationFilter;
 
 /// The id of the last import (0: the migrated data alone). Shared by the response cache and
 /// the readiness probe.
@@ -39,7 +40,7 @@ impl DataVersion {
 
 /// Totals of observation queries, by data version and filter: counted once, then reused by
 /// every page of the query. Entries of an old version are never asked for again and age out.
-pub type Totals = quick_cache::sync::Cache<(i64, String), usize>;
+pub type Totals = quick_cache::sync::Cache<(i64, ObservationFilter), usize>;
 
 /// How many distinct filters' totals are kept (a few dozen bytes each).
 pub const TOTALS_KEPT: usize = 10_000;

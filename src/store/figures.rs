@@ -41,6 +41,83 @@ pub struct ObservationFilter {
     pub as_of: Option<String>,
 }
 
+/// A filter's fields as one comparable value: equal filters select the same figures, so the
+/// totals memo can key on them. Bounds compare by their bits, which makes equality reflexive
+/// and agree with the hash.
+type FilterKey<'a> = (
+    [&'a [String]; 13],
+    &'a [i32],
+    [Option<i32>; 2],
+    [Option<u64>; 2],
+    bool,
+    Option<&'a str>,
+);
+
+impl ObservationFilter {
+    fn key(&self) -> FilterKey<'_> {
+        // Taken apart field by field, so a field added to the filter must be added here.
+        let ObservationFilter {
+            ids,
+            indicators,
+            regions,
+            clusters,
+            cluster_groups,
+            companies,
+            city_plans,
+            speakers,
+            sources,
+            concepts,
+            topics,
+            units,
+            qualifiers,
+            years,
+            from,
+            to,
+            min,
+            max,
+            any_cluster,
+            as_of,
+        } = self;
+        (
+            [
+                ids,
+                indicators,
+                regions,
+                clusters,
+                cluster_groups,
+                companies,
+                city_plans,
+                speakers,
+                sources,
+                concepts,
+                topics,
+                units,
+                qualifiers,
+            ]
+            .map(Vec::as_slice),
+            years,
+            [*from, *to],
+            [min.map(f64::to_bits), max.map(f64::to_bits)],
+            *any_cluster,
+            as_of.as_deref(),
+        )
+    }
+}
+
+impl PartialEq for ObservationFilter {
+    fn eq(&self, other: &Self) -> bool {
+        self.key() == other.key()
+    }
+}
+
+impl Eq for ObservationFilter {}
+
+impl std::hash::Hash for ObservationFilter {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.key().hash(state);
+    }
+}
+
 /// A sort key of the observation lists, and the SQL expression it orders by.
 pub fn observation_sort_column(name: &str) -> Option<&'static str> {
     match name {
@@ -616,4 +693,54 @@ pub async fn related_observations(
     };
     let rows = query.build().fetch_all(pool).await?;
     rows.iter().map(figure_from_row).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::hash::BuildHasher;
+
+    use super::ObservationFilter;
+
+    fn filter(min: Option<f64>) -> ObservationFilter {
+        ObservationFilter {
+            regions: vec!["guangdong".to_owned()],
+            years: vec![2024],
+            min,
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn filters_with_the_same_fields_are_one_key() {
+        let hasher = std::collections::hash_map::RandomState::new();
+        let (a, b) = (filter(Some(1e12)), filter(Some(1e12)));
+        assert_eq!(a, b);
+        assert_eq!(hasher.hash_one(&a), hasher.hash_one(&b));
+        let nan = filter(Some(f64::NAN));
+        assert_eq!(nan, nan.clone(), "a key always equals itself");
+    }
+
+    #[test]
+    fn filters_that_differ_in_any_field_are_two_keys() {
+        let base = filter(Some(1e12));
+        assert_ne!(base, filter(Some(2e12)));
+        assert_ne!(base, filter(None));
+        let other_year = ObservationFilter {
+            years: vec![2023],
+            ..base.clone()
+        };
+        assert_ne!(base, other_year);
+        // The same words in another field select other figures.
+        let as_unit = ObservationFilter {
+            regions: Vec::new(),
+            units: vec!["guangdong".to_owned()],
+            ..base.clone()
+        };
+        assert_ne!(base, as_unit);
+        let at_a_time = ObservationFilter {
+            as_of: Some("2025-01-01T00:00:00Z".to_owned()),
+            ..base.clone()
+        };
+        assert_ne!(base, at_a_time);
+    }
 }

@@ -167,3 +167,86 @@ async fn the_pool_the_server_reads_through_cannot_write() {
     let figures = app.get_list("/v1/observations").await;
     assert_eq!(figures.len(), crate::seed::seed_table("observations").len());
 }
+
+/// A parameter that takes one value is refused by its own name when given more, and the
+/// refusal says what to give: `scale` repeated names `scale`, never `currency`.
+#[tokio::test]
+async fn a_second_value_of_a_single_valued_parameter_is_a_400_naming_it() {
+    let app = TestApp::spawn().await;
+    let scales = "scale: give one of unit, thousand, million, billion, trillion.";
+    let currencies = "currency: give one of CNY, USD.";
+    for (path, name, detail) in [
+        (
+            "/v1/observations?scale=billion&scale=million",
+            "scale",
+            scales,
+        ),
+        (
+            "/v1/observations?currency=USD&currency=CNY",
+            "currency",
+            currencies,
+        ),
+        ("/v1/observations?currency=USD,CNY", "currency", currencies),
+        ("/v1/clusters?scale=billion,million", "scale", scales),
+        (
+            "/v1/regions/guangdong?scale=unit&scale=billion",
+            "scale",
+            scales,
+        ),
+        (
+            "/v1/observations/rd-expenditure-2024?currency=CNY&currency=USD",
+            "currency",
+            currencies,
+        ),
+        (
+            "/v1/indicators/rd-expenditure/chart.svg?currency=CNY,USD",
+            "currency",
+            currencies,
+        ),
+        (
+            "/v1/indicators/rd-expenditure/observations?transform=cagr,change",
+            "transform",
+            "transform: give one of level, change, pct_change, cagr.",
+        ),
+        (
+            "/v1/observations?min=1&min=2",
+            "min",
+            "min: given 2 times; give it once.",
+        ),
+    ] {
+        let problem = app.get_problem(path, StatusCode::BAD_REQUEST).await;
+        assert_eq!(problem["invalid_params"][0]["name"], name, "{path}");
+        assert_eq!(problem["invalid_params"][0]["reason"], detail, "{path}");
+        assert_eq!(problem["detail"], detail, "{path}");
+    }
+    // One value given twice is still one value.
+    let figure = app
+        .get_ok("/v1/observations/rd-expenditure-2024?currency=USD&currency=USD")
+        .await;
+    assert_eq!(figure["unit"], "usd");
+}
+
+/// A chart has one representation, so `format` is a parameter it does not take: refused by
+/// name, with the parameters it does take.
+#[tokio::test]
+async fn a_chart_refuses_format_by_name_like_any_parameter_it_does_not_take() {
+    let app = TestApp::spawn().await;
+    for format in ["csv", "json", "svg"] {
+        let path = format!("/v1/indicators/rd-expenditure/chart.svg?format={format}");
+        let problem = app.get_problem(&path, StatusCode::BAD_REQUEST).await;
+        assert_eq!(problem["invalid_params"][0]["name"], "format", "{path}");
+        assert_eq!(
+            problem["detail"],
+            "Unknown parameter 'format'. This endpoint accepts: region, currency, width, \
+             height.",
+            "{path}"
+        );
+    }
+    let problem = app
+        .get_problem(
+            "/v1/indicators/rd-expenditure/chart.svg?sort=period",
+            StatusCode::BAD_REQUEST,
+        )
+        .await;
+    assert_eq!(problem["invalid_params"][0]["name"], "sort");
+}

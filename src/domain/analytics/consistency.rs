@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use super::exchange_rate::{exchange_rate, ExchangeRate};
-use super::numbers::{multiplier, show, significant, year_of};
+use super::numbers::{multiplier, show, significant, wire_name, year_of};
 use super::relations::{counts_group_members, find, Relation, RELATIONS};
 use crate::domain::figure::{Observation, Qualifier, Unit};
 
@@ -73,120 +73,174 @@ pub struct GroupMembers {
     pub reached: Vec<(String, Option<i64>)>,
 }
 
-fn check(
+/// What every check names, whatever its verdict: the claim and the figures it reads.
+struct Claim {
     id: String,
-    kind: &str,
+    kind: &'static str,
     claim: String,
     figures: Vec<String>,
-    numbers: Option<(f64, f64, f64)>,
     unit: Option<Unit>,
-    explanation: String,
-) -> Check {
-    let (verdict, stated, implied, difference, tolerance) = match numbers {
-        Some((stated, implied, tolerance)) => {
-            let (implied, tolerance) = (significant(implied), significant(tolerance));
-            let difference = significant(stated - implied);
-            let verdict = if difference.abs() <= tolerance {
-                Verdict::Consistent
-            } else {
-                Verdict::Inconsistent
-            };
-            (
-                verdict,
-                Some(stated),
-                Some(implied),
-                Some(difference),
-                Some(tolerance),
-            )
+}
+
+impl Claim {
+    /// The claim checked: consistent when the stated number is within `tolerance` of the one
+    /// the other figures imply (both rounded to [`significant`] digits first).
+    fn checked(self, stated: f64, implied: f64, tolerance: f64, explanation: String) -> Check {
+        let (implied, tolerance) = (significant(implied), significant(tolerance));
+        let difference = significant(stated - implied);
+        let verdict = if difference.abs() <= tolerance {
+            Verdict::Consistent
+        } else {
+            Verdict::Inconsistent
+        };
+        Check {
+            stated: Some(stated),
+            implied: Some(implied),
+            difference: Some(difference),
+            tolerance: Some(tolerance),
+            verdict,
+            ..self.unverifiable(explanation)
         }
-        None => (Verdict::Unverifiable, None, None, None, None),
-    };
-    Check {
-        id,
-        kind: kind.to_owned(),
-        claim,
-        figures,
-        stated,
-        implied,
-        difference,
-        tolerance,
-        unit,
-        verdict,
-        explanation,
+    }
+
+    /// The claim no other figure can check, and why.
+    fn unverifiable(self, explanation: String) -> Check {
+        Check {
+            id: self.id,
+            kind: self.kind.to_owned(),
+            claim: self.claim,
+            figures: self.figures,
+            stated: None,
+            implied: None,
+            difference: None,
+            tolerance: None,
+            unit: self.unit,
+            verdict: Verdict::Unverifiable,
+            explanation,
+        }
     }
 }
 
-/// Checks every claim that other figures in the data can check.
+/// Checks every claim that other figures in the data can check: the printed dollar amounts,
+/// the repeats, the counts of named clusters, then the relations in the order they are listed.
 pub fn consistency_report(figures: &[Observation], groups: &[GroupMembers]) -> ConsistencyReport {
     let rate = exchange_rate(figures);
     let mut checks = Vec::new();
-
-    // Printed dollar amounts against the source's own (median) rate, to printed precision.
     if let Some(rate) = &rate {
-        for pair in &rate.pairs {
-            let (Some(cny), Some(usd)) = (
-                find(figures, &pair.cny_observation),
-                find(figures, &pair.usd_observation),
-            ) else {
-                continue;
-            };
-            let implied = cny.value_in_units / rate.cny_per_usd / multiplier(usd.scale);
-            let tolerance = printed_precision(&usd.stated);
-            checks.push(check(
-                format!("conversion-{}", usd.id),
-                "currency_conversion",
-                format!("{} is printed as {}", cny.stated, usd.stated),
-                vec![cny.id.clone(), usd.id.clone()],
-                Some((usd.value, implied, tolerance)),
-                Some(Unit::Usd),
-                format!(
-                    "{} yuan / {:.4} yuan per dollar = {:.4} {} dollars; this pair's own rate is {:.4}. \
-                     Tolerance: half the last printed digit. (The reference is the median of all \
-                     five rates, so the median pair agrees with it by construction.)",
-                    show(cny.value_in_units),
-                    rate.cny_per_usd,
-                    implied,
-                    serde_json::to_value(usd.scale).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default(),
-                    pair.cny_per_usd
-                ),
-            ));
-        }
+        checks.extend(conversion_checks(figures, rate));
     }
+    checks.extend(repeat_checks(figures));
+    checks.extend(count_checks(figures, groups));
+    checks.extend(
+        RELATIONS
+            .iter()
+            .filter_map(|relation| relation_check(figures, relation)),
+    );
+    ConsistencyReport {
+        summary: summarise(&checks),
+        exchange_rate: rate,
+        checks,
+    }
+}
 
-    // A caption or infographic against the story figure it repeats.
+/// How many checks there are, and how many of each verdict.
+fn summarise(checks: &[Check]) -> ReportSummary {
+    let count = |verdict: Verdict| checks.iter().filter(|c| c.verdict == verdict).count();
+    ReportSummary {
+        checks: checks.len(),
+        consistent: count(Verdict::Consistent),
+        inconsistent: count(Verdict::Inconsistent),
+        unverifiable: count(Verdict::Unverifiable),
+    }
+}
+
+/// Printed dollar amounts against the source's own (median) rate, to printed precision.
+fn conversion_checks(figures: &[Observation], rate: &ExchangeRate) -> Vec<Check> {
+    let mut checks = Vec::new();
+    for pair in &rate.pairs {
+        let (Some(cny), Some(usd)) = (
+            find(figures, &pair.cny_observation),
+            find(figures, &pair.usd_observation),
+        ) else {
+            continue;
+        };
+        let implied = cny.value_in_units / rate.cny_per_usd / multiplier(usd.scale);
+        let claim = Claim {
+            id: format!("conversion-{}", usd.id),
+            kind: "currency_conversion",
+            claim: format!("{} is printed as {}", cny.stated, usd.stated),
+            figures: vec![cny.id.clone(), usd.id.clone()],
+            unit: Some(Unit::Usd),
+        };
+        let explanation = format!(
+            "{} yuan / {:.4} yuan per dollar = {:.4} {} dollars; this pair's own rate is {:.4}. \
+             Tolerance: half the last printed digit. (The reference is the median of all \
+             five rates, so the median pair agrees with it by construction.)",
+            show(cny.value_in_units),
+            rate.cny_per_usd,
+            implied,
+            wire_name(usd.scale),
+            pair.cny_per_usd
+        );
+        checks.push(claim.checked(
+            usd.value,
+            implied,
+            printed_precision(&usd.stated),
+            explanation,
+        ));
+    }
+    checks
+}
+
+/// A caption or infographic against the story figure it repeats.
+fn repeat_checks(figures: &[Observation]) -> Vec<Check> {
+    let mut checks = Vec::new();
     for repeat in figures.iter().filter(|f| f.restates.is_some()) {
         let Some(original) = repeat.restates.as_deref().and_then(|id| find(figures, id)) else {
             continue;
         };
-        // "nearly N" allows N - 5% up to N (never above it); "about" ±5%; exact repeats must
-        // match.
-        let tolerance = match (repeat.qualifier, original.qualifier) {
-            (Qualifier::Exact, Qualifier::Exact) => 0.0,
-            (Qualifier::Nearly, _) if original.value_in_units > repeat.value_in_units => 0.0,
-            _ => repeat.value_in_units.abs() * 0.05,
-        };
-        checks.push(check(
-            format!("repeat-{}", repeat.id),
-            "repeated_figure",
-            format!(
+        let tolerance = repeat_tolerance(repeat, original);
+        let claim = Claim {
+            id: format!("repeat-{}", repeat.id),
+            kind: "repeated_figure",
+            claim: format!(
                 "{} ({}) repeats {} ({})",
                 repeat.stated, repeat.section, original.stated, original.section
             ),
-            vec![original.id.clone(), repeat.id.clone()],
-            Some((repeat.value_in_units, original.value_in_units, tolerance)),
-            Some(repeat.unit),
-            format!(
-                "{} against {}; tolerance {} ({} vs {} qualifiers).",
-                show(repeat.value_in_units),
-                show(original.value_in_units),
-                show(tolerance),
-                serde_json::to_value(repeat.qualifier).unwrap_or_default(),
-                serde_json::to_value(original.qualifier).unwrap_or_default(),
-            ),
+            figures: vec![original.id.clone(), repeat.id.clone()],
+            unit: Some(repeat.unit),
+        };
+        let explanation = format!(
+            "{} against {}; tolerance {} (\"{}\" vs \"{}\" qualifiers).",
+            show(repeat.value_in_units),
+            show(original.value_in_units),
+            show(tolerance),
+            wire_name(repeat.qualifier),
+            wire_name(original.qualifier),
+        );
+        checks.push(claim.checked(
+            repeat.value_in_units,
+            original.value_in_units,
+            tolerance,
+            explanation,
         ));
     }
+    checks
+}
 
-    // Counts of clusters against the clusters the source names.
+/// How far a repeat may be from its original: "nearly N" allows N - 5% up to N (never above
+/// it); "about" ±5%; exact repeats must match.
+fn repeat_tolerance(repeat: &Observation, original: &Observation) -> f64 {
+    match (repeat.qualifier, original.qualifier) {
+        (Qualifier::Exact, Qualifier::Exact) => 0.0,
+        (Qualifier::Nearly, _) if original.value_in_units > repeat.value_in_units => 0.0,
+        _ => repeat.value_in_units.abs() * 0.05,
+    }
+}
+
+/// Counts of clusters against the clusters the source names.
+fn count_checks(figures: &[Observation], groups: &[GroupMembers]) -> Vec<Check> {
+    let mut checks = Vec::new();
     for count in figures
         .iter()
         .filter(|f| counts_group_members(&f.indicator_id))
@@ -198,183 +252,192 @@ pub fn consistency_report(figures: &[Observation], groups: &[GroupMembers]) -> C
         else {
             continue;
         };
-        let year = year_of(&count.period_end).map(|y| y as i64);
-        let (named, how): (usize, String) = if count
-            .indicator_id
-            .starts_with("trillion-yuan-clusters-besides")
-        {
-            let others = group
-                .reached
-                .iter()
-                .filter(|(_, reached)| reached.is_none())
-                .count();
-            (
-                others,
-                "named members with no year of their own (all but automotive and new energy)"
-                    .to_owned(),
-            )
-        } else if let (Some(year), true) = (year, group.reached.iter().any(|(_, r)| r.is_some())) {
-            let by_year = group
-                .reached
-                .iter()
-                .filter(|(_, reached)| reached.is_none_or(|r| r <= year))
-                .count();
-            (
-                by_year,
-                format!("named members that had reached the mark by {year}"),
-            )
-        } else {
-            (group.members.len(), "named members".to_owned())
+        let claim = Claim {
+            id: format!("count-{}", count.id),
+            kind: "count_of_names",
+            claim: format!("{}: {}", count.indicator_name, count.stated),
+            figures: vec![count.id.clone()],
+            unit: Some(Unit::Count),
         };
         if group.members.is_empty() {
-            checks.push(check(
-                format!("count-{}", count.id),
-                "count_of_names",
-                format!("{}: {}", count.indicator_name, count.stated),
-                vec![count.id.clone()],
-                None,
-                Some(Unit::Count),
-                "The source gives the number but names none of them.".to_owned(),
-            ));
+            checks
+                .push(claim.unverifiable(
+                    "The source gives the number but names none of them.".to_owned(),
+                ));
             continue;
         }
-        checks.push(check(
-            format!("count-{}", count.id),
-            "count_of_names",
-            format!("{}: {}", count.indicator_name, count.stated),
-            vec![count.id.clone()],
-            Some((count.value, named as f64, 0.0)),
-            Some(Unit::Count),
-            format!("{} {how}.", named),
-        ));
+        let (named, how) = named_members(count, group);
+        checks.push(claim.checked(count.value, named as f64, 0.0, format!("{named} {how}.")));
     }
+    checks
+}
 
-    for relation in RELATIONS {
-        match relation {
-            Relation::AverageGrowth {
-                rate,
-                start,
-                end,
-                span,
-            } => {
-                let (Some(rate), Some(start), Some(end), Some(span)) = (
-                    find(figures, rate),
-                    find(figures, start),
-                    find(figures, end),
-                    find(figures, span),
-                ) else {
-                    continue;
-                };
-                let ratio = end.value_in_units / start.value_in_units;
-                let years = span.value;
-                let implied = (ratio.powf(1.0 / years) - 1.0) * 100.0;
-                let implied_next = (ratio.powf(1.0 / (years + 1.0)) - 1.0) * 100.0;
-                let years_needed = ratio.ln() / (1.0 + rate.value / 100.0).ln();
-                // "over N years" allows up to N + 1 years; the tolerance is the rate that range spans.
-                let tolerance = implied - implied_next;
-                checks.push(check(
-                    format!("average-growth-{}", rate.id),
-                    "average_growth",
-                    format!(
-                        "{} from {} to {}, {}",
-                        rate.stated, start.stated, end.stated, span.stated
-                    ),
-                    vec![
-                        rate.id.clone(),
-                        start.id.clone(),
-                        end.id.clone(),
-                        span.id.clone(),
-                    ],
-                    Some((rate.value, implied, tolerance)),
-                    Some(Unit::Percent),
-                    format!(
-                        "(({} / {})^(1/{}) - 1) × 100 = {:.1}% a year ({:.1}% over {} years); \
-                         {}% a year would take {:.1} years to multiply GDP by {:.1}.",
-                        show(end.value_in_units),
-                        show(start.value_in_units),
-                        show(years),
-                        implied,
-                        implied_next,
-                        show(years + 1.0),
-                        show(rate.value),
-                        years_needed,
-                        ratio
-                    ),
-                ));
-            }
-            Relation::IncreaseSince { change, level } => {
-                let (Some(change), Some(level)) = (find(figures, change), find(figures, level))
-                else {
-                    continue;
-                };
-                checks.push(check(
-                    format!("increase-{}", change.id),
-                    "stated_increase",
-                    format!("{} ({})", change.stated, level.stated),
-                    vec![change.id.clone(), level.id.clone()],
-                    None,
-                    Some(change.unit),
-                    format!(
-                        "The source gives no {} level to check against; the implied {} level, {} {:?}, is served by /v1/derived.",
-                        change.period_start.clone().unwrap_or_default(),
-                        change.period_start.clone().unwrap_or_default(),
-                        show(level.value_in_units - change.value_in_units),
-                        change.unit
-                    ),
-                ));
-            }
-            Relation::ShareOfTotal { share, .. } | Relation::ShareWithoutTotal { share } => {
-                let Some(share) = find(figures, share) else {
-                    continue;
-                };
-                checks.push(check(
-                    format!("share-{}", share.id),
-                    "share_of_total",
-                    format!("{}: {}", share.indicator_name, share.stated),
-                    vec![share.id.clone()],
-                    None,
-                    Some(Unit::Percent),
-                    "The source gives no national total to check the share against.".to_owned(),
-                ));
-            }
-            Relation::GrowthTo { growth, .. } => {
-                let Some(growth) = find(figures, growth) else {
-                    continue;
-                };
-                checks.push(check(
-                    format!("growth-{}", growth.id),
-                    "growth_rate",
-                    format!("{}: {}", growth.indicator_name, growth.stated),
-                    vec![growth.id.clone()],
-                    None,
-                    Some(Unit::Percent),
-                    "The source gives no level for the previous period; the implied one is served by /v1/derived.".to_owned(),
-                ));
-            }
+/// How many of a group's named members a count should equal, and which members those are: the
+/// ones with no year of their own for a count "besides" the others, the ones that had reached
+/// the mark by the count's year where the source says when each did, else all of them.
+fn named_members(count: &Observation, group: &GroupMembers) -> (usize, String) {
+    let year = year_of(&count.period_end).map(|y| y as i64);
+    if count
+        .indicator_id
+        .starts_with("trillion-yuan-clusters-besides")
+    {
+        let others = group
+            .reached
+            .iter()
+            .filter(|(_, reached)| reached.is_none())
+            .count();
+        (
+            others,
+            "named members with no year of their own (all but automotive and new energy)"
+                .to_owned(),
+        )
+    } else if let (Some(year), true) = (year, group.reached.iter().any(|(_, r)| r.is_some())) {
+        let by_year = group
+            .reached
+            .iter()
+            .filter(|(_, reached)| reached.is_none_or(|r| r <= year))
+            .count();
+        (
+            by_year,
+            format!("named members that had reached the mark by {year}"),
+        )
+    } else {
+        (group.members.len(), "named members".to_owned())
+    }
+}
+
+/// The check of one relation, when the data holds the figures it names.
+fn relation_check(figures: &[Observation], relation: &Relation) -> Option<Check> {
+    match relation {
+        Relation::AverageGrowth {
+            rate,
+            start,
+            end,
+            span,
+        } => Some(average_growth_check(
+            find(figures, rate)?,
+            find(figures, start)?,
+            find(figures, end)?,
+            find(figures, span)?,
+        )),
+        Relation::IncreaseSince { change, level } => Some(increase_check(
+            find(figures, change)?,
+            find(figures, level)?,
+        )),
+        Relation::ShareOfTotal { share, .. } | Relation::ShareWithoutTotal { share } => {
+            Some(share_check(find(figures, share)?))
         }
-    }
-
-    let count = |verdict: Verdict| checks.iter().filter(|c| c.verdict == verdict).count();
-    ConsistencyReport {
-        summary: ReportSummary {
-            checks: checks.len(),
-            consistent: count(Verdict::Consistent),
-            inconsistent: count(Verdict::Inconsistent),
-            unverifiable: count(Verdict::Unverifiable),
-        },
-        exchange_rate: rate,
-        checks,
+        Relation::GrowthTo { growth, .. } => Some(growth_check(find(figures, growth)?)),
     }
 }
 
+/// An average annual growth rate against the start and end levels and the years between.
+fn average_growth_check(
+    rate: &Observation,
+    start: &Observation,
+    end: &Observation,
+    span: &Observation,
+) -> Check {
+    let ratio = end.value_in_units / start.value_in_units;
+    let years = span.value;
+    let implied = (ratio.powf(1.0 / years) - 1.0) * 100.0;
+    let implied_next = (ratio.powf(1.0 / (years + 1.0)) - 1.0) * 100.0;
+    let years_needed = ratio.ln() / (1.0 + rate.value / 100.0).ln();
+    // "over N years" allows up to N + 1 years; the tolerance is the rate that range spans.
+    let tolerance = implied - implied_next;
+    let claim = Claim {
+        id: format!("average-growth-{}", rate.id),
+        kind: "average_growth",
+        claim: format!(
+            "{} from {} to {}, {}",
+            rate.stated, start.stated, end.stated, span.stated
+        ),
+        figures: vec![
+            rate.id.clone(),
+            start.id.clone(),
+            end.id.clone(),
+            span.id.clone(),
+        ],
+        unit: Some(Unit::Percent),
+    };
+    let explanation = format!(
+        "(({} / {})^(1/{}) - 1) × 100 = {:.1}% a year ({:.1}% over {} years); \
+         {}% a year would take {:.1} years to multiply GDP by {:.1}.",
+        show(end.value_in_units),
+        show(start.value_in_units),
+        show(years),
+        implied,
+        implied_next,
+        show(years + 1.0),
+        show(rate.value),
+        years_needed,
+        ratio
+    );
+    claim.checked(rate.value, implied, tolerance, explanation)
+}
+
+/// A stated increase: the source never gives the start level, so nothing checks it.
+fn increase_check(change: &Observation, level: &Observation) -> Check {
+    let start = change.period_start.clone().unwrap_or_default();
+    Claim {
+        id: format!("increase-{}", change.id),
+        kind: "stated_increase",
+        claim: format!("{} ({})", change.stated, level.stated),
+        figures: vec![change.id.clone(), level.id.clone()],
+        unit: Some(change.unit),
+    }
+    .unverifiable(format!(
+        "The source gives no {start} level to check against; the implied {start} level, {} {}, \
+         is served by /v1/derived.",
+        show(level.value_in_units - change.value_in_units),
+        unit_after_amount(change.unit)
+    ))
+}
+
+/// A share of a national total: the source never gives the total.
+fn share_check(share: &Observation) -> Check {
+    Claim {
+        id: format!("share-{}", share.id),
+        kind: "share_of_total",
+        claim: format!("{}: {}", share.indicator_name, share.stated),
+        figures: vec![share.id.clone()],
+        unit: Some(Unit::Percent),
+    }
+    .unverifiable("The source gives no national total to check the share against.".to_owned())
+}
+
+/// A growth rate: the source never gives the previous period's level.
+fn growth_check(growth: &Observation) -> Check {
+    Claim {
+        id: format!("growth-{}", growth.id),
+        kind: "growth_rate",
+        claim: format!("{}: {}", growth.indicator_name, growth.stated),
+        figures: vec![growth.id.clone()],
+        unit: Some(Unit::Percent),
+    }
+    .unverifiable(
+        "The source gives no level for the previous period; the implied one is served by \
+         /v1/derived."
+            .to_owned(),
+    )
+}
+
+/// How the report has always named a unit after an amount ("10800000000000 Cny"), spelled out
+/// rather than taken from `Debug`, which is for developers and may change. (A word such as
+/// "yuan" would read better; that is a deliberate change to the report, for later.)
+fn unit_after_amount(unit: Unit) -> &'static str {
+    match unit {
+        Unit::Cny => "Cny",
+        Unit::Usd => "Usd",
+        Unit::Count => "Count",
+        Unit::Percent => "Percent",
+        Unit::PercentagePoints => "PercentagePoints",
+        Unit::Hectares => "Hectares",
+        Unit::Years => "Years",
+        Unit::Rank => "Rank",
+    }
+}
+
+/// Kept beside this file: the checks are many, their tests longer than they are.
 #[cfg(test)]
-mod tests {
-    use super::printed_precision;
-
-    #[test]
-    fn printed_precision_is_half_the_last_digit() {
-        assert_eq!(printed_precision("$137.97 billion"), 0.005);
-        assert_eq!(printed_precision("$70.3 billion"), 0.05);
-        assert_eq!(printed_precision("267 journalists"), 0.5);
-    }
-}
+mod tests;

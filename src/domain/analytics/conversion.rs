@@ -72,3 +72,114 @@ pub fn convert(
     figure.cny_per_usd = cny_per_usd;
     figure
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{convert, Currency};
+    use crate::domain::analytics::exchange_rate::{ExchangeRate, RatePair};
+    use crate::domain::analytics::fixtures::{close, figure};
+    use crate::domain::figure::{Observation, Qualifier, Scale, Unit};
+
+    fn rate(cny_per_usd: f64) -> ExchangeRate {
+        ExchangeRate {
+            cny_per_usd,
+            method: "a test rate".to_owned(),
+            pairs: vec![RatePair {
+                cny_observation: "a".to_owned(),
+                usd_observation: "a-usd".to_owned(),
+                cny_per_usd,
+            }],
+        }
+    }
+
+    fn rd_spending() -> Observation {
+        figure("rd-expenditure-2024", 510.0, Scale::Billion, Unit::Cny)
+    }
+
+    #[test]
+    fn yuan_convert_to_dollars_at_the_rate_to_nine_significant_digits() {
+        // 510 billion yuan / 7.25 = 70.3448275862 billion dollars, kept to 9 digits.
+        let converted = convert(rd_spending(), Some(Currency::Usd), None, Some(&rate(7.25)));
+        assert_eq!(converted.unit, Unit::Usd);
+        assert_eq!(converted.currency.as_deref(), Some("USD"));
+        assert_eq!(converted.scale, Scale::Billion);
+        assert_eq!(converted.value, 70.3448276);
+        assert_eq!(converted.value_in_units, 70_344_827_600.0);
+        assert_eq!(
+            converted.qualifier,
+            Qualifier::About,
+            "a converted amount is as exact as the rate"
+        );
+        assert_eq!(
+            (
+                converted.stated_value,
+                converted.stated_scale,
+                converted.stated_unit
+            ),
+            (Some(510.0), Some(Scale::Billion), Some(Unit::Cny))
+        );
+        assert_eq!(converted.cny_per_usd, Some(7.25));
+        assert_eq!(converted.rate_method.as_deref(), Some("a test rate"));
+    }
+
+    #[test]
+    fn dollars_convert_back_to_yuan_and_a_scale_applies_after_the_currency() {
+        let dollars = figure("rd-usd", 70.3, Scale::Billion, Unit::Usd);
+        let converted = convert(
+            dollars,
+            Some(Currency::Cny),
+            Some(Scale::Trillion),
+            Some(&rate(7.25)),
+        );
+        // 70.3 billion dollars × 7.25 = 509.675 billion yuan = 0.509675 trillion.
+        assert_eq!(converted.unit, Unit::Cny);
+        assert_eq!(converted.scale, Scale::Trillion);
+        assert!(close(converted.value, 0.509675), "{}", converted.value);
+        assert_eq!(converted.value_in_units, 509_675_000_000.0);
+    }
+
+    #[test]
+    fn a_scale_alone_needs_no_rate_and_keeps_the_qualifier() {
+        let converted = convert(rd_spending(), None, Some(Scale::Trillion), None);
+        assert_eq!((converted.value, converted.unit), (0.51, Unit::Cny));
+        assert_eq!(converted.qualifier, Qualifier::Exact);
+        assert_eq!(converted.stated_scale, Some(Scale::Billion));
+        assert_eq!((converted.cny_per_usd, converted.rate_method), (None, None));
+    }
+
+    #[test]
+    fn what_cannot_or_need_not_change_is_returned_as_stated() {
+        let as_stated = |figure: Observation| (figure.value, figure.scale, figure.unit);
+        // Already in yuan and billions.
+        let same = convert(
+            rd_spending(),
+            Some(Currency::Cny),
+            Some(Scale::Billion),
+            Some(&rate(7.25)),
+        );
+        assert!(same.stated_value.is_none());
+        assert_eq!(as_stated(same), (510.0, Scale::Billion, Unit::Cny));
+        // No rate to convert with.
+        let unrated = convert(rd_spending(), Some(Currency::Usd), None, None);
+        assert!(unrated.stated_value.is_none());
+        assert_eq!(as_stated(unrated), (510.0, Scale::Billion, Unit::Cny));
+        // Not money.
+        let count = figure("journalists", 267.0, Scale::Unit, Unit::Count);
+        let count = convert(
+            count,
+            Some(Currency::Usd),
+            Some(Scale::Thousand),
+            Some(&rate(7.25)),
+        );
+        assert!(count.stated_value.is_none());
+        assert_eq!(as_stated(count), (267.0, Scale::Unit, Unit::Count));
+    }
+
+    #[test]
+    fn currencies_are_their_iso_codes() {
+        assert_eq!(Currency::parse("USD"), Some(Currency::Usd));
+        assert_eq!(Currency::parse("CNY"), Some(Currency::Cny));
+        assert_eq!(Currency::parse("usd"), None);
+        assert_eq!(Currency::parse("EUR"), None);
+    }
+}

@@ -38,3 +38,23 @@ pub(super) fn combined(qualifiers: &[Qualifier]) -> Qualifier {
         Qualifier::About
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::combined;
+    use crate::domain::figure::Qualifier;
+
+    #[test]
+    fn a_derived_figure_is_exact_only_when_every_input_is() {
+        assert_eq!(
+            combined(&[Qualifier::Exact, Qualifier::Exact]),
+            Qualifier::Exact
+        );
+        assert_eq!(
+            combined(&[Qualifier::Exact, Qualifier::Nearly]),
+            Qualifier::About
+        );
+        assert_eq!(combined(&[Qualifier::AtLeast]), Qualifier::About);
+        assert_eq!(combined(&[]), Qualifier::Exact);
+    }
+}

@@ -59,3 +59,89 @@ pub fn exchange_rate(figures: &[Observation]) -> Option<ExchangeRate> {
         pairs,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::exchange_rate;
+    use crate::domain::analytics::fixtures::{close, figure};
+    use crate::domain::figure::{Observation, Scale, Unit};
+
+    /// A yuan amount in billions and the dollar amount printed beside it.
+    fn printed_pair(name: &str, yuan: f64, dollars: f64) -> [Observation; 2] {
+        let cny = figure(name, yuan, Scale::Billion, Unit::Cny);
+        let usd = Observation {
+            equivalent_of: Some(name.to_owned()),
+            ..figure(&format!("{name}-usd"), dollars, Scale::Billion, Unit::Usd)
+        };
+        [cny, usd]
+    }
+
+    #[test]
+    fn the_rate_is_the_median_of_an_odd_number_of_pairs() {
+        // 510 / 70.3 = 7.25462, 1000 / 137.97 = 7.24795, 10 / 1.38 = 7.24638.
+        let figures = [
+            printed_pair("rd", 510.0, 70.3),
+            printed_pair("threshold", 1000.0, 137.97),
+            printed_pair("maoming", 10.0, 1.38),
+        ]
+        .concat();
+        let rate = exchange_rate(&figures).unwrap();
+        assert!(
+            close(rate.cny_per_usd, 1000.0 / 137.97),
+            "{}",
+            rate.cny_per_usd
+        );
+        let usd: Vec<&str> = rate
+            .pairs
+            .iter()
+            .map(|p| p.usd_observation.as_str())
+            .collect();
+        assert_eq!(
+            usd,
+            ["maoming-usd", "threshold-usd", "rd-usd"],
+            "pairs in order of their rates"
+        );
+        assert_eq!(rate.pairs[2].cny_observation, "rd");
+        assert!(close(rate.pairs[2].cny_per_usd, 510.0 / 70.3));
+        assert_eq!(
+            rate.method,
+            "median of the 3 yuan-per-dollar rates implied by the dollar equivalents the source prints"
+        );
+    }
+
+    #[test]
+    fn the_median_of_an_even_number_of_pairs_is_the_mean_of_the_middle_two() {
+        // Rates 7, 8, 7.2 and 7.4: the middle two are 7.2 and 7.4.
+        let figures = [
+            printed_pair("a", 7.0, 1.0),
+            printed_pair("b", 8.0, 1.0),
+            printed_pair("c", 7.2, 1.0),
+            printed_pair("d", 7.4, 1.0),
+        ]
+        .concat();
+        let rate = exchange_rate(&figures).unwrap();
+        assert!(close(rate.cny_per_usd, 7.3), "{}", rate.cny_per_usd);
+    }
+
+    #[test]
+    fn only_dollars_printed_beside_yuan_make_a_pair() {
+        let [cny, usd] = printed_pair("rd", 510.0, 70.3);
+        let lone_dollars = figure("lone-usd", 5.0, Scale::Billion, Unit::Usd);
+        let beside_a_count = Observation {
+            equivalent_of: Some("journalists".to_owned()),
+            ..figure("count-usd", 5.0, Scale::Unit, Unit::Usd)
+        };
+        let journalists = figure("journalists", 267.0, Scale::Unit, Unit::Count);
+        let missing_yuan = Observation {
+            equivalent_of: Some("not-loaded".to_owned()),
+            ..figure("missing-usd", 5.0, Scale::Billion, Unit::Usd)
+        };
+        let others = [lone_dollars, beside_a_count, journalists, missing_yuan];
+        assert!(exchange_rate(&others).is_none(), "no pair, no rate");
+
+        let figures = [others.to_vec(), vec![cny, usd]].concat();
+        let rate = exchange_rate(&figures).unwrap();
+        assert_eq!(rate.pairs.len(), 1);
+        assert!(close(rate.cny_per_usd, 510.0 / 70.3));
+    }
+}

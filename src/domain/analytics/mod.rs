@@ -12,7 +12,10 @@ pub mod conversion;
 pub mod derived;
 /// The yuan-per-dollar rate the source's printed pairs imply.
 pub mod exchange_rate;
-/// Rounding and scales the analyses share.
+/// Figures for the unit tests.
+#[cfg(test)]
+mod fixtures;
+/// Rounding, scales and enum names the analyses share.
 pub mod numbers;
 /// Figures stated relatively, and the figures they imply.
 pub mod relations;

@@ -110,122 +110,318 @@ pub(super) fn find<'a>(figures: &'a [Observation], id: &str) -> Option<&'a Obser
 }
 
 /// Figures the source implies but does not state: the start level of an increase, the
-/// national total behind a share, the previous period behind a growth rate.
+/// national total behind a share, the previous period behind a growth rate; in the order the
+/// relations are listed, for those whose figures the data holds.
 pub fn implied_figures(figures: &[Observation]) -> Vec<DerivedFigure> {
-    let mut derived = Vec::new();
-    for relation in RELATIONS {
-        match relation {
-            Relation::IncreaseSince { change, level } => {
-                let (Some(change), Some(level)) = (find(figures, change), find(figures, level))
-                else {
-                    continue;
-                };
-                derived.push(DerivedFigure {
-                    id: format!("{}-implied-start", change.id),
-                    indicator: level.indicator_id.clone(),
-                    derived: true,
-                    description: format!(
-                        "{} in {}, implied by the stated increase",
-                        level.indicator_name,
-                        change.period_start.clone().unwrap_or_default()
-                    ),
-                    value: significant(level.value_in_units - change.value_in_units),
-                    unit: level.unit,
-                    qualifier: combined(&[level.qualifier, change.qualifier]),
-                    period: DerivedPeriod {
-                        start: change.period_start.clone(),
-                        end: change.period_start.clone(),
-                        label: change.period_start.clone().unwrap_or_default(),
-                    },
-                    formula: format!(
-                        "{} - {}",
-                        show(level.value_in_units),
-                        show(change.value_in_units)
-                    ),
-                    inputs: vec![level.id.clone(), change.id.clone()],
-                });
-            }
-            Relation::ShareOfTotal { share, level } => {
-                let (Some(share), Some(level)) = (find(figures, share), find(figures, level))
-                else {
-                    continue;
-                };
-                derived.push(DerivedFigure {
-                    id: format!("{}-implied-national-total", share.id),
-                    indicator: level.indicator_id.clone(),
-                    derived: true,
-                    description: format!(
-                        "China's total implied by {} being {} of it",
-                        level.indicator_name, share.stated
-                    ),
-                    value: significant(level.value_in_units / (share.value_in_units / 100.0)),
-                    unit: level.unit,
-                    // A printed share ("one-ninth") is rounded, so the total it implies is too.
-                    qualifier: Qualifier::About,
-                    period: DerivedPeriod {
-                        start: level.period_start.clone(),
-                        end: level.period_end.clone(),
-                        label: level.period_label.clone(),
-                    },
-                    formula: format!(
-                        "{} / ({} / 100)",
-                        show(level.value_in_units),
-                        show(share.value_in_units)
-                    ),
-                    inputs: vec![level.id.clone(), share.id.clone()],
-                });
-            }
-            Relation::GrowthTo { growth, level } => {
-                let (Some(growth), Some(level)) = (find(figures, growth), find(figures, level))
-                else {
-                    continue;
-                };
-                let previous = |period: &Option<String>| {
-                    period.as_deref().and_then(|p| {
-                        let year: i32 = p.get(..4)?.parse().ok()?;
-                        Some(format!("{}{}", year - 1, p.get(4..).unwrap_or("")))
-                    })
-                };
-                let (start, end) = (previous(&level.period_start), previous(&level.period_end));
-                derived.push(DerivedFigure {
-                    id: format!("{}-implied-previous", level.id),
-                    indicator: level.indicator_id.clone(),
-                    derived: true,
-                    description: format!(
-                        "{} a year earlier, implied by the stated growth",
-                        level.indicator_name
-                    ),
-                    value: {
-                        let previous = level.value_in_units / (1.0 + growth.value_in_units / 100.0);
-                        // A count comes in whole units.
-                        if level.unit == Unit::Count {
-                            previous.round()
-                        } else {
-                            significant(previous)
-                        }
-                    },
-                    unit: level.unit,
-                    // A rounded growth rate implies an approximate earlier level.
-                    qualifier: Qualifier::About,
-                    period: DerivedPeriod {
-                        label: format!(
-                            "{} to {}",
-                            start.clone().unwrap_or_default(),
-                            end.clone().unwrap_or_default()
-                        ),
-                        start,
-                        end,
-                    },
-                    formula: format!(
-                        "{} / (1 + {} / 100)",
-                        show(level.value_in_units),
-                        show(growth.value_in_units)
-                    ),
-                    inputs: vec![level.id.clone(), growth.id.clone()],
-                });
-            }
-            Relation::AverageGrowth { .. } | Relation::ShareWithoutTotal { .. } => {}
+    RELATIONS
+        .iter()
+        .filter_map(|relation| implied_figure(figures, relation))
+        .collect()
+}
+
+/// The figure one relation implies, when the data holds the figures it names.
+fn implied_figure(figures: &[Observation], relation: &Relation) -> Option<DerivedFigure> {
+    match relation {
+        Relation::IncreaseSince { change, level } => {
+            Some(implied_start(find(figures, change)?, find(figures, level)?))
+        }
+        Relation::ShareOfTotal { share, level } => Some(implied_national_total(
+            find(figures, share)?,
+            find(figures, level)?,
+        )),
+        Relation::GrowthTo { growth, level } => Some(implied_previous(
+            find(figures, growth)?,
+            find(figures, level)?,
+        )),
+        Relation::AverageGrowth { .. } | Relation::ShareWithoutTotal { .. } => None,
+    }
+}
+
+/// The level at the start of a stated increase: the level now minus the increase.
+fn implied_start(change: &Observation, level: &Observation) -> DerivedFigure {
+    DerivedFigure {
+        id: format!("{}-implied-start", change.id),
+        indicator: level.indicator_id.clone(),
+        derived: true,
+        description: format!(
+            "{} in {}, implied by the stated increase",
+            level.indicator_name,
+            change.period_start.clone().unwrap_or_default()
+        ),
+        value: significant(level.value_in_units - change.value_in_units),
+        unit: level.unit,
+        qualifier: combined(&[level.qualifier, change.qualifier]),
+        period: DerivedPeriod {
+            start: change.period_start.clone(),
+            end: change.period_start.clone(),
+            label: change.period_start.clone().unwrap_or_default(),
+        },
+        formula: format!(
+            "{} - {}",
+            show(level.value_in_units),
+            show(change.value_in_units)
+        ),
+        inputs: vec![level.id.clone(), change.id.clone()],
+    }
+}
+
+/// The national total a part is the stated share of: the part divided by the share.
+fn implied_national_total(share: &Observation, level: &Observation) -> DerivedFigure {
+    DerivedFigure {
+        id: format!("{}-implied-national-total", share.id),
+        indicator: level.indicator_id.clone(),
+        derived: true,
+        description: format!(
+            "China's total implied by {} being {} of it",
+            level.indicator_name, share.stated
+        ),
+        value: significant(level.value_in_units / (share.value_in_units / 100.0)),
+        unit: level.unit,
+        // A printed share ("one-ninth") is rounded, so the total it implies is too.
+        qualifier: Qualifier::About,
+        period: DerivedPeriod {
+            start: level.period_start.clone(),
+            end: level.period_end.clone(),
+            label: level.period_label.clone(),
+        },
+        formula: format!(
+            "{} / ({} / 100)",
+            show(level.value_in_units),
+            show(share.value_in_units)
+        ),
+        inputs: vec![level.id.clone(), share.id.clone()],
+    }
+}
+
+/// The level a year before one that grew by the stated rate: the level divided by 1 + the
+/// rate, over the same months a year earlier.
+fn implied_previous(growth: &Observation, level: &Observation) -> DerivedFigure {
+    let (start, end) = (
+        year_earlier(&level.period_start),
+        year_earlier(&level.period_end),
+    );
+    let previous = level.value_in_units / (1.0 + growth.value_in_units / 100.0);
+    DerivedFigure {
+        id: format!("{}-implied-previous", level.id),
+        indicator: level.indicator_id.clone(),
+        derived: true,
+        description: format!(
+            "{} a year earlier, implied by the stated growth",
+            level.indicator_name
+        ),
+        // A count comes in whole units.
+        value: if level.unit == Unit::Count {
+            previous.round()
+        } else {
+            significant(previous)
+        },
+        unit: level.unit,
+        // A rounded growth rate implies an approximate earlier level.
+        qualifier: Qualifier::About,
+        period: DerivedPeriod {
+            label: format!(
+                "{} to {}",
+                start.clone().unwrap_or_default(),
+                end.clone().unwrap_or_default()
+            ),
+            start,
+            end,
+        },
+        formula: format!(
+            "{} / (1 + {} / 100)",
+            show(level.value_in_units),
+            show(growth.value_in_units)
+        ),
+        inputs: vec![level.id.clone(), growth.id.clone()],
+    }
+}
+
+/// The same period a year earlier: `2024-01` becomes `2023-01`; `None` without a year.
+fn year_earlier(period: &Option<String>) -> Option<String> {
+    let period = period.as_deref()?;
+    let year: i32 = period.get(..4)?.parse().ok()?;
+    Some(format!("{}{}", year - 1, period.get(4..).unwrap_or("")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::analytics::fixtures::{figure, in_period};
+    use crate::domain::figure::{PeriodKind, Scale};
+
+    /// The Greater Bay Area's 14.5 trillion yuan in 2024, 3.7 trillion more than in 2018.
+    fn gba_growth() -> (Observation, Observation) {
+        let level = figure(
+            "gba-economic-aggregate-2024",
+            14.5,
+            Scale::Trillion,
+            Unit::Cny,
+        );
+        let change = Observation {
+            ..in_period(
+                figure(
+                    "gba-economic-aggregate-change-2018-2024",
+                    3.7,
+                    Scale::Trillion,
+                    Unit::Cny,
+                ),
+                PeriodKind::Span,
+                "2018",
+                "2024",
+            )
+        };
+        (change, level)
+    }
+
+    #[test]
+    fn an_increase_implies_the_level_it_started_from() {
+        let (change, level) = gba_growth();
+        let start = implied_start(&change, &level);
+        assert_eq!(
+            start.id,
+            "gba-economic-aggregate-change-2018-2024-implied-start"
+        );
+        assert_eq!(start.indicator, "gba-economic-aggregate-2024");
+        assert_eq!(start.value, 10.8e12, "14.5 - 3.7 trillion");
+        assert_eq!(start.unit, Unit::Cny);
+        assert_eq!(start.formula, "14500000000000 - 3700000000000");
+        assert_eq!(
+            (start.period.start.as_deref(), start.period.end.as_deref()),
+            (Some("2018"), Some("2018"))
+        );
+        assert_eq!(start.period.label, "2018");
+        assert_eq!(
+            start.description,
+            "the gba-economic-aggregate-2024 in 2018, implied by the stated increase"
+        );
+        assert_eq!(start.qualifier, Qualifier::Exact, "both inputs are exact");
+        assert_eq!(start.inputs, [level.id.as_str(), change.id.as_str()]);
+    }
+
+    #[test]
+    fn a_share_implies_the_national_total() {
+        // 14.5 trillion as one-ninth (11.1111111111%) of China's economy: 130.5 trillion, the
+        // float noise of the stored share rounded away.
+        let (_, level) = gba_growth();
+        let share = Observation {
+            stated: "one-ninth".to_owned(),
+            ..figure("gba-share", 11.1111111111, Scale::Unit, Unit::Percent)
+        };
+        let total = implied_national_total(&share, &level);
+        assert_eq!(total.id, "gba-share-implied-national-total");
+        assert_eq!(total.value, 130.5e12);
+        assert_eq!(total.formula, "14500000000000 / (11.111111 / 100)");
+        assert_eq!(
+            total.qualifier,
+            Qualifier::About,
+            "a printed share is rounded"
+        );
+        assert_eq!(
+            total.description,
+            "China's total implied by the gba-economic-aggregate-2024 being one-ninth of it"
+        );
+        assert_eq!(total.period.label, "2024");
+    }
+
+    #[test]
+    fn a_growth_rate_implies_the_level_a_year_earlier() {
+        // 110 patents in January to October, 10% more than a year earlier: 100.
+        let level = Observation {
+            ..in_period(
+                figure("patents", 110.0, Scale::Unit, Unit::Count),
+                PeriodKind::Span,
+                "2024-01",
+                "2024-10",
+            )
+        };
+        let growth = figure("patents-growth", 10.0, Scale::Unit, Unit::Percent);
+        let previous = implied_previous(&growth, &level);
+        assert_eq!(previous.id, "patents-implied-previous");
+        assert_eq!(previous.value, 100.0);
+        assert_eq!(previous.unit, Unit::Count);
+        assert_eq!(previous.formula, "110 / (1 + 10 / 100)");
+        assert_eq!(previous.period.label, "2023-01 to 2023-10");
+        assert_eq!(previous.period.start.as_deref(), Some("2023-01"));
+        assert_eq!(previous.qualifier, Qualifier::About);
+
+        // A count comes in whole units: 100 / 1.03 = 97.09 is 97; money keeps its digits.
+        let growth = figure("growth", 3.0, Scale::Unit, Unit::Percent);
+        let count = figure("count", 100.0, Scale::Unit, Unit::Count);
+        assert_eq!(implied_previous(&growth, &count).value, 97.0);
+        let money = figure("money", 100.0, Scale::Unit, Unit::Cny);
+        assert_eq!(implied_previous(&growth, &money).value, 97.0873786);
+    }
+
+    #[test]
+    fn a_year_earlier_keeps_the_months() {
+        assert_eq!(
+            year_earlier(&Some("2024-01".to_owned())).as_deref(),
+            Some("2023-01")
+        );
+        assert_eq!(
+            year_earlier(&Some("2024".to_owned())).as_deref(),
+            Some("2023")
+        );
+        assert_eq!(year_earlier(&Some("soon".to_owned())), None);
+        assert_eq!(year_earlier(&None), None);
+    }
+
+    #[test]
+    fn the_relations_imply_figures_only_where_the_data_holds_both_sides() {
+        let (change, level) = gba_growth();
+        let marine = figure("marine-gdp-2024", 2.0, Scale::Trillion, Unit::Cny);
+        let marine_share = figure(
+            "marine-gdp-national-share-2024",
+            7.8,
+            Scale::Unit,
+            Unit::Percent,
+        );
+        // A growth rate without its level implies nothing.
+        let lone_growth = figure(
+            "invention-patents-yoy-growth-2024-jan-oct",
+            18.0,
+            Scale::Unit,
+            Unit::Percent,
+        );
+        let figures = [marine_share, lone_growth, level, change, marine];
+        let ids: Vec<String> = implied_figures(&figures)
+            .into_iter()
+            .map(|d| d.id)
+            .collect();
+        assert_eq!(
+            ids,
+            [
+                "gba-economic-aggregate-change-2018-2024-implied-start",
+                "marine-gdp-national-share-2024-implied-national-total"
+            ],
+            "in the order of the relations"
+        );
+        assert!(implied_figures(&[]).is_empty());
+    }
+
+    #[test]
+    fn the_relations_name_each_figure_they_read_once() {
+        let ids = relation_figure_ids();
+        let mut sorted = ids.clone();
+        sorted.sort();
+        sorted.dedup();
+        assert_eq!(ids, sorted, "sorted, without repeats");
+        for id in [
+            "gba-economic-aggregate-2024",
+            "gba-economic-aggregate-change-2018-2024",
+            "hengqin-gdp-growth-span",
+            "industrial-robot-output-national-share-2024",
+        ] {
+            assert!(ids.iter().any(|named| named == id), "{id}");
         }
     }
-    derived
+
+    #[test]
+    fn counts_of_clusters_are_the_figures_checked_against_named_members() {
+        assert!(counts_group_members("trillion-yuan-cluster-count"));
+        assert!(counts_group_members(
+            "trillion-yuan-clusters-besides-auto-and-new-energy"
+        ));
+        assert!(!counts_group_members("rd-expenditure"));
+    }
 }

@@ -49,3 +49,93 @@ pub fn report_text(report: &ConsistencyReport) -> String {
     }
     text
 }
+
+#[cfg(test)]
+mod tests {
+    use super::report_text;
+    use crate::domain::analytics::consistency::{Check, ConsistencyReport, ReportSummary, Verdict};
+    use crate::domain::analytics::exchange_rate::ExchangeRate;
+
+    fn check(claim: &str, verdict: Verdict, numbers: Option<[f64; 4]>) -> Check {
+        let [stated, implied, difference, tolerance] = numbers.map_or([None; 4], |n| n.map(Some));
+        Check {
+            id: claim.to_owned(),
+            kind: "test".to_owned(),
+            claim: claim.to_owned(),
+            figures: Vec::new(),
+            stated,
+            implied,
+            difference,
+            tolerance,
+            unit: None,
+            verdict,
+            explanation: format!("why {claim}"),
+        }
+    }
+
+    #[test]
+    fn the_text_puts_problems_first_then_agreements_then_what_cannot_be_checked() {
+        let report = ConsistencyReport {
+            summary: ReportSummary {
+                checks: 3,
+                consistent: 1,
+                inconsistent: 1,
+                unverifiable: 1,
+            },
+            exchange_rate: Some(ExchangeRate {
+                cny_per_usd: 7.250054,
+                method: "median of 5".to_owned(),
+                pairs: Vec::new(),
+            }),
+            checks: vec![
+                check("share", Verdict::Unverifiable, None),
+                check(
+                    "repeat",
+                    Verdict::Consistent,
+                    Some([270.0, 267.0, 3.0, 13.5]),
+                ),
+                check(
+                    "dollars",
+                    Verdict::Inconsistent,
+                    Some([137.97, 137.93, 0.04, 0.005]),
+                ),
+            ],
+        };
+        assert_eq!(
+            report_text(&report),
+            "\
+Consistency of the source: 3 checks, 1 consistent, 1 inconsistent, 1 unverifiable
+Exchange rate: 7.2501 yuan per dollar (median of 5)
+
+INCONSISTENT  dollars
+              stated 137.97 / implied 137.93 / difference 0.04 / tolerance 0.005
+              why dollars
+
+consistent    repeat
+              stated 270 / implied 267 / difference 3 / tolerance 13.5
+              why repeat
+
+unverifiable  share
+              why share
+"
+        );
+    }
+
+    #[test]
+    fn without_a_rate_the_text_says_nothing_of_one() {
+        let report = ConsistencyReport {
+            summary: ReportSummary {
+                checks: 0,
+                consistent: 0,
+                inconsistent: 0,
+                unverifiable: 0,
+            },
+            exchange_rate: None,
+            checks: Vec::new(),
+        };
+        assert_eq!(
+            report_text(&report),
+            "Consistency of the source: 0 checks, 0 consistent, 0 inconsistent, 0 unverifiable\n"
+        );
+    }
+}

@@ -13,7 +13,7 @@ use crate::error::ApiResult;
 use crate::service::query::cursor::Cursor;
 use crate::service::query::page::Page;
 use crate::service::query::params::Format;
-use crate::service::query::parse::ListQuery;
+use crate::service::query::parse::ListControls;
 use crate::service::rows::{check_fields, project, projected_columns};
 
 #[derive(Debug, Serialize)]
@@ -63,7 +63,8 @@ fn self_link(uri: &Uri) -> String {
 pub struct ListResponder<'a> {
     pub uri: &'a Uri,
     pub headers: &'a HeaderMap,
-    pub query: &'a ListQuery,
+    /// The list's sort, page, `fields` and `format`.
+    pub list: &'a ListControls,
     /// File name stem for CSV downloads.
     pub name: &'a str,
 }
@@ -74,16 +75,16 @@ impl ListResponder<'_> {
     /// `fields=` accepts. Fixed per list, so an empty page still has its header row and
     /// accepts the same fields.
     pub fn respond(self, page: Page, columns: Vec<String>) -> ApiResult<Response> {
-        let format = negotiate(self.headers, self.query.format, true)?;
+        let format = negotiate(self.headers, self.list.format, true)?;
         let links = self.links(&page);
-        let items = match &self.query.fields {
+        let items = match &self.list.fields {
             Some(fields) => project(page.items, fields, &field_names(&columns))?,
             None => page.items,
         };
         let response = match format {
             Format::Json => self.json(items, page.total, &links),
             Format::Csv => {
-                let columns = match &self.query.fields {
+                let columns = match &self.list.fields {
                     Some(fields) => projected_columns(&columns, fields),
                     None => columns,
                 };
@@ -97,9 +98,9 @@ impl ListResponder<'_> {
     /// a mask over their top-level fields), or as CSV rows of their flat columns, exactly as
     /// the export writes them.
     pub fn respond_figures(self, page: Page<Observation>) -> ApiResult<Response> {
-        let format = negotiate(self.headers, self.query.format, true)?;
+        let format = negotiate(self.headers, self.list.format, true)?;
         let links = self.links(&page);
-        let fields = self.query.fields.as_deref();
+        let fields = self.list.fields.as_deref();
         if let Some(fields) = fields {
             let accepted: Vec<String> = json::fields().into_iter().map(str::to_owned).collect();
             check_fields(fields, &accepted)?;
@@ -141,7 +142,7 @@ impl ListResponder<'_> {
             meta: ListMeta {
                 count: items.len(),
                 total,
-                limit: self.query.limit,
+                limit: self.list.limit,
             },
             data: items,
             links: ListLinks {

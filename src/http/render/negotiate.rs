@@ -3,7 +3,7 @@
 use axum::http::{header, HeaderMap};
 
 use crate::error::{ApiError, ApiResult};
-use crate::service::query::params::Format;
+use crate::service::query::params::{Format, FORMAT};
 
 /// Picks JSON or CSV: `?format=` wins, then the `Accept` header (with q-values); no `Accept`
 /// means JSON. An `Accept` that allows neither is a 406.
@@ -24,9 +24,10 @@ pub fn negotiate(
         if offered.iter().any(|(_, f)| *f == format) {
             return Ok(format);
         }
+        let name = FORMAT.name;
         return Err(ApiError::invalid_parameter(
-            "format",
-            "format: this resource is served as JSON only; CSV is for lists.",
+            name,
+            format!("{name}: this resource is served as JSON only; CSV is for lists."),
         ));
     }
     let Some(accept) = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()) else {

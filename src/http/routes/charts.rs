@@ -2,57 +2,49 @@
 //! its units, period labels, qualifier marks and source attribution.
 
 use axum::extract::{Path, State};
-use axum::http::{header, Uri};
+use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
-use super::{found, list_query, Endpoint};
-use crate::domain::analytics::conversion::{convert, Currency};
+use super::found;
 use crate::domain::entity::Entity;
 use crate::domain::figure::{Observation, Qualifier, Scale, Unit};
 use crate::error::{ApiError, ApiResult};
+use crate::http::endpoint::Endpoint;
+use crate::http::extract::TypedQuery;
 use crate::http::render::chart::{bar_chart, Bar, ChartSpec};
 use crate::http::state::AppState;
-use crate::service::analytics::current_exchange_rate;
 use crate::service::catalogue;
 use crate::service::figures::{self, ObservationFilter};
-use crate::service::query::params::{FilterSpec, ListSpec, ParamKind};
+use crate::service::presentation::Presentation;
+use crate::service::query::params::{CURRENCY, HEIGHT, REGION, WIDTH};
+use crate::service::query::parse::Accepts;
+use crate::service::query::queries::ChartQuery;
+use crate::service::query::spec::{QuerySpec, Shape};
 
 pub fn endpoints() -> Vec<Endpoint> {
-    vec![Endpoint::svg(
+    vec![Endpoint::svg::<Chart>(
         "/v1/indicators/{id}/chart.svg",
         get(get_chart),
         "An indicator's stated figures as an SVG bar chart, one bar per period",
-        &CHART,
     )]
 }
 
-const CHART: ListSpec = ListSpec {
-    filters: &[
-        FilterSpec::new("region", ParamKind::Ids(Entity::Region), ""),
-        FilterSpec::new("currency", ParamKind::Words(&["CNY", "USD"]), ""),
-        FilterSpec::new("width", ParamKind::Number, ""),
-        FilterSpec::new("height", ParamKind::Number, ""),
-    ],
-    sorts: &[],
-    paginated: false,
-};
+/// An image: its own parameters and nothing else. It has one representation, so `format`
+/// is refused like any parameter it does not take.
+struct Chart;
 
-const SIZES: std::ops::RangeInclusive<f64> = 200.0..=2000.0;
-
-fn size(value: Option<f64>, name: &str, default: u32) -> ApiResult<u32> {
-    match value {
-        None => Ok(default),
-        Some(pixels) if SIZES.contains(&pixels) && pixels.fract() == 0.0 => Ok(pixels as u32),
-        Some(pixels) => Err(ApiError::invalid_parameter(
-            name,
-            format!(
-                "{name}: {pixels} is not a whole number of pixels from {} to {}.",
-                SIZES.start(),
-                SIZES.end()
-            ),
-        )),
-    }
+impl Accepts for Chart {
+    const SPEC: &'static QuerySpec = &QuerySpec {
+        params: &[
+            REGION.accept(),
+            CURRENCY.accept(),
+            WIDTH.accept(),
+            HEIGHT.accept(),
+        ],
+        shape: Shape::Image,
+    };
+    type Query = ChartQuery;
 }
 
 /// The mark that keeps a chart from overstating precision.
@@ -93,39 +85,17 @@ fn scale_words(scale: Scale) -> &'static str {
 async fn get_chart(
     State(state): State<AppState>,
     Path(id): Path<String>,
-    uri: Uri,
+    TypedQuery(query): TypedQuery<Chart>,
 ) -> ApiResult<Response> {
     let indicator = found(
         catalogue::indicator(&state.service.pool, &id).await?,
         Entity::Indicator,
         &id,
     )?;
-    let query = list_query(&state.service.pool, &uri, &CHART).await?;
-    if !query.sort.is_empty() || query.fields.is_some() || query.format.is_some() {
-        return Err(ApiError::invalid_parameter(
-            "sort",
-            "A chart takes region, currency, width and height; sort, fields and format are for lists.",
-        ));
-    }
-    let width = size(query.number("width"), "width", 640)?;
-    let height = size(query.number("height"), "height", 400)?;
-    if query.texts("currency").is_some_and(|c| c.len() > 1) {
-        return Err(ApiError::invalid_parameter(
-            "currency",
-            "currency: give one of CNY, USD.",
-        ));
-    }
-    let currency = query
-        .texts("currency")
-        .and_then(|c| c.first())
-        .and_then(|c| Currency::parse(c));
-
+    let presentation = Presentation::of(&state.service, query.presentation).await?;
     let filter = ObservationFilter {
         indicators: vec![id.clone()],
-        regions: query
-            .texts("region")
-            .map(<[String]>::to_vec)
-            .unwrap_or_default(),
+        regions: query.regions,
         ..Default::default()
     };
     // Stated figures only: a printed dollar equivalent or a caption's repeat is not a period.
@@ -133,23 +103,18 @@ async fn get_chart(
         .await?
         .into_iter()
         .filter(|f| f.equivalent_of.is_none() && f.restates.is_none())
+        .map(|f| presentation.apply(f))
         .collect();
-    if currency.is_some() {
-        let rate = current_exchange_rate(&state.service).await?;
-        series = series
-            .into_iter()
-            .map(|f| convert(f, currency, None, rate.as_ref()))
-            .collect();
-    }
     series.sort_by(|a, b| {
         a.period_sort_key
             .cmp(&b.period_sort_key)
             .then(a.position.cmp(&b.position))
     });
     let Some(first) = series.first() else {
+        let region = REGION.name();
         return Err(ApiError::invalid_parameter(
-            "region",
-            format!("region: indicator '{id}' has no stated figures in the regions given."),
+            region,
+            format!("{region}: indicator '{id}' has no stated figures in the regions given."),
         ));
     };
     let unit = first.unit;
@@ -252,8 +217,8 @@ async fn get_chart(
                 "period"
             },
             attribution: &attribution,
-            width,
-            height,
+            width: query.width,
+            height: query.height,
         },
         &bars,
     )

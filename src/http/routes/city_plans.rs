@@ -8,28 +8,29 @@ use axum::Json;
 use serde::Serialize;
 
 use super::clusters::{cluster_group_response, ClusterGroupResponse};
-use super::{
-    found, list_query, presented_single, respond_formatted, respond_in_memory, to_values, Endpoint,
-    Names,
-};
+use super::{found, respond_in_memory, respond_one, to_values, Names};
 use crate::domain::entity::Entity;
 use crate::domain::figure::{Observation, Reference, Speaker};
 use crate::error::ApiResult;
+use crate::http::endpoint::Endpoint;
+use crate::http::extract::TypedQuery;
 use crate::http::state::AppState;
 use crate::service::catalogue::{self, CityPlanRow};
 use crate::service::figures::ObservationFilter;
-use crate::service::presentation::{Presentation, CURRENCY, SCALE};
-use crate::service::query::params::{FilterSpec, ListSpec, ParamKind, SortSpec};
+use crate::service::presentation::Presentation;
+use crate::service::query::params::{CITY, CURRENCY, SCALE, SPEAKER};
+use crate::service::query::parse::Accepts;
+use crate::service::query::queries::{CatalogueQuery, OneWithFigures};
+use crate::service::query::spec::{QuerySpec, Shape, SortSpec};
 
 pub fn endpoints() -> Vec<Endpoint> {
     vec![
-        Endpoint::list::<CityPlanResponse>(
+        Endpoint::list::<CityPlanResponse, CityPlans>(
             "/v1/city-plans",
             get(list_city_plans),
             "City plans of Guangzhou, Shenzhen and Maoming, with their figures",
-            &CITY_PLANS,
         ),
-        Endpoint::one::<CityPlanResponse>(
+        Endpoint::one::<CityPlanResponse, OneWithFigures>(
             "/v1/city-plans/{city}",
             get(get_city_plan),
             "One city plan",
@@ -56,16 +57,21 @@ struct CityPlanLinks {
     city: String,
 }
 
-const CITY_PLANS: ListSpec = ListSpec {
-    filters: &[
-        CURRENCY,
-        SCALE,
-        FilterSpec::new("city", ParamKind::Ids(Entity::CityPlan), "id"),
-        FilterSpec::new("speaker", ParamKind::Ids(Entity::Speaker), "speaker.id"),
-    ],
-    sorts: &[SortSpec::new("id", "id")],
-    paginated: true,
-};
+/// `/v1/city-plans`, filtered by city and speaker, their figures presented as asked.
+struct CityPlans;
+
+impl Accepts for CityPlans {
+    const SPEC: &'static QuerySpec = &QuerySpec {
+        params: &[
+            CURRENCY.accept(),
+            SCALE.accept(),
+            CITY.matching("id"),
+            SPEAKER.matching("speaker.id"),
+        ],
+        shape: Shape::Page(&[SortSpec::new("id", "id")]),
+    };
+    type Query = CatalogueQuery;
+}
 
 async fn city_plan_response(
     state: &AppState,
@@ -119,32 +125,39 @@ async fn city_plan_response(
 
 async fn list_city_plans(
     State(state): State<AppState>,
+    TypedQuery(query): TypedQuery<CityPlans>,
     uri: Uri,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    let query = list_query(&state.service.pool, &uri, &CITY_PLANS).await?;
-    let presentation = Presentation::of(&state.service, &query).await?;
+    let presentation = Presentation::of(&state.service, query.presentation).await?;
     let mut plans = Vec::new();
     for row in catalogue::city_plans(&state.service.pool).await? {
         plans.push(city_plan_response(&state, row, &presentation).await?);
     }
     let items = to_values(plans);
-    respond_in_memory(&uri, &headers, &query, &CITY_PLANS, "city-plans", items)
+    respond_in_memory(
+        &uri,
+        &headers,
+        &query.list,
+        &query.filters,
+        "city-plans",
+        items,
+    )
 }
 
 async fn get_city_plan(
     State(state): State<AppState>,
     Path(city): Path<String>,
-    uri: Uri,
+    TypedQuery(query): TypedQuery<OneWithFigures>,
     headers: HeaderMap,
 ) -> ApiResult<Json<CityPlanResponse>> {
-    let (query, presentation) = presented_single(&state.service, &uri).await?;
+    let presentation = Presentation::of(&state.service, query.presentation).await?;
     let row = found(
         catalogue::city_plan(&state.service.pool, &city).await?,
         Entity::CityPlan,
         &city,
     )?;
-    respond_formatted(
+    respond_one(
         &headers,
         query.format,
         city_plan_response(&state, row, &presentation).await?,

@@ -10,39 +10,39 @@ use axum::routing::get;
 use axum::Json;
 use serde::Serialize;
 
-use super::{
-    found, list_query, presented_single, respond_formatted, respond_in_memory, to_values, Endpoint,
-    Names,
-};
+use super::{found, respond_in_memory, respond_one, to_values, Names};
 use crate::domain::entity::Entity;
 use crate::domain::figure::{Observation, Reference};
 use crate::error::ApiResult;
+use crate::http::endpoint::Endpoint;
+use crate::http::extract::TypedQuery;
 use crate::http::state::AppState;
 use crate::service::catalogue::{self, ClusterGroupRow, ClusterRow};
 use crate::service::figures::ObservationFilter;
-use crate::service::presentation::{Presentation, CURRENCY, SCALE};
-use crate::service::query::params::{FilterSpec, ListSpec, ParamKind, SortSpec};
+use crate::service::presentation::Presentation;
+use crate::service::query::params::{CURRENCY, GROUP, GROUP_KIND, REGION, SCALE};
+use crate::service::query::parse::Accepts;
+use crate::service::query::queries::{CatalogueQuery, OneWithFigures};
+use crate::service::query::spec::{QuerySpec, Shape, SortSpec};
 
 pub fn endpoints() -> Vec<Endpoint> {
     vec![
-        Endpoint::list::<ClusterResponse>(
+        Endpoint::list::<ClusterResponse, Clusters>(
             "/v1/clusters",
             get(list_clusters),
             "Named industry clusters, each with its figures",
-            &CLUSTERS,
         ),
-        Endpoint::one::<ClusterResponse>(
+        Endpoint::one::<ClusterResponse, OneWithFigures>(
             "/v1/clusters/{id}",
             get(get_cluster),
             "One cluster with its figures",
         ),
-        Endpoint::list::<ClusterGroupResponse>(
+        Endpoint::list::<ClusterGroupResponse, ClusterGroups>(
             "/v1/cluster-groups",
             get(list_cluster_groups),
             "Sets of clusters, with their counts, thresholds and members",
-            &CLUSTER_GROUPS,
         ),
-        Endpoint::one::<ClusterGroupResponse>(
+        Endpoint::one::<ClusterGroupResponse, OneWithFigures>(
             "/v1/cluster-groups/{id}",
             get(get_cluster_group),
             "One cluster group",
@@ -50,43 +50,42 @@ pub fn endpoints() -> Vec<Endpoint> {
     ]
 }
 
-const ID_AND_NAME: &[SortSpec] = &[SortSpec::new("id", "id"), SortSpec::new("name", "name")];
+/// `/v1/clusters`, filtered by group and region, their figures presented as asked.
+struct Clusters;
 
-const CLUSTERS: ListSpec = ListSpec {
-    filters: &[
-        CURRENCY,
-        SCALE,
-        FilterSpec::new("group", ParamKind::Ids(Entity::ClusterGroup), "group.id"),
-        FilterSpec::new("region", ParamKind::Ids(Entity::Region), "region.id"),
-    ],
-    sorts: &[
-        SortSpec::new("id", "id"),
-        SortSpec::new("name", "name"),
-        SortSpec::new("group", "group.id"),
-        SortSpec::new("reached_year", "reached_year"),
-    ],
-    paginated: true,
-};
+impl Accepts for Clusters {
+    const SPEC: &'static QuerySpec = &QuerySpec {
+        params: &[
+            CURRENCY.accept(),
+            SCALE.accept(),
+            GROUP.matching("group.id"),
+            REGION.matching("region.id"),
+        ],
+        shape: Shape::Page(&[
+            SortSpec::new("id", "id"),
+            SortSpec::new("name", "name"),
+            SortSpec::new("group", "group.id"),
+            SortSpec::new("reached_year", "reached_year"),
+        ]),
+    };
+    type Query = CatalogueQuery;
+}
 
-const GROUP_KINDS: &[&str] = &[
-    "trillion_yuan_industrial",
-    "strategic_industry",
-    "strategic_emerging_industry",
-    "agricultural_industry",
-    "agricultural_industry_chain",
-    "sci_tech",
-];
+/// `/v1/cluster-groups`, filtered by region and kind, their figures presented as asked.
+struct ClusterGroups;
 
-const CLUSTER_GROUPS: ListSpec = ListSpec {
-    filters: &[
-        CURRENCY,
-        SCALE,
-        FilterSpec::new("region", ParamKind::Ids(Entity::Region), "region.id"),
-        FilterSpec::new("kind", ParamKind::Words(GROUP_KINDS), "kind"),
-    ],
-    sorts: ID_AND_NAME,
-    paginated: true,
-};
+impl Accepts for ClusterGroups {
+    const SPEC: &'static QuerySpec = &QuerySpec {
+        params: &[
+            CURRENCY.accept(),
+            SCALE.accept(),
+            REGION.matching("region.id"),
+            GROUP_KIND.matching("kind"),
+        ],
+        shape: Shape::Page(&[SortSpec::new("id", "id"), SortSpec::new("name", "name")]),
+    };
+    type Query = CatalogueQuery;
+}
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 struct ClusterResponse {
@@ -151,12 +150,12 @@ fn cluster_response(
 
 async fn list_clusters(
     State(state): State<AppState>,
+    TypedQuery(query): TypedQuery<Clusters>,
     uri: Uri,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
     let pool = &state.service.pool;
-    let query = list_query(pool, &uri, &CLUSTERS).await?;
-    let presentation = Presentation::of(&state.service, &query).await?;
+    let presentation = Presentation::of(&state.service, query.presentation).await?;
     let rows = catalogue::clusters(pool, None).await?;
     let groups = Names::load(pool, Entity::ClusterGroup).await?;
     let regions = Names::load(pool, Entity::Region).await?;
@@ -178,23 +177,24 @@ async fn list_clusters(
             cluster_response(row, &groups, &regions, figures)
         })
         .collect();
+    let items = to_values(clusters);
     respond_in_memory(
         &uri,
         &headers,
-        &query,
-        &CLUSTERS,
+        &query.list,
+        &query.filters,
         "clusters",
-        to_values(clusters),
+        items,
     )
 }
 
 async fn get_cluster(
     State(state): State<AppState>,
     Path(id): Path<String>,
-    uri: Uri,
+    TypedQuery(query): TypedQuery<OneWithFigures>,
     headers: HeaderMap,
 ) -> ApiResult<Json<ClusterResponse>> {
-    let (query, presentation) = presented_single(&state.service, &uri).await?;
+    let presentation = Presentation::of(&state.service, query.presentation).await?;
     let pool = &state.service.pool;
     let row = found(catalogue::cluster(pool, &id).await?, Entity::Cluster, &id)?;
     let groups = Names::load(pool, Entity::ClusterGroup).await?;
@@ -204,7 +204,7 @@ async fn get_cluster(
         ..Default::default()
     };
     let figures = presentation.figures(pool, &filter).await?;
-    respond_formatted(
+    respond_one(
         &headers,
         query.format,
         cluster_response(row, &groups, &regions, figures),
@@ -248,11 +248,11 @@ pub(super) async fn cluster_group_response(
 
 async fn list_cluster_groups(
     State(state): State<AppState>,
+    TypedQuery(query): TypedQuery<ClusterGroups>,
     uri: Uri,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    let query = list_query(&state.service.pool, &uri, &CLUSTER_GROUPS).await?;
-    let presentation = Presentation::of(&state.service, &query).await?;
+    let presentation = Presentation::of(&state.service, query.presentation).await?;
     let regions = Names::load(&state.service.pool, Entity::Region).await?;
     let mut groups = Vec::new();
     for row in catalogue::cluster_groups(&state.service.pool).await? {
@@ -262,8 +262,8 @@ async fn list_cluster_groups(
     respond_in_memory(
         &uri,
         &headers,
-        &query,
-        &CLUSTER_GROUPS,
+        &query.list,
+        &query.filters,
         "cluster-groups",
         items,
     )
@@ -272,17 +272,17 @@ async fn list_cluster_groups(
 async fn get_cluster_group(
     State(state): State<AppState>,
     Path(id): Path<String>,
-    uri: Uri,
+    TypedQuery(query): TypedQuery<OneWithFigures>,
     headers: HeaderMap,
 ) -> ApiResult<Json<ClusterGroupResponse>> {
-    let (query, presentation) = presented_single(&state.service, &uri).await?;
+    let presentation = Presentation::of(&state.service, query.presentation).await?;
     let row = found(
         catalogue::cluster_group(&state.service.pool, &id).await?,
         Entity::ClusterGroup,
         &id,
     )?;
     let regions = Names::load(&state.service.pool, Entity::Region).await?;
-    respond_formatted(
+    respond_one(
         &headers,
         query.format,
         cluster_group_response(&state, row, &regions, &presentation).await?,

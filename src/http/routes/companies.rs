@@ -7,28 +7,29 @@ use axum::routing::get;
 use axum::Json;
 use serde::Serialize;
 
-use super::{
-    found, list_query, presented_single, respond_formatted, respond_in_memory, to_values, Endpoint,
-    Names,
-};
+use super::{found, respond_in_memory, respond_one, to_values, Names};
 use crate::domain::entity::Entity;
 use crate::domain::figure::{Observation, Reference};
 use crate::error::ApiResult;
+use crate::http::endpoint::Endpoint;
+use crate::http::extract::TypedQuery;
 use crate::http::state::AppState;
 use crate::service::catalogue::{self, CompanyRow};
 use crate::service::figures::ObservationFilter;
-use crate::service::presentation::{Presentation, CURRENCY, SCALE};
-use crate::service::query::params::{FilterSpec, ListSpec, ParamKind, SortSpec};
+use crate::service::presentation::Presentation;
+use crate::service::query::params::{CURRENCY, REGION, SCALE};
+use crate::service::query::parse::Accepts;
+use crate::service::query::queries::{CatalogueQuery, OneWithFigures};
+use crate::service::query::spec::{QuerySpec, Shape, SortSpec};
 
 pub fn endpoints() -> Vec<Endpoint> {
     vec![
-        Endpoint::list::<CompanyResponse>(
+        Endpoint::list::<CompanyResponse, Companies>(
             "/v1/companies",
             get(list_companies),
             "Companies whose milestones the source reports",
-            &COMPANIES,
         ),
-        Endpoint::one::<CompanyResponse>(
+        Endpoint::one::<CompanyResponse, OneWithFigures>(
             "/v1/companies/{id}",
             get(get_company),
             "One company with its figures",
@@ -53,15 +54,20 @@ struct CompanyLinks {
     self_link: String,
 }
 
-const COMPANIES: ListSpec = ListSpec {
-    filters: &[
-        CURRENCY,
-        SCALE,
-        FilterSpec::new("region", ParamKind::Ids(Entity::Region), "region.id"),
-    ],
-    sorts: &[SortSpec::new("id", "id"), SortSpec::new("name", "name")],
-    paginated: true,
-};
+/// `/v1/companies`, filtered by region, their figures presented as asked.
+struct Companies;
+
+impl Accepts for Companies {
+    const SPEC: &'static QuerySpec = &QuerySpec {
+        params: &[
+            CURRENCY.accept(),
+            SCALE.accept(),
+            REGION.matching("region.id"),
+        ],
+        shape: Shape::Page(&[SortSpec::new("id", "id"), SortSpec::new("name", "name")]),
+    };
+    type Query = CatalogueQuery;
+}
 
 async fn company_response(
     state: &AppState,
@@ -87,34 +93,41 @@ async fn company_response(
 
 async fn list_companies(
     State(state): State<AppState>,
+    TypedQuery(query): TypedQuery<Companies>,
     uri: Uri,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    let query = list_query(&state.service.pool, &uri, &COMPANIES).await?;
-    let presentation = Presentation::of(&state.service, &query).await?;
+    let presentation = Presentation::of(&state.service, query.presentation).await?;
     let regions = Names::load(&state.service.pool, Entity::Region).await?;
     let mut companies = Vec::new();
     for row in catalogue::companies(&state.service.pool).await? {
         companies.push(company_response(&state, row, &regions, &presentation).await?);
     }
     let items = to_values(companies);
-    respond_in_memory(&uri, &headers, &query, &COMPANIES, "companies", items)
+    respond_in_memory(
+        &uri,
+        &headers,
+        &query.list,
+        &query.filters,
+        "companies",
+        items,
+    )
 }
 
 async fn get_company(
     State(state): State<AppState>,
     Path(id): Path<String>,
-    uri: Uri,
+    TypedQuery(query): TypedQuery<OneWithFigures>,
     headers: HeaderMap,
 ) -> ApiResult<Json<CompanyResponse>> {
-    let (query, presentation) = presented_single(&state.service, &uri).await?;
+    let presentation = Presentation::of(&state.service, query.presentation).await?;
     let row = found(
         catalogue::company(&state.service.pool, &id).await?,
         Entity::Company,
         &id,
     )?;
     let regions = Names::load(&state.service.pool, Entity::Region).await?;
-    respond_formatted(
+    respond_one(
         &headers,
         query.format,
         company_response(&state, row, &regions, &presentation).await?,

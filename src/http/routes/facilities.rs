@@ -7,23 +7,31 @@ use axum::routing::get;
 use axum::Json;
 use serde::Serialize;
 
-use super::{found, list_query, respond_in_memory, respond_one, to_values, Endpoint, Names};
+use super::{found, respond_in_memory, respond_one, to_values, Names};
 use crate::domain::entity::Entity;
 use crate::domain::figure::Reference;
 use crate::error::ApiResult;
+use crate::http::endpoint::Endpoint;
+use crate::http::extract::TypedQuery;
 use crate::http::state::AppState;
 use crate::service::catalogue::{self, FacilityRow};
-use crate::service::query::params::{FilterSpec, ListSpec, ParamKind, SortSpec};
+use crate::service::query::params::{FACILITY_KIND, REGION};
+use crate::service::query::parse::Accepts;
+use crate::service::query::queries::{CatalogueQuery, One};
+use crate::service::query::spec::{QuerySpec, Shape, SortSpec};
 
 pub fn endpoints() -> Vec<Endpoint> {
     vec![
-        Endpoint::list::<FacilityResponse>(
+        Endpoint::list::<FacilityResponse, Facilities>(
             "/v1/facilities",
             get(list_facilities),
             "National laboratories, science facilities and innovation platforms",
-            &FACILITIES,
         ),
-        Endpoint::one::<FacilityResponse>("/v1/facilities/{id}", get(get_facility), "One facility"),
+        Endpoint::one::<FacilityResponse, One>(
+            "/v1/facilities/{id}",
+            get(get_facility),
+            "One facility",
+        ),
     ]
 }
 
@@ -46,22 +54,16 @@ struct FacilityLinks {
     self_link: String,
 }
 
-const FACILITIES: ListSpec = ListSpec {
-    filters: &[
-        FilterSpec::new(
-            "kind",
-            ParamKind::Words(&[
-                "national_laboratory",
-                "science_facility",
-                "innovation_platform",
-            ]),
-            "kind",
-        ),
-        FilterSpec::new("region", ParamKind::Ids(Entity::Region), "region.id"),
-    ],
-    sorts: &[SortSpec::new("id", "id"), SortSpec::new("name", "name")],
-    paginated: true,
-};
+/// `/v1/facilities`, filtered by kind and region.
+struct Facilities;
+
+impl Accepts for Facilities {
+    const SPEC: &'static QuerySpec = &QuerySpec {
+        params: &[FACILITY_KIND.matching("kind"), REGION.matching("region.id")],
+        shape: Shape::Page(&[SortSpec::new("id", "id"), SortSpec::new("name", "name")]),
+    };
+    type Query = CatalogueQuery;
+}
 
 /// Lookups that turn a facility row's ids into `{id, name}` references.
 struct FacilityNames {
@@ -100,20 +102,27 @@ impl FacilityNames {
 
 async fn list_facilities(
     State(state): State<AppState>,
+    TypedQuery(query): TypedQuery<Facilities>,
     uri: Uri,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    let query = list_query(&state.service.pool, &uri, &FACILITIES).await?;
     let names = FacilityNames::load(&state).await?;
     let rows = catalogue::facilities(&state.service.pool).await?;
     let items = to_values(rows.into_iter().map(|row| names.response(row)).collect());
-    respond_in_memory(&uri, &headers, &query, &FACILITIES, "facilities", items)
+    respond_in_memory(
+        &uri,
+        &headers,
+        &query.list,
+        &query.filters,
+        "facilities",
+        items,
+    )
 }
 
 async fn get_facility(
     State(state): State<AppState>,
     Path(id): Path<String>,
-    uri: Uri,
+    TypedQuery(query): TypedQuery<One>,
     headers: HeaderMap,
 ) -> ApiResult<Json<FacilityResponse>> {
     let row = found(
@@ -122,5 +131,5 @@ async fn get_facility(
         &id,
     )?;
     let names = FacilityNames::load(&state).await?;
-    respond_one(&uri, &headers, names.response(row))
+    respond_one(&headers, query.format, names.response(row))
 }

@@ -7,8 +7,8 @@ use axum::routing::get;
 use axum::Json;
 use serde_json::json;
 
-use super::Endpoint;
 use crate::error::{ApiError, ApiResult};
+use crate::http::endpoint::Endpoint;
 use crate::http::state::AppState;
 use crate::service::versions::{migration_count, migration_state, MigrationState};
 

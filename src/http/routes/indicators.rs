@@ -7,24 +7,26 @@ use axum::routing::get;
 use axum::Json;
 use serde::Serialize;
 
-use super::{found, list_query, respond_in_memory, respond_one, to_values, Endpoint};
+use super::{found, respond_in_memory, respond_one, to_values};
 use crate::domain::entity::Entity;
-use crate::domain::figure::UNITS;
 use crate::error::ApiResult;
+use crate::http::endpoint::Endpoint;
+use crate::http::extract::TypedQuery;
 use crate::http::state::AppState;
-use crate::service::catalogue::{self, check_concepts, IndicatorRow};
-use crate::service::figures::TOPICS;
-use crate::service::query::params::{FilterSpec, ListSpec, ParamKind, SortSpec};
+use crate::service::catalogue::{self, IndicatorRow};
+use crate::service::query::params::{CONCEPT, MEASURE, TOPIC, UNIT};
+use crate::service::query::parse::Accepts;
+use crate::service::query::queries::{CatalogueQuery, One};
+use crate::service::query::spec::{QuerySpec, Shape, SortSpec};
 
 pub fn endpoints() -> Vec<Endpoint> {
     vec![
-        Endpoint::list::<IndicatorResponse>(
+        Endpoint::list::<IndicatorResponse, Indicators>(
             "/v1/indicators",
             get(list_indicators),
             "The indicator catalogue",
-            &INDICATORS,
         ),
-        Endpoint::one::<IndicatorResponse>(
+        Endpoint::one::<IndicatorResponse, One>(
             "/v1/indicators/{id}",
             get(get_indicator),
             "One indicator",
@@ -32,33 +34,26 @@ pub fn endpoints() -> Vec<Endpoint> {
     ]
 }
 
-const MEASURES: &[&str] = &[
-    "level",
-    "change",
-    "growth_rate",
-    "share",
-    "rank",
-    "count",
-    "duration",
-    "threshold",
-    "target",
-];
+/// `/v1/indicators`, filtered by topic, concept, measure and unit.
+struct Indicators;
 
-const INDICATORS: ListSpec = ListSpec {
-    filters: &[
-        FilterSpec::new("topic", ParamKind::Words(TOPICS), "topic"),
-        FilterSpec::new("concept", ParamKind::Texts, "concept"),
-        FilterSpec::new("measure", ParamKind::Words(MEASURES), "measure"),
-        FilterSpec::new("unit", ParamKind::Words(UNITS), "unit"),
-    ],
-    sorts: &[
-        SortSpec::new("id", "id"),
-        SortSpec::new("name", "name"),
-        SortSpec::new("topic", "topic"),
-        SortSpec::new("observation_count", "observation_count"),
-    ],
-    paginated: true,
-};
+impl Accepts for Indicators {
+    const SPEC: &'static QuerySpec = &QuerySpec {
+        params: &[
+            TOPIC.matching("topic"),
+            CONCEPT.matching("concept"),
+            MEASURE.matching("measure"),
+            UNIT.matching("unit"),
+        ],
+        shape: Shape::Page(&[
+            SortSpec::new("id", "id"),
+            SortSpec::new("name", "name"),
+            SortSpec::new("topic", "topic"),
+            SortSpec::new("observation_count", "observation_count"),
+        ]),
+    };
+    type Query = CatalogueQuery;
+}
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 struct IndicatorResponse {
@@ -86,20 +81,26 @@ fn indicator_response(row: IndicatorRow) -> IndicatorResponse {
 
 async fn list_indicators(
     State(state): State<AppState>,
+    TypedQuery(query): TypedQuery<Indicators>,
     uri: Uri,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    let query = list_query(&state.service.pool, &uri, &INDICATORS).await?;
-    check_concepts(&state.service.pool, &query).await?;
     let rows = catalogue::indicators(&state.service.pool).await?;
     let items = to_values(rows.into_iter().map(indicator_response).collect());
-    respond_in_memory(&uri, &headers, &query, &INDICATORS, "indicators", items)
+    respond_in_memory(
+        &uri,
+        &headers,
+        &query.list,
+        &query.filters,
+        "indicators",
+        items,
+    )
 }
 
 async fn get_indicator(
     State(state): State<AppState>,
     Path(id): Path<String>,
-    uri: Uri,
+    TypedQuery(query): TypedQuery<One>,
     headers: HeaderMap,
 ) -> ApiResult<Json<IndicatorResponse>> {
     let row = found(
@@ -107,5 +108,5 @@ async fn get_indicator(
         Entity::Indicator,
         &id,
     )?;
-    respond_one(&uri, &headers, indicator_response(row))
+    respond_one(&headers, query.format, indicator_response(row))
 }

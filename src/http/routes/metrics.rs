@@ -5,7 +5,7 @@ use axum::http::header;
 use axum::response::IntoResponse;
 use axum::routing::get;
 
-use super::Endpoint;
+use crate::http::endpoint::Endpoint;
 use crate::http::layers::metrics::{ScrapeInputs, CONTENT_TYPE};
 use crate::http::state::AppState;
 

@@ -1,6 +1,7 @@
 //! The HTTP resources, one module each (merged into one router by [`crate::http::router`]),
-//! and what their handlers share: the endpoint table's types, parsing a list's query, and
-//! answering with a list or a single resource.
+//! and what their handlers share: answering with a list or a single resource, and the names
+//! of what a resource refers to. Each handler receives its typed query from the extractor
+//! ([`crate::http::extract`]).
 
 pub mod analytics;
 pub mod charts;
@@ -8,7 +9,6 @@ pub mod city_plans;
 pub mod clusters;
 pub mod companies;
 pub mod dashboard;
-pub mod docs;
 pub mod facilities;
 pub mod health;
 pub mod indicators;
@@ -23,214 +23,56 @@ use std::collections::HashMap;
 
 use axum::http::{HeaderMap, Uri};
 use axum::response::Response;
-use axum::routing::MethodRouter;
 use axum::Json;
 use serde_json::Value;
 use sqlx::SqlitePool;
-use utoipa::openapi::{RefOr, Schema};
-use utoipa::ToSchema;
 
 use crate::domain::entity::Entity;
 use crate::domain::figure::Reference;
 use crate::error::{ApiError, ApiResult};
 use crate::http::render::list::ListResponder;
 use crate::http::render::negotiate::negotiate;
-use crate::http::state::AppState;
 use crate::service::catalogue;
-use crate::service::presentation::{ExchangeRateSource, Presentation, CURRENCY, SCALE};
-use crate::service::query::page::Page;
-use crate::service::query::params::{Format, ListSpec};
-use crate::service::query::parse::ListQuery;
+use crate::service::query::page::{ItemFilter, Page};
+use crate::service::query::params::Format;
+use crate::service::query::parse::ListControls;
 use crate::service::rows::flattened_columns;
-
-/// One route of the API: what serves it and what documents it. The router and the OpenAPI
-/// document are both built from the router's table of them, so they cannot list different
-/// paths.
-pub struct Endpoint {
-    pub path: &'static str,
-    pub handler: MethodRouter<AppState>,
-    pub doc: EndpointDoc,
-}
-
-/// Named schemas collected for the document's `components`.
-pub type Components = Vec<(String, RefOr<Schema>)>;
-
-/// What the OpenAPI document says of an endpoint.
-#[derive(Clone, Copy)]
-pub struct EndpointDoc {
-    pub summary: &'static str,
-    /// For lists: the parameters, sort keys and paging they accept.
-    pub list: Option<&'static ListSpec>,
-    /// Registers the body's schema (and those it refers to); returns its name. `None` for a
-    /// free-form JSON object.
-    pub schema: Option<fn(&mut Components) -> String>,
-    /// What the successful body is.
-    pub media: Media,
-}
-
-/// The representation of an endpoint's successful body.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Media {
-    Json,
-    Svg,
-    /// Prometheus's text exposition format.
-    PrometheusText,
-}
-
-/// Adds `T`'s schema and those it refers to; returns `T`'s name.
-pub fn register<T: ToSchema>(components: &mut Components) -> String {
-    T::schemas(components);
-    components.push((T::name().into_owned(), T::schema()));
-    T::name().into_owned()
-}
-
-impl Endpoint {
-    /// A list of `T` in the shared envelope, as JSON or CSV.
-    fn list<T: ToSchema>(
-        path: &'static str,
-        handler: MethodRouter<AppState>,
-        summary: &'static str,
-        spec: &'static ListSpec,
-    ) -> Endpoint {
-        let doc = EndpointDoc::new(summary, Some(spec), Some(register::<T>), Media::Json);
-        Endpoint { path, handler, doc }
-    }
-
-    /// One `T`, as JSON.
-    fn one<T: ToSchema>(
-        path: &'static str,
-        handler: MethodRouter<AppState>,
-        summary: &'static str,
-    ) -> Endpoint {
-        let doc = EndpointDoc::new(summary, None, Some(register::<T>), Media::Json);
-        Endpoint { path, handler, doc }
-    }
-
-    /// An SVG image; `spec` lists its query parameters.
-    fn svg(
-        path: &'static str,
-        handler: MethodRouter<AppState>,
-        summary: &'static str,
-        spec: &'static ListSpec,
-    ) -> Endpoint {
-        let doc = EndpointDoc::new(summary, Some(spec), None, Media::Svg);
-        Endpoint { path, handler, doc }
-    }
-
-    /// A free-form JSON object (the index, health, the OpenAPI document itself).
-    pub(super) fn object(
-        path: &'static str,
-        handler: MethodRouter<AppState>,
-        summary: &'static str,
-    ) -> Endpoint {
-        let doc = EndpointDoc::new(summary, None, None, Media::Json);
-        Endpoint { path, handler, doc }
-    }
-
-    /// Metrics in Prometheus's text format.
-    fn prometheus_text(
-        path: &'static str,
-        handler: MethodRouter<AppState>,
-        summary: &'static str,
-    ) -> Endpoint {
-        let doc = EndpointDoc::new(summary, None, None, Media::PrometheusText);
-        Endpoint { path, handler, doc }
-    }
-}
-
-impl EndpointDoc {
-    fn new(
-        summary: &'static str,
-        list: Option<&'static ListSpec>,
-        schema: Option<fn(&mut Components) -> String>,
-        media: Media,
-    ) -> EndpointDoc {
-        EndpointDoc {
-            summary,
-            list,
-            schema,
-            media,
-        }
-    }
-}
-
-/// Parses a list request's query against `spec` and checks the ids it names.
-async fn list_query(pool: &SqlitePool, uri: &Uri, spec: &ListSpec) -> ApiResult<ListQuery> {
-    let query = ListQuery::parse(uri.path(), uri.query(), spec)?;
-    query.check_ids(pool, spec).await?;
-    Ok(query)
-}
 
 /// Filters, sorts and pages a small resource list held in memory, and renders it.
 fn respond_in_memory(
     uri: &Uri,
     headers: &HeaderMap,
-    query: &ListQuery,
-    spec: &ListSpec,
+    list: &ListControls,
+    filters: &[ItemFilter],
     name: &str,
     items: Vec<Value>,
 ) -> ApiResult<Response> {
     let columns = flattened_columns(&items);
-    respond_paged(uri, headers, query, spec, name, items, columns)
+    respond_paged(uri, headers, list, filters, name, items, columns)
 }
 
 /// As [`respond_in_memory`], with the list's columns given (for lists that may be empty).
 fn respond_paged(
     uri: &Uri,
     headers: &HeaderMap,
-    query: &ListQuery,
-    spec: &ListSpec,
+    list: &ListControls,
+    filters: &[ItemFilter],
     name: &str,
     items: Vec<Value>,
     columns: Vec<String>,
 ) -> ApiResult<Response> {
-    let page: Page = query.apply(spec, items);
+    let page: Page = list.apply(filters, items);
     ListResponder {
         uri,
         headers,
-        query,
+        list,
         name,
     }
     .respond(page, columns)
 }
 
-/// What a single resource accepts in its query string: `format=json` and nothing else.
-const ONE: ListSpec = ListSpec {
-    filters: &[],
-    sorts: &[],
-    paginated: false,
-};
-
-/// A single resource that carries figures takes `currency`, `scale` and `format`.
-const ONE_WITH_FIGURES: ListSpec = ListSpec {
-    filters: &[CURRENCY, SCALE],
-    sorts: &[],
-    paginated: false,
-};
-
-/// Parses a single resource's query (currency, scale, format) and the presentation it asks for.
-async fn presented_single(
-    rates: &impl ExchangeRateSource,
-    uri: &Uri,
-) -> ApiResult<(ListQuery, Presentation)> {
-    let query = ListQuery::parse(uri.path(), uri.query(), &ONE_WITH_FIGURES)?;
-    let presentation = Presentation::of(rates, &query).await?;
-    Ok((query, presentation))
-}
-
-/// A single resource: JSON only, so an `Accept` or `format` that rules JSON out is refused,
-/// and any other query parameter is a 400 rather than silently ignored.
+/// A single resource: JSON only, so an `Accept` or `format` that rules JSON out is refused.
 fn respond_one<T: serde::Serialize>(
-    uri: &Uri,
-    headers: &HeaderMap,
-    resource: T,
-) -> ApiResult<Json<T>> {
-    let query = ListQuery::parse(uri.path(), uri.query(), &ONE)?;
-    respond_formatted(headers, query.format, resource)
-}
-
-/// A single resource whose query was already parsed (it takes more than `format`).
-fn respond_formatted<T: serde::Serialize>(
     headers: &HeaderMap,
     format: Option<Format>,
     resource: T,

@@ -8,128 +8,108 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Extension, Json};
 
-use super::{found, list_query, respond_formatted, respond_in_memory, to_values, Endpoint};
+use super::{found, respond_in_memory, respond_one, to_values};
 use crate::domain::analytics::transforms::{transform_series, Transform};
 use crate::domain::entity::Entity;
 use crate::domain::figure::{Observation, Revision};
 use crate::error::{ApiError, ApiResult};
+use crate::http::endpoint::Endpoint;
 use crate::http::export_stream::{export_head, StreamedExport};
+use crate::http::extract::TypedQuery;
 use crate::http::layers::revalidate::HeadRequest;
 use crate::http::render::list::ListResponder;
 use crate::http::render::negotiate::negotiate;
 use crate::http::state::AppState;
-use crate::service::catalogue::{self, check_concepts};
-use crate::service::export::{export_columns, export_selection, ExportRecord};
+use crate::service::catalogue;
+use crate::service::export::{export_columns, ExportRecord, ExportSelection};
 use crate::service::figures::{
-    self, observation_filter, observation_page, ObservationFilter, EXPORT, OBSERVATIONS,
-    ONE_FIGURE, PATENTS, REVENUES, REVISIONS, SERIES,
+    self, observation_page, Export, ObservationFilter, Observations, OneFigure, Patents, Revenues,
+    Revisions, Series,
 };
 use crate::service::presentation::Presentation;
-use crate::service::query::params::ListSpec;
-use crate::service::query::parse::ListQuery;
+use crate::service::query::parse::ListControls;
+use crate::service::query::queries::FigureListQuery;
 use crate::service::rows::check_fields;
 use crate::service::versions;
 
 pub fn endpoints() -> Vec<Endpoint> {
     vec![
-        Endpoint::list::<Observation>(
+        Endpoint::list::<Observation, Observations>(
             "/v1/observations",
             get(list_observations),
             "Every figure, filterable, sortable, paged by cursor",
-            &OBSERVATIONS,
         ),
-        Endpoint::one::<Observation>(
+        Endpoint::one::<Observation, OneFigure>(
             "/v1/observations/{id}",
             get(get_observation),
             "One figure with its meaning and provenance",
         ),
-        Endpoint::list::<Revision>(
+        Endpoint::list::<Revision, Revisions>(
             "/v1/observations/{id}/revisions",
             get(list_revisions),
             "Every recorded state of one figure: original, corrections, retraction",
-            &REVISIONS,
         ),
-        Endpoint::list::<Observation>(
+        Endpoint::list::<Observation, Revenues>(
             "/v1/revenues",
             get(list_revenues),
             "Operating-revenue figures",
-            &REVENUES,
         ),
-        Endpoint::list::<Observation>(
+        Endpoint::list::<Observation, Patents>(
             "/v1/patents",
             get(list_patents),
             "Invention-patent figures",
-            &PATENTS,
         ),
-        Endpoint::list::<ExportRecord>(
+        Endpoint::list::<ExportRecord, Export>(
             "/v1/export",
             get(export_observations),
             "Every figure as one flat row (bulk export)",
-            &EXPORT,
         ),
-        Endpoint::list::<Observation>(
+        Endpoint::list::<Observation, Series>(
             "/v1/indicators/{id}/observations",
             get(list_indicator_observations),
             "One indicator's figures",
-            &SERIES,
         ),
     ]
 }
 
 const OPERATING_REVENUE: &str = "operating_revenue";
 const INVENTION_PATENTS: &str = "invention_patents";
-
+/// A page of the figures `query` selects, or the figures a transform derives from them.
 async fn respond_observations(
     state: &AppState,
     uri: &Uri,
     headers: &HeaderMap,
-    spec: &ListSpec,
+    query: FigureListQuery,
     name: &str,
-    adjust: impl FnOnce(&mut ObservationFilter),
 ) -> ApiResult<Response> {
-    let query = list_query(&state.service.pool, uri, spec).await?;
-    check_concepts(&state.service.pool, &query).await?;
-    let mut filter = observation_filter(&query);
-    adjust(&mut filter);
-    let presentation = Presentation::of(&state.service, &query).await?;
-    if query.texts("transform").is_some_and(|t| t.len() > 1) {
-        return Err(ApiError::invalid_parameter(
-            "transform",
-            "transform: give one of level, change, pct_change, cagr.",
-        ));
-    }
-    if let Some(transform) = query
-        .texts("transform")
-        .and_then(|t| t.first())
-        .and_then(|t| Transform::parse(t))
-        .filter(|t| *t != Transform::Level)
-    {
+    let presentation = Presentation::of(&state.service, query.presentation).await?;
+    if let Some(transform) = query.transform.filter(|t| *t != Transform::Level) {
         // A transform reads the whole filtered series and answers with derived figures.
-        let series: Vec<Observation> = figures::observations(&state.service.pool, &filter)
+        let series: Vec<Observation> = figures::observations(&state.service.pool, &query.filter)
             .await?
             .into_iter()
             .map(|figure| presentation.apply(figure))
             .collect();
         let derived = to_values(transform_series(&series, transform));
-        let unfiltered = ListQuery {
-            filters: Default::default(),
+        // Derived figures come in series order: no sort, and no filter but the series'.
+        let unsorted = ListControls {
             sort: Vec::new(),
-            ..query.clone()
+            ..query.list
         };
-        return respond_in_memory(uri, headers, &unfiltered, spec, name, derived);
+        return respond_in_memory(uri, headers, &unsorted, &[], name, derived);
     }
     let page = observation_page(
         &state.service.pool,
         &state.service.totals,
-        &filter,
-        &query,
+        &query.filter,
+        &query.list,
         &presentation,
     )
     .await?;
     ListResponder {
         uri,
         headers,
-        query: &query,
+        list: &query.list,
         name,
     }
     .respond_figures(page)
@@ -137,31 +117,23 @@ async fn respond_observations(
 
 async fn list_observations(
     State(state): State<AppState>,
+    TypedQuery(query): TypedQuery<Observations>,
     uri: Uri,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    respond_observations(
-        &state,
-        &uri,
-        &headers,
-        &OBSERVATIONS,
-        "observations",
-        |_| {},
-    )
-    .await
+    respond_observations(&state, &uri, &headers, query, "observations").await
 }
 
 async fn get_observation(
     State(state): State<AppState>,
     Path(id): Path<String>,
-    uri: Uri,
+    TypedQuery(query): TypedQuery<OneFigure>,
     headers: HeaderMap,
 ) -> ApiResult<Json<Observation>> {
-    let query = ListQuery::parse(uri.path(), uri.query(), &ONE_FIGURE)?;
-    let presentation = Presentation::of(&state.service, &query).await?;
+    let presentation = Presentation::of(&state.service, query.presentation).await?;
     let filter = ObservationFilter {
         ids: vec![id.clone()],
-        as_of: query.texts("as_of").and_then(|t| t.first().cloned()),
+        as_of: query.as_of,
         ..Default::default()
     };
     let figure = figures::observations(&state.service.pool, &filter)
@@ -190,17 +162,17 @@ async fn get_observation(
         }
     }
     let figure = found(figure, Entity::Observation, &id)?;
-    respond_formatted(&headers, query.format, presentation.apply(figure))
+    respond_one(&headers, query.format, presentation.apply(figure))
 }
 
 /// Every revision of one figure, retracted or not: the history `as_of` reads from.
 async fn list_revisions(
     State(state): State<AppState>,
     Path(id): Path<String>,
+    TypedQuery(query): TypedQuery<Revisions>,
     uri: Uri,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    let query = ListQuery::parse(uri.path(), uri.query(), &REVISIONS)?;
     let revisions = figures::revisions(&state.service.pool, &id).await?;
     if revisions.is_empty() {
         return Err(ApiError::NotFound {
@@ -212,8 +184,8 @@ async fn list_revisions(
     respond_in_memory(
         &uri,
         &headers,
-        &query,
-        &REVISIONS,
+        &query.list,
+        &query.filters,
         &name,
         to_values(revisions),
     )
@@ -223,30 +195,29 @@ async fn list_revisions(
 /// in yuan and in the printed dollar equivalents.
 async fn list_revenues(
     State(state): State<AppState>,
+    TypedQuery(mut query): TypedQuery<Revenues>,
     uri: Uri,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    respond_observations(&state, &uri, &headers, &REVENUES, "revenues", |filter| {
-        filter.concepts = vec![OPERATING_REVENUE.to_owned()];
-    })
-    .await
+    query.filter.concepts = vec![OPERATING_REVENUE.to_owned()];
+    respond_observations(&state, &uri, &headers, query, "revenues").await
 }
 
 /// Invention-patent figures: counts granted, their growth and national rank.
 async fn list_patents(
     State(state): State<AppState>,
+    TypedQuery(mut query): TypedQuery<Patents>,
     uri: Uri,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    respond_observations(&state, &uri, &headers, &PATENTS, "patents", |filter| {
-        filter.concepts = vec![INVENTION_PATENTS.to_owned()];
-    })
-    .await
+    query.filter.concepts = vec![INVENTION_PATENTS.to_owned()];
+    respond_observations(&state, &uri, &headers, query, "patents").await
 }
 
 async fn list_indicator_observations(
     State(state): State<AppState>,
     Path(id): Path<String>,
+    TypedQuery(mut query): TypedQuery<Series>,
     uri: Uri,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
@@ -256,23 +227,22 @@ async fn list_indicator_observations(
         &id,
     )?;
     let name = format!("{id}-observations");
-    respond_observations(&state, &uri, &headers, &SERIES, &name, |filter| {
-        filter.indicators = vec![id.clone()];
-    })
-    .await
+    query.filter.indicators = vec![id];
+    respond_observations(&state, &uri, &headers, query, &name).await
 }
 /// Every figure (or every one the filters keep), flat, in one response, streamed: a refused
 /// query is a problem like any other, and once it is accepted the rows are written as the
 /// client reads them, at any size.
 async fn export_observations(
     State(state): State<AppState>,
+    TypedQuery(query): TypedQuery<Export>,
     head: Option<Extension<HeadRequest>>,
     uri: Uri,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    let selection = export_selection(&state.service.pool, uri.path(), uri.query()).await?;
-    let format = negotiate(&headers, selection.query.format, true)?;
-    if let Some(fields) = &selection.query.fields {
+    let selection = ExportSelection::of(&state.service.pool, query).await?;
+    let format = negotiate(&headers, selection.list.format, true)?;
+    if let Some(fields) = &selection.list.fields {
         check_fields(fields, &export_columns())?;
     }
     let self_link = uri

@@ -7,27 +7,29 @@ use axum::routing::get;
 use axum::Json;
 use serde::Serialize;
 
-use super::{
-    found, list_query, presented_single, respond_formatted, respond_in_memory, to_values, Endpoint,
-    Names,
-};
+use super::{found, respond_in_memory, respond_one, to_values, Names};
 use crate::domain::entity::Entity;
 use crate::domain::figure::{Observation, Reference};
 use crate::error::ApiResult;
+use crate::http::endpoint::Endpoint;
+use crate::http::extract::TypedQuery;
 use crate::http::state::AppState;
 use crate::service::catalogue::{self, RegionRow};
 use crate::service::figures::ObservationFilter;
-use crate::service::query::params::{FilterSpec, ListSpec, ParamKind, SortSpec};
+use crate::service::presentation::Presentation;
+use crate::service::query::params::{PARENT, REGION_KIND};
+use crate::service::query::parse::Accepts;
+use crate::service::query::queries::{CatalogueQuery, OneWithFigures};
+use crate::service::query::spec::{QuerySpec, Shape, SortSpec};
 
 pub fn endpoints() -> Vec<Endpoint> {
     vec![
-        Endpoint::list::<RegionResponse>(
+        Endpoint::list::<RegionResponse, Regions>(
             "/v1/regions",
             get(list_regions),
             "Regions: China, Guangdong, the Bay Area, cities, Hengqin",
-            &REGIONS,
         ),
-        Endpoint::one::<RegionDetailResponse>(
+        Endpoint::one::<RegionDetailResponse, OneWithFigures>(
             "/v1/regions/{id}",
             get(get_region),
             "One region with its children and figures",
@@ -35,27 +37,20 @@ pub fn endpoints() -> Vec<Endpoint> {
     ]
 }
 
-const REGION_KINDS: &[&str] = &[
-    "country",
-    "province",
-    "megaregion",
-    "special_administrative_region",
-    "city",
-    "cooperation_zone",
-];
+/// `/v1/regions`, filtered by kind and parent.
+struct Regions;
 
-const REGIONS: ListSpec = ListSpec {
-    filters: &[
-        FilterSpec::new("kind", ParamKind::Words(REGION_KINDS), "kind"),
-        FilterSpec::new("parent", ParamKind::Ids(Entity::Region), "parent.id"),
-    ],
-    sorts: &[
-        SortSpec::new("id", "id"),
-        SortSpec::new("name", "name"),
-        SortSpec::new("kind", "kind"),
-    ],
-    paginated: true,
-};
+impl Accepts for Regions {
+    const SPEC: &'static QuerySpec = &QuerySpec {
+        params: &[REGION_KIND.matching("kind"), PARENT.matching("parent.id")],
+        shape: Shape::Page(&[
+            SortSpec::new("id", "id"),
+            SortSpec::new("name", "name"),
+            SortSpec::new("kind", "kind"),
+        ]),
+    };
+    type Query = CatalogueQuery;
+}
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 struct RegionResponse {
@@ -98,10 +93,10 @@ fn region_response(row: RegionRow, names: &Names) -> RegionResponse {
 
 async fn list_regions(
     State(state): State<AppState>,
+    TypedQuery(query): TypedQuery<Regions>,
     uri: Uri,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    let query = list_query(&state.service.pool, &uri, &REGIONS).await?;
     let rows = catalogue::regions(&state.service.pool, None).await?;
     let names = Names::load(&state.service.pool, Entity::Region).await?;
     let items = to_values(
@@ -109,16 +104,23 @@ async fn list_regions(
             .map(|row| region_response(row, &names))
             .collect(),
     );
-    respond_in_memory(&uri, &headers, &query, &REGIONS, "regions", items)
+    respond_in_memory(
+        &uri,
+        &headers,
+        &query.list,
+        &query.filters,
+        "regions",
+        items,
+    )
 }
 
 async fn get_region(
     State(state): State<AppState>,
     Path(id): Path<String>,
-    uri: Uri,
+    TypedQuery(query): TypedQuery<OneWithFigures>,
     headers: HeaderMap,
 ) -> ApiResult<Json<RegionDetailResponse>> {
-    let (query, presentation) = presented_single(&state.service, &uri).await?;
+    let presentation = Presentation::of(&state.service, query.presentation).await?;
     let row = found(
         catalogue::region(&state.service.pool, &id).await?,
         Entity::Region,
@@ -138,7 +140,7 @@ async fn get_region(
         ..Default::default()
     };
     let figures = presentation.figures(&state.service.pool, &filter).await?;
-    respond_formatted(
+    respond_one(
         &headers,
         query.format,
         RegionDetailResponse {

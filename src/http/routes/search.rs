@@ -7,44 +7,36 @@ use axum::response::Response;
 use axum::routing::get;
 use serde::Serialize;
 
-use super::{list_query, respond_paged, to_values, Endpoint};
+use super::{respond_paged, to_values};
 use crate::error::{ApiError, ApiResult};
+use crate::http::endpoint::Endpoint;
+use crate::http::extract::TypedQuery;
 use crate::http::state::AppState;
 use crate::service::catalogue::{self, SearchHit};
-use crate::service::query::params::{FilterSpec, ListSpec, ParamKind};
+use crate::service::query::params::{Q, TYPE};
+use crate::service::query::parse::Accepts;
+use crate::service::query::queries::SearchQuery;
+use crate::service::query::spec::{QuerySpec, Shape};
 use crate::service::rows::flattened_columns;
 
 pub fn endpoints() -> Vec<Endpoint> {
-    vec![Endpoint::list::<SearchResult>(
+    vec![Endpoint::list::<SearchResult, Search>(
         "/v1/search",
         get(search),
         "Full-text search, ranked, with highlighted snippets",
-        &SEARCH,
     )]
 }
 
-const KINDS: &[&str] = &[
-    "cluster",
-    "cluster_group",
-    "indicator",
-    "region",
-    "speaker",
-    "city_plan",
-    "company",
-    "facility",
-];
+/// Hits come ranked; `type` narrows them. No sort key: relevance is the order.
+struct Search;
 
-/// Hits come ranked; `type` narrows them. No `sort`: relevance is the order.
-const SEARCH: ListSpec = ListSpec {
-    filters: &[
-        FilterSpec::new("q", ParamKind::Text, ""),
-        FilterSpec::new("type", ParamKind::Words(KINDS), "type"),
-    ],
-    sorts: &[],
-    paginated: true,
-};
-
-const MAX_QUERY_CHARS: usize = 200;
+impl Accepts for Search {
+    const SPEC: &'static QuerySpec = &QuerySpec {
+        params: &[Q.accept(), TYPE.matching("type")],
+        shape: Shape::Page(&[]),
+    };
+    type Query = SearchQuery;
+}
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 struct SearchResult {
@@ -92,21 +84,19 @@ fn fts_query(text: &str) -> Option<String> {
 
 async fn search(
     State(state): State<AppState>,
+    TypedQuery(query): TypedQuery<Search>,
     uri: Uri,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    let query = list_query(&state.service.pool, &uri, &SEARCH).await?;
-    let text = query.texts("q").and_then(|q| q.first()).ok_or_else(|| {
-        ApiError::invalid_parameter("q", "q: give the words to search for, e.g. q=robot.")
+    let q = Q.name();
+    let text = query.q.as_deref().ok_or_else(|| {
+        ApiError::invalid_parameter(
+            q,
+            format!("{q}: give the words to search for, e.g. q=robot."),
+        )
     })?;
-    if text.chars().count() > MAX_QUERY_CHARS {
-        return Err(ApiError::invalid_parameter(
-            "q",
-            format!("q: at most {MAX_QUERY_CHARS} characters."),
-        ));
-    }
     let fts = fts_query(text).ok_or_else(|| {
-        ApiError::invalid_parameter("q", "q: no letters or digits to search for.")
+        ApiError::invalid_parameter(q, format!("{q}: no letters or digits to search for."))
     })?;
     let hits: Vec<SearchHit> = catalogue::search(&state.service.pool, &fts).await?;
     let results = hits
@@ -135,7 +125,15 @@ async fn search(
     };
     let columns = flattened_columns(&to_values(vec![template]));
     let items = to_values(results);
-    respond_paged(&uri, &headers, &query, &SEARCH, "search", items, columns)
+    respond_paged(
+        &uri,
+        &headers,
+        &query.list,
+        &query.filters,
+        "search",
+        items,
+        columns,
+    )
 }
 
 #[cfg(test)]

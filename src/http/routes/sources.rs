@@ -7,26 +7,28 @@ use axum::routing::get;
 use axum::Json;
 use serde::Serialize;
 
-use super::{
-    found, list_query, presented_single, respond_formatted, respond_in_memory, to_values, Endpoint,
-};
+use super::{found, respond_in_memory, respond_one, to_values};
 use crate::domain::entity::Entity;
 use crate::domain::figure::Observation;
 use crate::error::ApiResult;
+use crate::http::endpoint::Endpoint;
+use crate::http::extract::TypedQuery;
 use crate::http::state::AppState;
 use crate::service::catalogue::{self, SourceRow};
 use crate::service::figures::ObservationFilter;
-use crate::service::query::params::{ListSpec, SortSpec};
+use crate::service::presentation::Presentation;
+use crate::service::query::parse::Accepts;
+use crate::service::query::queries::{CatalogueQuery, OneWithFigures};
+use crate::service::query::spec::{QuerySpec, Shape, SortSpec};
 
 pub fn endpoints() -> Vec<Endpoint> {
     vec![
-        Endpoint::list::<SourceResponse>(
+        Endpoint::list::<SourceResponse, Sources>(
             "/v1/sources",
             get(list_sources),
             "The stories the figures come from, with citations",
-            &SOURCES,
         ),
-        Endpoint::one::<SourceDetailResponse>(
+        Endpoint::one::<SourceDetailResponse, OneWithFigures>(
             "/v1/sources/{id}",
             get(get_source),
             "One story with its sections and figures",
@@ -59,14 +61,19 @@ struct SourceDetailResponse {
     figures: Vec<Observation>,
 }
 
-const SOURCES: ListSpec = ListSpec {
-    filters: &[],
-    sorts: &[
-        SortSpec::new("id", "id"),
-        SortSpec::new("headline", "headline"),
-    ],
-    paginated: true,
-};
+/// `/v1/sources`: sorted and paged only.
+struct Sources;
+
+impl Accepts for Sources {
+    const SPEC: &'static QuerySpec = &QuerySpec {
+        params: &[],
+        shape: Shape::Page(&[
+            SortSpec::new("id", "id"),
+            SortSpec::new("headline", "headline"),
+        ]),
+    };
+    type Query = CatalogueQuery;
+}
 
 fn citation(source: &SourceRow) -> String {
     let author = source
@@ -93,22 +100,29 @@ fn source_response(row: SourceRow) -> SourceResponse {
 
 async fn list_sources(
     State(state): State<AppState>,
+    TypedQuery(query): TypedQuery<Sources>,
     uri: Uri,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    let query = list_query(&state.service.pool, &uri, &SOURCES).await?;
     let rows = catalogue::sources(&state.service.pool).await?;
     let items = to_values(rows.into_iter().map(source_response).collect());
-    respond_in_memory(&uri, &headers, &query, &SOURCES, "sources", items)
+    respond_in_memory(
+        &uri,
+        &headers,
+        &query.list,
+        &query.filters,
+        "sources",
+        items,
+    )
 }
 
 async fn get_source(
     State(state): State<AppState>,
     Path(id): Path<String>,
-    uri: Uri,
+    TypedQuery(query): TypedQuery<OneWithFigures>,
     headers: HeaderMap,
 ) -> ApiResult<Json<SourceDetailResponse>> {
-    let (query, presentation) = presented_single(&state.service, &uri).await?;
+    let presentation = Presentation::of(&state.service, query.presentation).await?;
     let row = found(
         catalogue::source(&state.service.pool, &id).await?,
         Entity::Source,
@@ -125,7 +139,7 @@ async fn get_source(
             sections.push(figure.section.clone());
         }
     }
-    respond_formatted(
+    respond_one(
         &headers,
         query.format,
         SourceDetailResponse {

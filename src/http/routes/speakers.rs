@@ -7,27 +7,29 @@ use axum::routing::get;
 use axum::Json;
 use serde::Serialize;
 
-use super::{
-    found, list_query, presented_single, respond_formatted, respond_in_memory, to_values, Endpoint,
-    Names,
-};
+use super::{found, respond_in_memory, respond_one, to_values, Names};
 use crate::domain::entity::Entity;
 use crate::domain::figure::{Observation, Reference};
 use crate::error::ApiResult;
+use crate::http::endpoint::Endpoint;
+use crate::http::extract::TypedQuery;
 use crate::http::state::AppState;
 use crate::service::catalogue::{self, SpeakerRow};
 use crate::service::figures::ObservationFilter;
-use crate::service::query::params::{FilterSpec, ListSpec, ParamKind, SortSpec};
+use crate::service::presentation::Presentation;
+use crate::service::query::params::REGION;
+use crate::service::query::parse::Accepts;
+use crate::service::query::queries::{CatalogueQuery, OneWithFigures};
+use crate::service::query::spec::{QuerySpec, Shape, SortSpec};
 
 pub fn endpoints() -> Vec<Endpoint> {
     vec![
-        Endpoint::list::<SpeakerResponse>(
+        Endpoint::list::<SpeakerResponse, Speakers>(
             "/v1/speakers",
             get(list_speakers),
             "People the source quotes, with how many figures each stated",
-            &SPEAKERS,
         ),
-        Endpoint::one::<SpeakerDetailResponse>(
+        Endpoint::one::<SpeakerDetailResponse, OneWithFigures>(
             "/v1/speakers/{id}",
             get(get_speaker),
             "One speaker with the figures they stated",
@@ -61,19 +63,20 @@ struct SpeakerDetailResponse {
     figures: Vec<Observation>,
 }
 
-const SPEAKERS: ListSpec = ListSpec {
-    filters: &[FilterSpec::new(
-        "region",
-        ParamKind::Ids(Entity::Region),
-        "region.id",
-    )],
-    sorts: &[
-        SortSpec::new("id", "id"),
-        SortSpec::new("name", "name"),
-        SortSpec::new("figure_count", "figure_count"),
-    ],
-    paginated: true,
-};
+/// `/v1/speakers`, filtered by region.
+struct Speakers;
+
+impl Accepts for Speakers {
+    const SPEC: &'static QuerySpec = &QuerySpec {
+        params: &[REGION.matching("region.id")],
+        shape: Shape::Page(&[
+            SortSpec::new("id", "id"),
+            SortSpec::new("name", "name"),
+            SortSpec::new("figure_count", "figure_count"),
+        ]),
+    };
+    type Query = CatalogueQuery;
+}
 
 fn speaker_response(row: SpeakerRow, regions: &Names) -> SpeakerResponse {
     SpeakerResponse {
@@ -92,10 +95,10 @@ fn speaker_response(row: SpeakerRow, regions: &Names) -> SpeakerResponse {
 
 async fn list_speakers(
     State(state): State<AppState>,
+    TypedQuery(query): TypedQuery<Speakers>,
     uri: Uri,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    let query = list_query(&state.service.pool, &uri, &SPEAKERS).await?;
     let regions = Names::load(&state.service.pool, Entity::Region).await?;
     let rows = catalogue::speakers(&state.service.pool).await?;
     let items = to_values(
@@ -103,16 +106,23 @@ async fn list_speakers(
             .map(|row| speaker_response(row, &regions))
             .collect(),
     );
-    respond_in_memory(&uri, &headers, &query, &SPEAKERS, "speakers", items)
+    respond_in_memory(
+        &uri,
+        &headers,
+        &query.list,
+        &query.filters,
+        "speakers",
+        items,
+    )
 }
 
 async fn get_speaker(
     State(state): State<AppState>,
     Path(id): Path<String>,
-    uri: Uri,
+    TypedQuery(query): TypedQuery<OneWithFigures>,
     headers: HeaderMap,
 ) -> ApiResult<Json<SpeakerDetailResponse>> {
-    let (query, presentation) = presented_single(&state.service, &uri).await?;
+    let presentation = Presentation::of(&state.service, query.presentation).await?;
     let row = found(
         catalogue::speaker(&state.service.pool, &id).await?,
         Entity::Speaker,
@@ -124,7 +134,7 @@ async fn get_speaker(
         ..Default::default()
     };
     let figures = presentation.figures(&state.service.pool, &filter).await?;
-    respond_formatted(
+    respond_one(
         &headers,
         query.format,
         SpeakerDetailResponse {

@@ -1,7 +1,6 @@
 //! Keyset cursors: an opaque position in a sorted list, fingerprinted with the query it
 //! belongs to so that a cursor from another query is refused.
 
-use std::collections::BTreeMap;
 use std::hash::{Hash, Hasher};
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -9,7 +8,8 @@ use base64::Engine;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::params::{FilterValue, SortKey};
+use super::params::ParamValue;
+use super::spec::SortKey;
 
 /// Which side of the cursor's row a page lies on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -45,22 +45,23 @@ impl Cursor {
     }
 }
 
-/// A stable fingerprint of what a cursor depends on. SipHash with fixed keys: the same binary
-/// (every replica of a deployment) computes the same value.
-pub(super) fn fingerprint(
+/// A stable fingerprint of what a cursor depends on: the path, every parameter given but the
+/// list controls (by name, in name order, with its values) and the sort. SipHash with fixed
+/// keys: the same binary (every replica of a deployment) computes the same value.
+pub(super) fn fingerprint<'a>(
     path: &str,
-    filters: &BTreeMap<&'static str, FilterValue>,
+    values: impl Iterator<Item = (&'a str, &'a ParamValue)>,
     sort: &[SortKey],
 ) -> u64 {
     #[allow(deprecated)] // SipHasher's fixed keys are the point: stable across processes.
     let mut hasher = std::hash::SipHasher::new();
     path.hash(&mut hasher);
-    for (name, value) in filters {
+    for (name, value) in values {
         name.hash(&mut hasher);
         match value {
-            FilterValue::Texts(texts) => texts.hash(&mut hasher),
-            FilterValue::Years(years) => years.hash(&mut hasher),
-            FilterValue::Number(number) => number.to_bits().hash(&mut hasher),
+            ParamValue::Texts(texts) => texts.hash(&mut hasher),
+            ParamValue::Years(years) => years.hash(&mut hasher),
+            ParamValue::Number(number) => number.to_bits().hash(&mut hasher),
         }
     }
     for key in sort {

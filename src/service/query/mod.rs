@@ -1,52 +1,34 @@
-//! The typed query model of the list endpoints, independent of the HTTP edge: what each list
-//! accepts, the strict parsing of a query string against it, keyset cursors and pages.
+//! The typed query model, independent of the HTTP edge: every parameter declared once, what
+//! each endpoint accepts, the strict parsing of a query string against it, the typed queries
+//! handlers receive, keyset cursors and pages.
 
 /// Keyset cursors and the fingerprint that ties one to its query.
 pub mod cursor;
 /// Pages and their cursors; in-memory filtering, sorting and paging.
 pub mod page;
-/// What each list accepts: filters, sorts, paging, formats.
+/// Every query parameter, declared once: name, values, type.
 pub mod params;
-/// The strict parser of a query string.
+/// The strict parser of a query string, and the checks against the database.
 pub mod parse;
+/// The typed queries each family of endpoints reads.
+pub mod queries;
+/// What one endpoint accepts: its parameters and shape.
+pub mod spec;
 
 #[cfg(test)]
 mod tests {
     use serde_json::Value;
 
-    use super::params::{FilterSpec, ListSpec, ParamKind, SortSpec};
-    use super::parse::ListQuery;
+    use super::params::{MIN, REGION_KIND, YEAR};
+    use super::parse::FromParsed;
+    use super::parse::Parsed;
+    use super::queries::{CatalogueQuery, FigureListQuery};
+    use super::spec::{QuerySpec, Shape, SortSpec};
     use crate::error::ApiError;
 
-    const SPEC: ListSpec = ListSpec {
-        filters: &[
-            FilterSpec {
-                name: "kind",
-                kind: ParamKind::Words(&["city", "province"]),
-                path: "kind",
-            },
-            FilterSpec {
-                name: "year",
-                kind: ParamKind::Years,
-                path: "",
-            },
-            FilterSpec {
-                name: "min",
-                kind: ParamKind::Number,
-                path: "",
-            },
-        ],
-        sorts: &[
-            SortSpec {
-                name: "name",
-                path: "name",
-            },
-            SortSpec {
-                name: "size",
-                path: "size",
-            },
-        ],
-        paginated: true,
+    static SPEC: QuerySpec = QuerySpec {
+        params: &[REGION_KIND.matching("kind"), YEAR.accept(), MIN.accept()],
+        shape: Shape::Page(&[SortSpec::new("name", "name"), SortSpec::new("size", "size")]),
     };
 
     fn items() -> Vec<Value> {
@@ -55,31 +37,36 @@ mod tests {
             .collect()
     }
 
-    fn query(raw: &str) -> ListQuery {
-        ListQuery::parse("/test", Some(raw), &SPEC).unwrap()
+    fn query(raw: &str) -> CatalogueQuery {
+        CatalogueQuery::from_parsed(Parsed::parse("/test", Some(raw), &SPEC).unwrap())
+    }
+
+    fn page(raw: &str) -> super::page::Page {
+        let query = query(raw);
+        query.list.apply(&query.filters, items())
     }
 
     #[test]
     fn several_values_come_comma_separated_or_repeated() {
-        let q = query("year=2020,2021&year=2023");
-        assert_eq!(q.years("year"), Some(&[2020, 2021, 2023][..]));
+        let parsed = Parsed::parse("/test", Some("year=2020,2021&year=2023"), &SPEC).unwrap();
+        assert_eq!(parsed.get(&YEAR), [2020, 2021, 2023]);
+        let figures = FigureListQuery::from_parsed(parsed);
+        assert_eq!(figures.filter.years, [2020, 2021, 2023]);
     }
 
     #[test]
     fn walking_pages_forward_and_back_visits_every_row_once() {
-        let q = query("sort=name,-size&limit=3");
-        let first = q.apply(&SPEC, items());
+        let first = page("sort=name,-size&limit=3");
         assert_eq!(first.total, 10);
         assert!(first.prev.is_none());
         let mut seen: Vec<Value> = first.items.clone();
         let mut pages = vec![first.items.clone()];
         let mut next = first.next;
         while let Some(cursor) = next {
-            let q = query(&format!(
+            let page = page(&format!(
                 "sort=name,-size&limit=3&cursor={}",
                 cursor.encode()
             ));
-            let page = q.apply(&SPEC, items());
             assert!(page.prev.is_some());
             seen.extend(page.items.clone());
             pages.push(page.items.clone());
@@ -100,26 +87,22 @@ mod tests {
         assert_eq!(names, sorted);
 
         // Back from the last page lands on the page before it.
-        let last = query(&format!("sort=name,-size&limit=3&cursor={}", {
-            let q = query("sort=name,-size&limit=3");
-            let p2 = q.apply(&SPEC, items());
-            p2.next.unwrap().encode()
-        }))
-        .apply(&SPEC, items());
-        let back = query(&format!(
+        let second = page(&format!(
             "sort=name,-size&limit=3&cursor={}",
-            last.prev.unwrap().encode()
-        ))
-        .apply(&SPEC, items());
+            page("sort=name,-size&limit=3").next.unwrap().encode()
+        ));
+        let back = page(&format!(
+            "sort=name,-size&limit=3&cursor={}",
+            second.prev.unwrap().encode()
+        ));
         assert_eq!(back.items, pages[0]);
         assert!(back.prev.is_none());
     }
 
     #[test]
     fn a_cursor_from_another_query_or_mangled_is_refused() {
-        let page = query("sort=name&limit=2").apply(&SPEC, items());
-        let token = page.next.unwrap().encode();
-        let other = ListQuery::parse(
+        let token = page("sort=name&limit=2").next.unwrap().encode();
+        let other = Parsed::parse(
             "/test",
             Some(&format!("sort=size&limit=2&cursor={token}")),
             &SPEC,
@@ -127,7 +110,7 @@ mod tests {
         assert!(
             matches!(other, Err(ApiError::InvalidParameter { ref name, .. }) if name == "cursor")
         );
-        let mangled = ListQuery::parse("/test", Some("cursor=bm90LWEtY3Vyc29y"), &SPEC);
+        let mangled = Parsed::parse("/test", Some("cursor=bm90LWEtY3Vyc29y"), &SPEC);
         assert!(
             matches!(mangled, Err(ApiError::InvalidParameter { ref name, .. }) if name == "cursor")
         );
@@ -148,7 +131,7 @@ mod tests {
             ("format=xml", "format"),
             ("kind=city,", "kind"),
         ] {
-            match ListQuery::parse("/test", Some(raw), &SPEC) {
+            match Parsed::parse("/test", Some(raw), &SPEC) {
                 Err(ApiError::InvalidParameter { name: got, .. }) => assert_eq!(got, name, "{raw}"),
                 other => panic!("{raw}: {other:?}"),
             }
@@ -157,7 +140,7 @@ mod tests {
 
     #[test]
     fn filters_keep_matching_items_only() {
-        let page = query("kind=city").apply(&SPEC, items());
+        let page = page("kind=city");
         assert_eq!(page.total, 5);
         assert!(page.items.iter().all(|item| item["kind"] == "city"));
     }

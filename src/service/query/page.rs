@@ -7,8 +7,8 @@ use std::cmp::Ordering;
 use serde_json::Value;
 
 use super::cursor::{Cursor, Direction};
-use super::params::{FilterValue, ListSpec, SortKey};
-use super::parse::ListQuery;
+use super::parse::ListControls;
+use super::spec::SortKey;
 
 /// One page of a list, with the cursors to its neighbours: items held as JSON values (the
 /// small resources), or as themselves (figures, written straight from their schema).
@@ -18,6 +18,22 @@ pub struct Page<T = Value> {
     pub total: usize,
     pub next: Option<Cursor>,
     pub prev: Option<Cursor>,
+}
+
+/// A filter of a list held in memory: its items whose value at `path` is one of `values`.
+#[derive(Debug, Clone)]
+pub struct ItemFilter {
+    pub path: &'static str,
+    pub values: Vec<String>,
+}
+
+impl ItemFilter {
+    fn matches(&self, item: &Value) -> bool {
+        match value_at(item, self.path) {
+            Value::String(value) => self.values.contains(value),
+            _ => false,
+        }
+    }
 }
 
 /// The value at a dotted path of a JSON item (`region.id`), or null.
@@ -63,7 +79,7 @@ fn compare_rows(sort: &[SortKey], a: (&[Value], i64), b: (&[Value], i64)) -> Ord
     a.1.cmp(&b.1)
 }
 
-impl ListQuery {
+impl ListControls {
     fn cursor_at(&self, direction: Direction, keys: Vec<Value>, position: i64) -> Cursor {
         Cursor {
             direction,
@@ -115,11 +131,11 @@ impl ListQuery {
     }
 
     /// Filters, sorts and pages a whole list held in memory (the small resources).
-    pub fn apply(&self, spec: &ListSpec, items: Vec<Value>) -> Page {
+    pub fn apply(&self, filters: &[ItemFilter], items: Vec<Value>) -> Page {
         let mut rows: Vec<(Value, Vec<Value>, i64)> = items
             .into_iter()
             .enumerate()
-            .filter(|(_, item)| self.matches(spec, item))
+            .filter(|(_, item)| filters.iter().all(|filter| filter.matches(item)))
             .map(|(position, item)| {
                 let keys = self
                     .sort
@@ -147,19 +163,5 @@ impl ListQuery {
         }
         rows.truncate(self.limit.map_or(usize::MAX, |limit| limit + 1));
         self.page_from(rows, total, reversed)
-    }
-
-    fn matches(&self, spec: &ListSpec, item: &Value) -> bool {
-        spec.filters
-            .iter()
-            .all(|filter| match self.filters.get(filter.name) {
-                Some(FilterValue::Texts(accepted)) if !filter.path.is_empty() => {
-                    match value_at(item, filter.path) {
-                        Value::String(value) => accepted.contains(value),
-                        _ => false,
-                    }
-                }
-                _ => true,
-            })
     }
 }

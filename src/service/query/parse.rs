@@ -1,351 +1,487 @@
-//! Strict parsing of a list request's query string against its endpoint's [`ListSpec`]: an
-//! unknown parameter, a repeated single-valued one or a malformed value is a 400 that names the
+//! Strict parsing of a query string against its endpoint's [`QuerySpec`]: an unknown
+//! parameter, a repeated single-valued one or a malformed value is a 400 that names the
 //! parameter and says what is accepted, so that a typo never silently returns everything.
 //!
-//! [`ListSpec`]: crate::service::query::params::ListSpec
+//! Each check is written once, for every parameter of a kind, and names the parameter at
+//! fault: one value ([`single`]), words of a list ([`one_of`]), a range ([`within`]), a cap
+//! on the values of a list. Then the ids and concepts the query names are checked against the
+//! database, and the endpoint's typed query is made from it ([`read`]).
 
 use std::collections::BTreeMap;
+use std::fmt::Display;
 
 use sqlx::SqlitePool;
 
 use super::cursor::{fingerprint, Cursor};
 use super::params::{
-    FilterSpec, FilterValue, Format, ListSpec, ParamKind, SortKey, COMMON_PAGINATED, COMMON_SINGLE,
-    COMMON_UNPAGINATED, DEFAULT_LIMIT, MAX_FILTER_VALUES, MAX_LIMIT,
+    Decl, Format, FromValue, Param, ParamKind, ParamValue, Range, Word, CALENDAR_YEARS, CURSOR,
+    DEFAULT_LIMIT, FROM, MAX_FILTER_VALUES, MAX_TEXT_CHARS, PAGE_SIZES, TO,
 };
+use super::spec::{QuerySpec, SortKey, SortSpec};
 use crate::error::{ApiError, ApiResult};
 use crate::store;
+use crate::store::catalogue::IndicatorColumn;
 
-/// A parsed, validated list query.
+/// A typed query, made from a parsed and checked query string.
+pub trait FromParsed {
+    fn from_parsed(parsed: Parsed) -> Self;
+}
+
+/// An endpoint's query: what it accepts, and the typed query that makes.
+pub trait Accepts {
+    const SPEC: &'static QuerySpec;
+    type Query: FromParsed;
+}
+
+/// Reads the query string of endpoint `E` (at `path`) into its typed query: parsed strictly,
+/// then the ids and concepts it names checked against the database. What the HTTP extractor
+/// and the `export --query` command both call.
+pub async fn read<E: Accepts>(
+    pool: &SqlitePool,
+    path: &str,
+    raw_query: Option<&str>,
+) -> ApiResult<E::Query> {
+    let parsed = Parsed::parse(path, raw_query, E::SPEC)?;
+    parsed.check(pool).await?;
+    Ok(E::Query::from_parsed(parsed))
+}
+
+/// The controls every list shares, parsed: how it is sorted, paged, trimmed and written.
 #[derive(Debug, Clone)]
-pub struct ListQuery {
-    pub filters: BTreeMap<&'static str, FilterValue>,
+pub struct ListControls {
     pub sort: Vec<SortKey>,
     pub limit: Option<usize>,
     pub cursor: Option<Cursor>,
     pub fields: Option<Vec<String>>,
     pub format: Option<Format>,
-    /// Identifies the endpoint, filters and sort; a cursor from another query is refused.
+    /// Identifies the endpoint, parameters and sort; a cursor from another query is refused.
     pub fingerprint: u64,
+}
+
+/// A query string parsed and validated against its endpoint's spec.
+#[derive(Debug)]
+pub struct Parsed {
+    /// Each parameter given, but the list controls, by name.
+    values: BTreeMap<&'static str, (&'static Decl, ParamValue)>,
+    pub list: ListControls,
+    spec: &'static QuerySpec,
 }
 
 fn invalid(name: &str, detail: String) -> ApiError {
     ApiError::invalid_parameter(name, detail)
 }
 
-impl ListQuery {
-    /// Parses a raw query string against `spec`. Entity ids are checked separately, with the
-    /// database, by [`ListQuery::check_ids`].
-    pub fn parse(path: &str, raw_query: Option<&str>, spec: &ListSpec) -> ApiResult<ListQuery> {
-        let common: &[&str] = if spec.paginated {
-            &COMMON_PAGINATED
-        } else if spec.sorts.is_empty() {
-            &COMMON_SINGLE
-        } else {
-            &COMMON_UNPAGINATED
-        };
-        let accepted = || {
-            spec.filters
-                .iter()
-                .map(|f| f.name)
-                .chain(common.iter().copied())
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
-
-        let mut values: BTreeMap<&'static str, Vec<String>> = BTreeMap::new();
+impl Parsed {
+    /// Parses a raw query string against `spec`. Ids and concepts are checked separately,
+    /// with the database, by [`Parsed::check`].
+    pub fn parse(
+        path: &str,
+        raw_query: Option<&str>,
+        spec: &'static QuerySpec,
+    ) -> ApiResult<Parsed> {
+        let mut given: BTreeMap<&'static str, (&'static Decl, Vec<String>)> = BTreeMap::new();
         for (key, value) in form_urlencoded::parse(raw_query.unwrap_or("").as_bytes()) {
-            let name = spec
-                .filters
-                .iter()
-                .map(|f| f.name)
-                .chain(common.iter().copied())
-                .find(|name| *name == key)
+            let decl = spec
+                .accepted()
+                .find(|decl| decl.name == key)
                 .ok_or_else(|| {
+                    let accepted: Vec<&str> = spec.accepted().map(|decl| decl.name).collect();
                     invalid(
                         &key,
                         format!(
                             "Unknown parameter '{key}'. This endpoint accepts: {}.",
-                            accepted()
+                            accepted.join(", ")
                         ),
                     )
                 })?;
-            values.entry(name).or_default().push(value.into_owned());
+            given
+                .entry(decl.name)
+                .or_insert((decl, Vec::new()))
+                .1
+                .push(value.into_owned());
         }
 
-        let mut query = ListQuery {
-            filters: BTreeMap::new(),
+        let mut list = ListControls {
             sort: Vec::new(),
-            limit: spec.paginated.then_some(DEFAULT_LIMIT),
+            limit: spec.paginated().then_some(DEFAULT_LIMIT),
             cursor: None,
             fields: None,
             format: None,
             fingerprint: 0,
         };
+        let mut values = BTreeMap::new();
         let mut cursor_token = None;
-        for (name, raw) in values {
-            match name {
-                "sort" => query.sort = parse_sort(single(name, raw)?, spec)?,
-                "limit" => query.limit = Some(parse_limit(&single(name, raw)?)?),
-                "cursor" => cursor_token = Some(single(name, raw)?),
-                "fields" => query.fields = Some(split_list(name, &single(name, raw)?)?),
-                "format" => query.format = Some(parse_format(&single(name, raw)?)?),
-                _ => {
-                    let filter = spec
-                        .filters
-                        .iter()
-                        .find(|f| f.name == name)
-                        .expect("names were matched against the spec above");
-                    query.filters.insert(name, parse_filter(filter, raw)?);
+        for (name, (decl, raw)) in given {
+            let value = match decl.kind {
+                ParamKind::Sort => {
+                    list.sort = parse_sort(decl, &single(decl, raw)?, spec.sorts())?;
+                    continue;
                 }
-            }
+                ParamKind::Limit => {
+                    let raw = single(decl, raw)?;
+                    let limit = within(decl, format!("'{raw}'"), raw.parse().ok(), PAGE_SIZES)?;
+                    list.limit = Some(limit as usize);
+                    continue;
+                }
+                ParamKind::Cursor => {
+                    cursor_token = Some(single(decl, raw)?);
+                    continue;
+                }
+                ParamKind::Fields => {
+                    list.fields = Some(split_list(decl, &single(decl, raw)?)?);
+                    continue;
+                }
+                ParamKind::Format => {
+                    list.format = Some(word::<Format>(decl, &single(decl, raw)?)?);
+                    continue;
+                }
+                ParamKind::Ids(_) | ParamKind::Concepts => {
+                    ParamValue::Texts(split_all(decl, &raw)?)
+                }
+                ParamKind::Words(words) => ParamValue::Texts(words_of(decl, &raw, words)?),
+                ParamKind::Choice(words) => {
+                    let mut chosen = words_of(decl, &raw, words)?;
+                    distinct(&mut chosen);
+                    ParamValue::Texts(vec![single(decl, chosen)?])
+                }
+                ParamKind::Text => {
+                    let text = single(decl, raw)?;
+                    if text.chars().count() > MAX_TEXT_CHARS {
+                        return Err(invalid(
+                            decl.name,
+                            format!("{}: at most {MAX_TEXT_CHARS} characters.", decl.name),
+                        ));
+                    }
+                    ParamValue::Texts(vec![text])
+                }
+                ParamKind::Years => {
+                    let mut years = Vec::new();
+                    for year in split_all(decl, &raw)? {
+                        years.push(calendar_year(decl, &year)?);
+                    }
+                    ParamValue::Years(years)
+                }
+                ParamKind::Year => {
+                    ParamValue::Years(vec![calendar_year(decl, &single(decl, raw)?)?])
+                }
+                ParamKind::Time => ParamValue::Texts(vec![time(decl, &single(decl, raw)?)?]),
+                ParamKind::Number(range) => {
+                    ParamValue::Number(number(decl, &single(decl, raw)?, range)?)
+                }
+            };
+            values.insert(name, (decl, capped(decl, value)?));
         }
-        if let (Some(FilterValue::Years(from)), Some(FilterValue::Years(to))) =
-            (query.filters.get("from"), query.filters.get("to"))
-        {
-            if from[0] > to[0] {
+
+        let mut parsed = Parsed { values, list, spec };
+        // A range of years that ends before it starts is a mistake, not an empty answer.
+        if let (Some(from), Some(to)) = (parsed.get(&FROM), parsed.get(&TO)) {
+            if from > to {
                 return Err(invalid(
-                    "from",
-                    format!("from ({}) is after to ({}); swap them.", from[0], to[0]),
+                    FROM.name(),
+                    format!(
+                        "{} ({from}) is after {} ({to}); swap them.",
+                        FROM.name(),
+                        TO.name()
+                    ),
                 ));
             }
         }
 
-        query.fingerprint = fingerprint(path, &query.filters, &query.sort);
+        let given = parsed
+            .values
+            .iter()
+            .map(|(name, (_, value))| (*name, value));
+        parsed.list.fingerprint = fingerprint(path, given, &parsed.list.sort);
         if let Some(token) = cursor_token {
             let cursor = Cursor::decode(&token)
-                .filter(|cursor| cursor.keys.len() == query.sort.len())
+                .filter(|cursor| cursor.keys.len() == parsed.list.sort.len())
                 .ok_or_else(|| {
                     invalid(
-                        "cursor",
+                        CURSOR.name,
                         "cursor: not a cursor this API issued. Use the links.next or \
                          links.prev URL of a previous page as it is."
                             .to_owned(),
                     )
                 })?;
-            if cursor.fingerprint != query.fingerprint {
+            if cursor.fingerprint != parsed.list.fingerprint {
                 return Err(invalid(
-                    "cursor",
+                    CURSOR.name,
                     "cursor: it belongs to a different query (the endpoint, filters or sort \
                      changed). Start again without a cursor."
                         .to_owned(),
                 ));
             }
-            query.cursor = Some(cursor);
+            parsed.list.cursor = Some(cursor);
         }
-        Ok(query)
+        Ok(parsed)
     }
 
-    /// Checks that every id filter names existing entities; a typo lists the accepted ids.
-    pub async fn check_ids(&self, pool: &SqlitePool, spec: &ListSpec) -> ApiResult<()> {
-        for filter in spec.filters {
-            let (ParamKind::Ids(entity), Some(FilterValue::Texts(ids))) =
-                (filter.kind, self.filters.get(filter.name))
-            else {
+    /// Checks that every id and concept the query names exists; a typo lists the accepted
+    /// values.
+    pub async fn check(&self, pool: &SqlitePool) -> ApiResult<()> {
+        for accepted in self.spec.params {
+            let decl = accepted.param;
+            let Some(ParamValue::Texts(values)) = self.value(decl) else {
                 continue;
             };
-            for id in ids {
-                if !store::exists(pool, entity, id).await? {
-                    let accepted = store::ids(pool, entity).await?;
-                    return Err(invalid(
-                        filter.name,
-                        format!(
-                            "{}: there is no {} '{id}'. Accepted values: {}.",
-                            filter.name,
-                            entity.noun(),
-                            accepted.join(", ")
-                        ),
-                    ));
+            match decl.kind {
+                ParamKind::Ids(entity) => {
+                    for id in values {
+                        if !store::exists(pool, entity, id).await? {
+                            let accepted = store::ids(pool, entity).await?;
+                            return Err(invalid(
+                                decl.name,
+                                format!(
+                                    "{}: there is no {} '{id}'. Accepted values: {}.",
+                                    decl.name,
+                                    entity.noun(),
+                                    accepted.join(", ")
+                                ),
+                            ));
+                        }
+                    }
                 }
+                ParamKind::Concepts => {
+                    let known =
+                        store::catalogue::indicator_values(pool, IndicatorColumn::Concept).await?;
+                    for concept in values {
+                        one_of(decl, concept, &known)?;
+                    }
+                }
+                _ => {}
             }
         }
         Ok(())
     }
 
-    pub fn texts(&self, name: &str) -> Option<&[String]> {
-        match self.filters.get(name) {
-            Some(FilterValue::Texts(values)) => Some(values),
-            _ => None,
-        }
+    /// The value of a declared parameter, as its type: what the query gave, or no filter.
+    ///
+    /// A parameter is named by its declaration, which says what it reads as:
+    ///
+    /// ```
+    /// # use gd_indicators::service::query::{params::REGION, parse::Parsed};
+    /// fn regions(parsed: &Parsed) -> Vec<String> {
+    ///     parsed.get(&REGION)
+    /// }
+    /// ```
+    ///
+    /// So a misspelt parameter does not compile,
+    ///
+    /// ```compile_fail,E0432
+    /// # use gd_indicators::service::query::{params::REGOIN, parse::Parsed};
+    /// fn regions(parsed: &Parsed) -> Vec<String> {
+    ///     parsed.get(&REGOIN)
+    /// }
+    /// ```
+    ///
+    /// nor does one read as what it is not:
+    ///
+    /// ```compile_fail,E0308
+    /// # use gd_indicators::service::query::{params::REGION, parse::Parsed};
+    /// fn regions(parsed: &Parsed) -> Vec<i32> {
+    ///     parsed.get(&REGION)
+    /// }
+    /// ```
+    pub fn get<T: FromValue>(&self, param: &Param<T>) -> T {
+        T::from_value(self.value(&param.decl))
     }
 
-    pub fn years(&self, name: &str) -> Option<&[i32]> {
-        match self.filters.get(name) {
-            Some(FilterValue::Years(values)) => Some(values),
-            _ => None,
-        }
+    /// What the endpoint accepts.
+    pub fn spec(&self) -> &'static QuerySpec {
+        self.spec
     }
 
-    pub fn number(&self, name: &str) -> Option<f64> {
-        match self.filters.get(name) {
-            Some(FilterValue::Number(value)) => Some(*value),
-            _ => None,
-        }
+    /// The value given for this very declaration (not a namesake's).
+    pub(super) fn value(&self, decl: &Decl) -> Option<&ParamValue> {
+        self.values
+            .get(decl.name)
+            .filter(|(given, _)| std::ptr::eq(*given, decl))
+            .map(|(_, value)| value)
     }
 }
 
-fn single(name: &str, mut raw: Vec<String>) -> ApiResult<String> {
-    if raw.len() > 1 {
-        return Err(invalid(
-            name,
-            format!("{name}: given {} times; give it once.", raw.len()),
-        ));
+/// The single-value check: a parameter that takes one value must be given one. A choice says
+/// what it chooses from.
+fn single<T>(decl: &Decl, mut values: Vec<T>) -> ApiResult<T> {
+    if values.len() > 1 {
+        let detail = match decl.kind {
+            ParamKind::Choice(words) => format!("{}: give one of {}.", decl.name, words.join(", ")),
+            _ => format!("{}: given {} times; give it once.", decl.name, values.len()),
+        };
+        return Err(invalid(decl.name, detail));
     }
-    Ok(raw.pop().unwrap_or_default())
+    values
+        .pop()
+        .ok_or_else(|| invalid(decl.name, format!("{}: no value given.", decl.name)))
 }
 
-/// Comma-separated values, and repeated keys, make one list; empty items are refused.
-fn split_list(name: &str, raw: &str) -> ApiResult<Vec<String>> {
-    let items: Vec<String> = raw.split(',').map(|s| s.trim().to_owned()).collect();
-    if items.iter().any(String::is_empty) {
-        return Err(invalid(
-            name,
-            format!("{name}: empty value. Give one or more values separated by commas."),
-        ));
+/// The enum check: `word` must be one of `accepted`.
+fn one_of<S: AsRef<str>>(decl: &Decl, word: &str, accepted: &[S]) -> ApiResult<()> {
+    if accepted.iter().any(|a| a.as_ref() == word) {
+        return Ok(());
     }
-    Ok(items)
+    let accepted: Vec<&str> = accepted.iter().map(AsRef::as_ref).collect();
+    Err(invalid(
+        decl.name,
+        format!(
+            "{}: '{word}' is not accepted. Accepted values: {}.",
+            decl.name,
+            accepted.join(", ")
+        ),
+    ))
 }
 
-const YEARS: std::ops::RangeInclusive<i32> = 1900..=2100;
-
-fn parse_year(name: &str, raw: &str) -> ApiResult<i32> {
-    match raw.parse::<i32>() {
-        Ok(year) if YEARS.contains(&year) => Ok(year),
+/// The range check: `value` (shown in the refusal as `shown`) must be a whole number in
+/// `range`; `None` is a value that is not a whole number at all.
+fn within(decl: &Decl, shown: impl Display, value: Option<i64>, range: Range) -> ApiResult<i64> {
+    match value {
+        Some(value) if range.contains(value) => Ok(value),
         _ => Err(invalid(
-            name,
+            decl.name,
             format!(
-                "{name}: '{raw}' is not a calendar year from {} to {}.",
-                YEARS.start(),
-                YEARS.end()
+                "{}: {shown} is not {} from {} to {}.",
+                decl.name, range.noun, range.min, range.max
             ),
         )),
     }
 }
 
-fn parse_filter(filter: &FilterSpec, raw: Vec<String>) -> ApiResult<FilterValue> {
-    let mut value = parse_filter_values(filter, raw)?;
+/// A word of an enumeration.
+fn word<W: Word>(decl: &Decl, raw: &str) -> ApiResult<W> {
+    one_of(decl, raw, W::WORDS)?;
+    // The words of an enumeration all read as its values (a test of `params` checks it).
+    W::from_word(raw).ok_or_else(|| {
+        invalid(
+            decl.name,
+            format!("{}: '{raw}' is not accepted.", decl.name),
+        )
+    })
+}
+
+/// Comma-separated values make one list; empty items are refused.
+fn split_list(decl: &Decl, raw: &str) -> ApiResult<Vec<String>> {
+    let items: Vec<String> = raw.split(',').map(|s| s.trim().to_owned()).collect();
+    if items.iter().any(String::is_empty) {
+        return Err(invalid(
+            decl.name,
+            format!(
+                "{}: empty value. Give one or more values separated by commas.",
+                decl.name
+            ),
+        ));
+    }
+    Ok(items)
+}
+
+/// The values of every repetition of the key, each comma-separated, as one list.
+fn split_all(decl: &Decl, raw: &[String]) -> ApiResult<Vec<String>> {
+    let mut items = Vec::new();
+    for value in raw {
+        items.extend(split_list(decl, value)?);
+    }
+    Ok(items)
+}
+
+/// Values that must each be one of `accepted`.
+fn words_of(decl: &Decl, raw: &[String], accepted: &[&str]) -> ApiResult<Vec<String>> {
+    let words = split_all(decl, raw)?;
+    for word in &words {
+        one_of(decl, word, accepted)?;
+    }
+    Ok(words)
+}
+
+fn calendar_year(decl: &Decl, raw: &str) -> ApiResult<i32> {
+    let year = within(decl, format!("'{raw}'"), raw.parse().ok(), CALENDAR_YEARS)?;
+    Ok(year as i32)
+}
+
+fn time(decl: &Decl, raw: &str) -> ApiResult<String> {
+    crate::domain::timestamp::parse_rfc3339(raw).ok_or_else(|| {
+        invalid(
+            decl.name,
+            format!(
+                "{}: '{raw}' is not an RFC 3339 time; give one like \
+                 2025-06-01T00:00:00Z or 2025-06-01T08:00:00+08:00.",
+                decl.name
+            ),
+        )
+    })
+}
+
+fn number(decl: &Decl, raw: &str, range: Option<Range>) -> ApiResult<f64> {
+    let number = match raw.parse::<f64>() {
+        Ok(number) if number.is_finite() => number,
+        _ => {
+            return Err(invalid(
+                decl.name,
+                format!(
+                    "{}: '{raw}' is not a finite number. Give plain units, \
+                     e.g. 1000000000000 for 1 trillion yuan.",
+                    decl.name
+                ),
+            ))
+        }
+    };
+    if let Some(range) = range {
+        let whole = (number.fract() == 0.0).then_some(number as i64);
+        within(decl, number, whole, range)?;
+    }
+    Ok(number)
+}
+
+/// Keeps the first of each value.
+fn distinct<T: Clone + Eq + std::hash::Hash>(values: &mut Vec<T>) {
+    let mut seen = std::collections::HashSet::new();
+    values.retain(|value| seen.insert(value.clone()));
+}
+
+/// A list without repeats, and refused past [`MAX_FILTER_VALUES`].
+fn capped(decl: &Decl, mut value: ParamValue) -> ApiResult<ParamValue> {
     let count = match &mut value {
-        FilterValue::Texts(texts) => {
-            let mut seen = std::collections::HashSet::new();
-            texts.retain(|t| seen.insert(t.clone()));
+        ParamValue::Texts(texts) => {
+            distinct(texts);
             texts.len()
         }
-        FilterValue::Years(years) => {
-            let mut seen = std::collections::HashSet::new();
-            years.retain(|y| seen.insert(*y));
+        ParamValue::Years(years) => {
+            distinct(years);
             years.len()
         }
-        FilterValue::Number(_) => 1,
+        ParamValue::Number(_) => 1,
     };
     if count > MAX_FILTER_VALUES {
         return Err(invalid(
-            filter.name,
+            decl.name,
             format!(
                 "{}: {count} values; give at most {MAX_FILTER_VALUES}.",
-                filter.name
+                decl.name
             ),
         ));
     }
     Ok(value)
 }
 
-fn parse_filter_values(filter: &FilterSpec, raw: Vec<String>) -> ApiResult<FilterValue> {
-    let name = filter.name;
-    match filter.kind {
-        ParamKind::Text => Ok(FilterValue::Texts(vec![single(name, raw)?])),
-        ParamKind::Ids(_) | ParamKind::Texts => {
-            let mut ids = Vec::new();
-            for value in &raw {
-                ids.extend(split_list(name, value)?);
-            }
-            Ok(FilterValue::Texts(ids))
-        }
-        ParamKind::Words(accepted) => {
-            let mut words = Vec::new();
-            for value in &raw {
-                for word in split_list(name, value)? {
-                    if !accepted.contains(&word.as_str()) {
-                        return Err(invalid(
-                            name,
-                            format!(
-                                "{name}: '{word}' is not accepted. Accepted values: {}.",
-                                accepted.join(", ")
-                            ),
-                        ));
-                    }
-                    words.push(word);
-                }
-            }
-            Ok(FilterValue::Texts(words))
-        }
-        ParamKind::Years => {
-            let mut years = Vec::new();
-            for value in &raw {
-                for year in split_list(name, value)? {
-                    years.push(parse_year(name, &year)?);
-                }
-            }
-            Ok(FilterValue::Years(years))
-        }
-        ParamKind::Year => Ok(FilterValue::Years(vec![parse_year(
-            name,
-            &single(name, raw)?,
-        )?])),
-        ParamKind::Time => {
-            let raw = single(name, raw)?;
-            match crate::domain::timestamp::parse_rfc3339(&raw) {
-                Some(moment) => Ok(FilterValue::Texts(vec![moment])),
-                None => Err(invalid(
-                    name,
-                    format!(
-                        "{name}: '{raw}' is not an RFC 3339 time; give one like \
-                         2025-06-01T00:00:00Z or 2025-06-01T08:00:00+08:00."
-                    ),
-                )),
-            }
-        }
-        ParamKind::Number => {
-            let raw = single(name, raw)?;
-            match raw.parse::<f64>() {
-                Ok(number) if number.is_finite() => Ok(FilterValue::Number(number)),
-                _ => Err(invalid(
-                    name,
-                    format!(
-                        "{name}: '{raw}' is not a finite number. Give plain units, \
-                         e.g. 1000000000000 for 1 trillion yuan."
-                    ),
-                )),
-            }
-        }
-    }
-}
-
-fn parse_sort(raw: String, spec: &ListSpec) -> ApiResult<Vec<SortKey>> {
-    let accepted = || {
-        spec.sorts
-            .iter()
-            .map(|s| s.name)
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
+fn parse_sort(decl: &Decl, raw: &str, sorts: &[SortSpec]) -> ApiResult<Vec<SortKey>> {
+    let name = decl.name;
     let mut keys: Vec<SortKey> = Vec::new();
-    for item in split_list("sort", &raw)? {
-        let (descending, name) = match item.strip_prefix('-') {
-            Some(name) => (true, name),
+    for item in split_list(decl, raw)? {
+        let (descending, key) = match item.strip_prefix('-') {
+            Some(key) => (true, key),
             None => (false, item.as_str()),
         };
-        let sort = spec.sorts.iter().find(|s| s.name == name).ok_or_else(|| {
+        let sort = sorts.iter().find(|s| s.name == key).ok_or_else(|| {
+            let sortable: Vec<&str> = sorts.iter().map(|s| s.name).collect();
             invalid(
-                "sort",
+                name,
                 format!(
-                    "sort: cannot sort by '{name}'. Sortable fields: {} (prefix '-' for \
+                    "{name}: cannot sort by '{key}'. Sortable fields: {} (prefix '-' for \
                      descending).",
-                    accepted()
+                    sortable.join(", ")
                 ),
             )
         })?;
-        if keys.iter().any(|key| key.name == sort.name) {
-            return Err(invalid("sort", format!("sort: '{name}' is given twice.")));
+        if keys.iter().any(|k| k.name == sort.name) {
+            return Err(invalid(name, format!("{name}: '{key}' is given twice.")));
         }
         keys.push(SortKey {
             name: sort.name,
@@ -356,24 +492,88 @@ fn parse_sort(raw: String, spec: &ListSpec) -> ApiResult<Vec<SortKey>> {
     Ok(keys)
 }
 
-fn parse_limit(raw: &str) -> ApiResult<usize> {
-    match raw.parse::<usize>() {
-        Ok(limit) if (1..=MAX_LIMIT).contains(&limit) => Ok(limit),
-        _ => Err(invalid(
-            "limit",
-            format!("limit: '{raw}' is not a whole number from 1 to {MAX_LIMIT}."),
-        )),
-    }
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::analytics::conversion::Currency;
+    use crate::domain::figure::Scale;
+    use crate::service::query::params::{CURRENCY, Q, SCALE, WIDTH};
+    use crate::service::query::spec::Shape;
 
-fn parse_format(raw: &str) -> ApiResult<Format> {
-    match raw {
-        "json" => Ok(Format::Json),
-        "csv" => Ok(Format::Csv),
-        _ => Err(invalid(
-            "format",
-            format!("format: '{raw}' is not accepted. Accepted values: json, csv."),
-        )),
+    static SPEC: QuerySpec = QuerySpec {
+        params: &[
+            CURRENCY.accept(),
+            SCALE.accept(),
+            WIDTH.accept(),
+            Q.accept(),
+        ],
+        shape: Shape::Image,
+    };
+
+    fn refusal(raw: &str) -> (String, String) {
+        match Parsed::parse("/p", Some(raw), &SPEC) {
+            Err(ApiError::InvalidParameter { name, detail }) => (name, detail),
+            other => panic!("{raw}: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn each_check_names_the_parameter_at_fault() {
+        let long = format!("q={}", "a".repeat(MAX_TEXT_CHARS + 1));
+        for (raw, name, detail) in [
+            (
+                "scale=billion&scale=million",
+                "scale",
+                "scale: give one of unit, thousand, million, billion, trillion.",
+            ),
+            (
+                "currency=USD&currency=CNY",
+                "currency",
+                "currency: give one of CNY, USD.",
+            ),
+            (
+                "currency=USD,CNY",
+                "currency",
+                "currency: give one of CNY, USD.",
+            ),
+            (
+                "currency=EUR",
+                "currency",
+                "currency: 'EUR' is not accepted. Accepted values: CNY, USD.",
+            ),
+            (
+                "width=50",
+                "width",
+                "width: 50 is not a whole number of pixels from 200 to 2000.",
+            ),
+            (
+                "width=640.5",
+                "width",
+                "width: 640.5 is not a whole number of pixels from 200 to 2000.",
+            ),
+            ("q=a&q=b", "q", "q: given 2 times; give it once."),
+            (&long, "q", "q: at most 200 characters."),
+            (
+                "format=svg",
+                "format",
+                "Unknown parameter 'format'. This endpoint accepts: currency, scale, width, q.",
+            ),
+        ] {
+            assert_eq!(refusal(raw), (name.to_owned(), detail.to_owned()), "{raw}");
+        }
+    }
+
+    #[test]
+    fn values_read_as_their_types() {
+        let parsed =
+            Parsed::parse("/p", Some("currency=USD&scale=billion&width=800"), &SPEC).unwrap();
+        assert_eq!(parsed.get(&CURRENCY), Some(Currency::Usd));
+        assert_eq!(parsed.get(&SCALE), Some(Scale::Billion));
+        assert_eq!(parsed.get(&WIDTH), Some(800));
+        assert_eq!(parsed.get(&Q), None);
+        // One value given twice is one value.
+        let parsed = Parsed::parse("/p", Some("currency=USD&currency=USD"), &SPEC).unwrap();
+        assert_eq!(parsed.get(&CURRENCY), Some(Currency::Usd));
     }
 }
 
@@ -383,42 +583,19 @@ mod properties {
 
     use super::*;
     use crate::service::query::cursor::Direction;
-    use crate::service::query::params::SortSpec;
+    use crate::service::query::params::{FROM, MIN, REGION, UNIT, YEAR};
+    use crate::service::query::spec::Shape;
     use proptest::prelude::*;
 
-    const SPEC: ListSpec = ListSpec {
-        filters: &[
-            FilterSpec {
-                name: "region",
-                kind: ParamKind::Texts,
-                path: "region",
-            },
-            FilterSpec {
-                name: "unit",
-                kind: ParamKind::Words(&["cny", "usd"]),
-                path: "unit",
-            },
-            FilterSpec {
-                name: "year",
-                kind: ParamKind::Years,
-                path: "",
-            },
-            FilterSpec {
-                name: "from",
-                kind: ParamKind::Year,
-                path: "",
-            },
-            FilterSpec {
-                name: "min",
-                kind: ParamKind::Number,
-                path: "",
-            },
+    static SPEC: QuerySpec = QuerySpec {
+        params: &[
+            REGION.matching("region"),
+            UNIT.accept(),
+            YEAR.accept(),
+            FROM.accept(),
+            MIN.accept(),
         ],
-        sorts: &[SortSpec {
-            name: "name",
-            path: "name",
-        }],
-        paginated: true,
+        shape: Shape::Page(&[SortSpec::new("name", "name")]),
     };
 
     fn keys() -> impl Strategy<Value = String> {
@@ -433,7 +610,7 @@ mod properties {
         /// Any query string parses or is refused with a 400 naming a parameter; never a panic.
         #[test]
         fn any_query_string_parses_or_names_its_fault(raw in ".{0,200}") {
-            match ListQuery::parse("/p", Some(&raw), &SPEC) {
+            match Parsed::parse("/p", Some(&raw), &SPEC) {
                 Ok(_) => {}
                 Err(ApiError::InvalidParameter { detail, .. }) => {
                     prop_assert!(!detail.is_empty());
@@ -449,25 +626,25 @@ mod properties {
                 .extend_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
                 .finish();
             let refused_as_a_parameter =
-                matches!(ListQuery::parse("/p", Some(&raw), &SPEC), Ok(_) | Err(ApiError::InvalidParameter { .. }));
+                matches!(Parsed::parse("/p", Some(&raw), &SPEC), Ok(_) | Err(ApiError::InvalidParameter { .. }));
             prop_assert!(refused_as_a_parameter);
         }
 
         /// A year in range is accepted, one outside is refused.
         #[test]
         fn years_are_accepted_exactly_in_range(year in -10_000i32..10_000) {
-            let result = ListQuery::parse("/p", Some(&format!("year={year}")), &SPEC);
+            let result = Parsed::parse("/p", Some(&format!("year={year}")), &SPEC);
             prop_assert_eq!(result.is_ok(), (1900..=2100).contains(&year));
         }
 
         /// A finite number round-trips through `min`; anything parsed is finite.
         #[test]
         fn min_accepts_finite_numbers(value in proptest::num::f64::ANY) {
-            let result = ListQuery::parse("/p", Some(&format!("min={value}")), &SPEC);
+            let result = Parsed::parse("/p", Some(&format!("min={value}")), &SPEC);
             match result {
-                Ok(query) => {
+                Ok(parsed) => {
                     prop_assert!(value.is_finite());
-                    prop_assert_eq!(query.number("min"), Some(value));
+                    prop_assert_eq!(parsed.get(&MIN), Some(value));
                 }
                 Err(_) => prop_assert!(!value.is_finite()),
             }
@@ -476,22 +653,22 @@ mod properties {
         /// Cursors survive encoding, and the query they were issued for accepts them.
         #[test]
         fn cursors_round_trip(name in "[a-z]{0,12}", position in 0i64..1_000_000) {
-            let query = ListQuery::parse("/p", Some("sort=name"), &SPEC).unwrap();
+            let parsed = Parsed::parse("/p", Some("sort=name"), &SPEC).unwrap();
             let cursor = Cursor {
                 direction: Direction::After,
                 keys: vec![Value::from(name)],
                 position,
-                fingerprint: query.fingerprint,
+                fingerprint: parsed.list.fingerprint,
             };
             prop_assert_eq!(Cursor::decode(&cursor.encode()), Some(cursor.clone()));
-            let again = ListQuery::parse("/p", Some(&format!("sort=name&cursor={}", cursor.encode())), &SPEC).unwrap();
-            prop_assert_eq!(again.cursor, Some(cursor));
+            let again = Parsed::parse("/p", Some(&format!("sort=name&cursor={}", cursor.encode())), &SPEC).unwrap();
+            prop_assert_eq!(again.list.cursor, Some(cursor));
         }
 
         /// Arbitrary text is never a cursor, and never a panic.
         #[test]
         fn arbitrary_text_is_not_a_cursor(token in "[A-Za-z0-9_-]{0,80}") {
-            let result = ListQuery::parse("/p", Some(&format!("sort=name&cursor={token}")), &SPEC);
+            let result = Parsed::parse("/p", Some(&format!("sort=name&cursor={token}")), &SPEC);
             let refused = match result {
                 Err(ApiError::InvalidParameter { name, .. }) => name == "cursor",
                 _ => false,
