@@ -17,7 +17,8 @@ sqlite3), compares every table with its CSV file and prints the SQL of the diffe
   `imports.csv`, and then the figure's latest state. A correction copies the figure as the
   database holds it and sets only the columns that differ from its previous revision, so a
   database that was imported into since keeps what the correction does not touch.
-* `observations.csv` must hold each figure's last revision; the script refuses otherwise.
+* `observations.csv` must hold each figure's last revision, and each `stated` must be printed
+  in the article (checked where its stored copy is at hand); the script refuses otherwise.
 
 With nothing to change it prints nothing. `--check` prints nothing and exits 1 when the
 migrations and the CSV files disagree. `tests/api/seed.rs` proves the same cell for cell.
@@ -26,6 +27,7 @@ article's figures as first read.
 """
 import csv
 import pathlib
+import re
 import sqlite3
 import sys
 import textwrap
@@ -311,6 +313,29 @@ def wrap(text: str, indent: int = 4) -> str:
                                    break_on_hyphens=False))
 
 
+def printed_text(document: pathlib.Path) -> str:
+    """The article as one line: the stored copy's `\\$` escapes and line-break hyphens
+    ("pro-" + blank line + "fessional") undone, runs of white space made one space."""
+    text = document.read_text(encoding="utf-8").replace("\\$", "$")
+    text = re.sub(r"-\n\s*\n", "", text)
+    return re.sub(r"\s+", " ", text)
+
+
+def check_stated() -> None:
+    """Every figure's `stated` is the article's own words, where the stored copy is at hand
+    (`sources.csv` names it, relative to the folder beside the project)."""
+    documents = {s["id"]: SEED.parent.parent / s["document"] for s in read_csv("sources")[1]}
+    texts = {path: printed_text(path) for path in set(documents.values()) if path.is_file()}
+    if not texts:
+        print("note: the article's stored copy is not beside the project; `stated` unchecked",
+              file=sys.stderr)
+        return
+    for figure in read_csv("observations")[1]:
+        text = texts.get(documents[figure["source_id"]])
+        if text is not None and figure["stated"] not in text:
+            raise Refused(f"{figure['id']}: {figure['stated']!r} is not printed in the article")
+
+
 def main() -> int:
     check = sys.argv[1:] == ["--check"]
     if sys.argv[1:] not in ([], ["--check"]):
@@ -319,6 +344,7 @@ def main() -> int:
     db = migrated_database()
     out: list[str] = []
     try:
+        check_stated()
         catalogue_sql(db, out)
         figures_sql(db, out)
     except Refused as refusal:
