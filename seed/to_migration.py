@@ -1,23 +1,82 @@
 #!/usr/bin/env python3
-"""Writes the SQL migration that loads the seed CSVs into the database.
+"""Writes the SQL migration that brings the database to what the CSV files of seed/ say.
 
-The CSV files in this folder are what a reviewer reads and diffs; the migration is generated
-from them once and then, like every migration, never edited (sqlx checksums it). A data
-correction is a new migration. The test suite proves that the migrated database holds exactly
-what these CSV files say.
+The CSV files in this folder are what a reviewer reads and diffs; migrations are append-only
+(sqlx checksums them), so a change to the CSV files reaches the database as a new migration.
+This script builds the database the existing migrations make (in memory, with Python's
+sqlite3), compares every table with its CSV file and prints the SQL of the difference:
 
-    python3 seed/to_migration.py > migrations/0002_article_figures.sql
+    python3 seed/to_migration.py > migrations/0007_seed_provenance.sql
+
+* Catalogue tables (regions, indicators, companies...) get an INSERT per new row and an
+  UPDATE of the changed columns per changed row, and their `search_index` entries are
+  rebuilt as migration 0003 built them. A row missing from its CSV file is refused: nothing
+  is deleted.
+* Figures change only as `import` changes them (migration 0004): each new row of
+  `observation_revisions.csv` becomes a revision, recorded under the new row of
+  `imports.csv`, and then the figure's latest state. A correction copies the figure as the
+  database holds it and sets only the columns that differ from its previous revision, so a
+  database that was imported into since keeps what the correction does not touch.
+* `observations.csv` must hold each figure's last revision, and each `stated` must be printed
+  in the article (checked where its stored copy is at hand); the script refuses otherwise.
+
+With nothing to change it prints nothing. `--check` prints nothing and exits 1 when the
+migrations and the CSV files disagree. `tests/api/seed.rs` proves the same cell for cell.
+Migration 0002 was written by the first version of this script, when the CSV files held the
+article's figures as first read.
 """
 import csv
 import pathlib
+import re
+import sqlite3
+import sys
+import textwrap
 
 SEED = pathlib.Path(__file__).parent
+MIGRATIONS = SEED.parent / "migrations"
 # Parents before children, so foreign keys hold row by row.
-TABLES = [
+CATALOGUE = [
     "sources", "regions", "speakers", "companies", "cluster_groups", "clusters", "facilities",
-    "city_plans", "city_plan_cluster_groups", "indicators", "observations",
+    "city_plans", "city_plan_cluster_groups", "indicators",
 ]
-NUMERIC_COLUMNS = {"value", "reached_year"}
+KEYS = {"city_plan_cluster_groups": ["city_plan_id", "cluster_group_id"]}
+# Integers of `imports` and `observation_revisions` besides; `imports.id` is never written.
+NUMERIC_COLUMNS = {
+    "value", "reached_year", "number", "import_id", "added", "corrected", "retracted",
+    "unchanged",
+}
+# Each search_index kind (migration 0003): the tables its rows are built from, and the query.
+SEARCH = {
+    "cluster": (["clusters", "cluster_groups"],
+                "SELECT 'cluster', c.id, c.name, c.description || ' ' || g.name "
+                "FROM clusters c JOIN cluster_groups g ON g.id = c.group_id WHERE c.id = {id}"),
+    "cluster_group": (["cluster_groups"],
+                      "SELECT 'cluster_group', id, name, description FROM cluster_groups "
+                      "WHERE id = {id}"),
+    "indicator": (["indicators"],
+                  "SELECT 'indicator', id, name, description FROM indicators WHERE id = {id}"),
+    "region": (["regions"], "SELECT 'region', id, name, description FROM regions WHERE id = {id}"),
+    "speaker": (["speakers"],
+                "SELECT 'speaker', id, name, title || ', ' || organisation FROM speakers "
+                "WHERE id = {id}"),
+    "city_plan": (["city_plans", "regions"],
+                  "SELECT 'city_plan', p.id, r.name || ' city plan', p.summary "
+                  "FROM city_plans p JOIN regions r ON r.id = p.region_id WHERE p.id = {id}"),
+    "company": (["companies"],
+                "SELECT 'company', id, name, description FROM companies WHERE id = {id}"),
+    "facility": (["facilities"],
+                 "SELECT 'facility', id, name, description FROM facilities WHERE id = {id}"),
+}
+FIGURE_FIELDS = [
+    "indicator_id", "region_id", "cluster_id", "cluster_group_id", "company_id", "city_plan_id",
+    "value", "scale", "unit", "qualifier", "stated", "period_kind", "period_start", "period_end",
+    "period_label", "equivalent_of", "restates", "source_id", "section", "speaker_id",
+    "cited_source", "note",
+]
+
+
+class Refused(Exception):
+    pass
 
 
 def literal(column: str, cell: str) -> str:
@@ -29,18 +88,281 @@ def literal(column: str, cell: str) -> str:
     return "'" + cell.replace("'", "''") + "'"
 
 
-def main() -> None:
-    print("-- Generated by seed/to_migration.py from the CSV files in seed/; do not edit.")
-    print("-- Figures of China Daily's GD Today page on Guangdong (March 2025), see seed/README.md.")
-    for table in TABLES:
-        with open(SEED / f"{table}.csv", newline="", encoding="utf-8") as f:
-            reader = csv.DictReader(f)
-            columns = reader.fieldnames
-            print(f"\n-- {table}")
-            for row in reader:
+def read_csv(table: str) -> tuple[list[str], list[dict[str, str]]]:
+    with open(SEED / f"{table}.csv", newline="", encoding="utf-8") as f:
+        reader = csv.DictReader(f)
+        return list(reader.fieldnames), list(reader)
+
+
+def migrated_database() -> sqlite3.Connection:
+    db = sqlite3.connect(":memory:")
+    db.execute("PRAGMA foreign_keys = ON")
+    for migration in sorted(MIGRATIONS.glob("*.sql")):
+        db.executescript(migration.read_text(encoding="utf-8"))
+    return db
+
+
+def stored_rows(db, table: str, columns: list[str]) -> dict[tuple, dict[str, str]]:
+    """The table's rows as the CSV files write them (NULL as '', numbers without '.0')."""
+    def cell(value) -> str:
+        if value is None:
+            return ""
+        if isinstance(value, float) and value.is_integer():
+            return str(int(value))
+        return str(value)
+    key = KEYS.get(table, ["id"] if table != "observation_revisions"
+                   else ["observation_id", "number"])
+    rows = {}
+    for values in db.execute(f"SELECT {', '.join(columns)} FROM {table}"):
+        row = {c: cell(v) for c, v in zip(columns, values)}
+        rows[tuple(row[k] for k in key)] = row
+    return rows
+
+
+def same(column: str, a: str, b: str) -> bool:
+    if column in NUMERIC_COLUMNS and a != "" and b != "":
+        return float(a) == float(b)
+    return a == b
+
+
+def catalogue_sql(db, out: list[str]) -> None:
+    changed: dict[str, set[str]] = {}
+    renamed: dict[str, set[str]] = {}
+    start = len(out)
+    for table in CATALOGUE:
+        columns, rows = read_csv(table)
+        key = KEYS.get(table, ["id"])
+        stored = stored_rows(db, table, columns)
+        seen = set()
+        for row in rows:
+            k = tuple(row[c] for c in key)
+            seen.add(k)
+            old = stored.get(k)
+            if old is None:
                 values = ", ".join(literal(c, row[c]) for c in columns)
-                print(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({values});")
+                out.append(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({values});")
+            else:
+                sets = [c for c in columns if not same(c, old[c], row[c])]
+                if not sets:
+                    continue
+                assignments = ", ".join(f"{c} = {literal(c, row[c])}" for c in sets)
+                where = " AND ".join(f"{c} = {literal(c, row[c])}" for c in key)
+                out.append(f"UPDATE {table} SET {assignments} WHERE {where};")
+            if key == ["id"]:
+                changed.setdefault(table, set()).add(row["id"])
+                if old is not None and "name" in columns and old["name"] != row["name"]:
+                    renamed.setdefault(table, set()).add(row["id"])
+        gone = set(stored) - seen
+        if gone:
+            raise Refused(f"seed/{table}.csv lacks {sorted(gone)}: rows are never deleted")
+    if len(out) > start:
+        out.insert(start, "")
+        out.insert(start + 1, "-- Catalogue: rows added or changed (none is ever deleted).")
+        out.append("")
+        out.append("-- Their search entries, rebuilt as migration 0003 built them.")
+    # Search entries of what changed, and of what shows a changed row's name.
+    for kind, (tables, query) in SEARCH.items():
+        ids: set[str] = set()
+        base = tables[0]
+        ids |= changed.get(base, set())
+        if kind == "cluster" and renamed.get("cluster_groups"):
+            groups = renamed["cluster_groups"]
+            ids |= {r["id"] for r in read_csv("clusters")[1] if r["group_id"] in groups}
+        if kind == "city_plan" and renamed.get("regions"):
+            regions = renamed["regions"]
+            ids |= {r["id"] for r in read_csv("city_plans")[1] if r["region_id"] in regions}
+        for id_ in sorted(ids):
+            out.append(f"DELETE FROM search_index WHERE kind = '{kind}' AND ref_id = "
+                       f"{literal('ref_id', id_)};")
+            out.append("INSERT INTO search_index (kind, ref_id, title, body) "
+                       + query.format(id=literal("ref_id", id_)) + ";")
+
+
+def figures_sql(db, out: list[str]) -> None:
+    columns, revisions = read_csv("observation_revisions")
+    figure_columns, figures = read_csv("observations")
+    if figure_columns != ["id"] + FIGURE_FIELDS:
+        raise Refused("seed/observations.csv: unexpected columns")
+    if columns[6:] != FIGURE_FIELDS:
+        raise Refused("seed/observation_revisions.csv: unexpected columns")
+    # observations.csv is each figure's last revision.
+    last: dict[str, dict[str, str]] = {}
+    for revision in revisions:
+        last[revision["observation_id"]] = revision
+    ids = [f["id"] for f in figures]
+    if sorted(ids) != sorted(last):
+        raise Refused("seed/observations.csv and observation_revisions.csv name different figures")
+    for figure in figures:
+        revision = last[figure["id"]]
+        for c in FIGURE_FIELDS:
+            if not same(c, figure[c], revision[c]):
+                raise Refused(f"seed/observations.csv: {figure['id']}'s {c} is not its last "
+                              f"revision's")
+
+    import_columns, imports = read_csv("imports")
+    stored_imports = stored_rows(db, "imports", import_columns)
+    new_imports = [i for i in imports if (i["id"],) not in stored_imports]
+    stored_revisions = stored_rows(db, "observation_revisions", columns)
+    new = [r for r in revisions if (r["observation_id"], r["number"]) not in stored_revisions]
+    if not new:
+        if new_imports:
+            raise Refused("seed/imports.csv has an import that records no revision")
+        return
+    if len(new_imports) != 1:
+        raise Refused("new revisions need exactly one new row of seed/imports.csv")
+    record = new_imports[0]
+    counts = {"added": 0, "corrected": 0, "retracted": 0}
+    for r in new:
+        if r["import_id"] != record["id"] or r["recorded_at"] != record["recorded_at"]:
+            raise Refused(f"{r['observation_id']} revision {r['number']}: not of import "
+                          f"{record['id']} at its time")
+        counts[r["change"]] = counts.get(r["change"], 0) + 1
+    if any(int(record[k]) != v for k, v in counts.items()) or record["unchanged"] != "0":
+        raise Refused(f"seed/imports.csv: import {record['id']} counts {counts}")
+
+    when = literal("recorded_at", record["recorded_at"])
+    out.append("")
+    out.append(f"-- Figures: import {record['file']}, written as `import` writes one (migration")
+    out.append(f"-- 0004). Every revision is stamped {record['recorded_at']}, its row of")
+    out.append("-- seed/imports.csv: a fixed time, chosen when the change was written, because a")
+    out.append("-- migration must build the same database wherever and whenever it runs (no now()).")
+    out.append("-- It says when the change was made, not when a given database received it.")
+    out.append("INSERT INTO imports (recorded_at, file, description, added, corrected, retracted,")
+    out.append("        unchanged)")
+    out.append("    VALUES (" + ", ".join(literal(c, record[c]) for c in import_columns[1:]) + ");")
+    # Found by its time, so that a database imported into before gets the right id.
+    import_id = f"(SELECT id FROM imports WHERE recorded_at = {when})"
+    fields = wrap(", ".join(FIGURE_FIELDS))
+    previous = {(r["observation_id"], r["number"]): r for r in revisions}
+    changed: dict[str, list[str]] = {"corrected": [], "retracted": []}
+    for r in new:
+        figure = r["observation_id"]
+        if any(figure in ids for ids in changed.values()):
+            raise Refused(f"{figure}: one revision per figure and import")
+        out.append("")
+        if r["change"] == "added":
+            if r["number"] != "1":
+                raise Refused(f"{figure}: an addition is revision 1")
+            out.append(f"-- {figure}: added")
+            out.append("INSERT INTO observations (id, revision, recorded_at, retracted,")
+            out.append(f"{fields})")
+            out.append(f"VALUES ({literal('id', figure)}, 1, {when}, 0,")
+            # One value a line: a literal is never wrapped, as a line break would enter it.
+            out.append(",\n".join(f"    {literal(c, r[c])}" for c in FIGURE_FIELDS) + ");")
+            out.append("INSERT INTO observation_revisions (observation_id, number, change, "
+                       "recorded_at, import_id, reason,")
+            out.append(f"{fields})")
+            out.append(f"SELECT id, 1, 'added', {when}, {import_id},")
+            out.append(f"    {literal('reason', r['reason'])},")
+            out.append(f"{fields}")
+            out.append(f"FROM observations WHERE id = {literal('id', figure)};")
+            continue
+        before = previous.get((figure, str(int(r["number"]) - 1)))
+        if before is None:
+            raise Refused(f"{figure} revision {r['number']}: no revision before it")
+        changes = [c for c in FIGURE_FIELDS if not same(c, before[c], r[c])]
+        if r["change"] not in changed:
+            raise Refused(f"{figure}: unknown change {r['change']!r}")
+        if r["change"] == "retracted" and changes:
+            raise Refused(f"{figure}: a retraction keeps the figure's fields")
+        if r["change"] == "corrected" and not changes:
+            raise Refused(f"{figure}: a correction changes something")
+        changed[r["change"]].append(figure)
+        kept = wrap(", ".join(c for c in FIGURE_FIELDS if c not in changes))
+        out.append(f"-- {figure}: {r['change']}" + (f" ({', '.join(changes)})" if changes else ""))
+        out.append("INSERT INTO observation_revisions (observation_id, number, change, "
+                   "recorded_at, import_id, reason,")
+        # The changed columns last, each value on a line of its own.
+        out.append(wrap(", ".join([c for c in FIGURE_FIELDS if c not in changes] + changes))
+                   + ")")
+        out.append(f"SELECT id, revision + 1, '{r['change']}', {when}, {import_id},")
+        out.append(f"    {literal('reason', r['reason'])},")
+        out.append(kept + ("," if changes else ""))
+        out.extend(f"    {literal(c, r[c])}" + ("," if i < len(changes) - 1 else "")
+                   for i, c in enumerate(changes))
+        out.append(f"FROM observations WHERE id = {literal('id', figure)};")
+    # Each figure then takes its new revision as its latest state; the trigger of 0004 checks
+    # that the revision exists.
+    if changed["corrected"]:
+        out.append("")
+        out.append("-- The corrected figures take their new revision as their latest state.")
+        out.append("UPDATE observations SET (revision, recorded_at, retracted,")
+        out.append(f"{fields}) =")
+        out.append("    (SELECT v.number, v.recorded_at, 0,")
+        out.append(wrap(", ".join(f"v.{c}" for c in FIGURE_FIELDS), indent=8))
+        out.append("     FROM observation_revisions v")
+        out.append("     WHERE v.observation_id = observations.id AND v.number = "
+                   "observations.revision + 1)")
+        out.append(where_ids(changed["corrected"]))
+    if changed["retracted"]:
+        out.append("")
+        out.append("-- The retracted figures leave the lists; their rows and history stay.")
+        out.append(f"UPDATE observations SET revision = revision + 1, recorded_at = {when}, "
+                   f"retracted = 1")
+        out.append(where_ids(changed["retracted"]))
+
+
+def where_ids(ids: list[str]) -> str:
+    return "WHERE id IN (\n" + ",\n".join(f"    {literal('id', i)}" for i in ids) + ");"
+
+
+def wrap(text: str, indent: int = 4) -> str:
+    """A comma-separated list over lines of at most 100 characters."""
+    return "\n".join(textwrap.wrap(text, width=100, initial_indent=" " * indent,
+                                   subsequent_indent=" " * indent, break_long_words=False,
+                                   break_on_hyphens=False))
+
+
+def printed_text(document: pathlib.Path) -> str:
+    """The article as one line: the stored copy's `\\$` escapes and line-break hyphens
+    ("pro-" + blank line + "fessional") undone, runs of white space made one space."""
+    text = document.read_text(encoding="utf-8").replace("\\$", "$")
+    text = re.sub(r"-\n\s*\n", "", text)
+    return re.sub(r"\s+", " ", text)
+
+
+def check_stated() -> None:
+    """Every figure's `stated` is the article's own words, where the stored copy is at hand
+    (`sources.csv` names it, relative to the folder beside the project)."""
+    documents = {s["id"]: SEED.parent.parent / s["document"] for s in read_csv("sources")[1]}
+    texts = {path: printed_text(path) for path in set(documents.values()) if path.is_file()}
+    if not texts:
+        print("note: the article's stored copy is not beside the project; `stated` unchecked",
+              file=sys.stderr)
+        return
+    for figure in read_csv("observations")[1]:
+        text = texts.get(documents[figure["source_id"]])
+        if text is not None and figure["stated"] not in text:
+            raise Refused(f"{figure['id']}: {figure['stated']!r} is not printed in the article")
+
+
+def main() -> int:
+    check = sys.argv[1:] == ["--check"]
+    if sys.argv[1:] not in ([], ["--check"]):
+        print(__doc__, file=sys.stderr)
+        return 2
+    db = migrated_database()
+    out: list[str] = []
+    try:
+        check_stated()
+        catalogue_sql(db, out)
+        figures_sql(db, out)
+    except Refused as refusal:
+        print(f"refused: {refusal}", file=sys.stderr)
+        return 1
+    if check:
+        if out:
+            print("the migrations do not build what seed/ holds; write a migration with "
+                  "seed/to_migration.py", file=sys.stderr)
+            return 1
+        return 0
+    if out:
+        print("-- Generated by seed/to_migration.py from the CSV files in seed/; do not edit.")
+        print("-- See seed/README.md for what the CSV files hold and why.")
+        print("-- Brings the database the earlier migrations build to what seed/ holds.")
+        print("\n".join(out))
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

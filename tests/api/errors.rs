@@ -165,7 +165,7 @@ async fn the_pool_the_server_reads_through_cannot_write() {
     let message = attempt.expect_err("writes are refused").to_string();
     assert!(message.contains("readonly"), "{message}");
     let figures = app.get_list("/v1/observations").await;
-    assert_eq!(figures.len(), crate::seed::seed_table("observations").len());
+    assert_eq!(figures.len(), crate::seed::live_seed_figures().len());
 }
 
 /// A parameter that takes one value is refused by its own name when given more, and the

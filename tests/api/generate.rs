@@ -130,19 +130,21 @@ async fn generate_writes_revised_synthetic_figures_and_leaves_the_article_as_it_
     // Beside the article, not in it.
     assert_eq!(article_state(&app).await, before);
 
-    // Every figure, through the import path: four imports, one revision each, plus the
-    // corrections' and the retraction's.
+    // Every figure, through the import path: four imports after the migrations' own
+    // (seed/imports.csv), one revision each, plus the corrections' and the retraction's.
     let synthetic = "SELECT COUNT(*) FROM observations WHERE source_id = 'synthetic'";
     assert_eq!(count(&app, synthetic).await, 5000);
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM imports").await, 4);
+    let imports = count(&app, "SELECT COUNT(*) FROM imports").await;
+    assert_eq!(imports as usize, 4 + seed_table("imports").len());
     let corrected = count(
         &app,
-        "SELECT COUNT(*) FROM observation_revisions WHERE change = 'corrected'",
+        "SELECT COUNT(*) FROM observation_revisions v JOIN observations o ON o.id = v.observation_id
+         WHERE v.change = 'corrected' AND o.source_id = 'synthetic'",
     )
     .await;
     let retracted = count(
         &app,
-        "SELECT COUNT(*) FROM observations WHERE retracted = 1",
+        "SELECT COUNT(*) FROM observations WHERE retracted = 1 AND source_id = 'synthetic'",
     )
     .await;
     assert!(
@@ -191,7 +193,8 @@ async fn generate_writes_revised_synthetic_figures_and_leaves_the_article_as_it_
 
     // A corrected figure has two revisions, and as_of still finds the first.
     let id: String = sqlx::query_scalar(
-        "SELECT id FROM observations WHERE revision = 2 AND retracted = 0 ORDER BY rowid LIMIT 1",
+        "SELECT id FROM observations WHERE revision = 2 AND retracted = 0 AND source_id = 'synthetic'
+         ORDER BY rowid LIMIT 1",
     )
     .fetch_one(&app.pool)
     .await
@@ -218,10 +221,12 @@ async fn generate_writes_revised_synthetic_figures_and_leaves_the_article_as_it_
         .get_ok(&format!("/v1/observations/{id}?as_of={then}"))
         .await;
     assert_eq!(then["value"], first["value"]);
-    let gone: String = sqlx::query_scalar("SELECT id FROM observations WHERE retracted = 1")
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
+    let gone: String = sqlx::query_scalar(
+        "SELECT id FROM observations WHERE retracted = 1 AND source_id = 'synthetic'",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
     app.get_problem(&format!("/v1/observations/{gone}"), StatusCode::GONE)
         .await;
 
@@ -230,7 +235,7 @@ async fn generate_writes_revised_synthetic_figures_and_leaves_the_article_as_it_
     let output = generate(&app, &args).await;
     assert_eq!(output.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&output.stdout).contains("nothing to change"));
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM imports").await, 4);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM imports").await, imports);
     assert_eq!(synthetic_export(&app).await, exported);
 
     // Other arguments would correct these figures into others: refused, nothing written.
@@ -238,7 +243,7 @@ async fn generate_writes_revised_synthetic_figures_and_leaves_the_article_as_it_
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("already holds 5000 synthetic figures made with other arguments"));
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM imports").await, 4);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM imports").await, imports);
     assert_eq!(article_state(&app).await, before);
 }
 

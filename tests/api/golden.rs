@@ -2,7 +2,7 @@
 //! layout, figure schema, typed parameters) so that the redesign provably changes none.
 //!
 //! The test starts the real app over a fresh database holding exactly the article's data
-//! (data version 0, every revision recorded at a fixed time), requests a fixed list of URLs
+//! (data version 1, every revision recorded at a fixed time), requests a fixed list of URLs
 //! and the URLs built from their answers (every single resource the lists name, every
 //! indicator's series and chart, and the `links.next`/`links.prev` of a few pages), and
 //! compares each answer's status, `content-type`, the other headers users act on
@@ -203,6 +203,11 @@ const QUERIES: &[&str] = &[
     "/v1/observations?as_of=2024-12-31T23:59:59Z",
     "/v1/observations?as_of=2025-03-01T00:00:00Z&indicator=rd-expenditure",
     "/v1/observations/rd-expenditure-2024?as_of=2025-03-01T00:00:00Z",
+    // The seed's corrections (migration 0007): the figure as first read, and a retraction's
+    // history.
+    "/v1/observations/trillion-yuan-cluster-count-2024?as_of=2025-03-01T00:00:00Z",
+    "/v1/observations/new-energy-operating-revenue-threshold-2024?as_of=2025-03-01T00:00:00Z",
+    "/v1/observations/new-energy-operating-revenue-threshold-2024/revisions",
     // Filters of the other lists.
     "/v1/revenues?year=2024",
     "/v1/revenues?region=maoming",
@@ -340,6 +345,7 @@ const ERRORS: &[&str] = &[
     "/v1/observations/no-such-figure",
     "/v1/observations/no-such-figure?currency=USD",
     "/v1/observations/no-such-figure/revisions",
+    "/v1/observations/new-energy-operating-revenue-threshold-2024",
     "/v1/regions/atlantis",
     "/v1/clusters/no-such-cluster",
     "/v1/cluster-groups/no-such-group",
@@ -368,7 +374,7 @@ const WITH_HEADERS: &[Special] = &[
     (
         "GET",
         "/v1/indicators?limit=3",
-        &[("If-None-Match", "\"ccd3d900750c4ee0-63a\"")],
+        &[("If-None-Match", "\"b2efd3bd317d927f-63a\"")],
     ),
     ("GET", "/v1/regions", &[("Accept", "text/csv")]),
     ("GET", "/v1/observations?limit=5", &[("Accept", "text/csv")]),
