@@ -18,7 +18,8 @@ pub async fn import(config: &Config, args: &ImportArgs) -> Result<ImportOutcome,
     let shown = args.file.display().to_string();
     let spinner = progress::spinner("import");
     spinner.set_message(format!("reading {shown}"));
-    let text = std::fs::read_to_string(&args.file)
+    // Read as it is checked: the file is never held whole (see service::import).
+    let file = std::fs::File::open(&args.file)
         .map_err(|error| format!("cannot read '{shown}': {error}"))?;
     let pool = store::database::open_and_migrate(&config.database_url)
         .await
@@ -30,7 +31,7 @@ pub async fn import(config: &Config, args: &ImportArgs) -> Result<ImportOutcome,
     let outcome = service::import::import_reporting(
         &pool,
         &file_name,
-        &text,
+        file,
         args.description.as_deref(),
         args.dry_run,
         &mut |stage| match stage {

@@ -1,8 +1,7 @@
 //! Checking one row that adds or corrects a figure: every stored column's value as its type
-//! and the schema's [`Check`] say (every id it names against the catalogue and the figures
-//! stored or added by the same file), then the rules that tie columns together.
-
-use std::collections::HashSet;
+//! and the schema's [`Check`] say (every id it names against the catalogue; the figures it
+//! points at are handed to the plan, which finds them stored or in the same file), then the
+//! rules that tie columns together.
 
 use super::read::{error, ImportError, Row};
 use crate::domain::entity::Entity;
@@ -53,7 +52,8 @@ fn in_catalogue(catalogue: &Catalogue, entity: Entity, id: &str) -> bool {
 struct CheckedCells<'a> {
     row: &'a Row,
     catalogue: &'a Catalogue,
-    known_ids: &'a HashSet<&'a str>,
+    /// The figures the row points at: (column, id).
+    references: &'a mut Vec<(&'static str, String)>,
     errors: &'a mut Vec<ImportError>,
 }
 
@@ -104,14 +104,10 @@ impl CellSource for CheckedCells<'_> {
                 );
             }
             Check::Figure => {
-                if !self.known_ids.contains(text) {
-                    self.fail(
-                        column.name,
-                        format!("there is no figure '{text}'; an import never creates one"),
-                    );
-                }
                 if text == self.row.text("id") {
                     self.fail(column.name, "a figure cannot point at itself".to_owned());
+                } else {
+                    self.references.push((column.name, text.to_owned()));
                 }
             }
             Check::Period if !is_period(text) => self.fail(
@@ -129,18 +125,19 @@ impl CellSource for CheckedCells<'_> {
 }
 
 /// Checks one row that adds or corrects a figure: every stored column as its type and
-/// [`Check`] say, then the rules between columns. Returns the figure when it is valid.
+/// [`Check`] say, then the rules between columns. Returns the figure when it is valid, and
+/// adds the figures it points at to `references` (column, id) for the plan to find.
 pub(super) fn figure_of(
     row: &Row,
     catalogue: &Catalogue,
-    known_ids: &HashSet<&str>,
+    references: &mut Vec<(&'static str, String)>,
     errors: &mut Vec<ImportError>,
 ) -> Option<FigureRecord> {
     let before = errors.len();
     let figure = FigureRecord::from_cells(&mut CheckedCells {
         row,
         catalogue,
-        known_ids,
+        references,
         errors,
     });
     let mut fail = |column: &str, message: String| {

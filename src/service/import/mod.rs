@@ -3,7 +3,9 @@
 //!
 //! The whole file is read and checked before anything is written; every problem is reported
 //! with its line and column. Only a clean file is applied, in one transaction, each change as a
-//! new revision (see migration 0004): nothing is overwritten.
+//! new revision (see migration 0004): nothing is overwritten. The file is read as it is
+//! checked, a batch of rows at a time, and only the changes are kept: memory follows what a
+//! file changes, not its size.
 //!
 //! A row whose `id` is new adds a figure; a row whose `id` exists corrects it (an identical row
 //! changes nothing). An optional `action` column set to `retract` withdraws the figure, and an
@@ -23,15 +25,16 @@ pub mod plan;
 /// A file read into rows, with the place of every cell.
 pub mod read;
 
+use std::borrow::Cow;
+use std::io::Read;
+
 use sqlx::SqlitePool;
 
-use crate::domain::figure::column::{Check, Role};
-use crate::domain::figure::COLUMNS;
 use crate::store;
 /// What an import changes and records, as the store writes it: the commands report these.
 pub use crate::store::imports::{FigureChange, ImportCounts, ImportReceipt};
-use plan::{plan_rows, ImportPlan};
-use read::{read_rows, FileFormat, ImportError, Row};
+use plan::{named_ids, ImportPlan, Planner, ROWS_PER_BATCH};
+use read::{CsvRows, FileFormat, ImportError, JsonRows, Row};
 
 /// Why an import did not happen.
 #[derive(Debug)]
@@ -61,14 +64,25 @@ pub async fn import(
     description: Option<&str>,
     dry_run: bool,
 ) -> Result<(ImportPlan, Option<ImportReceipt>), ImportFailure> {
-    import_reporting(pool, file_name, text, description, dry_run, &mut |_| {}).await
+    import_reporting(
+        pool,
+        file_name,
+        text.as_bytes(),
+        description,
+        dry_run,
+        &mut |_| {},
+    )
+    .await
 }
 
-/// [`import`], telling `progress` how far it has got.
+/// [`import`] of a file being read from `input` (a file, as the command opens it), telling
+/// `progress` how far it has got. A CSV file is read a row at a time, and only what it changes
+/// is kept; a JSON file is held whole while read (its positions are offsets into it), but its
+/// objects are read one at a time.
 pub async fn import_reporting(
     pool: &SqlitePool,
     file_name: &str,
-    text: &str,
+    mut input: impl Read,
     description: Option<&str>,
     dry_run: bool,
     progress: &mut dyn FnMut(ImportProgress),
@@ -78,8 +92,24 @@ pub async fn import_reporting(
             "'{file_name}': name the file .csv or .json so its format is known"
         ))
     })?;
-    let rows = read_rows(text, format).map_err(ImportFailure::Invalid)?;
-    import_rows(pool, file_name, &rows, description, dry_run, progress).await
+    let unreadable =
+        |problem: std::io::Error| ImportFailure::Failed(format!("cannot read it: {problem}"));
+    let plan = match format {
+        FileFormat::Csv => {
+            // The CSV reader buffers its input itself.
+            let rows = CsvRows::new(input).map_err(ImportFailure::Invalid)?;
+            plan_stream(pool, rows.map(|row| row.map(Cow::Owned)), progress).await?
+        }
+        FileFormat::Json => {
+            let mut bytes = Vec::new();
+            input.read_to_end(&mut bytes).map_err(unreadable)?;
+            let text = std::str::from_utf8(&bytes)
+                .map_err(|_| ImportFailure::Failed("the file is not valid UTF-8".to_owned()))?;
+            let rows = JsonRows::new(text).map_err(ImportFailure::Invalid)?;
+            plan_stream(pool, rows.map(|row| row.map(Cow::Owned)), progress).await?
+        }
+    };
+    apply(pool, file_name, plan, description, dry_run, progress).await
 }
 
 /// Checks and (unless `dry_run`) applies rows already read, or made by a program, in one
@@ -92,13 +122,66 @@ pub async fn import_rows(
     dry_run: bool,
     progress: &mut dyn FnMut(ImportProgress),
 ) -> Result<(ImportPlan, Option<ImportReceipt>), ImportFailure> {
-    progress(ImportProgress::Checking { rows: rows.len() });
-    let database = |problem: sqlx::Error| ImportFailure::Failed(describe(&problem));
+    let plan = plan_stream(
+        pool,
+        rows.iter().map(|row| Ok(Cow::Borrowed(row))),
+        progress,
+    )
+    .await?;
+    apply(pool, file_name, plan, description, dry_run, progress).await
+}
+
+fn database(problem: sqlx::Error) -> ImportFailure {
+    ImportFailure::Failed(describe(&problem))
+}
+
+/// Checks rows as they come, a batch at a time: each batch's stored figures are looked up
+/// together, then only what the rows change is kept.
+async fn plan_stream<'r>(
+    pool: &SqlitePool,
+    mut rows: impl Iterator<Item = Result<Cow<'r, Row>, Vec<ImportError>>>,
+    progress: &mut dyn FnMut(ImportProgress),
+) -> Result<ImportPlan, ImportFailure> {
     let catalogue = store::catalogue::catalogue(pool).await.map_err(database)?;
-    let stored = store::imports::stored_figures(pool, &named_ids(rows))
-        .await
-        .map_err(database)?;
-    let plan = plan_rows(rows, &catalogue, &stored).map_err(ImportFailure::Invalid)?;
+    let mut planner = Planner::new(&catalogue);
+    let mut batch: Vec<Cow<'r, Row>> = Vec::with_capacity(ROWS_PER_BATCH);
+    loop {
+        batch.clear();
+        for row in rows.by_ref() {
+            match row {
+                Ok(row) => batch.push(row),
+                Err(errors) => planner.refuse(errors),
+            }
+            if batch.len() == ROWS_PER_BATCH {
+                break;
+            }
+        }
+        if batch.is_empty() {
+            break;
+        }
+        let named: Vec<&Row> = batch.iter().map(|row| &**row).collect();
+        let stored = store::imports::stored_figures(pool, &named_ids(named.iter().copied()))
+            .await
+            .map_err(database)?;
+        for row in &named {
+            planner.plan(row, &stored);
+        }
+        progress(ImportProgress::Checking {
+            rows: planner.rows(),
+        });
+    }
+    planner.finish().map_err(ImportFailure::Invalid)
+}
+
+/// Records a valid plan (unless `dry_run`, or it changes nothing) in one transaction.
+async fn apply(
+    pool: &SqlitePool,
+    file_name: &str,
+    plan: ImportPlan,
+    description: Option<&str>,
+    dry_run: bool,
+    progress: &mut dyn FnMut(ImportProgress),
+) -> Result<(ImportPlan, Option<ImportReceipt>), ImportFailure> {
     if dry_run || plan.changes.is_empty() {
         // Nothing to record: the data (and its version) stay as they are.
         return Ok((plan, None));
@@ -120,25 +203,6 @@ pub async fn import_rows(
     .await
     .map_err(database)?;
     Ok((plan, Some(receipt)))
-}
-
-/// Every id the rows name (as a figure or as a figure it points at), to look up the stored
-/// figures among them.
-fn named_ids(rows: &[Row]) -> Vec<&str> {
-    let naming = COLUMNS.iter().filter(|column| {
-        matches!(
-            column.role,
-            Role::Stored(Check::Id) | Role::Stored(Check::Figure)
-        )
-    });
-    let mut ids: Vec<&str> = rows
-        .iter()
-        .flat_map(|row| naming.clone().map(|column| row.text(column.name)))
-        .filter(|id| !id.is_empty())
-        .collect();
-    ids.sort();
-    ids.dedup();
-    ids
 }
 
 /// SQLite's own words; a full disk reads as such.

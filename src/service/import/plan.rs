@@ -1,11 +1,14 @@
 //! The plan of an import: what each row of a file does (add, correct, retract, nothing),
 //! once every row has been checked; every problem, sorted by place, when any row fails.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::HashMap;
 
 use super::check::{figure_of, is_slug};
-use super::read::{error, presented_columns, read_rows, FileFormat, ImportError, Position, Row};
-use crate::domain::figure::STORED_COLUMNS;
+use super::read::{error, presented_columns, ImportError, Position, Row};
+#[cfg(test)]
+use super::read::{CsvRows, FileFormat, JsonRows};
+use crate::domain::figure::column::{Check, Role};
+use crate::domain::figure::{COLUMNS, STORED_COLUMNS};
 use crate::store::catalogue::Catalogue;
 use crate::store::imports::{FigureChange, StoredFigure};
 
@@ -17,118 +20,167 @@ pub struct ImportPlan {
     pub unchanged: usize,
 }
 
+/// Rows checked per look-up of the stored figures they name.
+pub(super) const ROWS_PER_BATCH: usize = 500;
+
 /// Checks every row of a file against the catalogue and the stored figures; the plan when the
 /// whole file is valid, every error (sorted by position) when not.
+#[cfg(test)]
 pub fn plan(
     text: &str,
     format: FileFormat,
     catalogue: &Catalogue,
     stored: &HashMap<String, StoredFigure>,
 ) -> Result<ImportPlan, Vec<ImportError>> {
-    plan_rows(&read_rows(text, format)?, catalogue, stored)
+    let mut planner = Planner::new(catalogue);
+    let rows: Box<dyn Iterator<Item = Result<Row, Vec<ImportError>>>> = match format {
+        FileFormat::Csv => Box::new(CsvRows::new(text.as_bytes())?),
+        FileFormat::Json => Box::new(JsonRows::new(text)?),
+    };
+    for row in rows {
+        match row {
+            Ok(row) => planner.plan(&row, stored),
+            Err(errors) => planner.refuse(errors),
+        }
+    }
+    planner.finish()
 }
 
-/// [`plan`] for rows already read (or made by a program).
+/// [`plan`] for rows already read (or made by a program), `stored` holding every figure they
+/// name.
 pub fn plan_rows(
     rows: &[Row],
     catalogue: &Catalogue,
     stored: &HashMap<String, StoredFigure>,
 ) -> Result<ImportPlan, Vec<ImportError>> {
-    let mut errors = Vec::new();
-    if rows.is_empty() {
-        errors.push(error(
-            Position { line: 1, column: 1 },
-            None,
-            "the file holds no figures",
-        ));
-    }
-    let mut first_seen: BTreeMap<&str, Position> = BTreeMap::new();
+    let mut planner = Planner::new(catalogue);
     for row in rows {
+        planner.plan(row, stored);
+    }
+    planner.finish()
+}
+
+/// A reference to another figure whose target was neither stored nor read yet: it must be
+/// further down the file.
+struct Pending {
+    id: String,
+    position: Position,
+    column: &'static str,
+}
+
+/// The plan of a file being read, row by row: what it holds is what the file will change
+/// (and the ids it has given), never the rows themselves, so that a file of any size is
+/// checked in memory proportional to its changes.
+pub struct Planner<'a> {
+    catalogue: &'a Catalogue,
+    /// Each id the file has given, with the line that first gave it.
+    first_seen: HashMap<String, usize>,
+    pending: Vec<Pending>,
+    changes: Vec<FigureChange>,
+    unchanged: usize,
+    errors: Vec<ImportError>,
+    rows: usize,
+}
+
+impl<'a> Planner<'a> {
+    pub fn new(catalogue: &'a Catalogue) -> Self {
+        Planner {
+            catalogue,
+            first_seen: HashMap::new(),
+            pending: Vec::new(),
+            changes: Vec::new(),
+            unchanged: 0,
+            errors: Vec::new(),
+            rows: 0,
+        }
+    }
+
+    /// Rows read so far, good or not.
+    pub fn rows(&self) -> usize {
+        self.rows
+    }
+
+    /// A row that could not be read: its problems.
+    pub fn refuse(&mut self, errors: Vec<ImportError>) {
+        self.rows += 1;
+        self.errors.extend(errors);
+    }
+
+    /// Checks one row and plans what it does; `stored` holds at least the stored figures the
+    /// row names ([`named_ids`]).
+    pub fn plan(&mut self, row: &Row, stored: &HashMap<String, StoredFigure>) {
+        self.rows += 1;
         let id = row.text("id");
         if !is_slug(id) {
-            errors.push(error(
+            self.errors.push(error(
                 row.position_of("id"),
                 Some("id"),
                 format!("'{id}' is not an id: use lower-case letters, digits and hyphens"),
             ));
-        } else if let Some(first) = first_seen.get(id) {
-            errors.push(error(
+        } else if let Some(first) = self.first_seen.get(id) {
+            self.errors.push(error(
                 row.position_of("id"),
                 Some("id"),
-                format!(
-                    "'{id}' is also on line {}; give each figure once",
-                    first.line
-                ),
+                format!("'{id}' is also on line {first}; give each figure once"),
             ));
         } else {
-            first_seen.insert(id, row.position);
+            self.first_seen.insert(id.to_owned(), row.position.line);
         }
-    }
-    let known_ids: HashSet<&str> = stored
-        .keys()
-        .map(String::as_str)
-        .chain(first_seen.keys().copied())
-        .collect();
-
-    let mut changes = Vec::new();
-    let mut unchanged = 0;
-    for row in rows {
-        let id = row.text("id");
         if let Some(column) = presented_columns().find(|c| !row.text(c.name).is_empty()) {
-            errors.push(error(
+            self.errors.push(error(
                 row.position_of(column.name),
                 Some(column.name),
                 "this row was converted to another currency or scale when it was written; \
                  write it without ?currency= and ?scale= to re-import",
             ));
-            continue;
+            return;
         }
         let reason = row.optional("reason");
         match row.text("action") {
             "" => {}
             "retract" => {
                 match stored.get(id) {
-                    None => errors.push(error(
+                    None => self.errors.push(error(
                         row.position_of("id"),
                         Some("id"),
                         format!("there is no stored figure '{id}' to retract"),
                     )),
-                    Some(figure) if figure.retracted => errors.push(error(
+                    Some(figure) if figure.retracted => self.errors.push(error(
                         row.position_of("action"),
                         Some("action"),
                         format!("'{id}' is already retracted"),
                     )),
                     Some(_) => match reason {
-                        None => errors.push(error(
+                        None => self.errors.push(error(
                             row.position_of("reason"),
                             Some("reason"),
                             "a retraction needs a reason",
                         )),
-                        Some(reason) => changes.push(FigureChange::Retract {
+                        Some(reason) => self.changes.push(FigureChange::Retract {
                             id: id.to_owned(),
                             reason,
                         }),
                     },
                 }
-                continue;
+                return;
             }
             other => {
-                errors.push(error(
+                self.errors.push(error(
                     row.position_of("action"),
                     Some("action"),
                     format!("'{other}' is not an action; leave it empty, or write retract"),
                 ));
-                continue;
+                return;
             }
         }
         let missing: Vec<&str> = STORED_COLUMNS
             .iter()
             .copied()
-            .filter(|column| !row.cells.contains_key(*column))
+            .filter(|column| !row.has(column))
             .collect();
         if !missing.is_empty() {
             // An absent column must not read as an empty cell: a correction would erase it.
-            errors.push(error(
+            self.errors.push(error(
                 row.position,
                 None,
                 format!(
@@ -137,23 +189,81 @@ pub fn plan_rows(
                     missing.join(", ")
                 ),
             ));
-            continue;
+            return;
         }
-        let Some(figure) = figure_of(row, catalogue, &known_ids, &mut errors) else {
-            continue;
+        let mut references = Vec::new();
+        let Some(figure) = figure_of(row, self.catalogue, &mut references, &mut self.errors) else {
+            return;
         };
+        for (column, target) in references {
+            if !stored.contains_key(&target) && !self.first_seen.contains_key(&target) {
+                self.pending.push(Pending {
+                    id: target,
+                    position: row.position_of(column),
+                    column,
+                });
+            }
+        }
         match stored.get(id) {
-            None => changes.push(FigureChange::Add(figure)),
-            Some(existing) if existing.record == figure && !existing.retracted => unchanged += 1,
-            Some(_) => changes.push(FigureChange::Correct { figure, reason }),
+            None => self.changes.push(FigureChange::Add(figure)),
+            Some(existing) if existing.record == figure && !existing.retracted => {
+                self.unchanged += 1
+            }
+            Some(_) => self.changes.push(FigureChange::Correct { figure, reason }),
         }
     }
-    if errors.is_empty() {
-        Ok(ImportPlan { changes, unchanged })
-    } else {
-        errors.sort_by_key(|e| e.position);
-        Err(errors)
+
+    /// The plan, once every row is read: references to figures further down the file are
+    /// checked now.
+    pub fn finish(mut self) -> Result<ImportPlan, Vec<ImportError>> {
+        if self.rows == 0 {
+            self.errors.push(error(
+                Position { line: 1, column: 1 },
+                None,
+                "the file holds no figures",
+            ));
+        }
+        for pending in std::mem::take(&mut self.pending) {
+            if !self.first_seen.contains_key(&pending.id) {
+                self.errors.push(error(
+                    pending.position,
+                    Some(pending.column),
+                    format!(
+                        "there is no figure '{}'; an import never creates one",
+                        pending.id
+                    ),
+                ));
+            }
+        }
+        if self.errors.is_empty() {
+            Ok(ImportPlan {
+                changes: self.changes,
+                unchanged: self.unchanged,
+            })
+        } else {
+            self.errors.sort_by_key(|e| e.position);
+            Err(self.errors)
+        }
     }
+}
+
+/// Every id the rows name (as a figure or as a figure it points at), to look up the stored
+/// figures among them.
+pub(super) fn named_ids<'r>(rows: impl IntoIterator<Item = &'r Row>) -> Vec<&'r str> {
+    let naming = COLUMNS.iter().filter(|column| {
+        matches!(
+            column.role,
+            Role::Stored(Check::Id) | Role::Stored(Check::Figure)
+        )
+    });
+    let mut ids: Vec<&str> = rows
+        .into_iter()
+        .flat_map(|row| naming.clone().map(|column| row.text(column.name)))
+        .filter(|id| !id.is_empty())
+        .collect();
+    ids.sort();
+    ids.dedup();
+    ids
 }
 
 #[cfg(test)]

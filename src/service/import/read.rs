@@ -3,8 +3,9 @@
 //! problem names its place. Rows made by a program, as `generate` makes them, are built here
 //! too.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::fmt;
+use std::io::Read;
 
 use serde_json::value::RawValue;
 use serde_json::Value;
@@ -60,11 +61,22 @@ pub(super) struct Cell {
     position: Position,
 }
 
-/// One row (CSV) or object (JSON) of the file, or one row made by a program.
+/// One row (CSV) or object (JSON) of the file, or one row made by a program: its cells under
+/// the columns an import understands (the header check refuses any other), named by the
+/// schema's own strings, so that a row costs its texts and little more.
 #[derive(Debug, Clone)]
 pub struct Row {
     pub(super) position: Position,
-    pub(super) cells: HashMap<String, Cell>,
+    cells: Vec<(&'static str, Cell)>,
+}
+
+/// The name of a column an import understands, as the schema spells it; `None` for others.
+fn known_column(name: &str) -> Option<&'static str> {
+    COLUMNS
+        .iter()
+        .map(|column| column.name)
+        .chain(CONTROL_COLUMNS)
+        .find(|known| *known == name)
 }
 
 impl Row {
@@ -74,12 +86,12 @@ impl Row {
         let cells = cells
             .into_iter()
             .enumerate()
-            .map(|(index, (column, text))| {
+            .filter_map(|(index, (column, text))| {
                 let position = Position {
                     line,
                     column: index + 1,
                 };
-                (column.to_owned(), Cell { text, position })
+                Some((known_column(column)?, Cell { text, position }))
             })
             .collect();
         Row {
@@ -112,9 +124,21 @@ impl Row {
         )
     }
 
+    fn cell(&self, column: &str) -> Option<&Cell> {
+        self.cells
+            .iter()
+            .find(|(name, _)| *name == column)
+            .map(|(_, cell)| cell)
+    }
+
+    /// Whether the row has the column (an empty cell counts).
+    pub(super) fn has(&self, column: &str) -> bool {
+        self.cell(column).is_some()
+    }
+
     /// The cell's text, trimmed; empty when absent.
     pub(super) fn text(&self, column: &str) -> &str {
-        self.cells.get(column).map_or("", |cell| cell.text.trim())
+        self.cell(column).map_or("", |cell| cell.text.trim())
     }
 
     pub(super) fn optional(&self, column: &str) -> Option<String> {
@@ -122,8 +146,7 @@ impl Row {
     }
 
     pub(super) fn position_of(&self, column: &str) -> Position {
-        self.cells
-            .get(column)
+        self.cell(column)
             .map_or(self.position, |cell| cell.position)
     }
 }
@@ -162,15 +185,6 @@ pub(super) fn error(
     }
 }
 
-/// Splits a file into rows, checking its columns. CSV: a header row naming the columns. JSON:
-/// an array of objects, or the export's `{"data": [...]}`.
-pub(super) fn read_rows(text: &str, format: FileFormat) -> Result<Vec<Row>, Vec<ImportError>> {
-    match format {
-        FileFormat::Csv => read_csv(text),
-        FileFormat::Json => read_json(text),
-    }
-}
-
 fn check_header<'a>(
     columns: impl Iterator<Item = (&'a str, Position)>,
     errors: &mut Vec<ImportError>,
@@ -202,68 +216,78 @@ fn check_header<'a>(
     }
 }
 
-fn read_csv(text: &str) -> Result<Vec<Row>, Vec<ImportError>> {
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(false)
-        .from_reader(text.as_bytes());
-    let first_line = Position { line: 1, column: 1 };
-    let headers = match reader.headers() {
-        Ok(headers) => headers.clone(),
-        Err(problem) => return Err(vec![csv_error(&problem, first_line)]),
-    };
-    let mut errors = Vec::new();
-    check_header(
-        headers.iter().enumerate().map(|(index, name)| {
-            (
-                name,
-                Position {
-                    line: 1,
-                    column: index + 1,
-                },
-            )
-        }),
-        &mut errors,
-        first_line,
-    );
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-    let mut rows = Vec::new();
-    for record in reader.records() {
-        let record = match record {
-            Ok(record) => record,
-            Err(problem) => {
-                errors.push(csv_error(&problem, first_line));
-                continue;
-            }
+/// A CSV file's rows, read one at a time: memory holds a row, never the file.
+pub(super) struct CsvRows<R: Read> {
+    records: csv::ByteRecordsIntoIter<R>,
+    /// The columns, as the schema spells them (the header check refuses any other).
+    headers: Vec<&'static str>,
+}
+
+impl<R: Read> CsvRows<R> {
+    /// Reads and checks the header row; every problem with it, when it has any.
+    pub(super) fn new(input: R) -> Result<Self, Vec<ImportError>> {
+        let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(input);
+        let first_line = Position { line: 1, column: 1 };
+        let headers = match reader.headers() {
+            Ok(headers) => headers.iter().map(str::to_owned).collect::<Vec<_>>(),
+            Err(problem) => return Err(vec![csv_error(&problem, first_line)]),
         };
-        let line = record.position().map_or(0, |p| p.line() as usize);
-        let cells = headers
-            .iter()
-            .zip(record.iter())
-            .enumerate()
-            .map(|(index, (name, text))| {
+        let mut errors = Vec::new();
+        check_header(
+            headers.iter().enumerate().map(|(index, name)| {
                 (
-                    name.to_owned(),
-                    Cell {
-                        text: text.to_owned(),
-                        position: Position {
-                            line,
-                            column: index + 1,
-                        },
+                    name.as_str(),
+                    Position {
+                        line: 1,
+                        column: index + 1,
                     },
                 )
-            })
-            .collect();
-        rows.push(Row {
+            }),
+            &mut errors,
+            first_line,
+        );
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        Ok(CsvRows {
+            headers: headers
+                .iter()
+                .filter_map(|name| known_column(name))
+                .collect(),
+            records: reader.into_byte_records(),
+        })
+    }
+
+    fn row(&self, record: &csv::ByteRecord) -> Result<Row, Vec<ImportError>> {
+        let line = record.position().map_or(0, |p| p.line() as usize);
+        let mut cells = Vec::with_capacity(self.headers.len());
+        for (index, (name, bytes)) in self.headers.iter().zip(record.iter()).enumerate() {
+            let position = Position {
+                line,
+                column: index + 1,
+            };
+            let text = match std::str::from_utf8(bytes) {
+                Ok(text) => text.to_owned(),
+                Err(_) => return Err(vec![error(position, Some(name), "not valid UTF-8")]),
+            };
+            cells.push((*name, Cell { text, position }));
+        }
+        Ok(Row {
             position: Position { line, column: 1 },
             cells,
-        });
+        })
     }
-    if errors.is_empty() {
-        Ok(rows)
-    } else {
-        Err(errors)
+}
+
+impl<R: Read> Iterator for CsvRows<R> {
+    type Item = Result<Row, Vec<ImportError>>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let record = self.records.next()?;
+        Some(match record {
+            Ok(record) => self.row(&record),
+            Err(problem) => Err(vec![csv_error(&problem, Position { line: 1, column: 1 })]),
+        })
     }
 }
 
@@ -295,55 +319,67 @@ fn position_at(text: &str, offset: usize) -> Position {
     Position { line, column }
 }
 
-fn read_json(text: &str) -> Result<Vec<Row>, Vec<ImportError>> {
-    #[derive(serde::Deserialize)]
-    struct Envelope<'a> {
-        #[serde(borrow)]
-        data: Vec<&'a RawValue>,
-    }
-    let syntax = |problem: serde_json::Error| {
-        vec![error(
-            Position {
-                line: problem.line(),
-                column: problem.column(),
-            },
-            None,
-            format!("not valid JSON: {problem}"),
-        )]
-    };
-    // Syntax first, so its error carries the position serde_json found it at.
-    serde_json::from_str::<serde::de::IgnoredAny>(text).map_err(syntax)?;
-    // Raw values keep their place in the text (for positions); serde cannot buffer them in an
-    // untagged enum, so the shape is told by the first character.
-    let items = if text.trim_start().starts_with('[') {
-        serde_json::from_str::<Vec<&RawValue>>(text)
-    } else {
-        serde_json::from_str::<Envelope>(text).map(|envelope| envelope.data)
-    };
-    let items = match items {
-        Ok(items) => items,
-        Err(_) => {
-            return Err(vec![error(
+/// A JSON file's objects, each read into a row as it is reached. The file is held whole (its
+/// positions are offsets into it), but no more than one row of it at a time.
+pub(super) struct JsonRows<'a> {
+    text: &'a str,
+    items: std::vec::IntoIter<&'a RawValue>,
+    header_checked: bool,
+}
+
+impl<'a> JsonRows<'a> {
+    /// Checks that the text is JSON of the expected shape: an array of objects, or the
+    /// export's `{"data": [...]}`.
+    pub(super) fn new(text: &'a str) -> Result<Self, Vec<ImportError>> {
+        #[derive(serde::Deserialize)]
+        struct Envelope<'a> {
+            #[serde(borrow)]
+            data: Vec<&'a RawValue>,
+        }
+        let syntax = |problem: serde_json::Error| {
+            vec![error(
+                Position {
+                    line: problem.line(),
+                    column: problem.column(),
+                },
+                None,
+                format!("not valid JSON: {problem}"),
+            )]
+        };
+        // Syntax first, so its error carries the position serde_json found it at.
+        serde_json::from_str::<serde::de::IgnoredAny>(text).map_err(syntax)?;
+        // Raw values keep their place in the text (for positions); serde cannot buffer them
+        // in an untagged enum, so the shape is told by the first character.
+        let items = if text.trim_start().starts_with('[') {
+            serde_json::from_str::<Vec<&RawValue>>(text)
+        } else {
+            serde_json::from_str::<Envelope>(text).map(|envelope| envelope.data)
+        };
+        let items = items.map_err(|_| {
+            vec![error(
                 Position { line: 1, column: 1 },
                 None,
                 "expected an array of figure objects, or the export's {\"data\": [...]}",
-            )])
-        }
-    };
-    let mut errors = Vec::new();
-    let mut rows = Vec::new();
-    let mut header_checked = false;
-    for raw in items {
+            )]
+        })?;
+        Ok(JsonRows {
+            text,
+            items: items.into_iter(),
+            header_checked: false,
+        })
+    }
+
+    fn row(&mut self, raw: &RawValue) -> Result<Row, Vec<ImportError>> {
+        let text = self.text;
         let raw_text = raw.get();
         let offset = raw_text.as_ptr() as usize - text.as_ptr() as usize;
         let position = position_at(text, offset);
         let Ok(object) = serde_json::from_str::<serde_json::Map<String, Value>>(raw_text) else {
-            errors.push(error(
+            return Err(vec![error(
                 position,
                 None,
                 "expected an object with a figure's fields",
-            ));
-            continue;
+            )]);
         };
         // Where a key sits: its first quoted occurrence in the object's text.
         let key_position = |key: &str| {
@@ -351,7 +387,8 @@ fn read_json(text: &str) -> Result<Vec<Row>, Vec<ImportError>> {
                 .find(&format!("\"{key}\""))
                 .map_or(position, |at| position_at(text, offset + at))
         };
-        if !header_checked {
+        let mut errors = Vec::new();
+        if !self.header_checked {
             // Every object must carry the figure's fields; the first one's keys are checked
             // like a CSV header, the rest below.
             check_header(
@@ -359,10 +396,14 @@ fn read_json(text: &str) -> Result<Vec<Row>, Vec<ImportError>> {
                 &mut errors,
                 position,
             );
-            header_checked = true;
+            self.header_checked = true;
         }
-        let mut cells = HashMap::new();
+        let mut cells = Vec::with_capacity(object.len());
         for (key, value) in &object {
+            // Checked in the first object only (like a CSV header); another's others are left.
+            let Some(name) = known_column(key) else {
+                continue;
+            };
             let text = match value {
                 Value::Null => String::new(),
                 Value::String(text) => text.clone(),
@@ -377,19 +418,27 @@ fn read_json(text: &str) -> Result<Vec<Row>, Vec<ImportError>> {
                     continue;
                 }
             };
-            cells.insert(
-                key.clone(),
+            cells.push((
+                name,
                 Cell {
                     text,
                     position: key_position(key),
                 },
-            );
+            ));
         }
-        rows.push(Row { position, cells });
+        if errors.is_empty() {
+            Ok(Row { position, cells })
+        } else {
+            Err(errors)
+        }
     }
-    if errors.is_empty() {
-        Ok(rows)
-    } else {
-        Err(errors)
+}
+
+impl Iterator for JsonRows<'_> {
+    type Item = Result<Row, Vec<ImportError>>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let raw = self.items.next()?;
+        Some(self.row(raw))
     }
 }
