@@ -4,12 +4,221 @@
 
 use std::process::{Command, Output, Stdio};
 
+use gd_indicators::domain::figure::STORED_COLUMNS;
+use gd_indicators::service::import::read::ImportError;
+use gd_indicators::service::import::ImportFailure;
+use gd_indicators::store::database::open_and_migrate;
+use serde_json::Value;
+use sqlx::SqlitePool;
+
 use crate::helpers::TestApp;
 
 const BINARY: &str = env!("CARGO_BIN_EXE_gd-indicators");
 
+/// One figure's cells, by column.
+type Figure = Vec<(String, String)>;
+
+/// A new figure: the cells of `rd-expenditure-2024` from `seed/observations.csv`, under `id`,
+/// with `changes`.
+fn figure(id: &str, changes: &[(&str, &str)]) -> Figure {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/seed/observations.csv");
+    let mut reader = csv::Reader::from_path(path).expect("the seed's figures");
+    let header = reader.headers().unwrap().clone();
+    let base = reader
+        .records()
+        .map(Result::unwrap)
+        .find(|record| &record[0] == "rd-expenditure-2024")
+        .expect("rd-expenditure-2024 is seeded");
+    let mut cells: Figure = header
+        .iter()
+        .zip(base.iter())
+        .map(|(column, cell)| (column.to_owned(), cell.to_owned()))
+        .collect();
+    cells[0].1 = id.to_owned();
+    for (column, text) in changes {
+        match cells.iter_mut().find(|(name, _)| name == column) {
+            Some(cell) => cell.1 = (*text).to_owned(),
+            None => cells.push(((*column).to_owned(), (*text).to_owned())),
+        }
+    }
+    cells
+}
+
+/// A CSV file of `figures`: the stored columns, then any others they name.
+fn csv_file(figures: &[Figure]) -> String {
+    let mut header: Vec<String> = STORED_COLUMNS.iter().map(|c| (*c).to_owned()).collect();
+    for figure in figures {
+        for (column, _) in figure {
+            if !header.contains(column) {
+                header.push(column.clone());
+            }
+        }
+    }
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    writer.write_record(&header).unwrap();
+    for figure in figures {
+        let cell = |column: &String| {
+            figure
+                .iter()
+                .find(|(name, _)| name == column)
+                .map_or("", |(_, text)| text.as_str())
+        };
+        writer.write_record(header.iter().map(cell)).unwrap();
+    }
+    String::from_utf8(writer.into_inner().unwrap()).unwrap()
+}
+
+/// A JSON file of `figures`: an array of objects, an empty cell as null.
+fn json_file(figures: &[Figure]) -> String {
+    let objects: Vec<Value> = figures
+        .iter()
+        .map(|figure| {
+            Value::Object(
+                figure
+                    .iter()
+                    .map(|(column, text)| {
+                        let value = if text.is_empty() {
+                            Value::Null
+                        } else {
+                            Value::from(text.as_str())
+                        };
+                        (column.clone(), value)
+                    })
+                    .collect(),
+            )
+        })
+        .collect();
+    serde_json::to_string_pretty(&objects).unwrap()
+}
+
+/// Runs `gd-indicators import NAME ARGS` on `bytes` written to a file of that name.
+fn import_command(app: &TestApp, name: &str, bytes: &[u8], args: &[&str]) -> Output {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join(name);
+    std::fs::write(&file, bytes).unwrap();
+    Command::new(BINARY)
+        .arg("import")
+        .arg(&file)
+        .args(args)
+        .args(["--database-url", &app.db_url])
+        .env_remove("RUST_LOG")
+        .stdin(Stdio::null())
+        .output()
+        .expect("the binary runs")
+}
+
 fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// A refused file: exit 1, `expected` among its problems.
+fn assert_refused(output: &Output, expected: &str) {
+    let stderr = stderr(output);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains(expected), "'{expected}' in:\n{stderr}");
+    assert!(stderr.contains("nothing was written"), "{stderr}");
+}
+
+/// Every revision ever recorded: an import that writes anything adds one.
+async fn revisions(app: &TestApp) -> i64 {
+    sqlx::query_scalar("SELECT count(*) FROM observation_revisions")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap()
+}
+
+/// Plans `text` as the file `name` (a dry run, through the service the command runs).
+async fn dry_run(pool: &SqlitePool, name: &str, text: &str) -> Result<usize, Vec<ImportError>> {
+    match gd_indicators::service::import::import(pool, name, text, None, true).await {
+        Ok((plan, _)) => Ok(plan.changes.len()),
+        Err(ImportFailure::Invalid(errors)) => Err(errors),
+        Err(ImportFailure::Failed(message)) => panic!("{name}: {message}"),
+    }
+}
+
+/// D11: what `--dry-run` accepts, the database accepts: the periods the schema's CHECKs take
+/// (years 1000 to 2999, months 01 to 12) and no others. Years 3000 to 9999 used to pass the dry
+/// run and then fail the write with exit 2.
+#[tokio::test]
+async fn the_import_refuses_exactly_the_periods_the_schema_refuses() {
+    let app = TestApp::spawn().await;
+    let scratch = tempfile::tempdir().unwrap();
+    let database = scratch.path().join("scratch.db");
+    let pool = open_and_migrate(database.to_str().unwrap()).await.unwrap();
+    for period in [
+        "0999", "1000", "1899", "2024", "2999", "3000", "5000", "9999", "2024-00", "2024-01",
+        "2024-12", "2024-13", "2024-1a",
+    ] {
+        // The database's verdict: the row inserted as an import would, then rolled back.
+        let mut transaction = pool.begin().await.unwrap();
+        let stored = sqlx::query(
+            "INSERT INTO observations (id, indicator_id, region_id, value, scale, unit,
+                 qualifier, stated, period_kind, period_start, period_end, period_label,
+                 source_id, section)
+             SELECT 'probe', indicator_id, region_id, value, scale, unit, qualifier, stated,
+                 period_kind, ?1, ?1, period_label, source_id, section
+             FROM observations WHERE id = 'rd-expenditure-2024'",
+        )
+        .bind(period)
+        .execute(&mut *transaction)
+        .await
+        .is_ok();
+        transaction.rollback().await.unwrap();
+        let file = csv_file(&[figure(
+            "probe",
+            &[("period_start", period), ("period_end", period)],
+        )]);
+        let checked = dry_run(&pool, "probe.csv", &file).await.is_ok();
+        assert!(
+            stored || !checked,
+            "period {period}: checked, then refused by the schema"
+        );
+        let expected = matches!(
+            period,
+            "1000" | "1899" | "2024" | "2999" | "2024-01" | "2024-12"
+        );
+        assert_eq!(checked, expected, "period {period}");
+    }
+    pool.close().await;
+
+    // Through the command: refused with its place, exit 1, nothing written.
+    let before = revisions(&app).await;
+    let file = csv_file(&[figure(
+        "rd-expenditure-3024",
+        &[("period_start", "3024"), ("period_end", "3024")],
+    )]);
+    for args in [&["--dry-run"][..], &[]] {
+        let output = import_command(&app, "far.csv", file.as_bytes(), args);
+        assert_refused(&output, "line 2, column 14 (period_start)");
+    }
+    assert_eq!(revisions(&app).await, before);
+}
+
+/// D11: a file that cannot be read as text, or whose name says no format, is a refused file
+/// (exit 1) with its place where there is one, not a failure of the database (exit 2).
+#[tokio::test]
+async fn an_unreadable_or_unnamed_file_is_a_refused_file() {
+    let app = TestApp::spawn().await;
+    let before = revisions(&app).await;
+    let mut csv = csv_file(&[figure("latin-1", &[("stated", "STATED")])]).into_bytes();
+    let at = csv.windows(6).position(|w| w == b"STATED").unwrap();
+    csv.splice(at..at + 6, [b'5', b'1', b'0', 0xA0, b'b', b'n']);
+    let output = import_command(&app, "latin-1.csv", &csv, &[]);
+    assert_refused(&output, "line 2, column 12 (stated): not valid UTF-8");
+
+    let json = json_file(&[figure("latin-1", &[("stated", "STATED")])]).into_bytes();
+    let mut json = json;
+    let at = json.windows(6).position(|w| w == b"STATED").unwrap();
+    json[at] = 0xFF;
+    let output = import_command(&app, "latin-1.json", &json, &[]);
+    assert_refused(&output, "not valid UTF-8");
+    assert!(stderr(&output).contains("line "), "{}", stderr(&output));
+
+    let file = csv_file(&[figure("unnamed", &[])]);
+    let output = import_command(&app, "figures.txt", file.as_bytes(), &[]);
+    assert_refused(&output, "name the file .csv or .json");
+    assert!(!stderr(&output).contains("line "), "{}", stderr(&output));
+    assert_eq!(revisions(&app).await, before);
 }
 
 /// The peak resident memory of `command` (its VmHWM, polled until it exits), in KiB, and its

@@ -42,9 +42,14 @@ pub enum Check {
     Catalogue(Entity),
     /// The id of another figure, stored or added by the same file.
     Figure,
-    /// A year (`2024`) or a month (`2024-03`).
+    /// A year (`2024`) or a month (`2024-03`), the year in [`PERIOD_YEARS`].
     Period,
 }
+
+/// The years a period may name: those the schema's CHECK on `period_start` and `period_end`
+/// takes (`[12][0-9][0-9][0-9]`, migration 0001), so that what an import checks (a dry run
+/// included) the database stores.
+pub const PERIOD_YEARS: std::ops::RangeInclusive<u16> = 1000..=2999;
 
 /// How the store hands over a column's value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -5,7 +5,9 @@
 
 use super::read::{error, ImportError, Row};
 use crate::domain::entity::Entity;
-use crate::domain::figure::column::{CellSource, Check, Column, Kind, OwnedCell, Role};
+use crate::domain::figure::column::{
+    CellSource, Check, Column, Kind, OwnedCell, Role, PERIOD_YEARS,
+};
 use crate::domain::figure::{FigureRecord, UNITS};
 use crate::store::catalogue::Catalogue;
 
@@ -17,18 +19,21 @@ pub(super) fn is_slug(id: &str) -> bool {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
-/// `YYYY` or `YYYY-MM`, as the schema's period columns require.
+/// `YYYY` or `YYYY-MM`, the year in [`PERIOD_YEARS`] and the month from 01 to 12, as the
+/// schema's period columns require.
 fn is_period(text: &str) -> bool {
-    let bytes = text.as_bytes();
-    let year = |b: &[u8]| b.len() == 4 && b.iter().all(u8::is_ascii_digit) && b[0] != b'0';
-    match bytes.len() {
-        4 => year(bytes),
-        7 => {
-            year(&bytes[..4])
-                && bytes[4] == b'-'
-                && matches!(&bytes[5..], [b'0', b'1'..=b'9'] | [b'1', b'0'..=b'2'])
+    let year = |digits: &str| {
+        digits.len() == 4
+            && digits.bytes().all(|b| b.is_ascii_digit())
+            && digits
+                .parse()
+                .is_ok_and(|year| PERIOD_YEARS.contains(&year))
+    };
+    match text.split_once('-') {
+        None => year(text),
+        Some((digits, month)) => {
+            year(digits) && matches!(month.as_bytes(), [b'0', b'1'..=b'9'] | [b'1', b'0'..=b'2'])
         }
-        _ => false,
     }
 }
 
@@ -112,7 +117,11 @@ impl CellSource for CheckedCells<'_> {
             }
             Check::Period if !is_period(text) => self.fail(
                 column.name,
-                format!("'{text}' is not a year (2024) or a month (2024-03)"),
+                format!(
+                    "'{text}' is not a year (2024) or a month (2024-03) from {} to {}",
+                    PERIOD_YEARS.start(),
+                    PERIOD_YEARS.end()
+                ),
             ),
             _ => {}
         }
@@ -179,5 +188,9 @@ mod tests {
         assert!(is_period("2024") && is_period("2024-03") && is_period("2024-12"));
         assert!(!is_period("2024-13") && !is_period("24") && !is_period("2024-00"));
         assert!(!is_period("0999") && !is_period("2024-3"));
+        // The schema's CHECK takes years 1000 to 2999 only.
+        assert!(is_period("1000") && is_period("2999-12"));
+        assert!(!is_period("3000") && !is_period("9999") && !is_period("3000-01"));
+        assert!(!is_period("+999") && !is_period("2024-") && !is_period("2024-1-"));
     }
 }

@@ -34,7 +34,7 @@ use crate::store;
 /// What an import changes and records, as the store writes it: the commands report these.
 pub use crate::store::imports::{FigureChange, ImportCounts, ImportReceipt};
 use plan::{named_ids, ImportPlan, Planner, ROWS_PER_BATCH};
-use read::{CsvRows, FileFormat, ImportError, JsonRows, Row};
+use read::{json_text, CsvRows, FileFormat, ImportError, JsonRows, Row};
 
 /// Why an import did not happen.
 #[derive(Debug)]
@@ -87,11 +87,8 @@ pub async fn import_reporting(
     dry_run: bool,
     progress: &mut dyn FnMut(ImportProgress),
 ) -> Result<(ImportPlan, Option<ImportReceipt>), ImportFailure> {
-    let format = FileFormat::of(file_name).ok_or_else(|| {
-        ImportFailure::Failed(format!(
-            "'{file_name}': name the file .csv or .json so its format is known"
-        ))
-    })?;
+    let format = FileFormat::of_import(file_name)
+        .map_err(|problem| ImportFailure::Invalid(vec![problem]))?;
     let unreadable =
         |problem: std::io::Error| ImportFailure::Failed(format!("cannot read it: {problem}"));
     let plan = match format {
@@ -103,8 +100,7 @@ pub async fn import_reporting(
         FileFormat::Json => {
             let mut bytes = Vec::new();
             input.read_to_end(&mut bytes).map_err(unreadable)?;
-            let text = std::str::from_utf8(&bytes)
-                .map_err(|_| ImportFailure::Failed("the file is not valid UTF-8".to_owned()))?;
+            let text = json_text(&bytes).map_err(ImportFailure::Invalid)?;
             let rows = JsonRows::new(text).map_err(ImportFailure::Invalid)?;
             plan_stream(pool, rows.map(|row| row.map(Cow::Owned)), progress).await?
         }

@@ -24,7 +24,8 @@ pub(super) fn presented_columns() -> impl Iterator<Item = &'static Column> {
         .filter(|column| column.role == Role::Presented)
 }
 
-/// A place in the file, 1-based.
+/// A place in the file, 1-based; line 0 is the file as a whole (its name, its encoding where
+/// no place can be given).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Position {
     pub line: usize,
@@ -42,15 +43,18 @@ pub struct ImportError {
 
 impl fmt::Display for ImportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "line {}, column {}",
-            self.position.line, self.position.column
-        )?;
-        if let Some(field) = &self.field {
-            write!(f, " ({field})")?;
+        if self.position.line > 0 {
+            write!(
+                f,
+                "line {}, column {}",
+                self.position.line, self.position.column
+            )?;
+            if let Some(field) = &self.field {
+                write!(f, " ({field})")?;
+            }
+            f.write_str(": ")?;
         }
-        write!(f, ": {}", self.message)
+        f.write_str(&self.message)
     }
 }
 
@@ -161,6 +165,17 @@ pub enum FileFormat {
 }
 
 impl FileFormat {
+    /// The format a file's name says; a name that says none is a refused file.
+    pub(super) fn of_import(file_name: &str) -> Result<FileFormat, ImportError> {
+        FileFormat::of(file_name).ok_or_else(|| {
+            error(
+                Position { line: 0, column: 0 },
+                None,
+                format!("the name '{file_name}' says no format: name the file .csv or .json"),
+            )
+        })
+    }
+
     pub fn of(file_name: &str) -> Option<FileFormat> {
         let lower = file_name.to_ascii_lowercase();
         if lower.ends_with(".csv") {
@@ -300,10 +315,29 @@ fn csv_error(problem: &csv::Error, fallback: Position) -> ImportError {
         csv::ErrorKind::UnequalLengths {
             expected_len, len, ..
         } => format!("the row has {len} fields; the header has {expected_len}"),
-        csv::ErrorKind::Utf8 { .. } => "the row is not valid UTF-8".to_owned(),
+        csv::ErrorKind::Utf8 { err, .. } => {
+            let position = Position {
+                line: position.line,
+                column: err.field() + 1,
+            };
+            return error(position, None, "not valid UTF-8");
+        }
         _ => format!("not readable as CSV: {problem}"),
     };
     error(position, None, message)
+}
+
+/// The text of a JSON file, refused with the place of its first byte that is not UTF-8.
+pub(super) fn json_text(bytes: &[u8]) -> Result<&str, Vec<ImportError>> {
+    std::str::from_utf8(bytes).map_err(|problem| {
+        let valid = &bytes[..problem.valid_up_to()];
+        let valid = std::str::from_utf8(valid).unwrap_or_default();
+        vec![error(
+            position_at(valid, valid.len()),
+            None,
+            "not valid UTF-8",
+        )]
+    })
 }
 
 /// Line and column of a byte offset into `text`.
