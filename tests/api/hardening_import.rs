@@ -136,6 +136,15 @@ async fn dry_run(pool: &SqlitePool, name: &str, text: &str) -> Result<usize, Vec
     }
 }
 
+/// The one problem of a refused file, as (line, field, message).
+fn only_problem(outcome: Result<usize, Vec<ImportError>>) -> (usize, String, String) {
+    let errors = outcome.expect_err("refused");
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    let error = &errors[0];
+    let field = error.field.clone().unwrap_or_default();
+    (error.position.line, field, error.message.clone())
+}
+
 /// D11: what `--dry-run` accepts, the database accepts: the periods the schema's CHECKs take
 /// (years 1000 to 2999, months 01 to 12) and no others. Years 3000 to 9999 used to pass the dry
 /// run and then fail the write with exit 2.
@@ -219,6 +228,54 @@ async fn an_unreadable_or_unnamed_file_is_a_refused_file() {
     assert_refused(&output, "name the file .csv or .json");
     assert!(!stderr(&output).contains("line "), "{}", stderr(&output));
     assert_eq!(revisions(&app).await, before);
+}
+
+/// D13: JSON is read as strictly as CSV: a key given twice or a key no figure has is refused
+/// in every object, a number too large for a double says so, and a byte-order mark is
+/// accepted (in CSV too).
+#[tokio::test]
+async fn json_files_are_read_as_strictly_as_csv() {
+    let app = TestApp::spawn().await;
+    let pool = open_and_migrate(&app.db_url).await.unwrap();
+    let valid = json_file(&[figure("first", &[]), figure("second", &[])]);
+
+    // A repeated key used to take its last value silently: here, the id.
+    let twice = valid.replacen(
+        "\"id\": \"first\"",
+        "\"id\": \"first\", \"id\": \"other\"",
+        1,
+    );
+    let (line, field, message) = only_problem(dry_run(&pool, "twice.json", &twice).await);
+    assert_eq!((line, field.as_str()), (3, "id"), "{message}");
+    assert!(message.contains("given twice"), "{message}");
+
+    // Keys were checked in the first object only.
+    let unknown = valid.replacen(
+        "\"id\": \"second\"",
+        "\"id\": \"second\", \"colour\": \"red\"",
+        1,
+    );
+    let (line, field, message) = only_problem(dry_run(&pool, "unknown.json", &unknown).await);
+    assert_eq!(field, "colour", "{message}");
+    assert!(line > 3, "the second object's line: {line}");
+    assert!(message.contains("unknown column"), "{message}");
+
+    let huge = valid.replacen("\"value\": \"510\"", "\"value\": 1e400", 1);
+    let (_, field, message) = only_problem(dry_run(&pool, "huge.json", &huge).await);
+    assert_eq!(field, "value", "{message}");
+    assert!(message.contains("out of range"), "{message}");
+
+    for (name, text) in [
+        ("bom.json", format!("\u{feff}{valid}")),
+        (
+            "bom.csv",
+            format!("\u{feff}{}", csv_file(&[figure("first", &[])])),
+        ),
+    ] {
+        let outcome = dry_run(&pool, name, &text).await;
+        assert!(outcome.is_ok(), "{name}: {outcome:?}");
+    }
+    pool.close().await;
 }
 
 /// The peak resident memory of `command` (its VmHWM, polled until it exits), in KiB, and its

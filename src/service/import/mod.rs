@@ -34,7 +34,7 @@ use crate::store;
 /// What an import changes and records, as the store writes it: the commands report these.
 pub use crate::store::imports::{FigureChange, ImportCounts, ImportReceipt};
 use plan::{named_ids, ImportPlan, Planner, ROWS_PER_BATCH};
-use read::{json_text, CsvRows, FileFormat, ImportError, JsonRows, Row};
+use read::{json_text, without_bom, CsvRows, FileFormat, ImportError, JsonRows, Row};
 
 /// Why an import did not happen.
 #[derive(Debug)]
@@ -94,6 +94,7 @@ pub async fn import_reporting(
     let plan = match format {
         FileFormat::Csv => {
             // The CSV reader buffers its input itself.
+            let input = without_bom(input).map_err(unreadable)?;
             let rows = CsvRows::new(input).map_err(ImportFailure::Invalid)?;
             plan_stream(pool, rows.map(|row| row.map(Cow::Owned)), progress).await?
         }

@@ -327,8 +327,25 @@ fn csv_error(problem: &csv::Error, fallback: Position) -> ImportError {
     error(position, None, message)
 }
 
-/// The text of a JSON file, refused with the place of its first byte that is not UTF-8.
+/// The byte-order mark some editors (and spreadsheets) put first in a UTF-8 file.
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// `input` without a byte-order mark it may start with.
+pub(super) fn without_bom<R: Read>(mut input: R) -> std::io::Result<impl Read> {
+    let mut start = Vec::with_capacity(BOM.len());
+    (&mut input)
+        .take(BOM.len() as u64)
+        .read_to_end(&mut start)?;
+    if start == BOM {
+        start.clear();
+    }
+    Ok(std::io::Cursor::new(start).chain(input))
+}
+
+/// The text of a JSON file, without a byte-order mark; refused with the place of its first
+/// byte that is not UTF-8.
 pub(super) fn json_text(bytes: &[u8]) -> Result<&str, Vec<ImportError>> {
+    let bytes = bytes.strip_prefix(BOM).unwrap_or(bytes);
     std::str::from_utf8(bytes).map_err(|problem| {
         let valid = &bytes[..problem.valid_up_to()];
         let valid = std::str::from_utf8(valid).unwrap_or_default();
@@ -358,7 +375,6 @@ fn position_at(text: &str, offset: usize) -> Position {
 pub(super) struct JsonRows<'a> {
     text: &'a str,
     items: std::vec::IntoIter<&'a RawValue>,
-    header_checked: bool,
 }
 
 impl<'a> JsonRows<'a> {
@@ -399,66 +415,50 @@ impl<'a> JsonRows<'a> {
         Ok(JsonRows {
             text,
             items: items.into_iter(),
-            header_checked: false,
         })
     }
 
-    fn row(&mut self, raw: &RawValue) -> Result<Row, Vec<ImportError>> {
+    fn row(&self, raw: &'a RawValue) -> Result<Row, Vec<ImportError>> {
         let text = self.text;
         let raw_text = raw.get();
-        let offset = raw_text.as_ptr() as usize - text.as_ptr() as usize;
+        let offset_of = |part: &str| part.as_ptr() as usize - text.as_ptr() as usize;
+        let offset = offset_of(raw_text);
         let position = position_at(text, offset);
-        let Ok(object) = serde_json::from_str::<serde_json::Map<String, Value>>(raw_text) else {
+        let Ok(Fields(fields)) = serde_json::from_str::<Fields>(raw_text) else {
             return Err(vec![error(
                 position,
                 None,
                 "expected an object with a figure's fields",
             )]);
         };
-        // Where a key sits: its first quoted occurrence in the object's text.
-        let key_position = |key: &str| {
-            raw_text
-                .find(&format!("\"{key}\""))
-                .map_or(position, |at| position_at(text, offset + at))
+        // Where a key sits: its last quoted occurrence before its value (the value's place
+        // when it is spelt with escapes).
+        let key_position = |key: &str, value: &RawValue| {
+            let before = &text[offset..offset_of(value.get())];
+            before.rfind(&format!("\"{key}\"")).map_or_else(
+                || position_at(text, offset_of(value.get())),
+                |at| position_at(text, offset + at),
+            )
         };
+        // Every object's keys are checked as a CSV header is: each once, each a column.
         let mut errors = Vec::new();
-        if !self.header_checked {
-            // Every object must carry the figure's fields; the first one's keys are checked
-            // like a CSV header, the rest below.
-            check_header(
-                object.keys().map(|key| (key.as_str(), key_position(key))),
-                &mut errors,
-                position,
-            );
-            self.header_checked = true;
-        }
-        let mut cells = Vec::with_capacity(object.len());
-        for (key, value) in &object {
-            // Checked in the first object only (like a CSV header); another's others are left.
+        check_header(
+            fields
+                .iter()
+                .map(|(key, value)| (key.as_str(), key_position(key, value))),
+            &mut errors,
+            position,
+        );
+        let mut cells = Vec::with_capacity(fields.len());
+        for (key, value) in &fields {
             let Some(name) = known_column(key) else {
                 continue;
             };
-            let text = match value {
-                Value::Null => String::new(),
-                Value::String(text) => text.clone(),
-                Value::Number(number) => number.to_string(),
-                Value::Bool(flag) => flag.to_string(),
-                other => {
-                    errors.push(error(
-                        key_position(key),
-                        Some(key),
-                        format!("expected a string, number or null, found {other}"),
-                    ));
-                    continue;
-                }
-            };
-            cells.push((
-                name,
-                Cell {
-                    text,
-                    position: key_position(key),
-                },
-            ));
+            let at = key_position(key, value);
+            match cell_text(value.get()) {
+                Ok(text) => cells.push((name, Cell { text, position: at })),
+                Err(message) => errors.push(error(at, Some(name), message)),
+            }
         }
         if errors.is_empty() {
             Ok(Row { position, cells })
@@ -468,11 +468,95 @@ impl<'a> JsonRows<'a> {
     }
 }
 
-impl Iterator for JsonRows<'_> {
+/// An object's members in the order written, a key given twice kept twice (a map would keep
+/// the last silently), each value as written.
+struct Fields<'a>(Vec<(String, &'a RawValue)>);
+
+impl<'de> serde::Deserialize<'de> for Fields<'de> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = Fields<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Fields<'de>, A::Error> {
+                let mut members = Vec::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    members.push((key, map.next_value::<&'de RawValue>()?));
+                }
+                Ok(Fields(members))
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+
+/// A JSON value as the text of a cell: a string as it is, a number or a boolean as written,
+/// null as an empty cell; `Err` says why the value is no cell.
+fn cell_text(raw: &str) -> Result<String, String> {
+    match raw.as_bytes().first() {
+        Some(b'"') => serde_json::from_str(raw).map_err(|problem| problem.to_string()),
+        Some(b'n') => Ok(String::new()),
+        Some(b't' | b'f') => Ok(raw.to_owned()),
+        Some(b'-' | b'0'..=b'9') => match serde_json::from_str::<Value>(raw) {
+            Ok(number) => Ok(number.to_string()),
+            // serde_json refuses a number no double holds (1e400), which reads as infinite.
+            Err(_) => Err(format!(
+                "{raw} is out of range: a number must be finite (at most about 1.8e308)"
+            )),
+        },
+        _ => {
+            let shown: String = raw.chars().take(40).collect();
+            Err(format!("expected a string, number or null, found {shown}"))
+        }
+    }
+}
+
+impl<'a> Iterator for JsonRows<'a> {
     type Item = Result<Row, Vec<ImportError>>;
 
     fn next(&mut self) -> Option<Self::Item> {
         let raw = self.items.next()?;
         Some(self.row(raw))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_byte_order_mark_is_dropped_and_nothing_else() {
+        for (input, expected) in [
+            (&b"\xEF\xBB\xBFid\n"[..], &b"id\n"[..]),
+            (b"id\n", b"id\n"),
+            (b"\xEF\xBB", b"\xEF\xBB"),
+            (b"", b""),
+        ] {
+            let mut read = Vec::new();
+            without_bom(input).unwrap().read_to_end(&mut read).unwrap();
+            assert_eq!(read, expected);
+        }
+        assert_eq!(json_text(b"\xEF\xBB\xBF[]").unwrap(), "[]");
+    }
+
+    #[test]
+    fn json_values_are_cells_or_say_why_not() {
+        assert_eq!(cell_text(r#""a\"b""#).as_deref(), Ok("a\"b"));
+        assert_eq!(cell_text("null").as_deref(), Ok(""));
+        assert_eq!(cell_text("true").as_deref(), Ok("true"));
+        assert_eq!(cell_text("14.2").as_deref(), Ok("14.2"));
+        assert_eq!(cell_text("-3").as_deref(), Ok("-3"));
+        let huge = cell_text("1e400").unwrap_err();
+        assert!(huge.contains("out of range"), "{huge}");
+        let nested = cell_text(r#"{"a": 1}"#).unwrap_err();
+        assert!(
+            nested.starts_with("expected a string, number or null"),
+            "{nested}"
+        );
     }
 }
