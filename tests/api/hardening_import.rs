@@ -278,6 +278,85 @@ async fn json_files_are_read_as_strictly_as_csv() {
     pool.close().await;
 }
 
+/// D6: every number an import stores, and every number derived from it, is finite: `value` ×
+/// `scale` within ±1e30 (and 0, or at least 1e-30 in size), and a printed dollar equivalent
+/// and the yuan amount it converts both positive, so that the exchange rate is.
+#[tokio::test]
+async fn an_import_stores_only_numbers_whose_derived_numbers_are_finite() {
+    let app = TestApp::spawn().await;
+    let pool = open_and_migrate(&app.db_url).await.unwrap();
+    let refused = [
+        (
+            figure("overflow", &[("value", "1e308"), ("scale", "trillion")]),
+            "value",
+        ),
+        (
+            figure("too-large", &[("value", "1e19"), ("scale", "trillion")]),
+            "value",
+        ),
+        (
+            figure("too-small", &[("value", "1e-31"), ("scale", "unit")]),
+            "value",
+        ),
+        (
+            figure(
+                "zero-dollars",
+                &[
+                    ("value", "0"),
+                    ("unit", "usd"),
+                    ("equivalent_of", "rd-expenditure-2024"),
+                ],
+            ),
+            "value",
+        ),
+        (
+            figure(
+                "negative-dollars",
+                &[
+                    ("value", "-70.3"),
+                    ("unit", "usd"),
+                    ("equivalent_of", "rd-expenditure-2024"),
+                ],
+            ),
+            "value",
+        ),
+    ];
+    for (row, field) in refused {
+        let id = row[0].1.clone();
+        let (_, at, message) = only_problem(dry_run(&pool, "bad.csv", &csv_file(&[row])).await);
+        assert_eq!(at, field, "{id}: {message}");
+    }
+    // The yuan amount a dollar equivalent converts: neither a new one at zero, nor a stored
+    // one corrected to a negative amount.
+    let file = csv_file(&[
+        figure("zero-yuan", &[("value", "0")]),
+        figure(
+            "zero-yuan-usd",
+            &[
+                ("value", "1"),
+                ("unit", "usd"),
+                ("equivalent_of", "zero-yuan"),
+            ],
+        ),
+    ]);
+    let (line, field, message) = only_problem(dry_run(&pool, "pair.csv", &file).await);
+    assert_eq!((line, field.as_str()), (3, "equivalent_of"), "{message}");
+    let file = csv_file(&[figure("rd-expenditure-2024", &[("value", "-510")])]);
+    let (_, field, message) = only_problem(dry_run(&pool, "negative.csv", &file).await);
+    assert_eq!(field, "value", "{message}");
+    assert!(message.contains("rd-expenditure-2024-usd"), "{message}");
+
+    // At the bounds, and zero where nothing converts it: accepted.
+    let file = csv_file(&[
+        figure("largest", &[("value", "1e18"), ("scale", "trillion")]),
+        figure("most-negative", &[("value", "-1e30"), ("scale", "unit")]),
+        figure("smallest", &[("value", "1e-30"), ("scale", "unit")]),
+        figure("nothing", &[("value", "0")]),
+    ]);
+    assert_eq!(dry_run(&pool, "bounds.csv", &file).await, Ok(4));
+    pool.close().await;
+}
+
 /// The peak resident memory of `command` (its VmHWM, polled until it exits), in KiB, and its
 /// exit status.
 fn peak_memory_kib(mut command: Command) -> (u64, Option<i32>) {

@@ -4,6 +4,7 @@
 use std::process::{Command, Stdio};
 
 use reqwest::StatusCode;
+use serde_json::Value;
 
 use crate::helpers::TestApp;
 
@@ -46,5 +47,40 @@ async fn a_time_past_the_calendar_is_a_400_everywhere() {
         assert_eq!(output.status.code(), Some(2), "{moment}: {stderr}");
         assert!(stderr.contains("as_of"), "{stderr}");
         assert!(!stderr.contains("panicked"), "{stderr}");
+    }
+}
+
+/// D6: a cursor's sort-key values are bound as what the key holds: a cursor whose `value`
+/// key is not a number (the JSON of a non-finite number is `null`) is refused, never bound as
+/// text, which matched no row (or every one) and made a page point at itself.
+#[tokio::test]
+async fn a_cursor_whose_key_is_not_of_its_type_is_refused() {
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use base64::Engine;
+
+    let app = TestApp::spawn().await;
+    for sort in ["value", "-value", "period", "id"] {
+        let first = app
+            .get_ok(&format!("/v1/observations?sort={sort}&limit=2"))
+            .await;
+        let next = first["links"]["next"].as_str().unwrap();
+        let (prefix, token) = next.split_once("cursor=").unwrap();
+        let mut cursor: Value =
+            serde_json::from_slice(&URL_SAFE_NO_PAD.decode(token).unwrap()).unwrap();
+        let wrong = if sort.ends_with("value") {
+            vec![Value::Null, Value::from("510"), Value::from(true)]
+        } else {
+            vec![Value::Null, Value::from(2024), Value::from(false)]
+        };
+        for key in wrong {
+            cursor["k"][0] = key.clone();
+            let tampered = URL_SAFE_NO_PAD.encode(serde_json::to_vec(&cursor).unwrap());
+            let path = format!("{prefix}cursor={tampered}");
+            let problem = app.get_problem(&path, StatusCode::BAD_REQUEST).await;
+            assert_eq!(
+                problem["invalid_params"][0]["name"], "cursor",
+                "{sort}: {key}"
+            );
+        }
     }
 }

@@ -5,10 +5,11 @@
 
 use super::read::{error, ImportError, Row};
 use crate::domain::entity::Entity;
+use crate::domain::figure::column::Word;
 use crate::domain::figure::column::{
     CellSource, Check, Column, Kind, OwnedCell, Role, PERIOD_YEARS,
 };
-use crate::domain::figure::{FigureRecord, UNITS};
+use crate::domain::figure::{within_magnitude, FigureRecord, MAX_MAGNITUDE, MIN_MAGNITUDE, UNITS};
 use crate::store::catalogue::Catalogue;
 
 /// Whether `id` is a slug: lower-case letters, digits and hyphens.
@@ -158,6 +159,29 @@ pub(super) fn figure_of(
             "period_end",
             format!("ends ({end}) before it starts ({start})"),
         );
+    }
+    if let Some(figure) = &figure {
+        if !within_magnitude(figure.value, figure.scale) {
+            fail(
+                "value",
+                format!(
+                    "{} {} is {:e} in plain units: a figure must be 0, or from {MIN_MAGNITUDE:e} \
+                     to {MAX_MAGNITUDE:e} in size, so that every number derived from it is finite",
+                    figure.value,
+                    figure.scale.word(),
+                    figure.value * figure.scale.factor()
+                ),
+            );
+        } else if figure.equivalent_of.is_some() && figure.value <= 0.0 {
+            fail(
+                "value",
+                format!(
+                    "{} is not a positive amount: a printed equivalent converts one, and the \
+                     exchange rate is computed from it",
+                    figure.value
+                ),
+            );
+        }
     }
     let unit = row.text("unit");
     if let Some(expected) = catalogue.indicators.get(row.text("indicator_id")) {

@@ -167,7 +167,12 @@ async fn plan_stream<'r>(
             rows: planner.rows(),
         });
     }
-    planner.finish().map_err(ImportFailure::Invalid)
+    let stored_equivalents = store::imports::equivalents_of(pool, &planner.not_positive())
+        .await
+        .map_err(database)?;
+    planner
+        .finish(&stored_equivalents)
+        .map_err(ImportFailure::Invalid)
 }
 
 /// Records a valid plan (unless `dry_run`, or it changes nothing) in one transaction.

@@ -43,7 +43,7 @@ pub fn plan(
             Err(errors) => planner.refuse(errors),
         }
     }
-    planner.finish()
+    planner.finish(&[])
 }
 
 /// [`plan`] for rows already read (or made by a program), `stored` holding every figure they
@@ -57,7 +57,7 @@ pub fn plan_rows(
     for row in rows {
         planner.plan(row, stored);
     }
-    planner.finish()
+    planner.finish(&[])
 }
 
 /// A reference to another figure whose target was neither stored nor read yet: it must be
@@ -68,14 +68,31 @@ struct Pending {
     column: &'static str,
 }
 
+/// A figure the file gives: the line that gives it, and whether its amount is positive (as
+/// the figure a printed equivalent converts must be), with the place of its value.
+struct Given {
+    line: usize,
+    positive: bool,
+    value_at: Position,
+}
+
+/// A printed equivalent the file gives: the figure it converts, where it says so, and whether
+/// that figure's stored amount is positive (when it is stored).
+struct Equivalent {
+    target: String,
+    at: Position,
+    stored_positive: Option<bool>,
+}
+
 /// The plan of a file being read, row by row: what it holds is what the file will change
 /// (and the ids it has given), never the rows themselves, so that a file of any size is
 /// checked in memory proportional to its changes.
 pub struct Planner<'a> {
     catalogue: &'a Catalogue,
     /// Each id the file has given, with the line that first gave it.
-    first_seen: HashMap<String, usize>,
+    first_seen: HashMap<String, Given>,
     pending: Vec<Pending>,
+    equivalents: Vec<Equivalent>,
     changes: Vec<FigureChange>,
     unchanged: usize,
     errors: Vec<ImportError>,
@@ -88,6 +105,7 @@ impl<'a> Planner<'a> {
             catalogue,
             first_seen: HashMap::new(),
             pending: Vec::new(),
+            equivalents: Vec::new(),
             changes: Vec::new(),
             unchanged: 0,
             errors: Vec::new(),
@@ -121,10 +139,18 @@ impl<'a> Planner<'a> {
             self.errors.push(error(
                 row.position_of("id"),
                 Some("id"),
-                format!("'{id}' is also on line {first}; give each figure once"),
+                format!(
+                    "'{id}' is also on line {}; give each figure once",
+                    first.line
+                ),
             ));
         } else {
-            self.first_seen.insert(id.to_owned(), row.position.line);
+            let given = Given {
+                line: row.position.line,
+                positive: true,
+                value_at: row.position_of("value"),
+            };
+            self.first_seen.insert(id.to_owned(), given);
         }
         if let Some(column) = presented_columns().find(|c| !row.text(c.name).is_empty()) {
             self.errors.push(error(
@@ -195,6 +221,18 @@ impl<'a> Planner<'a> {
         let Some(figure) = figure_of(row, self.catalogue, &mut references, &mut self.errors) else {
             return;
         };
+        if let Some(given) = self.first_seen.get_mut(id) {
+            if given.line == row.position.line {
+                given.positive = figure.value > 0.0;
+            }
+        }
+        if let Some(target) = &figure.equivalent_of {
+            self.equivalents.push(Equivalent {
+                target: target.clone(),
+                at: row.position_of("equivalent_of"),
+                stored_positive: stored.get(target).map(|s| s.record.value > 0.0),
+            });
+        }
         for (column, target) in references {
             if !stored.contains_key(&target) && !self.first_seen.contains_key(&target) {
                 self.pending.push(Pending {
@@ -213,9 +251,56 @@ impl<'a> Planner<'a> {
         }
     }
 
+    /// The figures the file gives an amount that is not positive: a stored printed equivalent
+    /// of any of them ([`Planner::finish`]) refuses the file.
+    pub fn not_positive(&self) -> Vec<&str> {
+        self.first_seen
+            .iter()
+            .filter(|(_, given)| !given.positive)
+            .map(|(id, _)| id.as_str())
+            .collect()
+    }
+
     /// The plan, once every row is read: references to figures further down the file are
-    /// checked now.
-    pub fn finish(mut self) -> Result<ImportPlan, Vec<ImportError>> {
+    /// checked now, and so is every printed equivalent's amount: the figure it converts, as
+    /// the file leaves it, must be positive. `stored_equivalents` holds the stored printed
+    /// equivalents (id, the figure it converts) of the figures [`Planner::not_positive`] names.
+    pub fn finish(
+        mut self,
+        stored_equivalents: &[(String, String)],
+    ) -> Result<ImportPlan, Vec<ImportError>> {
+        for equivalent in std::mem::take(&mut self.equivalents) {
+            let positive = match self.first_seen.get(&equivalent.target) {
+                Some(given) => Some(given.positive),
+                None => equivalent.stored_positive,
+            };
+            if positive == Some(false) {
+                self.errors.push(error(
+                    equivalent.at,
+                    Some("equivalent_of"),
+                    format!(
+                        "'{}' is not a positive amount: a printed equivalent converts one",
+                        equivalent.target
+                    ),
+                ));
+            }
+        }
+        for (equivalent, target) in stored_equivalents {
+            if self.first_seen.contains_key(equivalent) {
+                // The file gives the equivalent too: its own row was checked above.
+                continue;
+            }
+            if let Some(given) = self.first_seen.get(target).filter(|given| !given.positive) {
+                self.errors.push(error(
+                    given.value_at,
+                    Some("value"),
+                    format!(
+                        "'{equivalent}' is a printed equivalent of this figure, so its amount \
+                         must stay positive"
+                    ),
+                ));
+            }
+        }
         if self.rows == 0 {
             self.errors.push(error(
                 Position { line: 1, column: 1 },

@@ -12,7 +12,7 @@ use std::fmt::Display;
 
 use sqlx::SqlitePool;
 
-use super::cursor::{fingerprint, Cursor};
+use super::cursor::{fingerprint, not_issued, Cursor};
 use super::params::{
     Decl, Format, FromValue, Param, ParamKind, ParamValue, Range, Word, CALENDAR_YEARS, CURSOR,
     DEFAULT_LIMIT, FROM, MAX_FILTER_VALUES, MAX_TEXT_CHARS, PAGE_SIZES, TO,
@@ -195,14 +195,7 @@ impl Parsed {
         if let Some(token) = cursor_token {
             let cursor = Cursor::decode(&token)
                 .filter(|cursor| cursor.keys.len() == parsed.list.sort.len())
-                .ok_or_else(|| {
-                    invalid(
-                        CURSOR.name,
-                        "cursor: not a cursor this API issued. Use the links.next or \
-                         links.prev URL of a previous page as it is."
-                            .to_owned(),
-                    )
-                })?;
+                .ok_or_else(not_issued)?;
             if cursor.fingerprint != parsed.list.fingerprint {
                 return Err(invalid(
                     CURSOR.name,
