@@ -8,6 +8,7 @@ use gd_indicators::domain::figure::STORED_COLUMNS;
 use gd_indicators::service::import::read::ImportError;
 use gd_indicators::service::import::ImportFailure;
 use gd_indicators::store::database::open_and_migrate;
+use reqwest::StatusCode;
 use serde_json::Value;
 use sqlx::SqlitePool;
 
@@ -355,6 +356,97 @@ async fn an_import_stores_only_numbers_whose_derived_numbers_are_finite() {
     ]);
     assert_eq!(dry_run(&pool, "bounds.csv", &file).await, Ok(4));
     pool.close().await;
+}
+
+/// Texts at their limits, in the characters JSON writes longest (`\u0001` is six bytes).
+fn longest_figure(id: &str) -> Figure {
+    let text = "\u{1}".repeat(1000);
+    figure(
+        id,
+        &[
+            ("stated", &text),
+            ("period_label", &text),
+            ("section", &text),
+            ("cited_source", &text),
+            ("note", &text),
+        ],
+    )
+}
+
+/// D8: ids and texts have a size limit, refused with a clear message past it; a figure at the
+/// limits is served, by its URL too, and a page of the largest figures is sent whole.
+#[tokio::test]
+async fn ids_and_texts_are_limited_and_a_page_of_the_largest_figures_is_sent() {
+    let app = TestApp::spawn().await;
+    let pool = open_and_migrate(&app.db_url).await.unwrap();
+    let long_id = "a".repeat(201);
+    let long_text = "x".repeat(1001);
+    for (row, field, expected) in [
+        (figure(&long_id, &[]), "id", "at most 200 characters"),
+        (
+            figure("ok", &[("stated", &long_text)]),
+            "stated",
+            "at most 1000 characters",
+        ),
+        (
+            figure("ok", &[("note", &long_text)]),
+            "note",
+            "at most 1000 characters",
+        ),
+        (
+            figure(
+                "rd-expenditure-2024",
+                &[("value", "511"), ("reason", &long_text)],
+            ),
+            "reason",
+            "at most 1000 characters",
+        ),
+        (
+            figure("ok", &[("region_id", &long_id)]),
+            "region_id",
+            "at most 200 characters",
+        ),
+    ] {
+        let (_, at, message) = only_problem(dry_run(&pool, "long.csv", &csv_file(&[row])).await);
+        assert_eq!(at, field, "{message}");
+        assert!(message.contains(expected), "{message}");
+    }
+    pool.close().await;
+    let output = import_command(
+        &app,
+        "described.csv",
+        csv_file(&[figure("described", &[])]).as_bytes(),
+        &["--description", &long_text],
+    );
+    assert_refused(&output, "--description: at most 1000 characters");
+
+    // A thousand figures at every limit: a page of all of them is sent.
+    let longest_id = "b".repeat(200);
+    let mut figures = vec![longest_figure(&longest_id)];
+    figures.extend((1..1000).map(|n| longest_figure(&format!("longest-{n}"))));
+    let output = import_command(&app, "longest.csv", csv_file(&figures).as_bytes(), &[]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let last: i64 = sqlx::query_scalar("SELECT max(id) FROM imports")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    app.wait_for_data_version(last).await;
+    let one = app.get_ok(&format!("/v1/observations/{longest_id}")).await;
+    assert_eq!(one["note"].as_str().unwrap().chars().count(), 1000);
+    let history = app
+        .get(&format!("/v1/observations/{longest_id}/revisions"))
+        .await;
+    assert_eq!(history.status(), StatusCode::OK);
+    for path in [
+        "/v1/observations?limit=1000&indicator=rd-expenditure",
+        "/v1/indicators/rd-expenditure/observations?limit=1000",
+        "/v1/observations?limit=1000&indicator=rd-expenditure&format=csv",
+    ] {
+        let response = app.get(path).await;
+        assert_eq!(response.status(), StatusCode::OK, "{path}");
+        let body = response.bytes().await.unwrap();
+        assert!(body.len() > 1000 * 5000, "{path}: {} bytes", body.len());
+    }
 }
 
 /// The peak resident memory of `command` (its VmHWM, polled until it exits), in KiB, and its

@@ -7,10 +7,24 @@ use super::read::{error, ImportError, Row};
 use crate::domain::entity::Entity;
 use crate::domain::figure::column::Word;
 use crate::domain::figure::column::{
-    CellSource, Check, Column, Kind, OwnedCell, Role, PERIOD_YEARS,
+    CellSource, Check, Column, Kind, OwnedCell, Role, MAX_ID_CHARS, MAX_TEXT_CHARS, PERIOD_YEARS,
 };
 use crate::domain::figure::{within_magnitude, FigureRecord, MAX_MAGNITUDE, MIN_MAGNITUDE, UNITS};
 use crate::store::catalogue::Catalogue;
+
+/// A cell's text as a message shows it: at most 40 characters of it.
+pub(super) fn shown(text: &str) -> std::borrow::Cow<'_, str> {
+    match text.char_indices().nth(40) {
+        Some((end, _)) => format!("{}...", &text[..end]).into(),
+        None => text.into(),
+    }
+}
+
+/// The refusal of a cell longer than `limit` characters, or `None`.
+pub(super) fn too_long(text: &str, limit: usize) -> Option<String> {
+    let length = text.chars().count();
+    (length > limit).then(|| format!("at most {limit} characters; this one has {length}"))
+}
 
 /// Whether `id` is a slug: lower-case letters, digits and hyphens.
 pub(super) fn is_slug(id: &str) -> bool {
@@ -100,13 +114,24 @@ impl CellSource for CheckedCells<'_> {
             // Not text: its type says why an empty cell is no value.
             return Some(OwnedCell::Text(String::new()));
         }
+        let limit = match check {
+            Check::Catalogue(_) | Check::Figure => MAX_ID_CHARS,
+            _ => MAX_TEXT_CHARS,
+        };
+        if let Some(message) = too_long(text, limit) {
+            self.fail(column.name, message);
+            return None;
+        }
         let before = self.errors.len();
         match check {
             Check::Catalogue(entity) if !in_catalogue(self.catalogue, entity, text) => {
                 let noun = entity.noun();
                 self.fail(
                     column.name,
-                    format!("there is no {noun} '{text}'; an import never creates one"),
+                    format!(
+                        "there is no {noun} '{}'; an import never creates one",
+                        shown(text)
+                    ),
                 );
             }
             Check::Figure => {
@@ -119,7 +144,8 @@ impl CellSource for CheckedCells<'_> {
             Check::Period if !is_period(text) => self.fail(
                 column.name,
                 format!(
-                    "'{text}' is not a year (2024) or a month (2024-03) from {} to {}",
+                    "'{}' is not a year (2024) or a month (2024-03) from {} to {}",
+                    shown(text),
                     PERIOD_YEARS.start(),
                     PERIOD_YEARS.end()
                 ),

@@ -30,9 +30,11 @@ use std::io::Read;
 
 use sqlx::SqlitePool;
 
+use crate::domain::figure::column::MAX_TEXT_CHARS;
 use crate::store;
 /// What an import changes and records, as the store writes it: the commands report these.
 pub use crate::store::imports::{FigureChange, ImportCounts, ImportReceipt};
+use check::too_long;
 use plan::{named_ids, ImportPlan, Planner, ROWS_PER_BATCH};
 use read::{json_text, without_bom, CsvRows, FileFormat, ImportError, JsonRows, Row};
 
@@ -87,6 +89,7 @@ pub async fn import_reporting(
     dry_run: bool,
     progress: &mut dyn FnMut(ImportProgress),
 ) -> Result<(ImportPlan, Option<ImportReceipt>), ImportFailure> {
+    check_description(description)?;
     let format = FileFormat::of_import(file_name)
         .map_err(|problem| ImportFailure::Invalid(vec![problem]))?;
     let unreadable =
@@ -126,6 +129,18 @@ pub async fn import_rows(
     )
     .await?;
     apply(pool, file_name, plan, description, dry_run, progress).await
+}
+
+/// An import's description is a text like any other: at most [`MAX_TEXT_CHARS`].
+fn check_description(description: Option<&str>) -> Result<(), ImportFailure> {
+    match description.and_then(|text| too_long(text, MAX_TEXT_CHARS)) {
+        Some(message) => Err(ImportFailure::Invalid(vec![ImportError {
+            position: read::Position { line: 0, column: 0 },
+            field: Some("--description".to_owned()),
+            message: format!("--description: {message}"),
+        }])),
+        None => Ok(()),
+    }
 }
 
 fn database(problem: sqlx::Error) -> ImportFailure {

@@ -3,11 +3,11 @@
 
 use std::collections::HashMap;
 
-use super::check::{figure_of, is_slug};
+use super::check::{figure_of, is_slug, shown, too_long};
 use super::read::{error, presented_columns, ImportError, Position, Row};
 #[cfg(test)]
 use super::read::{CsvRows, FileFormat, JsonRows};
-use crate::domain::figure::column::{Check, Role};
+use crate::domain::figure::column::{Check, Role, MAX_ID_CHARS, MAX_TEXT_CHARS};
 use crate::domain::figure::{COLUMNS, STORED_COLUMNS};
 use crate::store::catalogue::Catalogue;
 use crate::store::imports::{FigureChange, StoredFigure};
@@ -129,11 +129,18 @@ impl<'a> Planner<'a> {
     pub fn plan(&mut self, row: &Row, stored: &HashMap<String, StoredFigure>) {
         self.rows += 1;
         let id = row.text("id");
-        if !is_slug(id) {
+        if let Some(message) = too_long(id, MAX_ID_CHARS) {
+            self.errors
+                .push(error(row.position_of("id"), Some("id"), message));
+            return;
+        } else if !is_slug(id) {
             self.errors.push(error(
                 row.position_of("id"),
                 Some("id"),
-                format!("'{id}' is not an id: use lower-case letters, digits and hyphens"),
+                format!(
+                    "'{}' is not an id: use lower-case letters, digits and hyphens",
+                    shown(id)
+                ),
             ));
         } else if let Some(first) = self.first_seen.get(id) {
             self.errors.push(error(
@@ -162,6 +169,11 @@ impl<'a> Planner<'a> {
             return;
         }
         let reason = row.optional("reason");
+        if let Some(message) = reason.as_deref().and_then(|r| too_long(r, MAX_TEXT_CHARS)) {
+            self.errors
+                .push(error(row.position_of("reason"), Some("reason"), message));
+            return;
+        }
         match row.text("action") {
             "" => {}
             "retract" => {
