@@ -449,6 +449,104 @@ async fn ids_and_texts_are_limited_and_a_page_of_the_largest_figures_is_sent() {
     }
 }
 
+/// D7: a text cell that a spreadsheet would run as a formula (it starts with `=`, `+`, `-`,
+/// `@`, a tab or a carriage return) is written with a leading `'` in every CSV, and read back
+/// without it, so that export and import stay a round trip; JSON keeps the text exact, and a
+/// number (a negative value) is a number, not text.
+#[tokio::test]
+async fn formula_cells_are_neutralised_in_csv_and_read_back() {
+    let app = TestApp::spawn().await;
+    // (An import trims its cells, so no stored text starts with a tab or a carriage return:
+    // those are neutralised too, as the unit tests of the CSV cells show.)
+    let formulas = [
+        ("stated", "=HYPERLINK(\"http://example.com\",\"click\")"),
+        ("section", "+1+2"),
+        ("cited_source", "-2+3"),
+        ("note", "@SUM(A1:A9)"),
+    ];
+    let mut cells: Vec<(&str, &str)> = formulas.to_vec();
+    cells.push(("value", "-3"));
+    // In CSV, as a person would write it; in JSON (exact), texts that already start with
+    // apostrophes.
+    let csv = csv_file(&[figure("formulas", &cells)]);
+    let json = json_file(&[
+        figure(
+            "quoted",
+            &[("stated", "'=already quoted"), ("note", "''@twice")],
+        ),
+        figure("apostrophe", &[("stated", "'tis the season")]),
+    ]);
+    for (name, text) in [("formulas.csv", csv), ("quoted.json", json)] {
+        let output = import_command(&app, name, text.as_bytes(), &[]);
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    }
+    let last: i64 = sqlx::query_scalar("SELECT max(id) FROM imports")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    app.wait_for_data_version(last).await;
+
+    let json = app.get_ok("/v1/observations/formulas").await;
+    assert_eq!(json["stated"], formulas[0].1, "JSON is exact");
+    assert_eq!(json["value"], -3);
+    let json = app.get_ok("/v1/observations/quoted").await;
+    assert_eq!(json["stated"], "'=already quoted", "JSON is exact");
+
+    let export = Command::new(BINARY)
+        .args(["export", "--database-url", &app.db_url])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(export.status.code(), Some(0));
+    let mut bodies = vec![("export command".to_owned(), export.stdout)];
+    for path in [
+        "/v1/export?format=csv",
+        "/v1/observations?limit=1000&format=csv",
+        "/v1/indicators/rd-expenditure/observations?format=csv",
+    ] {
+        let response = app.get(path).await;
+        assert_eq!(response.status(), StatusCode::OK, "{path}");
+        bodies.push((path.to_owned(), response.bytes().await.unwrap().to_vec()));
+    }
+    let pool = open_and_migrate(&app.db_url).await.unwrap();
+    for (name, body) in bodies {
+        let mut reader = csv::Reader::from_reader(body.as_slice());
+        let header = reader.headers().unwrap().clone();
+        let column = |name: &str| header.iter().position(|c| c == name).unwrap();
+        let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+        let row = |id: &str| rows.iter().find(|r| &r[0] == id).unwrap().clone();
+        let formulas_row = row("formulas");
+        for (field, text) in formulas {
+            assert_eq!(
+                formulas_row[column(field)],
+                format!("'{text}"),
+                "{name}: {field}"
+            );
+        }
+        assert_eq!(
+            &formulas_row[column("value")],
+            "-3",
+            "{name}: a number is not text"
+        );
+        assert_eq!(
+            &row("quoted")[column("stated")],
+            "''=already quoted",
+            "{name}"
+        );
+        assert_eq!(&row("quoted")[column("note")], "'''@twice", "{name}");
+        assert_eq!(
+            &row("apostrophe")[column("stated")],
+            "'tis the season",
+            "{name}"
+        );
+        // Read back, every figure is as stored.
+        let text = String::from_utf8(body).unwrap();
+        let outcome = dry_run(&pool, "export.csv", &text).await;
+        assert_eq!(outcome, Ok(0), "{name}: nothing to change");
+    }
+    pool.close().await;
+}
+
 /// The peak resident memory of `command` (its VmHWM, polled until it exits), in KiB, and its
 /// exit status.
 fn peak_memory_kib(mut command: Command) -> (u64, Option<i32>) {

@@ -10,7 +10,8 @@ use std::io::Read;
 use serde_json::value::RawValue;
 use serde_json::Value;
 
-use crate::domain::figure::column::{Column, Role};
+use crate::domain::csv_cell::restore;
+use crate::domain::figure::column::{Column, Kind, Role};
 use crate::domain::figure::{FigureRecord, COLUMNS, STORED_COLUMNS};
 
 /// Columns an import understands beyond the figure's own.
@@ -234,8 +235,9 @@ fn check_header<'a>(
 /// A CSV file's rows, read one at a time: memory holds a row, never the file.
 pub(super) struct CsvRows<R: Read> {
     records: csv::ByteRecordsIntoIter<R>,
-    /// The columns, as the schema spells them (the header check refuses any other).
-    headers: Vec<&'static str>,
+    /// The columns, as the schema spells them (the header check refuses any other), each
+    /// with whether it holds text (which the API writes neutralised as a formula).
+    headers: Vec<(&'static str, bool)>,
 }
 
 impl<R: Read> CsvRows<R> {
@@ -268,6 +270,12 @@ impl<R: Read> CsvRows<R> {
             headers: headers
                 .iter()
                 .filter_map(|name| known_column(name))
+                .map(|name| {
+                    let text = COLUMNS
+                        .iter()
+                        .any(|column| column.name == name && column.kind == Kind::Text);
+                    (name, text)
+                })
                 .collect(),
             records: reader.into_byte_records(),
         })
@@ -276,12 +284,16 @@ impl<R: Read> CsvRows<R> {
     fn row(&self, record: &csv::ByteRecord) -> Result<Row, Vec<ImportError>> {
         let line = record.position().map_or(0, |p| p.line() as usize);
         let mut cells = Vec::with_capacity(self.headers.len());
-        for (index, (name, bytes)) in self.headers.iter().zip(record.iter()).enumerate() {
+        for (index, ((name, text_column), bytes)) in
+            self.headers.iter().zip(record.iter()).enumerate()
+        {
             let position = Position {
                 line,
                 column: index + 1,
             };
             let text = match std::str::from_utf8(bytes) {
+                // A text cell the API neutralised as a formula reads back as the text.
+                Ok(text) if *text_column => restore(text.trim()).to_owned(),
                 Ok(text) => text.to_owned(),
                 Err(_) => return Err(vec![error(position, Some(name), "not valid UTF-8")]),
             };
