@@ -84,3 +84,120 @@ async fn a_cursor_whose_key_is_not_of_its_type_is_refused() {
         }
     }
 }
+
+/// Writes a figure straight into the database, as no import would: an extreme value left by
+/// an older build, or written by hand.
+async fn insert_figure(app: &TestApp, id: &str, like: &str, value: f64, scale: &str) {
+    let pool = gd_indicators::store::database::open_and_migrate(&app.db_url)
+        .await
+        .unwrap();
+    sqlx::query(
+        "INSERT INTO observations (id, indicator_id, region_id, value, scale, unit, qualifier,
+             stated, period_kind, period_start, period_end, period_label, source_id, section)
+         SELECT ?, indicator_id, region_id, ?, ?, unit, qualifier, stated, period_kind,
+             '2030', '2030', '2030', source_id, section
+         FROM observations WHERE id = ?",
+    )
+    .bind(id)
+    .bind(value)
+    .bind(scale)
+    .bind(like)
+    .execute(&pool)
+    .await
+    .unwrap();
+    pool.close().await;
+}
+
+/// A server process of this build on `database`, on a free port; killed when dropped.
+struct ServerProcess {
+    child: std::process::Child,
+    address: String,
+}
+
+impl ServerProcess {
+    fn start(database: &str) -> ServerProcess {
+        use std::io::BufRead;
+        let mut child = Command::new(BINARY)
+            .args(["--addr", "127.0.0.1:0", "--database-url", database])
+            .env("RUST_LOG", "gd_indicators=info")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("the binary runs");
+        let stdout = child.stdout.take().unwrap();
+        let mut lines = std::io::BufReader::new(stdout).lines();
+        let address = lines
+            .find_map(|line| {
+                let line = line.ok()?;
+                let at = line.find("listening on http://")?;
+                let rest = &line[at + "listening on ".len()..];
+                Some(rest.split_whitespace().next()?.to_owned())
+            })
+            .expect("the server says where it listens");
+        // The log goes on; reading it keeps the server from blocking on a full pipe.
+        std::thread::spawn(move || lines.for_each(drop));
+        ServerProcess { child, address }
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// D3: a chart of extreme values (1.6e308 percent, whose axis overflowed; 1e308 trillion
+/// yuan, infinite in plain units; a subnormal share) answers at once, and the server keeps
+/// answering: the render used to spin for ever on a runtime worker, out of the timeout's
+/// reach. (A server process of its own, so that a render that spins cannot hold the tests.)
+#[tokio::test]
+async fn a_chart_of_extreme_values_answers_and_the_server_stays_up() {
+    let app = TestApp::spawn().await;
+    insert_figure(
+        &app,
+        "huge-share",
+        "gba-share-of-national-economy",
+        1.6e308,
+        "unit",
+    )
+    .await;
+    insert_figure(&app, "infinite-gdp", "marine-gdp-2024", 1e308, "trillion").await;
+    insert_figure(
+        &app,
+        "tiny-share",
+        "gba-share-of-national-land",
+        1e-320,
+        "unit",
+    )
+    .await;
+    let server = ServerProcess::start(&app.db_url);
+    let client = reqwest::Client::builder()
+        .timeout(std::time::Duration::from_secs(20))
+        .build()
+        .unwrap();
+    for indicator in [
+        "gba-share-of-national-economy",
+        "marine-gdp",
+        "gba-share-of-national-land",
+    ] {
+        let path = format!("/v1/indicators/{indicator}/chart.svg");
+        let response = client
+            .get(format!("{}{path}", server.address))
+            .send()
+            .await
+            .unwrap_or_else(|error| panic!("{path}: no answer ({error})"));
+        let status = response.status();
+        assert!(!status.is_server_error(), "{path}: {status}");
+        if status == StatusCode::OK {
+            let svg = response.text().await.unwrap();
+            assert!(roxmltree::Document::parse(&svg).is_ok(), "{path}: an SVG");
+        }
+        let health = client
+            .get(format!("{}/healthz", server.address))
+            .send()
+            .await;
+        assert!(health.is_ok_and(|r| r.status() == StatusCode::OK), "{path}");
+    }
+}
