@@ -9,6 +9,7 @@ mod export;
 mod faults;
 mod generate;
 mod golden;
+mod hardening_database;
 mod hardening_import;
 mod hardening_read;
 mod helpers;
