@@ -57,13 +57,15 @@ pub async fn app(pool: SqlitePool, settings: &HttpSettings) -> Result<Router, St
         exports: Arc::new(tokio::sync::Semaphore::new(export_stream::STREAMED_EXPORTS)),
     };
     let routes = router::router().with_state(state);
-    Ok(stack::wrap(
+    let app = stack::wrap(
         routes,
         settings,
         Some(responses),
         metrics,
         stack::LAYERS.len(),
-    ))
+    );
+    // Outside CORS, which answers every OPTIONS itself.
+    Ok(app.layer(axum::middleware::from_fn(router::allow_options)))
 }
 
 /// Serves `app` on `listener` until `shutdown` completes, then lets in-flight requests finish.

@@ -34,15 +34,20 @@ fn system_sqlite(test: &str) -> Option<PathBuf> {
 /// differently, so 3.40 found "row 9100 missing from index observations_value".
 #[test]
 fn the_system_sqlite_finds_a_generated_database_intact() {
-    let Some(sqlite3) = system_sqlite("the_system_sqlite_finds_a_generated_database_intact")
-    else {
+    let Some(sqlite3) = system_sqlite("the_system_sqlite_finds_a_generated_database_intact") else {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
     let database = dir.path().join("generated.db");
     let database = database.to_str().unwrap();
     let generate = Command::new(BINARY)
-        .args(["generate", "--observations", "20000", "--batch-size", "20000"])
+        .args([
+            "generate",
+            "--observations",
+            "20000",
+            "--batch-size",
+            "20000",
+        ])
         .args(["--database-url", database])
         .stdin(Stdio::null())
         .output()

@@ -201,3 +201,102 @@ async fn a_chart_of_extreme_values_answers_and_the_server_stays_up() {
         assert!(health.is_ok_and(|r| r.status() == StatusCode::OK), "{path}");
     }
 }
+
+/// D15: the documents and probes are as strict as the rest of the API: an unknown parameter is
+/// a 400 naming it, and an `Accept` they cannot serve is a 406; each still answers what it
+/// serves.
+#[tokio::test]
+async fn documents_and_probes_refuse_unknown_parameters_and_honour_accept() {
+    let app = TestApp::spawn().await;
+    for path in ["/v1", "/openapi.json", "/healthz", "/readyz", "/metrics"] {
+        let problem = app
+            .get_problem(&format!("{path}?colour=red"), StatusCode::BAD_REQUEST)
+            .await;
+        assert_eq!(problem["invalid_params"][0]["name"], "colour", "{path}");
+    }
+    for path in ["/v1", "/openapi.json", "/healthz", "/readyz"] {
+        app.get_problem_with(path, &[("accept", "text/csv")], StatusCode::NOT_ACCEPTABLE)
+            .await;
+        let response = app.get_with(path, &[("accept", "application/json")]).await;
+        assert_eq!(response.status(), StatusCode::OK, "{path}");
+        let response = app.get(&format!("{path}?format=json")).await;
+        assert_eq!(response.status(), StatusCode::OK, "{path}?format=json");
+    }
+    app.get_problem_with(
+        "/metrics",
+        &[("accept", "application/json")],
+        StatusCode::NOT_ACCEPTABLE,
+    )
+    .await;
+    for accept in ["text/plain", "text/*", "*/*"] {
+        let response = app.get_with("/metrics", &[("accept", accept)]).await;
+        assert_eq!(
+            response.status(),
+            StatusCode::OK,
+            "/metrics, Accept: {accept}"
+        );
+    }
+
+    let chart = "/v1/indicators/rd-expenditure/chart.svg";
+    for accept in ["application/json", "text/csv", "image/png"] {
+        app.get_problem_with(chart, &[("accept", accept)], StatusCode::NOT_ACCEPTABLE)
+            .await;
+    }
+    for accept in ["image/svg+xml", "image/*", "*/*", "text/html, */*;q=0.1"] {
+        let response = app.get_with(chart, &[("accept", accept)]).await;
+        assert_eq!(response.status(), StatusCode::OK, "chart, Accept: {accept}");
+    }
+}
+
+/// D15: a path segment that does not decode to UTF-8 is a problem+json 400 (it was a text/plain
+/// one), a missing page of the API explorer a problem+json 404 (it had no body), and OPTIONS
+/// lists itself among the methods allowed.
+#[tokio::test]
+async fn bad_paths_missing_docs_and_options_answer_in_the_apis_terms() {
+    let app = TestApp::spawn().await;
+    for path in [
+        "/v1/observations/%ff",
+        "/v1/regions/%c3%28",
+        "/v1/observations/%ff/revisions",
+        "/v1/indicators/%80/chart.svg",
+    ] {
+        let problem = app.get_problem(path, StatusCode::BAD_REQUEST).await;
+        assert!(
+            problem["detail"].as_str().unwrap().contains("UTF-8"),
+            "{problem}"
+        );
+    }
+    for path in ["/docs/nope.js", "/docs/missing/page.html"] {
+        app.get_problem(path, StatusCode::NOT_FOUND).await;
+    }
+    for path in [
+        "/v1/regions",
+        "/v1/observations/rd-expenditure-2024",
+        "/healthz",
+    ] {
+        let plain = app
+            .client
+            .request(reqwest::Method::OPTIONS, format!("{}{path}", app.address))
+            .send()
+            .await
+            .unwrap();
+        let preflight = app
+            .client
+            .request(reqwest::Method::OPTIONS, format!("{}{path}", app.address))
+            .header("origin", "https://dash.example")
+            .header("access-control-request-method", "GET")
+            .send()
+            .await
+            .unwrap();
+        for response in [plain, preflight] {
+            let allow = crate::helpers::header(&response, "allow");
+            let methods: Vec<&str> = allow.split(',').map(str::trim).collect();
+            assert!(response.status().is_success(), "OPTIONS {path}");
+            assert_eq!(
+                methods,
+                ["GET", "HEAD", "OPTIONS"],
+                "OPTIONS {path}: {allow}"
+            );
+        }
+    }
+}

@@ -2,7 +2,7 @@
 //! its units, period labels, qualifier marks and source attribution.
 
 use axum::extract::{Path, State};
-use axum::http::header;
+use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
@@ -13,6 +13,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::http::endpoint::Endpoint;
 use crate::http::extract::TypedQuery;
 use crate::http::render::chart::{bar_chart, drawable, Bar, ChartSpec};
+use crate::http::render::negotiate::accept_only;
 use crate::http::state::AppState;
 use crate::service::catalogue;
 use crate::service::figures::{self, ObservationFilter};
@@ -46,6 +47,9 @@ impl Accepts for Chart {
     };
     type Query = ChartQuery;
 }
+
+/// A chart's one representation.
+const SVG: &str = "image/svg+xml";
 
 /// The mark that keeps a chart from overstating precision.
 fn mark(qualifier: Qualifier) -> &'static str {
@@ -86,7 +90,9 @@ async fn get_chart(
     State(state): State<AppState>,
     Path(id): Path<String>,
     TypedQuery(query): TypedQuery<Chart>,
+    headers: HeaderMap,
 ) -> ApiResult<Response> {
+    accept_only(&headers, SVG)?;
     let indicator = found(
         catalogue::indicator(&state.service.pool, &id).await?,
         Entity::Indicator,
@@ -244,7 +250,7 @@ async fn get_chart(
     .map_err(|failure| ApiError::Render(failure.to_string()))?
     .map_err(ApiError::Render)?;
     Ok((
-        [(header::CONTENT_TYPE, "image/svg+xml; charset=utf-8")],
+        [(header::CONTENT_TYPE, format!("{SVG}; charset=utf-8"))],
         svg,
     )
         .into_response())

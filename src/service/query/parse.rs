@@ -86,13 +86,12 @@ impl Parsed {
                 .find(|decl| decl.name == key)
                 .ok_or_else(|| {
                     let accepted: Vec<&str> = spec.accepted().map(|decl| decl.name).collect();
-                    invalid(
-                        &key,
-                        format!(
-                            "Unknown parameter '{key}'. This endpoint accepts: {}.",
-                            accepted.join(", ")
-                        ),
-                    )
+                    let takes = if accepted.is_empty() {
+                        "This endpoint takes no parameters.".to_owned()
+                    } else {
+                        format!("This endpoint accepts: {}.", accepted.join(", "))
+                    };
+                    invalid(&key, format!("Unknown parameter '{key}'. {takes}"))
                 })?;
             given
                 .entry(decl.name)

@@ -199,6 +199,28 @@ impl Accepts for OneWithFigures {
     type Query = SingleQuery;
 }
 
+/// A fixed text (the metrics): no parameter at all, so that any is a 400 rather than
+/// silently ignored.
+pub struct Bare;
+
+impl Accepts for Bare {
+    const SPEC: &'static QuerySpec = &QuerySpec {
+        params: &[],
+        shape: Shape::Image,
+    };
+    type Query = NoQuery;
+}
+
+/// The query of an endpoint that takes none.
+#[derive(Debug)]
+pub struct NoQuery;
+
+impl FromParsed for NoQuery {
+    fn from_parsed(_: Parsed) -> Self {
+        NoQuery
+    }
+}
+
 /// The in-memory filters of a list: each parameter its spec matches by a path, as given.
 fn item_filters(parsed: &Parsed) -> Vec<ItemFilter> {
     parsed
