@@ -300,3 +300,101 @@ async fn bad_paths_missing_docs_and_options_answer_in_the_apis_terms() {
         }
     }
 }
+
+/// The query parameters the OpenAPI document gives one operation, by name.
+fn documented_parameters(document: &Value, path: &str) -> Vec<String> {
+    document["paths"][path]["get"]["parameters"]
+        .as_array()
+        .map(|parameters| {
+            parameters
+                .iter()
+                .filter(|p| p["in"] == "query")
+                .map(|p| p["name"].as_str().unwrap().to_owned())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// D20: the OpenAPI document lists every query parameter a single resource takes, bounds
+/// years as the server does (1900 to 2100), and a refusal never names as accepted what the
+/// endpoint refuses.
+#[tokio::test]
+async fn the_document_lists_what_each_endpoint_takes_as_the_server_takes_it() {
+    let app = TestApp::spawn().await;
+    let document = app.get_ok("/openapi.json").await;
+    for (path, expected) in [
+        (
+            "/v1/observations/{id}",
+            &["as_of", "currency", "scale", "format"][..],
+        ),
+        ("/v1/regions/{id}", &["currency", "scale", "format"]),
+        ("/v1/sources/{id}", &["currency", "scale", "format"]),
+        ("/v1/indicators/{id}", &["format"]),
+        (
+            "/v1/observations/{id}/revisions",
+            &["sort", "fields", "format"],
+        ),
+        ("/v1", &["format"]),
+        ("/healthz", &["format"]),
+        ("/metrics", &[]),
+        (
+            "/v1/indicators/{id}/chart.svg",
+            &["region", "currency", "width", "height"],
+        ),
+    ] {
+        assert_eq!(documented_parameters(&document, path), expected, "{path}");
+    }
+    // Every query parameter the document names is taken, and only those.
+    for (path, item) in document["paths"].as_object().unwrap() {
+        if path.contains('{') {
+            continue;
+        }
+        let response = app.get(&format!("{path}?undocumented=1")).await;
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{path}");
+        let problem: Value = response.json().await.unwrap();
+        let detail = problem["detail"].as_str().unwrap();
+        let accepted = detail.split("accepts: ").nth(1).unwrap_or("");
+        let names: Vec<&str> = accepted
+            .trim_end_matches('.')
+            .split(", ")
+            .filter(|name| !name.is_empty())
+            .collect();
+        let documented = documented_parameters(&document, path);
+        let mut listed: Vec<&str> = documented.iter().map(String::as_str).collect();
+        // A list with no sort key takes `sort` only to refuse it (a search ranks its hits).
+        let mut taken = names.clone();
+        taken.retain(|name| listed.contains(name) || *name != "sort");
+        listed.sort_unstable();
+        taken.sort_unstable();
+        assert_eq!(taken, listed, "{path}: {item}");
+    }
+    // Years: as the server takes them.
+    for path in ["/v1/observations", "/v1/revenues", "/v1/patents"] {
+        let parameters = document["paths"][path]["get"]["parameters"]
+            .as_array()
+            .unwrap();
+        let year = parameters.iter().find(|p| p["name"] == "year").unwrap();
+        assert_eq!(
+            year["schema"]["pattern"],
+            "^(19[0-9]{2}|20[0-9]{2}|2100)(,(19[0-9]{2}|20[0-9]{2}|2100))*$",
+            "{path}"
+        );
+        for bound in ["from", "to"] {
+            let schema = &parameters.iter().find(|p| p["name"] == bound).unwrap()["schema"];
+            assert_eq!(
+                (schema["minimum"].as_i64(), schema["maximum"].as_i64()),
+                (Some(1900), Some(2100))
+            );
+        }
+    }
+    // The chart refuses `format`, and does not name it among what it takes.
+    let problem = app
+        .get_problem(
+            "/v1/indicators/rd-expenditure/chart.svg?format=svg",
+            StatusCode::BAD_REQUEST,
+        )
+        .await;
+    let detail = problem["detail"].as_str().unwrap();
+    let accepted = detail.split("accepts: ").nth(1).unwrap();
+    assert!(!accepted.contains("format"), "{detail}");
+}
