@@ -624,3 +624,34 @@ async fn an_import_keeps_its_changes_not_its_file() {
         "importing a {size_kib} KiB file peaked at {peak} KiB, one row at {baseline} KiB"
     );
 }
+
+/// The fixture CI fuzzes a second database with (`tests/fixtures/hostile.csv`: texts at their
+/// limits, formula-looking cells, markup, Unicode tricks, values at the size bounds, periods
+/// at the schema's edges) is a valid import, every figure it adds is served, and its CSV
+/// export re-imports with nothing to change.
+#[tokio::test]
+async fn the_hostile_fixture_imports_and_round_trips() {
+    let app = TestApp::spawn().await;
+    let fixture = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/hostile.csv");
+    let text = std::fs::read_to_string(fixture).unwrap();
+    let output = import_command(&app, "hostile.csv", text.as_bytes(), &[]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let last: i64 = sqlx::query_scalar("SELECT max(id) FROM imports")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    app.wait_for_data_version(last).await;
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let ids: Vec<String> = reader.records().map(|r| r.unwrap()[0].to_owned()).collect();
+    assert!(
+        ids.iter().any(|id| id.chars().count() == 200),
+        "an id at its limit"
+    );
+    for id in &ids {
+        app.get_ok(&format!("/v1/observations/{id}")).await;
+    }
+    let export = app.get("/v1/export?format=csv").await.text().await.unwrap();
+    let pool = open_and_migrate(&app.db_url).await.unwrap();
+    assert_eq!(dry_run(&pool, "export.csv", &export).await, Ok(0));
+    pool.close().await;
+}
