@@ -80,6 +80,31 @@ pub struct Config {
     /// longest an import stays unseen.
     #[arg(long, env = "DATA_VERSION_POLL_MS", global = true, help_heading = SERVER_OPTIONS, default_value_t = HttpSettings::default().data_version_poll.as_millis() as u64)]
     pub data_version_poll_ms: u64,
+
+    /// Milliseconds a client has to send a request's headers, from connecting or from the end
+    /// of its previous response (so also how long an idle keep-alive connection stays open);
+    /// past it the connection is closed.
+    #[arg(long, env = "HEADER_READ_TIMEOUT_MS", global = true, help_heading = SERVER_OPTIONS, default_value_t = HttpSettings::default().header_read_timeout.as_millis() as u64)]
+    pub header_read_timeout_ms: u64,
+
+    /// Largest request head (request line and headers), in bytes; larger is a 431.
+    #[arg(long, env = "MAX_HEADER_BYTES", global = true, help_heading = SERVER_OPTIONS, default_value_t = HttpSettings::default().max_header_bytes as u64)]
+    pub max_header_bytes: u64,
+
+    /// Connections open at once; past it, new connections wait in the listen backlog until
+    /// one closes. Keep it below the open-file limit (ulimit -n).
+    #[arg(long, env = "MAX_CONNECTIONS", global = true, help_heading = SERVER_OPTIONS, default_value_t = HttpSettings::default().max_connections as u64)]
+    pub max_connections: u64,
+
+    /// Milliseconds a response may wait for its client to take any of its bytes; past it the
+    /// connection is closed.
+    #[arg(long, env = "SEND_TIMEOUT_MS", global = true, help_heading = SERVER_OPTIONS, default_value_t = HttpSettings::default().send_timeout.as_millis() as u64)]
+    pub send_timeout_ms: u64,
+
+    /// Milliseconds the requests in flight at Ctrl-C or SIGTERM have to finish; then the
+    /// connections still open are closed and the server exits.
+    #[arg(long, env = "SHUTDOWN_GRACE_MS", global = true, help_heading = SERVER_OPTIONS, default_value_t = HttpSettings::default().shutdown_grace.as_millis() as u64)]
+    pub shutdown_grace_ms: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Subcommand)]
@@ -213,29 +238,25 @@ pub enum LogFormat {
 /// poll every 584 million years (no import ever seen) is a typo, not a setting.
 type NumericOption = (&'static str, fn(&Config) -> u64, RangeInclusive<u64>);
 
+// A table, one option a line: rustfmt would spread the longer rows over five.
+#[rustfmt::skip]
 const NUMERIC_OPTIONS: &[NumericOption] = &[
     // A year: longer would outlive any data version.
     ("cache-max-age", |c| c.cache_max_age, 0..=31_536_000),
     // hyper refuses a request target past 64 KiB itself.
     ("max-query-bytes", |c| c.max_query_bytes, 256..=65_536),
     ("max-in-flight", |c| c.max_in_flight, 1..=65_536),
-    (
-        "request-timeout-ms",
-        |c| c.request_timeout_ms,
-        100..=600_000,
-    ),
-    (
-        "rate-limit-per-second",
-        |c| c.rate_limit_per_second,
-        0..=1_000_000,
-    ),
+    ("request-timeout-ms", |c| c.request_timeout_ms, 100..=600_000),
+    ("rate-limit-per-second", |c| c.rate_limit_per_second, 0..=1_000_000),
     ("rate-limit-burst", |c| c.rate_limit_burst, 1..=1_000_000),
     ("response-cache-mib", |c| c.response_cache_mib, 0..=16_384),
-    (
-        "data-version-poll-ms",
-        |c| c.data_version_poll_ms,
-        10..=60_000,
-    ),
+    ("data-version-poll-ms", |c| c.data_version_poll_ms, 10..=60_000),
+    ("header-read-timeout-ms", |c| c.header_read_timeout_ms, 100..=300_000),
+    // hyper reads at most about 400 KiB of head.
+    ("max-header-bytes", |c| c.max_header_bytes, 4_096..=262_144),
+    ("max-connections", |c| c.max_connections, 1..=65_536),
+    ("send-timeout-ms", |c| c.send_timeout_ms, 1_000..=600_000),
+    ("shutdown-grace-ms", |c| c.shutdown_grace_ms, 0..=600_000),
 ];
 
 /// `value` of `--flag`, refused in one line when outside `range`.
@@ -286,6 +307,11 @@ impl Config {
             rate_limit_loopback: self.rate_limit_loopback,
             response_cache_bytes: self.response_cache_mib << 20,
             data_version_poll: Duration::from_millis(self.data_version_poll_ms),
+            header_read_timeout: Duration::from_millis(self.header_read_timeout_ms),
+            max_header_bytes: self.max_header_bytes as usize,
+            max_connections: self.max_connections as usize,
+            send_timeout: Duration::from_millis(self.send_timeout_ms),
+            shutdown_grace: Duration::from_millis(self.shutdown_grace_ms),
         })
     }
 }

@@ -16,22 +16,23 @@ pub mod render;
 mod router;
 /// The handlers, one module per resource.
 mod routes;
+/// Connections: accepting, deadlines, caps and the drain on shutdown.
+mod server;
 /// How the layers behave.
 pub mod settings;
 /// What every handler can reach.
 pub mod state;
 
-use std::future::Future;
 use std::sync::Arc;
 
 use axum::Router;
 use sqlx::SqlitePool;
-use tokio::net::TcpListener;
 
 use crate::service::Service;
 use layers::metrics::Metrics;
 use layers::response_cache::ResponseCache;
 use layers::stack;
+pub use server::serve;
 use settings::HttpSettings;
 use state::AppState;
 
@@ -60,19 +61,4 @@ pub async fn app(pool: SqlitePool, settings: &HttpSettings) -> Result<Router, St
         metrics,
         stack::LAYERS.len(),
     ))
-}
-
-/// Serves `app` on `listener` until `shutdown` completes, then lets in-flight requests finish.
-pub async fn serve(
-    listener: TcpListener,
-    app: Router,
-    shutdown: impl Future<Output = ()> + Send + 'static,
-) -> std::io::Result<()> {
-    // The peer address is what per-client rate limiting keys on.
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await
 }

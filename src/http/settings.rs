@@ -1,5 +1,5 @@
-//! How the HTTP layers behave: limits, caching, CORS, rate limiting. The `serve` command fills
-//! them from its flags; tests use the defaults.
+//! How the HTTP edge behaves: connection deadlines and caps, limits, caching, CORS, rate
+//! limiting. The `serve` command fills them from its flags; tests use the defaults.
 
 use std::time::Duration;
 
@@ -21,6 +21,20 @@ pub struct HttpSettings {
     /// 0: no response cache.
     pub response_cache_bytes: u64,
     pub data_version_poll: Duration,
+    /// Time a client has to send a request's head, counted from the connection's opening or
+    /// from the end of its previous response; so also how long an idle keep-alive connection
+    /// stays open.
+    pub header_read_timeout: Duration,
+    /// Largest request head (request line and headers); past it, 431.
+    pub max_header_bytes: usize,
+    /// Connections open at once; past it, new ones wait in the listen backlog.
+    pub max_connections: usize,
+    /// Time a response may wait for its client to take any of its bytes; past it the
+    /// connection is closed.
+    pub send_timeout: Duration,
+    /// Time the requests in flight at a termination signal have to finish; then the
+    /// connections still open are closed.
+    pub shutdown_grace: Duration,
 }
 
 impl Default for HttpSettings {
@@ -36,6 +50,12 @@ impl Default for HttpSettings {
             rate_limit_loopback: false,
             response_cache_bytes: 32 << 20,
             data_version_poll: Duration::from_millis(250),
+            header_read_timeout: Duration::from_secs(10),
+            max_header_bytes: 64 << 10,
+            max_connections: 512,
+            send_timeout: Duration::from_secs(60),
+            // Within Docker's 10 s between SIGTERM and SIGKILL.
+            shutdown_grace: Duration::from_secs(8),
         }
     }
 }

@@ -3,10 +3,13 @@
 //! Malformed requests are written on raw TCP; memory and shutdown are measured on the binary.
 
 mod configuration;
+mod connections;
 mod response_cache;
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
+
+use crate::helpers::TestApp;
 
 /// The server binary the tests spawn where a process is the point (its memory, its signals,
 /// its refusal to start).
@@ -70,4 +73,29 @@ pub fn spawn_binary(env: &[(&str, &str)]) -> ServerProcess {
         address,
         _dir: dir,
     }
+}
+
+/// `host:port` of a `TestApp` address.
+pub fn socket_address(address: &str) -> &str {
+    address.trim_start_matches("http://")
+}
+
+/// Adds `count` synthetic figures with the `generate` command; returns once the server has
+/// seen them. 20,000 make an export of about 19 MB of JSON, several times what socket
+/// buffers hold.
+pub async fn with_synthetic_figures(app: &TestApp, count: usize) {
+    let output = Command::new(BINARY)
+        .args(["generate", "--observations", &count.to_string()])
+        .args(["--batch-size", &(count / 2).max(1).to_string()])
+        .args(["--database-url", &app.db_url])
+        .env_remove("RUST_LOG")
+        .stdin(Stdio::null())
+        .output()
+        .expect("the binary runs");
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    let last: i64 = sqlx::query_scalar("SELECT max(id) FROM imports")
+        .fetch_one(&app.pool)
+        .await
+        .expect("the imports are recorded");
+    app.wait_for_data_version(last).await;
 }
