@@ -50,6 +50,10 @@ pub struct Config {
     #[arg(long, env = "MAX_QUERY_BYTES", global = true, help_heading = SERVER_OPTIONS, default_value_t = HttpSettings::default().max_query_bytes as u64)]
     pub max_query_bytes: u64,
 
+    /// Longest path accepted, in bytes; longer is a 414.
+    #[arg(long, env = "MAX_PATH_BYTES", global = true, help_heading = SERVER_OPTIONS, default_value_t = HttpSettings::default().max_path_bytes as u64)]
+    pub max_path_bytes: u64,
+
     /// Requests served at once; past it requests are shed with 503 and Retry-After.
     #[arg(long, env = "MAX_IN_FLIGHT", global = true, help_heading = SERVER_OPTIONS, default_value_t = HttpSettings::default().max_in_flight as u64)]
     pub max_in_flight: u64,
@@ -245,6 +249,7 @@ const NUMERIC_OPTIONS: &[NumericOption] = &[
     ("cache-max-age", |c| c.cache_max_age, 0..=31_536_000),
     // hyper refuses a request target past 64 KiB itself.
     ("max-query-bytes", |c| c.max_query_bytes, 256..=65_536),
+    ("max-path-bytes", |c| c.max_path_bytes, 256..=16_384),
     ("max-in-flight", |c| c.max_in_flight, 1..=65_536),
     ("request-timeout-ms", |c| c.request_timeout_ms, 100..=600_000),
     ("rate-limit-per-second", |c| c.rate_limit_per_second, 0..=1_000_000),
@@ -300,6 +305,7 @@ impl Config {
             cache_max_age_seconds: narrow(self.cache_max_age),
             cors_allow_origins,
             max_query_bytes: self.max_query_bytes as usize,
+            max_path_bytes: self.max_path_bytes as usize,
             max_in_flight: self.max_in_flight as usize,
             request_timeout: Duration::from_millis(self.request_timeout_ms),
             rate_limit_per_second: narrow(self.rate_limit_per_second),

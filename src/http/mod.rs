@@ -43,7 +43,6 @@ pub async fn app(pool: SqlitePool, settings: &HttpSettings) -> Result<Router, St
         pool.clone(),
         settings.response_cache_bytes,
         settings.data_version_poll,
-        settings.max_query_bytes,
     )
     .await
     .map_err(|error| format!("cannot read the data version: {error}"))?;

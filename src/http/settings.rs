@@ -12,6 +12,8 @@ pub struct HttpSettings {
     /// Empty: any origin.
     pub cors_allow_origins: Vec<HeaderValue>,
     pub max_query_bytes: usize,
+    /// Longest path; longer is a 414.
+    pub max_path_bytes: usize,
     pub max_in_flight: usize,
     pub request_timeout: Duration,
     /// 0: no per-client limit.
@@ -43,6 +45,7 @@ impl Default for HttpSettings {
             cache_max_age_seconds: 300,
             cors_allow_origins: Vec::new(),
             max_query_bytes: 2048,
+            max_path_bytes: 2048,
             max_in_flight: 512,
             request_timeout: Duration::from_secs(10),
             rate_limit_per_second: 50,

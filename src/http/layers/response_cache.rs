@@ -139,8 +139,6 @@ pub struct ResponseCache {
     entries: quick_cache::sync::Cache<CacheKey, CachedResponse, ByteWeighter>,
     /// Bodies above this are served but not kept: one export must not flush everything else.
     max_entry_bytes: usize,
-    /// The query-string cap of the limits below, which a hit must not get around.
-    max_query_bytes: usize,
     pub version: Arc<DataVersion>,
     /// Hits and misses, for `/metrics`.
     pub counters: CacheCounters,
@@ -154,7 +152,6 @@ impl ResponseCache {
         pool: SqlitePool,
         capacity_bytes: u64,
         poll: Duration,
-        max_query_bytes: usize,
     ) -> sqlx::Result<Arc<ResponseCache>> {
         let version = versions::last_import_id(&pool).await?;
         let cache = Arc::new(ResponseCache {
@@ -165,7 +162,6 @@ impl ResponseCache {
                 ByteWeighter,
             ),
             max_entry_bytes: (capacity_bytes / 8) as usize,
-            max_query_bytes,
             version: Arc::new(DataVersion::new(version)),
             counters: CacheCounters::default(),
         });
@@ -230,15 +226,13 @@ fn negotiate(accept_encoding: Option<&HeaderValue>) -> Coding {
 /// this version, representation and coding, answering `If-None-Match` itself; otherwise asks
 /// the layers below, and keeps a successful answer with all their headers (a
 /// [`Streamed`] one, the bulk export, passes uncollected). A hit skips the
-/// in-flight cap and timeout (it costs nothing); a query string over the cap still goes below
-/// to be refused.
+/// in-flight cap and timeout (it costs nothing); the target's caps are checked above.
 pub async fn serve_cached(
     State(cache): State<Arc<ResponseCache>>,
     mut request: Request,
     next: Next,
 ) -> Response {
-    let over_cap = request.uri().query().map_or(0, str::len) > cache.max_query_bytes;
-    if !matches!(*request.method(), Method::GET | Method::HEAD) || over_cap {
+    if !matches!(*request.method(), Method::GET | Method::HEAD) {
         return next.run(request).await;
     }
     let coding = negotiate(request.headers().get(header::ACCEPT_ENCODING));

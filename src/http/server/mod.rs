@@ -2,7 +2,10 @@
 //! connections with a header-read timeout (which, since hyper starts it whenever a connection
 //! waits for a request, is also the idle keep-alive timeout), a send timeout, a cap on the
 //! head's size and on open connections, and a drain on shutdown bounded by a grace period.
+//! What hyper refuses itself is answered like every other refusal.
 
+/// hyper's own bare refusals, rewritten as problems.
+mod own_refusals;
 /// Writes that make no progress fail after the send timeout.
 mod send_deadline;
 
@@ -23,6 +26,7 @@ use tokio::task::JoinSet;
 use tower_http::add_extension::AddExtension;
 
 use super::settings::HttpSettings;
+use own_refusals::OwnRefusals;
 use send_deadline::SendDeadline;
 
 /// Serves `app` on `listener` until `shutdown` completes; then stops accepting, lets the
@@ -41,6 +45,7 @@ pub fn serve(
         .max_header_size(settings.max_header_bytes);
     let places = Arc::new(Semaphore::new(settings.max_connections));
     let send_timeout = settings.send_timeout;
+    let max_header_bytes = settings.max_header_bytes;
     let grace = settings.shutdown_grace;
     async move {
         let graceful = GracefulShutdown::new();
@@ -66,7 +71,7 @@ pub fn serve(
                 },
             };
             let connection = http.serve_connection(
-                io(stream, send_timeout),
+                io(stream, send_timeout, max_header_bytes),
                 TowerToHyperService::new(AddExtension::new(app.clone(), ConnectInfo(peer))),
             );
             let connection = graceful.watch(connection);
@@ -85,11 +90,16 @@ pub fn serve(
 }
 
 /// A connection's stream as hyper takes it.
-fn io(stream: TcpStream, send_timeout: Duration) -> TokioIo<SendDeadline<TcpStream>> {
+fn io(
+    stream: TcpStream,
+    send_timeout: Duration,
+    max_header_bytes: usize,
+) -> TokioIo<OwnRefusals<SendDeadline<TcpStream>>> {
     // Responses are written whole or in large chunks; waiting to coalesce them only adds
     // latency.
     let _ = stream.set_nodelay(true);
-    TokioIo::new(SendDeadline::new(stream, send_timeout))
+    let stream = SendDeadline::new(stream, send_timeout);
+    TokioIo::new(OwnRefusals::new(stream, max_header_bytes))
 }
 
 /// A failed `accept`: one the client caused is skipped; anything else (out of file

@@ -4,10 +4,18 @@
 
 mod configuration;
 mod connections;
+mod protective_headers;
+mod request_target;
 mod response_cache;
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use serde_json::Value;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
 
 use crate::helpers::TestApp;
 
@@ -20,6 +28,8 @@ pub struct ServerProcess {
     pub child: Child,
     /// `host:port`, from the log.
     pub address: String,
+    /// Its log lines after the one naming the address, as they arrive.
+    pub log: Arc<Mutex<Vec<String>>>,
     _dir: tempfile::TempDir,
 }
 
@@ -67,10 +77,17 @@ pub fn spawn_binary(env: &[(&str, &str)]) -> ServerProcess {
                 .to_owned();
         }
     };
-    std::thread::spawn(move || for _ in lines {});
+    let log = Arc::new(Mutex::new(Vec::new()));
+    let kept = log.clone();
+    std::thread::spawn(move || {
+        for line in lines.map_while(Result::ok) {
+            kept.lock().expect("the log is readable").push(line);
+        }
+    });
     ServerProcess {
         child,
         address,
+        log,
         _dir: dir,
     }
 }
@@ -78,6 +95,70 @@ pub fn spawn_binary(env: &[(&str, &str)]) -> ServerProcess {
 /// `host:port` of a `TestApp` address.
 pub fn socket_address(address: &str) -> &str {
     address.trim_start_matches("http://")
+}
+
+/// Writes `request` as it is on a new connection and reads until the server closes it (at
+/// most `wait`); returns what came back, lossily decoded.
+pub async fn exchange(address: &str, request: &[u8], wait: Duration) -> String {
+    let mut stream = TcpStream::connect(socket_address(address))
+        .await
+        .expect("the server accepts");
+    stream
+        .write_all(request)
+        .await
+        .expect("the request is sent");
+    let mut answer = Vec::new();
+    let _ = tokio::time::timeout(wait, stream.read_to_end(&mut answer)).await;
+    String::from_utf8_lossy(&answer).into_owned()
+}
+
+/// The value of header `name` in a raw response, if there.
+pub fn raw_header<'a>(response: &'a str, name: &str) -> Option<&'a str> {
+    let head = response.split("\r\n\r\n").next()?;
+    head.lines().skip(1).find_map(|line| {
+        let (key, value) = line.split_once(':')?;
+        key.eq_ignore_ascii_case(name).then(|| value.trim())
+    })
+}
+
+/// Checks that a raw response is an RFC 9457 problem with `status` and the protective
+/// headers every answer carries; returns the problem.
+pub fn assert_protected_problem(response: &str, status: u16) -> Value {
+    let status_line = response.lines().next().unwrap_or_default();
+    // HTTP/1.1, or 1.0 in answer to a 1.0 request.
+    assert!(
+        status_line.starts_with("HTTP/1.") && status_line[8..].starts_with(&format!(" {status} ")),
+        "expected {status}: {response}"
+    );
+    assert_eq!(
+        raw_header(response, "content-type"),
+        Some("application/problem+json"),
+        "{response}"
+    );
+    assert_protective_headers(response);
+    let body = response.split_once("\r\n\r\n").map_or("", |(_, body)| body);
+    let problem: Value = serde_json::from_str(body).expect("a JSON problem");
+    crate::helpers::assert_problem_shape(&problem, reqwest::StatusCode::from_u16(status).unwrap());
+    problem
+}
+
+/// nosniff, no referrer, and never stored: what every answer carries, refusals included.
+pub fn assert_protective_headers(response: &str) {
+    assert_eq!(
+        raw_header(response, "x-content-type-options"),
+        Some("nosniff"),
+        "{response}"
+    );
+    assert_eq!(
+        raw_header(response, "referrer-policy"),
+        Some("no-referrer"),
+        "{response}"
+    );
+    assert_eq!(
+        raw_header(response, "cache-control"),
+        Some("no-store"),
+        "{response}"
+    );
 }
 
 /// Adds `count` synthetic figures with the `generate` command; returns once the server has
