@@ -7,6 +7,7 @@ use std::time::Duration;
 use axum::http::HeaderValue;
 use clap::{Parser, Subcommand};
 
+use crate::http::export_stream::STREAMED_EXPORTS;
 use crate::http::settings::HttpSettings;
 
 /// The heading of the server's flags in `--help`. They are global, so `serve --help` lists them
@@ -109,6 +110,20 @@ pub struct Config {
     /// connections still open are closed and the server exits.
     #[arg(long, env = "SHUTDOWN_GRACE_MS", global = true, help_heading = SERVER_OPTIONS, default_value_t = HttpSettings::default().shutdown_grace.as_millis() as u64)]
     pub shutdown_grace_ms: u64,
+
+    /// Bulk exports one client (IP address) may stream at once, of the 4 that stream at
+    /// once; past it, 429. Loopback clients are exempt unless --rate-limit-loopback.
+    #[arg(long, env = "EXPORTS_PER_CLIENT", global = true, help_heading = SERVER_OPTIONS, default_value_t = HttpSettings::default().exports_per_client as u64)]
+    pub exports_per_client: u64,
+
+    /// Slowest an export's client may read, in bytes a second (before compression) over
+    /// each 30 s of its reading; below it the export is cut off. 0: no minimum.
+    #[arg(long, env = "EXPORT_MIN_BYTES_PER_SECOND", global = true, help_heading = SERVER_OPTIONS, default_value_t = HttpSettings::default().export_min_bytes_per_second)]
+    pub export_min_bytes_per_second: u64,
+
+    /// Longest an export may take, in seconds; then it is cut off.
+    #[arg(long, env = "EXPORT_MAX_SECONDS", global = true, help_heading = SERVER_OPTIONS, default_value_t = HttpSettings::default().export_max_duration.as_secs())]
+    pub export_max_seconds: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Subcommand)]
@@ -262,6 +277,9 @@ const NUMERIC_OPTIONS: &[NumericOption] = &[
     ("max-connections", |c| c.max_connections, 1..=65_536),
     ("send-timeout-ms", |c| c.send_timeout_ms, 1_000..=600_000),
     ("shutdown-grace-ms", |c| c.shutdown_grace_ms, 0..=600_000),
+    ("exports-per-client", |c| c.exports_per_client, 1..=STREAMED_EXPORTS as u64),
+    ("export-min-bytes-per-second", |c| c.export_min_bytes_per_second, 0..=1 << 30),
+    ("export-max-seconds", |c| c.export_max_seconds, 10..=86_400),
 ];
 
 /// `value` of `--flag`, refused in one line when outside `range`.
@@ -318,6 +336,10 @@ impl Config {
             max_connections: self.max_connections as usize,
             send_timeout: Duration::from_millis(self.send_timeout_ms),
             shutdown_grace: Duration::from_millis(self.shutdown_grace_ms),
+            exports_per_client: self.exports_per_client as usize,
+            export_min_bytes_per_second: self.export_min_bytes_per_second,
+            export_max_duration: Duration::from_secs(self.export_max_seconds),
+            ..HttpSettings::default()
         })
     }
 }

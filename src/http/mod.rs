@@ -52,7 +52,19 @@ pub async fn app(pool: SqlitePool, settings: &HttpSettings) -> Result<Router, St
         metrics: metrics.clone(),
         exports: Arc::new(tokio::sync::Semaphore::new(export_stream::STREAMED_EXPORTS)),
     };
-    let routes = router::router().with_state(state);
+    let pacing = export_stream::ExportPacing::new(
+        settings.exports_per_client,
+        settings.rate_limit_loopback,
+        settings.export_min_bytes_per_second,
+        settings.export_rate_window,
+        settings.export_max_duration,
+    );
+    let routes = router::router()
+        .with_state(state)
+        .layer(axum::middleware::from_fn_with_state(
+            pacing,
+            export_stream::pace_exports,
+        ));
     Ok(stack::wrap(
         routes,
         settings,

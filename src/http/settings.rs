@@ -37,6 +37,16 @@ pub struct HttpSettings {
     /// Time the requests in flight at a termination signal have to finish; then the
     /// connections still open are closed.
     pub shutdown_grace: Duration,
+    /// Bulk exports one client (IP address) may stream at once; past it, 429. Loopback
+    /// clients are exempt unless `rate_limit_loopback`.
+    pub exports_per_client: usize,
+    /// Slowest an export's client may read, in bytes a second, over each
+    /// `export_rate_window` of its own reading time; below it the export is cut off. 0: no
+    /// minimum.
+    pub export_min_bytes_per_second: u64,
+    pub export_rate_window: Duration,
+    /// Longest an export may take; then it is cut off.
+    pub export_max_duration: Duration,
 }
 
 impl Default for HttpSettings {
@@ -59,6 +69,10 @@ impl Default for HttpSettings {
             send_timeout: Duration::from_secs(60),
             // Within Docker's 10 s between SIGTERM and SIGKILL.
             shutdown_grace: Duration::from_secs(8),
+            exports_per_client: 2,
+            export_min_bytes_per_second: 32 << 10,
+            export_rate_window: Duration::from_secs(30),
+            export_max_duration: Duration::from_secs(30 * 60),
         }
     }
 }

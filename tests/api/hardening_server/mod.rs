@@ -4,6 +4,7 @@
 
 mod configuration;
 mod connections;
+mod exports;
 mod protective_headers;
 mod request_target;
 mod response_cache;
