@@ -72,7 +72,8 @@ pub struct Config {
     #[arg(long, env = "RATE_LIMIT_BURST", global = true, help_heading = SERVER_OPTIONS, default_value_t = HttpSettings::default().rate_limit_burst.into())]
     pub rate_limit_burst: u64,
 
-    /// Also rate-limit loopback clients (off by default: local tools and tests).
+    /// Also hold loopback clients to the per-client limits, the request rate and
+    /// --exports-per-client (off by default: local tools and tests).
     #[arg(long, env = "RATE_LIMIT_LOOPBACK", global = true, help_heading = SERVER_OPTIONS)]
     pub rate_limit_loopback: bool,
 

@@ -19,6 +19,8 @@ pub struct HttpSettings {
     /// 0: no per-client limit.
     pub rate_limit_per_second: u32,
     pub rate_limit_burst: u32,
+    /// Whether loopback clients are held to the per-client limits (the request rate and
+    /// `exports_per_client`).
     pub rate_limit_loopback: bool,
     /// 0: no response cache.
     pub response_cache_bytes: u64,
