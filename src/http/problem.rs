@@ -51,6 +51,19 @@ pub fn problem_response(status: StatusCode, detail: String) -> Response {
     render(status, detail, Vec::new())
 }
 
+/// The problem+json body alone: for the refusals written below the router, where hyper
+/// refuses what it cannot parse.
+pub fn problem_body(status: StatusCode, detail: String) -> Vec<u8> {
+    let problem = Problem {
+        problem_type: "about:blank",
+        title: status.canonical_reason().unwrap_or("Error"),
+        status: status.as_u16(),
+        detail,
+        invalid_params: Vec::new(),
+    };
+    serde_json::to_vec(&problem).expect("a problem always serialises")
+}
+
 fn render(status: StatusCode, detail: String, invalid_params: Vec<InvalidParam<'_>>) -> Response {
     let problem = Problem {
         problem_type: "about:blank",

@@ -11,6 +11,7 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use super::endpoint::{Endpoint, EndpointDoc};
 use super::layers::request_log::record_route;
+use super::layers::request_target::{Abbreviated, MAX_ECHOED_BYTES};
 use super::openapi::document;
 use super::problem::problem_response;
 use super::routes::{
@@ -70,7 +71,10 @@ pub fn router() -> Router<AppState> {
         // Before the merge and fallbacks: only the API's own routes are named in the logs.
         .route_layer(axum::middleware::from_fn(record_route))
         .merge(SwaggerUi::new("/docs").config(utoipa_swagger_ui::Config::from("/openapi.json")))
-        .fallback(|uri: Uri| async move { ApiError::RouteNotFound(uri.path().to_owned()) })
+        .fallback(|uri: Uri| async move {
+            let path = Abbreviated::new(uri.path(), MAX_ECHOED_BYTES);
+            ApiError::RouteNotFound(path.to_string())
+        })
         .method_not_allowed_fallback(|| async {
             let mut response = problem_response(
                 StatusCode::METHOD_NOT_ALLOWED,

@@ -39,7 +39,12 @@ impl TestApp {
         let app = gd_indicators::app(pool.clone(), &settings)
             .await
             .expect("the app reads the data version");
-        tokio::spawn(gd_indicators::serve(listener, app, std::future::pending()));
+        tokio::spawn(gd_indicators::serve(
+            listener,
+            app,
+            &settings,
+            std::future::pending(),
+        ));
         TestApp {
             address,
             client: reqwest::Client::new(),

@@ -9,6 +9,7 @@ mod export;
 mod faults;
 mod generate;
 mod golden;
+mod hardening_server;
 mod helpers;
 mod imports;
 mod injection;

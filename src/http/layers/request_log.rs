@@ -2,12 +2,18 @@
 //! request id, as the fields of a single event (no span), which is what a log collector
 //! indexes and what costs least to format at tens of thousands of requests a second.
 
+use std::borrow::Cow;
 use std::time::Instant;
 
 use axum::extract::{MatchedPath, Request};
-use axum::http::HeaderName;
+use axum::http::{HeaderName, Uri};
 use axum::middleware::Next;
 use axum::response::Response;
+
+use super::request_target::Abbreviated;
+
+/// Bytes of a request's target a log line holds; a longer one is cut, with its length.
+const MAX_LOGGED_TARGET_BYTES: usize = 512;
 
 /// The route template that answered (`/v1/observations/{id}`), carried out of the router on
 /// the response so that layers above it (this log, the cache) can name it.
@@ -32,6 +38,15 @@ fn route_of(response: &Response) -> &str {
         .map_or("-", |Route(route)| route.as_str())
 }
 
+/// The request target as the client wrote it: the path and query of the usual origin form,
+/// or the whole URI of an absolute-form target.
+fn target_of(uri: &Uri) -> Cow<'_, str> {
+    match (uri.authority(), uri.path_and_query()) {
+        (None, Some(target)) => Cow::Borrowed(target.as_str()),
+        _ => Cow::Owned(uri.to_string()),
+    }
+}
+
 /// Outer layer, just inside the one that assigns request ids: logs the request once answered.
 pub async fn log_request(request_id_header: HeaderName, request: Request, next: Next) -> Response {
     let started = Instant::now();
@@ -47,6 +62,8 @@ pub async fn log_request(request_id_header: HeaderName, request: Request, next: 
     let latency_ms = started.elapsed().as_secs_f64() * 1e3;
     let status = response.status().as_u16();
     let route = route_of(&response);
+    let target = target_of(&uri);
+    let uri = Abbreviated::new(&target, MAX_LOGGED_TARGET_BYTES);
     // Server faults stand out; everything else, client errors included, is routine.
     if response.status().is_server_error() {
         tracing::error!(target: "gd_indicators::request", %method, %uri, route, status, latency_ms, request_id, "request failed");
