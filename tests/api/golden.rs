@@ -443,13 +443,14 @@ impl Request {
 
 /// Response headers users act on besides `content-type`, pinned where present: paging links,
 /// download names, the methods allowed, redirects, and what caches key and keep.
-const PINNED_HEADERS: [&str; 6] = [
+const PINNED_HEADERS: [&str; 7] = [
     "link",
     "content-disposition",
     "allow",
     "location",
     "vary",
     "cache-control",
+    "transform-notes",
 ];
 
 struct Answer {

@@ -4,7 +4,9 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::check::{figure_of, is_slug};
-use super::read::{error, presented_columns, read_rows, FileFormat, ImportError, Position, Row};
+use super::read::{
+    derived_columns, error, presented_columns, read_rows, FileFormat, ImportError, Position, Row,
+};
 use crate::domain::figure::STORED_COLUMNS;
 use crate::store::catalogue::Catalogue;
 use crate::store::imports::{FigureChange, StoredFigure};
@@ -80,6 +82,15 @@ pub fn plan_rows(
                 Some(column.name),
                 "this row was converted to another currency or scale when it was written; \
                  write it without ?currency= and ?scale= to re-import",
+            ));
+            continue;
+        }
+        if let Some(column) = derived_columns().find(|c| !row.text(c.name).is_empty()) {
+            errors.push(error(
+                row.position_of(column.name),
+                Some(column.name),
+                "this row is a derived figure (a transform or an implied figure), computed \
+                 from the figures in derived_from; import those instead",
             ));
             continue;
         }
