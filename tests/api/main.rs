@@ -19,3 +19,4 @@ mod query;
 mod query_plans;
 mod seed;
 mod startup;
+mod transforms;

@@ -244,6 +244,27 @@ mod tests {
     }
 
     #[test]
+    fn a_derived_figure_or_an_indeterminate_one_is_never_imported() {
+        // A CSV of a transform's answer: its rows carry derived_from and formula.
+        let header = format!("{},derived_from,formula", STORED_COLUMNS.join(","));
+        let text = format!(
+            "{header}\n{},gdp-2024; gdp-2025,14.2 - 13\n{},,",
+            row(&[]),
+            row(&[("id", "gdp-2026"), ("qualifier", "indeterminate")])
+        );
+        let errors = plan(&text, FileFormat::Csv, &catalogue(), &HashMap::new()).unwrap_err();
+        let found: Vec<(usize, &str)> = errors
+            .iter()
+            .map(|e| (e.position.line, e.field.as_deref().unwrap()))
+            .collect();
+        assert_eq!(found, [(2, "derived_from"), (3, "qualifier")], "{errors:?}");
+        assert!(errors[0].message.contains("import those instead"));
+        assert!(errors[1]
+            .message
+            .contains("only a derived figure is indeterminate"));
+    }
+
+    #[test]
     fn every_error_names_its_line_and_column() {
         let text = csv(&[
             row(&[("region_id", "atlantis")]),
