@@ -225,7 +225,7 @@ async fn every_transform_of_a_generated_database_is_a_documented_like_for_like_f
     // Generated ids end with their period: a month (2024-03) or a year (2024). A monthly
     // figure never pairs with a yearly one, nor a region with another.
     let month = |id: &str| id.as_bytes()[id.len() - 3] == b'-';
-    let region = |id: &str| id.rsplitn(2, "-").nth(1).map(str::to_owned);
+    let region = |id: &str| id.rsplit_once('-').map(|(prefix, _)| prefix.to_owned());
     let mut monthly = 0;
     for figure in &figures {
         let inputs: Vec<&str> = figure["derived_from"]
