@@ -23,6 +23,22 @@ use crate::service::query::spec::QuerySpec;
 
 const PROBLEM_JSON: &str = "application/problem+json";
 
+/// An id of the article's data in each collection: the example of its path parameter, so that
+/// a client driven by this document (the CI's schema-driven fuzz run) reaches real resources,
+/// an indicator's transforms among them, and not only 404s.
+const EXAMPLE_IDS: &[(&str, &str)] = &[
+    ("city-plans", "guangzhou"),
+    ("cluster-groups", "trillion-yuan-industrial-clusters"),
+    ("clusters", "new-energy"),
+    ("companies", "byd"),
+    ("facilities", "pengcheng-laboratory"),
+    ("indicators", "technology-contract-value"),
+    ("observations", "rd-expenditure-2024"),
+    ("regions", "guangdong"),
+    ("sources", "gdtoday-innovation"),
+    ("speakers", "huang-kunming"),
+];
+
 fn string() -> ObjectBuilder {
     ObjectBuilder::new().schema_type(Type::String)
 }
@@ -207,17 +223,24 @@ fn path_item(path: &str, doc: &EndpointDoc, components: &mut Components) -> Path
         .operation_id(Some(operation_id(path)))
         .summary(Some(doc.summary))
         .tag(tag);
+    let mut collection = "";
     for segment in path.split('/') {
         if let Some(name) = segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+            let example = EXAMPLE_IDS
+                .iter()
+                .find(|(of, _)| *of == collection)
+                .map(|(_, id)| serde_json::Value::from(*id));
             operation = operation.parameter(
                 ParameterBuilder::new()
                     .name(name)
                     .parameter_in(ParameterIn::Path)
                     .required(Required::True)
                     .schema(Some(string()))
+                    .example(example)
                     .description(Some("A readable slug id, as listed by the collection.")),
             );
         }
+        collection = segment;
     }
     if let (Some(spec), Media::Json) = (doc.list(), doc.media) {
         for parameter in list_parameters(spec) {

@@ -416,3 +416,39 @@ async fn min_and_max_compare_the_stated_value_not_the_bounds() {
         ["rd-expenditure-2024"]
     );
 }
+
+/// The document's path examples are real: a client driven by the document (the CI's
+/// schema-driven fuzz run) reaches every resource, and an indicator's transforms, with them.
+#[tokio::test]
+async fn every_path_example_of_the_document_names_a_real_resource() {
+    let app = TestApp::spawn().await;
+    let document = app.get_ok("/openapi.json").await;
+    let mut checked = 0;
+    for (template, item) in document["paths"].as_object().unwrap() {
+        let mut path = template.clone();
+        for parameter in item["get"]["parameters"].as_array().into_iter().flatten() {
+            if parameter["in"] == "path" {
+                let example = parameter["example"].as_str();
+                let example = example.unwrap_or_else(|| panic!("{template} has an example"));
+                path = path.replace(
+                    &format!("{{{}}}", parameter["name"].as_str().unwrap()),
+                    example,
+                );
+            }
+        }
+        if path != *template {
+            let status = app.get(&path).await.status();
+            assert_eq!(status, reqwest::StatusCode::OK, "{path}");
+            checked += 1;
+        }
+    }
+    assert!(checked >= 13, "{checked} paths with parameters");
+    let transformed = app
+        .get_list("/v1/indicators/technology-contract-value/observations?transform=cagr")
+        .await;
+    assert_eq!(
+        transformed.len(),
+        1,
+        "the example indicator has a transform"
+    );
+}
