@@ -18,6 +18,7 @@ use super::problem::Problem;
 use super::render::list::{ListLinks, ListMeta};
 use crate::service::query::params::{
     Decl, Format, ParamKind, Word, CALENDAR_YEARS, DEFAULT_LIMIT, MAX_LIMIT, MAX_TEXT_CHARS,
+    TRANSFORM,
 };
 use crate::service::query::spec::QuerySpec;
 
@@ -157,11 +158,15 @@ fn own_parameters(spec: &QuerySpec) -> Vec<ParameterBuilder> {
 
 fn parameter(decl: &Decl, spec: &QuerySpec) -> ParameterBuilder {
     let (schema, description) = parameter_schema(decl, spec);
+    // `transform`'s example is one that derives figures, so that the fuzz run's requests
+    // from examples (with the path's) check a transform's answer against the document.
+    let example = std::ptr::eq(decl, &TRANSFORM.decl).then(|| serde_json::Value::from("cagr"));
     ParameterBuilder::new()
         .name(decl.name)
         .parameter_in(ParameterIn::Query)
         .required(Required::False)
         .schema(Some(schema))
+        .example(example)
         .description(Some(description))
 }
 
