@@ -18,10 +18,27 @@ use super::problem::Problem;
 use super::render::list::{ListLinks, ListMeta};
 use crate::service::query::params::{
     Decl, Format, ParamKind, Word, CALENDAR_YEARS, DEFAULT_LIMIT, MAX_LIMIT, MAX_TEXT_CHARS,
+    TRANSFORM,
 };
 use crate::service::query::spec::QuerySpec;
 
 const PROBLEM_JSON: &str = "application/problem+json";
+
+/// An id of the article's data in each collection: the example of its path parameter, so that
+/// a client driven by this document (the CI's schema-driven fuzz run) reaches real resources,
+/// an indicator's transforms among them, and not only 404s.
+const EXAMPLE_IDS: &[(&str, &str)] = &[
+    ("city-plans", "guangzhou"),
+    ("cluster-groups", "trillion-yuan-industrial-clusters"),
+    ("clusters", "new-energy"),
+    ("companies", "byd"),
+    ("facilities", "pengcheng-laboratory"),
+    ("indicators", "technology-contract-value"),
+    ("observations", "rd-expenditure-2024"),
+    ("regions", "guangdong"),
+    ("sources", "gdtoday-innovation"),
+    ("speakers", "huang-kunming"),
+];
 
 fn string() -> ObjectBuilder {
     ObjectBuilder::new().schema_type(Type::String)
@@ -141,11 +158,15 @@ fn own_parameters(spec: &QuerySpec) -> Vec<ParameterBuilder> {
 
 fn parameter(decl: &Decl, spec: &QuerySpec) -> ParameterBuilder {
     let (schema, description) = parameter_schema(decl, spec);
+    // `transform`'s example is one that derives figures, so that the fuzz run's requests
+    // from examples (with the path's) check a transform's answer against the document.
+    let example = std::ptr::eq(decl, &TRANSFORM.decl).then(|| serde_json::Value::from("cagr"));
     ParameterBuilder::new()
         .name(decl.name)
         .parameter_in(ParameterIn::Query)
         .required(Required::False)
         .schema(Some(schema))
+        .example(example)
         .description(Some(description))
 }
 
@@ -207,17 +228,24 @@ fn path_item(path: &str, doc: &EndpointDoc, components: &mut Components) -> Path
         .operation_id(Some(operation_id(path)))
         .summary(Some(doc.summary))
         .tag(tag);
+    let mut collection = "";
     for segment in path.split('/') {
         if let Some(name) = segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+            let example = EXAMPLE_IDS
+                .iter()
+                .find(|(of, _)| *of == collection)
+                .map(|(_, id)| serde_json::Value::from(*id));
             operation = operation.parameter(
                 ParameterBuilder::new()
                     .name(name)
                     .parameter_in(ParameterIn::Path)
                     .required(Required::True)
                     .schema(Some(string()))
+                    .example(example)
                     .description(Some("A readable slug id, as listed by the collection.")),
             );
         }
+        collection = segment;
     }
     if let (Some(spec), Media::Json) = (doc.list(), doc.media) {
         for parameter in list_parameters(spec) {

@@ -182,6 +182,24 @@ fn sort_value(observation: &Observation, name: &str) -> Value {
     }
 }
 
+/// One page of figures held in memory (derived figures), in the order given unless sorted:
+/// sorted, paged and tied as the stored figures are.
+pub fn figure_page(list: &ListControls, figures: Vec<Observation>) -> Page<Observation> {
+    let rows = figures
+        .into_iter()
+        .enumerate()
+        .map(|(position, figure)| {
+            let keys = list
+                .sort
+                .iter()
+                .map(|key| sort_value(&figure, key.name))
+                .collect();
+            (figure, keys, position as i64)
+        })
+        .collect();
+    list.page_rows(rows)
+}
+
 /// One page of figures read from SQLite with a keyset, so deep pages cost what the first does.
 pub async fn observation_page(
     pool: &SqlitePool,

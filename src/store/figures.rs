@@ -409,9 +409,12 @@ impl CellSource for RowCells<'_> {
             Kind::Number => self
                 .decode::<f64>()?
                 .map_or(OwnedCell::Null, OwnedCell::Number),
-            Kind::Integer => self
+            Kind::Integer | Kind::Boolean => self
                 .decode::<i64>()?
                 .map_or(OwnedCell::Null, OwnedCell::Integer),
+            Kind::TextList => self
+                .decode::<String>()?
+                .map_or(OwnedCell::Null, OwnedCell::Text),
         })
     }
 
@@ -500,7 +503,7 @@ pub(super) fn observation_columns() -> &'static str {
             .filter_map(|column| match column.role {
                 Role::Stored(_) => Some(format!("o.{}", column.name)),
                 Role::Read(sql) => Some(sql.to_owned()),
-                Role::Computed | Role::Presented => None,
+                Role::Computed | Role::Presented | Role::Derived => None,
             })
             .chain(["o.period_sort_key".to_owned(), "o.position".to_owned()])
             .collect();

@@ -8,7 +8,7 @@ use sqlx::sqlite::SqliteRow;
 use sqlx::{QueryBuilder, Row, Sqlite, SqlitePool};
 
 use super::figures::RowCells;
-use crate::domain::figure::column::{Cell, Check, Column, Role};
+use crate::domain::figure::column::{Cell, Check, Column, Role, LIST_SEPARATOR};
 use crate::domain::figure::{FigureRecord, COLUMNS, STORED_COLUMNS};
 
 /// The id of the last import; 0 when the data is the migrations' alone. Every import that
@@ -59,6 +59,8 @@ fn bind_fields<'q>(mut statement: Statement<'q>, figure: &'q FigureRecord) -> St
             Cell::Word(word) => statement.bind(word),
             Cell::Number(number) => statement.bind(number),
             Cell::Integer(integer) => statement.bind(integer),
+            Cell::Boolean(boolean) => statement.bind(boolean),
+            Cell::TextList(texts) => statement.bind(texts.join(LIST_SEPARATOR)),
         };
     }
     statement

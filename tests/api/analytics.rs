@@ -169,14 +169,16 @@ async fn transforms_of_a_series_are_derived_with_their_formula() {
     // Over 340 billion (2020) to over 440 billion (2023), worked by hand.
     let change = app.get_list(&format!("{path}?transform=change")).await;
     assert_eq!(change.len(), 1);
-    assert_eq!(change[0]["derived"], true);
-    assert_eq!(change[0]["value"], 100_000_000_000_i64);
+    assert_eq!(change[0]["value_in_units"], 100_000_000_000_i64);
     assert_eq!(change[0]["formula"], "440000000000 - 340000000000");
     assert_eq!(change[0]["period"]["start"], "2020");
     assert_eq!(change[0]["period"]["end"], "2023");
-    assert_eq!(change[0]["qualifier"], "about", "inputs were 'over'");
     assert_eq!(
-        change[0]["inputs"],
+        change[0]["qualifier"], "indeterminate",
+        "two lower bounds bound no difference"
+    );
+    assert_eq!(
+        change[0]["derived_from"],
         serde_json::json!([
             "technology-contract-value-2020",
             "technology-contract-value-2023"
@@ -220,27 +222,29 @@ async fn transforms_of_a_series_are_derived_with_their_formula() {
 async fn figures_the_source_implies_are_served_as_derived() {
     let app = TestApp::spawn().await;
     let derived = app.get_list("/v1/derived").await;
-    assert!(derived.iter().all(|d| d["derived"] == true));
+    assert!(derived.iter().all(|d| d["derived_from"].is_array()));
     // 14.5 trillion in 2024, 3.7 trillion more than in 2018: 10.8 trillion in 2018.
     let gba_2018 = by_id(
         &derived,
         "gba-economic-aggregate-change-2018-2024-implied-start",
     );
-    assert_eq!(gba_2018["value"], 10_800_000_000_000_i64);
+    assert_eq!(gba_2018["value_in_units"], 10_800_000_000_000_i64);
     assert_eq!(gba_2018["period"]["start"], "2018");
     // One-ninth of the national economy: 14.5 × 9 = 130.5 trillion.
     let national = by_id(
         &derived,
         "gba-share-of-national-economy-implied-national-total",
     );
-    assert_eq!(national["value"], 130_500_000_000_000_i64);
-    // About one-fifth: over 2 trillion / 0.2 = about 10 trillion of national marine GDP.
+    assert_eq!(national["value_in_units"], 130_500_000_000_000_i64);
+    // About one-fifth (15 to 25 %): over 2 trillion / 0.2 = 10 trillion, known only to be
+    // more than 2 / 0.25 = 8 trillion.
     let marine = by_id(
         &derived,
         "marine-gdp-national-share-2024-implied-national-total",
     );
-    assert_eq!(marine["value"], 10_000_000_000_000_i64);
-    assert_eq!(marine["qualifier"], "about");
+    assert_eq!(marine["value_in_units"], 10_000_000_000_000_i64);
+    assert_eq!(marine["qualifier"], "indeterminate");
+    assert_eq!(marine["bounds"]["lower"]["value"], 8);
     // 93,200 after a 24.75% rise: 93,200 / 1.2475 = 74,709.42, so about 74,709 a year earlier.
     let patents = by_id(
         &derived,

@@ -20,3 +20,4 @@ mod query;
 mod query_plans;
 mod seed;
 mod startup;
+mod transforms;

@@ -1,6 +1,8 @@
 //! Currency and scale conversion of money figures, at the source's own exchange rate.
 
+use super::derived::bounds_in_units;
 use super::exchange_rate::ExchangeRate;
+use super::interval::scaled;
 use super::numbers::{multiplier, significant};
 use crate::domain::figure::{Observation, Qualifier, Scale, Unit};
 
@@ -39,15 +41,23 @@ pub fn convert(
         return figure;
     }
     let stated = (figure.value, figure.scale, figure.unit);
+    let bounds_in_units = bounds_in_units(&figure);
+    // The yuan-per-dollar rate lies among those the printed pairs imply: the bounds move to
+    // the farthest of them.
+    let mut factor = (1.0, 1.0);
     let mut cny_per_usd = None;
     if let Some(target) = currency {
         if target.unit() != figure.unit {
             let Some(rate) = rate else {
                 return figure;
             };
-            figure.value_in_units = match target {
-                Currency::Usd => figure.value_in_units / rate.cny_per_usd,
-                Currency::Cny => figure.value_in_units * rate.cny_per_usd,
+            let (least, most) = rate_range(rate);
+            (figure.value_in_units, factor) = match target {
+                Currency::Usd => (
+                    figure.value_in_units / rate.cny_per_usd,
+                    (1.0 / most, 1.0 / least),
+                ),
+                Currency::Cny => (figure.value_in_units * rate.cny_per_usd, (least, most)),
             };
             figure.unit = target.unit();
             cny_per_usd = Some(rate.cny_per_usd);
@@ -61,6 +71,8 @@ pub fn convert(
     let target_scale = scale.unwrap_or(figure.scale);
     figure.scale = target_scale;
     figure.value = significant(figure.value_in_units / multiplier(target_scale));
+    let bounds = scaled(bounds_in_units, factor.0, factor.1);
+    figure.set_bounds(bounds.map(|end| significant(end / multiplier(target_scale))));
     if (figure.value, figure.scale, figure.unit) == stated {
         return figure;
     }
@@ -73,11 +85,20 @@ pub fn convert(
     figure
 }
 
+/// The least and most yuan per dollar among the rates the source's printed pairs imply.
+fn rate_range(rate: &ExchangeRate) -> (f64, f64) {
+    let rates = rate.pairs.iter().map(|pair| pair.cny_per_usd);
+    (
+        rates.clone().fold(rate.cny_per_usd, f64::min),
+        rates.fold(rate.cny_per_usd, f64::max),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::{convert, Currency};
     use crate::domain::analytics::exchange_rate::{ExchangeRate, RatePair};
-    use crate::domain::analytics::fixtures::{close, figure};
+    use crate::domain::analytics::fixtures::{close, figure, qualified};
     use crate::domain::figure::{Observation, Qualifier, Scale, Unit};
 
     fn rate(cny_per_usd: f64) -> ExchangeRate {
@@ -173,6 +194,34 @@ mod tests {
         );
         assert!(count.stated_value.is_none());
         assert_eq!(as_stated(count), (267.0, Scale::Unit, Unit::Count));
+    }
+
+    #[test]
+    fn bounds_convert_with_the_figure_at_the_farthest_rates_the_pairs_imply() {
+        // About 510 billion yuan is 505 to 515 billion: 0.505 to 0.515 trillion.
+        let about = qualified(rd_spending(), Qualifier::About);
+        let trillions = convert(about, None, Some(Scale::Trillion), None);
+        assert_eq!(
+            (trillions.lower_bound, trillions.upper_bound),
+            (Some(0.505), Some(0.515))
+        );
+        // Exactly 510 billion yuan at rates from 7.2 to 7.3 (median 7.25): 510 / 7.3 to
+        // 510 / 7.2 billion dollars, so about 70.34 billion.
+        let mut rates = rate(7.25);
+        for (id, cny_per_usd) in [("b", 7.2), ("c", 7.3)] {
+            rates.pairs.push(RatePair {
+                cny_observation: id.to_owned(),
+                usd_observation: format!("{id}-usd"),
+                cny_per_usd,
+            });
+        }
+        let dollars = convert(rd_spending(), Some(Currency::Usd), None, Some(&rates));
+        assert_eq!(dollars.qualifier, Qualifier::About);
+        assert_eq!(
+            (dollars.lower_bound, dollars.upper_bound),
+            (Some(69.8630137), Some(70.8333333))
+        );
+        assert_eq!(dollars.bounds().qualifier(dollars.value), Qualifier::About);
     }
 
     #[test]

@@ -15,11 +15,15 @@ pub mod exchange_rate;
 /// Figures for the unit tests.
 #[cfg(test)]
 mod fixtures;
+/// Interval arithmetic on figures' bounds.
+pub mod interval;
 /// Rounding, scales and enum names the analyses share.
 pub mod numbers;
 /// Figures stated relatively, and the figures they imply.
 pub mod relations;
 /// The report as terminal text.
 pub mod report_text;
+/// What makes figures one series: a subject at one frequency.
+pub mod series;
 /// Change, percent change and CAGR of a series.
 pub mod transforms;

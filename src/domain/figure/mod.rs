@@ -8,6 +8,8 @@
 
 use serde::{Deserialize, Serialize, Serializer};
 
+/// A figure's bounds: the interval its qualifier (or its derivation) says it lies in.
+pub mod bounds;
 /// The machinery of the schema: columns, cells, the generating macros.
 pub mod column;
 /// The figure's JSON and flat shapes and their OpenAPI schemas, walked from the schema.
@@ -15,13 +17,18 @@ pub mod json;
 /// The declaration of every column of a figure.
 pub mod schema;
 
+pub use bounds::{Bound, Interval};
 use column::{words, Word};
 pub use json::{FigureFields, FlatFigure};
 pub use schema::{FigureRecord, Observation, COLUMNS, STORED_COLUMNS};
 
-/// The stored names of [`Unit`]s and [`Qualifier`]s: the words filters and imports accept.
+/// The stored names of [`Unit`]s and [`Qualifier`]s: the words filters and imports accept
+/// (`indeterminate`, the last qualifier, is only ever derived).
 pub const UNITS: &[&str] = Unit::WORDS;
-pub const QUALIFIERS: &[&str] = Qualifier::WORDS;
+pub const QUALIFIERS: &[&str] = match Qualifier::WORDS.split_last() {
+    Some((_, stated)) => stated,
+    None => &[],
+};
 
 words! {
     /// The unit a figure is stated in.
@@ -72,6 +79,9 @@ words! {
         About = "about",
         Nearly = "nearly",
         LessThan = "less_than",
+        /// A derived figure whose bounds do not bound its value on one side or both (the
+        /// difference of two lower bounds); never stated.
+        Indeterminate = "indeterminate",
     }
 }
 
@@ -201,6 +211,8 @@ mod tests {
         words_agree_with_serde::<Qualifier>();
         words_agree_with_serde::<PeriodKind>();
         assert_eq!(UNITS.len(), 8);
+        assert_eq!(QUALIFIERS.len(), Qualifier::WORDS.len() - 1);
+        assert!(!QUALIFIERS.contains(&Qualifier::Indeterminate.word()));
         assert_eq!(Scale::default(), Scale::Unit, "the first word");
     }
 }

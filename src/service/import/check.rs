@@ -6,8 +6,8 @@ use std::collections::HashSet;
 
 use super::read::{error, ImportError, Row};
 use crate::domain::entity::Entity;
-use crate::domain::figure::column::{CellSource, Check, Column, Kind, OwnedCell, Role};
-use crate::domain::figure::{FigureRecord, UNITS};
+use crate::domain::figure::column::{CellSource, Check, Column, Kind, OwnedCell, Role, Word};
+use crate::domain::figure::{FigureRecord, Qualifier, QUALIFIERS, UNITS};
 use crate::store::catalogue::Catalogue;
 
 /// Whether `id` is a slug: lower-case letters, digits and hyphens.
@@ -151,6 +151,16 @@ pub(super) fn figure_of(
         fail(
             "period_end",
             format!("ends ({end}) before it starts ({start})"),
+        );
+    }
+    let qualifier = row.text("qualifier");
+    if qualifier == Qualifier::Indeterminate.word() {
+        fail(
+            "qualifier",
+            format!(
+                "only a derived figure is {qualifier}; a stated figure is one of {}",
+                QUALIFIERS.join(", ")
+            ),
         );
     }
     let unit = row.text("unit");

@@ -4,7 +4,9 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::check::{figure_of, is_slug};
-use super::read::{error, presented_columns, read_rows, FileFormat, ImportError, Position, Row};
+use super::read::{
+    derived_columns, error, presented_columns, read_rows, FileFormat, ImportError, Position, Row,
+};
 use crate::domain::figure::STORED_COLUMNS;
 use crate::store::catalogue::Catalogue;
 use crate::store::imports::{FigureChange, StoredFigure};
@@ -80,6 +82,15 @@ pub fn plan_rows(
                 Some(column.name),
                 "this row was converted to another currency or scale when it was written; \
                  write it without ?currency= and ?scale= to re-import",
+            ));
+            continue;
+        }
+        if let Some(column) = derived_columns().find(|c| !row.text(c.name).is_empty()) {
+            errors.push(error(
+                row.position_of(column.name),
+                Some(column.name),
+                "this row is a derived figure (a transform or an implied figure), computed \
+                 from the figures in derived_from; import those instead",
             ));
             continue;
         }
@@ -230,6 +241,27 @@ mod tests {
             panic!("an addition")
         };
         assert_eq!((figure.value, figure.qualifier), (14.2, Qualifier::About));
+    }
+
+    #[test]
+    fn a_derived_figure_or_an_indeterminate_one_is_never_imported() {
+        // A CSV of a transform's answer: its rows carry derived_from and formula.
+        let header = format!("{},derived_from,formula", STORED_COLUMNS.join(","));
+        let text = format!(
+            "{header}\n{},gdp-2024; gdp-2025,14.2 - 13\n{},,",
+            row(&[]),
+            row(&[("id", "gdp-2026"), ("qualifier", "indeterminate")])
+        );
+        let errors = plan(&text, FileFormat::Csv, &catalogue(), &HashMap::new()).unwrap_err();
+        let found: Vec<(usize, &str)> = errors
+            .iter()
+            .map(|e| (e.position.line, e.field.as_deref().unwrap()))
+            .collect();
+        assert_eq!(found, [(2, "derived_from"), (3, "qualifier")], "{errors:?}");
+        assert!(errors[0].message.contains("import those instead"));
+        assert!(errors[1]
+            .message
+            .contains("only a derived figure is indeterminate"));
     }
 
     #[test]
