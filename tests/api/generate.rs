@@ -2,38 +2,14 @@
 //! article's, the same for the same arguments, revised, served by the filters, and leaving
 //! every one of the article's figures and revisions as it was.
 
-use std::process::{Command, Output};
-
 use reqwest::StatusCode;
 use serde_json::Value;
 
-use crate::helpers::TestApp;
-use crate::seed::seed_table;
+use crate::helpers::{generate, seed_table, TestApp};
 
-const BINARY: &str = env!("CARGO_BIN_EXE_gd-indicators");
 const ARTICLE_SOURCES: &str = "gdtoday-industry-clusters,gdtoday-innovation,gdtoday-what-they-say";
 /// Small enough for a debug build, large enough for several batches and a retraction.
 const FIGURES: &str = "5000";
-
-/// Runs `gd-indicators generate ARGS` against the app's database; the server sees the result
-/// before this returns.
-pub async fn generate(app: &TestApp, args: &[&str]) -> Output {
-    let output = Command::new(BINARY)
-        .arg("generate")
-        .args(args)
-        .args(["--database-url", &app.db_url])
-        .output()
-        .unwrap();
-    app.wait_for_data_version(last_import(app).await).await;
-    output
-}
-
-async fn last_import(app: &TestApp) -> i64 {
-    sqlx::query_scalar("SELECT coalesce(max(id), 0) FROM imports")
-        .fetch_one(&app.pool)
-        .await
-        .unwrap()
-}
 
 async fn text(app: &TestApp, path: &str) -> String {
     let response = app.get(path).await;

@@ -1,26 +1,11 @@
-//! Operating limits and protective headers, each refusal a problem+json.
+//! Operating limits and load shedding, each refusal a problem+json: an overlong query string,
+//! requests past the in-flight cap, a request past its time, a client past its rate.
 
 use std::time::Duration;
 
 use reqwest::StatusCode;
 
 use crate::helpers::{header, TestApp};
-
-#[tokio::test]
-async fn every_response_carries_security_headers_and_pages_a_strict_policy() {
-    let app = TestApp::spawn().await;
-    let json = app.get("/v1/regions").await;
-    assert_eq!(header(&json, "x-content-type-options"), "nosniff");
-    assert_eq!(header(&json, "server"), "", "no version banner");
-    assert_eq!(header(&json, "content-security-policy"), "");
-    let docs = app.get("/docs/").await;
-    let policy = header(&docs, "content-security-policy");
-    assert!(policy.contains("default-src 'none'") && policy.contains("frame-ancestors 'none'"));
-    let chart = app.get("/v1/indicators/rd-expenditure/chart.svg").await;
-    assert!(header(&chart, "content-security-policy").starts_with("default-src 'none'"));
-    let missing = app.get("/v1/nothing-here").await;
-    assert_eq!(header(&missing, "x-content-type-options"), "nosniff");
-}
 
 #[tokio::test]
 async fn an_overlong_query_string_is_a_414_problem() {

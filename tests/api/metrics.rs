@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashMap};
 use reqwest::StatusCode;
 
 use crate::helpers::{header, TestApp};
-use crate::imports::{import_text, seed_csv};
+use crate::helpers::{import_text, seed_csv};
 
 /// One scrape: each sample by name and label set, and each family's declared type.
 #[derive(Debug)]

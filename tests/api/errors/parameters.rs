@@ -1,34 +1,9 @@
-//! Bad requests get a problem+json a person can act on; no request gets a 500.
+//! Query parameters a list or a resource cannot take: each refusal a 400 that names the
+//! parameter and says what it accepts; a representation it cannot give, a 406.
 
 use reqwest::StatusCode;
 
-use crate::helpers::{header, TestApp};
-
-#[tokio::test]
-async fn unknown_ids_are_404_problems_naming_the_id() {
-    let app = TestApp::spawn().await;
-    for path in [
-        "/v1/regions/atlantis",
-        "/v1/clusters/atlantis",
-        "/v1/cluster-groups/atlantis",
-        "/v1/city-plans/atlantis",
-        "/v1/indicators/atlantis",
-        "/v1/indicators/atlantis/observations",
-        "/v1/observations/atlantis",
-        "/v1/sources/atlantis",
-        "/v1/speakers/atlantis",
-        "/v1/companies/atlantis",
-        "/v1/facilities/atlantis",
-    ] {
-        let problem = app.get_problem(path, StatusCode::NOT_FOUND).await;
-        assert!(
-            problem["detail"].as_str().unwrap().contains("'atlantis'"),
-            "{path}: {problem}"
-        );
-    }
-    let problem = app.get_problem("/v2/regions", StatusCode::NOT_FOUND).await;
-    assert_eq!(problem["detail"], "no resource lives at /v2/regions");
-}
+use crate::helpers::TestApp;
 
 #[tokio::test]
 async fn an_unknown_parameter_is_a_400_that_lists_the_accepted_ones() {
@@ -100,72 +75,6 @@ async fn malformed_values_are_400s_that_say_what_is_wrong() {
         detail.contains("furlongs") && detail.contains("cny, usd"),
         "{detail}"
     );
-}
-
-#[tokio::test]
-async fn writes_are_refused_with_405_and_allow() {
-    let app = TestApp::spawn().await;
-    let response = app
-        .client
-        .post(format!("{}/v1/regions", app.address))
-        .body("{}")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::METHOD_NOT_ALLOWED);
-    assert_eq!(header(&response, "allow"), "GET, HEAD, OPTIONS");
-    assert_eq!(
-        header(&response, "content-type"),
-        "application/problem+json"
-    );
-    let regions = app.get_list("/v1/regions").await;
-    assert_eq!(regions.len(), crate::seed::seed_table("regions").len());
-}
-
-#[tokio::test]
-async fn responses_carry_a_request_id_and_allow_any_origin() {
-    let app = TestApp::spawn().await;
-    let response = app
-        .client
-        .get(format!("{}/v1/regions", app.address))
-        .header("origin", "https://dashboard.example")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(header(&response, "access-control-allow-origin"), "*");
-    assert_eq!(header(&response, "x-request-id").len(), 36, "a UUID");
-}
-
-#[tokio::test]
-async fn the_database_runs_in_wal_with_foreign_keys_and_a_busy_timeout() {
-    let app = TestApp::spawn().await;
-    let journal: String = sqlx::query_scalar("PRAGMA journal_mode")
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
-    assert_eq!(journal, "wal", "readers never wait on an import");
-    let foreign_keys: i64 = sqlx::query_scalar("PRAGMA foreign_keys")
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
-    assert_eq!(foreign_keys, 1);
-    let busy_timeout: i64 = sqlx::query_scalar("PRAGMA busy_timeout")
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
-    assert!(busy_timeout >= 1000, "{busy_timeout}");
-}
-
-#[tokio::test]
-async fn the_pool_the_server_reads_through_cannot_write() {
-    let app = TestApp::spawn().await;
-    let attempt = sqlx::query("DELETE FROM observations")
-        .execute(&app.pool)
-        .await;
-    let message = attempt.expect_err("writes are refused").to_string();
-    assert!(message.contains("readonly"), "{message}");
-    let figures = app.get_list("/v1/observations").await;
-    assert_eq!(figures.len(), crate::seed::live_seed_figures().len());
 }
 
 /// A parameter that takes one value is refused by its own name when given more, and the
@@ -249,4 +158,77 @@ async fn a_chart_refuses_format_by_name_like_any_parameter_it_does_not_take() {
         )
         .await;
     assert_eq!(problem["invalid_params"][0]["name"], "sort");
+}
+
+#[tokio::test]
+async fn single_resources_refuse_parameters_they_do_not_take() {
+    let app = TestApp::spawn().await;
+    let problem = app
+        .get_problem("/v1/regions/guangdong?bogus=1", StatusCode::BAD_REQUEST)
+        .await;
+    assert_eq!(problem["invalid_params"][0]["name"], "bogus");
+    let problem = app
+        .get_problem(
+            "/v1/observations/rd-expenditure-2024?format=csv",
+            StatusCode::BAD_REQUEST,
+        )
+        .await;
+    assert_eq!(problem["invalid_params"][0]["name"], "format");
+    app.get_ok("/v1/regions/guangdong?format=json").await;
+}
+
+#[tokio::test]
+async fn paging_and_format_mistakes_are_400s_or_406s() {
+    let app = TestApp::spawn().await;
+    let page = app.get_ok("/v1/observations?limit=2&sort=value").await;
+    let next = page["links"]["next"].as_str().unwrap();
+    let cursor = next.split("cursor=").nth(1).unwrap();
+
+    let other_query = format!("/v1/observations?limit=2&sort=-value&cursor={cursor}");
+    let problem = app.get_problem(&other_query, StatusCode::BAD_REQUEST).await;
+    assert!(problem["detail"]
+        .as_str()
+        .unwrap()
+        .contains("different query"));
+    let other_endpoint = format!("/v1/revenues?limit=2&sort=value&cursor={cursor}");
+    app.get_problem(&other_endpoint, StatusCode::BAD_REQUEST)
+        .await;
+    let mut tampered = cursor.to_owned();
+    tampered.insert(5, 'x');
+    let problem = app
+        .get_problem(
+            &format!("/v1/observations?limit=2&sort=value&cursor={tampered}"),
+            StatusCode::BAD_REQUEST,
+        )
+        .await;
+    assert_eq!(problem["invalid_params"][0]["name"], "cursor");
+
+    for (path, name) in [
+        ("/v1/observations?limit=0", "limit"),
+        ("/v1/observations?limit=1001", "limit"),
+        ("/v1/observations?sort=colour", "sort"),
+        ("/v1/observations?from=2024&to=2020", "from"),
+        ("/v1/observations?format=xml", "format"),
+        ("/v1/export?limit=5", "limit"),
+        ("/v1/search", "q"),
+        ("/v1/search?q=%20%22%20", "q"),
+    ] {
+        let problem = app.get_problem(path, StatusCode::BAD_REQUEST).await;
+        assert_eq!(problem["invalid_params"][0]["name"], name, "{path}");
+    }
+
+    let problem = app
+        .get_problem_with(
+            "/v1/regions",
+            &[("accept", "application/xml")],
+            StatusCode::NOT_ACCEPTABLE,
+        )
+        .await;
+    assert!(problem["detail"].as_str().unwrap().contains("text/csv"));
+    app.get_problem_with(
+        "/v1/regions/guangdong",
+        &[("accept", "text/csv")],
+        StatusCode::NOT_ACCEPTABLE,
+    )
+    .await;
 }

@@ -1,14 +1,12 @@
 //! The response cache: repeated requests are answered from memory, per representation and
 //! coding, and an import, even by another process, is served within a second.
 
-use std::io::Read;
-
 use reqwest::StatusCode;
 use serde_json::Value;
 
-use crate::helpers::{header, TestApp};
-use crate::imports::{import_text, run_import_command, seed_csv};
-use crate::startup::{start_server, terminate};
+use crate::helpers::{
+    gunzip, header, import_text, run_import_command, seed_csv, start_server, terminate, TestApp,
+};
 
 const FIGURE: &str = "/v1/observations/rd-expenditure-2024";
 
@@ -72,20 +70,6 @@ async fn each_representation_and_coding_is_its_own_entry() {
     assert_eq!(header(&hit, "content-encoding"), "gzip");
 }
 
-/// Decompresses gzip with the system's `gzip`, so the test needs no compression crate.
-pub fn gunzip(compressed: &[u8], out: &mut String) {
-    use std::io::Write;
-    let mut child = std::process::Command::new("gzip")
-        .arg("-dc")
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .expect("gzip is installed");
-    child.stdin.take().unwrap().write_all(compressed).unwrap();
-    child.stdout.take().unwrap().read_to_string(out).unwrap();
-    assert!(child.wait().unwrap().success());
-}
-
 #[tokio::test]
 async fn an_import_replaces_cached_answers_within_a_second() {
     let app = TestApp::spawn().await;
@@ -142,6 +126,15 @@ async fn probes_are_never_cached() {
             "",
             "a probe never passes as cached"
         );
+    }
+}
+
+#[tokio::test]
+async fn health_probes_are_never_cached() {
+    let app = TestApp::spawn().await;
+    for path in ["/healthz", "/readyz"] {
+        let response = app.get(path).await;
+        assert_eq!(header(&response, "cache-control"), "no-store", "{path}");
     }
 }
 

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use gd_indicators::domain::figure::STORED_COLUMNS;
 use gd_indicators::store::database::{migration_state, open_serving, MigrationState};
 
-const BINARY: &str = env!("CARGO_BIN_EXE_gd-indicators");
+use crate::helpers::BINARY;
 
 /// A migrated database file in `dir`, closed (so the whole state is in the main file).
 fn migrated_database(dir: &Path) -> PathBuf {

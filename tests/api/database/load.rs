@@ -10,8 +10,8 @@ use reqwest::StatusCode;
 use serde_json::Value;
 
 use crate::helpers::TestApp;
-use crate::imports::{import_text, seed_csv};
-use crate::seed::{live_seed_figures, seed_histories};
+use crate::helpers::{import_text, seed_csv};
+use crate::helpers::{live_seed_figures, seed_histories};
 
 const READERS: usize = 8;
 const REQUESTS_PER_READER: usize = 150;

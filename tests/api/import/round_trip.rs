@@ -1,0 +1,81 @@
+//! What the API writes imports back: the export, and every CSV of figures.
+
+use gd_indicators::service::import::ImportFailure;
+use gd_indicators::store::database::open_and_migrate;
+use reqwest::StatusCode;
+
+use super::export_csv;
+use crate::helpers::{import_text, live_seed_figures, TestApp};
+
+#[tokio::test]
+async fn the_bulk_export_reimports_as_it_is() {
+    let app = TestApp::spawn().await;
+    let figures = live_seed_figures().len();
+    let csv = export_csv(&app, "").await;
+    let (plan, receipt) = import_text(&app, "export.csv", &csv).await.unwrap();
+    assert_eq!((plan.changes.len(), plan.unchanged), (0, figures));
+    assert!(receipt.is_none(), "nothing to change, nothing recorded");
+
+    let json = app.get("/v1/export").await.text().await.unwrap();
+    let (plan, _) = import_text(&app, "export.json", &json).await.unwrap();
+    assert_eq!((plan.changes.len(), plan.unchanged), (0, figures));
+
+    // A converted export would change values, so it is refused: its conversion columns say
+    // what was stated, and are set on exactly the rows converted.
+    for presentation in ["&currency=USD", "&scale=billion"] {
+        let converted = export_csv(&app, presentation).await;
+        let Err(ImportFailure::Invalid(errors)) =
+            import_text(&app, "converted.csv", &converted).await
+        else {
+            panic!("an export with {presentation} must be refused");
+        };
+        assert!(!errors.is_empty());
+        assert!(
+            errors
+                .iter()
+                .all(|e| e.field.as_deref() == Some("stated_value")),
+            "{errors:#?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn every_csv_of_figures_the_api_writes_imports_back_unchanged() {
+    let app = TestApp::spawn().await;
+    let pool = open_and_migrate(&app.db_url)
+        .await
+        .expect("the writer opens");
+    for path in [
+        "/v1/observations?limit=1000&format=csv",
+        "/v1/revenues?sort=-value&format=csv",
+        "/v1/patents?region=guangdong&format=csv",
+        "/v1/indicators/rd-expenditure/observations?format=csv",
+        "/v1/export?format=csv&indicator=rd-expenditure",
+    ] {
+        let response = app.get(path).await;
+        assert_eq!(response.status(), StatusCode::OK, "{path}");
+        let csv = response.text().await.unwrap();
+        let rows = csv.lines().count() - 1;
+        assert!(rows > 0, "{path}");
+        let (plan, receipt) =
+            gd_indicators::service::import::import(&pool, "list.csv", &csv, None, true)
+                .await
+                .unwrap_or_else(|failure| panic!("{path}: {failure:?}"));
+        assert!(receipt.is_none(), "a dry run records nothing");
+        assert_eq!(
+            (plan.changes.len(), plan.unchanged),
+            (0, rows),
+            "{path}: every figure already stored as given"
+        );
+    }
+    // A list's CSV and the export's are one dialect: the same header, the same rows.
+    let list = app
+        .get("/v1/indicators/rd-expenditure/observations?format=csv")
+        .await
+        .text()
+        .await
+        .unwrap();
+    let export = export_csv(&app, "&indicator=rd-expenditure").await;
+    assert_eq!(list, export);
+    pool.close().await;
+}

@@ -1,0 +1,27 @@
+//! Sparse fields: `fields=` keeps only what was asked, in JSON and CSV.
+
+use reqwest::StatusCode;
+
+use crate::helpers::{csv_rows, TestApp};
+
+#[tokio::test]
+async fn sparse_fields_keep_only_what_was_asked() {
+    let app = TestApp::spawn().await;
+    let figures = app
+        .get_list("/v1/observations?fields=id,value,unit&limit=5")
+        .await;
+    for figure in &figures {
+        let keys: Vec<&String> = figure.as_object().unwrap().keys().collect();
+        assert_eq!(keys, ["id", "value", "unit"]);
+    }
+    let response = app
+        .get("/v1/revenues?fields=id,value_in_units&format=csv")
+        .await;
+    let (columns, rows) = csv_rows(&response.text().await.unwrap());
+    assert_eq!(columns, ["id", "value_in_units"]);
+    assert_eq!(rows.len(), app.get_list("/v1/revenues").await.len());
+    let problem = app
+        .get_problem("/v1/observations?fields=id,colour", StatusCode::BAD_REQUEST)
+        .await;
+    assert_eq!(problem["invalid_params"][0]["name"], "fields");
+}

@@ -1,0 +1,90 @@
+//! Representations: every list as JSON or CSV, chosen by `Accept` or `format=`; a HEAD answers
+//! like its GET, without the body.
+
+use reqwest::StatusCode;
+
+use crate::helpers::{column, csv_rows, header, seed_table, TestApp};
+
+#[tokio::test]
+async fn every_list_speaks_csv_with_dotted_columns() {
+    let app = TestApp::spawn().await;
+    let response = app.get_with("/v1/regions", &[("accept", "text/csv")]).await;
+    assert_eq!(
+        header(&response, "content-disposition"),
+        "attachment; filename=\"gd-indicators-regions.csv\""
+    );
+    let (columns, rows) = csv_rows(&response.text().await.unwrap());
+    assert_eq!(rows.len(), seed_table("regions").len());
+    assert!(columns.contains(&"parent.id".to_owned()));
+    let clusters = app
+        .get("/v1/clusters?format=csv&group=trillion-yuan-industrial-clusters")
+        .await;
+    let (columns, rows) = csv_rows(&clusters.text().await.unwrap());
+    let figures = column(&columns, "figures");
+    let new_energy = rows.iter().find(|r| r[0] == "new-energy").unwrap();
+    assert_eq!(new_energy[figures], "new-energy-operating-revenue-2024");
+}
+
+#[tokio::test]
+async fn head_answers_like_get_without_a_body() {
+    let app = TestApp::spawn().await;
+    let get = app.get("/v1/regions").await;
+    let (tag, length) = (header(&get, "etag"), get.bytes().await.unwrap().len());
+    let head = app.head("/v1/regions").await;
+    assert_eq!(head.status(), StatusCode::OK);
+    assert_eq!(header(&head, "etag"), tag);
+    assert_eq!(header(&head, "content-length"), length.to_string());
+}
+
+#[tokio::test]
+async fn edge_cases_of_lists_stay_well_formed() {
+    let app = TestApp::spawn().await;
+    // Too many values for one filter is a 400, not a database error.
+    let years: Vec<String> = (1901..2000).map(|y| y.to_string()).collect();
+    let problem = app
+        .get_problem(
+            &format!("/v1/observations?year={}", years.join(",")),
+            StatusCode::BAD_REQUEST,
+        )
+        .await;
+    assert_eq!(problem["invalid_params"][0]["name"], "year");
+
+    // An empty page still accepts the list's fields and still has its CSV header.
+    let empty = app
+        .get_list("/v1/regions?kind=country&parent=guangdong&fields=id")
+        .await;
+    assert!(empty.is_empty());
+    let export = app.get("/v1/export?region=jiangmen&format=csv").await;
+    let (columns, rows) = csv_rows(&export.text().await.unwrap());
+    assert!(rows.is_empty());
+    assert_eq!(columns[0], "id");
+    let search = app.get("/v1/search?q=zeppelin&fields=id&format=csv").await;
+    assert_eq!(search.text().await.unwrap().trim(), "id");
+
+    // CSV columns follow the order of `fields`, as JSON keys do.
+    let response = app
+        .get("/v1/observations?fields=stated,id&format=csv&limit=1")
+        .await;
+    let (columns, _) = csv_rows(&response.text().await.unwrap());
+    assert_eq!(columns, ["stated", "id"]);
+
+    // The most specific Accept range decides.
+    let csv = app
+        .get_with("/v1/regions", &[("accept", "application/json;q=0, */*")])
+        .await;
+    assert!(header(&csv, "content-type").starts_with("text/csv"));
+
+    // A HEAD carries exactly the headers of the GET, compressed or not.
+    let get = app
+        .get_with("/v1/regions", &[("accept-encoding", "gzip")])
+        .await;
+    let head = app
+        .client
+        .head(format!("{}/v1/regions", app.address))
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(header(&head, "etag"), header(&get, "etag"));
+    assert_eq!(header(&head, "content-encoding"), "gzip");
+}
