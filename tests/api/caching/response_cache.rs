@@ -115,26 +115,21 @@ async fn a_response_larger_than_an_eighth_of_the_cache_is_served_but_not_kept() 
     }
 }
 
+/// The probes say how the service is now: no cache on the way may keep them (`no-store`),
+/// and the response cache never answers them either.
 #[tokio::test]
 async fn probes_are_never_cached() {
     let app = TestApp::spawn().await;
-    for _ in 0..2 {
-        let ready = app.get("/readyz").await;
-        assert_eq!(header(&ready, "cache-control"), "no-store");
-        assert_eq!(
-            header(&ready, "x-cache"),
-            "",
-            "a probe never passes as cached"
-        );
-    }
-}
-
-#[tokio::test]
-async fn health_probes_are_never_cached() {
-    let app = TestApp::spawn().await;
     for path in ["/healthz", "/readyz"] {
-        let response = app.get(path).await;
-        assert_eq!(header(&response, "cache-control"), "no-store", "{path}");
+        for _ in 0..2 {
+            let response = app.get(path).await;
+            assert_eq!(header(&response, "cache-control"), "no-store", "{path}");
+            assert_eq!(
+                header(&response, "x-cache"),
+                "",
+                "{path}: a probe never passes as cached"
+            );
+        }
     }
 }
 
