@@ -5,7 +5,7 @@
 use reqwest::StatusCode;
 use serde_json::Value;
 
-use crate::helpers::{generate, seed_table, TestApp};
+use crate::helpers::{seed_table, TestApp};
 
 const ARTICLE_SOURCES: &str = "gdtoday-industry-clusters,gdtoday-innovation,gdtoday-what-they-say";
 /// Small enough for a debug build, large enough for several batches and a retraction.
@@ -86,7 +86,7 @@ async fn generate_writes_revised_synthetic_figures_and_leaves_the_article_as_it_
         "--batch-size",
         "2000",
     ];
-    let output = generate(&app, &args).await;
+    let output = app.generate(&args).await;
     let (stdout, stderr) = (
         String::from_utf8_lossy(&output.stdout),
         String::from_utf8_lossy(&output.stderr),
@@ -208,14 +208,16 @@ async fn generate_writes_revised_synthetic_figures_and_leaves_the_article_as_it_
 
     // Again with the same arguments: every batch is recorded, so nothing changes.
     let exported = synthetic_export(&app).await;
-    let output = generate(&app, &args).await;
+    let output = app.generate(&args).await;
     assert_eq!(output.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&output.stdout).contains("nothing to change"));
     assert_eq!(count(&app, "SELECT COUNT(*) FROM imports").await, imports);
     assert_eq!(synthetic_export(&app).await, exported);
 
     // Other arguments would correct these figures into others: refused, nothing written.
-    let output = generate(&app, &["--observations", FIGURES, "--seed", "8"]).await;
+    let output = app
+        .generate(&["--observations", FIGURES, "--seed", "8"])
+        .await;
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("already holds 5000 synthetic figures made with other arguments"));
@@ -232,7 +234,7 @@ async fn the_same_seed_gives_the_same_figures_whatever_the_batches() {
         (&two, [&seven[..], &["--batch-size", "5000"]].concat()),
         (&other, vec!["--observations", FIGURES, "--seed", "8"]),
     ] {
-        let output = generate(app, &args).await;
+        let output = app.generate(&args).await;
         assert_eq!(output.status.code(), Some(0), "{output:?}");
     }
     assert_eq!(synthetic_export(&one).await, synthetic_export(&two).await);

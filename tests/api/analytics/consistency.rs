@@ -1,9 +1,7 @@
 //! `/v1/consistency` and the `check` command: the article's claims checked against each other.
 
-use std::process::{Command, Stdio};
-
 use super::{close, MEDIAN_RATE};
-use crate::helpers::{by_id, TestApp};
+use crate::helpers::{by_id, run, TestApp};
 
 #[tokio::test]
 async fn the_consistency_report_flags_the_articles_own_contradictions() {
@@ -83,12 +81,8 @@ async fn the_consistency_report_flags_the_articles_own_contradictions() {
 #[test]
 fn the_check_command_prints_the_report_and_fails_on_contradictions() {
     let dir = tempfile::tempdir().unwrap();
-    let output = Command::new(env!("CARGO_BIN_EXE_gd-indicators"))
-        .args(["check", "--database-url"])
-        .arg(dir.path().join("check.db"))
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
+    let database = dir.path().join("check.db");
+    let output = run(&["check", "--database-url", database.to_str().unwrap()]);
     assert_eq!(output.status.code(), Some(1), "inconsistent data exits 1");
     let text = String::from_utf8(output.stdout).unwrap();
     assert!(text.starts_with("Consistency of the source: "), "{text}");

@@ -87,7 +87,7 @@ async fn the_analytics_follow_the_links_between_figures_and_nothing_else() {
         1e-4
     ));
 
-    let output = crate::helpers::generate(&app, &["--observations", "1000"]).await;
+    let output = app.generate(&["--observations", "1000"]).await;
     assert_eq!(output.status.code(), Some(0), "{output:?}");
     for (path, before) in analytics.iter().zip(&before) {
         assert_eq!(&app.get_ok(path).await, before, "{path}");

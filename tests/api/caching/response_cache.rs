@@ -4,9 +4,7 @@
 use reqwest::StatusCode;
 use serde_json::Value;
 
-use crate::helpers::{
-    gunzip, header, import_text, run_import_command, seed_csv, start_server, terminate, TestApp,
-};
+use crate::helpers::{gunzip, header, import_text, run, seed_csv, Server, TestApp};
 
 const FIGURE: &str = "/v1/observations/rd-expenditure-2024";
 
@@ -139,14 +137,14 @@ async fn probes_are_never_cached() {
 async fn two_servers_over_one_file_pick_up_an_import_within_a_second() {
     let dir = tempfile::tempdir().unwrap();
     let database = dir.path().join("shared.db");
-    let servers: Vec<_> = (0..2)
+    let mut servers: Vec<Server> = (0..2)
         .map(|_| {
-            let (child, address, log) = start_server(&[], &database);
-            // Drain the log so a full pipe never blocks the server.
-            std::thread::spawn(move || log.for_each(drop));
-            (child, format!("http://{address}"))
+            let mut server = Server::start(&[], &database);
+            server.drain_log();
+            server
         })
         .collect();
+    let urls: Vec<String> = servers.iter().map(Server::url).collect();
     let client = reqwest::Client::new();
     let get = |address: &str, path: &str| {
         let request = client.get(format!("{address}{path}"));
@@ -164,20 +162,22 @@ async fn two_servers_over_one_file_pick_up_an_import_within_a_second() {
     for path in paths {
         // Twice: the second answer comes from each server's cache.
         for _ in 0..2 {
-            assert_eq!(
-                get(&servers[0].1, path).await,
-                get(&servers[1].1, path).await
-            );
+            assert_eq!(get(&urls[0], path).await, get(&urls[1], path).await);
         }
     }
 
     let file = dir.path().join("fix.csv");
     std::fs::write(&file, corrected_rd_expenditure("513")).unwrap();
-    let output = run_import_command(&file, database.to_str().unwrap());
+    let output = run(&[
+        "import",
+        file.to_str().unwrap(),
+        "--database-url",
+        database.to_str().unwrap(),
+    ]);
     assert!(output.status.success(), "{output:?}");
     let imported = std::time::Instant::now();
 
-    for (_, address) in &servers {
+    for address in &urls {
         loop {
             let figure: Value = serde_json::from_str(&get(address, FIGURE).await).unwrap();
             if figure["value"] == 513.0 {
@@ -192,12 +192,9 @@ async fn two_servers_over_one_file_pick_up_an_import_within_a_second() {
         }
     }
     for path in paths {
-        assert_eq!(
-            get(&servers[0].1, path).await,
-            get(&servers[1].1, path).await
-        );
+        assert_eq!(get(&urls[0], path).await, get(&urls[1], path).await);
     }
-    for (mut child, _) in servers {
-        assert_eq!(terminate(&mut child), Some(0));
+    for server in &mut servers {
+        assert_eq!(server.terminate(), Some(0));
     }
 }

@@ -1,9 +1,9 @@
 //! `gd-indicators export`: the body of `GET /v1/export`, to stdout or a file.
 
-use std::process::{Command, Output, Stdio};
+use std::process::{Output, Stdio};
 
-use super::{body, files_in, run, text, with_revised_figures, with_synthetic_figures, BINARY};
-use crate::helpers::{run_import_command, TestApp};
+use super::{body, files_in, text, with_revised_figures, with_synthetic_figures};
+use crate::helpers::TestApp;
 
 #[tokio::test]
 async fn export_writes_the_very_body_of_get_v1_export() {
@@ -29,7 +29,7 @@ async fn export_writes_the_very_body_of_get_v1_export() {
             "/v1/export?region=guangdong&currency=USD&format=csv",
         ),
     ] {
-        let output = run(&app, &args);
+        let output = app.run(&args);
         assert_eq!(output.status.code(), Some(0), "{args:?}: {output:?}");
         assert_eq!(
             text(&output.stdout),
@@ -40,7 +40,7 @@ async fn export_writes_the_very_body_of_get_v1_export() {
         assert_eq!(text(&output.stderr), "", "{args:?}");
     }
     // The figures are all there, as a sanity check on the comparison itself.
-    let output = run(&app, &["export", "--format", "json"]);
+    let output = app.run(&["export", "--format", "json"]);
     let exported: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM observations WHERE retracted = 0")
         .fetch_one(&app.pool)
@@ -66,7 +66,7 @@ async fn an_exported_file_reimports_with_nothing_to_change() {
     for name in ["figures.json", "figures.csv"] {
         let file = dir.path().join(name);
         // The format comes from the extension.
-        let output = run(&app, &["export", "--output", file.to_str().unwrap()]);
+        let output = app.run(&["export", "--output", file.to_str().unwrap()]);
         let stdout = text(&output.stdout);
         assert_eq!(output.status.code(), Some(0), "{output:?}");
         assert!(stdout.contains(&format!("{name}: ")), "{stdout}");
@@ -78,7 +78,7 @@ async fn an_exported_file_reimports_with_nothing_to_change() {
         };
         assert_eq!(std::fs::read(&file).unwrap(), expected, "{name}");
 
-        let output = run_import_command(&file, &app.db_url);
+        let output = app.run(&["import", file.to_str().unwrap()]);
         let stdout = text(&output.stdout);
         assert_eq!(output.status.code(), Some(0), "{output:?}");
         assert!(
@@ -97,10 +97,8 @@ async fn an_export_whose_reader_stops_early_ends_quietly() {
     let app = TestApp::spawn().await;
     // More than a pipe holds (64 KiB), so the export is still writing when the reader leaves.
     with_synthetic_figures(&app, 2000).await;
-    let mut export = Command::new(BINARY)
-        .args(["export", "--database-url", &app.db_url])
-        .env_remove("RUST_LOG")
-        .stdin(Stdio::null())
+    let mut export = app
+        .command(&["export"])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -122,10 +120,7 @@ async fn an_export_whose_reader_stops_early_ends_quietly() {
 #[tokio::test]
 async fn piped_commands_draw_no_progress() {
     let app = TestApp::spawn().await;
-    let output = run(
-        &app,
-        &["generate", "--observations", "300", "--batch-size", "100"],
-    );
+    let output = app.run(&["generate", "--observations", "300", "--batch-size", "100"]);
     assert_eq!(output.status.code(), Some(0), "{output:?}");
     let stderr = text(&output.stderr);
     // A plain line per batch for the log (three of figures, one of revisions), no bar.
@@ -133,8 +128,8 @@ async fn piped_commands_draw_no_progress() {
     assert!(stderr.lines().all(|line| line.starts_with("generate: ")));
     for output in [
         output,
-        run(&app, &["export"]),
-        run(&app, &["export", "--format", "json", "--output", "-"]),
+        app.run(&["export"]),
+        app.run(&["export", "--format", "json", "--output", "-"]),
     ] {
         let stderr = text(&output.stderr);
         assert!(!stderr.contains('\x1b'), "no escape codes: {stderr:?}");
@@ -158,22 +153,22 @@ async fn an_export_that_cannot_be_written_says_so_and_leaves_no_file() {
     let dir = tempfile::tempdir().unwrap();
 
     let missing = dir.path().join("no-such-dir").join("figures.csv");
-    let output = run(&app, &["export", "--output", missing.to_str().unwrap()]);
+    let output = app.run(&["export", "--output", missing.to_str().unwrap()]);
     assert_refused(
         &output,
         "no-such-dir/figures.csv': No such file or directory",
     );
     assert!(output.stdout.is_empty());
 
-    let output = run(&app, &["export", "--output", dir.path().to_str().unwrap()]);
+    let output = app.run(&["export", "--output", dir.path().to_str().unwrap()]);
     assert_refused(&output, "it is a directory");
 
     // A device that fills up mid-write: the error is reported, not swallowed.
-    let output = run(&app, &["export", "--output", "/dev/full"]);
+    let output = app.run(&["export", "--output", "/dev/full"]);
     assert_refused(&output, "cannot write '/dev/full'");
     let full = std::fs::File::options().write(true).open("/dev/full");
-    let output = Command::new(BINARY)
-        .args(["export", "--database-url", &app.db_url])
+    let output = app
+        .command(&["export"])
         .stdout(full.unwrap())
         .output()
         .unwrap();
@@ -182,12 +177,9 @@ async fn an_export_that_cannot_be_written_says_so_and_leaves_no_file() {
     // A query the endpoint refuses is refused here too, before any file is made.
     let target = dir.path().join("figures.json");
     let file = target.to_str().unwrap();
-    let output = run(
-        &app,
-        &["export", "--output", file, "--query", "region=atlantis"],
-    );
+    let output = app.run(&["export", "--output", file, "--query", "region=atlantis"]);
     assert_refused(&output, "there is no region 'atlantis'");
-    let output = run(&app, &["export", "--output", file, "--query", "colour=red"]);
+    let output = app.run(&["export", "--output", file, "--query", "colour=red"]);
     assert_refused(&output, "Unknown parameter 'colour'");
     assert!(
         files_in(dir.path()).is_empty(),

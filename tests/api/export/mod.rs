@@ -3,7 +3,6 @@
 //! quiet when piped; and never a half-written file.
 
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
 
 use reqwest::StatusCode;
 
@@ -11,19 +10,6 @@ use crate::helpers::TestApp;
 
 mod command;
 mod stream;
-
-const BINARY: &str = env!("CARGO_BIN_EXE_gd-indicators");
-
-/// Runs `gd-indicators ARGS` against the app's database, stdin closed and output piped.
-fn run(app: &TestApp, args: &[&str]) -> Output {
-    Command::new(BINARY)
-        .args(args)
-        .args(["--database-url", &app.db_url])
-        .env_remove("RUST_LOG")
-        .stdin(Stdio::null())
-        .output()
-        .expect("the binary runs")
-}
 
 /// Adds synthetic figures, some corrected and one retracted, beside the article's; returns once
 /// the server has seen them.
@@ -36,16 +22,10 @@ async fn with_revised_figures(app: &TestApp) {
 async fn with_synthetic_figures(app: &TestApp, count: usize) {
     let batch = (count / 4).max(250).to_string();
     let count = count.to_string();
-    let output = run(
-        app,
-        &["generate", "--observations", &count, "--batch-size", &batch],
-    );
+    let output = app
+        .generate(&["--observations", &count, "--batch-size", &batch])
+        .await;
     assert_eq!(output.status.code(), Some(0), "{output:?}");
-    let last: i64 = sqlx::query_scalar("SELECT max(id) FROM imports")
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
-    app.wait_for_data_version(last).await;
 }
 
 async fn body(app: &TestApp, path: &str) -> Vec<u8> {

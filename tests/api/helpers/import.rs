@@ -64,10 +64,3 @@ pub fn seed_csv(rows: &[(&str, &[(&str, &str)])]) -> String {
     }
     String::from_utf8(writer.into_inner().unwrap()).unwrap()
 }
-
-pub fn run_import_command(file: &std::path::Path, db_url: &str) -> std::process::Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_gd-indicators"))
-        .args(["import", file.to_str().unwrap(), "--database-url", db_url])
-        .output()
-        .unwrap()
-}

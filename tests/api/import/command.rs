@@ -1,6 +1,6 @@
 //! `gd-indicators import`: each problem on its own line, exit 1; a good file applied.
 
-use crate::helpers::{run_import_command, seed_csv, TestApp};
+use crate::helpers::{seed_csv, TestApp};
 
 #[tokio::test]
 async fn the_import_command_reports_each_problem_and_exits_1() {
@@ -15,7 +15,7 @@ async fn the_import_command_reports_each_problem_and_exits_1() {
         )]),
     )
     .unwrap();
-    let output = run_import_command(&file, &app.db_url);
+    let output = app.run(&["import", file.to_str().unwrap()]);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(1), "{stderr}");
     let lines: Vec<&str> = stderr.lines().collect();
@@ -33,7 +33,7 @@ async fn the_import_command_reports_each_problem_and_exits_1() {
     // A good file goes through the command too.
     std::fs::write(&file, seed_csv(&[("marine-gdp-2024", &[("value", "1.9")])])).unwrap();
     let version = app.data_version().await;
-    let output = run_import_command(&file, &app.db_url);
+    let output = app.run(&["import", file.to_str().unwrap()]);
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert_eq!(output.status.code(), Some(0), "{stdout}");
     assert!(

@@ -1,18 +1,12 @@
 //! A database the binary cannot open or does not recognise stops start-up with one clear line, untouched.
 
 use std::path::Path;
-use std::process::{Command, Stdio};
 
-use crate::helpers::BINARY;
+use crate::helpers::run;
 
 /// Runs the binary against `database` on a free port; it must exit on its own with an error.
 fn run_expecting_failure(database: &str) -> (i32, String) {
-    let output = Command::new(BINARY)
-        .args(["--addr", "127.0.0.1:0", "--database-url", database])
-        .env_remove("RUST_LOG")
-        .stdin(Stdio::null())
-        .output()
-        .expect("the binary runs");
+    let output = run(&["--addr", "127.0.0.1:0", "--database-url", database]);
     let stderr = String::from_utf8(output.stderr).expect("utf-8 stderr");
     (output.status.code().unwrap_or(-1), stderr)
 }

@@ -1,18 +1,18 @@
 //! The server process: the port it logs, its JSON logs, the `healthcheck` command, SIGTERM
 //! under load, and running as an unprivileged user.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
-use crate::helpers::{http_get, http_get_with, start_logging, start_server, terminate, BINARY};
+use crate::helpers::{command, command_at, http_get, http_get_with, run, Server, BINARY};
 
 #[test]
 fn port_zero_is_logged_served_and_sigterm_shuts_down_cleanly() {
     let dir = tempfile::tempdir().unwrap();
     let database = dir.path().join("fresh.db");
     // DATABASE_URL: the env fallback of --database-url.
-    let (mut child, address, _log) = start_server(&[], &database);
+    let mut server = Server::start(&[], &database);
+    let address = server.address.clone();
     assert!(
         !address.ends_with(":0"),
         "the real port is logged: {address}"
@@ -22,48 +22,30 @@ fn port_zero_is_logged_served_and_sigterm_shuts_down_cleanly() {
     let body = http_get(&address, "/readyz");
     assert!(body.contains("\"status\":\"ready\""), "{body}");
 
-    assert_eq!(terminate(&mut child), Some(0));
+    assert_eq!(server.terminate(), Some(0));
 }
 
 #[test]
 fn json_logs_and_the_healthcheck_command_follow_the_server() {
     let dir = tempfile::tempdir().unwrap();
-    let mut child = Command::new(BINARY)
-        .args([
-            "--addr",
-            "127.0.0.1:0",
-            "--log-format",
-            "json",
-            "--database-url",
-        ])
+    let mut json_logs = command(&["--addr", "127.0.0.1:0", "--log-format", "json"]);
+    json_logs
+        .arg("--database-url")
         .arg(dir.path().join("json.db"))
-        .env("RUST_LOG", "gd_indicators=info,tower_http=info")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("the binary starts");
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let address = loop {
-        let line = lines.next().expect("a log line").unwrap();
-        let event: serde_json::Value =
-            serde_json::from_str(&line).expect("every log line is a JSON object");
-        if let Some(addr) = event["fields"]["addr"].as_str() {
-            assert!(event["fields"]["message"]
-                .as_str()
-                .unwrap()
-                .contains("listening on"));
-            break addr.to_owned();
-        }
-    };
+        .env("RUST_LOG", "gd_indicators=info,tower_http=info");
+    let mut server = Server::start_command(json_logs);
+    let events: Vec<serde_json::Value> = (server.started.iter())
+        .map(|line| serde_json::from_str(line).expect("every log line is a JSON object"))
+        .collect();
+    let listening = events.last().unwrap();
+    assert!(listening["fields"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("listening on"));
+    assert_eq!(listening["fields"]["addr"], server.address.as_str());
+    let address = server.address.clone();
 
-    let healthcheck = |address: &str| {
-        Command::new(BINARY)
-            .args(["healthcheck", "--addr", address])
-            .stdin(Stdio::null())
-            .output()
-            .unwrap()
-    };
+    let healthcheck = |address: &str| run(&["healthcheck", "--addr", address]);
     let ready = healthcheck(&address);
     assert_eq!(ready.status.code(), Some(0), "{ready:?}");
 
@@ -77,7 +59,11 @@ fn json_logs_and_the_healthcheck_command_follow_the_server() {
         .to_ascii_lowercase()
         .contains("x-request-id: trace-4711"));
     let logged = loop {
-        let line = lines.next().expect("a log line per request").unwrap();
+        let line = server
+            .log()
+            .next()
+            .expect("a log line per request")
+            .unwrap();
         let event: serde_json::Value = serde_json::from_str(&line).unwrap();
         if event["fields"]["request_id"] == "trace-4711" {
             break event;
@@ -96,7 +82,7 @@ fn json_logs_and_the_healthcheck_command_follow_the_server() {
         "{logged}"
     );
 
-    assert_eq!(terminate(&mut child), Some(0));
+    assert_eq!(server.terminate(), Some(0));
     let down = healthcheck(&address);
     assert_eq!(down.status.code(), Some(1));
     let stderr = String::from_utf8(down.stderr).unwrap();
@@ -188,12 +174,12 @@ fn chunked_whole(mut body: &[u8]) -> bool {
 #[test]
 fn sigterm_under_load_finishes_in_flight_requests_refuses_new_ones_and_exits_0() {
     let dir = tempfile::tempdir().unwrap();
-    let (mut child, address, lines) = start_server(
+    let mut server = Server::start(
         &["--rate-limit-per-second", "0"],
         &dir.path().join("load.db"),
     );
-    // Keep draining the log so the server never blocks on a full pipe.
-    std::thread::spawn(move || for _ in lines {});
+    server.drain_log();
+    let address = server.address.clone();
 
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     let clients: Vec<_> = (0..16)
@@ -212,7 +198,7 @@ fn sigterm_under_load_finishes_in_flight_requests_refuses_new_ones_and_exits_0()
         .collect();
     std::thread::sleep(Duration::from_millis(300));
     let signalled = Instant::now();
-    assert_eq!(terminate(&mut child), Some(0), "a clean exit");
+    assert_eq!(server.terminate(), Some(0), "a clean exit");
     stop.store(true, std::sync::atomic::Ordering::Relaxed);
 
     let endings: Vec<(Instant, Ending)> = clients
@@ -280,19 +266,18 @@ fn the_binary_serves_as_an_unprivileged_user_on_all_interfaces_and_healthcheck_f
         drop_privileges
     } else {
         // Already unprivileged.
-        Command::new(&binary)
+        command_at(&binary, &[])
     };
     command
         .args(["--addr", "0.0.0.0:0", "--database-url"])
         .arg(data.join("gd-indicators.db"));
-    let (mut child, listening, log) = start_logging(command);
-    let port = listening
-        .strip_prefix("0.0.0.0:")
-        .unwrap_or_else(|| panic!("listens on every interface: {listening}"))
+    let mut server = Server::start_command(command);
+    let port = (server.address.strip_prefix("0.0.0.0:"))
+        .unwrap_or_else(|| panic!("listens on every interface: {}", server.address))
         .to_owned();
-    std::thread::spawn(move || log.for_each(drop));
+    server.drain_log();
 
-    let status = std::fs::read_to_string(format!("/proc/{}/status", child.id())).unwrap();
+    let status = std::fs::read_to_string(format!("/proc/{}/status", server.pid())).unwrap();
     let uid_line = status.lines().find(|l| l.starts_with("Uid:")).unwrap();
     assert!(
         uid_line.split_whitespace().skip(1).all(|uid| uid != "0"),
@@ -304,9 +289,7 @@ fn the_binary_serves_as_an_unprivileged_user_on_all_interfaces_and_healthcheck_f
     );
 
     let healthcheck = |address: &str| {
-        Command::new(&binary)
-            .args(["healthcheck", "--addr", address])
-            .stdin(Stdio::null())
+        command_at(&binary, &["healthcheck", "--addr", address])
             .output()
             .unwrap()
     };
@@ -315,7 +298,7 @@ fn the_binary_serves_as_an_unprivileged_user_on_all_interfaces_and_healthcheck_f
     assert_eq!(up.status.code(), Some(0), "{up:?}");
     assert!(http_get(&address, "/v1/regions/guangdong").starts_with("HTTP/1.1 200"));
 
-    assert_eq!(terminate(&mut child), Some(0));
+    assert_eq!(server.terminate(), Some(0));
     let down = healthcheck(&address);
     assert_eq!(down.status.code(), Some(1), "{down:?}");
 }
