@@ -5,7 +5,7 @@
 use reqwest::StatusCode;
 use serde_json::Value;
 
-use crate::helpers::{seed_table, TestApp};
+use crate::helpers::{seed_table, Csv, TestApp};
 
 const ARTICLE_SOURCES: &str = "gdtoday-industry-clusters,gdtoday-innovation,gdtoday-what-they-say";
 /// Small enough for a debug build, large enough for several batches and a retraction.
@@ -38,21 +38,10 @@ async fn article_state(app: &TestApp) -> Vec<String> {
 }
 
 /// The synthetic figures as the export gives them, without the import times.
-async fn synthetic_export(app: &TestApp) -> Vec<Vec<String>> {
-    let csv = text(app, "/v1/export?format=csv&source=synthetic").await;
-    let mut reader = csv::Reader::from_reader(csv.as_bytes());
-    let headers = reader.headers().unwrap().clone();
-    let time = headers.iter().position(|h| h == "recorded_at").unwrap();
-    reader
-        .records()
-        .map(|record| {
-            let record = record.unwrap();
-            (record.iter().enumerate())
-                .filter(|(column, _)| *column != time)
-                .map(|(_, cell)| cell.to_owned())
-                .collect()
-        })
-        .collect()
+async fn synthetic_export(app: &TestApp) -> Csv {
+    app.get_csv("/v1/export?format=csv&source=synthetic")
+        .await
+        .without("recorded_at")
 }
 
 /// Every revision of every synthetic figure, without its time and import.

@@ -3,7 +3,7 @@
 
 use reqwest::StatusCode;
 
-use crate::helpers::{column, csv_rows, header, seed_table, TestApp};
+use crate::helpers::{header, seed_table, Csv, TestApp};
 
 #[tokio::test]
 async fn every_list_speaks_csv_with_dotted_columns() {
@@ -13,16 +13,16 @@ async fn every_list_speaks_csv_with_dotted_columns() {
         header(&response, "content-disposition"),
         "attachment; filename=\"gd-indicators-regions.csv\""
     );
-    let (columns, rows) = csv_rows(&response.text().await.unwrap());
-    assert_eq!(rows.len(), seed_table("regions").len());
-    assert!(columns.contains(&"parent.id".to_owned()));
+    let regions = Csv::parse(&response.text().await.unwrap());
+    assert_eq!(regions.rows.len(), seed_table("regions").len());
+    assert!(regions.columns.contains(&"parent.id".to_owned()));
     let clusters = app
-        .get("/v1/clusters?format=csv&group=trillion-yuan-industrial-clusters")
+        .get_csv("/v1/clusters?format=csv&group=trillion-yuan-industrial-clusters")
         .await;
-    let (columns, rows) = csv_rows(&clusters.text().await.unwrap());
-    let figures = column(&columns, "figures");
-    let new_energy = rows.iter().find(|r| r[0] == "new-energy").unwrap();
-    assert_eq!(new_energy[figures], "new-energy-operating-revenue-2024");
+    assert_eq!(
+        clusters.row("new-energy").get("figures"),
+        "new-energy-operating-revenue-2024"
+    );
 }
 
 #[tokio::test]
@@ -54,19 +54,17 @@ async fn edge_cases_of_lists_stay_well_formed() {
         .get_list("/v1/regions?kind=country&parent=guangdong&fields=id")
         .await;
     assert!(empty.is_empty());
-    let export = app.get("/v1/export?region=jiangmen&format=csv").await;
-    let (columns, rows) = csv_rows(&export.text().await.unwrap());
-    assert!(rows.is_empty());
-    assert_eq!(columns[0], "id");
+    let export = app.get_csv("/v1/export?region=jiangmen&format=csv").await;
+    assert!(export.rows.is_empty());
+    assert_eq!(export.columns[0], "id");
     let search = app.get("/v1/search?q=zeppelin&fields=id&format=csv").await;
     assert_eq!(search.text().await.unwrap().trim(), "id");
 
     // CSV columns follow the order of `fields`, as JSON keys do.
-    let response = app
-        .get("/v1/observations?fields=stated,id&format=csv&limit=1")
+    let ordered = app
+        .get_csv("/v1/observations?fields=stated,id&format=csv&limit=1")
         .await;
-    let (columns, _) = csv_rows(&response.text().await.unwrap());
-    assert_eq!(columns, ["stated", "id"]);
+    assert_eq!(ordered.columns, ["stated", "id"]);
 
     // The most specific Accept range decides.
     let csv = app

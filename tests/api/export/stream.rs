@@ -1,14 +1,13 @@
 //! `GET /v1/export`: every figure as a flat row, streamed, tagged by the data version, compressed, capped.
 
+use std::path::Path;
 use std::time::Duration;
 
 use reqwest::StatusCode;
 use serde_json::Value;
 
-use super::{body, text, with_revised_figures, with_synthetic_figures};
-use crate::helpers::{
-    column, csv_rows, gunzip, header, import_text, live_seed_figures, seed_csv, TestApp,
-};
+use super::{with_revised_figures, with_synthetic_figures};
+use crate::helpers::{gunzip, header, import_text, live_seed_figures, seed_csv, Csv, TestApp};
 
 #[tokio::test]
 async fn the_export_is_every_figure_as_a_flat_row_shaped_like_the_seed() {
@@ -16,29 +15,19 @@ async fn the_export_is_every_figure_as_a_flat_row_shaped_like_the_seed() {
     let seed = live_seed_figures();
     let rows = app.get_list("/v1/export").await;
     assert_eq!(rows.len(), seed.len());
-    let response = app.get("/v1/export?format=csv").await;
-    let (columns, records) = csv_rows(&response.text().await.unwrap());
-    let seed_columns: Vec<String> = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/seed/observations.csv"
-    ))
-    .unwrap()
-    .lines()
-    .next()
-    .unwrap()
-    .split(',')
-    .map(str::to_owned)
-    .collect();
-    assert_eq!(&columns[..seed_columns.len()], seed_columns.as_slice());
-    assert!(columns.contains(&"speaker_name".to_owned()));
-    assert_eq!(records.len(), seed.len());
-    let rd = records
-        .iter()
-        .find(|r| r[0] == "rd-expenditure-2024")
-        .unwrap();
-    assert_eq!(rd[column(&columns, "value")], "510");
-    assert_eq!(rd[column(&columns, "value_in_units")], "510000000000");
-    assert_eq!(rd[column(&columns, "qualifier")], "about");
+    let export = app.get_csv("/v1/export?format=csv").await;
+    let seed_columns =
+        Csv::read(&Path::new(env!("CARGO_MANIFEST_DIR")).join("seed/observations.csv")).columns;
+    assert_eq!(
+        &export.columns[..seed_columns.len()],
+        seed_columns.as_slice()
+    );
+    assert!(export.columns.contains(&"speaker_name".to_owned()));
+    assert_eq!(export.rows.len(), seed.len());
+    let rd = export.row("rd-expenditure-2024");
+    assert_eq!(rd.get("value"), "510");
+    assert_eq!(rd.get("value_in_units"), "510000000000");
+    assert_eq!(rd.get("qualifier"), "about");
 }
 
 #[tokio::test]
@@ -107,11 +96,10 @@ async fn the_export_is_streamed_and_tagged_by_the_data_version_without_being_kep
         "{new_tag}"
     );
     assert_ne!(new_tag, tag);
-    let corrected = after.text().await.unwrap();
-    assert!(
-        corrected
-            .lines()
-            .any(|row| row.starts_with("rd-expenditure-2024,") && row.contains(",514,")),
+    let corrected = Csv::parse(&after.text().await.unwrap());
+    assert_eq!(
+        corrected.row("rd-expenditure-2024").get("value"),
+        "514",
         "the corrected figure is exported"
     );
 }
@@ -175,10 +163,9 @@ async fn a_streamed_export_takes_fields_and_refuses_a_bad_query_before_any_byte(
         // In the order asked for.
         assert_eq!(row.to_string(), expected.to_string());
     }
-    let csv = text(&body(&app, "/v1/export?fields=value,id&format=csv").await).to_owned();
-    let mut lines = csv.lines();
-    assert_eq!(lines.next(), Some("value,id"));
-    assert_eq!(lines.count(), full.len());
+    let csv = app.get_csv("/v1/export?fields=value,id&format=csv").await;
+    assert_eq!(csv.columns, ["value", "id"]);
+    assert_eq!(csv.rows.len(), full.len());
 
     // Refusals are problems, with nothing streamed.
     let problem = app

@@ -3,6 +3,8 @@
 use std::collections::HashMap;
 use std::path::Path;
 
+use super::Csv;
+
 pub struct SeedTable {
     pub name: String,
     pub columns: Vec<String>,
@@ -16,17 +18,7 @@ pub fn seed_tables() -> Vec<SeedTable> {
     for entry in std::fs::read_dir(&dir).expect("seed/ exists") {
         let path = entry.unwrap().path();
         if path.extension().is_some_and(|ext| ext == "csv") {
-            let mut reader = csv::Reader::from_path(&path).expect("a readable CSV");
-            let columns = reader
-                .headers()
-                .unwrap()
-                .iter()
-                .map(str::to_owned)
-                .collect();
-            let rows = reader
-                .records()
-                .map(|record| record.unwrap().iter().map(str::to_owned).collect())
-                .collect();
+            let Csv { columns, rows } = Csv::read(&path);
             tables.push(SeedTable {
                 name: path.file_stem().unwrap().to_string_lossy().into_owned(),
                 columns,

@@ -4,7 +4,7 @@ use std::collections::HashSet;
 
 use reqwest::StatusCode;
 
-use crate::helpers::{column, csv_rows, header, ids, TestApp};
+use crate::helpers::{header, ids, Csv, TestApp};
 
 #[tokio::test]
 async fn trillion_yuan_figures_of_2024_for_guangdong_or_the_bay_area_largest_first_as_csv() {
@@ -18,16 +18,17 @@ async fn trillion_yuan_figures_of_2024_for_guangdong_or_the_bay_area_largest_fir
         header(&response, "content-disposition"),
         "attachment; filename=\"gd-indicators-observations.csv\""
     );
-    let (columns, rows) = csv_rows(&response.text().await.unwrap());
+    let csv = Csv::parse(&response.text().await.unwrap());
     // The export's flat columns, stored ones first: the file imports back.
-    assert_eq!(&columns[..3], ["id", "indicator_id", "region_id"]);
+    assert_eq!(&csv.columns[..3], ["id", "indicator_id", "region_id"]);
     let (region, value, unit, start, end) = (
-        column(&columns, "region_id"),
-        column(&columns, "value_in_units"),
-        column(&columns, "unit"),
-        column(&columns, "period_start"),
-        column(&columns, "period_end"),
+        csv.column("region_id"),
+        csv.column("value_in_units"),
+        csv.column("unit"),
+        csv.column("period_start"),
+        csv.column("period_end"),
     );
+    let rows = &csv.rows;
     let values: Vec<f64> = rows.iter().map(|r| r[value].parse().unwrap()).collect();
     assert_eq!(values[0], 14.5e12, "the Bay Area's 2024 aggregate leads");
     assert!(
@@ -35,7 +36,7 @@ async fn trillion_yuan_figures_of_2024_for_guangdong_or_the_bay_area_largest_fir
         "largest first: {values:?}"
     );
     assert!(values.iter().all(|v| *v >= 1e12));
-    for row in &rows {
+    for row in rows {
         assert!(["guangdong", "greater-bay-area"].contains(&row[region].as_str()));
         assert_eq!(row[unit], "cny");
         assert!(
@@ -43,7 +44,7 @@ async fn trillion_yuan_figures_of_2024_for_guangdong_or_the_bay_area_largest_fir
             "{row:?}"
         );
     }
-    let found: HashSet<&str> = rows.iter().map(|r| r[0].as_str()).collect();
+    let found: HashSet<&str> = csv.cells("id").into_iter().collect();
     for expected in [
         "gba-economic-aggregate-2024",
         "marine-gdp-2024",
