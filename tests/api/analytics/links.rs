@@ -93,7 +93,7 @@ async fn the_analytics_follow_the_links_between_figures_and_nothing_else() {
         assert_eq!(&app.get_ok(path).await, before, "{path}");
     }
 
-    crate::helpers::import_text(&app, "links.csv", &linked_figures())
+    app.import("links.csv", &linked_figures())
         .await
         .expect("the linked figures import");
     // 10/1.38 = 7.24638, 1000/137.97 = 7.24795, 14.5/2 = 7.25, 100/13.79 = 7.25163 and

@@ -4,7 +4,7 @@
 use reqwest::StatusCode;
 use serde_json::Value;
 
-use crate::helpers::{gunzip, header, import_text, run, seed_csv, Server, TestApp};
+use crate::helpers::{gunzip, header, run, seed_csv, Server, TestApp};
 
 const FIGURE: &str = "/v1/observations/rd-expenditure-2024";
 
@@ -78,7 +78,8 @@ async fn an_import_replaces_cached_answers_within_a_second() {
     }
     let before = app.data_version().await;
 
-    let (_, receipt) = import_text(&app, "fix.csv", &corrected_rd_expenditure("512"))
+    let (_, receipt) = app
+        .import("fix.csv", &corrected_rd_expenditure("512"))
         .await
         .expect("the correction applies");
     let receipt = receipt.expect("a change was recorded");

@@ -7,7 +7,7 @@ use reqwest::StatusCode;
 use serde_json::Value;
 
 use super::{with_revised_figures, with_synthetic_figures};
-use crate::helpers::{gunzip, header, import_text, live_seed_figures, seed_csv, Csv, TestApp};
+use crate::helpers::{gunzip, header, live_seed_figures, seed_csv, Csv, TestApp};
 
 #[tokio::test]
 async fn the_export_is_every_figure_as_a_flat_row_shaped_like_the_seed() {
@@ -85,7 +85,7 @@ async fn the_export_is_streamed_and_tagged_by_the_data_version_without_being_kep
         "rd-expenditure-2024",
         &[("value", "514"), ("reason", "test correction")],
     )]);
-    import_text(&app, "fix.csv", &correction)
+    app.import("fix.csv", &correction)
         .await
         .expect("the correction applies");
     let after = app.get_with(path, &[("if-none-match", &tag)]).await;

@@ -1,4 +1,7 @@
-//! Imports in a test: a file of seed figures with some cells changed, and importing it.
+//! Imports in a test, one way: [`TestApp::import`] (or [`TestApp::plan_import`] for a dry
+//! run) through the library the `import` command runs, of a file [`seed_csv`] writes: seed
+//! figures with some cells changed, or new ones. The command itself is run with
+//! [`TestApp::run`].
 
 use gd_indicators::domain::figure::STORED_COLUMNS;
 use gd_indicators::service::import::plan::ImportPlan;
@@ -8,22 +11,34 @@ use gd_indicators::store::imports::ImportReceipt;
 
 use super::{seed_table, TestApp};
 
-type Outcome = Result<(ImportPlan, Option<ImportReceipt>), ImportFailure>;
+/// What an import did: its plan and, if it wrote anything, its receipt; or why it was refused.
+pub type Outcome = Result<(ImportPlan, Option<ImportReceipt>), ImportFailure>;
 
-/// Imports `text` as the file `name` into the app's database, through the library the
-/// `import` command runs; returns once the server has seen the import.
-pub async fn import_text(app: &TestApp, name: &str, text: &str) -> Outcome {
-    let pool = open_and_migrate(&app.db_url)
-        .await
-        .expect("the writer opens");
-    let outcome =
-        gd_indicators::service::import::import(&pool, name, text, Some("integration test"), false)
-            .await;
-    pool.close().await;
-    if let Ok((_, Some(receipt))) = &outcome {
-        app.wait_for_data_version(receipt.id).await;
+impl TestApp {
+    /// Imports `text` as the file `name` into this app's database, through the library the
+    /// `import` command runs; returns once the server has seen the import.
+    pub async fn import(&self, name: &str, text: &str) -> Outcome {
+        self.import_or_plan(name, text, false).await
     }
-    outcome
+
+    /// What importing `text` would change, writing nothing (the command's `--dry-run`).
+    pub async fn plan_import(&self, name: &str, text: &str) -> Outcome {
+        self.import_or_plan(name, text, true).await
+    }
+
+    async fn import_or_plan(&self, name: &str, text: &str, dry_run: bool) -> Outcome {
+        let pool = open_and_migrate(&self.db_url)
+            .await
+            .expect("the writer opens");
+        let description = Some("integration test");
+        let outcome =
+            gd_indicators::service::import::import(&pool, name, text, description, dry_run).await;
+        pool.close().await;
+        if let Ok((_, Some(receipt))) = &outcome {
+            self.wait_for_data_version(receipt.id).await;
+        }
+        outcome
+    }
 }
 
 /// A CSV file of seed figures (or new ones, every cell given), each with some cells changed;

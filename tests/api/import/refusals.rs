@@ -3,7 +3,7 @@
 use gd_indicators::service::import::ImportFailure;
 
 use super::export_csv;
-use crate::helpers::{import_text, seed_csv, seed_table, TestApp};
+use crate::helpers::{seed_csv, seed_table, TestApp};
 
 #[tokio::test]
 async fn a_file_with_one_bad_row_writes_nothing() {
@@ -21,7 +21,7 @@ async fn a_file_with_one_bad_row_writes_nothing() {
             &[("qualifier", "roughly"), ("unit", "furlongs")],
         ),
     ]);
-    let Err(ImportFailure::Invalid(errors)) = import_text(&app, "mixed.csv", &file).await else {
+    let Err(ImportFailure::Invalid(errors)) = app.import("mixed.csv", &file).await else {
         panic!("a file with bad rows must be refused");
     };
     let places: Vec<(usize, usize, &str)> = errors

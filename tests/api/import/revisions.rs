@@ -5,7 +5,7 @@ use gd_indicators::store::imports::FigureChange;
 use reqwest::StatusCode;
 
 use super::export_csv;
-use crate::helpers::{import_text, seed_csv, TestApp};
+use crate::helpers::{seed_csv, TestApp};
 
 #[tokio::test]
 async fn a_correction_is_served_and_the_old_value_stays_reachable_by_as_of() {
@@ -21,7 +21,7 @@ async fn a_correction_is_served_and_the_old_value_stays_reachable_by_as_of() {
             ("reason", "revised by the statistics bureau"),
         ],
     )]);
-    let (plan, receipt) = import_text(&app, "revision.csv", &file).await.unwrap();
+    let (plan, receipt) = app.import("revision.csv", &file).await.unwrap();
     assert_eq!(plan.changes.len(), 1);
     assert!(matches!(plan.changes[0], FigureChange::Correct { .. }));
     let receipt = receipt.expect("written");
@@ -91,7 +91,7 @@ async fn a_retraction_hides_the_figure_and_keeps_its_history() {
     let count_before = indicator["observation_count"].as_i64().unwrap();
 
     let file = "id,action,reason\nrd-expenditure-2024,retract,printed in error\n";
-    let (plan, _) = import_text(&app, "retract.csv", file).await.unwrap();
+    let (plan, _) = app.import("retract.csv", file).await.unwrap();
     assert_eq!(plan.changes.len(), 1);
 
     let problem = app
@@ -124,7 +124,7 @@ async fn a_retraction_hides_the_figure_and_keeps_its_history() {
     assert_eq!(revisions[1]["figure"]["value"], 510);
 
     // Retracting twice is refused, with the place of the problem.
-    let Err(ImportFailure::Invalid(errors)) = import_text(&app, "again.csv", file).await else {
+    let Err(ImportFailure::Invalid(errors)) = app.import("again.csv", file).await else {
         panic!("a second retraction must be refused");
     };
     assert_eq!(
@@ -159,7 +159,7 @@ async fn new_figures_may_point_at_each_other_within_one_file() {
             ],
         ),
     ]);
-    let (plan, _) = import_text(&app, "additions.csv", &file).await.unwrap();
+    let (plan, _) = app.import("additions.csv", &file).await.unwrap();
     assert_eq!(plan.changes.len(), 2);
     let added = app.get_ok("/v1/observations/rd-expenditure-2025-usd").await;
     assert_eq!(added["equivalent_of"], "rd-expenditure-2025");

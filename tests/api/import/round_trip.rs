@@ -1,31 +1,29 @@
 //! What the API writes imports back: the export, and every CSV of figures.
 
 use gd_indicators::service::import::ImportFailure;
-use gd_indicators::store::database::open_and_migrate;
 use reqwest::StatusCode;
 
 use super::export_csv;
-use crate::helpers::{import_text, live_seed_figures, Csv, TestApp};
+use crate::helpers::{live_seed_figures, Csv, TestApp};
 
 #[tokio::test]
 async fn the_bulk_export_reimports_as_it_is() {
     let app = TestApp::spawn().await;
     let figures = live_seed_figures().len();
     let csv = export_csv(&app, "").await;
-    let (plan, receipt) = import_text(&app, "export.csv", &csv).await.unwrap();
+    let (plan, receipt) = app.import("export.csv", &csv).await.unwrap();
     assert_eq!((plan.changes.len(), plan.unchanged), (0, figures));
     assert!(receipt.is_none(), "nothing to change, nothing recorded");
 
     let json = app.get("/v1/export").await.text().await.unwrap();
-    let (plan, _) = import_text(&app, "export.json", &json).await.unwrap();
+    let (plan, _) = app.import("export.json", &json).await.unwrap();
     assert_eq!((plan.changes.len(), plan.unchanged), (0, figures));
 
     // A converted export would change values, so it is refused: its conversion columns say
     // what was stated, and are set on exactly the rows converted.
     for presentation in ["&currency=USD", "&scale=billion"] {
         let converted = export_csv(&app, presentation).await;
-        let Err(ImportFailure::Invalid(errors)) =
-            import_text(&app, "converted.csv", &converted).await
+        let Err(ImportFailure::Invalid(errors)) = app.import("converted.csv", &converted).await
         else {
             panic!("an export with {presentation} must be refused");
         };
@@ -42,9 +40,6 @@ async fn the_bulk_export_reimports_as_it_is() {
 #[tokio::test]
 async fn every_csv_of_figures_the_api_writes_imports_back_unchanged() {
     let app = TestApp::spawn().await;
-    let pool = open_and_migrate(&app.db_url)
-        .await
-        .expect("the writer opens");
     for path in [
         "/v1/observations?limit=1000&format=csv",
         "/v1/revenues?sort=-value&format=csv",
@@ -57,10 +52,8 @@ async fn every_csv_of_figures_the_api_writes_imports_back_unchanged() {
         let csv = response.text().await.unwrap();
         let rows = Csv::parse(&csv).rows.len();
         assert!(rows > 0, "{path}");
-        let (plan, receipt) =
-            gd_indicators::service::import::import(&pool, "list.csv", &csv, None, true)
-                .await
-                .unwrap_or_else(|failure| panic!("{path}: {failure:?}"));
+        let (plan, receipt) = (app.plan_import("list.csv", &csv).await)
+            .unwrap_or_else(|failure| panic!("{path}: {failure:?}"));
         assert!(receipt.is_none(), "a dry run records nothing");
         assert_eq!(
             (plan.changes.len(), plan.unchanged),
@@ -77,5 +70,4 @@ async fn every_csv_of_figures_the_api_writes_imports_back_unchanged() {
         .unwrap();
     let export = export_csv(&app, "&indicator=rd-expenditure").await;
     assert_eq!(list, export);
-    pool.close().await;
 }
