@@ -1,43 +1,40 @@
 //! `/v1/derived`: the figures the source implies, served as derived.
 
-use crate::helpers::{by_id, TestApp};
+use crate::helpers::{by_id, DerivedFigure, TestApp};
 
 #[tokio::test]
 async fn figures_the_source_implies_are_served_as_derived() {
     let app = TestApp::spawn().await;
-    let derived = app.get_list("/v1/derived").await;
-    assert!(derived.iter().all(|d| d["derived"] == true));
+    let derived: Vec<DerivedFigure> = app.get_page("/v1/derived").await.data;
+    assert!(derived.iter().all(|d| d.derived));
     // 14.5 trillion in 2024, 3.7 trillion more than in 2018: 10.8 trillion in 2018.
     let gba_2018 = by_id(
         &derived,
         "gba-economic-aggregate-change-2018-2024-implied-start",
     );
-    assert_eq!(gba_2018["value"], 10_800_000_000_000_i64);
-    assert_eq!(gba_2018["period"]["start"], "2018");
+    assert_eq!(gba_2018.value, 10_800_000_000_000);
+    assert_eq!(gba_2018.period.start.as_deref(), Some("2018"));
     // One-ninth of the national economy: 14.5 × 9 = 130.5 trillion.
     let national = by_id(
         &derived,
         "gba-share-of-national-economy-implied-national-total",
     );
-    assert_eq!(national["value"], 130_500_000_000_000_i64);
+    assert_eq!(national.value, 130_500_000_000_000);
     // About one-fifth: over 2 trillion / 0.2 = about 10 trillion of national marine GDP.
     let marine = by_id(
         &derived,
         "marine-gdp-national-share-2024-implied-national-total",
     );
-    assert_eq!(marine["value"], 10_000_000_000_000_i64);
-    assert_eq!(marine["qualifier"], "about");
+    assert_eq!(marine.value, 10_000_000_000_000);
+    assert_eq!(marine.qualifier, "about");
     // 93,200 after a 24.75% rise: 93,200 / 1.2475 = 74,709.42, so about 74,709 a year earlier.
     let patents = by_id(
         &derived,
         "invention-patents-granted-2024-jan-oct-implied-previous",
     );
-    assert_eq!(patents["value"], 74_709);
-    assert_eq!(patents["qualifier"], "about");
-    assert_eq!(
-        national["qualifier"], "about",
-        "one-ninth is a rounded share"
-    );
-    assert_eq!(patents["period"]["start"], "2023-01");
-    assert_eq!(patents["period"]["end"], "2023-10");
+    assert_eq!(patents.value, 74_709);
+    assert_eq!(patents.qualifier, "about");
+    assert_eq!(national.qualifier, "about", "one-ninth is a rounded share");
+    assert_eq!(patents.period.start.as_deref(), Some("2023-01"));
+    assert_eq!(patents.period.end.as_deref(), Some("2023-10"));
 }

@@ -1,7 +1,7 @@
 //! The analytics follow the links between figures, including those an import adds.
 
 use super::{close, MEDIAN_RATE};
-use crate::helpers::{by_id, TestApp};
+use crate::helpers::{by_id, figures_of, read_value, ConsistencyReport, ExchangeRate, TestApp};
 
 /// Figures an import links to others: a dollar equivalent of the Greater Bay Area's 14.5
 /// trillion yuan, an infographic's repeat of R&D spending and a count of clusters for 2022;
@@ -82,7 +82,7 @@ async fn the_analytics_follow_the_links_between_figures_and_nothing_else() {
     }
     let rd = "/v1/observations/rd-expenditure-2024?currency=USD";
     assert!(close(
-        &app.get_ok(rd).await["value"],
+        app.get_figure(rd).await.value.f64(),
         510.0 / MEDIAN_RATE,
         1e-4
     ));
@@ -98,10 +98,10 @@ async fn the_analytics_follow_the_links_between_figures_and_nothing_else() {
         .expect("the linked figures import");
     // 10/1.38 = 7.24638, 1000/137.97 = 7.24795, 14.5/2 = 7.25, 100/13.79 = 7.25163 and
     // 510/70.3 = 7.25462: the new pair is the median.
-    let rate = app.get_ok("/v1/exchange-rate").await;
-    assert!(close(&rate["cny_per_usd"], 7.25, 1e-9), "{rate}");
-    let pairs: Vec<&str> = (rate["pairs"].as_array().unwrap().iter())
-        .map(|pair| pair["usd_observation"].as_str().unwrap())
+    let rate: ExchangeRate = app.get_json("/v1/exchange-rate").await;
+    assert!(close(rate.cny_per_usd, 7.25, 1e-9), "{rate:?}");
+    let pairs: Vec<&str> = (rate.pairs.iter())
+        .map(|pair| pair.usd_observation.as_str())
         .collect();
     assert!(
         pairs.contains(&"gba-economic-aggregate-2024-usd"),
@@ -109,39 +109,39 @@ async fn the_analytics_follow_the_links_between_figures_and_nothing_else() {
     );
     assert!(!pairs.contains(&"marine-gdp-2024-usd"), "{pairs:?}");
     assert_eq!(pairs.len(), 5);
-    let converted = app.get_ok(rd).await;
+    let converted = app.get_figure(rd).await;
     assert!(
-        close(&converted["value"], 510.0 / 7.25, 1e-6),
-        "{converted}"
+        close(converted.value.f64(), 510.0 / 7.25, 1e-6),
+        "{converted:?}"
     );
-    assert!(close(&converted["conversion"]["cny_per_usd"], 7.25, 1e-9));
+    let conversion = converted.conversion.expect("converted");
+    assert!(close(conversion.cny_per_usd, 7.25, 1e-9));
     let source = app
         .get_ok("/v1/sources/gdtoday-innovation?currency=USD")
         .await;
-    let figure = by_id(source["figures"].as_array().unwrap(), "rd-expenditure-2024");
-    assert!(close(&figure["value"], 510.0 / 7.25, 1e-6), "{figure}");
+    let figures = figures_of(&source);
+    let figure = by_id(&figures, "rd-expenditure-2024");
+    assert!(close(figure.value.f64(), 510.0 / 7.25, 1e-6), "{figure:?}");
 
-    let report = app.get_ok("/v1/consistency").await;
-    let checks = report["checks"].as_array().unwrap();
+    let report: ConsistencyReport = app.get_json("/v1/consistency").await;
+    let checks = &report.checks;
     assert_eq!(
-        by_id(checks, "conversion-gba-economic-aggregate-2024-usd")["verdict"],
+        by_id(checks, "conversion-gba-economic-aggregate-2024-usd").verdict,
         "consistent",
         "the median pair agrees with the median"
     );
     assert_eq!(
-        by_id(checks, "repeat-rd-expenditure-2024-infographic")["verdict"],
+        by_id(checks, "repeat-rd-expenditure-2024-infographic").verdict,
         "consistent"
     );
     // Seven named members had reached a trillion yuan by 2022: all but automotive (2023) and
     // new energy (2024).
     let count = by_id(checks, "count-trillion-yuan-cluster-count-2022");
-    assert_eq!(
-        (&count["stated"], &count["implied"]),
-        (&7.into(), &7.into())
-    );
+    assert_eq!(count.stated.clone().unwrap(), 7);
+    assert_eq!(count.implied.clone().unwrap(), 7);
     assert!(!checks
         .iter()
-        .any(|check| check["id"] == "conversion-marine-gdp-2024-usd"));
-    let checks_before = before[1]["summary"]["checks"].as_u64().unwrap();
-    assert_eq!(report["summary"]["checks"], checks_before + 2);
+        .any(|check| check.id == "conversion-marine-gdp-2024-usd"));
+    let checks_before: ConsistencyReport = read_value(&before[1]);
+    assert_eq!(report.summary.checks, checks_before.summary.checks + 2);
 }

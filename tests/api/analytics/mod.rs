@@ -2,8 +2,6 @@
 //! and the consistency report, each checked against arithmetic worked by hand from the
 //! article's numbers.
 
-use serde_json::Value;
-
 mod consistency;
 mod conversion;
 mod derived;
@@ -14,8 +12,9 @@ mod transforms;
 /// The rate the article's marine figure implies: 2 trillion yuan printed as $275.86 billion.
 const MEDIAN_RATE: f64 = 2_000.0 / 275.86; // 7.250054...
 
-fn close(actual: &Value, expected: f64, tolerance: f64) -> bool {
+/// Whether `actual` is within `tolerance` of `expected`.
+fn close(actual: impl Into<Option<f64>>, expected: f64, tolerance: f64) -> bool {
     actual
-        .as_f64()
-        .is_some_and(|a| (a - expected).abs() <= tolerance)
+        .into()
+        .is_some_and(|actual| (actual - expected).abs() <= tolerance)
 }

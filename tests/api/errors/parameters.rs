@@ -11,8 +11,8 @@ async fn an_unknown_parameter_is_a_400_that_lists_the_accepted_ones() {
     let problem = app
         .get_problem("/v1/revenues?clustr=new-energy", StatusCode::BAD_REQUEST)
         .await;
-    let detail = problem["detail"].as_str().unwrap();
-    assert_eq!(problem["invalid_params"][0]["name"], "clustr");
+    let detail = &problem.detail;
+    assert_eq!(problem.parameter(), "clustr");
     assert!(detail.contains("'clustr'"), "{detail}");
     assert!(
         detail.contains("cluster, cluster_group") && detail.contains("year"),
@@ -22,7 +22,7 @@ async fn an_unknown_parameter_is_a_400_that_lists_the_accepted_ones() {
     let problem = app
         .get_problem("/v1/sources?page=2", StatusCode::BAD_REQUEST)
         .await;
-    assert!(problem["detail"].as_str().unwrap().contains("page"));
+    assert!(problem.detail.contains("page"));
 }
 
 #[tokio::test]
@@ -31,8 +31,8 @@ async fn a_filter_naming_nothing_is_a_400_with_the_accepted_values() {
     let problem = app
         .get_problem("/v1/observations?region=guangdng", StatusCode::BAD_REQUEST)
         .await;
-    assert_eq!(problem["invalid_params"][0]["name"], "region");
-    let detail = problem["detail"].as_str().unwrap();
+    assert_eq!(problem.parameter(), "region");
+    let detail = &problem.detail;
     assert!(
         detail.contains("'guangdng'") && detail.contains("guangdong"),
         "{detail}"
@@ -41,16 +41,13 @@ async fn a_filter_naming_nothing_is_a_400_with_the_accepted_values() {
     let problem = app
         .get_problem("/v1/indicators?topic=weather", StatusCode::BAD_REQUEST)
         .await;
-    assert_eq!(problem["invalid_params"][0]["name"], "topic");
-    assert!(problem["detail"]
-        .as_str()
-        .unwrap()
-        .contains("marine_economy"));
+    assert_eq!(problem.parameter(), "topic");
+    assert!(problem.detail.contains("marine_economy"));
 
     let problem = app
         .get_problem("/v1/regions?parent=mars", StatusCode::BAD_REQUEST)
         .await;
-    assert_eq!(problem["invalid_params"][0]["name"], "parent");
+    assert_eq!(problem.parameter(), "parent");
 }
 
 #[tokio::test]
@@ -59,18 +56,18 @@ async fn malformed_values_are_400s_that_say_what_is_wrong() {
     let problem = app
         .get_problem("/v1/revenues?year=last", StatusCode::BAD_REQUEST)
         .await;
-    assert!(problem["detail"].as_str().unwrap().contains("year"));
+    assert!(problem.detail.contains("year"));
 
     let problem = app
         .get_problem("/v1/revenues?year=99999", StatusCode::BAD_REQUEST)
         .await;
-    assert_eq!(problem["invalid_params"][0]["name"], "year");
-    assert!(problem["detail"].as_str().unwrap().contains("1900"));
+    assert_eq!(problem.parameter(), "year");
+    assert!(problem.detail.contains("1900"));
 
     let problem = app
         .get_problem("/v1/observations?unit=furlongs", StatusCode::BAD_REQUEST)
         .await;
-    let detail = problem["detail"].as_str().unwrap();
+    let detail = &problem.detail;
     assert!(
         detail.contains("furlongs") && detail.contains("cny, usd"),
         "{detail}"
@@ -124,9 +121,9 @@ async fn a_second_value_of_a_single_valued_parameter_is_a_400_naming_it() {
         ),
     ] {
         let problem = app.get_problem(path, StatusCode::BAD_REQUEST).await;
-        assert_eq!(problem["invalid_params"][0]["name"], name, "{path}");
-        assert_eq!(problem["invalid_params"][0]["reason"], detail, "{path}");
-        assert_eq!(problem["detail"], detail, "{path}");
+        assert_eq!(problem.parameter(), name, "{path}");
+        assert_eq!(problem.invalid_params[0].reason, detail, "{path}");
+        assert_eq!(problem.detail, detail, "{path}");
     }
     // One value given twice is still one value.
     let figure = app
@@ -143,9 +140,9 @@ async fn a_chart_refuses_format_by_name_like_any_parameter_it_does_not_take() {
     for format in ["csv", "json", "svg"] {
         let path = format!("/v1/indicators/rd-expenditure/chart.svg?format={format}");
         let problem = app.get_problem(&path, StatusCode::BAD_REQUEST).await;
-        assert_eq!(problem["invalid_params"][0]["name"], "format", "{path}");
+        assert_eq!(problem.parameter(), "format", "{path}");
         assert_eq!(
-            problem["detail"],
+            problem.detail,
             "Unknown parameter 'format'. This endpoint accepts: region, currency, width, \
              height.",
             "{path}"
@@ -157,7 +154,7 @@ async fn a_chart_refuses_format_by_name_like_any_parameter_it_does_not_take() {
             StatusCode::BAD_REQUEST,
         )
         .await;
-    assert_eq!(problem["invalid_params"][0]["name"], "sort");
+    assert_eq!(problem.parameter(), "sort");
 }
 
 #[tokio::test]
@@ -166,14 +163,14 @@ async fn single_resources_refuse_parameters_they_do_not_take() {
     let problem = app
         .get_problem("/v1/regions/guangdong?bogus=1", StatusCode::BAD_REQUEST)
         .await;
-    assert_eq!(problem["invalid_params"][0]["name"], "bogus");
+    assert_eq!(problem.parameter(), "bogus");
     let problem = app
         .get_problem(
             "/v1/observations/rd-expenditure-2024?format=csv",
             StatusCode::BAD_REQUEST,
         )
         .await;
-    assert_eq!(problem["invalid_params"][0]["name"], "format");
+    assert_eq!(problem.parameter(), "format");
     app.get_ok("/v1/regions/guangdong?format=json").await;
 }
 
@@ -186,10 +183,7 @@ async fn paging_and_format_mistakes_are_400s_or_406s() {
 
     let other_query = format!("/v1/observations?limit=2&sort=-value&cursor={cursor}");
     let problem = app.get_problem(&other_query, StatusCode::BAD_REQUEST).await;
-    assert!(problem["detail"]
-        .as_str()
-        .unwrap()
-        .contains("different query"));
+    assert!(problem.detail.contains("different query"));
     let other_endpoint = format!("/v1/revenues?limit=2&sort=value&cursor={cursor}");
     app.get_problem(&other_endpoint, StatusCode::BAD_REQUEST)
         .await;
@@ -201,7 +195,7 @@ async fn paging_and_format_mistakes_are_400s_or_406s() {
             StatusCode::BAD_REQUEST,
         )
         .await;
-    assert_eq!(problem["invalid_params"][0]["name"], "cursor");
+    assert_eq!(problem.parameter(), "cursor");
 
     for (path, name) in [
         ("/v1/observations?limit=0", "limit"),
@@ -214,7 +208,7 @@ async fn paging_and_format_mistakes_are_400s_or_406s() {
         ("/v1/search?q=%20%22%20", "q"),
     ] {
         let problem = app.get_problem(path, StatusCode::BAD_REQUEST).await;
-        assert_eq!(problem["invalid_params"][0]["name"], name, "{path}");
+        assert_eq!(problem.parameter(), name, "{path}");
     }
 
     let problem = app
@@ -224,7 +218,7 @@ async fn paging_and_format_mistakes_are_400s_or_406s() {
             StatusCode::NOT_ACCEPTABLE,
         )
         .await;
-    assert!(problem["detail"].as_str().unwrap().contains("text/csv"));
+    assert!(problem.detail.contains("text/csv"));
     app.get_problem_with(
         "/v1/regions/guangdong",
         &[("accept", "text/csv")],

@@ -21,13 +21,10 @@ async fn unknown_ids_are_404_problems_naming_the_id() {
         "/v1/facilities/atlantis",
     ] {
         let problem = app.get_problem(path, StatusCode::NOT_FOUND).await;
-        assert!(
-            problem["detail"].as_str().unwrap().contains("'atlantis'"),
-            "{path}: {problem}"
-        );
+        assert!(problem.detail.contains("'atlantis'"), "{path}: {problem:?}");
     }
     let problem = app.get_problem("/v2/regions", StatusCode::NOT_FOUND).await;
-    assert_eq!(problem["detail"], "no resource lives at /v2/regions");
+    assert_eq!(problem.detail, "no resource lives at /v2/regions");
 }
 
 #[tokio::test]

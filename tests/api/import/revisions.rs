@@ -5,7 +5,7 @@ use gd_indicators::store::imports::FigureChange;
 use reqwest::StatusCode;
 
 use super::export_csv;
-use crate::helpers::{seed_csv, TestApp};
+use crate::helpers::{by_id, ids, seed_csv, Revision, TestApp};
 
 #[tokio::test]
 async fn a_correction_is_served_and_the_old_value_stays_reachable_by_as_of() {
@@ -28,59 +28,60 @@ async fn a_correction_is_served_and_the_old_value_stays_reachable_by_as_of() {
     assert!(receipt.recorded_at > before);
 
     // The latest value by default, without a restart.
-    let latest = app.get_ok("/v1/observations/rd-expenditure-2024").await;
-    assert_eq!(latest["value"], 512);
-    assert_eq!(latest["revision"]["number"], 2);
-    assert_eq!(
-        latest["revision"]["recorded_at"],
-        receipt.recorded_at.as_str()
-    );
+    let latest = app.get_figure("/v1/observations/rd-expenditure-2024").await;
+    assert_eq!(latest.value, 512);
+    assert_eq!(latest.revision.number, 2);
+    assert_eq!(latest.revision.recorded_at, receipt.recorded_at);
     let listed = app
-        .get_list("/v1/observations?indicator=rd-expenditure")
+        .get_figures("/v1/observations?indicator=rd-expenditure")
         .await;
-    assert_eq!(listed[0]["value"], 512);
+    assert_eq!(by_id(&listed, "rd-expenditure-2024"), &latest);
 
     // What was known before the import, on one figure, a list and the whole export.
     let then = app
-        .get_ok(&format!(
+        .get_figure(&format!(
             "/v1/observations/rd-expenditure-2024?as_of={before}"
         ))
         .await;
-    assert_eq!(then["value"], 510);
-    assert_eq!(then["revision"]["number"], 1);
+    assert_eq!(then.value, 510);
+    assert_eq!(then.revision.number, 1);
     let listed = app
-        .get_list(&format!(
+        .get_figures(&format!(
             "/v1/observations?indicator=rd-expenditure&as_of={before}"
         ))
         .await;
-    assert_eq!(listed[0]["value"], 510);
+    assert_eq!(by_id(&listed, "rd-expenditure-2024"), &then);
     let export_then = export_csv(&app, &format!("&as_of={before}")).await;
     let strip_revision = |csv: &str| csv.replace(",1,2025-03-01T00:00:00.000000Z", "");
     assert_eq!(strip_revision(&export_then), strip_revision(&before_export));
     assert_ne!(export_csv(&app, "").await, before_export);
 
     // The figure lists both states.
-    let revisions = app
-        .get_list("/v1/observations/rd-expenditure-2024/revisions")
-        .await;
+    let revisions: Vec<Revision> = app
+        .get_page("/v1/observations/rd-expenditure-2024/revisions")
+        .await
+        .data;
     let summary: Vec<(i64, &str, f64)> = revisions
         .iter()
-        .map(|r| {
-            (
-                r["number"].as_i64().unwrap(),
-                r["change"].as_str().unwrap(),
-                r["figure"]["value"].as_f64().unwrap(),
-            )
-        })
+        .map(|r| (r.number, r.change.as_str(), r.figure.value.f64()))
         .collect();
     assert_eq!(
         summary,
         vec![(1, "original", 510.0), (2, "corrected", 512.0)]
     );
-    assert_eq!(revisions[1]["reason"], "revised by the statistics bureau");
-    assert_eq!(revisions[1]["import"]["file"], "revision.csv");
-    assert_eq!(revisions[1]["import"]["description"], "integration test");
-    assert!(revisions[0]["import"].is_null());
+    // Each revision holds its figure as it stood, the one `as_of` finds and the latest.
+    assert_eq!(revisions[0].figure, then);
+    assert_eq!(revisions[1].figure, latest);
+    assert_eq!(
+        revisions[1].reason.as_deref(),
+        Some("revised by the statistics bureau")
+    );
+    let import = revisions[1].import.as_ref().expect("recorded by an import");
+    assert_eq!(import.id, receipt.id);
+    assert_eq!(import.file, "revision.csv");
+    assert_eq!(import.description.as_deref(), Some("integration test"));
+    assert_eq!(revisions[0].import, None, "the article's own figure");
+    assert_eq!(revisions[0].reason, None);
 }
 
 #[tokio::test]
@@ -97,31 +98,32 @@ async fn a_retraction_hides_the_figure_and_keeps_its_history() {
     let problem = app
         .get_problem("/v1/observations/rd-expenditure-2024", StatusCode::GONE)
         .await;
-    assert!(problem["detail"]
-        .as_str()
-        .unwrap()
+    assert!(problem
+        .detail
         .contains("/v1/observations/rd-expenditure-2024/revisions"));
+    // Gone from the lists; its printed dollar equivalent stays.
     let listed = app
-        .get_list("/v1/observations?indicator=rd-expenditure")
+        .get_figures("/v1/observations?indicator=rd-expenditure")
         .await;
-    assert!(listed.iter().all(|f| f["id"] != "rd-expenditure-2024"));
+    assert_eq!(ids(&listed), ["rd-expenditure-2024-usd"]);
     let indicator = app.get_ok("/v1/indicators/rd-expenditure").await;
     assert_eq!(indicator["observation_count"], count_before - 1);
 
     let then = app
-        .get_ok(&format!(
+        .get_figure(&format!(
             "/v1/observations/rd-expenditure-2024?as_of={before}"
         ))
         .await;
-    assert_eq!(then["value"], 510);
-    let revisions = app
-        .get_list("/v1/observations/rd-expenditure-2024/revisions")
-        .await;
+    assert_eq!(then.value, 510);
+    let revisions: Vec<Revision> = app
+        .get_page("/v1/observations/rd-expenditure-2024/revisions")
+        .await
+        .data;
     assert_eq!(revisions.len(), 2);
-    assert_eq!(revisions[1]["change"], "retracted");
-    assert_eq!(revisions[1]["reason"], "printed in error");
+    assert_eq!(revisions[1].change, "retracted");
+    assert_eq!(revisions[1].reason.as_deref(), Some("printed in error"));
     // The retraction shows what was withdrawn.
-    assert_eq!(revisions[1]["figure"]["value"], 510);
+    assert_eq!(revisions[1].figure.value, 510);
 
     // Retracting twice is refused, with the place of the problem.
     let Err(ImportFailure::Invalid(errors)) = app.import("again.csv", file).await else {
@@ -161,16 +163,20 @@ async fn new_figures_may_point_at_each_other_within_one_file() {
     ]);
     let (plan, _) = app.import("additions.csv", &file).await.unwrap();
     assert_eq!(plan.changes.len(), 2);
-    let added = app.get_ok("/v1/observations/rd-expenditure-2025-usd").await;
-    assert_eq!(added["equivalent_of"], "rd-expenditure-2025");
-    assert_eq!(added["revision"]["number"], 1);
-    let revisions = app
-        .get_list("/v1/observations/rd-expenditure-2025/revisions")
+    let added = app
+        .get_figure("/v1/observations/rd-expenditure-2025-usd")
         .await;
-    assert_eq!(revisions[0]["change"], "added");
+    assert_eq!(added.equivalent_of.as_deref(), Some("rd-expenditure-2025"));
+    assert_eq!(added.revision.number, 1);
+    let revisions: Vec<Revision> = app
+        .get_page("/v1/observations/rd-expenditure-2025/revisions")
+        .await
+        .data;
+    assert_eq!(revisions.len(), 1);
+    assert_eq!(revisions[0].change, "added");
     let series = app
-        .get_list("/v1/observations?indicator=rd-expenditure&year=2025&unit=cny")
+        .get_figures("/v1/observations?indicator=rd-expenditure&year=2025&unit=cny")
         .await;
-    assert_eq!(series.len(), 1);
-    assert_eq!(series[0]["value"], 540);
+    assert_eq!(ids(&series), ["rd-expenditure-2025"]);
+    assert_eq!(series[0].value, 540);
 }

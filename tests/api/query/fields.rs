@@ -22,5 +22,5 @@ async fn sparse_fields_keep_only_what_was_asked() {
     let problem = app
         .get_problem("/v1/observations?fields=id,colour", StatusCode::BAD_REQUEST)
         .await;
-    assert_eq!(problem["invalid_params"][0]["name"], "fields");
+    assert_eq!(problem.parameter(), "fields");
 }

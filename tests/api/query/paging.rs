@@ -3,51 +3,51 @@
 
 use serde_json::Value;
 
-use crate::helpers::{header, ids, live_seed_figures, TestApp};
+use crate::helpers::{header, ids, live_seed_figures, read, Figure, List, TestApp};
 
 #[tokio::test]
 async fn page_two_of_the_indicator_list_three_per_page() {
     let app = TestApp::spawn().await;
     let everything = app.get_list("/v1/indicators?limit=1000").await;
-    let first = app.get_ok("/v1/indicators?limit=3").await;
-    assert_eq!(first["meta"]["total"], everything.len());
-    assert_eq!(first["links"]["prev"], Value::Null);
-    let next = first["links"]["next"].as_str().expect("a next page");
+    let first: List<Value> = app.get_page("/v1/indicators?limit=3").await;
+    assert_eq!(first.meta.total, everything.len());
+    assert_eq!(first.meta.limit, Some(3));
+    assert_eq!(first.links.prev, None);
+    let next = first.links.next.as_deref().expect("a next page");
 
     let response = app.get(next).await;
     let link = header(&response, "link");
-    let second: Value = response.json().await.unwrap();
-    let page_ids = ids(second["data"].as_array().unwrap());
-    assert_eq!(page_ids, ids(&everything[3..6]));
+    let second: List<Value> = read(&response.text().await.unwrap(), next);
+    assert_eq!(ids(&second.data), ids(&everything[3..6]));
     assert!(
         link.contains("rel=\"next\"") && link.contains("rel=\"prev\""),
         "{link}"
     );
-    assert_eq!(second["meta"]["count"], 3);
+    assert_eq!(second.meta.count, 3);
+    assert_eq!(second.links.self_link, next);
 
-    let back = app.get_ok(second["links"]["prev"].as_str().unwrap()).await;
-    assert_eq!(back["data"], first["data"]);
+    let back: List<Value> = app
+        .get_page(second.links.prev.as_deref().expect("a previous page"))
+        .await;
+    assert_eq!(back.data, first.data);
 }
 
 #[tokio::test]
 async fn walking_every_page_of_a_sorted_list_sees_each_figure_once_in_order() {
     let app = TestApp::spawn().await;
-    let all = app.get_list("/v1/observations?sort=-value,period").await;
-    let mut seen: Vec<Value> = Vec::new();
+    let all = app.get_figures("/v1/observations?sort=-value,period").await;
+    let mut seen: Vec<Figure> = Vec::new();
     let mut next = Some("/v1/observations?sort=-value,period&limit=7".to_owned());
     let mut pages = 0;
     while let Some(path) = next {
-        let page = app.get_ok(&path).await;
-        seen.extend(page["data"].as_array().unwrap().iter().cloned());
-        next = page["links"]["next"].as_str().map(str::to_owned);
+        let page: List<Figure> = app.get_page(&path).await;
+        seen.extend(page.data);
+        next = page.links.next;
         pages += 1;
     }
     assert_eq!(pages, all.len().div_ceil(7));
-    assert_eq!(ids(&seen), ids(&all));
-    let values: Vec<f64> = all
-        .iter()
-        .map(|f| f["value_in_units"].as_f64().unwrap())
-        .collect();
+    assert_eq!(seen, all, "the pages hold the list, figure for figure");
+    let values: Vec<f64> = all.iter().map(|f| f.value_in_units.f64()).collect();
     assert!(values.windows(2).all(|w| w[0] >= w[1]));
     assert_eq!(all.len(), live_seed_figures().len());
 }
@@ -94,9 +94,9 @@ async fn cursors_walk_every_sorted_list_forward_and_back() {
             let mut next = Some(list(4));
             let mut last = None;
             while let Some(path) = next {
-                let page = app.get_ok(&path).await;
-                forward.extend(page["data"].as_array().unwrap().iter().cloned());
-                next = page["links"]["next"].as_str().map(str::to_owned);
+                let page: List<Value> = app.get_page(&path).await;
+                forward.extend(page.data.iter().cloned());
+                next = page.links.next.clone();
                 last = Some(page);
             }
             assert_eq!(ids(&forward), ids(&all), "{query}: forward");
@@ -104,10 +104,9 @@ async fn cursors_walk_every_sorted_list_forward_and_back() {
             let mut backward: Vec<Value> = Vec::new();
             let mut page = last.expect("a last page");
             loop {
-                let items = page["data"].as_array().unwrap();
-                backward.splice(0..0, items.iter().cloned());
-                match page["links"]["prev"].as_str() {
-                    Some(prev) => page = app.get_ok(prev).await,
+                backward.splice(0..0, page.data.iter().cloned());
+                match page.links.prev.as_deref() {
+                    Some(prev) => page = app.get_page(prev).await,
                     None => break,
                 }
             }
