@@ -16,33 +16,28 @@ async fn city_plans_hold_each_citys_targets_and_who_stated_them() {
         "Party secretary of Guangzhou"
     );
     let area = figure(&guangzhou, "guangzhou-industrial-base-area");
-    assert_eq!(
-        (area["value"].clone(), area["unit"].clone()),
-        (667.into(), "hectares".into())
-    );
+    assert_eq!(area.value, 667);
+    assert_eq!(area.unit, "hectares");
     let output = figure(&guangzhou, "guangzhou-industrial-base-output-target");
-    assert_eq!(output["qualifier"], "at_least");
-    assert_eq!(output["value_in_units"], 100_000_000_000_i64);
-    assert_eq!(output["period"]["kind"], "target");
+    assert_eq!(output.qualifier, "at_least");
+    assert_eq!(output.value_in_units, 100_000_000_000);
+    assert_eq!(output.period.kind, "target");
     assert_eq!(
-        figure(&guangzhou, "guangzhou-strategic-cluster-count")["value"],
+        figure(&guangzhou, "guangzhou-strategic-cluster-count").value,
         15
     );
 
     let shenzhen = app.get_ok("/v1/city-plans/shenzhen").await;
     assert_eq!(
-        figure(&shenzhen, "shenzhen-strategic-cluster-count")["value"],
+        figure(&shenzhen, "shenzhen-strategic-cluster-count").value,
         20
     );
-    assert_eq!(
-        figure(&shenzhen, "shenzhen-future-industry-count")["value"],
-        8
-    );
+    assert_eq!(figure(&shenzhen, "shenzhen-future-industry-count").value, 8);
 
     let maoming = app.get_ok("/v1/city-plans/maoming").await;
     let urbanization = figure(&maoming, "maoming-urbanization-rate-change-2021-2024");
-    assert_eq!(urbanization["unit"], "percentage_points");
-    assert_eq!(urbanization["period"]["start"], "2021");
+    assert_eq!(urbanization.unit, "percentage_points");
+    assert_eq!(urbanization.period.start.as_deref(), Some("2021"));
     let chains = maoming["cluster_groups"]
         .as_array()
         .unwrap()
@@ -58,7 +53,7 @@ async fn city_plans_hold_each_citys_targets_and_who_stated_them() {
     assert_eq!(products.len(), 6);
     assert!(products.contains(&"Lychee") && products.contains(&"Tilapia"));
     assert_eq!(
-        figure(&maoming, "maoming-industry-chain-output-value-2024")["qualifier"],
+        figure(&maoming, "maoming-industry-chain-output-value-2024").qualifier,
         "over"
     );
 }

@@ -8,10 +8,10 @@ async fn companies_and_facilities() {
     let app = TestApp::spawn().await;
     let byd = app.get_ok("/v1/companies/byd").await;
     assert_eq!(
-        figure(&byd, "byd-cumulative-nev-production")["value_in_units"],
+        figure(&byd, "byd-cumulative-nev-production").value_in_units,
         10_000_000
     );
-    assert_eq!(figure(&byd, "byd-years-to-10-million-nev")["value"], 16);
+    assert_eq!(figure(&byd, "byd-years-to-10-million-nev").value, 16);
     assert_eq!(app.get_list("/v1/companies").await.len(), 4);
 
     let facilities = app.get_list("/v1/facilities").await;

@@ -23,22 +23,26 @@ async fn indicators_catalogue_every_figure() {
         "/v1/indicators/rd-expenditure/observations"
     );
     let series = app
-        .get_list("/v1/indicators/rd-expenditure/observations")
+        .get_figures("/v1/indicators/rd-expenditure/observations")
         .await;
-    assert_eq!(series.len(), 2);
     assert_eq!(
-        (series[0]["value"].clone(), series[0]["qualifier"].clone()),
-        (510.into(), "about".into())
+        ids(&series),
+        ["rd-expenditure-2024", "rd-expenditure-2024-usd"]
     );
-    assert_eq!(series[1]["unit"], "usd");
-    assert_eq!(series[1]["value"], 70.3);
-    assert_eq!(series[1]["equivalent_of"], "rd-expenditure-2024");
+    assert_eq!(series[0].value, 510);
+    assert_eq!(series[0].qualifier, "about");
+    assert_eq!(series[1].unit, "usd");
+    assert_eq!(series[1].value, 70.3);
     assert_eq!(
-        series[0]["provenance"]["cited_source"],
-        "Guangdong provincial government work report, 2025"
+        series[1].equivalent_of.as_deref(),
+        Some("rd-expenditure-2024")
+    );
+    assert_eq!(
+        series[0].provenance.cited_source.as_deref(),
+        Some("Guangdong provincial government work report, 2025")
     );
     let usd_only = app
-        .get_list("/v1/indicators/rd-expenditure/observations?unit=usd")
+        .get_figures("/v1/indicators/rd-expenditure/observations?unit=usd")
         .await;
     assert_eq!(ids(&usd_only), ["rd-expenditure-2024-usd"]);
 

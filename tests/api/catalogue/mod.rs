@@ -5,7 +5,7 @@
 
 use serde_json::Value;
 
-use crate::helpers::by_id;
+use crate::helpers::{by_id, figures_of, Figure};
 
 mod city_plans;
 mod clusters;
@@ -16,7 +16,7 @@ mod search;
 mod sources;
 mod speakers;
 
-/// The figure with this id among a resource's `figures`.
-fn figure<'a>(resource: &'a Value, id: &str) -> &'a Value {
-    by_id(resource["figures"].as_array().expect("figures"), id)
+/// The figure with this id among a resource's `figures`, read whole.
+fn figure(resource: &Value, id: &str) -> Figure {
+    by_id(&figures_of(resource), id).clone()
 }

@@ -20,14 +20,14 @@ async fn regions_form_a_tree_under_china() {
     let hengqin = app.get_ok("/v1/regions/hengqin").await;
     assert_eq!(hengqin["kind"], "cooperation_zone");
     let start = figure(&hengqin, "hengqin-gdp-span-start");
-    assert_eq!(start["value"], 285);
-    assert_eq!(start["scale"], "million");
-    assert_eq!(start["value_in_units"], 285_000_000);
+    assert_eq!(start.value, 285);
+    assert_eq!(start.scale, "million");
+    assert_eq!(start.value_in_units, 285_000_000);
     let growth = figure(&hengqin, "hengqin-gdp-average-growth");
-    assert_eq!(growth["value"], 27.4);
-    assert_eq!(growth["unit"], "percent");
+    assert_eq!(growth.value, 27.4);
+    assert_eq!(growth.unit, "percent");
     assert_eq!(
-        figure(&hengqin, "hengqin-gdp-growth-span")["qualifier"],
+        figure(&hengqin, "hengqin-gdp-growth-span").qualifier,
         "over"
     );
 

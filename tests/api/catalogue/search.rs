@@ -1,6 +1,6 @@
 //! `/v1/search`: ranked hits across the catalogue, with links and highlights.
 
-use crate::helpers::{by_id, TestApp};
+use crate::helpers::{by_id, ids, TestApp};
 
 #[tokio::test]
 async fn search_for_robot_ranks_hits_with_links_and_highlights() {
@@ -31,6 +31,7 @@ async fn search_for_robot_ranks_hits_with_links_and_highlights() {
         app.get_ok(hit["links"]["self"].as_str().unwrap()).await;
     }
     let indicators_only = app.get_list("/v1/search?q=robot&type=indicator").await;
+    assert!(ids(&indicators_only).contains(&"industrial-robot-output-growth"));
     assert!(indicators_only.iter().all(|h| h["type"] == "indicator"));
     assert!(app.get_list("/v1/search?q=zeppelin").await.is_empty());
     // Search syntax in the input is taken as words, never as an error.

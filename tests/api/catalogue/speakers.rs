@@ -16,7 +16,12 @@ async fn speakers_come_with_the_figures_they_stated() {
 
     let ai = app.get_ok("/v1/speakers/ai-xuefeng").await;
     let marine = figure(&ai, "marine-gdp-2024");
-    assert_eq!(marine["qualifier"], "over");
-    assert_eq!(marine["value_in_units"], 2_000_000_000_000_i64);
+    assert_eq!(marine.qualifier, "over");
+    assert_eq!(marine.value_in_units, 2_000_000_000_000);
+    assert_eq!(
+        (marine.provenance.speaker.as_ref()).map(|speaker| speaker.id.as_str()),
+        Some("ai-xuefeng")
+    );
     assert_eq!(ai["figures"].as_array().unwrap().len(), 4);
+    assert_eq!(by_id(&speakers, "ai-xuefeng")["figure_count"], 4);
 }

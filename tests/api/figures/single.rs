@@ -6,35 +6,33 @@ use crate::helpers::{ids, TestApp};
 async fn streaks_targets_and_qualifiers_keep_their_meaning() {
     let app = TestApp::spawn().await;
     let rank = app
-        .get_ok("/v1/observations/marine-economy-national-rank-1995-2024")
+        .get_figure("/v1/observations/marine-economy-national-rank-1995-2024")
         .await;
-    assert_eq!(rank["period"]["kind"], "streak");
+    assert_eq!(rank.period.kind, "streak");
     assert_eq!(
-        (
-            rank["period"]["start"].clone(),
-            rank["period"]["end"].clone()
-        ),
-        ("1995".into(), "2024".into())
+        (rank.period.start.as_deref(), rank.period.end.as_deref()),
+        (Some("1995"), Some("2024"))
     );
-    assert_eq!(rank["unit"], "rank");
-    assert_eq!(rank["provenance"]["speaker"]["name"], "Ai Xuefeng");
+    assert_eq!(rank.unit, "rank");
+    let speaker = rank.provenance.speaker.expect("a speaker");
+    assert_eq!(speaker.name, "Ai Xuefeng");
 
     let land = app
-        .get_ok("/v1/observations/gba-share-of-national-land")
+        .get_figure("/v1/observations/gba-share-of-national-land")
         .await;
-    assert_eq!(land["qualifier"], "less_than");
+    assert_eq!(land.qualifier, "less_than");
     let caption = app
-        .get_ok("/v1/observations/open-day-journalists-caption")
+        .get_figure("/v1/observations/open-day-journalists-caption")
         .await;
-    assert_eq!(caption["qualifier"], "nearly");
-    assert_eq!(caption["value"], 270);
+    assert_eq!(caption.qualifier, "nearly");
+    assert_eq!(caption.value, 270);
     let talent = app
-        .get_ok("/v1/observations/talent-plan-graduates-target")
+        .get_figure("/v1/observations/talent-plan-graduates-target")
         .await;
-    assert_eq!(talent["value_in_units"], 1_000_000);
-    assert_eq!(talent["period"]["kind"], "target");
+    assert_eq!(talent.value_in_units, 1_000_000);
+    assert_eq!(talent.period.kind, "target");
 
-    let over = app.get_list("/v1/observations?qualifier=over").await;
+    let over = app.get_figures("/v1/observations?qualifier=over").await;
     assert!(ids(&over).contains(&"technology-contract-value-2020"));
-    assert!(over.iter().all(|f| f["qualifier"] == "over"));
+    assert!(over.iter().all(|f| f.qualifier == "over"));
 }
