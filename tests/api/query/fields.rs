@@ -10,6 +10,7 @@ async fn sparse_fields_keep_only_what_was_asked() {
     let figures = app
         .get_list("/v1/observations?fields=id,value,unit&limit=5")
         .await;
+    assert_eq!(figures.len(), 5, "a page of five");
     for figure in &figures {
         let keys: Vec<&String> = figure.as_object().unwrap().keys().collect();
         assert_eq!(keys, ["id", "value", "unit"]);

@@ -60,13 +60,13 @@ async fn trillion_yuan_figures_of_2024_for_guangdong_or_the_bay_area_largest_fir
 async fn filters_take_several_values_and_ranges() {
     let app = TestApp::spawn().await;
     let both = app
-        .get_list("/v1/observations?region=hengqin&region=maoming")
+        .get_figures("/v1/observations?region=hengqin&region=maoming")
         .await;
-    assert!(both.iter().any(|f| f["region"]["id"] == "hengqin"));
-    assert!(both.iter().any(|f| f["region"]["id"] == "maoming"));
+    assert!(both.iter().any(|f| f.region.id == "hengqin"));
+    assert!(both.iter().any(|f| f.region.id == "maoming"));
     assert!(both
         .iter()
-        .all(|f| ["hengqin", "maoming"].contains(&f["region"]["id"].as_str().unwrap())));
+        .all(|f| ["hengqin", "maoming"].contains(&f.region.id.as_str())));
 
     let contracts = app
         .get_list("/v1/observations?indicator=technology-contract-value&from=2021&to=2023")
@@ -74,10 +74,12 @@ async fn filters_take_several_values_and_ranges() {
     assert_eq!(ids(&contracts), ["technology-contract-value-2023"]);
 
     let small = app
-        .get_list("/v1/observations?unit=percent&max=10&qualifier=exact,about")
+        .get_figures("/v1/observations?unit=percent&max=10&qualifier=exact,about")
         .await;
     assert!(!small.is_empty());
-    assert!(small.iter().all(|f| f["value"].as_f64().unwrap() <= 10.0));
+    assert!(small.iter().all(|f| f.value.f64() <= 10.0
+        && f.unit == "percent"
+        && ["exact", "about"].contains(&f.qualifier.as_str())));
 
     let years = app.get_list("/v1/observations?year=2020,2023").await;
     assert!(ids(&years).contains(&"technology-contract-value-2020"));
