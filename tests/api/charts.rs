@@ -79,17 +79,27 @@ async fn a_chart_has_a_title_units_labels_marks_a_source_and_one_bar_per_period(
         .unwrap();
     assert!(hengqin.contains("0.285") && hengqin.contains("billion yuan"));
     // A rank is a position, not a quantity.
-    app.get_problem(
-        "/v1/indicators/marine-economy-national-rank/chart.svg",
-        StatusCode::BAD_REQUEST,
-    )
-    .await;
-
-    app.get_problem("/v1/indicators/atlantis/chart.svg", StatusCode::NOT_FOUND)
+    let problem = app
+        .get_problem(
+            "/v1/indicators/marine-economy-national-rank/chart.svg",
+            StatusCode::BAD_REQUEST,
+        )
         .await;
-    app.get_problem(
-        "/v1/indicators/rd-expenditure/chart.svg?width=5",
-        StatusCode::BAD_REQUEST,
-    )
-    .await;
+    assert_eq!(problem.parameter(), "id");
+    assert!(
+        problem.detail.contains("a position is not a quantity"),
+        "{problem:?}"
+    );
+
+    let problem = app
+        .get_problem("/v1/indicators/atlantis/chart.svg", StatusCode::NOT_FOUND)
+        .await;
+    assert!(problem.detail.contains("'atlantis'"), "{problem:?}");
+    let problem = app
+        .get_problem(
+            "/v1/indicators/rd-expenditure/chart.svg?width=5",
+            StatusCode::BAD_REQUEST,
+        )
+        .await;
+    assert_eq!(problem.parameter(), "width");
 }

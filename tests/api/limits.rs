@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use reqwest::StatusCode;
 
-use crate::helpers::{header, TestApp};
+use crate::helpers::{assert_problem_shape, header, read, Problem, TestApp};
 
 #[tokio::test]
 async fn an_overlong_query_string_is_a_414_problem() {
@@ -28,6 +28,12 @@ async fn past_the_in_flight_cap_requests_are_shed_with_retry_after() {
     assert_eq!(
         header(&response, "content-type"),
         "application/problem+json"
+    );
+    let problem: Problem = read(&response.text().await.unwrap(), "/v1/regions");
+    assert_problem_shape(&problem, StatusCode::SERVICE_UNAVAILABLE);
+    assert!(
+        problem.detail.contains("limit of requests in flight"),
+        "{problem:?}"
     );
 }
 

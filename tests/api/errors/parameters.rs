@@ -185,8 +185,11 @@ async fn paging_and_format_mistakes_are_400s_or_406s() {
     let problem = app.get_problem(&other_query, StatusCode::BAD_REQUEST).await;
     assert!(problem.detail.contains("different query"));
     let other_endpoint = format!("/v1/revenues?limit=2&sort=value&cursor={cursor}");
-    app.get_problem(&other_endpoint, StatusCode::BAD_REQUEST)
+    let problem = app
+        .get_problem(&other_endpoint, StatusCode::BAD_REQUEST)
         .await;
+    assert_eq!(problem.parameter(), "cursor");
+    assert!(problem.detail.contains("different query"));
     let mut tampered = cursor.to_owned();
     tampered.insert(5, 'x');
     let problem = app
@@ -219,10 +222,15 @@ async fn paging_and_format_mistakes_are_400s_or_406s() {
         )
         .await;
     assert!(problem.detail.contains("text/csv"));
-    app.get_problem_with(
-        "/v1/regions/guangdong",
-        &[("accept", "text/csv")],
-        StatusCode::NOT_ACCEPTABLE,
-    )
-    .await;
+    let problem = app
+        .get_problem_with(
+            "/v1/regions/guangdong",
+            &[("accept", "text/csv")],
+            StatusCode::NOT_ACCEPTABLE,
+        )
+        .await;
+    assert!(
+        problem.detail.contains("available as application/json."),
+        "{problem:?}"
+    );
 }

@@ -2,7 +2,7 @@
 
 use reqwest::StatusCode;
 
-use crate::helpers::{header, TestApp};
+use crate::helpers::{assert_problem_shape, header, read, Problem, TestApp};
 
 #[tokio::test]
 async fn unknown_ids_are_404_problems_naming_the_id() {
@@ -42,6 +42,12 @@ async fn writes_are_refused_with_405_and_allow() {
     assert_eq!(
         header(&response, "content-type"),
         "application/problem+json"
+    );
+    let problem: Problem = read(&response.text().await.unwrap(), "POST /v1/regions");
+    assert_problem_shape(&problem, StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(
+        problem.detail,
+        "This API is read-only: use GET, HEAD or OPTIONS."
     );
     let regions = app.get_list("/v1/regions").await;
     assert_eq!(regions.len(), crate::helpers::seed_table("regions").len());
