@@ -156,6 +156,11 @@ async fn a_streamed_export_takes_fields_and_refuses_a_bad_query_before_any_byte(
     let app = TestApp::spawn().await;
     with_revised_figures(&app).await;
     let full = app.get_list("/v1/export").await;
+    let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM observations WHERE retracted = 0")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(full.len() as i64, stored, "every figure");
     let projected = app.get_list("/v1/export?fields=value,id").await;
     assert_eq!(projected.len(), full.len());
     for (figure, row) in full.iter().zip(&projected) {
@@ -172,14 +177,18 @@ async fn a_streamed_export_takes_fields_and_refuses_a_bad_query_before_any_byte(
         .get_problem("/v1/export?fields=id,colour", StatusCode::BAD_REQUEST)
         .await;
     assert!(problem.detail.contains("'colour'"));
-    app.get_problem_with(
-        "/v1/export",
-        &[("accept", "application/xml")],
-        StatusCode::NOT_ACCEPTABLE,
-    )
-    .await;
-    app.get_problem("/v1/export?limit=5", StatusCode::BAD_REQUEST)
+    let problem = app
+        .get_problem_with(
+            "/v1/export",
+            &[("accept", "application/xml")],
+            StatusCode::NOT_ACCEPTABLE,
+        )
         .await;
+    assert!(problem.detail.contains("text/csv"), "{problem:?}");
+    let problem = app
+        .get_problem("/v1/export?limit=5", StatusCode::BAD_REQUEST)
+        .await;
+    assert_eq!(problem.parameter(), "limit", "the export is never paged");
 }
 
 /// Each streamed export holds a database connection while its client reads, so only a few run

@@ -21,18 +21,43 @@ async fn the_bulk_export_reimports_as_it_is() {
 
     // A converted export would change values, so it is refused: its conversion columns say
     // what was stated, and are set on exactly the rows converted.
+    let plain = Csv::parse(&csv);
     for presentation in ["&currency=USD", "&scale=billion"] {
-        let converted = export_csv(&app, presentation).await;
-        let Err(ImportFailure::Invalid(errors)) = app.import("converted.csv", &converted).await
-        else {
+        let text = export_csv(&app, presentation).await;
+        let converted = Csv::parse(&text);
+        assert_eq!(converted.cells("id"), plain.cells("id"), "{presentation}");
+        // The lines of the file (the header is line 1) whose value, scale or unit changed.
+        let changed: Vec<usize> = (0..plain.rows.len())
+            .filter(|&row| {
+                ["value", "scale", "unit"].iter().any(|column| {
+                    converted.rows[row][converted.column(column)]
+                        != plain.rows[row][plain.column(column)]
+                })
+            })
+            .map(|row| row + 2)
+            .collect();
+        assert!(!changed.is_empty(), "{presentation} converts something");
+        let stated: Vec<usize> = (converted.cells("stated_value").iter().enumerate())
+            .filter(|(_, cell)| !cell.is_empty())
+            .map(|(row, _)| row + 2)
+            .collect();
+        assert_eq!(
+            stated, changed,
+            "{presentation}: stated_value is set where converted"
+        );
+        let Err(ImportFailure::Invalid(errors)) = app.import("converted.csv", &text).await else {
             panic!("an export with {presentation} must be refused");
         };
-        assert!(!errors.is_empty());
         assert!(
             errors
                 .iter()
                 .all(|e| e.field.as_deref() == Some("stated_value")),
             "{errors:#?}"
+        );
+        let refused: Vec<usize> = errors.iter().map(|e| e.position.line).collect();
+        assert_eq!(
+            refused, changed,
+            "{presentation}: each converted row, and only those"
         );
     }
 }
