@@ -2,9 +2,8 @@
 //! coding, and an import, even by another process, is served within a second.
 
 use reqwest::StatusCode;
-use serde_json::Value;
 
-use crate::helpers::{gunzip, header, run, seed_csv, Server, TestApp};
+use crate::helpers::{gunzip, header, read, run, seed_csv, Figure, Server, TestApp};
 
 const FIGURE: &str = "/v1/observations/rd-expenditure-2024";
 
@@ -74,7 +73,8 @@ async fn an_import_replaces_cached_answers_within_a_second() {
     for expected in ["miss", "hit"] {
         let response = app.get(FIGURE).await;
         assert_eq!(header(&response, "x-cache"), expected);
-        assert_eq!(response.json::<Value>().await.unwrap()["value"], 510.0);
+        let figure: Figure = read(&response.text().await.unwrap(), FIGURE);
+        assert_eq!(figure.value, 510);
     }
     let before = app.data_version().await;
 
@@ -91,9 +91,9 @@ async fn an_import_replaces_cached_answers_within_a_second() {
         "miss",
         "the old entry is gone"
     );
-    let figure: Value = response.json().await.unwrap();
-    assert_eq!(figure["value"], 512.0);
-    assert_eq!(figure["revision"]["number"], 2);
+    let figure: Figure = read(&response.text().await.unwrap(), FIGURE);
+    assert_eq!(figure.value, 512);
+    assert_eq!(figure.revision.number, 2);
 }
 
 #[tokio::test]
@@ -180,11 +180,11 @@ async fn two_servers_over_one_file_pick_up_an_import_within_a_second() {
 
     for address in &urls {
         loop {
-            let figure: Value = serde_json::from_str(&get(address, FIGURE).await).unwrap();
-            if figure["value"] == 513.0 {
+            let figure: Figure = read(&get(address, FIGURE).await, FIGURE);
+            if figure.value == 513 {
                 break;
             }
-            assert_eq!(figure["value"], 510.0, "the old value until the new one");
+            assert_eq!(figure.value, 510, "the old value until the new one");
             assert!(
                 imported.elapsed() < std::time::Duration::from_secs(1),
                 "{address} still serves the old value a second after the import"
