@@ -36,3 +36,20 @@ async fn compressed_bodies_are_negotiated_and_tagged_as_their_own_representation
         .await;
     assert_eq!(revalidated.status(), StatusCode::NOT_MODIFIED);
 }
+
+#[tokio::test]
+async fn a_head_carries_exactly_the_headers_of_the_get_compressed_or_not() {
+    let app = TestApp::spawn().await;
+    let get = app
+        .get_with("/v1/regions", &[("accept-encoding", "gzip")])
+        .await;
+    let head = app
+        .client
+        .head(format!("{}/v1/regions", app.address))
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(header(&head, "etag"), header(&get, "etag"));
+    assert_eq!(header(&head, "content-encoding"), "gzip");
+}

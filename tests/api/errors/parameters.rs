@@ -77,6 +77,19 @@ async fn malformed_values_are_400s_that_say_what_is_wrong() {
 /// A parameter that takes one value is refused by its own name when given more, and the
 /// refusal says what to give: `scale` repeated names `scale`, never `currency`.
 #[tokio::test]
+async fn too_many_values_for_one_filter_is_a_400_not_a_database_error() {
+    let app = TestApp::spawn().await;
+    let years: Vec<String> = (1901..2000).map(|y| y.to_string()).collect();
+    let problem = app
+        .get_problem(
+            &format!("/v1/observations?year={}", years.join(",")),
+            StatusCode::BAD_REQUEST,
+        )
+        .await;
+    assert_eq!(problem.parameter(), "year");
+}
+
+#[tokio::test]
 async fn a_second_value_of_a_single_valued_parameter_is_a_400_naming_it() {
     let app = TestApp::spawn().await;
     let scales = "scale: give one of unit, thousand, million, billion, trillion.";
