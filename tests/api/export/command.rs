@@ -2,8 +2,10 @@
 
 use std::process::{Output, Stdio};
 
+use serde_json::Value;
+
 use super::{body, files_in, text, with_revised_figures, with_synthetic_figures};
-use crate::helpers::TestApp;
+use crate::helpers::{Csv, List, TestApp};
 
 #[tokio::test]
 async fn export_writes_the_very_body_of_get_v1_export() {
@@ -62,21 +64,37 @@ async fn an_exported_file_reimports_with_nothing_to_change() {
             .unwrap()
     };
     let before = imports().await;
+    let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM observations WHERE retracted = 0")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
 
-    for name in ["figures.json", "figures.csv"] {
+    for (name, format) in [("figures.json", "JSON"), ("figures.csv", "CSV")] {
         let file = dir.path().join(name);
         // The format comes from the extension.
         let output = app.run(&["export", "--output", file.to_str().unwrap()]);
         let stdout = text(&output.stdout);
         assert_eq!(output.status.code(), Some(0), "{output:?}");
         assert!(stdout.contains(&format!("{name}: ")), "{stdout}");
-        assert!(stdout.contains(" figures written as "), "{stdout}");
+        // Every figure: the whole export, not a well-formed empty one.
+        assert!(
+            stdout.contains(&format!(" {stored} figures written as {format}")),
+            "{stdout}"
+        );
         assert_eq!(text(&output.stderr), "");
         let expected = match name {
             "figures.json" => body(&app, "/v1/export").await,
             _ => body(&app, "/v1/export?format=csv").await,
         };
         assert_eq!(std::fs::read(&file).unwrap(), expected, "{name}");
+        let written = match format {
+            "JSON" => serde_json::from_slice::<List<Value>>(&expected)
+                .unwrap()
+                .data
+                .len(),
+            _ => Csv::parse(text(&expected)).rows.len(),
+        };
+        assert_eq!(written as i64, stored, "{name}");
 
         let output = app.run(&["import", file.to_str().unwrap()]);
         let stdout = text(&output.stdout);
