@@ -1,13 +1,15 @@
-//! `TestApp`: the real router on an ephemeral port over a fresh, migrated SQLite file.
+//! `TestApp`: the real router, in-process, on an ephemeral port over a fresh, migrated SQLite
+//! file; and the requests tests make of it, answered raw or read strictly into the typed
+//! bodies of [`super::bodies`].
 
 use gd_indicators::store::database::{open_and_migrate, open_serving};
 use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
-
-use super::bodies::{Figure, HasId, List, Problem};
 use sqlx::SqlitePool;
 use tempfile::TempDir;
+
+use super::bodies::{Figure, HasId, List, Problem};
 
 pub struct TestApp {
     pub address: String,
