@@ -11,7 +11,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpSocket, TcpStream};
 
 use super::{socket_address, with_synthetic_figures};
-use crate::helpers::{assert_problem_shape, header, TestApp};
+use crate::helpers::{assert_problem_shape, header, Problem, TestApp};
 
 /// Loopback clients are exempt from per-client limits unless asked, as for the rate limit.
 fn per_client_limits() -> gd_indicators::HttpSettings {
@@ -102,12 +102,9 @@ async fn one_client_holds_at_most_two_export_places_and_others_still_get_theirs(
     );
     assert_eq!(header(&third, "retry-after"), "1");
     assert_eq!(header(&third, "content-type"), "application/problem+json");
-    let problem: serde_json::Value = third.json().await.unwrap();
+    let problem: Problem = third.json().await.unwrap();
     assert_problem_shape(&problem, StatusCode::TOO_MANY_REQUESTS);
-    assert!(
-        problem["detail"].as_str().unwrap().contains("2 exports"),
-        "{problem}"
-    );
+    assert!(problem.detail.contains("2 exports"), "{problem:?}");
     // A HEAD takes no place, and another client gets its export.
     assert_eq!(app.head("/v1/export").await.status(), StatusCode::OK);
     start_export(Ipv4Addr::new(127, 0, 0, 2), &app.address).await;

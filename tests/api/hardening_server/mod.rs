@@ -14,7 +14,6 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use serde_json::Value;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
@@ -124,7 +123,7 @@ pub fn raw_header<'a>(response: &'a str, name: &str) -> Option<&'a str> {
 
 /// Checks that a raw response is an RFC 9457 problem with `status` and the protective
 /// headers every answer carries; returns the problem.
-pub fn assert_protected_problem(response: &str, status: u16) -> Value {
+pub fn assert_protected_problem(response: &str, status: u16) -> crate::helpers::Problem {
     let status_line = response.lines().next().unwrap_or_default();
     // HTTP/1.1, or 1.0 in answer to a 1.0 request.
     assert!(
@@ -138,7 +137,7 @@ pub fn assert_protected_problem(response: &str, status: u16) -> Value {
     );
     assert_protective_headers(response);
     let body = response.split_once("\r\n\r\n").map_or("", |(_, body)| body);
-    let problem: Value = serde_json::from_str(body).expect("a JSON problem");
+    let problem: crate::helpers::Problem = serde_json::from_str(body).expect("a JSON problem");
     crate::helpers::assert_problem_shape(&problem, reqwest::StatusCode::from_u16(status).unwrap());
     problem
 }

@@ -9,9 +9,7 @@ use std::sync::Arc;
 use reqwest::StatusCode;
 use serde_json::Value;
 
-use crate::helpers::TestApp;
-use crate::imports::{import_text, seed_csv};
-use crate::seed::{live_seed_figures, seed_histories};
+use crate::helpers::{live_seed_figures, seed_csv, seed_histories, TestApp};
 
 const READERS: usize = 8;
 const REQUESTS_PER_READER: usize = 150;
@@ -118,7 +116,8 @@ async fn readers_never_see_half_an_import_and_the_final_data_is_the_imported() {
             tokio::time::sleep(std::time::Duration::from_millis(2)).await;
         }
         let file = correct_every_figure(&format!("batch {batch}"));
-        let (plan, receipt) = import_text(&app, "batch.csv", &file)
+        let (plan, receipt) = app
+            .import("batch.csv", &file)
             .await
             .expect("the import applies");
         assert_eq!(plan.changes.len(), live_seed_figures().len());

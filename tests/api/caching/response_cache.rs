@@ -1,14 +1,9 @@
 //! The response cache: repeated requests are answered from memory, per representation and
 //! coding, and an import, even by another process, is served within a second.
 
-use std::io::Read;
-
 use reqwest::StatusCode;
-use serde_json::Value;
 
-use crate::helpers::{header, TestApp};
-use crate::imports::{import_text, run_import_command, seed_csv};
-use crate::startup::{start_server, terminate};
+use crate::helpers::{gunzip, header, read, run, seed_csv, Figure, Server, TestApp};
 
 const FIGURE: &str = "/v1/observations/rd-expenditure-2024";
 
@@ -69,31 +64,19 @@ async fn each_representation_and_coding_is_its_own_entry() {
     assert_eq!(header(&hit, "content-encoding"), "gzip");
 }
 
-/// Decompresses gzip with the system's `gzip`, so the test needs no compression crate.
-pub fn gunzip(compressed: &[u8], out: &mut String) {
-    use std::io::Write;
-    let mut child = std::process::Command::new("gzip")
-        .arg("-dc")
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .expect("gzip is installed");
-    child.stdin.take().unwrap().write_all(compressed).unwrap();
-    child.stdout.take().unwrap().read_to_string(out).unwrap();
-    assert!(child.wait().unwrap().success());
-}
-
 #[tokio::test]
 async fn an_import_replaces_cached_answers_within_a_second() {
     let app = TestApp::spawn().await;
     for expected in ["miss", "hit"] {
         let response = app.get(FIGURE).await;
         assert_eq!(header(&response, "x-cache"), expected);
-        assert_eq!(response.json::<Value>().await.unwrap()["value"], 510.0);
+        let figure: Figure = read(&response.text().await.unwrap(), FIGURE);
+        assert_eq!(figure.value, 510);
     }
     let before = app.data_version().await;
 
-    let (_, receipt) = import_text(&app, "fix.csv", &corrected_rd_expenditure("512"))
+    let (_, receipt) = app
+        .import("fix.csv", &corrected_rd_expenditure("512"))
         .await
         .expect("the correction applies");
     let receipt = receipt.expect("a change was recorded");
@@ -105,9 +88,9 @@ async fn an_import_replaces_cached_answers_within_a_second() {
         "miss",
         "the old entry is gone"
     );
-    let figure: Value = response.json().await.unwrap();
-    assert_eq!(figure["value"], 512.0);
-    assert_eq!(figure["revision"]["number"], 2);
+    let figure: Figure = read(&response.text().await.unwrap(), FIGURE);
+    assert_eq!(figure.value, 512);
+    assert_eq!(figure.revision.number, 2);
 }
 
 #[tokio::test]
@@ -128,17 +111,21 @@ async fn a_response_larger_than_an_eighth_of_the_cache_is_served_but_not_kept() 
     }
 }
 
+/// The probes say how the service is now: no cache on the way may keep them (`no-store`),
+/// and the response cache never answers them either.
 #[tokio::test]
 async fn probes_are_never_cached() {
     let app = TestApp::spawn().await;
-    for _ in 0..2 {
-        let ready = app.get("/readyz").await;
-        assert_eq!(header(&ready, "cache-control"), "no-store");
-        assert_eq!(
-            header(&ready, "x-cache"),
-            "",
-            "a probe never passes as cached"
-        );
+    for path in ["/healthz", "/readyz"] {
+        for _ in 0..2 {
+            let response = app.get(path).await;
+            assert_eq!(header(&response, "cache-control"), "no-store", "{path}");
+            assert_eq!(
+                header(&response, "x-cache"),
+                "",
+                "{path}: a probe never passes as cached"
+            );
+        }
     }
 }
 
@@ -148,14 +135,14 @@ async fn probes_are_never_cached() {
 async fn two_servers_over_one_file_pick_up_an_import_within_a_second() {
     let dir = tempfile::tempdir().unwrap();
     let database = dir.path().join("shared.db");
-    let servers: Vec<_> = (0..2)
+    let mut servers: Vec<Server> = (0..2)
         .map(|_| {
-            let (child, address, log) = start_server(&[], &database);
-            // Drain the log so a full pipe never blocks the server.
-            std::thread::spawn(move || log.for_each(drop));
-            (child, format!("http://{address}"))
+            let mut server = Server::start(&[], &database);
+            server.drain_log();
+            server
         })
         .collect();
+    let urls: Vec<String> = servers.iter().map(Server::url).collect();
     let client = reqwest::Client::new();
     let get = |address: &str, path: &str| {
         let request = client.get(format!("{address}{path}"));
@@ -173,26 +160,28 @@ async fn two_servers_over_one_file_pick_up_an_import_within_a_second() {
     for path in paths {
         // Twice: the second answer comes from each server's cache.
         for _ in 0..2 {
-            assert_eq!(
-                get(&servers[0].1, path).await,
-                get(&servers[1].1, path).await
-            );
+            assert_eq!(get(&urls[0], path).await, get(&urls[1], path).await);
         }
     }
 
     let file = dir.path().join("fix.csv");
     std::fs::write(&file, corrected_rd_expenditure("513")).unwrap();
-    let output = run_import_command(&file, database.to_str().unwrap());
+    let output = run(&[
+        "import",
+        file.to_str().unwrap(),
+        "--database-url",
+        database.to_str().unwrap(),
+    ]);
     assert!(output.status.success(), "{output:?}");
     let imported = std::time::Instant::now();
 
-    for (_, address) in &servers {
+    for address in &urls {
         loop {
-            let figure: Value = serde_json::from_str(&get(address, FIGURE).await).unwrap();
-            if figure["value"] == 513.0 {
+            let figure: Figure = read(&get(address, FIGURE).await, FIGURE);
+            if figure.value == 513 {
                 break;
             }
-            assert_eq!(figure["value"], 510.0, "the old value until the new one");
+            assert_eq!(figure.value, 510, "the old value until the new one");
             assert!(
                 imported.elapsed() < std::time::Duration::from_secs(1),
                 "{address} still serves the old value a second after the import"
@@ -201,12 +190,9 @@ async fn two_servers_over_one_file_pick_up_an_import_within_a_second() {
         }
     }
     for path in paths {
-        assert_eq!(
-            get(&servers[0].1, path).await,
-            get(&servers[1].1, path).await
-        );
+        assert_eq!(get(&urls[0], path).await, get(&urls[1], path).await);
     }
-    for (mut child, _) in servers {
-        assert_eq!(terminate(&mut child), Some(0));
+    for server in &mut servers {
+        assert_eq!(server.terminate(), Some(0));
     }
 }

@@ -1,10 +1,15 @@
-//! `TestApp`: the real router on an ephemeral port over a fresh, migrated SQLite file.
+//! `TestApp`: the real router, in-process, on an ephemeral port over a fresh, migrated SQLite
+//! file; and the requests tests make of it, answered raw or read strictly into the typed
+//! bodies of [`super::bodies`].
 
 use gd_indicators::store::database::{open_and_migrate, open_serving};
 use reqwest::StatusCode;
+use serde::de::DeserializeOwned;
 use serde_json::Value;
 use sqlx::SqlitePool;
 use tempfile::TempDir;
+
+use super::bodies::{Figure, HasId, List, Problem};
 
 pub struct TestApp {
     pub address: String,
@@ -82,21 +87,31 @@ impl TestApp {
 
     /// GET that must answer 200 with JSON; returns the body.
     pub async fn get_ok(&self, path: &str) -> Value {
+        self.get_json(path).await
+    }
+
+    /// GET that must answer 200 with JSON of the shape `T`; returns the body read as `T`.
+    pub async fn get_json<T: DeserializeOwned>(&self, path: &str) -> T {
         let response = self.get(path).await;
         let status = response.status();
         let content_type = header(&response, "content-type");
-        let body: Value = response.json().await.expect("a JSON body");
+        let body = response.text().await.expect("a body");
         assert_eq!(
             status,
             StatusCode::OK,
             "GET {path} answered {status}: {body}"
         );
         assert_eq!(content_type, "application/json", "GET {path}");
-        body
+        read(&body, path)
+    }
+
+    /// GET of one figure (`/v1/observations/{id}`, with any query).
+    pub async fn get_figure(&self, path: &str) -> Figure {
+        self.get_json(path).await
     }
 
     /// GET that must answer `status` with an RFC 9457 problem; returns the problem.
-    pub async fn get_problem(&self, path: &str, status: StatusCode) -> Value {
+    pub async fn get_problem(&self, path: &str, status: StatusCode) -> Problem {
         self.get_problem_with(path, &[], status).await
     }
 
@@ -106,7 +121,7 @@ impl TestApp {
         path: &str,
         headers: &[(&str, &str)],
         status: StatusCode,
-    ) -> Value {
+    ) -> Problem {
         let response = self.get_with(path, headers).await;
         assert_eq!(response.status(), status, "GET {path}");
         assert_eq!(
@@ -114,22 +129,29 @@ impl TestApp {
             "application/problem+json",
             "GET {path}"
         );
-        let problem: Value = response.json().await.expect("a JSON problem");
+        let problem: Problem = read(&response.text().await.expect("a body"), path);
         assert_problem_shape(&problem, status);
         problem
     }
 
+    /// GET of a page of a list: the envelope read whole, its counts and its own link
+    /// checked.
+    pub async fn get_page<T: DeserializeOwned>(&self, path: &str) -> List<T> {
+        let page: List<T> = self.get_json(path).await;
+        assert_eq!(page.meta.count, page.data.len(), "meta.count of {path}");
+        assert!(page.meta.total >= page.data.len(), "meta.total of {path}");
+        assert_eq!(page.links.self_link, path, "links.self of {path}");
+        page
+    }
+
     /// GET of a list: checks the envelope and returns its `data`.
     pub async fn get_list(&self, path: &str) -> Vec<Value> {
-        let body = self.get_ok(path).await;
-        let data = body["data"].as_array().expect("data is an array").clone();
-        assert_eq!(body["meta"]["count"], data.len(), "meta.count of {path}");
-        assert!(
-            body["meta"]["total"].as_u64() >= Some(data.len() as u64),
-            "meta.total of {path}"
-        );
-        assert_eq!(body["links"]["self"], path, "links.self of {path}");
-        data
+        self.get_page(path).await.data
+    }
+
+    /// GET of a list of figures: each read whole.
+    pub async fn get_figures(&self, path: &str) -> Vec<Figure> {
+        self.get_page(path).await.data
     }
 
     /// The data version the server reports on `/readyz`: the last import it has seen.
@@ -163,30 +185,47 @@ pub fn header(response: &reqwest::Response, name: &str) -> String {
         .to_owned()
 }
 
-pub fn assert_problem_shape(problem: &Value, status: StatusCode) {
-    assert_eq!(problem["status"], status.as_u16(), "{problem}");
-    assert_eq!(problem["type"], "about:blank", "{problem}");
+pub fn assert_problem_shape(problem: &Problem, status: StatusCode) {
+    assert_eq!(problem.status, status.as_u16(), "{problem:?}");
+    assert_eq!(problem.problem_type, "about:blank", "{problem:?}");
     assert_eq!(
-        problem["title"],
+        problem.title,
         status.canonical_reason().unwrap(),
-        "{problem}"
+        "{problem:?}"
     );
-    let detail = problem["detail"].as_str().expect("a detail");
-    assert!(!detail.is_empty(), "{problem}");
+    assert!(!problem.detail.is_empty(), "{problem:?}");
+}
+
+/// `body` read as `T`, every member as `T` declares it; a mismatch fails the test with the body.
+pub fn read<T: DeserializeOwned>(body: &str, what: &str) -> T {
+    serde_json::from_str(body).unwrap_or_else(|error| {
+        panic!(
+            "{what}: the body is not a {}: {error}\n{body}",
+            std::any::type_name::<T>()
+        )
+    })
+}
+
+/// `value` (a part of a body) read as `T`, as [`read`].
+pub fn read_value<T: DeserializeOwned>(value: &Value) -> T {
+    read(&value.to_string(), "a part of a body")
+}
+
+/// The `figures` a resource (a cluster, a city plan, a speaker...) carries, each read whole.
+pub fn figures_of(resource: &Value) -> Vec<Figure> {
+    assert!(resource["figures"].is_array(), "no figures in {resource}");
+    read_value(&resource["figures"])
 }
 
 /// The ids of a list's items, in order.
-pub fn ids(items: &[Value]) -> Vec<&str> {
-    items
-        .iter()
-        .map(|item| item["id"].as_str().expect("an id"))
-        .collect()
+pub fn ids<T: HasId>(items: &[T]) -> Vec<&str> {
+    items.iter().map(HasId::id).collect()
 }
 
 /// The one item of `items` with this id.
-pub fn by_id<'a>(items: &'a [Value], id: &str) -> &'a Value {
+pub fn by_id<'a, T: HasId>(items: &'a [T], id: &str) -> &'a T {
     items
         .iter()
-        .find(|item| item["id"] == id)
+        .find(|item| item.id() == id)
         .unwrap_or_else(|| panic!("no item '{id}' among {:?}", ids(items)))
 }

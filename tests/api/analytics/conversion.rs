@@ -1,0 +1,186 @@
+//! `currency=` and `scale=`: money converted at the stated rate, on every endpoint that returns it.
+
+use reqwest::StatusCode;
+use serde_json::Value;
+
+use super::{close, MEDIAN_RATE};
+use crate::helpers::{by_id, figures_of, read_value, Figure, TestApp};
+
+#[tokio::test]
+async fn money_converts_between_currencies_and_scales_with_the_rate_stated() {
+    let app = TestApp::spawn().await;
+    let rd = app
+        .get_figure("/v1/observations/rd-expenditure-2024?currency=USD")
+        .await;
+    assert_eq!(rd.qualifier, "about");
+    // 510,000,000,000 / 7.250054 = 70,344,300,000 dollars.
+    assert_eq!(rd.unit, "usd");
+    assert_eq!(rd.currency.as_deref(), Some("USD"));
+    assert_eq!(rd.scale, "billion");
+    assert!(close(rd.value.f64(), 510.0 / MEDIAN_RATE, 1e-4), "{rd:?}");
+    let conversion = rd
+        .conversion
+        .expect("a converted figure says what was stated");
+    assert_eq!(conversion.stated_value.unwrap(), 510);
+    assert_eq!(conversion.stated_scale.as_deref(), Some("billion"));
+    assert_eq!(conversion.stated_unit.as_deref(), Some("cny"));
+    assert!(close(conversion.cny_per_usd, MEDIAN_RATE, 1e-9));
+    assert!(conversion.rate_method.unwrap().contains("median of the 5"));
+
+    // Back from a printed dollar amount: 275.86 billion × 7.250054 = 2 trillion yuan.
+    let marine = app
+        .get_figure("/v1/observations/marine-gdp-2024-usd?currency=CNY&scale=trillion")
+        .await;
+    assert_eq!(
+        (marine.unit.as_str(), marine.scale.as_str()),
+        ("cny", "trillion")
+    );
+    assert!(close(marine.value.f64(), 2.0, 1e-6), "{marine:?}");
+    let conversion = marine.conversion.expect("converted");
+    assert_eq!(conversion.stated_value.unwrap(), 275.86);
+    assert_eq!(conversion.stated_unit.as_deref(), Some("usd"));
+
+    // Scale alone: 14.5 trillion is 14,500,000 million, with no rate involved.
+    let gba = app
+        .get_figure("/v1/observations/gba-economic-aggregate-2024?scale=million")
+        .await;
+    assert_eq!(gba.value, 14_500_000);
+    let conversion = gba
+        .conversion
+        .expect("a change of scale says what was stated");
+    assert_eq!(conversion.stated_value.unwrap(), 14.5);
+    assert_eq!(conversion.stated_scale.as_deref(), Some("trillion"));
+    assert_eq!(conversion.stated_unit.as_deref(), Some("cny"));
+    assert_eq!(
+        (conversion.cny_per_usd, conversion.rate_method),
+        (None, None),
+        "no rate involved"
+    );
+
+    // Non-money figures are untouched; a list converts every money figure on it.
+    let count = app
+        .get_figure("/v1/observations/high-tech-enterprises-2024?currency=USD")
+        .await;
+    assert_eq!(count.value, 77000);
+    assert_eq!(count.conversion, None);
+    assert_eq!(
+        count,
+        app.get_figure("/v1/observations/high-tech-enterprises-2024")
+            .await,
+        "the figure as stored"
+    );
+    let revenues = app
+        .get_figures("/v1/revenues?currency=USD&scale=billion")
+        .await;
+    assert!(revenues
+        .iter()
+        .all(|r| r.unit == "usd" && r.scale == "billion"));
+    let automotive = by_id(&revenues, "automotive-operating-revenue-2023");
+    assert!(close(automotive.value.f64(), 1000.0 / MEDIAN_RATE, 1e-4));
+
+    let problem = app
+        .get_problem("/v1/revenues?currency=EUR", StatusCode::BAD_REQUEST)
+        .await;
+    assert_eq!(problem.parameter(), "currency");
+}
+
+/// Every figure anywhere in `body`: each object with a figure's `value_in_units` and
+/// `provenance`, read whole.
+fn figures_in(body: &Value) -> Vec<Figure> {
+    match body {
+        Value::Object(members)
+            if members.contains_key("value_in_units") && members.contains_key("provenance") =>
+        {
+            vec![read_value(body)]
+        }
+        Value::Object(members) => members.values().flat_map(figures_in).collect(),
+        Value::Array(items) => items.iter().flat_map(figures_in).collect(),
+        _ => Vec::new(),
+    }
+}
+
+#[tokio::test]
+async fn every_endpoint_that_returns_money_converts_it() {
+    let app = TestApp::spawn().await;
+    // 1.1 trillion yuan / 7.250054 = 151.723 billion dollars.
+    let cluster = app
+        .get_ok("/v1/clusters/new-energy?currency=USD&scale=billion")
+        .await;
+    let figures = figures_of(&cluster);
+    let revenue = by_id(&figures, "new-energy-operating-revenue-2024");
+    assert_eq!(revenue.unit, "usd");
+    assert_eq!(revenue.qualifier, "about", "exact yuan, estimated dollars");
+    assert!(
+        close(revenue.value.f64(), 1100.0 / MEDIAN_RATE, 1e-4),
+        "{revenue:?}"
+    );
+
+    let plan = app.get_ok("/v1/city-plans/guangzhou?scale=trillion").await;
+    let figures = figures_of(&plan);
+    let target = by_id(&figures, "guangzhou-industrial-base-output-target");
+    assert_eq!(
+        (target.value.f64(), target.scale.as_str()),
+        (0.1, "trillion")
+    );
+    let hectares = by_id(&figures, "guangzhou-industrial-base-area");
+    assert_eq!(hectares.value, 667, "not money: unchanged");
+
+    // Each converts every money figure it serves, and says from what and at which rate.
+    for path in [
+        "/v1/observations?currency=USD",
+        "/v1/clusters?currency=USD",
+        "/v1/cluster-groups?currency=USD",
+        "/v1/city-plans?currency=USD",
+        "/v1/regions/greater-bay-area?currency=USD",
+        "/v1/speakers/ai-xuefeng?currency=USD",
+        "/v1/sources/gdtoday-innovation?currency=USD",
+        "/v1/cluster-groups/trillion-yuan-industrial-clusters?currency=USD",
+    ] {
+        let body = app.get_ok(path).await;
+        assert!(
+            !body.to_string().contains("\"unit\":\"cny\""),
+            "{path} still has yuan"
+        );
+        let figures = figures_in(&body);
+        let converted: Vec<&Figure> = (figures.iter())
+            .filter(|figure| figure.conversion.is_some())
+            .collect();
+        assert!(!converted.is_empty(), "{path} converts no figure");
+        for figure in converted {
+            let conversion = figure.conversion.as_ref().unwrap();
+            assert_eq!(figure.unit, "usd", "{path}: {figure:?}");
+            assert_eq!(conversion.stated_unit.as_deref(), Some("cny"), "{path}");
+            assert!(close(conversion.cny_per_usd, MEDIAN_RATE, 1e-9), "{path}");
+        }
+    }
+    // The export's rows are flat: the same conversion, in columns.
+    let export = app.get_list("/v1/export?currency=USD").await;
+    assert!(
+        !export.iter().any(|row| row["unit"] == "cny"),
+        "the export still has yuan"
+    );
+    let converted: Vec<&Value> = (export.iter())
+        .filter(|row| row["stated_unit"] == "cny")
+        .collect();
+    assert!(!converted.is_empty(), "the export converts no figure");
+    for row in converted {
+        assert_eq!(row["unit"], "usd", "{row}");
+        assert!(
+            close(row["cny_per_usd"].as_f64(), MEDIAN_RATE, 1e-9),
+            "{row}"
+        );
+    }
+    // The companies' figures hold no money: a scale leaves every one as it is.
+    assert_eq!(
+        app.get_ok("/v1/companies?scale=million").await["data"],
+        app.get_ok("/v1/companies").await["data"],
+    );
+
+    let problem = app
+        .get_problem(
+            "/v1/regions/guangdong?currency=EUR",
+            StatusCode::BAD_REQUEST,
+        )
+        .await;
+    assert_eq!(problem.parameter(), "currency");
+}
