@@ -4,7 +4,8 @@
 pub mod limits;
 /// Prometheus counters of every answer.
 pub mod metrics;
-/// The one log line per request, and the route it names.
+/// The one log line per request, the route it names, and the span that gives every event of
+/// the request its id.
 pub mod request_log;
 /// Path and query caps, and `Host`.
 pub mod request_target;

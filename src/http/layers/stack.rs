@@ -48,7 +48,7 @@ pub enum Layer {
     Cors,
     /// Counts and times every answer for `/metrics`, cache hits and refusals included.
     Metrics,
-    /// The one log line per request.
+    /// The one log line per request, and the span that gives every event below its id.
     RequestLog,
     /// `x-request-id`: the client's, or a new UUID; echoed on the response.
     RequestId,
@@ -160,9 +160,15 @@ pub fn wrap(
             Layer::SecurityHeaders => {
                 router.layer(middleware::from_fn(security_headers::security_headers))
             }
-            Layer::RequestLog => router.layer(middleware::from_fn(|request, next| {
-                request_log::log_request(REQUEST_ID, request, next)
-            })),
+            Layer::RequestLog => {
+                let log = request_log::RequestLog {
+                    request_id_header: REQUEST_ID,
+                    slow_request: settings.slow_request,
+                };
+                router.layer(middleware::from_fn(move |request, next| {
+                    request_log::log_request(log.clone(), request, next)
+                }))
+            }
             Layer::RequestId => router
                 .layer(PropagateRequestIdLayer::new(REQUEST_ID))
                 .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid)),
