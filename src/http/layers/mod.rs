@@ -1,5 +1,7 @@
 //! The layers every response goes through, each in its file; `stack` puts them in order.
 
+/// A panic becomes a 500, and a log line with its message.
+pub mod catch_panic;
 /// In-flight cap, timeout, rate limits.
 pub mod limits;
 /// Prometheus counters of every answer.
