@@ -18,5 +18,6 @@ mod load;
 mod metrics;
 mod query;
 mod query_plans;
+mod request_logs;
 mod seed;
 mod startup;
