@@ -1,7 +1,8 @@
 //! A failure is logged once, with the request id the client received: a database error (in
 //! the real binary's JSON log) and a panic (through the production layers) each give exactly
 //! one error line carrying the `x-request-id` of their 500, and what the client is told stays
-//! generic. A slow request is one warning naming it.
+//! generic. A slow request is one warning naming it, and so is an export cut off after its
+//! response has left.
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
@@ -15,7 +16,8 @@ use gd_indicators::http::layers::{metrics::Metrics, request_log, stack};
 use reqwest::StatusCode;
 use serde_json::Value;
 
-use crate::helpers::header;
+use crate::hardening_server::{socket_address, with_synthetic_figures};
+use crate::helpers::{header, TestApp};
 
 const BINARY: &str = env!("CARGO_BIN_EXE_gd-indicators");
 
@@ -305,4 +307,54 @@ async fn a_slow_request_is_one_warning_with_its_id_route_and_latency() {
     assert!(lines_at(&lines, &slow_id, "ERROR").is_empty());
     // A quick request logs nothing at warn level.
     assert!(lines.iter().all(|line| !names_request(line, &quick_id)));
+}
+
+/// An export is still being handled after its request's line: the task reading its rows and
+/// the watchdog that cuts it off log in the request's span all the same.
+#[tokio::test]
+async fn an_export_cut_off_after_its_response_left_is_logged_with_its_request_id() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    captured_logs();
+    let app = TestApp::spawn_with(gd_indicators::HttpSettings {
+        export_min_bytes_per_second: 0,
+        export_max_duration: Duration::from_secs(1),
+        ..Default::default()
+    })
+    .await;
+    with_synthetic_figures(&app, 20_000).await;
+
+    // A client that takes the head and nothing more: the body fills the buffers, and waits.
+    let request_id = "export-read-by-nobody";
+    let mut stream = tokio::net::TcpStream::connect(socket_address(&app.address))
+        .await
+        .unwrap();
+    let request =
+        format!("GET /v1/export HTTP/1.1\r\nHost: x\r\nx-request-id: {request_id}\r\n\r\n");
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut head = [0u8; 512];
+    let read = stream.read(&mut head).await.unwrap();
+    let head = String::from_utf8_lossy(&head[..read]);
+    assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+    assert!(head.contains(request_id), "{head}");
+
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let cut = loop {
+        let lines = captured_lines();
+        let cut = lines.into_iter().find(|line| {
+            names_request(line, request_id)
+                && line["fields"]["message"]
+                    .as_str()
+                    .is_some_and(|message| message.contains("cut short"))
+        });
+        if let Some(cut) = cut {
+            break cut;
+        }
+        assert!(Instant::now() < deadline, "the export was never cut off");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert_eq!(cut["level"], "WARN", "{cut}");
+    assert_eq!(cut["span"]["request_id"], request_id, "{cut}");
+    let message = cut["fields"]["message"].as_str().unwrap();
+    assert!(message.contains("took longer than 1 s"), "{cut}");
+    drop(stream);
 }
