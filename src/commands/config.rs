@@ -63,6 +63,11 @@ pub struct Config {
     #[arg(long, env = "REQUEST_TIMEOUT_MS", global = true, help_heading = SERVER_OPTIONS, default_value_t = HttpSettings::default().request_timeout.as_millis() as u64)]
     pub request_timeout_ms: u64,
 
+    /// Milliseconds past which a request (until its status and headers) is logged as a slow
+    /// request, a warning with its id, route and latency.
+    #[arg(long, env = "SLOW_REQUEST_MS", global = true, help_heading = SERVER_OPTIONS, default_value_t = HttpSettings::default().slow_request.as_millis() as u64)]
+    pub slow_request_ms: u64,
+
     /// Requests per second one client (IP address) may make on average; past it, 429 with
     /// Retry-After. 0 turns per-client limiting off.
     #[arg(long, env = "RATE_LIMIT_PER_SECOND", global = true, help_heading = SERVER_OPTIONS, default_value_t = HttpSettings::default().rate_limit_per_second.into())]
@@ -268,6 +273,8 @@ const NUMERIC_OPTIONS: &[NumericOption] = &[
     ("max-path-bytes", |c| c.max_path_bytes, 256..=16_384),
     ("max-in-flight", |c| c.max_in_flight, 1..=65_536),
     ("request-timeout-ms", |c| c.request_timeout_ms, 100..=600_000),
+    // As long as the longest request timeout: no request that answers is slower.
+    ("slow-request-ms", |c| c.slow_request_ms, 1..=600_000),
     ("rate-limit-per-second", |c| c.rate_limit_per_second, 0..=1_000_000),
     ("rate-limit-burst", |c| c.rate_limit_burst, 1..=1_000_000),
     ("response-cache-mib", |c| c.response_cache_mib, 0..=16_384),
@@ -327,6 +334,7 @@ impl Config {
             max_path_bytes: self.max_path_bytes as usize,
             max_in_flight: self.max_in_flight as usize,
             request_timeout: Duration::from_millis(self.request_timeout_ms),
+            slow_request: Duration::from_millis(self.slow_request_ms),
             rate_limit_per_second: narrow(self.rate_limit_per_second),
             rate_limit_burst: narrow(self.rate_limit_burst),
             rate_limit_loopback: self.rate_limit_loopback,

@@ -26,6 +26,7 @@ mod metrics;
 mod query;
 mod query_plans;
 mod representations;
+mod request_logs;
 mod seed;
 mod startup;
 mod transforms;

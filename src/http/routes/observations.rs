@@ -262,18 +262,12 @@ async fn export_observations(
         .expect("the export permits are never closed");
     let mut snapshot = state.service.pool.begin().await?;
     let data_version = versions::last_import_id(&mut *snapshot).await?;
-    let request_id = headers
-        .get("x-request-id")
-        .and_then(|id| id.to_str().ok())
-        .unwrap_or("-")
-        .to_owned();
     Ok(StreamedExport {
         snapshot,
         data_version,
         selection,
         format,
         self_link,
-        request_id,
         permit,
     }
     .into_response())
