@@ -66,6 +66,10 @@ figure_schema! {
     cny_per_usd: Option<f64> = "conversion.cny_per_usd", presented;
     /// How that rate was found, when the currency changed.
     rate_method: Option<String> = "conversion.rate_method", presented;
+    /// The converted value before rounding, in `scale` and `unit` (to 9 significant digits),
+    /// when the currency changed: `value` is rounded to the digits the figure was stated with
+    /// plus one.
+    unrounded_value: Option<f64> = "conversion.unrounded_value", presented;
     /// How precisely the source states the figure (for a derived figure: what its bounds
     /// know of it).
     qualifier: Qualifier = "qualifier", stored(Check::Value);

@@ -3,7 +3,7 @@
 use reqwest::StatusCode;
 use serde_json::Value;
 
-use super::{close, MEDIAN_RATE};
+use super::{close, unrounded, MEDIAN_RATE};
 use crate::helpers::{by_id, figures_of, read_value, Figure, TestApp};
 
 #[tokio::test]
@@ -13,11 +13,14 @@ async fn money_converts_between_currencies_and_scales_with_the_rate_stated() {
         .get_figure("/v1/observations/rd-expenditure-2024?currency=USD")
         .await;
     assert_eq!(rd.qualifier, "about");
-    // 510,000,000,000 / 7.250054 = 70,344,300,000 dollars.
+    // 510,000,000,000 / 7.250054 = 70,344,300,000 dollars; 510 is stated to the ten billion
+    // (2 digits), so the dollars are shown to 3: 70.3 billion, as the article prints them.
     assert_eq!(rd.unit, "usd");
     assert_eq!(rd.currency.as_deref(), Some("USD"));
     assert_eq!(rd.scale, "billion");
-    assert!(close(rd.value.f64(), 510.0 / MEDIAN_RATE, 1e-4), "{rd:?}");
+    assert_eq!(rd.value, 70.3);
+    assert_eq!(rd.value_in_units, 70_300_000_000_i64);
+    assert!(close(unrounded(&rd), 510.0 / MEDIAN_RATE, 1e-6), "{rd:?}");
     let conversion = rd
         .conversion
         .expect("a converted figure says what was stated");
@@ -40,6 +43,23 @@ async fn money_converts_between_currencies_and_scales_with_the_rate_stated() {
     assert_eq!(conversion.stated_value.unwrap(), 275.86);
     assert_eq!(conversion.stated_unit.as_deref(), Some("usd"));
 
+    // Without a scale, a converted figure reads at the largest scale that keeps it at 1 or
+    // more: 1 trillion yuan (1 digit) is $137.93 billion, shown as 140 billion.
+    let lead = app
+        .get_figure("/v1/observations/cluster-revenue-threshold-trillion-yuan?currency=USD")
+        .await;
+    assert_eq!((lead.value.f64(), lead.scale.as_str()), (140.0, "billion"));
+    assert!(
+        close(unrounded(&lead), 1000.0 / MEDIAN_RATE, 1e-6),
+        "{lead:?}"
+    );
+    let lead = app
+        .get_figure(
+            "/v1/observations/cluster-revenue-threshold-trillion-yuan?currency=USD&scale=trillion",
+        )
+        .await;
+    assert_eq!((lead.value.f64(), lead.scale.as_str()), (0.14, "trillion"));
+
     // Scale alone: 14.5 trillion is 14,500,000 million, with no rate involved.
     let gba = app
         .get_figure("/v1/observations/gba-economic-aggregate-2024?scale=million")
@@ -52,9 +72,13 @@ async fn money_converts_between_currencies_and_scales_with_the_rate_stated() {
     assert_eq!(conversion.stated_scale.as_deref(), Some("trillion"));
     assert_eq!(conversion.stated_unit.as_deref(), Some("cny"));
     assert_eq!(
-        (conversion.cny_per_usd, conversion.rate_method),
-        (None, None),
-        "no rate involved"
+        (
+            conversion.cny_per_usd,
+            conversion.rate_method,
+            conversion.unrounded_value
+        ),
+        (None, None, None),
+        "no rate involved, nothing rounded"
     );
 
     // Non-money figures are untouched; a list converts every money figure on it.
@@ -76,7 +100,8 @@ async fn money_converts_between_currencies_and_scales_with_the_rate_stated() {
         .iter()
         .all(|r| r.unit == "usd" && r.scale == "billion"));
     let automotive = by_id(&revenues, "automotive-operating-revenue-2023");
-    assert!(close(automotive.value.f64(), 1000.0 / MEDIAN_RATE, 1e-4));
+    assert_eq!(automotive.value, 140);
+    assert!(close(unrounded(automotive), 1000.0 / MEDIAN_RATE, 1e-6));
 
     let problem = app
         .get_problem("/v1/revenues?currency=EUR", StatusCode::BAD_REQUEST)
@@ -110,8 +135,10 @@ async fn every_endpoint_that_returns_money_converts_it() {
     let revenue = by_id(&figures, "new-energy-operating-revenue-2024");
     assert_eq!(revenue.unit, "usd");
     assert_eq!(revenue.qualifier, "about", "exact yuan, estimated dollars");
+    // 1.1 trillion yuan (2 digits) / 7.250054 = 151.72 billion dollars: 152.
+    assert_eq!(revenue.value, 152, "{revenue:?}");
     assert!(
-        close(revenue.value.f64(), 1100.0 / MEDIAN_RATE, 1e-4),
+        close(unrounded(revenue), 1100.0 / MEDIAN_RATE, 1e-6),
         "{revenue:?}"
     );
 

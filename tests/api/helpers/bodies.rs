@@ -161,6 +161,9 @@ pub struct Conversion {
     pub cny_per_usd: Option<f64>,
     #[serde(deserialize_with = "nullable")]
     pub rate_method: Option<String>,
+    /// The converted value before rounding, set when the currency changed.
+    #[serde(deserialize_with = "nullable")]
+    pub unrounded_value: Option<f64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
