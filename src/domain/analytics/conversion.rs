@@ -6,7 +6,7 @@ use super::interval::scaled;
 use super::numbers::{multiplier, readable_scale, round_to_digits, significant, stated_digits};
 use crate::domain::figure::{Observation, Qualifier, Scale, Unit};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Currency {
     Cny,
     Usd,
@@ -21,12 +21,28 @@ impl Currency {
         }
     }
 
-    fn unit(self) -> Unit {
+    pub fn unit(self) -> Unit {
         match self {
             Currency::Cny => Unit::Cny,
             Currency::Usd => Unit::Usd,
         }
     }
+
+    /// The currency money is converted from when this one is asked for.
+    pub fn other(self) -> Currency {
+        match self {
+            Currency::Cny => Currency::Usd,
+            Currency::Usd => Currency::Cny,
+        }
+    }
+}
+
+/// Money asked for in one currency, at the source's rate: what a `?currency=` presentation
+/// converts with, and so what `sort=value`, `min` and `max` compare ([`presented_units`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Exchange {
+    pub to: Currency,
+    pub cny_per_usd: f64,
 }
 
 /// Re-expresses a money figure in `currency` and `scale` (either optional). Other figures, and
@@ -63,8 +79,12 @@ pub fn convert(
                 Currency::Usd => (1.0 / most, 1.0 / least),
                 Currency::Cny => (least, most),
             };
-            let unrounded = exchanged_units(&figure, target, rate.cny_per_usd);
-            let rounded = presented_units(&figure, Some((target, rate.cny_per_usd)));
+            let exchange = Exchange {
+                to: target,
+                cny_per_usd: rate.cny_per_usd,
+            };
+            let unrounded = exchanged_units(&figure, exchange);
+            let rounded = presented_units(&figure, Some(exchange));
             let target_scale = scale.unwrap_or_else(|| readable_scale(rounded));
             figure.value_in_units = rounded;
             figure.unrounded_value = Some(significant(unrounded / multiplier(target_scale)));
@@ -96,30 +116,26 @@ pub fn convert(
     figure
 }
 
-/// A money figure's amount in plain units of `target`, at `cny_per_usd`, unrounded.
-fn exchanged_units(figure: &Observation, target: Currency, cny_per_usd: f64) -> f64 {
-    match target {
-        Currency::Usd => figure.value_in_units / cny_per_usd,
-        Currency::Cny => figure.value_in_units * cny_per_usd,
+/// A money figure's amount in plain units of the currency `exchange` asks for, unrounded.
+fn exchanged_units(figure: &Observation, exchange: Exchange) -> f64 {
+    match exchange.to {
+        Currency::Usd => figure.value_in_units / exchange.cny_per_usd,
+        Currency::Cny => figure.value_in_units * exchange.cny_per_usd,
     }
 }
 
-/// The amount a figure is presented with, in plain units, when money is asked for in another
-/// currency at a rate (`exchange`): a money figure in the other currency converted and rounded
-/// to the significant digits it was stated with plus one (510 billion yuan, stated to the ten,
-/// is 70.3 billion dollars; 1 trillion is 140 billion); any other figure's `value_in_units`.
+/// The amount a figure is presented with, in plain units, when money is asked for in a
+/// currency (`exchange`): a money figure in the other currency converted and rounded to the
+/// significant digits it was stated with plus one (510 billion yuan, stated to the ten, is
+/// 70.3 billion dollars; 1 trillion is 140 billion); any other figure's `value_in_units`.
 /// What `sort=value`, `min` and `max` compare when a currency is asked for; the store's SQL
 /// computes the same (`store::figures`).
-pub fn presented_units(figure: &Observation, exchange: Option<(Currency, f64)>) -> f64 {
+pub fn presented_units(figure: &Observation, exchange: Option<Exchange>) -> f64 {
     match exchange {
-        Some((target, cny_per_usd))
-            if matches!(figure.unit, Unit::Cny | Unit::Usd) && target.unit() != figure.unit =>
-        {
-            round_to_digits(
-                exchanged_units(figure, target, cny_per_usd),
-                stated_digits(figure.value) + 1,
-            )
-        }
+        Some(exchange) if figure.unit == exchange.to.other().unit() => round_to_digits(
+            exchanged_units(figure, exchange),
+            stated_digits(figure.value) + 1,
+        ),
         _ => figure.value_in_units,
     }
 }
@@ -135,7 +151,7 @@ fn rate_range(rate: &ExchangeRate) -> (f64, f64) {
 
 #[cfg(test)]
 mod tests {
-    use super::{convert, presented_units, Currency};
+    use super::{convert, presented_units, Currency, Exchange};
     use crate::domain::analytics::exchange_rate::{ExchangeRate, RatePair};
     use crate::domain::analytics::fixtures::{close, figure, qualified};
     use crate::domain::figure::{Observation, Qualifier, Scale, Unit};
@@ -213,7 +229,10 @@ mod tests {
 
     #[test]
     fn the_presented_amount_is_what_sorts_and_filters_compare() {
-        let exchange = Some((Currency::Usd, 7.25));
+        let exchange = Some(Exchange {
+            to: Currency::Usd,
+            cny_per_usd: 7.25,
+        });
         let trillion = figure("threshold", 1.0, Scale::Trillion, Unit::Cny);
         assert_eq!(presented_units(&trillion, exchange), 140e9);
         let printed = figure("printed", 137.97, Scale::Billion, Unit::Usd);

@@ -4,7 +4,7 @@ use reqwest::StatusCode;
 use serde_json::Value;
 
 use super::{close, unrounded, MEDIAN_RATE};
-use crate::helpers::{by_id, figures_of, read_value, Figure, TestApp};
+use crate::helpers::{by_id, figures_of, ids, read_value, Figure, TestApp};
 
 #[tokio::test]
 async fn money_converts_between_currencies_and_scales_with_the_rate_stated() {
@@ -210,4 +210,69 @@ async fn every_endpoint_that_returns_money_converts_it() {
         )
         .await;
     assert_eq!(problem.parameter(), "currency");
+}
+
+/// With a currency asked for, `sort=value`, `min` and `max` compare the amounts as presented:
+/// printed dollars and converted yuan alike in dollars, converted ones as rounded. So the
+/// printed $137.97 billion sorts below the four trillion-yuan thresholds' $140 billion (1
+/// trillion yuan, stated to one digit, is $137.93 billion shown to two), pages follow that
+/// order across cursors, and the export agrees. Without a currency, yuan and dollars compare
+/// as stated, as before.
+#[tokio::test]
+async fn sort_min_and_max_compare_money_as_presented() {
+    let app = TestApp::spawn().await;
+    let path = "/v1/revenues?currency=USD&sort=-value&limit=1000";
+    let revenues = app.get_figures(path).await;
+    let shown: Vec<f64> = revenues.iter().map(|f| f.value_in_units.f64()).collect();
+    assert!(
+        shown.windows(2).all(|w| w[0] >= w[1]),
+        "largest first, as shown: {shown:?}"
+    );
+    assert_eq!(
+        revenues[0].id, "new-energy-operating-revenue-2024",
+        "$152 billion"
+    );
+    let place = |id: &str| revenues.iter().position(|f| f.id == id).unwrap();
+    let printed = place("cluster-revenue-threshold-trillion-yuan-usd");
+    let converted = place("cluster-revenue-threshold-trillion-yuan");
+    assert!(converted < printed, "$140 billion before $137.97 billion");
+    assert_eq!(revenues[converted].value, 140);
+    assert_eq!(revenues[printed].value, 137.97);
+
+    // Page by page, two at a time, the same order.
+    let mut paged = Vec::new();
+    let mut next = Some("/v1/revenues?currency=USD&sort=-value&limit=2".to_owned());
+    while let Some(url) = next {
+        let page = app.get_page::<crate::helpers::Figure>(&url).await;
+        paged.extend(page.data.into_iter().map(|f| f.id));
+        next = page.links.next;
+    }
+    assert_eq!(paged, ids(&revenues));
+    let exported = app
+        .get_list("/v1/export?concept=operating_revenue&currency=USD&sort=-value")
+        .await;
+    assert_eq!(ids(&exported), ids(&revenues), "the export sorts alike");
+
+    // At least $138 billion: the converted thresholds, not the printed $137.97 billion.
+    let large = app
+        .get_figures("/v1/revenues?currency=USD&min=138000000000&limit=1000")
+        .await;
+    assert!(ids(&large).contains(&"cluster-revenue-threshold-trillion-yuan"));
+    assert!(!ids(&large).contains(&"cluster-revenue-threshold-trillion-yuan-usd"));
+    assert!(large.iter().all(|f| f.value_in_units.f64() >= 138e9));
+    // At most $1.39 billion: the printed $1.38 billion, not Maoming's converted $1.4 billion.
+    let small = app
+        .get_figures("/v1/revenues?currency=USD&max=1390000000&limit=1000")
+        .await;
+    assert_eq!(
+        ids(&small),
+        ["maoming-agricultural-cluster-revenue-threshold-2024-usd"]
+    );
+    // Without a currency, amounts compare as stated: 1 trillion yuan is at least 200
+    // billion; in dollars it is not.
+    let path = "/v1/revenues?min=200000000000&limit=1000";
+    let stated = app.get_figures(path).await;
+    assert!(ids(&stated).contains(&"cluster-revenue-threshold-trillion-yuan"));
+    let dollars = app.get_figures(&format!("{path}&currency=USD")).await;
+    assert!(dollars.is_empty(), "{:?}", ids(&dollars));
 }
