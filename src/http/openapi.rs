@@ -67,8 +67,9 @@ fn parameter_schema(decl: &Decl, spec: &QuerySpec) -> (ObjectBuilder, String) {
             value().pattern(Some(words_pattern(words, true))),
             format!(
                 "One or more of: {}; comma-separated, in any case (answers spell them as \
-                 here).",
-                words.join(", ")
+                 here).{}",
+                words.join(", "),
+                word_docs(words, decl.docs)
             ),
         ),
         ParamKind::Concepts => (
@@ -145,6 +146,16 @@ fn parameter_schema(decl: &Decl, spec: &QuerySpec) -> (ObjectBuilder, String) {
             ),
         ),
     }
+}
+
+/// What each word means, one line each, where the declaration says.
+fn word_docs(words: &[&str], docs: &[&str]) -> String {
+    words
+        .iter()
+        .zip(docs)
+        .filter(|(_, doc)| !doc.trim().is_empty())
+        .map(|(word, doc)| format!("\n- `{word}`: {}", doc.trim()))
+        .collect()
 }
 
 /// A pattern that matches one of `words` in any case (JSON Schema patterns have no flag for

@@ -10,8 +10,8 @@ use super::query::cursor::Direction;
 use super::query::page::Page;
 use super::query::params::{
     Accepted, AS_OF, CITY_PLAN, CLUSTER, CLUSTER_GROUP, COMPANY, CONCEPT, CURRENCY, FROM,
-    INDICATOR, MAX, MIN, QUALIFIER, REGION, SCALE, SOURCE, SPEAKER, TO, TOPIC, TRANSFORM, UNIT,
-    YEAR,
+    INDICATOR, MAX, MIN, QUALIFIER, REGION, ROLE, SCALE, SOURCE, SPEAKER, TO, TOPIC, TRANSFORM,
+    UNIT, YEAR,
 };
 use super::query::parse::{Accepts, ListControls};
 use super::query::queries::{CatalogueQuery, FigureListQuery, FigureQuery};
@@ -49,6 +49,7 @@ const ALL_FILTERS: &[Accepted] = &[
     TOPIC.accept(),
     UNIT.accept(),
     QUALIFIER.accept(),
+    ROLE.accept(),
     YEAR.accept(),
     FROM.accept(),
     TO.accept(),
@@ -95,6 +96,7 @@ impl Accepts for Revenues {
             TO.accept(),
             UNIT.accept(),
             QUALIFIER.accept(),
+            ROLE.accept(),
             MIN.accept(),
             MAX.accept(),
             AS_OF.accept(),
@@ -117,6 +119,7 @@ impl Accepts for Patents {
             YEAR.accept(),
             FROM.accept(),
             TO.accept(),
+            ROLE.accept(),
             MIN.accept(),
             MAX.accept(),
             AS_OF.accept(),
@@ -138,6 +141,7 @@ impl Accepts for Series {
             TO.accept(),
             UNIT.accept(),
             QUALIFIER.accept(),
+            ROLE.accept(),
             MIN.accept(),
             MAX.accept(),
             AS_OF.accept(),

@@ -8,7 +8,7 @@ use sqlx::{QueryBuilder, Row, Sqlite, SqlitePool};
 
 use crate::domain::analytics::conversion::{Currency, Exchange};
 use crate::domain::figure::column::{CellSource, Check, Column, Kind, OwnedCell, Role, Word};
-use crate::domain::figure::{Observation, COLUMNS};
+use crate::domain::figure::{FigureRole, Observation, COLUMNS};
 
 /// Which figures to return. Every non-empty field narrows the result; several values in one
 /// field are alternatives (`region` = guangdong or greater-bay-area).
@@ -27,6 +27,8 @@ pub struct ObservationFilter {
     pub topics: Vec<String>,
     pub units: Vec<String>,
     pub qualifiers: Vec<String>,
+    /// Figures in any of these roles ([`push_roles`]).
+    pub roles: Vec<FigureRole>,
     /// Figures whose period overlaps any of these calendar years.
     pub years: Vec<i32>,
     /// Figures whose period overlaps `from..=to` (either bound may be open).
@@ -53,6 +55,7 @@ pub struct ObservationFilter {
 /// and agree with the hash.
 type FilterKey<'a> = (
     [&'a [String]; 13],
+    &'a [FigureRole],
     &'a [i32],
     [Option<i32>; 2],
     [Option<u64>; 2],
@@ -78,6 +81,7 @@ impl ObservationFilter {
             topics,
             units,
             qualifiers,
+            roles,
             years,
             from,
             to,
@@ -104,6 +108,7 @@ impl ObservationFilter {
                 qualifiers,
             ]
             .map(Vec::as_slice),
+            roles,
             years,
             [*from, *to],
             [min.map(f64::to_bits), max.map(f64::to_bits)],
@@ -248,6 +253,42 @@ fn push_indicator_any_of<'a>(
     query.push("))");
 }
 
+/// Figures in any of `roles`, by the rule of [`FigureRole`] (the `role` column's SQL in the
+/// figure schema says it in one expression, which no index serves): a printed equivalent has
+/// `equivalent_of`; a restatement, `restates` and not `equivalent_of`; a threshold or a
+/// primary figure neither, and its indicator measures a threshold or not. The links are
+/// found through their indexes (0006, `x IS NOT NULL` seeks them); the unlinked roles through
+/// the indicator (`indicator`: its column, or `+o.indicator_id` to keep it off the index, as a
+/// page does when `primary` keeps most of the figures).
+fn push_roles(query: &mut QueryBuilder<'_, Sqlite>, indicator: &str, roles: &[FigureRole]) {
+    if roles.is_empty() {
+        return;
+    }
+    let mut alternatives: Vec<String> = Vec::new();
+    if roles.contains(&FigureRole::Equivalent) {
+        alternatives.push("o.equivalent_of IS NOT NULL".to_owned());
+    }
+    if roles.contains(&FigureRole::Restatement) {
+        alternatives.push("(o.equivalent_of IS NULL AND o.restates IS NOT NULL)".to_owned());
+    }
+    let measure = match (
+        roles.contains(&FigureRole::Primary),
+        roles.contains(&FigureRole::Threshold),
+    ) {
+        (true, true) => Some(""),
+        (true, false) => Some(" WHERE measure <> 'threshold'"),
+        (false, true) => Some(" WHERE measure = 'threshold'"),
+        (false, false) => None,
+    };
+    if let Some(measure) = measure {
+        alternatives.push(format!(
+            "(o.equivalent_of IS NULL AND o.restates IS NULL \
+             AND {indicator} IN (SELECT id FROM indicators{measure}))"
+        ));
+    }
+    query.push(format_args!(" AND ({})", alternatives.join(" OR ")));
+}
+
 /// Which statement filters go into: a count, or a page (in source order or sorted by a key).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum FilterUse {
@@ -259,6 +300,16 @@ fn push_observation_filters<'a>(
     query: &mut QueryBuilder<'a, Sqlite>,
     filter: &'a ObservationFilter,
     usage: FilterUse,
+) {
+    push_filters_in_roles(query, filter, usage, &filter.roles);
+}
+
+/// [`push_observation_filters`], with `roles` for the filter's own.
+fn push_filters_in_roles<'a>(
+    query: &mut QueryBuilder<'a, Sqlite>,
+    filter: &'a ObservationFilter,
+    usage: FilterUse,
+    roles: &[FigureRole],
 ) {
     push_any_of(query, "o.id", &filter.ids);
     push_any_of(query, "o.indicator_id", &filter.indicators);
@@ -284,6 +335,12 @@ fn push_observation_filters<'a>(
     push_indicator_any_of(query, topic, "topic", &filter.topics);
     push_any_of(query, unit, &filter.units);
     push_any_of(query, qualifier, &filter.qualifiers);
+    // `primary` keeps nearly every figure, as a unit does; the other roles, a handful.
+    let role_indicator = match usage {
+        FilterUse::Page { .. } if roles.contains(&FigureRole::Primary) => "+o.indicator_id",
+        _ => "o.indicator_id",
+    };
+    push_roles(query, role_indicator, roles);
     // `period_start_year` and `period_end_year` (migration 0005) are the years a period starts
     // and ends; an open end takes the other end's year, and a period with no year has neither.
     if let (Some(first), Some(last)) = (filter.years.iter().min(), filter.years.iter().max()) {
@@ -643,15 +700,36 @@ pub(super) fn observation_list_statement<'a>(
 }
 
 /// The statement of [`count_observations`], after `prefix`. No join: every filter is on the
-/// figures themselves, so SQLite can count the entries of one index.
+/// figures themselves, so SQLite can count the entries of one index. Figures of several roles
+/// are counted role by role and summed (roles never overlap): each role seeks its own index,
+/// where their alternatives together would read every figure.
 pub(super) fn observation_count_statement<'a>(
     prefix: &str,
     filter: &'a ObservationFilter,
 ) -> QueryBuilder<'a, Sqlite> {
-    let mut query = QueryBuilder::<Sqlite>::new(format!("{prefix}SELECT COUNT(*) FROM"));
-    push_figures(&mut query, filter.as_of.as_deref());
-    query.push(" WHERE 1 = 1");
-    push_observation_filters(&mut query, filter, FilterUse::Count);
+    if filter.roles.len() < 2 {
+        let mut query = QueryBuilder::<Sqlite>::new(format!("{prefix}SELECT COUNT(*) FROM"));
+        push_figures(&mut query, filter.as_of.as_deref());
+        query.push(" WHERE 1 = 1");
+        push_observation_filters(&mut query, filter, FilterUse::Count);
+        return query;
+    }
+    let mut query = QueryBuilder::<Sqlite>::new(format!("{prefix}SELECT "));
+    for (index, role) in filter.roles.iter().enumerate() {
+        if index > 0 {
+            query.push(" + ");
+        }
+        query.push("(SELECT COUNT(*) FROM");
+        push_figures(&mut query, filter.as_of.as_deref());
+        query.push(" WHERE 1 = 1");
+        push_filters_in_roles(
+            &mut query,
+            filter,
+            FilterUse::Count,
+            std::slice::from_ref(role),
+        );
+        query.push(")");
+    }
     query
 }
 

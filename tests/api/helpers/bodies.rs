@@ -118,6 +118,9 @@ pub struct Figure {
     pub equivalent_of: Option<String>,
     #[serde(deserialize_with = "nullable")]
     pub restates: Option<String>,
+    /// `primary`, `equivalent`, `restatement` or `threshold`; null for a derived figure.
+    #[serde(deserialize_with = "nullable")]
+    pub role: Option<String>,
     /// For a derived figure: the ids of the figures it is computed from; null for a stated one.
     #[serde(deserialize_with = "nullable")]
     pub derived_from: Option<Vec<String>>,
