@@ -31,6 +31,8 @@ pub fn report_text(report: &ConsistencyReport) -> String {
             Verdict::Unverifiable => "unverifiable",
         };
         text.push_str(&format!("\n{verdict:<12}  {}\n", check.claim));
+        // The id is what `check --accept` lists.
+        text.push_str(&format!("              id: {}\n", check.id));
         if let (Some(stated), Some(implied), Some(difference), Some(tolerance)) = (
             check.stated,
             check.implied,
@@ -108,14 +110,17 @@ Consistency of the source: 3 checks, 1 consistent, 1 inconsistent, 1 unverifiabl
 Exchange rate: 7.2501 yuan per dollar (median of 5)
 
 INCONSISTENT  dollars
+              id: dollars
               stated 137.97 / implied 137.93 / difference 0.04 / tolerance 0.005
               why dollars
 
 consistent    repeat
+              id: repeat
               stated 270 / implied 267 / difference 3 / tolerance 13.5
               why repeat
 
 unverifiable  share
+              id: share
               why share
 "
         );

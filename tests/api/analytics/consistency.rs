@@ -1,7 +1,7 @@
 //! `/v1/consistency` and the `check` command: the article's claims checked against each other.
 
 use super::{close, MEDIAN_RATE};
-use crate::helpers::{by_id, run, ConsistencyReport, ExchangeRate, Number, TestApp};
+use crate::helpers::{by_id, run, seed_csv, ConsistencyReport, ExchangeRate, Number, TestApp};
 
 #[tokio::test]
 async fn the_consistency_report_flags_the_articles_own_contradictions() {
@@ -115,6 +115,93 @@ fn the_check_command_prints_the_report_and_fails_on_contradictions() {
     );
     assert!(
         text.contains("Exchange rate: 7.2501 yuan per dollar"),
+        "{text}"
+    );
+}
+
+/// An import retracts the R&D figure: its printed dollar twin is left standing for a figure
+/// no longer served. The report says so (an orphan, inconsistent), leaves the pair out of the
+/// rate, and every sentence counts the pairs that remain: four, their median the mean of the
+/// middle two. The rate's own description says four; so does `check`'s text.
+#[tokio::test]
+async fn a_retraction_leaves_an_orphan_and_the_report_follows_the_data() {
+    let app = TestApp::spawn().await;
+    let retraction = seed_csv(&[(
+        "rd-expenditure-2024",
+        &[("action", "retract"), ("reason", "a test of the report")],
+    )]);
+    app.import("retract-rd.csv", &retraction)
+        .await
+        .expect("the retraction imports");
+
+    // 10/1.38 = 7.246377, 1000/137.97 = 7.247953, 2000/275.86 = 7.250054 and
+    // 100/13.79 = 7.251632: the median is (7.247953 + 7.250054) / 2.
+    let rate: ExchangeRate = app.get_json("/v1/exchange-rate").await;
+    assert_eq!(rate.pairs.len(), 4);
+    assert_eq!(
+        rate.method,
+        "median of the 4 yuan-per-dollar rates implied by the dollar equivalents the source prints"
+    );
+    assert!(close(
+        rate.cny_per_usd,
+        (1000.0 / 137.97 + 2000.0 / 275.86) / 2.0,
+        1e-9
+    ));
+
+    let report: ConsistencyReport = app.get_json("/v1/consistency").await;
+    let orphan = by_id(&report.checks, "orphan-rd-expenditure-2024-usd");
+    assert_eq!(
+        (orphan.kind.as_str(), orphan.verdict.as_str()),
+        ("orphaned_link", "inconsistent")
+    );
+    assert_eq!(
+        orphan.figures,
+        ["rd-expenditure-2024-usd", "rd-expenditure-2024"]
+    );
+    assert_eq!(
+        orphan.claim,
+        "rd-expenditure-2024-usd ($70.3 billion) is the printed equivalent of \
+         rd-expenditure-2024"
+    );
+    assert_eq!(
+        orphan.explanation,
+        "rd-expenditure-2024 is retracted, but rd-expenditure-2024-usd's equivalent_of still \
+         points at it, so it is served as standing for a figure that is not. Retract \
+         rd-expenditure-2024-usd too, or correct its equivalent_of."
+    );
+    assert!(!report
+        .checks
+        .iter()
+        .any(|c| c.id == "conversion-rd-expenditure-2024-usd"));
+    let conversions: Vec<_> = (report.checks.iter())
+        .filter(|c| c.kind == "currency_conversion")
+        .collect();
+    assert_eq!(conversions.len(), 4);
+    for check in conversions {
+        assert!(
+            check.explanation.ends_with(
+                "(The reference is the median of the 4 rates the printed pairs imply: the \
+                 mean of the middle two, which no pair has.)"
+            ),
+            "{}",
+            check.explanation
+        );
+    }
+    let text = app.get("/v1/consistency").await.text().await.unwrap();
+    assert!(!text.contains("five"), "no count but the data's: {text}");
+
+    let output = app.run(&["check"]);
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        text.contains(
+            "INCONSISTENT  rd-expenditure-2024-usd ($70.3 billion) is the printed equivalent \
+             of rd-expenditure-2024\n              id: orphan-rd-expenditure-2024-usd\n"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("Exchange rate: 7.2490 yuan per dollar (median of the 4 yuan-per-dollar"),
         "{text}"
     );
 }
