@@ -205,3 +205,58 @@ async fn a_retraction_leaves_an_orphan_and_the_report_follows_the_data() {
         "{text}"
     );
 }
+
+/// The list the repository ships (`seed/accepted-inconsistencies.txt`) names the article's own
+/// two contradictions: `check --accept` passes on the seeded database, as CI runs it, and
+/// fails, naming it, once an import brings a new one (a caption that no longer repeats its
+/// story's figure). A list that cannot be read stops the check (2).
+#[tokio::test]
+async fn check_accept_passes_on_the_article_and_fails_on_a_new_contradiction() {
+    let app = TestApp::spawn().await;
+    let accepted = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/seed/accepted-inconsistencies.txt"
+    );
+    let output = app.run(&["check", "--accept", accepted]);
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert_eq!(output.status.code(), Some(0), "{text}");
+    assert!(
+        text.contains(
+            "2 inconsistencies\n  conversion-cluster-revenue-threshold-trillion-yuan-usd\n  \
+             average-growth-hengqin-gdp-average-growth\nNo new inconsistency.\n"
+        ),
+        "{text}"
+    );
+
+    let contradiction = seed_csv(&[(
+        "open-day-journalists-caption",
+        &[("value", "300"), ("stated", "Nearly 300 journalists")],
+    )]);
+    app.import("caption.csv", &contradiction)
+        .await
+        .expect("the correction imports");
+    let output = app.run(&["check", "--accept", accepted]);
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert_eq!(output.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains(
+            "NEW inconsistencies, not in \
+             "
+        ) && text.contains(
+            ": 1\n  repeat-open-day-journalists-caption  (Nearly 300 journalists (Photo caption) \
+             repeats 267 journalists (Open day))\n"
+        ),
+        "{text}"
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let malformed = dir.path().join("accepted.txt");
+    std::fs::write(&malformed, "two ids on-one-line\n").unwrap();
+    let output = app.run(&["check", "--accept", malformed.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(2));
+    let error = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        error.contains("line 1: 'two ids on-one-line' is not one check id"),
+        "{error}"
+    );
+}
