@@ -195,6 +195,12 @@ pub struct ImportArgs {
     /// Check the file and report what it would change, without writing anything.
     #[arg(long)]
     pub dry_run: bool,
+    /// Refuse the file, writing nothing, when it would leave something wrong that is not an
+    /// error in the file: a printed equivalent or a repeat pointing at a retracted figure (an
+    /// orphan), or a corrected value whose `stated` words still print the old one. Without
+    /// it, these are warnings on stderr.
+    #[arg(long)]
+    pub strict: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, clap::Args)]

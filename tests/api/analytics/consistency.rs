@@ -120,9 +120,10 @@ fn the_check_command_prints_the_report_and_fails_on_contradictions() {
 }
 
 /// An import retracts the R&D figure: its printed dollar twin is left standing for a figure
-/// no longer served. The report says so (an orphan, inconsistent), leaves the pair out of the
-/// rate, and every sentence counts the pairs that remain: four, their median the mean of the
-/// middle two. The rate's own description says four; so does `check`'s text.
+/// no longer served. The import warns of it; the report says so (an orphan, inconsistent),
+/// leaves the pair out of the rate, and every sentence counts the pairs that remain: four,
+/// their median the mean of the middle two. The rate's own description says four; so does
+/// `check`'s text.
 #[tokio::test]
 async fn a_retraction_leaves_an_orphan_and_the_report_follows_the_data() {
     let app = TestApp::spawn().await;
@@ -130,9 +131,21 @@ async fn a_retraction_leaves_an_orphan_and_the_report_follows_the_data() {
         "rd-expenditure-2024",
         &[("action", "retract"), ("reason", "a test of the report")],
     )]);
-    app.import("retract-rd.csv", &retraction)
+    let (plan, _) = app
+        .import("retract-rd.csv", &retraction)
         .await
         .expect("the retraction imports");
+    // The import warns of the orphan it leaves (and `--strict` would refuse the file).
+    let warnings: Vec<String> = plan.warnings.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        warnings,
+        [
+            "line 2, column 1 (id): retracting 'rd-expenditure-2024' leaves \
+             'rd-expenditure-2024-usd' (its equivalent_of) pointing at a retracted figure, an \
+             orphan; retract 'rd-expenditure-2024-usd' in this file too, or correct its \
+             equivalent_of"
+        ]
+    );
 
     // 10/1.38 = 7.246377, 1000/137.97 = 7.247953, 2000/275.86 = 7.250054 and
     // 100/13.79 = 7.251632: the median is (7.247953 + 7.250054) / 2.
