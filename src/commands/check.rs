@@ -29,11 +29,24 @@ pub async fn check(config: &Config, args: &CheckArgs) -> Result<bool, String> {
         .await
         .map_err(|error| format!("cannot read the data: {error}"))?;
     pool.close().await;
-    print!("{}", report_text(&report));
     let Some((file, list)) = accepted else {
+        write_out(&report_text(&report))?;
         return Ok(report.summary.inconsistent == 0);
     };
     let acceptance = judge(&report, &list);
-    print!("{}", acceptance_text(&acceptance, &file));
+    write_out(&(report_text(&report) + &acceptance_text(&acceptance, &file)))?;
     Ok(acceptance.passes())
+}
+
+/// Writes the text to standard output. A reader that stops early (`check | head`) is no error:
+/// the exit status still says what the check found.
+fn write_out(text: &str) -> Result<(), String> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(error) if error.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(format!("cannot write the report: {error}"))
+        }
+        _ => Ok(()),
+    }
 }
