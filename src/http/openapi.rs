@@ -108,7 +108,8 @@ fn parameter_schema(decl: &Decl, spec: &QuerySpec) -> (ObjectBuilder, String) {
         ParamKind::Number(_) => (
             ObjectBuilder::new().schema_type(Type::Number),
             "Compared with value_in_units: the figure in plain units of its own unit \
-             (yuan, dollars, count...)."
+             (yuan, dollars, count...); with currency, money as presented in that currency \
+             (converted and rounded)."
                 .to_owned(),
         ),
         ParamKind::Sort => {
