@@ -155,8 +155,9 @@ pub enum Command {
     Import(ImportArgs),
     /// Check the data against itself and print the consistency report.
     ///
-    /// Exits 1 when a claim is inconsistent beyond its tolerance, 2 when the check cannot run.
-    Check,
+    /// Exits 1 when a claim is inconsistent beyond its tolerance (with --accept, one the list
+    /// does not name), 2 when the check cannot run or the list cannot be read.
+    Check(CheckArgs),
     /// Ask a running server at --addr whether it is ready (GET /readyz).
     ///
     /// Exits 0 when it is, 1 when not. For container health checks, where images have no curl.
@@ -199,6 +200,22 @@ pub struct ImportArgs {
     /// Check the file and report what it would change, without writing anything.
     #[arg(long)]
     pub dry_run: bool,
+    /// Refuse the file, writing nothing, when it would leave something wrong that is not an
+    /// error in the file: a printed equivalent or a repeat pointing at a retracted figure (an
+    /// orphan), or a corrected value whose `stated` words still print the old one. Without
+    /// it, these are warnings on stderr.
+    #[arg(long)]
+    pub strict: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, clap::Args)]
+pub struct CheckArgs {
+    /// Inconsistencies known and accepted: a file of check ids, one per line (the `id:` of
+    /// each block of the report), `#` starting a comment. The check then fails only on an
+    /// inconsistency the file does not list. The repository lists the article's own two in
+    /// seed/accepted-inconsistencies.txt.
+    #[arg(long, value_name = "FILE")]
+    pub accept: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, clap::Args)]

@@ -61,10 +61,16 @@ fn parameter_schema(decl: &Decl, spec: &QuerySpec) -> (ObjectBuilder, String) {
             ),
         ),
         // A choice is documented as the words it chooses from, as it always was: one word
-        // matches the pattern (more are refused by name, with what to give instead).
+        // matches the pattern (more are refused by name, with what to give instead). Words
+        // are taken in any case, and the pattern says so.
         ParamKind::Words(words) | ParamKind::Choice(words) => (
-            value().pattern(Some(format!("^({0})(,({0}))*$", words.join("|")))),
-            format!("One or more of: {}; comma-separated.", words.join(", ")),
+            value().pattern(Some(words_pattern(words, true))),
+            format!(
+                "One or more of: {}; comma-separated, in any case (answers spell them as \
+                 here).{}",
+                words.join(", "),
+                word_docs(words, decl.docs)
+            ),
         ),
         ParamKind::Concepts => (
             value().pattern(Some("^[^,]+(,[^,]+)*$")),
@@ -102,7 +108,8 @@ fn parameter_schema(decl: &Decl, spec: &QuerySpec) -> (ObjectBuilder, String) {
         ParamKind::Number(_) => (
             ObjectBuilder::new().schema_type(Type::Number),
             "Compared with value_in_units: the figure in plain units of its own unit \
-             (yuan, dollars, count...)."
+             (yuan, dollars, count...); with currency, money as presented in that currency \
+             (converted and rounded)."
                 .to_owned(),
         ),
         ParamKind::Sort => {
@@ -133,9 +140,47 @@ fn parameter_schema(decl: &Decl, spec: &QuerySpec) -> (ObjectBuilder, String) {
             "Comma-separated top-level fields to keep in each item.".to_owned(),
         ),
         ParamKind::Format => (
-            string().enum_values(Some(Format::WORDS.iter().copied())),
-            "Representation; overrides the Accept header.".to_owned(),
+            value().pattern(Some(words_pattern(Format::WORDS, false))),
+            format!(
+                "Representation, one of {}, in any case; overrides the Accept header.",
+                Format::WORDS.join(", ")
+            ),
         ),
+    }
+}
+
+/// What each word means, one line each, where the declaration says.
+fn word_docs(words: &[&str], docs: &[&str]) -> String {
+    words
+        .iter()
+        .zip(docs)
+        .filter(|(_, doc)| !doc.trim().is_empty())
+        .map(|(word, doc)| format!("\n- `{word}`: {}", doc.trim()))
+        .collect()
+}
+
+/// A pattern that matches one of `words` in any case (JSON Schema patterns have no flag for
+/// it: each letter is a class of its two cases), or a comma-separated list of them.
+fn words_pattern(words: &[&str], list: bool) -> String {
+    let any_case: Vec<String> = words
+        .iter()
+        .map(|word| {
+            word.chars()
+                .map(|c| {
+                    if c.is_ascii_alphabetic() {
+                        format!("[{}{}]", c.to_ascii_lowercase(), c.to_ascii_uppercase())
+                    } else {
+                        c.to_string()
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    let one = any_case.join("|");
+    if list {
+        format!("^({one})(,({one}))*$")
+    } else {
+        format!("^({one})$")
     }
 }
 

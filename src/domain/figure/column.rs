@@ -352,6 +352,8 @@ impl<T: ColumnValue> ColumnValue for Option<T> {
 pub trait Word: Copy + Sized + 'static {
     /// Every word, in the order of the variants.
     const WORDS: &'static [&'static str];
+    /// What each word means: its variant's doc comment ("" when it has none), in that order.
+    const DOCS: &'static [&'static str];
     fn word(self) -> &'static str;
     fn from_word(word: &str) -> Option<Self>;
 }
@@ -367,8 +369,8 @@ macro_rules! words {
     ) => {
         $(#[$meta])*
         #[derive(
-            Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, sqlx::Type,
-            utoipa::ToSchema,
+            Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize,
+            sqlx::Type, utoipa::ToSchema,
         )]
         pub enum $name {
             $( $(#[doc = $doc])* #[serde(rename = $word)] #[sqlx(rename = $word)] $variant, )*
@@ -376,6 +378,7 @@ macro_rules! words {
 
         impl $crate::domain::figure::column::Word for $name {
             const WORDS: &'static [&'static str] = &[$($word),*];
+            const DOCS: &'static [&'static str] = &[$( concat!("" $(, $doc)*) ),*];
             fn word(self) -> &'static str {
                 match self {
                     $( $name::$variant => $word, )*

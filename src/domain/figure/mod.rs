@@ -103,6 +103,23 @@ words! {
     }
 }
 
+words! {
+    /// What a figure is among the others: a figure in its own right, or one that a sum of
+    /// figures must leave out not to count something twice. Derived from the figure's links
+    /// and its indicator, never stored: the first of these that applies, in this order.
+    pub enum FigureRole {
+        /// A figure in its own right: what an analyst sums and compares.
+        Primary = "primary",
+        /// A printed dollar equivalent of a yuan figure (`equivalent_of` is set).
+        Equivalent = "equivalent",
+        /// A caption or infographic repeating a story's figure (`restates` is set).
+        Restatement = "restatement",
+        /// A threshold that defines a group (its indicator measures a threshold), not an
+        /// amount of anything.
+        Threshold = "threshold",
+    }
+}
+
 /// A reference to another resource: its id and a name a person can read.
 #[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
 pub struct Reference {
@@ -210,6 +227,13 @@ mod tests {
         words_agree_with_serde::<Scale>();
         words_agree_with_serde::<Qualifier>();
         words_agree_with_serde::<PeriodKind>();
+        words_agree_with_serde::<FigureRole>();
+        assert_eq!(
+            FigureRole::DOCS[1].trim(),
+            "A printed dollar equivalent of a yuan figure (`equivalent_of` is set).",
+            "each word's doc comment, joined"
+        );
+        assert_eq!(Scale::DOCS, ["", "", "", "", ""]);
         assert_eq!(UNITS.len(), 8);
         assert_eq!(QUALIFIERS.len(), Qualifier::WORDS.len() - 1);
         assert!(!QUALIFIERS.contains(&Qualifier::Indeterminate.word()));

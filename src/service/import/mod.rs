@@ -22,6 +22,8 @@ pub mod check;
 pub mod plan;
 /// A file read into rows, with the place of every cell.
 pub mod read;
+/// What a valid file would leave wrong: orphaned links, `stated` words of an old value.
+pub mod warnings;
 
 use sqlx::SqlitePool;
 
@@ -54,6 +56,7 @@ pub enum ImportProgress {
 }
 
 /// Reads, checks and (unless `dry_run`) applies `file_name`'s contents in one transaction.
+/// The plan carries the [`warnings`](warnings::warnings) of a valid file.
 pub async fn import(
     pool: &SqlitePool,
     file_name: &str,
@@ -61,16 +64,27 @@ pub async fn import(
     description: Option<&str>,
     dry_run: bool,
 ) -> Result<(ImportPlan, Option<ImportReceipt>), ImportFailure> {
-    import_reporting(pool, file_name, text, description, dry_run, &mut |_| {}).await
+    import_reporting(
+        pool,
+        file_name,
+        text,
+        description,
+        dry_run,
+        false,
+        &mut |_| {},
+    )
+    .await
 }
 
-/// [`import`], telling `progress` how far it has got.
+/// [`import`], telling `progress` how far it has got; `strict` refuses a file with warnings
+/// as one with errors (nothing is written).
 pub async fn import_reporting(
     pool: &SqlitePool,
     file_name: &str,
     text: &str,
     description: Option<&str>,
     dry_run: bool,
+    strict: bool,
     progress: &mut dyn FnMut(ImportProgress),
 ) -> Result<(ImportPlan, Option<ImportReceipt>), ImportFailure> {
     let format = FileFormat::of(file_name).ok_or_else(|| {
@@ -79,7 +93,16 @@ pub async fn import_reporting(
         ))
     })?;
     let rows = read_rows(text, format).map_err(ImportFailure::Invalid)?;
-    import_rows(pool, file_name, &rows, description, dry_run, progress).await
+    import_checked(
+        pool,
+        file_name,
+        &rows,
+        description,
+        dry_run,
+        strict,
+        progress,
+    )
+    .await
 }
 
 /// Checks and (unless `dry_run`) applies rows already read, or made by a program, in one
@@ -92,13 +115,43 @@ pub async fn import_rows(
     dry_run: bool,
     progress: &mut dyn FnMut(ImportProgress),
 ) -> Result<(ImportPlan, Option<ImportReceipt>), ImportFailure> {
+    import_checked(pool, file_name, rows, description, dry_run, false, progress).await
+}
+
+/// [`import_rows`], `strict` or not.
+async fn import_checked(
+    pool: &SqlitePool,
+    file_name: &str,
+    rows: &[Row],
+    description: Option<&str>,
+    dry_run: bool,
+    strict: bool,
+    progress: &mut dyn FnMut(ImportProgress),
+) -> Result<(ImportPlan, Option<ImportReceipt>), ImportFailure> {
     progress(ImportProgress::Checking { rows: rows.len() });
     let database = |problem: sqlx::Error| ImportFailure::Failed(describe(&problem));
     let catalogue = store::catalogue::catalogue(pool).await.map_err(database)?;
     let stored = store::imports::stored_figures(pool, &named_ids(rows))
         .await
         .map_err(database)?;
-    let plan = plan_rows(rows, &catalogue, &stored).map_err(ImportFailure::Invalid)?;
+    let mut plan = plan_rows(rows, &catalogue, &stored).map_err(ImportFailure::Invalid)?;
+    let retracting: Vec<&str> = (plan.changes.iter())
+        .filter_map(|change| match change {
+            FigureChange::Retract { id, .. } => Some(id.as_str()),
+            _ => None,
+        })
+        .collect();
+    let linking = store::imports::links_to(pool, &retracting)
+        .await
+        .map_err(database)?;
+    plan.warnings = warnings::warnings(rows, &plan, &stored, &linking);
+    if strict && !plan.warnings.is_empty() {
+        let refused = plan.warnings.iter().map(|warning| ImportError {
+            message: format!("{} (a warning, refused by --strict)", warning.message),
+            ..warning.clone()
+        });
+        return Err(ImportFailure::Invalid(refused.collect()));
+    }
     if dry_run || plan.changes.is_empty() {
         // Nothing to record: the data (and its version) stay as they are.
         return Ok((plan, None));

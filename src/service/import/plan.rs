@@ -17,6 +17,9 @@ pub struct ImportPlan {
     pub changes: Vec<FigureChange>,
     /// Rows identical to the stored figure.
     pub unchanged: usize,
+    /// What the changes would leave wrong though the file is valid (see
+    /// [`warnings`](super::warnings)); `--strict` refuses them.
+    pub warnings: Vec<ImportError>,
 }
 
 /// Checks every row of a file against the catalogue and the stored figures; the plan when the
@@ -160,7 +163,11 @@ pub fn plan_rows(
         }
     }
     if errors.is_empty() {
-        Ok(ImportPlan { changes, unchanged })
+        Ok(ImportPlan {
+            changes,
+            unchanged,
+            warnings: Vec::new(),
+        })
     } else {
         errors.sort_by_key(|e| e.position);
         Err(errors)
