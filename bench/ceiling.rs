@@ -33,9 +33,10 @@ async fn main() {
         .json()
         .init();
     let metrics = gd_indicators::http::layers::metrics::Metrics::new(&Default::default());
+    let settings = gd_indicators::HttpSettings::default();
     let app = gd_indicators::http::layers::stack::wrap(
         app,
-        &Default::default(),
+        &settings,
         None,
         std::sync::Arc::new(metrics),
         layers,
@@ -47,7 +48,7 @@ async fn main() {
         "ceiling listening on http://{}",
         listener.local_addr().unwrap()
     );
-    gd_indicators::serve(listener, app, std::future::pending())
+    gd_indicators::serve(listener, app, &settings, std::future::pending())
         .await
         .expect("the server runs");
 }

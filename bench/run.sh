@@ -164,7 +164,7 @@ echo "== what each layer costs: the ceiling wrapped in the first n production la
 start_service "$work/article.db"
 curl -fs -o "$work/clusters.json" "http://127.0.0.1:$service_port/v1/clusters"
 stop_service
-layer_names=(none catch-panic etag compression revalidate limits security-headers response-cache rate-limit cors metrics request-log request-id)
+layer_names=(none catch-panic etag compression revalidate limits response-cache rate-limit request-target cors metrics request-log request-id security-headers)
 for n in $(seq 0 $((${#layer_names[@]} - 1))); do
     "$ceiling" "127.0.0.1:$ceiling_port" "$work/clusters.json" application/json "$n" >/dev/null &
     ceiling_pid=$!
@@ -239,7 +239,7 @@ add(f"Peak RSS of the service after these runs: $rss_cached MiB.")
 add("")
 add("## What each layer costs")
 add("")
-add("The ceiling wrapped in the first n production layers (\`gd_indicators::http::layers::stack::LAYERS\`, innermost first), serving /v1/clusters' bytes, with the service's JSON request log written to /dev/null. Without a database the response cache is absent, so the layers inside it (catch-panic to security-headers) run on every request here; a cache hit in the service skips them and pays only for the cache and the five layers outside it (rate-limit, cors, metrics, request-log, request-id). Single 10 s runs on shared cores vary by about 5%.")
+add("The ceiling wrapped in the first n production layers (\`gd_indicators::http::layers::stack::LAYERS\`, innermost first), serving /v1/clusters' bytes, with the service's JSON request log written to /dev/null. Without a database the response cache is absent, so the layers inside it (catch-panic to limits) run on every request here; a cache hit in the service skips them and pays only for the cache and the seven layers outside it (rate-limit, request-target, cors, metrics, request-log, request-id, security-headers). Single 10 s runs on shared cores vary by about 5%.")
 add("")
 add("| Ceiling wrapped in | req/s | p50 ms | p99 ms |")
 add("|---|---:|---:|---:|")

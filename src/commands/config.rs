@@ -1,11 +1,13 @@
 //! Command-line flags, each with an environment-variable fallback.
 
 use std::net::SocketAddr;
+use std::ops::RangeInclusive;
 use std::time::Duration;
 
 use axum::http::HeaderValue;
 use clap::{Parser, Subcommand};
 
+use crate::http::export_stream::STREAMED_EXPORTS;
 use crate::http::settings::HttpSettings;
 
 /// The heading of the server's flags in `--help`. They are global, so `serve --help` lists them
@@ -37,8 +39,8 @@ pub struct Config {
     pub database_url: String,
 
     /// Seconds clients and proxies may reuse a successful response (Cache-Control max-age).
-    #[arg(long, env = "CACHE_MAX_AGE", global = true, help_heading = SERVER_OPTIONS, default_value_t = HttpSettings::default().cache_max_age_seconds)]
-    pub cache_max_age: u32,
+    #[arg(long, env = "CACHE_MAX_AGE", global = true, help_heading = SERVER_OPTIONS, default_value_t = HttpSettings::default().cache_max_age_seconds.into())]
+    pub cache_max_age: u64,
 
     /// Origins browsers may read responses from, comma-separated; empty allows any origin
     /// (the data is public).
@@ -46,27 +48,37 @@ pub struct Config {
     pub cors_allow_origins: Vec<String>,
 
     /// Longest query string accepted, in bytes; longer is a 414.
-    #[arg(long, env = "MAX_QUERY_BYTES", global = true, help_heading = SERVER_OPTIONS, default_value_t = HttpSettings::default().max_query_bytes)]
-    pub max_query_bytes: usize,
+    #[arg(long, env = "MAX_QUERY_BYTES", global = true, help_heading = SERVER_OPTIONS, default_value_t = HttpSettings::default().max_query_bytes as u64)]
+    pub max_query_bytes: u64,
+
+    /// Longest path accepted, in bytes; longer is a 414.
+    #[arg(long, env = "MAX_PATH_BYTES", global = true, help_heading = SERVER_OPTIONS, default_value_t = HttpSettings::default().max_path_bytes as u64)]
+    pub max_path_bytes: u64,
 
     /// Requests served at once; past it requests are shed with 503 and Retry-After.
-    #[arg(long, env = "MAX_IN_FLIGHT", global = true, help_heading = SERVER_OPTIONS, default_value_t = HttpSettings::default().max_in_flight)]
-    pub max_in_flight: usize,
+    #[arg(long, env = "MAX_IN_FLIGHT", global = true, help_heading = SERVER_OPTIONS, default_value_t = HttpSettings::default().max_in_flight as u64)]
+    pub max_in_flight: u64,
 
     /// Milliseconds a request may take before it is abandoned with a 503.
     #[arg(long, env = "REQUEST_TIMEOUT_MS", global = true, help_heading = SERVER_OPTIONS, default_value_t = HttpSettings::default().request_timeout.as_millis() as u64)]
     pub request_timeout_ms: u64,
 
+    /// Milliseconds past which a request (until its status and headers) is logged as a slow
+    /// request, a warning with its id, route and latency.
+    #[arg(long, env = "SLOW_REQUEST_MS", global = true, help_heading = SERVER_OPTIONS, default_value_t = HttpSettings::default().slow_request.as_millis() as u64)]
+    pub slow_request_ms: u64,
+
     /// Requests per second one client (IP address) may make on average; past it, 429 with
     /// Retry-After. 0 turns per-client limiting off.
-    #[arg(long, env = "RATE_LIMIT_PER_SECOND", global = true, help_heading = SERVER_OPTIONS, default_value_t = HttpSettings::default().rate_limit_per_second)]
-    pub rate_limit_per_second: u32,
+    #[arg(long, env = "RATE_LIMIT_PER_SECOND", global = true, help_heading = SERVER_OPTIONS, default_value_t = HttpSettings::default().rate_limit_per_second.into())]
+    pub rate_limit_per_second: u64,
 
     /// Requests one client may make at once above its average rate.
-    #[arg(long, env = "RATE_LIMIT_BURST", global = true, help_heading = SERVER_OPTIONS, default_value_t = HttpSettings::default().rate_limit_burst)]
-    pub rate_limit_burst: u32,
+    #[arg(long, env = "RATE_LIMIT_BURST", global = true, help_heading = SERVER_OPTIONS, default_value_t = HttpSettings::default().rate_limit_burst.into())]
+    pub rate_limit_burst: u64,
 
-    /// Also rate-limit loopback clients (off by default: local tools and tests).
+    /// Also hold loopback clients to the per-client limits, the request rate and
+    /// --exports-per-client (off by default: local tools and tests).
     #[arg(long, env = "RATE_LIMIT_LOOPBACK", global = true, help_heading = SERVER_OPTIONS)]
     pub rate_limit_loopback: bool,
 
@@ -79,6 +91,45 @@ pub struct Config {
     /// longest an import stays unseen.
     #[arg(long, env = "DATA_VERSION_POLL_MS", global = true, help_heading = SERVER_OPTIONS, default_value_t = HttpSettings::default().data_version_poll.as_millis() as u64)]
     pub data_version_poll_ms: u64,
+
+    /// Milliseconds a client has to send a request's headers, from connecting or from the end
+    /// of its previous response (so also how long an idle keep-alive connection stays open);
+    /// past it the connection is closed.
+    #[arg(long, env = "HEADER_READ_TIMEOUT_MS", global = true, help_heading = SERVER_OPTIONS, default_value_t = HttpSettings::default().header_read_timeout.as_millis() as u64)]
+    pub header_read_timeout_ms: u64,
+
+    /// Largest request head (request line and headers), in bytes; larger is a 431.
+    #[arg(long, env = "MAX_HEADER_BYTES", global = true, help_heading = SERVER_OPTIONS, default_value_t = HttpSettings::default().max_header_bytes as u64)]
+    pub max_header_bytes: u64,
+
+    /// Connections open at once; past it, new connections wait in the listen backlog until
+    /// one closes. Keep it below the open-file limit (ulimit -n).
+    #[arg(long, env = "MAX_CONNECTIONS", global = true, help_heading = SERVER_OPTIONS, default_value_t = HttpSettings::default().max_connections as u64)]
+    pub max_connections: u64,
+
+    /// Milliseconds a response may wait for its client to take any of its bytes; past it the
+    /// connection is closed.
+    #[arg(long, env = "SEND_TIMEOUT_MS", global = true, help_heading = SERVER_OPTIONS, default_value_t = HttpSettings::default().send_timeout.as_millis() as u64)]
+    pub send_timeout_ms: u64,
+
+    /// Milliseconds the requests in flight at Ctrl-C or SIGTERM have to finish; then the
+    /// connections still open are closed and the server exits.
+    #[arg(long, env = "SHUTDOWN_GRACE_MS", global = true, help_heading = SERVER_OPTIONS, default_value_t = HttpSettings::default().shutdown_grace.as_millis() as u64)]
+    pub shutdown_grace_ms: u64,
+
+    /// Bulk exports one client (IP address) may stream at once, of the 4 that stream at
+    /// once; past it, 429. Loopback clients are exempt unless --rate-limit-loopback.
+    #[arg(long, env = "EXPORTS_PER_CLIENT", global = true, help_heading = SERVER_OPTIONS, default_value_t = HttpSettings::default().exports_per_client as u64)]
+    pub exports_per_client: u64,
+
+    /// Slowest an export's client may read, in bytes a second (before compression) over
+    /// each 30 s of its reading; below it the export is cut off. 0: no minimum.
+    #[arg(long, env = "EXPORT_MIN_BYTES_PER_SECOND", global = true, help_heading = SERVER_OPTIONS, default_value_t = HttpSettings::default().export_min_bytes_per_second)]
+    pub export_min_bytes_per_second: u64,
+
+    /// Longest an export may take, in seconds; then it is cut off.
+    #[arg(long, env = "EXPORT_MAX_SECONDS", global = true, help_heading = SERVER_OPTIONS, default_value_t = HttpSettings::default().export_max_duration.as_secs())]
+    pub export_max_seconds: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Subcommand)]
@@ -104,8 +155,9 @@ pub enum Command {
     Import(ImportArgs),
     /// Check the data against itself and print the consistency report.
     ///
-    /// Exits 1 when a claim is inconsistent beyond its tolerance, 2 when the check cannot run.
-    Check,
+    /// Exits 1 when a claim is inconsistent beyond its tolerance (with --accept, one the list
+    /// does not name), 2 when the check cannot run or the list cannot be read.
+    Check(CheckArgs),
     /// Ask a running server at --addr whether it is ready (GET /readyz).
     ///
     /// Exits 0 when it is, 1 when not. For container health checks, where images have no curl.
@@ -148,6 +200,22 @@ pub struct ImportArgs {
     /// Check the file and report what it would change, without writing anything.
     #[arg(long)]
     pub dry_run: bool,
+    /// Refuse the file, writing nothing, when it would leave something wrong that is not an
+    /// error in the file: a printed equivalent or a repeat pointing at a retracted figure (an
+    /// orphan), or a corrected value whose `stated` words still print the old one. Without
+    /// it, these are warnings on stderr.
+    #[arg(long)]
+    pub strict: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, clap::Args)]
+pub struct CheckArgs {
+    /// Inconsistencies known and accepted: a file of check ids, one per line (the `id:` of
+    /// each block of the report), `#` starting a comment. The check then fails only on an
+    /// inconsistency the file does not list. The repository lists the article's own two in
+    /// seed/accepted-inconsistencies.txt.
+    #[arg(long, value_name = "FILE")]
+    pub accept: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, clap::Args)]
@@ -178,8 +246,9 @@ pub struct GenerateArgs {
     /// also retracts one figure in 10,000. 0 writes first revisions only.
     #[arg(long, env = "GENERATE_REVISIONS_PERCENT", default_value_t = 3.0, value_parser = percentage)]
     pub revisions_percent: f64,
-    /// Figures per import: each batch is one transaction, recorded in `imports`.
-    #[arg(long, env = "GENERATE_BATCH_SIZE", default_value_t = 50_000, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
+    /// Figures per import: each batch is one transaction, recorded in `imports`; at most
+    /// 1190400.
+    #[arg(long, env = "GENERATE_BATCH_SIZE", default_value_t = 50_000, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=crate::service::synthetic::catalogue::MAX_OBSERVATIONS as u64))]
     pub batch_size: usize,
 }
 
@@ -206,9 +275,58 @@ pub enum LogFormat {
     Json,
 }
 
+/// Every numeric server option, how to read it, and the range it accepts. A value outside
+/// it stops start-up with one line naming the flag: a 0 ms timeout (every request a 503) or a
+/// poll every 584 million years (no import ever seen) is a typo, not a setting.
+type NumericOption = (&'static str, fn(&Config) -> u64, RangeInclusive<u64>);
+
+// A table, one option a line: rustfmt would spread the longer rows over five.
+#[rustfmt::skip]
+const NUMERIC_OPTIONS: &[NumericOption] = &[
+    // A year: longer would outlive any data version.
+    ("cache-max-age", |c| c.cache_max_age, 0..=31_536_000),
+    // hyper refuses a request target past 64 KiB itself.
+    ("max-query-bytes", |c| c.max_query_bytes, 256..=65_536),
+    ("max-path-bytes", |c| c.max_path_bytes, 256..=16_384),
+    ("max-in-flight", |c| c.max_in_flight, 1..=65_536),
+    ("request-timeout-ms", |c| c.request_timeout_ms, 100..=600_000),
+    // As long as the longest request timeout: no request that answers is slower.
+    ("slow-request-ms", |c| c.slow_request_ms, 1..=600_000),
+    ("rate-limit-per-second", |c| c.rate_limit_per_second, 0..=1_000_000),
+    ("rate-limit-burst", |c| c.rate_limit_burst, 1..=1_000_000),
+    ("response-cache-mib", |c| c.response_cache_mib, 0..=16_384),
+    ("data-version-poll-ms", |c| c.data_version_poll_ms, 10..=60_000),
+    ("header-read-timeout-ms", |c| c.header_read_timeout_ms, 100..=300_000),
+    // hyper reads at most about 400 KiB of head.
+    ("max-header-bytes", |c| c.max_header_bytes, 4_096..=262_144),
+    ("max-connections", |c| c.max_connections, 1..=65_536),
+    ("send-timeout-ms", |c| c.send_timeout_ms, 1_000..=600_000),
+    ("shutdown-grace-ms", |c| c.shutdown_grace_ms, 0..=600_000),
+    ("exports-per-client", |c| c.exports_per_client, 1..=STREAMED_EXPORTS as u64),
+    ("export-min-bytes-per-second", |c| c.export_min_bytes_per_second, 0..=1 << 30),
+    ("export-max-seconds", |c| c.export_max_seconds, 10..=86_400),
+];
+
+/// `value` of `--flag`, refused in one line when outside `range`.
+fn bounded(flag: &str, value: u64, range: &RangeInclusive<u64>) -> Result<u64, String> {
+    if range.contains(&value) {
+        return Ok(value);
+    }
+    let env = flag.to_ascii_uppercase().replace('-', "_");
+    Err(format!(
+        "--{flag} ({env}) is {value}; it must be from {} to {}",
+        range.start(),
+        range.end()
+    ))
+}
+
 impl Config {
-    /// The HTTP settings, with each origin checked so that a typo fails start-up.
+    /// The HTTP settings, with each origin checked and each number bounded, so that a typo
+    /// fails start-up.
     pub fn http_settings(&self) -> Result<HttpSettings, String> {
+        for (flag, value, range) in NUMERIC_OPTIONS {
+            bounded(flag, value(self), range)?;
+        }
         let cors_allow_origins = self
             .cors_allow_origins
             .iter()
@@ -224,23 +342,30 @@ impl Config {
                     .map_err(|_| format!("--cors-allow-origins: '{origin}' is not a valid origin"))
             })
             .collect::<Result<_, _>>()?;
-        if self.data_version_poll_ms == 0 {
-            return Err("--data-version-poll-ms must be at least 1".to_owned());
-        }
-        if self.max_in_flight == 0 {
-            return Err("--max-in-flight must be at least 1".to_owned());
-        }
+        // Every number is within its range (above), so these conversions are exact.
+        let narrow = |value: u64| u32::try_from(value).unwrap_or(u32::MAX);
         Ok(HttpSettings {
-            cache_max_age_seconds: self.cache_max_age,
+            cache_max_age_seconds: narrow(self.cache_max_age),
             cors_allow_origins,
-            max_query_bytes: self.max_query_bytes,
-            max_in_flight: self.max_in_flight,
+            max_query_bytes: self.max_query_bytes as usize,
+            max_path_bytes: self.max_path_bytes as usize,
+            max_in_flight: self.max_in_flight as usize,
             request_timeout: Duration::from_millis(self.request_timeout_ms),
-            rate_limit_per_second: self.rate_limit_per_second,
-            rate_limit_burst: self.rate_limit_burst,
+            slow_request: Duration::from_millis(self.slow_request_ms),
+            rate_limit_per_second: narrow(self.rate_limit_per_second),
+            rate_limit_burst: narrow(self.rate_limit_burst),
             rate_limit_loopback: self.rate_limit_loopback,
-            response_cache_bytes: self.response_cache_mib.saturating_mul(1 << 20),
+            response_cache_bytes: self.response_cache_mib << 20,
             data_version_poll: Duration::from_millis(self.data_version_poll_ms),
+            header_read_timeout: Duration::from_millis(self.header_read_timeout_ms),
+            max_header_bytes: self.max_header_bytes as usize,
+            max_connections: self.max_connections as usize,
+            send_timeout: Duration::from_millis(self.send_timeout_ms),
+            shutdown_grace: Duration::from_millis(self.shutdown_grace_ms),
+            exports_per_client: self.exports_per_client as usize,
+            export_min_bytes_per_second: self.export_min_bytes_per_second,
+            export_max_duration: Duration::from_secs(self.export_max_seconds),
+            ..HttpSettings::default()
         })
     }
 }
@@ -272,6 +397,51 @@ mod tests {
             .to_string();
         assert!(help.contains("--response-cache-mib"), "{help}");
         assert!(help.contains(SERVER_OPTIONS), "{help}");
+    }
+
+    /// Every numeric server option is bounded: each one `--help` lists under the server
+    /// options is in the table, its range's ends are taken, and one past either end stops
+    /// start-up with one line naming the flag and its environment variable.
+    #[test]
+    fn every_numeric_server_option_is_refused_outside_its_range() {
+        let mut command = Config::command();
+        command.build();
+        let listed: Vec<String> = command
+            .get_arguments()
+            .filter(|a| a.get_help_heading() == Some(SERVER_OPTIONS))
+            .filter(|a| a.get_action().takes_values() && a.get_id() != "cors_allow_origins")
+            .map(|a| a.get_long().expect("a long flag").to_owned())
+            .collect();
+        let bounded: Vec<&str> = NUMERIC_OPTIONS.iter().map(|(flag, ..)| *flag).collect();
+        assert_eq!(listed, bounded, "every numeric server option has a range");
+
+        let settings = |flag: &str, value: u64| {
+            let flag = format!("--{flag}");
+            let value = value.to_string();
+            Config::try_parse_from(["gd-indicators", "serve", flag.as_str(), value.as_str()])
+                .expect("a number parses")
+                .http_settings()
+        };
+        for (flag, _, range) in NUMERIC_OPTIONS {
+            for fine in [*range.start(), *range.end()] {
+                assert!(settings(flag, fine).is_ok(), "--{flag} {fine}");
+            }
+            let mut out_of_range = vec![range.end() + 1, u64::MAX];
+            out_of_range.extend(range.start().checked_sub(1));
+            for wrong in out_of_range {
+                let message = settings(flag, wrong).expect_err(flag);
+                let env = flag.to_ascii_uppercase().replace('-', "_");
+                assert!(
+                    message.starts_with(&format!("--{flag} ({env}) is {wrong}; it must be from")),
+                    "{message}"
+                );
+                assert_eq!(message.lines().count(), 1, "{message}");
+            }
+        }
+        assert!(Config::try_parse_from(["gd-indicators"])
+            .unwrap()
+            .http_settings()
+            .is_ok());
     }
 
     /// Every subcommand and every flag says what it is for in `--help`: one added without a

@@ -34,6 +34,7 @@ pub async fn import(config: &Config, args: &ImportArgs) -> Result<ImportOutcome,
         file,
         args.description.as_deref(),
         args.dry_run,
+        args.strict,
         &mut |stage| match stage {
             service::import::ImportProgress::Checking { rows } => {
                 spinner.set_message(format!("checking {rows} rows of {shown}"))
@@ -48,6 +49,10 @@ pub async fn import(config: &Config, args: &ImportArgs) -> Result<ImportOutcome,
     pool.close().await;
     match outcome {
         Ok((plan, receipt)) => {
+            // The file is valid; what it leaves wrong is said before what it did.
+            for warning in &plan.warnings {
+                eprintln!("{shown}: warning: {warning}");
+            }
             match receipt {
                 Some(receipt) => println!(
                     "{shown}: {} (import {} recorded at {})",

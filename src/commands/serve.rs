@@ -28,7 +28,7 @@ pub async fn run(config: Config) -> Result<(), String> {
         .local_addr()
         .map_err(|error| format!("cannot read the bound address: {error}"))?;
     tracing::info!(addr = %bound, database = %config.database_url, "gd-indicators listening on http://{bound}");
-    serve(listener, app, shutdown_signal())
+    serve(listener, app, &settings, shutdown_signal())
         .await
         .map_err(|error| format!("server error: {error}"))?;
     pool.close().await;

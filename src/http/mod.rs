@@ -20,22 +20,23 @@ pub mod render;
 mod router;
 /// The handlers, one module per resource.
 mod routes;
+/// Connections: accepting, deadlines, caps and the drain on shutdown.
+mod server;
 /// How the layers behave.
 pub mod settings;
 /// What every handler can reach.
 pub mod state;
 
-use std::future::Future;
 use std::sync::Arc;
 
 use axum::Router;
 use sqlx::SqlitePool;
-use tokio::net::TcpListener;
 
 use crate::service::Service;
 use layers::metrics::Metrics;
 use layers::response_cache::ResponseCache;
 use layers::stack;
+pub use server::serve;
 use settings::HttpSettings;
 use state::AppState;
 
@@ -46,7 +47,6 @@ pub async fn app(pool: SqlitePool, settings: &HttpSettings) -> Result<Router, St
         pool.clone(),
         settings.response_cache_bytes,
         settings.data_version_poll,
-        settings.max_query_bytes,
     )
     .await
     .map_err(|error| format!("cannot read the data version: {error}"))?;
@@ -56,7 +56,19 @@ pub async fn app(pool: SqlitePool, settings: &HttpSettings) -> Result<Router, St
         metrics: metrics.clone(),
         exports: Arc::new(tokio::sync::Semaphore::new(export_stream::STREAMED_EXPORTS)),
     };
-    let routes = router::router().with_state(state);
+    let pacing = export_stream::ExportPacing::new(
+        settings.exports_per_client,
+        settings.rate_limit_loopback,
+        settings.export_min_bytes_per_second,
+        settings.export_rate_window,
+        settings.export_max_duration,
+    );
+    let routes = router::router()
+        .with_state(state)
+        .layer(axum::middleware::from_fn_with_state(
+            pacing,
+            export_stream::pace_exports,
+        ));
     let app = stack::wrap(
         routes,
         settings,
@@ -66,19 +78,4 @@ pub async fn app(pool: SqlitePool, settings: &HttpSettings) -> Result<Router, St
     );
     // Outside CORS, which answers every OPTIONS itself.
     Ok(app.layer(axum::middleware::from_fn(router::allow_options)))
-}
-
-/// Serves `app` on `listener` until `shutdown` completes, then lets in-flight requests finish.
-pub async fn serve(
-    listener: TcpListener,
-    app: Router,
-    shutdown: impl Future<Output = ()> + Send + 'static,
-) -> std::io::Result<()> {
-    // The peer address is what per-client rate limiting keys on.
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await
 }

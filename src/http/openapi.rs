@@ -18,10 +18,27 @@ use super::problem::Problem;
 use super::render::list::{ListLinks, ListMeta};
 use crate::service::query::params::{
     Decl, Format, ParamKind, Range, Word, CALENDAR_YEARS, DEFAULT_LIMIT, MAX_LIMIT, MAX_TEXT_CHARS,
+    TRANSFORM,
 };
 use crate::service::query::spec::QuerySpec;
 
 const PROBLEM_JSON: &str = "application/problem+json";
+
+/// An id of the article's data in each collection: the example of its path parameter, so that
+/// a client driven by this document (the CI's schema-driven fuzz run) reaches real resources,
+/// an indicator's transforms among them, and not only 404s.
+const EXAMPLE_IDS: &[(&str, &str)] = &[
+    ("city-plans", "guangzhou"),
+    ("cluster-groups", "trillion-yuan-industrial-clusters"),
+    ("clusters", "new-energy"),
+    ("companies", "byd"),
+    ("facilities", "pengcheng-laboratory"),
+    ("indicators", "technology-contract-value"),
+    ("observations", "rd-expenditure-2024"),
+    ("regions", "guangdong"),
+    ("sources", "gdtoday-innovation"),
+    ("speakers", "huang-kunming"),
+];
 
 fn string() -> ObjectBuilder {
     ObjectBuilder::new().schema_type(Type::String)
@@ -44,10 +61,16 @@ fn parameter_schema(decl: &Decl, spec: &QuerySpec) -> (ObjectBuilder, String) {
             ),
         ),
         // A choice is documented as the words it chooses from, as it always was: one word
-        // matches the pattern (more are refused by name, with what to give instead).
+        // matches the pattern (more are refused by name, with what to give instead). Words
+        // are taken in any case, and the pattern says so.
         ParamKind::Words(words) | ParamKind::Choice(words) => (
-            value().pattern(Some(format!("^({0})(,({0}))*$", words.join("|")))),
-            format!("One or more of: {}; comma-separated.", words.join(", ")),
+            value().pattern(Some(words_pattern(words, true))),
+            format!(
+                "One or more of: {}; comma-separated, in any case (answers spell them as \
+                 here).{}",
+                words.join(", "),
+                word_docs(words, decl.docs)
+            ),
         ),
         ParamKind::Concepts => (
             value().pattern(Some("^[^,]+(,[^,]+)*$")),
@@ -91,7 +114,8 @@ fn parameter_schema(decl: &Decl, spec: &QuerySpec) -> (ObjectBuilder, String) {
         ParamKind::Number(_) => (
             ObjectBuilder::new().schema_type(Type::Number),
             "Compared with value_in_units: the figure in plain units of its own unit \
-             (yuan, dollars, count...)."
+             (yuan, dollars, count...); with currency, money as presented in that currency \
+             (converted and rounded)."
                 .to_owned(),
         ),
         ParamKind::Sort => {
@@ -121,14 +145,19 @@ fn parameter_schema(decl: &Decl, spec: &QuerySpec) -> (ObjectBuilder, String) {
             value().pattern(Some("^[a-z_]+(,[a-z_]+)*$")),
             "Comma-separated top-level fields to keep in each item.".to_owned(),
         ),
-        // A list is JSON or CSV; anything else has one representation, JSON.
+        // A list is JSON or CSV; anything else has one representation, JSON. Either is
+        // taken in any case.
         ParamKind::Format if spec.is_list() => (
-            string().enum_values(Some(Format::WORDS.iter().copied())),
-            "Representation; overrides the Accept header.".to_owned(),
+            value().pattern(Some(words_pattern(Format::WORDS, false))),
+            format!(
+                "Representation, one of {}, in any case; overrides the Accept header.",
+                Format::WORDS.join(", ")
+            ),
         ),
         ParamKind::Format => (
-            string().enum_values(Some(["json"])),
-            "Representation: JSON, the only one; overrides the Accept header.".to_owned(),
+            value().pattern(Some(words_pattern(&["json"], false))),
+            "Representation: json, the only one, in any case; overrides the Accept header."
+                .to_owned(),
         ),
     }
 }
@@ -158,6 +187,41 @@ fn year_pattern(range: Range) -> String {
     alternatives.join("|")
 }
 
+/// What each word means, one line each, where the declaration says.
+fn word_docs(words: &[&str], docs: &[&str]) -> String {
+    words
+        .iter()
+        .zip(docs)
+        .filter(|(_, doc)| !doc.trim().is_empty())
+        .map(|(word, doc)| format!("\n- `{word}`: {}", doc.trim()))
+        .collect()
+}
+
+/// A pattern that matches one of `words` in any case (JSON Schema patterns have no flag for
+/// it: each letter is a class of its two cases), or a comma-separated list of them.
+fn words_pattern(words: &[&str], list: bool) -> String {
+    let any_case: Vec<String> = words
+        .iter()
+        .map(|word| {
+            word.chars()
+                .map(|c| {
+                    if c.is_ascii_alphabetic() {
+                        format!("[{}{}]", c.to_ascii_lowercase(), c.to_ascii_uppercase())
+                    } else {
+                        c.to_string()
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    let one = any_case.join("|");
+    if list {
+        format!("^({one})(,({one}))*$")
+    } else {
+        format!("^({one})$")
+    }
+}
+
 /// A JSON endpoint's parameters (a list's, a single resource's, a document's): its own, then
 /// the controls its shape brings. A list with no sort key accepts `sort` only to refuse every
 /// key (a search's order is its relevance): it is not documented.
@@ -179,11 +243,15 @@ fn own_parameters(spec: &QuerySpec) -> Vec<ParameterBuilder> {
 
 fn parameter(decl: &Decl, spec: &QuerySpec) -> ParameterBuilder {
     let (schema, description) = parameter_schema(decl, spec);
+    // `transform`'s example is one that derives figures, so that the fuzz run's requests
+    // from examples (with the path's) check a transform's answer against the document.
+    let example = std::ptr::eq(decl, &TRANSFORM.decl).then(|| serde_json::Value::from("cagr"));
     ParameterBuilder::new()
         .name(decl.name)
         .parameter_in(ParameterIn::Query)
         .required(Required::False)
         .schema(Some(schema))
+        .example(example)
         .description(Some(description))
 }
 
@@ -245,17 +313,24 @@ fn path_item(path: &str, doc: &EndpointDoc, components: &mut Components) -> Path
         .operation_id(Some(operation_id(path)))
         .summary(Some(doc.summary))
         .tag(tag);
+    let mut collection = "";
     for segment in path.split('/') {
         if let Some(name) = segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+            let example = EXAMPLE_IDS
+                .iter()
+                .find(|(of, _)| *of == collection)
+                .map(|(_, id)| serde_json::Value::from(*id));
             operation = operation.parameter(
                 ParameterBuilder::new()
                     .name(name)
                     .parameter_in(ParameterIn::Path)
                     .required(Required::True)
                     .schema(Some(string()))
+                    .example(example)
                     .description(Some("A readable slug id, as listed by the collection.")),
             );
         }
+        collection = segment;
     }
     let parameters = match (doc.query, doc.media) {
         (Some(spec), Media::Json) => json_parameters(spec),

@@ -15,6 +15,7 @@ use utoipa_swagger_ui::SwaggerUi;
 use super::endpoint::{Endpoint, EndpointDoc};
 use super::extract::{decodable_path, TypedQuery};
 use super::layers::request_log::record_route;
+use super::layers::request_target::{Abbreviated, MAX_ECHOED_BYTES};
 use super::openapi::document;
 use super::problem::problem_response;
 use super::render::negotiate::negotiate;
@@ -81,7 +82,10 @@ pub fn router() -> Router<AppState> {
         .route_layer(axum::middleware::from_fn(decodable_path))
         .route_layer(axum::middleware::from_fn(record_route))
         .merge(explorer.layer(axum::middleware::from_fn(explorer_not_found)))
-        .fallback(|uri: Uri| async move { ApiError::RouteNotFound(uri.path().to_owned()) })
+        .fallback(|uri: Uri| async move {
+            let path = Abbreviated::new(uri.path(), MAX_ECHOED_BYTES);
+            ApiError::RouteNotFound(path.to_string())
+        })
         .method_not_allowed_fallback(|| async {
             let mut response = problem_response(
                 StatusCode::METHOD_NOT_ALLOWED,
@@ -95,9 +99,9 @@ pub fn router() -> Router<AppState> {
 }
 
 /// The API explorer answers a file it does not have with an empty 404; this one says so, as
-/// every other 404 does.
+/// every other 404 does (the path abbreviated as theirs are).
 async fn explorer_not_found(request: Request, next: Next) -> Response {
-    let path = request.uri().path().to_owned();
+    let path = Abbreviated::new(request.uri().path(), MAX_ECHOED_BYTES).to_string();
     let response = next.run(request).await;
     if response.status() == StatusCode::NOT_FOUND {
         return ApiError::RouteNotFound(path).into_response();

@@ -10,13 +10,14 @@ use super::query::cursor::{not_issued, Direction};
 use super::query::page::Page;
 use super::query::params::{
     Accepted, AS_OF, CITY_PLAN, CLUSTER, CLUSTER_GROUP, COMPANY, CONCEPT, CURRENCY, FROM,
-    INDICATOR, MAX, MIN, QUALIFIER, REGION, SCALE, SOURCE, SPEAKER, TO, TOPIC, TRANSFORM, UNIT,
-    YEAR,
+    INDICATOR, MAX, MIN, QUALIFIER, REGION, ROLE, SCALE, SOURCE, SPEAKER, TO, TOPIC, TRANSFORM,
+    UNIT, YEAR,
 };
 use super::query::parse::{Accepts, ListControls};
 use super::query::queries::{CatalogueQuery, FigureListQuery, FigureQuery};
 use super::query::spec::{QuerySpec, Shape, SortSpec};
 use super::versions::{self, Totals};
+use crate::domain::analytics::conversion::{presented_units, Exchange};
 use crate::domain::figure::{Observation, Revision};
 use crate::error::ApiResult;
 use crate::store;
@@ -48,6 +49,7 @@ const ALL_FILTERS: &[Accepted] = &[
     TOPIC.accept(),
     UNIT.accept(),
     QUALIFIER.accept(),
+    ROLE.accept(),
     YEAR.accept(),
     FROM.accept(),
     TO.accept(),
@@ -94,6 +96,7 @@ impl Accepts for Revenues {
             TO.accept(),
             UNIT.accept(),
             QUALIFIER.accept(),
+            ROLE.accept(),
             MIN.accept(),
             MAX.accept(),
             AS_OF.accept(),
@@ -116,6 +119,7 @@ impl Accepts for Patents {
             YEAR.accept(),
             FROM.accept(),
             TO.accept(),
+            ROLE.accept(),
             MIN.accept(),
             MAX.accept(),
             AS_OF.accept(),
@@ -137,6 +141,7 @@ impl Accepts for Series {
             TO.accept(),
             UNIT.accept(),
             QUALIFIER.accept(),
+            ROLE.accept(),
             MIN.accept(),
             MAX.accept(),
             AS_OF.accept(),
@@ -171,11 +176,12 @@ impl Accepts for OneFigure {
     type Query = FigureQuery;
 }
 
-/// The value a sort key takes for one figure; it must order as the SQL column does.
-fn sort_value(observation: &Observation, name: &str) -> Value {
+/// The value a sort key takes for one figure; it must order as the SQL column does. `value`
+/// is the amount as presented in the currency of `exchange`, if one is asked for.
+fn sort_value(observation: &Observation, name: &str, exchange: Option<Exchange>) -> Value {
     match name {
         "period" => Value::from(observation.period_sort_key.clone()),
-        "value" => Value::from(observation.value_in_units),
+        "value" => Value::from(presented_units(observation, exchange)),
         "indicator" => Value::from(observation.indicator_id.clone()),
         "region" => Value::from(observation.region_id.clone()),
         _ => Value::from(observation.id.clone()),
@@ -191,7 +197,28 @@ fn is_sort_value(name: &str, value: &Value) -> bool {
     }
 }
 
+/// One page of figures held in memory (derived figures), in the order given unless sorted:
+/// sorted, paged and tied as the stored figures are. The figures are presented already, so
+/// `value` sorts by the amounts they show.
+pub fn figure_page(list: &ListControls, figures: Vec<Observation>) -> Page<Observation> {
+    let rows = figures
+        .into_iter()
+        .enumerate()
+        .map(|(position, figure)| {
+            let keys = list
+                .sort
+                .iter()
+                .map(|key| sort_value(&figure, key.name, None))
+                .collect();
+            (figure, keys, position as i64)
+        })
+        .collect();
+    list.page_rows(rows)
+}
+
 /// One page of figures read from SQLite with a keyset, so deep pages cost what the first does.
+/// `filter.exchange` must be `presentation`'s, so that the page is sorted and bounded by the
+/// amounts it shows.
 pub async fn observation_page(
     pool: &SqlitePool,
     totals: &Totals,
@@ -240,7 +267,7 @@ pub async fn observation_page(
             let keys = list
                 .sort
                 .iter()
-                .map(|key| sort_value(&observation, key.name))
+                .map(|key| sort_value(&observation, key.name, filter.exchange))
                 .collect();
             let position = observation.position;
             (presentation.apply(observation), keys, position)

@@ -35,7 +35,7 @@ async fn a_time_past_the_calendar_is_a_400_everywhere() {
         for endpoint in AS_OF_ENDPOINTS {
             let path = format!("{endpoint}?as_of={encoded}");
             let problem = app.get_problem(&path, StatusCode::BAD_REQUEST).await;
-            assert_eq!(problem["invalid_params"][0]["name"], "as_of", "{path}");
+            assert_eq!(problem.invalid_params[0].name, "as_of", "{path}");
         }
         let output = Command::new(BINARY)
             .args(["export", "--database-url", &app.db_url, "--query"])
@@ -77,10 +77,7 @@ async fn a_cursor_whose_key_is_not_of_its_type_is_refused() {
             let tampered = URL_SAFE_NO_PAD.encode(serde_json::to_vec(&cursor).unwrap());
             let path = format!("{prefix}cursor={tampered}");
             let problem = app.get_problem(&path, StatusCode::BAD_REQUEST).await;
-            assert_eq!(
-                problem["invalid_params"][0]["name"], "cursor",
-                "{sort}: {key}"
-            );
+            assert_eq!(problem.invalid_params[0].name, "cursor", "{sort}: {key}");
         }
     }
 }
@@ -212,7 +209,7 @@ async fn documents_and_probes_refuse_unknown_parameters_and_honour_accept() {
         let problem = app
             .get_problem(&format!("{path}?colour=red"), StatusCode::BAD_REQUEST)
             .await;
-        assert_eq!(problem["invalid_params"][0]["name"], "colour", "{path}");
+        assert_eq!(problem.invalid_params[0].name, "colour", "{path}");
     }
     for path in ["/v1", "/openapi.json", "/healthz", "/readyz"] {
         app.get_problem_with(path, &[("accept", "text/csv")], StatusCode::NOT_ACCEPTABLE)
@@ -261,10 +258,7 @@ async fn bad_paths_missing_docs_and_options_answer_in_the_apis_terms() {
         "/v1/indicators/%80/chart.svg",
     ] {
         let problem = app.get_problem(path, StatusCode::BAD_REQUEST).await;
-        assert!(
-            problem["detail"].as_str().unwrap().contains("UTF-8"),
-            "{problem}"
-        );
+        assert!(problem.detail.contains("UTF-8"), "{problem:?}");
     }
     for path in ["/docs/nope.js", "/docs/missing/page.html"] {
         app.get_problem(path, StatusCode::NOT_FOUND).await;
@@ -394,7 +388,7 @@ async fn the_document_lists_what_each_endpoint_takes_as_the_server_takes_it() {
             StatusCode::BAD_REQUEST,
         )
         .await;
-    let detail = problem["detail"].as_str().unwrap();
+    let detail = &problem.detail;
     let accepted = detail.split("accepts: ").nth(1).unwrap();
     assert!(!accepted.contains("format"), "{detail}");
 }

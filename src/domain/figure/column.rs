@@ -29,6 +29,9 @@ pub enum Role {
     Computed,
     /// Empty unless a presentation (`currency`, `scale`) changed the figure: how it was stated.
     Presented,
+    /// Empty for a stated figure; for a figure derived from others (a transform, a relation),
+    /// how it was derived. An import refuses a row that has one: derived figures are computed.
+    Derived,
 }
 
 /// What an import verifies in a stored column, beyond its value's type.
@@ -69,6 +72,9 @@ pub enum Kind {
     Text,
     Number,
     Integer,
+    Boolean,
+    /// Several texts: a JSON array, one CSV cell of them joined by "; ".
+    TextList,
     /// One of an enum's words ([`Word`]), as text.
     Word,
 }
@@ -158,6 +164,8 @@ pub enum Cell<'a> {
     /// Written as [`serialize_number`] writes it: `510`, not `510.0`.
     Number(f64),
     Integer(i64),
+    Boolean(bool),
+    TextList(&'a [String]),
     Word(&'static str),
 }
 
@@ -174,9 +182,14 @@ impl Cell<'_> {
             Cell::Word(word) => Cow::Borrowed(word),
             Cell::Number(number) => Cow::Owned(number_text(number)),
             Cell::Integer(integer) => Cow::Owned(integer.to_string()),
+            Cell::Boolean(boolean) => Cow::Borrowed(if boolean { "true" } else { "false" }),
+            Cell::TextList(texts) => Cow::Owned(texts.join(LIST_SEPARATOR)),
         }
     }
 }
+
+/// What joins the texts of a list in one CSV cell (ids never hold it).
+pub const LIST_SEPARATOR: &str = "; ";
 
 impl Serialize for Cell<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -186,6 +199,8 @@ impl Serialize for Cell<'_> {
             Cell::Word(word) => serializer.serialize_str(word),
             Cell::Number(number) => serialize_number(number, serializer),
             Cell::Integer(integer) => serializer.serialize_i64(*integer),
+            Cell::Boolean(boolean) => serializer.serialize_bool(*boolean),
+            Cell::TextList(texts) => texts.serialize(serializer),
         }
     }
 }
@@ -288,6 +303,44 @@ impl ColumnValue for i64 {
     }
 }
 
+impl ColumnValue for bool {
+    const KIND: Kind = Kind::Boolean;
+    fn cell(&self) -> Cell<'_> {
+        Cell::Boolean(*self)
+    }
+    fn from_cell(cell: OwnedCell) -> Result<Self, String> {
+        match cell {
+            OwnedCell::Integer(0) => Ok(false),
+            OwnedCell::Integer(1) => Ok(true),
+            OwnedCell::Text(text) if text == "true" => Ok(true),
+            OwnedCell::Text(text) if text == "false" => Ok(false),
+            OwnedCell::Null => Err(EMPTY.to_owned()),
+            other => Err(format!("{other:?} is not true or false")),
+        }
+    }
+    fn describe() -> String {
+        "true or false".to_owned()
+    }
+}
+
+impl ColumnValue for Vec<String> {
+    const KIND: Kind = Kind::TextList;
+    fn cell(&self) -> Cell<'_> {
+        Cell::TextList(self)
+    }
+    fn from_cell(cell: OwnedCell) -> Result<Self, String> {
+        let text = String::from_cell(cell)?;
+        Ok(text
+            .split(LIST_SEPARATOR.trim())
+            .map(|item| item.trim().to_owned())
+            .filter(|item| !item.is_empty())
+            .collect())
+    }
+    fn describe() -> String {
+        "list of text".to_owned()
+    }
+}
+
 impl<T: ColumnValue> ColumnValue for Option<T> {
     const KIND: Kind = T::KIND;
     const NULLABLE: bool = true;
@@ -316,6 +369,8 @@ impl<T: ColumnValue> ColumnValue for Option<T> {
 pub trait Word: Copy + Sized + 'static {
     /// Every word, in the order of the variants.
     const WORDS: &'static [&'static str];
+    /// What each word means: its variant's doc comment ("" when it has none), in that order.
+    const DOCS: &'static [&'static str];
     fn word(self) -> &'static str;
     fn from_word(word: &str) -> Option<Self>;
 }
@@ -331,8 +386,8 @@ macro_rules! words {
     ) => {
         $(#[$meta])*
         #[derive(
-            Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, sqlx::Type,
-            utoipa::ToSchema,
+            Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize,
+            sqlx::Type, utoipa::ToSchema,
         )]
         pub enum $name {
             $( $(#[doc = $doc])* #[serde(rename = $word)] #[sqlx(rename = $word)] $variant, )*
@@ -340,6 +395,7 @@ macro_rules! words {
 
         impl $crate::domain::figure::column::Word for $name {
             const WORDS: &'static [&'static str] = &[$($word),*];
+            const DOCS: &'static [&'static str] = &[$( concat!("" $(, $doc)*) ),*];
             fn word(self) -> &'static str {
                 match self {
                     $( $name::$variant => $word, )*
@@ -465,7 +521,7 @@ pub fn read_column<T: ColumnValue>(
 ///
 /// Each entry: doc comment, `name: Type = "json.path", role`, and `, with_object` for a value
 /// always present within its (optional) object. Roles: `stored(Check)`, `read("SQL")`,
-/// `computed`, `presented` (see [`Role`]).
+/// `computed`, `presented`, `derived` (see [`Role`]).
 macro_rules! figure_schema {
     (
         $(
@@ -558,6 +614,9 @@ macro_rules! figure_role {
     };
     (presented) => {
         $crate::domain::figure::column::Role::Presented
+    };
+    (derived) => {
+        $crate::domain::figure::column::Role::Derived
     };
 }
 pub(crate) use figure_role;

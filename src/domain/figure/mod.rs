@@ -8,6 +8,8 @@
 
 use serde::{Deserialize, Serialize, Serializer};
 
+/// A figure's bounds: the interval its qualifier (or its derivation) says it lies in.
+pub mod bounds;
 /// The machinery of the schema: columns, cells, the generating macros.
 pub mod column;
 /// The figure's JSON and flat shapes and their OpenAPI schemas, walked from the schema.
@@ -15,13 +17,18 @@ pub mod json;
 /// The declaration of every column of a figure.
 pub mod schema;
 
+pub use bounds::{Bound, Interval};
 use column::{words, Word};
 pub use json::{FigureFields, FlatFigure};
 pub use schema::{FigureRecord, Observation, COLUMNS, STORED_COLUMNS};
 
-/// The stored names of [`Unit`]s and [`Qualifier`]s: the words filters and imports accept.
+/// The stored names of [`Unit`]s and [`Qualifier`]s: the words filters and imports accept
+/// (`indeterminate`, the last qualifier, is only ever derived).
 pub const UNITS: &[&str] = Unit::WORDS;
-pub const QUALIFIERS: &[&str] = Qualifier::WORDS;
+pub const QUALIFIERS: &[&str] = match Qualifier::WORDS.split_last() {
+    Some((_, stated)) => stated,
+    None => &[],
+};
 
 words! {
     /// The unit a figure is stated in.
@@ -100,6 +107,9 @@ words! {
         About = "about",
         Nearly = "nearly",
         LessThan = "less_than",
+        /// A derived figure whose bounds do not bound its value on one side or both (the
+        /// difference of two lower bounds); never stated.
+        Indeterminate = "indeterminate",
     }
 }
 
@@ -118,6 +128,23 @@ words! {
         Target = "target",
         /// The source gives no period.
         Unspecified = "unspecified",
+    }
+}
+
+words! {
+    /// What a figure is among the others: a figure in its own right, or one that a sum of
+    /// figures must leave out not to count something twice. Derived from the figure's links
+    /// and its indicator, never stored: the first of these that applies, in this order.
+    pub enum FigureRole {
+        /// A figure in its own right: what an analyst sums and compares.
+        Primary = "primary",
+        /// A printed dollar equivalent of a yuan figure (`equivalent_of` is set).
+        Equivalent = "equivalent",
+        /// A caption or infographic repeating a story's figure (`restates` is set).
+        Restatement = "restatement",
+        /// A threshold that defines a group (its indicator measures a threshold), not an
+        /// amount of anything.
+        Threshold = "threshold",
     }
 }
 
@@ -240,7 +267,16 @@ mod tests {
         words_agree_with_serde::<Scale>();
         words_agree_with_serde::<Qualifier>();
         words_agree_with_serde::<PeriodKind>();
+        words_agree_with_serde::<FigureRole>();
+        assert_eq!(
+            FigureRole::DOCS[1].trim(),
+            "A printed dollar equivalent of a yuan figure (`equivalent_of` is set).",
+            "each word's doc comment, joined"
+        );
+        assert_eq!(Scale::DOCS, ["", "", "", "", ""]);
         assert_eq!(UNITS.len(), 8);
+        assert_eq!(QUALIFIERS.len(), Qualifier::WORDS.len() - 1);
+        assert!(!QUALIFIERS.contains(&Qualifier::Indeterminate.word()));
         assert_eq!(Scale::default(), Scale::Unit, "the first word");
     }
 }

@@ -1,6 +1,6 @@
-//! Operating limits and protective headers: a cap on query-string length, a cap on requests in
-//! flight that sheds load with 503 + Retry-After instead of queueing without bound, a request
-//! timeout, and security headers. Every refusal is a problem+json a client can act on.
+//! Operating limits: a cap on requests in flight that sheds load with 503 + Retry-After
+//! instead of queueing without bound, a request timeout, and per-client rate limits. Every
+//! refusal is a problem+json a client can act on.
 
 use std::net::{IpAddr, SocketAddr};
 use std::num::NonZeroU32;
@@ -19,7 +19,6 @@ use crate::http::problem::problem_response;
 
 #[derive(Debug, Clone)]
 pub struct Limits {
-    pub max_query_bytes: usize,
     pub request_timeout: Duration,
     /// Permits for requests in flight; a request that finds none is shed.
     pub in_flight: Arc<Semaphore>,
@@ -37,20 +36,8 @@ fn retry_later(status: StatusCode, detail: String) -> Response {
     response
 }
 
-/// Refuses overlong query strings, sheds load past the in-flight cap, and bounds the time a
-/// request may take.
+/// Sheds load past the in-flight cap, and bounds the time a request may take.
 pub async fn enforce(State(limits): State<Limits>, request: Request, next: Next) -> Response {
-    let query_bytes = request.uri().query().map_or(0, str::len);
-    if query_bytes > limits.max_query_bytes {
-        return problem_response(
-            StatusCode::URI_TOO_LONG,
-            format!(
-                "The query string is {query_bytes} bytes; the limit is {}. Use fewer or shorter \
-                 filter values.",
-                limits.max_query_bytes
-            ),
-        );
-    }
     let Ok(_permit) = limits.in_flight.clone().try_acquire_owned() else {
         return retry_later(
             StatusCode::SERVICE_UNAVAILABLE,
@@ -130,43 +117,4 @@ pub async fn limit_rate(
             response
         }
     }
-}
-
-/// `nosniff` everywhere; a strict Content-Security-Policy on HTML and SVG, the only
-/// representations a browser would run anything in.
-pub async fn security_headers(request: Request, next: Next) -> Response {
-    let mut response = next.run(request).await;
-    let headers = response.headers_mut();
-    headers.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    headers.insert(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
-    );
-    let content_type = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default();
-    let policy = if content_type.starts_with("text/html") {
-        // Swagger UI and the dashboard: their own scripts and styles, inline styles, data:
-        // images, and fetches from this origin only.
-        Some(
-            "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; \
-             img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; \
-             form-action 'none'",
-        )
-    } else if content_type.starts_with("image/svg+xml") {
-        Some("default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'")
-    } else {
-        None
-    };
-    if let Some(policy) = policy {
-        headers.insert(
-            header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static(policy),
-        );
-    }
-    response
 }

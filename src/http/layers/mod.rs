@@ -1,14 +1,21 @@
 //! The layers every response goes through, each in its file; `stack` puts them in order.
 
-/// Query-string cap, in-flight cap, timeout, rate limits, security headers.
+/// A panic becomes a 500, and a log line with its message.
+pub mod catch_panic;
+/// In-flight cap, timeout, rate limits.
 pub mod limits;
 /// Prometheus counters of every answer.
 pub mod metrics;
-/// The one log line per request, and the route it names.
+/// The one log line per request, the route it names, and the span that gives every event of
+/// the request its id.
 pub mod request_log;
+/// Path and query caps, and `Host`.
+pub mod request_target;
 /// Rendered responses kept per data version.
 pub mod response_cache;
 /// ETags, 304s, Cache-Control and Vary; HEAD answered as GET.
 pub mod revalidate;
+/// nosniff, Referrer-Policy, CSP, and no-store by default, on every answer.
+pub mod security_headers;
 /// The layers in order, for the app and the benchmark.
 pub mod stack;

@@ -5,11 +5,17 @@
 //! follows the version with the service's follower task
 //! ([`follow_data_version`](crate::service::versions::follow_data_version)).
 //!
-//! Entries are keyed by the data version, the path, the query (decoded and ordered by
-//! parameter name), the `Accept` header and the content coding the response is sent in; so
-//! a compressed body is cached compressed, and an entry of an older version is never served
-//! again (it is dropped when the version moves, or evicted). Memory is bounded by a byte
-//! budget over bodies and headers, with scan-resistant eviction (`quick_cache`'s CLOCK-Pro).
+//! Entries are keyed by what a body depends on: the data version, the path and query as
+//! written (the body's links repeat them, so `?b=2&a=1` and `?a=1&b=2` are two entries), the
+//! `Accept` header and the content coding the response is sent in; so a compressed body is
+//! cached compressed, and an entry of an older version is never served again (it is dropped
+//! when the version moves, or evicted).
+//!
+//! Memory is bounded by a byte budget, with scan-resistant eviction (`quick_cache`'s
+//! CLOCK-Pro). The budget holds whatever clients send: an entry owns exact-size copies of
+//! everything it keeps (a request's `HeaderValue` is a slice of its whole head, which a
+//! clone would keep alive unweighed), is weighed with its key, and a request whose `Accept`
+//! is longer than any browser's is answered without being kept.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -22,6 +28,7 @@ use axum::response::Response;
 use sqlx::SqlitePool;
 
 use super::metrics::CacheCounters;
+use super::request_log::Route;
 use super::revalidate::{not_modified, unmodified_since_tagged, Streamed};
 use crate::http::problem::problem_response;
 use crate::service::versions::{self, DataVersion, VersionFollower};
@@ -47,32 +54,84 @@ impl Coding {
     }
 }
 
+/// Longest `Accept` a response is kept for; browsers send about 150 bytes. A longer one is
+/// answered but not kept, so that no client chooses how large keys grow.
+const MAX_KEPT_ACCEPT_BYTES: usize = 512;
+
+/// Bytes an entry costs beyond its key's and value's contents: the key and value structs,
+/// the header map's table, the cache's own slot. An estimate on the generous side.
+const ENTRY_OVERHEAD_BYTES: usize = 256;
+
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 struct CacheKey {
     version: i64,
-    path: String,
-    query: String,
-    accept: Option<HeaderValue>,
+    /// The path and query as the request wrote them.
+    target: Box<str>,
+    /// A copy of the request's `Accept`, at most [`MAX_KEPT_ACCEPT_BYTES`].
+    accept: Option<Box<[u8]>>,
     coding: Coding,
 }
 
-/// A stored 200: its headers, its (possibly compressed) body, and its extensions (the route
-/// that answered, for the log line).
+impl CacheKey {
+    /// The key of `request`, or `None` when its response must not be kept.
+    fn of(request: &Request, version: i64, coding: Coding) -> Option<CacheKey> {
+        let accept = match request.headers().get(header::ACCEPT) {
+            Some(accept) if accept.len() > MAX_KEPT_ACCEPT_BYTES => return None,
+            accept => accept.map(|value| Box::from(value.as_bytes())),
+        };
+        let uri = request.uri();
+        let target = uri.path_and_query().map_or(uri.path(), |pq| pq.as_str());
+        Some(CacheKey {
+            version,
+            target: Box::from(target),
+            accept,
+            coding,
+        })
+    }
+}
+
+/// A stored 200: its headers, its (possibly compressed) body, and the route that answered
+/// (for the log line and the metrics), each an exact-size copy owned by the entry.
 #[derive(Debug, Clone)]
-struct CachedResponse(Arc<(HeaderMap, Bytes, Extensions)>);
+struct CachedResponse(Arc<(HeaderMap, Bytes, Option<Route>)>);
+
+impl CachedResponse {
+    fn copy_of(headers: &HeaderMap, body: &[u8], extensions: &Extensions) -> CachedResponse {
+        let headers = headers
+            .iter()
+            .map(|(name, value)| {
+                let value = HeaderValue::from_bytes(value.as_bytes())
+                    .expect("a header value copies as a valid one");
+                (name.clone(), value)
+            })
+            .collect();
+        let route = extensions.get::<Route>().cloned();
+        CachedResponse(Arc::new((headers, Bytes::copy_from_slice(body), route)))
+    }
+
+    /// The extensions a stored response is served with: its route, for the log and metrics.
+    fn extensions(&self) -> Extensions {
+        let mut extensions = Extensions::new();
+        if let Some(route) = &self.0 .2 {
+            extensions.insert(route.clone());
+        }
+        extensions
+    }
+}
 
 #[derive(Debug, Clone)]
 struct ByteWeighter;
 
 impl quick_cache::Weighter<CacheKey, CachedResponse> for ByteWeighter {
     fn weight(&self, key: &CacheKey, value: &CachedResponse) -> u64 {
-        let (headers, body, _) = &*value.0;
+        let (headers, body, _route) = &*value.0;
         let header_bytes: usize = headers
             .iter()
             .map(|(name, value)| name.as_str().len() + value.len() + 32)
             .sum();
+        let key_bytes = key.target.len() + key.accept.as_ref().map_or(0, |accept| accept.len());
         // Never zero: a zero-weight entry would never be evicted.
-        (key.path.len() + key.query.len() + header_bytes + body.len() + 64) as u64
+        (key_bytes + header_bytes + body.len() + ENTRY_OVERHEAD_BYTES) as u64
     }
 }
 
@@ -80,8 +139,6 @@ pub struct ResponseCache {
     entries: quick_cache::sync::Cache<CacheKey, CachedResponse, ByteWeighter>,
     /// Bodies above this are served but not kept: one export must not flush everything else.
     max_entry_bytes: usize,
-    /// The query-string cap of the limits below, which a hit must not get around.
-    max_query_bytes: usize,
     pub version: Arc<DataVersion>,
     /// Hits and misses, for `/metrics`.
     pub counters: CacheCounters,
@@ -95,7 +152,6 @@ impl ResponseCache {
         pool: SqlitePool,
         capacity_bytes: u64,
         poll: Duration,
-        max_query_bytes: usize,
     ) -> sqlx::Result<Arc<ResponseCache>> {
         let version = versions::last_import_id(&pool).await?;
         let cache = Arc::new(ResponseCache {
@@ -106,7 +162,6 @@ impl ResponseCache {
                 ByteWeighter,
             ),
             max_entry_bytes: (capacity_bytes / 8) as usize,
-            max_query_bytes,
             version: Arc::new(DataVersion::new(version)),
             counters: CacheCounters::default(),
         });
@@ -166,33 +221,18 @@ fn negotiate(accept_encoding: Option<&HeaderValue>) -> Coding {
     }
 }
 
-/// The query as the handlers read it: decoded pairs, ordered by name; the values of a
-/// repeated name keep their order. `b=2&a=1` and `a=1&b=%32` are one entry.
-fn normalised_query(raw: Option<&str>) -> String {
-    let Some(raw) = raw.filter(|raw| !raw.is_empty()) else {
-        return String::new();
-    };
-    let mut pairs: Vec<_> = form_urlencoded::parse(raw.as_bytes()).collect();
-    pairs.sort_by(|a, b| a.0.cmp(&b.0));
-    form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(pairs)
-        .finish()
-}
-
 /// Middleware above everything that renders, tags, compresses, revalidates or limits a
 /// response, and below rate limiting and CORS: serves a stored response when it has one for
 /// this version, representation and coding, answering `If-None-Match` itself; otherwise asks
 /// the layers below, and keeps a successful answer with all their headers (a
 /// [`Streamed`] one, the bulk export, passes uncollected). A hit skips the
-/// in-flight cap and timeout (it costs nothing); a query string over the cap still goes below
-/// to be refused.
+/// in-flight cap and timeout (it costs nothing); the target's caps are checked above.
 pub async fn serve_cached(
     State(cache): State<Arc<ResponseCache>>,
     mut request: Request,
     next: Next,
 ) -> Response {
-    let over_cap = request.uri().query().map_or(0, str::len) > cache.max_query_bytes;
-    if !matches!(*request.method(), Method::GET | Method::HEAD) || over_cap {
+    if !matches!(*request.method(), Method::GET | Method::HEAD) {
         return next.run(request).await;
     }
     let coding = negotiate(request.headers().get(header::ACCEPT_ENCODING));
@@ -201,24 +241,18 @@ pub async fn serve_cached(
         Some(value) => request.headers_mut().insert(header::ACCEPT_ENCODING, value),
         None => request.headers_mut().remove(header::ACCEPT_ENCODING),
     };
-    let key = CacheKey {
-        version: cache.version.get(),
-        path: request.uri().path().to_owned(),
-        query: normalised_query(request.uri().query()),
-        accept: request.headers().get(header::ACCEPT).cloned(),
-        coding,
-    };
-    if let Some(CachedResponse(stored)) = cache.entries.get(&key) {
+    let key = CacheKey::of(&request, cache.version.get(), coding);
+    if let Some(stored) = key.as_ref().and_then(|key| cache.entries.get(key)) {
         cache.counters.hits.inc();
-        let (headers, body, extensions) = &*stored;
+        let (headers, body, _) = &*stored.0;
         if unmodified_since_tagged(request.headers().get(header::IF_NONE_MATCH), headers) {
             let mut response = not_modified(headers);
-            *response.extensions_mut() = extensions.clone();
+            *response.extensions_mut() = stored.extensions();
             return response;
         }
         let mut response = Response::new(Body::from(body.clone()));
         *response.headers_mut() = headers.clone();
-        *response.extensions_mut() = extensions.clone();
+        *response.extensions_mut() = stored.extensions();
         response
             .headers_mut()
             .insert(X_CACHE, HeaderValue::from_static("hit"));
@@ -232,14 +266,16 @@ pub async fn serve_cached(
     if cache.max_entry_bytes == 0 {
         return response;
     }
-    if response.extensions().get::<Streamed>().is_some() {
-        // Written as it is sent, and too large to keep: passed on, never collected.
+    // A streamed response (the export) is written as it is sent, and too large to keep: it
+    // is passed on, never collected; so is one whose request has no key.
+    let streamed = response.extensions().get::<Streamed>().is_some();
+    let Some(key) = key.filter(|_| !streamed) else {
         let mut response = response;
         response
             .headers_mut()
             .insert(X_CACHE, HeaderValue::from_static("miss"));
         return response;
-    }
+    };
     let (mut parts, body) = response.into_parts();
     // The body is already in memory above the compressor (the tagger buffers it), so reading
     // it whole costs no more than passing it on.
@@ -250,14 +286,8 @@ pub async fn serve_cached(
         );
     };
     if bytes.len() <= cache.max_entry_bytes {
-        cache.entries.insert(
-            key,
-            CachedResponse(Arc::new((
-                parts.headers.clone(),
-                bytes.clone(),
-                parts.extensions.clone(),
-            ))),
-        );
+        let stored = CachedResponse::copy_of(&parts.headers, &bytes, &parts.extensions);
+        cache.entries.insert(key, stored);
     }
     parts
         .headers
@@ -293,22 +323,5 @@ mod tests {
         assert_eq!(coding("*;q=0.1, br;q=0"), Coding::Gzip);
         assert_eq!(coding("identity, deflate"), Coding::Identity);
         assert_eq!(coding("GZIP;Q=0.9"), Coding::Gzip);
-    }
-
-    #[test]
-    fn equivalent_queries_share_a_key_and_repeated_values_keep_their_order() {
-        assert_eq!(
-            normalised_query(Some("b=2&a=1")),
-            normalised_query(Some("a=1&b=%32"))
-        );
-        assert_ne!(
-            normalised_query(Some("sort=a&sort=b")),
-            normalised_query(Some("sort=b&sort=a"))
-        );
-        assert_eq!(
-            normalised_query(Some("q=a+b")),
-            normalised_query(Some("q=a%20b"))
-        );
-        assert_eq!(normalised_query(None), normalised_query(Some("")));
     }
 }

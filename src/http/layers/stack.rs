@@ -4,27 +4,30 @@
 
 use std::sync::Arc;
 
-use axum::http::{header, HeaderName, Method, StatusCode};
+use axum::http::{header, HeaderName, Method};
 use axum::middleware;
 use axum::Router;
 use tokio::sync::Semaphore;
-use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 
-use super::{limits, metrics, request_log, response_cache, revalidate};
-use crate::http::problem::problem_response;
+use super::{
+    catch_panic, limits, metrics, request_log, request_target, response_cache, revalidate,
+    security_headers,
+};
 use crate::http::settings::HttpSettings;
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 /// The production layers, innermost first. A request passes them bottom-up: it has its id
-/// before it is logged, is rate-limited before anything else is spent on it, and is looked up
-/// in the cache before anything renders, tags, compresses or limits it.
+/// before it is logged, its target and Host are checked and it is rate-limited before anything
+/// else is spent on it, and it is looked up in the cache before anything renders, tags,
+/// compresses or limits it. Whatever answers, the security headers go on last.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Layer {
-    /// A panic below becomes a problem+json 500, not a dropped connection.
+    /// A panic below becomes a problem+json 500, not a dropped connection; its message is
+    /// logged.
     CatchPanic,
     /// A strong ETag from the identity body's bytes.
     TagEntity,
@@ -32,38 +35,42 @@ pub enum Layer {
     Compression,
     /// `If-None-Match` → 304 against the tag of the coding sent; Cache-Control and Vary.
     Revalidate,
-    /// Query-string cap, in-flight cap (503) and request timeout.
+    /// In-flight cap (503) and request timeout.
     Limits,
-    /// nosniff, Referrer-Policy, and a CSP on HTML and SVG.
-    SecurityHeaders,
     /// Stored responses, per data version, representation and coding, with every header
     /// the layers below gave them: a hit skips all of those layers.
     ResponseCache,
     /// Per-client token buckets (429); absent when the rate is 0.
     RateLimit,
+    /// Path and query caps (414), one valid `Host` (400).
+    RequestTarget,
     /// Depends on the request's Origin, so it stays outside the cache.
     Cors,
     /// Counts and times every answer for `/metrics`, cache hits and refusals included.
     Metrics,
-    /// The one log line per request.
+    /// The one log line per request, and the span that gives every event below its id.
     RequestLog,
     /// `x-request-id`: the client's, or a new UUID; echoed on the response.
     RequestId,
+    /// nosniff, Referrer-Policy, a CSP on HTML and SVG, and no-store where no layer set a
+    /// caching policy: on every answer, refusals and CORS preflights included.
+    SecurityHeaders,
 }
 
-pub const LAYERS: [Layer; 12] = [
+pub const LAYERS: [Layer; 13] = [
     Layer::CatchPanic,
     Layer::TagEntity,
     Layer::Compression,
     Layer::Revalidate,
     Layer::Limits,
-    Layer::SecurityHeaders,
     Layer::ResponseCache,
     Layer::RateLimit,
+    Layer::RequestTarget,
     Layer::Cors,
     Layer::Metrics,
     Layer::RequestLog,
     Layer::RequestId,
+    Layer::SecurityHeaders,
 ];
 
 impl Layer {
@@ -76,6 +83,7 @@ impl Layer {
             Layer::Revalidate => "revalidate",
             Layer::Limits => "limits",
             Layer::RateLimit => "rate-limit",
+            Layer::RequestTarget => "request-target",
             Layer::Cors => "cors",
             Layer::Metrics => "metrics",
             Layer::SecurityHeaders => "security-headers",
@@ -97,14 +105,7 @@ pub fn wrap(
     let mut router = router;
     for layer in LAYERS.into_iter().take(count) {
         router = match layer {
-            Layer::CatchPanic => router.layer(CatchPanicLayer::custom(|_panic| {
-                problem_response(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "The server failed while answering; report it with this response's \
-                     x-request-id."
-                        .to_owned(),
-                )
-            })),
+            Layer::CatchPanic => router.layer(middleware::from_fn(catch_panic::catch_panic)),
             Layer::TagEntity => router.layer(middleware::from_fn(revalidate::tag_entity)),
             Layer::Compression => router.layer(CompressionLayer::new()),
             Layer::ResponseCache => match &responses {
@@ -122,7 +123,6 @@ pub fn wrap(
             )),
             Layer::Limits => router.layer(middleware::from_fn_with_state(
                 limits::Limits {
-                    max_query_bytes: settings.max_query_bytes,
                     request_timeout: settings.request_timeout,
                     in_flight: Arc::new(Semaphore::new(settings.max_in_flight)),
                 },
@@ -138,15 +138,30 @@ pub fn wrap(
                 }
                 None => router,
             },
+            Layer::RequestTarget => router.layer(middleware::from_fn_with_state(
+                request_target::TargetLimits {
+                    max_path_bytes: settings.max_path_bytes,
+                    max_query_bytes: settings.max_query_bytes,
+                },
+                request_target::check_target,
+            )),
             Layer::Cors => router.layer(cors(settings)),
             Layer::Metrics => router.layer(middleware::from_fn_with_state(
                 metrics.clone(),
                 metrics::measure,
             )),
-            Layer::SecurityHeaders => router.layer(middleware::from_fn(limits::security_headers)),
-            Layer::RequestLog => router.layer(middleware::from_fn(|request, next| {
-                request_log::log_request(REQUEST_ID, request, next)
-            })),
+            Layer::SecurityHeaders => {
+                router.layer(middleware::from_fn(security_headers::security_headers))
+            }
+            Layer::RequestLog => {
+                let log = request_log::RequestLog {
+                    request_id_header: REQUEST_ID,
+                    slow_request: settings.slow_request,
+                };
+                router.layer(middleware::from_fn(move |request, next| {
+                    request_log::log_request(log.clone(), request, next)
+                }))
+            }
             Layer::RequestId => router
                 .layer(PropagateRequestIdLayer::new(REQUEST_ID))
                 .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid)),

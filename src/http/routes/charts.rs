@@ -60,6 +60,7 @@ fn mark(qualifier: Qualifier) -> &'static str {
         Qualifier::About => "≈",
         Qualifier::Nearly => "≲",
         Qualifier::LessThan => "<",
+        Qualifier::Indeterminate => "?",
     }
 }
 

@@ -5,11 +5,13 @@
 
 use super::read::{error, ImportError, Row};
 use crate::domain::entity::Entity;
-use crate::domain::figure::column::Word;
 use crate::domain::figure::column::{
-    CellSource, Check, Column, Kind, OwnedCell, Role, MAX_ID_CHARS, MAX_TEXT_CHARS, PERIOD_YEARS,
+    CellSource, Check, Column, Kind, OwnedCell, Role, Word, MAX_ID_CHARS, MAX_TEXT_CHARS,
+    PERIOD_YEARS,
 };
-use crate::domain::figure::{within_magnitude, FigureRecord, MAX_MAGNITUDE, MIN_MAGNITUDE, UNITS};
+use crate::domain::figure::{
+    within_magnitude, FigureRecord, Qualifier, MAX_MAGNITUDE, MIN_MAGNITUDE, QUALIFIERS, UNITS,
+};
 use crate::store::catalogue::Catalogue;
 
 /// A cell's text as a message shows it: at most 40 characters of it.
@@ -208,6 +210,16 @@ pub(super) fn figure_of(
                 ),
             );
         }
+    }
+    let qualifier = row.text("qualifier");
+    if qualifier == Qualifier::Indeterminate.word() {
+        fail(
+            "qualifier",
+            format!(
+                "only a derived figure is {qualifier}; a stated figure is one of {}",
+                QUALIFIERS.join(", ")
+            ),
+        );
     }
     let unit = row.text("unit");
     if let Some(expected) = catalogue.indicators.get(row.text("indicator_id")) {

@@ -24,6 +24,8 @@ pub mod check;
 pub mod plan;
 /// A file read into rows, with the place of every cell.
 pub mod read;
+/// What a valid file would leave wrong: orphaned links, `stated` words of an old value.
+pub mod warnings;
 
 use std::borrow::Cow;
 use std::io::Read;
@@ -59,6 +61,7 @@ pub enum ImportProgress {
 }
 
 /// Reads, checks and (unless `dry_run`) applies `file_name`'s contents in one transaction.
+/// The plan carries the [`warnings`](warnings) of a valid file.
 pub async fn import(
     pool: &SqlitePool,
     file_name: &str,
@@ -72,21 +75,24 @@ pub async fn import(
         text.as_bytes(),
         description,
         dry_run,
+        false,
         &mut |_| {},
     )
     .await
 }
 
 /// [`import`] of a file being read from `input` (a file, as the command opens it), telling
-/// `progress` how far it has got. A CSV file is read a row at a time, and only what it changes
-/// is kept; a JSON file is held whole while read (its positions are offsets into it), but its
-/// objects are read one at a time.
+/// `progress` how far it has got; `strict` refuses a file with warnings as one with errors
+/// (nothing is written). A CSV file is read a row at a time, and only what it changes is kept;
+/// a JSON file is held whole while read (its positions are offsets into it), but its objects
+/// are read one at a time.
 pub async fn import_reporting(
     pool: &SqlitePool,
     file_name: &str,
     mut input: impl Read,
     description: Option<&str>,
     dry_run: bool,
+    strict: bool,
     progress: &mut dyn FnMut(ImportProgress),
 ) -> Result<(ImportPlan, Option<ImportReceipt>), ImportFailure> {
     check_description(description)?;
@@ -109,6 +115,7 @@ pub async fn import_reporting(
             plan_stream(pool, rows.map(|row| row.map(Cow::Owned)), progress).await?
         }
     };
+    let plan = strictly(plan, strict)?;
     apply(pool, file_name, plan, description, dry_run, progress).await
 }
 
@@ -185,9 +192,25 @@ async fn plan_stream<'r>(
     let stored_equivalents = store::imports::equivalents_of(pool, &planner.not_positive())
         .await
         .map_err(database)?;
+    let linking = store::imports::links_to(pool, &planner.retracting())
+        .await
+        .map_err(database)?;
     planner
-        .finish(&stored_equivalents)
+        .finish(&stored_equivalents, &linking)
         .map_err(ImportFailure::Invalid)
+}
+
+/// `plan`, unless it is `strict` and the plan has warnings: then they refuse the file as
+/// errors would.
+fn strictly(plan: ImportPlan, strict: bool) -> Result<ImportPlan, ImportFailure> {
+    if strict && !plan.warnings.is_empty() {
+        let refused = plan.warnings.iter().map(|warning| ImportError {
+            message: format!("{} (a warning, refused by --strict)", warning.message),
+            ..warning.clone()
+        });
+        return Err(ImportFailure::Invalid(refused.collect()));
+    }
+    Ok(plan)
 }
 
 /// Records a valid plan (unless `dry_run`, or it changes nothing) in one transaction.

@@ -4,13 +4,14 @@
 use std::collections::HashMap;
 
 use super::check::{figure_of, is_slug, shown, too_long};
-use super::read::{error, presented_columns, ImportError, Position, Row};
+use super::read::{derived_columns, error, presented_columns, ImportError, Position, Row};
 #[cfg(test)]
 use super::read::{CsvRows, FileFormat, JsonRows};
+use super::warnings::Watch;
 use crate::domain::figure::column::{Check, Role, MAX_ID_CHARS, MAX_TEXT_CHARS};
 use crate::domain::figure::{COLUMNS, STORED_COLUMNS};
 use crate::store::catalogue::Catalogue;
-use crate::store::imports::{FigureChange, StoredFigure};
+use crate::store::imports::{FigureChange, FigureLink, StoredFigure};
 
 /// The changes a valid file asks for.
 #[derive(Debug, Clone, PartialEq)]
@@ -18,6 +19,9 @@ pub struct ImportPlan {
     pub changes: Vec<FigureChange>,
     /// Rows identical to the stored figure.
     pub unchanged: usize,
+    /// What the changes would leave wrong though the file is valid (see
+    /// [`warnings`](super::warnings)); `--strict` refuses them.
+    pub warnings: Vec<ImportError>,
 }
 
 /// Rows checked per look-up of the stored figures they name.
@@ -43,11 +47,11 @@ pub fn plan(
             Err(errors) => planner.refuse(errors),
         }
     }
-    planner.finish(&[])
+    planner.finish(&[], &[])
 }
 
 /// [`plan`] for rows already read (or made by a program), `stored` holding every figure they
-/// name.
+/// name. No stored figure links to one the rows retract, as far as the warnings know.
 pub fn plan_rows(
     rows: &[Row],
     catalogue: &Catalogue,
@@ -57,7 +61,7 @@ pub fn plan_rows(
     for row in rows {
         planner.plan(row, stored);
     }
-    planner.finish(&[])
+    planner.finish(&[], &[])
 }
 
 /// A reference to another figure whose target was neither stored nor read yet: it must be
@@ -96,6 +100,8 @@ pub struct Planner<'a> {
     changes: Vec<FigureChange>,
     unchanged: usize,
     errors: Vec<ImportError>,
+    /// What the warnings need of the rows planned so far.
+    watch: Watch,
     rows: usize,
 }
 
@@ -109,6 +115,7 @@ impl<'a> Planner<'a> {
             changes: Vec::new(),
             unchanged: 0,
             errors: Vec::new(),
+            watch: Watch::default(),
             rows: 0,
         }
     }
@@ -168,6 +175,15 @@ impl<'a> Planner<'a> {
             ));
             return;
         }
+        if let Some(column) = derived_columns().find(|c| !row.text(c.name).is_empty()) {
+            self.errors.push(error(
+                row.position_of(column.name),
+                Some(column.name),
+                "this row is a derived figure (a transform or an implied figure), computed \
+                 from the figures in derived_from; import those instead",
+            ));
+            return;
+        }
         let reason = row.optional("reason");
         if let Some(message) = reason.as_deref().and_then(|r| too_long(r, MAX_TEXT_CHARS)) {
             self.errors
@@ -194,10 +210,13 @@ impl<'a> Planner<'a> {
                             Some("reason"),
                             "a retraction needs a reason",
                         )),
-                        Some(reason) => self.changes.push(FigureChange::Retract {
-                            id: id.to_owned(),
-                            reason,
-                        }),
+                        Some(reason) => {
+                            let change = FigureChange::Retract {
+                                id: id.to_owned(),
+                                reason,
+                            };
+                            self.change(row, change, stored);
+                        }
                     },
                 }
                 return;
@@ -255,12 +274,19 @@ impl<'a> Planner<'a> {
             }
         }
         match stored.get(id) {
-            None => self.changes.push(FigureChange::Add(figure)),
+            None => self.change(row, FigureChange::Add(figure), stored),
             Some(existing) if existing.record == figure && !existing.retracted => {
                 self.unchanged += 1
             }
-            Some(_) => self.changes.push(FigureChange::Correct { figure, reason }),
+            Some(_) => self.change(row, FigureChange::Correct { figure, reason }, stored),
         }
+    }
+
+    /// Keeps a change `row` asks for, and what its warnings need of the row and of the stored
+    /// figures (which are not kept).
+    fn change(&mut self, row: &Row, change: FigureChange, stored: &HashMap<String, StoredFigure>) {
+        self.watch.note(row, &change, stored);
+        self.changes.push(change);
     }
 
     /// The figures the file gives an amount that is not positive: a stored printed equivalent
@@ -273,13 +299,23 @@ impl<'a> Planner<'a> {
             .collect()
     }
 
+    /// The figures the file retracts: a stored figure that links to any of them
+    /// ([`Planner::finish`]) is left an orphan unless the file retracts or corrects it too.
+    pub fn retracting(&self) -> Vec<&str> {
+        self.watch.retracting()
+    }
+
     /// The plan, once every row is read: references to figures further down the file are
     /// checked now, and so is every printed equivalent's amount: the figure it converts, as
     /// the file leaves it, must be positive. `stored_equivalents` holds the stored printed
     /// equivalents (id, the figure it converts) of the figures [`Planner::not_positive`] names.
+    /// A valid file's plan carries its [warnings](super::warnings), found across all its
+    /// batches: `linking` holds the stored figures, not retracted, that link to a figure
+    /// [`Planner::retracting`] names.
     pub fn finish(
         mut self,
         stored_equivalents: &[(String, String)],
+        linking: &[FigureLink],
     ) -> Result<ImportPlan, Vec<ImportError>> {
         for equivalent in std::mem::take(&mut self.equivalents) {
             let positive = match self.first_seen.get(&equivalent.target) {
@@ -333,10 +369,13 @@ impl<'a> Planner<'a> {
             }
         }
         if self.errors.is_empty() {
-            Ok(ImportPlan {
+            let mut plan = ImportPlan {
                 changes: self.changes,
                 unchanged: self.unchanged,
-            })
+                warnings: Vec::new(),
+            };
+            plan.warnings = self.watch.warnings(&plan, linking);
+            Ok(plan)
         } else {
             self.errors.sort_by_key(|e| e.position);
             Err(self.errors)
@@ -437,6 +476,27 @@ mod tests {
             panic!("an addition")
         };
         assert_eq!((figure.value, figure.qualifier), (14.2, Qualifier::About));
+    }
+
+    #[test]
+    fn a_derived_figure_or_an_indeterminate_one_is_never_imported() {
+        // A CSV of a transform's answer: its rows carry derived_from and formula.
+        let header = format!("{},derived_from,formula", STORED_COLUMNS.join(","));
+        let text = format!(
+            "{header}\n{},gdp-2024; gdp-2025,14.2 - 13\n{},,",
+            row(&[]),
+            row(&[("id", "gdp-2026"), ("qualifier", "indeterminate")])
+        );
+        let errors = plan(&text, FileFormat::Csv, &catalogue(), &HashMap::new()).unwrap_err();
+        let found: Vec<(usize, &str)> = errors
+            .iter()
+            .map(|e| (e.position.line, e.field.as_deref().unwrap()))
+            .collect();
+        assert_eq!(found, [(2, "derived_from"), (3, "qualifier")], "{errors:?}");
+        assert!(errors[0].message.contains("import those instead"));
+        assert!(errors[1]
+            .message
+            .contains("only a derived figure is indeterminate"));
     }
 
     #[test]

@@ -25,6 +25,12 @@ pub(super) fn presented_columns() -> impl Iterator<Item = &'static Column> {
         .filter(|column| column.role == Role::Presented)
 }
 
+/// The columns of a derived figure (`derived_from`, `formula`): a row with any of them was
+/// computed from other figures, not stated.
+pub(super) fn derived_columns() -> impl Iterator<Item = &'static Column> {
+    COLUMNS.iter().filter(|column| column.role == Role::Derived)
+}
+
 /// A place in the file, 1-based; line 0 is the file as a whole (its name, its encoding where
 /// no place can be given).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

@@ -9,8 +9,8 @@ use super::page::ItemFilter;
 use super::params::Format;
 use super::params::{
     ParamValue, AS_OF, CITY_PLAN, CLUSTER, CLUSTER_GROUP, COMPANY, CONCEPT, CURRENCY, FROM, HEIGHT,
-    INDICATOR, MAX, MIN, Q, QUALIFIER, REGION, SCALE, SOURCE, SPEAKER, TO, TOPIC, TRANSFORM, UNIT,
-    WIDTH, YEAR,
+    INDICATOR, MAX, MIN, Q, QUALIFIER, REGION, ROLE, SCALE, SOURCE, SPEAKER, TO, TOPIC, TRANSFORM,
+    UNIT, WIDTH, YEAR,
 };
 use super::parse::{Accepts, FromParsed, ListControls, Parsed};
 use super::spec::{QuerySpec, Shape};
@@ -60,6 +60,7 @@ impl FromParsed for FigureListQuery {
             topics: parsed.get(&TOPIC),
             units: parsed.get(&UNIT),
             qualifiers: parsed.get(&QUALIFIER),
+            roles: parsed.get(&ROLE),
             years: parsed.get(&YEAR),
             from: parsed.get(&FROM),
             to: parsed.get(&TO),
