@@ -7,6 +7,7 @@ use reqwest::StatusCode;
 use crate::helpers::TestApp;
 
 mod command;
+mod hostile_files;
 mod refusals;
 mod revisions;
 mod round_trip;
