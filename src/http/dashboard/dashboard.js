@@ -157,6 +157,9 @@ async function getJson(path) {
   try {
     response = await fetch(path, {
       headers: { Accept: "application/json" },
+      // Revalidated every time (a 304 when nothing changed), so a reload after an import
+      // shows it rather than what the browser kept for max-age.
+      cache: "no-cache",
       signal: AbortSignal.timeout(GIVE_UP_AFTER_MS),
     });
   } catch (error) {
