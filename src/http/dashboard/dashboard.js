@@ -799,7 +799,7 @@ async function loadConsistency() {
           el("th", { scope: "col" }, "Verdict"),
           el("th", { scope: "col" }, "Arithmetic"),
           el("th", { scope: "col" }, "Figures"))),
-        el("tbody", {}, report.checks.map((check) => el("tr", { "data-check-row": check.id, class: `verdict-${check.verdict}` },
+        el("tbody", {}, report.checks.map((check) => el("tr", { "data-check-row": check.id, class: `row-${check.verdict}` },
           el("th", { scope: "row" }, check.claim),
           el("td", { "data-label": "Verdict" }, el("span", { class: `badge verdict-${check.verdict}` }, VERDICT_WORDS[check.verdict] || check.verdict)),
           el("td", { "data-label": "Arithmetic" }, check.explanation),
