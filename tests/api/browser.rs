@@ -275,6 +275,8 @@ async fn the_dashboard_shows_every_figure_of_the_article_at_both_widths() {
     for (path, content_type) in [
         ("/dashboard.js", "text/javascript; charset=utf-8"),
         ("/dashboard-charts.js", "text/javascript; charset=utf-8"),
+        ("/dashboard-figures.js", "text/javascript; charset=utf-8"),
+        ("/dashboard-sections.js", "text/javascript; charset=utf-8"),
         ("/dashboard.css", "text/css; charset=utf-8"),
     ] {
         let response = app.get(path).await;

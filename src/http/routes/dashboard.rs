@@ -17,6 +17,8 @@ const PAGE: &str = include_str!("../dashboard/index.html");
 const STYLESHEET: &str = include_str!("../dashboard/dashboard.css");
 const SCRIPT: &str = include_str!("../dashboard/dashboard.js");
 const CHARTS: &str = include_str!("../dashboard/dashboard-charts.js");
+const FIGURES: &str = include_str!("../dashboard/dashboard-figures.js");
+const SECTIONS: &str = include_str!("../dashboard/dashboard-sections.js");
 
 /// The dashboard's paths and handlers; served by the router, not documented as API endpoints.
 pub fn pages() -> Vec<(&'static str, MethodRouter<AppState>)> {
@@ -33,6 +35,14 @@ pub fn pages() -> Vec<(&'static str, MethodRouter<AppState>)> {
         (
             "/dashboard-charts.js",
             get(|| embedded("text/javascript; charset=utf-8", CHARTS)),
+        ),
+        (
+            "/dashboard-figures.js",
+            get(|| embedded("text/javascript; charset=utf-8", FIGURES)),
+        ),
+        (
+            "/dashboard-sections.js",
+            get(|| embedded("text/javascript; charset=utf-8", SECTIONS)),
         ),
     ]
 }

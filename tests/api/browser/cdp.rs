@@ -268,7 +268,8 @@ impl Chromium {
             }
             assert!(
                 started.elapsed() < STEP_TIMEOUT,
-                "never true in the page: {condition}"
+                "never true in the page: {condition}; the console: {:#?}",
+                self.console
             );
             self.pump(Duration::from_millis(50)).await;
         }
