@@ -127,11 +127,30 @@ async fn article_figures(app: &TestApp, query: &str) -> BTreeMap<String, Value> 
         .collect()
 }
 
-/// A number as the page shows it: at most two decimals, thousands grouped.
+/// A number as the page shows it: two decimals, more below 1 (one more per leading zero, at
+/// most six), rounded half up from the shortest decimal that reads back as the number (as
+/// JavaScript's `Intl.NumberFormat` does), thousands grouped.
 fn shown_number(value: f64) -> String {
-    let fixed = format!("{:.2}", value.abs());
-    let fixed = fixed.trim_end_matches('0').trim_end_matches('.');
-    let (whole, fraction) = fixed.split_once('.').unwrap_or((fixed, ""));
+    let magnitude = if value == 0.0 {
+        0
+    } else {
+        value.abs().log10().floor() as i32
+    };
+    let digits = (-magnitude).clamp(0, 4) as usize + 2;
+    let shortest = format!("{}", value.abs());
+    let (whole, fraction) = shortest.split_once('.').unwrap_or((&shortest, ""));
+    let kept: String = fraction
+        .chars()
+        .chain(std::iter::repeat('0'))
+        .take(digits)
+        .collect();
+    let mut scaled: u128 = format!("{whole}{kept}").parse().expect("digits");
+    if fraction.chars().nth(digits).is_some_and(|d| d >= '5') {
+        scaled += 1;
+    }
+    let unit = 10u128.pow(digits as u32);
+    let (whole, fraction) = (scaled / unit, scaled % unit);
+    let whole = whole.to_string();
     let mut grouped = String::new();
     for (index, digit) in whole.chars().enumerate() {
         if index > 0 && (whole.len() - index) % 3 == 0 {
@@ -139,10 +158,28 @@ fn shown_number(value: f64) -> String {
         }
         grouped.push(digit);
     }
+    let fraction = format!("{fraction:0digits$}");
+    let fraction = fraction.trim_end_matches('0');
     let sign = if value < 0.0 { "-" } else { "" };
     match fraction {
         "" => format!("{sign}{grouped}"),
         _ => format!("{sign}{grouped}.{fraction}"),
+    }
+}
+
+#[test]
+fn numbers_read_as_the_page_words_them() {
+    for (value, shown) in [
+        (0.285, "0.285"),
+        (11.1111111111, "11.11"),
+        (24.75, "24.75"),
+        (77000.0, "77,000"),
+        (0.0393, "0.0393"),
+        (1.005, "1.01"),
+        (-7.421, "-7.42"),
+        (0.0, "0"),
+    ] {
+        assert_eq!(shown_number(value), shown, "{value}");
     }
 }
 
@@ -586,6 +623,7 @@ async fn the_currency_and_scale_controls_show_the_apis_converted_values() {
     let printed = article_figures(&app, "").await;
     let dollars = article_figures(&app, "currency=USD").await;
     let billions = article_figures(&app, "currency=USD&scale=billion").await;
+    let yuan = article_figures(&app, "currency=CNY&scale=billion").await;
     assert_ne!(
         printed["rd-expenditure-2024"]["value"], dollars["rd-expenditure-2024"]["value"],
         "the API converts"
@@ -636,6 +674,27 @@ async fn the_currency_and_scale_controls_show_the_apis_converted_values() {
             .eval("document.querySelector('input[name=currency]:checked').value + ' ' + document.querySelector('select[name=scale]').value")
             .await;
         assert_eq!(checked, "USD billion", "{context}");
+        assert_clean(&mut chromium, &context).await;
+
+        // From the keyboard: the arrow keys move through the currencies, from US$ round to
+        // "as printed", then to yuan.
+        chromium
+            .eval("document.querySelector(\"input[name='currency']:checked\").focus()")
+            .await;
+        for generation in ["2", "3"] {
+            chromium.press("ArrowRight", 39).await;
+            chromium
+                .wait_for(&format!(
+                    "document.body.dataset.generation === '{generation}' && document.body.dataset.ready === 'true'"
+                ))
+                .await;
+        }
+        assert_every_figure_shown(
+            &mut chromium,
+            &yuan,
+            &format!("{context}, yuan by keyboard"),
+        )
+        .await;
         assert_clean(&mut chromium, &context).await;
     }
 }

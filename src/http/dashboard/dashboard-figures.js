@@ -11,7 +11,7 @@ function amount(figure) {
 }
 
 function amountOf(value, scale, unit) {
-  const number = NUMBER.format(value);
+  const number = formatNumber(value);
   const words = SCALE_WORDS[scale] || "";
   const scaled = words ? `${number} ${words}` : number;
   switch (unit) {
@@ -55,8 +55,12 @@ function conversionNote(figure) {
   if (!c) {
     return null;
   }
+  const printed = amountOf(c.stated_value, c.stated_scale, c.stated_unit);
+  if (c.cny_per_usd === null || c.cny_per_usd === undefined) {
+    return el("p", { class: "conversion" }, `Printed as ${printed}.`);
+  }
   return el("p", { class: "conversion" },
-    `Converted from ${amountOf(c.stated_value, c.stated_scale, c.stated_unit)} at ${RATE.format(c.cny_per_usd)} yuan per US dollar (${c.rate_method}).`);
+    `Converted from ${printed} at ${RATE.format(c.cny_per_usd)} yuan per US dollar (${c.rate_method}).`);
 }
 
 /** Where the figure was printed: story, section, speaker, and any source it cites. */

@@ -54,7 +54,13 @@ const UNIT_WORDS = {
   years: "years",
   rank: "rank",
 };
-const NUMBER = new Intl.NumberFormat("en", { maximumFractionDigits: 2 });
+// Numbers keep two decimals, and more below 1 so that a converted or rescaled amount keeps
+// its digits: 0.285 billion stays 0.285, not 0.29 (at most six).
+const NUMBERS = [2, 3, 4, 5, 6].map((digits) => new Intl.NumberFormat("en", { maximumFractionDigits: digits }));
+function formatNumber(value) {
+  const magnitude = value === 0 ? 0 : Math.floor(Math.log10(Math.abs(value)));
+  return NUMBERS[Math.min(4, Math.max(0, -magnitude))].format(value);
+}
 const RATE = new Intl.NumberFormat("en", { maximumFractionDigits: 4 });
 
 // ---- Settings: currency and scale, kept in the URL ---------------------------------------
