@@ -1,21 +1,23 @@
 //! `gd-indicators check`: the consistency report as text, with an exit status that says
 //! whether every claim is consistent.
 
-use super::config::Config;
+use super::config::CheckArgs;
+use super::exit::{Exit, Stopped};
+use super::open_database;
 use crate::domain::analytics::report_text::report_text;
 use crate::service;
-use crate::store;
 
-/// `gd-indicators check`: prints the consistency report; `Ok(false)` when a claim is
-/// inconsistent.
-pub async fn check(config: Config) -> Result<bool, String> {
-    let pool = store::database::open_and_migrate(&config.database_url)
-        .await
-        .map_err(|error| error.to_string())?;
-    let report = service::analytics::load_report(&pool)
-        .await
-        .map_err(|error| format!("cannot read the data: {error}"))?;
+/// `gd-indicators check`: prints the consistency report; exit 1 when a claim is inconsistent.
+pub async fn check(args: &CheckArgs) -> Result<Exit, Stopped> {
+    let pool = open_database(&args.database).await?;
+    let report = service::analytics::load_report(&pool).await;
     pool.close().await;
+    let report =
+        report.map_err(|error| Stopped::failed(format!("cannot read the data: {error}")))?;
     print!("{}", report_text(&report));
-    Ok(report.summary.inconsistent == 0)
+    Ok(if report.summary.inconsistent == 0 {
+        Exit::Done
+    } else {
+        Exit::Refused
+    })
 }

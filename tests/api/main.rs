@@ -1,14 +1,15 @@
 //! One integration-test binary: every test starts the real app over HTTP. The modules follow
 //! the code: the catalogue's resources, figures, query parameters, representations, HTTP
 //! caching, headers, compression, limits, errors, analytics and charts, export, import and
-//! generate, start-up, the database, metrics, the dashboard in a browser, the golden bytes,
-//! query plans and the seed. What they share is in `helpers`.
+//! generate, start-up, the command line, the database, metrics, the dashboard in a browser, the
+//! golden bytes, query plans and the seed. What they share is in `helpers`.
 
 mod analytics;
 mod browser;
 mod caching;
 mod catalogue;
 mod charts;
+mod cli;
 mod compression;
 mod database;
 mod discovery;

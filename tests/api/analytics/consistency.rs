@@ -104,7 +104,8 @@ fn number(value: &Option<Number>) -> Option<f64> {
 fn the_check_command_prints_the_report_and_fails_on_contradictions() {
     let dir = tempfile::tempdir().unwrap();
     let database = dir.path().join("check.db");
-    let output = run(&["check", "--database-url", database.to_str().unwrap()]);
+    let database = database.to_str().unwrap();
+    let output = run(&["check", "--create", "--database-url", database]);
     assert_eq!(output.status.code(), Some(1), "inconsistent data exits 1");
     let text = String::from_utf8(output.stdout).unwrap();
     assert!(text.starts_with("Consistency of the source: "), "{text}");
