@@ -2,7 +2,8 @@
 //! the code: the catalogue's resources, figures, query parameters, representations, HTTP
 //! caching, headers, compression, limits, errors, analytics and charts, export, import and
 //! generate, start-up, the command line, the database, metrics, the dashboard in a browser, the
-//! golden bytes, query plans and the seed. What they share is in `helpers`.
+//! golden bytes, query plans, the seed and the README's cookbook. What they share is in
+//! `helpers`.
 
 mod analytics;
 mod browser;
@@ -26,6 +27,7 @@ mod limits;
 mod metrics;
 mod query;
 mod query_plans;
+mod readme;
 mod representations;
 mod request_logs;
 mod seed;
