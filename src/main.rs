@@ -14,12 +14,31 @@ use tracing_subscriber::EnvFilter;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-#[tokio::main]
-async fn main() -> std::process::ExitCode {
+fn main() -> std::process::ExitCode {
+    // The command line is read before the runtime starts: --help, --version and a usage
+    // error need none.
     let command = match parse_command_line() {
         Ok(command) => command,
         Err(exit) => return exit,
     };
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("gd-indicators: cannot start: {error}");
+            return std::process::ExitCode::from(1);
+        }
+    };
+    let code = runtime.block_on(run(command));
+    // Work still on the blocking pool (a chart render whose request timed out) must not keep
+    // the process from exiting once the command is done, after SIGTERM above all.
+    runtime.shutdown_timeout(std::time::Duration::from_secs(1));
+    code
+}
+
+async fn run(command: Command) -> std::process::ExitCode {
     let mut filter = EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| EnvFilter::new("gd_indicators=info,tower_http=info"));
     // The line that says where the server listens is printed whatever RUST_LOG says: scripts

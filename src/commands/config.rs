@@ -165,10 +165,11 @@ pub enum Command {
     Import(ImportArgs),
     /// Check the data against itself and print the consistency report.
     ///
-    /// Exits 1 when a claim is inconsistent beyond its tolerance, or the database is missing
+    /// Exits 1 when a claim is inconsistent beyond its tolerance (with --accept, one the list
+    /// does not name), the --accept list is missing or malformed, or the database is missing
     /// (see --create); 2 when the data cannot be read.
     Check(CheckArgs),
-    /// Ask a running server whether it is ready (GET /readyz).
+    /// Ask a running server at --addr whether it is ready (GET /readyz).
     ///
     /// Exits 0 when it is, 1 when not (or no server answers, or a flag is wrong: Docker
     /// reserves exit status 2 in health checks). For container health checks, where images have
@@ -431,6 +432,12 @@ pub struct MigrateArgs {
 pub struct CheckArgs {
     #[command(flatten)]
     pub database: ExistingDatabaseArgs,
+    /// Inconsistencies known and accepted: a file of check ids, one per line (the `id:` of
+    /// each block of the report), `#` starting a comment. The check then fails only on an
+    /// inconsistency the file does not list. The repository lists the article's own two in
+    /// seed/accepted-inconsistencies.txt.
+    #[arg(long, value_name = "FILE")]
+    pub accept: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, clap::Args)]
@@ -465,6 +472,12 @@ pub struct ImportArgs {
     /// Check the file and report what it would change, without writing anything.
     #[arg(long)]
     pub dry_run: bool,
+    /// Refuse the file, writing nothing, when it would leave something wrong that is not an
+    /// error in the file: a printed equivalent or a repeat pointing at a retracted figure (an
+    /// orphan), or a corrected value whose `stated` words still print the old one. Without
+    /// it, these are warnings on stderr.
+    #[arg(long)]
+    pub strict: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, clap::Args)]
@@ -720,9 +733,9 @@ mod tests {
             ("migrate", vec!["database-url"]),
             (
                 "import",
-                vec!["database-url", "create", "description", "dry-run"],
+                vec!["database-url", "create", "description", "dry-run", "strict"],
             ),
-            ("check", vec!["database-url", "create"]),
+            ("check", vec!["database-url", "create", "accept"]),
             ("healthcheck", vec!["addr"]),
             (
                 "generate",

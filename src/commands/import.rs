@@ -12,7 +12,8 @@ pub async fn import(args: &ImportArgs) -> Result<Exit, Stopped> {
     let shown = args.file.display().to_string();
     let spinner = progress::spinner("import");
     spinner.set_message(format!("reading {shown}"));
-    let text = std::fs::read_to_string(&args.file)
+    // Read as it is checked: the file is never held whole (see service::import).
+    let file = std::fs::File::open(&args.file)
         .map_err(|error| Stopped::refused(format!("cannot read '{shown}': {error}")))?;
     let pool = open_database(&args.database).await?;
     let file_name = args
@@ -22,9 +23,10 @@ pub async fn import(args: &ImportArgs) -> Result<Exit, Stopped> {
     let outcome = service::import::import_reporting(
         &pool,
         &file_name,
-        &text,
+        file,
         args.description.as_deref(),
         args.dry_run,
+        args.strict,
         &mut |stage| match stage {
             service::import::ImportProgress::Checking { rows } => {
                 spinner.set_message(format!("checking {rows} rows of {shown}"))
@@ -39,6 +41,10 @@ pub async fn import(args: &ImportArgs) -> Result<Exit, Stopped> {
     pool.close().await;
     match outcome {
         Ok((plan, receipt)) => {
+            // The file is valid; what it leaves wrong is said before what it did.
+            for warning in &plan.warnings {
+                eprintln!("{shown}: warning: {warning}");
+            }
             match receipt {
                 Some(receipt) => println!(
                     "{shown}: {} (import {} recorded at {})",

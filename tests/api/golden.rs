@@ -268,6 +268,8 @@ const QUERIES: &[&str] = &[
     "/v1/observations?scale=billion",
     "/v1/observations?currency=CNY&scale=trillion&unit=cny,usd",
     "/v1/revenues?currency=USD",
+    "/v1/revenues?currency=usd&sort=-value&fields=id,value,scale,unit,conversion&format=csv",
+    "/v1/revenues?currency=USD&min=138000000000&fields=id,value,scale,unit",
     "/v1/revenues?scale=billion&format=csv",
     "/v1/clusters?currency=USD",
     "/v1/cluster-groups?scale=billion",

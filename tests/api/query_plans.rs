@@ -24,6 +24,7 @@
 use std::collections::BTreeSet;
 
 use gd_indicators::domain::entity::Entity;
+use gd_indicators::domain::figure::FigureRole;
 use gd_indicators::store::{
     self,
     figures::{Keyset, ObservationFilter, ObservationOrder, RelatedFigures},
@@ -112,6 +113,11 @@ async fn filter_case(app: &TestApp, name: &str) -> FilterCase {
         },
         "qualifier" => ObservationFilter {
             qualifiers: texts("about"),
+            ..Default::default()
+        },
+        // `primary`: the role that keeps nearly every figure, as a unit does.
+        "role" => ObservationFilter {
+            roles: vec![FigureRole::Primary],
             ..Default::default()
         },
         "year" => ObservationFilter {
@@ -396,6 +402,62 @@ async fn every_documented_filter_and_sort_reads_through_an_index() {
         failures.len(),
         failures[..failures.len().min(SHOWN)].join("\n")
     );
+}
+
+/// Every role and every pair of them, not only `primary`, reads through an index as the rule
+/// above says: the links through their own indexes, the unlinked roles through the indicator
+/// (a count) or, for `primary`, which keeps nearly everything, off it (a page walks its
+/// order's index and checks each figure).
+#[tokio::test]
+async fn every_role_reads_through_an_index() {
+    let app = TestApp::spawn().await;
+    let sorts: BTreeSet<String> = ["id", "period", "value", "indicator", "region"]
+        .map(str::to_owned)
+        .into();
+    let roles = [
+        FigureRole::Primary,
+        FigureRole::Equivalent,
+        FigureRole::Restatement,
+        FigureRole::Threshold,
+    ];
+    let mut cases: Vec<Vec<FigureRole>> = roles.iter().map(|role| vec![*role]).collect();
+    for (index, first) in roles.iter().enumerate() {
+        for second in &roles[index + 1..] {
+            cases.push(vec![*first, *second]);
+        }
+    }
+    let mut failures = Vec::new();
+    for roles in cases {
+        let filter = ObservationFilter {
+            roles: roles.clone(),
+            ..Default::default()
+        };
+        let count = store::query_plans::explain_observations(
+            &app.pool,
+            &filter,
+            &ObservationOrder::default(),
+            ObservationStatement::Count,
+        )
+        .await
+        .unwrap();
+        if let Some(why) = count_reads_everything(&count, true) {
+            failures.push(format!("{roles:?}, count: {why}\n{count}"));
+        }
+        for (order_label, order) in page_orders(&sorts) {
+            let plan = store::query_plans::explain_observations(
+                &app.pool,
+                &filter,
+                &order,
+                ObservationStatement::List,
+            )
+            .await
+            .unwrap();
+            if let Some(why) = page_reads_everything(&plan, true, order.keyset.is_some()) {
+                failures.push(format!("{roles:?}, {order_label}: {why}\n{plan}"));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
 /// The dashboard's query, one indicator in one region by period, is read straight from one

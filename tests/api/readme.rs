@@ -7,7 +7,8 @@
 //!   curl sends.
 //! - `gd-indicators` (and `cargo run --release --`) is the binary under test, with
 //!   `DATABASE_URL` set to the server's database.
-//! - A block runs in a directory of its own, its commands in order. In an output line, `...`
+//! - A block runs in a directory of its own, its commands in order, with the repository's
+//!   `seed/` in it (the README's commands run from a clone's root). In an output line, `...`
 //!   stands for text that changes on every run (a time).
 //! - An HTML comment just before a block marks it: `<!-- cookbook: own server -->` runs it on a
 //!   new server and database (it changes the data, or counts requests);
@@ -154,6 +155,11 @@ impl Shell {
         )
         .unwrap();
         let directory = tempfile::tempdir().unwrap();
+        std::os::unix::fs::symlink(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("seed"),
+            directory.path().join("seed"),
+        )
+        .unwrap();
         let mut differences = Vec::new();
         for step in &block.steps {
             let command = step

@@ -4,6 +4,8 @@
 //! Pure functions over [`Observation`](crate::domain::figure::Observation)s: the service loads
 //! the handful of figures each one reads, the handlers and the `check` command render.
 
+/// Inconsistencies known and accepted (`check --accept`), and a report judged against them.
+pub mod accepted;
 /// What a report checks: every claim the other figures can check, with a verdict.
 pub mod consistency;
 /// Money figures re-expressed in another currency or scale.

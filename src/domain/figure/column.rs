@@ -45,9 +45,26 @@ pub enum Check {
     Catalogue(Entity),
     /// The id of another figure, stored or added by the same file.
     Figure,
-    /// A year (`2024`) or a month (`2024-03`).
+    /// A year (`2024`) or a month (`2024-03`), the year in [`PERIOD_YEARS`].
     Period,
 }
+
+/// The most characters an id takes: a figure's own, and each id it names (its indicator,
+/// region, source... and the figures it points at). The article's longest is 57; a figure's
+/// URL with the longest id stays far below the server's path limit.
+pub const MAX_ID_CHARS: usize = 200;
+
+/// The most characters a text column takes (`stated`, `section`, `period_label`,
+/// `cited_source`, `note`), and an import's `reason` and description. The article's longest
+/// is 224 (a note). Bounded so that a page of the longest figures (1,000 of them, every
+/// character one JSON writes as six bytes, `\u0001`) is about 31 MB, well within what the
+/// server buffers to tag a response (64 MiB).
+pub const MAX_TEXT_CHARS: usize = 1000;
+
+/// The years a period may name: those the schema's CHECK on `period_start` and `period_end`
+/// takes (`[12][0-9][0-9][0-9]`, migration 0001), so that what an import checks (a dry run
+/// included) the database stores.
+pub const PERIOD_YEARS: std::ops::RangeInclusive<u16> = 1000..=2999;
 
 /// How the store hands over a column's value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -352,6 +369,8 @@ impl<T: ColumnValue> ColumnValue for Option<T> {
 pub trait Word: Copy + Sized + 'static {
     /// Every word, in the order of the variants.
     const WORDS: &'static [&'static str];
+    /// What each word means: its variant's doc comment ("" when it has none), in that order.
+    const DOCS: &'static [&'static str];
     fn word(self) -> &'static str;
     fn from_word(word: &str) -> Option<Self>;
 }
@@ -367,8 +386,8 @@ macro_rules! words {
     ) => {
         $(#[$meta])*
         #[derive(
-            Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, sqlx::Type,
-            utoipa::ToSchema,
+            Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize,
+            sqlx::Type, utoipa::ToSchema,
         )]
         pub enum $name {
             $( $(#[doc = $doc])* #[serde(rename = $word)] #[sqlx(rename = $word)] $variant, )*
@@ -376,6 +395,7 @@ macro_rules! words {
 
         impl $crate::domain::figure::column::Word for $name {
             const WORDS: &'static [&'static str] = &[$($word),*];
+            const DOCS: &'static [&'static str] = &[$( concat!("" $(, $doc)*) ),*];
             fn word(self) -> &'static str {
                 match self {
                     $( $name::$variant => $word, )*

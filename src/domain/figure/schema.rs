@@ -22,7 +22,7 @@
 //! [`OBJECTS`]: crate::domain::figure::schema::OBJECTS
 
 use super::column::{figure_schema, Check};
-use super::{Bound, Interval, PeriodKind, Qualifier, Scale, Unit};
+use super::{Bound, FigureRole, Interval, PeriodKind, Qualifier, Scale, Unit};
 use crate::domain::entity::Entity;
 
 figure_schema! {
@@ -66,6 +66,10 @@ figure_schema! {
     cny_per_usd: Option<f64> = "conversion.cny_per_usd", presented;
     /// How that rate was found, when the currency changed.
     rate_method: Option<String> = "conversion.rate_method", presented;
+    /// The converted value before rounding, in `scale` and `unit` (to 9 significant digits),
+    /// when the currency changed: `value` is rounded to the digits the figure was stated with
+    /// plus one.
+    unrounded_value: Option<f64> = "conversion.unrounded_value", presented;
     /// How precisely the source states the figure (for a derived figure: what its bounds
     /// know of it).
     qualifier: Qualifier = "qualifier", stored(Check::Value);
@@ -94,6 +98,13 @@ figure_schema! {
     equivalent_of: Option<String> = "equivalent_of", stored(Check::Figure);
     /// For a caption or infographic: the story's figure it repeats.
     restates: Option<String> = "restates", stored(Check::Figure);
+    /// What the figure is among the others (`primary` unless a sum must leave it out:
+    /// `equivalent`, `restatement`, `threshold`; see `role=`), derived from `equivalent_of`,
+    /// `restates` and its indicator's measure; null for a derived figure.
+    role: Option<FigureRole> = "role",
+        read("CASE WHEN o.equivalent_of IS NOT NULL THEN 'equivalent' \
+              WHEN o.restates IS NOT NULL THEN 'restatement' \
+              WHEN i.measure = 'threshold' THEN 'threshold' ELSE 'primary' END");
     /// For a figure derived from others (a transform, a relation): their ids; null for a
     /// stated figure.
     derived_from: Option<Vec<String>> = "derived_from", derived;

@@ -79,10 +79,12 @@ async fn respond_observations(
     state: &AppState,
     uri: &Uri,
     headers: &HeaderMap,
-    query: FigureListQuery,
+    mut query: FigureListQuery,
     name: &str,
 ) -> ApiResult<Response> {
     let presentation = Presentation::of(&state.service, query.presentation).await?;
+    // Money is compared (min, max, sort=value) in the currency it is shown in.
+    query.filter.exchange = presentation.exchange();
     if let Some(transform) = query.transform.filter(|t| *t != Transform::Level) {
         // A transform reads the whole filtered series and answers with derived figures, in
         // series order unless sorted, presented as asked.

@@ -3,8 +3,8 @@
 use reqwest::StatusCode;
 use serde_json::Value;
 
-use super::{close, MEDIAN_RATE};
-use crate::helpers::{by_id, figures_of, read_value, Figure, TestApp};
+use super::{close, unrounded, MEDIAN_RATE};
+use crate::helpers::{by_id, figures_of, ids, read_value, Figure, TestApp};
 
 #[tokio::test]
 async fn money_converts_between_currencies_and_scales_with_the_rate_stated() {
@@ -13,11 +13,14 @@ async fn money_converts_between_currencies_and_scales_with_the_rate_stated() {
         .get_figure("/v1/observations/rd-expenditure-2024?currency=USD")
         .await;
     assert_eq!(rd.qualifier, "about");
-    // 510,000,000,000 / 7.250054 = 70,344,300,000 dollars.
+    // 510,000,000,000 / 7.250054 = 70,344,300,000 dollars; 510 is stated to the ten billion
+    // (2 digits), so the dollars are shown to 3: 70.3 billion, as the article prints them.
     assert_eq!(rd.unit, "usd");
     assert_eq!(rd.currency.as_deref(), Some("USD"));
     assert_eq!(rd.scale, "billion");
-    assert!(close(rd.value.f64(), 510.0 / MEDIAN_RATE, 1e-4), "{rd:?}");
+    assert_eq!(rd.value, 70.3);
+    assert_eq!(rd.value_in_units, 70_300_000_000_i64);
+    assert!(close(unrounded(&rd), 510.0 / MEDIAN_RATE, 1e-6), "{rd:?}");
     let conversion = rd
         .conversion
         .expect("a converted figure says what was stated");
@@ -40,6 +43,23 @@ async fn money_converts_between_currencies_and_scales_with_the_rate_stated() {
     assert_eq!(conversion.stated_value.unwrap(), 275.86);
     assert_eq!(conversion.stated_unit.as_deref(), Some("usd"));
 
+    // Without a scale, a converted figure reads at the largest scale that keeps it at 1 or
+    // more: 1 trillion yuan (1 digit) is $137.93 billion, shown as 140 billion.
+    let lead = app
+        .get_figure("/v1/observations/cluster-revenue-threshold-trillion-yuan?currency=USD")
+        .await;
+    assert_eq!((lead.value.f64(), lead.scale.as_str()), (140.0, "billion"));
+    assert!(
+        close(unrounded(&lead), 1000.0 / MEDIAN_RATE, 1e-6),
+        "{lead:?}"
+    );
+    let lead = app
+        .get_figure(
+            "/v1/observations/cluster-revenue-threshold-trillion-yuan?currency=USD&scale=trillion",
+        )
+        .await;
+    assert_eq!((lead.value.f64(), lead.scale.as_str()), (0.14, "trillion"));
+
     // Scale alone: 14.5 trillion is 14,500,000 million, with no rate involved.
     let gba = app
         .get_figure("/v1/observations/gba-economic-aggregate-2024?scale=million")
@@ -52,9 +72,13 @@ async fn money_converts_between_currencies_and_scales_with_the_rate_stated() {
     assert_eq!(conversion.stated_scale.as_deref(), Some("trillion"));
     assert_eq!(conversion.stated_unit.as_deref(), Some("cny"));
     assert_eq!(
-        (conversion.cny_per_usd, conversion.rate_method),
-        (None, None),
-        "no rate involved"
+        (
+            conversion.cny_per_usd,
+            conversion.rate_method,
+            conversion.unrounded_value
+        ),
+        (None, None, None),
+        "no rate involved, nothing rounded"
     );
 
     // Non-money figures are untouched; a list converts every money figure on it.
@@ -76,7 +100,8 @@ async fn money_converts_between_currencies_and_scales_with_the_rate_stated() {
         .iter()
         .all(|r| r.unit == "usd" && r.scale == "billion"));
     let automotive = by_id(&revenues, "automotive-operating-revenue-2023");
-    assert!(close(automotive.value.f64(), 1000.0 / MEDIAN_RATE, 1e-4));
+    assert_eq!(automotive.value, 140);
+    assert!(close(unrounded(automotive), 1000.0 / MEDIAN_RATE, 1e-6));
 
     let problem = app
         .get_problem("/v1/revenues?currency=EUR", StatusCode::BAD_REQUEST)
@@ -110,8 +135,10 @@ async fn every_endpoint_that_returns_money_converts_it() {
     let revenue = by_id(&figures, "new-energy-operating-revenue-2024");
     assert_eq!(revenue.unit, "usd");
     assert_eq!(revenue.qualifier, "about", "exact yuan, estimated dollars");
+    // 1.1 trillion yuan (2 digits) / 7.250054 = 151.72 billion dollars: 152.
+    assert_eq!(revenue.value, 152, "{revenue:?}");
     assert!(
-        close(revenue.value.f64(), 1100.0 / MEDIAN_RATE, 1e-4),
+        close(unrounded(revenue), 1100.0 / MEDIAN_RATE, 1e-6),
         "{revenue:?}"
     );
 
@@ -183,4 +210,69 @@ async fn every_endpoint_that_returns_money_converts_it() {
         )
         .await;
     assert_eq!(problem.parameter(), "currency");
+}
+
+/// With a currency asked for, `sort=value`, `min` and `max` compare the amounts as presented:
+/// printed dollars and converted yuan alike in dollars, converted ones as rounded. So the
+/// printed $137.97 billion sorts below the four trillion-yuan thresholds' $140 billion (1
+/// trillion yuan, stated to one digit, is $137.93 billion shown to two), pages follow that
+/// order across cursors, and the export agrees. Without a currency, yuan and dollars compare
+/// as stated, as before.
+#[tokio::test]
+async fn sort_min_and_max_compare_money_as_presented() {
+    let app = TestApp::spawn().await;
+    let path = "/v1/revenues?currency=USD&sort=-value&limit=1000";
+    let revenues = app.get_figures(path).await;
+    let shown: Vec<f64> = revenues.iter().map(|f| f.value_in_units.f64()).collect();
+    assert!(
+        shown.windows(2).all(|w| w[0] >= w[1]),
+        "largest first, as shown: {shown:?}"
+    );
+    assert_eq!(
+        revenues[0].id, "new-energy-operating-revenue-2024",
+        "$152 billion"
+    );
+    let place = |id: &str| revenues.iter().position(|f| f.id == id).unwrap();
+    let printed = place("cluster-revenue-threshold-trillion-yuan-usd");
+    let converted = place("cluster-revenue-threshold-trillion-yuan");
+    assert!(converted < printed, "$140 billion before $137.97 billion");
+    assert_eq!(revenues[converted].value, 140);
+    assert_eq!(revenues[printed].value, 137.97);
+
+    // Page by page, two at a time, the same order.
+    let mut paged = Vec::new();
+    let mut next = Some("/v1/revenues?currency=USD&sort=-value&limit=2".to_owned());
+    while let Some(url) = next {
+        let page = app.get_page::<crate::helpers::Figure>(&url).await;
+        paged.extend(page.data.into_iter().map(|f| f.id));
+        next = page.links.next;
+    }
+    assert_eq!(paged, ids(&revenues));
+    let exported = app
+        .get_list("/v1/export?concept=operating_revenue&currency=USD&sort=-value")
+        .await;
+    assert_eq!(ids(&exported), ids(&revenues), "the export sorts alike");
+
+    // At least $138 billion: the converted thresholds, not the printed $137.97 billion.
+    let large = app
+        .get_figures("/v1/revenues?currency=USD&min=138000000000&limit=1000")
+        .await;
+    assert!(ids(&large).contains(&"cluster-revenue-threshold-trillion-yuan"));
+    assert!(!ids(&large).contains(&"cluster-revenue-threshold-trillion-yuan-usd"));
+    assert!(large.iter().all(|f| f.value_in_units.f64() >= 138e9));
+    // At most $1.39 billion: the printed $1.38 billion, not Maoming's converted $1.4 billion.
+    let small = app
+        .get_figures("/v1/revenues?currency=USD&max=1390000000&limit=1000")
+        .await;
+    assert_eq!(
+        ids(&small),
+        ["maoming-agricultural-cluster-revenue-threshold-2024-usd"]
+    );
+    // Without a currency, amounts compare as stated: 1 trillion yuan is at least 200
+    // billion; in dollars it is not.
+    let path = "/v1/revenues?min=200000000000&limit=1000";
+    let stated = app.get_figures(path).await;
+    assert!(ids(&stated).contains(&"cluster-revenue-threshold-trillion-yuan"));
+    let dollars = app.get_figures(&format!("{path}&currency=USD")).await;
+    assert!(dollars.is_empty(), "{:?}", ids(&dollars));
 }

@@ -1,6 +1,6 @@
 //! The analytics follow the links between figures, including those an import adds.
 
-use super::{close, MEDIAN_RATE};
+use super::{close, unrounded, MEDIAN_RATE};
 use crate::helpers::{by_id, figures_of, read_value, ConsistencyReport, ExchangeRate, TestApp};
 
 /// Figures an import links to others: a dollar equivalent of the Greater Bay Area's 14.5
@@ -82,7 +82,7 @@ async fn the_analytics_follow_the_links_between_figures_and_nothing_else() {
     }
     let rd = "/v1/observations/rd-expenditure-2024?currency=USD";
     assert!(close(
-        app.get_figure(rd).await.value.f64(),
+        unrounded(&app.get_figure(rd).await),
         510.0 / MEDIAN_RATE,
         1e-4
     ));
@@ -111,7 +111,7 @@ async fn the_analytics_follow_the_links_between_figures_and_nothing_else() {
     assert_eq!(pairs.len(), 5);
     let converted = app.get_figure(rd).await;
     assert!(
-        close(converted.value.f64(), 510.0 / 7.25, 1e-6),
+        close(unrounded(&converted), 510.0 / 7.25, 1e-6),
         "{converted:?}"
     );
     let conversion = converted.conversion.expect("converted");
@@ -121,7 +121,7 @@ async fn the_analytics_follow_the_links_between_figures_and_nothing_else() {
         .await;
     let figures = figures_of(&source);
     let figure = by_id(&figures, "rd-expenditure-2024");
-    assert!(close(figure.value.f64(), 510.0 / 7.25, 1e-6), "{figure:?}");
+    assert!(close(unrounded(figure), 510.0 / 7.25, 1e-6), "{figure:?}");
 
     let report: ConsistencyReport = app.get_json("/v1/consistency").await;
     let checks = &report.checks;

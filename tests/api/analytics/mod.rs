@@ -18,3 +18,8 @@ fn close(actual: impl Into<Option<f64>>, expected: f64, tolerance: f64) -> bool 
         .into()
         .is_some_and(|actual| (actual - expected).abs() <= tolerance)
 }
+
+/// A converted figure's value before rounding (`conversion.unrounded_value`).
+fn unrounded(figure: &crate::helpers::Figure) -> Option<f64> {
+    figure.conversion.as_ref()?.unrounded_value
+}

@@ -118,6 +118,9 @@ pub struct Figure {
     pub equivalent_of: Option<String>,
     #[serde(deserialize_with = "nullable")]
     pub restates: Option<String>,
+    /// `primary`, `equivalent`, `restatement` or `threshold`; null for a derived figure.
+    #[serde(deserialize_with = "nullable")]
+    pub role: Option<String>,
     /// For a derived figure: the ids of the figures it is computed from; null for a stated one.
     #[serde(deserialize_with = "nullable")]
     pub derived_from: Option<Vec<String>>,
@@ -161,6 +164,9 @@ pub struct Conversion {
     pub cny_per_usd: Option<f64>,
     #[serde(deserialize_with = "nullable")]
     pub rate_method: Option<String>,
+    /// The converted value before rounding, set when the currency changed.
+    #[serde(deserialize_with = "nullable")]
+    pub unrounded_value: Option<f64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]

@@ -85,3 +85,48 @@ async fn filters_take_several_values_and_ranges() {
     assert!(ids(&years).contains(&"technology-contract-value-2020"));
     assert!(ids(&years).contains(&"automotive-operating-revenue-2023"));
 }
+
+/// Words of an enumeration are read in any case and answered as the API spells them: lower
+/// case, but ISO 4217 currency codes in capitals; `unit=USD` and `currency=usd` both work.
+#[tokio::test]
+async fn enumerated_values_are_read_in_any_case_and_answered_in_one() {
+    let app = TestApp::spawn().await;
+    for (any_case, documented) in [
+        (
+            "/v1/observations?unit=USD,Cny&qualifier=AT_LEAST",
+            "/v1/observations?unit=usd,cny&qualifier=at_least",
+        ),
+        (
+            "/v1/observations?currency=usd&scale=Billion",
+            "/v1/observations?currency=USD&scale=billion",
+        ),
+        (
+            "/v1/indicators/technology-contract-value/observations?transform=CAGR",
+            "/v1/indicators/technology-contract-value/observations?transform=cagr",
+        ),
+        ("/v1/regions?kind=City", "/v1/regions?kind=city"),
+    ] {
+        let (asked, answered) = (app.get_ok(any_case).await, app.get_ok(documented).await);
+        assert!(
+            !answered["data"].as_array().unwrap().is_empty(),
+            "{documented}"
+        );
+        assert_eq!(asked["data"], answered["data"], "{any_case}");
+    }
+    let dollars = app.get_figures("/v1/observations?currency=usd").await;
+    assert!(dollars
+        .iter()
+        .filter(|f| f.currency.is_some())
+        .all(|f| f.unit == "usd" && f.currency.as_deref() == Some("USD")));
+    let response = app.get("/v1/regions?format=CSV").await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(header(&response, "content-type").starts_with("text/csv"));
+    // A word in no case is still refused, with the words in the API's spelling.
+    let problem = app
+        .get_problem("/v1/observations?currency=eur", StatusCode::BAD_REQUEST)
+        .await;
+    assert_eq!(
+        problem.detail,
+        "currency: 'eur' is not accepted. Accepted values: CNY, USD."
+    );
+}
