@@ -78,5 +78,9 @@ fn the_deployment_runs_the_server_as_it_expects() {
         assert!(response.starts_with("HTTP/1.1 200"), "{probe}: {response}");
     }
     assert!(DEPLOYMENT.contains("path: /healthz") && DEPLOYMENT.contains("path: /readyz"));
+    // A read-only root filesystem leaves SQLite nowhere to spill a large sort but a volume.
+    assert_eq!(field(DEPLOYMENT, "readOnlyRootFilesystem"), "true");
+    assert_eq!(field(DEPLOYMENT, "mountPath"), "/tmp");
+    assert!(DEPLOYMENT.contains("volumes:\n        - name: tmp\n          emptyDir:"));
     assert_eq!(server.terminate(), Some(0));
 }
