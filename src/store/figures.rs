@@ -9,6 +9,7 @@ use sqlx::{QueryBuilder, Row, Sqlite, SqlitePool};
 use crate::domain::analytics::conversion::{Currency, Exchange};
 use crate::domain::figure::column::{CellSource, Check, Column, Kind, OwnedCell, Role, Word};
 use crate::domain::figure::{FigureRole, Observation, COLUMNS};
+use crate::domain::language::Language;
 
 /// Which figures to return. Every non-empty field narrows the result; several values in one
 /// field are alternatives (`region` = guangdong or greater-bay-area).
@@ -209,13 +210,16 @@ pub struct Keyset {
     pub before: bool,
 }
 
-/// Sorting and paging of an observation query. Ties always break on source order (rowid).
+/// How the rows of an observation query come back: sorted, paged, and with their names in a
+/// language. Ties always break on source order (rowid).
 #[derive(Debug, Clone, Default)]
 pub struct ObservationOrder {
     /// (column name as accepted by [`observation_sort_column`], descending)
     pub keys: Vec<(&'static str, bool)>,
     pub keyset: Option<Keyset>,
     pub limit: Option<usize>,
+    /// The language of the catalogue names the figures carry (the schema's `label` columns).
+    pub language: Language,
 }
 
 fn push_any_of<'a>(query: &mut QueryBuilder<'a, Sqlite>, column: &str, values: &'a [String]) {
@@ -633,22 +637,21 @@ fn push_figures<'a>(query: &mut QueryBuilder<'a, Sqlite>, as_of: Option<&'a str>
 }
 
 /// `SELECT` and every column the store reads of a figure from `o` and the catalogue joined to
-/// it ([`OBSERVATION_JOINS`]), in declaration order, then `period_sort_key` and `position`:
-/// what [`decode_figure`] reads.
-pub(super) fn observation_columns() -> &'static str {
-    static SQL: LazyLock<String> = LazyLock::new(|| {
-        let columns: Vec<String> = COLUMNS
-            .iter()
-            .filter_map(|column| match column.role {
-                Role::Stored(_) => Some(format!("o.{}", column.name)),
-                Role::Read(sql) => Some(sql.to_owned()),
-                Role::Computed | Role::Presented | Role::Derived => None,
-            })
-            .chain(["o.period_sort_key".to_owned(), "o.position".to_owned()])
-            .collect();
-        format!("SELECT {}", columns.join(", "))
+/// it ([`OBSERVATION_JOINS`]), names in `language`, in declaration order, then
+/// `period_sort_key` and `position`: what [`decode_figure`] reads.
+pub(super) fn observation_columns(language: Language) -> &'static str {
+    static SQL: LazyLock<[String; 2]> = LazyLock::new(|| {
+        Language::ALL.map(|language| {
+            let columns: Vec<String> = COLUMNS
+                .iter()
+                .filter_map(|column| column.read_sql(language))
+                .map(|sql| sql.into_owned())
+                .chain(["o.period_sort_key".to_owned(), "o.position".to_owned()])
+                .collect();
+            format!("SELECT {}", columns.join(", "))
+        })
     });
-    &SQL
+    &SQL[language as usize]
 }
 
 pub(super) const OBSERVATION_JOINS: &str = "
@@ -658,12 +661,17 @@ JOIN sources s ON s.id = o.source_id
 LEFT JOIN speakers sp ON sp.id = o.speaker_id
 WHERE 1 = 1";
 
-/// Figures matching `filter`, in the order the source prints them.
+/// Figures matching `filter`, in the order the source prints them, names in `language`.
 pub async fn observations(
     pool: &SqlitePool,
     filter: &ObservationFilter,
+    language: Language,
 ) -> sqlx::Result<Vec<Observation>> {
-    observations_ordered(pool, filter, &ObservationOrder::default()).await
+    let order = ObservationOrder {
+        language,
+        ..ObservationOrder::default()
+    };
+    observations_ordered(pool, filter, &order).await
 }
 
 /// The statement of [`observations_ordered`], after `prefix` ("" or "EXPLAIN QUERY PLAN ").
@@ -672,7 +680,8 @@ pub(super) fn observation_list_statement<'a>(
     filter: &'a ObservationFilter,
     order: &'a ObservationOrder,
 ) -> QueryBuilder<'a, Sqlite> {
-    let mut query = QueryBuilder::<Sqlite>::new(format!("{prefix}{}", observation_columns()));
+    let mut query =
+        QueryBuilder::<Sqlite>::new(format!("{prefix}{}", observation_columns(order.language)));
     query.push(" FROM");
     push_figures(&mut query, filter.as_of.as_deref());
     query.push(OBSERVATION_JOINS);
@@ -797,6 +806,7 @@ pub struct RelatedFigures {
 pub(super) fn related_observations_statement<'a>(
     prefix: &str,
     related: &'a RelatedFigures,
+    language: Language,
 ) -> Option<QueryBuilder<'a, Sqlite>> {
     let mut parts: Vec<&str> = Vec::new();
     if related.equivalents {
@@ -814,7 +824,8 @@ pub(super) fn related_observations_statement<'a>(
     if parts.is_empty() && related.ids.is_empty() && related.indicators.is_empty() {
         return None;
     }
-    let mut query = QueryBuilder::<Sqlite>::new(format!("{prefix}{}", observation_columns()));
+    let mut query =
+        QueryBuilder::<Sqlite>::new(format!("{prefix}{}", observation_columns(language)));
     query.push(" FROM");
     push_figures(&mut query, None);
     query.push(OBSERVATION_JOINS);
@@ -846,12 +857,14 @@ pub(super) fn related_observations_statement<'a>(
     Some(query)
 }
 
-/// The figures `related` selects that are not retracted, in the order the source prints them.
+/// The figures `related` selects that are not retracted, in the order the source prints them,
+/// names in `language`.
 pub async fn related_observations(
     pool: &SqlitePool,
     related: &RelatedFigures,
+    language: Language,
 ) -> sqlx::Result<Vec<Observation>> {
-    let Some(mut query) = related_observations_statement("", related) else {
+    let Some(mut query) = related_observations_statement("", related, language) else {
         return Ok(Vec::new());
     };
     let rows = query.build().fetch_all(pool).await?;

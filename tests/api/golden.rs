@@ -250,6 +250,14 @@ const QUERIES: &[&str] = &[
     "/v1/search?q=robo",
     "/v1/search?q=%E5%B9%BF%E4%B8%9C",
     "/v1/search?q=nothing-matches-this",
+    // Names in Chinese (issue 18).
+    "/v1/regions?lang=zh",
+    "/v1/regions?lang=zh&format=csv",
+    "/v1/regions/greater-bay-area?lang=zh",
+    "/v1/city-plans/shenzhen?lang=zh",
+    "/v1/sources?lang=zh",
+    "/v1/observations/rd-expenditure-2024?lang=zh",
+    "/v1/observations?region=hengqin&lang=zh&format=csv",
     "/v1/indicators/cluster-operating-revenue/observations?year=2024",
     "/v1/indicators/cluster-operating-revenue/observations?region=guangdong&qualifier=at_least",
     "/v1/indicators/hengqin-gdp/observations?min=1000000000",
@@ -370,6 +378,8 @@ const ERRORS: &[&str] = &[
     "/healthz?verbose=1",
     "/v1/consistency?format=csv",
     "/v1/exchange-rate?currency=USD",
+    "/v1/regions?lang=fr",
+    "/v1/regions/guangdong?lang=zh,en",
 ];
 
 /// Requests with a method other than GET or with request headers: (method, path, headers).
@@ -394,6 +404,17 @@ const WITH_HEADERS: &[Special] = &[
     ),
     ("GET", "/v1/regions/china", &[("Accept", "text/csv")]),
     ("GET", "/v1/regions", &[("Accept", "application/xml")]),
+    // An Accept-Language that chooses Chinese, and one that chooses English.
+    (
+        "GET",
+        "/v1/companies/byd",
+        &[("Accept-Language", "zh-CN,zh;q=0.9,en;q=0.8")],
+    ),
+    (
+        "GET",
+        "/v1/regions/shenzhen",
+        &[("Accept-Language", "en-US,en;q=0.9,zh;q=0.5")],
+    ),
     ("POST", "/v1/regions", &[]),
     ("DELETE", "/v1/observations/rd-expenditure-2024", &[]),
 ];
@@ -405,6 +426,7 @@ const FOLLOW: &[&str] = &[
     "/v1/observations?limit=10&sort=period,id&fields=id,period",
     "/v1/indicators?limit=3",
     "/v1/regions?limit=5&sort=-name",
+    "/v1/regions?limit=5&sort=name&lang=zh",
     "/v1/search?q=guangzhou&limit=2",
     "/v1/revenues?limit=4&currency=USD",
     "/v1/indicators/cluster-operating-revenue/observations?limit=3",
@@ -451,9 +473,11 @@ impl Request {
 }
 
 /// Response headers users act on besides `content-type`, pinned where present: paging links,
-/// download names, the methods allowed, redirects, and what caches key and keep.
-const PINNED_HEADERS: [&str; 7] = [
+/// download names, the methods allowed, redirects, the language of names, and what caches key
+/// and keep.
+const PINNED_HEADERS: [&str; 8] = [
     "link",
+    "content-language",
     "content-disposition",
     "allow",
     "location",

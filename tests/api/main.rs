@@ -1,6 +1,6 @@
 //! One integration-test binary: every test starts the real app over HTTP. The modules follow
 //! the code: the catalogue's resources, figures, query parameters, representations, HTTP
-//! caching, headers, compression, limits, errors, analytics and charts, export, import and
+//! caching, headers, the languages of names, compression, limits, errors, analytics and charts, export, import and
 //! generate, start-up, the database, metrics, the dashboard in a browser, the golden bytes,
 //! query plans and the seed. What they share is in `helpers`.
 
@@ -21,6 +21,7 @@ mod hardening_server;
 mod headers;
 mod helpers;
 mod import;
+mod languages;
 mod limits;
 mod metrics;
 mod query;

@@ -56,7 +56,7 @@ enum FilterCase {
     /// Picks which state of every figure is read (`as_of`), narrowing nothing.
     Vintage(ObservationFilter),
     /// Reads what no filter reads: the bare list, or a parameter that changes how figures are
-    /// presented, not which are read (`currency`, `scale`, `transform`).
+    /// presented, not which are read (`currency`, `scale`, `transform`, `lang`).
     Unfiltered,
 }
 
@@ -146,7 +146,7 @@ async fn filter_case(app: &TestApp, name: &str) -> FilterCase {
                 ..Default::default()
             })
         }
-        "currency" | "scale" | "transform" => return FilterCase::Unfiltered,
+        "currency" | "scale" | "transform" | "lang" => return FilterCase::Unfiltered,
         other => panic!(
             "the observation lists document a filter `{other}` that this test does not know: \
              add a case for it to `filter_case` (and an index in a migration if it needs one)"
@@ -237,6 +237,7 @@ fn page_orders(sorts: &BTreeSet<String>) -> Vec<(String, ObservationOrder)> {
                     keys: keys.clone(),
                     keyset,
                     limit: Some(PAGE),
+                    ..Default::default()
                 },
             ));
         }
@@ -481,6 +482,7 @@ async fn a_series_by_period_pages_straight_off_one_index() {
                     before,
                 }),
                 limit: Some(PAGE),
+                ..Default::default()
             };
             let plan = store::query_plans::explain_observations(
                 &app.pool,

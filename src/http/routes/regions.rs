@@ -1,10 +1,10 @@
-//! `/v1/regions`: Guangdong, its cities, the Greater Bay Area, Hengqin and China as a whole.
+//! `/v1/regions`: Guangdong, its cities, the Greater Bay Area, Hengqin and China as a whole,
+//! named in the language asked.
 
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, Uri};
 use axum::response::Response;
 use axum::routing::get;
-use axum::Json;
 use serde::Serialize;
 
 use super::{found, respond_in_memory, respond_one, to_values, Names};
@@ -17,7 +17,7 @@ use crate::http::state::AppState;
 use crate::service::catalogue::{self, RegionRow};
 use crate::service::figures::ObservationFilter;
 use crate::service::presentation::Presentation;
-use crate::service::query::params::{PARENT, REGION_KIND};
+use crate::service::query::params::{LANG, PARENT, REGION_KIND};
 use crate::service::query::parse::Accepts;
 use crate::service::query::queries::{CatalogueQuery, OneWithFigures};
 use crate::service::query::spec::{QuerySpec, Shape, SortSpec};
@@ -42,7 +42,11 @@ struct Regions;
 
 impl Accepts for Regions {
     const SPEC: &'static QuerySpec = &QuerySpec {
-        params: &[REGION_KIND.matching("kind"), PARENT.matching("parent.id")],
+        params: &[
+            REGION_KIND.matching("kind"),
+            PARENT.matching("parent.id"),
+            LANG.accept(),
+        ],
         shape: Shape::Page(&[
             SortSpec::new("id", "id"),
             SortSpec::new("name", "name"),
@@ -56,7 +60,11 @@ impl Accepts for Regions {
 struct RegionResponse {
     id: String,
     name: String,
+    /// The English name, when `name` is in another language (`lang`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    name_en: Option<String>,
     kind: String,
+    /// The region that contains it; null for China.
     parent: Option<Reference>,
     description: String,
     links: RegionLinks,
@@ -86,6 +94,7 @@ fn region_response(row: RegionRow, names: &Names) -> RegionResponse {
         },
         id: row.id,
         name: row.name,
+        name_en: row.name_en,
         kind: row.kind,
         description: row.description,
     }
@@ -97,8 +106,9 @@ async fn list_regions(
     uri: Uri,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    let rows = catalogue::regions(&state.service.pool, None).await?;
-    let names = Names::load(&state.service.pool, Entity::Region).await?;
+    let language = query.list.language;
+    let rows = catalogue::regions(&state.service.pool, None, language).await?;
+    let names = Names::load(&state.service.pool, Entity::Region, language).await?;
     let items = to_values(
         rows.into_iter()
             .map(|row| region_response(row, &names))
@@ -119,15 +129,17 @@ async fn get_region(
     Path(id): Path<String>,
     TypedQuery(query): TypedQuery<OneWithFigures>,
     headers: HeaderMap,
-) -> ApiResult<Json<RegionDetailResponse>> {
+) -> ApiResult<Response> {
+    let pool = &state.service.pool;
+    let language = query.presentation.language;
     let presentation = Presentation::of(&state.service, query.presentation).await?;
     let row = found(
-        catalogue::region(&state.service.pool, &id).await?,
+        catalogue::region(pool, &id, language).await?,
         Entity::Region,
         &id,
     )?;
-    let names = Names::load(&state.service.pool, Entity::Region).await?;
-    let children = catalogue::regions(&state.service.pool, Some(&id))
+    let names = Names::load(pool, Entity::Region, language).await?;
+    let children = catalogue::regions(pool, Some(&id), language)
         .await?
         .into_iter()
         .map(|child| Reference {
@@ -139,10 +151,11 @@ async fn get_region(
         regions: vec![id],
         ..Default::default()
     };
-    let figures = presentation.figures(&state.service.pool, &filter).await?;
+    let figures = presentation.figures(pool, &filter).await?;
     respond_one(
         &headers,
         query.format,
+        language,
         RegionDetailResponse {
             region: region_response(row, &names),
             children,
