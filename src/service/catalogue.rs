@@ -1,6 +1,6 @@
 //! The catalogue as the handlers read it: regions, clusters, cluster groups, city plans,
-//! indicators, sources, speakers, companies, facilities, their names (each in the language
-//! asked) and the search index.
+//! indicators, sources, speakers, companies, facilities and their names, each in the language
+//! asked.
 //! Thin over the store: the reads are the store's, passed on so that the HTTP edge never
 //! reaches the store itself.
 
@@ -13,7 +13,7 @@ use crate::store::catalogue as store;
 /// The catalogue's rows, as the store reads them.
 pub use crate::store::catalogue::{
     CityPlanRow, ClusterGroupRow, ClusterRow, CompanyRow, FacilityRow, IndicatorRow, RegionRow,
-    SearchHit, SourceRow, SpeakerRow,
+    SourceRow, SpeakerRow,
 };
 
 /// Regions in source order; all of them, or one region's children.
@@ -149,9 +149,4 @@ pub async fn names(
     language: Language,
 ) -> sqlx::Result<Vec<Reference>> {
     store::names(pool, entity, language).await
-}
-
-/// Ranked full-text hits for an FTS5 query (built by the caller from words only).
-pub async fn search(pool: &SqlitePool, fts_query: &str) -> sqlx::Result<Vec<SearchHit>> {
-    store::search(pool, fts_query).await
 }

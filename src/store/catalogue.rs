@@ -483,6 +483,44 @@ pub async fn search(pool: &SqlitePool, fts_query: &str) -> sqlx::Result<Vec<Sear
     .await
 }
 
+/// Ranked hits of the Chinese index (trigram, migration 0009) for an FTS5 query whose words
+/// are three characters or more (built by the caller from words only).
+pub async fn search_chinese(pool: &SqlitePool, fts_query: &str) -> sqlx::Result<Vec<SearchHit>> {
+    sqlx::query_as(
+        "SELECT kind, ref_id,
+                highlight(search_index_zh, 2, '<mark>', '</mark>') AS title,
+                snippet(search_index_zh, 3, '<mark>', '</mark>', '…', 16) AS snippet,
+                rank
+         FROM search_index_zh WHERE search_index_zh MATCH ? ORDER BY rank, kind, ref_id",
+    )
+    .bind(fts_query)
+    .fetch_all(pool)
+    .await
+}
+
+/// The entries of the Chinese index whose title or body holds every one of `words` (letters
+/// and digits only, so never a LIKE wildcard), unmarked and unranked: the caller marks and
+/// ranks them. For words shorter than three characters, which have no trigram to look up:
+/// FTS5 reads the whole index, a few hundred short rows.
+pub async fn search_chinese_containing(
+    pool: &SqlitePool,
+    words: &[String],
+) -> sqlx::Result<Vec<SearchHit>> {
+    let mut query = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
+        "SELECT kind, ref_id, title, body AS snippet, 0.0 AS rank FROM search_index_zh WHERE 1 = 1",
+    );
+    for word in words {
+        let pattern = format!("%{word}%");
+        query
+            .push(" AND (title LIKE ")
+            .push_bind(pattern.clone())
+            .push(" OR body LIKE ")
+            .push_bind(pattern)
+            .push(")");
+    }
+    query.build_query_as().fetch_all(pool).await
+}
+
 /// What an import validates against: every id a figure may refer to, and each indicator's unit.
 #[derive(Debug, Default)]
 pub struct Catalogue {

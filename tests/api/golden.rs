@@ -250,7 +250,7 @@ const QUERIES: &[&str] = &[
     "/v1/search?q=robo",
     "/v1/search?q=%E5%B9%BF%E4%B8%9C",
     "/v1/search?q=nothing-matches-this",
-    // Names in Chinese (issue 18).
+    // Names in Chinese (issue 18), and Chinese words searched: 深圳, 新能源, 粤港澳 大湾区.
     "/v1/regions?lang=zh",
     "/v1/regions?lang=zh&format=csv",
     "/v1/regions/greater-bay-area?lang=zh",
@@ -258,6 +258,9 @@ const QUERIES: &[&str] = &[
     "/v1/sources?lang=zh",
     "/v1/observations/rd-expenditure-2024?lang=zh",
     "/v1/observations?region=hengqin&lang=zh&format=csv",
+    "/v1/search?q=%E6%B7%B1%E5%9C%B3&lang=zh",
+    "/v1/search?q=%E6%96%B0%E8%83%BD%E6%BA%90",
+    "/v1/search?q=%E7%B2%A4%E6%B8%AF%E6%BE%B3+%E5%A4%A7%E6%B9%BE%E5%8C%BA&lang=zh",
     "/v1/indicators/cluster-operating-revenue/observations?year=2024",
     "/v1/indicators/cluster-operating-revenue/observations?region=guangdong&qualifier=at_least",
     "/v1/indicators/hengqin-gdp/observations?min=1000000000",

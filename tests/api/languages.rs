@@ -176,6 +176,7 @@ async fn english_is_the_default_and_says_so() {
         "/v1/regions/shenzhen",
         "/v1/regions",
         "/v1/observations?limit=2",
+        "/v1/search?q=robot",
     ] {
         let (body, language, vary) = named(&app, path, &[]).await;
         assert_eq!(language, "en", "{path}");

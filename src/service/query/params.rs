@@ -397,8 +397,8 @@ pub static LANG: Param<Option<Language>> = Param::choice("lang").meaning(
     &[
         "English: the names the article prints.",
         "Chinese: each name in `name` (a source's headline in `headline`), the English kept in \
-         `name_en` (`headline_en`); a figure's names and every reference's name in Chinese \
-         too. Names with no Chinese form stay English.",
+         `name_en` (`headline_en`); a figure's names, every reference's name and a search \
+         hit's `name` in Chinese too. Names with no Chinese form stay English.",
     ],
 );
 
