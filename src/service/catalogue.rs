@@ -1,6 +1,6 @@
-//! The catalogue as the handlers read it: regions, clusters, cluster groups, city plans,
-//! indicators, sources, speakers, companies, facilities and their names, each in the language
-//! asked.
+//! The catalogue as the handlers read it: regions (with their hierarchy), clusters, cluster
+//! groups, city plans, indicators, sources, speakers, companies, facilities and their names,
+//! each in the language asked.
 //! Thin over the store: the reads are the store's, passed on so that the HTTP edge never
 //! reaches the store itself.
 
@@ -149,4 +149,31 @@ pub async fn names(
     language: Language,
 ) -> sqlx::Result<Vec<Reference>> {
     store::names(pool, entity, language).await
+}
+
+/// The members of a grouping region (the Greater Bay Area's eleven).
+pub async fn region_members(
+    pool: &SqlitePool,
+    id: &str,
+    language: Language,
+) -> sqlx::Result<Vec<Reference>> {
+    crate::store::regions::region_members(pool, id, language).await
+}
+
+/// The groupings a region is a member of.
+pub async fn region_memberships(
+    pool: &SqlitePool,
+    id: &str,
+    language: Language,
+) -> sqlx::Result<Vec<Reference>> {
+    crate::store::regions::region_memberships(pool, id, language).await
+}
+
+/// Every region inside a region, as `within=` reaches them, the region itself left out.
+pub async fn regions_inside(
+    pool: &SqlitePool,
+    id: &str,
+    language: Language,
+) -> sqlx::Result<Vec<Reference>> {
+    crate::store::regions::regions_inside(pool, id, language).await
 }

@@ -11,7 +11,7 @@ use super::query::page::Page;
 use super::query::params::{
     Accepted, AS_OF, CITY_PLAN, CLUSTER, CLUSTER_GROUP, COMPANY, CONCEPT, CURRENCY, FROM,
     INDICATOR, LANG, MAX, MIN, QUALIFIER, REGION, ROLE, SCALE, SOURCE, SPEAKER, TO, TOPIC,
-    TRANSFORM, UNIT, YEAR,
+    TRANSFORM, UNIT, WITHIN, YEAR,
 };
 use super::query::parse::{Accepts, ListControls};
 use super::query::queries::{CatalogueQuery, FigureListQuery, FigureQuery};
@@ -57,6 +57,7 @@ const ALL_FILTERS: &[Accepted] = &[
     MIN.accept(),
     MAX.accept(),
     AS_OF.accept(),
+    WITHIN.accept(),
     CURRENCY.accept(),
     SCALE.accept(),
     LANG.accept(),
@@ -102,6 +103,7 @@ impl Accepts for Revenues {
             MIN.accept(),
             MAX.accept(),
             AS_OF.accept(),
+            WITHIN.accept(),
             CURRENCY.accept(),
             SCALE.accept(),
             LANG.accept(),
@@ -126,6 +128,7 @@ impl Accepts for Patents {
             MIN.accept(),
             MAX.accept(),
             AS_OF.accept(),
+            WITHIN.accept(),
             LANG.accept(),
         ],
         shape: Shape::Page(SORTS),
@@ -149,6 +152,7 @@ impl Accepts for Series {
             MIN.accept(),
             MAX.accept(),
             AS_OF.accept(),
+            WITHIN.accept(),
             CURRENCY.accept(),
             SCALE.accept(),
             TRANSFORM.accept(),

@@ -24,7 +24,7 @@ fn named(language: Language, alias: &str, english: &str, chinese: &str, field: &
 }
 
 /// [`named`] for the usual `name` and `name_zh`.
-fn name(language: Language, alias: &str) -> String {
+pub(super) fn name(language: Language, alias: &str) -> String {
     named(language, alias, "name", "name_zh", "name")
 }
 

@@ -6,6 +6,7 @@ use std::sync::LazyLock;
 use sqlx::sqlite::SqliteRow;
 use sqlx::{QueryBuilder, Row, Sqlite, SqlitePool};
 
+use super::regions::push_within;
 use crate::domain::analytics::conversion::{Currency, Exchange};
 use crate::domain::figure::column::{CellSource, Check, Column, Kind, OwnedCell, Role, Word};
 use crate::domain::figure::{FigureRole, Observation, COLUMNS};
@@ -49,13 +50,15 @@ pub struct ObservationFilter {
     /// Read the figures as they were known at this moment (canonical UTC, see
     /// [`crate::domain::timestamp`]) instead of their latest state.
     pub as_of: Option<String>,
+    /// Figures of these regions or of a region inside one of them ([`push_within`]).
+    pub within: Vec<String>,
 }
 
 /// A filter's fields as one comparable value: equal filters select the same figures, so the
 /// totals memo can key on them. Bounds compare by their bits, which makes equality reflexive
 /// and agree with the hash.
 type FilterKey<'a> = (
-    [&'a [String]; 13],
+    [&'a [String]; 14],
     &'a [FigureRole],
     &'a [i32],
     [Option<i32>; 2],
@@ -91,6 +94,7 @@ impl ObservationFilter {
             exchange,
             any_cluster,
             as_of,
+            within,
         } = self;
         (
             [
@@ -107,6 +111,7 @@ impl ObservationFilter {
                 topics,
                 units,
                 qualifiers,
+                within,
             ]
             .map(Vec::as_slice),
             roles,
@@ -318,6 +323,7 @@ fn push_filters_in_roles<'a>(
     push_any_of(query, "o.id", &filter.ids);
     push_any_of(query, "o.indicator_id", &filter.indicators);
     push_any_of(query, "o.region_id", &filter.regions);
+    push_within(query, &filter.within);
     push_any_of(query, "o.cluster_id", &filter.clusters);
     push_any_of(query, "o.cluster_group_id", &filter.cluster_groups);
     push_any_of(query, "o.company_id", &filter.companies);

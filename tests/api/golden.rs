@@ -261,6 +261,10 @@ const QUERIES: &[&str] = &[
     "/v1/search?q=%E6%B7%B1%E5%9C%B3&lang=zh",
     "/v1/search?q=%E6%96%B0%E8%83%BD%E6%BA%90",
     "/v1/search?q=%E7%B2%A4%E6%B8%AF%E6%BE%B3+%E5%A4%A7%E6%B9%BE%E5%8C%BA&lang=zh",
+    // Everything inside a region.
+    "/v1/observations?within=greater-bay-area&fields=id,region",
+    "/v1/observations?within=zhuhai&format=csv",
+    "/v1/observations?region=shenzhen&within=guangdong&fields=id",
     "/v1/indicators/cluster-operating-revenue/observations?year=2024",
     "/v1/indicators/cluster-operating-revenue/observations?region=guangdong&qualifier=at_least",
     "/v1/indicators/hengqin-gdp/observations?min=1000000000",
@@ -383,6 +387,7 @@ const ERRORS: &[&str] = &[
     "/v1/exchange-rate?currency=USD",
     "/v1/regions?lang=fr",
     "/v1/regions/guangdong?lang=zh,en",
+    "/v1/observations?within=atlantis",
 ];
 
 /// Requests with a method other than GET or with request headers: (method, path, headers).

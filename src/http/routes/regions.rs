@@ -1,5 +1,7 @@
-//! `/v1/regions`: Guangdong, its cities, the Greater Bay Area, Hengqin and China as a whole,
-//! named in the language asked.
+//! `/v1/regions`: China, Guangdong and its cities, the Greater Bay Area and its members,
+//! Hengqin; each with its parent (the region that contains it), and one region with its
+//! children, its members (a grouping's), what it is a member of, every region inside it, and
+//! its figures.
 
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, Uri};
@@ -32,7 +34,7 @@ pub fn endpoints() -> Vec<Endpoint> {
         Endpoint::one::<RegionDetailResponse, OneWithFigures>(
             "/v1/regions/{id}",
             get(get_region),
-            "One region with its children and figures",
+            "One region with its children, members, the regions inside it, and its figures",
         ),
     ]
 }
@@ -74,14 +76,25 @@ struct RegionResponse {
 struct RegionLinks {
     #[serde(rename = "self")]
     self_link: String,
+    /// Its own figures.
     observations: String,
+    /// Its figures and those of every region inside it.
+    within: String,
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 struct RegionDetailResponse {
     #[serde(flatten)]
     region: RegionResponse,
+    /// The regions it contains directly (whose parent it is).
     children: Vec<Reference>,
+    /// For a grouping (the Greater Bay Area): its members, which it does not contain.
+    members: Vec<Reference>,
+    /// The groupings it is a member of.
+    member_of: Vec<Reference>,
+    /// Every region inside it: its children and theirs, a grouping's members and theirs.
+    /// `within=` this region reads their figures with its own.
+    regions_within: Vec<Reference>,
     figures: Vec<Observation>,
 }
 
@@ -91,6 +104,7 @@ fn region_response(row: RegionRow, names: &Names) -> RegionResponse {
         links: RegionLinks {
             self_link: format!("/v1/regions/{}", row.id),
             observations: format!("/v1/observations?region={}", row.id),
+            within: format!("/v1/observations?within={}", row.id),
         },
         id: row.id,
         name: row.name,
@@ -147,6 +161,9 @@ async fn get_region(
             name: child.name,
         })
         .collect();
+    let members = catalogue::region_members(pool, &id, language).await?;
+    let member_of = catalogue::region_memberships(pool, &id, language).await?;
+    let regions_within = catalogue::regions_inside(pool, &id, language).await?;
     let filter = ObservationFilter {
         regions: vec![id],
         ..Default::default()
@@ -159,6 +176,9 @@ async fn get_region(
         RegionDetailResponse {
             region: region_response(row, &names),
             children,
+            members,
+            member_of,
+            regions_within,
             figures,
         },
     )

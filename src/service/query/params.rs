@@ -388,6 +388,13 @@ pub static CURRENCY: Param<Option<Currency>> = Param::choice("currency");
 pub static SCALE: Param<Option<Scale>> = Param::choice("scale");
 pub static TRANSFORM: Param<Option<Transform>> = Param::choice("transform");
 pub static ROLE: Param<Vec<FigureRole>> = Param::enumeration("role");
+pub static WITHIN: Param<Vec<String>> = Param::ids("within", Entity::Region).meaning(
+    "Figures of these regions and of every region inside them: their children, their \
+     children's, and a grouping's members (the Greater Bay Area's eleven) with what is inside \
+     those. Combines with the other filters like any of them: region=shenzhen&within=guangdong \
+     is Shenzhen's figures.",
+    &[],
+);
 
 // Every endpoint that reads its query string: the language of names.
 
@@ -540,6 +547,7 @@ pub static ALL: &[&Decl] = &[
     &SCALE.decl,
     &TRANSFORM.decl,
     &ROLE.decl,
+    &WITHIN.decl,
     &LANG.decl,
     &REGION_KIND.decl,
     &PARENT.decl,

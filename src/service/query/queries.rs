@@ -10,7 +10,7 @@ use super::params::Format;
 use super::params::{
     ParamValue, AS_OF, CITY_PLAN, CLUSTER, CLUSTER_GROUP, COMPANY, CONCEPT, CURRENCY, FROM, HEIGHT,
     INDICATOR, LANG, MAX, MIN, Q, QUALIFIER, REGION, ROLE, SCALE, SOURCE, SPEAKER, TO, TOPIC,
-    TRANSFORM, UNIT, WIDTH, YEAR,
+    TRANSFORM, UNIT, WIDTH, WITHIN, YEAR,
 };
 use super::parse::{Accepts, FromParsed, ListControls, Parsed};
 use super::spec::{QuerySpec, Shape};
@@ -71,6 +71,7 @@ impl FromParsed for FigureListQuery {
             min: parsed.get(&MIN),
             max: parsed.get(&MAX),
             as_of: parsed.get(&AS_OF),
+            within: parsed.get(&WITHIN),
             ..Default::default()
         };
         FigureListQuery {
