@@ -135,9 +135,9 @@ startup_ms() {
 
 : >"$work/rows"
 echo "== databases"
-"$bin" --database-url "$work/article.db" migrate >/dev/null
+"$bin" migrate --database-url "$work/article.db" >/dev/null
 generate_started=$(date +%s)
-"$bin" --database-url "$work/large.db" generate --observations "$observations" 2>"$work/generate.log" >/dev/null
+"$bin" generate --database-url "$work/large.db" --observations "$observations" 2>"$work/generate.log" >/dev/null
 generate_seconds=$(($(date +%s) - generate_started))
 large_mib=$(du -m "$work/large.db" | cut -f1)
 echo "   generated $observations synthetic figures in ${generate_seconds} s; file ${large_mib} MiB"

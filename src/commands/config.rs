@@ -1,7 +1,12 @@
-//! Command-line flags, each with an environment-variable fallback.
+//! The command line: each command's flags (each with an environment-variable fallback), the
+//! checks that refuse a bad value at start-up in one line, and `serve` as what runs when no
+//! command is named.
 
-use std::net::SocketAddr;
+use std::ffi::OsString;
+use std::fmt;
 use std::ops::RangeInclusive;
+use std::path::PathBuf;
+use std::str::FromStr;
 use std::time::Duration;
 
 use axum::http::HeaderValue;
@@ -10,126 +15,126 @@ use clap::{Parser, Subcommand};
 use crate::http::export_stream::STREAMED_EXPORTS;
 use crate::http::settings::HttpSettings;
 
-/// The heading of the server's flags in `--help`. They are global, so `serve --help` lists them
-/// and they may follow `serve`; the other commands ignore them.
-const SERVER_OPTIONS: &str = "Server options (serve)";
+/// The heading of `serve`'s limits and tuning in `--help`, below where it listens and what it
+/// serves.
+const TUNING: &str = "Limits and tuning";
 
 /// Serve Guangdong's economic indicators (China Daily, GD Today) as a JSON REST API.
+///
+/// With no command, gd-indicators serves: `gd-indicators --addr 0.0.0.0:8080` is
+/// `gd-indicators serve --addr 0.0.0.0:8080`. A command's options follow its name
+/// (`gd-indicators import --database-url gd.db fix.csv`); `gd-indicators COMMAND --help` lists
+/// them.
+///
+/// Exit status, for every command: 0 done; 1 refused, nothing done (a wrong flag or argument,
+/// a missing or refused input file, a missing database or one of another build; `check`: a
+/// claim is inconsistent; `healthcheck`: not ready); 2 failed while working (the database or
+/// the disk failed; what was begun is undone).
 #[derive(Debug, Clone, Parser)]
-#[command(name = "gd-indicators", version, about)]
-pub struct Config {
+#[command(
+    name = "gd-indicators",
+    version,
+    subcommand_value_name = "COMMAND",
+    override_usage = "gd-indicators [COMMAND] [OPTIONS]"
+)]
+pub struct Cli {
     #[command(subcommand)]
-    pub command: Option<Command>,
+    pub command: Command,
+}
 
-    /// Address to listen on; port 0 picks a free port (the log says which).
-    #[arg(long, env = "ADDR", default_value = "127.0.0.1:8080", global = true)]
-    pub addr: SocketAddr,
+/// The command `args` (the program's name first) ask for; `serve` when they name none, so that
+/// `cargo run --release` serves and `serve`'s options may stand alone.
+///
+/// `serve` is put in front of the options rather than declaring them the top level's own too:
+/// those would be read (their environment variables as well) and checked whatever the command,
+/// so `MAX_CONNECTIONS=x gd-indicators import ...` would fail, and the top level's `--help`
+/// would repeat `serve`'s.
+pub fn parse_args(args: impl IntoIterator<Item = OsString>) -> Result<Command, clap::Error> {
+    let mut args: Vec<OsString> = args.into_iter().collect();
+    let serves = match args.get(1).map(|first| first.to_str()) {
+        None => true,
+        // A word is a command, or a misspelt one that clap suggests a command for.
+        Some(Some(first)) => {
+            first.starts_with('-') && !matches!(first, "-h" | "--help" | "-V" | "--version")
+        }
+        Some(None) => false,
+    };
+    if serves {
+        args.insert(args.len().min(1), OsString::from("serve"));
+    }
+    Cli::try_parse_from(args).map(|cli| cli.command)
+}
 
-    /// Log lines as text or as JSON objects.
-    #[arg(long, env = "LOG_FORMAT", value_enum, default_value_t = LogFormat::Text, global = true)]
-    pub log_format: LogFormat,
+/// What the command line asks for: a command to run, or an exit right away (after `--help`,
+/// `--version`, or a usage error, which has been printed).
+pub fn parse_command_line() -> Result<Command, std::process::ExitCode> {
+    match parse_args(std::env::args_os()) {
+        Ok(command) => Ok(command),
+        // --help and --version: clap's text on stdout, exit 0.
+        Err(error) if !error.use_stderr() => {
+            let _ = error.print();
+            Err(std::process::ExitCode::SUCCESS)
+        }
+        Err(error) => {
+            eprintln!("gd-indicators: {}", usage_error_line(&error));
+            Err(super::exit::Exit::Refused.into())
+        }
+    }
+}
 
-    /// SQLite database: a `sqlite:` URL or a file path. Created and migrated when absent.
-    #[arg(
-        long,
-        env = "DATABASE_URL",
-        default_value = "sqlite:gd-indicators.db",
-        global = true
-    )]
-    pub database_url: String,
-
-    /// Seconds clients and proxies may reuse a successful response (Cache-Control max-age).
-    #[arg(long, env = "CACHE_MAX_AGE", global = true, help_heading = SERVER_OPTIONS, default_value_t = HttpSettings::default().cache_max_age_seconds.into())]
-    pub cache_max_age: u64,
-
-    /// Origins browsers may read responses from, comma-separated; empty allows any origin
-    /// (the data is public).
-    #[arg(long, env = "CORS_ALLOW_ORIGINS", global = true, help_heading = SERVER_OPTIONS, value_delimiter = ',')]
-    pub cors_allow_origins: Vec<String>,
-
-    /// Longest query string accepted, in bytes; longer is a 414.
-    #[arg(long, env = "MAX_QUERY_BYTES", global = true, help_heading = SERVER_OPTIONS, default_value_t = HttpSettings::default().max_query_bytes as u64)]
-    pub max_query_bytes: u64,
-
-    /// Longest path accepted, in bytes; longer is a 414.
-    #[arg(long, env = "MAX_PATH_BYTES", global = true, help_heading = SERVER_OPTIONS, default_value_t = HttpSettings::default().max_path_bytes as u64)]
-    pub max_path_bytes: u64,
-
-    /// Requests served at once; past it requests are shed with 503 and Retry-After.
-    #[arg(long, env = "MAX_IN_FLIGHT", global = true, help_heading = SERVER_OPTIONS, default_value_t = HttpSettings::default().max_in_flight as u64)]
-    pub max_in_flight: u64,
-
-    /// Milliseconds a request may take before it is abandoned with a 503.
-    #[arg(long, env = "REQUEST_TIMEOUT_MS", global = true, help_heading = SERVER_OPTIONS, default_value_t = HttpSettings::default().request_timeout.as_millis() as u64)]
-    pub request_timeout_ms: u64,
-
-    /// Milliseconds past which a request (until its status and headers) is logged as a slow
-    /// request, a warning with its id, route and latency.
-    #[arg(long, env = "SLOW_REQUEST_MS", global = true, help_heading = SERVER_OPTIONS, default_value_t = HttpSettings::default().slow_request.as_millis() as u64)]
-    pub slow_request_ms: u64,
-
-    /// Requests per second one client (IP address) may make on average; past it, 429 with
-    /// Retry-After. 0 turns per-client limiting off.
-    #[arg(long, env = "RATE_LIMIT_PER_SECOND", global = true, help_heading = SERVER_OPTIONS, default_value_t = HttpSettings::default().rate_limit_per_second.into())]
-    pub rate_limit_per_second: u64,
-
-    /// Requests one client may make at once above its average rate.
-    #[arg(long, env = "RATE_LIMIT_BURST", global = true, help_heading = SERVER_OPTIONS, default_value_t = HttpSettings::default().rate_limit_burst.into())]
-    pub rate_limit_burst: u64,
-
-    /// Also hold loopback clients to the per-client limits, the request rate and
-    /// --exports-per-client (off by default: local tools and tests).
-    #[arg(long, env = "RATE_LIMIT_LOOPBACK", global = true, help_heading = SERVER_OPTIONS)]
-    pub rate_limit_loopback: bool,
-
-    /// Memory for rendered responses kept to answer repeated requests without the database,
-    /// in MiB; 0 turns the response cache off.
-    #[arg(long, env = "RESPONSE_CACHE_MIB", global = true, help_heading = SERVER_OPTIONS, default_value_t = HttpSettings::default().response_cache_bytes >> 20)]
-    pub response_cache_mib: u64,
-
-    /// Milliseconds between checks for new data (an import, maybe by another process); the
-    /// longest an import stays unseen.
-    #[arg(long, env = "DATA_VERSION_POLL_MS", global = true, help_heading = SERVER_OPTIONS, default_value_t = HttpSettings::default().data_version_poll.as_millis() as u64)]
-    pub data_version_poll_ms: u64,
-
-    /// Milliseconds a client has to send a request's headers, from connecting or from the end
-    /// of its previous response (so also how long an idle keep-alive connection stays open);
-    /// past it the connection is closed.
-    #[arg(long, env = "HEADER_READ_TIMEOUT_MS", global = true, help_heading = SERVER_OPTIONS, default_value_t = HttpSettings::default().header_read_timeout.as_millis() as u64)]
-    pub header_read_timeout_ms: u64,
-
-    /// Largest request head (request line and headers), in bytes; larger is a 431.
-    #[arg(long, env = "MAX_HEADER_BYTES", global = true, help_heading = SERVER_OPTIONS, default_value_t = HttpSettings::default().max_header_bytes as u64)]
-    pub max_header_bytes: u64,
-
-    /// Connections open at once; past it, new connections wait in the listen backlog until
-    /// one closes. Keep it below the open-file limit (ulimit -n).
-    #[arg(long, env = "MAX_CONNECTIONS", global = true, help_heading = SERVER_OPTIONS, default_value_t = HttpSettings::default().max_connections as u64)]
-    pub max_connections: u64,
-
-    /// Milliseconds a response may wait for its client to take any of its bytes; past it the
-    /// connection is closed.
-    #[arg(long, env = "SEND_TIMEOUT_MS", global = true, help_heading = SERVER_OPTIONS, default_value_t = HttpSettings::default().send_timeout.as_millis() as u64)]
-    pub send_timeout_ms: u64,
-
-    /// Milliseconds the requests in flight at Ctrl-C or SIGTERM have to finish; then the
-    /// connections still open are closed and the server exits.
-    #[arg(long, env = "SHUTDOWN_GRACE_MS", global = true, help_heading = SERVER_OPTIONS, default_value_t = HttpSettings::default().shutdown_grace.as_millis() as u64)]
-    pub shutdown_grace_ms: u64,
-
-    /// Bulk exports one client (IP address) may stream at once, of the 4 that stream at
-    /// once; past it, 429. Loopback clients are exempt unless --rate-limit-loopback.
-    #[arg(long, env = "EXPORTS_PER_CLIENT", global = true, help_heading = SERVER_OPTIONS, default_value_t = HttpSettings::default().exports_per_client as u64)]
-    pub exports_per_client: u64,
-
-    /// Slowest an export's client may read, in bytes a second (before compression) over
-    /// each 30 s of its reading; below it the export is cut off. 0: no minimum.
-    #[arg(long, env = "EXPORT_MIN_BYTES_PER_SECOND", global = true, help_heading = SERVER_OPTIONS, default_value_t = HttpSettings::default().export_min_bytes_per_second)]
-    pub export_min_bytes_per_second: u64,
-
-    /// Longest an export may take, in seconds; then it is cut off.
-    #[arg(long, env = "EXPORT_MAX_SECONDS", global = true, help_heading = SERVER_OPTIONS, default_value_t = HttpSettings::default().export_max_duration.as_secs())]
-    pub export_max_seconds: u64,
+/// A usage error as one line: clap's message and tips without its usage block, then where the
+/// flags are listed (clap's own report spans five lines and exits 2, the code for a failure).
+pub fn usage_error_line(error: &clap::Error) -> String {
+    use clap::error::{ContextKind, ContextValue};
+    use clap::CommandFactory;
+    // A command named after options: `gd-indicators --database-url gd.db import fix.csv`.
+    if let Some(ContextValue::String(word)) = error.get(ContextKind::InvalidArg) {
+        if Cli::command().find_subcommand(word).is_some() {
+            return format!(
+                "'{word}' comes after options: a command's options follow its name; see \
+                 'gd-indicators {word} --help'"
+            );
+        }
+    }
+    let rendered = error.render().to_string();
+    let mut parts: Vec<String> = Vec::new();
+    let mut command = None;
+    let mut in_usage = false;
+    for line in rendered.lines() {
+        let line = line.trim();
+        if let Some(usage) = line.strip_prefix("Usage:") {
+            // "gd-indicators import [OPTIONS] <FILE>": the command is the words before the
+            // first placeholder or flag.
+            let words: Vec<&str> = usage
+                .split_whitespace()
+                .take_while(|word| !word.starts_with(['[', '<', '-']))
+                .collect();
+            command.get_or_insert(words.join(" "));
+            in_usage = true;
+            continue;
+        }
+        if line.is_empty() {
+            in_usage = false;
+            continue;
+        }
+        if in_usage || line.starts_with("For more information") {
+            continue;
+        }
+        let line = line.strip_prefix("error: ").unwrap_or(line);
+        // A list clap puts below its heading ("...were not provided:") joins it.
+        match parts.last_mut() {
+            Some(heading) if heading.ends_with(':') => {
+                heading.push(' ');
+                heading.push_str(line);
+            }
+            _ => parts.push(line.to_owned()),
+        }
+    }
+    let mut message = parts.join("; ");
+    if let Some(command) = command.filter(|command| !command.is_empty()) {
+        message.push_str(&format!("; see '{command} --help'"));
+    }
+    message
 }
 
 #[derive(Debug, Clone, PartialEq, Subcommand)]
@@ -137,31 +142,39 @@ pub enum Command {
     /// Serve the API (what runs when no command is given).
     ///
     /// Migrates the database first, then serves the API, its documentation at /docs/, the
-    /// dashboard at / and metrics at /metrics until Ctrl-C or SIGTERM. The server options may
-    /// come before or after `serve`, or from the environment.
-    Serve,
+    /// dashboard at / and metrics at /metrics until Ctrl-C or SIGTERM. Once it listens it
+    /// prints `gd-indicators listening on http://HOST:PORT` on stdout, as a log line in
+    /// --log-format, whatever RUST_LOG says, and writes HOST:PORT to --port-file if given.
+    /// Exits 0 after Ctrl-C or SIGTERM, 1 when it cannot start (one line on stderr), 2 when it
+    /// fails while serving.
+    Serve(ServeArgs),
     /// Create or migrate the database, then exit.
     ///
     /// Brings the database to this build's schema and data. Serving does this too; run it
-    /// alone to prepare a database file (a read-only snapshot, say).
-    Migrate,
+    /// alone to prepare a database file (a read-only snapshot, say). Exits 1 when the database
+    /// cannot be opened or migrated, or belongs to another build.
+    Migrate(MigrateArgs),
     /// Add, correct or retract figures from a CSV or JSON file.
     ///
     /// The file is shaped like seed/observations.csv or the bulk export (/v1/export, or
     /// `gd-indicators export`). The whole file is checked first and every problem reported
     /// with its line and column; a clean file is applied in one transaction, each change as a
     /// new revision. On a terminal a spinner shows how far it has got. Exits 1 when the file
-    /// is refused, 2 when the database cannot take it.
+    /// is missing or refused, or the database is missing (see --create); 2 when the database
+    /// fails while the import is written (nothing is kept).
     Import(ImportArgs),
     /// Check the data against itself and print the consistency report.
     ///
     /// Exits 1 when a claim is inconsistent beyond its tolerance (with --accept, one the list
-    /// does not name), 2 when the check cannot run or the list cannot be read.
+    /// does not name), the --accept list is missing or malformed, or the database is missing
+    /// (see --create); 2 when the data cannot be read.
     Check(CheckArgs),
     /// Ask a running server at --addr whether it is ready (GET /readyz).
     ///
-    /// Exits 0 when it is, 1 when not. For container health checks, where images have no curl.
-    Healthcheck,
+    /// Exits 0 when it is, 1 when not (or no server answers, or a flag is wrong: Docker
+    /// reserves exit status 2 in health checks). For container health checks, where images have
+    /// no curl.
+    Healthcheck(HealthcheckArgs),
     /// Write a large synthetic dataset beside the article's figures.
     ///
     /// For trying the API at scale: 31 provincial-level regions, 320 indicators, monthly and
@@ -172,8 +185,7 @@ pub enum Command {
     /// with the same arguments is skipped, so a second run adds nothing and an interrupted one
     /// resumes. On a terminal a bar shows the progress; otherwise stderr gets a line per
     /// batch. A summary goes to stdout. Exits 1 when the database holds synthetic figures made
-    /// with other arguments (nothing is written), 2 on a bad argument or when the database
-    /// fails.
+    /// with other arguments (nothing is written), 2 when the database fails.
     Generate(GenerateArgs),
     /// Write the figures as CSV or JSON, to standard output or a file.
     ///
@@ -181,19 +193,279 @@ pub enum Command {
     /// same JSON envelope), so it re-imports as it is. Rows are streamed from the database, so
     /// memory stays flat however many figures there are. A file is written under a temporary
     /// name beside it and renamed when complete: on an error, Ctrl-C or SIGTERM nothing is
-    /// left under its name (a file already there stays as it was). Logs go to stderr. On a
-    /// terminal a bar shows the progress. Exits 2 when the export cannot be written, the query
-    /// is refused or the database fails.
+    /// left under its name (a file already there stays as it was). On a terminal a bar shows
+    /// the progress. Exits 1 when the query is refused, the output cannot be created or the
+    /// database is missing (see --create); 2 when the export fails while it is written (the
+    /// database or the output fails, or it is interrupted).
     Export(ExportArgs),
 }
 
+/// `--database-url`, for every command that opens the database; each command says in its
+/// `--help` what it does with it.
 #[derive(Debug, Clone, PartialEq, Eq, clap::Args)]
+pub struct DatabaseArgs {
+    /// The SQLite database: a `sqlite:` URL or a file path.
+    #[arg(
+        id = "database_url",
+        long = "database-url",
+        env = "DATABASE_URL",
+        default_value = "sqlite:gd-indicators.db",
+        value_name = "URL"
+    )]
+    pub url: String,
+}
+
+/// The database of a command that works on existing data: a database that does not exist is
+/// refused rather than created, unless `--create`.
+#[derive(Debug, Clone, PartialEq, Eq, clap::Args)]
+pub struct ExistingDatabaseArgs {
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    /// Create and migrate the database when it does not exist. Without it a missing database
+    /// is refused (exit 1), so that a mistyped --database-url cannot work on a new, pristine
+    /// file no server reads.
+    #[arg(long)]
+    pub create: bool,
+}
+
+impl ExistingDatabaseArgs {
+    pub fn url(&self) -> &str {
+        &self.database.url
+    }
+}
+
+/// `HOST:PORT`: an IP address (IPv6 in brackets) or a host name, and a port. Checked when the
+/// flag is read; a name is resolved when the address is used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HostPort {
+    /// As given, brackets included.
+    host: String,
+    pub port: u16,
+}
+
+impl FromStr for HostPort {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let expected = "expected HOST:PORT, like 127.0.0.1:8080, localhost:8080 or [::1]:8080";
+        let Some((host, port)) = text.rsplit_once(':') else {
+            return Err(format!("{expected}; there is no port"));
+        };
+        let port = port
+            .parse::<u16>()
+            .map_err(|_| format!("{expected}; '{port}' is not a port (0 to 65535)"))?;
+        let valid = match host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
+            Some(v6) => v6.parse::<std::net::Ipv6Addr>().is_ok(),
+            None if host.contains(':') => {
+                return Err(format!("{expected}; an IPv6 address goes in brackets"))
+            }
+            None => {
+                !host.is_empty()
+                    && host
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-' || c == '_')
+            }
+        };
+        if !valid {
+            return Err(format!("{expected}; '{host}' is not a host"));
+        }
+        Ok(HostPort {
+            host: host.to_owned(),
+            port,
+        })
+    }
+}
+
+impl fmt::Display for HostPort {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.host, self.port)
+    }
+}
+
+impl HostPort {
+    /// Whether the host is an IP address rather than a name to resolve.
+    pub fn is_ip(&self) -> bool {
+        let host = self.host.trim_start_matches('[').trim_end_matches(']');
+        host.parse::<std::net::IpAddr>().is_ok()
+    }
+}
+
+/// `serve`'s flags, also taken with no command at all.
+#[derive(Debug, Clone, PartialEq, clap::Args)]
+#[command(mut_arg("database_url", |arg| arg.help(
+    "The database to serve: a `sqlite:` URL or a file path, created and migrated when absent. \
+     `sqlite::memory:` serves a throwaway copy of the article's data from memory"
+)))]
+pub struct ServeArgs {
+    /// Address to listen on, HOST:PORT. A host name is resolved and the first of its addresses
+    /// that can be bound is used; port 0 picks a free port (the listening line and --port-file
+    /// say which).
+    #[arg(
+        long,
+        env = "ADDR",
+        default_value = "127.0.0.1:8080",
+        value_name = "HOST:PORT"
+    )]
+    pub addr: HostPort,
+
+    /// Once the server is ready, write the address it listens on (HOST:PORT and a newline) to
+    /// this file, for scripts and test harnesses that start it on port 0; the file is removed
+    /// when the server exits.
+    #[arg(long, env = "PORT_FILE", value_name = "FILE")]
+    pub port_file: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+
+    /// Log lines as text or as JSON objects.
+    #[arg(long, env = "LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+
+    /// Seconds clients and proxies may reuse a successful response (Cache-Control max-age).
+    #[arg(long, env = "CACHE_MAX_AGE", help_heading = TUNING, default_value_t = HttpSettings::default().cache_max_age_seconds.into())]
+    pub cache_max_age: u64,
+
+    /// Origins browsers may read responses from, comma-separated; empty allows any origin
+    /// (the data is public).
+    #[arg(long, env = "CORS_ALLOW_ORIGINS", help_heading = TUNING, value_delimiter = ',')]
+    pub cors_allow_origins: Vec<String>,
+
+    /// Longest query string accepted, in bytes; longer is a 414.
+    #[arg(long, env = "MAX_QUERY_BYTES", help_heading = TUNING, default_value_t = HttpSettings::default().max_query_bytes as u64)]
+    pub max_query_bytes: u64,
+
+    /// Longest path accepted, in bytes; longer is a 414.
+    #[arg(long, env = "MAX_PATH_BYTES", help_heading = TUNING, default_value_t = HttpSettings::default().max_path_bytes as u64)]
+    pub max_path_bytes: u64,
+
+    /// Requests served at once; past it requests are shed with 503 and Retry-After.
+    #[arg(long, env = "MAX_IN_FLIGHT", help_heading = TUNING, default_value_t = HttpSettings::default().max_in_flight as u64)]
+    pub max_in_flight: u64,
+
+    /// Milliseconds a request may take before it is abandoned with a 503.
+    #[arg(long, env = "REQUEST_TIMEOUT_MS", help_heading = TUNING, default_value_t = HttpSettings::default().request_timeout.as_millis() as u64)]
+    pub request_timeout_ms: u64,
+
+    /// Milliseconds past which a request (until its status and headers) is logged as a slow
+    /// request, a warning with its id, route and latency.
+    #[arg(long, env = "SLOW_REQUEST_MS", help_heading = TUNING, default_value_t = HttpSettings::default().slow_request.as_millis() as u64)]
+    pub slow_request_ms: u64,
+
+    /// Requests per second one client (IP address) may make on average; past it, 429 with
+    /// Retry-After. 0 turns per-client limiting off.
+    #[arg(long, env = "RATE_LIMIT_PER_SECOND", help_heading = TUNING, default_value_t = HttpSettings::default().rate_limit_per_second.into())]
+    pub rate_limit_per_second: u64,
+
+    /// Requests one client may make at once above its average rate.
+    #[arg(long, env = "RATE_LIMIT_BURST", help_heading = TUNING, default_value_t = HttpSettings::default().rate_limit_burst.into())]
+    pub rate_limit_burst: u64,
+
+    /// Also hold loopback clients to the per-client limits, the request rate and
+    /// --exports-per-client (off by default: local tools and tests).
+    #[arg(long, env = "RATE_LIMIT_LOOPBACK", help_heading = TUNING)]
+    pub rate_limit_loopback: bool,
+
+    /// Memory for rendered responses kept to answer repeated requests without the database,
+    /// in MiB; 0 turns the response cache off.
+    #[arg(long, env = "RESPONSE_CACHE_MIB", help_heading = TUNING, default_value_t = HttpSettings::default().response_cache_bytes >> 20)]
+    pub response_cache_mib: u64,
+
+    /// Milliseconds between checks for new data (an import, maybe by another process); the
+    /// longest an import stays unseen.
+    #[arg(long, env = "DATA_VERSION_POLL_MS", help_heading = TUNING, default_value_t = HttpSettings::default().data_version_poll.as_millis() as u64)]
+    pub data_version_poll_ms: u64,
+
+    /// Milliseconds a client has to send a request's headers, from connecting or from the end
+    /// of its previous response (so also how long an idle keep-alive connection stays open);
+    /// past it the connection is closed.
+    #[arg(long, env = "HEADER_READ_TIMEOUT_MS", help_heading = TUNING, default_value_t = HttpSettings::default().header_read_timeout.as_millis() as u64)]
+    pub header_read_timeout_ms: u64,
+
+    /// Largest request head (request line and headers), in bytes; larger is a 431.
+    #[arg(long, env = "MAX_HEADER_BYTES", help_heading = TUNING, default_value_t = HttpSettings::default().max_header_bytes as u64)]
+    pub max_header_bytes: u64,
+
+    /// Connections open at once; past it, new connections wait in the listen backlog until
+    /// one closes. Keep it below the open-file limit (ulimit -n).
+    #[arg(long, env = "MAX_CONNECTIONS", help_heading = TUNING, default_value_t = HttpSettings::default().max_connections as u64)]
+    pub max_connections: u64,
+
+    /// Milliseconds a response may wait for its client to take any of its bytes; past it the
+    /// connection is closed.
+    #[arg(long, env = "SEND_TIMEOUT_MS", help_heading = TUNING, default_value_t = HttpSettings::default().send_timeout.as_millis() as u64)]
+    pub send_timeout_ms: u64,
+
+    /// Milliseconds the requests in flight at Ctrl-C or SIGTERM have to finish; then the
+    /// connections still open are closed and the server exits.
+    #[arg(long, env = "SHUTDOWN_GRACE_MS", help_heading = TUNING, default_value_t = HttpSettings::default().shutdown_grace.as_millis() as u64)]
+    pub shutdown_grace_ms: u64,
+
+    /// Bulk exports one client (IP address) may stream at once, of the 4 that stream at
+    /// once; past it, 429. Loopback clients are exempt unless --rate-limit-loopback.
+    #[arg(long, env = "EXPORTS_PER_CLIENT", help_heading = TUNING, default_value_t = HttpSettings::default().exports_per_client as u64)]
+    pub exports_per_client: u64,
+
+    /// Slowest an export's client may read, in bytes a second (before compression) over
+    /// each 30 s of its reading; below it the export is cut off. 0: no minimum.
+    #[arg(long, env = "EXPORT_MIN_BYTES_PER_SECOND", help_heading = TUNING, default_value_t = HttpSettings::default().export_min_bytes_per_second)]
+    pub export_min_bytes_per_second: u64,
+
+    /// Longest an export may take, in seconds; then it is cut off.
+    #[arg(long, env = "EXPORT_MAX_SECONDS", help_heading = TUNING, default_value_t = HttpSettings::default().export_max_duration.as_secs())]
+    pub export_max_seconds: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, clap::Args)]
+#[command(mut_arg("database_url", |arg| arg.help(
+    "The database to create or bring to this build's schema and data: a `sqlite:` URL or a \
+     file path"
+)))]
+pub struct MigrateArgs {
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, clap::Args)]
+#[command(mut_arg("database_url", |arg| arg.help(
+    "The database to check: a `sqlite:` URL or a file path; it must exist, unless --create"
+)))]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub database: ExistingDatabaseArgs,
+    /// Inconsistencies known and accepted: a file of check ids, one per line (the `id:` of
+    /// each block of the report), `#` starting a comment. The check then fails only on an
+    /// inconsistency the file does not list. The repository lists the article's own two in
+    /// seed/accepted-inconsistencies.txt.
+    #[arg(long, value_name = "FILE")]
+    pub accept: Option<std::path::PathBuf>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, clap::Args)]
+pub struct HealthcheckArgs {
+    /// The server to ask, HOST:PORT; a host name is resolved and its addresses tried in turn.
+    /// An unspecified address (0.0.0.0, [::]) is asked on loopback, so the server's own ADDR
+    /// works unchanged.
+    #[arg(
+        long,
+        env = "ADDR",
+        default_value = "127.0.0.1:8080",
+        value_name = "HOST:PORT"
+    )]
+    pub addr: HostPort,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, clap::Args)]
+#[command(mut_arg("database_url", |arg| arg.help(
+    "The database to import into: a `sqlite:` URL or a file path; it must exist, unless --create"
+)))]
 pub struct ImportArgs {
     /// The file to import: .csv (with a header row) or .json (an array of objects, or the
     /// export's {"data": [...]}). Columns: those of seed/observations.csv; optional `action`
     /// (empty, or `retract`) and `reason` (why a figure is corrected or retracted, required
     /// for a retraction). The export's derived columns are ignored.
     pub file: std::path::PathBuf,
+    #[command(flatten)]
+    pub database: ExistingDatabaseArgs,
     /// A note stored with the import: where the corrections come from.
     #[arg(long)]
     pub description: Option<String>,
@@ -209,17 +481,12 @@ pub struct ImportArgs {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, clap::Args)]
-pub struct CheckArgs {
-    /// Inconsistencies known and accepted: a file of check ids, one per line (the `id:` of
-    /// each block of the report), `#` starting a comment. The check then fails only on an
-    /// inconsistency the file does not list. The repository lists the article's own two in
-    /// seed/accepted-inconsistencies.txt.
-    #[arg(long, value_name = "FILE")]
-    pub accept: Option<std::path::PathBuf>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, clap::Args)]
+#[command(mut_arg("database_url", |arg| arg.help(
+    "The database to export from: a `sqlite:` URL or a file path; it must exist, unless --create"
+)))]
 pub struct ExportArgs {
+    #[command(flatten)]
+    pub database: ExistingDatabaseArgs,
     /// Format to write. Default: from the --output file's extension (.csv or .json), else csv.
     #[arg(long, value_enum)]
     pub format: Option<crate::service::import::read::FileFormat>,
@@ -234,7 +501,13 @@ pub struct ExportArgs {
 }
 
 #[derive(Debug, Clone, PartialEq, clap::Args)]
+#[command(mut_arg("database_url", |arg| arg.help(
+    "The database to write the synthetic figures into: a `sqlite:` URL or a file path, created \
+     and migrated when absent"
+)))]
 pub struct GenerateArgs {
+    #[command(flatten)]
+    pub database: DatabaseArgs,
     /// Figures to write (the first N of a fixed sequence: subject by subject, region by
     /// region), at most 1190400.
     #[arg(long, env = "GENERATE_OBSERVATIONS", default_value_t = 1_000_000, value_parser = observation_count)]
@@ -278,7 +551,7 @@ pub enum LogFormat {
 /// Every numeric server option, how to read it, and the range it accepts. A value outside
 /// it stops start-up with one line naming the flag: a 0 ms timeout (every request a 503) or a
 /// poll every 584 million years (no import ever seen) is a typo, not a setting.
-type NumericOption = (&'static str, fn(&Config) -> u64, RangeInclusive<u64>);
+type NumericOption = (&'static str, fn(&ServeArgs) -> u64, RangeInclusive<u64>);
 
 // A table, one option a line: rustfmt would spread the longer rows over five.
 #[rustfmt::skip]
@@ -320,7 +593,7 @@ fn bounded(flag: &str, value: u64, range: &RangeInclusive<u64>) -> Result<u64, S
     ))
 }
 
-impl Config {
+impl ServeArgs {
     /// The HTTP settings, with each origin checked and each number bounded, so that a typo
     /// fails start-up.
     pub fn http_settings(&self) -> Result<HttpSettings, String> {
@@ -376,39 +649,183 @@ mod tests {
 
     use super::*;
 
-    /// The server's flags may follow `serve` as well as precede it.
-    #[test]
-    fn server_options_are_taken_before_or_after_serve() {
-        for args in [
-            &["gd-indicators", "serve", "--response-cache-mib", "0"][..],
-            &["gd-indicators", "--response-cache-mib", "0", "serve"][..],
-            &["gd-indicators", "--response-cache-mib", "0"][..],
-        ] {
-            let config = Config::try_parse_from(args).expect("the flags parse");
-            assert_eq!(config.response_cache_mib, 0, "{args:?}");
-        }
-        // Global flags reach the subcommands when the command is built, as parsing does.
-        let mut command = Config::command();
-        command.build();
-        let help = command
-            .find_subcommand_mut("serve")
-            .expect("a serve command")
-            .render_long_help()
-            .to_string();
-        assert!(help.contains("--response-cache-mib"), "{help}");
-        assert!(help.contains(SERVER_OPTIONS), "{help}");
+    fn parse(args: &[&str]) -> Result<Command, clap::Error> {
+        parse_args(args.iter().map(OsString::from))
     }
 
-    /// Every numeric server option is bounded: each one `--help` lists under the server
-    /// options is in the table, its range's ends are taken, and one past either end stops
+    fn serve_args(args: &[&str]) -> ServeArgs {
+        match parse(args).expect("the flags parse") {
+            Command::Serve(serve) => serve,
+            other => panic!("{args:?} serves, not {other:?}"),
+        }
+    }
+
+    /// `serve`'s flags follow `serve`, or stand alone when no command is named; before a
+    /// command they are refused in one line that says where they go, rather than left unread.
+    #[test]
+    fn serve_options_are_taken_alone_or_after_serve_and_refused_before_a_command() {
+        for args in [
+            &["gd-indicators", "serve", "--response-cache-mib", "0"][..],
+            &["gd-indicators", "--response-cache-mib", "0"][..],
+        ] {
+            assert_eq!(serve_args(args).response_cache_mib, 0, "{args:?}");
+        }
+        let default = serve_args(&["gd-indicators"]);
+        assert_eq!(default.addr.to_string(), "127.0.0.1:8080");
+        for (args, command) in [
+            (
+                &["gd-indicators", "--response-cache-mib", "0", "serve"][..],
+                "serve",
+            ),
+            (
+                &[
+                    "gd-indicators",
+                    "--database-url",
+                    "gd.db",
+                    "import",
+                    "fix.csv",
+                ],
+                "import",
+            ),
+        ] {
+            let line = usage_error_line(&parse(args).expect_err("refused"));
+            assert_eq!(
+                line,
+                format!(
+                    "'{command}' comes after options: a command's options follow its name; \
+                     see 'gd-indicators {command} --help'"
+                )
+            );
+        }
+        // serve's options, and so their environment variables, are read only to serve.
+        let error = parse(&["gd-indicators", "check", "--max-connections", "1"]);
+        assert!(error.is_err(), "check takes no server option");
+        let misspelt = usage_error_line(&parse(&["gd-indicators", "imprt"]).unwrap_err());
+        assert!(
+            misspelt.contains("unrecognized subcommand 'imprt'"),
+            "{misspelt}"
+        );
+        assert!(misspelt.contains("import"), "a suggestion: {misspelt}");
+        for shown in ["--help", "-h", "--version"] {
+            let shown = parse(&["gd-indicators", shown]).unwrap_err();
+            assert!(!shown.use_stderr(), "{shown}");
+        }
+    }
+
+    /// Each command lists, and takes, only the flags it uses.
+    #[test]
+    fn each_command_takes_only_the_options_it_uses() {
+        let mut cli = Cli::command();
+        cli.build();
+        let top: Vec<&str> = cli.get_arguments().filter_map(|a| a.get_long()).collect();
+        assert_eq!(top, ["help", "version"], "no option of its own at the top");
+        let serve_tuning: Vec<&str> = NUMERIC_OPTIONS.iter().map(|(flag, ..)| *flag).collect();
+        let expected: &[(&str, Vec<&str>)] = &[
+            (
+                "serve",
+                [
+                    &["addr", "port-file", "database-url", "log-format"][..],
+                    &["cors-allow-origins", "rate-limit-loopback"],
+                    &serve_tuning,
+                ]
+                .concat(),
+            ),
+            ("migrate", vec!["database-url"]),
+            (
+                "import",
+                vec!["database-url", "create", "description", "dry-run", "strict"],
+            ),
+            ("check", vec!["database-url", "create", "accept"]),
+            ("healthcheck", vec!["addr"]),
+            (
+                "generate",
+                vec![
+                    "database-url",
+                    "observations",
+                    "seed",
+                    "revisions-percent",
+                    "batch-size",
+                ],
+            ),
+            (
+                "export",
+                vec!["database-url", "create", "format", "output", "query"],
+            ),
+        ];
+        let mut database_helps = Vec::new();
+        for (name, flags) in expected {
+            let command = cli.find_subcommand(name).expect("a command");
+            let mut listed: Vec<&str> = command
+                .get_arguments()
+                .filter_map(|a| a.get_long())
+                .filter(|long| *long != "help")
+                .collect();
+            let mut flags = flags.clone();
+            listed.sort_unstable();
+            flags.sort_unstable();
+            assert_eq!(listed, flags, "{name}");
+            if let Some(database) = command
+                .get_arguments()
+                .find(|a| a.get_id() == "database_url")
+            {
+                database_helps.push(database.get_help().expect("a help").to_string());
+            }
+        }
+        let distinct: std::collections::BTreeSet<&String> = database_helps.iter().collect();
+        assert_eq!(
+            distinct.len(),
+            database_helps.len(),
+            "each command says what it does with --database-url: {database_helps:#?}"
+        );
+        let healthcheck = cli
+            .find_subcommand_mut("healthcheck")
+            .expect("healthcheck")
+            .render_long_help()
+            .to_string();
+        assert!(!healthcheck.contains("listen"), "{healthcheck}");
+    }
+
+    #[test]
+    fn addresses_are_host_names_or_ip_addresses_with_a_port() {
+        for (text, is_ip) in [
+            ("127.0.0.1:8080", true),
+            ("0.0.0.0:0", true),
+            ("[::1]:8080", true),
+            ("localhost:8080", false),
+            ("gd-indicators.default.svc:80", false),
+        ] {
+            let parsed: HostPort = text.parse().expect(text);
+            assert_eq!(parsed.to_string(), text);
+            assert_eq!(parsed.is_ip(), is_ip, "{text}");
+        }
+        for text in [
+            "localhost",
+            "localhost:http",
+            "localhost:65536",
+            ":8080",
+            "::1:8080",
+            "[::1:8080",
+            "[localhost]:8080",
+            "local host:8080",
+            "http://localhost:8080",
+        ] {
+            let refused = text.parse::<HostPort>().expect_err(text);
+            assert!(refused.starts_with("expected HOST:PORT"), "{refused}");
+        }
+    }
+
+    /// Every numeric server option is bounded: each one `--help` lists under the limits and
+    /// tuning is in the table, its range's ends are taken, and one past either end stops
     /// start-up with one line naming the flag and its environment variable.
     #[test]
     fn every_numeric_server_option_is_refused_outside_its_range() {
-        let mut command = Config::command();
+        let mut command = Cli::command();
         command.build();
         let listed: Vec<String> = command
+            .find_subcommand("serve")
+            .expect("a serve command")
             .get_arguments()
-            .filter(|a| a.get_help_heading() == Some(SERVER_OPTIONS))
+            .filter(|a| a.get_help_heading() == Some(TUNING))
             .filter(|a| a.get_action().takes_values() && a.get_id() != "cors_allow_origins")
             .map(|a| a.get_long().expect("a long flag").to_owned())
             .collect();
@@ -418,9 +835,7 @@ mod tests {
         let settings = |flag: &str, value: u64| {
             let flag = format!("--{flag}");
             let value = value.to_string();
-            Config::try_parse_from(["gd-indicators", "serve", flag.as_str(), value.as_str()])
-                .expect("a number parses")
-                .http_settings()
+            serve_args(&["gd-indicators", "serve", flag.as_str(), value.as_str()]).http_settings()
         };
         for (flag, _, range) in NUMERIC_OPTIONS {
             for fine in [*range.start(), *range.end()] {
@@ -438,17 +853,14 @@ mod tests {
                 assert_eq!(message.lines().count(), 1, "{message}");
             }
         }
-        assert!(Config::try_parse_from(["gd-indicators"])
-            .unwrap()
-            .http_settings()
-            .is_ok());
+        assert!(serve_args(&["gd-indicators"]).http_settings().is_ok());
     }
 
     /// Every subcommand and every flag says what it is for in `--help`: one added without a
     /// doc comment fails here.
     #[test]
     fn every_command_and_flag_is_documented() {
-        let command = Config::command();
+        let command = Cli::command();
         command.clone().debug_assert();
         let mut missing = Vec::new();
         let mut commands = vec![(String::from("gd-indicators"), command)];

@@ -6,7 +6,7 @@ use serde_json::Value;
 use sqlx::SqlitePool;
 
 use super::presentation::Presentation;
-use super::query::cursor::Direction;
+use super::query::cursor::{not_issued, Direction};
 use super::query::page::Page;
 use super::query::params::{
     Accepted, AS_OF, CITY_PLAN, CLUSTER, CLUSTER_GROUP, COMPANY, CONCEPT, CURRENCY, FROM,
@@ -202,6 +202,15 @@ fn sort_value(observation: &Observation, name: &str, exchange: Option<Exchange>)
     }
 }
 
+/// Whether a cursor's value for a sort key is of the key's type: a finite number for
+/// `value`, text for the others. Only such a value is bound into the keyset's SQL.
+fn is_sort_value(name: &str, value: &Value) -> bool {
+    match name {
+        "value" => value.as_f64().is_some_and(f64::is_finite),
+        _ => value.is_string(),
+    }
+}
+
 /// One page of figures held in memory (derived figures), in the order given unless sorted:
 /// sorted, paged and tied as the stored figures are. The figures are presented already, so
 /// `value` sorts by the amounts they show.
@@ -231,6 +240,15 @@ pub async fn observation_page(
     list: &ListControls,
     presentation: &Presentation,
 ) -> ApiResult<Page<Observation>> {
+    if let Some(cursor) = &list.cursor {
+        let typed = list.sort.iter().zip(&cursor.keys);
+        if !typed
+            .clone()
+            .all(|(key, value)| is_sort_value(key.name, value))
+        {
+            return Err(not_issued());
+        }
+    }
     let order = ObservationOrder {
         keys: list.sort.iter().map(|k| (k.name, k.descending)).collect(),
         keyset: list.cursor.as_ref().map(|cursor| Keyset {

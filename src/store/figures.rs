@@ -404,11 +404,14 @@ fn push_filters_in_roles<'a>(
     }
 }
 
+/// A sort key's value, bound as the number or text it is. The service binds only values of
+/// their key's type; anything else is bound as NULL, which no row's key compares with, so a
+/// page can never be read as its own next one.
 fn push_json(query: &mut QueryBuilder<'_, Sqlite>, value: &serde_json::Value) {
     match value {
-        serde_json::Value::Number(number) => query.push_bind(number.as_f64().unwrap_or(0.0)),
+        serde_json::Value::Number(number) => query.push_bind(number.as_f64()),
         serde_json::Value::String(text) => query.push_bind(text.clone()),
-        other => query.push_bind(other.to_string()),
+        _ => query.push_bind(None::<f64>),
     };
 }
 

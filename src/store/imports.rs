@@ -108,6 +108,33 @@ pub async fn stored_figures(
     Ok(found)
 }
 
+/// The printed equivalents (figures with `equivalent_of`) of the figures `ids`, not retracted:
+/// (the equivalent's id, the figure it converts).
+pub async fn equivalents_of(
+    pool: &SqlitePool,
+    ids: &[&str],
+) -> sqlx::Result<Vec<(String, String)>> {
+    let mut found = Vec::new();
+    for chunk in ids.chunks(500) {
+        let mut query = QueryBuilder::<Sqlite>::new(
+            "SELECT id, equivalent_of FROM observations
+             WHERE retracted = 0 AND equivalent_of IN (",
+        );
+        let mut list = query.separated(", ");
+        for id in chunk {
+            list.push_bind(*id);
+        }
+        query.push(")");
+        found.extend(
+            query
+                .build_query_as::<(String, String)>()
+                .fetch_all(pool)
+                .await?,
+        );
+    }
+    Ok(found)
+}
+
 /// A figure not retracted that points at another (`equivalent_of`, `restates`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FigureLink {

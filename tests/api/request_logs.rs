@@ -16,8 +16,8 @@ use gd_indicators::http::layers::{metrics::Metrics, request_log, stack};
 use reqwest::StatusCode;
 use serde_json::Value;
 
-use crate::hardening_server::{socket_address, with_synthetic_figures};
 use crate::helpers::{header, TestApp};
+use crate::server::{socket_address, with_synthetic_figures};
 
 const BINARY: &str = env!("CARGO_BIN_EXE_gd-indicators");
 

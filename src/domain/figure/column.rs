@@ -50,9 +50,26 @@ pub enum Check {
     Catalogue(Entity),
     /// The id of another figure, stored or added by the same file.
     Figure,
-    /// A year (`2024`) or a month (`2024-03`).
+    /// A year (`2024`) or a month (`2024-03`), the year in [`PERIOD_YEARS`].
     Period,
 }
+
+/// The most characters an id takes: a figure's own, and each id it names (its indicator,
+/// region, source... and the figures it points at). The article's longest is 57; a figure's
+/// URL with the longest id stays far below the server's path limit.
+pub const MAX_ID_CHARS: usize = 200;
+
+/// The most characters a text column takes (`stated`, `section`, `period_label`,
+/// `cited_source`, `note`), and an import's `reason` and description. The article's longest
+/// is 224 (a note). Bounded so that a page of the longest figures (1,000 of them, every
+/// character one JSON writes as six bytes, `\u0001`) is about 31 MB, well within what the
+/// server buffers to tag a response (64 MiB).
+pub const MAX_TEXT_CHARS: usize = 1000;
+
+/// The years a period may name: those the schema's CHECK on `period_start` and `period_end`
+/// takes (`[12][0-9][0-9][0-9]`, migration 0001), so that what an import checks (a dry run
+/// included) the database stores.
+pub const PERIOD_YEARS: std::ops::RangeInclusive<u16> = 1000..=2999;
 
 /// How the store hands over a column's value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

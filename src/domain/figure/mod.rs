@@ -69,6 +69,34 @@ words! {
     }
 }
 
+impl Scale {
+    /// The power of ten itself: 1e12 for `trillion`.
+    pub fn factor(self) -> f64 {
+        match self {
+            Scale::Unit => 1.0,
+            Scale::Thousand => 1e3,
+            Scale::Million => 1e6,
+            Scale::Billion => 1e9,
+            Scale::Trillion => 1e12,
+        }
+    }
+}
+
+/// The largest size a figure may have in plain units (`value` × `scale`): thirty orders of
+/// magnitude, sixteen past the largest economy, so that every number derived from figures
+/// (a ratio of two, an exchange rate, a conversion, a growth rate, a chart's axis) stays a
+/// finite double.
+pub const MAX_MAGNITUDE: f64 = 1e30;
+/// The smallest size a figure other than 0 may have in plain units, for the same reason.
+pub const MIN_MAGNITUDE: f64 = 1e-30;
+
+/// Whether a figure of `value` in `scale` is a size every derived number can be computed
+/// from: 0, or between [`MIN_MAGNITUDE`] and [`MAX_MAGNITUDE`] in size.
+pub fn within_magnitude(value: f64, scale: Scale) -> bool {
+    let size = (value * scale.factor()).abs();
+    size == 0.0 || (MIN_MAGNITUDE..=MAX_MAGNITUDE).contains(&size)
+}
+
 words! {
     /// How precisely the source states a figure.
     pub enum Qualifier {
@@ -219,6 +247,18 @@ mod tests {
             assert!(serde_json::from_value::<T>(serde_json::json!(word)).unwrap() == value);
         }
         assert!(T::from_word("no-such-word").is_none());
+    }
+
+    #[test]
+    fn magnitudes_are_bounded_in_plain_units() {
+        assert!(within_magnitude(0.0, Scale::Trillion));
+        assert!(within_magnitude(1e18, Scale::Trillion));
+        assert!(within_magnitude(-1e30, Scale::Unit));
+        assert!(within_magnitude(1e-30, Scale::Unit));
+        assert!(!within_magnitude(1e19, Scale::Trillion));
+        assert!(!within_magnitude(1e308, Scale::Trillion));
+        assert!(!within_magnitude(1e-31, Scale::Unit));
+        assert_eq!(Scale::Billion.factor(), 1e9);
     }
 
     #[test]

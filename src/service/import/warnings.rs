@@ -10,7 +10,7 @@
 use std::collections::{HashMap, HashSet};
 
 use super::plan::ImportPlan;
-use super::read::{error, ImportError, Row};
+use super::read::{error, ImportError, Position, Row};
 use crate::domain::figure::column::{number_text, Word};
 use crate::domain::figure::FigureRecord;
 use crate::store::imports::{FigureChange, FigureLink, StoredFigure};
@@ -23,72 +23,55 @@ fn links(figure: &FigureRecord) -> [(&'static str, Option<&String>); 2] {
     ]
 }
 
-/// The warnings of `plan`, the plan of `rows`: `stored` holds the stored figures the rows
-/// name (as figures or as links), and `linking` the stored figures, not retracted, that link
-/// to a figure the plan retracts.
-pub fn warnings(
-    rows: &[Row],
-    plan: &ImportPlan,
-    stored: &HashMap<String, StoredFigure>,
-    linking: &[FigureLink],
-) -> Vec<ImportError> {
-    let row_of: HashMap<&str, &Row> = rows.iter().rev().map(|row| (row.text("id"), row)).collect();
-    let mut retracting: HashSet<&str> = HashSet::new();
-    let mut written: HashMap<&str, &FigureRecord> = HashMap::new();
-    for change in &plan.changes {
-        match change {
+/// A link a figure the file writes makes, noted as its row is planned: whether it orphans the
+/// figure is known only once the whole file is, since a later row may retract or restore the
+/// figure it points at.
+#[derive(Debug)]
+struct Link {
+    id: String,
+    column: &'static str,
+    target: String,
+    at: Position,
+    /// The target is stored, and retracted.
+    stored_retracted: bool,
+}
+
+/// The warnings of a file being planned, a batch of rows at a time: what each warning needs
+/// of a row and of the stored figures it names is noted when the row's change is planned, so
+/// that neither the rows nor the stored figures are kept (see [`super::plan::Planner`]).
+#[derive(Debug, Default)]
+pub struct Watch {
+    /// Stale `stated` words: known as soon as a correction is planned.
+    stale: Vec<ImportError>,
+    /// Where each retraction the file makes gives its id.
+    retracting: HashMap<String, Position>,
+    links: Vec<Link>,
+}
+
+impl Watch {
+    /// Notes `change`, planned from `row`; `stored` holds the stored figures the row names.
+    pub fn note(
+        &mut self,
+        row: &Row,
+        change: &FigureChange,
+        stored: &HashMap<String, StoredFigure>,
+    ) {
+        let figure = match change {
             FigureChange::Retract { id, .. } => {
-                retracting.insert(id);
+                self.retracting.insert(id.clone(), row.position_of("id"));
+                return;
             }
-            FigureChange::Add(figure) | FigureChange::Correct { figure, .. } => {
-                written.insert(&figure.id, figure);
-            }
-        }
-    }
-    // Retracted once the file is applied: by it, or before it and not corrected (which
-    // restores a figure) by it.
-    let retracted_after = |id: &str| {
-        retracting.contains(id)
-            || (!written.contains_key(id) && stored.get(id).is_some_and(|f| f.retracted))
-    };
-    let mut warnings = Vec::new();
-    for link in linking {
-        let (id, target) = (link.id.as_str(), link.target.as_str());
-        // A figure the file retracts too is no orphan; one it writes is checked as written.
-        if retracting.contains(id) || written.contains_key(id) {
-            continue;
-        }
-        let Some(row) = row_of.get(target) else {
-            continue;
-        };
-        warnings.push(error(
-            row.position_of("id"),
-            Some("id"),
-            format!(
-                "retracting '{target}' leaves '{id}' (its {}) pointing at a retracted figure, \
-                 an orphan; retract '{id}' in this file too, or correct its {}",
-                link.link, link.link
-            ),
-        ));
-    }
-    for change in &plan.changes {
-        let (FigureChange::Add(figure) | FigureChange::Correct { figure, .. }) = change else {
-            continue;
-        };
-        let Some(row) = row_of.get(figure.id.as_str()) else {
-            continue;
+            FigureChange::Add(figure) | FigureChange::Correct { figure, .. } => figure,
         };
         for (column, target) in links(figure) {
-            if let Some(target) = target.filter(|target| retracted_after(target)) {
-                warnings.push(error(
-                    row.position_of(column),
-                    Some(column),
-                    format!(
-                        "'{target}' is retracted, so '{}' would point at a figure no list \
-                         serves, an orphan",
-                        figure.id
-                    ),
-                ));
+            if let Some(target) = target {
+                self.links.push(Link {
+                    id: figure.id.clone(),
+                    column,
+                    target: target.clone(),
+                    at: row.position_of(column),
+                    stored_retracted: stored.get(target).is_some_and(|f| f.retracted),
+                });
             }
         }
         if let (FigureChange::Correct { .. }, Some(before)) = (change, stored.get(&figure.id)) {
@@ -103,7 +86,7 @@ pub fn warnings(
                         f.unit.word()
                     )
                 };
-                warnings.push(error(
+                self.stale.push(error(
                     row.position_of("stated"),
                     Some("stated"),
                     format!(
@@ -117,15 +100,75 @@ pub fn warnings(
             }
         }
     }
-    warnings.sort_by_key(|warning| warning.position);
-    warnings
+
+    /// The figures the file retracts: the stored figures that link to any of them are the
+    /// `linking` of [`Watch::warnings`].
+    pub fn retracting(&self) -> Vec<&str> {
+        let mut ids: Vec<&str> = self.retracting.keys().map(String::as_str).collect();
+        ids.sort_unstable();
+        ids
+    }
+
+    /// The warnings of `plan`, the plan of the rows noted: `linking` holds the stored
+    /// figures, not retracted, that link to a figure the plan retracts
+    /// ([`Watch::retracting`]).
+    pub fn warnings(self, plan: &ImportPlan, linking: &[FigureLink]) -> Vec<ImportError> {
+        let written: HashSet<&str> = (plan.changes.iter())
+            .filter_map(|change| match change {
+                FigureChange::Add(figure) | FigureChange::Correct { figure, .. } => {
+                    Some(figure.id.as_str())
+                }
+                FigureChange::Retract { .. } => None,
+            })
+            .collect();
+        let retracting = &self.retracting;
+        // Retracted once the file is applied: by it, or before it and not corrected (which
+        // restores a figure) by it.
+        let retracted_after = |link: &Link| {
+            retracting.contains_key(&link.target)
+                || (!written.contains(link.target.as_str()) && link.stored_retracted)
+        };
+        let mut warnings = Vec::new();
+        for link in linking {
+            let (id, target) = (link.id.as_str(), link.target.as_str());
+            // A figure the file retracts too is no orphan; one it writes is checked as written.
+            if retracting.contains_key(id) || written.contains(id) {
+                continue;
+            }
+            let Some(&at) = retracting.get(target) else {
+                continue;
+            };
+            warnings.push(error(
+                at,
+                Some("id"),
+                format!(
+                    "retracting '{target}' leaves '{id}' (its {}) pointing at a retracted figure, \
+                     an orphan; retract '{id}' in this file too, or correct its {}",
+                    link.link, link.link
+                ),
+            ));
+        }
+        for link in self.links.iter().filter(|link| retracted_after(link)) {
+            warnings.push(error(
+                link.at,
+                Some(link.column),
+                format!(
+                    "'{}' is retracted, so '{}' would point at a figure no list serves, an \
+                     orphan",
+                    link.target, link.id
+                ),
+            ));
+        }
+        warnings.extend(self.stale);
+        warnings.sort_by_key(|warning| warning.position);
+        warnings
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::domain::figure::{Scale, Unit};
-    use crate::service::import::read::Position;
 
     fn figure(id: &str, value: f64, stated: &str) -> FigureRecord {
         FigureRecord {
@@ -165,14 +208,19 @@ mod tests {
         }
     }
 
-    /// [`warnings`], under a name the tests' own `warnings` do not hide.
+    /// The warnings of `plan`, the plan of `rows` (a row per change, in order), noted as the
+    /// planner notes them: `stored` holds the stored figures the rows name.
     fn warnings_of(
         rows: &[Row],
         plan: &ImportPlan,
         stored: &HashMap<String, StoredFigure>,
         linking: &[FigureLink],
     ) -> Vec<ImportError> {
-        warnings(rows, plan, stored, linking)
+        let mut watch = Watch::default();
+        for (row, change) in rows.iter().zip(&plan.changes) {
+            watch.note(row, change, stored);
+        }
+        watch.warnings(plan, linking)
     }
 
     /// Each warning's line, field and first words.

@@ -12,7 +12,7 @@ use std::fmt::Display;
 
 use sqlx::SqlitePool;
 
-use super::cursor::{fingerprint, Cursor};
+use super::cursor::{fingerprint, not_issued, Cursor};
 use super::params::{
     Decl, Format, FromValue, Param, ParamKind, ParamValue, Range, Word, CALENDAR_YEARS, CURSOR,
     DEFAULT_LIMIT, FROM, LANG, MAX_FILTER_VALUES, MAX_TEXT_CHARS, PAGE_SIZES, TO,
@@ -105,13 +105,12 @@ impl Parsed {
                 .find(|decl| decl.name == key)
                 .ok_or_else(|| {
                     let accepted: Vec<&str> = spec.accepted().map(|decl| decl.name).collect();
-                    invalid(
-                        &key,
-                        format!(
-                            "Unknown parameter '{key}'. This endpoint accepts: {}.",
-                            accepted.join(", ")
-                        ),
-                    )
+                    let takes = if accepted.is_empty() {
+                        "This endpoint takes no parameters.".to_owned()
+                    } else {
+                        format!("This endpoint accepts: {}.", accepted.join(", "))
+                    };
+                    invalid(&key, format!("Unknown parameter '{key}'. {takes}"))
                 })?;
             given
                 .entry(decl.name)
@@ -225,14 +224,7 @@ impl Parsed {
         if let Some(token) = cursor_token {
             let cursor = Cursor::decode(&token)
                 .filter(|cursor| cursor.keys.len() == parsed.list.sort.len())
-                .ok_or_else(|| {
-                    invalid(
-                        CURSOR.name,
-                        "cursor: not a cursor this API issued. Use the links.next or \
-                         links.prev URL of a previous page as it is."
-                            .to_owned(),
-                    )
-                })?;
+                .ok_or_else(not_issued)?;
             if cursor.fingerprint != parsed.list.fingerprint {
                 return Err(invalid(
                     CURSOR.name,

@@ -195,6 +195,18 @@ impl Accepts for One {
     type Query = SingleQuery;
 }
 
+/// A document that names nothing (the index of `/v1`, the OpenAPI document, the probes):
+/// `format=json` and nothing else, not even `lang`.
+pub struct Document;
+
+impl Accepts for Document {
+    const SPEC: &'static QuerySpec = &QuerySpec {
+        params: &[],
+        shape: Shape::One,
+    };
+    type Query = SingleQuery;
+}
+
 /// A single resource that carries figures: `currency`, `scale`, `lang` and `format`.
 pub struct OneWithFigures;
 
@@ -204,6 +216,28 @@ impl Accepts for OneWithFigures {
         shape: Shape::One,
     };
     type Query = SingleQuery;
+}
+
+/// A fixed text (the metrics): no parameter at all, so that any is a 400 rather than
+/// silently ignored.
+pub struct Bare;
+
+impl Accepts for Bare {
+    const SPEC: &'static QuerySpec = &QuerySpec {
+        params: &[],
+        shape: Shape::Image,
+    };
+    type Query = NoQuery;
+}
+
+/// The query of an endpoint that takes none.
+#[derive(Debug)]
+pub struct NoQuery;
+
+impl FromParsed for NoQuery {
+    fn from_parsed(_: Parsed) -> Self {
+        NoQuery
+    }
 }
 
 /// The in-memory filters of a list: each parameter its spec matches by a path, as given.

@@ -4,3 +4,4 @@
 mod connections;
 mod faults;
 mod load;
+mod portability;

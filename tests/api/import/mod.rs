@@ -7,9 +7,11 @@ use reqwest::StatusCode;
 use crate::helpers::TestApp;
 
 mod command;
+mod hostile_files;
 mod refusals;
 mod revisions;
 mod round_trip;
+mod warnings;
 
 async fn export_csv(app: &TestApp, query: &str) -> String {
     let response = app.get(&format!("/v1/export?format=csv{query}")).await;
