@@ -6,9 +6,11 @@ use std::sync::LazyLock;
 use sqlx::sqlite::SqliteRow;
 use sqlx::{QueryBuilder, Row, Sqlite, SqlitePool};
 
+use super::regions::push_within;
 use crate::domain::analytics::conversion::{Currency, Exchange};
 use crate::domain::figure::column::{CellSource, Check, Column, Kind, OwnedCell, Role, Word};
 use crate::domain::figure::{FigureRole, Observation, COLUMNS};
+use crate::domain::language::Language;
 
 /// Which figures to return. Every non-empty field narrows the result; several values in one
 /// field are alternatives (`region` = guangdong or greater-bay-area).
@@ -48,13 +50,15 @@ pub struct ObservationFilter {
     /// Read the figures as they were known at this moment (canonical UTC, see
     /// [`crate::domain::timestamp`]) instead of their latest state.
     pub as_of: Option<String>,
+    /// Figures of these regions or of a region inside one of them ([`push_within`]).
+    pub within: Vec<String>,
 }
 
 /// A filter's fields as one comparable value: equal filters select the same figures, so the
 /// totals memo can key on them. Bounds compare by their bits, which makes equality reflexive
 /// and agree with the hash.
 type FilterKey<'a> = (
-    [&'a [String]; 13],
+    [&'a [String]; 14],
     &'a [FigureRole],
     &'a [i32],
     [Option<i32>; 2],
@@ -90,6 +94,7 @@ impl ObservationFilter {
             exchange,
             any_cluster,
             as_of,
+            within,
         } = self;
         (
             [
@@ -106,6 +111,7 @@ impl ObservationFilter {
                 topics,
                 units,
                 qualifiers,
+                within,
             ]
             .map(Vec::as_slice),
             roles,
@@ -209,13 +215,16 @@ pub struct Keyset {
     pub before: bool,
 }
 
-/// Sorting and paging of an observation query. Ties always break on source order (rowid).
+/// How the rows of an observation query come back: sorted, paged, and with their names in a
+/// language. Ties always break on source order (rowid).
 #[derive(Debug, Clone, Default)]
 pub struct ObservationOrder {
     /// (column name as accepted by [`observation_sort_column`], descending)
     pub keys: Vec<(&'static str, bool)>,
     pub keyset: Option<Keyset>,
     pub limit: Option<usize>,
+    /// The language of the catalogue names the figures carry (the schema's `label` columns).
+    pub language: Language,
 }
 
 fn push_any_of<'a>(query: &mut QueryBuilder<'a, Sqlite>, column: &str, values: &'a [String]) {
@@ -314,6 +323,7 @@ fn push_filters_in_roles<'a>(
     push_any_of(query, "o.id", &filter.ids);
     push_any_of(query, "o.indicator_id", &filter.indicators);
     push_any_of(query, "o.region_id", &filter.regions);
+    push_within(query, &filter.within);
     push_any_of(query, "o.cluster_id", &filter.clusters);
     push_any_of(query, "o.cluster_group_id", &filter.cluster_groups);
     push_any_of(query, "o.company_id", &filter.companies);
@@ -636,22 +646,21 @@ fn push_figures<'a>(query: &mut QueryBuilder<'a, Sqlite>, as_of: Option<&'a str>
 }
 
 /// `SELECT` and every column the store reads of a figure from `o` and the catalogue joined to
-/// it ([`OBSERVATION_JOINS`]), in declaration order, then `period_sort_key` and `position`:
-/// what [`decode_figure`] reads.
-pub(super) fn observation_columns() -> &'static str {
-    static SQL: LazyLock<String> = LazyLock::new(|| {
-        let columns: Vec<String> = COLUMNS
-            .iter()
-            .filter_map(|column| match column.role {
-                Role::Stored(_) => Some(format!("o.{}", column.name)),
-                Role::Read(sql) => Some(sql.to_owned()),
-                Role::Computed | Role::Presented | Role::Derived => None,
-            })
-            .chain(["o.period_sort_key".to_owned(), "o.position".to_owned()])
-            .collect();
-        format!("SELECT {}", columns.join(", "))
+/// it ([`OBSERVATION_JOINS`]), names in `language`, in declaration order, then
+/// `period_sort_key` and `position`: what [`decode_figure`] reads.
+pub(super) fn observation_columns(language: Language) -> &'static str {
+    static SQL: LazyLock<[String; 2]> = LazyLock::new(|| {
+        Language::ALL.map(|language| {
+            let columns: Vec<String> = COLUMNS
+                .iter()
+                .filter_map(|column| column.read_sql(language))
+                .map(|sql| sql.into_owned())
+                .chain(["o.period_sort_key".to_owned(), "o.position".to_owned()])
+                .collect();
+            format!("SELECT {}", columns.join(", "))
+        })
     });
-    &SQL
+    &SQL[language as usize]
 }
 
 pub(super) const OBSERVATION_JOINS: &str = "
@@ -661,12 +670,17 @@ JOIN sources s ON s.id = o.source_id
 LEFT JOIN speakers sp ON sp.id = o.speaker_id
 WHERE 1 = 1";
 
-/// Figures matching `filter`, in the order the source prints them.
+/// Figures matching `filter`, in the order the source prints them, names in `language`.
 pub async fn observations(
     pool: &SqlitePool,
     filter: &ObservationFilter,
+    language: Language,
 ) -> sqlx::Result<Vec<Observation>> {
-    observations_ordered(pool, filter, &ObservationOrder::default()).await
+    let order = ObservationOrder {
+        language,
+        ..ObservationOrder::default()
+    };
+    observations_ordered(pool, filter, &order).await
 }
 
 /// The statement of [`observations_ordered`], after `prefix` ("" or "EXPLAIN QUERY PLAN ").
@@ -675,7 +689,8 @@ pub(super) fn observation_list_statement<'a>(
     filter: &'a ObservationFilter,
     order: &'a ObservationOrder,
 ) -> QueryBuilder<'a, Sqlite> {
-    let mut query = QueryBuilder::<Sqlite>::new(format!("{prefix}{}", observation_columns()));
+    let mut query =
+        QueryBuilder::<Sqlite>::new(format!("{prefix}{}", observation_columns(order.language)));
     query.push(" FROM");
     push_figures(&mut query, filter.as_of.as_deref());
     query.push(OBSERVATION_JOINS);
@@ -800,6 +815,7 @@ pub struct RelatedFigures {
 pub(super) fn related_observations_statement<'a>(
     prefix: &str,
     related: &'a RelatedFigures,
+    language: Language,
 ) -> Option<QueryBuilder<'a, Sqlite>> {
     let mut parts: Vec<&str> = Vec::new();
     if related.equivalents {
@@ -817,7 +833,8 @@ pub(super) fn related_observations_statement<'a>(
     if parts.is_empty() && related.ids.is_empty() && related.indicators.is_empty() {
         return None;
     }
-    let mut query = QueryBuilder::<Sqlite>::new(format!("{prefix}{}", observation_columns()));
+    let mut query =
+        QueryBuilder::<Sqlite>::new(format!("{prefix}{}", observation_columns(language)));
     query.push(" FROM");
     push_figures(&mut query, None);
     query.push(OBSERVATION_JOINS);
@@ -849,12 +866,14 @@ pub(super) fn related_observations_statement<'a>(
     Some(query)
 }
 
-/// The figures `related` selects that are not retracted, in the order the source prints them.
+/// The figures `related` selects that are not retracted, in the order the source prints them,
+/// names in `language`.
 pub async fn related_observations(
     pool: &SqlitePool,
     related: &RelatedFigures,
+    language: Language,
 ) -> sqlx::Result<Vec<Observation>> {
-    let Some(mut query) = related_observations_statement("", related) else {
+    let Some(mut query) = related_observations_statement("", related, language) else {
         return Ok(Vec::new());
     };
     let rows = query.build().fetch_all(pool).await?;

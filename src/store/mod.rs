@@ -12,6 +12,8 @@ pub mod figures;
 pub mod imports;
 /// How SQLite runs the figure statements (EXPLAIN QUERY PLAN).
 pub mod query_plans;
+/// The region hierarchy: parents, memberships, and what lies inside a region.
+pub mod regions;
 /// Every recorded state of a figure.
 pub mod revisions;
 /// The catalogue `generate` adds for its synthetic figures.

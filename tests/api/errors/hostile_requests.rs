@@ -319,21 +319,23 @@ async fn the_document_lists_what_each_endpoint_takes_as_the_server_takes_it() {
     for (path, expected) in [
         (
             "/v1/observations/{id}",
-            &["as_of", "currency", "scale", "format"][..],
+            &["as_of", "currency", "scale", "lang", "format"][..],
         ),
-        ("/v1/regions/{id}", &["currency", "scale", "format"]),
-        ("/v1/sources/{id}", &["currency", "scale", "format"]),
-        ("/v1/indicators/{id}", &["format"]),
+        ("/v1/regions/{id}", &["currency", "scale", "lang", "format"]),
+        ("/v1/sources/{id}", &["currency", "scale", "lang", "format"]),
+        ("/v1/indicators/{id}", &["lang", "format"]),
         (
             "/v1/observations/{id}/revisions",
-            &["sort", "fields", "format"],
+            &["lang", "sort", "fields", "format"],
         ),
+        // What names nothing takes no language.
         ("/v1", &["format"]),
+        ("/openapi.json", &["format"]),
         ("/healthz", &["format"]),
         ("/metrics", &[]),
         (
             "/v1/indicators/{id}/chart.svg",
-            &["region", "currency", "width", "height"],
+            &["region", "currency", "width", "height", "lang"],
         ),
     ] {
         assert_eq!(documented_parameters(&document, path), expected, "{path}");
