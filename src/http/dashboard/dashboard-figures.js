@@ -69,7 +69,7 @@ function provenance(figure) {
   return el("p", { class: "provenance" },
     "From ", el("a", { href: `#source-${p.source.id}` }, `“${p.source.headline}”`),
     p.section ? `, ${p.section}` : null,
-    p.speaker ? ["; said by ", el("a", { href: `#speaker-${p.speaker.id}` }, p.speaker.name), `, ${p.speaker.title}`] : null,
+    p.speaker ? ["; said by ", el("a", { href: `#speaker-${p.speaker.id}` }, named(p.speaker.name, null)), `, ${p.speaker.title}`] : null,
     p.cited_source ? `; citing ${p.cited_source}` : null,
     ".");
 }
@@ -88,7 +88,7 @@ function alsoPrinted(figure) {
 function when(figure) {
   return el("p", { class: "when" },
     el("span", { class: "period" }, figure.period.label), " · ",
-    el("span", { class: "region" }, figure.region.name));
+    el("span", { class: "region" }, named(figure.region.name, englishOf("region", figure.region.id))));
 }
 
 /** The attributes that make an element a figure's home: its id, and what search finds it by. */
@@ -127,6 +127,11 @@ function figureBlock(figure, also, title) {
     also.length ? el("ul", { class: "also", "aria-label": "Also printed" }, also.map(alsoPrinted)) : null);
 }
 
+/** A figure's indicator, named in the language asked (for a card's title). */
+function indicatorName(figure) {
+  return named(figure.indicator.name, englishOf("indicator", figure.indicator.id));
+}
+
 /** The figures in their own right, each with the equivalents and repeats printed beside it. */
 function arrange(figures) {
   const ids = new Set(figures.map((f) => f.id));
@@ -155,7 +160,7 @@ function indicatorCards(figures) {
   return el("div", { class: "cards" }, [...byIndicator.values()].map((group) =>
     el("article", { class: "card", "data-card-indicator": group[0].indicator.id },
       group[0].provenance.section ? el("p", { class: "kicker" }, group[0].provenance.section) : null,
-      el("h3", {}, group[0].indicator.name),
+      el("h3", {}, named(group[0].indicator.name, englishOf("indicator", group[0].indicator.id), true)),
       group.map((figure) => figureBlock(figure, also(figure))))));
 }
 

@@ -34,7 +34,7 @@ async function loadIndustry() {
     const reached = (cluster) => (cluster.reached_year ? `reached the mark in ${cluster.reached_year}` : "year not stated");
     nodes.push(
       el("div", { class: "group", id: `group-${group.id}`, "data-cluster-group": group.id },
-        el("p", { class: "section-note" }, `${group.name}: ${group.description}`),
+        el("p", { class: "section-note" }, named(group.name, group.name_en), `: ${group.description}`),
         charts(barChart(
           "Operating revenue of each cluster, with the year it reached the trillion-yuan mark",
           ordered.flatMap((cluster) => revenue(cluster).map((figure) => ({ figure, label: `${cluster.name} (${reached(cluster)})` }))),
@@ -43,11 +43,11 @@ async function loadIndustry() {
         el("h3", { class: "subhead" }, "The clusters"),
         el("div", { class: "cards" }, ordered.map((cluster) =>
           el("article", { class: "card cluster", id: `cluster-${cluster.id}`, "data-cluster": cluster.id },
-            el("h4", {}, cluster.name),
+            el("h4", {}, named(cluster.name, cluster.name_en, true)),
             el("p", { class: "reached" }, cluster.reached_year
               ? `Reached the trillion-yuan mark in ${cluster.reached_year}`
               : "Year it reached the trillion-yuan mark not stated"),
-            revenue(cluster).map((figure) => figureBlock(figure, also(figure), figure.indicator.name)),
+            revenue(cluster).map((figure) => figureBlock(figure, also(figure), indicatorName(figure))),
             revenue(cluster).length ? null : el("p", { class: "muted" }, "No figure stated."))))));
   }
   return {
@@ -136,9 +136,9 @@ async function loadCompanies() {
     nodes: [el("div", { class: "cards" }, companies.map((company) => {
       const { primaries, also } = arrange(company.figures.filter(isArticle));
       return el("article", { class: "card company", id: `company-${company.id}`, "data-company": company.id },
-        el("h3", {}, company.name),
+        el("h3", {}, named(company.name, company.name_en, true)),
         el("p", { class: "section-note" }, company.description),
-        primaries.map((figure) => figureBlock(figure, also(figure), figure.indicator.name)),
+        primaries.map((figure) => figureBlock(figure, also(figure), indicatorName(figure))),
         primaries.length ? null : el("p", { class: "muted" }, "The article states no figure for it."));
     }))],
     links: [...csvAndJson("Companies", money("/v1/companies")), ...csvAndJson("Their figures", money("/v1/observations?topic=companies"))],
@@ -159,14 +159,14 @@ async function loadCityPlans() {
       el("div", { class: "plans" }, plans.map((plan) => {
         const { primaries, also } = arrange(plan.figures.filter(isArticle));
         return el("article", { class: "plan", id: `plan-${plan.id}`, "data-plan": plan.id, "data-city-plan": plan.id },
-          el("h3", {}, plan.city.name),
-          el("p", { class: "speaker" }, el("a", { href: `#speaker-${plan.speaker.id}` }, plan.speaker.name), `, ${plan.speaker.title}`),
+          el("h3", {}, named(plan.city.name, englishOf("region", plan.city.id), true)),
+          el("p", { class: "speaker" }, el("a", { href: `#speaker-${plan.speaker.id}` }, named(plan.speaker.name, null)), `, ${plan.speaker.title}`),
           el("p", {}, plan.summary),
           plan.cluster_groups.length ? el("ul", { class: "groups" }, plan.cluster_groups.map((group) =>
-            el("li", { "data-cluster-group": group.id }, group.name,
-              group.clusters.length ? [": ", group.clusters.map((c, i) => [i > 0 ? ", " : null, el("span", { "data-cluster": c.id }, c.name)])] : null))) : null,
+            el("li", { "data-cluster-group": group.id }, named(group.name, null),
+              group.clusters.length ? [": ", group.clusters.map((c, i) => [i > 0 ? ", " : null, el("span", { "data-cluster": c.id }, named(c.name, null))])] : null))) : null,
           el("div", { class: "cards plan-figures" }, primaries.map((figure) =>
-            el("div", { class: "card" }, figureBlock(figure, also(figure), figure.indicator.name)))));
+            el("div", { class: "card" }, figureBlock(figure, also(figure), indicatorName(figure))))));
       })),
     ],
     links: [...csvAndJson("Plans", money("/v1/city-plans")), ...csvAndJson("Their figures", money(`/v1/observations?city_plan=${plans.map((p) => p.id).join(",")}`))],
@@ -184,12 +184,12 @@ async function loadFacilities() {
         el("th", { scope: "col" }, "Region"),
         el("th", { scope: "col" }, "Named by"))),
       el("tbody", {}, facilities.map((facility) => el("tr", { id: `facility-${facility.id}`, "data-facility": facility.id, tabindex: "-1" },
-        el("th", { scope: "row" }, facility.name, el("span", { class: "row-note" }, facility.description)),
+        el("th", { scope: "row" }, named(facility.name, facility.name_en), el("span", { class: "row-note" }, facility.description)),
         el("td", { "data-label": "Kind" }, facility.kind.replaceAll("_", " ")),
-        el("td", { "data-label": "Region" }, facility.region.name),
+        el("td", { "data-label": "Region" }, named(facility.region.name, englishOf("region", facility.region.id))),
         el("td", { "data-label": "Named by" }, facility.speaker
-          ? el("a", { href: `#speaker-${facility.speaker.id}` }, facility.speaker.name) : "—",
-        facility.source ? [" in ", el("a", { href: `#source-${facility.source.id}` }, `“${facility.source.name}”`)] : null))))))],
+          ? el("a", { href: `#speaker-${facility.speaker.id}` }, named(facility.speaker.name, null)) : "—",
+        facility.source ? [" in ", el("a", { href: `#source-${facility.source.id}` }, "“", named(facility.source.name, null), "”")] : null))))))],
     links: csvAndJson("Facilities", "/v1/facilities"),
   };
 }
@@ -205,9 +205,9 @@ async function loadSpeakers() {
         el("th", { scope: "col" }, "Region"),
         el("th", { scope: "col" }, "Figures"))),
       el("tbody", {}, speakers.map((speaker) => el("tr", { id: `speaker-${speaker.id}`, "data-speaker": speaker.id, tabindex: "-1" },
-        el("th", { scope: "row" }, speaker.name),
+        el("th", { scope: "row" }, named(speaker.name, speaker.name_en)),
         el("td", { "data-label": "Title" }, `${speaker.title}, ${speaker.organisation}`),
-        el("td", { "data-label": "Region" }, speaker.region.name),
+        el("td", { "data-label": "Region" }, named(speaker.region.name, englishOf("region", speaker.region.id))),
         el("td", { "data-label": "Figures", class: "number" }, speaker.figure_count > 0
           ? el("a", { href: `#${firstFigureOf("speaker", speaker.id)}`, "data-first-of": speaker.id }, String(speaker.figure_count))
           : "0"))))))],
@@ -300,8 +300,8 @@ async function loadSources() {
  * never a stored file. */
 function citation(source) {
   const headline = source.url
-    ? el("a", { href: source.url, rel: "external" }, source.headline)
-    : source.headline;
+    ? el("a", { href: source.url, rel: "external" }, named(source.headline, source.headline_en, true))
+    : named(source.headline, source.headline_en, true);
   const date = source.date || source.published;
   const publication = [source.publication, source.page].filter(Boolean).join(", ");
   return el("li", { id: `source-${source.id}`, "data-source": source.id, tabindex: "-1" },

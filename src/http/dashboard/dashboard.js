@@ -8,7 +8,7 @@
 // When everything has settled, <body data-ready="true"> is set, with data-fetch-errors counting
 // the parts that could not be loaded; <html data-js-errors> counts uncaught errors and unhandled
 // rejections. The browser test reads all three; data-generation counts the loads, which a change
-// of currency or scale starts again.
+// of currency, scale or language starts again.
 "use strict";
 
 // Counted before anything else runs, so that even a failure below is seen.
@@ -32,6 +32,8 @@ const SLOW_AFTER_MS = 3000;
 const GIVE_UP_AFTER_MS = 30000;
 const CURRENCIES = ["CNY", "USD"];
 const SCALES = ["unit", "thousand", "million", "billion", "trillion"];
+// The languages of names the API speaks besides English, the default.
+const LANGUAGES = ["zh"];
 const SCALE_FACTOR = { unit: 1, thousand: 1e3, million: 1e6, billion: 1e9, trillion: 1e12 };
 
 const QUALIFIER_WORDS = {
@@ -63,9 +65,9 @@ function formatNumber(value) {
 }
 const RATE = new Intl.NumberFormat("en", { maximumFractionDigits: 4 });
 
-// ---- Settings: currency and scale, kept in the URL ---------------------------------------
+// ---- Settings: currency, scale and the language of names, kept in the URL ----------------
 
-const settings = { currency: "", scale: "" };
+const settings = { currency: "", scale: "", lang: "" };
 
 function readSettings() {
   const query = new URLSearchParams(location.search);
@@ -73,6 +75,47 @@ function readSettings() {
   const scale = (query.get("scale") || "").toLowerCase();
   settings.currency = CURRENCIES.includes(currency) ? currency : "";
   settings.scale = SCALES.includes(scale) ? scale : "";
+  const lang = (query.get("lang") || "").toLowerCase();
+  settings.lang = LANGUAGES.includes(lang) ? lang : "";
+  document.documentElement.lang = settings.lang || "en";
+}
+
+/** `path` with the language of names asked for: every request to /v1 takes it (a next link
+ * already carries it, and a second one would be refused). */
+function withLang(path) {
+  if (!settings.lang || !path.startsWith("/v1") || /[?&]lang=/.test(path)) {
+    return path;
+  }
+  return `${path}${path.includes("?") ? "&" : "?"}lang=${settings.lang}`;
+}
+
+// The English names of indicators and regions, by `kind:id`, read when names are in another
+// language: a figure names its indicator and region in that language only.
+let englishNames = new Map();
+
+async function readEnglishNames() {
+  if (!settings.lang) {
+    return new Map();
+  }
+  const [indicators, regions] = await Promise.all([getAll("/v1/indicators"), getAll("/v1/regions")]);
+  return new Map([
+    ...indicators.map((i) => [`indicator:${i.id}`, i.name_en]),
+    ...regions.map((r) => [`region:${r.id}`, r.name_en]),
+  ]);
+}
+
+function englishOf(kind, id) {
+  return englishNames.get(`${kind}:${id}`) || null;
+}
+
+/** A name as the API gives it. In Chinese it is marked so, with the English name as its title
+ * and, when `beside`, shown after it too; in English it is the plain text. */
+function named(name, english, beside) {
+  if (!settings.lang) {
+    return name;
+  }
+  const node = el("span", { class: "name", lang: settings.lang, title: english, "data-name-en": english }, name);
+  return beside && english ? [node, " ", el("span", { class: "name-en", lang: "en" }, english)] : node;
 }
 
 /** `path` with the currency and scale asked for; only for endpoints that take them. */
@@ -152,8 +195,8 @@ function dataLinks(links) {
 function csvAndJson(what, path) {
   const csv = `${path}${path.includes("?") ? "&" : "?"}format=csv`;
   return [
-    { label: `${what} as CSV`, href: csv, format: "csv" },
-    { label: `${what} as JSON`, href: path, format: "json" },
+    { label: `${what} as CSV`, href: withLang(csv), format: "csv" },
+    { label: `${what} as JSON`, href: withLang(path), format: "json" },
   ];
 }
 
@@ -161,6 +204,7 @@ function csvAndJson(what, path) {
 
 /** GETs a JSON resource; a non-2xx answer, no answer or a late one throws, saying which. */
 async function getJson(path) {
+  path = withLang(path);
   let response;
   try {
     response = await fetch(path, {
@@ -383,12 +427,17 @@ function setUpDisplay() {
     input.checked = input.value === settings.currency;
   }
   form.elements.scale.value = settings.scale;
+  for (const input of form.elements.lang) {
+    input.checked = input.value === settings.lang;
+  }
   form.addEventListener("submit", (event) => event.preventDefault());
   form.addEventListener("change", () => {
     settings.currency = form.elements.currency.value;
     settings.scale = form.elements.scale.value;
+    settings.lang = form.elements.lang.value;
+    document.documentElement.lang = settings.lang || "en";
     const query = new URLSearchParams(location.search);
-    for (const [name, value] of [["currency", settings.currency], ["scale", settings.scale]]) {
+    for (const [name, value] of [["currency", settings.currency], ["scale", settings.scale], ["lang", settings.lang]]) {
       if (value) {
         query.set(name, value);
       } else {
@@ -470,6 +519,12 @@ async function load(andThen) {
   document.body.dataset.ready = "false";
   document.body.dataset.generation = String(current);
   showStatus(`Loading the figures from the API (${moneyWords()})…`, false);
+  // Without the English names, the Chinese ones are still shown: only their titles are missing.
+  const english = await readEnglishNames().catch(() => new Map());
+  if (current !== generation) {
+    return;
+  }
+  englishNames = english;
   const loaded = new Map();
   for (const part of parts()) {
     loaded.set(part.id, runPart(part, loaded, current));
