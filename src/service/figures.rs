@@ -17,12 +17,14 @@ use super::query::parse::{Accepts, ListControls};
 use super::query::queries::{CatalogueQuery, FigureListQuery, FigureQuery};
 use super::query::spec::{QuerySpec, Shape, SortSpec};
 use super::versions::{self, Totals};
+use super::Service;
 use crate::domain::figure::{Observation, Revision};
 use crate::error::ApiResult;
 use crate::store;
 /// Which figures a query selects, as the store reads them.
 pub use crate::store::figures::ObservationFilter;
 use crate::store::figures::{Keyset, ObservationOrder};
+use crate::store::interrupt::InterruptibleConnection;
 
 /// Sort keys of every observation list; the SQL behind each is in `store`.
 const SORTS: &[SortSpec] = &[
@@ -182,10 +184,37 @@ fn sort_value(observation: &Observation, name: &str) -> Value {
     }
 }
 
+/// Which state of the figures a read of `as_of` reads.
+enum Vintage {
+    /// Nothing was recorded by then: no figures.
+    Nothing,
+    /// The latest state: `as_of` is at or after the last revision recorded (or not asked).
+    Latest,
+    /// The figures as of the last revision recorded by `as_of`, before the last of all.
+    Past(String),
+}
+
+/// Resolves a read's `as_of` to the vintage it reads: only the times revisions were recorded
+/// at (their imports' times) matter, so every `as_of` between two imports reads one vintage,
+/// with one memoised total, and one at or after the last import is the latest state, read as
+/// a page without `as_of` is (issue 13, D5).
+async fn vintage<'e>(
+    executor: impl sqlx::SqliteExecutor<'e>,
+    as_of: Option<&str>,
+) -> sqlx::Result<Vintage> {
+    let Some(moment) = as_of else {
+        return Ok(Vintage::Latest);
+    };
+    Ok(match store::figures::vintage(executor, moment).await? {
+        (None, _) => Vintage::Nothing,
+        (Some(vintage), Some(latest)) if vintage == latest => Vintage::Latest,
+        (Some(vintage), _) => Vintage::Past(vintage),
+    })
+}
+
 /// One page of figures read from SQLite with a keyset, so deep pages cost what the first does.
 pub async fn observation_page(
-    pool: &SqlitePool,
-    totals: &Totals,
+    service: &Service,
     filter: &ObservationFilter,
     list: &ListControls,
     presentation: &Presentation,
@@ -199,23 +228,44 @@ pub async fn observation_page(
         }),
         limit: list.limit.map(|limit| limit + 1),
     };
-    // One read transaction: the page and its total come from the same state of the data,
-    // even when an import commits in between.
-    let mut snapshot = pool.begin().await?;
-    let observations = store::figures::observations_ordered(&mut *snapshot, filter, &order).await?;
-    // Every page of a query has the same total, and counting a broad filter over a large
-    // table costs more than reading a page; so a total is counted once per data version.
-    let version = versions::last_import_id(&mut *snapshot).await?;
-    let counted = (version, filter.clone());
-    let total = match totals.get(&counted) {
-        Some(total) => total,
-        None => {
-            let total = store::figures::count_observations(&mut *snapshot, filter).await?;
-            totals.insert(counted, total);
-            total
+    // One read transaction: the vintage, the page and its total come from the same state of
+    // the data, even when an import commits in between.
+    let mut snapshot = service.pool.begin().await?;
+    let (observations, total) = match vintage(&mut *snapshot, filter.as_of.as_deref()).await? {
+        Vintage::Nothing => {
+            snapshot.commit().await?;
+            (Vec::new(), 0)
+        }
+        Vintage::Latest => {
+            let latest;
+            let filter = if filter.as_of.is_some() {
+                latest = ObservationFilter {
+                    as_of: None,
+                    ..filter.clone()
+                };
+                &latest
+            } else {
+                filter
+            };
+            let observations =
+                store::figures::observations_ordered(&mut *snapshot, filter, &order).await?;
+            // Every page of a query has the same total, and counting a broad filter over a
+            // large table costs more than reading a page; so a total is counted once per data
+            // version.
+            let version = versions::last_import_id(&mut *snapshot).await?;
+            let total = memoised_total(&service.totals, version, filter, &mut *snapshot).await?;
+            snapshot.commit().await?;
+            (observations, total)
+        }
+        Vintage::Past(vintage) => {
+            snapshot.commit().await?;
+            let past = ObservationFilter {
+                as_of: Some(vintage),
+                ..filter.clone()
+            };
+            past_vintage_rows(service, &past, &order).await?
         }
     };
-    snapshot.commit().await?;
     let rows = observations
         .into_iter()
         .map(|observation| {
@@ -230,6 +280,50 @@ pub async fn observation_page(
         .collect();
     let reversed = order.keyset.is_some_and(|k| k.before);
     Ok(list.page_from(rows, total, reversed))
+}
+
+/// The total of `filter` at data version `version`, counted on `executor` unless memoised.
+async fn memoised_total<'e>(
+    totals: &Totals,
+    version: i64,
+    filter: &ObservationFilter,
+    executor: impl sqlx::SqliteExecutor<'e>,
+) -> sqlx::Result<usize> {
+    let counted = (version, filter.clone());
+    if let Some(total) = totals.get(&counted) {
+        return Ok(total);
+    }
+    let total = store::figures::count_observations(executor, filter).await?;
+    totals.insert(counted, total);
+    Ok(total)
+}
+
+/// A page of a past vintage and its total: a read of every figure's history, so it waits for
+/// one of the few places such reads have, on a connection whose statements stop as soon as
+/// the request is abandoned (timed out, or its client gone). Outside a transaction, which an
+/// interrupted ROLLBACK could leave open: the data version read before and after tells that
+/// no import committed in between, else the read is made again.
+async fn past_vintage_rows(
+    service: &Service,
+    filter: &ObservationFilter,
+    order: &ObservationOrder,
+) -> ApiResult<(Vec<Observation>, usize)> {
+    let _place = service
+        .past_vintage_reads
+        .acquire()
+        .await
+        .expect("the places are never closed");
+    let mut read = InterruptibleConnection::acquire(&service.pool).await?;
+    loop {
+        let before = versions::last_import_id(read.connection()).await?;
+        let observations =
+            store::figures::observations_ordered(read.connection(), filter, order).await?;
+        let total = memoised_total(&service.totals, before, filter, read.connection()).await?;
+        if versions::last_import_id(read.connection()).await? == before {
+            read.release().await?;
+            return Ok((observations, total));
+        }
+    }
 }
 
 /// Figures matching `filter`, in the order the source prints them.

@@ -604,6 +604,24 @@ impl<'a> ObservationRows<'a> {
     }
 }
 
+/// The vintage `as_of` reads: the time of the last revision recorded by then (a revision is
+/// stamped with its import's time, so only import times matter), and the time of the last
+/// revision of all. Reading as of the first is reading as of `as_of`; when both are the same,
+/// every figure's latest state is its state then. `None` for the first: nothing was recorded
+/// by then. Two seeks of `observation_revisions_recorded_at` (migration 0004).
+pub async fn vintage<'e>(
+    executor: impl sqlx::SqliteExecutor<'e>,
+    as_of: &str,
+) -> sqlx::Result<(Option<String>, Option<String>)> {
+    sqlx::query_as(
+        "SELECT (SELECT max(recorded_at) FROM observation_revisions WHERE recorded_at <= ?),
+                (SELECT max(recorded_at) FROM observation_revisions)",
+    )
+    .bind(as_of)
+    .fetch_one(executor)
+    .await
+}
+
 /// How many figures match `filter`.
 pub async fn count_observations<'e>(
     executor: impl sqlx::SqliteExecutor<'e>,

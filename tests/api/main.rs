@@ -1,6 +1,7 @@
 //! One integration-test binary: every test starts the real app over HTTP.
 
 mod analytics;
+mod as_of_load;
 mod browser;
 mod cache;
 mod endpoints;

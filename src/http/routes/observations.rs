@@ -98,14 +98,7 @@ async fn respond_observations(
         };
         return respond_in_memory(uri, headers, &unsorted, &[], name, derived);
     }
-    let page = observation_page(
-        &state.service.pool,
-        &state.service.totals,
-        &query.filter,
-        &query.list,
-        &presentation,
-    )
-    .await?;
+    let page = observation_page(&state.service, &query.filter, &query.list, &presentation).await?;
     ListResponder {
         uri,
         headers,
