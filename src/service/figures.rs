@@ -185,7 +185,7 @@ fn sort_value(observation: &Observation, name: &str) -> Value {
 }
 
 /// Which state of the figures a read of `as_of` reads.
-enum Vintage {
+pub enum Vintage {
     /// Nothing was recorded by then: no figures.
     Nothing,
     /// The latest state: `as_of` is at or after the last revision recorded (or not asked).
@@ -194,22 +194,51 @@ enum Vintage {
     Past(String),
 }
 
-/// Resolves a read's `as_of` to the vintage it reads: only the times revisions were recorded
-/// at (their imports' times) matter, so every `as_of` between two imports reads one vintage,
-/// with one memoised total, and one at or after the last import is the latest state, read as
-/// a page without `as_of` is (issue 13, D5).
-async fn vintage<'e>(
-    executor: impl sqlx::SqliteExecutor<'e>,
-    as_of: Option<&str>,
-) -> sqlx::Result<Vintage> {
-    let Some(moment) = as_of else {
-        return Ok(Vintage::Latest);
-    };
-    Ok(match store::figures::vintage(executor, moment).await? {
-        (None, _) => Vintage::Nothing,
-        (Some(vintage), Some(latest)) if vintage == latest => Vintage::Latest,
-        (Some(vintage), _) => Vintage::Past(vintage),
-    })
+impl Vintage {
+    /// Resolves a read's `as_of` to the vintage it reads: only the times revisions were
+    /// recorded at (their imports' times) matter, so every `as_of` between two imports reads
+    /// one vintage, with one memoised total, and one at or after the last import is the latest
+    /// state, read as a page without `as_of` is (issue 13, D5).
+    pub async fn of<'e>(
+        executor: impl sqlx::SqliteExecutor<'e>,
+        as_of: Option<&str>,
+    ) -> sqlx::Result<Vintage> {
+        let Some(moment) = as_of else {
+            return Ok(Vintage::Latest);
+        };
+        Ok(match store::figures::vintage(executor, moment).await? {
+            (None, _) => Vintage::Nothing,
+            (Some(vintage), Some(latest)) if vintage == latest => Vintage::Latest,
+            (Some(vintage), _) => Vintage::Past(vintage),
+        })
+    }
+
+    /// The filter that reads this vintage of `filter`'s figures; `None` when there are none.
+    pub fn filter(&self, filter: &ObservationFilter) -> Option<ObservationFilter> {
+        let as_of = match self {
+            Vintage::Nothing => return None,
+            Vintage::Latest => None,
+            Vintage::Past(vintage) => Some(vintage.clone()),
+        };
+        Some(ObservationFilter {
+            as_of,
+            ..filter.clone()
+        })
+    }
+}
+
+/// How a list's sort and cursor read a page: `limit + 1` rows, the last saying whether there
+/// are more.
+pub fn page_order(list: &ListControls) -> ObservationOrder {
+    ObservationOrder {
+        keys: list.sort.iter().map(|k| (k.name, k.descending)).collect(),
+        keyset: list.cursor.as_ref().map(|cursor| Keyset {
+            values: cursor.keys.clone(),
+            position: cursor.position,
+            before: cursor.direction == Direction::Before,
+        }),
+        limit: list.limit.map(|limit| limit + 1),
+    }
 }
 
 /// One page of figures read from SQLite with a keyset, so deep pages cost what the first does.
@@ -219,51 +248,30 @@ pub async fn observation_page(
     list: &ListControls,
     presentation: &Presentation,
 ) -> ApiResult<Page<Observation>> {
-    let order = ObservationOrder {
-        keys: list.sort.iter().map(|k| (k.name, k.descending)).collect(),
-        keyset: list.cursor.as_ref().map(|cursor| Keyset {
-            values: cursor.keys.clone(),
-            position: cursor.position,
-            before: cursor.direction == Direction::Before,
-        }),
-        limit: list.limit.map(|limit| limit + 1),
-    };
+    let order = page_order(list);
     // One read transaction: the vintage, the page and its total come from the same state of
     // the data, even when an import commits in between.
     let mut snapshot = service.pool.begin().await?;
-    let (observations, total) = match vintage(&mut *snapshot, filter.as_of.as_deref()).await? {
-        Vintage::Nothing => {
+    let vintage = Vintage::of(&mut *snapshot, filter.as_of.as_deref()).await?;
+    let (observations, total) = match (vintage.filter(filter), vintage) {
+        (None, _) => {
             snapshot.commit().await?;
             (Vec::new(), 0)
         }
-        Vintage::Latest => {
-            let latest;
-            let filter = if filter.as_of.is_some() {
-                latest = ObservationFilter {
-                    as_of: None,
-                    ..filter.clone()
-                };
-                &latest
-            } else {
-                filter
-            };
+        (Some(past), Vintage::Past(_)) => {
+            snapshot.commit().await?;
+            past_vintage_rows(service, &past, &order).await?
+        }
+        (Some(latest), _) => {
             let observations =
-                store::figures::observations_ordered(&mut *snapshot, filter, &order).await?;
+                store::figures::observations_ordered(&mut *snapshot, &latest, &order).await?;
             // Every page of a query has the same total, and counting a broad filter over a
             // large table costs more than reading a page; so a total is counted once per data
             // version.
             let version = versions::last_import_id(&mut *snapshot).await?;
-            let total = memoised_total(&service.totals, version, filter, &mut *snapshot).await?;
+            let total = memoised_total(&service.totals, version, &latest, &mut *snapshot).await?;
             snapshot.commit().await?;
             (observations, total)
-        }
-        Vintage::Past(vintage) => {
-            snapshot.commit().await?;
-            let past = ObservationFilter {
-                as_of: Some(vintage),
-                ..filter.clone()
-            };
-            past_vintage_rows(service, &past, &order).await?
         }
     };
     let rows = observations

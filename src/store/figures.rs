@@ -524,8 +524,9 @@ pub async fn observations(
     observations_ordered(pool, filter, &ObservationOrder::default()).await
 }
 
-/// The statement of [`observations_ordered`], after `prefix` ("" or "EXPLAIN QUERY PLAN ").
-pub(super) fn observation_list_statement<'a>(
+/// The statement of [`observations_ordered`], after `prefix` ("" or "EXPLAIN QUERY PLAN "):
+/// what a page runs, and what the benchmark's floor (`bench/sql.rs`) runs bare.
+pub fn observation_list_statement<'a>(
     prefix: &str,
     filter: &'a ObservationFilter,
     order: &'a ObservationOrder,
