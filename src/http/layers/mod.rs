@@ -4,6 +4,8 @@
 pub mod limits;
 /// Prometheus counters of every answer.
 pub mod metrics;
+/// Request ids, UUID-shaped, without a system call.
+pub mod request_id;
 /// The one log line per request, and the route it names.
 pub mod request_log;
 /// Path and query caps, and `Host`.
