@@ -14,8 +14,10 @@ use std::time::{Duration, Instant};
 use gd_indicators::service::figures::{page_order, Observations, Vintage};
 use gd_indicators::service::query::parse::read;
 use gd_indicators::store::database::open_serving;
-use gd_indicators::store::figures::{observation_list_statement, ObservationFilter};
-use gd_indicators::store::query_plans::{explain_observations, ObservationStatement};
+use gd_indicators::store::figures::{
+    count_observations, observation_page_statement, ObservationFilter, ObservationOrder,
+};
+use gd_indicators::store::query_plans::{explain_observations, explain_page, ObservationStatement};
 use sqlx::SqlitePool;
 
 const PATH: &str = "/v1/observations";
@@ -43,10 +45,7 @@ async fn main() {
 async fn statement_inputs(
     pool: &SqlitePool,
     query: &str,
-) -> Option<(
-    ObservationFilter,
-    gd_indicators::store::figures::ObservationOrder,
-)> {
+) -> Option<(ObservationFilter, ObservationOrder, usize)> {
     let parsed = read::<Observations>(pool, PATH, Some(query))
         .await
         .unwrap_or_else(|error| panic!("{query}: {error}"));
@@ -54,11 +53,16 @@ async fn statement_inputs(
         .await
         .expect("the vintage reads");
     let filter = vintage.filter(&parsed.filter)?;
-    Some((filter, page_order(&parsed.list)))
+    // The service counts a query's total first (once per data version) and reads the page
+    // knowing it.
+    let total = count_observations(pool, &filter)
+        .await
+        .expect("the total counts");
+    Some((filter, page_order(&parsed.list), total))
 }
 
 async fn floor(pool: SqlitePool, query: String, duration: Duration, tasks: usize) {
-    let (filter, order) = statement_inputs(&pool, &query)
+    let (filter, order, total) = statement_inputs(&pool, &query)
         .await
         .expect("the query reads figures");
     let deadline = Instant::now() + duration;
@@ -69,7 +73,7 @@ async fn floor(pool: SqlitePool, query: String, duration: Duration, tasks: usize
                 let mut latencies = Vec::new();
                 while Instant::now() < deadline {
                     let started = Instant::now();
-                    let rows = observation_list_statement("", &filter, &order)
+                    let rows = observation_page_statement("", &filter, &order, Some(total))
                         .build()
                         .fetch_all(&pool)
                         .await
@@ -105,18 +109,16 @@ async fn plans(pool: &SqlitePool) {
             continue;
         };
         println!("### {label}");
-        let Some((filter, order)) = statement_inputs(pool, query).await else {
+        let Some((filter, order, total)) = statement_inputs(pool, query).await else {
             println!("(nothing recorded by then: no statement runs)");
             continue;
         };
-        for (name, statement) in [
-            ("page", ObservationStatement::List),
-            ("total", ObservationStatement::Count),
-        ] {
-            let plan = explain_observations(pool, &filter, &order, statement)
-                .await
-                .expect("the plan reads");
-            println!("{name}:\n{plan}");
-        }
+        let page = explain_page(pool, &filter, &order, total)
+            .await
+            .expect("the plan reads");
+        let count = explain_observations(pool, &filter, &order, ObservationStatement::Count)
+            .await
+            .expect("the plan reads");
+        println!("page ({total} figures match):\n{page}\ntotal:\n{count}");
     }
 }

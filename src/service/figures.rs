@@ -263,13 +263,14 @@ pub async fn observation_page(
             past_vintage_rows(service, &past, &order).await?
         }
         (Some(latest), _) => {
-            let observations =
-                store::figures::observations_ordered(&mut *snapshot, &latest, &order).await?;
             // Every page of a query has the same total, and counting a broad filter over a
             // large table costs more than reading a page; so a total is counted once per data
-            // version.
+            // version. Counted first, it tells the page how to read (see `observations_page`).
             let version = versions::last_import_id(&mut *snapshot).await?;
             let total = memoised_total(&service.totals, version, &latest, &mut *snapshot).await?;
+            let observations =
+                store::figures::observations_page(&mut *snapshot, &latest, &order, Some(total))
+                    .await?;
             snapshot.commit().await?;
             (observations, total)
         }

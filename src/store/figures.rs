@@ -186,7 +186,52 @@ fn push_indicator_any_of<'a>(
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum FilterUse {
     Count,
-    Page { sorted: bool },
+    Page {
+        /// The first sort key, if any.
+        first_key: Option<&'static str>,
+        /// Whether the first sort key runs descending on this page.
+        descending: bool,
+        /// Whether the filter keeps many figures ([`BROAD`]), when its total is known.
+        broad: Option<bool>,
+    },
+}
+
+/// Figures a filter keeps past which a sorted page walks its sort key's index rather than
+/// sorting what the filter's own index finds: the walk reads about a page's worth divided by
+/// the share of figures kept, the sort reads every one kept.
+pub const BROAD: usize = 10_000;
+
+impl FilterUse {
+    /// Whether a filter on `column` (the sort key `key`, if it is one) may use its index in
+    /// this statement; unindexable columns are written `+column`. A sorted page of a broad
+    /// filter walks the first sort key's index and checks each row, but keeps the filters
+    /// whose composite indexes of 0005 hand out rows in period order (indicator, region).
+    fn indexable(self, key: Option<&str>) -> bool {
+        match self {
+            FilterUse::Count => true,
+            FilterUse::Page {
+                first_key: None, ..
+            } => true,
+            FilterUse::Page {
+                broad: Some(true),
+                first_key,
+                ..
+            } => {
+                key.is_some() && key == first_key
+                    || (first_key == Some("period") && matches!(key, Some("indicator" | "region")))
+            }
+            FilterUse::Page { .. } => true,
+        }
+    }
+
+    /// `column`, or `+column` where [`FilterUse::indexable`] says no.
+    fn column(self, column: &'static str, key: Option<&str>) -> String {
+        if self.indexable(key) {
+            column.to_owned()
+        } else {
+            format!("+{column}")
+        }
+    }
 }
 
 fn push_observation_filters<'a>(
@@ -194,30 +239,81 @@ fn push_observation_filters<'a>(
     filter: &'a ObservationFilter,
     usage: FilterUse,
 ) {
+    let column = |name: &'static str, key: Option<&str>| usage.column(name, key);
     push_any_of(query, "o.id", &filter.ids);
-    push_any_of(query, "o.indicator_id", &filter.indicators);
-    push_any_of(query, "o.region_id", &filter.regions);
-    push_any_of(query, "o.cluster_id", &filter.clusters);
-    push_any_of(query, "o.cluster_group_id", &filter.cluster_groups);
-    push_any_of(query, "o.company_id", &filter.companies);
-    push_any_of(query, "o.city_plan_id", &filter.city_plans);
-    push_any_of(query, "o.speaker_id", &filter.speakers);
-    push_any_of(query, "o.source_id", &filter.sources);
-    push_indicator_any_of(query, "o.indicator_id", "concept", &filter.concepts);
+    push_any_of(
+        query,
+        &column("o.indicator_id", Some("indicator")),
+        &filter.indicators,
+    );
+    push_any_of(
+        query,
+        &column("o.region_id", Some("region")),
+        &filter.regions,
+    );
+    push_any_of(query, &column("o.cluster_id", None), &filter.clusters);
+    push_any_of(
+        query,
+        &column("o.cluster_group_id", None),
+        &filter.cluster_groups,
+    );
+    push_any_of(query, &column("o.company_id", None), &filter.companies);
+    push_any_of(query, &column("o.city_plan_id", None), &filter.city_plans);
+    push_any_of(query, &column("o.speaker_id", None), &filter.speakers);
+    push_any_of(query, &column("o.source_id", None), &filter.sources);
+    push_indicator_any_of(
+        query,
+        &column("o.indicator_id", None),
+        "concept",
+        &filter.concepts,
+    );
     // Unit, qualifier and topic take one of a handful of words, so a value usually keeps a
     // large share of the figures. A count finds them through their index, and so does a page
-    // in source order that the index hands out in that order (unit, qualifier). Any other page
-    // checks them on each row while it walks its own order's index, stopping after a page:
-    // sorting a large share of the table would cost far more, and SQLite, planning without
-    // statistics, would choose that sort. A `+` keeps a column off its index.
+    // in source order that the index hands out in that order (unit, qualifier). A sorted page
+    // checks them on each row while it walks its own order's index, stopping after a page
+    // (sorting a large share of the table would cost far more, and SQLite, planning without
+    // statistics, would choose that sort), unless the filter's total says it keeps few: then
+    // its index finds them and they are sorted. A `+` keeps a column off its index.
+    let few = matches!(
+        usage,
+        FilterUse::Page {
+            broad: Some(false),
+            ..
+        }
+    );
     let (unit, qualifier, topic) = match usage {
         FilterUse::Count => ("o.unit", "o.qualifier", "o.indicator_id"),
-        FilterUse::Page { sorted: false } => ("o.unit", "o.qualifier", "+o.indicator_id"),
-        FilterUse::Page { sorted: true } => ("+o.unit", "+o.qualifier", "+o.indicator_id"),
+        FilterUse::Page {
+            first_key: None, ..
+        } => ("o.unit", "o.qualifier", "+o.indicator_id"),
+        FilterUse::Page { .. } if few => ("o.unit", "o.qualifier", "o.indicator_id"),
+        FilterUse::Page { .. } => ("+o.unit", "+o.qualifier", "+o.indicator_id"),
     };
     push_indicator_any_of(query, topic, "topic", &filter.topics);
     push_any_of(query, unit, &filter.units);
     push_any_of(query, qualifier, &filter.qualifiers);
+    // A page by period, ascending, finds a broad year filter's figures through the years'
+    // index and sorts them: no bound on the sort key can skip the decades before (a period
+    // may start in any earlier year). Descending, it walks the sort key from a bound (below).
+    let by_period_ascending = matches!(
+        usage,
+        FilterUse::Page {
+            first_key: Some("period"),
+            descending: false,
+            ..
+        }
+    );
+    let year_column = |name: &'static str| {
+        if by_period_ascending {
+            name.to_owned()
+        } else {
+            column(name, None)
+        }
+    };
+    let (start_year, end_year) = (
+        year_column("o.period_start_year"),
+        year_column("o.period_end_year"),
+    );
     // `period_start_year` and `period_end_year` (migration 0005) are the years a period starts
     // and ends; an open end takes the other end's year, and a period with no year has neither.
     if let (Some(first), Some(last)) = (filter.years.iter().min(), filter.years.iter().max()) {
@@ -229,9 +325,9 @@ fn push_observation_filters<'a>(
         // for them); the years asked for are mostly recent ones, so the end bound is the
         // narrower, and the index on (period_end_year, period_start_year) checks both.
         query
-            .push(" AND likelihood(o.period_end_year >= ")
+            .push(format_args!(" AND likelihood({end_year} >= "))
             .push_bind(*first)
-            .push(", 0.1) AND likelihood(o.period_start_year <= ")
+            .push(format_args!(", 0.1) AND likelihood({start_year} <= "))
             .push_bind(*last)
             .push(", 0.5)");
         if filter.years.len() > 1 {
@@ -251,16 +347,46 @@ fn push_observation_filters<'a>(
         }
     }
     if let Some(to) = filter.to {
-        query.push(" AND o.period_start_year <= ").push_bind(to);
+        query
+            .push(format_args!(" AND {start_year} <= "))
+            .push_bind(to);
+    }
+    // A page by period, descending, walks `period_sort_key`'s index (0010). Every figure these
+    // filters keep starts by the last year asked for (or by `to`), and its sort key is the text
+    // of its start, a four-digit year first: so it sorts before the next year's, a bound the
+    // walk seeks to instead of reading every later year first.
+    let latest_start = filter
+        .years
+        .iter()
+        .max()
+        .copied()
+        .into_iter()
+        .chain(filter.to)
+        .min();
+    if let (
+        Some(year),
+        FilterUse::Page {
+            first_key: Some("period"),
+            descending: true,
+            ..
+        },
+    ) = (latest_start, usage)
+    {
+        query
+            .push(" AND o.period_sort_key < ")
+            .push_bind(format!("{:04}", year.saturating_add(1)));
     }
     if let Some(from) = filter.from {
-        query.push(" AND o.period_end_year >= ").push_bind(from);
+        query
+            .push(format_args!(" AND {end_year} >= "))
+            .push_bind(from);
     }
+    let value = column("o.value_in_units", Some("value"));
     if let Some(min) = filter.min {
-        query.push(" AND o.value_in_units >= ").push_bind(min);
+        query.push(format_args!(" AND {value} >= ")).push_bind(min);
     }
     if let Some(max) = filter.max {
-        query.push(" AND o.value_in_units <= ").push_bind(max);
+        query.push(format_args!(" AND {value} <= ")).push_bind(max);
     }
     if filter.any_cluster {
         query.push(" AND (o.cluster_id IS NOT NULL OR o.cluster_group_id IS NOT NULL)");
@@ -592,12 +718,34 @@ pub fn observation_list_statement<'a>(
     filter: &'a ObservationFilter,
     order: &'a ObservationOrder,
 ) -> QueryBuilder<'a, Sqlite> {
+    observation_page_statement(prefix, filter, order, None)
+}
+
+/// [`observation_list_statement`] for a filter known to keep `matching` figures (its total):
+/// a sorted page of a [`BROAD`] filter walks the sort key's index, one of few sorts them.
+pub fn observation_page_statement<'a>(
+    prefix: &str,
+    filter: &'a ObservationFilter,
+    order: &'a ObservationOrder,
+    matching: Option<usize>,
+) -> QueryBuilder<'a, Sqlite> {
     let mut query = QueryBuilder::<Sqlite>::new(format!("{prefix}{}", observation_columns()));
     query.push(" FROM");
     push_figures(&mut query, filter.as_of.as_deref());
     query.push(OBSERVATION_JOINS);
-    let sorted = !order.keys.is_empty();
-    push_observation_filters(&mut query, filter, FilterUse::Page { sorted });
+    let before = order.keyset.as_ref().is_some_and(|keyset| keyset.before);
+    let usage = FilterUse::Page {
+        first_key: order.keys.first().map(|(name, _)| *name),
+        descending: order
+            .keys
+            .first()
+            .is_some_and(|(_, descending)| *descending != before),
+        // A past vintage's relation is not an index's: nothing to choose there.
+        broad: matching
+            .filter(|_| filter.as_of.is_none())
+            .map(|matching| matching > BROAD),
+    };
+    push_observation_filters(&mut query, filter, usage);
     let before = order.keyset.as_ref().is_some_and(|k| k.before);
     if let Some(keyset) = &order.keyset {
         push_keyset(&mut query, order, keyset);
@@ -639,7 +787,18 @@ pub async fn observations_ordered<'e>(
     filter: &ObservationFilter,
     order: &ObservationOrder,
 ) -> sqlx::Result<Vec<Observation>> {
-    let mut query = observation_list_statement("", filter, order);
+    observations_page(executor, filter, order, None).await
+}
+
+/// [`observations_ordered`] for a filter known to keep `matching` figures (see
+/// [`observation_page_statement`]).
+pub async fn observations_page<'e>(
+    executor: impl sqlx::SqliteExecutor<'e>,
+    filter: &ObservationFilter,
+    order: &ObservationOrder,
+    matching: Option<usize>,
+) -> sqlx::Result<Vec<Observation>> {
+    let mut query = observation_page_statement("", filter, order, matching);
     let rows = query.build().fetch_all(executor).await?;
     rows.iter().map(figure_from_row).collect()
 }

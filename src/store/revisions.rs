@@ -3,9 +3,7 @@
 use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, SqlitePool};
 
-use super::figures::{
-    decode_figure, observation_columns, revision_as_figure, OBSERVATION_JOINS,
-};
+use super::figures::{decode_figure, observation_columns, revision_as_figure, OBSERVATION_JOINS};
 use crate::domain::figure::{Change, ImportReference, Revision};
 
 /// A revision from a row: its figure's columns, then the change and the import.
