@@ -43,7 +43,7 @@ add(f"- Machine: {cpu()}, {subprocess.check_output(['nproc']).decode().strip()} 
     f"Linux {platform.release()}; wrk, Datasette and the floor run on the same cores")
 add(f"- Load average (1, 5, 15 min) when the run started: {facts['load_at_start']}; when it "
     f"ended: {facts['load_at_end']}")
-add(f"- Load: `wrk -t{facts['threads']} -c{facts['connections']} -d{facts['duration']} "
+add(f"- Load: `wrk -t{facts['threads']} -c{facts['connections']} -d{facts['duration']} --timeout 30s "
     "--latency`, one run per line")
 add("- Service: `target/release/gd-indicators` with production settings and JSON request logs "
     "to a file")

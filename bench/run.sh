@@ -97,7 +97,7 @@ peak_rss_mib() {
 # measure NAME URL [HEADER]: one wrk run; appends "NAME|req/s|p50 ms|p99 ms" to $work/rows.
 measure() {
     local name=$1 url=$2 header=${3:-}
-    local args=(-t"$threads" -c"$connections" -d"$duration" --latency)
+    local args=(-t"$threads" -c"$connections" -d"$duration" --timeout 30s --latency)
     [ -n "$header" ] && args+=(-H "$header")
     wrk "${args[@]}" "$url" >"$work/wrk.txt"
     if grep -q "Non-2xx or 3xx responses" "$work/wrk.txt"; then
