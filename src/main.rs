@@ -13,8 +13,25 @@ use tracing_subscriber::EnvFilter;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-#[tokio::main]
-async fn main() -> std::process::ExitCode {
+fn main() -> std::process::ExitCode {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("gd-indicators: cannot start: {error}");
+            return std::process::ExitCode::from(1);
+        }
+    };
+    let code = runtime.block_on(run());
+    // Work still on the blocking pool (a chart render whose request timed out) must not keep
+    // the process from exiting once the command is done, after SIGTERM above all.
+    runtime.shutdown_timeout(std::time::Duration::from_secs(1));
+    code
+}
+
+async fn run() -> std::process::ExitCode {
     let config = gd_indicators::Config::parse();
     let filter = EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| EnvFilter::new("gd_indicators=info,tower_http=info"));

@@ -63,6 +63,11 @@ pub struct Config {
     #[arg(long, env = "REQUEST_TIMEOUT_MS", global = true, help_heading = SERVER_OPTIONS, default_value_t = HttpSettings::default().request_timeout.as_millis() as u64)]
     pub request_timeout_ms: u64,
 
+    /// Milliseconds past which a request (until its status and headers) is logged as a slow
+    /// request, a warning with its id, route and latency.
+    #[arg(long, env = "SLOW_REQUEST_MS", global = true, help_heading = SERVER_OPTIONS, default_value_t = HttpSettings::default().slow_request.as_millis() as u64)]
+    pub slow_request_ms: u64,
+
     /// Requests per second one client (IP address) may make on average; past it, 429 with
     /// Retry-After. 0 turns per-client limiting off.
     #[arg(long, env = "RATE_LIMIT_PER_SECOND", global = true, help_heading = SERVER_OPTIONS, default_value_t = HttpSettings::default().rate_limit_per_second.into())]
@@ -150,8 +155,9 @@ pub enum Command {
     Import(ImportArgs),
     /// Check the data against itself and print the consistency report.
     ///
-    /// Exits 1 when a claim is inconsistent beyond its tolerance, 2 when the check cannot run.
-    Check,
+    /// Exits 1 when a claim is inconsistent beyond its tolerance (with --accept, one the list
+    /// does not name), 2 when the check cannot run or the list cannot be read.
+    Check(CheckArgs),
     /// Ask a running server at --addr whether it is ready (GET /readyz).
     ///
     /// Exits 0 when it is, 1 when not. For container health checks, where images have no curl.
@@ -194,6 +200,22 @@ pub struct ImportArgs {
     /// Check the file and report what it would change, without writing anything.
     #[arg(long)]
     pub dry_run: bool,
+    /// Refuse the file, writing nothing, when it would leave something wrong that is not an
+    /// error in the file: a printed equivalent or a repeat pointing at a retracted figure (an
+    /// orphan), or a corrected value whose `stated` words still print the old one. Without
+    /// it, these are warnings on stderr.
+    #[arg(long)]
+    pub strict: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, clap::Args)]
+pub struct CheckArgs {
+    /// Inconsistencies known and accepted: a file of check ids, one per line (the `id:` of
+    /// each block of the report), `#` starting a comment. The check then fails only on an
+    /// inconsistency the file does not list. The repository lists the article's own two in
+    /// seed/accepted-inconsistencies.txt.
+    #[arg(long, value_name = "FILE")]
+    pub accept: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, clap::Args)]
@@ -268,6 +290,8 @@ const NUMERIC_OPTIONS: &[NumericOption] = &[
     ("max-path-bytes", |c| c.max_path_bytes, 256..=16_384),
     ("max-in-flight", |c| c.max_in_flight, 1..=65_536),
     ("request-timeout-ms", |c| c.request_timeout_ms, 100..=600_000),
+    // As long as the longest request timeout: no request that answers is slower.
+    ("slow-request-ms", |c| c.slow_request_ms, 1..=600_000),
     ("rate-limit-per-second", |c| c.rate_limit_per_second, 0..=1_000_000),
     ("rate-limit-burst", |c| c.rate_limit_burst, 1..=1_000_000),
     ("response-cache-mib", |c| c.response_cache_mib, 0..=16_384),
@@ -327,6 +351,7 @@ impl Config {
             max_path_bytes: self.max_path_bytes as usize,
             max_in_flight: self.max_in_flight as usize,
             request_timeout: Duration::from_millis(self.request_timeout_ms),
+            slow_request: Duration::from_millis(self.slow_request_ms),
             rate_limit_per_second: narrow(self.rate_limit_per_second),
             rate_limit_burst: narrow(self.rate_limit_burst),
             rate_limit_loopback: self.rate_limit_loopback,

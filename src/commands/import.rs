@@ -18,7 +18,8 @@ pub async fn import(config: &Config, args: &ImportArgs) -> Result<ImportOutcome,
     let shown = args.file.display().to_string();
     let spinner = progress::spinner("import");
     spinner.set_message(format!("reading {shown}"));
-    let text = std::fs::read_to_string(&args.file)
+    // Read as it is checked: the file is never held whole (see service::import).
+    let file = std::fs::File::open(&args.file)
         .map_err(|error| format!("cannot read '{shown}': {error}"))?;
     let pool = store::database::open_and_migrate(&config.database_url)
         .await
@@ -30,9 +31,10 @@ pub async fn import(config: &Config, args: &ImportArgs) -> Result<ImportOutcome,
     let outcome = service::import::import_reporting(
         &pool,
         &file_name,
-        &text,
+        file,
         args.description.as_deref(),
         args.dry_run,
+        args.strict,
         &mut |stage| match stage {
             service::import::ImportProgress::Checking { rows } => {
                 spinner.set_message(format!("checking {rows} rows of {shown}"))
@@ -47,6 +49,10 @@ pub async fn import(config: &Config, args: &ImportArgs) -> Result<ImportOutcome,
     pool.close().await;
     match outcome {
         Ok((plan, receipt)) => {
+            // The file is valid; what it leaves wrong is said before what it did.
+            for warning in &plan.warnings {
+                eprintln!("{shown}: warning: {warning}");
+            }
             match receipt {
                 Some(receipt) => println!(
                     "{shown}: {} (import {} recorded at {})",

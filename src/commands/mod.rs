@@ -58,7 +58,7 @@ pub async fn run(config: Config) -> ExitCode {
         Some(Command::Healthcheck) => healthcheck::healthcheck(&config)
             .map(|()| ExitCode::SUCCESS)
             .map_err(|message| (message, 1)),
-        Some(Command::Check) => match check::check(config.clone()).await {
+        Some(Command::Check(args)) => match check::check(&config, args).await {
             Ok(true) => Ok(ExitCode::SUCCESS),
             Ok(false) => Ok(ExitCode::from(1)),
             Err(message) => Err((message, 2)),

@@ -4,6 +4,8 @@
 
 /// Arithmetic over figures: exchange rate, conversion, transforms, relations, consistency.
 pub mod analytics;
+/// Text in a CSV cell, safe to open in a spreadsheet, and read back.
+pub mod csv_cell;
 /// The kinds of resource an id can name.
 pub mod entity;
 /// The figure: its columns, declared once, and what derives from them.

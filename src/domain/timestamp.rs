@@ -17,10 +17,12 @@ pub fn canonical(moment: OffsetDateTime) -> String {
 }
 
 /// Any RFC 3339 time (`2025-06-01T12:00:00+08:00`, `2025-06-01T04:00:00Z`) in the canonical
-/// form; `None` when `text` is not one.
+/// form; `None` when `text` is not one, or names an instant outside years 0 to 9999 in UTC
+/// (`9999-12-31T23:59:59-23:59` is in year 10000 there, which the canonical form cannot hold).
 pub fn parse_rfc3339(text: &str) -> Option<String> {
     let moment = OffsetDateTime::parse(text, &Rfc3339).ok()?;
-    let utc = moment.to_offset(UtcOffset::UTC);
+    // Checked: `to_offset` panics on an instant it cannot represent.
+    let utc = moment.checked_to_offset(UtcOffset::UTC)?;
     (0..=9999).contains(&utc.year()).then(|| canonical(utc))
 }
 
@@ -39,6 +41,26 @@ mod tests {
         #[test]
         fn any_text_parses_or_is_refused(raw in ".{0,40}") {
             if let Some(moment) = parse_rfc3339(&raw) {
+                prop_assert_eq!(moment.len(), 27);
+            }
+        }
+
+        /// Any well-formed time at the edges of the calendar, in any offset, is a time or
+        /// refused; never a panic (issue 13, D2: `9999-12-31T23:59:59-23:59` was one).
+        #[test]
+        fn times_at_the_calendar_edges_parse_or_are_refused(
+            year in prop_oneof![0u32..=1, 9998u32..=9999],
+            month in prop_oneof![Just(1u32), Just(12u32)],
+            day in prop_oneof![Just(1u32), Just(31u32)],
+            hour in 0u32..=23, minute in 0u32..=59, second in 0u32..=59,
+            sign in prop_oneof![Just('+'), Just('-')],
+            offset_hours in 0u32..=23, offset_minutes in 0u32..=59,
+        ) {
+            let text = format!(
+                "{year:04}-{month:02}-{day:02}T{hour:02}:{minute:02}:{second:02}\
+                 {sign}{offset_hours:02}:{offset_minutes:02}"
+            );
+            if let Some(moment) = parse_rfc3339(&text) {
                 prop_assert_eq!(moment.len(), 27);
             }
         }
@@ -72,6 +94,12 @@ mod tests {
             Some("2025-06-01T04:00:00.500000Z")
         );
         assert_eq!(parse_rfc3339("2025-06-01"), None);
+        assert_eq!(parse_rfc3339("9999-12-31T23:59:59-23:59"), None);
+        assert_eq!(parse_rfc3339("0000-01-01T00:00:00+00:01"), None);
+        assert_eq!(
+            parse_rfc3339("9999-12-31T23:59:59+00:00").as_deref(),
+            Some("9999-12-31T23:59:59.000000Z")
+        );
         assert_eq!(parse_rfc3339("yesterday"), None);
         assert_eq!(now().len(), "2025-06-01T04:00:00.000000Z".len());
     }

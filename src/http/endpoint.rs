@@ -27,7 +27,8 @@ pub type Components = Vec<(String, RefOr<Schema>)>;
 #[derive(Clone, Copy)]
 pub struct EndpointDoc {
     pub summary: &'static str,
-    /// What its query string accepts; `None` where the query string is not read.
+    /// What its query string accepts: every endpoint says (an unknown parameter is a 400
+    /// everywhere).
     pub query: Option<&'static QuerySpec>,
     /// Registers the body's schema (and those it refers to); returns its name. `None` for a
     /// free-form JSON object.
@@ -121,22 +122,29 @@ impl Endpoint {
         Endpoint::new(path, handler, summary, Some(E::SPEC), None, Media::Svg)
     }
 
-    /// A free-form JSON object (the index, health, the OpenAPI document itself), whose query
-    /// string is not read.
-    pub fn object(
+    /// A free-form JSON object (the index, health, the OpenAPI document itself); `E` says
+    /// what its query takes.
+    pub fn object<E: Accepts>(
         path: &'static str,
         handler: MethodRouter<AppState>,
         summary: &'static str,
     ) -> Endpoint {
-        Endpoint::new(path, handler, summary, None, None, Media::Json)
+        Endpoint::new(path, handler, summary, Some(E::SPEC), None, Media::Json)
     }
 
-    /// Metrics in Prometheus's text format.
-    pub fn prometheus_text(
+    /// Metrics in Prometheus's text format; `E` says what its query takes.
+    pub fn prometheus_text<E: Accepts>(
         path: &'static str,
         handler: MethodRouter<AppState>,
         summary: &'static str,
     ) -> Endpoint {
-        Endpoint::new(path, handler, summary, None, None, Media::PrometheusText)
+        Endpoint::new(
+            path,
+            handler,
+            summary,
+            Some(E::SPEC),
+            None,
+            Media::PrometheusText,
+        )
     }
 }

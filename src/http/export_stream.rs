@@ -27,6 +27,7 @@ use sqlx::{Sqlite, Transaction};
 use tokio::sync::{mpsc, OwnedSemaphorePermit};
 use tokio::task::JoinHandle;
 use tokio::time::Instant;
+use tracing::Instrument;
 
 use super::layers::revalidate::{HeadRequest, Streamed};
 use super::problem::problem_response;
@@ -64,8 +65,6 @@ pub struct StreamedExport {
     pub format: Format,
     /// The request's path and query: the JSON envelope's `links.self`.
     pub self_link: String,
-    /// Names the request in the log should the export fail midway.
-    pub request_id: String,
     pub permit: OwnedSemaphorePermit,
 }
 
@@ -79,16 +78,14 @@ impl StreamedExport {
     /// returned, to end the body with an error: the status has been sent, so the connection
     /// is cut, which a client sees as a truncated transfer.
     async fn produce(self, chunks: mpsc::Sender<Bytes>) -> io::Result<()> {
-        let request_id = self.request_id.clone();
         let failure = match self.write_body(&chunks).await {
             Ok(()) => return Ok(()),
             Err(Failure::Write(error)) if error.kind() == io::ErrorKind::BrokenPipe => {
-                tracing::debug!(request_id, "the export's client went away");
+                tracing::debug!("the export's client went away");
                 return Err(error);
             }
             Err(Failure::Write(error)) if error.kind() == io::ErrorKind::TimedOut => {
                 tracing::warn!(
-                    request_id,
                     "the export's client took nothing for {} s; its body was cut short",
                     STALLED_CLIENT.as_secs()
                 );
@@ -99,7 +96,6 @@ impl StreamedExport {
         };
         tracing::error!(
             error = failure,
-            request_id,
             "the export failed after its headers were sent; its body was cut short"
         );
         Err(io::Error::other("the export failed midway"))
@@ -225,7 +221,9 @@ impl IntoResponse for StreamedExport {
         let tag = self.entity_tag();
         let format = self.format;
         let (chunks, mut received) = mpsc::channel(CHUNKS_AHEAD);
-        let mut producer = Some(self.produce(chunks));
+        // In the request's span, though it runs after the response has left the request log:
+        // what it logs names the request.
+        let mut producer = Some(self.produce(chunks).instrument(tracing::Span::current()));
         let mut running: Option<Running> = None;
         // The rows are read by a task of their own, started when the connection first asks
         // for the body: an export that is not sent (a HEAD, a 304) reads nothing, and one
@@ -424,7 +422,8 @@ impl<S: Send + 'static> Paced<S> {
             producing_since: None,
             waker: None,
         }));
-        let watchdog = tokio::spawn(watch(Arc::downgrade(&state), pacing, client));
+        let watchdog = watch(Arc::downgrade(&state), pacing, client);
+        let watchdog = tokio::spawn(watchdog.instrument(tracing::Span::current()));
         Paced {
             state,
             _watchdog: AbortOnDrop(watchdog),

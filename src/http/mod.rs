@@ -69,11 +69,13 @@ pub async fn app(pool: SqlitePool, settings: &HttpSettings) -> Result<Router, St
             pacing,
             export_stream::pace_exports,
         ));
-    Ok(stack::wrap(
+    let app = stack::wrap(
         routes,
         settings,
         Some(responses),
         metrics,
         stack::LAYERS.len(),
-    ))
+    );
+    // Outside CORS, which answers every OPTIONS itself.
+    Ok(app.layer(axum::middleware::from_fn(router::allow_options)))
 }

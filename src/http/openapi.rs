@@ -17,11 +17,28 @@ use super::endpoint::{register, Components, EndpointDoc, Media};
 use super::problem::Problem;
 use super::render::list::{ListLinks, ListMeta};
 use crate::service::query::params::{
-    Decl, Format, ParamKind, Word, CALENDAR_YEARS, DEFAULT_LIMIT, MAX_LIMIT, MAX_TEXT_CHARS,
+    Decl, Format, ParamKind, Range, Word, CALENDAR_YEARS, DEFAULT_LIMIT, MAX_LIMIT, MAX_TEXT_CHARS,
+    TRANSFORM,
 };
 use crate::service::query::spec::QuerySpec;
 
 const PROBLEM_JSON: &str = "application/problem+json";
+
+/// An id of the article's data in each collection: the example of its path parameter, so that
+/// a client driven by this document (the CI's schema-driven fuzz run) reaches real resources,
+/// an indicator's transforms among them, and not only 404s.
+const EXAMPLE_IDS: &[(&str, &str)] = &[
+    ("city-plans", "guangzhou"),
+    ("cluster-groups", "trillion-yuan-industrial-clusters"),
+    ("clusters", "new-energy"),
+    ("companies", "byd"),
+    ("facilities", "pengcheng-laboratory"),
+    ("indicators", "technology-contract-value"),
+    ("observations", "rd-expenditure-2024"),
+    ("regions", "guangdong"),
+    ("sources", "gdtoday-innovation"),
+    ("speakers", "huang-kunming"),
+];
 
 fn string() -> ObjectBuilder {
     ObjectBuilder::new().schema_type(Type::String)
@@ -44,10 +61,16 @@ fn parameter_schema(decl: &Decl, spec: &QuerySpec) -> (ObjectBuilder, String) {
             ),
         ),
         // A choice is documented as the words it chooses from, as it always was: one word
-        // matches the pattern (more are refused by name, with what to give instead).
+        // matches the pattern (more are refused by name, with what to give instead). Words
+        // are taken in any case, and the pattern says so.
         ParamKind::Words(words) | ParamKind::Choice(words) => (
-            value().pattern(Some(format!("^({0})(,({0}))*$", words.join("|")))),
-            format!("One or more of: {}; comma-separated.", words.join(", ")),
+            value().pattern(Some(words_pattern(words, true))),
+            format!(
+                "One or more of: {}; comma-separated, in any case (answers spell them as \
+                 here).{}",
+                words.join(", "),
+                word_docs(words, decl.docs)
+            ),
         ),
         ParamKind::Concepts => (
             value().pattern(Some("^[^,]+(,[^,]+)*$")),
@@ -62,11 +85,17 @@ fn parameter_schema(decl: &Decl, spec: &QuerySpec) -> (ObjectBuilder, String) {
                  digit."
             ),
         ),
-        ParamKind::Years => (
-            string().pattern(Some("^[0-9]{4}(,[0-9]{4})*$")),
-            "Calendar years, comma-separated: figures whose period overlaps any of them."
-                .to_owned(),
-        ),
+        ParamKind::Years => {
+            let year = year_pattern(CALENDAR_YEARS);
+            (
+                string().pattern(Some(format!("^({year})(,({year}))*$"))),
+                format!(
+                    "Calendar years from {} to {}, comma-separated: figures whose period \
+                     overlaps any of them.",
+                    CALENDAR_YEARS.min, CALENDAR_YEARS.max
+                ),
+            )
+        }
         ParamKind::Year => (
             ObjectBuilder::new()
                 .schema_type(Type::Integer)
@@ -85,7 +114,8 @@ fn parameter_schema(decl: &Decl, spec: &QuerySpec) -> (ObjectBuilder, String) {
         ParamKind::Number(_) => (
             ObjectBuilder::new().schema_type(Type::Number),
             "Compared with value_in_units: the figure in plain units of its own unit \
-             (yuan, dollars, count...)."
+             (yuan, dollars, count...); with currency, money as presented in that currency \
+             (converted and rounded)."
                 .to_owned(),
         ),
         ParamKind::Sort => {
@@ -115,23 +145,95 @@ fn parameter_schema(decl: &Decl, spec: &QuerySpec) -> (ObjectBuilder, String) {
             value().pattern(Some("^[a-z_]+(,[a-z_]+)*$")),
             "Comma-separated top-level fields to keep in each item.".to_owned(),
         ),
+        // A list is JSON or CSV; anything else has one representation, JSON. Either is
+        // taken in any case.
+        ParamKind::Format if spec.is_list() => (
+            value().pattern(Some(words_pattern(Format::WORDS, false))),
+            format!(
+                "Representation, one of {}, in any case; overrides the Accept header.",
+                Format::WORDS.join(", ")
+            ),
+        ),
         ParamKind::Format => (
-            string().enum_values(Some(Format::WORDS.iter().copied())),
-            "Representation; overrides the Accept header.".to_owned(),
+            value().pattern(Some(words_pattern(&["json"], false))),
+            "Representation: json, the only one, in any case; overrides the Accept header."
+                .to_owned(),
         ),
     }
 }
 
-/// A list's parameters: its own, then the list controls. A list with no sort key accepts
-/// `sort` only to refuse every key (a search's order is its relevance): it is not documented.
-fn list_parameters(spec: &QuerySpec) -> Vec<ParameterBuilder> {
+/// A regular expression of the four-digit years in `range`: each run of years that shares a
+/// prefix as one alternative (1900 to 2100 is `19[0-9]{2}|20[0-9]{2}|2100`).
+fn year_pattern(range: Range) -> String {
+    let (mut start, end) = (range.min, range.max);
+    let mut alternatives = Vec::new();
+    while start <= end {
+        // The most trailing digits that can run free from `start` without passing `end`.
+        let free = (0..4)
+            .rev()
+            .find(|digits| {
+                let span = 10_i64.pow(*digits);
+                start % span == 0 && start + span - 1 <= end
+            })
+            .unwrap_or(0);
+        let prefix = start / 10_i64.pow(free);
+        alternatives.push(match free {
+            0 => prefix.to_string(),
+            1 => format!("{prefix}[0-9]"),
+            digits => format!("{prefix}[0-9]{{{digits}}}"),
+        });
+        start += 10_i64.pow(free);
+    }
+    alternatives.join("|")
+}
+
+/// What each word means, one line each, where the declaration says.
+fn word_docs(words: &[&str], docs: &[&str]) -> String {
+    words
+        .iter()
+        .zip(docs)
+        .filter(|(_, doc)| !doc.trim().is_empty())
+        .map(|(word, doc)| format!("\n- `{word}`: {}", doc.trim()))
+        .collect()
+}
+
+/// A pattern that matches one of `words` in any case (JSON Schema patterns have no flag for
+/// it: each letter is a class of its two cases), or a comma-separated list of them.
+fn words_pattern(words: &[&str], list: bool) -> String {
+    let any_case: Vec<String> = words
+        .iter()
+        .map(|word| {
+            word.chars()
+                .map(|c| {
+                    if c.is_ascii_alphabetic() {
+                        format!("[{}{}]", c.to_ascii_lowercase(), c.to_ascii_uppercase())
+                    } else {
+                        c.to_string()
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    let one = any_case.join("|");
+    if list {
+        format!("^({one})(,({one}))*$")
+    } else {
+        format!("^({one})$")
+    }
+}
+
+/// A JSON endpoint's parameters (a list's, a single resource's, a document's): its own, then
+/// the controls its shape brings. A list with no sort key accepts `sort` only to refuse every
+/// key (a search's order is its relevance): it is not documented.
+fn json_parameters(spec: &QuerySpec) -> Vec<ParameterBuilder> {
     spec.accepted()
         .filter(|decl| decl.kind != ParamKind::Sort || !spec.sorts().is_empty())
         .map(|decl| parameter(decl, spec))
         .collect()
 }
 
-/// An image's parameters: its own, all it takes (no paging, sorting or formats).
+/// An image's or the metrics' parameters: its own, all it takes (no paging, sorting or
+/// formats).
 fn own_parameters(spec: &QuerySpec) -> Vec<ParameterBuilder> {
     spec.params
         .iter()
@@ -141,11 +243,15 @@ fn own_parameters(spec: &QuerySpec) -> Vec<ParameterBuilder> {
 
 fn parameter(decl: &Decl, spec: &QuerySpec) -> ParameterBuilder {
     let (schema, description) = parameter_schema(decl, spec);
+    // `transform`'s example is one that derives figures, so that the fuzz run's requests
+    // from examples (with the path's) check a transform's answer against the document.
+    let example = std::ptr::eq(decl, &TRANSFORM.decl).then(|| serde_json::Value::from("cagr"));
     ParameterBuilder::new()
         .name(decl.name)
         .parameter_in(ParameterIn::Query)
         .required(Required::False)
         .schema(Some(schema))
+        .example(example)
         .description(Some(description))
 }
 
@@ -207,22 +313,32 @@ fn path_item(path: &str, doc: &EndpointDoc, components: &mut Components) -> Path
         .operation_id(Some(operation_id(path)))
         .summary(Some(doc.summary))
         .tag(tag);
+    let mut collection = "";
     for segment in path.split('/') {
         if let Some(name) = segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+            let example = EXAMPLE_IDS
+                .iter()
+                .find(|(of, _)| *of == collection)
+                .map(|(_, id)| serde_json::Value::from(*id));
             operation = operation.parameter(
                 ParameterBuilder::new()
                     .name(name)
                     .parameter_in(ParameterIn::Path)
                     .required(Required::True)
                     .schema(Some(string()))
+                    .example(example)
                     .description(Some("A readable slug id, as listed by the collection.")),
             );
         }
+        collection = segment;
     }
-    if let (Some(spec), Media::Json) = (doc.list(), doc.media) {
-        for parameter in list_parameters(spec) {
-            operation = operation.parameter(parameter);
-        }
+    let parameters = match (doc.query, doc.media) {
+        (Some(spec), Media::Json) => json_parameters(spec),
+        (Some(spec), Media::Svg | Media::PrometheusText) => own_parameters(spec),
+        (None, _) => Vec::new(),
+    };
+    for parameter in parameters {
+        operation = operation.parameter(parameter);
     }
 
     let not_modified =
@@ -243,10 +359,6 @@ fn path_item(path: &str, doc: &EndpointDoc, components: &mut Components) -> Path
         );
     }
     if doc.media == Media::Svg {
-        let mut operation = operation;
-        for parameter in doc.query.map(own_parameters).unwrap_or_default() {
-            operation = operation.parameter(parameter);
-        }
         let ok = ResponseBuilder::new().description("An SVG image.").content(
             "image/svg+xml",
             ContentBuilder::new().schema(Some(string())).build(),
@@ -323,4 +435,57 @@ pub fn document(endpoints: &[(&'static str, EndpointDoc)]) -> OpenApi {
                 .build(),
         ))
         .build()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Whether `year` matches an alternation `year_pattern` writes.
+    fn matches(pattern: &str, year: &str) -> bool {
+        pattern.split('|').any(|alternative| {
+            let (prefix, free) = match alternative.split_once("[0-9]") {
+                None => (alternative, 0),
+                Some((prefix, "")) => (prefix, 1),
+                Some((prefix, count)) => (
+                    prefix,
+                    count
+                        .trim_start_matches('{')
+                        .trim_end_matches('}')
+                        .parse()
+                        .unwrap(),
+                ),
+            };
+            year.len() == prefix.len() + free
+                && year.starts_with(prefix)
+                && year[prefix.len()..].bytes().all(|b| b.is_ascii_digit())
+        })
+    }
+
+    /// The years the document allows are the years the server takes, and no others.
+    #[test]
+    fn the_year_pattern_allows_exactly_the_calendar_years() {
+        let pattern = year_pattern(CALENDAR_YEARS);
+        assert_eq!(pattern, "19[0-9]{2}|20[0-9]{2}|2100");
+        for year in 1000..=9999 {
+            assert_eq!(
+                matches(&pattern, &year.to_string()),
+                CALENDAR_YEARS.contains(year),
+                "{year}"
+            );
+        }
+        let odd = Range {
+            min: 1995,
+            max: 2012,
+            noun: "a year",
+        };
+        let pattern = year_pattern(odd);
+        for year in 1000..=9999 {
+            assert_eq!(
+                matches(&pattern, &year.to_string()),
+                odd.contains(year),
+                "{year}"
+            );
+        }
+    }
 }

@@ -46,9 +46,22 @@ impl ApiError {
     }
 }
 
-/// A problem+json response for any status; also used by the panic and timeout layers.
+/// A problem+json response for any status; also used by the layers (timeouts, refusals).
 pub fn problem_response(status: StatusCode, detail: String) -> Response {
     render(status, detail, Vec::new())
+}
+
+/// On a 500 whose cause was logged, at error level, where it happened: the request log then
+/// names the request without counting the failure a second time.
+#[derive(Debug, Clone, Copy)]
+pub struct FailureLogged;
+
+/// The 500 of a failure whose cause was logged: a generic `detail` (the client learns nothing
+/// of the cause), which asks for the request id the log line carries.
+pub fn internal_error(detail: &str) -> Response {
+    let mut response = problem_response(StatusCode::INTERNAL_SERVER_ERROR, detail.to_owned());
+    response.extensions_mut().insert(FailureLogged);
+    response
 }
 
 /// The problem+json body alone: for the refusals written below the router, where hyper
@@ -81,23 +94,19 @@ impl IntoResponse for ApiError {
         let status = self.status();
         match &self {
             ApiError::Database(error) => {
-                // Logged once here, inside the request span that carries the request id; the
-                // client learns nothing about the database.
+                // Logged once here, inside the request's span, so with its id; the client
+                // learns nothing about the database.
                 tracing::error!(%error, "database error while serving a request");
-                problem_response(
-                    status,
+                internal_error(
                     "The server could not read its database. Try again; if it persists, \
-                     report it with this response's x-request-id."
-                        .to_owned(),
+                     report it with this response's x-request-id.",
                 )
             }
             ApiError::Render(error) => {
                 tracing::error!(%error, "could not render a response");
-                problem_response(
-                    status,
+                internal_error(
                     "The server could not render this response; report it with this \
-                     response's x-request-id."
-                        .to_owned(),
+                     response's x-request-id.",
                 )
             }
             ApiError::InvalidParameter { name, detail } => render(

@@ -2,7 +2,10 @@
 //! the documentation lists them, the index at `/v1`, the OpenAPI document generated from the
 //! same table, the dashboard, the API explorer, and the answers to unknown paths and methods.
 
-use axum::http::{StatusCode, Uri};
+use axum::extract::Request;
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use serde_json::Value;
@@ -10,22 +13,25 @@ use utoipa::openapi::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
 
 use super::endpoint::{Endpoint, EndpointDoc};
+use super::extract::{decodable_path, TypedQuery};
 use super::layers::request_log::record_route;
 use super::layers::request_target::{Abbreviated, MAX_ECHOED_BYTES};
 use super::openapi::document;
 use super::problem::problem_response;
+use super::render::negotiate::negotiate;
 use super::routes::{
     analytics, charts, city_plans, clusters, companies, dashboard, facilities, health, indicators,
     metrics, observations, regions, search, sources, speakers,
 };
 use super::state::AppState;
-use crate::error::ApiError;
+use crate::error::{ApiError, ApiResult};
+use crate::service::query::queries::One;
 
 /// Every route the API serves, in the order the documentation lists them.
 pub fn endpoints() -> Vec<Endpoint> {
     let mut endpoints = vec![
-        Endpoint::object("/v1", get(index), "Links to every collection"),
-        Endpoint::object(
+        Endpoint::object::<One>("/v1", get(index), "Links to every collection"),
+        Endpoint::object::<One>(
             "/openapi.json",
             get(get_openapi),
             "This API's OpenAPI 3.1 document",
@@ -67,10 +73,15 @@ pub fn router() -> Router<AppState> {
     for (path, handler) in dashboard::pages() {
         router = router.route(path, handler);
     }
+    let explorer: Router<AppState> = SwaggerUi::new("/docs")
+        .config(utoipa_swagger_ui::Config::from("/openapi.json"))
+        .into();
     router
-        // Before the merge and fallbacks: only the API's own routes are named in the logs.
+        // Before the merge and fallbacks: only the API's own routes are named in the logs,
+        // and only they read path parameters.
+        .route_layer(axum::middleware::from_fn(decodable_path))
         .route_layer(axum::middleware::from_fn(record_route))
-        .merge(SwaggerUi::new("/docs").config(utoipa_swagger_ui::Config::from("/openapi.json")))
+        .merge(explorer.layer(axum::middleware::from_fn(explorer_not_found)))
         .fallback(|uri: Uri| async move {
             let path = Abbreviated::new(uri.path(), MAX_ECHOED_BYTES);
             ApiError::RouteNotFound(path.to_string())
@@ -80,24 +91,57 @@ pub fn router() -> Router<AppState> {
                 StatusCode::METHOD_NOT_ALLOWED,
                 "This API is read-only: use GET, HEAD or OPTIONS.".to_owned(),
             );
-            response.headers_mut().insert(
-                axum::http::header::ALLOW,
-                axum::http::HeaderValue::from_static("GET, HEAD, OPTIONS"),
-            );
+            response
+                .headers_mut()
+                .insert(header::ALLOW, HeaderValue::from_static(ALLOWED_METHODS));
             response
         })
 }
 
+/// The API explorer answers a file it does not have with an empty 404; this one says so, as
+/// every other 404 does (the path abbreviated as theirs are).
+async fn explorer_not_found(request: Request, next: Next) -> Response {
+    let path = Abbreviated::new(request.uri().path(), MAX_ECHOED_BYTES).to_string();
+    let response = next.run(request).await;
+    if response.status() == StatusCode::NOT_FOUND {
+        return ApiError::RouteNotFound(path).into_response();
+    }
+    response
+}
+
+/// Outermost layer of the app: an `OPTIONS` answer (a CORS preflight, or a plain one) says
+/// which methods the API serves, itself included; the router alone would list GET and HEAD.
+pub async fn allow_options(request: Request, next: Next) -> Response {
+    let options = request.method() == Method::OPTIONS;
+    let mut response = next.run(request).await;
+    if options {
+        response
+            .headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static(ALLOWED_METHODS));
+    }
+    response
+}
+
+/// What the API serves: it is read-only.
+const ALLOWED_METHODS: &str = "GET, HEAD, OPTIONS";
+
 /// `GET /openapi.json`: the document of this very table, generated at the first request and
 /// kept.
-async fn get_openapi() -> Json<&'static OpenApi> {
+async fn get_openapi(
+    TypedQuery(query): TypedQuery<One>,
+    headers: HeaderMap,
+) -> ApiResult<Json<&'static OpenApi>> {
+    negotiate(&headers, query.format, false)?;
     static DOCUMENT: std::sync::OnceLock<OpenApi> = std::sync::OnceLock::new();
-    Json(DOCUMENT.get_or_init(|| document(&documented_endpoints())))
+    Ok(Json(
+        DOCUMENT.get_or_init(|| document(&documented_endpoints())),
+    ))
 }
 
 /// `GET /v1`: where everything is, so the API can be explored from one URL.
-async fn index() -> Json<Value> {
-    Json(serde_json::json!({
+async fn index(TypedQuery(query): TypedQuery<One>, headers: HeaderMap) -> ApiResult<Json<Value>> {
+    negotiate(&headers, query.format, false)?;
+    Ok(Json(serde_json::json!({
         "name": "gd-indicators",
         "description": "Economic figures of Guangdong from China Daily's GD Today page, each with its unit, period, qualifier, region and provenance.",
         "links": {
@@ -125,7 +169,7 @@ async fn index() -> Json<Value> {
             "openapi": "/openapi.json",
             "docs": "/docs/"
         }
-    }))
+    })))
 }
 
 #[cfg(test)]

@@ -16,6 +16,8 @@ pub struct HttpSettings {
     pub max_path_bytes: usize,
     pub max_in_flight: usize,
     pub request_timeout: Duration,
+    /// A request answered (its status and headers) more slowly is logged as a warning.
+    pub slow_request: Duration,
     /// 0: no per-client limit.
     pub rate_limit_per_second: u32,
     pub rate_limit_burst: u32,
@@ -60,6 +62,7 @@ impl Default for HttpSettings {
             max_path_bytes: 2048,
             max_in_flight: 512,
             request_timeout: Duration::from_secs(10),
+            slow_request: Duration::from_secs(1),
             rate_limit_per_second: 50,
             rate_limit_burst: 100,
             rate_limit_loopback: false,

@@ -6,13 +6,14 @@ use sqlx::SqlitePool;
 
 use super::Service;
 use crate::domain::analytics::consistency::{consistency_report, ConsistencyReport, GroupMembers};
-use crate::domain::analytics::derived::DerivedFigure;
 use crate::domain::analytics::exchange_rate::{exchange_rate, ExchangeRate};
 use crate::domain::analytics::relations::{
     counts_group_members, implied_figures, relation_figure_ids,
 };
+use crate::domain::analytics::transforms::{transform_series, Transform, Transformed};
 use crate::domain::entity::Entity;
-use crate::store::{self, figures::RelatedFigures};
+use crate::domain::figure::Observation;
+use crate::store::{self, figures::ObservationFilter, figures::RelatedFigures};
 
 /// The source's exchange rate, from the printed equivalents and the figures they convert
 /// alone; `None` when there is no such pair.
@@ -68,11 +69,22 @@ pub async fn load_report(pool: &SqlitePool) -> sqlx::Result<ConsistencyReport> {
 }
 
 /// The figures the source implies but does not state, from the figures the relations name.
-pub async fn load_derived(pool: &SqlitePool) -> sqlx::Result<Vec<DerivedFigure>> {
+pub async fn load_derived(pool: &SqlitePool) -> sqlx::Result<Vec<Observation>> {
     let read = RelatedFigures {
         ids: relation_figure_ids(),
         ..Default::default()
     };
     let figures = store::figures::related_observations(pool, &read).await?;
     Ok(implied_figures(&figures))
+}
+
+/// A transform of every series among the figures `filter` selects (as stated: a presentation
+/// applies to the derived figures), with a note for each subject that gave nothing, or less.
+pub async fn load_transformed(
+    pool: &SqlitePool,
+    filter: &ObservationFilter,
+    transform: Transform,
+) -> sqlx::Result<Transformed> {
+    let figures = store::figures::observations(pool, filter).await?;
+    Ok(transform_series(&figures, transform))
 }

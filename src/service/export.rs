@@ -205,6 +205,11 @@ impl ExportSelection {
         query: FigureListQuery,
     ) -> ApiResult<ExportSelection> {
         let presentation = Presentation::of(rates, query.presentation).await?;
+        // Money is compared (min, max, sort=value) in the currency it is written in.
+        let filter = ObservationFilter {
+            exchange: presentation.exchange(),
+            ..query.filter
+        };
         let order = ObservationOrder {
             keys: query
                 .list
@@ -216,7 +221,7 @@ impl ExportSelection {
         };
         Ok(ExportSelection {
             list: query.list,
-            filter: query.filter,
+            filter,
             order,
             presentation,
         })

@@ -6,18 +6,19 @@ use serde_json::Value;
 use sqlx::SqlitePool;
 
 use super::presentation::Presentation;
-use super::query::cursor::Direction;
+use super::query::cursor::{not_issued, Direction};
 use super::query::page::Page;
 use super::query::params::{
     Accepted, AS_OF, CITY_PLAN, CLUSTER, CLUSTER_GROUP, COMPANY, CONCEPT, CURRENCY, FROM,
-    INDICATOR, MAX, MIN, QUALIFIER, REGION, SCALE, SOURCE, SPEAKER, TO, TOPIC, TRANSFORM, UNIT,
-    YEAR,
+    INDICATOR, MAX, MIN, QUALIFIER, REGION, ROLE, SCALE, SOURCE, SPEAKER, TO, TOPIC, TRANSFORM,
+    UNIT, YEAR,
 };
 use super::query::parse::{Accepts, ListControls};
 use super::query::queries::{CatalogueQuery, FigureListQuery, FigureQuery};
 use super::query::spec::{QuerySpec, Shape, SortSpec};
 use super::versions::{self, Totals};
 use super::Service;
+use crate::domain::analytics::conversion::{presented_units, Exchange};
 use crate::domain::figure::{Observation, Revision};
 use crate::error::ApiResult;
 use crate::store;
@@ -50,6 +51,7 @@ const ALL_FILTERS: &[Accepted] = &[
     TOPIC.accept(),
     UNIT.accept(),
     QUALIFIER.accept(),
+    ROLE.accept(),
     YEAR.accept(),
     FROM.accept(),
     TO.accept(),
@@ -96,6 +98,7 @@ impl Accepts for Revenues {
             TO.accept(),
             UNIT.accept(),
             QUALIFIER.accept(),
+            ROLE.accept(),
             MIN.accept(),
             MAX.accept(),
             AS_OF.accept(),
@@ -118,6 +121,7 @@ impl Accepts for Patents {
             YEAR.accept(),
             FROM.accept(),
             TO.accept(),
+            ROLE.accept(),
             MIN.accept(),
             MAX.accept(),
             AS_OF.accept(),
@@ -139,6 +143,7 @@ impl Accepts for Series {
             TO.accept(),
             UNIT.accept(),
             QUALIFIER.accept(),
+            ROLE.accept(),
             MIN.accept(),
             MAX.accept(),
             AS_OF.accept(),
@@ -173,15 +178,44 @@ impl Accepts for OneFigure {
     type Query = FigureQuery;
 }
 
-/// The value a sort key takes for one figure; it must order as the SQL column does.
-fn sort_value(observation: &Observation, name: &str) -> Value {
+/// The value a sort key takes for one figure; it must order as the SQL column does. `value`
+/// is the amount as presented in the currency of `exchange`, if one is asked for.
+fn sort_value(observation: &Observation, name: &str, exchange: Option<Exchange>) -> Value {
     match name {
         "period" => Value::from(observation.period_sort_key.clone()),
-        "value" => Value::from(observation.value_in_units),
+        "value" => Value::from(presented_units(observation, exchange)),
         "indicator" => Value::from(observation.indicator_id.clone()),
         "region" => Value::from(observation.region_id.clone()),
         _ => Value::from(observation.id.clone()),
     }
+}
+
+/// Whether a cursor's value for a sort key is of the key's type: a finite number for
+/// `value`, text for the others. Only such a value is bound into the keyset's SQL.
+fn is_sort_value(name: &str, value: &Value) -> bool {
+    match name {
+        "value" => value.as_f64().is_some_and(f64::is_finite),
+        _ => value.is_string(),
+    }
+}
+
+/// One page of figures held in memory (derived figures), in the order given unless sorted:
+/// sorted, paged and tied as the stored figures are. The figures are presented already, so
+/// `value` sorts by the amounts they show.
+pub fn figure_page(list: &ListControls, figures: Vec<Observation>) -> Page<Observation> {
+    let rows = figures
+        .into_iter()
+        .enumerate()
+        .map(|(position, figure)| {
+            let keys = list
+                .sort
+                .iter()
+                .map(|key| sort_value(&figure, key.name, None))
+                .collect();
+            (figure, keys, position as i64)
+        })
+        .collect();
+    list.page_rows(rows)
 }
 
 /// Which state of the figures a read of `as_of` reads.
@@ -242,12 +276,23 @@ pub fn page_order(list: &ListControls) -> ObservationOrder {
 }
 
 /// One page of figures read from SQLite with a keyset, so deep pages cost what the first does.
+/// `filter.exchange` must be `presentation`'s, so that the page is sorted and bounded by the
+/// amounts it shows.
 pub async fn observation_page(
     service: &Service,
     filter: &ObservationFilter,
     list: &ListControls,
     presentation: &Presentation,
 ) -> ApiResult<Page<Observation>> {
+    if let Some(cursor) = &list.cursor {
+        let typed = list.sort.iter().zip(&cursor.keys);
+        if !typed
+            .clone()
+            .all(|(key, value)| is_sort_value(key.name, value))
+        {
+            return Err(not_issued());
+        }
+    }
     let order = page_order(list);
     // One read transaction: the vintage, the page and its total come from the same state of
     // the data, even when an import commits in between.
@@ -281,7 +326,7 @@ pub async fn observation_page(
             let keys = list
                 .sort
                 .iter()
-                .map(|key| sort_value(&observation, key.name))
+                .map(|key| sort_value(&observation, key.name, filter.exchange))
                 .collect();
             let position = observation.position;
             (presentation.apply(observation), keys, position)

@@ -8,7 +8,7 @@ use sqlx::SqlitePool;
 use super::analytics::{current_exchange_rate, load_exchange_rate};
 use super::query::queries::PresentationQuery;
 use super::Service;
-use crate::domain::analytics::conversion::convert;
+use crate::domain::analytics::conversion::{convert, Exchange};
 use crate::domain::analytics::exchange_rate::ExchangeRate;
 use crate::domain::figure::Observation;
 use crate::error::ApiResult;
@@ -50,6 +50,16 @@ impl Presentation {
             None => None,
         };
         Ok(Presentation { asked, rate })
+    }
+
+    /// The currency money is asked for in, at the source's rate: what `min`, `max` and
+    /// `sort=value` then compare figures in. `None` when no currency is asked for, or no rate
+    /// is known (and figures stay as stated).
+    pub fn exchange(&self) -> Option<Exchange> {
+        Some(Exchange {
+            to: self.asked.currency?,
+            cny_per_usd: self.rate.as_ref()?.cny_per_usd,
+        })
     }
 
     pub fn apply(&self, figure: Observation) -> Observation {

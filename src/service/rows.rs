@@ -7,12 +7,13 @@ use std::io::Write;
 use serde_json::{Map, Value};
 
 use super::query::params::FIELDS;
-use crate::domain::figure::column::Column;
+use crate::domain::csv_cell::neutralise;
+use crate::domain::figure::column::{Cell, Column};
 use crate::domain::figure::Observation;
 use crate::error::{ApiError, ApiResult};
 
 /// Writes one figure as a CSV row of `columns`: how every CSV of figures is written, so that
-/// any of them imports back.
+/// any of them imports back (a text neutralised as a formula is read back by the import).
 pub fn write_figure<W: Write>(
     writer: &mut csv::Writer<W>,
     figure: &Observation,
@@ -20,7 +21,11 @@ pub fn write_figure<W: Write>(
 ) -> csv::Result<()> {
     let cells = figure.cells();
     for column in columns {
-        writer.write_field(cells[column.index].text().as_bytes())?;
+        match cells[column.index] {
+            // Text a spreadsheet could run as a formula is neutralised; numbers are numbers.
+            Cell::Text(text) => writer.write_field(neutralise(text).as_bytes())?,
+            cell => writer.write_field(cell.text().as_bytes())?,
+        }
     }
     writer.write_record(None::<&[u8]>)
 }
@@ -95,7 +100,8 @@ fn cell(value: &Value) -> String {
     }
 }
 
-/// One item as the cells of a CSV row under `columns`: an absent field is an empty cell.
+/// One item as the cells of a CSV row under `columns`: an absent field is an empty cell, a
+/// text a spreadsheet would run as a formula starts with `'` ([`neutralise`]).
 pub fn csv_cells(item: &Value, columns: &[String]) -> Vec<String> {
     let flattened;
     // A flat item is its own flattening: no copy of every value per row.
@@ -108,7 +114,12 @@ pub fn csv_cells(item: &Value, columns: &[String]) -> Vec<String> {
     };
     columns
         .iter()
-        .map(|column| fields.get(column).map(cell).unwrap_or_default())
+        .map(|column| match fields.get(column) {
+            // Text a spreadsheet could run as a formula is neutralised; numbers are numbers.
+            Some(Value::String(text)) => neutralise(text).into_owned(),
+            Some(value) => cell(value),
+            None => String::new(),
+        })
         .collect()
 }
 
@@ -161,5 +172,15 @@ mod tests {
         assert_eq!(flat["period.end"], Value::Null);
         assert_eq!(flat["figures"], "f1; f2");
         assert_eq!(flat["tags"], "x; 2");
+    }
+
+    #[test]
+    fn a_text_cell_that_starts_like_a_formula_is_neutralised_and_a_number_is_not() {
+        let item = serde_json::json!({"name": "=cmd|' /C calc'!A0", "change": -3, "note": "-3"});
+        let columns = ["name", "change", "note"].map(str::to_owned);
+        assert_eq!(
+            csv_cells(&item, &columns),
+            ["'=cmd|' /C calc'!A0", "-3", "'-3"]
+        );
     }
 }

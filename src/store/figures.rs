@@ -6,8 +6,9 @@ use std::sync::LazyLock;
 use sqlx::sqlite::SqliteRow;
 use sqlx::{QueryBuilder, Row, Sqlite, SqlitePool};
 
-use crate::domain::figure::column::{CellSource, Check, Column, Kind, OwnedCell, Role};
-use crate::domain::figure::{Observation, COLUMNS};
+use crate::domain::analytics::conversion::{Currency, Exchange};
+use crate::domain::figure::column::{CellSource, Check, Column, Kind, OwnedCell, Role, Word};
+use crate::domain::figure::{FigureRole, Observation, COLUMNS};
 
 /// Which figures to return. Every non-empty field narrows the result; several values in one
 /// field are alternatives (`region` = guangdong or greater-bay-area).
@@ -26,14 +27,22 @@ pub struct ObservationFilter {
     pub topics: Vec<String>,
     pub units: Vec<String>,
     pub qualifiers: Vec<String>,
+    /// Figures in any of these roles ([`push_roles`]).
+    pub roles: Vec<FigureRole>,
     /// Figures whose period overlaps any of these calendar years.
     pub years: Vec<i32>,
     /// Figures whose period overlaps `from..=to` (either bound may be open).
     pub from: Option<i32>,
     pub to: Option<i32>,
-    /// Bounds on `value_in_units`, inclusive.
+    /// Bounds on `value_in_units`, inclusive (on the amount presented in the currency of
+    /// `exchange`, when there is one).
     pub min: Option<f64>,
     pub max: Option<f64>,
+    /// The currency money is presented in, and at what rate (`?currency=`): `min`, `max` and
+    /// `sort=value` compare the amounts as presented ([`presented_units`]).
+    ///
+    /// [`presented_units`]: crate::domain::analytics::conversion::presented_units
+    pub exchange: Option<Exchange>,
     /// Only figures that belong to some cluster or cluster group.
     pub any_cluster: bool,
     /// Read the figures as they were known at this moment (canonical UTC, see
@@ -46,9 +55,11 @@ pub struct ObservationFilter {
 /// and agree with the hash.
 type FilterKey<'a> = (
     [&'a [String]; 13],
+    &'a [FigureRole],
     &'a [i32],
     [Option<i32>; 2],
     [Option<u64>; 2],
+    Option<(Currency, u64)>,
     bool,
     Option<&'a str>,
 );
@@ -70,11 +81,13 @@ impl ObservationFilter {
             topics,
             units,
             qualifiers,
+            roles,
             years,
             from,
             to,
             min,
             max,
+            exchange,
             any_cluster,
             as_of,
         } = self;
@@ -95,9 +108,11 @@ impl ObservationFilter {
                 qualifiers,
             ]
             .map(Vec::as_slice),
+            roles,
             years,
             [*from, *to],
             [min.map(f64::to_bits), max.map(f64::to_bits)],
+            exchange.map(|e| (e.to, e.cny_per_usd.to_bits())),
             *any_cluster,
             as_of.as_deref(),
         )
@@ -128,6 +143,62 @@ pub fn observation_sort_column(name: &str) -> Option<&'static str> {
         "region" => Some("o.region_id"),
         _ => None,
     }
+}
+
+/// What a sort key orders by in SQL: a column, or for `value` with a currency asked for, the
+/// amounts as presented ([`push_value`]).
+#[derive(Debug, Clone, Copy)]
+enum SortExpression {
+    Column(&'static str),
+    Presented(Exchange),
+}
+
+impl SortExpression {
+    fn of(name: &str, exchange: Option<Exchange>) -> SortExpression {
+        match (name, exchange) {
+            ("value", Some(exchange)) => SortExpression::Presented(exchange),
+            _ => SortExpression::Column(observation_sort_column(name).unwrap_or("o.id")),
+        }
+    }
+
+    fn push(self, query: &mut QueryBuilder<'_, Sqlite>) {
+        match self {
+            SortExpression::Column(column) => {
+                query.push(column);
+            }
+            SortExpression::Presented(exchange) => push_value(query, Some(exchange)),
+        }
+    }
+}
+
+/// The amount `min`, `max` and `sort=value` compare: `o.value_in_units`, on its index; or,
+/// with a currency asked for (`exchange`), each figure's amount as presented in it
+/// ([`presented_units`]), which no index holds (the rate changes with the data). Money in the
+/// other currency is converted at the bound rate and rounded to the digits its `value` is
+/// stated with plus one: `printf('%.14e', value)` writes those digits to 15 and trailing
+/// zeros go (as [`stated_digits`] counts them), then `printf('%.*e', digits, amount)` rounds
+/// the amount to one more and SQLite reads it back.
+///
+/// [`presented_units`]: crate::domain::analytics::conversion::presented_units
+/// [`stated_digits`]: crate::domain::analytics::numbers::stated_digits
+fn push_value(query: &mut QueryBuilder<'_, Sqlite>, exchange: Option<Exchange>) {
+    let Some(exchange) = exchange else {
+        query.push("o.value_in_units");
+        return;
+    };
+    let operator = match exchange.to {
+        Currency::Usd => "/",
+        Currency::Cny => "*",
+    };
+    query
+        .push(format_args!(
+            "(CASE WHEN o.unit = '{}' THEN CAST(printf('%.*e', \
+             length(rtrim(replace(substr(printf('%.14e', abs(o.value)), 1, 16), '.', ''), '0')), \
+             o.value_in_units {operator} ",
+            exchange.to.other().unit().word()
+        ))
+        .push_bind(exchange.cny_per_usd)
+        .push(") AS REAL) ELSE o.value_in_units END)");
 }
 
 /// A keyset position: the sort-key values and rowid of one row, and which side to read.
@@ -180,6 +251,42 @@ fn push_indicator_any_of<'a>(
         list.push_bind(value.as_str());
     }
     query.push("))");
+}
+
+/// Figures in any of `roles`, by the rule of [`FigureRole`] (the `role` column's SQL in the
+/// figure schema says it in one expression, which no index serves): a printed equivalent has
+/// `equivalent_of`; a restatement, `restates` and not `equivalent_of`; a threshold or a
+/// primary figure neither, and its indicator measures a threshold or not. The links are
+/// found through their indexes (0006, `x IS NOT NULL` seeks them); the unlinked roles through
+/// the indicator (`indicator`: its column, or `+o.indicator_id` to keep it off the index, as a
+/// page does when `primary` keeps most of the figures).
+fn push_roles(query: &mut QueryBuilder<'_, Sqlite>, indicator: &str, roles: &[FigureRole]) {
+    if roles.is_empty() {
+        return;
+    }
+    let mut alternatives: Vec<String> = Vec::new();
+    if roles.contains(&FigureRole::Equivalent) {
+        alternatives.push("o.equivalent_of IS NOT NULL".to_owned());
+    }
+    if roles.contains(&FigureRole::Restatement) {
+        alternatives.push("(o.equivalent_of IS NULL AND o.restates IS NOT NULL)".to_owned());
+    }
+    let measure = match (
+        roles.contains(&FigureRole::Primary),
+        roles.contains(&FigureRole::Threshold),
+    ) {
+        (true, true) => Some(""),
+        (true, false) => Some(" WHERE measure <> 'threshold'"),
+        (false, true) => Some(" WHERE measure = 'threshold'"),
+        (false, false) => None,
+    };
+    if let Some(measure) = measure {
+        alternatives.push(format!(
+            "(o.equivalent_of IS NULL AND o.restates IS NULL \
+             AND {indicator} IN (SELECT id FROM indicators{measure}))"
+        ));
+    }
+    query.push(format_args!(" AND ({})", alternatives.join(" OR ")));
 }
 
 /// Which statement filters go into: a count, or a page (in source order or sorted by a key).
@@ -239,6 +346,16 @@ fn push_observation_filters<'a>(
     filter: &'a ObservationFilter,
     usage: FilterUse,
 ) {
+    push_filters_in_roles(query, filter, usage, &filter.roles);
+}
+
+/// [`push_observation_filters`], with `roles` for the filter's own.
+fn push_filters_in_roles<'a>(
+    query: &mut QueryBuilder<'a, Sqlite>,
+    filter: &'a ObservationFilter,
+    usage: FilterUse,
+    roles: &[FigureRole],
+) {
     let column = |name: &'static str, key: Option<&str>| usage.column(name, key);
     push_any_of(query, "o.id", &filter.ids);
     push_any_of(
@@ -292,6 +409,14 @@ fn push_observation_filters<'a>(
     push_indicator_any_of(query, topic, "topic", &filter.topics);
     push_any_of(query, unit, &filter.units);
     push_any_of(query, qualifier, &filter.qualifiers);
+    // `primary` keeps nearly every figure, as a unit does; the other roles, a handful.
+    let role_indicator = match usage {
+        FilterUse::Page { .. } if roles.contains(&FigureRole::Primary) => {
+            "+o.indicator_id".to_owned()
+        }
+        _ => column("o.indicator_id", None),
+    };
+    push_roles(query, &role_indicator, roles);
     // A page by period, ascending, finds a broad year filter's figures through the years'
     // index and sorts them: no bound on the sort key can skip the decades before (a period
     // may start in any earlier year). Descending, it walks the sort key from a bound (below).
@@ -381,23 +506,38 @@ fn push_observation_filters<'a>(
             .push(format_args!(" AND {end_year} >= "))
             .push_bind(from);
     }
+    // The amount `min` and `max` bound: the column (on its index, unless a broad sorted page
+    // walks another), or with a currency asked for, the amount as presented ([`push_value`]).
     let value = column("o.value_in_units", Some("value"));
+    let push_amount = |query: &mut QueryBuilder<'a, Sqlite>, value: &str| match filter.exchange {
+        None => {
+            query.push(value);
+        }
+        exchange => push_value(query, exchange),
+    };
     if let Some(min) = filter.min {
-        query.push(format_args!(" AND {value} >= ")).push_bind(min);
+        query.push(" AND ");
+        push_amount(query, &value);
+        query.push(" >= ").push_bind(min);
     }
     if let Some(max) = filter.max {
-        query.push(format_args!(" AND {value} <= ")).push_bind(max);
+        query.push(" AND ");
+        push_amount(query, &value);
+        query.push(" <= ").push_bind(max);
     }
     if filter.any_cluster {
         query.push(" AND (o.cluster_id IS NOT NULL OR o.cluster_group_id IS NOT NULL)");
     }
 }
 
-fn push_value(query: &mut QueryBuilder<'_, Sqlite>, value: &serde_json::Value) {
+/// A sort key's value, bound as the number or text it is. The service binds only values of
+/// their key's type; anything else is bound as NULL, which no row's key compares with, so a
+/// page can never be read as its own next one.
+fn push_json(query: &mut QueryBuilder<'_, Sqlite>, value: &serde_json::Value) {
     match value {
-        serde_json::Value::Number(number) => query.push_bind(number.as_f64().unwrap_or(0.0)),
+        serde_json::Value::Number(number) => query.push_bind(number.as_f64()),
         serde_json::Value::String(text) => query.push_bind(text.clone()),
-        other => query.push_bind(other.to_string()),
+        _ => query.push_bind(None::<f64>),
     };
 }
 
@@ -409,7 +549,7 @@ enum KeysetValue<'a> {
 
 fn push_keyset_value(query: &mut QueryBuilder<'_, Sqlite>, value: &KeysetValue<'_>) {
     match value {
-        KeysetValue::Key(value) => push_value(query, value),
+        KeysetValue::Key(value) => push_json(query, value),
         KeysetValue::Position(position) => {
             query.push_bind(*position);
         }
@@ -424,16 +564,26 @@ fn push_keyset_value(query: &mut QueryBuilder<'_, Sqlite>, value: &KeysetValue<'
 /// * with mixed directions it is the expansion `k1 > v1 OR (k1 = v1 AND k2 < v2) OR ...`,
 ///   behind a redundant bound `k1 >= v1` that lets the index seek to the first key's value;
 ///   only rows tied on it are then read and skipped.
-fn push_keyset(query: &mut QueryBuilder<'_, Sqlite>, order: &ObservationOrder, keyset: &Keyset) {
+fn push_keyset(
+    query: &mut QueryBuilder<'_, Sqlite>,
+    order: &ObservationOrder,
+    keyset: &Keyset,
+    exchange: Option<Exchange>,
+) {
     // Each column with whether this page's rows hold greater values in it than the keyset row.
-    let columns: Vec<(&str, bool)> = order
+    let columns: Vec<(SortExpression, bool)> = order
         .keys
         .iter()
         .map(|(name, descending)| {
-            let column = observation_sort_column(name).unwrap_or("o.id");
-            (column, *descending == keyset.before)
+            (
+                SortExpression::of(name, exchange),
+                *descending == keyset.before,
+            )
         })
-        .chain(std::iter::once(("o.position", !keyset.before)))
+        .chain(std::iter::once((
+            SortExpression::Column("o.position"),
+            !keyset.before,
+        )))
         .collect();
     let values: Vec<KeysetValue> = keyset
         .values
@@ -444,12 +594,14 @@ fn push_keyset(query: &mut QueryBuilder<'_, Sqlite>, order: &ObservationOrder, k
     let operator = |greater: bool| if greater { ">" } else { "<" };
     let first_greater = columns[0].1;
     if columns.iter().all(|(_, greater)| *greater == first_greater) {
-        let names: Vec<&str> = columns.iter().map(|(column, _)| *column).collect();
-        query.push(format_args!(
-            " AND ({}) {} (",
-            names.join(", "),
-            operator(first_greater)
-        ));
+        query.push(" AND (");
+        for (index, (column, _)) in columns.iter().enumerate() {
+            if index > 0 {
+                query.push(", ");
+            }
+            column.push(query);
+        }
+        query.push(format_args!(") {} (", operator(first_greater)));
         for (index, value) in values.iter().enumerate() {
             if index > 0 {
                 query.push(", ");
@@ -459,11 +611,9 @@ fn push_keyset(query: &mut QueryBuilder<'_, Sqlite>, order: &ObservationOrder, k
         query.push(")");
         return;
     }
-    query.push(format_args!(
-        " AND {} {}= ",
-        columns[0].0,
-        operator(first_greater)
-    ));
+    query.push(" AND ");
+    columns[0].0.push(query);
+    query.push(format_args!(" {}= ", operator(first_greater)));
     push_keyset_value(query, &values[0]);
     query.push(" AND (");
     for (index, (column, greater)) in columns.iter().enumerate() {
@@ -472,11 +622,13 @@ fn push_keyset(query: &mut QueryBuilder<'_, Sqlite>, order: &ObservationOrder, k
         }
         query.push("(");
         for ((tied, _), value) in columns.iter().zip(&values).take(index) {
-            query.push(format_args!("{tied} = "));
+            tied.push(query);
+            query.push(" = ");
             push_keyset_value(query, value);
             query.push(" AND ");
         }
-        query.push(format_args!("{column} {} ", operator(*greater)));
+        column.push(query);
+        query.push(format_args!(" {} ", operator(*greater)));
         push_keyset_value(query, &values[index]);
         query.push(")");
     }
@@ -579,9 +731,12 @@ impl CellSource for RowCells<'_> {
             Kind::Number => self
                 .decode::<f64>()?
                 .map_or(OwnedCell::Null, OwnedCell::Number),
-            Kind::Integer => self
+            Kind::Integer | Kind::Boolean => self
                 .decode::<i64>()?
                 .map_or(OwnedCell::Null, OwnedCell::Integer),
+            Kind::TextList => self
+                .decode::<String>()?
+                .map_or(OwnedCell::Null, OwnedCell::Text),
         })
     }
 
@@ -676,7 +831,7 @@ pub(super) fn observation_columns() -> &'static str {
         let read = COLUMNS.iter().filter_map(|column| match column.role {
             Role::Stored(_) => Some((column, format!("o.{}", column.name))),
             Role::Read(sql) => Some((column, sql.to_owned())),
-            Role::Computed | Role::Presented => None,
+            Role::Computed | Role::Presented | Role::Derived => None,
         });
         let (texts, numbers): (Vec<_>, Vec<_>) =
             read.partition(|(column, _)| matches!(column.kind, Kind::Text | Kind::Word));
@@ -748,13 +903,13 @@ pub fn observation_page_statement<'a>(
     push_observation_filters(&mut query, filter, usage);
     let before = order.keyset.as_ref().is_some_and(|k| k.before);
     if let Some(keyset) = &order.keyset {
-        push_keyset(&mut query, order, keyset);
+        push_keyset(&mut query, order, keyset, filter.exchange);
     }
     query.push(" ORDER BY ");
     for (name, descending) in &order.keys {
-        let column = observation_sort_column(name).unwrap_or("o.id");
+        SortExpression::of(name, filter.exchange).push(&mut query);
         let direction = if *descending != before { "DESC" } else { "ASC" };
-        query.push(format_args!("{column} {direction}, "));
+        query.push(format_args!(" {direction}, "));
     }
     query.push(if before {
         "o.position DESC"
@@ -768,15 +923,36 @@ pub fn observation_page_statement<'a>(
 }
 
 /// The statement of [`count_observations`], after `prefix`. No join: every filter is on the
-/// figures themselves, so SQLite can count the entries of one index.
+/// figures themselves, so SQLite can count the entries of one index. Figures of several roles
+/// are counted role by role and summed (roles never overlap): each role seeks its own index,
+/// where their alternatives together would read every figure.
 pub(super) fn observation_count_statement<'a>(
     prefix: &str,
     filter: &'a ObservationFilter,
 ) -> QueryBuilder<'a, Sqlite> {
-    let mut query = QueryBuilder::<Sqlite>::new(format!("{prefix}SELECT COUNT(*) FROM"));
-    push_figures(&mut query, filter.as_of.as_deref());
-    query.push(" WHERE 1 = 1");
-    push_observation_filters(&mut query, filter, FilterUse::Count);
+    if filter.roles.len() < 2 {
+        let mut query = QueryBuilder::<Sqlite>::new(format!("{prefix}SELECT COUNT(*) FROM"));
+        push_figures(&mut query, filter.as_of.as_deref());
+        query.push(" WHERE 1 = 1");
+        push_observation_filters(&mut query, filter, FilterUse::Count);
+        return query;
+    }
+    let mut query = QueryBuilder::<Sqlite>::new(format!("{prefix}SELECT "));
+    for (index, role) in filter.roles.iter().enumerate() {
+        if index > 0 {
+            query.push(" + ");
+        }
+        query.push("(SELECT COUNT(*) FROM");
+        push_figures(&mut query, filter.as_of.as_deref());
+        query.push(" WHERE 1 = 1");
+        push_filters_in_roles(
+            &mut query,
+            filter,
+            FilterUse::Count,
+            std::slice::from_ref(role),
+        );
+        query.push(")");
+    }
     query
 }
 
@@ -938,7 +1114,60 @@ pub async fn related_observations(
 mod tests {
     use std::hash::BuildHasher;
 
-    use super::ObservationFilter;
+    use sqlx::{QueryBuilder, Sqlite};
+
+    use super::{push_value, ObservationFilter};
+    use crate::domain::analytics::conversion::{presented_units, Currency, Exchange};
+    use crate::domain::figure::column::Word;
+    use crate::domain::figure::{Observation, Unit};
+
+    /// The SQL of a presented amount computes what the domain does, figure by figure: the
+    /// same digits counted, the same rounding (checked on a spread of values, signs, scales
+    /// and digit counts, the article's among them).
+    #[tokio::test]
+    async fn the_sql_of_a_presented_amount_is_the_domains() {
+        let pool = sqlx::SqlitePool::connect("sqlite::memory:").await.unwrap();
+        let mut values = vec![510.0, 1.0, 1.1, 137.97, 10.0, 100.0, 2.0, 275.86, 0.0, 14.5];
+        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+        for _ in 0..400 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let digits = (seed % 9) as i32;
+            let magnitude = ((seed >> 8) % 16) as i32 - 4;
+            let mantissa = (seed >> 16) % 10u64.pow(digits as u32 + 1);
+            let sign = if seed & 1 == 0 { 1.0 } else { -1.0 };
+            values.push(sign * mantissa as f64 * 10f64.powi(magnitude - digits));
+        }
+        for to in [Currency::Usd, Currency::Cny] {
+            let exchange = Exchange {
+                to,
+                cny_per_usd: 7.250_054_375_407_815_5,
+            };
+            for (index, value) in values.iter().enumerate() {
+                let unit = [Unit::Cny, Unit::Usd, Unit::Count][index % 3];
+                let figure = Observation {
+                    value: *value,
+                    unit,
+                    value_in_units: value * 1e9,
+                    ..Observation::default()
+                };
+                let mut query = QueryBuilder::<Sqlite>::new("SELECT ");
+                push_value(&mut query, Some(exchange));
+                query
+                    .push(" FROM (SELECT ")
+                    .push_bind(unit.word())
+                    .push(" AS unit, ")
+                    .push_bind(figure.value)
+                    .push(" AS value, ")
+                    .push_bind(figure.value_in_units)
+                    .push(" AS value_in_units) o");
+                let sql: f64 = query.build_query_scalar().fetch_one(&pool).await.unwrap();
+                let rust = presented_units(&figure, Some(exchange));
+                assert_eq!(sql, rust, "{value} {unit:?} to {to:?}");
+            }
+        }
+    }
 
     fn filter(min: Option<f64>) -> ObservationFilter {
         ObservationFilter {

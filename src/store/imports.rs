@@ -8,7 +8,7 @@ use sqlx::sqlite::SqliteRow;
 use sqlx::{QueryBuilder, Row, Sqlite, SqlitePool};
 
 use super::figures::RowCells;
-use crate::domain::figure::column::{Cell, Check, Column, Role};
+use crate::domain::figure::column::{Cell, Check, Column, Role, LIST_SEPARATOR};
 use crate::domain::figure::{FigureRecord, COLUMNS, STORED_COLUMNS};
 
 /// The id of the last import; 0 when the data is the migrations' alone. Every import that
@@ -59,6 +59,8 @@ fn bind_fields<'q>(mut statement: Statement<'q>, figure: &'q FigureRecord) -> St
             Cell::Word(word) => statement.bind(word),
             Cell::Number(number) => statement.bind(number),
             Cell::Integer(integer) => statement.bind(integer),
+            Cell::Boolean(boolean) => statement.bind(boolean),
+            Cell::TextList(texts) => statement.bind(texts.join(LIST_SEPARATOR)),
         };
     }
     statement
@@ -101,6 +103,67 @@ pub async fn stored_figures(
         for row in query.build().fetch_all(pool).await? {
             let figure = stored_figure_from_row(&row)?;
             found.insert(figure.record.id.clone(), figure);
+        }
+    }
+    Ok(found)
+}
+
+/// The printed equivalents (figures with `equivalent_of`) of the figures `ids`, not retracted:
+/// (the equivalent's id, the figure it converts).
+pub async fn equivalents_of(
+    pool: &SqlitePool,
+    ids: &[&str],
+) -> sqlx::Result<Vec<(String, String)>> {
+    let mut found = Vec::new();
+    for chunk in ids.chunks(500) {
+        let mut query = QueryBuilder::<Sqlite>::new(
+            "SELECT id, equivalent_of FROM observations
+             WHERE retracted = 0 AND equivalent_of IN (",
+        );
+        let mut list = query.separated(", ");
+        for id in chunk {
+            list.push_bind(*id);
+        }
+        query.push(")");
+        found.extend(
+            query
+                .build_query_as::<(String, String)>()
+                .fetch_all(pool)
+                .await?,
+        );
+    }
+    Ok(found)
+}
+
+/// A figure not retracted that points at another (`equivalent_of`, `restates`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FigureLink {
+    pub id: String,
+    /// The column that holds the link.
+    pub link: &'static str,
+    pub target: String,
+}
+
+/// The figures not retracted that point at any of `targets`, found through the links'
+/// indexes (0006).
+pub async fn links_to(pool: &SqlitePool, targets: &[&str]) -> sqlx::Result<Vec<FigureLink>> {
+    let mut found = Vec::new();
+    for link in ["equivalent_of", "restates"] {
+        // Well under SQLite's limit of bound parameters per statement.
+        for chunk in targets.chunks(500) {
+            let mut query = QueryBuilder::<Sqlite>::new(format!(
+                "SELECT id, {link} FROM observations WHERE retracted = 0 AND {link} IN ("
+            ));
+            let mut list = query.separated(", ");
+            for id in chunk {
+                list.push_bind(*id);
+            }
+            query.push(") ORDER BY rowid");
+            let rows: Vec<(String, String)> = query.build_query_as().fetch_all(pool).await?;
+            found.extend(
+                rows.into_iter()
+                    .map(|(id, target)| FigureLink { id, link, target }),
+            );
         }
     }
     Ok(found)

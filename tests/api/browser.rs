@@ -10,9 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use serde_json::Value;
-
-use crate::helpers::{header, TestApp};
+use crate::helpers::{figures_of, header, Figure, TestApp};
 
 /// Longest a browser run may take before the test gives up on it.
 const BROWSER_TIMEOUT: Duration = Duration::from_secs(90);
@@ -208,13 +206,13 @@ fn shown_number(value: f64) -> String {
 }
 
 /// A figure's value with its scale and unit, as the page words it ("1.1 trillion yuan").
-fn shown_amount(figure: &Value) -> String {
-    let number = shown_number(figure["value"].as_f64().expect("a numeric value"));
-    let scaled = match figure["scale"].as_str().unwrap() {
+fn shown_amount(figure: &Figure) -> String {
+    let number = shown_number(figure.value.f64());
+    let scaled = match figure.scale.as_str() {
         "unit" => number,
         scale => format!("{number} {scale}"),
     };
-    match figure["unit"].as_str().unwrap() {
+    match figure.unit.as_str() {
         "cny" => format!("{scaled} yuan"),
         "usd" => format!("US${scaled}"),
         "percent" => format!("{scaled}%"),
@@ -225,19 +223,14 @@ fn shown_amount(figure: &Value) -> String {
     }
 }
 
-fn shown_qualifier(figure: &Value) -> String {
-    figure["qualifier"].as_str().unwrap().replace('_', " ")
-}
-
-/// Stated in its own right: not a printed dollar equivalent, not a repeat of another figure.
-fn is_stated(figure: &Value) -> bool {
-    figure["equivalent_of"].is_null() && figure["restates"].is_null()
+fn shown_qualifier(figure: &Figure) -> String {
+    figure.qualifier.replace('_', " ")
 }
 
 /// The page shows `figure` in an element marked with its id, with its value, unit, qualifier
 /// and period.
-fn assert_figure_shown(within: &str, figure: &Value, context: &str) {
-    let id = figure["id"].as_str().unwrap();
+fn assert_figure_shown(within: &str, figure: &Figure, context: &str) {
+    let id = figure.id.as_str();
     let block = ["tr", "article"]
         .iter()
         .find_map(|tag| element(within, tag, "data-figure", id))
@@ -247,16 +240,12 @@ fn assert_figure_shown(within: &str, figure: &Value, context: &str) {
         .expect("a data-value")
         .parse()
         .expect("a number");
-    assert_eq!(
-        shown_value,
-        figure["value"].as_f64().unwrap(),
-        "{context}: {id}"
-    );
+    assert_eq!(figure.value, shown_value, "{context}: {id}");
     let words = text(block);
     for expected in [
         shown_amount(figure),
         shown_qualifier(figure),
-        figure["period"]["label"].as_str().unwrap().to_owned(),
+        figure.period.label.clone(),
     ] {
         assert!(
             words.contains(&expected),
@@ -369,14 +358,12 @@ async fn the_dashboard_shows_the_apis_figures_in_a_real_browser() {
             .unwrap_or_else(|| panic!("cluster {id} is not in the table"));
         let name = cluster["name"].as_str().unwrap();
         assert!(text(rows).contains(name), "{id}: '{}'", text(rows));
-        let figures: Vec<&Value> = cluster["figures"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|f| is_stated(f))
+        let figures: Vec<Figure> = figures_of(cluster)
+            .into_iter()
+            .filter(Figure::is_stated)
             .collect();
         assert!(!figures.is_empty(), "{id} has figures");
-        for figure in figures {
+        for figure in &figures {
             assert_figure_shown(rows, figure, name);
         }
     }
@@ -384,33 +371,32 @@ async fn the_dashboard_shows_the_apis_figures_in_a_real_browser() {
     // R&D, the Bay Area, the marine economy, patents and the city plans: every stated figure.
     for topic in ["innovation", "greater_bay_area", "marine_economy"] {
         let figures = app
-            .get_list(&format!("/v1/observations?topic={topic}&limit=1000"))
+            .get_figures(&format!("/v1/observations?topic={topic}&limit=1000"))
             .await;
         assert!(!figures.is_empty(), "{topic}");
-        for figure in figures.iter().filter(|f| is_stated(f)) {
+        for figure in figures.iter().filter(|f| f.is_stated()) {
             assert_figure_shown(dom, figure, topic);
         }
     }
-    for figure in app
-        .get_list("/v1/patents")
-        .await
-        .iter()
-        .filter(|f| is_stated(f))
-    {
+    let patents = app.get_figures("/v1/patents").await;
+    assert!(patents.iter().any(Figure::is_stated), "the API has patents");
+    for figure in patents.iter().filter(|f| f.is_stated()) {
         let patents = element(dom, "section", "id", "patents").expect("the patents section");
         assert_figure_shown(patents, figure, "patents");
     }
-    for plan in app.get_list("/v1/city-plans").await {
+    let plans = app.get_list("/v1/city-plans").await;
+    assert_eq!(plans.len(), 3, "the article's three city plans");
+    for plan in plans {
         let id = plan["id"].as_str().unwrap();
         let shown = element(dom, "article", "data-plan", id)
             .unwrap_or_else(|| panic!("plan {id} is not on the page"));
         assert!(text(shown).contains(plan["city"]["name"].as_str().unwrap()));
-        for figure in plan["figures"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|f| is_stated(f))
-        {
+        let figures: Vec<Figure> = figures_of(&plan)
+            .into_iter()
+            .filter(Figure::is_stated)
+            .collect();
+        assert!(!figures.is_empty(), "plan {id} has figures");
+        for figure in &figures {
             assert_figure_shown(shown, figure, id);
         }
     }
@@ -448,7 +434,9 @@ async fn the_dashboard_shows_the_apis_figures_in_a_real_browser() {
     }
 
     // The stories the figures come from, and the links out.
-    for source in app.get_list("/v1/sources").await {
+    let sources = app.get_list("/v1/sources").await;
+    assert_eq!(sources.len(), 3, "the article's three stories");
+    for source in sources {
         let id = source["id"].as_str().unwrap();
         let cited = element(dom, "li", "data-source", id).expect("a cited source");
         assert!(text(cited).contains(source["headline"].as_str().unwrap()));

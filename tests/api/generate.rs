@@ -2,38 +2,13 @@
 //! article's, the same for the same arguments, revised, served by the filters, and leaving
 //! every one of the article's figures and revisions as it was.
 
-use std::process::{Command, Output};
-
 use reqwest::StatusCode;
-use serde_json::Value;
 
-use crate::helpers::TestApp;
-use crate::seed::seed_table;
+use crate::helpers::{seed_table, Csv, Revision, TestApp};
 
-const BINARY: &str = env!("CARGO_BIN_EXE_gd-indicators");
 const ARTICLE_SOURCES: &str = "gdtoday-industry-clusters,gdtoday-innovation,gdtoday-what-they-say";
 /// Small enough for a debug build, large enough for several batches and a retraction.
 const FIGURES: &str = "5000";
-
-/// Runs `gd-indicators generate ARGS` against the app's database; the server sees the result
-/// before this returns.
-pub async fn generate(app: &TestApp, args: &[&str]) -> Output {
-    let output = Command::new(BINARY)
-        .arg("generate")
-        .args(args)
-        .args(["--database-url", &app.db_url])
-        .output()
-        .unwrap();
-    app.wait_for_data_version(last_import(app).await).await;
-    output
-}
-
-async fn last_import(app: &TestApp) -> i64 {
-    sqlx::query_scalar("SELECT coalesce(max(id), 0) FROM imports")
-        .fetch_one(&app.pool)
-        .await
-        .unwrap()
-}
 
 async fn text(app: &TestApp, path: &str) -> String {
     let response = app.get(path).await;
@@ -62,21 +37,10 @@ async fn article_state(app: &TestApp) -> Vec<String> {
 }
 
 /// The synthetic figures as the export gives them, without the import times.
-async fn synthetic_export(app: &TestApp) -> Vec<Vec<String>> {
-    let csv = text(app, "/v1/export?format=csv&source=synthetic").await;
-    let mut reader = csv::Reader::from_reader(csv.as_bytes());
-    let headers = reader.headers().unwrap().clone();
-    let time = headers.iter().position(|h| h == "recorded_at").unwrap();
-    reader
-        .records()
-        .map(|record| {
-            let record = record.unwrap();
-            (record.iter().enumerate())
-                .filter(|(column, _)| *column != time)
-                .map(|(_, cell)| cell.to_owned())
-                .collect()
-        })
-        .collect()
+async fn synthetic_export(app: &TestApp) -> Csv {
+    app.get_csv("/v1/export?format=csv&source=synthetic")
+        .await
+        .without("recorded_at")
 }
 
 /// Every revision of every synthetic figure, without its time and import.
@@ -110,7 +74,7 @@ async fn generate_writes_revised_synthetic_figures_and_leaves_the_article_as_it_
         "--batch-size",
         "2000",
     ];
-    let output = generate(&app, &args).await;
+    let output = app.generate(&args).await;
     let (stdout, stderr) = (
         String::from_utf8_lossy(&output.stdout),
         String::from_utf8_lossy(&output.stderr),
@@ -159,26 +123,22 @@ async fn generate_writes_revised_synthetic_figures_and_leaves_the_article_as_it_
 
     // The filters find them: Beijing's GDP in 2024, twelve months and the year.
     let gdp = app
-        .get_list("/v1/observations?indicator=synthetic-gross-domestic-product&region=synthetic-beijing&year=2024")
+        .get_figures("/v1/observations?indicator=synthetic-gross-domestic-product&region=synthetic-beijing&year=2024")
         .await;
     assert_eq!(gdp.len(), 13);
-    assert_eq!(gdp[0]["period"]["label"], "January 2024");
-    assert_eq!(gdp[0]["period"]["kind"], "span");
-    assert_eq!(gdp[12]["period"]["kind"], "year");
+    assert_eq!(gdp[0].period.label, "January 2024");
+    assert_eq!(gdp[0].period.kind, "span");
+    assert_eq!(gdp[12].period.kind, "year");
     assert_eq!(
         (
-            &gdp[12]["unit"],
-            &gdp[12]["scale"],
-            &gdp[12]["region"]["name"]
+            gdp[12].unit.as_str(),
+            gdp[12].scale.as_str(),
+            gdp[12].region.name.as_str()
         ),
-        (
-            &Value::from("cny"),
-            &Value::from("billion"),
-            &Value::from("Beijing (synthetic)")
-        )
+        ("cny", "billion", "Beijing (synthetic)")
     );
-    let months: f64 = gdp[..12].iter().map(|f| f["value"].as_f64().unwrap()).sum();
-    let year = gdp[12]["value"].as_f64().unwrap();
+    let months: f64 = gdp[..12].iter().map(|f| f.value.f64()).sum();
+    let year = gdp[12].value.f64();
     // The year is the sum of its months, but for corrections (about 1% each).
     assert!((months - year).abs() < 0.03 * year, "{months} vs {year}");
     let regions = app
@@ -199,28 +159,24 @@ async fn generate_writes_revised_synthetic_figures_and_leaves_the_article_as_it_
     .fetch_one(&app.pool)
     .await
     .unwrap();
-    let revisions = app
-        .get_list(&format!("/v1/observations/{id}/revisions"))
-        .await;
-    let changes: Vec<&str> = revisions
-        .iter()
-        .map(|r| r["change"].as_str().unwrap())
-        .collect();
+    let revisions: Vec<Revision> = app
+        .get_page(&format!("/v1/observations/{id}/revisions"))
+        .await
+        .data;
+    let changes: Vec<&str> = revisions.iter().map(|r| r.change.as_str()).collect();
     assert_eq!(changes, ["added", "corrected"]);
-    assert!(!revisions[1]["reason"].as_str().unwrap().is_empty());
-    assert!(revisions[1]["import"]["file"]
-        .as_str()
-        .unwrap()
-        .ends_with(": revisions 1 of 1"));
-    let (first, latest) = (&revisions[0]["figure"], &revisions[1]["figure"]);
-    assert_ne!(first["value"], latest["value"]);
-    let served = app.get_ok(&format!("/v1/observations/{id}")).await;
-    assert_eq!(served["value"], latest["value"]);
-    let then = revisions[0]["recorded_at"].as_str().unwrap();
+    assert!(!revisions[1].reason.as_deref().unwrap().is_empty());
+    let import = revisions[1].import.as_ref().expect("recorded by an import");
+    assert!(import.file.ends_with(": revisions 1 of 1"));
+    let (first, latest) = (&revisions[0].figure, &revisions[1].figure);
+    assert_ne!(first.value, latest.value);
+    let served = app.get_figure(&format!("/v1/observations/{id}")).await;
+    assert_eq!(&served, latest);
+    let then = &revisions[0].recorded_at;
     let then = app
-        .get_ok(&format!("/v1/observations/{id}?as_of={then}"))
+        .get_figure(&format!("/v1/observations/{id}?as_of={then}"))
         .await;
-    assert_eq!(then["value"], first["value"]);
+    assert_eq!(&then, first);
     let gone: String = sqlx::query_scalar(
         "SELECT id FROM observations WHERE retracted = 1 AND source_id = 'synthetic'",
     )
@@ -232,14 +188,21 @@ async fn generate_writes_revised_synthetic_figures_and_leaves_the_article_as_it_
 
     // Again with the same arguments: every batch is recorded, so nothing changes.
     let exported = synthetic_export(&app).await;
-    let output = generate(&app, &args).await;
+    assert_eq!(
+        exported.rows.len() as i64,
+        5000 - retracted,
+        "every live one"
+    );
+    let output = app.generate(&args).await;
     assert_eq!(output.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&output.stdout).contains("nothing to change"));
     assert_eq!(count(&app, "SELECT COUNT(*) FROM imports").await, imports);
     assert_eq!(synthetic_export(&app).await, exported);
 
     // Other arguments would correct these figures into others: refused, nothing written.
-    let output = generate(&app, &["--observations", FIGURES, "--seed", "8"]).await;
+    let output = app
+        .generate(&["--observations", FIGURES, "--seed", "8"])
+        .await;
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("already holds 5000 synthetic figures made with other arguments"));
@@ -256,7 +219,7 @@ async fn the_same_seed_gives_the_same_figures_whatever_the_batches() {
         (&two, [&seven[..], &["--batch-size", "5000"]].concat()),
         (&other, vec!["--observations", FIGURES, "--seed", "8"]),
     ] {
-        let output = generate(app, &args).await;
+        let output = app.generate(&args).await;
         assert_eq!(output.status.code(), Some(0), "{output:?}");
     }
     assert_eq!(synthetic_export(&one).await, synthetic_export(&two).await);

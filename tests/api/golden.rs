@@ -67,6 +67,13 @@ const COOKBOOK: &[&str] = &[
     "/v1/export?format=csv",
     "/v1/observations/rd-expenditure-2024?currency=USD",
     "/v1/indicators/technology-contract-value/observations?transform=cagr",
+    "/v1/observations?indicator=technology-contract-value,rd-expenditure,open-day-journalists,\
+     gba-share-of-national-land&fields=id,qualifier,bounds",
+    "/v1/indicators/technology-contract-value/observations?min=400000000000",
+    "/v1/indicators/technology-contract-value/observations?max=340000000000",
+    "/v1/indicators/trillion-yuan-cluster-count/observations?transform=pct_change",
+    "/v1/indicators/hengqin-gdp/observations?transform=cagr&format=csv",
+    "/v1/indicators/cluster-operating-revenue/observations?transform=change",
     "/v1/derived",
     "/v1/consistency",
     "/v1/indicators/technology-contract-value/chart.svg",
@@ -261,6 +268,8 @@ const QUERIES: &[&str] = &[
     "/v1/observations?scale=billion",
     "/v1/observations?currency=CNY&scale=trillion&unit=cny,usd",
     "/v1/revenues?currency=USD",
+    "/v1/revenues?currency=usd&sort=-value&fields=id,value,scale,unit,conversion&format=csv",
+    "/v1/revenues?currency=USD&min=138000000000&fields=id,value,scale,unit",
     "/v1/revenues?scale=billion&format=csv",
     "/v1/clusters?currency=USD",
     "/v1/cluster-groups?scale=billion",
@@ -443,13 +452,14 @@ impl Request {
 
 /// Response headers users act on besides `content-type`, pinned where present: paging links,
 /// download names, the methods allowed, redirects, and what caches key and keep.
-const PINNED_HEADERS: [&str; 6] = [
+const PINNED_HEADERS: [&str; 7] = [
     "link",
     "content-disposition",
     "allow",
     "location",
     "vary",
     "cache-control",
+    "transform-notes",
 ];
 
 struct Answer {

@@ -1,23 +1,33 @@
-//! One integration-test binary: every test starts the real app over HTTP.
+//! One integration-test binary: every test starts the real app over HTTP. The modules follow
+//! the code: the catalogue's resources, figures, query parameters, representations, HTTP
+//! caching, headers, compression, limits, errors, analytics and charts, export, import and
+//! generate, start-up, the database, metrics, the dashboard in a browser, the golden bytes,
+//! query plans and the seed. What they share is in `helpers`.
 
 mod analytics;
 mod as_of_load;
 mod browser;
-mod cache;
-mod endpoints;
+mod caching;
+mod catalogue;
+mod charts;
+mod compression;
+mod database;
+mod discovery;
 mod errors;
 mod export;
-mod faults;
+mod figures;
 mod generate;
 mod golden;
-mod hardening_server;
+mod headers;
 mod helpers;
-mod imports;
-mod injection;
+mod import;
 mod limits;
-mod load;
 mod metrics;
 mod query;
 mod query_plans;
+mod representations;
+mod request_logs;
 mod seed;
+mod server;
 mod startup;
+mod transforms;

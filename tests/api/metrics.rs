@@ -6,8 +6,8 @@ use std::collections::{BTreeMap, HashMap};
 
 use reqwest::StatusCode;
 
+use crate::helpers::seed_csv;
 use crate::helpers::{header, TestApp};
-use crate::imports::{import_text, seed_csv};
 
 /// One scrape: each sample by name and label set, and each family's declared type.
 #[derive(Debug)]
@@ -317,11 +317,12 @@ async fn gauges_show_requests_in_flight_the_pool_and_the_data_version() {
         "rd-expenditure-2024",
         &[("value", "511"), ("reason", "test correction")],
     )]);
-    let (_, receipt) = import_text(&app, "fix.csv", &correction)
+    let (_, receipt) = app
+        .import("fix.csv", &correction)
         .await
         .expect("the correction applies");
     let receipt = receipt.expect("a change was recorded");
-    // import_text waited until /readyz reported the import.
+    // app.import waited until /readyz reported the import.
     let after = app.scrape().await;
     assert_eq!(after.value(version, &[]), receipt.id as f64);
     assert!(after.value(version, &[]) > scrape.value(version, &[]));

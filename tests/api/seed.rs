@@ -2,12 +2,14 @@
 //! the API serves it.
 
 use std::collections::{BTreeSet, HashMap};
-use std::path::Path;
 
 use reqwest::StatusCode;
 use sqlx::SqlitePool;
 
-use crate::helpers::TestApp;
+use crate::helpers::{
+    live_seed_figures, seed_histories, seed_table, seed_tables, Figure, Revision, RevisionStamp,
+    TestApp,
+};
 
 /// Columns stored as numbers; compared as numbers, since SQLite prints 510 as "510.0".
 const NUMERIC_COLUMNS: [&str; 2] = ["value", "reached_year"];
@@ -45,85 +47,6 @@ const FIGURE_FIELDS: [&str; 22] = [
 /// Tables without a rowid, compared in the order of their primary key.
 const KEYED_TABLES: [(&str, [&str; 2]); 1] =
     [("observation_revisions", ["observation_id", "number"])];
-
-struct SeedTable {
-    name: String,
-    columns: Vec<String>,
-    /// Cells as written; an empty cell stands for NULL.
-    rows: Vec<Vec<String>>,
-}
-
-fn seed_tables() -> Vec<SeedTable> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("seed");
-    let mut tables = Vec::new();
-    for entry in std::fs::read_dir(&dir).expect("seed/ exists") {
-        let path = entry.unwrap().path();
-        if path.extension().is_some_and(|ext| ext == "csv") {
-            let mut reader = csv::Reader::from_path(&path).expect("a readable CSV");
-            let columns = reader
-                .headers()
-                .unwrap()
-                .iter()
-                .map(str::to_owned)
-                .collect();
-            let rows = reader
-                .records()
-                .map(|record| record.unwrap().iter().map(str::to_owned).collect())
-                .collect();
-            tables.push(SeedTable {
-                name: path.file_stem().unwrap().to_string_lossy().into_owned(),
-                columns,
-                rows,
-            });
-        }
-    }
-    tables.sort_by(|a, b| a.name.cmp(&b.name));
-    tables
-}
-
-pub fn seed_table(name: &str) -> Vec<HashMap<String, String>> {
-    let table = seed_tables()
-        .into_iter()
-        .find(|table| table.name == name)
-        .unwrap_or_else(|| panic!("seed/{name}.csv"));
-    table
-        .rows
-        .iter()
-        .map(|row| {
-            table
-                .columns
-                .iter()
-                .cloned()
-                .zip(row.iter().cloned())
-                .collect()
-        })
-        .collect()
-}
-
-/// The rows of `seed/observation_revisions.csv` of each figure, oldest first.
-pub fn seed_histories() -> HashMap<String, Vec<HashMap<String, String>>> {
-    let mut histories: HashMap<String, Vec<HashMap<String, String>>> = HashMap::new();
-    for revision in seed_table("observation_revisions") {
-        histories
-            .entry(revision["observation_id"].clone())
-            .or_default()
-            .push(revision);
-    }
-    for history in histories.values_mut() {
-        history.sort_by_key(|revision| revision["number"].parse::<u32>().unwrap());
-    }
-    histories
-}
-
-/// The rows of `seed/observations.csv` the API lists: those whose last revision is not a
-/// retraction.
-pub fn live_seed_figures() -> Vec<HashMap<String, String>> {
-    let histories = seed_histories();
-    seed_table("observations")
-        .into_iter()
-        .filter(|figure| histories[&figure["id"]].last().unwrap()["change"] != "retracted")
-        .collect()
-}
 
 async fn database_tables(pool: &SqlitePool) -> BTreeSet<String> {
     sqlx::query_scalar(
@@ -318,56 +241,83 @@ fn every_history_is_well_formed_and_recorded_by_its_import() {
     }
 }
 
+/// A figure's column, named as in `seed/observations.csv`, as the API serves it (`None` for
+/// null); the value is compared as a number instead.
+fn served(figure: &Figure, column: &str) -> Option<String> {
+    let text = |text: &str| Some(text.to_owned());
+    match column {
+        "id" => text(&figure.id),
+        "indicator_id" => text(&figure.indicator.id),
+        "region_id" => text(&figure.region.id),
+        "cluster_id" => figure.cluster.clone(),
+        "cluster_group_id" => figure.cluster_group.clone(),
+        "company_id" => figure.company.clone(),
+        "city_plan_id" => figure.city_plan.clone(),
+        "scale" => text(&figure.scale),
+        "unit" => text(&figure.unit),
+        "qualifier" => text(&figure.qualifier),
+        "stated" => text(&figure.stated),
+        "period_kind" => text(&figure.period.kind),
+        "period_start" => figure.period.start.clone(),
+        "period_end" => figure.period.end.clone(),
+        "period_label" => text(&figure.period.label),
+        "equivalent_of" => figure.equivalent_of.clone(),
+        "restates" => figure.restates.clone(),
+        "source_id" => text(&figure.provenance.source.id),
+        "section" => text(&figure.provenance.section),
+        "speaker_id" => (figure.provenance.speaker.as_ref()).map(|speaker| speaker.id.clone()),
+        "cited_source" => figure.provenance.cited_source.clone(),
+        "note" => figure.note.clone(),
+        other => panic!("seed/observations.csv has a column `{other}`: say how a figure serves it"),
+    }
+}
+
+/// A seed cell as served: an empty cell is null.
+fn optional(cell: &str) -> Option<String> {
+    (!cell.is_empty()).then(|| cell.to_owned())
+}
+
+/// `figure` holds every one of `columns` of a seed row (of `seed/observations.csv` or
+/// `seed/observation_revisions.csv`).
+fn assert_serves(figure: &Figure, row: &HashMap<String, String>, columns: &[&str]) {
+    for column in columns {
+        let cell = &row[*column];
+        if *column == "value" {
+            let value: f64 = cell.parse().unwrap();
+            assert_eq!(figure.value, value, "{}: value", figure.id);
+        } else {
+            assert_eq!(
+                served(figure, column),
+                optional(cell),
+                "{}: {column}",
+                figure.id
+            );
+        }
+    }
+}
+
 #[tokio::test]
 async fn every_seeded_figure_is_served_with_its_meaning() {
     let app = TestApp::spawn().await;
-    let optional = |cell: &String| {
-        if cell.is_empty() {
-            serde_json::Value::Null
-        } else {
-            serde_json::Value::String(cell.clone())
-        }
-    };
     let figures = live_seed_figures();
     assert_eq!(app.get_list("/v1/observations").await.len(), figures.len());
     let histories = seed_histories();
     for row in figures {
-        let figure = app.get_ok(&format!("/v1/observations/{}", row["id"])).await;
+        let figure = app
+            .get_figure(&format!("/v1/observations/{}", row["id"]))
+            .await;
         let last = histories[&row["id"]].last().unwrap();
         assert_eq!(
-            figure["revision"]["number"],
-            last["number"].parse::<i64>().unwrap()
+            figure.revision,
+            RevisionStamp {
+                number: last["number"].parse().unwrap(),
+                recorded_at: last["recorded_at"].clone(),
+            }
         );
-        assert_eq!(figure["revision"]["recorded_at"], last["recorded_at"]);
-        let value: f64 = row["value"].parse().unwrap();
-        assert_eq!(figure["value"].as_f64(), Some(value), "{}", row["id"]);
-        assert_eq!(figure["indicator"]["id"], row["indicator_id"]);
-        assert_eq!(figure["region"]["id"], row["region_id"]);
-        assert_eq!(figure["cluster"], optional(&row["cluster_id"]));
-        assert_eq!(figure["cluster_group"], optional(&row["cluster_group_id"]));
-        assert_eq!(figure["company"], optional(&row["company_id"]));
-        assert_eq!(figure["city_plan"], optional(&row["city_plan_id"]));
-        assert_eq!(figure["scale"], row["scale"]);
-        assert_eq!(figure["unit"], row["unit"]);
-        assert_eq!(figure["qualifier"], row["qualifier"]);
-        assert_eq!(figure["stated"], row["stated"]);
-        assert_eq!(figure["period"]["kind"], row["period_kind"]);
-        assert_eq!(figure["period"]["start"], optional(&row["period_start"]));
-        assert_eq!(figure["period"]["end"], optional(&row["period_end"]));
-        assert_eq!(figure["period"]["label"], row["period_label"]);
-        assert_eq!(figure["equivalent_of"], optional(&row["equivalent_of"]));
-        assert_eq!(figure["restates"], optional(&row["restates"]));
-        assert_eq!(figure["provenance"]["source"]["id"], row["source_id"]);
-        assert_eq!(figure["provenance"]["section"], row["section"]);
-        assert_eq!(
-            figure["provenance"]["speaker"]["id"],
-            optional(&row["speaker_id"])
-        );
-        assert_eq!(
-            figure["provenance"]["cited_source"],
-            optional(&row["cited_source"])
-        );
-        assert_eq!(figure["note"], optional(&row["note"]));
+        // Every column of the seed's row, whatever columns it has.
+        let columns: Vec<&str> = row.keys().map(String::as_str).collect();
+        assert!(columns.len() > FIGURE_FIELDS.len(), "{columns:?}");
+        assert_serves(&figure, &row, &columns);
     }
 }
 
@@ -376,27 +326,32 @@ async fn every_seeded_history_is_served_and_a_retracted_figure_is_gone() {
     let app = TestApp::spawn().await;
     let imports = seed_table("imports");
     for (id, history) in seed_histories() {
-        let served = app
-            .get_list(&format!("/v1/observations/{id}/revisions"))
-            .await;
+        let served: Vec<Revision> = app
+            .get_page(&format!("/v1/observations/{id}/revisions"))
+            .await
+            .data;
         assert_eq!(served.len(), history.len(), "{id}");
         for (revision, seeded) in served.iter().zip(&history) {
-            assert_eq!(revision["number"].to_string(), seeded["number"], "{id}");
-            assert_eq!(revision["change"], seeded["change"], "{id}");
-            assert_eq!(revision["recorded_at"], seeded["recorded_at"], "{id}");
-            assert_eq!(revision["figure"]["stated"], seeded["stated"], "{id}");
-            let reason = (!seeded["reason"].is_empty()).then(|| seeded["reason"].as_str());
-            assert_eq!(revision["reason"].as_str(), reason, "{id}");
+            assert_eq!(revision.number.to_string(), seeded["number"], "{id}");
+            assert_eq!(revision.change, seeded["change"], "{id}");
+            assert_eq!(revision.recorded_at, seeded["recorded_at"], "{id}");
+            assert_eq!(revision.reason, optional(&seeded["reason"]), "{id}");
+            // The figure as it stood from this revision on, every field as recorded.
+            assert_eq!(revision.figure.id, id);
+            assert_serves(&revision.figure, seeded, &FIGURE_FIELDS);
             let import = imports.iter().find(|i| i["id"] == seeded["import_id"]);
             assert_eq!(
-                revision["import"]["file"].as_str(),
-                import.map(|i| i["file"].as_str()),
+                (revision.import.as_ref()).map(|i| (i.id.to_string(), i.file.as_str())),
+                import.map(|i| (i["id"].clone(), i["file"].as_str())),
                 "{id}"
             );
         }
         if history.last().unwrap()["change"] == "retracted" {
-            app.get_problem(&format!("/v1/observations/{id}"), StatusCode::GONE)
+            let problem = app
+                .get_problem(&format!("/v1/observations/{id}"), StatusCode::GONE)
                 .await;
+            let history = format!("/v1/observations/{id}/revisions");
+            assert!(problem.detail.contains(&history), "{problem:?}");
         }
     }
 }
@@ -408,26 +363,27 @@ async fn every_seeded_history_is_served_and_a_retracted_figure_is_gone() {
 #[tokio::test]
 async fn no_figure_is_listed_twice() {
     let app = TestApp::spawn().await;
-    let mut seen: HashMap<String, String> = HashMap::new();
-    for figure in app.get_list("/v1/observations?limit=1000").await {
-        if !figure["equivalent_of"].is_null() || !figure["restates"].is_null() {
-            continue;
-        }
-        let subject = [
-            &figure["indicator"]["id"],
-            &figure["region"]["id"],
-            &figure["cluster"],
-            &figure["cluster_group"],
-            &figure["company"],
-            &figure["city_plan"],
-            &figure["unit"],
-            &figure["period"],
-        ]
-        .map(|part| part.to_string())
-        .join(" ");
-        let id = figure["id"].as_str().unwrap().to_owned();
-        if let Some(other) = seen.insert(subject.clone(), id.clone()) {
-            panic!("{other} and {id} both state {subject}");
+    let figures = app.get_figures("/v1/observations?limit=1000").await;
+    assert_eq!(figures.len(), live_seed_figures().len(), "every figure");
+    let mut seen: HashMap<_, &str> = HashMap::new();
+    for figure in figures.iter().filter(|figure| figure.is_stated()) {
+        let subject = (
+            &figure.indicator.id,
+            &figure.region.id,
+            &figure.cluster,
+            &figure.cluster_group,
+            &figure.company,
+            &figure.city_plan,
+            &figure.unit,
+            (
+                &figure.period.kind,
+                &figure.period.start,
+                &figure.period.end,
+                &figure.period.label,
+            ),
+        );
+        if let Some(other) = seen.insert(subject, &figure.id) {
+            panic!("{other} and {} both state {subject:?}", figure.id);
         }
     }
 }

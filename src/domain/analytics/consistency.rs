@@ -103,6 +103,15 @@ impl Claim {
         }
     }
 
+    /// The claim found false without arithmetic (a link to a figure no longer served), and
+    /// why.
+    fn broken(self, explanation: String) -> Check {
+        Check {
+            verdict: Verdict::Inconsistent,
+            ..self.unverifiable(explanation)
+        }
+    }
+
     /// The claim no other figure can check, and why.
     fn unverifiable(self, explanation: String) -> Check {
         Check {
@@ -121,11 +130,14 @@ impl Claim {
     }
 }
 
-/// Checks every claim that other figures in the data can check: the printed dollar amounts,
-/// the repeats, the counts of named clusters, then the relations in the order they are listed.
+/// Checks every claim that other figures in the data can check: the links between figures,
+/// the printed dollar amounts, the repeats, the counts of named clusters, then the relations
+/// in the order they are listed. `figures` holds every figure served that links to another,
+/// and every figure served that one links to: a link whose figure is not among them points at
+/// a retracted figure.
 pub fn consistency_report(figures: &[Observation], groups: &[GroupMembers]) -> ConsistencyReport {
     let rate = exchange_rate(figures);
-    let mut checks = Vec::new();
+    let mut checks = orphan_checks(figures);
     if let Some(rate) = &rate {
         checks.extend(conversion_checks(figures, rate));
     }
@@ -154,6 +166,35 @@ fn summarise(checks: &[Check]) -> ReportSummary {
     }
 }
 
+/// A printed equivalent or a repeat whose figure is retracted: it stands for a figure the
+/// data no longer serves (an orphan), and no rate or repeat check can read it.
+fn orphan_checks(figures: &[Observation]) -> Vec<Check> {
+    let mut checks = Vec::new();
+    for figure in figures {
+        let (link, target, what) = match (&figure.equivalent_of, &figure.restates) {
+            (Some(target), _) => ("equivalent_of", target, "the printed equivalent of"),
+            (None, Some(target)) => ("restates", target, "a repeat of"),
+            (None, None) => continue,
+        };
+        if find(figures, target).is_some() {
+            continue;
+        }
+        let claim = Claim {
+            id: format!("orphan-{}", figure.id),
+            kind: "orphaned_link",
+            claim: format!("{} ({}) is {what} {target}", figure.id, figure.stated),
+            figures: vec![figure.id.clone(), target.clone()],
+            unit: Some(figure.unit),
+        };
+        checks.push(claim.broken(format!(
+            "{target} is retracted, but {}'s {link} still points at it, so it is served as \
+             standing for a figure that is not. Retract {} too, or correct its {link}.",
+            figure.id, figure.id
+        )));
+    }
+    checks
+}
+
 /// Printed dollar amounts against the source's own (median) rate, to printed precision.
 fn conversion_checks(figures: &[Observation], rate: &ExchangeRate) -> Vec<Check> {
     let mut checks = Vec::new();
@@ -174,13 +215,13 @@ fn conversion_checks(figures: &[Observation], rate: &ExchangeRate) -> Vec<Check>
         };
         let explanation = format!(
             "{} yuan / {:.4} yuan per dollar = {:.4} {} dollars; this pair's own rate is {:.4}. \
-             Tolerance: half the last printed digit. (The reference is the median of all \
-             five rates, so the median pair agrees with it by construction.)",
+             Tolerance: half the last printed digit. ({})",
             show(cny.value_in_units),
             rate.cny_per_usd,
             implied,
             wire_name(usd.scale),
-            pair.cny_per_usd
+            pair.cny_per_usd,
+            reference(rate)
         );
         checks.push(claim.checked(
             usd.value,
@@ -190,6 +231,23 @@ fn conversion_checks(figures: &[Observation], rate: &ExchangeRate) -> Vec<Check>
         ));
     }
     checks
+}
+
+/// What the rate a printed pair is checked against is, said of the pairs the data holds.
+fn reference(rate: &ExchangeRate) -> String {
+    match rate.pairs.len() {
+        1 => "The reference is the rate of the only printed pair, this one, so it agrees with \
+              it by construction."
+            .to_owned(),
+        n if n % 2 == 1 => format!(
+            "The reference is the median of the {n} rates the printed pairs imply, so the \
+             median pair agrees with it by construction."
+        ),
+        n => format!(
+            "The reference is the median of the {n} rates the printed pairs imply: the mean of \
+             the middle two, which no pair has."
+        ),
+    }
 }
 
 /// A caption or infographic against the story figure it repeats.
@@ -281,15 +339,17 @@ fn named_members(count: &Observation, group: &GroupMembers) -> (usize, String) {
         .indicator_id
         .starts_with("trillion-yuan-clusters-besides")
     {
-        let others = group
+        let (undated, dated): (Vec<_>, Vec<_>) = group
             .reached
             .iter()
-            .filter(|(_, reached)| reached.is_none())
-            .count();
+            .partition(|(_, reached)| reached.is_none());
+        let dated: Vec<&str> = dated.iter().map(|(member, _)| member.as_str()).collect();
         (
-            others,
-            "named members with no year of their own (all but automotive and new energy)"
-                .to_owned(),
+            undated.len(),
+            format!(
+                "named members with no year of their own (all but {})",
+                words_list(&dated)
+            ),
         )
     } else if let (Some(year), true) = (year, group.reached.iter().any(|(_, r)| r.is_some())) {
         let by_year = group
@@ -387,11 +447,21 @@ fn increase_check(change: &Observation, level: &Observation) -> Check {
         unit: Some(change.unit),
     }
     .unverifiable(format!(
-        "The source gives no {start} level to check against; the implied {start} level, {} {}, \
-         is served by /v1/derived.",
-        show(level.value_in_units - change.value_in_units),
-        unit_after_amount(change.unit)
+        "The source gives no {start} level to check against; the implied {start} level, {} {} \
+         {}, is served by /v1/derived.",
+        show((level.value_in_units - change.value_in_units) / multiplier(level.scale)),
+        wire_name(level.scale),
+        wire_name(change.unit)
     ))
+}
+
+/// Names in a sentence: "a", "a and b", "a, b and c"; "none" for none.
+fn words_list(names: &[&str]) -> String {
+    match names {
+        [] => "none".to_owned(),
+        [one] => (*one).to_owned(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
 }
 
 /// A share of a national total: the source never gives the total.
@@ -420,22 +490,6 @@ fn growth_check(growth: &Observation) -> Check {
          /v1/derived."
             .to_owned(),
     )
-}
-
-/// How the report has always named a unit after an amount ("10800000000000 Cny"), spelled out
-/// rather than taken from `Debug`, which is for developers and may change. (A word such as
-/// "yuan" would read better; that is a deliberate change to the report, for later.)
-fn unit_after_amount(unit: Unit) -> &'static str {
-    match unit {
-        Unit::Cny => "Cny",
-        Unit::Usd => "Usd",
-        Unit::Count => "Count",
-        Unit::Percent => "Percent",
-        Unit::PercentagePoints => "PercentagePoints",
-        Unit::Hectares => "Hectares",
-        Unit::Years => "Years",
-        Unit::Rank => "Rank",
-    }
 }
 
 /// Kept beside this file: the checks are many, their tests longer than they are.

@@ -6,7 +6,7 @@ use crate::domain::figure::{Observation, PeriodKind, Qualifier, Scale, Unit};
 
 /// An exact figure of Guangdong for 2024, its indicator named after it, linking to nothing.
 pub(super) fn figure(id: &str, value: f64, scale: Scale, unit: Unit) -> Observation {
-    let figure = Observation {
+    let mut figure = Observation {
         id: id.to_owned(),
         indicator_id: id.to_owned(),
         indicator_name: format!("the {id}"),
@@ -26,6 +26,7 @@ pub(super) fn figure(id: &str, value: f64, scale: Scale, unit: Unit) -> Observat
         recorded_at: "2025-01-01T00:00:00Z".to_owned(),
         ..Observation::default()
     };
+    figure.compute();
     Observation {
         period_sort_key: "2024".to_owned(),
         ..in_period(figure, PeriodKind::Year, "2024", "2024")
@@ -69,4 +70,11 @@ pub(super) fn yearly(id: &str, indicator: &str, year: &str, value: f64, unit: Un
 /// Equal up to float rounding (a value in units is the product of a value and its scale).
 pub(super) fn close(a: f64, b: f64) -> bool {
     (a - b).abs() <= 1e-12 * b.abs()
+}
+
+/// `figure` stated with `qualifier`, its bounds computed from it as a read figure's are.
+pub(super) fn qualified(mut figure: Observation, qualifier: Qualifier) -> Observation {
+    figure.qualifier = qualifier;
+    figure.compute();
+    figure
 }

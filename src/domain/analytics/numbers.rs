@@ -30,6 +30,40 @@ pub fn significant(value: f64) -> f64 {
     (value * factor).round() / factor
 }
 
+/// How many significant digits `value` is stated with: its digits to 15 significant ones,
+/// less leading and trailing zeros (510 has 2, 137.97 has 5, 0.0125 has 3, 0 has none). As
+/// for the bounds of `about`, the trailing zeros of a whole number are not significant: 510
+/// is stated to the ten. The store's SQL counts them the same way (`store::figures`).
+pub fn stated_digits(value: f64) -> u32 {
+    if !value.is_finite() {
+        return 0;
+    }
+    let text = format!("{:.14e}", value.abs());
+    let mantissa = text.split_once('e').map_or(text.as_str(), |(m, _)| m);
+    mantissa.replace('.', "").trim_end_matches('0').len() as u32
+}
+
+/// `value` rounded to `digits` significant digits (at least one), as the decimal it then is:
+/// 137.93 to 2 digits is 140, 1.3793 to 3 is 1.38.
+pub fn round_to_digits(value: f64, digits: u32) -> f64 {
+    let decimals = digits.max(1) as usize - 1;
+    format!("{value:.decimals$e}").parse().unwrap_or(value)
+}
+
+/// The largest scale at which `value_in_units` is at least 1 (in size): 137,930,000,000 reads
+/// as 137.93 billion, 0.5 as 0.5 units.
+pub fn readable_scale(value_in_units: f64) -> Scale {
+    [
+        Scale::Trillion,
+        Scale::Billion,
+        Scale::Million,
+        Scale::Thousand,
+    ]
+    .into_iter()
+    .find(|scale| value_in_units.abs() >= multiplier(*scale))
+    .unwrap_or(Scale::Unit)
+}
+
 /// Round for display in formulas: enough digits to check by hand.
 pub(super) fn show(value: f64) -> String {
     let text = format!("{value:.6}");
@@ -59,6 +93,43 @@ mod tests {
         assert_eq!(significant(0.0), 0.0);
         assert!(significant(f64::NAN).is_nan());
         assert_eq!(significant(f64::INFINITY), f64::INFINITY);
+    }
+
+    #[test]
+    fn stated_digits_are_the_significant_ones_as_for_about() {
+        for (value, digits) in [
+            (510.0, 2),
+            (137.97, 5),
+            (1.0, 1),
+            (100.0, 1),
+            (1.1, 2),
+            (0.0125, 3),
+            (-70.3, 3),
+            (0.0, 0),
+            (0.1 + 0.2, 1),
+        ] {
+            assert_eq!(stated_digits(value), digits, "{value}");
+        }
+    }
+
+    #[test]
+    fn rounding_keeps_the_digits_asked_for() {
+        assert_eq!(round_to_digits(137_930_000_000.0, 2), 140_000_000_000.0);
+        assert_eq!(round_to_digits(1.3793, 3), 1.38);
+        assert_eq!(round_to_digits(70.344_3, 3), 70.3);
+        assert_eq!(round_to_digits(-0.012_345, 2), -0.012);
+        assert_eq!(round_to_digits(7.0, 0), 7.0, "one digit at least");
+        assert_eq!(round_to_digits(0.0, 3), 0.0);
+    }
+
+    #[test]
+    fn the_readable_scale_keeps_the_value_at_one_or_more() {
+        assert_eq!(readable_scale(137_930_000_000.0), Scale::Billion);
+        assert_eq!(readable_scale(1e12), Scale::Trillion);
+        assert_eq!(readable_scale(999_999.0), Scale::Thousand);
+        assert_eq!(readable_scale(-2.5e6), Scale::Million);
+        assert_eq!(readable_scale(0.5), Scale::Unit);
+        assert_eq!(readable_scale(0.0), Scale::Unit);
     }
 
     #[test]

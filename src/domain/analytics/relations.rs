@@ -1,9 +1,10 @@
 //! Figures the source states only relatively (an increase, a share, a growth rate), the
 //! relations between them, and the figures those relations imply.
 
-use super::derived::{combined, DerivedFigure, DerivedPeriod};
-use super::numbers::{show, significant};
-use crate::domain::figure::{Observation, Qualifier, Unit};
+use super::derived::{bounds_in_units, Derivation, DerivedPeriod};
+use super::interval::{difference, hull, increasing, quotient};
+use super::numbers::show;
+use crate::domain::figure::{Bound, Interval, Observation, PeriodKind, Unit};
 
 /// How a stated figure relates to others, where the source states it only relatively.
 /// Keyed by observation ids: this is knowledge about the article's sentences, kept beside the
@@ -14,10 +15,13 @@ pub(super) enum Relation {
         change: &'static str,
         level: &'static str,
     },
-    /// `share` percent of a national total, with `level` the part: implies the total.
+    /// `share` percent of a national total, with `level` the part: implies the total. A
+    /// share printed as a fraction `1/n` ("one-ninth") stands for any share nearer to it
+    /// than to `1/(n ± 1)`'s midpoints: from `1/(n + 1/2)` to `1/(n - 1/2)`.
     ShareOfTotal {
         share: &'static str,
         level: &'static str,
+        printed_as_one_in: Option<u32>,
     },
     /// `growth` percent year on year to `level`: implies the previous period's level.
     GrowthTo {
@@ -43,10 +47,12 @@ pub(super) const RELATIONS: &[Relation] = &[
     Relation::ShareOfTotal {
         share: "gba-share-of-national-economy",
         level: "gba-economic-aggregate-2024",
+        printed_as_one_in: Some(9),
     },
     Relation::ShareOfTotal {
         share: "marine-gdp-national-share-2024",
         level: "marine-gdp-2024",
+        printed_as_one_in: None,
     },
     Relation::GrowthTo {
         growth: "invention-patents-yoy-growth-2024-jan-oct",
@@ -82,7 +88,7 @@ pub fn relation_figure_ids() -> Vec<String> {
     for relation in RELATIONS {
         match relation {
             Relation::IncreaseSince { change, level } => ids.extend([*change, *level]),
-            Relation::ShareOfTotal { share, level } => ids.extend([*share, *level]),
+            Relation::ShareOfTotal { share, level, .. } => ids.extend([*share, *level]),
             Relation::GrowthTo { growth, level } => ids.extend([*growth, *level]),
             Relation::AverageGrowth {
                 rate,
@@ -111,8 +117,9 @@ pub(super) fn find<'a>(figures: &'a [Observation], id: &str) -> Option<&'a Obser
 
 /// Figures the source implies but does not state: the start level of an increase, the
 /// national total behind a share, the previous period behind a growth rate; in the order the
-/// relations are listed, for those whose figures the data holds.
-pub fn implied_figures(figures: &[Observation]) -> Vec<DerivedFigure> {
+/// relations are listed, for those whose figures the data holds. Each is a derived figure,
+/// its bounds from its inputs' bounds.
+pub fn implied_figures(figures: &[Observation]) -> Vec<Observation> {
     RELATIONS
         .iter()
         .filter_map(|relation| implied_figure(figures, relation))
@@ -120,14 +127,19 @@ pub fn implied_figures(figures: &[Observation]) -> Vec<DerivedFigure> {
 }
 
 /// The figure one relation implies, when the data holds the figures it names.
-fn implied_figure(figures: &[Observation], relation: &Relation) -> Option<DerivedFigure> {
+fn implied_figure(figures: &[Observation], relation: &Relation) -> Option<Observation> {
     match relation {
         Relation::IncreaseSince { change, level } => {
             Some(implied_start(find(figures, change)?, find(figures, level)?))
         }
-        Relation::ShareOfTotal { share, level } => Some(implied_national_total(
+        Relation::ShareOfTotal {
+            share,
+            level,
+            printed_as_one_in,
+        } => Some(implied_national_total(
             find(figures, share)?,
             find(figures, level)?,
+            *printed_as_one_in,
         )),
         Relation::GrowthTo { growth, level } => Some(implied_previous(
             find(figures, growth)?,
@@ -137,103 +149,144 @@ fn implied_figure(figures: &[Observation], relation: &Relation) -> Option<Derive
     }
 }
 
+/// A period of one kind from `start` to `end`.
+fn period(
+    kind: PeriodKind,
+    start: Option<String>,
+    end: Option<String>,
+    label: String,
+) -> DerivedPeriod {
+    DerivedPeriod {
+        kind,
+        start,
+        end,
+        label,
+    }
+}
+
 /// The level at the start of a stated increase: the level now minus the increase.
-fn implied_start(change: &Observation, level: &Observation) -> DerivedFigure {
-    DerivedFigure {
+fn implied_start(change: &Observation, level: &Observation) -> Observation {
+    let start = change.period_start.clone();
+    Derivation {
         id: format!("{}-implied-start", change.id),
-        indicator: level.indicator_id.clone(),
-        derived: true,
+        about: level,
+        inputs: vec![level, change],
         description: format!(
             "{} in {}, implied by the stated increase",
             level.indicator_name,
-            change.period_start.clone().unwrap_or_default()
+            start.clone().unwrap_or_default()
         ),
-        value: significant(level.value_in_units - change.value_in_units),
+        value_in_units: level.value_in_units - change.value_in_units,
+        bounds_in_units: difference(bounds_in_units(level), bounds_in_units(change)),
         unit: level.unit,
-        qualifier: combined(&[level.qualifier, change.qualifier]),
-        period: DerivedPeriod {
-            start: change.period_start.clone(),
-            end: change.period_start.clone(),
-            label: change.period_start.clone().unwrap_or_default(),
-        },
+        scale: level.scale,
+        period: period(
+            PeriodKind::Year,
+            start.clone(),
+            start.clone(),
+            start.unwrap_or_default(),
+        ),
         formula: format!(
             "{} - {}",
             show(level.value_in_units),
             show(change.value_in_units)
         ),
-        inputs: vec![level.id.clone(), change.id.clone()],
     }
+    .figure()
 }
 
 /// The national total a part is the stated share of: the part divided by the share.
-fn implied_national_total(share: &Observation, level: &Observation) -> DerivedFigure {
-    DerivedFigure {
+fn implied_national_total(
+    share: &Observation,
+    level: &Observation,
+    printed_as_one_in: Option<u32>,
+) -> Observation {
+    let share_bounds = match printed_as_one_in {
+        Some(n) => Interval {
+            lower: Some(Bound::inclusive(100.0 / (f64::from(n) + 0.5))),
+            upper: Some(Bound::inclusive(100.0 / (f64::from(n) - 0.5))),
+        },
+        None => bounds_in_units(share),
+    };
+    let fraction = increasing(share_bounds, |percent| percent / 100.0);
+    Derivation {
         id: format!("{}-implied-national-total", share.id),
-        indicator: level.indicator_id.clone(),
-        derived: true,
+        about: level,
+        inputs: vec![level, share],
         description: format!(
             "China's total implied by {} being {} of it",
             level.indicator_name, share.stated
         ),
-        value: significant(level.value_in_units / (share.value_in_units / 100.0)),
+        value_in_units: level.value_in_units / (share.value_in_units / 100.0),
+        bounds_in_units: quotient(bounds_in_units(level), fraction).unwrap_or(Interval::UNBOUNDED),
         unit: level.unit,
-        // A printed share ("one-ninth") is rounded, so the total it implies is too.
-        qualifier: Qualifier::About,
-        period: DerivedPeriod {
-            start: level.period_start.clone(),
-            end: level.period_end.clone(),
-            label: level.period_label.clone(),
-        },
+        scale: level.scale,
+        period: period(
+            level.period_kind,
+            level.period_start.clone(),
+            level.period_end.clone(),
+            level.period_label.clone(),
+        ),
         formula: format!(
             "{} / ({} / 100)",
             show(level.value_in_units),
             show(share.value_in_units)
         ),
-        inputs: vec![level.id.clone(), share.id.clone()],
     }
+    .figure()
 }
 
 /// The level a year before one that grew by the stated rate: the level divided by 1 + the
-/// rate, over the same months a year earlier.
-fn implied_previous(growth: &Observation, level: &Observation) -> DerivedFigure {
+/// rate, over the same months a year earlier. A count comes in whole units: rounded, its
+/// bounds hold the rounding (half a unit either side) as well.
+fn implied_previous(growth: &Observation, level: &Observation) -> Observation {
     let (start, end) = (
         year_earlier(&level.period_start),
         year_earlier(&level.period_end),
     );
+    let factor = increasing(bounds_in_units(growth), |rate| 1.0 + rate / 100.0);
     let previous = level.value_in_units / (1.0 + growth.value_in_units / 100.0);
-    DerivedFigure {
+    let mut bounds = quotient(bounds_in_units(level), factor).unwrap_or(Interval::UNBOUNDED);
+    let value = if level.unit == Unit::Count {
+        let whole = previous.round();
+        let rounding = Interval {
+            lower: Some(Bound::inclusive(whole - 0.5)),
+            upper: Some(Bound::inclusive(whole + 0.5)),
+        };
+        bounds = hull(bounds, rounding);
+        whole
+    } else {
+        previous
+    };
+    Derivation {
         id: format!("{}-implied-previous", level.id),
-        indicator: level.indicator_id.clone(),
-        derived: true,
+        about: level,
+        inputs: vec![level, growth],
         description: format!(
             "{} a year earlier, implied by the stated growth",
             level.indicator_name
         ),
-        // A count comes in whole units.
-        value: if level.unit == Unit::Count {
-            previous.round()
-        } else {
-            significant(previous)
-        },
+        value_in_units: value,
+        bounds_in_units: bounds,
         unit: level.unit,
-        // A rounded growth rate implies an approximate earlier level.
-        qualifier: Qualifier::About,
-        period: DerivedPeriod {
-            label: format!(
+        scale: level.scale,
+        period: period(
+            level.period_kind,
+            start.clone(),
+            end.clone(),
+            format!(
                 "{} to {}",
                 start.clone().unwrap_or_default(),
                 end.clone().unwrap_or_default()
             ),
-            start,
-            end,
-        },
+        ),
         formula: format!(
             "{} / (1 + {} / 100)",
             show(level.value_in_units),
             show(growth.value_in_units)
         ),
-        inputs: vec![level.id.clone(), growth.id.clone()],
     }
+    .figure()
 }
 
 /// The same period a year earlier: `2024-01` becomes `2023-01`; `None` without a year.
@@ -247,7 +300,7 @@ fn year_earlier(period: &Option<String>) -> Option<String> {
 mod tests {
     use super::*;
     use crate::domain::analytics::fixtures::{figure, in_period};
-    use crate::domain::figure::{PeriodKind, Scale};
+    use crate::domain::figure::{Qualifier, Scale};
 
     /// The Greater Bay Area's 14.5 trillion yuan in 2024, 3.7 trillion more than in 2018.
     fn gba_growth() -> (Observation, Observation) {
@@ -281,21 +334,33 @@ mod tests {
             start.id,
             "gba-economic-aggregate-change-2018-2024-implied-start"
         );
-        assert_eq!(start.indicator, "gba-economic-aggregate-2024");
-        assert_eq!(start.value, 10.8e12, "14.5 - 3.7 trillion");
-        assert_eq!(start.unit, Unit::Cny);
-        assert_eq!(start.formula, "14500000000000 - 3700000000000");
+        assert_eq!(start.indicator_id, "gba-economic-aggregate-2024");
         assert_eq!(
-            (start.period.start.as_deref(), start.period.end.as_deref()),
+            (start.value, start.scale),
+            (10.8, Scale::Trillion),
+            "14.5 - 3.7 trillion"
+        );
+        assert_eq!(start.value_in_units, 10.8e12);
+        assert_eq!(start.unit, Unit::Cny);
+        assert_eq!(
+            start.formula.as_deref(),
+            Some("14500000000000 - 3700000000000")
+        );
+        assert_eq!(
+            (start.period_start.as_deref(), start.period_end.as_deref()),
             (Some("2018"), Some("2018"))
         );
-        assert_eq!(start.period.label, "2018");
+        assert_eq!(start.period_label, "2018");
         assert_eq!(
-            start.description,
+            start.stated,
             "the gba-economic-aggregate-2024 in 2018, implied by the stated increase"
         );
         assert_eq!(start.qualifier, Qualifier::Exact, "both inputs are exact");
-        assert_eq!(start.inputs, [level.id.as_str(), change.id.as_str()]);
+        assert_eq!(start.bounds(), Interval::point(10.8));
+        assert_eq!(
+            start.derived_from,
+            Some(vec![level.id.clone(), change.id.clone()])
+        );
     }
 
     #[test]
@@ -307,20 +372,32 @@ mod tests {
             stated: "one-ninth".to_owned(),
             ..figure("gba-share", 11.1111111111, Scale::Unit, Unit::Percent)
         };
-        let total = implied_national_total(&share, &level);
+        let total = implied_national_total(&share, &level, Some(9));
         assert_eq!(total.id, "gba-share-implied-national-total");
-        assert_eq!(total.value, 130.5e12);
-        assert_eq!(total.formula, "14500000000000 / (11.111111 / 100)");
+        assert_eq!(total.value_in_units, 130.5e12);
+        assert_eq!(
+            total.formula.as_deref(),
+            Some("14500000000000 / (11.111111 / 100)")
+        );
+        // One-ninth is any share from 1/9.5 to 1/8.5: 14.5 × 8.5 = 123.25 to 14.5 × 9.5 =
+        // 137.75 trillion.
         assert_eq!(
             total.qualifier,
             Qualifier::About,
             "a printed share is rounded"
         );
         assert_eq!(
-            total.description,
+            (total.lower_bound, total.upper_bound),
+            (Some(123.25), Some(137.75))
+        );
+        assert_eq!(
+            total.stated,
             "China's total implied by the gba-economic-aggregate-2024 being one-ninth of it"
         );
-        assert_eq!(total.period.label, "2024");
+        assert_eq!(total.period_label, "2024");
+        // Taken as stated (exact), the share implies exactly its total.
+        let exact = implied_national_total(&share, &level, None);
+        assert_eq!(exact.qualifier, Qualifier::Exact);
     }
 
     #[test]
@@ -339,10 +416,15 @@ mod tests {
         assert_eq!(previous.id, "patents-implied-previous");
         assert_eq!(previous.value, 100.0);
         assert_eq!(previous.unit, Unit::Count);
-        assert_eq!(previous.formula, "110 / (1 + 10 / 100)");
-        assert_eq!(previous.period.label, "2023-01 to 2023-10");
-        assert_eq!(previous.period.start.as_deref(), Some("2023-01"));
+        assert_eq!(previous.formula.as_deref(), Some("110 / (1 + 10 / 100)"));
+        assert_eq!(previous.period_label, "2023-01 to 2023-10");
+        assert_eq!(previous.period_start.as_deref(), Some("2023-01"));
+        // Rounded to a whole count: half a patent either side.
         assert_eq!(previous.qualifier, Qualifier::About);
+        assert_eq!(
+            (previous.lower_bound, previous.upper_bound),
+            (Some(99.5), Some(100.5))
+        );
 
         // A count comes in whole units: 100 / 1.03 = 97.09 is 97; money keeps its digits.
         let growth = figure("growth", 3.0, Scale::Unit, Unit::Percent);

@@ -1,5 +1,6 @@
 //! The consistency report as terminal text, for the `check` command.
 
+use super::accepted::Acceptance;
 use super::consistency::{Check, ConsistencyReport, Verdict};
 use super::numbers::show;
 
@@ -31,6 +32,8 @@ pub fn report_text(report: &ConsistencyReport) -> String {
             Verdict::Unverifiable => "unverifiable",
         };
         text.push_str(&format!("\n{verdict:<12}  {}\n", check.claim));
+        // The id is what `check --accept` lists.
+        text.push_str(&format!("              id: {}\n", check.id));
         if let (Some(stated), Some(implied), Some(difference), Some(tolerance)) = (
             check.stated,
             check.implied,
@@ -50,9 +53,48 @@ pub fn report_text(report: &ConsistencyReport) -> String {
     text
 }
 
+/// The report judged against an accept list (read from `file`): what is accepted, what is
+/// new, what the list names in vain, and the outcome, for the end of `check --accept`'s text.
+pub fn acceptance_text(acceptance: &Acceptance<'_>, file: &str) -> String {
+    let mut text = format!(
+        "\nAccepted as known ({file}): {} inconsistenc{}\n",
+        acceptance.accepted.len(),
+        if acceptance.accepted.len() == 1 {
+            "y"
+        } else {
+            "ies"
+        }
+    );
+    for check in &acceptance.accepted {
+        text.push_str(&format!("  {}\n", check.id));
+    }
+    if !acceptance.stale.is_empty() {
+        text.push_str(&format!(
+            "Listed in {file} but not inconsistent (the list can drop them): {}\n",
+            acceptance.stale.len()
+        ));
+        for id in &acceptance.stale {
+            text.push_str(&format!("  {id}\n"));
+        }
+    }
+    if acceptance.passes() {
+        text.push_str("No new inconsistency.\n");
+    } else {
+        text.push_str(&format!(
+            "NEW inconsistencies, not in {file}: {}\n",
+            acceptance.new.len()
+        ));
+        for check in &acceptance.new {
+            text.push_str(&format!("  {}  ({})\n", check.id, check.claim));
+        }
+    }
+    text
+}
+
 #[cfg(test)]
 mod tests {
-    use super::report_text;
+    use super::{acceptance_text, report_text};
+    use crate::domain::analytics::accepted::{judge, AcceptedChecks};
     use crate::domain::analytics::consistency::{Check, ConsistencyReport, ReportSummary, Verdict};
     use crate::domain::analytics::exchange_rate::ExchangeRate;
 
@@ -108,15 +150,57 @@ Consistency of the source: 3 checks, 1 consistent, 1 inconsistent, 1 unverifiabl
 Exchange rate: 7.2501 yuan per dollar (median of 5)
 
 INCONSISTENT  dollars
+              id: dollars
               stated 137.97 / implied 137.93 / difference 0.04 / tolerance 0.005
               why dollars
 
 consistent    repeat
+              id: repeat
               stated 270 / implied 267 / difference 3 / tolerance 13.5
               why repeat
 
 unverifiable  share
+              id: share
               why share
+"
+        );
+    }
+
+    #[test]
+    fn the_acceptance_says_what_is_known_what_is_new_and_what_the_list_names_in_vain() {
+        let report = ConsistencyReport {
+            summary: ReportSummary {
+                checks: 2,
+                consistent: 0,
+                inconsistent: 2,
+                unverifiable: 0,
+            },
+            exchange_rate: None,
+            checks: vec![
+                check("dollars", Verdict::Inconsistent, None),
+                check("orphan", Verdict::Inconsistent, None),
+            ],
+        };
+        let list = AcceptedChecks::parse("dollars\ngone").unwrap();
+        assert_eq!(
+            acceptance_text(&judge(&report, &list), "known.txt"),
+            "
+Accepted as known (known.txt): 1 inconsistency
+  dollars
+Listed in known.txt but not inconsistent (the list can drop them): 1
+  gone
+NEW inconsistencies, not in known.txt: 1
+  orphan  (orphan)
+"
+        );
+        let list = AcceptedChecks::parse("dollars\norphan").unwrap();
+        assert_eq!(
+            acceptance_text(&judge(&report, &list), "known.txt"),
+            "
+Accepted as known (known.txt): 2 inconsistencies
+  dollars
+  orphan
+No new inconsistency.
 "
         );
     }

@@ -29,6 +29,9 @@ pub enum Role {
     Computed,
     /// Empty unless a presentation (`currency`, `scale`) changed the figure: how it was stated.
     Presented,
+    /// Empty for a stated figure; for a figure derived from others (a transform, a relation),
+    /// how it was derived. An import refuses a row that has one: derived figures are computed.
+    Derived,
 }
 
 /// What an import verifies in a stored column, beyond its value's type.
@@ -42,9 +45,26 @@ pub enum Check {
     Catalogue(Entity),
     /// The id of another figure, stored or added by the same file.
     Figure,
-    /// A year (`2024`) or a month (`2024-03`).
+    /// A year (`2024`) or a month (`2024-03`), the year in [`PERIOD_YEARS`].
     Period,
 }
+
+/// The most characters an id takes: a figure's own, and each id it names (its indicator,
+/// region, source... and the figures it points at). The article's longest is 57; a figure's
+/// URL with the longest id stays far below the server's path limit.
+pub const MAX_ID_CHARS: usize = 200;
+
+/// The most characters a text column takes (`stated`, `section`, `period_label`,
+/// `cited_source`, `note`), and an import's `reason` and description. The article's longest
+/// is 224 (a note). Bounded so that a page of the longest figures (1,000 of them, every
+/// character one JSON writes as six bytes, `\u0001`) is about 31 MB, well within what the
+/// server buffers to tag a response (64 MiB).
+pub const MAX_TEXT_CHARS: usize = 1000;
+
+/// The years a period may name: those the schema's CHECK on `period_start` and `period_end`
+/// takes (`[12][0-9][0-9][0-9]`, migration 0001), so that what an import checks (a dry run
+/// included) the database stores.
+pub const PERIOD_YEARS: std::ops::RangeInclusive<u16> = 1000..=2999;
 
 /// How the store hands over a column's value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,6 +72,9 @@ pub enum Kind {
     Text,
     Number,
     Integer,
+    Boolean,
+    /// Several texts: a JSON array, one CSV cell of them joined by "; ".
+    TextList,
     /// One of an enum's words ([`Word`]), as text.
     Word,
 }
@@ -141,6 +164,8 @@ pub enum Cell<'a> {
     /// Written as [`serialize_number`] writes it: `510`, not `510.0`.
     Number(f64),
     Integer(i64),
+    Boolean(bool),
+    TextList(&'a [String]),
     Word(&'static str),
 }
 
@@ -157,9 +182,14 @@ impl Cell<'_> {
             Cell::Word(word) => Cow::Borrowed(word),
             Cell::Number(number) => Cow::Owned(number_text(number)),
             Cell::Integer(integer) => Cow::Owned(integer.to_string()),
+            Cell::Boolean(boolean) => Cow::Borrowed(if boolean { "true" } else { "false" }),
+            Cell::TextList(texts) => Cow::Owned(texts.join(LIST_SEPARATOR)),
         }
     }
 }
+
+/// What joins the texts of a list in one CSV cell (ids never hold it).
+pub const LIST_SEPARATOR: &str = "; ";
 
 impl Serialize for Cell<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -169,6 +199,8 @@ impl Serialize for Cell<'_> {
             Cell::Word(word) => serializer.serialize_str(word),
             Cell::Number(number) => serialize_number(number, serializer),
             Cell::Integer(integer) => serializer.serialize_i64(*integer),
+            Cell::Boolean(boolean) => serializer.serialize_bool(*boolean),
+            Cell::TextList(texts) => texts.serialize(serializer),
         }
     }
 }
@@ -271,6 +303,44 @@ impl ColumnValue for i64 {
     }
 }
 
+impl ColumnValue for bool {
+    const KIND: Kind = Kind::Boolean;
+    fn cell(&self) -> Cell<'_> {
+        Cell::Boolean(*self)
+    }
+    fn from_cell(cell: OwnedCell) -> Result<Self, String> {
+        match cell {
+            OwnedCell::Integer(0) => Ok(false),
+            OwnedCell::Integer(1) => Ok(true),
+            OwnedCell::Text(text) if text == "true" => Ok(true),
+            OwnedCell::Text(text) if text == "false" => Ok(false),
+            OwnedCell::Null => Err(EMPTY.to_owned()),
+            other => Err(format!("{other:?} is not true or false")),
+        }
+    }
+    fn describe() -> String {
+        "true or false".to_owned()
+    }
+}
+
+impl ColumnValue for Vec<String> {
+    const KIND: Kind = Kind::TextList;
+    fn cell(&self) -> Cell<'_> {
+        Cell::TextList(self)
+    }
+    fn from_cell(cell: OwnedCell) -> Result<Self, String> {
+        let text = String::from_cell(cell)?;
+        Ok(text
+            .split(LIST_SEPARATOR.trim())
+            .map(|item| item.trim().to_owned())
+            .filter(|item| !item.is_empty())
+            .collect())
+    }
+    fn describe() -> String {
+        "list of text".to_owned()
+    }
+}
+
 impl<T: ColumnValue> ColumnValue for Option<T> {
     const KIND: Kind = T::KIND;
     const NULLABLE: bool = true;
@@ -299,6 +369,8 @@ impl<T: ColumnValue> ColumnValue for Option<T> {
 pub trait Word: Copy + Sized + 'static {
     /// Every word, in the order of the variants.
     const WORDS: &'static [&'static str];
+    /// What each word means: its variant's doc comment ("" when it has none), in that order.
+    const DOCS: &'static [&'static str];
     fn word(self) -> &'static str;
     fn from_word(word: &str) -> Option<Self>;
 }
@@ -314,8 +386,8 @@ macro_rules! words {
     ) => {
         $(#[$meta])*
         #[derive(
-            Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, sqlx::Type,
-            utoipa::ToSchema,
+            Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize,
+            sqlx::Type, utoipa::ToSchema,
         )]
         pub enum $name {
             $( $(#[doc = $doc])* #[serde(rename = $word)] #[sqlx(rename = $word)] $variant, )*
@@ -323,6 +395,7 @@ macro_rules! words {
 
         impl $crate::domain::figure::column::Word for $name {
             const WORDS: &'static [&'static str] = &[$($word),*];
+            const DOCS: &'static [&'static str] = &[$( concat!("" $(, $doc)*) ),*];
             fn word(self) -> &'static str {
                 match self {
                     $( $name::$variant => $word, )*
@@ -448,7 +521,7 @@ pub fn read_column<T: ColumnValue>(
 ///
 /// Each entry: doc comment, `name: Type = "json.path", role`, and `, with_object` for a value
 /// always present within its (optional) object. Roles: `stored(Check)`, `read("SQL")`,
-/// `computed`, `presented` (see [`Role`]).
+/// `computed`, `presented`, `derived` (see [`Role`]).
 macro_rules! figure_schema {
     (
         $(
@@ -541,6 +614,9 @@ macro_rules! figure_role {
     };
     (presented) => {
         $crate::domain::figure::column::Role::Presented
+    };
+    (derived) => {
+        $crate::domain::figure::column::Role::Derived
     };
 }
 pub(crate) use figure_role;

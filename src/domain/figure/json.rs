@@ -7,7 +7,8 @@ use std::sync::LazyLock;
 use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
 use utoipa::openapi::schema::{
-    KnownFormat, ObjectBuilder, OneOfBuilder, RefBuilder, SchemaFormat, SchemaType, Type,
+    ArrayBuilder, KnownFormat, ObjectBuilder, OneOfBuilder, RefBuilder, SchemaFormat, SchemaType,
+    Type,
 };
 use utoipa::openapi::{RefOr, Schema};
 
@@ -232,9 +233,22 @@ fn value_schema(column: &Column, nullable: bool, described: bool) -> RefOr<Schem
                 .description(description);
             return nullable_ref(reference, nullable);
         }
+        Kind::TextList => {
+            let schema_type = if nullable {
+                SchemaType::from_iter([Type::Array, Type::Null])
+            } else {
+                SchemaType::new(Type::Array)
+            };
+            return ArrayBuilder::new()
+                .schema_type(schema_type)
+                .items(ObjectBuilder::new().schema_type(Type::String))
+                .description(description)
+                .into();
+        }
         Kind::Text => (Type::String, None),
         Kind::Number => (Type::Number, Some(KnownFormat::Double)),
         Kind::Integer => (Type::Integer, Some(KnownFormat::Int64)),
+        Kind::Boolean => (Type::Boolean, None),
     };
     let schema_type = if nullable {
         SchemaType::from_iter([kind, Type::Null])
@@ -344,7 +358,7 @@ mod tests {
     use utoipa::{PartialSchema, ToSchema};
 
     use super::*;
-    use crate::domain::figure::{Reference, Scale, Speaker, Unit};
+    use crate::domain::figure::{Bound, Reference, Scale, Speaker, Unit};
 
     /// A figure with every optional part present.
     fn full_figure() -> Observation {
@@ -359,6 +373,10 @@ mod tests {
             stated_unit: Some(Unit::Cny),
             cny_per_usd: Some(7.2),
             rate_method: Some("median".to_owned()),
+            lower_bound: Some(505.0),
+            lower_bound_inclusive: Some(true),
+            upper_bound: Some(515.0),
+            upper_bound_inclusive: Some(true),
             value: 510.0,
             ..Observation::default()
         }
@@ -488,6 +506,7 @@ mod tests {
         let shared = [
             ("Reference", Reference::schema()),
             ("Speaker", Speaker::schema()),
+            ("Bound", Bound::schema()),
         ];
         for (name, schema) in &shared {
             assert_eq!(

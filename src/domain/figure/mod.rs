@@ -8,6 +8,8 @@
 
 use serde::{Deserialize, Serialize, Serializer};
 
+/// A figure's bounds: the interval its qualifier (or its derivation) says it lies in.
+pub mod bounds;
 /// The machinery of the schema: columns, cells, the generating macros.
 pub mod column;
 /// The figure's JSON and flat shapes and their OpenAPI schemas, walked from the schema.
@@ -15,13 +17,18 @@ pub mod json;
 /// The declaration of every column of a figure.
 pub mod schema;
 
+pub use bounds::{Bound, Interval};
 use column::{words, Word};
 pub use json::{FigureFields, FlatFigure};
 pub use schema::{FigureRecord, Observation, COLUMNS, STORED_COLUMNS};
 
-/// The stored names of [`Unit`]s and [`Qualifier`]s: the words filters and imports accept.
+/// The stored names of [`Unit`]s and [`Qualifier`]s: the words filters and imports accept
+/// (`indeterminate`, the last qualifier, is only ever derived).
 pub const UNITS: &[&str] = Unit::WORDS;
-pub const QUALIFIERS: &[&str] = Qualifier::WORDS;
+pub const QUALIFIERS: &[&str] = match Qualifier::WORDS.split_last() {
+    Some((_, stated)) => stated,
+    None => &[],
+};
 
 words! {
     /// The unit a figure is stated in.
@@ -62,6 +69,34 @@ words! {
     }
 }
 
+impl Scale {
+    /// The power of ten itself: 1e12 for `trillion`.
+    pub fn factor(self) -> f64 {
+        match self {
+            Scale::Unit => 1.0,
+            Scale::Thousand => 1e3,
+            Scale::Million => 1e6,
+            Scale::Billion => 1e9,
+            Scale::Trillion => 1e12,
+        }
+    }
+}
+
+/// The largest size a figure may have in plain units (`value` × `scale`): thirty orders of
+/// magnitude, sixteen past the largest economy, so that every number derived from figures
+/// (a ratio of two, an exchange rate, a conversion, a growth rate, a chart's axis) stays a
+/// finite double.
+pub const MAX_MAGNITUDE: f64 = 1e30;
+/// The smallest size a figure other than 0 may have in plain units, for the same reason.
+pub const MIN_MAGNITUDE: f64 = 1e-30;
+
+/// Whether a figure of `value` in `scale` is a size every derived number can be computed
+/// from: 0, or between [`MIN_MAGNITUDE`] and [`MAX_MAGNITUDE`] in size.
+pub fn within_magnitude(value: f64, scale: Scale) -> bool {
+    let size = (value * scale.factor()).abs();
+    size == 0.0 || (MIN_MAGNITUDE..=MAX_MAGNITUDE).contains(&size)
+}
+
 words! {
     /// How precisely the source states a figure.
     pub enum Qualifier {
@@ -72,6 +107,9 @@ words! {
         About = "about",
         Nearly = "nearly",
         LessThan = "less_than",
+        /// A derived figure whose bounds do not bound its value on one side or both (the
+        /// difference of two lower bounds); never stated.
+        Indeterminate = "indeterminate",
     }
 }
 
@@ -90,6 +128,23 @@ words! {
         Target = "target",
         /// The source gives no period.
         Unspecified = "unspecified",
+    }
+}
+
+words! {
+    /// What a figure is among the others: a figure in its own right, or one that a sum of
+    /// figures must leave out not to count something twice. Derived from the figure's links
+    /// and its indicator, never stored: the first of these that applies, in this order.
+    pub enum FigureRole {
+        /// A figure in its own right: what an analyst sums and compares.
+        Primary = "primary",
+        /// A printed dollar equivalent of a yuan figure (`equivalent_of` is set).
+        Equivalent = "equivalent",
+        /// A caption or infographic repeating a story's figure (`restates` is set).
+        Restatement = "restatement",
+        /// A threshold that defines a group (its indicator measures a threshold), not an
+        /// amount of anything.
+        Threshold = "threshold",
     }
 }
 
@@ -195,12 +250,33 @@ mod tests {
     }
 
     #[test]
+    fn magnitudes_are_bounded_in_plain_units() {
+        assert!(within_magnitude(0.0, Scale::Trillion));
+        assert!(within_magnitude(1e18, Scale::Trillion));
+        assert!(within_magnitude(-1e30, Scale::Unit));
+        assert!(within_magnitude(1e-30, Scale::Unit));
+        assert!(!within_magnitude(1e19, Scale::Trillion));
+        assert!(!within_magnitude(1e308, Scale::Trillion));
+        assert!(!within_magnitude(1e-31, Scale::Unit));
+        assert_eq!(Scale::Billion.factor(), 1e9);
+    }
+
+    #[test]
     fn every_enum_is_written_as_its_words() {
         words_agree_with_serde::<Unit>();
         words_agree_with_serde::<Scale>();
         words_agree_with_serde::<Qualifier>();
         words_agree_with_serde::<PeriodKind>();
+        words_agree_with_serde::<FigureRole>();
+        assert_eq!(
+            FigureRole::DOCS[1].trim(),
+            "A printed dollar equivalent of a yuan figure (`equivalent_of` is set).",
+            "each word's doc comment, joined"
+        );
+        assert_eq!(Scale::DOCS, ["", "", "", "", ""]);
         assert_eq!(UNITS.len(), 8);
+        assert_eq!(QUALIFIERS.len(), Qualifier::WORDS.len() - 1);
+        assert!(!QUALIFIERS.contains(&Qualifier::Indeterminate.word()));
         assert_eq!(Scale::default(), Scale::Unit, "the first word");
     }
 }

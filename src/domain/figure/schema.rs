@@ -22,7 +22,7 @@
 //! [`OBJECTS`]: crate::domain::figure::schema::OBJECTS
 
 use super::column::{figure_schema, Check};
-use super::{PeriodKind, Qualifier, Scale, Unit};
+use super::{Bound, FigureRole, Interval, PeriodKind, Qualifier, Scale, Unit};
 use crate::domain::entity::Entity;
 
 figure_schema! {
@@ -66,9 +66,25 @@ figure_schema! {
     cny_per_usd: Option<f64> = "conversion.cny_per_usd", presented;
     /// How that rate was found, when the currency changed.
     rate_method: Option<String> = "conversion.rate_method", presented;
-    /// How precisely the source states the figure.
+    /// The converted value before rounding, in `scale` and `unit` (to 9 significant digits),
+    /// when the currency changed: `value` is rounded to the digits the figure was stated with
+    /// plus one.
+    unrounded_value: Option<f64> = "conversion.unrounded_value", presented;
+    /// How precisely the source states the figure (for a derived figure: what its bounds
+    /// know of it).
     qualifier: Qualifier = "qualifier", stored(Check::Value);
-    /// The figure in the words the source printed it with.
+    /// The least the true value can be, in `scale` and `unit`; null when the figure has no
+    /// lower bound. Computed from the qualifier, or for a derived figure from its inputs'
+    /// bounds.
+    lower_bound: Option<f64> = "bounds.lower.value", computed, with_object;
+    /// Whether the lower bound itself is possible (`at_least`: yes; `over`: no).
+    lower_bound_inclusive: Option<bool> = "bounds.lower.inclusive", computed, with_object;
+    /// The most the true value can be, in `scale` and `unit`; null when the figure has no
+    /// upper bound.
+    upper_bound: Option<f64> = "bounds.upper.value", computed, with_object;
+    /// Whether the upper bound itself is possible (`nearly`: yes; `less_than`: no).
+    upper_bound_inclusive: Option<bool> = "bounds.upper.inclusive", computed, with_object;
+    /// The figure in the words the source printed it with (for a derived figure: what it is).
     stated: String = "stated", stored(Check::Value);
     /// What kind of time the figure refers to.
     period_kind: PeriodKind = "period.kind", stored(Check::Value);
@@ -82,6 +98,18 @@ figure_schema! {
     equivalent_of: Option<String> = "equivalent_of", stored(Check::Figure);
     /// For a caption or infographic: the story's figure it repeats.
     restates: Option<String> = "restates", stored(Check::Figure);
+    /// What the figure is among the others (`primary` unless a sum must leave it out:
+    /// `equivalent`, `restatement`, `threshold`; see `role=`), derived from `equivalent_of`,
+    /// `restates` and its indicator's measure; null for a derived figure.
+    role: Option<FigureRole> = "role",
+        read("CASE WHEN o.equivalent_of IS NOT NULL THEN 'equivalent' \
+              WHEN o.restates IS NOT NULL THEN 'restatement' \
+              WHEN i.measure = 'threshold' THEN 'threshold' ELSE 'primary' END");
+    /// For a figure derived from others (a transform, a relation): their ids; null for a
+    /// stated figure.
+    derived_from: Option<Vec<String>> = "derived_from", derived;
+    /// For a derived figure: the arithmetic, with the numbers used (in plain units).
+    formula: Option<String> = "formula", derived;
     /// The story that prints the figure: a source's id (`/v1/sources`).
     source_id: String = "provenance.source.id", stored(Check::Catalogue(Entity::Source));
     /// The story's headline.
@@ -138,6 +166,7 @@ pub const FIGURE: FigureObject = FigureObject {
 };
 
 const REFERENCE: &str = "A reference to another resource: its id and a name a person can read.";
+const BOUND: &str = "One end of a figure's bounds.";
 
 /// Every nested object of the JSON figure.
 pub const OBJECTS: &[FigureObject] = &[
@@ -165,6 +194,31 @@ pub const OBJECTS: &[FigureObject] = &[
                     rate used.",
         optional: true,
         shared: false,
+    },
+    FigureObject {
+        path: "bounds",
+        schema: "Bounds",
+        doc: "The interval the figure's true value lies in, from its qualifier (or, derived, \
+              from its inputs' bounds); null on a side it is unbounded.",
+        field_doc: "",
+        optional: false,
+        shared: false,
+    },
+    FigureObject {
+        path: "bounds.lower",
+        schema: "Bound",
+        doc: BOUND,
+        field_doc: "",
+        optional: true,
+        shared: true,
+    },
+    FigureObject {
+        path: "bounds.upper",
+        schema: "Bound",
+        doc: BOUND,
+        field_doc: "",
+        optional: true,
+        shared: true,
     },
     FigureObject {
         path: "period",
@@ -213,6 +267,32 @@ impl Observation {
     /// Fills the `computed` columns from the others, as a figure is read.
     pub fn compute(&mut self) {
         self.currency = self.unit.currency_code().map(str::to_owned);
+        self.set_bounds(Interval::stated(self.qualifier, self.value));
+    }
+
+    /// The interval the true value lies in, in `scale` and `unit`.
+    pub fn bounds(&self) -> Interval {
+        let bound = |value: Option<f64>, inclusive: Option<bool>| {
+            value.map(|value| Bound {
+                value,
+                inclusive: inclusive.unwrap_or(true),
+            })
+        };
+        Interval {
+            lower: bound(self.lower_bound, self.lower_bound_inclusive),
+            upper: bound(self.upper_bound, self.upper_bound_inclusive),
+        }
+    }
+
+    pub fn set_bounds(&mut self, bounds: Interval) {
+        (self.lower_bound, self.lower_bound_inclusive) = match bounds.lower {
+            Some(bound) => (Some(bound.value), Some(bound.inclusive)),
+            None => (None, None),
+        };
+        (self.upper_bound, self.upper_bound_inclusive) = match bounds.upper {
+            Some(bound) => (Some(bound.value), Some(bound.inclusive)),
+            None => (None, None),
+        };
     }
 }
 
@@ -235,6 +315,7 @@ mod tests {
                 Role::Read(_) => "read",
                 Role::Computed => "computed",
                 Role::Presented => "presented",
+                Role::Derived => "derived",
             };
             let meaning: Vec<&str> = column.docs.iter().map(|line| line.trim()).collect();
             table.push_str(&format!(

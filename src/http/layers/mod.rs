@@ -1,12 +1,15 @@
 //! The layers every response goes through, each in its file; `stack` puts them in order.
 
+/// A panic becomes a 500, and a log line with its message.
+pub mod catch_panic;
 /// In-flight cap, timeout, rate limits.
 pub mod limits;
 /// Prometheus counters of every answer.
 pub mod metrics;
 /// Request ids, UUID-shaped, without a system call.
 pub mod request_id;
-/// The one log line per request, and the route it names.
+/// The one log line per request, the route it names, and the span that gives every event of
+/// the request its id.
 pub mod request_log;
 /// Path and query caps, and `Host`.
 pub mod request_target;

@@ -1,16 +1,20 @@
 //! One log line per answered request: method, URI, route template, status, latency and the
-//! request id, as the fields of a single event (no span), which is what a log collector
-//! indexes and what costs least to format at tens of thousands of requests a second.
+//! request id, as the fields of a single event, which is what a log collector indexes and what
+//! costs least to format at tens of thousands of requests a second. Also the request's span:
+//! every other event logged while the request is handled (a database error, a panic) is
+//! inside it, so it carries the request id too.
 
 use std::borrow::Cow;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use axum::extract::{MatchedPath, Request};
 use axum::http::{HeaderName, Uri};
 use axum::middleware::Next;
 use axum::response::Response;
+use tracing::Instrument;
 
 use super::request_target::Abbreviated;
+use crate::http::problem::FailureLogged;
 
 /// Bytes of a request's target a log line holds; a longer one is cut, with its length.
 const MAX_LOGGED_TARGET_BYTES: usize = 512;
@@ -47,26 +51,47 @@ fn target_of(uri: &Uri) -> Cow<'_, str> {
     }
 }
 
-/// Outer layer, just inside the one that assigns request ids: logs the request once answered.
-pub async fn log_request(request_id_header: HeaderName, request: Request, next: Next) -> Response {
+/// What the request log needs besides the request.
+#[derive(Debug, Clone)]
+pub struct RequestLog {
+    pub request_id_header: HeaderName,
+    /// A request answered more slowly is logged as a warning.
+    pub slow_request: Duration,
+}
+
+/// Outer layer, just inside the one that assigns request ids: handles the request inside its
+/// span, then logs it once answered.
+pub async fn log_request(log: RequestLog, request: Request, next: Next) -> Response {
     let started = Instant::now();
     let method = request.method().clone();
     let uri = request.uri().clone();
-    let request_id = request
-        .headers()
-        .get(&request_id_header)
+    // The header's bytes are shared, not copied: the span and the line borrow the id from it.
+    let request_id_value = request.headers().get(&log.request_id_header).cloned();
+    let request_id = request_id_value
+        .as_ref()
         .and_then(|value| value.to_str().ok())
-        .unwrap_or("-")
-        .to_owned();
-    let response = next.run(request).await;
-    let latency_ms = started.elapsed().as_secs_f64() * 1e3;
+        .unwrap_or("-");
+    // At error level, so that no filter which keeps a failure's line drops the span that names
+    // its request; the subscriber formats its one field here, once.
+    let span = tracing::error_span!(target: "gd_indicators::request", "request", request_id);
+    let response = next.run(request).instrument(span).await;
+    let latency = started.elapsed();
+    let latency_ms = latency.as_secs_f64() * 1e3;
     let status = response.status().as_u16();
     let route = route_of(&response);
     let target = target_of(&uri);
     let uri = Abbreviated::new(&target, MAX_LOGGED_TARGET_BYTES);
-    // Server faults stand out; everything else, client errors included, is routine.
+    // Outside the span, which would repeat the id. Server faults stand out, each once: one
+    // whose cause was logged at error inside the span is only a warning here. Everything else,
+    // client errors included, is routine unless slow.
     if response.status().is_server_error() {
-        tracing::error!(target: "gd_indicators::request", %method, %uri, route, status, latency_ms, request_id, "request failed");
+        if response.extensions().get::<FailureLogged>().is_none() {
+            tracing::error!(target: "gd_indicators::request", %method, %uri, route, status, latency_ms, request_id, "request failed");
+        } else {
+            tracing::warn!(target: "gd_indicators::request", %method, %uri, route, status, latency_ms, request_id, "request failed");
+        }
+    } else if latency > log.slow_request {
+        tracing::warn!(target: "gd_indicators::request", %method, %uri, route, status, latency_ms, request_id, "slow request");
     } else {
         tracing::info!(target: "gd_indicators::request", %method, %uri, route, status, latency_ms, request_id, "request");
     }

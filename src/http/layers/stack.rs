@@ -4,20 +4,19 @@
 
 use std::sync::Arc;
 
-use axum::http::{header, HeaderName, Method, StatusCode};
+use axum::http::{header, HeaderName, Method};
 use axum::middleware;
 use axum::Router;
 use tokio::sync::Semaphore;
-use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::request_id::{PropagateRequestIdLayer, SetRequestIdLayer};
 
 use super::request_id::MakeCheapRequestId;
 use super::{
-    limits, metrics, request_log, request_target, response_cache, revalidate, security_headers,
+    catch_panic, limits, metrics, request_log, request_target, response_cache, revalidate,
+    security_headers,
 };
-use crate::http::problem::problem_response;
 use crate::http::settings::HttpSettings;
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -28,7 +27,8 @@ const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 /// compresses or limits it. Whatever answers, the security headers go on last.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Layer {
-    /// A panic below becomes a problem+json 500, not a dropped connection.
+    /// A panic below becomes a problem+json 500, not a dropped connection; its message is
+    /// logged.
     CatchPanic,
     /// A strong ETag from the identity body's bytes.
     TagEntity,
@@ -49,7 +49,7 @@ pub enum Layer {
     Cors,
     /// Counts and times every answer for `/metrics`, cache hits and refusals included.
     Metrics,
-    /// The one log line per request.
+    /// The one log line per request, and the span that gives every event below its id.
     RequestLog,
     /// `x-request-id`: the client's, or a new UUID-shaped id; echoed on the response.
     RequestId,
@@ -106,14 +106,7 @@ pub fn wrap(
     let mut router = router;
     for layer in LAYERS.into_iter().take(count) {
         router = match layer {
-            Layer::CatchPanic => router.layer(CatchPanicLayer::custom(|_panic| {
-                problem_response(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "The server failed while answering; report it with this response's \
-                     x-request-id."
-                        .to_owned(),
-                )
-            })),
+            Layer::CatchPanic => router.layer(middleware::from_fn(catch_panic::catch_panic)),
             Layer::TagEntity => router.layer(middleware::from_fn(revalidate::tag_entity)),
             Layer::Compression => router.layer(CompressionLayer::new()),
             Layer::ResponseCache => match &responses {
@@ -161,9 +154,15 @@ pub fn wrap(
             Layer::SecurityHeaders => {
                 router.layer(middleware::from_fn(security_headers::security_headers))
             }
-            Layer::RequestLog => router.layer(middleware::from_fn(|request, next| {
-                request_log::log_request(REQUEST_ID, request, next)
-            })),
+            Layer::RequestLog => {
+                let log = request_log::RequestLog {
+                    request_id_header: REQUEST_ID,
+                    slow_request: settings.slow_request,
+                };
+                router.layer(middleware::from_fn(move |request, next| {
+                    request_log::log_request(log.clone(), request, next)
+                }))
+            }
             Layer::RequestId => router
                 .layer(PropagateRequestIdLayer::new(REQUEST_ID))
                 .layer(SetRequestIdLayer::new(

@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use super::csv::{csv_response, figure_csv_response};
 use super::negotiate::negotiate;
+use crate::domain::analytics::transforms::SeriesNote;
 use crate::domain::figure::{json, FigureFields, Observation};
 use crate::error::ApiResult;
 use crate::service::query::cursor::Cursor;
@@ -31,7 +32,18 @@ pub struct ListMeta {
     total: usize,
     #[serde(skip_serializing_if = "Option::is_none")]
     limit: Option<usize>,
+    /// A transform's answer only (`transform=`): for each subject (indicator, region,
+    /// cluster...) some of whose figures gave no derived figure, which and why. Also in the
+    /// `Transform-Notes` header, for CSV.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    notes: Option<Vec<SeriesNote>>,
 }
+
+/// The header that carries a transform's notes in every format: an RFC 8941 list of strings,
+/// one per subject, cut short (with a last string saying so) past [`NOTES_HEADER_BYTES`].
+pub const NOTES_HEADER: &str = "transform-notes";
+/// Past this many bytes, the notes header names how many more notes the JSON answer holds.
+pub const NOTES_HEADER_BYTES: usize = 4096;
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ListLinks {
@@ -98,6 +110,30 @@ impl ListResponder<'_> {
     /// a mask over their top-level fields), or as CSV rows of their flat columns, exactly as
     /// the export writes them.
     pub fn respond_figures(self, page: Page<Observation>) -> ApiResult<Response> {
+        self.respond_figures_with(page, None)
+    }
+
+    /// As [`ListResponder::respond_figures`], for derived figures and the notes on the
+    /// subjects that gave none: in `meta.notes` and the [`NOTES_HEADER`].
+    pub fn respond_derived(
+        self,
+        page: Page<Observation>,
+        notes: Vec<SeriesNote>,
+    ) -> ApiResult<Response> {
+        // An empty list is no field at all (RFC 8941).
+        let header = (!notes.is_empty()).then(|| notes_header(&notes));
+        let mut response = self.respond_figures_with(page, Some(notes))?;
+        if let Some(header) = header {
+            response.headers_mut().insert(NOTES_HEADER, header);
+        }
+        Ok(response)
+    }
+
+    fn respond_figures_with(
+        self,
+        page: Page<Observation>,
+        notes: Option<Vec<SeriesNote>>,
+    ) -> ApiResult<Response> {
         let format = negotiate(self.headers, self.list.format, true)?;
         let links = self.links(&page);
         let fields = self.list.fields.as_deref();
@@ -112,7 +148,7 @@ impl ListResponder<'_> {
                     .iter()
                     .map(|figure| FigureFields { figure, fields })
                     .collect();
-                self.json(items, page.total, &links)
+                self.json_with(items, page.total, &links, notes)
             }
             Format::Csv => {
                 let columns = match fields {
@@ -136,13 +172,24 @@ impl ListResponder<'_> {
         &self,
         items: Vec<T>,
         total: usize,
+        links: &(Option<String>, Option<String>),
+    ) -> Response {
+        self.json_with(items, total, links, None)
+    }
+
+    fn json_with<T: Serialize>(
+        &self,
+        items: Vec<T>,
+        total: usize,
         (next, prev): &(Option<String>, Option<String>),
+        notes: Option<Vec<SeriesNote>>,
     ) -> Response {
         Json(ListEnvelope {
             meta: ListMeta {
                 count: items.len(),
                 total,
                 limit: self.list.limit,
+                notes,
             },
             data: items,
             links: ListLinks {
@@ -182,4 +229,39 @@ fn field_names(columns: &[String]) -> Vec<String> {
         }
     }
     names
+}
+
+/// The notes as an RFC 8941 list of strings (printable ASCII; anything else becomes `?`),
+/// cut at [`NOTES_HEADER_BYTES`] with a last string that says how many were left out.
+fn notes_header(notes: &[SeriesNote]) -> HeaderValue {
+    fn string(text: &str) -> String {
+        let mut out = String::from("\"");
+        for c in text.chars() {
+            match c {
+                '"' | '\\' => {
+                    out.push('\\');
+                    out.push(c);
+                }
+                ' '..='~' => out.push(c),
+                _ => out.push('?'),
+            }
+        }
+        out.push('"');
+        out
+    }
+    let mut items: Vec<String> = Vec::new();
+    let mut length = 0;
+    for (index, note) in notes.iter().enumerate() {
+        let item = string(&note.note);
+        if length + item.len() > NOTES_HEADER_BYTES {
+            items.push(string(&format!(
+                "{} more notes: see meta.notes in the JSON answer",
+                notes.len() - index
+            )));
+            break;
+        }
+        length += item.len() + 2;
+        items.push(item);
+    }
+    HeaderValue::from_str(&items.join(", ")).expect("printable ASCII")
 }

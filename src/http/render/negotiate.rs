@@ -1,4 +1,5 @@
-//! Content negotiation: JSON or CSV, by `?format=` and then the `Accept` header's q-values.
+//! Content negotiation: JSON or CSV, by `?format=` and then the `Accept` header's q-values;
+//! and whether `Accept` allows the one media type a resource has (an SVG chart, the metrics).
 
 use axum::http::{header, HeaderMap};
 
@@ -30,8 +31,19 @@ pub fn negotiate(
             format!("{name}: this resource is served as JSON only; CSV is for lists."),
         ));
     }
+    choose(headers, offered)
+}
+
+/// Checks that the `Accept` header allows `media`, the one representation of a resource that
+/// has no other (an SVG chart, the metrics' text); no `Accept` allows anything. Otherwise a 406.
+pub fn accept_only(headers: &HeaderMap, media: &'static str) -> ApiResult<()> {
+    choose(headers, &[(media, ())])
+}
+
+/// The offer the `Accept` header prefers; the first offered when there is no `Accept`.
+fn choose<T: Copy>(headers: &HeaderMap, offered: &[(&str, T)]) -> ApiResult<T> {
     let Some(accept) = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()) else {
-        return Ok(Format::Json);
+        return Ok(offered[0].1);
     };
     // Media ranges with their q-values; a range with a malformed q is dropped.
     let ranges: Vec<(String, f32)> = accept
@@ -56,11 +68,14 @@ pub fn negotiate(
         .collect();
     // Each offer takes the q of the most specific range that matches it (RFC 9110 §12.5.1);
     // the highest q wins, ties going to the server's order (JSON first).
-    let mut best: Option<(f32, Format)> = None;
-    for (offer, format) in offered {
+    let mut best: Option<(f32, T)> = None;
+    for (offer, value) in offered {
         let kind_wildcard = format!("{}/*", offer.split('/').next().unwrap_or_default());
         let specificity = |media: &str| {
-            if media == *offer || (media == "application/problem+json" && *format == Format::Json) {
+            // A problem+json error is what a JSON resource answers with: asking for it is
+            // asking for JSON.
+            let json_alias = *offer == "application/json" && media == "application/problem+json";
+            if media == *offer || json_alias {
                 Some(3)
             } else if media == kind_wildcard {
                 Some(2)
@@ -77,10 +92,10 @@ pub fn negotiate(
             .map(|(_, q)| q)
             .unwrap_or(0.0);
         if quality > 0.0 && best.is_none_or(|(q, _)| quality > q) {
-            best = Some((quality, *format));
+            best = Some((quality, *value));
         }
     }
-    best.map(|(_, format)| format).ok_or_else(|| {
+    best.map(|(_, value)| value).ok_or_else(|| {
         ApiError::NotAcceptable(format!(
             "Cannot serve '{accept}'. This resource is available as {}.",
             offered
@@ -153,6 +168,35 @@ mod tests {
             negotiate(&accept("text/csv;q=NaN"), None, true),
             Err(ApiError::NotAcceptable(_))
         ));
+    }
+
+    #[test]
+    fn a_resource_of_one_media_type_takes_what_allows_it() {
+        for allowed in ["image/svg+xml", "image/*", "*/*", "text/html, */*;q=0.1"] {
+            assert!(
+                accept_only(&accept(allowed), "image/svg+xml").is_ok(),
+                "{allowed}"
+            );
+        }
+        assert!(accept_only(&HeaderMap::new(), "image/svg+xml").is_ok());
+        for refused in [
+            "application/json",
+            "image/png",
+            "image/svg+xml;q=0",
+            "text/*",
+        ] {
+            assert!(
+                matches!(
+                    accept_only(&accept(refused), "image/svg+xml"),
+                    Err(ApiError::NotAcceptable(_))
+                ),
+                "{refused}"
+            );
+        }
+        // Prometheus's own Accept.
+        let scrape = "application/openmetrics-text;version=1.0.0;q=0.5,\
+                      text/plain;version=0.0.4;q=0.4,*/*;q=0.1";
+        assert!(accept_only(&accept(scrape), "text/plain").is_ok());
     }
 
     proptest::proptest! {

@@ -7,17 +7,21 @@ use axum::response::Response;
 use axum::routing::get;
 use axum::Json;
 
-use super::{respond_in_memory, respond_one, to_values};
+use super::respond_one;
 use crate::domain::analytics::consistency::ConsistencyReport;
-use crate::domain::analytics::derived::DerivedFigure;
 use crate::domain::analytics::exchange_rate::ExchangeRate;
+use crate::domain::figure::Observation;
 use crate::error::{ApiError, ApiResult};
 use crate::http::endpoint::Endpoint;
 use crate::http::extract::TypedQuery;
+use crate::http::render::list::ListResponder;
 use crate::http::state::AppState;
 use crate::service::analytics::{current_exchange_rate, load_derived, load_report};
+use crate::service::figures::figure_page;
+use crate::service::presentation::Presentation;
+use crate::service::query::params::{CURRENCY, SCALE};
 use crate::service::query::parse::Accepts;
-use crate::service::query::queries::{CatalogueQuery, One};
+use crate::service::query::queries::{FigureListQuery, One};
 use crate::service::query::spec::{QuerySpec, Shape, SortSpec};
 
 pub fn endpoints() -> Vec<Endpoint> {
@@ -27,7 +31,7 @@ pub fn endpoints() -> Vec<Endpoint> {
             get(get_consistency),
             "Every claim of the source that its other figures can check, with the arithmetic and a verdict",
         ),
-        Endpoint::list::<DerivedFigure, Derived>(
+        Endpoint::list::<Observation, Derived>(
             "/v1/derived",
             get(list_derived),
             "Figures the source implies but does not state, each with its formula",
@@ -40,15 +44,15 @@ pub fn endpoints() -> Vec<Endpoint> {
     ]
 }
 
-/// `/v1/derived`: sorted and paged only.
+/// `/v1/derived`: presented as asked, sorted and paged.
 struct Derived;
 
 impl Accepts for Derived {
     const SPEC: &'static QuerySpec = &QuerySpec {
-        params: &[],
+        params: &[CURRENCY.accept(), SCALE.accept()],
         shape: Shape::Page(&[SortSpec::new("id", "id")]),
     };
-    type Query = CatalogueQuery;
+    type Query = FigureListQuery;
 }
 
 async fn get_consistency(
@@ -66,15 +70,19 @@ async fn list_derived(
     uri: Uri,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    let items = to_values(load_derived(&state.service.pool).await?);
-    respond_in_memory(
-        &uri,
-        &headers,
-        &query.list,
-        &query.filters,
-        "derived",
-        items,
-    )
+    let presentation = Presentation::of(&state.service, query.presentation).await?;
+    let figures = load_derived(&state.service.pool)
+        .await?
+        .into_iter()
+        .map(|figure| presentation.apply(figure))
+        .collect();
+    ListResponder {
+        uri: &uri,
+        headers: &headers,
+        list: &query.list,
+        name: "derived",
+    }
+    .respond_figures(figure_page(&query.list, figures))
 }
 
 async fn get_exchange_rate(

@@ -2,7 +2,7 @@
 //! its units, period labels, qualifier marks and source attribution.
 
 use axum::extract::{Path, State};
-use axum::http::header;
+use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
@@ -12,7 +12,8 @@ use crate::domain::figure::{Observation, Qualifier, Scale, Unit};
 use crate::error::{ApiError, ApiResult};
 use crate::http::endpoint::Endpoint;
 use crate::http::extract::TypedQuery;
-use crate::http::render::chart::{bar_chart, Bar, ChartSpec};
+use crate::http::render::chart::{bar_chart, drawable, Bar, ChartSpec};
+use crate::http::render::negotiate::accept_only;
 use crate::http::state::AppState;
 use crate::service::catalogue;
 use crate::service::figures::{self, ObservationFilter};
@@ -47,6 +48,9 @@ impl Accepts for Chart {
     type Query = ChartQuery;
 }
 
+/// A chart's one representation.
+const SVG: &str = "image/svg+xml";
+
 /// The mark that keeps a chart from overstating precision.
 fn mark(qualifier: Qualifier) -> &'static str {
     match qualifier {
@@ -56,6 +60,7 @@ fn mark(qualifier: Qualifier) -> &'static str {
         Qualifier::About => "≈",
         Qualifier::Nearly => "≲",
         Qualifier::LessThan => "<",
+        Qualifier::Indeterminate => "?",
     }
 }
 
@@ -86,7 +91,9 @@ async fn get_chart(
     State(state): State<AppState>,
     Path(id): Path<String>,
     TypedQuery(query): TypedQuery<Chart>,
+    headers: HeaderMap,
 ) -> ApiResult<Response> {
+    accept_only(&headers, SVG)?;
     let indicator = found(
         catalogue::indicator(&state.service.pool, &id).await?,
         Entity::Indicator,
@@ -206,25 +213,45 @@ async fn get_chart(
         Scale::Billion => 1e9,
         Scale::Trillion => 1e12,
     };
-    let svg = bar_chart(
-        &ChartSpec {
+    if let Some((bar, figure)) = bars
+        .iter()
+        .zip(&series)
+        .find(|(bar, _)| !drawable(bar.value / divisor))
+    {
+        return Err(ApiError::invalid_parameter(
+            "id",
+            format!(
+                "'{id}' cannot be drawn: its figure '{}' is {:e} in plain units, beyond what a \
+                 chart's axis can hold. Read it from /v1/indicators/{id}/observations.",
+                figure.id, bar.value
+            ),
+        ));
+    }
+    let x_description = if mixed {
+        "figure (see the key below)"
+    } else {
+        "period"
+    };
+    let (width, height) = (query.width, query.height);
+    // Drawn on the blocking pool: a render, however long, never holds a runtime worker, so
+    // the request timeout can always answer for it.
+    let svg = tokio::task::spawn_blocking(move || {
+        let spec = ChartSpec {
             title: &title,
             unit_label: &unit_label,
             divisor,
-            x_description: if mixed {
-                "figure (see the key below)"
-            } else {
-                "period"
-            },
+            x_description,
             attribution: &attribution,
-            width: query.width,
-            height: query.height,
-        },
-        &bars,
-    )
+            width,
+            height,
+        };
+        bar_chart(&spec, &bars)
+    })
+    .await
+    .map_err(|failure| ApiError::Render(failure.to_string()))?
     .map_err(ApiError::Render)?;
     Ok((
-        [(header::CONTENT_TYPE, "image/svg+xml; charset=utf-8")],
+        [(header::CONTENT_TYPE, format!("{SVG}; charset=utf-8"))],
         svg,
     )
         .into_response())

@@ -1,7 +1,7 @@
 //! Liveness and readiness probes for load balancers and orchestrators.
 
 use axum::extract::State;
-use axum::http::header;
+use axum::http::{header, HeaderMap};
 use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::Json;
@@ -9,13 +9,16 @@ use serde_json::json;
 
 use crate::error::{ApiError, ApiResult};
 use crate::http::endpoint::Endpoint;
+use crate::http::extract::TypedQuery;
+use crate::http::render::negotiate::negotiate;
 use crate::http::state::AppState;
+use crate::service::query::queries::One;
 use crate::service::versions::{migration_count, migration_state, MigrationState};
 
 pub fn endpoints() -> Vec<Endpoint> {
     vec![
-        Endpoint::object("/healthz", get(get_health), "Liveness: the process answers"),
-        Endpoint::object(
+        Endpoint::object::<One>("/healthz", get(get_health), "Liveness: the process answers"),
+        Endpoint::object::<One>(
             "/readyz",
             get(get_readiness),
             "Readiness: the database answers and holds this build's migrations (503 if not)",
@@ -27,12 +30,21 @@ pub fn endpoints() -> Vec<Endpoint> {
 const NO_STORE: [(header::HeaderName, &str); 1] = [(header::CACHE_CONTROL, "no-store")];
 
 /// The process is up and answering; says nothing about the database.
-async fn get_health() -> impl IntoResponse {
-    (NO_STORE, Json(json!({ "status": "ok" })))
+async fn get_health(
+    TypedQuery(query): TypedQuery<One>,
+    headers: HeaderMap,
+) -> ApiResult<impl IntoResponse> {
+    negotiate(&headers, query.format, false)?;
+    Ok((NO_STORE, Json(json!({ "status": "ok" }))))
 }
 
 /// The database answers and holds exactly this binary's migrations.
-async fn get_readiness(State(state): State<AppState>) -> ApiResult<impl IntoResponse> {
+async fn get_readiness(
+    State(state): State<AppState>,
+    TypedQuery(query): TypedQuery<One>,
+    headers: HeaderMap,
+) -> ApiResult<impl IntoResponse> {
+    negotiate(&headers, query.format, false)?;
     let migrations = migration_state(&state.service.pool)
         .await
         .map_err(|error| ApiError::NotReady(format!("the database does not answer: {error}")))?;

@@ -9,7 +9,7 @@ use axum::routing::get;
 use axum::{Extension, Json};
 
 use super::{found, respond_in_memory, respond_one, to_values};
-use crate::domain::analytics::transforms::{transform_series, Transform};
+use crate::domain::analytics::transforms::{Transform, Transformed};
 use crate::domain::entity::Entity;
 use crate::domain::figure::{Observation, Revision};
 use crate::error::{ApiError, ApiResult};
@@ -20,14 +20,14 @@ use crate::http::layers::revalidate::HeadRequest;
 use crate::http::render::list::ListResponder;
 use crate::http::render::negotiate::negotiate;
 use crate::http::state::AppState;
+use crate::service::analytics::load_transformed;
 use crate::service::catalogue;
 use crate::service::export::{export_columns, ExportRecord, ExportSelection};
 use crate::service::figures::{
-    self, observation_page, Export, ObservationFilter, Observations, OneFigure, Patents, Revenues,
-    Revisions, Series,
+    self, figure_page, observation_page, Export, ObservationFilter, Observations, OneFigure,
+    Patents, Revenues, Revisions, Series,
 };
 use crate::service::presentation::Presentation;
-use crate::service::query::parse::ListControls;
 use crate::service::query::queries::FigureListQuery;
 use crate::service::rows::check_fields;
 use crate::service::versions;
@@ -79,24 +79,26 @@ async fn respond_observations(
     state: &AppState,
     uri: &Uri,
     headers: &HeaderMap,
-    query: FigureListQuery,
+    mut query: FigureListQuery,
     name: &str,
 ) -> ApiResult<Response> {
     let presentation = Presentation::of(&state.service, query.presentation).await?;
+    // Money is compared (min, max, sort=value) in the currency it is shown in.
+    query.filter.exchange = presentation.exchange();
     if let Some(transform) = query.transform.filter(|t| *t != Transform::Level) {
-        // A transform reads the whole filtered series and answers with derived figures.
-        let series: Vec<Observation> = figures::observations(&state.service.pool, &query.filter)
-            .await?
-            .into_iter()
-            .map(|figure| presentation.apply(figure))
-            .collect();
-        let derived = to_values(transform_series(&series, transform));
-        // Derived figures come in series order: no sort, and no filter but the series'.
-        let unsorted = ListControls {
-            sort: Vec::new(),
-            ..query.list
-        };
-        return respond_in_memory(uri, headers, &unsorted, &[], name, derived);
+        // A transform reads the whole filtered series and answers with derived figures, in
+        // series order unless sorted, presented as asked.
+        let Transformed { figures, notes } =
+            load_transformed(&state.service.pool, &query.filter, transform).await?;
+        let figures = figures.into_iter().map(|f| presentation.apply(f)).collect();
+        let page = figure_page(&query.list, figures);
+        return ListResponder {
+            uri,
+            headers,
+            list: &query.list,
+            name,
+        }
+        .respond_derived(page, notes);
     }
     let page = observation_page(&state.service, &query.filter, &query.list, &presentation).await?;
     ListResponder {
@@ -255,18 +257,12 @@ async fn export_observations(
         .expect("the export permits are never closed");
     let mut snapshot = state.service.pool.begin().await?;
     let data_version = versions::last_import_id(&mut *snapshot).await?;
-    let request_id = headers
-        .get("x-request-id")
-        .and_then(|id| id.to_str().ok())
-        .unwrap_or("-")
-        .to_owned();
     Ok(StreamedExport {
         snapshot,
         data_version,
         selection,
         format,
         self_link,
-        request_id,
         permit,
     }
     .into_response())

@@ -3,7 +3,9 @@
 //!
 //! The whole file is read and checked before anything is written; every problem is reported
 //! with its line and column. Only a clean file is applied, in one transaction, each change as a
-//! new revision (see migration 0004): nothing is overwritten.
+//! new revision (see migration 0004): nothing is overwritten. The file is read as it is
+//! checked, a batch of rows at a time, and only the changes are kept: memory follows what a
+//! file changes, not its size.
 //!
 //! A row whose `id` is new adds a figure; a row whose `id` exists corrects it (an identical row
 //! changes nothing). An optional `action` column set to `retract` withdraws the figure, and an
@@ -22,16 +24,21 @@ pub mod check;
 pub mod plan;
 /// A file read into rows, with the place of every cell.
 pub mod read;
+/// What a valid file would leave wrong: orphaned links, `stated` words of an old value.
+pub mod warnings;
+
+use std::borrow::Cow;
+use std::io::Read;
 
 use sqlx::SqlitePool;
 
-use crate::domain::figure::column::{Check, Role};
-use crate::domain::figure::COLUMNS;
+use crate::domain::figure::column::MAX_TEXT_CHARS;
 use crate::store;
 /// What an import changes and records, as the store writes it: the commands report these.
 pub use crate::store::imports::{FigureChange, ImportCounts, ImportReceipt};
-use plan::{plan_rows, ImportPlan};
-use read::{read_rows, FileFormat, ImportError, Row};
+use check::too_long;
+use plan::{named_ids, ImportPlan, Planner, ROWS_PER_BATCH};
+use read::{json_text, without_bom, CsvRows, FileFormat, ImportError, JsonRows, Row};
 
 /// Why an import did not happen.
 #[derive(Debug)]
@@ -54,6 +61,7 @@ pub enum ImportProgress {
 }
 
 /// Reads, checks and (unless `dry_run`) applies `file_name`'s contents in one transaction.
+/// The plan carries the [`warnings`](warnings) of a valid file.
 pub async fn import(
     pool: &SqlitePool,
     file_name: &str,
@@ -61,25 +69,54 @@ pub async fn import(
     description: Option<&str>,
     dry_run: bool,
 ) -> Result<(ImportPlan, Option<ImportReceipt>), ImportFailure> {
-    import_reporting(pool, file_name, text, description, dry_run, &mut |_| {}).await
+    import_reporting(
+        pool,
+        file_name,
+        text.as_bytes(),
+        description,
+        dry_run,
+        false,
+        &mut |_| {},
+    )
+    .await
 }
 
-/// [`import`], telling `progress` how far it has got.
+/// [`import`] of a file being read from `input` (a file, as the command opens it), telling
+/// `progress` how far it has got; `strict` refuses a file with warnings as one with errors
+/// (nothing is written). A CSV file is read a row at a time, and only what it changes is kept;
+/// a JSON file is held whole while read (its positions are offsets into it), but its objects
+/// are read one at a time.
 pub async fn import_reporting(
     pool: &SqlitePool,
     file_name: &str,
-    text: &str,
+    mut input: impl Read,
     description: Option<&str>,
     dry_run: bool,
+    strict: bool,
     progress: &mut dyn FnMut(ImportProgress),
 ) -> Result<(ImportPlan, Option<ImportReceipt>), ImportFailure> {
-    let format = FileFormat::of(file_name).ok_or_else(|| {
-        ImportFailure::Failed(format!(
-            "'{file_name}': name the file .csv or .json so its format is known"
-        ))
-    })?;
-    let rows = read_rows(text, format).map_err(ImportFailure::Invalid)?;
-    import_rows(pool, file_name, &rows, description, dry_run, progress).await
+    check_description(description)?;
+    let format = FileFormat::of_import(file_name)
+        .map_err(|problem| ImportFailure::Invalid(vec![problem]))?;
+    let unreadable =
+        |problem: std::io::Error| ImportFailure::Failed(format!("cannot read it: {problem}"));
+    let plan = match format {
+        FileFormat::Csv => {
+            // The CSV reader buffers its input itself.
+            let input = without_bom(input).map_err(unreadable)?;
+            let rows = CsvRows::new(input).map_err(ImportFailure::Invalid)?;
+            plan_stream(pool, rows.map(|row| row.map(Cow::Owned)), progress).await?
+        }
+        FileFormat::Json => {
+            let mut bytes = Vec::new();
+            input.read_to_end(&mut bytes).map_err(unreadable)?;
+            let text = json_text(&bytes).map_err(ImportFailure::Invalid)?;
+            let rows = JsonRows::new(text).map_err(ImportFailure::Invalid)?;
+            plan_stream(pool, rows.map(|row| row.map(Cow::Owned)), progress).await?
+        }
+    };
+    let plan = strictly(plan, strict)?;
+    apply(pool, file_name, plan, description, dry_run, progress).await
 }
 
 /// Checks and (unless `dry_run`) applies rows already read, or made by a program, in one
@@ -92,13 +129,99 @@ pub async fn import_rows(
     dry_run: bool,
     progress: &mut dyn FnMut(ImportProgress),
 ) -> Result<(ImportPlan, Option<ImportReceipt>), ImportFailure> {
-    progress(ImportProgress::Checking { rows: rows.len() });
-    let database = |problem: sqlx::Error| ImportFailure::Failed(describe(&problem));
+    let plan = plan_stream(
+        pool,
+        rows.iter().map(|row| Ok(Cow::Borrowed(row))),
+        progress,
+    )
+    .await?;
+    apply(pool, file_name, plan, description, dry_run, progress).await
+}
+
+/// An import's description is a text like any other: at most [`MAX_TEXT_CHARS`].
+fn check_description(description: Option<&str>) -> Result<(), ImportFailure> {
+    match description.and_then(|text| too_long(text, MAX_TEXT_CHARS)) {
+        Some(message) => Err(ImportFailure::Invalid(vec![ImportError {
+            position: read::Position { line: 0, column: 0 },
+            field: Some("--description".to_owned()),
+            message: format!("--description: {message}"),
+        }])),
+        None => Ok(()),
+    }
+}
+
+fn database(problem: sqlx::Error) -> ImportFailure {
+    ImportFailure::Failed(describe(&problem))
+}
+
+/// Checks rows as they come, a batch at a time: each batch's stored figures are looked up
+/// together, then only what the rows change is kept.
+async fn plan_stream<'r>(
+    pool: &SqlitePool,
+    mut rows: impl Iterator<Item = Result<Cow<'r, Row>, Vec<ImportError>>>,
+    progress: &mut dyn FnMut(ImportProgress),
+) -> Result<ImportPlan, ImportFailure> {
     let catalogue = store::catalogue::catalogue(pool).await.map_err(database)?;
-    let stored = store::imports::stored_figures(pool, &named_ids(rows))
+    let mut planner = Planner::new(&catalogue);
+    let mut batch: Vec<Cow<'r, Row>> = Vec::with_capacity(ROWS_PER_BATCH);
+    loop {
+        batch.clear();
+        for row in rows.by_ref() {
+            match row {
+                Ok(row) => batch.push(row),
+                Err(errors) => planner.refuse(errors),
+            }
+            if batch.len() == ROWS_PER_BATCH {
+                break;
+            }
+        }
+        if batch.is_empty() {
+            break;
+        }
+        let named: Vec<&Row> = batch.iter().map(|row| &**row).collect();
+        let stored = store::imports::stored_figures(pool, &named_ids(named.iter().copied()))
+            .await
+            .map_err(database)?;
+        for row in &named {
+            planner.plan(row, &stored);
+        }
+        progress(ImportProgress::Checking {
+            rows: planner.rows(),
+        });
+    }
+    let stored_equivalents = store::imports::equivalents_of(pool, &planner.not_positive())
         .await
         .map_err(database)?;
-    let plan = plan_rows(rows, &catalogue, &stored).map_err(ImportFailure::Invalid)?;
+    let linking = store::imports::links_to(pool, &planner.retracting())
+        .await
+        .map_err(database)?;
+    planner
+        .finish(&stored_equivalents, &linking)
+        .map_err(ImportFailure::Invalid)
+}
+
+/// `plan`, unless it is `strict` and the plan has warnings: then they refuse the file as
+/// errors would.
+fn strictly(plan: ImportPlan, strict: bool) -> Result<ImportPlan, ImportFailure> {
+    if strict && !plan.warnings.is_empty() {
+        let refused = plan.warnings.iter().map(|warning| ImportError {
+            message: format!("{} (a warning, refused by --strict)", warning.message),
+            ..warning.clone()
+        });
+        return Err(ImportFailure::Invalid(refused.collect()));
+    }
+    Ok(plan)
+}
+
+/// Records a valid plan (unless `dry_run`, or it changes nothing) in one transaction.
+async fn apply(
+    pool: &SqlitePool,
+    file_name: &str,
+    plan: ImportPlan,
+    description: Option<&str>,
+    dry_run: bool,
+    progress: &mut dyn FnMut(ImportProgress),
+) -> Result<(ImportPlan, Option<ImportReceipt>), ImportFailure> {
     if dry_run || plan.changes.is_empty() {
         // Nothing to record: the data (and its version) stay as they are.
         return Ok((plan, None));
@@ -120,25 +243,6 @@ pub async fn import_rows(
     .await
     .map_err(database)?;
     Ok((plan, Some(receipt)))
-}
-
-/// Every id the rows name (as a figure or as a figure it points at), to look up the stored
-/// figures among them.
-fn named_ids(rows: &[Row]) -> Vec<&str> {
-    let naming = COLUMNS.iter().filter(|column| {
-        matches!(
-            column.role,
-            Role::Stored(Check::Id) | Role::Stored(Check::Figure)
-        )
-    });
-    let mut ids: Vec<&str> = rows
-        .iter()
-        .flat_map(|row| naming.clone().map(|column| row.text(column.name)))
-        .filter(|id| !id.is_empty())
-        .collect();
-    ids.sort();
-    ids.dedup();
-    ids
 }
 
 /// SQLite's own words; a full disk reads as such.

@@ -3,13 +3,15 @@
 //! problem names its place. Rows made by a program, as `generate` makes them, are built here
 //! too.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::fmt;
+use std::io::Read;
 
 use serde_json::value::RawValue;
 use serde_json::Value;
 
-use crate::domain::figure::column::{Column, Role};
+use crate::domain::csv_cell::restore;
+use crate::domain::figure::column::{Column, Kind, Role};
 use crate::domain::figure::{FigureRecord, COLUMNS, STORED_COLUMNS};
 
 /// Columns an import understands beyond the figure's own.
@@ -23,7 +25,14 @@ pub(super) fn presented_columns() -> impl Iterator<Item = &'static Column> {
         .filter(|column| column.role == Role::Presented)
 }
 
-/// A place in the file, 1-based.
+/// The columns of a derived figure (`derived_from`, `formula`): a row with any of them was
+/// computed from other figures, not stated.
+pub(super) fn derived_columns() -> impl Iterator<Item = &'static Column> {
+    COLUMNS.iter().filter(|column| column.role == Role::Derived)
+}
+
+/// A place in the file, 1-based; line 0 is the file as a whole (its name, its encoding where
+/// no place can be given).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Position {
     pub line: usize,
@@ -41,15 +50,18 @@ pub struct ImportError {
 
 impl fmt::Display for ImportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "line {}, column {}",
-            self.position.line, self.position.column
-        )?;
-        if let Some(field) = &self.field {
-            write!(f, " ({field})")?;
+        if self.position.line > 0 {
+            write!(
+                f,
+                "line {}, column {}",
+                self.position.line, self.position.column
+            )?;
+            if let Some(field) = &self.field {
+                write!(f, " ({field})")?;
+            }
+            f.write_str(": ")?;
         }
-        write!(f, ": {}", self.message)
+        f.write_str(&self.message)
     }
 }
 
@@ -60,11 +72,22 @@ pub(super) struct Cell {
     position: Position,
 }
 
-/// One row (CSV) or object (JSON) of the file, or one row made by a program.
+/// One row (CSV) or object (JSON) of the file, or one row made by a program: its cells under
+/// the columns an import understands (the header check refuses any other), named by the
+/// schema's own strings, so that a row costs its texts and little more.
 #[derive(Debug, Clone)]
 pub struct Row {
     pub(super) position: Position,
-    pub(super) cells: HashMap<String, Cell>,
+    cells: Vec<(&'static str, Cell)>,
+}
+
+/// The name of a column an import understands, as the schema spells it; `None` for others.
+fn known_column(name: &str) -> Option<&'static str> {
+    COLUMNS
+        .iter()
+        .map(|column| column.name)
+        .chain(CONTROL_COLUMNS)
+        .find(|known| *known == name)
 }
 
 impl Row {
@@ -74,12 +97,12 @@ impl Row {
         let cells = cells
             .into_iter()
             .enumerate()
-            .map(|(index, (column, text))| {
+            .filter_map(|(index, (column, text))| {
                 let position = Position {
                     line,
                     column: index + 1,
                 };
-                (column.to_owned(), Cell { text, position })
+                Some((known_column(column)?, Cell { text, position }))
             })
             .collect();
         Row {
@@ -112,9 +135,21 @@ impl Row {
         )
     }
 
+    fn cell(&self, column: &str) -> Option<&Cell> {
+        self.cells
+            .iter()
+            .find(|(name, _)| *name == column)
+            .map(|(_, cell)| cell)
+    }
+
+    /// Whether the row has the column (an empty cell counts).
+    pub(super) fn has(&self, column: &str) -> bool {
+        self.cell(column).is_some()
+    }
+
     /// The cell's text, trimmed; empty when absent.
     pub(super) fn text(&self, column: &str) -> &str {
-        self.cells.get(column).map_or("", |cell| cell.text.trim())
+        self.cell(column).map_or("", |cell| cell.text.trim())
     }
 
     pub(super) fn optional(&self, column: &str) -> Option<String> {
@@ -122,8 +157,7 @@ impl Row {
     }
 
     pub(super) fn position_of(&self, column: &str) -> Position {
-        self.cells
-            .get(column)
+        self.cell(column)
             .map_or(self.position, |cell| cell.position)
     }
 }
@@ -138,6 +172,17 @@ pub enum FileFormat {
 }
 
 impl FileFormat {
+    /// The format a file's name says; a name that says none is a refused file.
+    pub(super) fn of_import(file_name: &str) -> Result<FileFormat, ImportError> {
+        FileFormat::of(file_name).ok_or_else(|| {
+            error(
+                Position { line: 0, column: 0 },
+                None,
+                format!("the name '{file_name}' says no format: name the file .csv or .json"),
+            )
+        })
+    }
+
     pub fn of(file_name: &str) -> Option<FileFormat> {
         let lower = file_name.to_ascii_lowercase();
         if lower.ends_with(".csv") {
@@ -159,15 +204,6 @@ pub(super) fn error(
         position,
         field: field.map(str::to_owned),
         message: message.into(),
-    }
-}
-
-/// Splits a file into rows, checking its columns. CSV: a header row naming the columns. JSON:
-/// an array of objects, or the export's `{"data": [...]}`.
-pub(super) fn read_rows(text: &str, format: FileFormat) -> Result<Vec<Row>, Vec<ImportError>> {
-    match format {
-        FileFormat::Csv => read_csv(text),
-        FileFormat::Json => read_json(text),
     }
 }
 
@@ -202,68 +238,89 @@ fn check_header<'a>(
     }
 }
 
-fn read_csv(text: &str) -> Result<Vec<Row>, Vec<ImportError>> {
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(false)
-        .from_reader(text.as_bytes());
-    let first_line = Position { line: 1, column: 1 };
-    let headers = match reader.headers() {
-        Ok(headers) => headers.clone(),
-        Err(problem) => return Err(vec![csv_error(&problem, first_line)]),
-    };
-    let mut errors = Vec::new();
-    check_header(
-        headers.iter().enumerate().map(|(index, name)| {
-            (
-                name,
-                Position {
-                    line: 1,
-                    column: index + 1,
-                },
-            )
-        }),
-        &mut errors,
-        first_line,
-    );
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-    let mut rows = Vec::new();
-    for record in reader.records() {
-        let record = match record {
-            Ok(record) => record,
-            Err(problem) => {
-                errors.push(csv_error(&problem, first_line));
-                continue;
-            }
+/// A CSV file's rows, read one at a time: memory holds a row, never the file.
+pub(super) struct CsvRows<R: Read> {
+    records: csv::ByteRecordsIntoIter<R>,
+    /// The columns, as the schema spells them (the header check refuses any other), each
+    /// with whether it holds text (which the API writes neutralised as a formula).
+    headers: Vec<(&'static str, bool)>,
+}
+
+impl<R: Read> CsvRows<R> {
+    /// Reads and checks the header row; every problem with it, when it has any.
+    pub(super) fn new(input: R) -> Result<Self, Vec<ImportError>> {
+        let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(input);
+        let first_line = Position { line: 1, column: 1 };
+        let headers = match reader.headers() {
+            Ok(headers) => headers.iter().map(str::to_owned).collect::<Vec<_>>(),
+            Err(problem) => return Err(vec![csv_error(&problem, first_line)]),
         };
-        let line = record.position().map_or(0, |p| p.line() as usize);
-        let cells = headers
-            .iter()
-            .zip(record.iter())
-            .enumerate()
-            .map(|(index, (name, text))| {
+        let mut errors = Vec::new();
+        check_header(
+            headers.iter().enumerate().map(|(index, name)| {
                 (
-                    name.to_owned(),
-                    Cell {
-                        text: text.to_owned(),
-                        position: Position {
-                            line,
-                            column: index + 1,
-                        },
+                    name.as_str(),
+                    Position {
+                        line: 1,
+                        column: index + 1,
                     },
                 )
-            })
-            .collect();
-        rows.push(Row {
+            }),
+            &mut errors,
+            first_line,
+        );
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        Ok(CsvRows {
+            headers: headers
+                .iter()
+                .filter_map(|name| known_column(name))
+                .map(|name| {
+                    let text = COLUMNS
+                        .iter()
+                        .any(|column| column.name == name && column.kind == Kind::Text);
+                    (name, text)
+                })
+                .collect(),
+            records: reader.into_byte_records(),
+        })
+    }
+
+    fn row(&self, record: &csv::ByteRecord) -> Result<Row, Vec<ImportError>> {
+        let line = record.position().map_or(0, |p| p.line() as usize);
+        let mut cells = Vec::with_capacity(self.headers.len());
+        for (index, ((name, text_column), bytes)) in
+            self.headers.iter().zip(record.iter()).enumerate()
+        {
+            let position = Position {
+                line,
+                column: index + 1,
+            };
+            let text = match std::str::from_utf8(bytes) {
+                // A text cell the API neutralised as a formula reads back as the text.
+                Ok(text) if *text_column => restore(text.trim()).to_owned(),
+                Ok(text) => text.to_owned(),
+                Err(_) => return Err(vec![error(position, Some(name), "not valid UTF-8")]),
+            };
+            cells.push((*name, Cell { text, position }));
+        }
+        Ok(Row {
             position: Position { line, column: 1 },
             cells,
-        });
+        })
     }
-    if errors.is_empty() {
-        Ok(rows)
-    } else {
-        Err(errors)
+}
+
+impl<R: Read> Iterator for CsvRows<R> {
+    type Item = Result<Row, Vec<ImportError>>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let record = self.records.next()?;
+        Some(match record {
+            Ok(record) => self.row(&record),
+            Err(problem) => Err(vec![csv_error(&problem, Position { line: 1, column: 1 })]),
+        })
     }
 }
 
@@ -276,10 +333,46 @@ fn csv_error(problem: &csv::Error, fallback: Position) -> ImportError {
         csv::ErrorKind::UnequalLengths {
             expected_len, len, ..
         } => format!("the row has {len} fields; the header has {expected_len}"),
-        csv::ErrorKind::Utf8 { .. } => "the row is not valid UTF-8".to_owned(),
+        csv::ErrorKind::Utf8 { err, .. } => {
+            let position = Position {
+                line: position.line,
+                column: err.field() + 1,
+            };
+            return error(position, None, "not valid UTF-8");
+        }
         _ => format!("not readable as CSV: {problem}"),
     };
     error(position, None, message)
+}
+
+/// The byte-order mark some editors (and spreadsheets) put first in a UTF-8 file.
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// `input` without a byte-order mark it may start with.
+pub(super) fn without_bom<R: Read>(mut input: R) -> std::io::Result<impl Read> {
+    let mut start = Vec::with_capacity(BOM.len());
+    (&mut input)
+        .take(BOM.len() as u64)
+        .read_to_end(&mut start)?;
+    if start == BOM {
+        start.clear();
+    }
+    Ok(std::io::Cursor::new(start).chain(input))
+}
+
+/// The text of a JSON file, without a byte-order mark; refused with the place of its first
+/// byte that is not UTF-8.
+pub(super) fn json_text(bytes: &[u8]) -> Result<&str, Vec<ImportError>> {
+    let bytes = bytes.strip_prefix(BOM).unwrap_or(bytes);
+    std::str::from_utf8(bytes).map_err(|problem| {
+        let valid = &bytes[..problem.valid_up_to()];
+        let valid = std::str::from_utf8(valid).unwrap_or_default();
+        vec![error(
+            position_at(valid, valid.len()),
+            None,
+            "not valid UTF-8",
+        )]
+    })
 }
 
 /// Line and column of a byte offset into `text`.
@@ -295,101 +388,193 @@ fn position_at(text: &str, offset: usize) -> Position {
     Position { line, column }
 }
 
-fn read_json(text: &str) -> Result<Vec<Row>, Vec<ImportError>> {
-    #[derive(serde::Deserialize)]
-    struct Envelope<'a> {
-        #[serde(borrow)]
-        data: Vec<&'a RawValue>,
-    }
-    let syntax = |problem: serde_json::Error| {
-        vec![error(
-            Position {
-                line: problem.line(),
-                column: problem.column(),
-            },
-            None,
-            format!("not valid JSON: {problem}"),
-        )]
-    };
-    // Syntax first, so its error carries the position serde_json found it at.
-    serde_json::from_str::<serde::de::IgnoredAny>(text).map_err(syntax)?;
-    // Raw values keep their place in the text (for positions); serde cannot buffer them in an
-    // untagged enum, so the shape is told by the first character.
-    let items = if text.trim_start().starts_with('[') {
-        serde_json::from_str::<Vec<&RawValue>>(text)
-    } else {
-        serde_json::from_str::<Envelope>(text).map(|envelope| envelope.data)
-    };
-    let items = match items {
-        Ok(items) => items,
-        Err(_) => {
-            return Err(vec![error(
+/// A JSON file's objects, each read into a row as it is reached. The file is held whole (its
+/// positions are offsets into it), but no more than one row of it at a time.
+pub(super) struct JsonRows<'a> {
+    text: &'a str,
+    items: std::vec::IntoIter<&'a RawValue>,
+}
+
+impl<'a> JsonRows<'a> {
+    /// Checks that the text is JSON of the expected shape: an array of objects, or the
+    /// export's `{"data": [...]}`.
+    pub(super) fn new(text: &'a str) -> Result<Self, Vec<ImportError>> {
+        #[derive(serde::Deserialize)]
+        struct Envelope<'a> {
+            #[serde(borrow)]
+            data: Vec<&'a RawValue>,
+        }
+        let syntax = |problem: serde_json::Error| {
+            vec![error(
+                Position {
+                    line: problem.line(),
+                    column: problem.column(),
+                },
+                None,
+                format!("not valid JSON: {problem}"),
+            )]
+        };
+        // Syntax first, so its error carries the position serde_json found it at.
+        serde_json::from_str::<serde::de::IgnoredAny>(text).map_err(syntax)?;
+        // Raw values keep their place in the text (for positions); serde cannot buffer them
+        // in an untagged enum, so the shape is told by the first character.
+        let items = if text.trim_start().starts_with('[') {
+            serde_json::from_str::<Vec<&RawValue>>(text)
+        } else {
+            serde_json::from_str::<Envelope>(text).map(|envelope| envelope.data)
+        };
+        let items = items.map_err(|_| {
+            vec![error(
                 Position { line: 1, column: 1 },
                 None,
                 "expected an array of figure objects, or the export's {\"data\": [...]}",
-            )])
-        }
-    };
-    let mut errors = Vec::new();
-    let mut rows = Vec::new();
-    let mut header_checked = false;
-    for raw in items {
+            )]
+        })?;
+        Ok(JsonRows {
+            text,
+            items: items.into_iter(),
+        })
+    }
+
+    fn row(&self, raw: &'a RawValue) -> Result<Row, Vec<ImportError>> {
+        let text = self.text;
         let raw_text = raw.get();
-        let offset = raw_text.as_ptr() as usize - text.as_ptr() as usize;
+        let offset_of = |part: &str| part.as_ptr() as usize - text.as_ptr() as usize;
+        let offset = offset_of(raw_text);
         let position = position_at(text, offset);
-        let Ok(object) = serde_json::from_str::<serde_json::Map<String, Value>>(raw_text) else {
-            errors.push(error(
+        let Ok(Fields(fields)) = serde_json::from_str::<Fields>(raw_text) else {
+            return Err(vec![error(
                 position,
                 None,
                 "expected an object with a figure's fields",
-            ));
-            continue;
+            )]);
         };
-        // Where a key sits: its first quoted occurrence in the object's text.
-        let key_position = |key: &str| {
-            raw_text
-                .find(&format!("\"{key}\""))
-                .map_or(position, |at| position_at(text, offset + at))
+        // Where a key sits: its last quoted occurrence before its value (the value's place
+        // when it is spelt with escapes).
+        let key_position = |key: &str, value: &RawValue| {
+            let before = &text[offset..offset_of(value.get())];
+            before.rfind(&format!("\"{key}\"")).map_or_else(
+                || position_at(text, offset_of(value.get())),
+                |at| position_at(text, offset + at),
+            )
         };
-        if !header_checked {
-            // Every object must carry the figure's fields; the first one's keys are checked
-            // like a CSV header, the rest below.
-            check_header(
-                object.keys().map(|key| (key.as_str(), key_position(key))),
-                &mut errors,
-                position,
-            );
-            header_checked = true;
-        }
-        let mut cells = HashMap::new();
-        for (key, value) in &object {
-            let text = match value {
-                Value::Null => String::new(),
-                Value::String(text) => text.clone(),
-                Value::Number(number) => number.to_string(),
-                Value::Bool(flag) => flag.to_string(),
-                other => {
-                    errors.push(error(
-                        key_position(key),
-                        Some(key),
-                        format!("expected a string, number or null, found {other}"),
-                    ));
-                    continue;
-                }
+        // Every object's keys are checked as a CSV header is: each once, each a column.
+        let mut errors = Vec::new();
+        check_header(
+            fields
+                .iter()
+                .map(|(key, value)| (key.as_str(), key_position(key, value))),
+            &mut errors,
+            position,
+        );
+        let mut cells = Vec::with_capacity(fields.len());
+        for (key, value) in &fields {
+            let Some(name) = known_column(key) else {
+                continue;
             };
-            cells.insert(
-                key.clone(),
-                Cell {
-                    text,
-                    position: key_position(key),
-                },
-            );
+            let at = key_position(key, value);
+            match cell_text(value.get()) {
+                Ok(text) => cells.push((name, Cell { text, position: at })),
+                Err(message) => errors.push(error(at, Some(name), message)),
+            }
         }
-        rows.push(Row { position, cells });
+        if errors.is_empty() {
+            Ok(Row { position, cells })
+        } else {
+            Err(errors)
+        }
     }
-    if errors.is_empty() {
-        Ok(rows)
-    } else {
-        Err(errors)
+}
+
+/// An object's members in the order written, a key given twice kept twice (a map would keep
+/// the last silently), each value as written.
+struct Fields<'a>(Vec<(String, &'a RawValue)>);
+
+impl<'de> serde::Deserialize<'de> for Fields<'de> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = Fields<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Fields<'de>, A::Error> {
+                let mut members = Vec::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    members.push((key, map.next_value::<&'de RawValue>()?));
+                }
+                Ok(Fields(members))
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+
+/// A JSON value as the text of a cell: a string as it is, a number or a boolean as written,
+/// null as an empty cell; `Err` says why the value is no cell.
+fn cell_text(raw: &str) -> Result<String, String> {
+    match raw.as_bytes().first() {
+        Some(b'"') => serde_json::from_str(raw).map_err(|problem| problem.to_string()),
+        Some(b'n') => Ok(String::new()),
+        Some(b't' | b'f') => Ok(raw.to_owned()),
+        Some(b'-' | b'0'..=b'9') => match serde_json::from_str::<Value>(raw) {
+            Ok(number) => Ok(number.to_string()),
+            // serde_json refuses a number no double holds (1e400), which reads as infinite.
+            Err(_) => Err(format!(
+                "{raw} is out of range: a number must be finite (at most about 1.8e308)"
+            )),
+        },
+        _ => {
+            let shown: String = raw.chars().take(40).collect();
+            Err(format!("expected a string, number or null, found {shown}"))
+        }
+    }
+}
+
+impl<'a> Iterator for JsonRows<'a> {
+    type Item = Result<Row, Vec<ImportError>>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let raw = self.items.next()?;
+        Some(self.row(raw))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_byte_order_mark_is_dropped_and_nothing_else() {
+        for (input, expected) in [
+            (&b"\xEF\xBB\xBFid\n"[..], &b"id\n"[..]),
+            (b"id\n", b"id\n"),
+            (b"\xEF\xBB", b"\xEF\xBB"),
+            (b"", b""),
+        ] {
+            let mut read = Vec::new();
+            without_bom(input).unwrap().read_to_end(&mut read).unwrap();
+            assert_eq!(read, expected);
+        }
+        assert_eq!(json_text(b"\xEF\xBB\xBF[]").unwrap(), "[]");
+    }
+
+    #[test]
+    fn json_values_are_cells_or_say_why_not() {
+        assert_eq!(cell_text(r#""a\"b""#).as_deref(), Ok("a\"b"));
+        assert_eq!(cell_text("null").as_deref(), Ok(""));
+        assert_eq!(cell_text("true").as_deref(), Ok("true"));
+        assert_eq!(cell_text("14.2").as_deref(), Ok("14.2"));
+        assert_eq!(cell_text("-3").as_deref(), Ok("-3"));
+        let huge = cell_text("1e400").unwrap_err();
+        assert!(huge.contains("out of range"), "{huge}");
+        let nested = cell_text(r#"{"a": 1}"#).unwrap_err();
+        assert!(
+            nested.starts_with("expected a string, number or null"),
+            "{nested}"
+        );
     }
 }

@@ -8,7 +8,9 @@ use base64::Engine;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::params::ParamValue;
+use crate::error::ApiError;
+
+use super::params::{ParamValue, CURSOR};
 use super::spec::SortKey;
 
 /// Which side of the cursor's row a page lies on.
@@ -43,6 +45,18 @@ impl Cursor {
         let bytes = URL_SAFE_NO_PAD.decode(token).ok()?;
         serde_json::from_slice(&bytes).ok()
     }
+}
+
+/// The refusal of a cursor this API did not issue (mangled, or made by hand).
+pub fn not_issued() -> ApiError {
+    let name = CURSOR.name;
+    ApiError::invalid_parameter(
+        name,
+        format!(
+            "{name}: not a cursor this API issued. Use the links.next or links.prev URL of a \
+             previous page as it is."
+        ),
+    )
 }
 
 /// A stable fingerprint of what a cursor depends on: the path, every parameter given but the

@@ -132,7 +132,7 @@ impl ListControls {
 
     /// Filters, sorts and pages a whole list held in memory (the small resources).
     pub fn apply(&self, filters: &[ItemFilter], items: Vec<Value>) -> Page {
-        let mut rows: Vec<(Value, Vec<Value>, i64)> = items
+        let rows: Vec<(Value, Vec<Value>, i64)> = items
             .into_iter()
             .enumerate()
             .filter(|(_, item)| filters.iter().all(|filter| filter.matches(item)))
@@ -145,6 +145,12 @@ impl ListControls {
                 (item, keys, position as i64)
             })
             .collect();
+        self.page_rows(rows)
+    }
+
+    /// Sorts and pages rows held in memory, each with its sort keys and its position (the
+    /// tie-break).
+    pub fn page_rows<T>(&self, mut rows: Vec<(T, Vec<Value>, i64)>) -> Page<T> {
         let total = rows.len();
         rows.sort_by(|a, b| compare_rows(&self.sort, (&a.1, a.2), (&b.1, b.2)));
         let mut reversed = false;

@@ -14,7 +14,7 @@ use std::marker::PhantomData;
 use crate::domain::analytics::conversion::Currency;
 use crate::domain::analytics::transforms::Transform;
 use crate::domain::entity::Entity;
-use crate::domain::figure::{Scale, QUALIFIERS, UNITS};
+use crate::domain::figure::{self, FigureRole, Scale, QUALIFIERS, UNITS};
 
 pub const DEFAULT_LIMIT: usize = 100;
 pub const MAX_LIMIT: usize = 1000;
@@ -98,6 +98,9 @@ pub enum ParamKind {
 pub struct Decl {
     pub name: &'static str,
     pub kind: ParamKind,
+    /// For words of an enumeration whose variants say what they mean: each word's meaning, in
+    /// the order of the words (the OpenAPI document lists them); empty otherwise.
+    pub docs: &'static [&'static str],
 }
 
 /// A declared parameter whose value a typed query reads as a `T`. Its constructors tie `T` to
@@ -120,7 +123,11 @@ pub struct Accepted {
 impl<T> Param<T> {
     const fn new(name: &'static str, kind: ParamKind) -> Self {
         Param {
-            decl: Decl { name, kind },
+            decl: Decl {
+                name,
+                kind,
+                docs: &[],
+            },
             value: PhantomData,
         }
     }
@@ -197,6 +204,21 @@ impl Param<Option<String>> {
 impl<W: Word> Param<Option<W>> {
     const fn choice(name: &'static str) -> Self {
         Param::new(name, ParamKind::Choice(W::WORDS))
+    }
+}
+
+impl<W: figure::column::Word> Param<Vec<W>> {
+    /// Words of one of the figure's enumerations, several allowed, each documented by its
+    /// variant's doc comment.
+    const fn enumeration(name: &'static str) -> Self {
+        Param {
+            decl: Decl {
+                name,
+                kind: ParamKind::Words(W::WORDS),
+                docs: W::DOCS,
+            },
+            value: PhantomData,
+        }
     }
 }
 
@@ -279,6 +301,16 @@ impl<W: Word> FromValue for Option<W> {
     }
 }
 
+impl<W: figure::column::Word> FromValue for Vec<W> {
+    /// Words the parser checked, as the enumeration's values.
+    fn from_value(value: Option<&ParamValue>) -> Self {
+        Vec::<String>::from_value(value)
+            .iter()
+            .filter_map(|word| W::from_word(word))
+            .collect()
+    }
+}
+
 impl FromValue for Vec<i32> {
     fn from_value(value: Option<&ParamValue>) -> Self {
         match value {
@@ -333,6 +365,7 @@ pub static AS_OF: Param<Option<String>> = Param::time("as_of");
 pub static CURRENCY: Param<Option<Currency>> = Param::choice("currency");
 pub static SCALE: Param<Option<Scale>> = Param::choice("scale");
 pub static TRANSFORM: Param<Option<Transform>> = Param::choice("transform");
+pub static ROLE: Param<Vec<FigureRole>> = Param::enumeration("role");
 
 pub const TOPICS: &[&str] = &[
     "industry",
@@ -420,22 +453,27 @@ pub static HEIGHT: Param<Option<u32>> = Param::whole("height", PIXELS);
 pub static SORT: Decl = Decl {
     name: "sort",
     kind: ParamKind::Sort,
+    docs: &[],
 };
 pub static LIMIT: Decl = Decl {
     name: "limit",
     kind: ParamKind::Limit,
+    docs: &[],
 };
 pub static CURSOR: Decl = Decl {
     name: "cursor",
     kind: ParamKind::Cursor,
+    docs: &[],
 };
 pub static FIELDS: Decl = Decl {
     name: "fields",
     kind: ParamKind::Fields,
+    docs: &[],
 };
 pub static FORMAT: Decl = Decl {
     name: "format",
     kind: ParamKind::Format,
+    docs: &[],
 };
 
 /// Every declaration above: the table the test of the endpoint table holds endpoints to.
@@ -461,6 +499,7 @@ pub static ALL: &[&Decl] = &[
     &CURRENCY.decl,
     &SCALE.decl,
     &TRANSFORM.decl,
+    &ROLE.decl,
     &REGION_KIND.decl,
     &PARENT.decl,
     &GROUP.decl,

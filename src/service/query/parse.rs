@@ -12,7 +12,7 @@ use std::fmt::Display;
 
 use sqlx::SqlitePool;
 
-use super::cursor::{fingerprint, Cursor};
+use super::cursor::{fingerprint, not_issued, Cursor};
 use super::params::{
     Decl, Format, FromValue, Param, ParamKind, ParamValue, Range, Word, CALENDAR_YEARS, CURSOR,
     DEFAULT_LIMIT, FROM, MAX_FILTER_VALUES, MAX_TEXT_CHARS, PAGE_SIZES, TO,
@@ -86,13 +86,12 @@ impl Parsed {
                 .find(|decl| decl.name == key)
                 .ok_or_else(|| {
                     let accepted: Vec<&str> = spec.accepted().map(|decl| decl.name).collect();
-                    invalid(
-                        &key,
-                        format!(
-                            "Unknown parameter '{key}'. This endpoint accepts: {}.",
-                            accepted.join(", ")
-                        ),
-                    )
+                    let takes = if accepted.is_empty() {
+                        "This endpoint takes no parameters.".to_owned()
+                    } else {
+                        format!("This endpoint accepts: {}.", accepted.join(", "))
+                    };
+                    invalid(&key, format!("Unknown parameter '{key}'. {takes}"))
                 })?;
             given
                 .entry(decl.name)
@@ -195,14 +194,7 @@ impl Parsed {
         if let Some(token) = cursor_token {
             let cursor = Cursor::decode(&token)
                 .filter(|cursor| cursor.keys.len() == parsed.list.sort.len())
-                .ok_or_else(|| {
-                    invalid(
-                        CURSOR.name,
-                        "cursor: not a cursor this API issued. Use the links.next or \
-                         links.prev URL of a previous page as it is."
-                            .to_owned(),
-                    )
-                })?;
+                .ok_or_else(not_issued)?;
             if cursor.fingerprint != parsed.list.fingerprint {
                 return Err(invalid(
                     CURSOR.name,
@@ -320,15 +312,31 @@ fn one_of<S: AsRef<str>>(decl: &Decl, word: &str, accepted: &[S]) -> ApiResult<(
     if accepted.iter().any(|a| a.as_ref() == word) {
         return Ok(());
     }
+    Err(not_accepted(decl, word, accepted))
+}
+
+/// The word of an enumeration `word` names, in any case, as the enumeration writes it
+/// (`USD` for `usd`, `cny` for `CNY`): what the query then holds, so that every answer, a
+/// cursor's fingerprint and a filter see one spelling.
+fn canonical<'a>(decl: &Decl, word: &str, accepted: &[&'a str]) -> ApiResult<&'a str> {
+    accepted
+        .iter()
+        .find(|a| a.eq_ignore_ascii_case(word))
+        .copied()
+        .ok_or_else(|| not_accepted(decl, word, accepted))
+}
+
+/// The refusal of a word that is none of `accepted`.
+fn not_accepted<S: AsRef<str>>(decl: &Decl, word: &str, accepted: &[S]) -> ApiError {
     let accepted: Vec<&str> = accepted.iter().map(AsRef::as_ref).collect();
-    Err(invalid(
+    invalid(
         decl.name,
         format!(
             "{}: '{word}' is not accepted. Accepted values: {}.",
             decl.name,
             accepted.join(", ")
         ),
-    ))
+    )
 }
 
 /// The range check: `value` (shown in the refusal as `shown`) must be a whole number in
@@ -346,11 +354,11 @@ fn within(decl: &Decl, shown: impl Display, value: Option<i64>, range: Range) ->
     }
 }
 
-/// A word of an enumeration.
+/// A word of an enumeration, in any case.
 fn word<W: Word>(decl: &Decl, raw: &str) -> ApiResult<W> {
-    one_of(decl, raw, W::WORDS)?;
+    let word = canonical(decl, raw, W::WORDS)?;
     // The words of an enumeration all read as its values (a test of `params` checks it).
-    W::from_word(raw).ok_or_else(|| {
+    W::from_word(word).ok_or_else(|| {
         invalid(
             decl.name,
             format!("{}: '{raw}' is not accepted.", decl.name),
@@ -382,13 +390,12 @@ fn split_all(decl: &Decl, raw: &[String]) -> ApiResult<Vec<String>> {
     Ok(items)
 }
 
-/// Values that must each be one of `accepted`.
+/// Values that must each be one of `accepted`, in any case; each kept as `accepted` spells it.
 fn words_of(decl: &Decl, raw: &[String], accepted: &[&str]) -> ApiResult<Vec<String>> {
-    let words = split_all(decl, raw)?;
-    for word in &words {
-        one_of(decl, word, accepted)?;
-    }
-    Ok(words)
+    split_all(decl, raw)?
+        .iter()
+        .map(|word| canonical(decl, word, accepted).map(str::to_owned))
+        .collect()
 }
 
 fn calendar_year(decl: &Decl, raw: &str) -> ApiResult<i32> {
@@ -561,6 +568,37 @@ mod tests {
         ] {
             assert_eq!(refusal(raw), (name.to_owned(), detail.to_owned()), "{raw}");
         }
+    }
+
+    #[test]
+    fn enumerations_read_in_any_case_and_are_kept_in_their_own() {
+        let parsed = Parsed::parse("/p", Some("currency=usd&scale=BILLION"), &SPEC).unwrap();
+        assert_eq!(parsed.get(&CURRENCY), Some(Currency::Usd));
+        assert_eq!(parsed.get(&SCALE), Some(Scale::Billion));
+        let spellings = ["currency=Usd", "currency=USD"].map(|raw| {
+            let parsed = Parsed::parse("/p", Some(raw), &SPEC).unwrap();
+            (
+                parsed.value(&CURRENCY.decl).cloned(),
+                parsed.list.fingerprint,
+            )
+        });
+        assert_eq!(spellings[0], spellings[1], "one value, one fingerprint");
+        assert_eq!(
+            spellings[0].0,
+            Some(ParamValue::Texts(vec!["USD".to_owned()]))
+        );
+        // Two spellings of one word are one value, not two.
+        let parsed = Parsed::parse("/p", Some("currency=USD&currency=usd"), &SPEC).unwrap();
+        assert_eq!(parsed.get(&CURRENCY), Some(Currency::Usd));
+        assert_eq!(
+            refusal("scale=billions"),
+            (
+                "scale".to_owned(),
+                "scale: 'billions' is not accepted. Accepted values: unit, thousand, million, \
+                 billion, trillion."
+                    .to_owned()
+            )
+        );
     }
 
     #[test]

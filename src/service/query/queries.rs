@@ -9,8 +9,8 @@ use super::page::ItemFilter;
 use super::params::Format;
 use super::params::{
     ParamValue, AS_OF, CITY_PLAN, CLUSTER, CLUSTER_GROUP, COMPANY, CONCEPT, CURRENCY, FROM, HEIGHT,
-    INDICATOR, MAX, MIN, Q, QUALIFIER, REGION, SCALE, SOURCE, SPEAKER, TO, TOPIC, TRANSFORM, UNIT,
-    WIDTH, YEAR,
+    INDICATOR, MAX, MIN, Q, QUALIFIER, REGION, ROLE, SCALE, SOURCE, SPEAKER, TO, TOPIC, TRANSFORM,
+    UNIT, WIDTH, YEAR,
 };
 use super::parse::{Accepts, FromParsed, ListControls, Parsed};
 use super::spec::{QuerySpec, Shape};
@@ -60,6 +60,7 @@ impl FromParsed for FigureListQuery {
             topics: parsed.get(&TOPIC),
             units: parsed.get(&UNIT),
             qualifiers: parsed.get(&QUALIFIER),
+            roles: parsed.get(&ROLE),
             years: parsed.get(&YEAR),
             from: parsed.get(&FROM),
             to: parsed.get(&TO),
@@ -197,6 +198,28 @@ impl Accepts for OneWithFigures {
         shape: Shape::One,
     };
     type Query = SingleQuery;
+}
+
+/// A fixed text (the metrics): no parameter at all, so that any is a 400 rather than
+/// silently ignored.
+pub struct Bare;
+
+impl Accepts for Bare {
+    const SPEC: &'static QuerySpec = &QuerySpec {
+        params: &[],
+        shape: Shape::Image,
+    };
+    type Query = NoQuery;
+}
+
+/// The query of an endpoint that takes none.
+#[derive(Debug)]
+pub struct NoQuery;
+
+impl FromParsed for NoQuery {
+    fn from_parsed(_: Parsed) -> Self {
+        NoQuery
+    }
 }
 
 /// The in-memory filters of a list: each parameter its spec matches by a path, as given.

@@ -35,7 +35,7 @@ pub enum Shape {
     All(&'static [SortSpec]),
     /// One resource: `format` only.
     One,
-    /// An image: nothing but its own parameters.
+    /// An image, or a fixed text (the metrics): nothing but its own parameters.
     Image,
 }
 

@@ -68,6 +68,72 @@ fn a_dollar_amount_within_its_printed_precision_is_consistent() {
 }
 
 #[test]
+fn the_reference_rate_is_described_by_the_pairs_the_data_holds() {
+    let [cny, usd] = rd_pair();
+    let explanation = |pairs: usize| {
+        let mut rate = rate(7.25);
+        rate.pairs = vec![rate.pairs[0].clone(); pairs];
+        conversion_checks(&[cny.clone(), usd.clone()], &rate)[0]
+            .explanation
+            .clone()
+    };
+    assert!(
+        explanation(1).ends_with(
+            "(The reference is the rate of the only printed pair, this one, so it agrees \
+             with it by construction.)"
+        ),
+        "{}",
+        explanation(1)
+    );
+    assert!(explanation(5).ends_with(
+        "(The reference is the median of the 5 rates the printed pairs imply, so the median \
+         pair agrees with it by construction.)"
+    ));
+    assert!(explanation(4).ends_with(
+        "(The reference is the median of the 4 rates the printed pairs imply: the mean of \
+         the middle two, which no pair has.)"
+    ));
+}
+
+#[test]
+fn a_link_to_a_retracted_figure_is_an_orphan() {
+    // The yuan figure is retracted, so it is not among the figures served.
+    let [_, usd] = rd_pair();
+    let original = journalists(267.0);
+    let repeat = caption(&original, 270.0, Qualifier::Nearly);
+    let report = consistency_report(&[usd, repeat], &[]);
+    let orphans: Vec<(&str, &str, Verdict)> = (report.checks.iter())
+        .map(|c| (c.id.as_str(), c.kind.as_str(), c.verdict))
+        .collect();
+    assert_eq!(
+        orphans,
+        [
+            ("orphan-rd-usd", "orphaned_link", Verdict::Inconsistent),
+            ("orphan-caption", "orphaned_link", Verdict::Inconsistent),
+        ],
+        "no rate, no repeat check: only the orphans"
+    );
+    let check = &report.checks[0];
+    assert_eq!(
+        check.claim,
+        "rd-usd ($70.3 billion) is the printed equivalent of rd"
+    );
+    assert_eq!(check.figures, ["rd-usd", "rd"]);
+    assert_eq!(
+        check.explanation,
+        "rd is retracted, but rd-usd's equivalent_of still points at it, so it is served as \
+         standing for a figure that is not. Retract rd-usd too, or correct its equivalent_of."
+    );
+    assert_eq!(
+        report.checks[1].claim,
+        "caption (270 journalists) is a repeat of journalists"
+    );
+    assert_eq!(report.summary.inconsistent, 2);
+    // With the figure it links to, a link is no orphan.
+    assert!(orphan_checks(&rd_pair()).is_empty());
+}
+
+#[test]
 fn a_dollar_amount_beyond_its_printed_precision_is_inconsistent() {
     // At 7.2 yuan per dollar, 510 billion yuan is $70.83 billion, 0.53 off.
     let checks = conversion_checks(&rd_pair(), &rate(7.2));
@@ -204,8 +270,8 @@ fn a_count_besides_the_dated_members_counts_the_undated_ones() {
     let check = &count_checks(&[besides], &[trillion_clusters()])[0];
     assert_eq!(check.verdict, Verdict::Consistent);
     assert_eq!(
-        check.explanation,
-        "1 named members with no year of their own (all but automotive and new energy)."
+        check.explanation, "1 named members with no year of their own (all but a and b).",
+        "the members with a year are named from the data"
     );
 }
 
@@ -294,7 +360,8 @@ fn an_increase_cannot_be_checked_and_points_to_its_implied_start() {
     assert_eq!(
         check.explanation,
         "The source gives no 2018 level to check against; the implied 2018 level, \
-         10800000000000 Cny, is served by /v1/derived."
+         10.8 trillion cny, is served by /v1/derived.",
+        "in the API's words, not an enum's Debug name"
     );
 }
 
