@@ -5,7 +5,6 @@
 //! query plans and the seed. What they share is in `helpers`.
 
 mod analytics;
-mod as_of_load;
 mod browser;
 mod caching;
 mod catalogue;

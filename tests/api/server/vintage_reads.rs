@@ -8,9 +8,8 @@ use std::time::Duration;
 
 use reqwest::StatusCode;
 
+use super::BINARY;
 use crate::helpers::TestApp;
-
-const BINARY: &str = env!("CARGO_BIN_EXE_gd-indicators");
 
 /// Figures beside the article's: enough that reading a past vintage takes a while in a debug
 /// build, in imports of their own, so that several vintages lie between them.
