@@ -416,7 +416,22 @@ fn push_filters_in_roles<'a>(
         }
         _ => column("o.indicator_id", None),
     };
-    push_roles(query, &role_indicator, roles);
+    if roles.len() > 1 && few {
+        // Alternatives over several indexes (`OR`) are read by walking every figure: SQLite
+        // does not take the links' partial indexes for one term of an `OR`. Few figures, so
+        // each role is found through its own index, as a count finds them, by their rowids.
+        query.push(" AND o.position IN (");
+        for (index, role) in roles.iter().enumerate() {
+            if index > 0 {
+                query.push(" UNION ALL ");
+            }
+            query.push("SELECT o.rowid FROM observations o WHERE o.retracted = 0");
+            push_roles(query, "o.indicator_id", std::slice::from_ref(role));
+        }
+        query.push(")");
+    } else {
+        push_roles(query, &role_indicator, roles);
+    }
     // A page by period, ascending, finds a broad year filter's figures through the years'
     // index and sorts them: no bound on the sort key can skip the decades before (a period
     // may start in any earlier year). Descending, it walks the sort key from a bound (below).
@@ -901,21 +916,38 @@ pub fn observation_page_statement<'a>(
             .map(|matching| matching > BROAD),
     };
     push_observation_filters(&mut query, filter, usage);
-    let before = order.keyset.as_ref().is_some_and(|k| k.before);
     if let Some(keyset) = &order.keyset {
         push_keyset(&mut query, order, keyset, filter.exchange);
     }
+    // A printed equivalent or a restatement is found through its link's index (0006), a
+    // range (`IS NOT NULL`) that SQLite, without statistics, guesses keeps many figures: so it
+    // walked the page's order instead (source order, or the sort key's index), through every
+    // figure for the handful there are. When the total says they are few, `+` keeps the order
+    // off every index: the links' index finds them, and they are sorted.
+    let links_asked = filter
+        .roles
+        .iter()
+        .any(|role| matches!(role, FigureRole::Equivalent | FigureRole::Restatement));
+    let order_off_index = links_asked
+        && matches!(
+            usage,
+            FilterUse::Page {
+                broad: Some(false),
+                ..
+            }
+        );
+    let unindexed = if order_off_index { "+" } else { "" };
     query.push(" ORDER BY ");
     for (name, descending) in &order.keys {
+        query.push(unindexed);
         SortExpression::of(name, filter.exchange).push(&mut query);
         let direction = if *descending != before { "DESC" } else { "ASC" };
         query.push(format_args!(" {direction}, "));
     }
-    query.push(if before {
-        "o.position DESC"
-    } else {
-        "o.position ASC"
-    });
+    query.push(format_args!(
+        "{unindexed}o.position {}",
+        if before { "DESC" } else { "ASC" }
+    ));
     if let Some(limit) = order.limit {
         query.push(" LIMIT ").push_bind(limit as i64);
     }
