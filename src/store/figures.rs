@@ -463,13 +463,23 @@ fn push_filters_in_roles<'a>(
         // they keep a year or a few out of decades, which SQLite, planning without statistics,
         // is told with `likelihood` (else it would walk the whole table in page order, looking
         // for them); the years asked for are mostly recent ones, so the end bound is the
-        // narrower, and the index on (period_end_year, period_start_year) checks both.
-        query
-            .push(format_args!(" AND likelihood({end_year} >= "))
-            .push_bind(*first)
-            .push(format_args!(", 0.1) AND likelihood({start_year} <= "))
-            .push_bind(*last)
-            .push(", 0.5)");
+        // narrower, and the index on (period_end_year, period_start_year) checks both. A page
+        // that walks its sort key's index past a broad filter checks the years on each row
+        // (`+`) and is told nothing: told that they keep few, SQLite sorted every figure.
+        if end_year.starts_with('+') {
+            query
+                .push(format_args!(" AND {end_year} >= "))
+                .push_bind(*first)
+                .push(format_args!(" AND {start_year} <= "))
+                .push_bind(*last);
+        } else {
+            query
+                .push(format_args!(" AND likelihood({end_year} >= "))
+                .push_bind(*first)
+                .push(format_args!(", 0.1) AND likelihood({start_year} <= "))
+                .push_bind(*last)
+                .push(", 0.5)");
+        }
         if filter.years.len() > 1 {
             query.push(" AND (");
             for (index, year) in filter.years.iter().enumerate() {
@@ -477,9 +487,9 @@ fn push_filters_in_roles<'a>(
                     query.push(" OR ");
                 }
                 query
-                    .push("(o.period_start_year <= ")
+                    .push(format_args!("({start_year} <= "))
                     .push_bind(*year)
-                    .push(" AND o.period_end_year >= ")
+                    .push(format_args!(" AND {end_year} >= "))
                     .push_bind(*year)
                     .push(")");
             }
