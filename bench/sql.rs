@@ -7,11 +7,12 @@
 //!   total, no HTTP). Prints `statements/s|p50 ms|p99 ms`.
 //! - `sql plan DB`: for each line `LABEL<TAB>QUERY` of stdin, how SQLite runs the page and the
 //!   total of `/v1/observations?QUERY` (EXPLAIN QUERY PLAN), as the service would, `as_of`
-//!   resolved to its vintage first.
+//!   resolved to its vintage first and money compared in the `currency` asked for.
 
 use std::time::{Duration, Instant};
 
 use gd_indicators::service::figures::{page_order, Observations, Vintage};
+use gd_indicators::service::presentation::Presentation;
 use gd_indicators::service::query::parse::read;
 use gd_indicators::store::database::open_serving;
 use gd_indicators::store::figures::{
@@ -46,9 +47,14 @@ async fn statement_inputs(
     pool: &SqlitePool,
     query: &str,
 ) -> Option<(ObservationFilter, ObservationOrder, usize)> {
-    let parsed = read::<Observations>(pool, PATH, Some(query))
+    let mut parsed = read::<Observations>(pool, PATH, Some(query))
         .await
         .unwrap_or_else(|error| panic!("{query}: {error}"));
+    // As the service does: `min`, `max` and `sort=value` compare money as presented.
+    let presentation = Presentation::of(pool, parsed.presentation)
+        .await
+        .unwrap_or_else(|error| panic!("{query}: {error}"));
+    parsed.filter.exchange = presentation.exchange();
     let vintage = Vintage::of(pool, parsed.filter.as_of.as_deref())
         .await
         .expect("the vintage reads");

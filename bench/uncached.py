@@ -3,9 +3,10 @@ synthetic database (bench/run.sh runs this with the response cache off).
 
     python3 bench/uncached.py BASE_URL DATABASE OUT_ROWS
 
-For each filter (a realistic value on the generated data, `as_of` at the latest vintage, at a
-past one and before anything was recorded) and each sort (every key both ways, and multi-key
-sorts), the first page; and a page 5,000 pages of 100 deep (or the last page, for a filter that
+For each filter (a realistic value on the generated data: the rarest and the commonest of a
+unit, a qualifier and a role; `as_of` at the latest vintage, at a past one and before anything
+was recorded; money compared in another currency) and each sort (every key both ways, and
+multi-key sorts), the first page; and a page 5,000 pages of 100 deep (or the last page, for a filter that
 keeps fewer figures) for every filter in source order, every sort unfiltered and the
 combinations known to be slow. The deep page's cursor is built from the first page's (its
 query fingerprint) and the keys of the row that many places in, read from the database file
@@ -62,6 +63,9 @@ FILTERS = [
     ("unit, commonest", f"unit={units[-1]}"),
     ("qualifier, rarest", f"qualifier={qualifiers[0]}"),
     ("qualifier, commonest", f"qualifier={qualifiers[-1]}"),
+    ("role, commonest", "role=primary"),
+    ("role, rarest", "role=restatement"),
+    ("roles, both links", "role=equivalent,restatement"),
     ("year", "year=2020"),
     ("years", "year=2019,2020"),
     ("from", "from=2020"),
@@ -72,6 +76,7 @@ FILTERS = [
     ("as_of, past vintage", "as_of=" + past),
     ("as_of, before any figure", "as_of=2000-01-01T00:00:00Z"),
     ("currency", "currency=USD"),
+    ("currency and min", "currency=USD&min=1000000000000"),
     ("scale", "scale=billion"),
 ]
 SORTS = ["", "id", "-id", "period", "-period", "value", "-value", "indicator", "-indicator",
@@ -101,6 +106,16 @@ def where(query):
         elif name in ("concept", "topic"):
             clauses.append(f"o.indicator_id IN (SELECT id FROM indicators WHERE {name} IN ({marks}))")
             args += values
+        elif name == "role":
+            alternatives = {
+                "equivalent": "o.equivalent_of IS NOT NULL",
+                "restatement": "(o.equivalent_of IS NULL AND o.restates IS NOT NULL)",
+                "threshold": "(o.equivalent_of IS NULL AND o.restates IS NULL AND o.indicator_id"
+                             " IN (SELECT id FROM indicators WHERE measure = 'threshold'))",
+                "primary": "(o.equivalent_of IS NULL AND o.restates IS NULL AND o.indicator_id"
+                           " IN (SELECT id FROM indicators WHERE measure <> 'threshold'))",
+            }
+            clauses.append("(" + " OR ".join(alternatives[role] for role in values) + ")")
         elif name == "year":
             clauses.append("(" + " OR ".join(
                 "(o.period_start_year <= ? AND o.period_end_year >= ?)" for _ in values) + ")")
@@ -148,9 +163,20 @@ connection = http.client.HTTPConnection(HOST, PORT, timeout=60)
 
 
 def get(path):
-    started = time.perf_counter()
-    connection.request("GET", path)
-    response = connection.getresponse()
+    """One request, timed; on a connection the server closed while idle (finding a deep row
+    in the file can take longer than the server keeps an idle connection), a new one first."""
+    global connection
+    try:
+        started = time.perf_counter()
+        connection.request("GET", path)
+        response = connection.getresponse()
+    except (http.client.RemoteDisconnected, ConnectionError):
+        connection.close()
+        connection = http.client.HTTPConnection(HOST, PORT, timeout=60)
+        connection.connect()
+        started = time.perf_counter()
+        connection.request("GET", path)
+        response = connection.getresponse()
     body = response.read()
     return (time.perf_counter() - started) * 1e3, response.status, body
 
