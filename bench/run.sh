@@ -37,6 +37,13 @@ fi
 for tool in curl python3; do
     command -v "$tool" >/dev/null || { echo "bench: $tool is required" >&2; exit 1; }
 done
+# Datasette's virtual environment needs the venv module, which Debian packages apart.
+if ! python3 -c 'import ensurepip, venv' 2>/dev/null; then
+    echo "== installing python3-venv (Debian package), for Datasette's virtual environment"
+    sudo_if_needed=""
+    [ "$(id -u)" -ne 0 ] && sudo_if_needed="sudo"
+    $sudo_if_needed apt-get update -q && $sudo_if_needed apt-get install -y -q python3-venv
+fi
 
 echo "== building release binaries"
 cargo build --release --locked --bin gd-indicators --example ceiling --example sql
