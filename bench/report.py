@@ -51,8 +51,9 @@ add("- Ceiling: `target/release/examples/ceiling` (bench/ceiling.rs), a bare axu
     "returning the same bytes and content type")
 add("- Floor: `target/release/examples/sql floor` (bench/sql.rs), the service's own statement "
     "for a page in a bare sqlx loop, as many tasks as wrk has connections")
-add(f"- Datasette {facts['datasette_version']} from PyPI, `datasette serve -i FILE` on the "
-    "same database file")
+add(f"- Datasette {facts['datasette_version']} from PyPI, `datasette serve -i FILE "
+    "--setting sql_time_limit_ms 30000` on the same database file (its default limit of 1 s "
+    "turns its slow pages under load into errors)")
 add("")
 
 # The targets, first.
