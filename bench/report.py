@@ -62,9 +62,12 @@ ratio_rows = [row for row in rows if row[0].startswith("service: ")
 cached_ratios = [number(row[1]) / number(by_name["ceiling: " + row[0][9:]][1]) for row in ratio_rows]
 cached_p99 = [number(row[3]) for row in ratio_rows]
 service = by_name["uncached: service, series page"]
-datasette = by_name["uncached: Datasette, series page"]
-indexed = by_name["uncached: Datasette with retracted=0, series page"]
 floor = by_name["floor: series page"]
+side = f"uncached ({facts['datasette_connections']} connections)"
+beside = by_name[f"{side}: service, series page"]
+datasette = by_name[f"{side}: Datasette, series page"]
+indexed = by_name[f"{side}: Datasette with retracted=0, series page"]
+side_seconds = float(facts["datasette_duration"].rstrip("s"))
 matrix = [(label, path, number(first), number(median), status)
           for label, path, first, median, status in uncached]
 worst = max(matrix, key=lambda case: case[3])
@@ -81,12 +84,23 @@ add("## Targets (issue 16)")
 add("")
 add("| Target | Measured in this run | |")
 add("|---|---|---|")
-over_datasette = number(service[1]) / number(datasette[1])
-over_indexed = number(service[1]) / number(indexed[1])
-add(f"| Uncached figure page ≥ 100× Datasette | {over_datasette:.0f}× Datasette as the issue "
-    f"queries it ({service[1]} against {datasette[1]} req/s); {over_indexed:.1f}× Datasette "
-    f"told `retracted=0`, which lets it use the service's indexes ({indexed[1]} req/s) | "
-    f"{verdict(over_datasette >= 100)} as the issue measures it; "
+
+
+def times_over(theirs):
+    """The service's req/s over Datasette's, beside it; a Datasette that answered nothing in
+    the run did less than one answer in its duration, so the ratio is at least this."""
+    if number(theirs[1]) > 0:
+        return number(beside[1]) / number(theirs[1]), ""
+    return number(beside[1]) * side_seconds, "more than "
+
+
+over_datasette, at_least = times_over(datasette)
+over_indexed, indexed_at_least = times_over(indexed)
+add(f"| Uncached figure page ≥ 100× Datasette (both at {facts['datasette_connections']} "
+    f"connections) | {at_least}{over_datasette:.0f}× Datasette as the issue queries it "
+    f"({beside[1]} against {datasette[1]} req/s); {indexed_at_least}{over_indexed:.1f}× "
+    f"Datasette told `retracted=0`, which lets it use the service's indexes ({indexed[1]} "
+    f"req/s) | {verdict(over_datasette >= 100)} as the issue measures it; "
     f"{verdict(over_indexed >= 100)} against the indexed query |")
 add(f"| Uncached page against the bare-SQL floor (reported) | "
     f"{number(service[1]) / number(floor[1]):.0%} of the floor's {floor[1]} statements/s | |")
@@ -157,15 +171,27 @@ add(f"- floor: the statement that page runs, bare (`bench/sql.rs floor`)")
 add(f"- Datasette, as the issue queries it: `{facts['datasette_series']}`")
 add(f"- Datasette with `retracted=0`: `{facts['datasette_indexed']}`")
 add("")
+add(f"At {facts['connections']} connections, {facts['duration']} each:")
+add("")
 add("| Server | req/s | p50 ms | p99 ms | Service's ratio |")
 add("|---|---:|---:|---:|---:|")
 add(f"| service | {service[1]} | {service[2]} | {service[3]} | |")
 add(f"| floor (sqlx statements/s) | {floor[1]} | {floor[2]} | {floor[3]} | "
     f"{number(service[1]) / number(floor[1]):.2f} |")
+add("")
+add(f"Side by side with Datasette, at {facts['datasette_connections']} connections, "
+    f"{facts['datasette_duration']} each: Datasette runs each query on one of a few threads, "
+    f"so at {facts['connections']} connections its requests queue for longer than wrk waits "
+    "(30 s) and none is answered. A run with no answer is shown as 0 req/s, and the ratio as a "
+    "lower bound (fewer than one answer in the run).")
+add("")
+add("| Server | req/s | p50 ms | p99 ms | Service's ratio |")
+add("|---|---:|---:|---:|---:|")
+add(f"| service | {beside[1]} | {beside[2]} | {beside[3]} | |")
 add(f"| Datasette, as the issue queries it | {datasette[1]} | {datasette[2]} | {datasette[3]} | "
-    f"{over_datasette:.0f}× |")
+    f"{at_least}{over_datasette:.0f}× |")
 add(f"| Datasette with `retracted=0` | {indexed[1]} | {indexed[2]} | {indexed[3]} | "
-    f"{over_indexed:.1f}× |")
+    f"{indexed_at_least}{over_indexed:.1f}× |")
 add("")
 add(f"Peak RSS of the service after every uncached query: {facts['rss_large']} MiB.")
 add("")

@@ -12,12 +12,20 @@
 # Datasette comes from PyPI into a virtual environment of its own (python3 -m venv, pip).
 #
 # Environment: BENCH_DURATION (per wrk run, default 10s), BENCH_CONNECTIONS (default 64),
-# BENCH_OBSERVATIONS (synthetic figures, default 1000000), BENCH_OUT (default BENCHMARKS.md).
+# BENCH_OBSERVATIONS (synthetic figures, default 1000000), BENCH_OUT (default BENCHMARKS.md),
+# BENCH_DATASETTE_CONNECTIONS and BENCH_DATASETTE_DURATION (the side-by-side runs with
+# Datasette, default 4 and 30s).
+#
+# What a run measured is kept in target/bench-run (the facts, wrk rows, uncached cases and
+# plans), so `python3 bench/report.py target/bench-run BENCHMARKS.md` rewrites the report
+# without measuring again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 duration=${BENCH_DURATION:-10s}
 connections=${BENCH_CONNECTIONS:-64}
+datasette_connections=${BENCH_DATASETTE_CONNECTIONS:-4}
+datasette_duration=${BENCH_DATASETTE_DURATION:-30s}
 observations=${BENCH_OBSERVATIONS:-1000000}
 out=${BENCH_OUT:-BENCHMARKS.md}
 threads=2
@@ -56,6 +64,10 @@ work=$(mktemp -d)
 pids=()
 cleanup() {
     for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+    mkdir -p target/bench-run
+    for file in facts rows uncached slowest plans; do
+        [ -f "$work/$file" ] && cp "$work/$file" target/bench-run/
+    done
     rm -rf "$work"
 }
 trap cleanup EXIT
@@ -102,9 +114,11 @@ peak_rss_mib() {
 }
 
 # measure NAME URL [HEADER]: one wrk run; appends "NAME|req/s|p50 ms|p99 ms" to $work/rows.
+# MEASURE_CONNECTIONS and MEASURE_DURATION, if set, replace the run's defaults.
 measure() {
     local name=$1 url=$2 header=${3:-}
-    local args=(-t"$threads" -c"$connections" -d"$duration" --timeout 30s --latency)
+    local args=(-t"$threads" -c"${MEASURE_CONNECTIONS:-$connections}"
+        -d"${MEASURE_DURATION:-$duration}" --timeout 30s --latency)
     [ -n "$header" ] && args+=(-H "$header")
     wrk "${args[@]}" "$url" >"$work/wrk.txt"
     if grep -q "Non-2xx or 3xx responses" "$work/wrk.txt"; then
@@ -120,7 +134,8 @@ def ms(label):
     value, unit = re.search(r"^\s*%s\s+([\d.]+)(us|ms|s)\s*$" % label, text, re.M).groups()
     return float(value) * {"us": 1e-3, "ms": 1.0, "s": 1e3}[unit]
 rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
-print(f"{name}|{rps:.0f}|{ms('50%'):.2f}|{ms('99%'):.2f}")
+print(f"{name}|{rps:.0f}|{ms('50%'):.2f}|{ms('99%'):.2f}" if rps >= 10 else
+      f"{name}|{rps:.2f}|{ms('50%'):.2f}|{ms('99%'):.2f}")
 EOF
     tail -1 "$work/rows" | awk -F'|' '{ printf "   %-58s %8s req/s  p50 %6s ms  p99 %6s ms\n", $1, $2, $3, $4 }'
 }
@@ -219,9 +234,9 @@ series="/v1/observations?$series_query"
 # cannot use the service's (partial) indexes.
 datasette_series="/large/observations.json?indicator_id=$indicator&region_id=$region&_sort=period_sort_key&_size=100&_shape=array"
 datasette_indexed="/large/observations.json?indicator_id=$indicator&region_id=$region&_where=retracted%3D0&_sort=period_sort_key&_size=100&_shape=array"
-# Datasette stops a query after 1 s by default and answers 400; under 64 connections its
-# series page takes longer than that, so its limit is raised to wrk's own 30 s: a slow page
-# counts as a slow answer, not as an error.
+# Datasette stops a query after 1 s by default and answers 400; under load its series page
+# takes longer than that, so its limit is raised to wrk's own 30 s: a slow page counts as a
+# slow answer, not as an error.
 "$work/datasette/bin/datasette" serve -i "$work/large.db" -h 127.0.0.1 -p "$datasette_port" \
     --setting sql_time_limit_ms 30000 >"$work/datasette.log" 2>&1 &
 datasette_pid=$!
@@ -238,8 +253,17 @@ print(f"   Datasette and the service answer the same {len(ours)} figures in the 
 EOF
 done
 measure "uncached: service, series page" "$base$series"
-measure "uncached: Datasette, series page" "http://127.0.0.1:$datasette_port$datasette_series"
-measure "uncached: Datasette with retracted=0, series page" "http://127.0.0.1:$datasette_port$datasette_indexed"
+# Side by side with Datasette at a load it can answer: it runs each query on one of a few
+# threads, so 64 connections queue for longer than wrk waits (30 s) and none is answered.
+# The service under the same load, then Datasette with the indexed query and, last (the
+# queries it is still running once wrk stops would delay the next run), the issue's query.
+side="uncached ($datasette_connections connections)"
+MEASURE_CONNECTIONS=$datasette_connections MEASURE_DURATION=$datasette_duration \
+    measure "$side: service, series page" "$base$series"
+MEASURE_CONNECTIONS=$datasette_connections MEASURE_DURATION=$datasette_duration \
+    measure "$side: Datasette with retracted=0, series page" "http://127.0.0.1:$datasette_port$datasette_indexed"
+MEASURE_CONNECTIONS=$datasette_connections MEASURE_DURATION=$datasette_duration \
+    measure "$side: Datasette, series page" "http://127.0.0.1:$datasette_port$datasette_series"
 kill "$datasette_pid"
 wait "$datasette_pid" 2>/dev/null || true
 # The floor: the service's own statement for the page, in a bare sqlx loop, as many tasks as
@@ -286,6 +310,8 @@ series=$series
 datasette_series=$datasette_series
 datasette_indexed=$datasette_indexed
 datasette_version=$datasette_version
+datasette_connections=$datasette_connections
+datasette_duration=$datasette_duration
 load_at_start=$load_at_start
 load_at_end=$load_at_end
 EOF
