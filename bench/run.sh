@@ -178,10 +178,10 @@ startup_ms() {
 
 : >"$work/rows"
 echo "== databases"
-"$bin" --database-url "$work/article.db" migrate >/dev/null
+"$bin" migrate --database-url "$work/article.db" >/dev/null
 generate_started=$(date +%s%N)
 /usr/bin/time -f "%M" -o "$work/generate.rss" \
-    "$bin" --database-url "$work/large.db" generate --observations "$observations" 2>"$work/generate.log" >/dev/null
+    "$bin" generate --database-url "$work/large.db" --observations "$observations" 2>"$work/generate.log" >/dev/null
 generate_seconds=$(awk -v ns=$(($(date +%s%N) - generate_started)) 'BEGIN { printf "%.1f", ns / 1e9 }')
 generate_rss=$(awk '{ printf "%.0f", $1 / 1024 }' "$work/generate.rss")
 large_mib=$(du -m "$work/large.db" | cut -f1)

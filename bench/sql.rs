@@ -11,6 +11,7 @@
 
 use std::time::{Duration, Instant};
 
+use gd_indicators::domain::language::Language;
 use gd_indicators::service::figures::{page_order, Observations, Vintage};
 use gd_indicators::service::presentation::Presentation;
 use gd_indicators::service::query::parse::read;
@@ -47,7 +48,7 @@ async fn statement_inputs(
     pool: &SqlitePool,
     query: &str,
 ) -> Option<(ObservationFilter, ObservationOrder, usize)> {
-    let mut parsed = read::<Observations>(pool, PATH, Some(query))
+    let mut parsed = read::<Observations>(pool, PATH, Some(query), Language::default())
         .await
         .unwrap_or_else(|error| panic!("{query}: {error}"));
     // As the service does: `min`, `max` and `sort=value` compare money as presented.
@@ -64,7 +65,11 @@ async fn statement_inputs(
     let total = count_observations(pool, &filter)
         .await
         .expect("the total counts");
-    Some((filter, page_order(&parsed.list), total))
+    Some((
+        filter,
+        page_order(&parsed.list, presentation.language()),
+        total,
+    ))
 }
 
 async fn floor(pool: SqlitePool, query: String, duration: Duration, tasks: usize) {

@@ -8,10 +8,18 @@ sqlite3), compares every table with its CSV file and prints the SQL of the diffe
 
     python3 seed/to_migration.py > migrations/0007_seed_provenance.sql
 
-* Catalogue tables (regions, indicators, companies...) get an INSERT per new row and an
-  UPDATE of the changed columns per changed row, and their `search_index` entries are
-  rebuilt as migration 0003 built them. A row missing from its CSV file is refused: nothing
-  is deleted.
+* Catalogue tables (regions, indicators, companies, region_members...) get an INSERT per new
+  row and an UPDATE of the changed columns per changed row, and the search entries that read
+  a changed column (`search_index`, English, built by migration 0003; `search_index_zh`,
+  Chinese, 0009) are rebuilt from the tables. A row missing from its CSV file is refused:
+  nothing is deleted.
+* A change of schema (a column, a table, an index) is not the script's to write: write it by
+  hand at the top of the new migration, then append the script's output to it, as
+  `0009_chinese_names_and_region_hierarchy.sql` was made:
+
+      python3 seed/to_migration.py >> migrations/NNNN_what_it_adds.sql
+
+  A CSV column the migrations do not create is refused, with that advice.
 * Figures change only as `import` changes them (migration 0004): each new row of
   `observation_revisions.csv` becomes a revision, recorded under the new row of
   `imports.csv`, and then the figure's latest state. A correction copies the figure as the
@@ -36,36 +44,114 @@ SEED = pathlib.Path(__file__).parent
 MIGRATIONS = SEED.parent / "migrations"
 # Parents before children, so foreign keys hold row by row.
 CATALOGUE = [
-    "sources", "regions", "speakers", "companies", "cluster_groups", "clusters", "facilities",
-    "city_plans", "city_plan_cluster_groups", "indicators",
+    "sources", "regions", "region_members", "speakers", "companies", "cluster_groups",
+    "clusters", "facilities", "city_plans", "city_plan_cluster_groups", "indicators",
 ]
-KEYS = {"city_plan_cluster_groups": ["city_plan_id", "cluster_group_id"]}
+KEYS = {
+    "city_plan_cluster_groups": ["city_plan_id", "cluster_group_id"],
+    "region_members": ["region_id", "member_id"],
+}
 # Integers of `imports` and `observation_revisions` besides; `imports.id` is never written.
 NUMERIC_COLUMNS = {
     "value", "reached_year", "number", "import_id", "added", "corrected", "retracted",
     "unchanged",
 }
-# Each search_index kind (migration 0003): the tables its rows are built from, and the query.
+
+
+class Entry:
+    """How one kind of hit of a search index is built: from a row of `table` (its `columns`
+    read) and the rows it points at (`refs`: table -> (columns read there, the foreign key of
+    `table` that names the row)); `query` selects the entry of the row whose id is `{id}`, and
+    selects nothing where the row has no entry (no Chinese name)."""
+
+    def __init__(self, table: str, columns: set[str], query: str,
+                 refs: dict[str, tuple[set[str], str]] | None = None):
+        self.table, self.columns, self.query, self.refs = table, columns, query, refs or {}
+
+
+# Each search index, and each kind of hit in it. `search_index` (English, migration 0003):
+# names and descriptions. `search_index_zh` (Chinese, migration 0009): the Chinese name, and the
+# Chinese name of what the row belongs to (its group, its region, a region's parent).
 SEARCH = {
-    "cluster": (["clusters", "cluster_groups"],
-                "SELECT 'cluster', c.id, c.name, c.description || ' ' || g.name "
-                "FROM clusters c JOIN cluster_groups g ON g.id = c.group_id WHERE c.id = {id}"),
-    "cluster_group": (["cluster_groups"],
-                      "SELECT 'cluster_group', id, name, description FROM cluster_groups "
-                      "WHERE id = {id}"),
-    "indicator": (["indicators"],
-                  "SELECT 'indicator', id, name, description FROM indicators WHERE id = {id}"),
-    "region": (["regions"], "SELECT 'region', id, name, description FROM regions WHERE id = {id}"),
-    "speaker": (["speakers"],
-                "SELECT 'speaker', id, name, title || ', ' || organisation FROM speakers "
-                "WHERE id = {id}"),
-    "city_plan": (["city_plans", "regions"],
-                  "SELECT 'city_plan', p.id, r.name || ' city plan', p.summary "
-                  "FROM city_plans p JOIN regions r ON r.id = p.region_id WHERE p.id = {id}"),
-    "company": (["companies"],
-                "SELECT 'company', id, name, description FROM companies WHERE id = {id}"),
-    "facility": (["facilities"],
-                 "SELECT 'facility', id, name, description FROM facilities WHERE id = {id}"),
+    "search_index": {
+        "cluster": Entry(
+            "clusters", {"name", "description", "group_id"},
+            "SELECT 'cluster', c.id, c.name, c.description || ' ' || g.name "
+            "FROM clusters c JOIN cluster_groups g ON g.id = c.group_id WHERE c.id = {id}",
+            {"cluster_groups": ({"name"}, "group_id")}),
+        "cluster_group": Entry(
+            "cluster_groups", {"name", "description"},
+            "SELECT 'cluster_group', id, name, description FROM cluster_groups WHERE id = {id}"),
+        "indicator": Entry(
+            "indicators", {"name", "description"},
+            "SELECT 'indicator', id, name, description FROM indicators WHERE id = {id}"),
+        "region": Entry(
+            "regions", {"name", "description"},
+            "SELECT 'region', id, name, description FROM regions WHERE id = {id}"),
+        "speaker": Entry(
+            "speakers", {"name", "title", "organisation"},
+            "SELECT 'speaker', id, name, title || ', ' || organisation FROM speakers "
+            "WHERE id = {id}"),
+        "city_plan": Entry(
+            "city_plans", {"region_id", "summary"},
+            "SELECT 'city_plan', p.id, r.name || ' city plan', p.summary "
+            "FROM city_plans p JOIN regions r ON r.id = p.region_id WHERE p.id = {id}",
+            {"regions": ({"name"}, "region_id")}),
+        "company": Entry(
+            "companies", {"name", "description"},
+            "SELECT 'company', id, name, description FROM companies WHERE id = {id}"),
+        "facility": Entry(
+            "facilities", {"name", "description"},
+            "SELECT 'facility', id, name, description FROM facilities WHERE id = {id}"),
+    },
+    "search_index_zh": {
+        "cluster": Entry(
+            "clusters", {"name_zh", "group_id"},
+            "SELECT 'cluster', c.id, c.name_zh, coalesce(g.name_zh, '') "
+            "FROM clusters c JOIN cluster_groups g ON g.id = c.group_id "
+            "WHERE c.id = {id} AND c.name_zh IS NOT NULL",
+            {"cluster_groups": ({"name_zh"}, "group_id")}),
+        "cluster_group": Entry(
+            "cluster_groups", {"name_zh", "region_id"},
+            "SELECT 'cluster_group', g.id, g.name_zh, coalesce(r.name_zh, '') "
+            "FROM cluster_groups g JOIN regions r ON r.id = g.region_id "
+            "WHERE g.id = {id} AND g.name_zh IS NOT NULL",
+            {"regions": ({"name_zh"}, "region_id")}),
+        "indicator": Entry(
+            "indicators", {"name_zh"},
+            "SELECT 'indicator', id, name_zh, '' FROM indicators "
+            "WHERE id = {id} AND name_zh IS NOT NULL"),
+        "region": Entry(
+            "regions", {"name_zh", "parent_id"},
+            "SELECT 'region', r.id, r.name_zh, coalesce(p.name_zh, '') "
+            "FROM regions r LEFT JOIN regions p ON p.id = r.parent_id "
+            "WHERE r.id = {id} AND r.name_zh IS NOT NULL",
+            {"regions": ({"name_zh"}, "parent_id")}),
+        "speaker": Entry(
+            "speakers", {"name_zh", "region_id"},
+            "SELECT 'speaker', s.id, s.name_zh, coalesce(r.name_zh, '') "
+            "FROM speakers s JOIN regions r ON r.id = s.region_id "
+            "WHERE s.id = {id} AND s.name_zh IS NOT NULL",
+            {"regions": ({"name_zh"}, "region_id")}),
+        "city_plan": Entry(
+            "city_plans", {"name_zh", "region_id"},
+            "SELECT 'city_plan', p.id, p.name_zh, coalesce(r.name_zh, '') "
+            "FROM city_plans p JOIN regions r ON r.id = p.region_id "
+            "WHERE p.id = {id} AND p.name_zh IS NOT NULL",
+            {"regions": ({"name_zh"}, "region_id")}),
+        "company": Entry(
+            "companies", {"name_zh", "region_id"},
+            "SELECT 'company', c.id, c.name_zh, coalesce(r.name_zh, '') "
+            "FROM companies c JOIN regions r ON r.id = c.region_id "
+            "WHERE c.id = {id} AND c.name_zh IS NOT NULL",
+            {"regions": ({"name_zh"}, "region_id")}),
+        "facility": Entry(
+            "facilities", {"name_zh", "region_id"},
+            "SELECT 'facility', f.id, f.name_zh, coalesce(r.name_zh, '') "
+            "FROM facilities f JOIN regions r ON r.id = f.region_id "
+            "WHERE f.id = {id} AND f.name_zh IS NOT NULL",
+            {"regions": ({"name_zh"}, "region_id")}),
+    },
 }
 FIGURE_FIELDS = [
     "indicator_id", "region_id", "cluster_id", "cluster_group_id", "company_id", "city_plan_id",
@@ -104,6 +190,13 @@ def migrated_database() -> sqlite3.Connection:
 
 def stored_rows(db, table: str, columns: list[str]) -> dict[tuple, dict[str, str]]:
     """The table's rows as the CSV files write them (NULL as '', numbers without '.0')."""
+    schema = {name for (_, name, *_) in db.execute(f"PRAGMA table_info({table})")}
+    missing = [column for column in columns if column not in schema]
+    if missing:
+        raise Refused(
+            f"seed/{table}.csv has {missing}, which the migrations do not create: write the "
+            "schema change by hand at the top of a new migration, then append this script's "
+            "output to it (seed/README.md, 'Changing the schema')")
     def cell(value) -> str:
         if value is None:
             return ""
@@ -126,8 +219,8 @@ def same(column: str, a: str, b: str) -> bool:
 
 
 def catalogue_sql(db, out: list[str]) -> None:
-    changed: dict[str, set[str]] = {}
-    renamed: dict[str, set[str]] = {}
+    # The columns that changed in each row, by table and id (all of them for a new row).
+    changed: dict[str, dict[str, set[str]]] = {}
     start = len(out)
     for table in CATALOGUE:
         columns, rows = read_csv(table)
@@ -141,6 +234,7 @@ def catalogue_sql(db, out: list[str]) -> None:
             if old is None:
                 values = ", ".join(literal(c, row[c]) for c in columns)
                 out.append(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({values});")
+                sets = columns
             else:
                 sets = [c for c in columns if not same(c, old[c], row[c])]
                 if not sets:
@@ -149,33 +243,32 @@ def catalogue_sql(db, out: list[str]) -> None:
                 where = " AND ".join(f"{c} = {literal(c, row[c])}" for c in key)
                 out.append(f"UPDATE {table} SET {assignments} WHERE {where};")
             if key == ["id"]:
-                changed.setdefault(table, set()).add(row["id"])
-                if old is not None and "name" in columns and old["name"] != row["name"]:
-                    renamed.setdefault(table, set()).add(row["id"])
+                changed.setdefault(table, {})[row["id"]] = set(sets)
         gone = set(stored) - seen
         if gone:
             raise Refused(f"seed/{table}.csv lacks {sorted(gone)}: rows are never deleted")
     if len(out) > start:
         out.insert(start, "")
         out.insert(start + 1, "-- Catalogue: rows added or changed (none is ever deleted).")
-        out.append("")
-        out.append("-- Their search entries, rebuilt as migration 0003 built them.")
-    # Search entries of what changed, and of what shows a changed row's name.
-    for kind, (tables, query) in SEARCH.items():
-        ids: set[str] = set()
-        base = tables[0]
-        ids |= changed.get(base, set())
-        if kind == "cluster" and renamed.get("cluster_groups"):
-            groups = renamed["cluster_groups"]
-            ids |= {r["id"] for r in read_csv("clusters")[1] if r["group_id"] in groups}
-        if kind == "city_plan" and renamed.get("regions"):
-            regions = renamed["regions"]
-            ids |= {r["id"] for r in read_csv("city_plans")[1] if r["region_id"] in regions}
-        for id_ in sorted(ids):
-            out.append(f"DELETE FROM search_index WHERE kind = '{kind}' AND ref_id = "
-                       f"{literal('ref_id', id_)};")
-            out.append("INSERT INTO search_index (kind, ref_id, title, body) "
-                       + query.format(id=literal("ref_id", id_)) + ";")
+    # Search entries that read a changed column, of the row itself or of a row it points at.
+    for index, kinds in SEARCH.items():
+        entries: list[str] = []
+        for kind, entry in kinds.items():
+            ids = {id_ for id_, columns in changed.get(entry.table, {}).items()
+                   if columns & entry.columns}
+            for ref_table, (ref_columns, foreign_key) in entry.refs.items():
+                touched = {id_ for id_, columns in changed.get(ref_table, {}).items()
+                           if columns & ref_columns}
+                ids |= {r["id"] for r in read_csv(entry.table)[1] if r[foreign_key] in touched}
+            for id_ in sorted(ids):
+                entries.append(f"DELETE FROM {index} WHERE kind = '{kind}' AND ref_id = "
+                               f"{literal('ref_id', id_)};")
+                entries.append(f"INSERT INTO {index} (kind, ref_id, title, body) "
+                               + entry.query.format(id=literal("ref_id", id_)) + ";")
+        if entries:
+            out.append("")
+            out.append(f"-- Their entries in {index}, rebuilt from the tables.")
+            out.extend(entries)
 
 
 def figures_sql(db, out: list[str]) -> None:

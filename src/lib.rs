@@ -18,6 +18,8 @@ pub mod service;
 /// Every SQL statement, one file per aggregate, and the database's opening.
 pub mod store;
 
-pub use commands::config::{Command, Config, ExportArgs, GenerateArgs, ImportArgs, LogFormat};
+pub use commands::config::{
+    Cli, Command, ExportArgs, GenerateArgs, ImportArgs, LogFormat, ServeArgs,
+};
 pub use http::settings::HttpSettings;
 pub use http::{app, serve};

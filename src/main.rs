@@ -3,7 +3,9 @@
 
 use std::io::IsTerminal;
 
-use clap::Parser;
+use gd_indicators::commands::config::parse_command_line;
+use gd_indicators::commands::serve::LISTENING_TARGET;
+use gd_indicators::{Command, LogFormat};
 use tracing_subscriber::EnvFilter;
 
 // A page of figures is thousands of small allocations (values copied out of SQLite, strings,
@@ -14,6 +16,12 @@ use tracing_subscriber::EnvFilter;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> std::process::ExitCode {
+    // The command line is read before the runtime starts: --help, --version and a usage
+    // error need none.
+    let command = match parse_command_line() {
+        Ok(command) => command,
+        Err(exit) => return exit,
+    };
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -24,19 +32,23 @@ fn main() -> std::process::ExitCode {
             return std::process::ExitCode::from(1);
         }
     };
-    let code = runtime.block_on(run());
+    let code = runtime.block_on(run(command));
     // Work still on the blocking pool (a chart render whose request timed out) must not keep
     // the process from exiting once the command is done, after SIGTERM above all.
     runtime.shutdown_timeout(std::time::Duration::from_secs(1));
     code
 }
 
-async fn run() -> std::process::ExitCode {
-    let config = gd_indicators::Config::parse();
-    let filter = EnvFilter::try_from_default_env()
+async fn run(command: Command) -> std::process::ExitCode {
+    let mut filter = EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| EnvFilter::new("gd_indicators=info,tower_http=info"));
+    // The line that says where the server listens is printed whatever RUST_LOG says: scripts
+    // and test harnesses wait for it.
+    if let Ok(listening) = format!("{LISTENING_TARGET}=info").parse() {
+        filter = filter.add_directive(listening);
+    }
     // `export` may write its figures to stdout; its log lines must not land among them.
-    let logs_to_stderr = matches!(config.command, Some(gd_indicators::Command::Export(_)));
+    let logs_to_stderr = matches!(command, Command::Export(_));
     let (log_sink, log_terminal): (Box<dyn std::io::Write + Send>, bool) = if logs_to_stderr {
         (Box::new(std::io::stderr()), std::io::stderr().is_terminal())
     } else {
@@ -50,10 +62,15 @@ async fn run() -> std::process::ExitCode {
     let logs = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(writer);
-    match config.log_format {
-        gd_indicators::LogFormat::Json => logs.json().with_current_span(true).init(),
+    // Only the server logs; the other commands print their outcome.
+    let log_format = match &command {
+        Command::Serve(args) => args.log_format,
+        _ => LogFormat::Text,
+    };
+    match log_format {
+        LogFormat::Json => logs.json().with_current_span(true).init(),
         // Colour codes only where a person reads them, not in log files and collectors.
-        gd_indicators::LogFormat::Text => logs.with_ansi(log_terminal).init(),
+        LogFormat::Text => logs.with_ansi(log_terminal).init(),
     }
-    gd_indicators::commands::run(config).await
+    gd_indicators::commands::run(command).await
 }

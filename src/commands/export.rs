@@ -13,25 +13,28 @@ use futures_util::TryStreamExt;
 use indicatif::ProgressBar;
 use sqlx::SqlitePool;
 
-use super::config::{Config, ExportArgs};
-use super::progress;
+use super::config::ExportArgs;
+use super::exit::{Exit, Stopped};
 use super::signals::termination_requested;
+use super::{open_database, progress};
 use crate::service::export::{export_selection, ExportWriter, Failure};
 use crate::service::figures::count_observations;
 use crate::service::import::read::FileFormat;
-use crate::store;
 
 /// `gd-indicators export`: streams the figures to `--output` or standard output; says what it
-/// wrote on stdout when that is free (the output is a file).
-pub async fn export(config: &Config, args: &ExportArgs) -> Result<(), String> {
-    let pool = store::database::open_and_migrate(&config.database_url)
-        .await
-        .map_err(|error| error.to_string())?;
+/// wrote on stdout when that is free (the output is a file). What stops it before it writes (a
+/// refused query, an output that cannot be created) is refused; what stops it while it writes,
+/// failed.
+pub async fn export(args: &ExportArgs) -> Result<Exit, Stopped> {
+    let pool = open_database(&args.database).await?;
     let progress = progress::bar("export", "figures");
     let outcome = write_export(&pool, args, &progress).await;
     progress.finish_and_clear();
     pool.close().await;
-    let summary = outcome.map_err(|message| format!("export: {message}"))?;
+    let summary = outcome.map_err(|stopped| Stopped {
+        message: format!("export: {}", stopped.message),
+        ..stopped
+    })?;
     if let Some(file) = &summary.file {
         let format = match summary.format {
             FileFormat::Csv => "CSV",
@@ -43,7 +46,7 @@ pub async fn export(config: &Config, args: &ExportArgs) -> Result<(), String> {
             summary.figures
         );
     }
-    Ok(())
+    Ok(Exit::Done)
 }
 
 /// What `gd-indicators export` wrote.
@@ -155,10 +158,10 @@ impl Partial {
     }
 
     /// Makes the complete file durable, then gives it its name.
-    fn keep(mut self, file: File, shown: &str) -> Result<(), String> {
+    fn keep(mut self, file: File, shown: &str) -> Result<(), Stopped> {
         file.sync_all()
             .and_then(|()| std::fs::rename(&self.temporary, &self.target))
-            .map_err(|error| format!("cannot write {shown}: {error}"))?;
+            .map_err(|error| Stopped::failed(format!("cannot write {shown}: {error}")))?;
         self.kept = true;
         Ok(())
     }
@@ -191,36 +194,40 @@ async fn write_export(
     pool: &SqlitePool,
     args: &ExportArgs,
     progress: &ProgressBar,
-) -> Result<ExportSummary, String> {
+) -> Result<ExportSummary, Stopped> {
     let format = export_format(args);
     let query = args.query.as_deref().unwrap_or("").trim_start_matches('?');
     let uri: Uri = if query.is_empty() {
         Uri::from_static("/v1/export")
     } else {
         format!("/v1/export?{query}").parse().map_err(|_| {
-            format!(
+            Stopped::refused(format!(
                 "--query: '{query}' is not a URL query string (percent-encode spaces and \
                  other special characters)"
-            )
+            ))
         })?
     };
     let selection = export_selection(pool, uri.path(), uri.query())
         .await
-        .map_err(|error| format!("--query: {error}"))?;
+        .map_err(|error| Stopped::refused(format!("--query: {error}")))?;
     if selection.list.fields.is_some() {
-        return Err(
-            "--query: fields= is not taken by the export command; every column is \
-                    written"
-                .to_owned(),
-        );
+        return Err(Stopped::refused(
+            "--query: fields= is not taken by the export command; every column is written",
+        ));
     }
     if selection.list.format.is_some() {
-        return Err("--query: format= is not taken by the export command; use --format".to_owned());
+        return Err(Stopped::refused(
+            "--query: format= is not taken by the export command; use --format",
+        ));
     }
     // Listening before the file exists: a signal from here on stops the export cleanly.
     let interrupted = termination_requested();
     let file = output_file(args);
-    let (partial, sink) = match file.map(Partial::open).transpose()? {
+    let opened = file
+        .map(Partial::open)
+        .transpose()
+        .map_err(Stopped::refused)?;
+    let (partial, sink) = match opened {
         Some(Opened::Partial(partial, file)) => (Some(partial), Sink::File(file)),
         Some(Opened::InPlace(file)) => (None, Sink::File(file)),
         None => (None, Sink::Stdout(io::stdout())),
@@ -257,10 +264,10 @@ async fn write_export(
     let outcome = tokio::select! {
         biased;
         () = interrupted => {
-            return Err(match partial {
+            return Err(Stopped::failed(match partial {
                 Some(_) => format!("interrupted; {shown} not written"),
                 None => format!("interrupted; {shown} has part of the figures"),
-            });
+            }));
         }
         outcome = write => outcome,
     };
@@ -276,9 +283,11 @@ async fn write_export(
         }
         outcome => outcome,
     };
-    let (sink, figures) = outcome.map_err(|failure| match failure {
-        Failure::Database(error) => format!("cannot read the figures: {error}"),
-        Failure::Write(error) => format!("cannot write {shown}: {error}"),
+    let (sink, figures) = outcome.map_err(|failure| {
+        Stopped::failed(match failure {
+            Failure::Database(error) => format!("cannot read the figures: {error}"),
+            Failure::Write(error) => format!("cannot write {shown}: {error}"),
+        })
     })?;
     if let (Some(partial), Sink::File(file)) = (partial, sink) {
         partial.keep(file, &shown)?;

@@ -1,24 +1,17 @@
 //! `gd-indicators generate`: the service's synthetic dataset written into the database, with
 //! a bar (or a line per batch) while it runs and a summary at the end.
 
-use super::config::{Config, GenerateArgs};
+use super::config::GenerateArgs;
+use super::exit::{Exit, Stopped};
 use super::progress;
 use crate::service;
 use crate::store;
 
-/// How `generate` ended, for its exit status.
-pub enum GenerateOutcome {
-    Done,
-    /// Refused before writing anything: synthetic figures from other arguments are there.
-    Refused,
-}
-
 /// `gd-indicators generate`: writes the synthetic dataset and prints a summary on stdout. On a
 /// terminal a bar shows its progress; elsewhere (a log, CI) stderr gets a line per batch.
-pub async fn generate(config: &Config, args: &GenerateArgs) -> Result<GenerateOutcome, String> {
-    let pool = store::database::open_and_migrate(&config.database_url)
-        .await
-        .map_err(|error| error.to_string())?;
+/// Synthetic figures from other arguments already there: exit 1, nothing written.
+pub async fn generate(args: &GenerateArgs) -> Result<Exit, Stopped> {
+    let pool = store::database::open_and_migrate(&args.database.url).await?;
     let bar = progress::bar("generate", "rows");
     let options = service::synthetic::Options {
         observations: args.observations,
@@ -45,7 +38,7 @@ pub async fn generate(config: &Config, args: &GenerateArgs) -> Result<GenerateOu
                  ({} batches)",
                 summary.skipped
             );
-            Ok(GenerateOutcome::Done)
+            Ok(Exit::Done)
         }
         Ok(summary) => {
             let catalogue = summary.catalogue;
@@ -61,14 +54,14 @@ pub async fn generate(config: &Config, args: &GenerateArgs) -> Result<GenerateOu
                 catalogue.regions,
                 catalogue.indicators
             );
-            Ok(GenerateOutcome::Done)
+            Ok(Exit::Done)
         }
         Err(service::synthetic::GenerateFailure::Refused(message)) => {
             eprintln!("gd-indicators: generate refused: {message}; nothing was written");
-            Ok(GenerateOutcome::Refused)
+            Ok(Exit::Refused)
         }
         Err(service::synthetic::GenerateFailure::Failed(message)) => {
-            Err(format!("generate: {message}"))
+            Err(Stopped::failed(format!("generate: {message}")))
         }
     }
 }

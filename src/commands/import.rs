@@ -1,29 +1,21 @@
 //! `gd-indicators import FILE`: reads a file, hands it to the service's import, and reports
 //! what changed or every problem with the file, with a spinner on a terminal.
 
-use super::config::{Config, ImportArgs};
-use super::progress;
+use super::config::ImportArgs;
+use super::exit::{Exit, Stopped};
+use super::{open_database, progress};
 use crate::service;
-use crate::store;
 
-/// How `import` ended, for its exit status.
-pub enum ImportOutcome {
-    Done,
-    /// The file was refused; nothing was written.
-    Refused,
-}
-
-/// `gd-indicators import FILE`: prints what changed, or every problem with the file.
-pub async fn import(config: &Config, args: &ImportArgs) -> Result<ImportOutcome, String> {
+/// `gd-indicators import FILE`: prints what changed, or every problem with the file (exit 1,
+/// as for a file that cannot be read: nothing is written).
+pub async fn import(args: &ImportArgs) -> Result<Exit, Stopped> {
     let shown = args.file.display().to_string();
     let spinner = progress::spinner("import");
     spinner.set_message(format!("reading {shown}"));
     // Read as it is checked: the file is never held whole (see service::import).
     let file = std::fs::File::open(&args.file)
-        .map_err(|error| format!("cannot read '{shown}': {error}"))?;
-    let pool = store::database::open_and_migrate(&config.database_url)
-        .await
-        .map_err(|error| error.to_string())?;
+        .map_err(|error| Stopped::refused(format!("cannot read '{shown}': {error}")))?;
+    let pool = open_database(&args.database).await?;
     let file_name = args
         .file
         .file_name()
@@ -66,7 +58,7 @@ pub async fn import(config: &Config, args: &ImportArgs) -> Result<ImportOutcome,
                     service::import::ImportCounts::of(&plan.changes, plan.unchanged)
                 ),
             }
-            Ok(ImportOutcome::Done)
+            Ok(Exit::Done)
         }
         Err(service::import::ImportFailure::Invalid(errors)) => {
             // Enough to act on; a wholly wrong file would otherwise print a line per cell.
@@ -82,8 +74,10 @@ pub async fn import(config: &Config, args: &ImportArgs) -> Result<ImportOutcome,
                 errors.len(),
                 if errors.len() == 1 { "" } else { "s" }
             );
-            Ok(ImportOutcome::Refused)
+            Ok(Exit::Refused)
         }
-        Err(service::import::ImportFailure::Failed(message)) => Err(format!("{shown}: {message}")),
+        Err(service::import::ImportFailure::Failed(message)) => {
+            Err(Stopped::failed(format!("{shown}: {message}")))
+        }
     }
 }

@@ -1,14 +1,17 @@
 //! The command line: one module per command, each a thin front end over the service (and,
-//! for `serve`, the HTTP app). [`run`] dispatches a parsed [`Config`] to its command and turns
-//! the outcome into the process's exit status.
+//! for `serve`, the HTTP app). [`run`] dispatches a parsed [`Command`] to its code and turns
+//! the outcome into the process's exit status, the same three for every command
+//! ([`exit::Exit`]).
 //!
 //! [`run`]: crate::commands::run
-//! [`Config`]: crate::commands::config::Config
+//! [`Command`]: crate::commands::config::Command
 
 /// `check`: the consistency report as text.
 pub mod check;
 /// The flags and commands, with their environment fallbacks.
 pub mod config;
+/// The exit statuses every command shares.
+pub mod exit;
 /// `export`: the figures to a file or standard output.
 pub mod export;
 /// `generate`: the synthetic dataset.
@@ -28,48 +31,40 @@ pub mod signals;
 
 use std::process::ExitCode;
 
-use config::{Command, Config};
-use generate::GenerateOutcome;
-use import::ImportOutcome;
+use sqlx::SqlitePool;
 
-/// Runs the command `config` names (`serve` when none). Exit status: 0 done; 1 refused or
-/// not ready (a file with problems, an inconsistent claim, a server that cannot start); 2
-/// the work could not be done (a database or file error), as each command documents.
-pub async fn run(config: Config) -> ExitCode {
-    let outcome = match &config.command {
-        Some(Command::Migrate) => migrate::migrate(&config)
-            .await
-            .map(|()| ExitCode::SUCCESS)
-            .map_err(|message| (message, 1)),
-        Some(Command::Import(args)) => match import::import(&config, args).await {
-            Ok(ImportOutcome::Done) => Ok(ExitCode::SUCCESS),
-            Ok(ImportOutcome::Refused) => Ok(ExitCode::from(1)),
-            Err(message) => Err((message, 2)),
-        },
-        Some(Command::Generate(args)) => match generate::generate(&config, args).await {
-            Ok(GenerateOutcome::Done) => Ok(ExitCode::SUCCESS),
-            Ok(GenerateOutcome::Refused) => Ok(ExitCode::from(1)),
-            Err(message) => Err((message, 2)),
-        },
-        Some(Command::Export(args)) => export::export(&config, args)
-            .await
-            .map(|()| ExitCode::SUCCESS)
-            .map_err(|message| (message, 2)),
-        Some(Command::Healthcheck) => healthcheck::healthcheck(&config)
-            .map(|()| ExitCode::SUCCESS)
-            .map_err(|message| (message, 1)),
-        Some(Command::Check(args)) => match check::check(&config, args).await {
-            Ok(true) => Ok(ExitCode::SUCCESS),
-            Ok(false) => Ok(ExitCode::from(1)),
-            Err(message) => Err((message, 2)),
-        },
-        None | Some(Command::Serve) => serve::run(config)
-            .await
-            .map(|()| ExitCode::SUCCESS)
-            .map_err(|message| (message, 1)),
+use config::{Command, ExistingDatabaseArgs};
+use exit::Stopped;
+
+/// Runs `command`. Exit status: 0 done; 1 refused, nothing done (or the answer is no); 2
+/// failed while working ([`exit::Exit`]). A command that stops short says why in one line on
+/// stderr.
+pub async fn run(command: Command) -> ExitCode {
+    let outcome = match &command {
+        Command::Serve(args) => serve::run(args.clone()).await,
+        Command::Migrate(args) => migrate::migrate(args).await,
+        Command::Import(args) => import::import(args).await,
+        Command::Generate(args) => generate::generate(args).await,
+        Command::Export(args) => export::export(args).await,
+        Command::Healthcheck(args) => healthcheck::healthcheck(args),
+        Command::Check(args) => check::check(args).await,
     };
-    outcome.unwrap_or_else(|(message, code)| {
-        eprintln!("gd-indicators: {message}");
-        ExitCode::from(code)
-    })
+    match outcome {
+        Ok(exit) => exit.into(),
+        Err(Stopped { exit, message }) => {
+            eprintln!("gd-indicators: {message}");
+            exit.into()
+        }
+    }
+}
+
+/// Opens the database a command works on, migrated: one that does not exist is refused,
+/// unless `--create` (a mistyped path must not become a new, pristine database).
+async fn open_database(database: &ExistingDatabaseArgs) -> Result<SqlitePool, Stopped> {
+    let opened = if database.create {
+        crate::store::database::open_and_migrate(database.url()).await
+    } else {
+        crate::store::database::open_existing_and_migrate(database.url()).await
+    };
+    Ok(opened?)
 }

@@ -10,5 +10,7 @@ pub mod csv_cell;
 pub mod entity;
 /// The figure: its columns, declared once, and what derives from them.
 pub mod figure;
+/// The languages of names: English and Chinese.
+pub mod language;
 /// Times of revisions and imports, in one canonical UTC form.
 pub mod timestamp;

@@ -32,6 +32,8 @@ use tracing::Instrument;
 use super::layers::revalidate::{HeadRequest, Streamed};
 use super::problem::problem_response;
 use super::render::csv::{csv_disposition, CSV_CONTENT_TYPE};
+use super::render::negotiate::content_language;
+use crate::domain::language::Language;
 use crate::service::export::{ExportSelection, ExportWriter, Failure};
 use crate::service::import::read::FileFormat;
 use crate::service::query::params::Format;
@@ -71,7 +73,12 @@ pub struct StreamedExport {
 impl StreamedExport {
     /// The export's strong validator: see [`export_tag`].
     fn entity_tag(&self) -> HeaderValue {
-        export_tag(self.data_version, self.format, &self.self_link)
+        export_tag(
+            self.data_version,
+            self.format,
+            self.selection.list.language,
+            &self.self_link,
+        )
     }
 
     /// Reads the rows and writes the body into `chunks`. A failure midway is logged and
@@ -159,10 +166,16 @@ impl Drop for Running {
 
 /// A strong validator from what determines the bytes, so that none is buffered or hashed: the
 /// data (the import it is at, and this build's migrations), this build's rendering (a
-/// fingerprint of its sources and dependencies, from build.rs), the representation, and the
+/// fingerprint of its sources and dependencies, from build.rs), the representation, the
+/// language of its names (which `Accept-Language` may choose, outside the query) and the
 /// request's path and query as written (the envelope repeats them). The compressed
 /// representations get their coding appended by the revalidation layer, as every tag does.
-fn export_tag(data_version: i64, format: Format, self_link: &str) -> HeaderValue {
+fn export_tag(
+    data_version: i64,
+    format: Format,
+    language: Language,
+    self_link: &str,
+) -> HeaderValue {
     let migrations = versions::latest_migration();
     #[allow(deprecated)] // fixed keys: every replica computes the same tag
     let mut hasher = std::hash::SipHasher::new();
@@ -173,24 +186,34 @@ fn export_tag(data_version: i64, format: Format, self_link: &str) -> HeaderValue
         self_link,
     )
         .hash(&mut hasher);
+    // English, the default, hashes nothing: the tags of English exports stay as they were.
+    if language != Language::En {
+        language.tag().hash(&mut hasher);
+    }
     let tag = format!("\"export-v{data_version}-{:016x}\"", hasher.finish());
     HeaderValue::from_str(&tag).expect("digits and hex are a valid header")
 }
 
 /// The headers of `GET /v1/export` for the export `self_link` asks for at `data_version`,
 /// without a body: what a HEAD needs, read without an export's place or transaction.
-pub fn export_head(data_version: i64, format: Format, self_link: &str) -> Response {
+pub fn export_head(
+    data_version: i64,
+    format: Format,
+    language: Language,
+    self_link: &str,
+) -> Response {
     export_response(
         Body::empty(),
         format,
-        export_tag(data_version, format, self_link),
+        language,
+        export_tag(data_version, format, language, self_link),
     )
 }
 
-/// `body` as the export in `format`, tagged `tag`, and marked [`Streamed`] so that the tagger
-/// and the response cache let it pass.
-fn export_response(body: Body, format: Format, tag: HeaderValue) -> Response {
-    let mut response = body.into_response();
+/// `body` as the export in `format`, its names in `language`, tagged `tag`, and marked
+/// [`Streamed`] so that the tagger and the response cache let it pass.
+fn export_response(body: Body, format: Format, language: Language, tag: HeaderValue) -> Response {
+    let mut response = content_language(body.into_response(), language);
     let headers = response.headers_mut();
     match format {
         Format::Json => {
@@ -220,6 +243,7 @@ impl IntoResponse for StreamedExport {
     fn into_response(self) -> Response {
         let tag = self.entity_tag();
         let format = self.format;
+        let language = self.selection.list.language;
         let (chunks, mut received) = mpsc::channel(CHUNKS_AHEAD);
         // In the request's span, though it runs after the response has left the request log:
         // what it logs names the request.
@@ -245,7 +269,7 @@ impl IntoResponse for StreamedExport {
             }
             received.poll_recv(cx).map(|chunk| chunk.map(Ok))
         });
-        export_response(Body::from_stream(chunks), format, tag)
+        export_response(Body::from_stream(chunks), format, language, tag)
     }
 }
 

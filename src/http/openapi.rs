@@ -242,7 +242,11 @@ fn own_parameters(spec: &QuerySpec) -> Vec<ParameterBuilder> {
 }
 
 fn parameter(decl: &Decl, spec: &QuerySpec) -> ParameterBuilder {
-    let (schema, description) = parameter_schema(decl, spec);
+    let (schema, mut description) = parameter_schema(decl, spec);
+    // What the parameter means comes first, where its declaration says.
+    if !decl.meaning.is_empty() {
+        description = format!("{}\n\n{description}", decl.meaning);
+    }
     // `transform`'s example is one that derives figures, so that the fuzz run's requests
     // from examples (with the path's) check a transform's answer against the document.
     let example = std::ptr::eq(decl, &TRANSFORM.decl).then(|| serde_json::Value::from("cagr"));

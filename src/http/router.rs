@@ -25,13 +25,13 @@ use super::routes::{
 };
 use super::state::AppState;
 use crate::error::{ApiError, ApiResult};
-use crate::service::query::queries::One;
+use crate::service::query::queries::Document;
 
 /// Every route the API serves, in the order the documentation lists them.
 pub fn endpoints() -> Vec<Endpoint> {
     let mut endpoints = vec![
-        Endpoint::object::<One>("/v1", get(index), "Links to every collection"),
-        Endpoint::object::<One>(
+        Endpoint::object::<Document>("/v1", get(index), "Links to every collection"),
+        Endpoint::object::<Document>(
             "/openapi.json",
             get(get_openapi),
             "This API's OpenAPI 3.1 document",
@@ -128,7 +128,7 @@ const ALLOWED_METHODS: &str = "GET, HEAD, OPTIONS";
 /// `GET /openapi.json`: the document of this very table, generated at the first request and
 /// kept.
 async fn get_openapi(
-    TypedQuery(query): TypedQuery<One>,
+    TypedQuery(query): TypedQuery<Document>,
     headers: HeaderMap,
 ) -> ApiResult<Json<&'static OpenApi>> {
     negotiate(&headers, query.format, false)?;
@@ -139,7 +139,10 @@ async fn get_openapi(
 }
 
 /// `GET /v1`: where everything is, so the API can be explored from one URL.
-async fn index(TypedQuery(query): TypedQuery<One>, headers: HeaderMap) -> ApiResult<Json<Value>> {
+async fn index(
+    TypedQuery(query): TypedQuery<Document>,
+    headers: HeaderMap,
+) -> ApiResult<Json<Value>> {
     negotiate(&headers, query.format, false)?;
     Ok(Json(serde_json::json!({
         "name": "gd-indicators",

@@ -13,6 +13,7 @@ use crate::domain::analytics::relations::{
 use crate::domain::analytics::transforms::{transform_series, Transform, Transformed};
 use crate::domain::entity::Entity;
 use crate::domain::figure::Observation;
+use crate::domain::language::Language;
 use crate::store::{self, figures::ObservationFilter, figures::RelatedFigures};
 
 /// The source's exchange rate, from the printed equivalents and the figures they convert
@@ -22,9 +23,10 @@ pub async fn load_exchange_rate(pool: &SqlitePool) -> sqlx::Result<Option<Exchan
         equivalents: true,
         ..Default::default()
     };
-    Ok(exchange_rate(
-        &store::figures::related_observations(pool, &equivalents).await?,
-    ))
+    // The rate reads values only: their names are English, as everywhere by default.
+    let figures =
+        store::figures::related_observations(pool, &equivalents, Language::default()).await?;
+    Ok(exchange_rate(&figures))
 }
 
 /// The exchange rate of the data version being served: computed once per version, then every
@@ -52,10 +54,12 @@ pub async fn load_report(pool: &SqlitePool) -> sqlx::Result<ConsistencyReport> {
         ids: relation_figure_ids(),
         indicators: counts,
     };
-    let figures = store::figures::related_observations(pool, &read).await?;
+    // The report is English prose about figure ids: names in English.
+    let figures = store::figures::related_observations(pool, &read, Language::default()).await?;
     let mut groups: Vec<GroupMembers> = Vec::new();
-    for group in store::catalogue::cluster_groups(pool).await? {
-        let clusters = store::catalogue::clusters(pool, Some(&group.id)).await?;
+    for group in store::catalogue::cluster_groups(pool, Language::default()).await? {
+        let clusters =
+            store::catalogue::clusters(pool, Some(&group.id), Language::default()).await?;
         groups.push(GroupMembers {
             members: clusters.iter().map(|c| c.id.clone()).collect(),
             reached: clusters
@@ -68,23 +72,26 @@ pub async fn load_report(pool: &SqlitePool) -> sqlx::Result<ConsistencyReport> {
     Ok(consistency_report(&figures, &groups))
 }
 
-/// The figures the source implies but does not state, from the figures the relations name.
-pub async fn load_derived(pool: &SqlitePool) -> sqlx::Result<Vec<Observation>> {
+/// The figures the source implies but does not state, from the figures the relations name,
+/// names in `language`.
+pub async fn load_derived(pool: &SqlitePool, language: Language) -> sqlx::Result<Vec<Observation>> {
     let read = RelatedFigures {
         ids: relation_figure_ids(),
         ..Default::default()
     };
-    let figures = store::figures::related_observations(pool, &read).await?;
+    let figures = store::figures::related_observations(pool, &read, language).await?;
     Ok(implied_figures(&figures))
 }
 
 /// A transform of every series among the figures `filter` selects (as stated: a presentation
-/// applies to the derived figures), with a note for each subject that gave nothing, or less.
+/// applies to the derived figures), names in `language`, with a note for each subject that
+/// gave nothing, or less.
 pub async fn load_transformed(
     pool: &SqlitePool,
     filter: &ObservationFilter,
     transform: Transform,
+    language: Language,
 ) -> sqlx::Result<Transformed> {
-    let figures = store::figures::observations(pool, filter).await?;
+    let figures = store::figures::observations(pool, filter, language).await?;
     Ok(transform_series(&figures, transform))
 }

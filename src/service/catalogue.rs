@@ -1,5 +1,6 @@
-//! The catalogue as the handlers read it: regions, clusters, cluster groups, city plans,
-//! indicators, sources, speakers, companies, facilities, their names and the search index.
+//! The catalogue as the handlers read it: regions (with their hierarchy), clusters, cluster
+//! groups, city plans, indicators, sources, speakers, companies, facilities and their names,
+//! each in the language asked.
 //! Thin over the store: the reads are the store's, passed on so that the HTTP edge never
 //! reaches the store itself.
 
@@ -7,45 +8,73 @@ use sqlx::SqlitePool;
 
 use crate::domain::entity::Entity;
 use crate::domain::figure::Reference;
+use crate::domain::language::Language;
 use crate::store::catalogue as store;
 /// The catalogue's rows, as the store reads them.
 pub use crate::store::catalogue::{
     CityPlanRow, ClusterGroupRow, ClusterRow, CompanyRow, FacilityRow, IndicatorRow, RegionRow,
-    SearchHit, SourceRow, SpeakerRow,
+    SourceRow, SpeakerRow,
 };
 
 /// Regions in source order; all of them, or one region's children.
-pub async fn regions(pool: &SqlitePool, parent: Option<&str>) -> sqlx::Result<Vec<RegionRow>> {
-    store::regions(pool, parent).await
+pub async fn regions(
+    pool: &SqlitePool,
+    parent: Option<&str>,
+    language: Language,
+) -> sqlx::Result<Vec<RegionRow>> {
+    store::regions(pool, parent, language).await
 }
 
-pub async fn region(pool: &SqlitePool, id: &str) -> sqlx::Result<Option<RegionRow>> {
-    store::region(pool, id).await
+pub async fn region(
+    pool: &SqlitePool,
+    id: &str,
+    language: Language,
+) -> sqlx::Result<Option<RegionRow>> {
+    store::region(pool, id, language).await
 }
 
-pub async fn cluster_groups(pool: &SqlitePool) -> sqlx::Result<Vec<ClusterGroupRow>> {
-    store::cluster_groups(pool).await
+pub async fn cluster_groups(
+    pool: &SqlitePool,
+    language: Language,
+) -> sqlx::Result<Vec<ClusterGroupRow>> {
+    store::cluster_groups(pool, language).await
 }
 
-pub async fn cluster_group(pool: &SqlitePool, id: &str) -> sqlx::Result<Option<ClusterGroupRow>> {
-    store::cluster_group(pool, id).await
+pub async fn cluster_group(
+    pool: &SqlitePool,
+    id: &str,
+    language: Language,
+) -> sqlx::Result<Option<ClusterGroupRow>> {
+    store::cluster_group(pool, id, language).await
 }
 
 /// Clusters in source order; all of them, or one group's.
-pub async fn clusters(pool: &SqlitePool, group: Option<&str>) -> sqlx::Result<Vec<ClusterRow>> {
-    store::clusters(pool, group).await
+pub async fn clusters(
+    pool: &SqlitePool,
+    group: Option<&str>,
+    language: Language,
+) -> sqlx::Result<Vec<ClusterRow>> {
+    store::clusters(pool, group, language).await
 }
 
-pub async fn cluster(pool: &SqlitePool, id: &str) -> sqlx::Result<Option<ClusterRow>> {
-    store::cluster(pool, id).await
+pub async fn cluster(
+    pool: &SqlitePool,
+    id: &str,
+    language: Language,
+) -> sqlx::Result<Option<ClusterRow>> {
+    store::cluster(pool, id, language).await
 }
 
-pub async fn city_plans(pool: &SqlitePool) -> sqlx::Result<Vec<CityPlanRow>> {
-    store::city_plans(pool).await
+pub async fn city_plans(pool: &SqlitePool, language: Language) -> sqlx::Result<Vec<CityPlanRow>> {
+    store::city_plans(pool, language).await
 }
 
-pub async fn city_plan(pool: &SqlitePool, id: &str) -> sqlx::Result<Option<CityPlanRow>> {
-    store::city_plan(pool, id).await
+pub async fn city_plan(
+    pool: &SqlitePool,
+    id: &str,
+    language: Language,
+) -> sqlx::Result<Option<CityPlanRow>> {
+    store::city_plan(pool, id, language).await
 }
 
 /// The cluster groups each city plan names, as (city plan id, cluster group id) pairs.
@@ -53,52 +82,98 @@ pub async fn city_plan_cluster_groups(pool: &SqlitePool) -> sqlx::Result<Vec<(St
     store::city_plan_cluster_groups(pool).await
 }
 
-pub async fn indicators(pool: &SqlitePool) -> sqlx::Result<Vec<IndicatorRow>> {
-    store::indicators(pool).await
+pub async fn indicators(pool: &SqlitePool, language: Language) -> sqlx::Result<Vec<IndicatorRow>> {
+    store::indicators(pool, language).await
 }
 
-pub async fn indicator(pool: &SqlitePool, id: &str) -> sqlx::Result<Option<IndicatorRow>> {
-    store::indicator(pool, id).await
+pub async fn indicator(
+    pool: &SqlitePool,
+    id: &str,
+    language: Language,
+) -> sqlx::Result<Option<IndicatorRow>> {
+    store::indicator(pool, id, language).await
 }
 
-pub async fn sources(pool: &SqlitePool) -> sqlx::Result<Vec<SourceRow>> {
-    store::sources(pool).await
+pub async fn sources(pool: &SqlitePool, language: Language) -> sqlx::Result<Vec<SourceRow>> {
+    store::sources(pool, language).await
 }
 
-pub async fn source(pool: &SqlitePool, id: &str) -> sqlx::Result<Option<SourceRow>> {
-    store::source(pool, id).await
+pub async fn source(
+    pool: &SqlitePool,
+    id: &str,
+    language: Language,
+) -> sqlx::Result<Option<SourceRow>> {
+    store::source(pool, id, language).await
 }
 
-pub async fn speakers(pool: &SqlitePool) -> sqlx::Result<Vec<SpeakerRow>> {
-    store::speakers(pool).await
+pub async fn speakers(pool: &SqlitePool, language: Language) -> sqlx::Result<Vec<SpeakerRow>> {
+    store::speakers(pool, language).await
 }
 
-pub async fn speaker(pool: &SqlitePool, id: &str) -> sqlx::Result<Option<SpeakerRow>> {
-    store::speaker(pool, id).await
+pub async fn speaker(
+    pool: &SqlitePool,
+    id: &str,
+    language: Language,
+) -> sqlx::Result<Option<SpeakerRow>> {
+    store::speaker(pool, id, language).await
 }
 
-pub async fn companies(pool: &SqlitePool) -> sqlx::Result<Vec<CompanyRow>> {
-    store::companies(pool).await
+pub async fn companies(pool: &SqlitePool, language: Language) -> sqlx::Result<Vec<CompanyRow>> {
+    store::companies(pool, language).await
 }
 
-pub async fn company(pool: &SqlitePool, id: &str) -> sqlx::Result<Option<CompanyRow>> {
-    store::company(pool, id).await
+pub async fn company(
+    pool: &SqlitePool,
+    id: &str,
+    language: Language,
+) -> sqlx::Result<Option<CompanyRow>> {
+    store::company(pool, id, language).await
 }
 
-pub async fn facilities(pool: &SqlitePool) -> sqlx::Result<Vec<FacilityRow>> {
-    store::facilities(pool).await
+pub async fn facilities(pool: &SqlitePool, language: Language) -> sqlx::Result<Vec<FacilityRow>> {
+    store::facilities(pool, language).await
 }
 
-pub async fn facility(pool: &SqlitePool, id: &str) -> sqlx::Result<Option<FacilityRow>> {
-    store::facility(pool, id).await
+pub async fn facility(
+    pool: &SqlitePool,
+    id: &str,
+    language: Language,
+) -> sqlx::Result<Option<FacilityRow>> {
+    store::facility(pool, id, language).await
 }
 
-/// `{id, name}` references of every entity of one kind.
-pub async fn names(pool: &SqlitePool, entity: Entity) -> sqlx::Result<Vec<Reference>> {
-    store::names(pool, entity).await
+/// `{id, name}` references of every entity of one kind, named in `language`.
+pub async fn names(
+    pool: &SqlitePool,
+    entity: Entity,
+    language: Language,
+) -> sqlx::Result<Vec<Reference>> {
+    store::names(pool, entity, language).await
 }
 
-/// Ranked full-text hits for an FTS5 query (built by the caller from words only).
-pub async fn search(pool: &SqlitePool, fts_query: &str) -> sqlx::Result<Vec<SearchHit>> {
-    store::search(pool, fts_query).await
+/// The members of a grouping region (the Greater Bay Area's eleven).
+pub async fn region_members(
+    pool: &SqlitePool,
+    id: &str,
+    language: Language,
+) -> sqlx::Result<Vec<Reference>> {
+    crate::store::regions::region_members(pool, id, language).await
+}
+
+/// The groupings a region is a member of.
+pub async fn region_memberships(
+    pool: &SqlitePool,
+    id: &str,
+    language: Language,
+) -> sqlx::Result<Vec<Reference>> {
+    crate::store::regions::region_memberships(pool, id, language).await
+}
+
+/// Every region inside a region, as `within=` reaches them, the region itself left out.
+pub async fn regions_inside(
+    pool: &SqlitePool,
+    id: &str,
+    language: Language,
+) -> sqlx::Result<Vec<Reference>> {
+    crate::store::regions::regions_inside(pool, id, language).await
 }

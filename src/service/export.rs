@@ -18,6 +18,7 @@ use super::rows::write_figure;
 use crate::domain::figure::column::{Column, Components};
 use crate::domain::figure::json::{flat_columns, flat_components, flat_schema};
 use crate::domain::figure::{FlatFigure, Observation};
+use crate::domain::language::Language;
 use crate::error::ApiResult;
 use crate::store::figures::{ObservationOrder, ObservationRows};
 
@@ -188,13 +189,13 @@ pub struct ExportSelection {
 /// Parses and checks an export's query (`path` is `/v1/export`): an unknown parameter, id or
 /// concept is refused as the endpoint refuses it. `gd-indicators export --query` reads its
 /// query here, through the very parser the endpoint's extractor calls, so the command and the
-/// endpoint select the same figures.
+/// endpoint select the same figures (names in English unless the query says `lang=zh`).
 pub async fn export_selection(
     pool: &SqlitePool,
     path: &str,
     raw_query: Option<&str>,
 ) -> ApiResult<ExportSelection> {
-    let query = read::<Export>(pool, path, raw_query).await?;
+    let query = read::<Export>(pool, path, raw_query, Language::default()).await?;
     ExportSelection::of(pool, query).await
 }
 
@@ -217,6 +218,7 @@ impl ExportSelection {
                 .iter()
                 .map(|k| (k.name, k.descending))
                 .collect(),
+            language: presentation.language(),
             ..Default::default()
         };
         Ok(ExportSelection {

@@ -10,8 +10,8 @@ use super::query::cursor::{not_issued, Direction};
 use super::query::page::Page;
 use super::query::params::{
     Accepted, AS_OF, CITY_PLAN, CLUSTER, CLUSTER_GROUP, COMPANY, CONCEPT, CURRENCY, FROM,
-    INDICATOR, MAX, MIN, QUALIFIER, REGION, ROLE, SCALE, SOURCE, SPEAKER, TO, TOPIC, TRANSFORM,
-    UNIT, YEAR,
+    INDICATOR, LANG, MAX, MIN, QUALIFIER, REGION, ROLE, SCALE, SOURCE, SPEAKER, TO, TOPIC,
+    TRANSFORM, UNIT, WITHIN, YEAR,
 };
 use super::query::parse::{Accepts, ListControls};
 use super::query::queries::{CatalogueQuery, FigureListQuery, FigureQuery};
@@ -20,6 +20,7 @@ use super::versions::{self, Totals};
 use super::Service;
 use crate::domain::analytics::conversion::{presented_units, Exchange};
 use crate::domain::figure::{Observation, Revision};
+use crate::domain::language::Language;
 use crate::error::ApiResult;
 use crate::store;
 /// Which figures a query selects, as the store reads them.
@@ -58,8 +59,10 @@ const ALL_FILTERS: &[Accepted] = &[
     MIN.accept(),
     MAX.accept(),
     AS_OF.accept(),
+    WITHIN.accept(),
     CURRENCY.accept(),
     SCALE.accept(),
+    LANG.accept(),
 ];
 
 /// `/v1/observations`: every figure, filtered, paged.
@@ -102,8 +105,10 @@ impl Accepts for Revenues {
             MIN.accept(),
             MAX.accept(),
             AS_OF.accept(),
+            WITHIN.accept(),
             CURRENCY.accept(),
             SCALE.accept(),
+            LANG.accept(),
         ],
         shape: Shape::Page(SORTS),
     };
@@ -125,6 +130,8 @@ impl Accepts for Patents {
             MIN.accept(),
             MAX.accept(),
             AS_OF.accept(),
+            WITHIN.accept(),
+            LANG.accept(),
         ],
         shape: Shape::Page(SORTS),
     };
@@ -147,9 +154,11 @@ impl Accepts for Series {
             MIN.accept(),
             MAX.accept(),
             AS_OF.accept(),
+            WITHIN.accept(),
             CURRENCY.accept(),
             SCALE.accept(),
             TRANSFORM.accept(),
+            LANG.accept(),
         ],
         shape: Shape::Page(SORTS),
     };
@@ -161,7 +170,7 @@ pub struct Revisions;
 
 impl Accepts for Revisions {
     const SPEC: &'static QuerySpec = &QuerySpec {
-        params: &[],
+        params: &[LANG.accept()],
         shape: Shape::All(&[SortSpec::new("number", "number")]),
     };
     type Query = CatalogueQuery;
@@ -172,7 +181,12 @@ pub struct OneFigure;
 
 impl Accepts for OneFigure {
     const SPEC: &'static QuerySpec = &QuerySpec {
-        params: &[AS_OF.accept(), CURRENCY.accept(), SCALE.accept()],
+        params: &[
+            AS_OF.accept(),
+            CURRENCY.accept(),
+            SCALE.accept(),
+            LANG.accept(),
+        ],
         shape: Shape::One,
     };
     type Query = FigureQuery;
@@ -262,8 +276,8 @@ impl Vintage {
 }
 
 /// How a list's sort and cursor read a page: `limit + 1` rows, the last saying whether there
-/// are more.
-pub fn page_order(list: &ListControls) -> ObservationOrder {
+/// are more, names in `language`.
+pub fn page_order(list: &ListControls, language: Language) -> ObservationOrder {
     ObservationOrder {
         keys: list.sort.iter().map(|k| (k.name, k.descending)).collect(),
         keyset: list.cursor.as_ref().map(|cursor| Keyset {
@@ -272,6 +286,7 @@ pub fn page_order(list: &ListControls) -> ObservationOrder {
             before: cursor.direction == Direction::Before,
         }),
         limit: list.limit.map(|limit| limit + 1),
+        language,
     }
 }
 
@@ -293,7 +308,7 @@ pub async fn observation_page(
             return Err(not_issued());
         }
     }
-    let order = page_order(list);
+    let order = page_order(list, presentation.language());
     // One read transaction: the vintage, the page and its total come from the same state of
     // the data, even when an import commits in between.
     let mut snapshot = service.pool.begin().await?;
@@ -380,12 +395,13 @@ async fn past_vintage_rows(
     }
 }
 
-/// Figures matching `filter`, in the order the source prints them.
+/// Figures matching `filter`, in the order the source prints them, names in `language`.
 pub async fn observations(
     pool: &SqlitePool,
     filter: &ObservationFilter,
+    language: Language,
 ) -> sqlx::Result<Vec<Observation>> {
-    store::figures::observations(pool, filter).await
+    store::figures::observations(pool, filter, language).await
 }
 
 /// How many figures match `filter`.
@@ -396,9 +412,14 @@ pub async fn count_observations<'e>(
     store::figures::count_observations(executor, filter).await
 }
 
-/// Every recorded state of one figure, first to last; empty when no figure has the id.
-pub async fn revisions(pool: &SqlitePool, observation_id: &str) -> sqlx::Result<Vec<Revision>> {
-    store::revisions::revisions(pool, observation_id).await
+/// Every recorded state of one figure, first to last, names in `language`; empty when no
+/// figure has the id.
+pub async fn revisions(
+    pool: &SqlitePool,
+    observation_id: &str,
+    language: Language,
+) -> sqlx::Result<Vec<Revision>> {
+    store::revisions::revisions(pool, observation_id, language).await
 }
 
 /// Whether the stored figure with this id is retracted; `None` when no figure has the id.

@@ -19,6 +19,8 @@ pub mod presentation;
 pub mod query;
 /// Items as flat rows: CSV cells and the `fields=` projection.
 pub mod rows;
+/// The search across the catalogue, in English and Chinese.
+pub mod search;
 /// The synthetic dataset of `generate`.
 pub mod synthetic;
 /// The data version and what is memoised per version.

@@ -1,5 +1,6 @@
 //! Presentation parameters shared by every endpoint that returns figures: `currency` and
-//! `scale` re-express money, using the exchange rate the source itself implies.
+//! `scale` re-express money, using the exchange rate the source itself implies; `lang` names
+//! the figures' indicator, region, source and speaker in Chinese or English.
 
 use std::future::Future;
 
@@ -11,6 +12,7 @@ use super::Service;
 use crate::domain::analytics::conversion::{convert, Exchange};
 use crate::domain::analytics::exchange_rate::ExchangeRate;
 use crate::domain::figure::Observation;
+use crate::domain::language::Language;
 use crate::error::ApiResult;
 use crate::store::{self, figures::ObservationFilter};
 
@@ -33,7 +35,7 @@ impl ExchangeRateSource for SqlitePool {
 }
 
 /// How figures are to be presented: the `currency` and `scale` a query asks for, with the
-/// source's own exchange rate when a currency is asked for.
+/// source's own exchange rate when a currency is asked for, and the language of their names.
 pub struct Presentation {
     asked: PresentationQuery,
     rate: Option<ExchangeRate>,
@@ -62,8 +64,15 @@ impl Presentation {
         })
     }
 
+    /// The language names are read in.
+    pub fn language(&self) -> Language {
+        self.asked.language
+    }
+
     pub fn apply(&self, figure: Observation) -> Observation {
-        let PresentationQuery { currency, scale } = self.asked;
+        let PresentationQuery {
+            currency, scale, ..
+        } = self.asked;
         if currency.is_none() && scale.is_none() {
             return figure;
         }
@@ -76,7 +85,7 @@ impl Presentation {
         pool: &SqlitePool,
         filter: &ObservationFilter,
     ) -> ApiResult<Vec<Observation>> {
-        let figures = store::figures::observations(pool, filter).await?;
+        let figures = store::figures::observations(pool, filter, self.language()).await?;
         Ok(figures.into_iter().map(|f| self.apply(f)).collect())
     }
 }

@@ -2,11 +2,13 @@
 //! a database this binary does not recognise is refused before anything is written to it.
 
 use std::collections::HashMap;
+use std::path::PathBuf;
 use std::str::FromStr;
 use std::time::Duration;
 
 use sqlx::migrate::Migrator;
-use sqlx::sqlite::{SqliteConnectOptions, SqlitePool, SqlitePoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection, SqlitePool, SqlitePoolOptions};
+use sqlx::ConnectOptions;
 
 /// Schema and article figures, embedded in the binary.
 pub static MIGRATOR: Migrator = sqlx::migrate!();
@@ -21,6 +23,10 @@ pub enum StartupError {
     Mismatch { location: String, reason: String },
     #[error("cannot migrate database '{location}': {reason}")]
     Migrate { location: String, reason: String },
+    #[error("there is no database at '{0}'")]
+    Missing(String),
+    #[error("'{0}' is a database in memory, new and empty at every start")]
+    InMemory(String),
 }
 
 /// How a database's applied migrations compare with the ones embedded in this binary.
@@ -52,11 +58,93 @@ pub fn connect_options(database_url: &str) -> Result<SqliteConnectOptions, Start
         .row_buffer_size(1024))
 }
 
-/// Opens the database, refuses one that belongs to another build, applies pending migrations
-/// and switches the file to WAL so readers never wait on a writer.
-pub async fn open_and_migrate(database_url: &str) -> Result<SqlitePool, StartupError> {
-    let location = database_url.to_owned();
+/// The file a database URL or path names; `None` for a database in memory (`sqlite::memory:`,
+/// `mode=memory`), which lives only as long as a connection to it.
+pub fn database_file(database_url: &str) -> Result<Option<PathBuf>, StartupError> {
     let options = connect_options(database_url)?;
+    // As sqlx reads a URL (it keeps no public flag for it): `sqlite:` or `sqlite://`, then
+    // `:memory:` or parameters with `mode=memory`.
+    let in_memory = database_url
+        .strip_prefix("sqlite:")
+        .map(|rest| rest.trim_start_matches("//"))
+        .is_some_and(|rest| {
+            let (database, parameters) = rest.split_once('?').unwrap_or((rest, ""));
+            database == ":memory:"
+                || form_urlencoded::parse(parameters.as_bytes())
+                    .any(|(key, value)| key == "mode" && value == "memory")
+        });
+    Ok((!in_memory).then(|| options.get_filename().to_owned()))
+}
+
+/// Opens the database, refuses one that belongs to another build, applies pending migrations
+/// and switches the file to WAL so readers never wait on a writer. A database that does not
+/// exist is created.
+pub async fn open_and_migrate(database_url: &str) -> Result<SqlitePool, StartupError> {
+    migrate_pool(database_url, connect_options(database_url)?).await
+}
+
+/// [`open_and_migrate`] for work on existing data: a database that does not exist, or one in
+/// memory, is refused rather than created.
+pub async fn open_existing_and_migrate(database_url: &str) -> Result<SqlitePool, StartupError> {
+    match database_file(database_url)? {
+        None => return Err(StartupError::InMemory(database_url.to_owned())),
+        Some(file) if !file.exists() => {
+            return Err(StartupError::Missing(file.display().to_string()))
+        }
+        Some(_) => {}
+    }
+    // Not created if it vanished since: refused by SQLite instead.
+    let options = connect_options(database_url)?.create_if_missing(false);
+    migrate_pool(database_url, options).await
+}
+
+/// A database in memory, for `serve`: migrated through one connection that is held for as long
+/// as the database is served (SQLite drops an in-memory database with its last connection, and
+/// a pool closes the connections it leaves idle), and read through a pool of `query_only`
+/// connections to the same database (a named, shared-cache one).
+pub struct InMemoryDatabase {
+    pub pool: SqlitePool,
+    keeper: SqliteConnection,
+}
+
+impl InMemoryDatabase {
+    /// Opens a new database in memory, whatever the in-memory URL given, and migrates it.
+    pub async fn open() -> Result<InMemoryDatabase, StartupError> {
+        let location = "sqlite::memory:";
+        // Each parse names a new database; the options are cloned, never parsed again.
+        let options = connect_options(location)?;
+        let failed = |error: sqlx::Error| StartupError::Open {
+            location: location.to_owned(),
+            reason: describe(&error),
+        };
+        let mut keeper = options.connect().await.map_err(failed)?;
+        MIGRATOR
+            .run(&mut keeper)
+            .await
+            .map_err(|error| StartupError::Migrate {
+                location: location.to_owned(),
+                reason: error.to_string(),
+            })?;
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .connect_with(options.pragma("query_only", "ON"))
+            .await
+            .map_err(failed)?;
+        Ok(InMemoryDatabase { pool, keeper })
+    }
+
+    /// Closes the readers, then the connection that keeps the database: it is gone.
+    pub async fn close(self) {
+        self.pool.close().await;
+        let _ = sqlx::Connection::close(self.keeper).await;
+    }
+}
+
+async fn migrate_pool(
+    database_url: &str,
+    options: SqliteConnectOptions,
+) -> Result<SqlitePool, StartupError> {
+    let location = database_url.to_owned();
     let pool = SqlitePoolOptions::new()
         .max_connections(8)
         .connect_with(options)

@@ -6,9 +6,11 @@ use std::sync::LazyLock;
 use sqlx::sqlite::SqliteRow;
 use sqlx::{QueryBuilder, Row, Sqlite, SqlitePool};
 
+use super::regions::push_within;
 use crate::domain::analytics::conversion::{Currency, Exchange};
 use crate::domain::figure::column::{CellSource, Check, Column, Kind, OwnedCell, Role, Word};
 use crate::domain::figure::{FigureRole, Observation, COLUMNS};
+use crate::domain::language::Language;
 
 /// Which figures to return. Every non-empty field narrows the result; several values in one
 /// field are alternatives (`region` = guangdong or greater-bay-area).
@@ -48,13 +50,15 @@ pub struct ObservationFilter {
     /// Read the figures as they were known at this moment (canonical UTC, see
     /// [`crate::domain::timestamp`]) instead of their latest state.
     pub as_of: Option<String>,
+    /// Figures of these regions or of a region inside one of them ([`push_within`]).
+    pub within: Vec<String>,
 }
 
 /// A filter's fields as one comparable value: equal filters select the same figures, so the
 /// totals memo can key on them. Bounds compare by their bits, which makes equality reflexive
 /// and agree with the hash.
 type FilterKey<'a> = (
-    [&'a [String]; 13],
+    [&'a [String]; 14],
     &'a [FigureRole],
     &'a [i32],
     [Option<i32>; 2],
@@ -90,6 +94,7 @@ impl ObservationFilter {
             exchange,
             any_cluster,
             as_of,
+            within,
         } = self;
         (
             [
@@ -106,6 +111,7 @@ impl ObservationFilter {
                 topics,
                 units,
                 qualifiers,
+                within,
             ]
             .map(Vec::as_slice),
             roles,
@@ -209,13 +215,16 @@ pub struct Keyset {
     pub before: bool,
 }
 
-/// Sorting and paging of an observation query. Ties always break on source order (rowid).
+/// How the rows of an observation query come back: sorted, paged, and with their names in a
+/// language. Ties always break on source order (rowid).
 #[derive(Debug, Clone, Default)]
 pub struct ObservationOrder {
     /// (column name as accepted by [`observation_sort_column`], descending)
     pub keys: Vec<(&'static str, bool)>,
     pub keyset: Option<Keyset>,
     pub limit: Option<usize>,
+    /// The language of the catalogue names the figures carry (the schema's `label` columns).
+    pub language: Language,
 }
 
 fn push_any_of<'a>(query: &mut QueryBuilder<'a, Sqlite>, column: &str, values: &'a [String]) {
@@ -367,6 +376,11 @@ fn push_filters_in_roles<'a>(
         query,
         &column("o.region_id", Some("region")),
         &filter.regions,
+    );
+    push_within(
+        query,
+        &column("o.region_id", Some("region")),
+        &filter.within,
     );
     push_any_of(query, &column("o.cluster_id", None), &filter.clusters);
     push_any_of(
@@ -845,35 +859,37 @@ fn push_figures<'a>(query: &mut QueryBuilder<'a, Sqlite>, as_of: Option<&'a str>
 }
 
 /// `SELECT` and every column the store reads of a figure from `o` and the catalogue joined to
-/// it ([`OBSERVATION_JOINS`]), in declaration order, then `period_sort_key` and `position`:
-/// what [`decode_figure`] reads. The text columns (and `period_sort_key`) come packed into the
-/// first value, each as `LENGTH:TEXT` (its length in bytes), or `:` for null; the numbers
-/// follow it, one a column, then `position`. sqlx copies every value SQLite hands it, with an
-/// allocation or two each, and a row of separate values spent more on those copies than SQLite
-/// spent finding it (issue 16).
-pub(super) fn observation_columns() -> &'static str {
-    static SQL: LazyLock<String> = LazyLock::new(|| {
-        let read = COLUMNS.iter().filter_map(|column| match column.role {
-            Role::Stored(_) => Some((column, format!("o.{}", column.name))),
-            Role::Read(sql) => Some((column, sql.to_owned())),
-            Role::Computed | Role::Presented | Role::Derived => None,
-        });
-        let (texts, numbers): (Vec<_>, Vec<_>) =
-            read.partition(|(column, _)| matches!(column.kind, Kind::Text | Kind::Word));
-        let packed: Vec<String> = texts
-            .into_iter()
-            .map(|(_, sql)| sql)
-            .chain(["o.period_sort_key".to_owned()])
-            .map(|sql| format!("octet_length({sql}), ':', {sql}"))
-            .collect();
-        let numbers = numbers.into_iter().map(|(_, sql)| sql);
-        let columns: Vec<String> = std::iter::once(format!("concat({})", packed.join(", ")))
-            .chain(numbers)
-            .chain(["o.position".to_owned()])
-            .collect();
-        format!("SELECT {}", columns.join(", "))
+/// it ([`OBSERVATION_JOINS`]), names in `language`, in declaration order, then
+/// `period_sort_key` and `position`: what [`decode_figure`] reads. The text columns (and
+/// `period_sort_key`) come packed into the first value, each as `LENGTH:TEXT` (its length in
+/// bytes), or `:` for null; the numbers follow it, one a column, then `position`. sqlx copies
+/// every value SQLite hands it, with an allocation or two each, and a row of separate values
+/// spent more on those copies than SQLite spent finding it (issue 16).
+pub(super) fn observation_columns(language: Language) -> &'static str {
+    static SQL: LazyLock<[String; 2]> = LazyLock::new(|| {
+        Language::ALL.map(|language| {
+            let read = COLUMNS.iter().filter_map(|column| {
+                column
+                    .read_sql(language)
+                    .map(|sql| (column, sql.into_owned()))
+            });
+            let (texts, numbers): (Vec<_>, Vec<_>) =
+                read.partition(|(column, _)| matches!(column.kind, Kind::Text | Kind::Word));
+            let packed: Vec<String> = texts
+                .into_iter()
+                .map(|(_, sql)| sql)
+                .chain(["o.period_sort_key".to_owned()])
+                .map(|sql| format!("octet_length({sql}), ':', {sql}"))
+                .collect();
+            let numbers = numbers.into_iter().map(|(_, sql)| sql);
+            let columns: Vec<String> = std::iter::once(format!("concat({})", packed.join(", ")))
+                .chain(numbers)
+                .chain(["o.position".to_owned()])
+                .collect();
+            format!("SELECT {}", columns.join(", "))
+        })
     });
-    &SQL
+    &SQL[language as usize]
 }
 
 pub(super) const OBSERVATION_JOINS: &str = "
@@ -883,12 +899,17 @@ JOIN sources s ON s.id = o.source_id
 LEFT JOIN speakers sp ON sp.id = o.speaker_id
 WHERE 1 = 1";
 
-/// Figures matching `filter`, in the order the source prints them.
+/// Figures matching `filter`, in the order the source prints them, names in `language`.
 pub async fn observations(
     pool: &SqlitePool,
     filter: &ObservationFilter,
+    language: Language,
 ) -> sqlx::Result<Vec<Observation>> {
-    observations_ordered(pool, filter, &ObservationOrder::default()).await
+    let order = ObservationOrder {
+        language,
+        ..ObservationOrder::default()
+    };
+    observations_ordered(pool, filter, &order).await
 }
 
 /// The statement of [`observations_ordered`], after `prefix` ("" or "EXPLAIN QUERY PLAN "):
@@ -909,7 +930,8 @@ pub fn observation_page_statement<'a>(
     order: &'a ObservationOrder,
     matching: Option<usize>,
 ) -> QueryBuilder<'a, Sqlite> {
-    let mut query = QueryBuilder::<Sqlite>::new(format!("{prefix}{}", observation_columns()));
+    let mut query =
+        QueryBuilder::<Sqlite>::new(format!("{prefix}{}", observation_columns(order.language)));
     query.push(" FROM");
     push_figures(&mut query, filter.as_of.as_deref());
     query.push(OBSERVATION_JOINS);
@@ -1091,6 +1113,7 @@ pub struct RelatedFigures {
 pub(super) fn related_observations_statement<'a>(
     prefix: &str,
     related: &'a RelatedFigures,
+    language: Language,
 ) -> Option<QueryBuilder<'a, Sqlite>> {
     let mut parts: Vec<&str> = Vec::new();
     if related.equivalents {
@@ -1108,7 +1131,8 @@ pub(super) fn related_observations_statement<'a>(
     if parts.is_empty() && related.ids.is_empty() && related.indicators.is_empty() {
         return None;
     }
-    let mut query = QueryBuilder::<Sqlite>::new(format!("{prefix}{}", observation_columns()));
+    let mut query =
+        QueryBuilder::<Sqlite>::new(format!("{prefix}{}", observation_columns(language)));
     query.push(" FROM");
     push_figures(&mut query, None);
     query.push(OBSERVATION_JOINS);
@@ -1140,12 +1164,14 @@ pub(super) fn related_observations_statement<'a>(
     Some(query)
 }
 
-/// The figures `related` selects that are not retracted, in the order the source prints them.
+/// The figures `related` selects that are not retracted, in the order the source prints them,
+/// names in `language`.
 pub async fn related_observations(
     pool: &SqlitePool,
     related: &RelatedFigures,
+    language: Language,
 ) -> sqlx::Result<Vec<Observation>> {
-    let Some(mut query) = related_observations_statement("", related) else {
+    let Some(mut query) = related_observations_statement("", related, language) else {
         return Ok(Vec::new());
     };
     let rows = query.build().fetch_all(pool).await?;

@@ -14,6 +14,8 @@ pub mod imports;
 pub mod interrupt;
 /// How SQLite runs the figure statements (EXPLAIN QUERY PLAN).
 pub mod query_plans;
+/// The region hierarchy: parents, memberships, and what lies inside a region.
+pub mod regions;
 /// Every recorded state of a figure.
 pub mod revisions;
 /// The catalogue `generate` adds for its synthetic figures.

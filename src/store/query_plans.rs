@@ -7,6 +7,7 @@ use super::figures::{
     observation_count_statement, observation_list_statement, observation_page_statement,
     related_observations_statement, ObservationFilter, ObservationOrder, RelatedFigures,
 };
+use crate::domain::language::Language;
 
 /// The two statements behind a page of figures.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,7 +75,8 @@ pub async fn explain_related_observations(
     pool: &SqlitePool,
     related: &RelatedFigures,
 ) -> sqlx::Result<Option<QueryPlan>> {
-    let Some(query) = related_observations_statement(EXPLAIN, related) else {
+    // Names are read alike in either language: the plan is the English one's.
+    let Some(query) = related_observations_statement(EXPLAIN, related, Language::En) else {
         return Ok(None);
     };
     explain(pool, query).await.map(Some)

@@ -5,6 +5,7 @@ use sqlx::{Row, SqlitePool};
 
 use super::figures::{decode_figure, observation_columns, revision_as_figure, OBSERVATION_JOINS};
 use crate::domain::figure::{Change, ImportReference, Revision};
+use crate::domain::language::Language;
 
 /// A revision from a row: its figure's columns, then the change and the import.
 fn revision_from_row(row: &SqliteRow) -> sqlx::Result<Revision> {
@@ -33,8 +34,13 @@ fn revision_from_row(row: &SqliteRow) -> sqlx::Result<Revision> {
     })
 }
 
-/// Every recorded state of one figure, first to last; empty when no figure has the id.
-pub async fn revisions(pool: &SqlitePool, observation_id: &str) -> sqlx::Result<Vec<Revision>> {
+/// Every recorded state of one figure, first to last, names in `language`; empty when no
+/// figure has the id.
+pub async fn revisions(
+    pool: &SqlitePool,
+    observation_id: &str,
+    language: Language,
+) -> sqlx::Result<Vec<Revision>> {
     let sql = format!(
         "{}, o.change, o.reason, o.import_id,
                 im.file AS import_file, im.description AS import_description
@@ -45,7 +51,7 @@ pub async fn revisions(pool: &SqlitePool, observation_id: &str) -> sqlx::Result<
          LEFT JOIN imports im ON im.id = o.import_id
          {OBSERVATION_JOINS}
          ORDER BY o.revision",
-        observation_columns(),
+        observation_columns(language),
         revision_as_figure()
     );
     let rows = sqlx::query(&sql)

@@ -47,6 +47,11 @@ const COOKBOOK: &[&str] = &[
     "/v1/revenues?cluster=new-energy",
     "/v1/regions?kind=city",
     "/v1/regions/greater-bay-area",
+    "/v1/regions/guangdong",
+    "/v1/regions/zhuhai",
+    "/v1/observations?region=greater-bay-area",
+    "/v1/observations?within=greater-bay-area",
+    "/v1/observations?region=shenzhen&within=guangdong",
     "/v1/clusters?group=trillion-yuan-industrial-clusters",
     "/v1/cluster-groups/maoming-whole-industry-chains",
     "/v1/patents",
@@ -57,6 +62,12 @@ const COOKBOOK: &[&str] = &[
     "/v1/speakers/ai-xuefeng",
     "/v1/companies/byd",
     "/v1/facilities",
+    "/v1/regions/shenzhen?lang=zh",
+    "/v1/observations/rd-expenditure-2024?lang=zh",
+    "/v1/city-plans?lang=zh",
+    "/v1/search?q=%E5%B9%BF%E4%B8%9C",
+    "/v1/search?q=%E6%96%B0%E8%83%BD%E6%BA%90&lang=zh&type=cluster",
+    "/v1/search?q=%E6%A8%AA%E7%90%B4&lang=zh&type=region",
     "/v1/revenues?yaer=2024",
     "/v1/city-plans/foshan",
     "/v1/observations?region=guangdong,greater-bay-area&year=2024&unit=cny&min=1000000000000\
@@ -250,6 +261,21 @@ const QUERIES: &[&str] = &[
     "/v1/search?q=robo",
     "/v1/search?q=%E5%B9%BF%E4%B8%9C",
     "/v1/search?q=nothing-matches-this",
+    // Names in Chinese (issue 18), and Chinese words searched: 深圳, 新能源, 粤港澳 大湾区.
+    "/v1/regions?lang=zh",
+    "/v1/regions?lang=zh&format=csv",
+    "/v1/regions/greater-bay-area?lang=zh",
+    "/v1/city-plans/shenzhen?lang=zh",
+    "/v1/sources?lang=zh",
+    "/v1/observations/rd-expenditure-2024?lang=zh",
+    "/v1/observations?region=hengqin&lang=zh&format=csv",
+    "/v1/search?q=%E6%B7%B1%E5%9C%B3&lang=zh",
+    "/v1/search?q=%E6%96%B0%E8%83%BD%E6%BA%90",
+    "/v1/search?q=%E7%B2%A4%E6%B8%AF%E6%BE%B3+%E5%A4%A7%E6%B9%BE%E5%8C%BA&lang=zh",
+    // Everything inside a region.
+    "/v1/observations?within=greater-bay-area&fields=id,region",
+    "/v1/observations?within=zhuhai&format=csv",
+    "/v1/observations?region=shenzhen&within=guangdong&fields=id",
     "/v1/indicators/cluster-operating-revenue/observations?year=2024",
     "/v1/indicators/cluster-operating-revenue/observations?region=guangdong&qualifier=at_least",
     "/v1/indicators/hengqin-gdp/observations?min=1000000000",
@@ -370,6 +396,9 @@ const ERRORS: &[&str] = &[
     "/healthz?verbose=1",
     "/v1/consistency?format=csv",
     "/v1/exchange-rate?currency=USD",
+    "/v1/regions?lang=fr",
+    "/v1/regions/guangdong?lang=zh,en",
+    "/v1/observations?within=atlantis",
 ];
 
 /// Requests with a method other than GET or with request headers: (method, path, headers).
@@ -394,6 +423,17 @@ const WITH_HEADERS: &[Special] = &[
     ),
     ("GET", "/v1/regions/china", &[("Accept", "text/csv")]),
     ("GET", "/v1/regions", &[("Accept", "application/xml")]),
+    // An Accept-Language that chooses Chinese, and one that chooses English.
+    (
+        "GET",
+        "/v1/companies/byd",
+        &[("Accept-Language", "zh-CN,zh;q=0.9,en;q=0.8")],
+    ),
+    (
+        "GET",
+        "/v1/regions/shenzhen",
+        &[("Accept-Language", "en-US,en;q=0.9,zh;q=0.5")],
+    ),
     ("POST", "/v1/regions", &[]),
     ("DELETE", "/v1/observations/rd-expenditure-2024", &[]),
 ];
@@ -405,6 +445,7 @@ const FOLLOW: &[&str] = &[
     "/v1/observations?limit=10&sort=period,id&fields=id,period",
     "/v1/indicators?limit=3",
     "/v1/regions?limit=5&sort=-name",
+    "/v1/regions?limit=5&sort=name&lang=zh",
     "/v1/search?q=guangzhou&limit=2",
     "/v1/revenues?limit=4&currency=USD",
     "/v1/indicators/cluster-operating-revenue/observations?limit=3",
@@ -451,9 +492,11 @@ impl Request {
 }
 
 /// Response headers users act on besides `content-type`, pinned where present: paging links,
-/// download names, the methods allowed, redirects, and what caches key and keep.
-const PINNED_HEADERS: [&str; 7] = [
+/// download names, the methods allowed, redirects, the language of names, and what caches key
+/// and keep.
+const PINNED_HEADERS: [&str; 8] = [
     "link",
+    "content-language",
     "content-disposition",
     "allow",
     "location",

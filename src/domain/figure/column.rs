@@ -9,6 +9,7 @@ use utoipa::openapi::{RefOr, Schema};
 
 use super::serialize_number;
 use crate::domain::entity::Entity;
+use crate::domain::language::Language;
 
 /// Named schemas for an OpenAPI document's `components`.
 pub type Components = Vec<(String, RefOr<Schema>)>;
@@ -24,6 +25,10 @@ pub enum Role {
     /// this SQL expression over the figure `o` and the catalogue the store joins to it (`i`
     /// indicators, `r` regions, `s` sources, `sp` speakers).
     Read(&'static str),
+    /// Read like [`Role::Read`], in the language asked: `en` is the SQL of the English name;
+    /// in Chinese, `zh` (the catalogue row's `name_zh`) where the row has one, else the
+    /// English. One declaration, so a figure's names read Chinese wherever it is served.
+    Label { en: &'static str, zh: &'static str },
     /// Computed from the other columns as a figure is read
     /// ([`Observation::compute`](super::Observation::compute)).
     Computed,
@@ -152,7 +157,25 @@ impl Column {
 
     /// A column the store reads (stored, or read by an expression).
     pub fn is_read(&self) -> bool {
-        matches!(self.role, Role::Stored(_) | Role::Read(_))
+        matches!(
+            self.role,
+            Role::Stored(_) | Role::Read(_) | Role::Label { .. }
+        )
+    }
+
+    /// The SQL the store reads a column by, over the figure `o` and the catalogue joined to
+    /// it, in `language`; `None` for a column the store does not read.
+    pub fn read_sql(&self, language: Language) -> Option<Cow<'static, str>> {
+        match (self.role, language) {
+            (Role::Stored(_), _) => Some(Cow::Owned(format!("o.{}", self.name))),
+            (Role::Read(sql), _) | (Role::Label { en: sql, .. }, Language::En) => {
+                Some(Cow::Borrowed(sql))
+            }
+            (Role::Label { en, zh }, Language::Zh) => {
+                Some(Cow::Owned(format!("coalesce({zh}, {en})")))
+            }
+            (Role::Computed | Role::Presented | Role::Derived, _) => None,
+        }
     }
 }
 
@@ -521,7 +544,7 @@ pub fn read_column<T: ColumnValue>(
 ///
 /// Each entry: doc comment, `name: Type = "json.path", role`, and `, with_object` for a value
 /// always present within its (optional) object. Roles: `stored(Check)`, `read("SQL")`,
-/// `computed`, `presented`, `derived` (see [`Role`]).
+/// `label("SQL", "SQL in Chinese")`, `computed`, `presented`, `derived` (see [`Role`]).
 macro_rules! figure_schema {
     (
         $(
@@ -608,6 +631,9 @@ macro_rules! figure_role {
     };
     (read($sql:literal)) => {
         $crate::domain::figure::column::Role::Read($sql)
+    };
+    (label($en:literal, $zh:literal)) => {
+        $crate::domain::figure::column::Role::Label { en: $en, zh: $zh }
     };
     (computed) => {
         $crate::domain::figure::column::Role::Computed

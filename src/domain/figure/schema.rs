@@ -9,7 +9,8 @@
 //! path in the JSON figure, and its role:
 //! - `stored(check)`: a column of `observations` and `observation_revisions`, read and
 //!   written by imports; `check` is what an import verifies beyond the type;
-//! - `read("SQL")`: read by an SQL expression (a catalogue name, a value SQLite derives);
+//! - `read("SQL")`: read by an SQL expression (a value SQLite derives, the revision);
+//! - `label("SQL", "SQL in Chinese")`: a catalogue name, read in the language asked;
 //! - `computed`: computed as the figure is read ([`Observation::compute`]);
 //! - `presented`: empty unless `currency` or `scale` changed the figure.
 //!
@@ -30,12 +31,12 @@ figure_schema! {
     id: String = "id", stored(Check::Id);
     /// What the figure measures: an indicator's id (`/v1/indicators`).
     indicator_id: String = "indicator.id", stored(Check::Catalogue(Entity::Indicator));
-    /// The indicator's name.
-    indicator_name: String = "indicator.name", read("i.name");
+    /// The indicator's name, in the language asked (`lang`).
+    indicator_name: String = "indicator.name", label("i.name", "i.name_zh");
     /// Where: a region's id (`/v1/regions`).
     region_id: String = "region.id", stored(Check::Catalogue(Entity::Region));
-    /// The region's name.
-    region_name: String = "region.name", read("r.name");
+    /// The region's name, in the language asked.
+    region_name: String = "region.name", label("r.name", "r.name_zh");
     /// The industry cluster the figure is about (`/v1/clusters`).
     cluster_id: Option<String> = "cluster", stored(Check::Catalogue(Entity::Cluster));
     /// The cluster group the figure is about (`/v1/cluster-groups`).
@@ -112,16 +113,17 @@ figure_schema! {
     formula: Option<String> = "formula", derived;
     /// The story that prints the figure: a source's id (`/v1/sources`).
     source_id: String = "provenance.source.id", stored(Check::Catalogue(Entity::Source));
-    /// The story's headline.
-    source_headline: String = "provenance.source.headline", read("s.headline");
+    /// The story's headline, in the language asked (in Chinese, translated).
+    source_headline: String = "provenance.source.headline", label("s.headline", "s.name_zh");
     /// The part of the story the figure is printed in.
     section: String = "provenance.section", stored(Check::Value);
     /// Who stated the figure, where the source names a person: a speaker's id
     /// (`/v1/speakers`).
     speaker_id: Option<String> = "provenance.speaker.id",
         stored(Check::Catalogue(Entity::Speaker)), with_object;
-    /// The speaker's name.
-    speaker_name: Option<String> = "provenance.speaker.name", read("sp.name"), with_object;
+    /// The speaker's name, in the language asked.
+    speaker_name: Option<String> = "provenance.speaker.name", label("sp.name", "sp.name_zh"),
+        with_object;
     /// The speaker's title.
     speaker_title: Option<String> = "provenance.speaker.title", read("sp.title"), with_object;
     /// The speaker's organisation.
@@ -312,7 +314,7 @@ mod tests {
         for column in flat_columns() {
             let role = match column.role {
                 Role::Stored(_) => "stored",
-                Role::Read(_) => "read",
+                Role::Read(_) | Role::Label { .. } => "read",
                 Role::Computed => "computed",
                 Role::Presented => "presented",
                 Role::Derived => "derived",

@@ -1,7 +1,14 @@
 // The gd-indicators dashboard: every figure on the page is read from the API when it loads.
-// No framework, no build step. When everything has settled, <body data-ready="true"> is set,
-// with data-fetch-errors counting the parts that could not be loaded; <html data-js-errors>
-// counts uncaught errors and unhandled rejections. The browser test reads all three.
+// No framework, no build step. This script holds the settings, the API access, search, the
+// controls and the start; dashboard-figures.js words and draws a figure, dashboard-sections.js
+// loads each section, dashboard-charts.js draws the SVG. Each figure has one home on the page,
+// an element whose id is the figure's id (so `/#figure-id` links to it), and every section
+// loads on its own: a failure or a slow answer is said in that section only.
+//
+// When everything has settled, <body data-ready="true"> is set, with data-fetch-errors counting
+// the parts that could not be loaded; <html data-js-errors> counts uncaught errors and unhandled
+// rejections. The browser test reads all three; data-generation counts the loads, which a change
+// of currency, scale or language starts again.
 "use strict";
 
 // Counted before anything else runs, so that even a failure below is seen.
@@ -16,10 +23,18 @@ window.addEventListener("unhandledrejection", (event) =>
   countScriptError(String(event.reason && event.reason.message ? event.reason.message : event.reason)));
 
 // The page this dashboard presents; other sources (such as the synthetic figures of
-// `gd-indicators generate`) are left out.
+// `gd-indicators generate`) are left out of the sections, but not out of the line charts.
 const ARTICLE = { publication: "China Daily", page: "GD Today" };
 // Largest page the API serves; lists longer than that are followed through links.next.
 const PAGE_LIMIT = 1000;
+// A section says the API is slow after this long, and gives up after the second.
+const SLOW_AFTER_MS = 3000;
+const GIVE_UP_AFTER_MS = 30000;
+const CURRENCIES = ["CNY", "USD"];
+const SCALES = ["unit", "thousand", "million", "billion", "trillion"];
+// The languages of names the API speaks besides English, the default.
+const LANGUAGES = ["zh"];
+const SCALE_FACTOR = { unit: 1, thousand: 1e3, million: 1e6, billion: 1e9, trillion: 1e12 };
 
 const QUALIFIER_WORDS = {
   exact: "exact",
@@ -28,6 +43,7 @@ const QUALIFIER_WORDS = {
   about: "about",
   nearly: "nearly",
   less_than: "less than",
+  indeterminate: "one-sided",
 };
 const SCALE_WORDS = { unit: "", thousand: "thousand", million: "million", billion: "billion", trillion: "trillion" };
 const UNIT_WORDS = {
@@ -40,11 +56,87 @@ const UNIT_WORDS = {
   years: "years",
   rank: "rank",
 };
-// Pixels asked of the chart endpoint: about the width a chart gets on the page, so that its
-// text is not scaled down much.
-const CHART_WIDTH = 640;
-const CHART_HEIGHT = 440;
-const NUMBER = new Intl.NumberFormat("en", { maximumFractionDigits: 2 });
+// Numbers keep two decimals, and more below 1 so that a converted or rescaled amount keeps
+// its digits: 0.285 billion stays 0.285, not 0.29 (at most six).
+const NUMBERS = [2, 3, 4, 5, 6].map((digits) => new Intl.NumberFormat("en", { maximumFractionDigits: digits }));
+function formatNumber(value) {
+  const magnitude = value === 0 ? 0 : Math.floor(Math.log10(Math.abs(value)));
+  return NUMBERS[Math.min(4, Math.max(0, -magnitude))].format(value);
+}
+const RATE = new Intl.NumberFormat("en", { maximumFractionDigits: 4 });
+
+// ---- Settings: currency, scale and the language of names, kept in the URL ----------------
+
+const settings = { currency: "", scale: "", lang: "" };
+
+function readSettings() {
+  const query = new URLSearchParams(location.search);
+  const currency = (query.get("currency") || "").toUpperCase();
+  const scale = (query.get("scale") || "").toLowerCase();
+  settings.currency = CURRENCIES.includes(currency) ? currency : "";
+  settings.scale = SCALES.includes(scale) ? scale : "";
+  const lang = (query.get("lang") || "").toLowerCase();
+  settings.lang = LANGUAGES.includes(lang) ? lang : "";
+  document.documentElement.lang = settings.lang || "en";
+}
+
+/** `path` with the language of names asked for: every request to /v1 takes it (a next link
+ * already carries it, and a second one would be refused). */
+function withLang(path) {
+  if (!settings.lang || !path.startsWith("/v1") || /[?&]lang=/.test(path)) {
+    return path;
+  }
+  return `${path}${path.includes("?") ? "&" : "?"}lang=${settings.lang}`;
+}
+
+// The English names of indicators and regions, by `kind:id`, read when names are in another
+// language: a figure names its indicator and region in that language only.
+let englishNames = new Map();
+
+async function readEnglishNames() {
+  if (!settings.lang) {
+    return new Map();
+  }
+  const [indicators, regions] = await Promise.all([getAll("/v1/indicators"), getAll("/v1/regions")]);
+  return new Map([
+    ...indicators.map((i) => [`indicator:${i.id}`, i.name_en]),
+    ...regions.map((r) => [`region:${r.id}`, r.name_en]),
+  ]);
+}
+
+function englishOf(kind, id) {
+  return englishNames.get(`${kind}:${id}`) || null;
+}
+
+/** A name as the API gives it. In Chinese it is marked so, with the English name as its title
+ * and, when `beside`, shown after it too; in English it is the plain text. */
+function named(name, english, beside) {
+  if (!settings.lang) {
+    return name;
+  }
+  const node = el("span", { class: "name", lang: settings.lang, title: english, "data-name-en": english }, name);
+  return beside && english ? [node, " ", el("span", { class: "name-en", lang: "en" }, english)] : node;
+}
+
+/** `path` with the currency and scale asked for; only for endpoints that take them. */
+function money(path) {
+  const extra = [];
+  if (settings.currency) {
+    extra.push(`currency=${settings.currency}`);
+  }
+  if (settings.scale) {
+    extra.push(`scale=${settings.scale}`);
+  }
+  if (extra.length === 0) {
+    return path;
+  }
+  return `${path}${path.includes("?") ? "&" : "?"}${extra.join("&")}`;
+}
+
+function moneyWords() {
+  const currency = { "": "money as printed", CNY: "money in yuan", USD: "money in US dollars" }[settings.currency];
+  return settings.scale ? `${currency}, in ${settings.scale === "unit" ? "units" : `${settings.scale}s`}` : currency;
+}
 
 // ---- DOM helpers -------------------------------------------------------------------------
 
@@ -56,7 +148,7 @@ function el(tag, attributes, ...children) {
       node.setAttribute(name, value === true ? "" : String(value));
     }
   }
-  for (const child of children.flat()) {
+  for (const child of children.flat(Infinity)) {
     if (child !== null && child !== undefined && child !== "") {
       node.append(child instanceof Node ? child : String(child));
     }
@@ -78,10 +170,6 @@ function marked(text) {
   return nodes;
 }
 
-function slot(sectionId) {
-  return document.querySelector(`#${sectionId} .slot`);
-}
-
 function showStatus(message, isError) {
   const status = document.getElementById("status");
   if (!status) {
@@ -96,14 +184,40 @@ function errorMessage(what, error) {
   return el("p", { class: "error", role: "alert" }, `Could not load ${what}: ${error.message}`);
 }
 
+/** "(CSV · JSON)" links to the data a section shows. */
+function dataLinks(links) {
+  return el("p", { class: "data-links" }, "The data: ", links.map((link, index) => [
+    index > 0 ? " · " : null,
+    el("a", { href: link.href, "data-format": link.format }, link.label),
+  ]));
+}
+
+function csvAndJson(what, path) {
+  const csv = `${path}${path.includes("?") ? "&" : "?"}format=csv`;
+  return [
+    { label: `${what} as CSV`, href: withLang(csv), format: "csv" },
+    { label: `${what} as JSON`, href: withLang(path), format: "json" },
+  ];
+}
+
 // ---- API access --------------------------------------------------------------------------
 
-/** GETs a JSON resource; a non-2xx answer throws with the problem's detail. */
+/** GETs a JSON resource; a non-2xx answer, no answer or a late one throws, saying which. */
 async function getJson(path) {
+  path = withLang(path);
   let response;
   try {
-    response = await fetch(path, { headers: { Accept: "application/json" } });
+    response = await fetch(path, {
+      headers: { Accept: "application/json" },
+      // Revalidated every time (a 304 when nothing changed), so a reload after an import
+      // shows it rather than what the browser kept for max-age.
+      cache: "no-cache",
+      signal: AbortSignal.timeout(GIVE_UP_AFTER_MS),
+    });
   } catch (error) {
+    if (error.name === "TimeoutError") {
+      throw new Error(`${path}: the API did not answer within ${GIVE_UP_AFTER_MS / 1000} s`);
+    }
     throw new Error(`${path}: the server could not be reached (${error.message})`);
   }
   if (!response.ok) {
@@ -131,259 +245,82 @@ async function getAll(path) {
   return items;
 }
 
-// ---- Figures -----------------------------------------------------------------------------
-
-/** A figure stated in its own right: not a printed dollar equivalent, not a repeat. */
-function isStated(figure) {
-  return !figure.equivalent_of && !figure.restates;
-}
-
-/** "1.1 trillion yuan", "25%", "No. 1": the value with its scale and unit. */
-function amount(figure) {
-  const number = NUMBER.format(figure.value);
-  const scale = SCALE_WORDS[figure.scale] || "";
-  const scaled = scale ? `${number} ${scale}` : number;
-  switch (figure.unit) {
-    case "cny":
-      return `${scaled} yuan`;
-    case "usd":
-      return `US$${scaled}`;
-    case "percent":
-      return `${scaled}%`;
-    case "rank":
-      return `No. ${scaled}`;
-    case "count":
-      return scaled;
-    default:
-      return `${scaled} ${UNIT_WORDS[figure.unit] || figure.unit}`;
-  }
-}
-
-/** The unit in words, with the scale the value is given in. */
-function unitWords(figure) {
-  const scale = SCALE_WORDS[figure.scale] || "";
-  const unit = UNIT_WORDS[figure.unit] || figure.unit;
-  return scale ? `${scale} ${unit}` : unit;
-}
-
-function qualifierWords(figure) {
-  return QUALIFIER_WORDS[figure.qualifier] || figure.qualifier;
-}
-
-/** The value, as the page shows it, with the raw number kept for machines. */
-function valueNode(figure) {
-  return el("span", { class: "value", "data-value": figure.value }, amount(figure));
-}
-
-/** Dollar equivalents the article printed beside a figure, by the figure's id. */
-function equivalentsOf(figures) {
-  const equivalents = new Map();
-  for (const figure of figures) {
-    if (figure.equivalent_of) {
-      const list = equivalents.get(figure.equivalent_of) || [];
-      list.push(figure);
-      equivalents.set(figure.equivalent_of, list);
-    }
-  }
-  return equivalents;
-}
-
-/** A card for one figure: name, qualifier and value, unit, period, and the words printed. */
-function figureCard(figure, equivalents) {
-  const printed = (equivalents.get(figure.id) || []).map((e) => amount(e)).join(", ");
-  const qualifier = figure.qualifier === "exact" ? null : el("span", { class: "qualifier" }, qualifierWords(figure));
-  return el("article", { class: "card", "data-figure": figure.id },
-    el("h3", {}, figure.indicator.name),
-    el("p", { class: "figure" }, qualifier, valueNode(figure)),
-    printed ? el("p", { class: "equivalent" }, `printed as ${printed}`) : null,
-    el("dl", { class: "facts" },
-      el("div", {}, el("dt", {}, "Period"), el("dd", {}, figure.period.label)),
-      el("div", {}, el("dt", {}, "Unit"), el("dd", {}, unitWords(figure))),
-      el("div", {}, el("dt", {}, "Qualifier"), el("dd", {}, qualifierWords(figure))),
-      el("div", {}, el("dt", {}, "Region"), el("dd", {}, figure.region.name))),
-    el("blockquote", { class: "stated" }, `“${figure.stated}”`));
-}
-
-function cards(figures) {
-  const equivalents = equivalentsOf(figures);
-  return el("div", { class: "cards" }, figures.filter(isStated).map((f) => figureCard(f, equivalents)));
-}
-
-/** A table of figures: one row each, with its value, unit, qualifier and period. */
-function figureTable(caption, figures, firstColumn) {
-  const equivalents = equivalentsOf(figures);
-  const rows = figures.filter(isStated).map((figure) => {
-    const printed = (equivalents.get(figure.id) || []).map((e) => amount(e)).join(", ");
-    return el("tr", { "data-figure": figure.id },
-      el("th", { scope: "row" }, firstColumn(figure)),
-      el("td", { class: "number" }, valueNode(figure), printed ? el("span", { class: "equivalent" }, ` (${printed})`) : null),
-      el("td", { class: "unit" }, unitWords(figure)),
-      el("td", { "data-label": "Qualifier" }, qualifierWords(figure)),
-      el("td", { "data-label": "Period" }, figure.period.label));
-  });
-  return el("div", { class: "table-wrap" },
-    el("table", {},
-      el("caption", {}, caption),
-      el("thead", {}, el("tr", {},
-        el("th", { scope: "col" }, "Figure"),
-        el("th", { scope: "col" }, "Value"),
-        el("th", { scope: "col", class: "unit" }, "Unit"),
-        el("th", { scope: "col" }, "Qualifier"),
-        el("th", { scope: "col" }, "Period"))),
-      el("tbody", {}, rows)));
-}
-
-// ---- Charts ------------------------------------------------------------------------------
-
-/** Charts for the indicators with more than one stated figure among `figures` (ranks aside:
- * a position is not a bar). Resolves when every image has loaded or failed. */
-function charts(figures) {
-  const byIndicator = new Map();
-  for (const figure of figures.filter(isStated)) {
-    if (figure.unit === "rank") {
-      continue;
-    }
-    const list = byIndicator.get(figure.indicator.id) || [];
-    list.push(figure);
-    byIndicator.set(figure.indicator.id, list);
-  }
-  const loads = [];
-  const container = el("div", { class: "charts" });
-  for (const [id, series] of byIndicator) {
-    if (series.length < 2) {
-      continue;
-    }
-    const described = series.map((f) => `${qualifierWords(f) === "exact" ? "" : qualifierWords(f) + " "}${amount(f)} (${f.cluster ? f.cluster.replaceAll("-", " ") + ", " : ""}${f.period.label})`);
-    const image = el("img", {
-      src: `/v1/indicators/${encodeURIComponent(id)}/chart.svg?width=${CHART_WIDTH}&height=${CHART_HEIGHT}`,
-      alt: `Bar chart of ${series[0].indicator.name}: ${described.join("; ")}.`,
-      width: CHART_WIDTH,
-      height: CHART_HEIGHT,
-      loading: "eager",
+// What several sections need, read once per load.
+let shared = new Map();
+function once(key, load) {
+  if (!shared.has(key)) {
+    const promise = load();
+    promise.catch(() => {
+      // Each section that needs it says so.
     });
-    const figure = el("figure", { class: "chart", "data-chart": id }, image,
-      el("figcaption", {}, series[0].indicator.name, " ", el("a", { href: image.getAttribute("src") }, "(SVG)")));
-    loads.push(new Promise((resolve, reject) => {
-      image.addEventListener("load", () => {
-        image.dataset.loaded = "true";
-        resolve();
-      });
-      image.addEventListener("error", () => {
-        const error = new Error(`${image.getAttribute("src")} did not load`);
-        figure.append(errorMessage(`the chart of ${series[0].indicator.name}`, error));
-        reject(error);
-      });
-    }));
-    container.append(figure);
+    shared.set(key, promise);
   }
-  return { node: container, loaded: Promise.all(loads) };
+  return shared.get(key);
 }
 
-// ---- Sections ----------------------------------------------------------------------------
-
-async function loadClusters() {
-  const target = slot("clusters");
-  const groups = await getAll("/v1/cluster-groups?kind=trillion_yuan_industrial");
-  if (groups.length === 0) {
-    throw new Error("the API lists no trillion-yuan cluster group");
-  }
-  const members = await Promise.all(groups.map((group) => getAll(`/v1/clusters?group=${encodeURIComponent(group.id)}`)));
-  const chartLoads = [];
-  groups.forEach((group, groupIndex) => {
-    const clusters = members[groupIndex];
-    const groupFigures = group.figures.filter((f) => !f.cluster);
-    const rows = clusters.map((cluster) => {
-      const equivalents = equivalentsOf(cluster.figures);
-      const stated = cluster.figures.filter(isStated);
-      const nameCell = el("th", { scope: "rowgroup", rowspan: Math.max(stated.length, 1) },
-        el("span", { class: "cluster-name" }, cluster.name));
-      const reached = el("td", { rowspan: Math.max(stated.length, 1), "data-label": "Reached the mark in" }, cluster.reached_year === null ? "not stated" : String(cluster.reached_year));
-      if (stated.length === 0) {
-        return el("tbody", { "data-cluster": cluster.id }, el("tr", {}, nameCell, el("td", { colspan: 4 }, "no figure stated"), reached));
-      }
-      return el("tbody", { "data-cluster": cluster.id }, stated.map((figure, index) => {
-        const printed = (equivalents.get(figure.id) || []).map((e) => amount(e)).join(", ");
-        return el("tr", { "data-figure": figure.id },
-          index === 0 ? nameCell : null,
-          el("td", { class: "number" }, valueNode(figure), printed ? el("span", { class: "equivalent" }, ` (${printed})`) : null),
-          el("td", { class: "unit" }, unitWords(figure)),
-          el("td", { "data-label": "Qualifier" }, qualifierWords(figure)),
-          el("td", { "data-label": "Period" }, figure.period.label),
-          index === 0 ? reached : null);
-      }));
-    });
-    const chart = charts(group.figures);
-    chartLoads.push(chart.loaded);
-    target.append(
-      el("p", { class: "section-note" }, `${group.name}: ${group.description}`),
-      cards(groupFigures),
-      el("div", { class: "table-wrap" },
-        el("table", { class: "clusters", "data-group": group.id },
-          el("caption", {}, `${group.name}: operating revenue of each cluster`),
-          el("thead", {}, el("tr", {},
-            el("th", { scope: "col" }, "Cluster"),
-            el("th", { scope: "col" }, "Operating revenue"),
-            el("th", { scope: "col", class: "unit" }, "Unit"),
-            el("th", { scope: "col" }, "Qualifier"),
-            el("th", { scope: "col" }, "Period"),
-            el("th", { scope: "col" }, "Reached the mark in"))),
-          rows)),
-      chart.node);
+function articleSources() {
+  return once("sources", async () => {
+    const article = (await getAll("/v1/sources"))
+      .filter((s) => s.publication === ARTICLE.publication && s.page === ARTICLE.page);
+    if (article.length === 0) {
+      throw new Error(`the API lists no story of ${ARTICLE.publication}, ${ARTICLE.page}`);
+    }
+    return article;
   });
-  await Promise.all(chartLoads);
 }
 
-/** A topic's figures from the article's stories, as cards and charts. */
-async function loadTopic(sectionId, topic, sourceIds, leaveOut) {
-  const target = slot(sectionId);
-  const figures = (await getAll(`/v1/observations?topic=${topic}&source=${sourceIds.join(",")}`))
-    .filter((f) => !leaveOut.has(f.id));
-  if (figures.length === 0) {
-    target.append(el("p", { class: "empty" }, "The API holds no figures on this topic."));
-    return;
+async function articleSourceIds() {
+  return (await articleSources()).map((s) => s.id);
+}
+
+function consistencyReport() {
+  return once("consistency", () => getJson("/v1/consistency"));
+}
+
+function derivedFigures() {
+  return once("derived", () => getAll(money("/v1/derived")));
+}
+
+function indicatorCatalogue() {
+  return once("indicators", () => getAll("/v1/indicators"));
+}
+
+function fromArticle(ids) {
+  const set = new Set(ids);
+  return (figure) => set.has(figure.provenance.source.id);
+}
+
+// ---- Search, deep links and highlighting -------------------------------------------------
+
+const ENTITY_PREFIX = { cluster: "cluster", company: "company", city_plan: "plan", facility: "facility", speaker: "speaker" };
+const DATA_ATTRIBUTE = {
+  indicator: "indicator",
+  region: "region",
+  cluster: "cluster",
+  cluster_group: "cluster-group",
+  speaker: "speaker",
+  city_plan: "city-plan",
+  company: "company",
+  facility: "facility",
+};
+
+/** The element on the page that a hit is about: the entity's own block, else its first
+ * figure, else the first element that names it; null when the page does not show it. */
+function pageTarget(hit) {
+  const prefix = ENTITY_PREFIX[hit.type];
+  const own = prefix && document.getElementById(`${prefix}-${hit.id}`);
+  if (own) {
+    return own;
   }
-  const chart = charts(figures);
-  target.append(cards(figures), chart.node);
-  await chart.loaded;
-}
-
-async function loadPatents() {
-  const figures = await getAll("/v1/patents");
-  slot("patents").append(figureTable("Invention patents granted", figures, (f) => f.indicator.name));
-  return new Set(figures.map((f) => f.id));
-}
-
-async function loadCityPlans() {
-  const target = slot("city-plans");
-  const plans = await getAll("/v1/city-plans");
-  const list = el("div", { class: "plans" });
-  for (const plan of plans) {
-    const groups = plan.cluster_groups.map((group) => el("li", {}, group.name,
-      group.clusters.length ? `: ${group.clusters.map((c) => c.name).join(", ")}` : ""));
-    list.append(el("article", { class: "plan", "data-plan": plan.id },
-      el("h3", {}, plan.city.name),
-      el("p", { class: "speaker" }, `${plan.speaker.name}, ${plan.speaker.title}`),
-      el("p", {}, plan.summary),
-      groups.length ? el("ul", { class: "groups" }, groups) : null,
-      figureTable(`Figures of the ${plan.city.name} plan`, plan.figures, (f) => f.indicator.name)));
+  const attribute = DATA_ATTRIBUTE[hit.type];
+  if (!attribute) {
+    return null;
   }
-  target.append(list);
+  const value = CSS.escape(hit.id);
+  return document.querySelector(`[data-figure][data-${attribute}="${value}"]`)
+    || document.querySelector(`[data-${attribute}="${value}"][id]`)
+    || document.querySelector(`[data-${attribute}="${value}"]`);
 }
-
-function renderSources(sources) {
-  slot("sources").append(el("ul", { class: "sources" }, sources.map((source) =>
-    el("li", { "data-source": source.id },
-      el("cite", {}, source.headline), " — ",
-      [source.byline, `${source.publication}, ${source.page}`, source.published].filter(Boolean).join(", "),
-      el("br"),
-      el("span", { class: "citation" }, source.citation),
-      el("br"),
-      el("span", { class: "document" }, "Stored as ", el("code", {}, source.document)),
-      " · ",
-      el("a", { href: source.links.observations }, "its figures (JSON)")))));
-}
-
-// ---- Search ------------------------------------------------------------------------------
 
 async function search(text) {
   const results = document.getElementById("search-results");
@@ -401,11 +338,19 @@ async function search(text) {
   }
   results.replaceChildren(
     el("p", { class: "muted", "data-hits": hits.length }, `${hits.length} result${hits.length === 1 ? "" : "s"} for “${text}”`),
-    el("ol", { class: "hits" }, hits.map((hit) =>
-      el("li", { "data-hit": `${hit.type}:${hit.id}` },
-        el("a", { href: hit.links.self }, marked(hit.title)),
+    el("ol", { class: "hits" }, hits.map((hit) => {
+      const target = pageTarget(hit);
+      if (target && !target.id) {
+        target.id = `${hit.type}-${hit.id}`.replaceAll("_", "-");
+      }
+      return el("li", { "data-hit": `${hit.type}:${hit.id}` },
+        target
+          ? el("a", { href: `#${target.id}`, "data-target": target.id }, marked(hit.title))
+          : el("span", { class: "hit-title" }, marked(hit.title)),
         " ", el("span", { class: "kind" }, hit.type.replaceAll("_", " ")),
-        el("p", {}, marked(hit.snippet))))));
+        " ", el("a", { href: hit.links.self, class: "json-link", "aria-label": `${hit.type.replaceAll("_", " ")} ${hit.id} as JSON` }, "JSON"),
+        el("p", {}, marked(hit.snippet)));
+    })));
 }
 
 function setUpSearch() {
@@ -418,76 +363,221 @@ function setUpSearch() {
       return;
     }
     // The URL says what was searched, so that it can be shared or reloaded.
-    history.replaceState(null, "", `?q=${encodeURIComponent(text)}`);
+    const query = new URLSearchParams(location.search);
+    query.set("q", text);
+    history.replaceState(null, "", `?${query}${location.hash}`);
     search(text).catch(() => {
       // Already shown beside the search box.
     });
   });
+}
+
+/** Runs the search in `?q=`, if there is one; its failure is shown beside the search box. */
+async function initialSearch() {
   const initial = new URLSearchParams(location.search).get("q");
   if (initial && initial.trim()) {
-    input.value = initial;
-    return search(initial.trim());
+    document.getElementById("search-input").value = initial;
+    await search(initial.trim()).catch(() => {});
   }
-  return Promise.resolve();
+}
+
+/** Brings the element `id` into view, marks it, and gives it the focus. */
+function reveal(id) {
+  const target = id && document.getElementById(id);
+  if (!target) {
+    return false;
+  }
+  for (let node = target.parentElement; node; node = node.parentElement) {
+    if (node.tagName === "DETAILS") {
+      node.open = true;
+    }
+  }
+  document.querySelectorAll("[data-highlighted]").forEach((node) => node.removeAttribute("data-highlighted"));
+  target.setAttribute("data-highlighted", "true");
+  if (!target.hasAttribute("tabindex") && !target.matches("a, button, input, select, summary")) {
+    target.setAttribute("tabindex", "-1");
+  }
+  target.scrollIntoView({ block: "center" });
+  target.focus({ preventScroll: true });
+  return true;
+}
+
+function revealHash() {
+  const id = decodeURIComponent(location.hash.slice(1));
+  return id ? reveal(id) : false;
+}
+
+function setUpLinks() {
+  window.addEventListener("hashchange", revealHash);
+  // A link to where the page already is fires no hashchange; reveal it all the same.
+  document.addEventListener("click", (event) => {
+    const link = event.target.closest && event.target.closest("a[href^='#']");
+    if (link && link.getAttribute("href") === location.hash) {
+      event.preventDefault();
+      revealHash();
+    }
+  });
+}
+
+// ---- Controls ----------------------------------------------------------------------------
+
+function setUpDisplay() {
+  const form = document.getElementById("display");
+  for (const input of form.elements.currency) {
+    input.checked = input.value === settings.currency;
+  }
+  form.elements.scale.value = settings.scale;
+  for (const input of form.elements.lang) {
+    input.checked = input.value === settings.lang;
+  }
+  form.addEventListener("submit", (event) => event.preventDefault());
+  form.addEventListener("change", () => {
+    settings.currency = form.elements.currency.value;
+    settings.scale = form.elements.scale.value;
+    settings.lang = form.elements.lang.value;
+    document.documentElement.lang = settings.lang || "en";
+    const query = new URLSearchParams(location.search);
+    for (const [name, value] of [["currency", settings.currency], ["scale", settings.scale], ["lang", settings.lang]]) {
+      if (value) {
+        query.set(name, value);
+      } else {
+        query.delete(name);
+      }
+    }
+    const search = query.toString();
+    history.replaceState(null, "", `${location.pathname}${search ? `?${search}` : ""}${location.hash}`);
+    load().catch((error) => showStatus(error.message, true));
+  });
 }
 
 // ---- Start -------------------------------------------------------------------------------
 
-/** Runs one part of the page; a failure is shown in its section and counted, never hidden. */
-async function part(sectionId, what, load) {
+/** The sections, in page order, with their loaders (from dashboard-sections.js, which comes after
+ * this script: hence a function, called once everything is in). */
+function parts() {
+  return [
+    { id: "industry", what: "the industry clusters", load: loadIndustry },
+    { id: "greater-bay-area", what: "the Greater Bay Area figures", load: loadGreaterBayArea },
+    { id: "media", what: "the open day figures", load: () => loadPlainTopic("media") },
+    { id: "talent", what: "the talent figures", load: () => loadPlainTopic("talent") },
+    { id: "innovation", what: "the innovation figures", load: loadInnovation },
+    { id: "companies", what: "the companies", load: loadCompanies },
+    { id: "city-plans", what: "the city plans", load: loadCityPlans },
+    { id: "marine-economy", what: "the marine economy figures", load: loadMarine },
+    { id: "facilities", what: "the facilities", load: loadFacilities },
+    { id: "speakers", what: "the speakers", load: loadSpeakers, after: ["industry", "greater-bay-area", "media", "talent", "innovation", "companies", "city-plans", "marine-economy"] },
+    { id: "derived", what: "the derived figures", load: loadDerived },
+    { id: "consistency", what: "the consistency report", load: loadConsistency },
+    { id: "sources", what: "the sources", load: loadSources },
+  ];
+}
+
+let generation = 0;
+
+/** Loads one section into its slot: says when the API is slow, and shows a failure there. */
+async function runPart(part, loaded, current) {
+  const section = document.getElementById(part.id);
+  const slot = section.querySelector(".slot");
+  const notice = el("p", { class: "loading" }, `Loading ${part.what}…`);
+  slot.replaceChildren(notice);
+  section.setAttribute("aria-busy", "true");
+  section.removeAttribute("data-failed");
+  const slow = setTimeout(() => {
+    notice.textContent = `The API is slow to answer; still waiting for ${part.what}…`;
+    notice.classList.add("slow");
+    section.dataset.slow = "true";
+  }, SLOW_AFTER_MS);
   try {
-    return await load();
+    if (part.after) {
+      await Promise.allSettled(part.after.map((id) => loaded.get(id)));
+    }
+    const { nodes, links } = await part.load();
+    if (current !== generation) {
+      return;
+    }
+    slot.replaceChildren(...nodes.filter(Boolean), dataLinks(links));
   } catch (error) {
-    const target = sectionId && slot(sectionId);
-    if (target) {
-      target.append(errorMessage(what, error));
+    if (current === generation) {
+      slot.replaceChildren(errorMessage(part.what, error));
+      section.dataset.failed = "true";
     }
     throw error;
+  } finally {
+    clearTimeout(slow);
+    section.removeAttribute("aria-busy");
+    delete section.dataset.slow;
   }
 }
 
-async function start() {
-  const work = [
-    part(null, "the search", setUpSearch),
-    part("clusters", "the industry clusters", loadClusters),
-    part("city-plans", "the city plans", loadCityPlans),
-  ];
-  const patentIds = part("patents", "the patent figures", loadPatents);
-  work.push(patentIds);
-  const sources = part("sources", "the sources", async () => {
-    const article = (await getAll("/v1/sources"))
-      .filter((s) => s.publication === ARTICLE.publication && s.page === ARTICLE.page);
-    if (article.length === 0) {
-      throw new Error(`the API lists no story of ${ARTICLE.publication}, ${ARTICLE.page}`);
-    }
-    renderSources(article);
-    return article.map((s) => s.id);
-  });
-  work.push(sources);
-  for (const [sectionId, topic, what] of [
-    ["innovation", "innovation", "the innovation figures"],
-    ["greater-bay-area", "greater_bay_area", "the Greater Bay Area figures"],
-    ["marine-economy", "marine_economy", "the marine economy figures"],
-  ]) {
-    work.push(part(sectionId, what, async () => {
-      const ids = await sources;
-      // Patents have a section of their own.
-      const leaveOut = sectionId === "innovation" ? await patentIds.catch(() => new Set()) : new Set();
-      return loadTopic(sectionId, topic, ids, leaveOut);
-    }));
+/** Loads every section, as the settings ask, then runs `andThen`; resolves when all have
+ * settled. */
+async function load(andThen) {
+  generation += 1;
+  const current = generation;
+  shared = new Map();
+  drawnCharts = [];
+  document.body.dataset.ready = "false";
+  document.body.dataset.generation = String(current);
+  showStatus(`Loading the figures from the API (${moneyWords()})…`, false);
+  // Without the English names, the Chinese ones are still shown: only their titles are missing.
+  const english = await readEnglishNames().catch(() => new Map());
+  if (current !== generation) {
+    return;
   }
-  const outcomes = await Promise.allSettled(work);
-  const failures = outcomes.filter((o) => o.status === "rejected");
+  englishNames = english;
+  const loaded = new Map();
+  for (const part of parts()) {
+    loaded.set(part.id, runPart(part, loaded, current));
+  }
+  const outcomes = await Promise.allSettled(loaded.values());
+  if (current !== generation) {
+    return;
+  }
+  drawCharts();
+  const flags = await flagFigures().then(() => null, (error) => error);
+  const failures = outcomes.filter((o) => o.status === "rejected").map((o) => o.reason);
+  if (flags && failures.length === 0) {
+    failures.push(flags);
+  }
   document.body.dataset.fetchErrors = String(failures.length);
   if (failures.length > 0) {
-    const reasons = [...new Set(failures.map((f) => f.reason.message))];
+    const reasons = [...new Set(failures.map((f) => f.message))];
     showStatus(`${failures.length} part${failures.length === 1 ? "" : "s"} of the page could not be loaded: `
       + reasons.join("; "), true);
   } else if (Number(document.documentElement.dataset.jsErrors) === 0) {
     const shown = document.querySelectorAll("[data-figure]").length;
-    showStatus(`${shown} figures loaded from the API.`, false);
+    showStatus(`${shown} figures from the API, ${moneyWords()}.`, false);
+  }
+  if (andThen) {
+    await andThen();
   }
   document.body.dataset.ready = "true";
 }
 
-start();
+function watchWidth() {
+  let width = document.documentElement.clientWidth;
+  let pending = null;
+  window.addEventListener("resize", () => {
+    if (document.documentElement.clientWidth === width) {
+      return;
+    }
+    width = document.documentElement.clientWidth;
+    clearTimeout(pending);
+    pending = setTimeout(drawCharts, 100);
+  });
+}
+
+async function start() {
+  readSettings();
+  setUpDisplay();
+  setUpLinks();
+  setUpSearch();
+  watchWidth();
+  await load(async () => {
+    await initialSearch();
+    revealHash();
+  });
+}
+
+// Every script is in by then: dashboard-figures.js and dashboard-sections.js come after this one.
+document.addEventListener("DOMContentLoaded", start);

@@ -7,9 +7,12 @@
 //!
 //! Entries are keyed by what a body depends on: the data version, the path and query as
 //! written (the body's links repeat them, so `?b=2&a=1` and `?a=1&b=2` are two entries), the
-//! `Accept` header and the content coding the response is sent in; so a compressed body is
-//! cached compressed, and an entry of an older version is never served again (it is dropped
-//! when the version moves, or evicted).
+//! `Accept` header, the language `Accept-Language` chooses (negotiated here as the handlers
+//! negotiate it, so `zh-CN,zh;q=0.9` and `zh` share an entry, and any header that chooses
+//! English shares the English one) and the content coding the response is sent in; so a
+//! compressed body is cached compressed, a Chinese body is never served for English, and an
+//! entry of an older version is never served again (it is dropped when the version moves, or
+//! evicted).
 //!
 //! Memory is bounded by a byte budget, with scan-resistant eviction (`quick_cache`'s
 //! CLOCK-Pro). The budget holds whatever clients send: an entry owns exact-size copies of
@@ -30,7 +33,9 @@ use sqlx::SqlitePool;
 use super::metrics::CacheCounters;
 use super::request_log::Route;
 use super::revalidate::{not_modified, unmodified_since_tagged, Streamed};
+use crate::domain::language::Language;
 use crate::http::problem::problem_response;
+use crate::http::render::negotiate;
 use crate::service::versions::{self, DataVersion, VersionFollower};
 
 /// Says where a response came from: `hit` (memory) or `miss` (the database).
@@ -69,6 +74,9 @@ struct CacheKey {
     target: Box<str>,
     /// A copy of the request's `Accept`, at most [`MAX_KEPT_ACCEPT_BYTES`].
     accept: Option<Box<[u8]>>,
+    /// The language of names `Accept-Language` chooses (a `lang` in the query is in
+    /// `target`).
+    language: Language,
     coding: Coding,
 }
 
@@ -85,6 +93,7 @@ impl CacheKey {
             version,
             target: Box::from(target),
             accept,
+            language: negotiate::language(request.headers().get(header::ACCEPT_LANGUAGE)),
             coding,
         })
     }

@@ -88,10 +88,14 @@ pub async fn revalidate(
         return response;
     }
     let headers = response.headers_mut();
-    headers.insert(
-        header::VARY,
-        HeaderValue::from_static("accept, accept-encoding"),
-    );
+    // Every answer may differ by its representation (`Accept`) and coding; one that names
+    // things (it says its `Content-Language`) also by the language `Accept-Language` asks for.
+    let vary = if headers.contains_key(header::CONTENT_LANGUAGE) {
+        "accept, accept-encoding, accept-language"
+    } else {
+        "accept, accept-encoding"
+    };
+    headers.insert(header::VARY, HeaderValue::from_static(vary));
     if response.status() != StatusCode::OK {
         response
             .headers_mut()

@@ -7,7 +7,7 @@ use axum::Json;
 use serde::Serialize;
 
 use super::csv::{csv_response, figure_csv_response};
-use super::negotiate::negotiate;
+use super::negotiate::{content_language, negotiate};
 use crate::domain::analytics::transforms::SeriesNote;
 use crate::domain::figure::{json, FigureFields, Observation};
 use crate::error::ApiResult;
@@ -103,7 +103,8 @@ impl ListResponder<'_> {
                 csv_response(&items, &columns, self.name)?
             }
         };
-        Ok(with_link_header(response, links))
+        let response = with_link_header(response, links);
+        Ok(content_language(response, self.list.language))
     }
 
     /// A page of figures, written from their schema: as JSON objects (trimmed to `fields=`,
@@ -158,7 +159,8 @@ impl ListResponder<'_> {
                 figure_csv_response(&page.items, &columns, self.name)?
             }
         };
-        Ok(with_link_header(response, links))
+        let response = with_link_header(response, links);
+        Ok(content_language(response, self.list.language))
     }
 
     /// The links to the page's neighbours: (next, prev).

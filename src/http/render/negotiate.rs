@@ -1,8 +1,11 @@
 //! Content negotiation: JSON or CSV, by `?format=` and then the `Accept` header's q-values;
-//! and whether `Accept` allows the one media type a resource has (an SVG chart, the metrics).
+//! whether `Accept` allows the one media type a resource has (an SVG chart, the metrics); and
+//! the language of names, by `Accept-Language` (`?lang=`, which wins, is the parser's).
 
-use axum::http::{header, HeaderMap};
+use axum::http::{header, HeaderMap, HeaderValue};
+use axum::response::Response;
 
+use crate::domain::language::Language;
 use crate::error::{ApiError, ApiResult};
 use crate::service::query::params::{Format, FORMAT};
 
@@ -107,6 +110,65 @@ fn choose<T: Copy>(headers: &HeaderMap, offered: &[(&str, T)]) -> ApiResult<T> {
     })
 }
 
+/// The language `Accept-Language` prefers among the API's (RFC 9110 §12.5.4): each language
+/// takes the q of the most specific range that names it (`zh-CN` and `zh-Hant` name Chinese;
+/// `*` names both, least specifically); the highest q wins, a tie going to the range listed
+/// first. No header, or one that names neither language (or refuses both), is English: a
+/// language the API does not speak is no reason to refuse an answer.
+pub fn language(accept_language: Option<&HeaderValue>) -> Language {
+    let Some(text) = accept_language.and_then(|value| value.to_str().ok()) else {
+        return Language::default();
+    };
+    // For each language: (specificity, q, place) of the range that decides it.
+    let mut decided: [Option<(u8, f32, usize)>; 2] = [None; 2];
+    for (place, range) in text.split(',').enumerate() {
+        let mut parts = range.split(';');
+        let tag = parts.next().unwrap_or_default().trim();
+        let Some(quality) = parts
+            .filter_map(|parameter| parameter.split_once('='))
+            .filter(|(key, _)| key.trim().eq_ignore_ascii_case("q"))
+            .map(|(_, value)| value.trim().parse::<f32>().ok())
+            .next()
+            .unwrap_or(Some(1.0))
+            .filter(|q| (0.0..=1.0).contains(q))
+        else {
+            continue;
+        };
+        let named: Vec<(Language, u8)> = if tag == "*" {
+            Language::ALL
+                .iter()
+                .map(|language| (*language, 1))
+                .collect()
+        } else {
+            Language::of_tag(tag).map(|l| (l, 2)).into_iter().collect()
+        };
+        for (language, specificity) in named {
+            let slot = &mut decided[language as usize];
+            if slot.is_none_or(|(s, _, _)| specificity > s) {
+                *slot = Some((specificity, quality, place));
+            }
+        }
+    }
+    Language::ALL
+        .into_iter()
+        .zip(decided)
+        .filter_map(|(language, decided)| decided.map(|(_, q, place)| (language, q, place)))
+        .filter(|(_, q, _)| *q > 0.0)
+        .max_by(|a, b| a.1.total_cmp(&b.1).then(b.2.cmp(&a.2)))
+        .map_or(Language::default(), |(language, _, _)| language)
+}
+
+/// `response`, saying the language its names are in (`Content-Language`). What the handlers
+/// that name things answer with; `Vary: Accept-Language` is the caching layer's, on every
+/// response.
+pub fn content_language(mut response: Response, language: Language) -> Response {
+    response.headers_mut().insert(
+        header::CONTENT_LANGUAGE,
+        HeaderValue::from_static(language.tag()),
+    );
+    response
+}
+
 #[cfg(test)]
 mod tests {
     use axum::http::HeaderValue;
@@ -170,6 +232,30 @@ mod tests {
         ));
     }
 
+    fn preferred(accept_language: &str) -> Language {
+        language(Some(&HeaderValue::from_str(accept_language).unwrap()))
+    }
+
+    #[test]
+    fn accept_language_chooses_the_language_of_names() {
+        assert_eq!(language(None), Language::En);
+        assert_eq!(preferred("zh"), Language::Zh);
+        assert_eq!(preferred("zh-CN,zh;q=0.9,en;q=0.8"), Language::Zh);
+        assert_eq!(preferred("en-US,en;q=0.9,zh-CN;q=0.8"), Language::En);
+        assert_eq!(preferred("zh-Hant-TW"), Language::Zh);
+        assert_eq!(preferred("fr-FR, de;q=0.5"), Language::En);
+        assert_eq!(preferred("fr, zh;q=0.3"), Language::Zh);
+        // A tie goes to the range listed first; `*` is less specific than a language.
+        assert_eq!(preferred("zh, en"), Language::Zh);
+        assert_eq!(preferred("en, zh"), Language::En);
+        assert_eq!(preferred("*;q=0.9, zh;q=0.5"), Language::En);
+        assert_eq!(preferred("en;q=0, *"), Language::Zh);
+        assert_eq!(preferred("zh;q=0"), Language::En);
+        // A malformed q drops its range.
+        assert_eq!(preferred("zh;q=2, en;q=0.1"), Language::En);
+        assert_eq!(preferred("ZH-cn;Q=0.7"), Language::Zh);
+    }
+
     #[test]
     fn a_resource_of_one_media_type_takes_what_allows_it() {
         for allowed in ["image/svg+xml", "image/*", "*/*", "text/html, */*;q=0.1"] {
@@ -200,6 +286,14 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// Any Accept-Language header yields a language, never a panic.
+        #[test]
+        fn any_accept_language_header_yields_a_language(value in "[ -~]{0,80}") {
+            if let Ok(value) = HeaderValue::from_str(&value) {
+                language(Some(&value));
+            }
+        }
+
         /// Any Accept header yields a representation or a 406, never a panic.
         #[test]
         fn any_accept_header_is_served_or_refused(accept_value in "[ -~]{0,80}") {

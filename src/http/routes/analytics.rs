@@ -5,12 +5,12 @@ use axum::extract::State;
 use axum::http::{HeaderMap, Uri};
 use axum::response::Response;
 use axum::routing::get;
-use axum::Json;
 
 use super::respond_one;
 use crate::domain::analytics::consistency::ConsistencyReport;
 use crate::domain::analytics::exchange_rate::ExchangeRate;
 use crate::domain::figure::Observation;
+use crate::domain::language::Language;
 use crate::error::{ApiError, ApiResult};
 use crate::http::endpoint::Endpoint;
 use crate::http::extract::TypedQuery;
@@ -19,7 +19,7 @@ use crate::http::state::AppState;
 use crate::service::analytics::{current_exchange_rate, load_derived, load_report};
 use crate::service::figures::figure_page;
 use crate::service::presentation::Presentation;
-use crate::service::query::params::{CURRENCY, SCALE};
+use crate::service::query::params::{CURRENCY, LANG, SCALE};
 use crate::service::query::parse::Accepts;
 use crate::service::query::queries::{FigureListQuery, One};
 use crate::service::query::spec::{QuerySpec, Shape, SortSpec};
@@ -49,7 +49,7 @@ struct Derived;
 
 impl Accepts for Derived {
     const SPEC: &'static QuerySpec = &QuerySpec {
-        params: &[CURRENCY.accept(), SCALE.accept()],
+        params: &[CURRENCY.accept(), SCALE.accept(), LANG.accept()],
         shape: Shape::Page(&[SortSpec::new("id", "id")]),
     };
     type Query = FigureListQuery;
@@ -59,9 +59,10 @@ async fn get_consistency(
     State(state): State<AppState>,
     TypedQuery(query): TypedQuery<One>,
     headers: HeaderMap,
-) -> ApiResult<Json<ConsistencyReport>> {
+) -> ApiResult<Response> {
     let report = load_report(&state.service.pool).await?;
-    respond_one(&headers, query.format, report)
+    // English prose about figures by id, whatever language is asked for: it says so.
+    respond_one(&headers, query.format, Language::En, report)
 }
 
 async fn list_derived(
@@ -71,7 +72,7 @@ async fn list_derived(
     headers: HeaderMap,
 ) -> ApiResult<Response> {
     let presentation = Presentation::of(&state.service, query.presentation).await?;
-    let figures = load_derived(&state.service.pool)
+    let figures = load_derived(&state.service.pool, presentation.language())
         .await?
         .into_iter()
         .map(|figure| presentation.apply(figure))
@@ -89,12 +90,13 @@ async fn get_exchange_rate(
     State(state): State<AppState>,
     TypedQuery(query): TypedQuery<One>,
     headers: HeaderMap,
-) -> ApiResult<Json<ExchangeRate>> {
+) -> ApiResult<Response> {
     let rate = current_exchange_rate(&state.service)
         .await?
         .ok_or(ApiError::NotFound {
             resource: "exchange rate",
             id: "cny-usd".to_owned(),
         })?;
-    respond_one(&headers, query.format, rate)
+    // Numbers and figure ids, described in English whatever language is asked for.
+    respond_one(&headers, query.format, Language::En, rate)
 }

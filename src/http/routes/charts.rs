@@ -13,12 +13,12 @@ use crate::error::{ApiError, ApiResult};
 use crate::http::endpoint::Endpoint;
 use crate::http::extract::TypedQuery;
 use crate::http::render::chart::{bar_chart, drawable, Bar, ChartSpec};
-use crate::http::render::negotiate::accept_only;
+use crate::http::render::negotiate::{accept_only, content_language};
 use crate::http::state::AppState;
 use crate::service::catalogue;
 use crate::service::figures::{self, ObservationFilter};
 use crate::service::presentation::Presentation;
-use crate::service::query::params::{CURRENCY, HEIGHT, REGION, WIDTH};
+use crate::service::query::params::{CURRENCY, HEIGHT, LANG, REGION, WIDTH};
 use crate::service::query::parse::Accepts;
 use crate::service::query::queries::ChartQuery;
 use crate::service::query::spec::{QuerySpec, Shape};
@@ -42,6 +42,7 @@ impl Accepts for Chart {
             CURRENCY.accept(),
             WIDTH.accept(),
             HEIGHT.accept(),
+            LANG.accept(),
         ],
         shape: Shape::Image,
     };
@@ -94,8 +95,9 @@ async fn get_chart(
     headers: HeaderMap,
 ) -> ApiResult<Response> {
     accept_only(&headers, SVG)?;
+    let language = query.presentation.language;
     let indicator = found(
-        catalogue::indicator(&state.service.pool, &id).await?,
+        catalogue::indicator(&state.service.pool, &id, language).await?,
         Entity::Indicator,
         &id,
     )?;
@@ -106,12 +108,13 @@ async fn get_chart(
         ..Default::default()
     };
     // Stated figures only: a printed dollar equivalent or a caption's repeat is not a period.
-    let mut series: Vec<Observation> = figures::observations(&state.service.pool, &filter)
-        .await?
-        .into_iter()
-        .filter(|f| f.equivalent_of.is_none() && f.restates.is_none())
-        .map(|f| presentation.apply(f))
-        .collect();
+    let mut series: Vec<Observation> =
+        figures::observations(&state.service.pool, &filter, language)
+            .await?
+            .into_iter()
+            .filter(|f| f.equivalent_of.is_none() && f.restates.is_none())
+            .map(|f| presentation.apply(f))
+            .collect();
     series.sort_by(|a, b| {
         a.period_sort_key
             .cmp(&b.period_sort_key)
@@ -250,9 +253,12 @@ async fn get_chart(
     .await
     .map_err(|failure| ApiError::Render(failure.to_string()))?
     .map_err(ApiError::Render)?;
-    Ok((
+    // The title names the indicator and region in the language asked; the chart's own words
+    // (units, marks, the key) are English.
+    let response = (
         [(header::CONTENT_TYPE, format!("{SVG}; charset=utf-8"))],
         svg,
     )
-        .into_response())
+        .into_response();
+    Ok(content_language(response, language))
 }

@@ -4,7 +4,6 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, Uri};
 use axum::response::Response;
 use axum::routing::get;
-use axum::Json;
 use serde::Serialize;
 
 use super::clusters::{cluster_group_response, ClusterGroupResponse};
@@ -18,7 +17,7 @@ use crate::http::state::AppState;
 use crate::service::catalogue::{self, CityPlanRow};
 use crate::service::figures::ObservationFilter;
 use crate::service::presentation::Presentation;
-use crate::service::query::params::{CITY, CURRENCY, SCALE, SPEAKER};
+use crate::service::query::params::{CITY, CURRENCY, LANG, SCALE, SPEAKER};
 use crate::service::query::parse::Accepts;
 use crate::service::query::queries::{CatalogueQuery, OneWithFigures};
 use crate::service::query::spec::{QuerySpec, Shape, SortSpec};
@@ -41,6 +40,12 @@ pub fn endpoints() -> Vec<Endpoint> {
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 struct CityPlanResponse {
     id: String,
+    /// Its name, in the language asked (`lang`): in English its city's ("Guangzhou city
+    /// plan"), in Chinese the plan's own ("广州市“12218”现代化产业体系").
+    name: String,
+    /// The English name, when `name` is in another language.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    name_en: Option<String>,
     city: Reference,
     speaker: Speaker,
     source: Reference,
@@ -67,6 +72,7 @@ impl Accepts for CityPlans {
             SCALE.accept(),
             CITY.matching("id"),
             SPEAKER.matching("speaker.id"),
+            LANG.accept(),
         ],
         shape: Shape::Page(&[SortSpec::new("id", "id")]),
     };
@@ -79,10 +85,11 @@ async fn city_plan_response(
     presentation: &Presentation,
 ) -> ApiResult<CityPlanResponse> {
     let pool = &state.service.pool;
-    let regions = Names::load(pool, Entity::Region).await?;
-    let sources = Names::load(pool, Entity::Source).await?;
+    let language = presentation.language();
+    let regions = Names::load(pool, Entity::Region, language).await?;
+    let sources = Names::load(pool, Entity::Source, language).await?;
     let speaker = found(
-        catalogue::speaker(pool, &row.speaker_id).await?,
+        catalogue::speaker(pool, &row.speaker_id, language).await?,
         Entity::Speaker,
         &row.speaker_id,
     )?;
@@ -90,7 +97,7 @@ async fn city_plan_response(
     for (plan, group) in catalogue::city_plan_cluster_groups(pool).await? {
         if plan == row.id {
             let group = found(
-                catalogue::cluster_group(pool, &group).await?,
+                catalogue::cluster_group(pool, &group, language).await?,
                 Entity::ClusterGroup,
                 &group,
             )?;
@@ -117,6 +124,8 @@ async fn city_plan_response(
             city: format!("/v1/regions/{}", row.region_id),
         },
         id: row.id,
+        name: row.name,
+        name_en: row.name_en,
         summary: row.summary,
         cluster_groups,
         figures,
@@ -131,7 +140,7 @@ async fn list_city_plans(
 ) -> ApiResult<Response> {
     let presentation = Presentation::of(&state.service, query.presentation).await?;
     let mut plans = Vec::new();
-    for row in catalogue::city_plans(&state.service.pool).await? {
+    for row in catalogue::city_plans(&state.service.pool, presentation.language()).await? {
         plans.push(city_plan_response(&state, row, &presentation).await?);
     }
     let items = to_values(plans);
@@ -150,16 +159,18 @@ async fn get_city_plan(
     Path(city): Path<String>,
     TypedQuery(query): TypedQuery<OneWithFigures>,
     headers: HeaderMap,
-) -> ApiResult<Json<CityPlanResponse>> {
+) -> ApiResult<Response> {
+    let language = query.presentation.language;
     let presentation = Presentation::of(&state.service, query.presentation).await?;
     let row = found(
-        catalogue::city_plan(&state.service.pool, &city).await?,
+        catalogue::city_plan(&state.service.pool, &city, language).await?,
         Entity::CityPlan,
         &city,
     )?;
     respond_one(
         &headers,
         query.format,
+        language,
         city_plan_response(&state, row, &presentation).await?,
     )
 }

@@ -7,7 +7,6 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, Uri};
 use axum::response::Response;
 use axum::routing::get;
-use axum::Json;
 use serde::Serialize;
 
 use super::{found, respond_in_memory, respond_one, to_values, Names};
@@ -20,7 +19,7 @@ use crate::http::state::AppState;
 use crate::service::catalogue::{self, ClusterGroupRow, ClusterRow};
 use crate::service::figures::ObservationFilter;
 use crate::service::presentation::Presentation;
-use crate::service::query::params::{CURRENCY, GROUP, GROUP_KIND, REGION, SCALE};
+use crate::service::query::params::{CURRENCY, GROUP, GROUP_KIND, LANG, REGION, SCALE};
 use crate::service::query::parse::Accepts;
 use crate::service::query::queries::{CatalogueQuery, OneWithFigures};
 use crate::service::query::spec::{QuerySpec, Shape, SortSpec};
@@ -60,6 +59,7 @@ impl Accepts for Clusters {
             SCALE.accept(),
             GROUP.matching("group.id"),
             REGION.matching("region.id"),
+            LANG.accept(),
         ],
         shape: Shape::Page(&[
             SortSpec::new("id", "id"),
@@ -81,6 +81,7 @@ impl Accepts for ClusterGroups {
             SCALE.accept(),
             REGION.matching("region.id"),
             GROUP_KIND.matching("kind"),
+            LANG.accept(),
         ],
         shape: Shape::Page(&[SortSpec::new("id", "id"), SortSpec::new("name", "name")]),
     };
@@ -91,6 +92,9 @@ impl Accepts for ClusterGroups {
 struct ClusterResponse {
     id: String,
     name: String,
+    /// The English name, when `name` is in another language (`lang`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    name_en: Option<String>,
     description: String,
     group: Reference,
     region: Reference,
@@ -111,6 +115,9 @@ struct ClusterLinks {
 pub(super) struct ClusterGroupResponse {
     id: String,
     name: String,
+    /// The English name, when `name` is in another language (`lang`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    name_en: Option<String>,
     kind: String,
     description: String,
     region: Reference,
@@ -142,6 +149,7 @@ fn cluster_response(
         },
         id: row.id,
         name: row.name,
+        name_en: row.name_en,
         description: row.description,
         reached_year: row.reached_year,
         figures,
@@ -155,10 +163,11 @@ async fn list_clusters(
     headers: HeaderMap,
 ) -> ApiResult<Response> {
     let pool = &state.service.pool;
+    let language = query.list.language;
     let presentation = Presentation::of(&state.service, query.presentation).await?;
-    let rows = catalogue::clusters(pool, None).await?;
-    let groups = Names::load(pool, Entity::ClusterGroup).await?;
-    let regions = Names::load(pool, Entity::Region).await?;
+    let rows = catalogue::clusters(pool, None, language).await?;
+    let groups = Names::load(pool, Entity::ClusterGroup, language).await?;
+    let regions = Names::load(pool, Entity::Region, language).await?;
     // One query for every cluster's figures, shared out below.
     let mut figures_by_cluster: HashMap<String, Vec<Observation>> = HashMap::new();
     let all_cluster_figures = ObservationFilter {
@@ -193,12 +202,17 @@ async fn get_cluster(
     Path(id): Path<String>,
     TypedQuery(query): TypedQuery<OneWithFigures>,
     headers: HeaderMap,
-) -> ApiResult<Json<ClusterResponse>> {
+) -> ApiResult<Response> {
+    let language = query.presentation.language;
     let presentation = Presentation::of(&state.service, query.presentation).await?;
     let pool = &state.service.pool;
-    let row = found(catalogue::cluster(pool, &id).await?, Entity::Cluster, &id)?;
-    let groups = Names::load(pool, Entity::ClusterGroup).await?;
-    let regions = Names::load(pool, Entity::Region).await?;
+    let row = found(
+        catalogue::cluster(pool, &id, language).await?,
+        Entity::Cluster,
+        &id,
+    )?;
+    let groups = Names::load(pool, Entity::ClusterGroup, language).await?;
+    let regions = Names::load(pool, Entity::Region, language).await?;
     let filter = ObservationFilter {
         clusters: vec![id],
         ..Default::default()
@@ -207,6 +221,7 @@ async fn get_cluster(
     respond_one(
         &headers,
         query.format,
+        language,
         cluster_response(row, &groups, &regions, figures),
     )
 }
@@ -218,7 +233,7 @@ pub(super) async fn cluster_group_response(
     regions: &Names,
     presentation: &Presentation,
 ) -> ApiResult<ClusterGroupResponse> {
-    let clusters = catalogue::clusters(&state.service.pool, Some(&row.id))
+    let clusters = catalogue::clusters(&state.service.pool, Some(&row.id), presentation.language())
         .await?
         .into_iter()
         .map(|cluster| Reference {
@@ -239,6 +254,7 @@ pub(super) async fn cluster_group_response(
         },
         id: row.id,
         name: row.name,
+        name_en: row.name_en,
         kind: row.kind,
         description: row.description,
         clusters,
@@ -252,10 +268,11 @@ async fn list_cluster_groups(
     uri: Uri,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
+    let language = query.list.language;
     let presentation = Presentation::of(&state.service, query.presentation).await?;
-    let regions = Names::load(&state.service.pool, Entity::Region).await?;
+    let regions = Names::load(&state.service.pool, Entity::Region, language).await?;
     let mut groups = Vec::new();
-    for row in catalogue::cluster_groups(&state.service.pool).await? {
+    for row in catalogue::cluster_groups(&state.service.pool, language).await? {
         groups.push(cluster_group_response(&state, row, &regions, &presentation).await?);
     }
     let items = to_values(groups);
@@ -274,17 +291,19 @@ async fn get_cluster_group(
     Path(id): Path<String>,
     TypedQuery(query): TypedQuery<OneWithFigures>,
     headers: HeaderMap,
-) -> ApiResult<Json<ClusterGroupResponse>> {
+) -> ApiResult<Response> {
+    let language = query.presentation.language;
     let presentation = Presentation::of(&state.service, query.presentation).await?;
     let row = found(
-        catalogue::cluster_group(&state.service.pool, &id).await?,
+        catalogue::cluster_group(&state.service.pool, &id, language).await?,
         Entity::ClusterGroup,
         &id,
     )?;
-    let regions = Names::load(&state.service.pool, Entity::Region).await?;
+    let regions = Names::load(&state.service.pool, Entity::Region, language).await?;
     respond_one(
         &headers,
         query.format,
+        language,
         cluster_group_response(&state, row, &regions, &presentation).await?,
     )
 }

@@ -4,7 +4,6 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, Uri};
 use axum::response::Response;
 use axum::routing::get;
-use axum::Json;
 use serde::Serialize;
 
 use super::{found, respond_in_memory, respond_one, to_values, Names};
@@ -17,7 +16,7 @@ use crate::http::state::AppState;
 use crate::service::catalogue::{self, CompanyRow};
 use crate::service::figures::ObservationFilter;
 use crate::service::presentation::Presentation;
-use crate::service::query::params::{CURRENCY, REGION, SCALE};
+use crate::service::query::params::{CURRENCY, LANG, REGION, SCALE};
 use crate::service::query::parse::Accepts;
 use crate::service::query::queries::{CatalogueQuery, OneWithFigures};
 use crate::service::query::spec::{QuerySpec, Shape, SortSpec};
@@ -41,6 +40,9 @@ pub fn endpoints() -> Vec<Endpoint> {
 struct CompanyResponse {
     id: String,
     name: String,
+    /// The English name, when `name` is in another language (`lang`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    name_en: Option<String>,
     /// Where the company is headquartered.
     region: Reference,
     description: String,
@@ -63,6 +65,7 @@ impl Accepts for Companies {
             CURRENCY.accept(),
             SCALE.accept(),
             REGION.matching("region.id"),
+            LANG.accept(),
         ],
         shape: Shape::Page(&[SortSpec::new("id", "id"), SortSpec::new("name", "name")]),
     };
@@ -87,6 +90,7 @@ async fn company_response(
         },
         id: row.id,
         name: row.name,
+        name_en: row.name_en,
         description: row.description,
     })
 }
@@ -97,10 +101,11 @@ async fn list_companies(
     uri: Uri,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
+    let language = query.list.language;
     let presentation = Presentation::of(&state.service, query.presentation).await?;
-    let regions = Names::load(&state.service.pool, Entity::Region).await?;
+    let regions = Names::load(&state.service.pool, Entity::Region, language).await?;
     let mut companies = Vec::new();
-    for row in catalogue::companies(&state.service.pool).await? {
+    for row in catalogue::companies(&state.service.pool, language).await? {
         companies.push(company_response(&state, row, &regions, &presentation).await?);
     }
     let items = to_values(companies);
@@ -119,17 +124,19 @@ async fn get_company(
     Path(id): Path<String>,
     TypedQuery(query): TypedQuery<OneWithFigures>,
     headers: HeaderMap,
-) -> ApiResult<Json<CompanyResponse>> {
+) -> ApiResult<Response> {
+    let language = query.presentation.language;
     let presentation = Presentation::of(&state.service, query.presentation).await?;
     let row = found(
-        catalogue::company(&state.service.pool, &id).await?,
+        catalogue::company(&state.service.pool, &id, language).await?,
         Entity::Company,
         &id,
     )?;
-    let regions = Names::load(&state.service.pool, Entity::Region).await?;
+    let regions = Names::load(&state.service.pool, Entity::Region, language).await?;
     respond_one(
         &headers,
         query.format,
+        language,
         company_response(&state, row, &regions, &presentation).await?,
     )
 }

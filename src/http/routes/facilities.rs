@@ -4,18 +4,18 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, Uri};
 use axum::response::Response;
 use axum::routing::get;
-use axum::Json;
 use serde::Serialize;
 
 use super::{found, respond_in_memory, respond_one, to_values, Names};
 use crate::domain::entity::Entity;
 use crate::domain::figure::Reference;
+use crate::domain::language::Language;
 use crate::error::ApiResult;
 use crate::http::endpoint::Endpoint;
 use crate::http::extract::TypedQuery;
 use crate::http::state::AppState;
 use crate::service::catalogue::{self, FacilityRow};
-use crate::service::query::params::{FACILITY_KIND, REGION};
+use crate::service::query::params::{FACILITY_KIND, LANG, REGION};
 use crate::service::query::parse::Accepts;
 use crate::service::query::queries::{CatalogueQuery, One};
 use crate::service::query::spec::{QuerySpec, Shape, SortSpec};
@@ -39,6 +39,9 @@ pub fn endpoints() -> Vec<Endpoint> {
 struct FacilityResponse {
     id: String,
     name: String,
+    /// The English name, when `name` is in another language (`lang`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    name_en: Option<String>,
     kind: String,
     region: Reference,
     description: String,
@@ -59,7 +62,11 @@ struct Facilities;
 
 impl Accepts for Facilities {
     const SPEC: &'static QuerySpec = &QuerySpec {
-        params: &[FACILITY_KIND.matching("kind"), REGION.matching("region.id")],
+        params: &[
+            FACILITY_KIND.matching("kind"),
+            REGION.matching("region.id"),
+            LANG.accept(),
+        ],
         shape: Shape::Page(&[SortSpec::new("id", "id"), SortSpec::new("name", "name")]),
     };
     type Query = CatalogueQuery;
@@ -73,11 +80,12 @@ struct FacilityNames {
 }
 
 impl FacilityNames {
-    async fn load(state: &AppState) -> ApiResult<Self> {
+    async fn load(state: &AppState, language: Language) -> ApiResult<Self> {
+        let pool = &state.service.pool;
         Ok(FacilityNames {
-            regions: Names::load(&state.service.pool, Entity::Region).await?,
-            sources: Names::load(&state.service.pool, Entity::Source).await?,
-            speakers: Names::load(&state.service.pool, Entity::Speaker).await?,
+            regions: Names::load(pool, Entity::Region, language).await?,
+            sources: Names::load(pool, Entity::Source, language).await?,
+            speakers: Names::load(pool, Entity::Speaker, language).await?,
         })
     }
 
@@ -94,6 +102,7 @@ impl FacilityNames {
             },
             id: row.id,
             name: row.name,
+            name_en: row.name_en,
             kind: row.kind,
             description: row.description,
         }
@@ -106,8 +115,9 @@ async fn list_facilities(
     uri: Uri,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    let names = FacilityNames::load(&state).await?;
-    let rows = catalogue::facilities(&state.service.pool).await?;
+    let language = query.list.language;
+    let names = FacilityNames::load(&state, language).await?;
+    let rows = catalogue::facilities(&state.service.pool, language).await?;
     let items = to_values(rows.into_iter().map(|row| names.response(row)).collect());
     respond_in_memory(
         &uri,
@@ -124,12 +134,13 @@ async fn get_facility(
     Path(id): Path<String>,
     TypedQuery(query): TypedQuery<One>,
     headers: HeaderMap,
-) -> ApiResult<Json<FacilityResponse>> {
+) -> ApiResult<Response> {
+    let language = query.presentation.language;
     let row = found(
-        catalogue::facility(&state.service.pool, &id).await?,
+        catalogue::facility(&state.service.pool, &id, language).await?,
         Entity::Facility,
         &id,
     )?;
-    let names = FacilityNames::load(&state).await?;
-    respond_one(&headers, query.format, names.response(row))
+    let names = FacilityNames::load(&state, language).await?;
+    respond_one(&headers, query.format, language, names.response(row))
 }

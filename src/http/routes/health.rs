@@ -12,13 +12,13 @@ use crate::http::endpoint::Endpoint;
 use crate::http::extract::TypedQuery;
 use crate::http::render::negotiate::negotiate;
 use crate::http::state::AppState;
-use crate::service::query::queries::One;
+use crate::service::query::queries::Document;
 use crate::service::versions::{migration_count, migration_state, MigrationState};
 
 pub fn endpoints() -> Vec<Endpoint> {
     vec![
-        Endpoint::object::<One>("/healthz", get(get_health), "Liveness: the process answers"),
-        Endpoint::object::<One>(
+        Endpoint::object::<Document>("/healthz", get(get_health), "Liveness: the process answers"),
+        Endpoint::object::<Document>(
             "/readyz",
             get(get_readiness),
             "Readiness: the database answers and holds this build's migrations (503 if not)",
@@ -31,7 +31,7 @@ const NO_STORE: [(header::HeaderName, &str); 1] = [(header::CACHE_CONTROL, "no-s
 
 /// The process is up and answering; says nothing about the database.
 async fn get_health(
-    TypedQuery(query): TypedQuery<One>,
+    TypedQuery(query): TypedQuery<Document>,
     headers: HeaderMap,
 ) -> ApiResult<impl IntoResponse> {
     negotiate(&headers, query.format, false)?;
@@ -41,7 +41,7 @@ async fn get_health(
 /// The database answers and holds exactly this binary's migrations.
 async fn get_readiness(
     State(state): State<AppState>,
-    TypedQuery(query): TypedQuery<One>,
+    TypedQuery(query): TypedQuery<Document>,
     headers: HeaderMap,
 ) -> ApiResult<impl IntoResponse> {
     negotiate(&headers, query.format, false)?;

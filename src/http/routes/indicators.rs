@@ -4,7 +4,6 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, Uri};
 use axum::response::Response;
 use axum::routing::get;
-use axum::Json;
 use serde::Serialize;
 
 use super::{found, respond_in_memory, respond_one, to_values};
@@ -14,7 +13,7 @@ use crate::http::endpoint::Endpoint;
 use crate::http::extract::TypedQuery;
 use crate::http::state::AppState;
 use crate::service::catalogue::{self, IndicatorRow};
-use crate::service::query::params::{CONCEPT, MEASURE, TOPIC, UNIT};
+use crate::service::query::params::{CONCEPT, LANG, MEASURE, TOPIC, UNIT};
 use crate::service::query::parse::Accepts;
 use crate::service::query::queries::{CatalogueQuery, One};
 use crate::service::query::spec::{QuerySpec, Shape, SortSpec};
@@ -44,6 +43,7 @@ impl Accepts for Indicators {
             CONCEPT.matching("concept"),
             MEASURE.matching("measure"),
             UNIT.matching("unit"),
+            LANG.accept(),
         ],
         shape: Shape::Page(&[
             SortSpec::new("id", "id"),
@@ -85,7 +85,7 @@ async fn list_indicators(
     uri: Uri,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    let rows = catalogue::indicators(&state.service.pool).await?;
+    let rows = catalogue::indicators(&state.service.pool, query.list.language).await?;
     let items = to_values(rows.into_iter().map(indicator_response).collect());
     respond_in_memory(
         &uri,
@@ -102,11 +102,12 @@ async fn get_indicator(
     Path(id): Path<String>,
     TypedQuery(query): TypedQuery<One>,
     headers: HeaderMap,
-) -> ApiResult<Json<IndicatorResponse>> {
+) -> ApiResult<Response> {
+    let language = query.presentation.language;
     let row = found(
-        catalogue::indicator(&state.service.pool, &id).await?,
+        catalogue::indicator(&state.service.pool, &id, language).await?,
         Entity::Indicator,
         &id,
     )?;
-    respond_one(&headers, query.format, indicator_response(row))
+    respond_one(&headers, query.format, language, indicator_response(row))
 }

@@ -22,16 +22,17 @@ pub mod speakers;
 use std::collections::HashMap;
 
 use axum::http::{HeaderMap, Uri};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::Value;
 use sqlx::SqlitePool;
 
 use crate::domain::entity::Entity;
 use crate::domain::figure::Reference;
+use crate::domain::language::Language;
 use crate::error::{ApiError, ApiResult};
 use crate::http::render::list::ListResponder;
-use crate::http::render::negotiate::negotiate;
+use crate::http::render::negotiate::{content_language, negotiate};
 use crate::service::catalogue;
 use crate::service::query::page::{ItemFilter, Page};
 use crate::service::query::params::Format;
@@ -71,14 +72,16 @@ fn respond_paged(
     .respond(page, columns)
 }
 
-/// A single resource: JSON only, so an `Accept` or `format` that rules JSON out is refused.
+/// A single resource: JSON only, so an `Accept` or `format` that rules JSON out is refused;
+/// its names in `language`, as `Content-Language` says.
 fn respond_one<T: serde::Serialize>(
     headers: &HeaderMap,
     format: Option<Format>,
+    language: Language,
     resource: T,
-) -> ApiResult<Json<T>> {
+) -> ApiResult<Response> {
     negotiate(headers, format, false)?;
-    Ok(Json(resource))
+    Ok(content_language(Json(resource).into_response(), language))
 }
 
 fn to_values<T: serde::Serialize>(items: Vec<T>) -> Vec<Value> {
@@ -96,12 +99,12 @@ fn found<T>(row: Option<T>, entity: Entity, id: &str) -> ApiResult<T> {
     })
 }
 
-/// `{id, name}` references for one kind of entity, loaded once per request.
+/// `{id, name}` references for one kind of entity, in one language, loaded once per request.
 struct Names(HashMap<String, String>);
 
 impl Names {
-    async fn load(pool: &SqlitePool, entity: Entity) -> ApiResult<Self> {
-        let names = catalogue::names(pool, entity).await?;
+    async fn load(pool: &SqlitePool, entity: Entity, language: Language) -> ApiResult<Self> {
+        let names = catalogue::names(pool, entity, language).await?;
         Ok(Names(names.into_iter().map(|r| (r.id, r.name)).collect()))
     }
 

@@ -6,7 +6,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::{Extension, Json};
+use axum::Extension;
 
 use super::{found, respond_in_memory, respond_one, to_values};
 use crate::domain::analytics::transforms::{Transform, Transformed};
@@ -88,8 +88,13 @@ async fn respond_observations(
     if let Some(transform) = query.transform.filter(|t| *t != Transform::Level) {
         // A transform reads the whole filtered series and answers with derived figures, in
         // series order unless sorted, presented as asked.
-        let Transformed { figures, notes } =
-            load_transformed(&state.service.pool, &query.filter, transform).await?;
+        let Transformed { figures, notes } = load_transformed(
+            &state.service.pool,
+            &query.filter,
+            transform,
+            presentation.language(),
+        )
+        .await?;
         let figures = figures.into_iter().map(|f| presentation.apply(f)).collect();
         let page = figure_page(&query.list, figures);
         return ListResponder {
@@ -124,14 +129,15 @@ async fn get_observation(
     Path(id): Path<String>,
     TypedQuery(query): TypedQuery<OneFigure>,
     headers: HeaderMap,
-) -> ApiResult<Json<Observation>> {
+) -> ApiResult<Response> {
+    let language = query.presentation.language;
     let presentation = Presentation::of(&state.service, query.presentation).await?;
     let filter = ObservationFilter {
         ids: vec![id.clone()],
         as_of: query.as_of,
         ..Default::default()
     };
-    let figure = figures::observations(&state.service.pool, &filter)
+    let figure = figures::observations(&state.service.pool, &filter, language)
         .await?
         .pop();
     if figure.is_none() {
@@ -157,7 +163,7 @@ async fn get_observation(
         }
     }
     let figure = found(figure, Entity::Observation, &id)?;
-    respond_one(&headers, query.format, presentation.apply(figure))
+    respond_one(&headers, query.format, language, presentation.apply(figure))
 }
 
 /// Every revision of one figure, retracted or not: the history `as_of` reads from.
@@ -168,7 +174,7 @@ async fn list_revisions(
     uri: Uri,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    let revisions = figures::revisions(&state.service.pool, &id).await?;
+    let revisions = figures::revisions(&state.service.pool, &id, query.list.language).await?;
     if revisions.is_empty() {
         return Err(ApiError::NotFound {
             resource: Entity::Observation.noun(),
@@ -217,7 +223,7 @@ async fn list_indicator_observations(
     headers: HeaderMap,
 ) -> ApiResult<Response> {
     found(
-        catalogue::indicator(&state.service.pool, &id).await?,
+        catalogue::indicator(&state.service.pool, &id, query.list.language).await?,
         Entity::Indicator,
         &id,
     )?;
@@ -247,7 +253,8 @@ async fn export_observations(
     if head.is_some() {
         // No body will be sent: no place among the exports, no transaction.
         let data_version = versions::last_import_id(&state.service.pool).await?;
-        return Ok(export_head(data_version, format, &self_link));
+        let language = selection.list.language;
+        return Ok(export_head(data_version, format, language, &self_link));
     }
     let permit = state
         .exports

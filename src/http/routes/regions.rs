@@ -1,10 +1,12 @@
-//! `/v1/regions`: Guangdong, its cities, the Greater Bay Area, Hengqin and China as a whole.
+//! `/v1/regions`: China, Guangdong and its cities, the Greater Bay Area and its members,
+//! Hengqin; each with its parent (the region that contains it), and one region with its
+//! children, its members (a grouping's), what it is a member of, every region inside it, and
+//! its figures.
 
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, Uri};
 use axum::response::Response;
 use axum::routing::get;
-use axum::Json;
 use serde::Serialize;
 
 use super::{found, respond_in_memory, respond_one, to_values, Names};
@@ -17,7 +19,7 @@ use crate::http::state::AppState;
 use crate::service::catalogue::{self, RegionRow};
 use crate::service::figures::ObservationFilter;
 use crate::service::presentation::Presentation;
-use crate::service::query::params::{PARENT, REGION_KIND};
+use crate::service::query::params::{LANG, PARENT, REGION_KIND};
 use crate::service::query::parse::Accepts;
 use crate::service::query::queries::{CatalogueQuery, OneWithFigures};
 use crate::service::query::spec::{QuerySpec, Shape, SortSpec};
@@ -32,7 +34,7 @@ pub fn endpoints() -> Vec<Endpoint> {
         Endpoint::one::<RegionDetailResponse, OneWithFigures>(
             "/v1/regions/{id}",
             get(get_region),
-            "One region with its children and figures",
+            "One region with its children, members, the regions inside it, and its figures",
         ),
     ]
 }
@@ -42,7 +44,11 @@ struct Regions;
 
 impl Accepts for Regions {
     const SPEC: &'static QuerySpec = &QuerySpec {
-        params: &[REGION_KIND.matching("kind"), PARENT.matching("parent.id")],
+        params: &[
+            REGION_KIND.matching("kind"),
+            PARENT.matching("parent.id"),
+            LANG.accept(),
+        ],
         shape: Shape::Page(&[
             SortSpec::new("id", "id"),
             SortSpec::new("name", "name"),
@@ -56,7 +62,11 @@ impl Accepts for Regions {
 struct RegionResponse {
     id: String,
     name: String,
+    /// The English name, when `name` is in another language (`lang`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    name_en: Option<String>,
     kind: String,
+    /// The region that contains it; null for China.
     parent: Option<Reference>,
     description: String,
     links: RegionLinks,
@@ -66,14 +76,25 @@ struct RegionResponse {
 struct RegionLinks {
     #[serde(rename = "self")]
     self_link: String,
+    /// Its own figures.
     observations: String,
+    /// Its figures and those of every region inside it.
+    within: String,
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 struct RegionDetailResponse {
     #[serde(flatten)]
     region: RegionResponse,
+    /// The regions it contains directly (whose parent it is).
     children: Vec<Reference>,
+    /// For a grouping (the Greater Bay Area): its members, which it does not contain.
+    members: Vec<Reference>,
+    /// The groupings it is a member of.
+    member_of: Vec<Reference>,
+    /// Every region inside it: its children and theirs, a grouping's members and theirs.
+    /// `within=` this region reads their figures with its own.
+    regions_within: Vec<Reference>,
     figures: Vec<Observation>,
 }
 
@@ -83,9 +104,11 @@ fn region_response(row: RegionRow, names: &Names) -> RegionResponse {
         links: RegionLinks {
             self_link: format!("/v1/regions/{}", row.id),
             observations: format!("/v1/observations?region={}", row.id),
+            within: format!("/v1/observations?within={}", row.id),
         },
         id: row.id,
         name: row.name,
+        name_en: row.name_en,
         kind: row.kind,
         description: row.description,
     }
@@ -97,8 +120,9 @@ async fn list_regions(
     uri: Uri,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    let rows = catalogue::regions(&state.service.pool, None).await?;
-    let names = Names::load(&state.service.pool, Entity::Region).await?;
+    let language = query.list.language;
+    let rows = catalogue::regions(&state.service.pool, None, language).await?;
+    let names = Names::load(&state.service.pool, Entity::Region, language).await?;
     let items = to_values(
         rows.into_iter()
             .map(|row| region_response(row, &names))
@@ -119,15 +143,17 @@ async fn get_region(
     Path(id): Path<String>,
     TypedQuery(query): TypedQuery<OneWithFigures>,
     headers: HeaderMap,
-) -> ApiResult<Json<RegionDetailResponse>> {
+) -> ApiResult<Response> {
+    let pool = &state.service.pool;
+    let language = query.presentation.language;
     let presentation = Presentation::of(&state.service, query.presentation).await?;
     let row = found(
-        catalogue::region(&state.service.pool, &id).await?,
+        catalogue::region(pool, &id, language).await?,
         Entity::Region,
         &id,
     )?;
-    let names = Names::load(&state.service.pool, Entity::Region).await?;
-    let children = catalogue::regions(&state.service.pool, Some(&id))
+    let names = Names::load(pool, Entity::Region, language).await?;
+    let children = catalogue::regions(pool, Some(&id), language)
         .await?
         .into_iter()
         .map(|child| Reference {
@@ -135,17 +161,24 @@ async fn get_region(
             name: child.name,
         })
         .collect();
+    let members = catalogue::region_members(pool, &id, language).await?;
+    let member_of = catalogue::region_memberships(pool, &id, language).await?;
+    let regions_within = catalogue::regions_inside(pool, &id, language).await?;
     let filter = ObservationFilter {
         regions: vec![id],
         ..Default::default()
     };
-    let figures = presentation.figures(&state.service.pool, &filter).await?;
+    let figures = presentation.figures(pool, &filter).await?;
     respond_one(
         &headers,
         query.format,
+        language,
         RegionDetailResponse {
             region: region_response(row, &names),
             children,
+            members,
+            member_of,
+            regions_within,
             figures,
         },
     )

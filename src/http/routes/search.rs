@@ -1,5 +1,6 @@
 //! `/v1/search`: full-text search (SQLite FTS5) over clusters, indicators, regions, speakers,
-//! city plans, companies and facilities, ranked, each hit with a link and a highlighted snippet.
+//! city plans, companies and facilities, in English and Chinese, ranked, each hit with its
+//! name in the language asked, a link and a highlighted snippet.
 
 use axum::extract::State;
 use axum::http::{HeaderMap, Uri};
@@ -12,12 +13,12 @@ use crate::error::{ApiError, ApiResult};
 use crate::http::endpoint::Endpoint;
 use crate::http::extract::TypedQuery;
 use crate::http::state::AppState;
-use crate::service::catalogue::{self, SearchHit};
-use crate::service::query::params::{Q, TYPE};
+use crate::service::query::params::{LANG, Q, TYPE};
 use crate::service::query::parse::Accepts;
 use crate::service::query::queries::SearchQuery;
 use crate::service::query::spec::{QuerySpec, Shape};
 use crate::service::rows::flattened_columns;
+use crate::service::search;
 
 pub fn endpoints() -> Vec<Endpoint> {
     vec![Endpoint::list::<SearchResult, Search>(
@@ -32,7 +33,7 @@ struct Search;
 
 impl Accepts for Search {
     const SPEC: &'static QuerySpec = &QuerySpec {
-        params: &[Q.accept(), TYPE.matching("type")],
+        params: &[Q.accept(), TYPE.matching("type"), LANG.accept()],
         shape: Shape::Page(&[]),
     };
     type Query = SearchQuery;
@@ -43,11 +44,16 @@ struct SearchResult {
     #[serde(rename = "type")]
     kind: String,
     id: String,
-    /// The name, with matched words wrapped in `<mark>`…`</mark>`.
+    /// Its name, in the language asked (`lang`).
+    name: String,
+    /// The name the words matched, in the language they matched in (a Chinese word matches a
+    /// Chinese name), with matched words wrapped in `<mark>`…`</mark>`.
     title: String,
-    /// A passage of the description around the matches, marked the same way.
+    /// A passage of the description around the matches, marked the same way (for a Chinese
+    /// match: the Chinese name of what it belongs to).
     snippet: String,
-    /// Lower is better (FTS5's bm25).
+    /// Lower is better: FTS5's bm25; for Chinese words shorter than three characters, the
+    /// share of the title they cover, negated.
     rank: f64,
     links: SearchLinks,
 }
@@ -71,17 +77,6 @@ fn resource_path(kind: &str) -> &'static str {
     }
 }
 
-/// Turns what a person typed into an FTS5 query that cannot be a syntax error: words only,
-/// each quoted, each a prefix ("robot" finds "robotics"), all required.
-fn fts_query(text: &str) -> Option<String> {
-    let words: Vec<String> = text
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|word| !word.is_empty())
-        .map(|word| format!("\"{word}\"*"))
-        .collect();
-    (!words.is_empty()).then(|| words.join(" "))
-}
-
 async fn search(
     State(state): State<AppState>,
     TypedQuery(query): TypedQuery<Search>,
@@ -95,18 +90,20 @@ async fn search(
             format!("{q}: give the words to search for, e.g. q=robot."),
         )
     })?;
-    let fts = fts_query(text).ok_or_else(|| {
-        ApiError::invalid_parameter(q, format!("{q}: no letters or digits to search for."))
-    })?;
-    let hits: Vec<SearchHit> = catalogue::search(&state.service.pool, &fts).await?;
+    let hits = search::search(&state.service.pool, text, query.list.language)
+        .await?
+        .ok_or_else(|| {
+            ApiError::invalid_parameter(q, format!("{q}: no letters or digits to search for."))
+        })?;
     let results = hits
         .into_iter()
-        .map(|hit| SearchResult {
+        .map(|search::NamedHit { hit, name }| SearchResult {
             links: SearchLinks {
                 self_link: format!("{}/{}", resource_path(&hit.kind), hit.ref_id),
             },
             kind: hit.kind,
             id: hit.ref_id,
+            name,
             title: hit.title,
             snippet: hit.snippet,
             rank: hit.rank,
@@ -116,6 +113,7 @@ async fn search(
     let template = SearchResult {
         kind: String::new(),
         id: String::new(),
+        name: String::new(),
         title: String::new(),
         snippet: String::new(),
         rank: 0.0,
@@ -134,19 +132,4 @@ async fn search(
         items,
         columns,
     )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::fts_query;
-
-    #[test]
-    fn typed_text_becomes_a_safe_prefix_query() {
-        assert_eq!(fts_query("robot").as_deref(), Some("\"robot\"*"));
-        assert_eq!(
-            fts_query("new-energy \"cars").as_deref(),
-            Some("\"new\"* \"energy\"* \"cars\"*")
-        );
-        assert_eq!(fts_query("\" * ( )"), None);
-    }
 }

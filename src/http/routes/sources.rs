@@ -4,7 +4,6 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, Uri};
 use axum::response::Response;
 use axum::routing::get;
-use axum::Json;
 use serde::Serialize;
 
 use super::{found, respond_in_memory, respond_one, to_values};
@@ -17,6 +16,7 @@ use crate::http::state::AppState;
 use crate::service::catalogue::{self, SourceRow};
 use crate::service::figures::ObservationFilter;
 use crate::service::presentation::Presentation;
+use crate::service::query::params::LANG;
 use crate::service::query::parse::Accepts;
 use crate::service::query::queries::{CatalogueQuery, OneWithFigures};
 use crate::service::query::spec::{QuerySpec, Shape, SortSpec};
@@ -66,7 +66,7 @@ struct Sources;
 
 impl Accepts for Sources {
     const SPEC: &'static QuerySpec = &QuerySpec {
-        params: &[],
+        params: &[LANG.accept()],
         shape: Shape::Page(&[
             SortSpec::new("id", "id"),
             SortSpec::new("headline", "headline"),
@@ -75,15 +75,21 @@ impl Accepts for Sources {
     type Query = CatalogueQuery;
 }
 
+/// The story's reference: its byline, headline, paper, page and month. A story is cited by
+/// the title it was printed with; a translated headline follows it in brackets.
 fn citation(source: &SourceRow) -> String {
     let author = source
         .byline
         .as_deref()
         .map(|byline| format!("{byline}. "))
         .unwrap_or_default();
+    let title = match &source.headline_en {
+        Some(printed) => format!("\"{printed}\" [{}]", source.headline),
+        None => format!("\"{}\"", source.headline),
+    };
     format!(
-        "{author}\"{}\". {}, {}, {}.",
-        source.headline, source.publication, source.page, source.published
+        "{author}{title}. {}, {}, {}.",
+        source.publication, source.page, source.published
     )
 }
 
@@ -104,7 +110,7 @@ async fn list_sources(
     uri: Uri,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    let rows = catalogue::sources(&state.service.pool).await?;
+    let rows = catalogue::sources(&state.service.pool, query.list.language).await?;
     let items = to_values(rows.into_iter().map(source_response).collect());
     respond_in_memory(
         &uri,
@@ -121,10 +127,11 @@ async fn get_source(
     Path(id): Path<String>,
     TypedQuery(query): TypedQuery<OneWithFigures>,
     headers: HeaderMap,
-) -> ApiResult<Json<SourceDetailResponse>> {
+) -> ApiResult<Response> {
+    let language = query.presentation.language;
     let presentation = Presentation::of(&state.service, query.presentation).await?;
     let row = found(
-        catalogue::source(&state.service.pool, &id).await?,
+        catalogue::source(&state.service.pool, &id, language).await?,
         Entity::Source,
         &id,
     )?;
@@ -142,6 +149,7 @@ async fn get_source(
     respond_one(
         &headers,
         query.format,
+        language,
         SourceDetailResponse {
             source: source_response(row),
             sections,

@@ -4,7 +4,6 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, Uri};
 use axum::response::Response;
 use axum::routing::get;
-use axum::Json;
 use serde::Serialize;
 
 use super::{found, respond_in_memory, respond_one, to_values, Names};
@@ -17,7 +16,7 @@ use crate::http::state::AppState;
 use crate::service::catalogue::{self, SpeakerRow};
 use crate::service::figures::ObservationFilter;
 use crate::service::presentation::Presentation;
-use crate::service::query::params::REGION;
+use crate::service::query::params::{LANG, REGION};
 use crate::service::query::parse::Accepts;
 use crate::service::query::queries::{CatalogueQuery, OneWithFigures};
 use crate::service::query::spec::{QuerySpec, Shape, SortSpec};
@@ -41,6 +40,9 @@ pub fn endpoints() -> Vec<Endpoint> {
 struct SpeakerResponse {
     id: String,
     name: String,
+    /// The English name, when `name` is in another language (`lang`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    name_en: Option<String>,
     title: String,
     organisation: String,
     region: Reference,
@@ -68,7 +70,7 @@ struct Speakers;
 
 impl Accepts for Speakers {
     const SPEC: &'static QuerySpec = &QuerySpec {
-        params: &[REGION.matching("region.id")],
+        params: &[REGION.matching("region.id"), LANG.accept()],
         shape: Shape::Page(&[
             SortSpec::new("id", "id"),
             SortSpec::new("name", "name"),
@@ -87,6 +89,7 @@ fn speaker_response(row: SpeakerRow, regions: &Names) -> SpeakerResponse {
         },
         id: row.id,
         name: row.name,
+        name_en: row.name_en,
         title: row.title,
         organisation: row.organisation,
         figure_count: row.figure_count,
@@ -99,8 +102,9 @@ async fn list_speakers(
     uri: Uri,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    let regions = Names::load(&state.service.pool, Entity::Region).await?;
-    let rows = catalogue::speakers(&state.service.pool).await?;
+    let language = query.list.language;
+    let regions = Names::load(&state.service.pool, Entity::Region, language).await?;
+    let rows = catalogue::speakers(&state.service.pool, language).await?;
     let items = to_values(
         rows.into_iter()
             .map(|row| speaker_response(row, &regions))
@@ -121,14 +125,15 @@ async fn get_speaker(
     Path(id): Path<String>,
     TypedQuery(query): TypedQuery<OneWithFigures>,
     headers: HeaderMap,
-) -> ApiResult<Json<SpeakerDetailResponse>> {
+) -> ApiResult<Response> {
+    let language = query.presentation.language;
     let presentation = Presentation::of(&state.service, query.presentation).await?;
     let row = found(
-        catalogue::speaker(&state.service.pool, &id).await?,
+        catalogue::speaker(&state.service.pool, &id, language).await?,
         Entity::Speaker,
         &id,
     )?;
-    let regions = Names::load(&state.service.pool, Entity::Region).await?;
+    let regions = Names::load(&state.service.pool, Entity::Region, language).await?;
     let filter = ObservationFilter {
         speakers: vec![id],
         ..Default::default()
@@ -137,6 +142,7 @@ async fn get_speaker(
     respond_one(
         &headers,
         query.format,
+        language,
         SpeakerDetailResponse {
             speaker: speaker_response(row, &regions),
             figures,

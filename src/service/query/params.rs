@@ -15,6 +15,7 @@ use crate::domain::analytics::conversion::Currency;
 use crate::domain::analytics::transforms::Transform;
 use crate::domain::entity::Entity;
 use crate::domain::figure::{self, FigureRole, Scale, QUALIFIERS, UNITS};
+use crate::domain::language::Language;
 
 pub const DEFAULT_LIMIT: usize = 100;
 pub const MAX_LIMIT: usize = 1000;
@@ -101,6 +102,9 @@ pub struct Decl {
     /// For words of an enumeration whose variants say what they mean: each word's meaning, in
     /// the order of the words (the OpenAPI document lists them); empty otherwise.
     pub docs: &'static [&'static str],
+    /// What the parameter means, where its kind does not say it (the OpenAPI document puts
+    /// it first); empty otherwise.
+    pub meaning: &'static str,
 }
 
 /// A declared parameter whose value a typed query reads as a `T`. Its constructors tie `T` to
@@ -127,9 +131,17 @@ impl<T> Param<T> {
                 name,
                 kind,
                 docs: &[],
+                meaning: "",
             },
             value: PhantomData,
         }
+    }
+
+    /// The same parameter, saying what it means (and, for words, what each means).
+    const fn meaning(mut self, meaning: &'static str, docs: &'static [&'static str]) -> Self {
+        self.decl.meaning = meaning;
+        self.decl.docs = docs;
+        self
     }
 
     pub const fn name(&self) -> &'static str {
@@ -216,6 +228,7 @@ impl<W: figure::column::Word> Param<Vec<W>> {
                 name,
                 kind: ParamKind::Words(W::WORDS),
                 docs: W::DOCS,
+                meaning: "",
             },
             value: PhantomData,
         }
@@ -246,6 +259,15 @@ impl Word for Transform {
     const WORDS: &'static [&'static str] = &["level", "change", "pct_change", "cagr"];
     fn from_word(word: &str) -> Option<Self> {
         Transform::parse(word)
+    }
+}
+
+impl Word for Language {
+    const WORDS: &'static [&'static str] = &["en", "zh"];
+    fn from_word(word: &str) -> Option<Self> {
+        Language::ALL
+            .into_iter()
+            .find(|language| language.tag() == word)
     }
 }
 
@@ -366,6 +388,26 @@ pub static CURRENCY: Param<Option<Currency>> = Param::choice("currency");
 pub static SCALE: Param<Option<Scale>> = Param::choice("scale");
 pub static TRANSFORM: Param<Option<Transform>> = Param::choice("transform");
 pub static ROLE: Param<Vec<FigureRole>> = Param::enumeration("role");
+pub static WITHIN: Param<Vec<String>> = Param::ids("within", Entity::Region).meaning(
+    "Figures of these regions and of every region inside them: their children, their \
+     children's, and a grouping's members (the Greater Bay Area's eleven) with what is inside \
+     those. Combines with the other filters like any of them: region=shenzhen&within=guangdong \
+     is Shenzhen's figures.",
+    &[],
+);
+
+// Every endpoint that reads its query string: the language of names.
+
+pub static LANG: Param<Option<Language>> = Param::choice("lang").meaning(
+    "The language of names and labels; without it, the Accept-Language header's choice, and \
+     English where that names neither. The answer's Content-Language says which.",
+    &[
+        "English: the names the article prints.",
+        "Chinese: each name in `name` (a source's headline in `headline`), the English kept in \
+         `name_en` (`headline_en`); a figure's names, every reference's name and a search \
+         hit's `name` in Chinese too. Names with no Chinese form stay English.",
+    ],
+);
 
 pub const TOPICS: &[&str] = &[
     "industry",
@@ -454,26 +496,31 @@ pub static SORT: Decl = Decl {
     name: "sort",
     kind: ParamKind::Sort,
     docs: &[],
+    meaning: "",
 };
 pub static LIMIT: Decl = Decl {
     name: "limit",
     kind: ParamKind::Limit,
     docs: &[],
+    meaning: "",
 };
 pub static CURSOR: Decl = Decl {
     name: "cursor",
     kind: ParamKind::Cursor,
     docs: &[],
+    meaning: "",
 };
 pub static FIELDS: Decl = Decl {
     name: "fields",
     kind: ParamKind::Fields,
     docs: &[],
+    meaning: "",
 };
 pub static FORMAT: Decl = Decl {
     name: "format",
     kind: ParamKind::Format,
     docs: &[],
+    meaning: "",
 };
 
 /// Every declaration above: the table the test of the endpoint table holds endpoints to.
@@ -500,6 +547,8 @@ pub static ALL: &[&Decl] = &[
     &SCALE.decl,
     &TRANSFORM.decl,
     &ROLE.decl,
+    &WITHIN.decl,
+    &LANG.decl,
     &REGION_KIND.decl,
     &PARENT.decl,
     &GROUP.decl,
@@ -560,6 +609,7 @@ mod tests {
         all_read::<Scale>();
         all_read::<Transform>();
         all_read::<Format>();
+        all_read::<Language>();
         for word in <Scale as Word>::WORDS {
             let scale = Scale::from_word(word).unwrap();
             assert_eq!(serde_json::to_value(scale).unwrap(), *word);

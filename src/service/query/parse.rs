@@ -15,9 +15,10 @@ use sqlx::SqlitePool;
 use super::cursor::{fingerprint, not_issued, Cursor};
 use super::params::{
     Decl, Format, FromValue, Param, ParamKind, ParamValue, Range, Word, CALENDAR_YEARS, CURSOR,
-    DEFAULT_LIMIT, FROM, MAX_FILTER_VALUES, MAX_TEXT_CHARS, PAGE_SIZES, TO,
+    DEFAULT_LIMIT, FROM, LANG, MAX_FILTER_VALUES, MAX_TEXT_CHARS, PAGE_SIZES, TO,
 };
 use super::spec::{QuerySpec, SortKey, SortSpec};
+use crate::domain::language::Language;
 use crate::error::{ApiError, ApiResult};
 use crate::store;
 use crate::store::catalogue::IndicatorColumn;
@@ -34,19 +35,22 @@ pub trait Accepts {
 }
 
 /// Reads the query string of endpoint `E` (at `path`) into its typed query: parsed strictly,
-/// then the ids and concepts it names checked against the database. What the HTTP extractor
-/// and the `export --query` command both call.
+/// then the ids and concepts it names checked against the database. `preferred` is the
+/// language names are in unless `lang` says otherwise (the HTTP edge's from `Accept-Language`).
+/// What the HTTP extractor and the `export --query` command both call.
 pub async fn read<E: Accepts>(
     pool: &SqlitePool,
     path: &str,
     raw_query: Option<&str>,
+    preferred: Language,
 ) -> ApiResult<E::Query> {
-    let parsed = Parsed::parse(path, raw_query, E::SPEC)?;
+    let parsed = Parsed::parse_preferring(path, raw_query, E::SPEC, preferred)?;
     parsed.check(pool).await?;
     Ok(E::Query::from_parsed(parsed))
 }
 
-/// The controls every list shares, parsed: how it is sorted, paged, trimmed and written.
+/// The controls every list shares, parsed: how it is sorted, paged, trimmed and written, and
+/// in which language (a single resource reads its `format` and `language` here too).
 #[derive(Debug, Clone)]
 pub struct ListControls {
     pub sort: Vec<SortKey>,
@@ -54,6 +58,8 @@ pub struct ListControls {
     pub cursor: Option<Cursor>,
     pub fields: Option<Vec<String>>,
     pub format: Option<Format>,
+    /// The language of names: `lang`'s, else the one the request prefers.
+    pub language: Language,
     /// Identifies the endpoint, parameters and sort; a cursor from another query is refused.
     pub fingerprint: u64,
 }
@@ -72,12 +78,25 @@ fn invalid(name: &str, detail: String) -> ApiError {
 }
 
 impl Parsed {
-    /// Parses a raw query string against `spec`. Ids and concepts are checked separately,
-    /// with the database, by [`Parsed::check`].
+    /// Parses a raw query string against `spec`, names in English unless `lang` says
+    /// otherwise. Ids and concepts are checked separately, with the database, by
+    /// [`Parsed::check`].
     pub fn parse(
         path: &str,
         raw_query: Option<&str>,
         spec: &'static QuerySpec,
+    ) -> ApiResult<Parsed> {
+        Parsed::parse_preferring(path, raw_query, spec, Language::default())
+    }
+
+    /// As [`Parsed::parse`], names in `preferred` unless `lang` says otherwise. The language
+    /// is part of the query a cursor belongs to, however it was chosen: a page sorted by name
+    /// in Chinese does not continue in English.
+    pub fn parse_preferring(
+        path: &str,
+        raw_query: Option<&str>,
+        spec: &'static QuerySpec,
+        preferred: Language,
     ) -> ApiResult<Parsed> {
         let mut given: BTreeMap<&'static str, (&'static Decl, Vec<String>)> = BTreeMap::new();
         for (key, value) in form_urlencoded::parse(raw_query.unwrap_or("").as_bytes()) {
@@ -106,6 +125,7 @@ impl Parsed {
             cursor: None,
             fields: None,
             format: None,
+            language: preferred,
             fingerprint: 0,
         };
         let mut values = BTreeMap::new();
@@ -172,6 +192,9 @@ impl Parsed {
         }
 
         let mut parsed = Parsed { values, list, spec };
+        if let Some(language) = parsed.get(&LANG) {
+            parsed.list.language = language;
+        }
         // A range of years that ends before it starts is a mistake, not an empty answer.
         if let (Some(from), Some(to)) = (parsed.get(&FROM), parsed.get(&TO)) {
             if from > to {
@@ -186,11 +209,18 @@ impl Parsed {
             }
         }
 
-        let given = parsed
+        // A language chosen by the header counts as if `lang` had chosen it; English, the
+        // default, as nothing (so the cursors of English queries stay as they were).
+        let chosen = ParamValue::Texts(vec![parsed.list.language.tag().to_owned()]);
+        let mut given: BTreeMap<&str, &ParamValue> = parsed
             .values
             .iter()
-            .map(|(name, (_, value))| (*name, value));
-        parsed.list.fingerprint = fingerprint(path, given, &parsed.list.sort);
+            .map(|(name, (_, value))| (*name, value))
+            .collect();
+        if parsed.list.language != Language::En {
+            given.entry(LANG.name()).or_insert(&chosen);
+        }
+        parsed.list.fingerprint = fingerprint(path, given.into_iter(), &parsed.list.sort);
         if let Some(token) = cursor_token {
             let cursor = Cursor::decode(&token)
                 .filter(|cursor| cursor.keys.len() == parsed.list.sort.len())

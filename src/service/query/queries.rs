@@ -9,21 +9,24 @@ use super::page::ItemFilter;
 use super::params::Format;
 use super::params::{
     ParamValue, AS_OF, CITY_PLAN, CLUSTER, CLUSTER_GROUP, COMPANY, CONCEPT, CURRENCY, FROM, HEIGHT,
-    INDICATOR, MAX, MIN, Q, QUALIFIER, REGION, ROLE, SCALE, SOURCE, SPEAKER, TO, TOPIC, TRANSFORM,
-    UNIT, WIDTH, YEAR,
+    INDICATOR, LANG, MAX, MIN, Q, QUALIFIER, REGION, ROLE, SCALE, SOURCE, SPEAKER, TO, TOPIC,
+    TRANSFORM, UNIT, WIDTH, WITHIN, YEAR,
 };
 use super::parse::{Accepts, FromParsed, ListControls, Parsed};
 use super::spec::{QuerySpec, Shape};
 use crate::domain::analytics::conversion::Currency;
 use crate::domain::analytics::transforms::Transform;
 use crate::domain::figure::Scale;
+use crate::domain::language::Language;
 use crate::store::figures::ObservationFilter;
 
-/// `currency` and `scale`: how the figures of an answer are to be presented.
+/// `currency`, `scale` and `lang`: how the figures and names of an answer are to be
+/// presented.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct PresentationQuery {
     pub currency: Option<Currency>,
     pub scale: Option<Scale>,
+    pub language: Language,
 }
 
 impl PresentationQuery {
@@ -31,6 +34,7 @@ impl PresentationQuery {
         PresentationQuery {
             currency: parsed.get(&CURRENCY),
             scale: parsed.get(&SCALE),
+            language: parsed.list.language,
         }
     }
 }
@@ -67,6 +71,7 @@ impl FromParsed for FigureListQuery {
             min: parsed.get(&MIN),
             max: parsed.get(&MAX),
             as_of: parsed.get(&AS_OF),
+            within: parsed.get(&WITHIN),
             ..Default::default()
         };
         FigureListQuery {
@@ -115,7 +120,7 @@ impl FromParsed for CatalogueQuery {
     }
 }
 
-/// A search: its words, the kinds of hit kept, and the page.
+/// A search: its words, the kinds of hit kept, and the page (with the language of names).
 #[derive(Debug)]
 pub struct SearchQuery {
     pub q: Option<String>,
@@ -154,6 +159,7 @@ impl FromParsed for ChartQuery {
             presentation: PresentationQuery {
                 currency: parsed.get(&CURRENCY),
                 scale: None,
+                language: parsed.list.language,
             },
             width: parsed.get(&WIDTH).unwrap_or(CHART_WIDTH),
             height: parsed.get(&HEIGHT).unwrap_or(CHART_HEIGHT),
@@ -177,11 +183,23 @@ impl FromParsed for SingleQuery {
     }
 }
 
-/// A single resource: `format=json` and nothing else, so that any other parameter is a 400
-/// rather than silently ignored.
+/// A single resource: `lang` and `format=json` and nothing else, so that any other parameter
+/// is a 400 rather than silently ignored.
 pub struct One;
 
 impl Accepts for One {
+    const SPEC: &'static QuerySpec = &QuerySpec {
+        params: &[LANG.accept()],
+        shape: Shape::One,
+    };
+    type Query = SingleQuery;
+}
+
+/// A document that names nothing (the index of `/v1`, the OpenAPI document, the probes):
+/// `format=json` and nothing else, not even `lang`.
+pub struct Document;
+
+impl Accepts for Document {
     const SPEC: &'static QuerySpec = &QuerySpec {
         params: &[],
         shape: Shape::One,
@@ -189,12 +207,12 @@ impl Accepts for One {
     type Query = SingleQuery;
 }
 
-/// A single resource that carries figures: `currency`, `scale` and `format`.
+/// A single resource that carries figures: `currency`, `scale`, `lang` and `format`.
 pub struct OneWithFigures;
 
 impl Accepts for OneWithFigures {
     const SPEC: &'static QuerySpec = &QuerySpec {
-        params: &[CURRENCY.accept(), SCALE.accept()],
+        params: &[CURRENCY.accept(), SCALE.accept(), LANG.accept()],
         shape: Shape::One,
     };
     type Query = SingleQuery;

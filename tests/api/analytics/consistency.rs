@@ -104,7 +104,8 @@ fn number(value: &Option<Number>) -> Option<f64> {
 fn the_check_command_prints_the_report_and_fails_on_contradictions() {
     let dir = tempfile::tempdir().unwrap();
     let database = dir.path().join("check.db");
-    let output = run(&["check", "--database-url", database.to_str().unwrap()]);
+    let database = database.to_str().unwrap();
+    let output = run(&["check", "--create", "--database-url", database]);
     assert_eq!(output.status.code(), Some(1), "inconsistent data exits 1");
     let text = String::from_utf8(output.stdout).unwrap();
     assert!(text.starts_with("Consistency of the source: "), "{text}");
@@ -222,7 +223,8 @@ async fn a_retraction_leaves_an_orphan_and_the_report_follows_the_data() {
 /// The list the repository ships (`seed/accepted-inconsistencies.txt`) names the article's own
 /// two contradictions: `check --accept` passes on the seeded database, as CI runs it, and
 /// fails, naming it, once an import brings a new one (a caption that no longer repeats its
-/// story's figure). A list that cannot be read stops the check (2).
+/// story's figure). A list that is malformed or missing is an input refused (1), as for
+/// import's file, and the database is not opened.
 #[tokio::test]
 async fn check_accept_passes_on_the_article_and_fails_on_a_new_contradiction() {
     let app = TestApp::spawn().await;
@@ -266,10 +268,17 @@ async fn check_accept_passes_on_the_article_and_fails_on_a_new_contradiction() {
     let malformed = dir.path().join("accepted.txt");
     std::fs::write(&malformed, "two ids on-one-line\n").unwrap();
     let output = app.run(&["check", "--accept", malformed.to_str().unwrap()]);
-    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(output.status.code(), Some(1));
+    assert!(output.stdout.is_empty(), "no report: {output:?}");
     let error = String::from_utf8(output.stderr).unwrap();
     assert!(
         error.contains("line 1: 'two ids on-one-line' is not one check id"),
         "{error}"
     );
+    let missing = dir.path().join("no-such-list.txt");
+    let output = app.run(&["check", "--accept", missing.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1));
+    let error = String::from_utf8(output.stderr).unwrap();
+    assert!(error.starts_with("gd-indicators: cannot read '"), "{error}");
+    assert_eq!(error.lines().count(), 1, "{error}");
 }

@@ -157,7 +157,7 @@ async fn a_chart_refuses_format_by_name_like_any_parameter_it_does_not_take() {
         assert_eq!(
             problem.detail,
             "Unknown parameter 'format'. This endpoint accepts: region, currency, width, \
-             height.",
+             height, lang.",
             "{path}"
         );
     }

@@ -155,10 +155,11 @@ async fn piped_commands_draw_no_progress() {
     }
 }
 
-/// One line on stderr, `gd-indicators: export: ...` with `expected` in it, and exit 2.
-fn assert_refused(output: &Output, expected: &str) {
+/// One line on stderr, `gd-indicators: export: ...` with `expected` in it, and exit `code`: 1
+/// when the export was refused before it began, 2 when it failed while writing.
+fn assert_stopped(output: &Output, code: i32, expected: &str) {
     let stderr = text(&output.stderr);
-    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert_eq!(output.status.code(), Some(code), "{stderr}");
     let lines: Vec<&str> = stderr.lines().collect();
     assert_eq!(lines.len(), 1, "one line: {stderr}");
     assert!(lines[0].starts_with("gd-indicators: export: "), "{stderr}");
@@ -172,33 +173,34 @@ async fn an_export_that_cannot_be_written_says_so_and_leaves_no_file() {
 
     let missing = dir.path().join("no-such-dir").join("figures.csv");
     let output = app.run(&["export", "--output", missing.to_str().unwrap()]);
-    assert_refused(
+    assert_stopped(
         &output,
+        1,
         "no-such-dir/figures.csv': No such file or directory",
     );
     assert!(output.stdout.is_empty());
 
     let output = app.run(&["export", "--output", dir.path().to_str().unwrap()]);
-    assert_refused(&output, "it is a directory");
+    assert_stopped(&output, 1, "it is a directory");
 
     // A device that fills up mid-write: the error is reported, not swallowed.
     let output = app.run(&["export", "--output", "/dev/full"]);
-    assert_refused(&output, "cannot write '/dev/full'");
+    assert_stopped(&output, 2, "cannot write '/dev/full'");
     let full = std::fs::File::options().write(true).open("/dev/full");
     let output = app
         .command(&["export"])
         .stdout(full.unwrap())
         .output()
         .unwrap();
-    assert_refused(&output, "cannot write standard output");
+    assert_stopped(&output, 2, "cannot write standard output");
 
     // A query the endpoint refuses is refused here too, before any file is made.
     let target = dir.path().join("figures.json");
     let file = target.to_str().unwrap();
     let output = app.run(&["export", "--output", file, "--query", "region=atlantis"]);
-    assert_refused(&output, "there is no region 'atlantis'");
+    assert_stopped(&output, 1, "there is no region 'atlantis'");
     let output = app.run(&["export", "--output", file, "--query", "colour=red"]);
-    assert_refused(&output, "Unknown parameter 'colour'");
+    assert_stopped(&output, 1, "Unknown parameter 'colour'");
     assert!(
         files_in(dir.path()).is_empty(),
         "{:?}",

@@ -1,10 +1,11 @@
-//! Filters: several values, ranges, and combined with a sort.
+//! Filters: several values, ranges, a region with everything inside it, and combined with a
+//! sort.
 
-use std::collections::HashSet;
+use std::collections::{BTreeSet, HashSet};
 
 use reqwest::StatusCode;
 
-use crate::helpers::{header, ids, Csv, TestApp};
+use crate::helpers::{header, ids, live_seed_figures, seed_table, Csv, Figure, TestApp};
 
 #[tokio::test]
 async fn trillion_yuan_figures_of_2024_for_guangdong_or_the_bay_area_largest_first_as_csv() {
@@ -129,4 +130,114 @@ async fn enumerated_values_are_read_in_any_case_and_answered_in_one() {
         problem.detail,
         "currency: 'eur' is not accepted. Accepted values: CNY, USD."
     );
+}
+
+/// The regions inside `region` by the seed alone, itself included: its children, a grouping's
+/// members, and what is inside those, to any depth.
+fn seed_regions_inside(region: &str) -> BTreeSet<String> {
+    let links: Vec<(String, String)> = seed_table("regions")
+        .into_iter()
+        .filter(|row| !row["parent_id"].is_empty())
+        .map(|row| (row["parent_id"].clone(), row["id"].clone()))
+        .chain(
+            seed_table("region_members")
+                .into_iter()
+                .map(|row| (row["region_id"].clone(), row["member_id"].clone())),
+        )
+        .collect();
+    let mut inside = BTreeSet::from([region.to_owned()]);
+    loop {
+        let more: Vec<String> = links
+            .iter()
+            .filter(|(outer, inner)| inside.contains(outer) && !inside.contains(inner))
+            .map(|(_, inner)| inner.clone())
+            .collect();
+        if more.is_empty() {
+            return inside;
+        }
+        inside.extend(more);
+    }
+}
+
+#[tokio::test]
+async fn within_reads_the_figures_of_a_region_and_of_everything_inside_it() {
+    let app = TestApp::spawn().await;
+    let figures = live_seed_figures();
+    for region in [
+        "china",
+        "guangdong",
+        "greater-bay-area",
+        "zhuhai",
+        "hengqin",
+        "maoming",
+    ] {
+        let inside = seed_regions_inside(region);
+        let mut expected: Vec<&str> = figures
+            .iter()
+            .filter(|figure| inside.contains(&figure["region_id"]))
+            .map(|figure| figure["id"].as_str())
+            .collect();
+        let path = format!("/v1/observations?within={region}&limit=1000");
+        let listed = app.get_figures(&path).await;
+        let mut got: Vec<&str> = listed.iter().map(|f| f.id.as_str()).collect();
+        expected.sort();
+        got.sort();
+        assert_eq!(got, expected, "{path}");
+    }
+    // Guangdong's own figures and its cities' and Hengqin's; not the Bay Area's as a whole.
+    let guangdong = app
+        .get_figures("/v1/observations?within=guangdong&limit=1000")
+        .await;
+    let regions: BTreeSet<&str> = guangdong.iter().map(|f| f.region.id.as_str()).collect();
+    for region in ["guangdong", "guangzhou", "shenzhen", "maoming", "hengqin"] {
+        assert!(regions.contains(region), "{region} in {regions:?}");
+    }
+    assert!(!regions.contains("greater-bay-area"));
+    let own = app
+        .get_figures("/v1/observations?region=guangdong&limit=1000")
+        .await;
+    assert!(own.len() < guangdong.len());
+    assert!(own.iter().all(|f| f.region.id == "guangdong"));
+    // The Bay Area's: its own, its members' and Hengqin's (inside Zhuhai), not Maoming's.
+    let area = app
+        .get_figures("/v1/observations?within=greater-bay-area&limit=1000")
+        .await;
+    let regions: BTreeSet<&str> = area.iter().map(|f| f.region.id.as_str()).collect();
+    assert!(regions.contains("greater-bay-area") && regions.contains("hengqin"));
+    assert!(!regions.contains("maoming") && !regions.contains("guangdong"));
+}
+
+#[tokio::test]
+async fn within_combines_with_the_other_filters_and_refuses_an_unknown_region() {
+    let app = TestApp::spawn().await;
+    // And: Shenzhen's figures, which are inside Guangdong.
+    let both = app
+        .get_figures("/v1/observations?region=shenzhen&within=guangdong")
+        .await;
+    let shenzhen = app.get_figures("/v1/observations?region=shenzhen").await;
+    assert!(!shenzhen.is_empty());
+    assert_eq!(both, shenzhen);
+    assert!(app
+        .get_figures("/v1/observations?region=maoming&within=greater-bay-area")
+        .await
+        .is_empty());
+    // Several regions: either.
+    let either = app
+        .get_page::<Figure>("/v1/observations?within=zhuhai,maoming")
+        .await;
+    let zhuhai = app
+        .get_page::<Figure>("/v1/observations?within=zhuhai")
+        .await;
+    let maoming = app
+        .get_page::<Figure>("/v1/observations?within=maoming")
+        .await;
+    assert_eq!(either.meta.total, zhuhai.meta.total + maoming.meta.total);
+    // The same on every figure list, the export included.
+    let csv = app.get_csv("/v1/export?within=zhuhai&format=csv").await;
+    assert_eq!(csv.rows.len(), zhuhai.meta.total);
+    let problem = app
+        .get_problem("/v1/observations?within=atlantis", StatusCode::BAD_REQUEST)
+        .await;
+    assert_eq!(problem.parameter(), "within");
+    assert!(problem.detail.contains("atlantis"), "{}", problem.detail);
 }
