@@ -1,17 +1,31 @@
 #!/usr/bin/env bash
-# Benchmarks gd-indicators against a bare axum server serving the same bytes (the ceiling),
-# on this machine, with wrk; writes BENCHMARKS.md. Each wrk run is bounded in time.
+# Benchmarks gd-indicators on this machine, with wrk, against what bounds it: a bare axum
+# server serving the same bytes (the ceiling), the service's own page statement run by a bare
+# sqlx loop (the floor, bench/sql.rs), and Datasette serving the same SQLite file; then every
+# documented filter and sort one request at a time (bench/uncached.py), the bulk export, the
+# generator and start-up. Writes BENCHMARKS.md, all from this one run. Each wrk run is bounded
+# in time.
 #
-#   bench/run.sh                  # full run: about 15 minutes on 2 cores, most of it generating
+#   bench/run.sh                  # full run: about 25 minutes on 2 cores
 #   BENCH_DURATION=3s bench/run.sh   # shorter runs, for a smoke test
 #
+# Datasette comes from PyPI into a virtual environment of its own (python3 -m venv, pip).
+#
 # Environment: BENCH_DURATION (per wrk run, default 10s), BENCH_CONNECTIONS (default 64),
-# BENCH_OBSERVATIONS (synthetic figures, default 1000000), BENCH_OUT (default BENCHMARKS.md).
+# BENCH_OBSERVATIONS (synthetic figures, default 1000000), BENCH_OUT (default BENCHMARKS.md),
+# BENCH_DATASETTE_CONNECTIONS and BENCH_DATASETTE_DURATION (the side-by-side runs with
+# Datasette, default 4 and 30s).
+#
+# What a run measured is kept in target/bench-run (the facts, wrk rows, uncached cases and
+# plans), so `python3 bench/report.py target/bench-run BENCHMARKS.md` rewrites the report
+# without measuring again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 duration=${BENCH_DURATION:-10s}
 connections=${BENCH_CONNECTIONS:-64}
+datasette_connections=${BENCH_DATASETTE_CONNECTIONS:-4}
+datasette_duration=${BENCH_DATASETTE_DURATION:-30s}
 observations=${BENCH_OBSERVATIONS:-1000000}
 out=${BENCH_OUT:-BENCHMARKS.md}
 threads=2
@@ -22,25 +36,51 @@ if ! command -v wrk >/dev/null; then
     [ "$(id -u)" -ne 0 ] && sudo_if_needed="sudo"
     $sudo_if_needed apt-get update -q && $sudo_if_needed apt-get install -y -q wrk
 fi
+if [ ! -x /usr/bin/time ]; then
+    echo "== installing GNU time (Debian package), for the generator's peak RSS"
+    sudo_if_needed=""
+    [ "$(id -u)" -ne 0 ] && sudo_if_needed="sudo"
+    $sudo_if_needed apt-get update -q && $sudo_if_needed apt-get install -y -q time
+fi
 for tool in curl python3; do
     command -v "$tool" >/dev/null || { echo "bench: $tool is required" >&2; exit 1; }
 done
+# Datasette's virtual environment needs the venv module, which Debian packages apart.
+if ! python3 -c 'import ensurepip, venv' 2>/dev/null; then
+    echo "== installing python3-venv (Debian package), for Datasette's virtual environment"
+    sudo_if_needed=""
+    [ "$(id -u)" -ne 0 ] && sudo_if_needed="sudo"
+    $sudo_if_needed apt-get update -q && $sudo_if_needed apt-get install -y -q python3-venv
+fi
 
 echo "== building release binaries"
-cargo build --release --locked --bin gd-indicators --example ceiling
+cargo build --release --locked --bin gd-indicators --example ceiling --example sql
 bin=target/release/gd-indicators
 ceiling=target/release/examples/ceiling
+sql=target/release/examples/sql
+load_at_start=$(cut -d' ' -f1-3 /proc/loadavg)
 
 work=$(mktemp -d)
 pids=()
 cleanup() {
     for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+    mkdir -p target/bench-run
+    for file in facts rows uncached slowest plans; do
+        [ -f "$work/$file" ] && cp "$work/$file" target/bench-run/
+    done
     rm -rf "$work"
 }
 trap cleanup EXIT
 
 service_port=18380
 ceiling_port=18381
+datasette_port=18382
+
+echo "== Datasette from PyPI, in a virtual environment of its own"
+python3 -m venv "$work/datasette"
+"$work/datasette/bin/pip" install --quiet --disable-pip-version-check datasette
+datasette_version=$("$work/datasette/bin/datasette" --version | awk '{ print $NF }')
+echo "   datasette $datasette_version"
 
 # wait_ready URL: polls until the URL answers 200, at most 10 s.
 wait_ready() {
@@ -74,9 +114,11 @@ peak_rss_mib() {
 }
 
 # measure NAME URL [HEADER]: one wrk run; appends "NAME|req/s|p50 ms|p99 ms" to $work/rows.
+# MEASURE_CONNECTIONS and MEASURE_DURATION, if set, replace the run's defaults.
 measure() {
     local name=$1 url=$2 header=${3:-}
-    local args=(-t"$threads" -c"$connections" -d"$duration" --latency)
+    local args=(-t"$threads" -c"${MEASURE_CONNECTIONS:-$connections}"
+        -d"${MEASURE_DURATION:-$duration}" --timeout 30s --latency)
     [ -n "$header" ] && args+=(-H "$header")
     wrk "${args[@]}" "$url" >"$work/wrk.txt"
     if grep -q "Non-2xx or 3xx responses" "$work/wrk.txt"; then
@@ -92,7 +134,8 @@ def ms(label):
     value, unit = re.search(r"^\s*%s\s+([\d.]+)(us|ms|s)\s*$" % label, text, re.M).groups()
     return float(value) * {"us": 1e-3, "ms": 1.0, "s": 1e3}[unit]
 rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
-print(f"{name}|{rps:.0f}|{ms('50%'):.2f}|{ms('99%'):.2f}")
+print(f"{name}|{rps:.0f}|{ms('50%'):.2f}|{ms('99%'):.2f}" if rps >= 10 else
+      f"{name}|{rps:.2f}|{ms('50%'):.2f}|{ms('99%'):.2f}")
 EOF
     tail -1 "$work/rows" | awk -F'|' '{ printf "   %-58s %8s req/s  p50 %6s ms  p99 %6s ms\n", $1, $2, $3, $4 }'
 }
@@ -136,11 +179,13 @@ startup_ms() {
 : >"$work/rows"
 echo "== databases"
 "$bin" migrate --database-url "$work/article.db" >/dev/null
-generate_started=$(date +%s)
-"$bin" generate --database-url "$work/large.db" --observations "$observations" 2>"$work/generate.log" >/dev/null
-generate_seconds=$(($(date +%s) - generate_started))
+generate_started=$(date +%s%N)
+/usr/bin/time -f "%M" -o "$work/generate.rss" \
+    "$bin" generate --database-url "$work/large.db" --observations "$observations" 2>"$work/generate.log" >/dev/null
+generate_seconds=$(awk -v ns=$(($(date +%s%N) - generate_started)) 'BEGIN { printf "%.1f", ns / 1e9 }')
+generate_rss=$(awk '{ printf "%.0f", $1 / 1024 }' "$work/generate.rss")
 large_mib=$(du -m "$work/large.db" | cut -f1)
-echo "   generated $observations synthetic figures in ${generate_seconds} s; file ${large_mib} MiB"
+echo "   generated $observations synthetic figures in ${generate_seconds} s (peak RSS ${generate_rss} MiB); file ${large_mib} MiB"
 
 echo "== start-up to ready (median of 5)"
 startup_article=$(startup_ms "$work/article.db")
@@ -151,7 +196,7 @@ echo "== cached endpoints, article data (the ceiling serves the same bytes)"
 start_service "$work/article.db"
 against_ceiling "/v1/clusters" "/v1/clusters"
 against_ceiling "filtered observations" "/v1/observations?topic=innovation&sort=-value&limit=20"
-against_ceiling "CSV export" "/v1/export?format=csv"
+against_ceiling "CSV list" "/v1/observations?format=csv&limit=1000"
 against_ceiling "search" "/v1/search?q=patent"
 against_ceiling "/v1/clusters, gzip" "/v1/clusters" "Accept-Encoding: gzip"
 tag=$(curl -fs -D - -o /dev/null "http://127.0.0.1:$service_port/v1/clusters" |
@@ -182,90 +227,93 @@ base="http://127.0.0.1:$service_port"
 # A synthetic series: the first synthetic figure's indicator and region.
 read -r indicator region < <(curl -fs "$base/v1/observations?source=synthetic&limit=1" |
     python3 -c 'import json,sys; o=json.load(sys.stdin)["data"][0]; print(o["indicator"]["id"], o["region"]["id"])')
-series="/v1/observations?indicator=$indicator&region=$region&sort=period"
-measure "filtered series, first page" "$base$series"
-# The cursor of the page 5,000 pages (of 100) deep, walked to in pages of 1,000.
-deep_query="/v1/observations?sort=period&limit=100"
-cursor=$(python3 - "$base" <<'EOF'
-import json, sys, urllib.parse, urllib.request
-base = sys.argv[1]
-path = "/v1/observations?sort=period&limit=1000&fields=id"
-for _ in range(500):
-    page = json.load(urllib.request.urlopen(base + path))
-    path = page["links"]["next"]
-query = urllib.parse.parse_qs(urllib.parse.urlparse(path).query)
-print(query["cursor"][0])
+series_query="indicator=$indicator&region=$region&sort=period&limit=100"
+series="/v1/observations?$series_query"
+# Datasette's equivalent: its table view of the same file, filtered and sorted the same way.
+# As the issue wrote it, and with the service's own `retracted = 0`, without which SQLite
+# cannot use the service's (partial) indexes.
+datasette_series="/large/observations.json?indicator_id=$indicator&region_id=$region&_sort=period_sort_key&_size=100&_shape=array"
+datasette_indexed="/large/observations.json?indicator_id=$indicator&region_id=$region&_where=retracted%3D0&_sort=period_sort_key&_size=100&_shape=array"
+# Datasette stops a query after 1 s by default and answers 400; under load its series page
+# takes longer than that, so its limit is raised to wrk's own 30 s: a slow page counts as a
+# slow answer, not as an error.
+"$work/datasette/bin/datasette" serve -i "$work/large.db" -h 127.0.0.1 -p "$datasette_port" \
+    --setting sql_time_limit_ms 30000 >"$work/datasette.log" 2>&1 &
+datasette_pid=$!
+pids+=("$datasette_pid")
+wait_ready "http://127.0.0.1:$datasette_port/-/versions.json"
+for path in "$datasette_series" "$datasette_indexed"; do
+    python3 - "$base$series" "http://127.0.0.1:$datasette_port$path" <<'EOF' || exit 1
+import json, sys, urllib.request
+ours = [o["id"] for o in json.load(urllib.request.urlopen(sys.argv[1]))["data"]]
+theirs = [r["id"] for r in json.load(urllib.request.urlopen(sys.argv[2]))]
+if ours != theirs or len(ours) != 100:
+    sys.exit(f"bench: Datasette answers other rows than the service ({len(theirs)} against {len(ours)})")
+print(f"   Datasette and the service answer the same {len(ours)} figures in the same order")
 EOF
-)
-measure "sort=period, first page" "$base$deep_query"
-measure "sort=period, page 5,000 deep" "$base$deep_query&cursor=$cursor"
+done
+measure "uncached: service, series page" "$base$series"
+# Side by side with Datasette at a load it can answer: it runs each query on one of a few
+# threads, so 64 connections queue for longer than wrk waits (30 s) and none is answered.
+# The service under the same load, then Datasette with the indexed query and, last (the
+# queries it is still running once wrk stops would delay the next run), the issue's query.
+side="uncached ($datasette_connections connections)"
+MEASURE_CONNECTIONS=$datasette_connections MEASURE_DURATION=$datasette_duration \
+    measure "$side: service, series page" "$base$series"
+MEASURE_CONNECTIONS=$datasette_connections MEASURE_DURATION=$datasette_duration \
+    measure "$side: Datasette with retracted=0, series page" "http://127.0.0.1:$datasette_port$datasette_indexed"
+MEASURE_CONNECTIONS=$datasette_connections MEASURE_DURATION=$datasette_duration \
+    measure "$side: Datasette, series page" "http://127.0.0.1:$datasette_port$datasette_series"
+kill "$datasette_pid"
+wait "$datasette_pid" 2>/dev/null || true
+# The floor: the service's own statement for the page, in a bare sqlx loop, as many tasks as
+# wrk has connections, beside the (idle) service.
+floor=$("$sql" floor "$work/large.db" "$series_query" "${duration%s}" "$connections")
+echo "floor: series page|$floor" >>"$work/rows"
+echo "   floor (bench/sql.rs)                                        ${floor%%|*} statements/s"
+
+echo "== every documented filter and sort, one request at a time"
+python3 bench/uncached.py "$base" "$work/large.db" "$work/uncached"
+sort -t'|' -k4 -g -r "$work/uncached" | head -10 >"$work/slowest"
+cut -d'|' -f1,2 "$work/slowest" | sed 's#|/v1/observations?\{0,1\}#\t#' |
+    "$sql" plan "$work/large.db" >"$work/plans"
 rss_large=$(peak_rss_mib "$service_pid")
 stop_service
 
+echo "== bulk export of every figure as CSV"
+start_service "$work/large.db"
+export_started=$(date +%s%N)
+export_bytes=$(curl -fs -o /dev/null -w '%{size_download}' "$base/v1/export?format=csv")
+export_seconds=$(awk -v ns=$(($(date +%s%N) - export_started)) 'BEGIN { printf "%.2f", ns / 1e9 }')
+rss_export=$(peak_rss_mib "$service_pid")
+stop_service
+echo "   ${export_bytes} bytes in ${export_seconds} s; peak RSS ${rss_export} MiB"
+load_at_end=$(cut -d' ' -f1-3 /proc/loadavg)
+
 echo "== writing $out"
-python3 - "$work/rows" "$out" <<EOF
-import platform, subprocess, sys, datetime
-rows = [line.rstrip("\n").split("|") for line in open(sys.argv[1])]
-by_name = {row[0]: row for row in rows}
-def cpu():
-    for line in open("/proc/cpuinfo"):
-        if line.startswith("model name"):
-            return line.split(":", 1)[1].strip()
-    return platform.processor()
-lines = []
-add = lines.append
-add("# Benchmarks")
-add("")
-add("Written by \`bench/run.sh\`; do not edit by hand. Run it again to refresh.")
-add("")
-add(f"- Date: {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC")
-add(f"- Machine: {cpu()}, {subprocess.check_output(['nproc']).decode().strip()} cores, Linux {platform.release()}; wrk runs on the same cores")
-add(f"- Load: \`wrk -t$threads -c$connections -d$duration --latency\`, one run per line")
-add(f"- Service: \`target/release/gd-indicators\` with production settings and JSON request logs to a file")
-add(f"- Ceiling: \`target/release/examples/ceiling\` (bench/ceiling.rs), a bare axum server returning the same bytes and content type")
-add("")
-add("## Cached endpoints, article data")
-add("")
-add("| Endpoint | Ceiling req/s | Service req/s | Ratio | Service p50 ms | Service p99 ms | Ceiling p99 ms |")
-add("|---|---:|---:|---:|---:|---:|---:|")
-for row in rows:
-    if row[0].startswith("service: ") and ("ceiling: " + row[0][9:]) in by_name:
-        ceiling = by_name["ceiling: " + row[0][9:]]
-        add(f"| {row[0][9:]} | {ceiling[1]} | {row[1]} | {float(row[1]) / float(ceiling[1]):.0%} | {row[2]} | {row[3]} | {ceiling[3]} |")
-revalidated = by_name["service: /v1/clusters revalidated (304)"]
-add(f"| /v1/clusters revalidated (304) | | {revalidated[1]} | | {revalidated[2]} | {revalidated[3]} | |")
-add("")
-add(f"Peak RSS of the service after these runs: $rss_cached MiB.")
-add("")
-add("## What each layer costs")
-add("")
-add("The ceiling wrapped in the first n production layers (\`gd_indicators::http::layers::stack::LAYERS\`, innermost first), serving /v1/clusters' bytes, with the service's JSON request log written to /dev/null. Without a database the response cache is absent, so the layers inside it (catch-panic to limits) run on every request here; a cache hit in the service skips them and pays only for the cache and the seven layers outside it (rate-limit, request-target, cors, metrics, request-log, request-id, security-headers). Single 10 s runs on shared cores vary by about 5%.")
-add("")
-add("| Ceiling wrapped in | req/s | p50 ms | p99 ms |")
-add("|---|---:|---:|---:|")
-for row in rows:
-    if row[0] == "bare ceiling" or " layers, the last " in row[0]:
-        add(f"| {row[0]} | {row[1]} | {row[2]} | {row[3]} |")
-add("")
-add("## Uncached queries, $observations synthetic figures")
-add("")
-add("Response cache off (\`--response-cache-mib 0\`): every request reads SQLite.")
-add("")
-add("| Query | req/s | p50 ms | p99 ms |")
-add("|---|---:|---:|---:|")
-for row in rows:
-    if row[0] in ("filtered series, first page", "sort=period, first page", "sort=period, page 5,000 deep"):
-        add(f"| {row[0]} | {row[1]} | {row[2]} | {row[3]} |")
-first, deep = by_name["sort=period, first page"], by_name["sort=period, page 5,000 deep"]
-add("")
-add(f"Page 5,000 deep vs first page, p50 latency: {float(deep[2]) / float(first[2]):.2f}x.")
-add(f"Peak RSS of the service after these runs: $rss_large MiB.")
-add("")
-add("## Data and start-up")
-add("")
-add(f"- \`generate --observations $observations\`: ${generate_seconds} s; database file ${large_mib} MiB.")
-add(f"- Start-up to ready (exec to the first 200 from /readyz, median of 5): article data ${startup_article} ms; with the synthetic figures ${startup_large} ms.")
-add(f"- Series query used: \`$series\`.")
-open(sys.argv[2], "w").write("\n".join(lines) + "\n")
+cat >"$work/facts" <<EOF
+threads=$threads
+connections=$connections
+duration=$duration
+observations=$observations
+rss_cached=$rss_cached
+rss_large=$rss_large
+rss_export=$rss_export
+export_bytes=$export_bytes
+export_seconds=$export_seconds
+generate_seconds=$generate_seconds
+generate_rss=$generate_rss
+large_mib=$large_mib
+startup_article=$startup_article
+startup_large=$startup_large
+series=$series
+datasette_series=$datasette_series
+datasette_indexed=$datasette_indexed
+datasette_version=$datasette_version
+datasette_connections=$datasette_connections
+datasette_duration=$datasette_duration
+load_at_start=$load_at_start
+load_at_end=$load_at_end
 EOF
+python3 bench/report.py "$work" "$out"
 echo "bench: wrote $out"

@@ -10,7 +10,8 @@ use tracing_subscriber::EnvFilter;
 
 // A page of figures is thousands of small allocations (values copied out of SQLite, strings,
 // JSON maps) made on several threads at once; mimalloc's per-thread heaps serve them without
-// the contention of glibc's arenas.
+// the contention of glibc's arenas. With its `override` feature it also serves SQLite's own
+// malloc and free (sqlx's copy of every value, freed on another thread), which glibc served.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

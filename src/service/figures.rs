@@ -17,6 +17,7 @@ use super::query::parse::{Accepts, ListControls};
 use super::query::queries::{CatalogueQuery, FigureListQuery, FigureQuery};
 use super::query::spec::{QuerySpec, Shape, SortSpec};
 use super::versions::{self, Totals};
+use super::Service;
 use crate::domain::analytics::conversion::{presented_units, Exchange};
 use crate::domain::figure::{Observation, Revision};
 use crate::domain::language::Language;
@@ -25,6 +26,7 @@ use crate::store;
 /// Which figures a query selects, as the store reads them.
 pub use crate::store::figures::ObservationFilter;
 use crate::store::figures::{Keyset, ObservationOrder};
+use crate::store::interrupt::InterruptibleConnection;
 
 /// Sort keys of every observation list; the SQL behind each is in `store`.
 const SORTS: &[SortSpec] = &[
@@ -230,12 +232,69 @@ pub fn figure_page(list: &ListControls, figures: Vec<Observation>) -> Page<Obser
     list.page_rows(rows)
 }
 
+/// Which state of the figures a read of `as_of` reads.
+pub enum Vintage {
+    /// Nothing was recorded by then: no figures.
+    Nothing,
+    /// The latest state: `as_of` is at or after the last revision recorded (or not asked).
+    Latest,
+    /// The figures as of the last revision recorded by `as_of`, before the last of all.
+    Past(String),
+}
+
+impl Vintage {
+    /// Resolves a read's `as_of` to the vintage it reads: only the times revisions were
+    /// recorded at (their imports' times) matter, so every `as_of` between two imports reads
+    /// one vintage, with one memoised total, and one at or after the last import is the latest
+    /// state, read as a page without `as_of` is (issue 13, D5).
+    pub async fn of<'e>(
+        executor: impl sqlx::SqliteExecutor<'e>,
+        as_of: Option<&str>,
+    ) -> sqlx::Result<Vintage> {
+        let Some(moment) = as_of else {
+            return Ok(Vintage::Latest);
+        };
+        Ok(match store::figures::vintage(executor, moment).await? {
+            (None, _) => Vintage::Nothing,
+            (Some(vintage), Some(latest)) if vintage == latest => Vintage::Latest,
+            (Some(vintage), _) => Vintage::Past(vintage),
+        })
+    }
+
+    /// The filter that reads this vintage of `filter`'s figures; `None` when there are none.
+    pub fn filter(&self, filter: &ObservationFilter) -> Option<ObservationFilter> {
+        let as_of = match self {
+            Vintage::Nothing => return None,
+            Vintage::Latest => None,
+            Vintage::Past(vintage) => Some(vintage.clone()),
+        };
+        Some(ObservationFilter {
+            as_of,
+            ..filter.clone()
+        })
+    }
+}
+
+/// How a list's sort and cursor read a page: `limit + 1` rows, the last saying whether there
+/// are more, names in `language`.
+pub fn page_order(list: &ListControls, language: Language) -> ObservationOrder {
+    ObservationOrder {
+        keys: list.sort.iter().map(|k| (k.name, k.descending)).collect(),
+        keyset: list.cursor.as_ref().map(|cursor| Keyset {
+            values: cursor.keys.clone(),
+            position: cursor.position,
+            before: cursor.direction == Direction::Before,
+        }),
+        limit: list.limit.map(|limit| limit + 1),
+        language,
+    }
+}
+
 /// One page of figures read from SQLite with a keyset, so deep pages cost what the first does.
 /// `filter.exchange` must be `presentation`'s, so that the page is sorted and bounded by the
 /// amounts it shows.
 pub async fn observation_page(
-    pool: &SqlitePool,
-    totals: &Totals,
+    service: &Service,
     filter: &ObservationFilter,
     list: &ListControls,
     presentation: &Presentation,
@@ -249,33 +308,33 @@ pub async fn observation_page(
             return Err(not_issued());
         }
     }
-    let order = ObservationOrder {
-        keys: list.sort.iter().map(|k| (k.name, k.descending)).collect(),
-        keyset: list.cursor.as_ref().map(|cursor| Keyset {
-            values: cursor.keys.clone(),
-            position: cursor.position,
-            before: cursor.direction == Direction::Before,
-        }),
-        limit: list.limit.map(|limit| limit + 1),
-        language: presentation.language(),
-    };
-    // One read transaction: the page and its total come from the same state of the data,
-    // even when an import commits in between.
-    let mut snapshot = pool.begin().await?;
-    let observations = store::figures::observations_ordered(&mut *snapshot, filter, &order).await?;
-    // Every page of a query has the same total, and counting a broad filter over a large
-    // table costs more than reading a page; so a total is counted once per data version.
-    let version = versions::last_import_id(&mut *snapshot).await?;
-    let counted = (version, filter.clone());
-    let total = match totals.get(&counted) {
-        Some(total) => total,
-        None => {
-            let total = store::figures::count_observations(&mut *snapshot, filter).await?;
-            totals.insert(counted, total);
-            total
+    let order = page_order(list, presentation.language());
+    // One read transaction: the vintage, the page and its total come from the same state of
+    // the data, even when an import commits in between.
+    let mut snapshot = service.pool.begin().await?;
+    let vintage = Vintage::of(&mut *snapshot, filter.as_of.as_deref()).await?;
+    let (observations, total) = match (vintage.filter(filter), vintage) {
+        (None, _) => {
+            snapshot.commit().await?;
+            (Vec::new(), 0)
+        }
+        (Some(past), Vintage::Past(_)) => {
+            snapshot.commit().await?;
+            past_vintage_rows(service, &past, &order).await?
+        }
+        (Some(latest), _) => {
+            // Every page of a query has the same total, and counting a broad filter over a
+            // large table costs more than reading a page; so a total is counted once per data
+            // version. Counted first, it tells the page how to read (see `observations_page`).
+            let version = versions::last_import_id(&mut *snapshot).await?;
+            let total = memoised_total(&service.totals, version, &latest, &mut *snapshot).await?;
+            let observations =
+                store::figures::observations_page(&mut *snapshot, &latest, &order, Some(total))
+                    .await?;
+            snapshot.commit().await?;
+            (observations, total)
         }
     };
-    snapshot.commit().await?;
     let rows = observations
         .into_iter()
         .map(|observation| {
@@ -290,6 +349,50 @@ pub async fn observation_page(
         .collect();
     let reversed = order.keyset.is_some_and(|k| k.before);
     Ok(list.page_from(rows, total, reversed))
+}
+
+/// The total of `filter` at data version `version`, counted on `executor` unless memoised.
+async fn memoised_total<'e>(
+    totals: &Totals,
+    version: i64,
+    filter: &ObservationFilter,
+    executor: impl sqlx::SqliteExecutor<'e>,
+) -> sqlx::Result<usize> {
+    let counted = (version, filter.clone());
+    if let Some(total) = totals.get(&counted) {
+        return Ok(total);
+    }
+    let total = store::figures::count_observations(executor, filter).await?;
+    totals.insert(counted, total);
+    Ok(total)
+}
+
+/// A page of a past vintage and its total: a read of every figure's history, so it waits for
+/// one of the few places such reads have, on a connection whose statements stop as soon as
+/// the request is abandoned (timed out, or its client gone). Outside a transaction, which an
+/// interrupted ROLLBACK could leave open: the data version read before and after tells that
+/// no import committed in between, else the read is made again.
+async fn past_vintage_rows(
+    service: &Service,
+    filter: &ObservationFilter,
+    order: &ObservationOrder,
+) -> ApiResult<(Vec<Observation>, usize)> {
+    let _place = service
+        .past_vintage_reads
+        .acquire()
+        .await
+        .expect("the places are never closed");
+    let mut read = InterruptibleConnection::acquire(&service.pool).await?;
+    loop {
+        let before = versions::last_import_id(read.connection()).await?;
+        let observations =
+            store::figures::observations_ordered(read.connection(), filter, order).await?;
+        let total = memoised_total(&service.totals, before, filter, read.connection()).await?;
+        if versions::last_import_id(read.connection()).await? == before {
+            read.release().await?;
+            return Ok((observations, total));
+        }
+    }
 }
 
 /// Figures matching `filter`, in the order the source prints them, names in `language`.

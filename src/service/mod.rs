@@ -29,6 +29,7 @@ pub mod versions;
 use std::sync::Arc;
 
 use sqlx::SqlitePool;
+use tokio::sync::Semaphore;
 
 use versions::{DataVersion, ExchangeRates, Totals, TOTALS_KEPT};
 
@@ -41,7 +42,15 @@ pub struct Service {
     pub totals: Arc<Totals>,
     /// The exchange rate of the data versions lately served (two: the current and the last).
     pub exchange_rates: Arc<ExchangeRates>,
+    /// Places for reads of a past vintage: see [`PAST_VINTAGE_READS`].
+    pub past_vintage_reads: Arc<Semaphore>,
 }
+
+/// Pages of a past vintage (`as_of` before the last import) read at once. Each reads every
+/// figure's history, for up to the request timeout; the serving pool has 8 connections and the
+/// streamed exports hold at most 4, so whatever a client asks for, cheap reads keep
+/// connections of their own (issue 13, D5). Further ones wait for a place, within the timeout.
+pub const PAST_VINTAGE_READS: usize = 2;
 
 impl Service {
     /// A service over `pool` that follows `data_version` (kept current by its follower task).
@@ -51,6 +60,7 @@ impl Service {
             data_version,
             totals: Arc::new(Totals::new(TOTALS_KEPT)),
             exchange_rates: Arc::new(ExchangeRates::new(2)),
+            past_vintage_reads: Arc::new(Semaphore::new(PAST_VINTAGE_READS)),
         }
     }
 }

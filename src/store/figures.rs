@@ -302,7 +302,52 @@ fn push_roles(query: &mut QueryBuilder<'_, Sqlite>, indicator: &str, roles: &[Fi
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum FilterUse {
     Count,
-    Page { sorted: bool },
+    Page {
+        /// The first sort key, if any.
+        first_key: Option<&'static str>,
+        /// Whether the first sort key runs descending on this page.
+        descending: bool,
+        /// Whether the filter keeps many figures ([`BROAD`]), when its total is known.
+        broad: Option<bool>,
+    },
+}
+
+/// Figures a filter keeps past which a sorted page walks its sort key's index rather than
+/// sorting what the filter's own index finds: the walk reads about a page's worth divided by
+/// the share of figures kept, the sort reads every one kept.
+pub const BROAD: usize = 10_000;
+
+impl FilterUse {
+    /// Whether a filter on `column` (the sort key `key`, if it is one) may use its index in
+    /// this statement; unindexable columns are written `+column`. A sorted page of a broad
+    /// filter walks the first sort key's index and checks each row, but keeps the filters
+    /// whose composite indexes of 0005 hand out rows in period order (indicator, region).
+    fn indexable(self, key: Option<&str>) -> bool {
+        match self {
+            FilterUse::Count => true,
+            FilterUse::Page {
+                first_key: None, ..
+            } => true,
+            FilterUse::Page {
+                broad: Some(true),
+                first_key,
+                ..
+            } => {
+                key.is_some() && key == first_key
+                    || (first_key == Some("period") && matches!(key, Some("indicator" | "region")))
+            }
+            FilterUse::Page { .. } => true,
+        }
+    }
+
+    /// `column`, or `+column` where [`FilterUse::indexable`] says no.
+    fn column(self, column: &'static str, key: Option<&str>) -> String {
+        if self.indexable(key) {
+            column.to_owned()
+        } else {
+            format!("+{column}")
+        }
+    }
 }
 
 fn push_observation_filters<'a>(
@@ -320,37 +365,109 @@ fn push_filters_in_roles<'a>(
     usage: FilterUse,
     roles: &[FigureRole],
 ) {
+    let column = |name: &'static str, key: Option<&str>| usage.column(name, key);
     push_any_of(query, "o.id", &filter.ids);
-    push_any_of(query, "o.indicator_id", &filter.indicators);
-    push_any_of(query, "o.region_id", &filter.regions);
-    push_within(query, &filter.within);
-    push_any_of(query, "o.cluster_id", &filter.clusters);
-    push_any_of(query, "o.cluster_group_id", &filter.cluster_groups);
-    push_any_of(query, "o.company_id", &filter.companies);
-    push_any_of(query, "o.city_plan_id", &filter.city_plans);
-    push_any_of(query, "o.speaker_id", &filter.speakers);
-    push_any_of(query, "o.source_id", &filter.sources);
-    push_indicator_any_of(query, "o.indicator_id", "concept", &filter.concepts);
+    push_any_of(
+        query,
+        &column("o.indicator_id", Some("indicator")),
+        &filter.indicators,
+    );
+    push_any_of(
+        query,
+        &column("o.region_id", Some("region")),
+        &filter.regions,
+    );
+    push_within(
+        query,
+        &column("o.region_id", Some("region")),
+        &filter.within,
+    );
+    push_any_of(query, &column("o.cluster_id", None), &filter.clusters);
+    push_any_of(
+        query,
+        &column("o.cluster_group_id", None),
+        &filter.cluster_groups,
+    );
+    push_any_of(query, &column("o.company_id", None), &filter.companies);
+    push_any_of(query, &column("o.city_plan_id", None), &filter.city_plans);
+    push_any_of(query, &column("o.speaker_id", None), &filter.speakers);
+    push_any_of(query, &column("o.source_id", None), &filter.sources);
+    push_indicator_any_of(
+        query,
+        &column("o.indicator_id", None),
+        "concept",
+        &filter.concepts,
+    );
     // Unit, qualifier and topic take one of a handful of words, so a value usually keeps a
     // large share of the figures. A count finds them through their index, and so does a page
-    // in source order that the index hands out in that order (unit, qualifier). Any other page
-    // checks them on each row while it walks its own order's index, stopping after a page:
-    // sorting a large share of the table would cost far more, and SQLite, planning without
-    // statistics, would choose that sort. A `+` keeps a column off its index.
+    // in source order that the index hands out in that order (unit, qualifier). A sorted page
+    // checks them on each row while it walks its own order's index, stopping after a page
+    // (sorting a large share of the table would cost far more, and SQLite, planning without
+    // statistics, would choose that sort), unless the filter's total says it keeps few: then
+    // its index finds them and they are sorted. A `+` keeps a column off its index.
+    let few = matches!(
+        usage,
+        FilterUse::Page {
+            broad: Some(false),
+            ..
+        }
+    );
     let (unit, qualifier, topic) = match usage {
         FilterUse::Count => ("o.unit", "o.qualifier", "o.indicator_id"),
-        FilterUse::Page { sorted: false } => ("o.unit", "o.qualifier", "+o.indicator_id"),
-        FilterUse::Page { sorted: true } => ("+o.unit", "+o.qualifier", "+o.indicator_id"),
+        FilterUse::Page {
+            first_key: None, ..
+        } => ("o.unit", "o.qualifier", "+o.indicator_id"),
+        FilterUse::Page { .. } if few => ("o.unit", "o.qualifier", "o.indicator_id"),
+        FilterUse::Page { .. } => ("+o.unit", "+o.qualifier", "+o.indicator_id"),
     };
     push_indicator_any_of(query, topic, "topic", &filter.topics);
     push_any_of(query, unit, &filter.units);
     push_any_of(query, qualifier, &filter.qualifiers);
     // `primary` keeps nearly every figure, as a unit does; the other roles, a handful.
     let role_indicator = match usage {
-        FilterUse::Page { .. } if roles.contains(&FigureRole::Primary) => "+o.indicator_id",
-        _ => "o.indicator_id",
+        FilterUse::Page { .. } if roles.contains(&FigureRole::Primary) => {
+            "+o.indicator_id".to_owned()
+        }
+        _ => column("o.indicator_id", None),
     };
-    push_roles(query, role_indicator, roles);
+    if roles.len() > 1 && few {
+        // Alternatives over several indexes (`OR`) are read by walking every figure: SQLite
+        // does not take the links' partial indexes for one term of an `OR`. Few figures, so
+        // each role is found through its own index, as a count finds them, by their rowids.
+        query.push(" AND o.position IN (");
+        for (index, role) in roles.iter().enumerate() {
+            if index > 0 {
+                query.push(" UNION ALL ");
+            }
+            query.push("SELECT o.rowid FROM observations o WHERE o.retracted = 0");
+            push_roles(query, "o.indicator_id", std::slice::from_ref(role));
+        }
+        query.push(")");
+    } else {
+        push_roles(query, &role_indicator, roles);
+    }
+    // A page by period, ascending, finds a broad year filter's figures through the years'
+    // index and sorts them: no bound on the sort key can skip the decades before (a period
+    // may start in any earlier year). Descending, it walks the sort key from a bound (below).
+    let by_period_ascending = matches!(
+        usage,
+        FilterUse::Page {
+            first_key: Some("period"),
+            descending: false,
+            ..
+        }
+    );
+    let year_column = |name: &'static str| {
+        if by_period_ascending {
+            name.to_owned()
+        } else {
+            column(name, None)
+        }
+    };
+    let (start_year, end_year) = (
+        year_column("o.period_start_year"),
+        year_column("o.period_end_year"),
+    );
     // `period_start_year` and `period_end_year` (migration 0005) are the years a period starts
     // and ends; an open end takes the other end's year, and a period with no year has neither.
     if let (Some(first), Some(last)) = (filter.years.iter().min(), filter.years.iter().max()) {
@@ -360,13 +477,23 @@ fn push_filters_in_roles<'a>(
         // they keep a year or a few out of decades, which SQLite, planning without statistics,
         // is told with `likelihood` (else it would walk the whole table in page order, looking
         // for them); the years asked for are mostly recent ones, so the end bound is the
-        // narrower, and the index on (period_end_year, period_start_year) checks both.
-        query
-            .push(" AND likelihood(o.period_end_year >= ")
-            .push_bind(*first)
-            .push(", 0.1) AND likelihood(o.period_start_year <= ")
-            .push_bind(*last)
-            .push(", 0.5)");
+        // narrower, and the index on (period_end_year, period_start_year) checks both. A page
+        // that walks its sort key's index past a broad filter checks the years on each row
+        // (`+`) and is told nothing: told that they keep few, SQLite sorted every figure.
+        if end_year.starts_with('+') {
+            query
+                .push(format_args!(" AND {end_year} >= "))
+                .push_bind(*first)
+                .push(format_args!(" AND {start_year} <= "))
+                .push_bind(*last);
+        } else {
+            query
+                .push(format_args!(" AND likelihood({end_year} >= "))
+                .push_bind(*first)
+                .push(format_args!(", 0.1) AND likelihood({start_year} <= "))
+                .push_bind(*last)
+                .push(", 0.5)");
+        }
         if filter.years.len() > 1 {
             query.push(" AND (");
             for (index, year) in filter.years.iter().enumerate() {
@@ -374,9 +501,9 @@ fn push_filters_in_roles<'a>(
                     query.push(" OR ");
                 }
                 query
-                    .push("(o.period_start_year <= ")
+                    .push(format_args!("({start_year} <= "))
                     .push_bind(*year)
-                    .push(" AND o.period_end_year >= ")
+                    .push(format_args!(" AND {end_year} >= "))
                     .push_bind(*year)
                     .push(")");
             }
@@ -384,19 +511,57 @@ fn push_filters_in_roles<'a>(
         }
     }
     if let Some(to) = filter.to {
-        query.push(" AND o.period_start_year <= ").push_bind(to);
+        query
+            .push(format_args!(" AND {start_year} <= "))
+            .push_bind(to);
+    }
+    // A page by period, descending, walks `period_sort_key`'s index (0010). Every figure these
+    // filters keep starts by the last year asked for (or by `to`), and its sort key is the text
+    // of its start, a four-digit year first: so it sorts before the next year's, a bound the
+    // walk seeks to instead of reading every later year first.
+    let latest_start = filter
+        .years
+        .iter()
+        .max()
+        .copied()
+        .into_iter()
+        .chain(filter.to)
+        .min();
+    if let (
+        Some(year),
+        FilterUse::Page {
+            first_key: Some("period"),
+            descending: true,
+            ..
+        },
+    ) = (latest_start, usage)
+    {
+        query
+            .push(" AND o.period_sort_key < ")
+            .push_bind(format!("{:04}", year.saturating_add(1)));
     }
     if let Some(from) = filter.from {
-        query.push(" AND o.period_end_year >= ").push_bind(from);
+        query
+            .push(format_args!(" AND {end_year} >= "))
+            .push_bind(from);
     }
+    // The amount `min` and `max` bound: the column (on its index, unless a broad sorted page
+    // walks another), or with a currency asked for, the amount as presented ([`push_value`]).
+    let value = column("o.value_in_units", Some("value"));
+    let push_amount = |query: &mut QueryBuilder<'a, Sqlite>, value: &str| match filter.exchange {
+        None => {
+            query.push(value);
+        }
+        exchange => push_value(query, exchange),
+    };
     if let Some(min) = filter.min {
         query.push(" AND ");
-        push_value(query, filter.exchange);
+        push_amount(query, &value);
         query.push(" >= ").push_bind(min);
     }
     if let Some(max) = filter.max {
         query.push(" AND ");
-        push_value(query, filter.exchange);
+        push_amount(query, &value);
         query.push(" <= ").push_bind(max);
     }
     if filter.any_cluster {
@@ -510,20 +675,36 @@ fn push_keyset(
 }
 
 /// Reads a figure's columns from a row of the store, by position: the columns the store reads
-/// ([`Column::is_read`]) in declaration order from `index` on, `null` for the others.
+/// ([`Column::is_read`]) in declaration order from `index` on, `null` for the others; or, from
+/// a row of [`observation_columns`], its text packed into one value (see there).
 pub(super) struct RowCells<'r> {
     row: &'r SqliteRow,
     pub(super) index: usize,
+    /// The rest of the packed text of a row of [`observation_columns`].
+    packed: Option<&'r str>,
     error: Option<sqlx::Error>,
 }
 
 impl<'r> RowCells<'r> {
+    /// The cells of a row with a column per value, from its first column on.
     pub(super) fn new(row: &'r SqliteRow) -> Self {
         RowCells {
             row,
             index: 0,
+            packed: None,
             error: None,
         }
+    }
+
+    /// The cells of a row of [`observation_columns`]: its text packed in the first column, its
+    /// numbers one a column after it.
+    fn packed(row: &'r SqliteRow) -> sqlx::Result<Self> {
+        Ok(RowCells {
+            row,
+            index: 1,
+            packed: Some(row.try_get::<&str, _>(0)?),
+            error: None,
+        })
     }
 
     /// The error behind a figure (or record) `from_cells` could not build.
@@ -547,6 +728,31 @@ impl<'r> RowCells<'r> {
             }
         }
     }
+
+    /// The next text of the packed value: `LENGTH:TEXT`, or `:` for null.
+    fn unpack(&mut self) -> Option<Option<&'r str>> {
+        let rest = self.packed?;
+        let unpacked = rest.split_once(':').and_then(|(length, rest)| {
+            if length.is_empty() {
+                return Some((None, rest));
+            }
+            let length: usize = length.parse().ok()?;
+            Some((Some(rest.get(..length)?), rest.get(length..)?))
+        });
+        match unpacked {
+            Some((text, rest)) => {
+                self.packed = Some(rest);
+                Some(text)
+            }
+            None => {
+                self.error.get_or_insert(sqlx::Error::Decode(
+                    "a figure's packed text is cut short".into(),
+                ));
+                self.packed = None;
+                None
+            }
+        }
+    }
 }
 
 impl CellSource for RowCells<'_> {
@@ -555,6 +761,9 @@ impl CellSource for RowCells<'_> {
             return Some(OwnedCell::Null);
         }
         Some(match column.kind {
+            Kind::Text | Kind::Word if self.packed.is_some() => self
+                .unpack()?
+                .map_or(OwnedCell::Null, |text| OwnedCell::Text(text.to_owned())),
             Kind::Text | Kind::Word => self
                 .decode::<String>()?
                 .map_or(OwnedCell::Null, OwnedCell::Text),
@@ -578,20 +787,24 @@ impl CellSource for RowCells<'_> {
     }
 }
 
-/// A figure from a row of [`observation_columns`] (or of a statement that starts with them):
-/// its columns by position, then `period_sort_key` and `position`.
-pub(super) fn decode_figure(cells: &mut RowCells<'_>) -> sqlx::Result<Observation> {
-    let Some(mut figure) = Observation::from_cells(cells) else {
+/// A figure from a row of [`observation_columns`] (or of a statement that starts with them);
+/// `cells.index` is then the first column after them.
+pub(super) fn decode_figure(row: &SqliteRow) -> sqlx::Result<(Observation, RowCells<'_>)> {
+    let mut cells = RowCells::packed(row)?;
+    let Some(mut figure) = Observation::from_cells(&mut cells) else {
         return Err(cells.take_failure());
     };
-    figure.period_sort_key = cells.row.try_get(cells.index)?;
-    figure.position = cells.row.try_get(cells.index + 1)?;
-    cells.index += 2;
-    Ok(figure)
+    figure.period_sort_key = match cells.unpack() {
+        Some(key) => key.unwrap_or_default().to_owned(),
+        None => return Err(cells.take_failure()),
+    };
+    figure.position = cells.row.try_get(cells.index)?;
+    cells.index += 1;
+    Ok((figure, cells))
 }
 
 fn figure_from_row(row: &SqliteRow) -> sqlx::Result<Observation> {
-    decode_figure(&mut RowCells::new(row))
+    decode_figure(row).map(|(figure, _)| figure)
 }
 
 /// A revision's figure under the column names of `observations` (stored columns by their own
@@ -647,15 +860,31 @@ fn push_figures<'a>(query: &mut QueryBuilder<'a, Sqlite>, as_of: Option<&'a str>
 
 /// `SELECT` and every column the store reads of a figure from `o` and the catalogue joined to
 /// it ([`OBSERVATION_JOINS`]), names in `language`, in declaration order, then
-/// `period_sort_key` and `position`: what [`decode_figure`] reads.
+/// `period_sort_key` and `position`: what [`decode_figure`] reads. The text columns (and
+/// `period_sort_key`) come packed into the first value, each as `LENGTH:TEXT` (its length in
+/// bytes), or `:` for null; the numbers follow it, one a column, then `position`. sqlx copies
+/// every value SQLite hands it, with an allocation or two each, and a row of separate values
+/// spent more on those copies than SQLite spent finding it (issue 16).
 pub(super) fn observation_columns(language: Language) -> &'static str {
     static SQL: LazyLock<[String; 2]> = LazyLock::new(|| {
         Language::ALL.map(|language| {
-            let columns: Vec<String> = COLUMNS
-                .iter()
-                .filter_map(|column| column.read_sql(language))
-                .map(|sql| sql.into_owned())
-                .chain(["o.period_sort_key".to_owned(), "o.position".to_owned()])
+            let read = COLUMNS.iter().filter_map(|column| {
+                column
+                    .read_sql(language)
+                    .map(|sql| (column, sql.into_owned()))
+            });
+            let (texts, numbers): (Vec<_>, Vec<_>) =
+                read.partition(|(column, _)| matches!(column.kind, Kind::Text | Kind::Word));
+            let packed: Vec<String> = texts
+                .into_iter()
+                .map(|(_, sql)| sql)
+                .chain(["o.period_sort_key".to_owned()])
+                .map(|sql| format!("octet_length({sql}), ':', {sql}"))
+                .collect();
+            let numbers = numbers.into_iter().map(|(_, sql)| sql);
+            let columns: Vec<String> = std::iter::once(format!("concat({})", packed.join(", ")))
+                .chain(numbers)
+                .chain(["o.position".to_owned()])
                 .collect();
             format!("SELECT {}", columns.join(", "))
         })
@@ -683,34 +912,74 @@ pub async fn observations(
     observations_ordered(pool, filter, &order).await
 }
 
-/// The statement of [`observations_ordered`], after `prefix` ("" or "EXPLAIN QUERY PLAN ").
-pub(super) fn observation_list_statement<'a>(
+/// The statement of [`observations_ordered`], after `prefix` ("" or "EXPLAIN QUERY PLAN "):
+/// what a page runs, and what the benchmark's floor (`bench/sql.rs`) runs bare.
+pub fn observation_list_statement<'a>(
     prefix: &str,
     filter: &'a ObservationFilter,
     order: &'a ObservationOrder,
+) -> QueryBuilder<'a, Sqlite> {
+    observation_page_statement(prefix, filter, order, None)
+}
+
+/// [`observation_list_statement`] for a filter known to keep `matching` figures (its total):
+/// a sorted page of a [`BROAD`] filter walks the sort key's index, one of few sorts them.
+pub fn observation_page_statement<'a>(
+    prefix: &str,
+    filter: &'a ObservationFilter,
+    order: &'a ObservationOrder,
+    matching: Option<usize>,
 ) -> QueryBuilder<'a, Sqlite> {
     let mut query =
         QueryBuilder::<Sqlite>::new(format!("{prefix}{}", observation_columns(order.language)));
     query.push(" FROM");
     push_figures(&mut query, filter.as_of.as_deref());
     query.push(OBSERVATION_JOINS);
-    let sorted = !order.keys.is_empty();
-    push_observation_filters(&mut query, filter, FilterUse::Page { sorted });
-    let before = order.keyset.as_ref().is_some_and(|k| k.before);
+    let before = order.keyset.as_ref().is_some_and(|keyset| keyset.before);
+    let usage = FilterUse::Page {
+        first_key: order.keys.first().map(|(name, _)| *name),
+        descending: order
+            .keys
+            .first()
+            .is_some_and(|(_, descending)| *descending != before),
+        // A past vintage's relation is not an index's: nothing to choose there.
+        broad: matching
+            .filter(|_| filter.as_of.is_none())
+            .map(|matching| matching > BROAD),
+    };
+    push_observation_filters(&mut query, filter, usage);
     if let Some(keyset) = &order.keyset {
         push_keyset(&mut query, order, keyset, filter.exchange);
     }
+    // A printed equivalent or a restatement is found through its link's index (0006), a
+    // range (`IS NOT NULL`) that SQLite, without statistics, guesses keeps many figures: so it
+    // walked the page's order instead (source order, or the sort key's index), through every
+    // figure for the handful there are. When the total says they are few, `+` keeps the order
+    // off every index: the links' index finds them, and they are sorted.
+    let links_asked = filter
+        .roles
+        .iter()
+        .any(|role| matches!(role, FigureRole::Equivalent | FigureRole::Restatement));
+    let order_off_index = links_asked
+        && matches!(
+            usage,
+            FilterUse::Page {
+                broad: Some(false),
+                ..
+            }
+        );
+    let unindexed = if order_off_index { "+" } else { "" };
     query.push(" ORDER BY ");
     for (name, descending) in &order.keys {
+        query.push(unindexed);
         SortExpression::of(name, filter.exchange).push(&mut query);
         let direction = if *descending != before { "DESC" } else { "ASC" };
         query.push(format_args!(" {direction}, "));
     }
-    query.push(if before {
-        "o.position DESC"
-    } else {
-        "o.position ASC"
-    });
+    query.push(format_args!(
+        "{unindexed}o.position {}",
+        if before { "DESC" } else { "ASC" }
+    ));
     if let Some(limit) = order.limit {
         query.push(" LIMIT ").push_bind(limit as i64);
     }
@@ -758,7 +1027,18 @@ pub async fn observations_ordered<'e>(
     filter: &ObservationFilter,
     order: &ObservationOrder,
 ) -> sqlx::Result<Vec<Observation>> {
-    let mut query = observation_list_statement("", filter, order);
+    observations_page(executor, filter, order, None).await
+}
+
+/// [`observations_ordered`] for a filter known to keep `matching` figures (see
+/// [`observation_page_statement`]).
+pub async fn observations_page<'e>(
+    executor: impl sqlx::SqliteExecutor<'e>,
+    filter: &ObservationFilter,
+    order: &ObservationOrder,
+    matching: Option<usize>,
+) -> sqlx::Result<Vec<Observation>> {
+    let mut query = observation_page_statement("", filter, order, matching);
     let rows = query.build().fetch_all(executor).await?;
     rows.iter().map(figure_from_row).collect()
 }
@@ -783,6 +1063,24 @@ impl<'a> ObservationRows<'a> {
             .fetch(executor)
             .map(|row| row.and_then(|row| figure_from_row(&row)))
     }
+}
+
+/// The vintage `as_of` reads: the time of the last revision recorded by then (a revision is
+/// stamped with its import's time, so only import times matter), and the time of the last
+/// revision of all. Reading as of the first is reading as of `as_of`; when both are the same,
+/// every figure's latest state is its state then. `None` for the first: nothing was recorded
+/// by then. Two seeks of `observation_revisions_recorded_at` (migration 0004).
+pub async fn vintage<'e>(
+    executor: impl sqlx::SqliteExecutor<'e>,
+    as_of: &str,
+) -> sqlx::Result<(Option<String>, Option<String>)> {
+    sqlx::query_as(
+        "SELECT (SELECT max(recorded_at) FROM observation_revisions WHERE recorded_at <= ?),
+                (SELECT max(recorded_at) FROM observation_revisions)",
+    )
+    .bind(as_of)
+    .fetch_one(executor)
+    .await
 }
 
 /// How many figures match `filter`.

@@ -10,6 +10,8 @@ pub mod database;
 pub mod figures;
 /// Writes of an import (each change a revision), and the data version they move.
 pub mod imports;
+/// Connections whose statements stop when their request is abandoned.
+pub mod interrupt;
 /// How SQLite runs the figure statements (EXPLAIN QUERY PLAN).
 pub mod query_plans;
 /// The region hierarchy: parents, memberships, and what lies inside a region.

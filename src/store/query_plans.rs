@@ -4,8 +4,8 @@
 use sqlx::{QueryBuilder, Sqlite, SqlitePool};
 
 use super::figures::{
-    observation_count_statement, observation_list_statement, related_observations_statement,
-    ObservationFilter, ObservationOrder, RelatedFigures,
+    observation_count_statement, observation_list_statement, observation_page_statement,
+    related_observations_statement, ObservationFilter, ObservationOrder, RelatedFigures,
 };
 use crate::domain::language::Language;
 
@@ -52,6 +52,21 @@ pub async fn explain_observations(
         ObservationStatement::Count => observation_count_statement(EXPLAIN, filter),
     };
     explain(pool, query).await
+}
+
+/// The plan of the page the service reads for a filter whose total is `matching`
+/// ([`observation_page_statement`](super::figures::observation_page_statement)).
+pub async fn explain_page(
+    pool: &SqlitePool,
+    filter: &ObservationFilter,
+    order: &ObservationOrder,
+    matching: usize,
+) -> sqlx::Result<QueryPlan> {
+    explain(
+        pool,
+        observation_page_statement(EXPLAIN, filter, order, Some(matching)),
+    )
+    .await
 }
 
 /// The plan of the statement [`related_observations`](super::figures::related_observations)

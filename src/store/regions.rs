@@ -19,14 +19,21 @@ const REGIONS_INSIDE: [&str; 2] = [
      UNION SELECT m.member_id FROM region_members m JOIN inside ON m.region_id = inside.id)",
 ];
 
-/// Figures of a region `within` names or of one inside it ([`REGIONS_INSIDE`]). The walk
-/// reads the small region table once per statement; the figures are then found through the
-/// region index, region by region, as `region=` finds them.
-pub(super) fn push_within<'a>(query: &mut QueryBuilder<'a, Sqlite>, within: &'a [String]) {
+/// Figures of a region `within` names or of one inside it ([`REGIONS_INSIDE`]), by `region`
+/// (`o.region_id`, or `+o.region_id` where a page keeps it off its index). The walk reads the
+/// small region table once per statement; the figures are then found through the region
+/// index, region by region, as `region=` finds them.
+pub(super) fn push_within<'a>(
+    query: &mut QueryBuilder<'a, Sqlite>,
+    region: &str,
+    within: &'a [String],
+) {
     if within.is_empty() {
         return;
     }
-    query.push(" AND o.region_id IN (").push(REGIONS_INSIDE[0]);
+    query
+        .push(format_args!(" AND {region} IN ("))
+        .push(REGIONS_INSIDE[0]);
     let mut list = query.separated(", ");
     for region in within {
         list.push_bind(region.as_str());

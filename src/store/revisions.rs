@@ -3,16 +3,13 @@
 use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, SqlitePool};
 
-use super::figures::{
-    decode_figure, observation_columns, revision_as_figure, RowCells, OBSERVATION_JOINS,
-};
+use super::figures::{decode_figure, observation_columns, revision_as_figure, OBSERVATION_JOINS};
 use crate::domain::figure::{Change, ImportReference, Revision};
 use crate::domain::language::Language;
 
 /// A revision from a row: its figure's columns, then the change and the import.
 fn revision_from_row(row: &SqliteRow) -> sqlx::Result<Revision> {
-    let mut cells = RowCells::new(row);
-    let figure = decode_figure(&mut cells)?;
+    let (figure, cells) = decode_figure(row)?;
     let at = cells.index;
     let change: Change = row.try_get(at)?;
     let reason: Option<String> = row.try_get(at + 1)?;

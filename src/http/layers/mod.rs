@@ -6,6 +6,8 @@ pub mod catch_panic;
 pub mod limits;
 /// Prometheus counters of every answer.
 pub mod metrics;
+/// Request ids, UUID-shaped, without a system call.
+pub mod request_id;
 /// The one log line per request, the route it names, and the span that gives every event of
 /// the request its id.
 pub mod request_log;

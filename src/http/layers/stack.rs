@@ -10,8 +10,9 @@ use axum::Router;
 use tokio::sync::Semaphore;
 use tower_http::compression::CompressionLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
-use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::request_id::{PropagateRequestIdLayer, SetRequestIdLayer};
 
+use super::request_id::MakeCheapRequestId;
 use super::{
     catch_panic, limits, metrics, request_log, request_target, response_cache, revalidate,
     security_headers,
@@ -50,7 +51,7 @@ pub enum Layer {
     Metrics,
     /// The one log line per request, and the span that gives every event below its id.
     RequestLog,
-    /// `x-request-id`: the client's, or a new UUID; echoed on the response.
+    /// `x-request-id`: the client's, or a new UUID-shaped id; echoed on the response.
     RequestId,
     /// nosniff, Referrer-Policy, a CSP on HTML and SVG, and no-store where no layer set a
     /// caching policy: on every answer, refusals and CORS preflights included.
@@ -164,7 +165,10 @@ pub fn wrap(
             }
             Layer::RequestId => router
                 .layer(PropagateRequestIdLayer::new(REQUEST_ID))
-                .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid)),
+                .layer(SetRequestIdLayer::new(
+                    REQUEST_ID,
+                    MakeCheapRequestId::default(),
+                )),
         };
     }
     router

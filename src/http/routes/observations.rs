@@ -105,14 +105,7 @@ async fn respond_observations(
         }
         .respond_derived(page, notes);
     }
-    let page = observation_page(
-        &state.service.pool,
-        &state.service.totals,
-        &query.filter,
-        &query.list,
-        &presentation,
-    )
-    .await?;
+    let page = observation_page(&state.service, &query.filter, &query.list, &presentation).await?;
     ListResponder {
         uri,
         headers,

@@ -1,4 +1,4 @@
-//! The server and its transport under attack (issue 13: D1, D4, D9, D14, D16, D17, D18,
+//! The server and its transport under attack (issue 13: D1, D4, D5, D9, D14, D16, D17, D18,
 //! D19): each test replays one attack the hardening run found and checks the server's answer.
 //! Malformed requests are written on raw TCP; memory and shutdown are measured on the binary.
 
@@ -8,6 +8,7 @@ mod exports;
 mod protective_headers;
 mod request_target;
 mod response_cache;
+mod vintage_reads;
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};

@@ -1,0 +1,251 @@
+"""Writes BENCHMARKS.md from what one run of bench/run.sh measured.
+
+    python3 bench/report.py WORK_DIRECTORY OUT
+
+WORK_DIRECTORY holds `facts` (key=value lines), `rows` (wrk runs: name|req/s|p50|p99, and the
+floor), `uncached` (label|path|first ms|median ms|status), `slowest` and `plans`.
+"""
+
+import datetime
+import os
+import platform
+import subprocess
+import sys
+
+work, out = sys.argv[1], sys.argv[2]
+facts = dict(line.rstrip("\n").split("=", 1) for line in open(os.path.join(work, "facts")))
+rows = [line.rstrip("\n").split("|") for line in open(os.path.join(work, "rows"))]
+by_name = {row[0]: row for row in rows}
+uncached = [line.rstrip("\n").split("|") for line in open(os.path.join(work, "uncached"))]
+slowest = [line.rstrip("\n").split("|") for line in open(os.path.join(work, "slowest"))]
+plans = open(os.path.join(work, "plans")).read()
+
+
+def cpu():
+    for line in open("/proc/cpuinfo"):
+        if line.startswith("model name"):
+            return line.split(":", 1)[1].strip()
+    return platform.processor()
+
+
+def number(text):
+    return float(text)
+
+
+lines = []
+add = lines.append
+add("# Benchmarks")
+add("")
+add("Written by `bench/run.sh` from one run; do not edit by hand. Run it again to refresh.")
+add("")
+add(f"- Date: {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC")
+add(f"- Machine: {cpu()}, {subprocess.check_output(['nproc']).decode().strip()} cores, "
+    f"Linux {platform.release()}; wrk, Datasette and the floor run on the same cores")
+add(f"- Load average (1, 5, 15 min) when the run started: {facts['load_at_start']}; when it "
+    f"ended: {facts['load_at_end']}")
+add(f"- Load: `wrk -t{facts['threads']} -c{facts['connections']} -d{facts['duration']} --timeout 30s "
+    "--latency`, one run per line")
+add("- Service: `target/release/gd-indicators` with production settings and JSON request logs "
+    "to a file")
+add("- Ceiling: `target/release/examples/ceiling` (bench/ceiling.rs), a bare axum server "
+    "returning the same bytes and content type")
+add("- Floor: `target/release/examples/sql floor` (bench/sql.rs), the service's own statement "
+    "for a page in a bare sqlx loop, as many tasks as wrk has connections")
+add(f"- Datasette {facts['datasette_version']} from PyPI, `datasette serve -i FILE "
+    "--setting sql_time_limit_ms 30000` on the same database file (its default limit of 1 s "
+    "turns its slow pages under load into errors)")
+add("")
+
+# The targets, first.
+ratio_rows = [row for row in rows if row[0].startswith("service: ")
+              and ("ceiling: " + row[0][9:]) in by_name]
+cached_ratios = [number(row[1]) / number(by_name["ceiling: " + row[0][9:]][1]) for row in ratio_rows]
+cached_p99 = [number(row[3]) for row in ratio_rows]
+service = by_name["uncached: service, series page"]
+floor = by_name["floor: series page"]
+side = f"uncached ({facts['datasette_connections']} connections)"
+beside = by_name[f"{side}: service, series page"]
+datasette = by_name[f"{side}: Datasette, series page"]
+indexed = by_name[f"{side}: Datasette with retracted=0, series page"]
+side_seconds = float(facts["datasette_duration"].rstrip("s"))
+matrix = [(label, path, number(first), number(median), status)
+          for label, path, first, median, status in uncached]
+worst = max(matrix, key=lambda case: case[3])
+over = [case for case in matrix if case[3] > 50]
+errors = [case for case in matrix if case[4] != "200"]
+export_mb_s = int(facts["export_bytes"]) / 1e6 / float(facts["export_seconds"])
+
+
+def verdict(met):
+    return "met" if met else "**missed**"
+
+
+add("## Targets (issue 16)")
+add("")
+add("| Target | Measured in this run | |")
+add("|---|---|---|")
+
+
+def times_over(theirs):
+    """The service's req/s over Datasette's, beside it; a Datasette that answered nothing in
+    the run did less than one answer in its duration, so the ratio is at least this."""
+    if number(theirs[1]) > 0:
+        return number(beside[1]) / number(theirs[1]), ""
+    return number(beside[1]) * side_seconds, "more than "
+
+
+over_datasette, at_least = times_over(datasette)
+over_indexed, indexed_at_least = times_over(indexed)
+add(f"| Uncached figure page ≥ 100× Datasette (both at {facts['datasette_connections']} "
+    f"connections) | {at_least}{over_datasette:.0f}× Datasette as the issue queries it "
+    f"({beside[1]} against {datasette[1]} req/s); {indexed_at_least}{over_indexed:.1f}× "
+    f"Datasette told `retracted=0`, which lets it use the service's indexes ({indexed[1]} "
+    f"req/s) | {verdict(over_datasette >= 100)} as the issue measures it; "
+    f"{verdict(over_indexed >= 100)} against the indexed query |")
+add(f"| Uncached page against the bare-SQL floor (reported) | "
+    f"{number(service[1]) / number(floor[1]):.0%} of the floor's {floor[1]} statements/s | |")
+add(f"| Cached reads ≥ 0.80 of the ceiling | {min(cached_ratios):.2f}–{max(cached_ratios):.2f} "
+    f"| {verdict(min(cached_ratios) >= 0.8)} |")
+add(f"| Cached p99 ≤ 5 ms at {facts['connections']} connections | "
+    f"{min(cached_p99):.2f}–{max(cached_p99):.2f} ms | {verdict(max(cached_p99) <= 5)} |")
+add(f"| Every documented filter and sort ≤ 50 ms (median of three), first page and deep | "
+    f"{len(matrix) - len(over)} of {len(matrix)} cases; slowest {worst[3]:.0f} ms "
+    f"({worst[0]}) | {verdict(not over)} |")
+add(f"| Export CSV of {int(facts['observations']):,} figures ≥ 50 MB/s | {export_mb_s:.0f} MB/s "
+    f"({int(facts['export_bytes']) / 1e6:.0f} MB in {facts['export_seconds']} s) | "
+    f"{verdict(export_mb_s >= 50)} |")
+add(f"| Export within 64 MiB RSS | {facts['rss_export']} MiB peak | "
+    f"{verdict(float(facts['rss_export']) <= 64)} |")
+add(f"| `generate --observations {facts['observations']}` ≤ 60 s | {facts['generate_seconds']} s "
+    f"| {verdict(float(facts['generate_seconds']) <= 60)} |")
+add(f"| Peak RSS ≤ 128 MiB serving {int(facts['observations']):,} figures | "
+    f"{facts['rss_large']} MiB after every uncached query | "
+    f"{verdict(float(facts['rss_large']) <= 128)} |")
+add(f"| Start-up to ready ≤ 50 ms with {int(facts['observations']):,} figures | "
+    f"{facts['startup_large']} ms | {verdict(float(facts['startup_large']) <= 50)} |")
+add("")
+if errors:
+    add(f"Non-200 answers in the uncached matrix: {len(errors)} "
+        f"({', '.join(case[0] for case in errors[:5])}).")
+    add("")
+
+add("## Cached endpoints, article data")
+add("")
+add("| Endpoint | Ceiling req/s | Service req/s | Ratio | Service p50 ms | Service p99 ms | Ceiling p99 ms |")
+add("|---|---:|---:|---:|---:|---:|---:|")
+for row in ratio_rows:
+    ceiling = by_name["ceiling: " + row[0][9:]]
+    add(f"| {row[0][9:]} | {ceiling[1]} | {row[1]} | {number(row[1]) / number(ceiling[1]):.0%} "
+        f"| {row[2]} | {row[3]} | {ceiling[3]} |")
+revalidated = by_name["service: /v1/clusters revalidated (304)"]
+add(f"| /v1/clusters revalidated (304) | | {revalidated[1]} | | {revalidated[2]} | "
+    f"{revalidated[3]} | |")
+add("")
+add(f"Peak RSS of the service after these runs: {facts['rss_cached']} MiB.")
+add("")
+add("## What each layer costs")
+add("")
+add("The ceiling wrapped in the first n production layers "
+    "(`gd_indicators::http::layers::stack::LAYERS`, innermost first), serving /v1/clusters' "
+    "bytes, with the service's JSON request log written to /dev/null. Without a database the "
+    "response cache is absent, so the layers inside it (catch-panic to limits) run on every "
+    "request here; a cache hit in the service skips them and pays only for the cache and the "
+    "layers outside it (rate-limit, request-target, cors, metrics, request-log, request-id, "
+    "security-headers). Single runs on shared cores vary by about 5%.")
+add("")
+add("| Ceiling wrapped in | req/s | p50 ms | p99 ms |")
+add("|---|---:|---:|---:|")
+for row in rows:
+    if row[0] == "bare ceiling" or " layers, the last " in row[0]:
+        add(f"| {row[0]} | {row[1]} | {row[2]} | {row[3]} |")
+add("")
+
+add(f"## Uncached figure page: the service, the floor and Datasette, "
+    f"{int(facts['observations']):,} synthetic figures")
+add("")
+add("Response cache off (`--response-cache-mib 0`): every request reads SQLite. The same 100 "
+    "figures in the same order (checked before the runs) from each:")
+add("")
+add(f"- service: `{facts['series']}`")
+add(f"- floor: the statement that page runs, bare (`bench/sql.rs floor`)")
+add(f"- Datasette, as the issue queries it: `{facts['datasette_series']}`")
+add(f"- Datasette with `retracted=0`: `{facts['datasette_indexed']}`")
+add("")
+add(f"At {facts['connections']} connections, {facts['duration']} each:")
+add("")
+add("| Server | req/s | p50 ms | p99 ms | Service's ratio |")
+add("|---|---:|---:|---:|---:|")
+add(f"| service | {service[1]} | {service[2]} | {service[3]} | |")
+add(f"| floor (sqlx statements/s) | {floor[1]} | {floor[2]} | {floor[3]} | "
+    f"{number(service[1]) / number(floor[1]):.2f} |")
+add("")
+add(f"Side by side with Datasette, at {facts['datasette_connections']} connections, "
+    f"{facts['datasette_duration']} each: Datasette runs each query on one of a few threads, "
+    f"so at {facts['connections']} connections its requests queue for longer than wrk waits "
+    "(30 s) and none is answered. A run with no answer is shown as 0 req/s, and the ratio as a "
+    "lower bound (fewer than one answer in the run).")
+add("")
+add("| Server | req/s | p50 ms | p99 ms | Service's ratio |")
+add("|---|---:|---:|---:|---:|")
+add(f"| service | {beside[1]} | {beside[2]} | {beside[3]} | |")
+add(f"| Datasette, as the issue queries it | {datasette[1]} | {datasette[2]} | {datasette[3]} | "
+    f"{at_least}{over_datasette:.0f}× |")
+add(f"| Datasette with `retracted=0` | {indexed[1]} | {indexed[2]} | {indexed[3]} | "
+    f"{indexed_at_least}{over_indexed:.1f}× |")
+add("")
+add(f"Peak RSS of the service after every uncached query: {facts['rss_large']} MiB.")
+add("")
+
+add("## Every documented filter and sort, one request at a time")
+add("")
+add("`bench/uncached.py`: each documented filter of `/v1/observations` (a realistic value on the "
+    "generated data; `as_of` at the latest vintage, at a past one and before anything was "
+    "recorded) with each sort (every key both ways and three multi-key sorts), first page; and "
+    "a page 5,000 pages of 100 deep (the last page where fewer figures match) for every filter "
+    "in source order, every sort unfiltered and the combinations known to be slow. Median of "
+    "three requests (one when the first took over a second); the first request of a query also "
+    "counts its total, which is then kept per data version, so it is shown beside it.")
+add("")
+add(f"{len(matrix)} cases; {len(over)} over 50 ms.")
+add("")
+buckets = [(0, 5), (5, 10), (10, 25), (25, 50), (50, 200), (200, 1000), (1000, float("inf"))]
+add("| Median | Cases |")
+add("|---|---:|")
+for low, high in buckets:
+    count = sum(1 for case in matrix if low <= case[3] < high)
+    label = f"{low}–{high} ms" if high != float("inf") else f"over {low} ms"
+    add(f"| {label} | {count} |")
+add("")
+add("The slowest ten, with their plans:")
+add("")
+add("| Case | Median ms | First ms | Status |")
+add("|---|---:|---:|---|")
+for label, path, first, median, status in slowest:
+    add(f"| {label} | {median} | {first} | {status} |")
+add("")
+add("```")
+add(plans.rstrip())
+add("```")
+add("")
+
+add("## Bulk export, data and start-up")
+add("")
+add(f"- `GET /v1/export?format=csv` of every figure ({int(facts['observations']):,} generated "
+    f"and the article's): {int(facts['export_bytes']):,} bytes in {facts['export_seconds']} s, "
+    f"{export_mb_s:.0f} MB/s; peak RSS of a service started for it: {facts['rss_export']} MiB.")
+add(f"- `generate --observations {facts['observations']}`: {facts['generate_seconds']} s, peak "
+    f"RSS {facts['generate_rss']} MiB; database file {facts['large_mib']} MiB.")
+add(f"- Start-up to ready (exec to the first 200 from /readyz, median of 5): article data "
+    f"{facts['startup_article']} ms; with the synthetic figures {facts['startup_large']} ms.")
+add("")
+add("## Every uncached case")
+add("")
+add("<details><summary>All cases, in the order run</summary>")
+add("")
+add("| Case | Median ms | First ms | Status |")
+add("|---|---:|---:|---|")
+for label, path, first, median, status in uncached:
+    add(f"| {label} | {median} | {first} | {status} |")
+add("")
+add("</details>")
+open(out, "w").write("\n".join(lines) + "\n")
