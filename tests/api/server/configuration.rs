@@ -1,7 +1,7 @@
 //! D19: a numeric setting outside its sane range stops start-up with one line, instead of a
 //! server that answers every request 503 (`--request-timeout-ms 0`) or never sees an import
 //! (`--data-version-poll-ms 18446744073709551615`). Every flag's range is walked by the unit
-//! test in `commands/config.rs`; this runs the binary as an operator would.
+//! test in `commands/config/tests.rs`; this runs the binary as an operator would.
 
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};

@@ -1,0 +1,686 @@
+//! What a figure query filters on and in which order it reads: the filter, sort keys, the
+//! value compared in a currency, and keyset positions, pushed into a statement.
+
+use sqlx::{QueryBuilder, Sqlite};
+
+use crate::domain::analytics::conversion::{Currency, Exchange};
+use crate::domain::figure::column::Word;
+use crate::domain::figure::FigureRole;
+use crate::domain::language::Language;
+use crate::store::regions::push_within;
+
+/// Which figures to return. Every non-empty field narrows the result; several values in one
+/// field are alternatives (`region` = guangdong or greater-bay-area).
+#[derive(Debug, Default, Clone)]
+pub struct ObservationFilter {
+    pub ids: Vec<String>,
+    pub indicators: Vec<String>,
+    pub regions: Vec<String>,
+    pub clusters: Vec<String>,
+    pub cluster_groups: Vec<String>,
+    pub companies: Vec<String>,
+    pub city_plans: Vec<String>,
+    pub speakers: Vec<String>,
+    pub sources: Vec<String>,
+    pub concepts: Vec<String>,
+    pub topics: Vec<String>,
+    pub units: Vec<String>,
+    pub qualifiers: Vec<String>,
+    /// Figures in any of these roles ([`push_roles`]).
+    pub roles: Vec<FigureRole>,
+    /// Figures whose period overlaps any of these calendar years.
+    pub years: Vec<i32>,
+    /// Figures whose period overlaps `from..=to` (either bound may be open).
+    pub from: Option<i32>,
+    pub to: Option<i32>,
+    /// Bounds on `value_in_units`, inclusive (on the amount presented in the currency of
+    /// `exchange`, when there is one).
+    pub min: Option<f64>,
+    pub max: Option<f64>,
+    /// The currency money is presented in, and at what rate (`?currency=`): `min`, `max` and
+    /// `sort=value` compare the amounts as presented ([`presented_units`]).
+    ///
+    /// [`presented_units`]: crate::domain::analytics::conversion::presented_units
+    pub exchange: Option<Exchange>,
+    /// Only figures that belong to some cluster or cluster group.
+    pub any_cluster: bool,
+    /// Read the figures as they were known at this moment (canonical UTC, see
+    /// [`crate::domain::timestamp`]) instead of their latest state.
+    pub as_of: Option<String>,
+    /// Figures of these regions or of a region inside one of them ([`push_within`]).
+    pub within: Vec<String>,
+}
+
+/// A filter's fields as one comparable value: equal filters select the same figures, so the
+/// totals memo can key on them. Bounds compare by their bits, which makes equality reflexive
+/// and agree with the hash.
+type FilterKey<'a> = (
+    [&'a [String]; 14],
+    &'a [FigureRole],
+    &'a [i32],
+    [Option<i32>; 2],
+    [Option<u64>; 2],
+    Option<(Currency, u64)>,
+    bool,
+    Option<&'a str>,
+);
+
+impl ObservationFilter {
+    fn key(&self) -> FilterKey<'_> {
+        // Taken apart field by field, so a field added to the filter must be added here.
+        let ObservationFilter {
+            ids,
+            indicators,
+            regions,
+            clusters,
+            cluster_groups,
+            companies,
+            city_plans,
+            speakers,
+            sources,
+            concepts,
+            topics,
+            units,
+            qualifiers,
+            roles,
+            years,
+            from,
+            to,
+            min,
+            max,
+            exchange,
+            any_cluster,
+            as_of,
+            within,
+        } = self;
+        (
+            [
+                ids,
+                indicators,
+                regions,
+                clusters,
+                cluster_groups,
+                companies,
+                city_plans,
+                speakers,
+                sources,
+                concepts,
+                topics,
+                units,
+                qualifiers,
+                within,
+            ]
+            .map(Vec::as_slice),
+            roles,
+            years,
+            [*from, *to],
+            [min.map(f64::to_bits), max.map(f64::to_bits)],
+            exchange.map(|e| (e.to, e.cny_per_usd.to_bits())),
+            *any_cluster,
+            as_of.as_deref(),
+        )
+    }
+}
+
+impl PartialEq for ObservationFilter {
+    fn eq(&self, other: &Self) -> bool {
+        self.key() == other.key()
+    }
+}
+
+impl Eq for ObservationFilter {}
+
+impl std::hash::Hash for ObservationFilter {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.key().hash(state);
+    }
+}
+
+/// A sort key of the observation lists, and the SQL expression it orders by.
+pub fn observation_sort_column(name: &str) -> Option<&'static str> {
+    match name {
+        "id" => Some("o.id"),
+        "period" => Some("o.period_sort_key"),
+        "value" => Some("o.value_in_units"),
+        "indicator" => Some("o.indicator_id"),
+        "region" => Some("o.region_id"),
+        _ => None,
+    }
+}
+
+/// What a sort key orders by in SQL: a column, or for `value` with a currency asked for, the
+/// amounts as presented ([`push_value`]).
+#[derive(Debug, Clone, Copy)]
+pub(in crate::store) enum SortExpression {
+    Column(&'static str),
+    Presented(Exchange),
+}
+
+impl SortExpression {
+    pub(super) fn of(name: &str, exchange: Option<Exchange>) -> SortExpression {
+        match (name, exchange) {
+            ("value", Some(exchange)) => SortExpression::Presented(exchange),
+            _ => SortExpression::Column(observation_sort_column(name).unwrap_or("o.id")),
+        }
+    }
+
+    pub(super) fn push(self, query: &mut QueryBuilder<'_, Sqlite>) {
+        match self {
+            SortExpression::Column(column) => {
+                query.push(column);
+            }
+            SortExpression::Presented(exchange) => push_value(query, Some(exchange)),
+        }
+    }
+}
+
+/// The amount `min`, `max` and `sort=value` compare: `o.value_in_units`, on its index; or,
+/// with a currency asked for (`exchange`), each figure's amount as presented in it
+/// ([`presented_units`]), which no index holds (the rate changes with the data). Money in the
+/// other currency is converted at the bound rate and rounded to the digits its `value` is
+/// stated with plus one: `printf('%.14e', value)` writes those digits to 15 and trailing
+/// zeros go (as [`stated_digits`] counts them), then `printf('%.*e', digits, amount)` rounds
+/// the amount to one more and SQLite reads it back.
+///
+/// [`presented_units`]: crate::domain::analytics::conversion::presented_units
+/// [`stated_digits`]: crate::domain::analytics::numbers::stated_digits
+pub(in crate::store) fn push_value(
+    query: &mut QueryBuilder<'_, Sqlite>,
+    exchange: Option<Exchange>,
+) {
+    let Some(exchange) = exchange else {
+        query.push("o.value_in_units");
+        return;
+    };
+    let operator = match exchange.to {
+        Currency::Usd => "/",
+        Currency::Cny => "*",
+    };
+    query
+        .push(format_args!(
+            "(CASE WHEN o.unit = '{}' THEN CAST(printf('%.*e', \
+             length(rtrim(replace(substr(printf('%.14e', abs(o.value)), 1, 16), '.', ''), '0')), \
+             o.value_in_units {operator} ",
+            exchange.to.other().unit().word()
+        ))
+        .push_bind(exchange.cny_per_usd)
+        .push(") AS REAL) ELSE o.value_in_units END)");
+}
+
+/// A keyset position: the sort-key values and rowid of one row, and which side to read.
+#[derive(Debug, Clone)]
+pub struct Keyset {
+    pub values: Vec<serde_json::Value>,
+    pub position: i64,
+    pub before: bool,
+}
+
+/// How the rows of an observation query come back: sorted, paged, and with their names in a
+/// language. Ties always break on source order (rowid).
+#[derive(Debug, Clone, Default)]
+pub struct ObservationOrder {
+    /// (column name as accepted by [`observation_sort_column`], descending)
+    pub keys: Vec<(&'static str, bool)>,
+    pub keyset: Option<Keyset>,
+    pub limit: Option<usize>,
+    /// The language of the catalogue names the figures carry (the schema's `label` columns).
+    pub language: Language,
+}
+
+pub(in crate::store) fn push_any_of<'a>(
+    query: &mut QueryBuilder<'a, Sqlite>,
+    column: &str,
+    values: &'a [String],
+) {
+    if values.is_empty() {
+        return;
+    }
+    query.push(format_args!(" AND {column} IN ("));
+    let mut list = query.separated(", ");
+    for value in values {
+        list.push_bind(value.as_str());
+    }
+    query.push(")");
+}
+
+/// Figures whose indicator has one of `values` in `column` (concept, topic). A subquery on the
+/// small catalogue rather than a join, so figures are still found through an index on
+/// `indicator_id` (`indicator` is that column, or `+o.indicator_id` to keep it off the index)
+/// and a count needs no join at all.
+pub(in crate::store) fn push_indicator_any_of<'a>(
+    query: &mut QueryBuilder<'a, Sqlite>,
+    indicator: &str,
+    column: &str,
+    values: &'a [String],
+) {
+    if values.is_empty() {
+        return;
+    }
+    query.push(format_args!(
+        " AND {indicator} IN (SELECT id FROM indicators WHERE {column} IN ("
+    ));
+    let mut list = query.separated(", ");
+    for value in values {
+        list.push_bind(value.as_str());
+    }
+    query.push("))");
+}
+
+/// Figures in any of `roles`, by the rule of [`FigureRole`] (the `role` column's SQL in the
+/// figure schema says it in one expression, which no index serves): a printed equivalent has
+/// `equivalent_of`; a restatement, `restates` and not `equivalent_of`; a threshold or a
+/// primary figure neither, and its indicator measures a threshold or not. The links are
+/// found through their indexes (0006, `x IS NOT NULL` seeks them); the unlinked roles through
+/// the indicator (`indicator`: its column, or `+o.indicator_id` to keep it off the index, as a
+/// page does when `primary` keeps most of the figures).
+pub(in crate::store) fn push_roles(
+    query: &mut QueryBuilder<'_, Sqlite>,
+    indicator: &str,
+    roles: &[FigureRole],
+) {
+    if roles.is_empty() {
+        return;
+    }
+    let mut alternatives: Vec<String> = Vec::new();
+    if roles.contains(&FigureRole::Equivalent) {
+        alternatives.push("o.equivalent_of IS NOT NULL".to_owned());
+    }
+    if roles.contains(&FigureRole::Restatement) {
+        alternatives.push("(o.equivalent_of IS NULL AND o.restates IS NOT NULL)".to_owned());
+    }
+    let measure = match (
+        roles.contains(&FigureRole::Primary),
+        roles.contains(&FigureRole::Threshold),
+    ) {
+        (true, true) => Some(""),
+        (true, false) => Some(" WHERE measure <> 'threshold'"),
+        (false, true) => Some(" WHERE measure = 'threshold'"),
+        (false, false) => None,
+    };
+    if let Some(measure) = measure {
+        alternatives.push(format!(
+            "(o.equivalent_of IS NULL AND o.restates IS NULL \
+             AND {indicator} IN (SELECT id FROM indicators{measure}))"
+        ));
+    }
+    query.push(format_args!(" AND ({})", alternatives.join(" OR ")));
+}
+
+/// Which statement filters go into: a count, or a page (in source order or sorted by a key).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(in crate::store) enum FilterUse {
+    Count,
+    Page {
+        /// The first sort key, if any.
+        first_key: Option<&'static str>,
+        /// Whether the first sort key runs descending on this page.
+        descending: bool,
+        /// Whether the filter keeps many figures ([`BROAD`]), when its total is known.
+        broad: Option<bool>,
+    },
+}
+
+/// Figures a filter keeps past which a sorted page walks its sort key's index rather than
+/// sorting what the filter's own index finds: the walk reads about a page's worth divided by
+/// the share of figures kept, the sort reads every one kept.
+pub const BROAD: usize = 10_000;
+
+impl FilterUse {
+    /// Whether a filter on `column` (the sort key `key`, if it is one) may use its index in
+    /// this statement; unindexable columns are written `+column`. A sorted page of a broad
+    /// filter walks the first sort key's index and checks each row, but keeps the filters
+    /// whose composite indexes of 0005 hand out rows in period order (indicator, region).
+    fn indexable(self, key: Option<&str>) -> bool {
+        match self {
+            FilterUse::Count => true,
+            FilterUse::Page {
+                first_key: None, ..
+            } => true,
+            FilterUse::Page {
+                broad: Some(true),
+                first_key,
+                ..
+            } => {
+                key.is_some() && key == first_key
+                    || (first_key == Some("period") && matches!(key, Some("indicator" | "region")))
+            }
+            FilterUse::Page { .. } => true,
+        }
+    }
+
+    /// `column`, or `+column` where [`FilterUse::indexable`] says no.
+    fn column(self, column: &'static str, key: Option<&str>) -> String {
+        if self.indexable(key) {
+            column.to_owned()
+        } else {
+            format!("+{column}")
+        }
+    }
+}
+
+pub(in crate::store) fn push_observation_filters<'a>(
+    query: &mut QueryBuilder<'a, Sqlite>,
+    filter: &'a ObservationFilter,
+    usage: FilterUse,
+) {
+    push_filters_in_roles(query, filter, usage, &filter.roles);
+}
+
+/// [`push_observation_filters`], with `roles` for the filter's own.
+pub(in crate::store) fn push_filters_in_roles<'a>(
+    query: &mut QueryBuilder<'a, Sqlite>,
+    filter: &'a ObservationFilter,
+    usage: FilterUse,
+    roles: &[FigureRole],
+) {
+    let column = |name: &'static str, key: Option<&str>| usage.column(name, key);
+    push_any_of(query, "o.id", &filter.ids);
+    push_any_of(
+        query,
+        &column("o.indicator_id", Some("indicator")),
+        &filter.indicators,
+    );
+    push_any_of(
+        query,
+        &column("o.region_id", Some("region")),
+        &filter.regions,
+    );
+    push_within(
+        query,
+        &column("o.region_id", Some("region")),
+        &filter.within,
+    );
+    push_any_of(query, &column("o.cluster_id", None), &filter.clusters);
+    push_any_of(
+        query,
+        &column("o.cluster_group_id", None),
+        &filter.cluster_groups,
+    );
+    push_any_of(query, &column("o.company_id", None), &filter.companies);
+    push_any_of(query, &column("o.city_plan_id", None), &filter.city_plans);
+    push_any_of(query, &column("o.speaker_id", None), &filter.speakers);
+    push_any_of(query, &column("o.source_id", None), &filter.sources);
+    push_indicator_any_of(
+        query,
+        &column("o.indicator_id", None),
+        "concept",
+        &filter.concepts,
+    );
+    // Unit, qualifier and topic take one of a handful of words, so a value usually keeps a
+    // large share of the figures. A count finds them through their index, and so does a page
+    // in source order that the index hands out in that order (unit, qualifier). A sorted page
+    // checks them on each row while it walks its own order's index, stopping after a page
+    // (sorting a large share of the table would cost far more, and SQLite, planning without
+    // statistics, would choose that sort), unless the filter's total says it keeps few: then
+    // its index finds them and they are sorted. A `+` keeps a column off its index.
+    let few = matches!(
+        usage,
+        FilterUse::Page {
+            broad: Some(false),
+            ..
+        }
+    );
+    let (unit, qualifier, topic) = match usage {
+        FilterUse::Count => ("o.unit", "o.qualifier", "o.indicator_id"),
+        FilterUse::Page {
+            first_key: None, ..
+        } => ("o.unit", "o.qualifier", "+o.indicator_id"),
+        FilterUse::Page { .. } if few => ("o.unit", "o.qualifier", "o.indicator_id"),
+        FilterUse::Page { .. } => ("+o.unit", "+o.qualifier", "+o.indicator_id"),
+    };
+    push_indicator_any_of(query, topic, "topic", &filter.topics);
+    push_any_of(query, unit, &filter.units);
+    push_any_of(query, qualifier, &filter.qualifiers);
+    // `primary` keeps nearly every figure, as a unit does; the other roles, a handful.
+    let role_indicator = match usage {
+        FilterUse::Page { .. } if roles.contains(&FigureRole::Primary) => {
+            "+o.indicator_id".to_owned()
+        }
+        _ => column("o.indicator_id", None),
+    };
+    if roles.len() > 1 && few {
+        // Alternatives over several indexes (`OR`) are read by walking every figure: SQLite
+        // does not take the links' partial indexes for one term of an `OR`. Few figures, so
+        // each role is found through its own index, as a count finds them, by their rowids.
+        query.push(" AND o.position IN (");
+        for (index, role) in roles.iter().enumerate() {
+            if index > 0 {
+                query.push(" UNION ALL ");
+            }
+            query.push("SELECT o.rowid FROM observations o WHERE o.retracted = 0");
+            push_roles(query, "o.indicator_id", std::slice::from_ref(role));
+        }
+        query.push(")");
+    } else {
+        push_roles(query, &role_indicator, roles);
+    }
+    // A page by period, ascending, finds a broad year filter's figures through the years'
+    // index and sorts them: no bound on the sort key can skip the decades before (a period
+    // may start in any earlier year). Descending, it walks the sort key from a bound (below).
+    let by_period_ascending = matches!(
+        usage,
+        FilterUse::Page {
+            first_key: Some("period"),
+            descending: false,
+            ..
+        }
+    );
+    let year_column = |name: &'static str| {
+        if by_period_ascending {
+            name.to_owned()
+        } else {
+            column(name, None)
+        }
+    };
+    let (start_year, end_year) = (
+        year_column("o.period_start_year"),
+        year_column("o.period_end_year"),
+    );
+    // `period_start_year` and `period_end_year` (migration 0005) are the years a period starts
+    // and ends; an open end takes the other end's year, and a period with no year has neither.
+    if let (Some(first), Some(last)) = (filter.years.iter().min(), filter.years.iter().max()) {
+        // A period overlaps a year when it starts no later and ends no earlier; a period with
+        // no year at all never matches. Overlapping any of the years, it ends no earlier than
+        // the first and starts no later than the last: bounds an index can seek on. Together
+        // they keep a year or a few out of decades, which SQLite, planning without statistics,
+        // is told with `likelihood` (else it would walk the whole table in page order, looking
+        // for them); the years asked for are mostly recent ones, so the end bound is the
+        // narrower, and the index on (period_end_year, period_start_year) checks both. A page
+        // that walks its sort key's index past a broad filter checks the years on each row
+        // (`+`) and is told nothing: told that they keep few, SQLite sorted every figure.
+        if end_year.starts_with('+') {
+            query
+                .push(format_args!(" AND {end_year} >= "))
+                .push_bind(*first)
+                .push(format_args!(" AND {start_year} <= "))
+                .push_bind(*last);
+        } else {
+            query
+                .push(format_args!(" AND likelihood({end_year} >= "))
+                .push_bind(*first)
+                .push(format_args!(", 0.1) AND likelihood({start_year} <= "))
+                .push_bind(*last)
+                .push(", 0.5)");
+        }
+        if filter.years.len() > 1 {
+            query.push(" AND (");
+            for (index, year) in filter.years.iter().enumerate() {
+                if index > 0 {
+                    query.push(" OR ");
+                }
+                query
+                    .push(format_args!("({start_year} <= "))
+                    .push_bind(*year)
+                    .push(format_args!(" AND {end_year} >= "))
+                    .push_bind(*year)
+                    .push(")");
+            }
+            query.push(")");
+        }
+    }
+    if let Some(to) = filter.to {
+        query
+            .push(format_args!(" AND {start_year} <= "))
+            .push_bind(to);
+    }
+    // A page by period, descending, walks `period_sort_key`'s index (0010). Every figure these
+    // filters keep starts by the last year asked for (or by `to`), and its sort key is the text
+    // of its start, a four-digit year first: so it sorts before the next year's, a bound the
+    // walk seeks to instead of reading every later year first.
+    let latest_start = filter
+        .years
+        .iter()
+        .max()
+        .copied()
+        .into_iter()
+        .chain(filter.to)
+        .min();
+    if let (
+        Some(year),
+        FilterUse::Page {
+            first_key: Some("period"),
+            descending: true,
+            ..
+        },
+    ) = (latest_start, usage)
+    {
+        query
+            .push(" AND o.period_sort_key < ")
+            .push_bind(format!("{:04}", year.saturating_add(1)));
+    }
+    if let Some(from) = filter.from {
+        query
+            .push(format_args!(" AND {end_year} >= "))
+            .push_bind(from);
+    }
+    // The amount `min` and `max` bound: the column (on its index, unless a broad sorted page
+    // walks another), or with a currency asked for, the amount as presented ([`push_value`]).
+    let value = column("o.value_in_units", Some("value"));
+    let push_amount = |query: &mut QueryBuilder<'a, Sqlite>, value: &str| match filter.exchange {
+        None => {
+            query.push(value);
+        }
+        exchange => push_value(query, exchange),
+    };
+    if let Some(min) = filter.min {
+        query.push(" AND ");
+        push_amount(query, &value);
+        query.push(" >= ").push_bind(min);
+    }
+    if let Some(max) = filter.max {
+        query.push(" AND ");
+        push_amount(query, &value);
+        query.push(" <= ").push_bind(max);
+    }
+    if filter.any_cluster {
+        query.push(" AND (o.cluster_id IS NOT NULL OR o.cluster_group_id IS NOT NULL)");
+    }
+}
+
+/// A sort key's value, bound as the number or text it is. The service binds only values of
+/// their key's type; anything else is bound as NULL, which no row's key compares with, so a
+/// page can never be read as its own next one.
+pub(in crate::store) fn push_json(query: &mut QueryBuilder<'_, Sqlite>, value: &serde_json::Value) {
+    match value {
+        serde_json::Value::Number(number) => query.push_bind(number.as_f64()),
+        serde_json::Value::String(text) => query.push_bind(text.clone()),
+        _ => query.push_bind(None::<f64>),
+    };
+}
+
+/// A keyset value: a sort key's value, or the row's position (bound as an integer, as rowid is).
+pub(in crate::store) enum KeysetValue<'a> {
+    Key(&'a serde_json::Value),
+    Position(i64),
+}
+
+pub(in crate::store) fn push_keyset_value(
+    query: &mut QueryBuilder<'_, Sqlite>,
+    value: &KeysetValue<'_>,
+) {
+    match value {
+        KeysetValue::Key(value) => push_json(query, value),
+        KeysetValue::Position(position) => {
+            query.push_bind(*position);
+        }
+    }
+}
+
+/// Rows strictly after (or before) the keyset row in the order `(k1, k2, ..., position)`, so a
+/// page deep in the list costs what the first one does:
+/// * when every column runs the same way (all ascending, or all descending, on this page) it
+///   is one row-value comparison `(k1, ..., position) > (v1, ..., p)`, which SQLite turns into
+///   a seek on the sort key's index;
+/// * with mixed directions it is the expansion `k1 > v1 OR (k1 = v1 AND k2 < v2) OR ...`,
+///   behind a redundant bound `k1 >= v1` that lets the index seek to the first key's value;
+///   only rows tied on it are then read and skipped.
+pub(in crate::store) fn push_keyset(
+    query: &mut QueryBuilder<'_, Sqlite>,
+    order: &ObservationOrder,
+    keyset: &Keyset,
+    exchange: Option<Exchange>,
+) {
+    // Each column with whether this page's rows hold greater values in it than the keyset row.
+    let columns: Vec<(SortExpression, bool)> = order
+        .keys
+        .iter()
+        .map(|(name, descending)| {
+            (
+                SortExpression::of(name, exchange),
+                *descending == keyset.before,
+            )
+        })
+        .chain(std::iter::once((
+            SortExpression::Column("o.position"),
+            !keyset.before,
+        )))
+        .collect();
+    let values: Vec<KeysetValue> = keyset
+        .values
+        .iter()
+        .map(KeysetValue::Key)
+        .chain(std::iter::once(KeysetValue::Position(keyset.position)))
+        .collect();
+    let operator = |greater: bool| if greater { ">" } else { "<" };
+    let first_greater = columns[0].1;
+    if columns.iter().all(|(_, greater)| *greater == first_greater) {
+        query.push(" AND (");
+        for (index, (column, _)) in columns.iter().enumerate() {
+            if index > 0 {
+                query.push(", ");
+            }
+            column.push(query);
+        }
+        query.push(format_args!(") {} (", operator(first_greater)));
+        for (index, value) in values.iter().enumerate() {
+            if index > 0 {
+                query.push(", ");
+            }
+            push_keyset_value(query, value);
+        }
+        query.push(")");
+        return;
+    }
+    query.push(" AND ");
+    columns[0].0.push(query);
+    query.push(format_args!(" {}= ", operator(first_greater)));
+    push_keyset_value(query, &values[0]);
+    query.push(" AND (");
+    for (index, (column, greater)) in columns.iter().enumerate() {
+        if index > 0 {
+            query.push(" OR ");
+        }
+        query.push("(");
+        for ((tied, _), value) in columns.iter().zip(&values).take(index) {
+            tied.push(query);
+            query.push(" = ");
+            push_keyset_value(query, value);
+            query.push(" AND ");
+        }
+        column.push(query);
+        query.push(format_args!(" {} ", operator(*greater)));
+        push_keyset_value(query, &values[index]);
+        query.push(")");
+    }
+    query.push(")");
+}
