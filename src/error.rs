@@ -1,6 +1,6 @@
 //! The one error type of the service, for the HTTP API and the commands alike. It says what
 //! went wrong; the HTTP edge renders it as RFC 9457 `application/problem+json`
-//! ([`crate::http::problem`]).
+//! (`http/problem.rs`, which depends on this, not the other way).
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {

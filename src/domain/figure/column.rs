@@ -1,6 +1,6 @@
 //! The machinery of the figure schema: what a column is, the values a column holds and how
 //! each is written out and read back, and the macros that turn the declaration in
-//! [`schema`](crate::domain::figure::schema) into the figure's types. Nothing here names a column.
+//! `schema.rs` into the figure's types. Nothing here names a column.
 
 use std::borrow::Cow;
 
@@ -84,7 +84,7 @@ pub enum Kind {
     Word,
 }
 
-/// One column of a figure, as declared in [`schema`](super::schema).
+/// One column of a figure, as declared in `schema.rs`.
 #[derive(Debug, Clone, Copy)]
 pub struct Column {
     /// Its place in [`COLUMNS`](super::COLUMNS): the index of its cell.
@@ -536,7 +536,7 @@ pub fn read_column<T: ColumnValue>(
     }
 }
 
-/// Generates the figure's types from the declaration in [`schema`](super::schema): the
+/// Generates the figure's types from the declaration in `schema.rs`: the
 /// figure as served ([`Observation`](super::Observation): every column, in declaration
 /// order), its stored columns ([`FigureRecord`](super::FigureRecord): what imports read and
 /// write), the table of [`Column`]s, and the accessors generic writers walk (`cells`) and
