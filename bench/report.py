@@ -36,9 +36,14 @@ lines = []
 add = lines.append
 add("# Benchmarks")
 add("")
-add("Written by `bench/run.sh` from one run; do not edit by hand. Run it again to refresh.")
+add("Written by `bench/run.sh` from one run; do not edit by hand. Run it again to refresh "
+    "(`python3 bench/report.py target/bench-run BENCHMARKS.md` writes it again from the last "
+    "run's measurements). The notes on the missed targets come from `bench/notes.md`, written "
+    "by hand after reading a run's profiles; they name the run they read.")
 add("")
-add(f"- Date: {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC")
+finished = facts.get("finished",
+                     f"{datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC")
+add(f"- Date: {finished}")
 add(f"- Machine: {cpu()}, {subprocess.check_output(['nproc']).decode().strip()} cores, "
     f"Linux {platform.release()}; wrk, Datasette and the floor run on the same cores")
 add(f"- Load average (1, 5, 15 min) when the run started: {facts['load_at_start']}; when it "
@@ -127,6 +132,11 @@ add("")
 if errors:
     add(f"Non-200 answers in the uncached matrix: {len(errors)} "
         f"({', '.join(case[0] for case in errors[:5])}).")
+    add("")
+
+notes = os.path.join(os.path.dirname(os.path.abspath(__file__)), "notes.md")
+if os.path.exists(notes):
+    add(open(notes).read().rstrip())
     add("")
 
 add("## Cached endpoints, article data")

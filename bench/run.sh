@@ -289,6 +289,7 @@ rss_export=$(peak_rss_mib "$service_pid")
 stop_service
 echo "   ${export_bytes} bytes in ${export_seconds} s; peak RSS ${rss_export} MiB"
 load_at_end=$(cut -d' ' -f1-3 /proc/loadavg)
+finished=$(date -u '+%Y-%m-%d %H:%M UTC')
 
 echo "== writing $out"
 cat >"$work/facts" <<EOF
@@ -314,6 +315,7 @@ datasette_connections=$datasette_connections
 datasette_duration=$datasette_duration
 load_at_start=$load_at_start
 load_at_end=$load_at_end
+finished=$finished
 EOF
 python3 bench/report.py "$work" "$out"
 echo "bench: wrote $out"
