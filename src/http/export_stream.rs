@@ -195,7 +195,9 @@ fn export_tag(
 }
 
 /// The headers of `GET /v1/export` for the export `self_link` asks for at `data_version`,
-/// without a body: what a HEAD needs, read without an export's place or transaction.
+/// without a body: what a HEAD needs, read without an export's place or transaction. The
+/// empty body is a stream of no known length, as the GET's is: `Body::empty()` would make
+/// the connection announce `content-length: 0` for an export the GET sends in chunks.
 pub fn export_head(
     data_version: i64,
     format: Format,
@@ -203,7 +205,7 @@ pub fn export_head(
     self_link: &str,
 ) -> Response {
     export_response(
-        Body::empty(),
+        Body::from_stream(futures_util::stream::empty::<io::Result<Bytes>>()),
         format,
         language,
         export_tag(data_version, format, language, self_link),

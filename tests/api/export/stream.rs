@@ -8,6 +8,7 @@ use serde_json::Value;
 
 use super::{with_revised_figures, with_synthetic_figures};
 use crate::helpers::{gunzip, header, live_seed_figures, seed_csv, Csv, TestApp};
+use crate::server::{exchange, raw_header};
 
 #[tokio::test]
 async fn the_export_is_every_figure_as_a_flat_row_shaped_like_the_seed() {
@@ -247,4 +248,46 @@ async fn streamed_exports_are_capped_and_a_client_that_leaves_frees_its_place() 
         .unwrap();
     assert_eq!(export["meta"]["total"], stored);
     assert_eq!(export["data"].as_array().unwrap().len() as i64, stored);
+}
+
+/// A HEAD announces what its GET does: the export, streamed in chunks, has no length to
+/// announce, in either format, and a compressed list neither; a list sent whole has its
+/// length. Read on raw connections, where nothing fills in a header that was not sent.
+#[tokio::test]
+async fn a_head_announces_no_length_where_its_get_streams_the_body() {
+    let app = TestApp::spawn().await;
+    let cases = [
+        ("/v1/export?format=csv", ""),
+        ("/v1/export?format=json", ""),
+        ("/v1/export", "Accept-Encoding: gzip\r\n"),
+        ("/v1/observations", "Accept-Encoding: gzip\r\n"),
+        ("/v1/observations", ""),
+    ];
+    for (path, headers) in cases {
+        let ask = |method: &str| {
+            format!("{method} {path} HTTP/1.1\r\nHost: x\r\n{headers}Connection: close\r\n\r\n")
+        };
+        let wait = Duration::from_secs(30);
+        let get = exchange(&app.address, ask("GET").as_bytes(), wait).await;
+        let head = exchange(&app.address, ask("HEAD").as_bytes(), wait).await;
+        assert!(get.starts_with("HTTP/1.1 200 "), "{path}: {get:.300}");
+        assert!(head.starts_with("HTTP/1.1 200 "), "{path}: {head}");
+        if path.starts_with("/v1/export") {
+            assert_eq!(raw_header(&get, "transfer-encoding"), Some("chunked"));
+            assert_eq!(raw_header(&get, "content-length"), None, "{path}");
+        }
+        assert_eq!(
+            raw_header(&head, "content-length"),
+            raw_header(&get, "content-length"),
+            "{path} {headers}: {head}"
+        );
+        for name in ["etag", "content-type", "content-encoding", "vary"] {
+            assert_eq!(
+                raw_header(&head, name),
+                raw_header(&get, name),
+                "{path}: {name}"
+            );
+        }
+        assert!(head.ends_with("\r\n\r\n"), "a HEAD has no body: {head}");
+    }
 }
