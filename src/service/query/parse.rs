@@ -15,7 +15,7 @@ use sqlx::SqlitePool;
 use super::cursor::{fingerprint, not_issued, Cursor};
 use super::params::{
     Decl, Format, FromValue, Param, ParamKind, ParamValue, Range, Word, CALENDAR_YEARS, CURSOR,
-    DEFAULT_LIMIT, FROM, LANG, MAX_FILTER_VALUES, MAX_TEXT_CHARS, PAGE_SIZES, TO,
+    DEFAULT_LIMIT, FROM, LANG, MAX, MAX_FILTER_VALUES, MAX_TEXT_CHARS, MIN, PAGE_SIZES, TO,
 };
 use super::spec::{QuerySpec, SortKey, SortSpec};
 use crate::domain::language::Language;
@@ -195,19 +195,9 @@ impl Parsed {
         if let Some(language) = parsed.get(&LANG) {
             parsed.list.language = language;
         }
-        // A range of years that ends before it starts is a mistake, not an empty answer.
-        if let (Some(from), Some(to)) = (parsed.get(&FROM), parsed.get(&TO)) {
-            if from > to {
-                return Err(invalid(
-                    FROM.name(),
-                    format!(
-                        "{} ({from}) is after {} ({to}); swap them.",
-                        FROM.name(),
-                        TO.name()
-                    ),
-                ));
-            }
-        }
+        // A range that ends before it starts is a mistake, not an empty answer.
+        ordered(&parsed, &FROM, &TO, "is after")?;
+        ordered(&parsed, &MIN, &MAX, "is more than")?;
 
         // A language chosen by the header counts as if `lang` had chosen it; English, the
         // default, as nothing (so the cursors of English queries stay as they were).
@@ -426,6 +416,30 @@ fn words_of(decl: &Decl, raw: &[String], accepted: &[&str]) -> ApiResult<Vec<Str
         .iter()
         .map(|word| canonical(decl, word, accepted).map(str::to_owned))
         .collect()
+}
+
+/// The bounds `low` and `high` of a range, when both are given, must not be the wrong way
+/// round: `low` (which the refusal names first) must not be `above` `high`.
+fn ordered<T: PartialOrd + Display>(
+    parsed: &Parsed,
+    low: &Param<Option<T>>,
+    high: &Param<Option<T>>,
+    above: &str,
+) -> ApiResult<()>
+where
+    Option<T>: FromValue,
+{
+    match (parsed.get(low), parsed.get(high)) {
+        (Some(lower), Some(upper)) if lower > upper => Err(invalid(
+            low.name(),
+            format!(
+                "{} ({lower}) {above} {} ({upper}); swap them.",
+                low.name(),
+                high.name()
+            ),
+        )),
+        _ => Ok(()),
+    }
 }
 
 fn calendar_year(decl: &Decl, raw: &str) -> ApiResult<i32> {

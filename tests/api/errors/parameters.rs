@@ -247,3 +247,35 @@ async fn paging_and_format_mistakes_are_400s_or_406s() {
         "{problem:?}"
     );
 }
+
+/// A range that ends before it starts is a 400 naming both bounds, for values as for years;
+/// equal bounds are a range of one.
+#[tokio::test]
+async fn a_range_given_the_wrong_way_round_is_a_400_naming_both_bounds() {
+    let app = TestApp::spawn().await;
+    for (path, detail) in [
+        (
+            "/v1/observations?min=10&max=5",
+            "min (10) is more than max (5); swap them.",
+        ),
+        (
+            "/v1/export?max=0.5&min=2.25",
+            "min (2.25) is more than max (0.5); swap them.",
+        ),
+        (
+            "/v1/revenues?min=1e12&max=-1",
+            "min (1000000000000) is more than max (-1); swap them.",
+        ),
+        (
+            "/v1/observations?from=2030&to=2020",
+            "from (2030) is after to (2020); swap them.",
+        ),
+    ] {
+        let problem = app.get_problem(path, StatusCode::BAD_REQUEST).await;
+        assert_eq!(problem.detail, detail, "{path}");
+        let lower = detail.split(' ').next().unwrap();
+        assert_eq!(problem.parameter(), lower, "{path}");
+    }
+    let equal = app.get("/v1/observations?min=510&max=510").await;
+    assert_eq!(equal.status(), StatusCode::OK);
+}
