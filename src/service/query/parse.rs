@@ -138,6 +138,7 @@ impl Parsed {
                 }
                 ParamKind::Limit => {
                     let raw = single(decl, raw)?;
+                    unencoded_plus(decl, &raw, |typed| typed.parse::<i64>().is_ok())?;
                     let limit = within(decl, format!("'{raw}'"), raw.parse().ok(), PAGE_SIZES)?;
                     list.limit = Some(limit as usize);
                     continue;
@@ -442,18 +443,40 @@ where
     }
 }
 
+/// The refusal of `raw` when it holds a space where a `+` would make it `valid`: a query
+/// string reads an unencoded `+` as a space, so the hint is to encode it, not to type again
+/// what was typed.
+fn unencoded_plus(decl: &Decl, raw: &str, valid: impl Fn(&str) -> bool) -> ApiResult<()> {
+    let typed = raw.replace(' ', "+");
+    if !raw.contains(' ') || !valid(&typed) {
+        return Ok(());
+    }
+    Err(invalid(
+        decl.name,
+        format!(
+            "{name}: '{raw}' has a space where a '+' was meant: a query string reads an \
+             unencoded '+' as a space. Encode it as %2B: {name}={encoded}.",
+            name = decl.name,
+            encoded = typed.replace('+', "%2B"),
+        ),
+    ))
+}
+
 fn calendar_year(decl: &Decl, raw: &str) -> ApiResult<i32> {
+    unencoded_plus(decl, raw, |typed| typed.parse::<i64>().is_ok())?;
     let year = within(decl, format!("'{raw}'"), raw.parse().ok(), CALENDAR_YEARS)?;
     Ok(year as i32)
 }
 
 fn time(decl: &Decl, raw: &str) -> ApiResult<String> {
-    crate::domain::timestamp::parse_rfc3339(raw).ok_or_else(|| {
+    let parse = crate::domain::timestamp::parse_rfc3339;
+    unencoded_plus(decl, raw, |typed| parse(typed).is_some())?;
+    parse(raw).ok_or_else(|| {
         invalid(
             decl.name,
             format!(
                 "{}: '{raw}' is not an RFC 3339 time; give one like \
-                 2025-06-01T00:00:00Z or 2025-06-01T08:00:00+08:00.",
+                 2025-06-01T00:00:00Z or 2025-06-01T08:00:00%2B08:00 (a '+' encoded as %2B).",
                 decl.name
             ),
         )
@@ -461,6 +484,7 @@ fn time(decl: &Decl, raw: &str) -> ApiResult<String> {
 }
 
 fn number(decl: &Decl, raw: &str, range: Option<Range>) -> ApiResult<f64> {
+    unencoded_plus(decl, raw, |typed| typed.parse::<f64>().is_ok())?;
     let number = match raw.parse::<f64>() {
         Ok(number) if number.is_finite() => number,
         _ => {

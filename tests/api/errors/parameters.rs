@@ -279,3 +279,52 @@ async fn a_range_given_the_wrong_way_round_is_a_400_naming_both_bounds() {
     let equal = app.get("/v1/observations?min=510&max=510").await;
     assert_eq!(equal.status(), StatusCode::OK);
 }
+
+/// An unencoded `+` arrives as a space: where a `+` would make the value valid, the hint is
+/// to encode it as `%2B`, with the value as it was meant, for times, numbers, years and the
+/// page size alike; a value that is wrong for another reason keeps its own hint.
+#[tokio::test]
+async fn a_plus_that_arrived_as_a_space_is_answered_with_how_to_encode_it() {
+    let app = TestApp::spawn().await;
+    for (query, name, meant) in [
+        (
+            "as_of=2025-06-01T08:00:00+08:00",
+            "as_of",
+            "2025-06-01T08:00:00%2B08:00",
+        ),
+        ("min=1e+12", "min", "1e%2B12"),
+        ("max=+5", "max", "%2B5"),
+        ("from=+2020", "from", "%2B2020"),
+        ("limit=+5", "limit", "%2B5"),
+    ] {
+        let path = format!("/v1/observations?{query}");
+        let problem = app.get_problem(&path, StatusCode::BAD_REQUEST).await;
+        assert_eq!(problem.parameter(), name, "{path}");
+        assert!(
+            problem.detail.contains("unencoded '+'")
+                && problem
+                    .detail
+                    .ends_with(&format!("Encode it as %2B: {name}={meant}.")),
+            "{path}: {}",
+            problem.detail
+        );
+    }
+    // Encoded, the same time is accepted.
+    let encoded = app
+        .get("/v1/observations?as_of=2025-06-01T08:00:00%2B08:00")
+        .await;
+    assert_eq!(encoded.status(), StatusCode::OK);
+    // A time wrong for another reason gets the general hint, which shows the '+' encoded.
+    let problem = app
+        .get_problem(
+            "/v1/observations?as_of=2025-13-01 08:00",
+            StatusCode::BAD_REQUEST,
+        )
+        .await;
+    assert!(!problem.detail.contains("unencoded"), "{}", problem.detail);
+    assert!(
+        problem.detail.contains("2025-06-01T08:00:00%2B08:00"),
+        "{}",
+        problem.detail
+    );
+}
