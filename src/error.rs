@@ -10,8 +10,12 @@ pub enum ApiError {
     #[error("{detail}")]
     InvalidParameter { name: String, detail: String },
 
-    #[error("no resource lives at {0}")]
-    RouteNotFound(String),
+    /// No route serves the path; the one nearest to it, if any is near.
+    #[error("no resource lives at {path}{}", did_you_mean(suggestion.as_deref()))]
+    RouteNotFound {
+        path: String,
+        suggestion: Option<String>,
+    },
 
     /// Nothing under that id at the time asked for (`as_of`).
     #[error("{0}")]
@@ -44,3 +48,10 @@ impl ApiError {
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
+
+/// The end of a 404's detail that points to the path nearest to the one asked for.
+fn did_you_mean(suggestion: Option<&str>) -> String {
+    suggestion
+        .map(|path| format!("; did you mean {path}?"))
+        .unwrap_or_default()
+}

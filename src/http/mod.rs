@@ -8,6 +8,8 @@ mod endpoint;
 pub mod export_stream;
 /// The extractor that hands each handler its endpoint's typed query.
 mod extract;
+/// Unknown paths: a trailing slash redirected, a 404 suggesting the nearest route.
+mod fallback;
 /// The production layers, in order: caching, limits, metrics, the request log.
 pub mod layers;
 /// The OpenAPI document, from the endpoint table.

@@ -35,7 +35,7 @@ impl ApiError {
     /// The status each error is answered with.
     pub fn status(&self) -> StatusCode {
         match self {
-            ApiError::NotFound { .. } | ApiError::RouteNotFound(_) => StatusCode::NOT_FOUND,
+            ApiError::NotFound { .. } | ApiError::RouteNotFound { .. } => StatusCode::NOT_FOUND,
             ApiError::NotKnownAt(_) => StatusCode::NOT_FOUND,
             ApiError::Gone(_) => StatusCode::GONE,
             ApiError::InvalidParameter { .. } => StatusCode::BAD_REQUEST,

@@ -2,6 +2,8 @@
 //! the documentation lists them, the index at `/v1`, the OpenAPI document generated from the
 //! same table, the dashboard, the API explorer, and the answers to unknown paths and methods.
 
+use std::sync::Arc;
+
 use axum::extract::Request;
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use axum::middleware::Next;
@@ -14,6 +16,7 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use super::endpoint::{Endpoint, EndpointDoc};
 use super::extract::{decodable_path, TypedQuery};
+use super::fallback::ServedPaths;
 use super::layers::request_log::record_route;
 use super::layers::request_target::{Abbreviated, MAX_ECHOED_BYTES};
 use super::openapi::document;
@@ -66,13 +69,18 @@ pub fn documented_endpoints() -> Vec<(&'static str, EndpointDoc)> {
 /// The router of every endpoint and dashboard page, with the fallbacks.
 pub fn router() -> Router<AppState> {
     let mut router = Router::new();
+    let mut served = Vec::new();
     for endpoint in endpoints() {
+        served.push(endpoint.path);
         router = router.route(endpoint.path, endpoint.handler);
     }
     // The dashboard is for people, not part of the API: served, but not in the OpenAPI document.
     for (path, handler) in dashboard::pages() {
+        served.push(path);
         router = router.route(path, handler);
     }
+    served.push(EXPLORER_PAGE);
+    let served = Arc::new(ServedPaths::new(served));
     let explorer: Router<AppState> = SwaggerUi::new("/docs")
         .config(utoipa_swagger_ui::Config::from("/openapi.json"))
         .into();
@@ -82,9 +90,9 @@ pub fn router() -> Router<AppState> {
         .route_layer(axum::middleware::from_fn(decodable_path))
         .route_layer(axum::middleware::from_fn(record_route))
         .merge(explorer.layer(axum::middleware::from_fn(explorer_not_found)))
-        .fallback(|uri: Uri| async move {
-            let path = Abbreviated::new(uri.path(), MAX_ECHOED_BYTES);
-            ApiError::RouteNotFound(path.to_string())
+        .fallback(move |uri: Uri| {
+            let served = served.clone();
+            async move { served.answer(&uri) }
         })
         .method_not_allowed_fallback(|| async {
             let mut response = problem_response(
@@ -104,7 +112,11 @@ async fn explorer_not_found(request: Request, next: Next) -> Response {
     let path = Abbreviated::new(request.uri().path(), MAX_ECHOED_BYTES).to_string();
     let response = next.run(request).await;
     if response.status() == StatusCode::NOT_FOUND {
-        return ApiError::RouteNotFound(path).into_response();
+        return ApiError::RouteNotFound {
+            path,
+            suggestion: None,
+        }
+        .into_response();
     }
     response
 }
@@ -121,6 +133,9 @@ pub async fn allow_options(request: Request, next: Next) -> Response {
     }
     response
 }
+
+/// The API explorer's page (`/docs` redirects to it, as the explorer's own router does).
+const EXPLORER_PAGE: &str = "/docs/";
 
 /// What the API serves: it is read-only.
 const ALLOWED_METHODS: &str = "GET, HEAD, OPTIONS";

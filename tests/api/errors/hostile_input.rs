@@ -160,7 +160,12 @@ async fn a_hostile_corpus_on_every_parameter_gets_4xx_problems_and_changes_nothi
                         // In a path a space is %20; '+' would be a literal plus.
                         &encode(&value).replace('+', "%20"),
                     );
-                    (valid_path(&hostile), false)
+                    // An empty id leaves the collection's path with a trailing slash, which
+                    // is redirected to the collection.
+                    (
+                        valid_path(&hostile),
+                        value.is_empty() && template.ends_with('}'),
+                    )
                 } else {
                     (
                         format!("{path}?{name}={}", encode(&value)),
