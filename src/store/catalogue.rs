@@ -281,6 +281,10 @@ pub async fn indicator(
         .await
 }
 
+// The path of the copy a story was read from (`sources.document`) stays in the table and is
+// read by no query: a path on the machine that read the story tells a client nothing.
+/// A story the figures were read from, cited by its publication, page, headline, byline and
+/// date.
 #[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct SourceRow {
     pub id: String,
@@ -292,13 +296,12 @@ pub struct SourceRow {
     pub headline_en: Option<String>,
     pub byline: Option<String>,
     pub published: String,
-    pub document: String,
     pub description: String,
 }
 
 fn source_select(language: Language) -> String {
     format!(
-        "SELECT id, publication, page, {}, byline, published, document, description FROM sources",
+        "SELECT id, publication, page, {}, byline, published, description FROM sources",
         named(language, "", "headline", "name_zh", "headline")
     )
 }

@@ -22,6 +22,9 @@ pub struct IndicatorDefinition {
 #[derive(Debug, Clone)]
 pub struct SyntheticCatalogue {
     pub source: SourceRow,
+    /// What the source's figures were read from, stored with it (`sources.document`) as every
+    /// source's is, and served by no endpoint.
+    pub source_document: String,
     pub regions: Vec<RegionRow>,
     pub indicators: Vec<IndicatorDefinition>,
 }
@@ -55,7 +58,7 @@ pub async fn add_synthetic_catalogue(
     .bind(&source.headline)
     .bind(&source.byline)
     .bind(&source.published)
-    .bind(&source.document)
+    .bind(&catalogue.source_document)
     .bind(&source.description)
     .execute(&mut *tx)
     .await?

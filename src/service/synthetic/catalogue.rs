@@ -424,7 +424,6 @@ pub fn catalogue() -> SyntheticCatalogue {
         headline_en: None,
         byline: None,
         published: format!("{}-12", LAST_YEAR),
-        document: "none: computed from a seed, not read from a document".to_owned(),
         description: "Synthetic figures for trying the API at scale: not real data. \
                       `gd-indicators generate` computes them from a seed (trend, seasonality \
                       and noise on each region's real size) and writes them through the import \
@@ -476,6 +475,7 @@ pub fn catalogue() -> SyntheticCatalogue {
         .collect();
     SyntheticCatalogue {
         source,
+        source_document: "none: computed from a seed, not read from a document".to_owned(),
         regions,
         indicators,
     }
