@@ -25,6 +25,7 @@ use super::routes::{
 };
 use super::state::AppState;
 use crate::error::{ApiError, ApiResult};
+use crate::service::query::params::Format;
 use crate::service::query::queries::Document;
 
 /// Every route the API serves, in the order the documentation lists them.
@@ -131,7 +132,7 @@ async fn get_openapi(
     TypedQuery(query): TypedQuery<Document>,
     headers: HeaderMap,
 ) -> ApiResult<Json<&'static OpenApi>> {
-    negotiate(&headers, query.format, false)?;
+    negotiate(&headers, query.format, Format::ONE)?;
     static DOCUMENT: std::sync::OnceLock<OpenApi> = std::sync::OnceLock::new();
     Ok(Json(
         DOCUMENT.get_or_init(|| document(&documented_endpoints())),
@@ -143,7 +144,7 @@ async fn index(
     TypedQuery(query): TypedQuery<Document>,
     headers: HeaderMap,
 ) -> ApiResult<Json<Value>> {
-    negotiate(&headers, query.format, false)?;
+    negotiate(&headers, query.format, Format::ONE)?;
     Ok(Json(serde_json::json!({
         "name": "gd-indicators",
         "description": "Economic figures of Guangdong from China Daily's GD Today page, each with its unit, period, qualifier, region and provenance.",

@@ -80,7 +80,7 @@ fn respond_one<T: serde::Serialize>(
     language: Language,
     resource: T,
 ) -> ApiResult<Response> {
-    negotiate(headers, format, false)?;
+    negotiate(headers, format, Format::ONE)?;
     Ok(content_language(Json(resource).into_response(), language))
 }
 

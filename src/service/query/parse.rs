@@ -14,8 +14,8 @@ use sqlx::SqlitePool;
 
 use super::cursor::{fingerprint, not_issued, Cursor};
 use super::params::{
-    Decl, Format, FromValue, Param, ParamKind, ParamValue, Range, Word, CALENDAR_YEARS, CURSOR,
-    DEFAULT_LIMIT, FROM, LANG, MAX_FILTER_VALUES, MAX_TEXT_CHARS, PAGE_SIZES, TO,
+    Decl, Format, FromValue, Param, ParamKind, ParamValue, Range, Word, BOM, CALENDAR_YEARS,
+    CURSOR, DEFAULT_LIMIT, FROM, LANG, MAX_FILTER_VALUES, MAX_TEXT_CHARS, PAGE_SIZES, TO,
 };
 use super::spec::{QuerySpec, SortKey, SortSpec};
 use crate::domain::language::Language;
@@ -58,6 +58,10 @@ pub struct ListControls {
     pub cursor: Option<Cursor>,
     pub fields: Option<Vec<String>>,
     pub format: Option<Format>,
+    /// The representations the endpoint is served in (`format` is one of them).
+    pub formats: &'static [Format],
+    /// Whether a CSV body starts with a byte-order mark (`bom=true`).
+    pub bom: bool,
     /// The language of names: `lang`'s, else the one the request prefers.
     pub language: Language,
     /// Identifies the endpoint, parameters and sort; a cursor from another query is refused.
@@ -125,6 +129,8 @@ impl Parsed {
             cursor: None,
             fields: None,
             format: None,
+            formats: spec.formats(),
+            bom: false,
             language: preferred,
             fingerprint: 0,
         };
@@ -151,7 +157,11 @@ impl Parsed {
                     continue;
                 }
                 ParamKind::Format => {
-                    list.format = Some(word::<Format>(decl, &single(decl, raw)?)?);
+                    // Only the endpoint's own representations are words of its `format`.
+                    let served: Vec<&str> = list.formats.iter().map(|f| f.word()).collect();
+                    let chosen = canonical(decl, &single(decl, raw)?, &served)?;
+                    let format = Format::from_word(chosen).expect("a format's word reads back");
+                    list.format = Some(format);
                     continue;
                 }
                 ParamKind::Ids(_) | ParamKind::Concepts => {
@@ -195,6 +205,7 @@ impl Parsed {
         if let Some(language) = parsed.get(&LANG) {
             parsed.list.language = language;
         }
+        parsed.list.bom = parsed.get(&BOM).unwrap_or(false);
         // A range of years that ends before it starts is a mistake, not an empty answer.
         if let (Some(from), Some(to)) = (parsed.get(&FROM), parsed.get(&TO)) {
             if from > to {
@@ -382,18 +393,6 @@ fn within(decl: &Decl, shown: impl Display, value: Option<i64>, range: Range) ->
             ),
         )),
     }
-}
-
-/// A word of an enumeration, in any case.
-fn word<W: Word>(decl: &Decl, raw: &str) -> ApiResult<W> {
-    let word = canonical(decl, raw, W::WORDS)?;
-    // The words of an enumeration all read as its values (a test of `params` checks it).
-    W::from_word(word).ok_or_else(|| {
-        invalid(
-            decl.name,
-            format!("{}: '{raw}' is not accepted.", decl.name),
-        )
-    })
 }
 
 /// Comma-separated values make one list; empty items are refused.
