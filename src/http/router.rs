@@ -20,8 +20,8 @@ use super::openapi::document;
 use super::problem::problem_response;
 use super::render::negotiate::negotiate;
 use super::routes::{
-    analytics, charts, city_plans, clusters, companies, dashboard, facilities, health, indicators,
-    metrics, observations, regions, search, sources, speakers,
+    analytics, charts, city_plans, clusters, companies, dashboard, datapackage, facilities, health,
+    indicators, metrics, observations, regions, search, sources, speakers,
 };
 use super::state::AppState;
 use crate::error::{ApiError, ApiResult};
@@ -44,6 +44,7 @@ pub fn endpoints() -> Vec<Endpoint> {
         regions::endpoints,
         clusters::endpoints,
         observations::endpoints,
+        datapackage::endpoints,
         city_plans::endpoints,
         indicators::endpoints,
         sources::endpoints,

@@ -9,6 +9,7 @@ pub mod city_plans;
 pub mod clusters;
 pub mod companies;
 pub mod dashboard;
+pub mod datapackage;
 pub mod facilities;
 pub mod health;
 pub mod indicators;

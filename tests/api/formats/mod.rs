@@ -4,5 +4,6 @@
 //! same figures.
 
 mod bom;
+mod datapackage;
 mod jsonstat;
 mod sdmx_csv;
