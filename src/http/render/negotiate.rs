@@ -280,6 +280,40 @@ mod tests {
         ));
     }
 
+    #[test]
+    fn statistical_formats_are_chosen_by_their_media_types() {
+        let figures = |value: &str| negotiate(&accept(value), None, Format::FIGURES);
+        assert_eq!(
+            figures("application/json-stat+json").unwrap(),
+            Format::JsonStat
+        );
+        assert_eq!(figures("application/json+stat").unwrap(), Format::JsonStat);
+        assert_eq!(
+            figures("application/vnd.sdmx.data+csv;version=2.0.0").unwrap(),
+            Format::SdmxCsv
+        );
+        assert_eq!(
+            figures("application/vnd.sdmx.data+csv").unwrap(),
+            Format::SdmxCsv
+        );
+        // Another version of SDMX-CSV is another format.
+        assert!(matches!(
+            figures("application/vnd.sdmx.data+csv;version=1.0.0"),
+            Err(ApiError::NotAcceptable(_))
+        ));
+        // A list that is not of figures offers neither.
+        assert!(matches!(
+            negotiate(&accept("application/json-stat+json"), None, Format::LIST),
+            Err(ApiError::NotAcceptable(_))
+        ));
+        // JSON stays the default, and the first among equals.
+        assert_eq!(figures("*/*").unwrap(), Format::Json);
+        assert_eq!(
+            negotiate(&HeaderMap::new(), None, Format::FIGURES).unwrap(),
+            Format::Json
+        );
+    }
+
     fn preferred(accept_language: &str) -> Language {
         language(Some(&HeaderValue::from_str(accept_language).unwrap()))
     }
