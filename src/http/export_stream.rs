@@ -31,7 +31,7 @@ use tracing::Instrument;
 
 use super::layers::revalidate::{HeadRequest, Streamed};
 use super::problem::problem_response;
-use super::render::csv::{csv_disposition, CSV_CONTENT_TYPE};
+use super::render::csv::{disposition, BYTE_ORDER_MARK, CSV_CONTENT_TYPE};
 use super::render::negotiate::content_language;
 use crate::domain::language::Language;
 use crate::service::export::{ExportSelection, ExportWriter, Failure};
@@ -117,14 +117,19 @@ impl StreamedExport {
             permit,
             ..
         } = self;
+        // The export is JSON or CSV: the parser refuses the other formats for it.
         let format = match format {
             Format::Csv => FileFormat::Csv,
-            Format::Json => FileFormat::Json,
+            _ => FileFormat::Json,
         };
         let fields = selection.list.fields.as_deref();
         let fresh = || Vec::with_capacity(CHUNK_BYTES + CHUNK_BYTES / 2);
+        let mut first = fresh();
+        if format == FileFormat::Csv && selection.list.bom {
+            first.extend_from_slice(BYTE_ORDER_MARK);
+        }
         let mut writer =
-            ExportWriter::start(fresh(), format, &self_link, fields).map_err(Failure::Write)?;
+            ExportWriter::start(first, format, &self_link, fields).map_err(Failure::Write)?;
         let mut statement = selection.rows();
         let mut rows = statement.fetch(&mut *snapshot);
         while let Some(figure) = rows.try_next().await? {
@@ -217,25 +222,16 @@ pub fn export_head(
 fn export_response(body: Body, format: Format, language: Language, tag: HeaderValue) -> Response {
     let mut response = content_language(body.into_response(), language);
     let headers = response.headers_mut();
-    match format {
-        Format::Json => {
-            headers.insert(
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("application/json"),
-            );
-        }
-        Format::Csv => {
-            headers.insert(
-                header::CONTENT_TYPE,
-                HeaderValue::from_static(CSV_CONTENT_TYPE),
-            );
-            headers.insert(
-                header::CONTENT_DISPOSITION,
-                HeaderValue::from_str(&csv_disposition("export"))
-                    .expect("a fixed file name is a valid header"),
-            );
-        }
-    }
+    let media = match format {
+        Format::Csv => CSV_CONTENT_TYPE,
+        _ => "application/json",
+    };
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(media));
+    headers.insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_str(&disposition("export", format))
+            .expect("a fixed file name is a valid header"),
+    );
     headers.insert(header::ETAG, tag);
     response.extensions_mut().insert(Streamed);
     response

@@ -15,9 +15,10 @@ use utoipa::openapi::{
 
 use super::endpoint::{register, Components, EndpointDoc, Media};
 use super::problem::Problem;
+use super::render::jsonstat::JSONSTAT_CONTENT_TYPE;
 use super::render::list::{ListLinks, ListMeta};
 use crate::service::query::params::{
-    Decl, Format, ParamKind, Range, Word, CALENDAR_YEARS, DEFAULT_LIMIT, MAX_LIMIT, MAX_TEXT_CHARS,
+    Decl, Format, ParamKind, Range, CALENDAR_YEARS, DEFAULT_LIMIT, MAX_LIMIT, MAX_TEXT_CHARS,
     TRANSFORM,
 };
 use crate::service::query::spec::QuerySpec;
@@ -145,15 +146,34 @@ fn parameter_schema(decl: &Decl, spec: &QuerySpec) -> (ObjectBuilder, String) {
             value().pattern(Some("^[a-z_]+(,[a-z_]+)*$")),
             "Comma-separated top-level fields to keep in each item.".to_owned(),
         ),
-        // A list is JSON or CSV; anything else has one representation, JSON. Either is
-        // taken in any case.
-        ParamKind::Format if spec.is_list() => (
-            value().pattern(Some(words_pattern(Format::WORDS, false))),
-            format!(
-                "Representation, one of {}, in any case; overrides the Accept header.",
-                Format::WORDS.join(", ")
-            ),
-        ),
+        // A list is JSON or CSV, a list of figures JSON-stat or SDMX-CSV too; anything else
+        // has one representation, JSON. Each is taken in any case.
+        ParamKind::Format if spec.is_list() => {
+            let words: Vec<&str> = spec.formats().iter().map(|f| f.word()).collect();
+            let figures = if spec.formats().contains(&Format::JsonStat) {
+                " jsonstat: a JSON-stat 2.0 dataset (application/json-stat+json) of one \
+                 indicator's figures, which the request must name (indicator=ID, or \
+                 /v1/indicators/{id}/observations; otherwise a 400): dimensions region, \
+                 period, those of cluster, cluster_group, company, city_plan that a figure \
+                 has, role and source where the figures have several, and measure (the unit \
+                 and scale, with its unit); a qualifier other than exact is the cell's \
+                 status. sdmx-csv: SDMX-CSV 2.0 (application/vnd.sdmx.data+csv; \
+                 version=2.0.0), a row per figure: STRUCTURE, STRUCTURE_ID, ACTION, the \
+                 dimensions INDICATOR, REF_AREA, CLUSTER, CLUSTER_GROUP, COMPANY, CITY_PLAN \
+                 (_Z: not applicable), TIME_PERIOD, then OBS_VALUE, UNIT_MEASURE, UNIT_MULT, \
+                 OBS_STATUS (A for exact, E for about, empty for a bound), then the figure's \
+                 other columns in capitals. Neither takes fields."
+            } else {
+                ""
+            };
+            (
+                value().pattern(Some(words_pattern(&words, false))),
+                format!(
+                    "Representation, one of {}, in any case; overrides the Accept header.{figures}",
+                    words.join(", ")
+                ),
+            )
+        }
         ParamKind::Format => (
             value().pattern(Some(words_pattern(&["json"], false))),
             "Representation: json, the only one, in any case; overrides the Accept header."
@@ -388,11 +408,20 @@ fn path_item(path: &str, doc: &EndpointDoc, components: &mut Components) -> Path
             "application/json",
             ContentBuilder::new().schema(Some(body)).build(),
         );
-    if doc.list().is_some() {
-        ok = ok.content(
-            "text/csv",
-            ContentBuilder::new().schema(Some(string())).build(),
-        );
+    if let Some(list) = doc.list() {
+        for format in list.formats() {
+            let media = match format {
+                Format::Json => continue,
+                Format::Csv => "text/csv",
+                Format::JsonStat => JSONSTAT_CONTENT_TYPE,
+                Format::SdmxCsv => "application/vnd.sdmx.data+csv; version=2.0.0",
+            };
+            let schema: RefOr<Schema> = match format {
+                Format::JsonStat => ObjectBuilder::new().into(),
+                _ => string().into(),
+            };
+            ok = ok.content(media, ContentBuilder::new().schema(Some(schema)).build());
+        }
     }
     operation = operation
         .response("200", ok)

@@ -23,11 +23,12 @@ use super::openapi::document;
 use super::problem::problem_response;
 use super::render::negotiate::negotiate;
 use super::routes::{
-    analytics, charts, city_plans, clusters, companies, dashboard, facilities, health, indicators,
-    metrics, observations, regions, search, sources, speakers,
+    analytics, charts, city_plans, clusters, companies, dashboard, datapackage, facilities, health,
+    indicators, metrics, observations, regions, search, sources, speakers,
 };
 use super::state::AppState;
 use crate::error::{ApiError, ApiResult};
+use crate::service::query::params::Format;
 use crate::service::query::queries::Document;
 
 /// Every route the API serves, in the order the documentation lists them.
@@ -46,6 +47,7 @@ pub fn endpoints() -> Vec<Endpoint> {
         regions::endpoints,
         clusters::endpoints,
         observations::endpoints,
+        datapackage::endpoints,
         city_plans::endpoints,
         indicators::endpoints,
         sources::endpoints,
@@ -146,7 +148,7 @@ async fn get_openapi(
     TypedQuery(query): TypedQuery<Document>,
     headers: HeaderMap,
 ) -> ApiResult<Json<&'static OpenApi>> {
-    negotiate(&headers, query.format, false)?;
+    negotiate(&headers, query.format, Format::ONE)?;
     static DOCUMENT: std::sync::OnceLock<OpenApi> = std::sync::OnceLock::new();
     Ok(Json(
         DOCUMENT.get_or_init(|| document(&documented_endpoints())),
@@ -158,7 +160,7 @@ async fn index(
     TypedQuery(query): TypedQuery<Document>,
     headers: HeaderMap,
 ) -> ApiResult<Json<Value>> {
-    negotiate(&headers, query.format, false)?;
+    negotiate(&headers, query.format, Format::ONE)?;
     Ok(Json(serde_json::json!({
         "name": "gd-indicators",
         "description": "Economic figures of Guangdong from China Daily's GD Today page, each with its unit, period, qualifier, region and provenance.",

@@ -71,7 +71,7 @@ pub struct Observations;
 impl Accepts for Observations {
     const SPEC: &'static QuerySpec = &QuerySpec {
         params: ALL_FILTERS,
-        shape: Shape::Page(SORTS),
+        shape: Shape::Figures(SORTS),
     };
     type Query = FigureListQuery;
 }
@@ -110,7 +110,7 @@ impl Accepts for Revenues {
             SCALE.accept(),
             LANG.accept(),
         ],
-        shape: Shape::Page(SORTS),
+        shape: Shape::Figures(SORTS),
     };
     type Query = FigureListQuery;
 }
@@ -133,7 +133,7 @@ impl Accepts for Patents {
             WITHIN.accept(),
             LANG.accept(),
         ],
-        shape: Shape::Page(SORTS),
+        shape: Shape::Figures(SORTS),
     };
     type Query = FigureListQuery;
 }
@@ -160,7 +160,7 @@ impl Accepts for Series {
             TRANSFORM.accept(),
             LANG.accept(),
         ],
-        shape: Shape::Page(SORTS),
+        shape: Shape::Figures(SORTS),
     };
     type Query = FigureListQuery;
 }

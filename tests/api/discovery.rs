@@ -60,6 +60,7 @@ const API_PATHS: &[(&str, bool)] = &[
     ("/v1/companies", true),
     ("/v1/companies/{id}", false),
     ("/v1/consistency", false),
+    ("/v1/datapackage.json", false),
     ("/v1/derived", true),
     ("/v1/exchange-rate", false),
     ("/v1/export", false),

@@ -18,6 +18,7 @@ mod discovery;
 mod errors;
 mod export;
 mod figures;
+mod formats;
 mod generate;
 mod golden;
 mod headers;

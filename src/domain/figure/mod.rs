@@ -56,6 +56,20 @@ impl Unit {
             _ => None,
         }
     }
+
+    /// The unit as a label says it ("yuan", "percentage points").
+    pub fn in_words(self) -> &'static str {
+        match self {
+            Unit::Cny => "yuan",
+            Unit::Usd => "US dollars",
+            Unit::Count => "count",
+            Unit::Percent => "percent",
+            Unit::PercentagePoints => "percentage points",
+            Unit::Hectares => "hectares",
+            Unit::Years => "years",
+            Unit::Rank => "rank",
+        }
+    }
 }
 
 words! {
@@ -78,6 +92,17 @@ impl Scale {
             Scale::Million => 1e6,
             Scale::Billion => 1e9,
             Scale::Trillion => 1e12,
+        }
+    }
+
+    /// The scale as a label puts it before a unit ("billion "; nothing for units).
+    pub fn in_words(self) -> &'static str {
+        match self {
+            Scale::Unit => "",
+            Scale::Thousand => "thousand ",
+            Scale::Million => "million ",
+            Scale::Billion => "billion ",
+            Scale::Trillion => "trillion ",
         }
     }
 }

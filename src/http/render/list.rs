@@ -1,5 +1,5 @@
 //! The list envelope (`data`, `meta`, `links`) and RFC 8288 `Link` headers; a list answered
-//! as JSON or CSV, trimmed to `fields=`.
+//! as JSON or CSV, trimmed to `fields=`; a list of figures also as JSON-stat or SDMX-CSV.
 
 use axum::http::{header, HeaderMap, HeaderValue, Uri};
 use axum::response::{IntoResponse, Response};
@@ -7,13 +7,15 @@ use axum::Json;
 use serde::Serialize;
 
 use super::csv::{csv_response, figure_csv_response};
+use super::jsonstat::{jsonstat_response, DatasetRequest};
 use super::negotiate::{content_language, negotiate};
+use super::sdmx_csv::sdmx_csv_response;
 use crate::domain::analytics::transforms::SeriesNote;
 use crate::domain::figure::{json, FigureFields, Observation};
-use crate::error::ApiResult;
+use crate::error::{ApiError, ApiResult};
 use crate::service::query::cursor::Cursor;
 use crate::service::query::page::Page;
-use crate::service::query::params::Format;
+use crate::service::query::params::{Format, FIELDS};
 use crate::service::query::parse::ListControls;
 use crate::service::rows::{check_fields, project, projected_columns};
 
@@ -87,7 +89,7 @@ impl ListResponder<'_> {
     /// `fields=` accepts. Fixed per list, so an empty page still has its header row and
     /// accepts the same fields.
     pub fn respond(self, page: Page, columns: Vec<String>) -> ApiResult<Response> {
-        let format = negotiate(self.headers, self.list.format, true)?;
+        let format = negotiate(self.headers, self.list.format, self.list.formats)?;
         let links = self.links(&page);
         let items = match &self.list.fields {
             Some(fields) => project(page.items, fields, &field_names(&columns))?,
@@ -100,7 +102,11 @@ impl ListResponder<'_> {
                     Some(fields) => projected_columns(&columns, fields),
                     None => columns,
                 };
-                csv_response(&items, &columns, self.name)?
+                csv_response(&items, &columns, self.name, self.list.bom)?
+            }
+            // The parser offers these for lists of figures only.
+            Format::JsonStat | Format::SdmxCsv => {
+                unreachable!("{format:?} is served for figures only")
             }
         };
         let response = with_link_header(response, links);
@@ -110,8 +116,14 @@ impl ListResponder<'_> {
     /// A page of figures, written from their schema: as JSON objects (trimmed to `fields=`,
     /// a mask over their top-level fields), or as CSV rows of their flat columns, exactly as
     /// the export writes them.
-    pub fn respond_figures(self, page: Page<Observation>) -> ApiResult<Response> {
-        self.respond_figures_with(page, None)
+    /// `indicator` is the one indicator the request names, if it names one: a JSON-stat
+    /// dataset is one indicator's.
+    pub fn respond_figures(
+        self,
+        page: Page<Observation>,
+        indicator: Option<&str>,
+    ) -> ApiResult<Response> {
+        self.respond_figures_with(page, None, indicator)
     }
 
     /// As [`ListResponder::respond_figures`], for derived figures and the notes on the
@@ -120,10 +132,11 @@ impl ListResponder<'_> {
         self,
         page: Page<Observation>,
         notes: Vec<SeriesNote>,
+        indicator: Option<&str>,
     ) -> ApiResult<Response> {
         // An empty list is no field at all (RFC 8941).
         let header = (!notes.is_empty()).then(|| notes_header(&notes));
-        let mut response = self.respond_figures_with(page, Some(notes))?;
+        let mut response = self.respond_figures_with(page, Some(notes), indicator)?;
         if let Some(header) = header {
             response.headers_mut().insert(NOTES_HEADER, header);
         }
@@ -134,10 +147,21 @@ impl ListResponder<'_> {
         self,
         page: Page<Observation>,
         notes: Option<Vec<SeriesNote>>,
+        indicator: Option<&str>,
     ) -> ApiResult<Response> {
-        let format = negotiate(self.headers, self.list.format, true)?;
+        let format = negotiate(self.headers, self.list.format, self.list.formats)?;
         let links = self.links(&page);
         let fields = self.list.fields.as_deref();
+        if fields.is_some() && matches!(format, Format::JsonStat | Format::SdmxCsv) {
+            return Err(ApiError::invalid_parameter(
+                FIELDS.name,
+                format!(
+                    "{}: JSON-stat and SDMX-CSV have fixed structures; fields= trims JSON and \
+                     CSV only.",
+                    FIELDS.name
+                ),
+            ));
+        }
         if let Some(fields) = fields {
             let accepted: Vec<String> = json::fields().into_iter().map(str::to_owned).collect();
             check_fields(fields, &accepted)?;
@@ -156,8 +180,19 @@ impl ListResponder<'_> {
                     Some(fields) => json::flat_columns_of(fields),
                     None => json::flat_columns().to_vec(),
                 };
-                figure_csv_response(&page.items, &columns, self.name)?
+                figure_csv_response(&page.items, &columns, self.name, self.list.bom)?
             }
+            Format::JsonStat => {
+                let href = self_link(self.uri);
+                let request = DatasetRequest {
+                    indicator,
+                    href: &href,
+                    next: links.0.as_deref(),
+                    prev: links.1.as_deref(),
+                };
+                jsonstat_response(&page.items, &request, self.name)?
+            }
+            Format::SdmxCsv => sdmx_csv_response(&page.items, self.name, self.list.bom)?,
         };
         let response = with_link_header(response, links);
         Ok(content_language(response, self.list.language))

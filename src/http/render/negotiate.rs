@@ -1,4 +1,4 @@
-//! Content negotiation: JSON or CSV, by `?format=` and then the `Accept` header's q-values;
+//! Content negotiation: JSON, CSV, JSON-stat or SDMX-CSV, by `?format=` and then the `Accept` header's q-values;
 //! whether `Accept` allows the one media type a resource has (an SVG chart, the metrics); and
 //! the language of names, by `Accept-Language` (`?lang=`, which wins, is the parser's).
 
@@ -9,52 +9,73 @@ use crate::domain::language::Language;
 use crate::error::{ApiError, ApiResult};
 use crate::service::query::params::{Format, FORMAT};
 
-/// Picks JSON or CSV: `?format=` wins, then the `Accept` header (with q-values); no `Accept`
-/// means JSON. An `Accept` that allows neither is a 406.
+/// The media types `Accept` may name a format by, the first its `Content-Type`: each with
+/// the `version` parameter it must carry, if any (an `Accept` that names another version
+/// does not name it).
+fn media_types(format: Format) -> &'static [(&'static str, Option<&'static str>)] {
+    match format {
+        Format::Json => &[("application/json", None)],
+        Format::Csv => &[("text/csv", None)],
+        // The JSON-stat format's own type, and the spelling some clients send.
+        Format::JsonStat => &[
+            ("application/json-stat+json", None),
+            ("application/json+stat", None),
+        ],
+        Format::SdmxCsv => &[("application/vnd.sdmx.data+csv", Some("2.0.0"))],
+    }
+}
+
+/// Picks the representation among `offered` (the endpoint's, its first the default):
+/// `?format=` wins, then the `Accept` header (with q-values); no `Accept` means the first. An
+/// `Accept` that allows none is a 406.
 pub fn negotiate(
     headers: &HeaderMap,
     explicit: Option<Format>,
-    csv_allowed: bool,
+    offered: &[Format],
 ) -> ApiResult<Format> {
-    let offered: &[(&str, Format)] = if csv_allowed {
-        &[
-            ("application/json", Format::Json),
-            ("text/csv", Format::Csv),
-        ]
-    } else {
-        &[("application/json", Format::Json)]
-    };
     if let Some(format) = explicit {
-        if offered.iter().any(|(_, f)| *f == format) {
+        if offered.contains(&format) {
             return Ok(format);
         }
         let name = FORMAT.name;
+        let served: Vec<&str> = offered.iter().map(|f| f.word()).collect();
         return Err(ApiError::invalid_parameter(
             name,
-            format!("{name}: this resource is served as JSON only; CSV is for lists."),
+            format!("{name}: this resource is served as {}.", served.join(", ")),
         ));
     }
-    choose(headers, offered)
+    let offers: Vec<(&str, Option<&str>, Format)> = offered
+        .iter()
+        .flat_map(|format| {
+            media_types(*format)
+                .iter()
+                .map(move |(media, version)| (*media, *version, *format))
+        })
+        .collect();
+    choose(headers, &offers)
 }
 
 /// Checks that the `Accept` header allows `media`, the one representation of a resource that
 /// has no other (an SVG chart, the metrics' text); no `Accept` allows anything. Otherwise a 406.
 pub fn accept_only(headers: &HeaderMap, media: &'static str) -> ApiResult<()> {
-    choose(headers, &[(media, ())])
+    choose(headers, &[(media, None, ())])
 }
 
-/// The offer the `Accept` header prefers; the first offered when there is no `Accept`.
-fn choose<T: Copy>(headers: &HeaderMap, offered: &[(&str, T)]) -> ApiResult<T> {
+/// The offer the `Accept` header prefers; the first offered when there is no `Accept`. An
+/// offer is a media type, the `version` parameter a range naming it must not contradict, and
+/// what it stands for.
+fn choose<T: Copy>(headers: &HeaderMap, offered: &[(&str, Option<&str>, T)]) -> ApiResult<T> {
     let Some(accept) = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()) else {
-        return Ok(offered[0].1);
+        return Ok(offered[0].2);
     };
-    // Media ranges with their q-values; a range with a malformed q is dropped.
-    let ranges: Vec<(String, f32)> = accept
+    // Media ranges with their q-values and versions; a range with a malformed q is dropped.
+    let ranges: Vec<(String, f32, Option<String>)> = accept
         .split(',')
         .filter_map(|range| {
             let mut parts = range.split(';');
             let media = parts.next()?.trim().to_ascii_lowercase();
             let mut quality = 1.0_f32;
+            let mut version = None;
             for parameter in parts {
                 if let Some((key, value)) = parameter.split_once('=') {
                     if key.trim().eq_ignore_ascii_case("q") {
@@ -63,23 +84,31 @@ fn choose<T: Copy>(headers: &HeaderMap, offered: &[(&str, T)]) -> ApiResult<T> {
                             .parse()
                             .ok()
                             .filter(|q| (0.0..=1.0).contains(q))?;
+                    } else if key.trim().eq_ignore_ascii_case("version") {
+                        version = Some(value.trim().trim_matches('"').to_owned());
                     }
                 }
             }
-            Some((media, quality))
+            Some((media, quality, version))
         })
         .collect();
     // Each offer takes the q of the most specific range that matches it (RFC 9110 §12.5.1);
     // the highest q wins, ties going to the server's order (JSON first).
     let mut best: Option<(f32, T)> = None;
-    for (offer, value) in offered {
+    for (offer, offer_version, value) in offered {
         let kind_wildcard = format!("{}/*", offer.split('/').next().unwrap_or_default());
-        let specificity = |media: &str| {
+        let specificity = |media: &str, version: &Option<String>| {
             // A problem+json error is what a JSON resource answers with: asking for it is
             // asking for JSON.
             let json_alias = *offer == "application/json" && media == "application/problem+json";
-            if media == *offer || json_alias {
+            let same_version = match (version, offer_version) {
+                (Some(asked), Some(served)) => asked == served,
+                _ => true,
+            };
+            if (media == *offer && same_version) || json_alias {
                 Some(3)
+            } else if media == *offer {
+                None
             } else if media == kind_wildcard {
                 Some(2)
             } else if media == "*/*" {
@@ -90,7 +119,7 @@ fn choose<T: Copy>(headers: &HeaderMap, offered: &[(&str, T)]) -> ApiResult<T> {
         };
         let quality = ranges
             .iter()
-            .filter_map(|(media, q)| specificity(media).map(|s| (s, *q)))
+            .filter_map(|(media, q, version)| specificity(media, version).map(|s| (s, *q)))
             .max_by_key(|(s, _)| *s)
             .map(|(_, q)| q)
             .unwrap_or(0.0);
@@ -99,13 +128,19 @@ fn choose<T: Copy>(headers: &HeaderMap, offered: &[(&str, T)]) -> ApiResult<T> {
         }
     }
     best.map(|(_, value)| value).ok_or_else(|| {
+        let mut names: Vec<String> = Vec::new();
+        for (offer, version, _) in offered {
+            let name = match version {
+                Some(version) => format!("{offer};version={version}"),
+                None => (*offer).to_owned(),
+            };
+            if !names.contains(&name) {
+                names.push(name);
+            }
+        }
         ApiError::NotAcceptable(format!(
             "Cannot serve '{accept}'. This resource is available as {}.",
-            offered
-                .iter()
-                .map(|(offer, _)| *offer)
-                .collect::<Vec<_>>()
-                .join(" or ")
+            names.join(" or ")
         ))
     })
 }
@@ -184,52 +219,99 @@ mod tests {
     #[test]
     fn accept_headers_choose_the_representation() {
         assert_eq!(
-            negotiate(&HeaderMap::new(), None, true).unwrap(),
+            negotiate(&HeaderMap::new(), None, Format::LIST).unwrap(),
             Format::Json
         );
         assert_eq!(
-            negotiate(&accept("text/csv"), None, true).unwrap(),
-            Format::Csv
-        );
-        assert_eq!(negotiate(&accept("*/*"), None, true).unwrap(), Format::Json);
-        assert_eq!(
-            negotiate(&accept("application/json;q=0.5, text/csv"), None, true).unwrap(),
+            negotiate(&accept("text/csv"), None, Format::LIST).unwrap(),
             Format::Csv
         );
         assert_eq!(
-            negotiate(&accept("text/*"), None, true).unwrap(),
+            negotiate(&accept("*/*"), None, Format::LIST).unwrap(),
+            Format::Json
+        );
+        assert_eq!(
+            negotiate(
+                &accept("application/json;q=0.5, text/csv"),
+                None,
+                Format::LIST
+            )
+            .unwrap(),
             Format::Csv
         );
         assert_eq!(
-            negotiate(&accept("text/csv"), Some(Format::Json), true).unwrap(),
+            negotiate(&accept("text/*"), None, Format::LIST).unwrap(),
+            Format::Csv
+        );
+        assert_eq!(
+            negotiate(&accept("text/csv"), Some(Format::Json), Format::LIST).unwrap(),
             Format::Json
         );
         assert!(matches!(
-            negotiate(&accept("application/xml"), None, true),
+            negotiate(&accept("application/xml"), None, Format::LIST),
             Err(ApiError::NotAcceptable(_))
         ));
         assert!(matches!(
-            negotiate(&accept("text/csv"), None, false),
+            negotiate(&accept("text/csv"), None, Format::ONE),
             Err(ApiError::NotAcceptable(_))
         ));
         assert!(matches!(
-            negotiate(&accept("text/csv;q=0"), None, true),
+            negotiate(&accept("text/csv;q=0"), None, Format::LIST),
             Err(ApiError::NotAcceptable(_))
         ));
         // The most specific range decides: JSON is refused here, so CSV it is.
         assert_eq!(
-            negotiate(&accept("application/json;q=0, */*"), None, true).unwrap(),
+            negotiate(&accept("application/json;q=0, */*"), None, Format::LIST).unwrap(),
             Format::Csv
         );
         assert_eq!(
-            negotiate(&accept("application/json;Q=0, text/csv;q=0.5"), None, true).unwrap(),
+            negotiate(
+                &accept("application/json;Q=0, text/csv;q=0.5"),
+                None,
+                Format::LIST
+            )
+            .unwrap(),
             Format::Csv
         );
         // A malformed q drops its range.
         assert!(matches!(
-            negotiate(&accept("text/csv;q=NaN"), None, true),
+            negotiate(&accept("text/csv;q=NaN"), None, Format::LIST),
             Err(ApiError::NotAcceptable(_))
         ));
+    }
+
+    #[test]
+    fn statistical_formats_are_chosen_by_their_media_types() {
+        let figures = |value: &str| negotiate(&accept(value), None, Format::FIGURES);
+        assert_eq!(
+            figures("application/json-stat+json").unwrap(),
+            Format::JsonStat
+        );
+        assert_eq!(figures("application/json+stat").unwrap(), Format::JsonStat);
+        assert_eq!(
+            figures("application/vnd.sdmx.data+csv;version=2.0.0").unwrap(),
+            Format::SdmxCsv
+        );
+        assert_eq!(
+            figures("application/vnd.sdmx.data+csv").unwrap(),
+            Format::SdmxCsv
+        );
+        // Another version of SDMX-CSV is another format.
+        assert!(matches!(
+            figures("application/vnd.sdmx.data+csv;version=1.0.0"),
+            Err(ApiError::NotAcceptable(_))
+        ));
+        // A list that is not of figures offers neither.
+        assert!(matches!(
+            negotiate(&accept("application/json-stat+json"), None, Format::LIST),
+            Err(ApiError::NotAcceptable(_))
+        ));
+        // JSON stays the default, and the first among equals.
+        assert_eq!(figures("*/*").unwrap(), Format::Json);
+        assert_eq!(
+            negotiate(&HeaderMap::new(), None, Format::FIGURES).unwrap(),
+            Format::Json
+        );
     }
 
     fn preferred(accept_language: &str) -> Language {
@@ -302,7 +384,7 @@ mod tests {
             };
             let mut headers = HeaderMap::new();
             headers.insert(header::ACCEPT, value);
-            let outcome = negotiate(&headers, None, true);
+            let outcome = negotiate(&headers, None, Format::LIST);
             proptest::prop_assert!(matches!(outcome, Ok(_) | Err(ApiError::NotAcceptable(_))));
         }
     }

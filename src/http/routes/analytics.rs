@@ -50,7 +50,7 @@ struct Derived;
 impl Accepts for Derived {
     const SPEC: &'static QuerySpec = &QuerySpec {
         params: &[CURRENCY.accept(), SCALE.accept(), LANG.accept()],
-        shape: Shape::Page(&[SortSpec::new("id", "id")]),
+        shape: Shape::Figures(&[SortSpec::new("id", "id")]),
     };
     type Query = FigureListQuery;
 }
@@ -83,7 +83,7 @@ async fn list_derived(
         list: &query.list,
         name: "derived",
     }
-    .respond_figures(figure_page(&query.list, figures))
+    .respond_figures(figure_page(&query.list, figures), None)
 }
 
 async fn get_exchange_rate(

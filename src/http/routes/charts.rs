@@ -65,29 +65,6 @@ fn mark(qualifier: Qualifier) -> &'static str {
     }
 }
 
-fn unit_words(unit: Unit) -> &'static str {
-    match unit {
-        Unit::Cny => "yuan",
-        Unit::Usd => "US dollars",
-        Unit::Count => "count",
-        Unit::Percent => "percent",
-        Unit::PercentagePoints => "percentage points",
-        Unit::Hectares => "hectares",
-        Unit::Years => "years",
-        Unit::Rank => "rank",
-    }
-}
-
-fn scale_words(scale: Scale) -> &'static str {
-    match scale {
-        Scale::Unit => "",
-        Scale::Thousand => "thousand ",
-        Scale::Million => "million ",
-        Scale::Billion => "billion ",
-        Scale::Trillion => "trillion ",
-    }
-}
-
 async fn get_chart(
     State(state): State<AppState>,
     Path(id): Path<String>,
@@ -153,7 +130,7 @@ async fn get_chart(
     } else {
         first.scale
     };
-    let unit_label = format!("{}{}", scale_words(scale), unit_words(unit));
+    let unit_label = format!("{}{}", scale.in_words(), unit.in_words());
     // When the bars are of different subjects (clusters, regions, companies), each is labelled
     // by its subject and date, not by a period label they may share.
     let subject = |f: &Observation| {

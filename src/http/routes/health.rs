@@ -12,6 +12,7 @@ use crate::http::endpoint::Endpoint;
 use crate::http::extract::TypedQuery;
 use crate::http::render::negotiate::negotiate;
 use crate::http::state::AppState;
+use crate::service::query::params::Format;
 use crate::service::query::queries::Document;
 use crate::service::versions::{migration_count, migration_state, MigrationState};
 
@@ -34,7 +35,7 @@ async fn get_health(
     TypedQuery(query): TypedQuery<Document>,
     headers: HeaderMap,
 ) -> ApiResult<impl IntoResponse> {
-    negotiate(&headers, query.format, false)?;
+    negotiate(&headers, query.format, Format::ONE)?;
     Ok((NO_STORE, Json(json!({ "status": "ok" }))))
 }
 
@@ -44,7 +45,7 @@ async fn get_readiness(
     TypedQuery(query): TypedQuery<Document>,
     headers: HeaderMap,
 ) -> ApiResult<impl IntoResponse> {
-    negotiate(&headers, query.format, false)?;
+    negotiate(&headers, query.format, Format::ONE)?;
     let migrations = migration_state(&state.service.pool)
         .await
         .map_err(|error| ApiError::NotReady(format!("the database does not answer: {error}")))?;

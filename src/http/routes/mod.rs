@@ -9,6 +9,7 @@ pub mod city_plans;
 pub mod clusters;
 pub mod companies;
 pub mod dashboard;
+pub mod datapackage;
 pub mod facilities;
 pub mod health;
 pub mod indicators;
@@ -80,7 +81,7 @@ fn respond_one<T: serde::Serialize>(
     language: Language,
     resource: T,
 ) -> ApiResult<Response> {
-    negotiate(headers, format, false)?;
+    negotiate(headers, format, Format::ONE)?;
     Ok(content_language(Json(resource).into_response(), language))
 }
 

@@ -83,6 +83,11 @@ async fn respond_observations(
     name: &str,
 ) -> ApiResult<Response> {
     let presentation = Presentation::of(&state.service, query.presentation).await?;
+    // The one indicator the request names, if it names one: what a JSON-stat dataset is of.
+    let indicator = match query.filter.indicators.as_slice() {
+        [one] => Some(one.clone()),
+        _ => None,
+    };
     // Money is compared (min, max, sort=value) in the currency it is shown in.
     query.filter.exchange = presentation.exchange();
     if let Some(transform) = query.transform.filter(|t| *t != Transform::Level) {
@@ -103,7 +108,7 @@ async fn respond_observations(
             list: &query.list,
             name,
         }
-        .respond_derived(page, notes);
+        .respond_derived(page, notes, indicator.as_deref());
     }
     let page = observation_page(&state.service, &query.filter, &query.list, &presentation).await?;
     ListResponder {
@@ -112,7 +117,7 @@ async fn respond_observations(
         list: &query.list,
         name,
     }
-    .respond_figures(page)
+    .respond_figures(page, indicator.as_deref())
 }
 
 async fn list_observations(
@@ -242,7 +247,7 @@ async fn export_observations(
     headers: HeaderMap,
 ) -> ApiResult<Response> {
     let selection = ExportSelection::of(&state.service.pool, query).await?;
-    let format = negotiate(&headers, selection.list.format, true)?;
+    let format = negotiate(&headers, selection.list.format, selection.list.formats)?;
     if let Some(fields) = &selection.list.fields {
         check_fields(fields, &export_columns())?;
     }

@@ -271,21 +271,52 @@ impl Word for Language {
     }
 }
 
-/// The representations a list is served in.
+/// The representations a resource may be served in: JSON, and for lists CSV; a list of
+/// figures also as a JSON-stat 2.0 dataset and as SDMX-CSV 2.0.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     Json,
     Csv,
+    /// A JSON-stat 2.0 dataset: one indicator's figures as a cube.
+    JsonStat,
+    /// SDMX-CSV 2.0: one row per figure, SDMX's columns first.
+    SdmxCsv,
+}
+
+impl Format {
+    /// What a single resource is served as.
+    pub const ONE: &'static [Format] = &[Format::Json];
+    /// What a list is served as.
+    pub const LIST: &'static [Format] = &[Format::Json, Format::Csv];
+    /// What a list of figures is served as.
+    pub const FIGURES: &'static [Format] =
+        &[Format::Json, Format::Csv, Format::JsonStat, Format::SdmxCsv];
+
+    /// Its word in `format=`.
+    pub fn word(self) -> &'static str {
+        match self {
+            Format::Json => "json",
+            Format::Csv => "csv",
+            Format::JsonStat => "jsonstat",
+            Format::SdmxCsv => "sdmx-csv",
+        }
+    }
 }
 
 impl Word for Format {
-    const WORDS: &'static [&'static str] = &["json", "csv"];
+    const WORDS: &'static [&'static str] = &["json", "csv", "jsonstat", "sdmx-csv"];
     fn from_word(word: &str) -> Option<Self> {
-        match word {
-            "json" => Some(Format::Json),
-            "csv" => Some(Format::Csv),
-            _ => None,
-        }
+        Format::FIGURES
+            .iter()
+            .copied()
+            .find(|format| format.word() == word)
+    }
+}
+
+impl Word for bool {
+    const WORDS: &'static [&'static str] = &["true", "false"];
+    fn from_word(word: &str) -> Option<Self> {
+        word.parse().ok()
     }
 }
 
@@ -406,6 +437,18 @@ pub static LANG: Param<Option<Language>> = Param::choice("lang").meaning(
         "Chinese: each name in `name` (a source's headline in `headline`), the English kept in \
          `name_en` (`headline_en`); a figure's names, every reference's name and a search \
          hit's `name` in Chinese too. Names with no Chinese form stay English.",
+    ],
+);
+
+// Every list: how a CSV body starts.
+
+pub static BOM: Param<Option<bool>> = Param::choice("bom").meaning(
+    "Whether a CSV body (a list as CSV, the export as CSV, SDMX-CSV) starts with a UTF-8 \
+     byte-order mark, which Excel needs to read Chinese names as UTF-8; without it, false. \
+     Other representations take it and are unchanged.",
+    &[
+        "A byte-order mark (EF BB BF) before the first row.",
+        "No byte-order mark: the body starts with the header row.",
     ],
 );
 
@@ -549,6 +592,7 @@ pub static ALL: &[&Decl] = &[
     &ROLE.decl,
     &WITHIN.decl,
     &LANG.decl,
+    &BOM.decl,
     &REGION_KIND.decl,
     &PARENT.decl,
     &GROUP.decl,
@@ -610,6 +654,7 @@ mod tests {
         all_read::<Transform>();
         all_read::<Format>();
         all_read::<Language>();
+        all_read::<bool>();
         for word in <Scale as Word>::WORDS {
             let scale = Scale::from_word(word).unwrap();
             assert_eq!(serde_json::to_value(scale).unwrap(), *word);

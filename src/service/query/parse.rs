@@ -14,8 +14,8 @@ use sqlx::SqlitePool;
 
 use super::cursor::{fingerprint, not_issued, Cursor};
 use super::params::{
-    Decl, Format, FromValue, Param, ParamKind, ParamValue, Range, Word, CALENDAR_YEARS, CURSOR,
-    DEFAULT_LIMIT, FROM, LANG, MAX, MAX_FILTER_VALUES, MAX_TEXT_CHARS, MIN, PAGE_SIZES, TO,
+    Decl, Format, FromValue, Param, ParamKind, ParamValue, Range, Word, BOM, CALENDAR_YEARS,
+    CURSOR, DEFAULT_LIMIT, FROM, LANG, MAX, MAX_FILTER_VALUES, MAX_TEXT_CHARS, MIN, PAGE_SIZES, TO,
 };
 use super::spec::{QuerySpec, SortKey, SortSpec};
 use crate::domain::language::Language;
@@ -58,6 +58,10 @@ pub struct ListControls {
     pub cursor: Option<Cursor>,
     pub fields: Option<Vec<String>>,
     pub format: Option<Format>,
+    /// The representations the endpoint is served in (`format` is one of them).
+    pub formats: &'static [Format],
+    /// Whether a CSV body starts with a byte-order mark (`bom=true`).
+    pub bom: bool,
     /// The language of names: `lang`'s, else the one the request prefers.
     pub language: Language,
     /// Identifies the endpoint, parameters and sort; a cursor from another query is refused.
@@ -125,6 +129,8 @@ impl Parsed {
             cursor: None,
             fields: None,
             format: None,
+            formats: spec.formats(),
+            bom: false,
             language: preferred,
             fingerprint: 0,
         };
@@ -152,7 +158,11 @@ impl Parsed {
                     continue;
                 }
                 ParamKind::Format => {
-                    list.format = Some(word::<Format>(decl, &single(decl, raw)?)?);
+                    // Only the endpoint's own representations are words of its `format`.
+                    let served: Vec<&str> = list.formats.iter().map(|f| f.word()).collect();
+                    let chosen = canonical(decl, &single(decl, raw)?, &served)?;
+                    let format = Format::from_word(chosen).expect("a format's word reads back");
+                    list.format = Some(format);
                     continue;
                 }
                 ParamKind::Ids(_) | ParamKind::Concepts => {
@@ -196,6 +206,7 @@ impl Parsed {
         if let Some(language) = parsed.get(&LANG) {
             parsed.list.language = language;
         }
+        parsed.list.bom = parsed.get(&BOM).unwrap_or(false);
         // A range that ends before it starts is a mistake, not an empty answer.
         ordered(&parsed, &FROM, &TO, "is after")?;
         ordered(&parsed, &MIN, &MAX, "is more than")?;
@@ -373,18 +384,6 @@ fn within(decl: &Decl, shown: impl Display, value: Option<i64>, range: Range) ->
             ),
         )),
     }
-}
-
-/// A word of an enumeration, in any case.
-fn word<W: Word>(decl: &Decl, raw: &str) -> ApiResult<W> {
-    let word = canonical(decl, raw, W::WORDS)?;
-    // The words of an enumeration all read as its values (a test of `params` checks it).
-    W::from_word(word).ok_or_else(|| {
-        invalid(
-            decl.name,
-            format!("{}: '{raw}' is not accepted.", decl.name),
-        )
-    })
 }
 
 /// Comma-separated values make one list; empty items are refused.

@@ -3,7 +3,7 @@
 //! image, which says which list controls come with them. The parser, the OpenAPI document and
 //! the in-memory filters all read it.
 
-use super::params::{Accepted, Decl, CURSOR, FIELDS, FORMAT, LIMIT, SORT};
+use super::params::{Accepted, Decl, Format, BOM, CURSOR, FIELDS, FORMAT, LIMIT, SORT};
 
 /// A field a list can be sorted by, and where its value sits in each item.
 #[derive(Debug, Clone, Copy)]
@@ -29,9 +29,12 @@ pub struct SortKey {
 /// What a response is, and so which list controls its query takes.
 #[derive(Debug, Clone, Copy)]
 pub enum Shape {
-    /// A page of a list: `sort` (by these keys), `limit`, `cursor`, `fields`, `format`.
+    /// A page of a list: `sort` (by these keys), `limit`, `cursor`, `fields`, `format`,
+    /// `bom`.
     Page(&'static [SortSpec]),
-    /// A whole list in one response: `sort`, `fields`, `format`.
+    /// A page of figures: a page whose `format` also takes JSON-stat and SDMX-CSV.
+    Figures(&'static [SortSpec]),
+    /// A whole list in one response: `sort`, `fields`, `format`, `bom`.
     All(&'static [SortSpec]),
     /// One resource: `format` only.
     One,
@@ -47,15 +50,15 @@ pub struct QuerySpec {
     pub shape: Shape,
 }
 
-const PAGE_CONTROLS: &[&Decl] = &[&SORT, &LIMIT, &CURSOR, &FIELDS, &FORMAT];
-const ALL_CONTROLS: &[&Decl] = &[&SORT, &FIELDS, &FORMAT];
+const PAGE_CONTROLS: &[&Decl] = &[&SORT, &LIMIT, &CURSOR, &FIELDS, &FORMAT, &BOM.decl];
+const ALL_CONTROLS: &[&Decl] = &[&SORT, &FIELDS, &FORMAT, &BOM.decl];
 const ONE_CONTROLS: &[&Decl] = &[&FORMAT];
 
 impl QuerySpec {
     /// The list controls its shape brings, after its own parameters.
     pub fn controls(&self) -> &'static [&'static Decl] {
         match self.shape {
-            Shape::Page(_) => PAGE_CONTROLS,
+            Shape::Page(_) | Shape::Figures(_) => PAGE_CONTROLS,
             Shape::All(_) => ALL_CONTROLS,
             Shape::One => ONE_CONTROLS,
             Shape::Image => &[],
@@ -73,18 +76,30 @@ impl QuerySpec {
     /// The keys its items can be sorted by.
     pub fn sorts(&self) -> &'static [SortSpec] {
         match self.shape {
-            Shape::Page(sorts) | Shape::All(sorts) => sorts,
+            Shape::Page(sorts) | Shape::Figures(sorts) | Shape::All(sorts) => sorts,
             Shape::One | Shape::Image => &[],
         }
     }
 
     /// Whether it answers with a list (in the envelope, as JSON or CSV).
     pub fn is_list(&self) -> bool {
-        matches!(self.shape, Shape::Page(_) | Shape::All(_))
+        matches!(
+            self.shape,
+            Shape::Page(_) | Shape::Figures(_) | Shape::All(_)
+        )
+    }
+
+    /// The representations it is served in, what `format=` takes: the first is the default.
+    pub fn formats(&self) -> &'static [Format] {
+        match self.shape {
+            Shape::Figures(_) => Format::FIGURES,
+            Shape::Page(_) | Shape::All(_) => Format::LIST,
+            Shape::One | Shape::Image => Format::ONE,
+        }
     }
 
     /// Whether `limit` and `cursor` apply (a whole list returns everything at once).
     pub fn paginated(&self) -> bool {
-        matches!(self.shape, Shape::Page(_))
+        matches!(self.shape, Shape::Page(_) | Shape::Figures(_))
     }
 }

@@ -326,7 +326,7 @@ async fn the_document_lists_what_each_endpoint_takes_as_the_server_takes_it() {
         ("/v1/indicators/{id}", &["lang", "format"]),
         (
             "/v1/observations/{id}/revisions",
-            &["lang", "sort", "fields", "format"],
+            &["lang", "sort", "fields", "format", "bom"],
         ),
         // What names nothing takes no language.
         ("/v1", &["format"]),

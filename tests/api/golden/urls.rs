@@ -34,6 +34,11 @@ pub(super) const COOKBOOK: &[&str] = &[
     "/v1/search?q=%E6%A8%AA%E7%90%B4&lang=zh&type=region",
     "/v1/revenues?yaer=2024",
     "/v1/city-plans/foshan",
+    "/v1/indicators/cluster-operating-revenue/observations?format=jsonstat",
+    "/v1/indicators/high-tech-enterprises/observations?format=jsonstat",
+    "/v1/observations?indicator=high-tech-enterprises&format=sdmx-csv",
+    "/v1/datapackage.json",
+    "/v1/regions?format=csv&bom=true&lang=zh&fields=id,name",
     "/v1/observations?region=guangdong,greater-bay-area&year=2024&unit=cny&min=1000000000000\
      &sort=-value&fields=id,value,scale,qualifier,stated&format=csv",
     "/v1/indicators?limit=3",
