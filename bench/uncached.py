@@ -12,7 +12,9 @@ unfiltered and the combinations known to be slow. The deep page's cursor is buil
 first page's (its query fingerprint) and the keys of the row that many places in, read from
 the database file with Python's sqlite3. Each case: the first request, then two more (unless the first took over
 a second); the median of the three is reported, and the first beside it, since a list's total
-is counted on the first request of its query and kept.
+is counted on the first request of its query and kept. Then what a dashboard asks for beside
+its pages: every facet at once (its filter menus), unfiltered and filtered; the count alone
+(`limit=0`); and the last figure of each series of one indicator (`latest=1`).
 
 Writes `label|query|first ms|median ms|status` lines to OUT_ROWS.
 """
@@ -229,3 +231,13 @@ with open(OUT, "w") as out:
             separator = "&" if query else "?"
             measure(f"{filter_label}, {sort_label}, {depth}",
                     f"{path}{separator}cursor={cursor}", out)
+    every_facet = "facets=region,indicator,unit,year,qualifier,role,source"
+    for label, query in [
+        ("facets, all seven, no filter", f"{every_facet}&limit=0"),
+        ("facets, all seven, one region", f"region=synthetic-beijing&{every_facet}&limit=0"),
+        ("facets, region and year, one indicator", f"indicator={gdp}&facets=region,year"),
+        ("count alone (limit=0), one region", "region=synthetic-beijing&limit=0"),
+        ("latest=1 of each series, one indicator and region",
+         f"indicator={gdp}&region=synthetic-beijing&latest=1"),
+    ]:
+        measure(label, "/v1/observations?" + query, out)

@@ -4,6 +4,7 @@
 //! lists, bodies from the response types' derived schemas. Nothing is written twice, so the
 //! document cannot drift from what is served.
 
+use utoipa::openapi::header::HeaderBuilder;
 use utoipa::openapi::path::{
     HttpMethod, OperationBuilder, ParameterBuilder, ParameterIn, PathItem,
 };
@@ -16,10 +17,10 @@ use utoipa::openapi::{
 use super::endpoint::{register, Components, EndpointDoc, Media};
 use super::problem::Problem;
 use super::render::jsonstat::JSONSTAT_CONTENT_TYPE;
-use super::render::list::{ListLinks, ListMeta};
+use super::render::list::{ListLinks, ListMeta, TOTAL_COUNT_HEADER};
 use crate::service::query::params::{
     Decl, Format, ParamKind, Range, CALENDAR_YEARS, DEFAULT_LIMIT, MAX_LIMIT, MAX_TEXT_CHARS,
-    TRANSFORM,
+    PAGE_SIZES, TRANSFORM,
 };
 use crate::service::query::spec::QuerySpec;
 
@@ -112,7 +113,19 @@ fn parameter_schema(decl: &Decl, spec: &QuerySpec) -> (ObjectBuilder, String) {
              last revision recorded by that moment). Default: the latest data."
                 .to_owned(),
         ),
-        ParamKind::Number(_) => (
+        ParamKind::Number(Some(range)) => (
+            ObjectBuilder::new()
+                .schema_type(Type::Integer)
+                .minimum(Some(range.min))
+                .maximum(Some(range.max)),
+            format!(
+                "{} from {} to {}.",
+                capitalised(range.noun),
+                range.min,
+                range.max
+            ),
+        ),
+        ParamKind::Number(None) => (
             ObjectBuilder::new().schema_type(Type::Number),
             "Compared with value_in_units: the figure in plain units of its own unit \
              (yuan, dollars, count...); with currency, money as presented in that currency \
@@ -133,10 +146,14 @@ fn parameter_schema(decl: &Decl, spec: &QuerySpec) -> (ObjectBuilder, String) {
         ParamKind::Limit => (
             ObjectBuilder::new()
                 .schema_type(Type::Integer)
-                .minimum(Some(1))
+                .minimum(Some(PAGE_SIZES.min))
                 .maximum(Some(MAX_LIMIT as u64))
                 .default(Some(DEFAULT_LIMIT.into())),
-            format!("Items per page, 1 to {MAX_LIMIT}."),
+            format!(
+                "Items per page, {} to {MAX_LIMIT}; 0 answers with the total alone \
+                 (meta.total and the X-Total-Count header), no items.",
+                PAGE_SIZES.min
+            ),
         ),
         ParamKind::Cursor => (
             value().pattern(Some("^[A-Za-z0-9_-]+$")),
@@ -205,6 +222,15 @@ fn year_pattern(range: Range) -> String {
         start += 10_i64.pow(free);
     }
     alternatives.join("|")
+}
+
+/// `noun` with a capital first letter ("A whole number of pixels").
+fn capitalised(noun: &str) -> String {
+    let mut letters = noun.chars();
+    letters
+        .next()
+        .map(|first| first.to_uppercase().chain(letters).collect())
+        .unwrap_or_default()
 }
 
 /// What each word means, one line each, where the declaration says.
@@ -422,6 +448,22 @@ fn path_item(path: &str, doc: &EndpointDoc, components: &mut Components) -> Path
             };
             ok = ok.content(media, ContentBuilder::new().schema(Some(schema)).build());
         }
+    }
+    if doc.query.is_some_and(|spec| spec.paginated()) || path == "/v1/export" {
+        let total = if path == "/v1/export" {
+            "The figures the export holds: answered to HEAD, so that a client can size the \
+             download before asking for it."
+        } else {
+            "Items matching the filters over all pages (meta.total), in every format and \
+             answered to HEAD: limit=0 or a HEAD sizes a download before it is made."
+        };
+        ok = ok.header(
+            TOTAL_COUNT_HEADER,
+            HeaderBuilder::new()
+                .schema(ObjectBuilder::new().schema_type(Type::Integer))
+                .description(Some(total))
+                .build(),
+        );
     }
     operation = operation
         .response("200", ok)

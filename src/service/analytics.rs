@@ -10,6 +10,7 @@ use crate::domain::analytics::exchange_rate::{exchange_rate, ExchangeRate};
 use crate::domain::analytics::relations::{
     counts_group_members, implied_figures, relation_figure_ids,
 };
+use crate::domain::analytics::series::latest_of_each_series;
 use crate::domain::analytics::transforms::{transform_series, Transform, Transformed};
 use crate::domain::entity::Entity;
 use crate::domain::figure::Observation;
@@ -81,6 +82,19 @@ pub async fn load_derived(pool: &SqlitePool, language: Language) -> sqlx::Result
     };
     let figures = store::figures::related_observations(pool, &read, language).await?;
     Ok(implied_figures(&figures))
+}
+
+/// The last `n` figures of each series among the figures `filter` selects (as stated), in
+/// source order, names in `language`: the whole filtered table is read, as a transform reads
+/// it, since a series' last figures are known only once all of its figures are.
+pub async fn load_latest(
+    pool: &SqlitePool,
+    filter: &ObservationFilter,
+    n: usize,
+    language: Language,
+) -> sqlx::Result<Vec<Observation>> {
+    let figures = store::figures::observations(pool, filter, language).await?;
+    Ok(latest_of_each_series(figures, n))
 }
 
 /// A transform of every series among the figures `filter` selects (as stated: a presentation

@@ -9,9 +9,9 @@ use super::presentation::Presentation;
 use super::query::cursor::{not_issued, Direction};
 use super::query::page::Page;
 use super::query::params::{
-    Accepted, AS_OF, CITY_PLAN, CLUSTER, CLUSTER_GROUP, COMPANY, CONCEPT, CURRENCY, FROM,
-    INDICATOR, LANG, MAX, MIN, QUALIFIER, REGION, ROLE, SCALE, SOURCE, SPEAKER, TO, TOPIC,
-    TRANSFORM, UNIT, WITHIN, YEAR,
+    AS_OF, CITY_PLAN, CLUSTER, CLUSTER_GROUP, COMPANY, CONCEPT, CURRENCY, FACETS, FROM, INDICATOR,
+    LANG, LATEST, MAX, MIN, QUALIFIER, REGION, ROLE, SCALE, SOURCE, SPEAKER, TO, TOPIC, TRANSFORM,
+    UNIT, WITHIN, YEAR,
 };
 use super::query::parse::{Accepts, ListControls};
 use super::query::queries::{CatalogueQuery, FigureListQuery, FigureQuery};
@@ -25,6 +25,7 @@ use crate::error::ApiResult;
 use crate::store;
 /// Which figures a query selects, as the store reads them.
 pub use crate::store::figures::ObservationFilter;
+pub use crate::store::figures::{Facet, FacetValue};
 use crate::store::figures::{Keyset, ObservationOrder};
 use crate::store::interrupt::InterruptibleConnection;
 
@@ -37,40 +38,45 @@ const SORTS: &[SortSpec] = &[
     SortSpec::new("region", "region.id"),
 ];
 
-/// Every figure filter, then the presentation. The figure lists apply them in SQL, not to
-/// rendered items: no path.
-const ALL_FILTERS: &[Accepted] = &[
-    INDICATOR.accept(),
-    REGION.accept(),
-    CLUSTER.accept(),
-    CLUSTER_GROUP.accept(),
-    COMPANY.accept(),
-    CITY_PLAN.accept(),
-    SPEAKER.accept(),
-    SOURCE.accept(),
-    CONCEPT.accept(),
-    TOPIC.accept(),
-    UNIT.accept(),
-    QUALIFIER.accept(),
-    ROLE.accept(),
-    YEAR.accept(),
-    FROM.accept(),
-    TO.accept(),
-    MIN.accept(),
-    MAX.accept(),
-    AS_OF.accept(),
-    WITHIN.accept(),
-    CURRENCY.accept(),
-    SCALE.accept(),
-    LANG.accept(),
-];
+/// Every figure filter, then `extra` (what the list adds), then the presentation. The figure
+/// lists apply the filters in SQL, not to rendered items: no path.
+macro_rules! all_filters {
+    ($($extra:expr),* $(,)?) => {
+        &[
+            INDICATOR.accept(),
+            REGION.accept(),
+            CLUSTER.accept(),
+            CLUSTER_GROUP.accept(),
+            COMPANY.accept(),
+            CITY_PLAN.accept(),
+            SPEAKER.accept(),
+            SOURCE.accept(),
+            CONCEPT.accept(),
+            TOPIC.accept(),
+            UNIT.accept(),
+            QUALIFIER.accept(),
+            ROLE.accept(),
+            YEAR.accept(),
+            FROM.accept(),
+            TO.accept(),
+            MIN.accept(),
+            MAX.accept(),
+            AS_OF.accept(),
+            WITHIN.accept(),
+            $($extra,)*
+            CURRENCY.accept(),
+            SCALE.accept(),
+            LANG.accept(),
+        ]
+    };
+}
 
 /// `/v1/observations`: every figure, filtered, paged.
 pub struct Observations;
 
 impl Accepts for Observations {
     const SPEC: &'static QuerySpec = &QuerySpec {
-        params: ALL_FILTERS,
+        params: all_filters![FACETS.accept(), LATEST.accept()],
         shape: Shape::Figures(SORTS),
     };
     type Query = FigureListQuery;
@@ -81,7 +87,7 @@ pub struct Export;
 
 impl Accepts for Export {
     const SPEC: &'static QuerySpec = &QuerySpec {
-        params: ALL_FILTERS,
+        params: all_filters![],
         shape: Shape::All(SORTS),
     };
     type Query = FigureListQuery;
@@ -106,6 +112,8 @@ impl Accepts for Revenues {
             MAX.accept(),
             AS_OF.accept(),
             WITHIN.accept(),
+            FACETS.accept(),
+            LATEST.accept(),
             CURRENCY.accept(),
             SCALE.accept(),
             LANG.accept(),
@@ -131,6 +139,8 @@ impl Accepts for Patents {
             MAX.accept(),
             AS_OF.accept(),
             WITHIN.accept(),
+            FACETS.accept(),
+            LATEST.accept(),
             LANG.accept(),
         ],
         shape: Shape::Figures(SORTS),
@@ -155,6 +165,8 @@ impl Accepts for Series {
             MAX.accept(),
             AS_OF.accept(),
             WITHIN.accept(),
+            FACETS.accept(),
+            LATEST.accept(),
             CURRENCY.accept(),
             SCALE.accept(),
             TRANSFORM.accept(),
@@ -290,15 +302,20 @@ pub fn page_order(list: &ListControls, language: Language) -> ObservationOrder {
     }
 }
 
-/// One page of figures read from SQLite with a keyset, so deep pages cost what the first does.
-/// `filter.exchange` must be `presentation`'s, so that the page is sorted and bounded by the
-/// amounts it shows.
+/// Counts of a filter's figures by the values of each facet asked for, in that order.
+pub type FacetCounts = Vec<(Facet, std::sync::Arc<Vec<FacetValue>>)>;
+
+/// One page of figures read from SQLite with a keyset, so deep pages cost what the first does,
+/// and the counts of `facets` over every page. `filter.exchange` must be `presentation`'s, so
+/// that the page is sorted and bounded by the amounts it shows. `limit=0` reads the total (and
+/// the facets) and no figure.
 pub async fn observation_page(
     service: &Service,
     filter: &ObservationFilter,
     list: &ListControls,
     presentation: &Presentation,
-) -> ApiResult<Page<Observation>> {
+    facets: &[Facet],
+) -> ApiResult<(Page<Observation>, FacetCounts)> {
     if let Some(cursor) = &list.cursor {
         let typed = list.sort.iter().zip(&cursor.keys);
         if !typed
@@ -309,18 +326,24 @@ pub async fn observation_page(
         }
     }
     let order = page_order(list, presentation.language());
-    // One read transaction: the vintage, the page and its total come from the same state of
-    // the data, even when an import commits in between.
+    let rows_wanted = list.limit != Some(0);
+    let language = presentation.language();
+    // One read transaction: the vintage, the page, its total and its facets come from the
+    // same state of the data, even when an import commits in between.
     let mut snapshot = service.pool.begin().await?;
     let vintage = Vintage::of(&mut *snapshot, filter.as_of.as_deref()).await?;
-    let (observations, total) = match (vintage.filter(filter), vintage) {
+    let (observations, total, counts) = match (vintage.filter(filter), vintage) {
         (None, _) => {
             snapshot.commit().await?;
-            (Vec::new(), 0)
+            let counts = facets
+                .iter()
+                .map(|facet| (*facet, Default::default()))
+                .collect();
+            (Vec::new(), 0, counts)
         }
         (Some(past), Vintage::Past(_)) => {
             snapshot.commit().await?;
-            past_vintage_rows(service, &past, &order).await?
+            past_vintage_rows(service, &past, &order, rows_wanted, facets).await?
         }
         (Some(latest), _) => {
             // Every page of a query has the same total, and counting a broad filter over a
@@ -328,11 +351,16 @@ pub async fn observation_page(
             // version. Counted first, it tells the page how to read (see `observations_page`).
             let version = versions::last_import_id(&mut *snapshot).await?;
             let total = memoised_total(&service.totals, version, &latest, &mut *snapshot).await?;
-            let observations =
+            let observations = if rows_wanted {
                 store::figures::observations_page(&mut *snapshot, &latest, &order, Some(total))
-                    .await?;
+                    .await?
+            } else {
+                Vec::new()
+            };
+            let counts =
+                memoised_facets(service, version, &latest, facets, language, &mut snapshot).await?;
             snapshot.commit().await?;
-            (observations, total)
+            (observations, total, counts)
         }
     };
     let rows = observations
@@ -348,7 +376,36 @@ pub async fn observation_page(
         })
         .collect();
     let reversed = order.keyset.is_some_and(|k| k.before);
-    Ok(list.page_from(rows, total, reversed))
+    Ok((list.page_from(rows, total, reversed), counts))
+}
+
+/// The counts of `facets` of `filter` at data version `version`, labels in `language`, counted
+/// on `connection` unless memoised.
+async fn memoised_facets(
+    service: &Service,
+    version: i64,
+    filter: &ObservationFilter,
+    facets: &[Facet],
+    language: Language,
+    connection: &mut sqlx::SqliteConnection,
+) -> sqlx::Result<FacetCounts> {
+    let mut counts = Vec::new();
+    for facet in facets {
+        let key = (version, filter.clone(), *facet, language);
+        let values = match service.facets.get(&key) {
+            Some(values) => values,
+            None => {
+                let values = std::sync::Arc::new(
+                    store::figures::facet_counts(&mut *connection, filter, *facet, language)
+                        .await?,
+                );
+                service.facets.insert(key, values.clone());
+                values
+            }
+        };
+        counts.push((*facet, values));
+    }
+    Ok(counts)
 }
 
 /// The total of `filter` at data version `version`, counted on `executor` unless memoised.
@@ -376,7 +433,9 @@ async fn past_vintage_rows(
     service: &Service,
     filter: &ObservationFilter,
     order: &ObservationOrder,
-) -> ApiResult<(Vec<Observation>, usize)> {
+    rows_wanted: bool,
+    facets: &[Facet],
+) -> ApiResult<(Vec<Observation>, usize, FacetCounts)> {
     let _place = service
         .past_vintage_reads
         .acquire()
@@ -385,12 +444,24 @@ async fn past_vintage_rows(
     let mut read = InterruptibleConnection::acquire(&service.pool).await?;
     loop {
         let before = versions::last_import_id(read.connection()).await?;
-        let observations =
-            store::figures::observations_ordered(read.connection(), filter, order).await?;
+        let observations = if rows_wanted {
+            store::figures::observations_ordered(read.connection(), filter, order).await?
+        } else {
+            Vec::new()
+        };
         let total = memoised_total(&service.totals, before, filter, read.connection()).await?;
+        let counts = memoised_facets(
+            service,
+            before,
+            filter,
+            facets,
+            order.language,
+            read.connection(),
+        )
+        .await?;
         if versions::last_import_id(read.connection()).await? == before {
             read.release().await?;
-            return Ok((observations, total));
+            return Ok((observations, total, counts));
         }
     }
 }

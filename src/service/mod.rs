@@ -31,7 +31,7 @@ use std::sync::Arc;
 use sqlx::SqlitePool;
 use tokio::sync::Semaphore;
 
-use versions::{DataVersion, ExchangeRates, Totals, TOTALS_KEPT};
+use versions::{DataVersion, ExchangeRates, FacetMemo, Totals, FACETS_KEPT, TOTALS_KEPT};
 
 /// The pool and what a running server keeps per data version; cloned into every request.
 #[derive(Clone)]
@@ -40,6 +40,8 @@ pub struct Service {
     /// The id of the last import the server has seen; the readiness probe reports it.
     pub data_version: Arc<DataVersion>,
     pub totals: Arc<Totals>,
+    /// Facet counts, by data version and filter, as the totals are kept.
+    pub facets: Arc<FacetMemo>,
     /// The exchange rate of the data versions lately served (two: the current and the last).
     pub exchange_rates: Arc<ExchangeRates>,
     /// Places for reads of a past vintage: see [`PAST_VINTAGE_READS`].
@@ -59,6 +61,7 @@ impl Service {
             pool,
             data_version,
             totals: Arc::new(Totals::new(TOTALS_KEPT)),
+            facets: Arc::new(FacetMemo::new(FACETS_KEPT)),
             exchange_rates: Arc::new(ExchangeRates::new(2)),
             past_vintage_reads: Arc::new(Semaphore::new(PAST_VINTAGE_READS)),
         }

@@ -7,16 +7,17 @@
 //! interval, so a writer in another process (the `import` command) is seen too.
 
 use std::sync::atomic::{AtomicI64, Ordering};
-use std::sync::Weak;
+use std::sync::{Arc, Weak};
 use std::time::Duration;
 
 use sqlx::SqlitePool;
 
 use crate::domain::analytics::exchange_rate::ExchangeRate;
+use crate::domain::language::Language;
 use crate::store;
 /// How a database's migrations compare with this build's; the readiness probe reports it.
 pub use crate::store::database::MigrationState;
-use crate::store::figures::ObservationFilter;
+use crate::store::figures::{Facet, FacetValue, ObservationFilter};
 
 /// The id of the last import (0: the migrated data alone). Shared by the response cache and
 /// the readiness probe.
@@ -41,6 +42,14 @@ impl DataVersion {
 /// Totals of observation queries, by data version and filter: counted once, then reused by
 /// every page of the query. Entries of an old version are never asked for again and age out.
 pub type Totals = quick_cache::sync::Cache<(i64, ObservationFilter), usize>;
+
+/// Facet counts of observation queries, by data version, filter, facet and the language of
+/// their labels: counted once, then reused by every page (and sort) of the query.
+pub type FacetMemo =
+    quick_cache::sync::Cache<(i64, ObservationFilter, Facet, Language), Arc<Vec<FacetValue>>>;
+
+/// How many facets' counts are kept (a value list each: tens of values, or a few hundred).
+pub const FACETS_KEPT: usize = 2_000;
 
 /// How many distinct filters' totals are kept (a few dozen bytes each).
 pub const TOTALS_KEPT: usize = 10_000;

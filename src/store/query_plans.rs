@@ -4,8 +4,9 @@
 use sqlx::{QueryBuilder, Sqlite, SqlitePool};
 
 use super::figures::{
-    observation_count_statement, observation_list_statement, observation_page_statement,
-    related_observations_statement, ObservationFilter, ObservationOrder, RelatedFigures,
+    facet_statement, observation_count_statement, observation_list_statement,
+    observation_page_statement, related_observations_statement, Facet, ObservationFilter,
+    ObservationOrder, RelatedFigures,
 };
 use crate::domain::language::Language;
 
@@ -80,6 +81,18 @@ pub async fn explain_related_observations(
         return Ok(None);
     };
     explain(pool, query).await.map(Some)
+}
+
+/// The plan of the statement [`facet_counts`](super::figures::facet_counts) runs for `facet`
+/// of `filter` (but the role's, which is counted as `role=` counts it: see
+/// [`explain_observations`]).
+pub async fn explain_facet(
+    pool: &SqlitePool,
+    filter: &ObservationFilter,
+    facet: Facet,
+) -> sqlx::Result<QueryPlan> {
+    // Labels are read alike in either language: the plan is the English one's.
+    explain(pool, facet_statement(EXPLAIN, filter, facet, Language::En)).await
 }
 
 /// The prefix that makes a statement report its plan instead of its rows.

@@ -237,6 +237,35 @@ pub fn place(figure: &Observation) -> Result<Months, Unplaced> {
     }
 }
 
+/// The last `n` figures of each series (one subject at one frequency) among `figures`, in the
+/// order given: the `n` latest periods of each, a later period being one that starts later
+/// (then ends later; then the later of two figures given). A figure that is no point of any
+/// series ([`place`]) is left out.
+pub fn latest_of_each_series(figures: Vec<Observation>, n: usize) -> Vec<Observation> {
+    let mut series: std::collections::BTreeMap<(Subject, Frequency), Vec<(Months, usize)>> =
+        std::collections::BTreeMap::new();
+    for (index, figure) in figures.iter().enumerate() {
+        if let Ok(months) = place(figure) {
+            series
+                .entry((Subject::of(figure), Frequency::of(months)))
+                .or_default()
+                .push((months, index));
+        }
+    }
+    let mut kept = vec![false; figures.len()];
+    for mut points in series.into_values() {
+        points.sort_by(|a, b| b.cmp(a));
+        for (_, index) in points.into_iter().take(n) {
+            kept[index] = true;
+        }
+    }
+    figures
+        .into_iter()
+        .zip(kept)
+        .filter_map(|(figure, kept)| kept.then_some(figure))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -312,6 +341,42 @@ mod tests {
             ..year
         };
         assert_eq!(place(&dollars), Err(Unplaced::DollarEquivalent));
+    }
+
+    #[test]
+    fn the_latest_of_each_series_are_its_last_periods_in_the_order_given() {
+        let ids = |figures: &[Observation]| -> Vec<String> {
+            figures.iter().map(|f| f.id.clone()).collect()
+        };
+        let figures = vec![
+            yearly("a-2024", "a", "2024", 3.0, Unit::Count),
+            yearly("a-2022", "a", "2022", 1.0, Unit::Count),
+            yearly("b-2020", "b", "2020", 1.0, Unit::Count),
+            yearly("a-2023", "a", "2023", 2.0, Unit::Count),
+            // Another frequency of the same subject: a series of its own.
+            in_period(
+                yearly("a-2019-2024", "a", "2019", 9.0, Unit::Count),
+                PeriodKind::Span,
+                "2019",
+                "2024",
+            ),
+            // A target is no point of a series.
+            in_period(
+                yearly("a-2030", "a", "2030", 5.0, Unit::Count),
+                PeriodKind::Target,
+                "2030",
+                "2030",
+            ),
+        ];
+        assert_eq!(
+            ids(&latest_of_each_series(figures.clone(), 1)),
+            ["a-2024", "b-2020", "a-2019-2024"]
+        );
+        assert_eq!(
+            ids(&latest_of_each_series(figures.clone(), 2)),
+            ["a-2024", "b-2020", "a-2023", "a-2019-2024"]
+        );
+        assert_eq!(latest_of_each_series(figures, 10).len(), 5);
     }
 
     #[test]

@@ -13,6 +13,7 @@ use super::sdmx_csv::sdmx_csv_response;
 use crate::domain::analytics::transforms::SeriesNote;
 use crate::domain::figure::{json, FigureFields, Observation};
 use crate::error::{ApiError, ApiResult};
+use crate::service::figures::{FacetCounts, FacetValue};
 use crate::service::query::cursor::Cursor;
 use crate::service::query::page::Page;
 use crate::service::query::params::{Format, FIELDS};
@@ -39,6 +40,37 @@ pub struct ListMeta {
     /// `Transform-Notes` header, for CSV.
     #[serde(skip_serializing_if = "Option::is_none")]
     notes: Option<Vec<SeriesNote>>,
+    /// Asked for with `facets=` only: for each facet asked for, the figures the filters keep
+    /// (over all pages) counted by each value, most first. Not in CSV.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<HashMap<String, Vec<FacetValue>>>)]
+    facets: Option<FacetMap>,
+}
+
+/// `meta.facets`: an object with a member per facet, in the order asked for.
+#[derive(Debug)]
+struct FacetMap(FacetCounts);
+
+impl Serialize for FacetMap {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (facet, values) in &self.0 {
+            map.serialize_entry(facet.name(), values)?;
+        }
+        map.end()
+    }
+}
+
+/// The header every list carries the total of its items in (`meta.total`), on every page and
+/// for `HEAD` too: what a client sizes a download by.
+pub const TOTAL_COUNT_HEADER: &str = "x-total-count";
+
+fn with_total_count(mut response: Response, total: usize) -> Response {
+    response
+        .headers_mut()
+        .insert(TOTAL_COUNT_HEADER, HeaderValue::from(total));
+    response
 }
 
 /// The header that carries a transform's notes in every format: an RFC 8941 list of strings,
@@ -95,6 +127,7 @@ impl ListResponder<'_> {
             Some(fields) => project(page.items, fields, &field_names(&columns))?,
             None => page.items,
         };
+        let total = page.total;
         let response = match format {
             Format::Json => self.json(items, page.total, &links),
             Format::Csv => {
@@ -109,7 +142,7 @@ impl ListResponder<'_> {
                 unreachable!("{format:?} is served for figures only")
             }
         };
-        let response = with_link_header(response, links);
+        let response = with_total_count(with_link_header(response, links), total);
         Ok(content_language(response, self.list.language))
     }
 
@@ -123,7 +156,19 @@ impl ListResponder<'_> {
         page: Page<Observation>,
         indicator: Option<&str>,
     ) -> ApiResult<Response> {
-        self.respond_figures_with(page, None, indicator)
+        self.respond_figures_with(page, None, indicator, None)
+    }
+
+    /// As [`ListResponder::respond_figures`], with the counts of the facets asked for in
+    /// `meta.facets` (none asked for: no member).
+    pub fn respond_faceted(
+        self,
+        page: Page<Observation>,
+        indicator: Option<&str>,
+        facets: FacetCounts,
+    ) -> ApiResult<Response> {
+        let facets = (!facets.is_empty()).then_some(FacetMap(facets));
+        self.respond_figures_with(page, None, indicator, facets)
     }
 
     /// As [`ListResponder::respond_figures`], for derived figures and the notes on the
@@ -136,7 +181,7 @@ impl ListResponder<'_> {
     ) -> ApiResult<Response> {
         // An empty list is no field at all (RFC 8941).
         let header = (!notes.is_empty()).then(|| notes_header(&notes));
-        let mut response = self.respond_figures_with(page, Some(notes), indicator)?;
+        let mut response = self.respond_figures_with(page, Some(notes), indicator, None)?;
         if let Some(header) = header {
             response.headers_mut().insert(NOTES_HEADER, header);
         }
@@ -148,6 +193,7 @@ impl ListResponder<'_> {
         page: Page<Observation>,
         notes: Option<Vec<SeriesNote>>,
         indicator: Option<&str>,
+        facets: Option<FacetMap>,
     ) -> ApiResult<Response> {
         let format = negotiate(self.headers, self.list.format, self.list.formats)?;
         let links = self.links(&page);
@@ -173,7 +219,7 @@ impl ListResponder<'_> {
                     .iter()
                     .map(|figure| FigureFields { figure, fields })
                     .collect();
-                self.json_with(items, page.total, &links, notes)
+                self.json_with(items, page.total, &links, notes, facets)
             }
             Format::Csv => {
                 let columns = match fields {
@@ -194,7 +240,7 @@ impl ListResponder<'_> {
             }
             Format::SdmxCsv => sdmx_csv_response(&page.items, self.name, self.list.bom)?,
         };
-        let response = with_link_header(response, links);
+        let response = with_total_count(with_link_header(response, links), page.total);
         Ok(content_language(response, self.list.language))
     }
 
@@ -211,7 +257,7 @@ impl ListResponder<'_> {
         total: usize,
         links: &(Option<String>, Option<String>),
     ) -> Response {
-        self.json_with(items, total, links, None)
+        self.json_with(items, total, links, None, None)
     }
 
     fn json_with<T: Serialize>(
@@ -220,6 +266,7 @@ impl ListResponder<'_> {
         total: usize,
         (next, prev): &(Option<String>, Option<String>),
         notes: Option<Vec<SeriesNote>>,
+        facets: Option<FacetMap>,
     ) -> Response {
         Json(ListEnvelope {
             meta: ListMeta {
@@ -227,6 +274,7 @@ impl ListResponder<'_> {
                 total,
                 limit: self.list.limit,
                 notes,
+                facets,
             },
             data: items,
             links: ListLinks {

@@ -3,7 +3,7 @@
 //! `/v1/export` is all of them as flat rows.
 
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, Uri};
+use axum::http::{HeaderMap, HeaderValue, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Extension;
@@ -17,10 +17,10 @@ use crate::http::endpoint::Endpoint;
 use crate::http::export_stream::{export_head, StreamedExport};
 use crate::http::extract::TypedQuery;
 use crate::http::layers::revalidate::HeadRequest;
-use crate::http::render::list::ListResponder;
+use crate::http::render::list::{ListResponder, TOTAL_COUNT_HEADER};
 use crate::http::render::negotiate::negotiate;
 use crate::http::state::AppState;
-use crate::service::analytics::load_transformed;
+use crate::service::analytics::{load_latest, load_transformed};
 use crate::service::catalogue;
 use crate::service::export::{export_columns, ExportRecord, ExportSelection};
 use crate::service::figures::{
@@ -28,6 +28,7 @@ use crate::service::figures::{
     Patents, Revenues, Revisions, Series,
 };
 use crate::service::presentation::Presentation;
+use crate::service::query::params::{FACETS, LATEST, TRANSFORM};
 use crate::service::query::queries::FigureListQuery;
 use crate::service::rows::check_fields;
 use crate::service::versions;
@@ -90,7 +91,28 @@ async fn respond_observations(
     };
     // Money is compared (min, max, sort=value) in the currency it is shown in.
     query.filter.exchange = presentation.exchange();
-    if let Some(transform) = query.transform.filter(|t| *t != Transform::Level) {
+    let transform = query.transform.filter(|t| *t != Transform::Level);
+    refuse_together(&query, transform)?;
+    if let Some(latest) = query.latest {
+        // The last figures of each series are known once the whole filtered table is read:
+        // they are paged in memory, as derived figures are, presented as asked.
+        let figures = load_latest(
+            &state.service.pool,
+            &query.filter,
+            latest as usize,
+            presentation.language(),
+        )
+        .await?;
+        let figures = figures.into_iter().map(|f| presentation.apply(f)).collect();
+        return ListResponder {
+            uri,
+            headers,
+            list: &query.list,
+            name,
+        }
+        .respond_figures(figure_page(&query.list, figures), indicator.as_deref());
+    }
+    if let Some(transform) = transform {
         // A transform reads the whole filtered series and answers with derived figures, in
         // series order unless sorted, presented as asked.
         let Transformed { figures, notes } = load_transformed(
@@ -110,14 +132,55 @@ async fn respond_observations(
         }
         .respond_derived(page, notes, indicator.as_deref());
     }
-    let page = observation_page(&state.service, &query.filter, &query.list, &presentation).await?;
+    let (page, facets) = observation_page(
+        &state.service,
+        &query.filter,
+        &query.list,
+        &presentation,
+        &query.facets,
+    )
+    .await?;
     ListResponder {
         uri,
         headers,
         list: &query.list,
         name,
     }
-    .respond_figures(page, indicator.as_deref())
+    .respond_faceted(page, indicator.as_deref(), facets)
+}
+
+/// Refuses what a list cannot answer together: facets count stored figures, and neither a
+/// transform's derived figures nor the last of each series are those; a transform of the
+/// last figures of each series would be a transform of a few points.
+fn refuse_together(query: &FigureListQuery, transform: Option<Transform>) -> ApiResult<()> {
+    let refuse = |name: &str, with: &str, why: &str| {
+        Err(ApiError::invalid_parameter(
+            name,
+            format!("{name}: not with {with}: {why} Ask for one or the other."),
+        ))
+    };
+    if !query.facets.is_empty() && transform.is_some() {
+        return refuse(
+            FACETS.name(),
+            TRANSFORM.name(),
+            "facets count stored figures, a transform answers with derived ones.",
+        );
+    }
+    if query.latest.is_some() && transform.is_some() {
+        return refuse(
+            LATEST.name(),
+            TRANSFORM.name(),
+            "a transform reads every figure of a series.",
+        );
+    }
+    if query.latest.is_some() && !query.facets.is_empty() {
+        return refuse(
+            FACETS.name(),
+            LATEST.name(),
+            "facets count every figure the filters keep, not the last of each series.",
+        );
+    }
+    Ok(())
 }
 
 async fn list_observations(
@@ -257,9 +320,16 @@ async fn export_observations(
         .to_owned();
     if head.is_some() {
         // No body will be sent: no place among the exports, no transaction.
-        let data_version = versions::last_import_id(&state.service.pool).await?;
+        // What it would hold is counted, so that a client can size the download first.
+        let mut snapshot = state.service.pool.begin().await?;
+        let data_version = versions::last_import_id(&mut *snapshot).await?;
+        let total = figures::count_observations(&mut *snapshot, &selection.filter).await?;
+        snapshot.commit().await?;
         let language = selection.list.language;
-        return Ok(export_head(data_version, format, language, &self_link));
+        let mut head = export_head(data_version, format, language, &self_link);
+        head.headers_mut()
+            .insert(TOTAL_COUNT_HEADER, HeaderValue::from(total));
+        return Ok(head);
     }
     let permit = state
         .exports

@@ -16,6 +16,7 @@ use crate::domain::analytics::transforms::Transform;
 use crate::domain::entity::Entity;
 use crate::domain::figure::{self, FigureRole, Scale, QUALIFIERS, UNITS};
 use crate::domain::language::Language;
+use crate::store::figures::Facet;
 
 pub const DEFAULT_LIMIT: usize = 100;
 pub const MAX_LIMIT: usize = 1000;
@@ -48,11 +49,19 @@ pub const CALENDAR_YEARS: Range = Range {
     noun: "a calendar year",
 };
 
-/// The page sizes `limit` takes.
+/// The page sizes `limit` takes: 0 for no items, only the total (`meta.total`, and the
+/// `X-Total-Count` header), so that a client can size a download first.
 pub const PAGE_SIZES: Range = Range {
-    min: 1,
+    min: 0,
     max: MAX_LIMIT as i64,
     noun: "a whole number",
+};
+
+/// How many figures of each series `latest` keeps.
+pub const LATEST_COUNTS: Range = Range {
+    min: 1,
+    max: 100,
+    noun: "a whole number of figures",
 };
 
 /// A chart's width and height.
@@ -427,6 +436,27 @@ pub static WITHIN: Param<Vec<String>> = Param::ids("within", Entity::Region).mea
     &[],
 );
 
+// What a figure list adds to its page.
+
+pub static FACETS: Param<Vec<Facet>> = Param::enumeration("facets").meaning(
+    "Counts of the figures the filters keep (all pages, whatever limit, cursor and sort), by \
+     each value of these columns, in meta.facets of a JSON answer: one list per facet asked \
+     for, each value with its id (what the filter of that name takes), a label in the \
+     language of names and its count, most figures first. Ignored for CSV; not with \
+     transform or latest.",
+    <Facet as figure::column::Word>::DOCS,
+);
+
+pub static LATEST: Param<Option<u32>> = Param::whole("latest", LATEST_COUNTS).meaning(
+    "The last N figures of each series among those the filters keep: a series is one subject \
+     (indicator, region, cluster, cluster group, company, city plan) at one frequency (yearly, \
+     quarterly, a span of five years...), as transform= reads them, and its last figures are \
+     those of its latest periods. Figures that are no point of a series (targets, states as of \
+     a date, streaks, repeats, dollar equivalents, undated) are left out. Served in source \
+     order unless sorted; not with transform or facets.",
+    &[],
+);
+
 // Every endpoint that reads its query string: the language of names.
 
 pub static LANG: Param<Option<Language>> = Param::choice("lang").meaning(
@@ -591,6 +621,8 @@ pub static ALL: &[&Decl] = &[
     &TRANSFORM.decl,
     &ROLE.decl,
     &WITHIN.decl,
+    &FACETS.decl,
+    &LATEST.decl,
     &LANG.decl,
     &BOM.decl,
     &REGION_KIND.decl,

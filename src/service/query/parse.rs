@@ -145,7 +145,10 @@ impl Parsed {
                 ParamKind::Limit => {
                     let raw = single(decl, raw)?;
                     unencoded_plus(decl, &raw, |typed| typed.parse::<i64>().is_ok())?;
-                    let limit = within(decl, format!("'{raw}'"), raw.parse().ok(), PAGE_SIZES)?;
+                    // Digits only: `-0` and `+5` are no page sizes, whatever `i64` reads.
+                    let digits = raw.bytes().all(|b| b.is_ascii_digit());
+                    let size = raw.parse().ok().filter(|_| digits);
+                    let limit = within(decl, format!("'{raw}'"), size, PAGE_SIZES)?;
                     list.limit = Some(limit as usize);
                     continue;
                 }

@@ -8,9 +8,9 @@
 use super::page::ItemFilter;
 use super::params::Format;
 use super::params::{
-    ParamValue, AS_OF, CITY_PLAN, CLUSTER, CLUSTER_GROUP, COMPANY, CONCEPT, CURRENCY, FROM, HEIGHT,
-    INDICATOR, LANG, MAX, MIN, Q, QUALIFIER, REGION, ROLE, SCALE, SOURCE, SPEAKER, TO, TOPIC,
-    TRANSFORM, UNIT, WIDTH, WITHIN, YEAR,
+    ParamValue, AS_OF, CITY_PLAN, CLUSTER, CLUSTER_GROUP, COMPANY, CONCEPT, CURRENCY, FACETS, FROM,
+    HEIGHT, INDICATOR, LANG, LATEST, MAX, MIN, Q, QUALIFIER, REGION, ROLE, SCALE, SOURCE, SPEAKER,
+    TO, TOPIC, TRANSFORM, UNIT, WIDTH, WITHIN, YEAR,
 };
 use super::parse::{Accepts, FromParsed, ListControls, Parsed};
 use super::spec::{QuerySpec, Shape};
@@ -18,7 +18,7 @@ use crate::domain::analytics::conversion::Currency;
 use crate::domain::analytics::transforms::Transform;
 use crate::domain::figure::Scale;
 use crate::domain::language::Language;
-use crate::store::figures::ObservationFilter;
+use crate::store::figures::{Facet, ObservationFilter};
 
 /// `currency`, `scale` and `lang`: how the figures and names of an answer are to be
 /// presented.
@@ -46,6 +46,10 @@ pub struct FigureListQuery {
     pub filter: ObservationFilter,
     pub presentation: PresentationQuery,
     pub transform: Option<Transform>,
+    /// The columns whose values a page counts its figures by (`facets=`).
+    pub facets: Vec<Facet>,
+    /// How many of the last figures of each series to keep (`latest=`), if asked.
+    pub latest: Option<u32>,
     pub list: ListControls,
 }
 
@@ -78,6 +82,8 @@ impl FromParsed for FigureListQuery {
             filter,
             presentation: PresentationQuery::of(&parsed),
             transform: parsed.get(&TRANSFORM),
+            facets: parsed.get(&FACETS),
+            latest: parsed.get(&LATEST),
             list: parsed.list,
         }
     }

@@ -9,9 +9,11 @@ use crate::domain::figure::column::Kind;
 use crate::domain::figure::{FigureRole, Observation, COLUMNS};
 use crate::domain::language::Language;
 
+mod facets;
 mod filter;
 mod row;
 
+pub use facets::*;
 pub use filter::*;
 pub(in crate::store) use row::*;
 

@@ -214,7 +214,7 @@ async fn paging_and_format_mistakes_are_400s_or_406s() {
     assert_eq!(problem.parameter(), "cursor");
 
     for (path, name) in [
-        ("/v1/observations?limit=0", "limit"),
+        ("/v1/observations?limit=-1", "limit"),
         ("/v1/observations?limit=1001", "limit"),
         ("/v1/observations?sort=colour", "sort"),
         ("/v1/observations?from=2024&to=2020", "from"),

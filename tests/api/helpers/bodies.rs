@@ -72,6 +72,18 @@ pub struct Meta {
     /// A transform's notes: why a subject yielded nothing, or less than it might.
     #[serde(default)]
     pub notes: Option<Vec<Value>>,
+    /// The counts `facets=` asks for: per facet, its values in the order served.
+    #[serde(default)]
+    pub facets: Option<std::collections::BTreeMap<String, Vec<FacetValue>>>,
+}
+
+/// One value of a facet (`meta.facets`): what its filter takes, a label, and a count.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FacetValue {
+    pub id: String,
+    pub label: String,
+    pub count: usize,
 }
 
 #[derive(Debug, Clone, Deserialize)]

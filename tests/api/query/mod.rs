@@ -1,6 +1,9 @@
 //! The query parameters of the lists, as an analyst or a dashboard uses them: filters, sparse
 //! `fields`, sorting and keyset paging.
 
+mod facets;
 mod fields;
 mod filters;
+mod latest;
 mod paging;
+mod totals;
