@@ -1,9 +1,9 @@
 //! One integration-test binary: every test starts the real app over HTTP. The modules follow
 //! the code: the catalogue's resources, figures, query parameters, representations, HTTP
-//! caching, headers, the languages of names, compression, limits, errors, analytics and
-//! charts, export, import and generate, start-up, the command line, the database, the
-//! Kubernetes manifests, metrics, the dashboard in a browser, the golden bytes, query plans,
-//! the seed and the README's cookbook. What they share is in `helpers`.
+//! caching, CORS and other headers, the languages of names, compression, limits, errors,
+//! analytics and charts, export, import and generate, start-up, the command line, the
+//! database, the Kubernetes manifests, metrics, the dashboard in a browser, the golden bytes,
+//! query plans, the seed and the README's cookbook. What they share is in `helpers`.
 
 mod analytics;
 mod browser;
@@ -12,6 +12,7 @@ mod catalogue;
 mod charts;
 mod cli;
 mod compression;
+mod cors;
 mod database;
 mod deploy;
 mod discovery;

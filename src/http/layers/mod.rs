@@ -2,6 +2,8 @@
 
 /// A panic becomes a 500, and a log line with its message.
 pub mod catch_panic;
+/// Origins, request headers and exposed response headers for browsers on other origins.
+pub mod cors;
 /// In-flight cap, timeout, rate limits.
 pub mod limits;
 /// Prometheus counters of every answer.

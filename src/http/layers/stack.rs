@@ -4,22 +4,22 @@
 
 use std::sync::Arc;
 
-use axum::http::{header, HeaderName, Method};
+use axum::http::HeaderName;
 use axum::middleware;
 use axum::Router;
 use tokio::sync::Semaphore;
 use tower_http::compression::CompressionLayer;
-use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::request_id::{PropagateRequestIdLayer, SetRequestIdLayer};
 
 use super::request_id::MakeCheapRequestId;
 use super::{
-    catch_panic, limits, metrics, request_log, request_target, response_cache, revalidate,
+    catch_panic, cors, limits, metrics, request_log, request_target, response_cache, revalidate,
     security_headers,
 };
 use crate::http::settings::HttpSettings;
 
-const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+/// The request id's header, set on every request and echoed on its response.
+pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 /// The production layers, innermost first. A request passes them bottom-up: it has its id
 /// before it is logged, its target and Host are checked and it is rate-limited before anything
@@ -146,7 +146,7 @@ pub fn wrap(
                 },
                 request_target::check_target,
             )),
-            Layer::Cors => router.layer(cors(settings)),
+            Layer::Cors => router.layer(cors::cors(settings)),
             Layer::Metrics => router.layer(middleware::from_fn_with_state(
                 metrics.clone(),
                 metrics::measure,
@@ -172,17 +172,4 @@ pub fn wrap(
         };
     }
     router
-}
-
-fn cors(settings: &HttpSettings) -> CorsLayer {
-    let origins = if settings.cors_allow_origins.is_empty() {
-        AllowOrigin::any()
-    } else {
-        AllowOrigin::list(settings.cors_allow_origins.clone())
-    };
-    CorsLayer::new()
-        .allow_origin(origins)
-        .allow_methods([Method::GET, Method::HEAD, Method::OPTIONS])
-        .allow_headers([header::IF_NONE_MATCH, header::ACCEPT])
-        .expose_headers([REQUEST_ID, header::ETAG, header::LINK])
 }
