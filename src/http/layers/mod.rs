@@ -8,6 +8,8 @@ pub mod cors;
 pub mod limits;
 /// Prometheus counters of every answer.
 pub mod metrics;
+/// The request's base URL, which links start with.
+pub mod public_url;
 /// Request ids, UUID-shaped, without a system call.
 pub mod request_id;
 /// The one log line per request, the route it names, and the span that gives every event of

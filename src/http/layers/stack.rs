@@ -13,8 +13,8 @@ use tower_http::request_id::{PropagateRequestIdLayer, SetRequestIdLayer};
 
 use super::request_id::MakeCheapRequestId;
 use super::{
-    catch_panic, cors, limits, metrics, request_log, request_target, response_cache, revalidate,
-    security_headers,
+    catch_panic, cors, limits, metrics, public_url, request_log, request_target, response_cache,
+    revalidate, security_headers,
 };
 use crate::http::settings::HttpSettings;
 
@@ -41,6 +41,9 @@ pub enum Layer {
     /// Stored responses, per data version, representation and coding, with every header
     /// the layers below gave them: a hit skips all of those layers.
     ResponseCache,
+    /// The request's base URL for absolute links (`--public-url`, `Host`, or a trusted
+    /// proxy's forwarded headers): ahead of the cache, which keys on it.
+    PublicUrl,
     /// Per-client token buckets (429); absent when the rate is 0.
     RateLimit,
     /// Path and query caps (414), one valid `Host` (400).
@@ -58,13 +61,14 @@ pub enum Layer {
     SecurityHeaders,
 }
 
-pub const LAYERS: [Layer; 13] = [
+pub const LAYERS: [Layer; 14] = [
     Layer::CatchPanic,
     Layer::TagEntity,
     Layer::Compression,
     Layer::Revalidate,
     Layer::Limits,
     Layer::ResponseCache,
+    Layer::PublicUrl,
     Layer::RateLimit,
     Layer::RequestTarget,
     Layer::Cors,
@@ -82,6 +86,7 @@ impl Layer {
             Layer::Compression => "compression",
             Layer::ResponseCache => "response-cache",
             Layer::Revalidate => "revalidate",
+            Layer::PublicUrl => "public-url",
             Layer::Limits => "limits",
             Layer::RateLimit => "rate-limit",
             Layer::RequestTarget => "request-target",
@@ -116,6 +121,13 @@ pub fn wrap(
                 )),
                 None => router,
             },
+            Layer::PublicUrl => router.layer(middleware::from_fn_with_state(
+                Arc::new(crate::http::base_url::LinkBase {
+                    public_url: settings.public_url.clone(),
+                    trust_forwarded: settings.trust_forwarded,
+                }),
+                public_url::set_base_url,
+            )),
             Layer::Revalidate => router.layer(middleware::from_fn_with_state(
                 revalidate::CachePolicy {
                     max_age_seconds: settings.cache_max_age_seconds,
