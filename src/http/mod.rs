@@ -2,6 +2,8 @@
 //! module per resource), content negotiation and rendering, and the OpenAPI document. The only
 //! part of the crate that knows axum; it reads and renders what the service returns.
 
+/// The base URL links start with: `--public-url`, `Host` or a trusted proxy's headers.
+pub mod base_url;
 /// The endpoint table's types: a route, its handler and its documentation.
 mod endpoint;
 /// `GET /v1/export` as a chunked stream.

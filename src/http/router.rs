@@ -14,6 +14,7 @@ use serde_json::Value;
 use utoipa::openapi::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
 
+use super::base_url::BaseUrl;
 use super::endpoint::{Endpoint, EndpointDoc};
 use super::extract::{decodable_path, TypedQuery};
 use super::fallback::ServedPaths;
@@ -158,10 +159,11 @@ async fn get_openapi(
 /// `GET /v1`: where everything is, so the API can be explored from one URL.
 async fn index(
     TypedQuery(query): TypedQuery<Document>,
+    base: BaseUrl,
     headers: HeaderMap,
 ) -> ApiResult<Json<Value>> {
     negotiate(&headers, query.format, Format::ONE)?;
-    Ok(Json(serde_json::json!({
+    let mut index = serde_json::json!({
         "name": "gd-indicators",
         "description": "Economic figures of Guangdong from China Daily's GD Today page, each with its unit, period, qualifier, region and provenance.",
         "links": {
@@ -180,6 +182,7 @@ async fn index(
             "facilities": "/v1/facilities",
             "search": "/v1/search?q=robot",
             "export": "/v1/export",
+            "datapackage": "/v1/datapackage.json",
             "consistency": "/v1/consistency",
             "derived": "/v1/derived",
             "exchange_rate": "/v1/exchange-rate",
@@ -189,7 +192,16 @@ async fn index(
             "openapi": "/openapi.json",
             "docs": "/docs/"
         }
-    })))
+    });
+    // Absolute, like every link the API serves.
+    if let Some(links) = index["links"].as_object_mut() {
+        for link in links.values_mut() {
+            if let Some(path) = link.as_str() {
+                *link = Value::String(base.href(path));
+            }
+        }
+    }
+    Ok(Json(index))
 }
 
 #[cfg(test)]

@@ -5,12 +5,20 @@ use std::time::Duration;
 
 use axum::http::HeaderValue;
 
+use crate::http::base_url::BaseUrl;
+
 /// How the HTTP layers behave; tests use the defaults.
 #[derive(Debug, Clone)]
 pub struct HttpSettings {
     pub cache_max_age_seconds: u32,
     /// Empty: any origin.
     pub cors_allow_origins: Vec<HeaderValue>,
+    /// Where clients reach the API; links start with it. None: from each request's `Host`.
+    pub public_url: Option<BaseUrl>,
+    /// Whether `X-Forwarded-Proto` and `X-Forwarded-Host` say where clients reach the API
+    /// (behind a reverse proxy that sets them); ignored without it, as any client can send
+    /// them.
+    pub trust_forwarded: bool,
     pub max_query_bytes: usize,
     /// Longest path; longer is a 414.
     pub max_path_bytes: usize,
@@ -58,6 +66,8 @@ impl Default for HttpSettings {
         HttpSettings {
             cache_max_age_seconds: 300,
             cors_allow_origins: Vec::new(),
+            public_url: None,
+            trust_forwarded: false,
             max_query_bytes: 2048,
             max_path_bytes: 2048,
             max_in_flight: 512,

@@ -13,6 +13,7 @@
 mod axe;
 mod cdp;
 mod controls;
+mod cross_origin;
 mod failures;
 mod navigation;
 

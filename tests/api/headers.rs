@@ -1,37 +1,7 @@
-//! Headers every response carries: CORS (any origin, or an allow-list) exposing the caching
-//! headers, a request id, and the security headers (a strict policy on pages).
+//! Headers every response carries: CORS's allowed origin (`cors.rs` has the rest), a request
+//! id, and the security headers (a strict policy on pages).
 
 use crate::helpers::{header, TestApp};
-
-#[tokio::test]
-async fn cors_exposes_the_caching_headers_and_honours_an_allow_list() {
-    let open = TestApp::spawn().await;
-    let response = open
-        .get_with("/v1/regions", &[("origin", "https://anyone.example")])
-        .await;
-    assert_eq!(header(&response, "access-control-allow-origin"), "*");
-    let exposed = header(&response, "access-control-expose-headers");
-    for name in ["etag", "link", "x-request-id"] {
-        assert!(exposed.contains(name), "{exposed}");
-    }
-
-    let settings = gd_indicators::HttpSettings {
-        cors_allow_origins: vec!["https://dashboard.example".parse().unwrap()],
-        ..Default::default()
-    };
-    let closed = TestApp::spawn_with(settings).await;
-    let allowed = closed
-        .get_with("/v1/regions", &[("origin", "https://dashboard.example")])
-        .await;
-    assert_eq!(
-        header(&allowed, "access-control-allow-origin"),
-        "https://dashboard.example"
-    );
-    let refused = closed
-        .get_with("/v1/regions", &[("origin", "https://elsewhere.example")])
-        .await;
-    assert_eq!(header(&refused, "access-control-allow-origin"), "");
-}
 
 #[tokio::test]
 async fn responses_carry_a_request_id_and_allow_any_origin() {

@@ -1,10 +1,12 @@
 //! One integration-test binary: every test starts the real app over HTTP. The modules follow
-//! the code: the catalogue's resources, figures, query parameters, representations, HTTP
-//! caching, headers, the languages of names, compression, limits, errors, analytics and
-//! charts, export, import and generate, start-up, the command line, the database, the
-//! Kubernetes manifests, metrics, the dashboard in a browser, the golden bytes, query plans,
-//! the seed and the README's cookbook. What they share is in `helpers`.
+//! the code: absolute links, the catalogue's resources, figures, query parameters,
+//! representations, HTTP caching, CORS and other headers, the languages of names,
+//! compression, limits, errors, analytics and charts, export, import and generate, start-up,
+//! the command line, the database, the Kubernetes manifests, metrics, the dashboard in a
+//! browser, the golden bytes, query plans, the seed and the README's cookbook. What they
+//! share is in `helpers`.
 
+mod absolute_links;
 mod analytics;
 mod browser;
 mod caching;
@@ -12,6 +14,7 @@ mod catalogue;
 mod charts;
 mod cli;
 mod compression;
+mod cors;
 mod database;
 mod deploy;
 mod discovery;

@@ -370,7 +370,10 @@ async fn the_openapi_document_describes_the_text_format() {
         "{ok}"
     );
     let index = app.get_ok("/v1").await;
-    assert_eq!(index["links"]["metrics"], "/metrics");
+    assert_eq!(
+        index["links"]["metrics"],
+        format!("{}/metrics", app.address)
+    );
 }
 
 #[test]

@@ -12,6 +12,7 @@ use std::time::Duration;
 use axum::http::HeaderValue;
 use clap::{Parser, Subcommand};
 
+use crate::http::base_url::{parse_public_url, BaseUrl};
 use crate::http::export_stream::STREAMED_EXPORTS;
 use crate::http::settings::HttpSettings;
 
@@ -317,6 +318,18 @@ pub struct ServeArgs {
     #[command(flatten)]
     pub database: DatabaseArgs,
 
+    /// Where clients reach the API, an http(s) URL with an optional path prefix and no query
+    /// (https://stats.example/gd): every link the API serves (links.*, the Link header)
+    /// starts with it. Unset: each request's Host, over http (or with --trust-forwarded, what
+    /// the proxy forwards).
+    #[arg(long, env = "PUBLIC_URL", value_name = "URL", value_parser = public_url)]
+    pub public_url: Option<BaseUrl>,
+
+    /// Behind a reverse proxy that sets them: build links from X-Forwarded-Proto and
+    /// X-Forwarded-Host. Off by default, as any client can send them.
+    #[arg(long, env = "TRUST_FORWARDED")]
+    pub trust_forwarded: bool,
+
     /// Log lines as text or as JSON objects.
     #[arg(long, env = "LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
@@ -525,6 +538,10 @@ pub struct GenerateArgs {
     pub batch_size: usize,
 }
 
+fn public_url(text: &str) -> Result<BaseUrl, String> {
+    parse_public_url(text)
+}
+
 fn observation_count(text: &str) -> Result<usize, String> {
     let most = crate::service::synthetic::catalogue::MAX_OBSERVATIONS;
     match text.parse::<usize>() {
@@ -620,6 +637,8 @@ impl ServeArgs {
         Ok(HttpSettings {
             cache_max_age_seconds: narrow(self.cache_max_age),
             cors_allow_origins,
+            public_url: self.public_url.clone(),
+            trust_forwarded: self.trust_forwarded,
             max_query_bytes: self.max_query_bytes as usize,
             max_path_bytes: self.max_path_bytes as usize,
             max_in_flight: self.max_in_flight as usize,

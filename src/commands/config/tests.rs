@@ -79,7 +79,14 @@ fn each_command_takes_only_the_options_it_uses() {
         (
             "serve",
             [
-                &["addr", "port-file", "database-url", "log-format"][..],
+                &[
+                    "addr",
+                    "port-file",
+                    "database-url",
+                    "public-url",
+                    "trust-forwarded",
+                    "log-format",
+                ][..],
                 &["cors-allow-origins", "rate-limit-loopback"],
                 &serve_tuning,
             ]

@@ -2,10 +2,14 @@
 
 /// A panic becomes a 500, and a log line with its message.
 pub mod catch_panic;
+/// Origins, request headers and exposed response headers for browsers on other origins.
+pub mod cors;
 /// In-flight cap, timeout, rate limits.
 pub mod limits;
 /// Prometheus counters of every answer.
 pub mod metrics;
+/// The request's base URL, which links start with.
+pub mod public_url;
 /// Request ids, UUID-shaped, without a system call.
 pub mod request_id;
 /// The one log line per request, the route it names, and the span that gives every event of

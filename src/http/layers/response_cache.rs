@@ -5,14 +5,15 @@
 //! follows the version with the service's follower task
 //! ([`follow_data_version`](crate::service::versions::follow_data_version)).
 //!
-//! Entries are keyed by what a body depends on: the data version, the path and query as
-//! written (the body's links repeat them, so `?b=2&a=1` and `?a=1&b=2` are two entries), the
-//! `Accept` header, the language `Accept-Language` chooses (negotiated here as the handlers
-//! negotiate it, so `zh-CN,zh;q=0.9` and `zh` share an entry, and any header that chooses
-//! English shares the English one) and the content coding the response is sent in; so a
-//! compressed body is cached compressed, a Chinese body is never served for English, and an
-//! entry of an older version is never served again (it is dropped when the version moves, or
-//! evicted).
+//! Entries are keyed by what a body depends on: the data version, the base URL and the path
+//! and query as written (the body's links repeat them, so `?b=2&a=1` and `?a=1&b=2` are two
+//! entries, and so are the same request to two hosts), the `Accept` header, the language
+//! `Accept-Language` chooses (negotiated here as the handlers negotiate it, so
+//! `zh-CN,zh;q=0.9` and `zh` share an entry, and any header that chooses English shares the
+//! English one) and the content coding the response is sent in; so a compressed body is
+//! cached compressed, a Chinese body is never served for English, a body is never served
+//! with another host's links, and an entry of an older version is never served again (it is
+//! dropped when the version moves, or evicted).
 //!
 //! Memory is bounded by a byte budget, with scan-resistant eviction (`quick_cache`'s
 //! CLOCK-Pro). The budget holds whatever clients send: an entry owns exact-size copies of
@@ -34,6 +35,7 @@ use super::metrics::CacheCounters;
 use super::request_log::Route;
 use super::revalidate::{not_modified, unmodified_since_tagged, Streamed};
 use crate::domain::language::Language;
+use crate::http::base_url::{base_url_of, BaseUrl};
 use crate::http::problem::problem_response;
 use crate::http::render::negotiate;
 use crate::service::versions::{self, DataVersion, VersionFollower};
@@ -70,6 +72,8 @@ const ENTRY_OVERHEAD_BYTES: usize = 256;
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 struct CacheKey {
     version: i64,
+    /// The base URL the body's links start with.
+    base: BaseUrl,
     /// The path and query as the request wrote them.
     target: Box<str>,
     /// A copy of the request's `Accept`, at most [`MAX_KEPT_ACCEPT_BYTES`].
@@ -91,6 +95,7 @@ impl CacheKey {
         let target = uri.path_and_query().map_or(uri.path(), |pq| pq.as_str());
         Some(CacheKey {
             version,
+            base: base_url_of(request.extensions(), request.headers(), uri),
             target: Box::from(target),
             accept,
             language: negotiate::language(request.headers().get(header::ACCEPT_LANGUAGE)),
@@ -138,7 +143,9 @@ impl quick_cache::Weighter<CacheKey, CachedResponse> for ByteWeighter {
             .iter()
             .map(|(name, value)| name.as_str().len() + value.len() + 32)
             .sum();
-        let key_bytes = key.target.len() + key.accept.as_ref().map_or(0, |accept| accept.len());
+        let key_bytes = key.base.as_str().len()
+            + key.target.len()
+            + key.accept.as_ref().map_or(0, |accept| accept.len());
         // Never zero: a zero-weight entry would never be evicted.
         (key_bytes + header_bytes + body.len() + ENTRY_OVERHEAD_BYTES) as u64
     }

@@ -4,22 +4,22 @@
 
 use std::sync::Arc;
 
-use axum::http::{header, HeaderName, Method};
+use axum::http::HeaderName;
 use axum::middleware;
 use axum::Router;
 use tokio::sync::Semaphore;
 use tower_http::compression::CompressionLayer;
-use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::request_id::{PropagateRequestIdLayer, SetRequestIdLayer};
 
 use super::request_id::MakeCheapRequestId;
 use super::{
-    catch_panic, limits, metrics, request_log, request_target, response_cache, revalidate,
-    security_headers,
+    catch_panic, cors, limits, metrics, public_url, request_log, request_target, response_cache,
+    revalidate, security_headers,
 };
 use crate::http::settings::HttpSettings;
 
-const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+/// The request id's header, set on every request and echoed on its response.
+pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 /// The production layers, innermost first. A request passes them bottom-up: it has its id
 /// before it is logged, its target and Host are checked and it is rate-limited before anything
@@ -41,6 +41,9 @@ pub enum Layer {
     /// Stored responses, per data version, representation and coding, with every header
     /// the layers below gave them: a hit skips all of those layers.
     ResponseCache,
+    /// The request's base URL for absolute links (`--public-url`, `Host`, or a trusted
+    /// proxy's forwarded headers): ahead of the cache, which keys on it.
+    PublicUrl,
     /// Per-client token buckets (429); absent when the rate is 0.
     RateLimit,
     /// Path and query caps (414), one valid `Host` (400).
@@ -58,13 +61,14 @@ pub enum Layer {
     SecurityHeaders,
 }
 
-pub const LAYERS: [Layer; 13] = [
+pub const LAYERS: [Layer; 14] = [
     Layer::CatchPanic,
     Layer::TagEntity,
     Layer::Compression,
     Layer::Revalidate,
     Layer::Limits,
     Layer::ResponseCache,
+    Layer::PublicUrl,
     Layer::RateLimit,
     Layer::RequestTarget,
     Layer::Cors,
@@ -82,6 +86,7 @@ impl Layer {
             Layer::Compression => "compression",
             Layer::ResponseCache => "response-cache",
             Layer::Revalidate => "revalidate",
+            Layer::PublicUrl => "public-url",
             Layer::Limits => "limits",
             Layer::RateLimit => "rate-limit",
             Layer::RequestTarget => "request-target",
@@ -116,6 +121,13 @@ pub fn wrap(
                 )),
                 None => router,
             },
+            Layer::PublicUrl => router.layer(middleware::from_fn_with_state(
+                Arc::new(crate::http::base_url::LinkBase {
+                    public_url: settings.public_url.clone(),
+                    trust_forwarded: settings.trust_forwarded,
+                }),
+                public_url::set_base_url,
+            )),
             Layer::Revalidate => router.layer(middleware::from_fn_with_state(
                 revalidate::CachePolicy {
                     max_age_seconds: settings.cache_max_age_seconds,
@@ -146,7 +158,7 @@ pub fn wrap(
                 },
                 request_target::check_target,
             )),
-            Layer::Cors => router.layer(cors(settings)),
+            Layer::Cors => router.layer(cors::cors(settings)),
             Layer::Metrics => router.layer(middleware::from_fn_with_state(
                 metrics.clone(),
                 metrics::measure,
@@ -172,17 +184,4 @@ pub fn wrap(
         };
     }
     router
-}
-
-fn cors(settings: &HttpSettings) -> CorsLayer {
-    let origins = if settings.cors_allow_origins.is_empty() {
-        AllowOrigin::any()
-    } else {
-        AllowOrigin::list(settings.cors_allow_origins.clone())
-    };
-    CorsLayer::new()
-        .allow_origin(origins)
-        .allow_methods([Method::GET, Method::HEAD, Method::OPTIONS])
-        .allow_headers([header::IF_NONE_MATCH, header::ACCEPT])
-        .expose_headers([REQUEST_ID, header::ETAG, header::LINK])
 }

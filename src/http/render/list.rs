@@ -13,6 +13,7 @@ use super::sdmx_csv::sdmx_csv_response;
 use crate::domain::analytics::transforms::SeriesNote;
 use crate::domain::figure::{json, FigureFields, Observation};
 use crate::error::{ApiError, ApiResult};
+use crate::http::base_url::BaseUrl;
 use crate::service::figures::{FacetCounts, FacetValue};
 use crate::service::query::cursor::Cursor;
 use crate::service::query::page::Page;
@@ -87,8 +88,8 @@ pub struct ListLinks {
     prev: Option<String>,
 }
 
-/// The request's own path and query with `cursor` replaced.
-fn link_with_cursor(uri: &Uri, cursor: &Cursor) -> String {
+/// The request's own URL with `cursor` replaced.
+fn link_with_cursor(base: &BaseUrl, uri: &Uri, cursor: &Cursor) -> String {
     let mut serializer = form_urlencoded::Serializer::new(String::new());
     for (key, value) in form_urlencoded::parse(uri.query().unwrap_or("").as_bytes()) {
         if key != "cursor" {
@@ -96,17 +97,18 @@ fn link_with_cursor(uri: &Uri, cursor: &Cursor) -> String {
         }
     }
     serializer.append_pair("cursor", &cursor.encode());
-    format!("{}?{}", uri.path(), serializer.finish())
+    base.href(&format!("{}?{}", uri.path(), serializer.finish()))
 }
 
-fn self_link(uri: &Uri) -> String {
-    uri.path_and_query()
-        .map(|pq| pq.as_str().to_owned())
-        .unwrap_or_else(|| uri.path().to_owned())
+/// The request's own URL.
+fn self_link(base: &BaseUrl, uri: &Uri) -> String {
+    base.href(uri.path_and_query().map_or(uri.path(), |pq| pq.as_str()))
 }
 
 /// Everything needed to answer one list request.
 pub struct ListResponder<'a> {
+    /// What the links start with.
+    pub base: &'a BaseUrl,
     pub uri: &'a Uri,
     pub headers: &'a HeaderMap,
     /// The list's sort, page, `fields` and `format`.
@@ -229,7 +231,7 @@ impl ListResponder<'_> {
                 figure_csv_response(&page.items, &columns, self.name, self.list.bom)?
             }
             Format::JsonStat => {
-                let href = self_link(self.uri);
+                let href = self_link(self.base, self.uri);
                 let request = DatasetRequest {
                     indicator,
                     href: &href,
@@ -246,7 +248,11 @@ impl ListResponder<'_> {
 
     /// The links to the page's neighbours: (next, prev).
     fn links<T>(&self, page: &Page<T>) -> (Option<String>, Option<String>) {
-        let link = |cursor: &Option<Cursor>| cursor.as_ref().map(|c| link_with_cursor(self.uri, c));
+        let link = |cursor: &Option<Cursor>| {
+            cursor
+                .as_ref()
+                .map(|c| link_with_cursor(self.base, self.uri, c))
+        };
         (link(&page.next), link(&page.prev))
     }
 
@@ -278,7 +284,7 @@ impl ListResponder<'_> {
             },
             data: items,
             links: ListLinks {
-                self_link: self_link(self.uri),
+                self_link: self_link(self.base, self.uri),
                 next: next.clone(),
                 prev: prev.clone(),
             },

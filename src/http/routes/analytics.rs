@@ -12,6 +12,7 @@ use crate::domain::analytics::exchange_rate::ExchangeRate;
 use crate::domain::figure::Observation;
 use crate::domain::language::Language;
 use crate::error::{ApiError, ApiResult};
+use crate::http::base_url::BaseUrl;
 use crate::http::endpoint::Endpoint;
 use crate::http::extract::TypedQuery;
 use crate::http::render::list::ListResponder;
@@ -68,6 +69,7 @@ async fn get_consistency(
 async fn list_derived(
     State(state): State<AppState>,
     TypedQuery(query): TypedQuery<Derived>,
+    base: BaseUrl,
     uri: Uri,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
@@ -78,6 +80,7 @@ async fn list_derived(
         .map(|figure| presentation.apply(figure))
         .collect();
     ListResponder {
+        base: &base,
         uri: &uri,
         headers: &headers,
         list: &query.list,

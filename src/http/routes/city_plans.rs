@@ -11,6 +11,7 @@ use super::{found, respond_in_memory, respond_one, to_values, Names};
 use crate::domain::entity::Entity;
 use crate::domain::figure::{Observation, Reference, Speaker};
 use crate::error::ApiResult;
+use crate::http::base_url::BaseUrl;
 use crate::http::endpoint::Endpoint;
 use crate::http::extract::TypedQuery;
 use crate::http::state::AppState;
@@ -80,6 +81,7 @@ impl Accepts for CityPlans {
 }
 
 async fn city_plan_response(
+    base: &BaseUrl,
     state: &AppState,
     row: CityPlanRow,
     presentation: &Presentation,
@@ -102,7 +104,7 @@ async fn city_plan_response(
                 &group,
             )?;
             cluster_groups
-                .push(cluster_group_response(state, group, &regions, presentation).await?);
+                .push(cluster_group_response(base, state, group, &regions, presentation).await?);
         }
     }
     let filter = ObservationFilter {
@@ -120,8 +122,8 @@ async fn city_plan_response(
         },
         source: sources.reference(&row.source_id),
         links: CityPlanLinks {
-            self_link: format!("/v1/city-plans/{}", row.id),
-            city: format!("/v1/regions/{}", row.region_id),
+            self_link: base.href(&format!("/v1/city-plans/{}", row.id)),
+            city: base.href(&format!("/v1/regions/{}", row.region_id)),
         },
         id: row.id,
         name: row.name,
@@ -135,16 +137,18 @@ async fn city_plan_response(
 async fn list_city_plans(
     State(state): State<AppState>,
     TypedQuery(query): TypedQuery<CityPlans>,
+    base: BaseUrl,
     uri: Uri,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
     let presentation = Presentation::of(&state.service, query.presentation).await?;
     let mut plans = Vec::new();
     for row in catalogue::city_plans(&state.service.pool, presentation.language()).await? {
-        plans.push(city_plan_response(&state, row, &presentation).await?);
+        plans.push(city_plan_response(&base, &state, row, &presentation).await?);
     }
     let items = to_values(plans);
     respond_in_memory(
+        &base,
         &uri,
         &headers,
         &query.list,
@@ -158,6 +162,7 @@ async fn get_city_plan(
     State(state): State<AppState>,
     Path(city): Path<String>,
     TypedQuery(query): TypedQuery<OneWithFigures>,
+    base: BaseUrl,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
     let language = query.presentation.language;
@@ -171,6 +176,6 @@ async fn get_city_plan(
         &headers,
         query.format,
         language,
-        city_plan_response(&state, row, &presentation).await?,
+        city_plan_response(&base, &state, row, &presentation).await?,
     )
 }

@@ -13,6 +13,7 @@ use super::{found, respond_in_memory, respond_one, to_values, Names};
 use crate::domain::entity::Entity;
 use crate::domain::figure::{Observation, Reference};
 use crate::error::ApiResult;
+use crate::http::base_url::BaseUrl;
 use crate::http::endpoint::Endpoint;
 use crate::http::extract::TypedQuery;
 use crate::http::state::AppState;
@@ -135,6 +136,7 @@ struct ClusterGroupLinks {
 }
 
 fn cluster_response(
+    base: &BaseUrl,
     row: ClusterRow,
     groups: &Names,
     regions: &Names,
@@ -144,8 +146,8 @@ fn cluster_response(
         group: groups.reference(&row.group_id),
         region: regions.reference(&row.region_id),
         links: ClusterLinks {
-            self_link: format!("/v1/clusters/{}", row.id),
-            group: format!("/v1/cluster-groups/{}", row.group_id),
+            self_link: base.href(&format!("/v1/clusters/{}", row.id)),
+            group: base.href(&format!("/v1/cluster-groups/{}", row.group_id)),
         },
         id: row.id,
         name: row.name,
@@ -159,6 +161,7 @@ fn cluster_response(
 async fn list_clusters(
     State(state): State<AppState>,
     TypedQuery(query): TypedQuery<Clusters>,
+    base: BaseUrl,
     uri: Uri,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
@@ -183,11 +186,12 @@ async fn list_clusters(
         .into_iter()
         .map(|row| {
             let figures = figures_by_cluster.remove(&row.id).unwrap_or_default();
-            cluster_response(row, &groups, &regions, figures)
+            cluster_response(&base, row, &groups, &regions, figures)
         })
         .collect();
     let items = to_values(clusters);
     respond_in_memory(
+        &base,
         &uri,
         &headers,
         &query.list,
@@ -201,6 +205,7 @@ async fn get_cluster(
     State(state): State<AppState>,
     Path(id): Path<String>,
     TypedQuery(query): TypedQuery<OneWithFigures>,
+    base: BaseUrl,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
     let language = query.presentation.language;
@@ -222,12 +227,13 @@ async fn get_cluster(
         &headers,
         query.format,
         language,
-        cluster_response(row, &groups, &regions, figures),
+        cluster_response(&base, row, &groups, &regions, figures),
     )
 }
 
 /// A group with its member clusters and figures.
 pub(super) async fn cluster_group_response(
+    base: &BaseUrl,
     state: &AppState,
     row: ClusterGroupRow,
     regions: &Names,
@@ -249,8 +255,8 @@ pub(super) async fn cluster_group_response(
     Ok(ClusterGroupResponse {
         region: regions.reference(&row.region_id),
         links: ClusterGroupLinks {
-            self_link: format!("/v1/cluster-groups/{}", row.id),
-            clusters: format!("/v1/clusters?group={}", row.id),
+            self_link: base.href(&format!("/v1/cluster-groups/{}", row.id)),
+            clusters: base.href(&format!("/v1/clusters?group={}", row.id)),
         },
         id: row.id,
         name: row.name,
@@ -265,6 +271,7 @@ pub(super) async fn cluster_group_response(
 async fn list_cluster_groups(
     State(state): State<AppState>,
     TypedQuery(query): TypedQuery<ClusterGroups>,
+    base: BaseUrl,
     uri: Uri,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
@@ -273,10 +280,11 @@ async fn list_cluster_groups(
     let regions = Names::load(&state.service.pool, Entity::Region, language).await?;
     let mut groups = Vec::new();
     for row in catalogue::cluster_groups(&state.service.pool, language).await? {
-        groups.push(cluster_group_response(&state, row, &regions, &presentation).await?);
+        groups.push(cluster_group_response(&base, &state, row, &regions, &presentation).await?);
     }
     let items = to_values(groups);
     respond_in_memory(
+        &base,
         &uri,
         &headers,
         &query.list,
@@ -290,6 +298,7 @@ async fn get_cluster_group(
     State(state): State<AppState>,
     Path(id): Path<String>,
     TypedQuery(query): TypedQuery<OneWithFigures>,
+    base: BaseUrl,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
     let language = query.presentation.language;
@@ -304,6 +313,6 @@ async fn get_cluster_group(
         &headers,
         query.format,
         language,
-        cluster_group_response(&state, row, &regions, &presentation).await?,
+        cluster_group_response(&base, &state, row, &regions, &presentation).await?,
     )
 }

@@ -10,6 +10,7 @@ use super::{found, respond_in_memory, respond_one, to_values, Names};
 use crate::domain::entity::Entity;
 use crate::domain::figure::{Observation, Reference};
 use crate::error::ApiResult;
+use crate::http::base_url::BaseUrl;
 use crate::http::endpoint::Endpoint;
 use crate::http::extract::TypedQuery;
 use crate::http::state::AppState;
@@ -73,6 +74,7 @@ impl Accepts for Companies {
 }
 
 async fn company_response(
+    base: &BaseUrl,
     state: &AppState,
     row: CompanyRow,
     regions: &Names,
@@ -86,7 +88,7 @@ async fn company_response(
         figures: presentation.figures(&state.service.pool, &filter).await?,
         region: regions.reference(&row.region_id),
         links: CompanyLinks {
-            self_link: format!("/v1/companies/{}", row.id),
+            self_link: base.href(&format!("/v1/companies/{}", row.id)),
         },
         id: row.id,
         name: row.name,
@@ -98,6 +100,7 @@ async fn company_response(
 async fn list_companies(
     State(state): State<AppState>,
     TypedQuery(query): TypedQuery<Companies>,
+    base: BaseUrl,
     uri: Uri,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
@@ -106,10 +109,11 @@ async fn list_companies(
     let regions = Names::load(&state.service.pool, Entity::Region, language).await?;
     let mut companies = Vec::new();
     for row in catalogue::companies(&state.service.pool, language).await? {
-        companies.push(company_response(&state, row, &regions, &presentation).await?);
+        companies.push(company_response(&base, &state, row, &regions, &presentation).await?);
     }
     let items = to_values(companies);
     respond_in_memory(
+        &base,
         &uri,
         &headers,
         &query.list,
@@ -123,6 +127,7 @@ async fn get_company(
     State(state): State<AppState>,
     Path(id): Path<String>,
     TypedQuery(query): TypedQuery<OneWithFigures>,
+    base: BaseUrl,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
     let language = query.presentation.language;
@@ -137,6 +142,6 @@ async fn get_company(
         &headers,
         query.format,
         language,
-        company_response(&state, row, &regions, &presentation).await?,
+        company_response(&base, &state, row, &regions, &presentation).await?,
     )
 }

@@ -11,6 +11,7 @@ use crate::domain::entity::Entity;
 use crate::domain::figure::Reference;
 use crate::domain::language::Language;
 use crate::error::ApiResult;
+use crate::http::base_url::BaseUrl;
 use crate::http::endpoint::Endpoint;
 use crate::http::extract::TypedQuery;
 use crate::http::state::AppState;
@@ -89,7 +90,7 @@ impl FacilityNames {
         })
     }
 
-    fn response(&self, row: FacilityRow) -> FacilityResponse {
+    fn response(&self, base: &BaseUrl, row: FacilityRow) -> FacilityResponse {
         FacilityResponse {
             region: self.regions.reference(&row.region_id),
             source: self.sources.reference(&row.source_id),
@@ -98,7 +99,7 @@ impl FacilityNames {
                 .as_deref()
                 .map(|id| self.speakers.reference(id)),
             links: FacilityLinks {
-                self_link: format!("/v1/facilities/{}", row.id),
+                self_link: base.href(&format!("/v1/facilities/{}", row.id)),
             },
             id: row.id,
             name: row.name,
@@ -112,14 +113,20 @@ impl FacilityNames {
 async fn list_facilities(
     State(state): State<AppState>,
     TypedQuery(query): TypedQuery<Facilities>,
+    base: BaseUrl,
     uri: Uri,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
     let language = query.list.language;
     let names = FacilityNames::load(&state, language).await?;
     let rows = catalogue::facilities(&state.service.pool, language).await?;
-    let items = to_values(rows.into_iter().map(|row| names.response(row)).collect());
+    let items = to_values(
+        rows.into_iter()
+            .map(|row| names.response(&base, row))
+            .collect(),
+    );
     respond_in_memory(
+        &base,
         &uri,
         &headers,
         &query.list,
@@ -133,6 +140,7 @@ async fn get_facility(
     State(state): State<AppState>,
     Path(id): Path<String>,
     TypedQuery(query): TypedQuery<One>,
+    base: BaseUrl,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
     let language = query.presentation.language;
@@ -142,5 +150,5 @@ async fn get_facility(
         &id,
     )?;
     let names = FacilityNames::load(&state, language).await?;
-    respond_one(&headers, query.format, language, names.response(row))
+    respond_one(&headers, query.format, language, names.response(&base, row))
 }

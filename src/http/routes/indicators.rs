@@ -9,6 +9,7 @@ use serde::Serialize;
 use super::{found, respond_in_memory, respond_one, to_values};
 use crate::domain::entity::Entity;
 use crate::error::ApiResult;
+use crate::http::base_url::BaseUrl;
 use crate::http::endpoint::Endpoint;
 use crate::http::extract::TypedQuery;
 use crate::http::state::AppState;
@@ -69,11 +70,11 @@ struct IndicatorLinks {
     observations: String,
 }
 
-fn indicator_response(row: IndicatorRow) -> IndicatorResponse {
+fn indicator_response(base: &BaseUrl, row: IndicatorRow) -> IndicatorResponse {
     IndicatorResponse {
         links: IndicatorLinks {
-            self_link: format!("/v1/indicators/{}", row.id),
-            observations: format!("/v1/indicators/{}/observations", row.id),
+            self_link: base.href(&format!("/v1/indicators/{}", row.id)),
+            observations: base.href(&format!("/v1/indicators/{}/observations", row.id)),
         },
         indicator: row,
     }
@@ -82,12 +83,18 @@ fn indicator_response(row: IndicatorRow) -> IndicatorResponse {
 async fn list_indicators(
     State(state): State<AppState>,
     TypedQuery(query): TypedQuery<Indicators>,
+    base: BaseUrl,
     uri: Uri,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
     let rows = catalogue::indicators(&state.service.pool, query.list.language).await?;
-    let items = to_values(rows.into_iter().map(indicator_response).collect());
+    let items = to_values(
+        rows.into_iter()
+            .map(|row| indicator_response(&base, row))
+            .collect(),
+    );
     respond_in_memory(
+        &base,
         &uri,
         &headers,
         &query.list,
@@ -101,6 +108,7 @@ async fn get_indicator(
     State(state): State<AppState>,
     Path(id): Path<String>,
     TypedQuery(query): TypedQuery<One>,
+    base: BaseUrl,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
     let language = query.presentation.language;
@@ -109,5 +117,10 @@ async fn get_indicator(
         Entity::Indicator,
         &id,
     )?;
-    respond_one(&headers, query.format, language, indicator_response(row))
+    respond_one(
+        &headers,
+        query.format,
+        language,
+        indicator_response(&base, row),
+    )
 }

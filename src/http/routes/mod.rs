@@ -32,6 +32,7 @@ use crate::domain::entity::Entity;
 use crate::domain::figure::Reference;
 use crate::domain::language::Language;
 use crate::error::{ApiError, ApiResult};
+use crate::http::base_url::BaseUrl;
 use crate::http::render::list::ListResponder;
 use crate::http::render::negotiate::{content_language, negotiate};
 use crate::service::catalogue;
@@ -42,6 +43,7 @@ use crate::service::rows::flattened_columns;
 
 /// Filters, sorts and pages a small resource list held in memory, and renders it.
 fn respond_in_memory(
+    base: &BaseUrl,
     uri: &Uri,
     headers: &HeaderMap,
     list: &ListControls,
@@ -50,11 +52,13 @@ fn respond_in_memory(
     items: Vec<Value>,
 ) -> ApiResult<Response> {
     let columns = flattened_columns(&items);
-    respond_paged(uri, headers, list, filters, name, items, columns)
+    respond_paged(base, uri, headers, list, filters, name, items, columns)
 }
 
 /// As [`respond_in_memory`], with the list's columns given (for lists that may be empty).
+#[allow(clippy::too_many_arguments)]
 fn respond_paged(
+    base: &BaseUrl,
     uri: &Uri,
     headers: &HeaderMap,
     list: &ListControls,
@@ -65,6 +69,7 @@ fn respond_paged(
 ) -> ApiResult<Response> {
     let page: Page = list.apply(filters, items);
     ListResponder {
+        base,
         uri,
         headers,
         list,

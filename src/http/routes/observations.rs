@@ -13,6 +13,7 @@ use crate::domain::analytics::transforms::{Transform, Transformed};
 use crate::domain::entity::Entity;
 use crate::domain::figure::{Observation, Revision};
 use crate::error::{ApiError, ApiResult};
+use crate::http::base_url::BaseUrl;
 use crate::http::endpoint::Endpoint;
 use crate::http::export_stream::{export_head, StreamedExport};
 use crate::http::extract::TypedQuery;
@@ -78,6 +79,7 @@ const INVENTION_PATENTS: &str = "invention_patents";
 /// A page of the figures `query` selects, or the figures a transform derives from them.
 async fn respond_observations(
     state: &AppState,
+    base: &BaseUrl,
     uri: &Uri,
     headers: &HeaderMap,
     mut query: FigureListQuery,
@@ -105,6 +107,7 @@ async fn respond_observations(
         .await?;
         let figures = figures.into_iter().map(|f| presentation.apply(f)).collect();
         return ListResponder {
+            base,
             uri,
             headers,
             list: &query.list,
@@ -125,6 +128,7 @@ async fn respond_observations(
         let figures = figures.into_iter().map(|f| presentation.apply(f)).collect();
         let page = figure_page(&query.list, figures);
         return ListResponder {
+            base,
             uri,
             headers,
             list: &query.list,
@@ -141,6 +145,7 @@ async fn respond_observations(
     )
     .await?;
     ListResponder {
+        base,
         uri,
         headers,
         list: &query.list,
@@ -186,10 +191,11 @@ fn refuse_together(query: &FigureListQuery, transform: Option<Transform>) -> Api
 async fn list_observations(
     State(state): State<AppState>,
     TypedQuery(query): TypedQuery<Observations>,
+    base: BaseUrl,
     uri: Uri,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    respond_observations(&state, &uri, &headers, query, "observations").await
+    respond_observations(&state, &base, &uri, &headers, query, "observations").await
 }
 
 async fn get_observation(
@@ -239,6 +245,7 @@ async fn list_revisions(
     State(state): State<AppState>,
     Path(id): Path<String>,
     TypedQuery(query): TypedQuery<Revisions>,
+    base: BaseUrl,
     uri: Uri,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
@@ -251,6 +258,7 @@ async fn list_revisions(
     }
     let name = format!("{id}-revisions");
     respond_in_memory(
+        &base,
         &uri,
         &headers,
         &query.list,
@@ -265,28 +273,31 @@ async fn list_revisions(
 async fn list_revenues(
     State(state): State<AppState>,
     TypedQuery(mut query): TypedQuery<Revenues>,
+    base: BaseUrl,
     uri: Uri,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
     query.filter.concepts = vec![OPERATING_REVENUE.to_owned()];
-    respond_observations(&state, &uri, &headers, query, "revenues").await
+    respond_observations(&state, &base, &uri, &headers, query, "revenues").await
 }
 
 /// Invention-patent figures: counts granted, their growth and national rank.
 async fn list_patents(
     State(state): State<AppState>,
     TypedQuery(mut query): TypedQuery<Patents>,
+    base: BaseUrl,
     uri: Uri,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
     query.filter.concepts = vec![INVENTION_PATENTS.to_owned()];
-    respond_observations(&state, &uri, &headers, query, "patents").await
+    respond_observations(&state, &base, &uri, &headers, query, "patents").await
 }
 
 async fn list_indicator_observations(
     State(state): State<AppState>,
     Path(id): Path<String>,
     TypedQuery(mut query): TypedQuery<Series>,
+    base: BaseUrl,
     uri: Uri,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
@@ -297,7 +308,7 @@ async fn list_indicator_observations(
     )?;
     let name = format!("{id}-observations");
     query.filter.indicators = vec![id];
-    respond_observations(&state, &uri, &headers, query, &name).await
+    respond_observations(&state, &base, &uri, &headers, query, &name).await
 }
 /// Every figure (or every one the filters keep), flat, in one response, streamed: a refused
 /// query is a problem like any other, and once it is accepted the rows are written as the

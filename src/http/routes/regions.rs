@@ -13,6 +13,7 @@ use super::{found, respond_in_memory, respond_one, to_values, Names};
 use crate::domain::entity::Entity;
 use crate::domain::figure::{Observation, Reference};
 use crate::error::ApiResult;
+use crate::http::base_url::BaseUrl;
 use crate::http::endpoint::Endpoint;
 use crate::http::extract::TypedQuery;
 use crate::http::state::AppState;
@@ -98,13 +99,13 @@ struct RegionDetailResponse {
     figures: Vec<Observation>,
 }
 
-fn region_response(row: RegionRow, names: &Names) -> RegionResponse {
+fn region_response(base: &BaseUrl, row: RegionRow, names: &Names) -> RegionResponse {
     RegionResponse {
         parent: row.parent_id.as_deref().map(|id| names.reference(id)),
         links: RegionLinks {
-            self_link: format!("/v1/regions/{}", row.id),
-            observations: format!("/v1/observations?region={}", row.id),
-            within: format!("/v1/observations?within={}", row.id),
+            self_link: base.href(&format!("/v1/regions/{}", row.id)),
+            observations: base.href(&format!("/v1/observations?region={}", row.id)),
+            within: base.href(&format!("/v1/observations?within={}", row.id)),
         },
         id: row.id,
         name: row.name,
@@ -117,6 +118,7 @@ fn region_response(row: RegionRow, names: &Names) -> RegionResponse {
 async fn list_regions(
     State(state): State<AppState>,
     TypedQuery(query): TypedQuery<Regions>,
+    base: BaseUrl,
     uri: Uri,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
@@ -125,10 +127,11 @@ async fn list_regions(
     let names = Names::load(&state.service.pool, Entity::Region, language).await?;
     let items = to_values(
         rows.into_iter()
-            .map(|row| region_response(row, &names))
+            .map(|row| region_response(&base, row, &names))
             .collect(),
     );
     respond_in_memory(
+        &base,
         &uri,
         &headers,
         &query.list,
@@ -142,6 +145,7 @@ async fn get_region(
     State(state): State<AppState>,
     Path(id): Path<String>,
     TypedQuery(query): TypedQuery<OneWithFigures>,
+    base: BaseUrl,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
     let pool = &state.service.pool;
@@ -174,7 +178,7 @@ async fn get_region(
         query.format,
         language,
         RegionDetailResponse {
-            region: region_response(row, &names),
+            region: region_response(&base, row, &names),
             children,
             members,
             member_of,

@@ -10,6 +10,7 @@ use serde::Serialize;
 
 use super::{respond_paged, to_values};
 use crate::error::{ApiError, ApiResult};
+use crate::http::base_url::BaseUrl;
 use crate::http::endpoint::Endpoint;
 use crate::http::extract::TypedQuery;
 use crate::http::state::AppState;
@@ -80,6 +81,7 @@ fn resource_path(kind: &str) -> &'static str {
 async fn search(
     State(state): State<AppState>,
     TypedQuery(query): TypedQuery<Search>,
+    base: BaseUrl,
     uri: Uri,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
@@ -99,7 +101,7 @@ async fn search(
         .into_iter()
         .map(|search::NamedHit { hit, name }| SearchResult {
             links: SearchLinks {
-                self_link: format!("{}/{}", resource_path(&hit.kind), hit.ref_id),
+                self_link: base.href(&format!("{}/{}", resource_path(&hit.kind), hit.ref_id)),
             },
             kind: hit.kind,
             id: hit.ref_id,
@@ -124,6 +126,7 @@ async fn search(
     let columns = flattened_columns(&to_values(vec![template]));
     let items = to_values(results);
     respond_paged(
+        &base,
         &uri,
         &headers,
         &query.list,

@@ -10,6 +10,7 @@ use super::{found, respond_in_memory, respond_one, to_values};
 use crate::domain::entity::Entity;
 use crate::domain::figure::Observation;
 use crate::error::ApiResult;
+use crate::http::base_url::BaseUrl;
 use crate::http::endpoint::Endpoint;
 use crate::http::extract::TypedQuery;
 use crate::http::state::AppState;
@@ -93,12 +94,12 @@ fn citation(source: &SourceRow) -> String {
     )
 }
 
-fn source_response(row: SourceRow) -> SourceResponse {
+fn source_response(base: &BaseUrl, row: SourceRow) -> SourceResponse {
     SourceResponse {
         citation: citation(&row),
         links: SourceLinks {
-            self_link: format!("/v1/sources/{}", row.id),
-            observations: format!("/v1/observations?source={}", row.id),
+            self_link: base.href(&format!("/v1/sources/{}", row.id)),
+            observations: base.href(&format!("/v1/observations?source={}", row.id)),
         },
         source: row,
     }
@@ -107,12 +108,18 @@ fn source_response(row: SourceRow) -> SourceResponse {
 async fn list_sources(
     State(state): State<AppState>,
     TypedQuery(query): TypedQuery<Sources>,
+    base: BaseUrl,
     uri: Uri,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
     let rows = catalogue::sources(&state.service.pool, query.list.language).await?;
-    let items = to_values(rows.into_iter().map(source_response).collect());
+    let items = to_values(
+        rows.into_iter()
+            .map(|row| source_response(&base, row))
+            .collect(),
+    );
     respond_in_memory(
+        &base,
         &uri,
         &headers,
         &query.list,
@@ -126,6 +133,7 @@ async fn get_source(
     State(state): State<AppState>,
     Path(id): Path<String>,
     TypedQuery(query): TypedQuery<OneWithFigures>,
+    base: BaseUrl,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
     let language = query.presentation.language;
@@ -151,7 +159,7 @@ async fn get_source(
         query.format,
         language,
         SourceDetailResponse {
-            source: source_response(row),
+            source: source_response(&base, row),
             sections,
             figures,
         },

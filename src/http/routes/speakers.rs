@@ -10,6 +10,7 @@ use super::{found, respond_in_memory, respond_one, to_values, Names};
 use crate::domain::entity::Entity;
 use crate::domain::figure::{Observation, Reference};
 use crate::error::ApiResult;
+use crate::http::base_url::BaseUrl;
 use crate::http::endpoint::Endpoint;
 use crate::http::extract::TypedQuery;
 use crate::http::state::AppState;
@@ -80,12 +81,12 @@ impl Accepts for Speakers {
     type Query = CatalogueQuery;
 }
 
-fn speaker_response(row: SpeakerRow, regions: &Names) -> SpeakerResponse {
+fn speaker_response(base: &BaseUrl, row: SpeakerRow, regions: &Names) -> SpeakerResponse {
     SpeakerResponse {
         region: regions.reference(&row.region_id),
         links: SpeakerLinks {
-            self_link: format!("/v1/speakers/{}", row.id),
-            observations: format!("/v1/observations?speaker={}", row.id),
+            self_link: base.href(&format!("/v1/speakers/{}", row.id)),
+            observations: base.href(&format!("/v1/observations?speaker={}", row.id)),
         },
         id: row.id,
         name: row.name,
@@ -99,6 +100,7 @@ fn speaker_response(row: SpeakerRow, regions: &Names) -> SpeakerResponse {
 async fn list_speakers(
     State(state): State<AppState>,
     TypedQuery(query): TypedQuery<Speakers>,
+    base: BaseUrl,
     uri: Uri,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
@@ -107,10 +109,11 @@ async fn list_speakers(
     let rows = catalogue::speakers(&state.service.pool, language).await?;
     let items = to_values(
         rows.into_iter()
-            .map(|row| speaker_response(row, &regions))
+            .map(|row| speaker_response(&base, row, &regions))
             .collect(),
     );
     respond_in_memory(
+        &base,
         &uri,
         &headers,
         &query.list,
@@ -124,6 +127,7 @@ async fn get_speaker(
     State(state): State<AppState>,
     Path(id): Path<String>,
     TypedQuery(query): TypedQuery<OneWithFigures>,
+    base: BaseUrl,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
     let language = query.presentation.language;
@@ -144,7 +148,7 @@ async fn get_speaker(
         query.format,
         language,
         SpeakerDetailResponse {
-            speaker: speaker_response(row, &regions),
+            speaker: speaker_response(&base, row, &regions),
             figures,
         },
     )

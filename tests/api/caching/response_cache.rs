@@ -145,7 +145,10 @@ async fn two_servers_over_one_file_pick_up_an_import_within_a_second() {
     let urls: Vec<String> = servers.iter().map(Server::url).collect();
     let client = reqwest::Client::new();
     let get = |address: &str, path: &str| {
-        let request = client.get(format!("{address}{path}"));
+        // One Host for both, so that their links (and so their bodies) are the same.
+        let request = client
+            .get(format!("{address}{path}"))
+            .header("host", "localhost:8080");
         async move {
             let response = request.send().await.unwrap();
             assert_eq!(response.status(), StatusCode::OK);

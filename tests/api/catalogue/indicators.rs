@@ -20,7 +20,7 @@ async fn indicators_catalogue_every_figure() {
     assert_eq!(rd["unit"], "cny");
     assert_eq!(
         rd["links"]["observations"],
-        "/v1/indicators/rd-expenditure/observations"
+        format!("{}/v1/indicators/rd-expenditure/observations", app.address)
     );
     let series = app
         .get_figures("/v1/indicators/rd-expenditure/observations")

@@ -86,7 +86,7 @@ async fn a_region_lists_its_children_and_everything_inside_it() {
         );
         assert_eq!(
             detail["links"]["within"],
-            format!("/v1/observations?within={id}")
+            format!("{}/v1/observations?within={id}", app.address)
         );
     }
     // Guangdong lists its cities; Hengqin lies inside Zhuhai, so inside Guangdong too.

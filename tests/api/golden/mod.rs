@@ -8,7 +8,8 @@
 //! compares each answer's status, `content-type`, the other headers users act on
 //! ([`PINNED_HEADERS`]) and body bytes with its file in `tests/golden/`. A file holds the
 //! request (`request:` and `request-header:` lines), then `status:`, `content-type:` and the
-//! pinned header lines, a blank line and the body exactly as served. Its
+//! pinned header lines, a blank line and the body exactly as served. Every request names
+//! `Host: localhost:8080`, so the absolute links in answers do not depend on the port. Its
 //! name is the request's path and query with unsafe characters replaced (`~`), plus a short
 //! hash only where names would collide or grow too long.
 //!
@@ -34,6 +35,11 @@ use crate::helpers::TestApp;
 
 const GOLDEN_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/golden");
 const EXTENSION: &str = ".golden";
+/// The `Host` every request names, whatever port the app listens on, so that the absolute
+/// links the API serves are the same bytes in every run.
+const HOST: &str = "localhost:8080";
+/// What links in the answers start with.
+const BASE_URL: &str = "http://localhost:8080";
 /// Longest file name, extension included; longer ones are cut and given a hash.
 const MAX_NAME: usize = 150;
 
@@ -108,6 +114,13 @@ impl Run {
         let mut builder = self
             .client
             .request(method, format!("{}{}", self.address, request.path));
+        if !request
+            .headers
+            .iter()
+            .any(|(name, _)| name.eq_ignore_ascii_case("host"))
+        {
+            builder = builder.header("host", HOST);
+        }
         for (name, value) in request.headers {
             builder = builder.header(*name, *value);
         }
@@ -185,8 +198,13 @@ impl Run {
     /// Fetches the link `rel` (`next`, `prev`) of the page at `path` and returns it.
     async fn follow(&mut self, path: &str, rel: &str) -> Option<String> {
         let body = self.json(path).await?;
-        let Some(link) = body["links"][rel].as_str() else {
-            self.problem(format!("GET {path}: links.{rel} is not a link to follow"));
+        let Some(link) = body["links"][rel]
+            .as_str()
+            .and_then(|link| link.strip_prefix(BASE_URL))
+        else {
+            self.problem(format!(
+                "GET {path}: links.{rel} is not a link to {BASE_URL} to follow"
+            ));
             return None;
         };
         self.fetch(Request::get(link)).await;

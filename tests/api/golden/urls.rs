@@ -381,7 +381,7 @@ pub(super) const WITH_HEADERS: &[Special] = &[
     (
         "GET",
         "/v1/indicators?limit=3",
-        &[("If-None-Match", "\"b2efd3bd317d927f-63a\"")],
+        &[("If-None-Match", "\"5df72a9eca2ef625-6e2\"")],
     ),
     ("GET", "/v1/regions", &[("Accept", "text/csv")]),
     ("GET", "/v1/observations?limit=5", &[("Accept", "text/csv")]),

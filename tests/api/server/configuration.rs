@@ -1,7 +1,8 @@
-//! D19: a numeric setting outside its sane range stops start-up with one line, instead of a
-//! server that answers every request 503 (`--request-timeout-ms 0`) or never sees an import
-//! (`--data-version-poll-ms 18446744073709551615`). Every flag's range is walked by the unit
-//! test in `commands/config/tests.rs`; this runs the binary as an operator would.
+//! D19: a numeric setting outside its sane range (or a --public-url that is no http URL)
+//! stops start-up with one line, instead of a server that answers every request 503
+//! (`--request-timeout-ms 0`) or never sees an import (`--data-version-poll-ms
+//! 18446744073709551615`). Every flag's range is walked by the unit test in
+//! `commands/config/tests.rs`; this runs the binary as an operator would.
 
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -55,6 +56,27 @@ fn out_of_range_settings_stop_start_up_with_one_line() {
         assert_eq!(lines.len(), 1, "one line: {stderr}");
         assert!(
             lines[0].starts_with(&format!("gd-indicators: {flag} ({variable}) is {value}")),
+            "{stderr}"
+        );
+    }
+}
+
+#[test]
+fn a_public_url_that_is_not_an_http_url_stops_start_up_with_one_line() {
+    for value in [
+        "stats.example",
+        "ftp://stats.example",
+        "https://stats.example/gd?x=1",
+    ] {
+        let (code, stderr) = start_up_with(("PUBLIC_URL", value));
+        assert_eq!(code, Some(1), "PUBLIC_URL={value} must stop start-up");
+        let lines: Vec<&str> = stderr.lines().collect();
+        assert_eq!(lines.len(), 1, "one line: {stderr}");
+        assert!(
+            lines[0].starts_with("gd-indicators: ")
+                && lines[0].contains("--public-url")
+                && lines[0].contains(value)
+                && lines[0].contains("expected an http(s) URL"),
             "{stderr}"
         );
     }
