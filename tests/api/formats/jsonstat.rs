@@ -162,7 +162,8 @@ async fn a_dataset_holds_one_indicators_figures_in_their_cells() {
     assert!(figures.len() > 5);
     assert_cells_hold(&dataset, &figures);
     assert_eq!(dataset.label, "Operating revenue of an industry cluster");
-    assert_eq!(dataset.href, path);
+    // Absolute, like every link the API serves.
+    assert_eq!(dataset.href, format!("{}{path}", app.address));
     assert_eq!(dataset.extension.indicator, "cluster-operating-revenue");
     // The dimensions in use: no company or city plan has a revenue figure.
     assert_eq!(
