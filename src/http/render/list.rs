@@ -108,7 +108,7 @@ impl ListResponder<'_> {
     }
 
     /// A page of figures, written from their schema: as JSON objects (trimmed to `fields=`,
-    /// a mask over their top-level fields), or as CSV rows of their flat columns, exactly as
+    /// dotted paths that keep the nesting), or as CSV rows of their flat columns, exactly as
     /// the export writes them.
     pub fn respond_figures(self, page: Page<Observation>) -> ApiResult<Response> {
         self.respond_figures_with(page, None)
@@ -139,8 +139,7 @@ impl ListResponder<'_> {
         let links = self.links(&page);
         let fields = self.list.fields.as_deref();
         if let Some(fields) = fields {
-            let accepted: Vec<String> = json::fields().into_iter().map(str::to_owned).collect();
-            check_fields(fields, &accepted)?;
+            check_fields(fields, json::field_paths())?;
         }
         let response = match format {
             Format::Json => {
