@@ -177,3 +177,31 @@ pub async fn regions_inside(
 ) -> sqlx::Result<Vec<Reference>> {
     crate::store::regions::regions_inside(pool, id, language).await
 }
+
+/// What the live database holds that a parameter or a path chooses from: every kind's ids and
+/// the indicators' concepts. The OpenAPI document lists them as enumerations, read per
+/// request, so that an import's new region is documented as soon as it is served.
+#[derive(Debug, Default)]
+pub struct Enumerations {
+    ids: Vec<(Entity, Vec<String>)>,
+    pub concepts: Vec<String>,
+}
+
+impl Enumerations {
+    pub async fn load(pool: &SqlitePool) -> sqlx::Result<Enumerations> {
+        let mut ids = Vec::new();
+        for entity in Entity::ALL {
+            ids.push((entity, crate::store::ids(pool, entity).await?));
+        }
+        let concepts = store::indicator_values(pool, store::IndicatorColumn::Concept).await?;
+        Ok(Enumerations { ids, concepts })
+    }
+
+    /// The ids of `entity`, in order; none when not loaded.
+    pub fn ids(&self, entity: Entity) -> &[String] {
+        self.ids
+            .iter()
+            .find(|(of, _)| *of == entity)
+            .map_or(&[], |(_, ids)| ids.as_slice())
+    }
+}
