@@ -86,11 +86,18 @@ impl ListResponder<'_> {
     /// this list can have, in order: the CSV columns and, by their first segment, the names
     /// `fields=` accepts. Fixed per list, so an empty page still has its header row and
     /// accepts the same fields.
-    pub fn respond(self, page: Page, columns: Vec<String>) -> ApiResult<Response> {
+    /// `members` are what `fields=` takes; `None`: the top-level names of the columns.
+    pub fn respond(
+        self,
+        page: Page,
+        columns: Vec<String>,
+        members: Option<Vec<String>>,
+    ) -> ApiResult<Response> {
         let format = negotiate(self.headers, self.list.format, true)?;
         let links = self.links(&page);
+        let members = members.unwrap_or_else(|| field_names(&columns));
         let items = match &self.list.fields {
-            Some(fields) => project(page.items, fields, &field_names(&columns))?,
+            Some(fields) => project(page.items, fields, &members)?,
             None => page.items,
         };
         let response = match format {

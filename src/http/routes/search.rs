@@ -131,5 +131,6 @@ async fn search(
         "search",
         items,
         columns,
+        None,
     )
 }
