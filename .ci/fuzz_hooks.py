@@ -21,8 +21,7 @@ def _sort_keys(value):
     return [str(key).lstrip("-") for key in value]
 
 
-@schemathesis.hook
-def filter_query(ctx, query):
+def _acceptable(query):
     if not isinstance(query, dict):
         return True
     # A cursor is valid only as the server issued it, for this very query (it carries a
@@ -42,3 +41,20 @@ def filter_query(ctx, query):
         if a is not None and b is not None and a > b:
             return False
     return True
+
+
+@schemathesis.hook
+def filter_query(ctx, query):
+    """The generated queries of the examples, fuzzing and stateful phases."""
+    return _acceptable(query)
+
+
+@schemathesis.hook
+def filter_case(ctx, case):
+    """The coverage phase's cases, which it builds without the query hook. Only a case meant
+    to be accepted is dropped: one meant to be refused is refused whatever these facts say."""
+    meta = getattr(case, "meta", None)
+    mode = getattr(getattr(meta, "generation", None), "mode", None)
+    if mode is not None and str(getattr(mode, "value", mode)) == "negative":
+        return True
+    return _acceptable(case.query)

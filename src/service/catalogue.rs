@@ -185,6 +185,8 @@ pub async fn regions_inside(
 pub struct Enumerations {
     ids: Vec<(Entity, Vec<String>)>,
     pub concepts: Vec<String>,
+    /// The indicators a chart can draw: all but rankings (a position is not a quantity).
+    pub chartable: Vec<String>,
 }
 
 impl Enumerations {
@@ -194,7 +196,18 @@ impl Enumerations {
             ids.push((entity, crate::store::ids(pool, entity).await?));
         }
         let concepts = store::indicator_values(pool, store::IndicatorColumn::Concept).await?;
-        Ok(Enumerations { ids, concepts })
+        let mut chartable: Vec<String> = store::indicators(pool, Language::En)
+            .await?
+            .into_iter()
+            .filter(|indicator| indicator.unit != crate::domain::figure::Unit::Rank)
+            .map(|indicator| indicator.id)
+            .collect();
+        chartable.sort();
+        Ok(Enumerations {
+            ids,
+            concepts,
+            chartable,
+        })
     }
 
     /// The ids of `entity`, in order; none when not loaded.

@@ -7,8 +7,8 @@ use std::sync::LazyLock;
 use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
 use utoipa::openapi::schema::{
-    ArrayBuilder, KnownFormat, ObjectBuilder, OneOfBuilder, RefBuilder, SchemaFormat, SchemaType,
-    Type,
+    AdditionalProperties, ArrayBuilder, KnownFormat, ObjectBuilder, OneOfBuilder, RefBuilder,
+    SchemaFormat, SchemaType, Type,
 };
 use utoipa::openapi::{RefOr, Schema};
 
@@ -428,6 +428,36 @@ impl utoipa::ToSchema for Observation {
     fn schemas(components: &mut Components) {
         member_components(&TREE, components);
     }
+}
+
+/// The schema of a figure trimmed by `fields=`: any of its members, none required, each
+/// object inline and itself trimmed (`period.label` is a period with a label only); nothing
+/// that is not a member.
+pub fn trimmed_schema() -> RefOr<Schema> {
+    fn trimmed(members: &[Node], nullable: bool) -> RefOr<Schema> {
+        let schema_type = if nullable {
+            SchemaType::from_iter([Type::Object, Type::Null])
+        } else {
+            SchemaType::new(Type::Object)
+        };
+        let mut builder = ObjectBuilder::new()
+            .schema_type(schema_type)
+            .additional_properties(Some(AdditionalProperties::FreeForm(false)));
+        for node in members {
+            let schema = match &node.value {
+                NodeValue::Leaf(index) => {
+                    let column = &COLUMNS[*index];
+                    value_schema(column, column.nullable, false)
+                }
+                NodeValue::Object {
+                    object, members, ..
+                } => trimmed(members, object.optional),
+            };
+            builder = builder.property(node.key, schema);
+        }
+        builder.into()
+    }
+    trimmed(&TREE, false)
 }
 
 /// The schema of a flat record of a figure (an export row), described as `description`.

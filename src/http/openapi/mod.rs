@@ -13,7 +13,9 @@ use utoipa::openapi::extensions::ExtensionsBuilder;
 use utoipa::openapi::path::{
     HttpMethod, OperationBuilder, ParameterBuilder, ParameterIn, PathItem,
 };
-use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Schema, Type};
+use utoipa::openapi::schema::{
+    AdditionalProperties, AnyOfBuilder, ArrayBuilder, ObjectBuilder, Schema, Type,
+};
 use utoipa::openapi::tag::TagBuilder;
 use utoipa::openapi::{
     ComponentsBuilder, ContentBuilder, InfoBuilder, OpenApi, OpenApiBuilder, PathsBuilder, Ref,
@@ -21,12 +23,13 @@ use utoipa::openapi::{
 };
 use utoipa::ToSchema;
 
-use super::endpoint::{register, Components, EndpointDoc, Media};
+use super::endpoint::{members, register, Components, EndpointDoc, Media};
 use super::problem::Problem;
 use super::render::list::{ListLinks, ListMeta};
 use crate::domain::entity::Entity;
 use crate::domain::figure::{json, Observation};
 use crate::service::catalogue::Enumerations;
+use crate::service::query::params::ParamKind;
 use parameters::{json_parameters, own_parameters, Context};
 
 const PROBLEM_JSON: &str = "application/problem+json";
@@ -65,13 +68,17 @@ fn problem(description: &str) -> ResponseBuilder {
     )
 }
 
-/// The list envelope around items of schema `item`.
-fn envelope(item: &str) -> ObjectBuilder {
+/// The list envelope around items of schema `item`, or (`fields=`) of `trimmed`.
+fn envelope(item: &str, trimmed: Option<&str>) -> ObjectBuilder {
+    let items: RefOr<Schema> = match trimmed {
+        Some(trimmed) => AnyOfBuilder::new()
+            .item(Ref::from_schema_name(item))
+            .item(Ref::from_schema_name(trimmed))
+            .into(),
+        None => Ref::from_schema_name(item).into(),
+    };
     ObjectBuilder::new()
-        .property(
-            "data",
-            ArrayBuilder::new().items(Ref::from_schema_name(item)),
-        )
+        .property("data", ArrayBuilder::new().items(items))
         .required("data")
         .property("meta", Ref::from_schema_name("ListMeta"))
         .required("meta")
@@ -152,12 +159,36 @@ fn item_fields(schema: &str, components: &Components) -> Vec<String> {
     if schema == Observation::name() {
         return json::field_paths().to_vec();
     }
-    let Some((_, RefOr::T(Schema::Object(object)))) =
-        components.iter().find(|(name, _)| name == schema)
-    else {
-        return Vec::new();
+    members(&Ref::from_schema_name(schema).into(), components)
+        .into_iter()
+        .map(|(name, _)| name)
+        .collect()
+}
+
+/// Registers the schema of an item of `schema` trimmed by `fields=` (`{schema}Fields`): a
+/// figure's from the figure schema, another's its members with none required; returns its
+/// name.
+fn register_trimmed(schema: &str, components: &mut Components) -> Option<String> {
+    let name = format!("{schema}Fields");
+    let trimmed = if schema == Observation::name() {
+        json::trimmed_schema()
+    } else {
+        let mut object = ObjectBuilder::new()
+            .description(Some(format!(
+                "{schema} trimmed by `fields=`: the members asked for."
+            )))
+            .additional_properties(Some(AdditionalProperties::FreeForm(false)));
+        let members = members(&Ref::from_schema_name(schema).into(), components);
+        if members.is_empty() {
+            return None;
+        }
+        for (name, member) in members {
+            object = object.property(name, member);
+        }
+        object.into()
     };
-    object.properties.keys().cloned().collect()
+    components.push((name.clone(), trimmed));
+    Some(name)
 }
 
 /// The CSV representation of a list: a header row, then a row per item. A figure's columns
@@ -210,7 +241,11 @@ fn path_item(
         if let Some(name) = segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
             let (schema, example) = match EXAMPLE_IDS.iter().find(|(of, ..)| *of == collection) {
                 Some((_, entity, example)) => {
-                    let ids = enumerations.ids(*entity);
+                    let ids = if path.ends_with("/chart.svg") {
+                        enumerations.chartable.as_slice()
+                    } else {
+                        enumerations.ids(*entity)
+                    };
                     // The article's id where the database has it, else its first.
                     let example = ids
                         .iter()
@@ -275,7 +310,14 @@ fn path_item(
         ),
         Media::Json => {
             let body: RefOr<Schema> = match (&item, doc.list()) {
-                (Some(item), Some(_)) => envelope(item).into(),
+                (Some(item), Some(spec)) => {
+                    let fields = spec
+                        .controls()
+                        .iter()
+                        .any(|decl| decl.kind == ParamKind::Fields);
+                    let trimmed = fields.then(|| register_trimmed(item, components)).flatten();
+                    envelope(item, trimmed.as_deref()).into()
+                }
                 (Some(item), None) => Ref::from_schema_name(item).into(),
                 (None, _) => ObjectBuilder::new().into(),
             };
@@ -297,7 +339,10 @@ fn path_item(
         .response("400", bad_request)
         .response("406", not_acceptable);
     if path.contains('{') {
-        operation = operation.response("404", problem("No resource has that id."));
+        operation = operation.response(
+            "404",
+            problem("No resource has that id (a chart: or no stated figure to draw)."),
+        );
     }
     // A retracted figure is gone, with where its history is.
     if path == "/v1/observations/{id}" {

@@ -201,7 +201,11 @@ fn parameter_schema(
             false,
         ),
         ParamKind::Fields => (
-            list(one_of_values(context.fields), context.fields.len().max(1)),
+            // No most: a field may be named twice (it is kept once).
+            ArrayBuilder::new()
+                .items(one_of_values(context.fields))
+                .min_items(Some(1))
+                .into(),
             "Fields to keep in each item, comma-separated, in the order given. A dotted path \
              selects a member of an object where the items have them (`period.label`: JSON \
              keeps the nesting with only that member, CSV the column it maps to)."
@@ -303,10 +307,16 @@ fn parameter(decl: &Decl, spec: &QuerySpec, context: &Context) -> ParameterBuild
     // `transform`'s example is one that derives figures, so that the fuzz run's requests
     // from examples (with the path's) check a transform's answer against the document.
     let example = std::ptr::eq(decl, &TRANSFORM.decl).then(|| Value::from("cagr"));
+    // A search needs its text: the one parameter without which an endpoint answers nothing.
+    let required = if decl.kind == ParamKind::Text {
+        Required::True
+    } else {
+        Required::False
+    };
     let mut builder = ParameterBuilder::new()
         .name(decl.name)
         .parameter_in(ParameterIn::Query)
-        .required(Required::False)
+        .required(required)
         .schema(Some(schema))
         .example(example)
         .description(Some(description));
