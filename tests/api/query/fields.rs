@@ -68,3 +68,23 @@ async fn nested_fields_keep_the_nesting_in_json_and_map_to_their_columns_in_csv(
         problem.detail
     );
 }
+
+#[tokio::test]
+async fn a_catalogue_list_takes_every_member_its_items_declare_in_either_language() {
+    let app = TestApp::spawn().await;
+    // name_en is in Chinese answers only: asked in English, items simply lack it.
+    let english = app.get_list("/v1/regions?fields=id,name_en").await;
+    assert!(!english.is_empty());
+    for region in &english {
+        let keys: Vec<&String> = region.as_object().unwrap().keys().collect();
+        assert_eq!(keys, ["id"], "{region}");
+    }
+    let chinese = app.get_list("/v1/regions?fields=id,name_en&lang=zh").await;
+    let zhuhai = chinese.iter().find(|r| r["id"] == "zhuhai").unwrap();
+    assert_eq!(zhuhai["name_en"], "Zhuhai");
+    let problem = app
+        .get_problem("/v1/regions?fields=id,name_fr", StatusCode::BAD_REQUEST)
+        .await;
+    assert_eq!(problem.parameter(), "fields");
+    assert!(problem.detail.contains("name_en"), "{}", problem.detail);
+}
