@@ -193,7 +193,12 @@ impl Enumerations {
     pub async fn load(pool: &SqlitePool) -> sqlx::Result<Enumerations> {
         let mut ids = Vec::new();
         for entity in Entity::ALL {
-            ids.push((entity, crate::store::ids(pool, entity).await?));
+            // A retracted figure is gone (a 410), not one to name.
+            let of_entity = match entity {
+                Entity::Observation => crate::store::revisions::standing_ids(pool).await?,
+                _ => crate::store::ids(pool, entity).await?,
+            };
+            ids.push((entity, of_entity));
         }
         let concepts = store::indicator_values(pool, store::IndicatorColumn::Concept).await?;
         let mut chartable: Vec<String> = store::indicators(pool, Language::En)

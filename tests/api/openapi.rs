@@ -103,6 +103,15 @@ async fn the_catalogue_ids_are_enumerated_from_the_live_database() {
     sources.sort();
     assert_eq!(sources, ids(&app, "/v1/sources").await);
 
+    // A retracted figure answers 410, so its id is not one to name.
+    let retracted = "new-energy-operating-revenue-threshold-2024";
+    let figure = parameter(&document, "/v1/observations/{id}", "id");
+    let figures = strings(&figure["schema"]["enum"]);
+    assert!(figures.contains(&"rd-expenditure-2024".to_owned()));
+    assert!(!figures.contains(&retracted.to_owned()), "{retracted}");
+    let response = app.get(&format!("/v1/observations/{retracted}")).await;
+    assert_eq!(response.status(), StatusCode::GONE);
+
     // An import that adds regions: the next document lists them.
     let output = Command::new(BINARY)
         .args(["generate", "--observations", "200", "--seed", "17"])
