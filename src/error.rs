@@ -21,6 +21,11 @@ pub enum ApiError {
     #[error("{0}")]
     NotKnownAt(String),
 
+    /// Nothing to show for what was asked: a chart of an indicator with no stated figures in
+    /// the regions given.
+    #[error("{0}")]
+    NothingToShow(String),
+
     /// A figure that existed and was retracted.
     #[error("{0}")]
     Gone(String),

@@ -17,6 +17,20 @@ pub enum Entity {
 }
 
 impl Entity {
+    /// Every kind, in the order above.
+    pub const ALL: [Entity; 10] = [
+        Entity::Region,
+        Entity::Cluster,
+        Entity::ClusterGroup,
+        Entity::Company,
+        Entity::CityPlan,
+        Entity::Speaker,
+        Entity::Source,
+        Entity::Indicator,
+        Entity::Facility,
+        Entity::Observation,
+    ];
+
     /// What a person calls one of these, for error messages.
     pub fn noun(self) -> &'static str {
         match self {

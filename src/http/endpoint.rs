@@ -148,3 +148,44 @@ impl Endpoint {
         )
     }
 }
+
+/// The members of an object schema, each with its schema, in order: its properties, or
+/// (serde's `flatten`) those of each part of an `allOf`, a reference looked up in
+/// `components`. What `fields=` takes of a list's items, and what the document lists.
+pub fn members(schema: &RefOr<Schema>, components: &Components) -> Vec<(String, RefOr<Schema>)> {
+    match schema {
+        RefOr::Ref(reference) => {
+            let name = reference
+                .ref_location
+                .rsplit('/')
+                .next()
+                .unwrap_or_default();
+            components
+                .iter()
+                .find(|(named, _)| named == name)
+                .map(|(_, schema)| members(schema, components))
+                .unwrap_or_default()
+        }
+        RefOr::T(Schema::Object(object)) => object
+            .properties
+            .iter()
+            .map(|(name, schema)| (name.clone(), schema.clone()))
+            .collect(),
+        RefOr::T(Schema::AllOf(all)) => all
+            .items
+            .iter()
+            .flat_map(|part| members(part, components))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The members of `T`'s items, by name (see [`members`]).
+pub fn member_names<T: ToSchema>() -> Vec<String> {
+    let mut components = Components::new();
+    T::schemas(&mut components);
+    members(&T::schema(), &components)
+        .into_iter()
+        .map(|(name, _)| name)
+        .collect()
+}

@@ -36,7 +36,7 @@ impl ApiError {
     pub fn status(&self) -> StatusCode {
         match self {
             ApiError::NotFound { .. } | ApiError::RouteNotFound { .. } => StatusCode::NOT_FOUND,
-            ApiError::NotKnownAt(_) => StatusCode::NOT_FOUND,
+            ApiError::NotKnownAt(_) | ApiError::NothingToShow(_) => StatusCode::NOT_FOUND,
             ApiError::Gone(_) => StatusCode::GONE,
             ApiError::InvalidParameter { .. } => StatusCode::BAD_REQUEST,
             ApiError::NotReady(_) => StatusCode::SERVICE_UNAVAILABLE,

@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use axum::extract::Request;
+use axum::extract::{Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -29,6 +29,7 @@ use super::routes::{
 };
 use super::state::AppState;
 use crate::error::{ApiError, ApiResult};
+use crate::service::catalogue::Enumerations;
 use crate::service::query::params::Format;
 use crate::service::query::queries::Document;
 
@@ -143,17 +144,17 @@ const EXPLORER_PAGE: &str = "/docs/";
 /// What the API serves: it is read-only.
 const ALLOWED_METHODS: &str = "GET, HEAD, OPTIONS";
 
-/// `GET /openapi.json`: the document of this very table, generated at the first request and
-/// kept.
+/// `GET /openapi.json`: the document of this very table, with the ids and concepts the
+/// database holds now (read for each request: an import's new region is documented as soon
+/// as it is served; the response cache keeps the document per data version).
 async fn get_openapi(
+    State(state): State<AppState>,
     TypedQuery(query): TypedQuery<Document>,
     headers: HeaderMap,
-) -> ApiResult<Json<&'static OpenApi>> {
+) -> ApiResult<Json<OpenApi>> {
     negotiate(&headers, query.format, Format::ONE)?;
-    static DOCUMENT: std::sync::OnceLock<OpenApi> = std::sync::OnceLock::new();
-    Ok(Json(
-        DOCUMENT.get_or_init(|| document(&documented_endpoints())),
-    ))
+    let enumerations = Enumerations::load(&state.service.pool).await?;
+    Ok(Json(document(&documented_endpoints(), &enumerations)))
 }
 
 /// `GET /v1`: where everything is, so the API can be explored from one URL.
@@ -208,11 +209,14 @@ async fn index(
 mod tests {
     use super::{documented_endpoints, endpoints};
     use crate::http::openapi::document;
+    use crate::service::catalogue::Enumerations;
     use crate::service::query::params::{self, Decl};
 
     #[test]
     fn every_reference_in_the_document_resolves() {
-        let document = serde_json::to_value(document(&documented_endpoints())).unwrap();
+        let document =
+            serde_json::to_value(document(&documented_endpoints(), &Enumerations::default()))
+                .unwrap();
         assert_eq!(document["openapi"], "3.1.0");
         let schemas = document["components"]["schemas"].as_object().unwrap();
         fn walk(value: &serde_json::Value, refs: &mut Vec<String>) {
@@ -240,7 +244,9 @@ mod tests {
 
     #[test]
     fn operation_ids_are_unique_and_path_parameters_declared() {
-        let document = serde_json::to_value(document(&documented_endpoints())).unwrap();
+        let document =
+            serde_json::to_value(document(&documented_endpoints(), &Enumerations::default()))
+                .unwrap();
         let mut ids = std::collections::HashSet::new();
         for (path, item) in document["paths"].as_object().unwrap() {
             let operation = &item["get"];

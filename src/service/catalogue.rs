@@ -177,3 +177,49 @@ pub async fn regions_inside(
 ) -> sqlx::Result<Vec<Reference>> {
     crate::store::regions::regions_inside(pool, id, language).await
 }
+
+/// What the live database holds that a parameter or a path chooses from: every kind's ids and
+/// the indicators' concepts. The OpenAPI document lists them as enumerations, read per
+/// request, so that an import's new region is documented as soon as it is served.
+#[derive(Debug, Default)]
+pub struct Enumerations {
+    ids: Vec<(Entity, Vec<String>)>,
+    pub concepts: Vec<String>,
+    /// The indicators a chart can draw: all but rankings (a position is not a quantity).
+    pub chartable: Vec<String>,
+}
+
+impl Enumerations {
+    pub async fn load(pool: &SqlitePool) -> sqlx::Result<Enumerations> {
+        let mut ids = Vec::new();
+        for entity in Entity::ALL {
+            // A retracted figure is gone (a 410), not one to name.
+            let of_entity = match entity {
+                Entity::Observation => crate::store::revisions::standing_ids(pool).await?,
+                _ => crate::store::ids(pool, entity).await?,
+            };
+            ids.push((entity, of_entity));
+        }
+        let concepts = store::indicator_values(pool, store::IndicatorColumn::Concept).await?;
+        let mut chartable: Vec<String> = store::indicators(pool, Language::En)
+            .await?
+            .into_iter()
+            .filter(|indicator| indicator.unit != crate::domain::figure::Unit::Rank)
+            .map(|indicator| indicator.id)
+            .collect();
+        chartable.sort();
+        Ok(Enumerations {
+            ids,
+            concepts,
+            chartable,
+        })
+    }
+
+    /// The ids of `entity`, in order; none when not loaded.
+    pub fn ids(&self, entity: Entity) -> &[String] {
+        self.ids
+            .iter()
+            .find(|(of, _)| *of == entity)
+            .map_or(&[], |(_, ids)| ids.as_slice())
+    }
+}

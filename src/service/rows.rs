@@ -147,12 +147,16 @@ pub fn check_fields(fields: &[String], accepted: &[String]) -> ApiResult<()> {
     }
 }
 
-/// One item with only `fields`, in the order asked.
+/// One item with only `fields`, in the order asked; a member this item does not have (a
+/// name in another language) is left out, not made up.
 pub fn project_item(item: &Value, fields: &[String]) -> Value {
     Value::Object(
         fields
             .iter()
-            .map(|field| (field.clone(), item[field.as_str()].clone()))
+            .filter_map(|field| {
+                item.get(field.as_str())
+                    .map(|value| (field.clone(), value.clone()))
+            })
             .collect(),
     )
 }

@@ -68,3 +68,10 @@ pub async fn retracted(pool: &SqlitePool, observation_id: &str) -> sqlx::Result<
         .fetch_optional(pool)
         .await
 }
+
+/// The ids of the figures served now, retracted ones left out (those answer 410), in order.
+pub async fn standing_ids(pool: &SqlitePool) -> sqlx::Result<Vec<String>> {
+    sqlx::query_scalar("SELECT id FROM observations WHERE NOT retracted ORDER BY id")
+        .fetch_all(pool)
+        .await
+}

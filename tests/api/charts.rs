@@ -103,3 +103,27 @@ async fn a_chart_has_a_title_units_labels_marks_a_source_and_one_bar_per_period(
         .await;
     assert_eq!(problem.parameter(), "width");
 }
+
+#[tokio::test]
+async fn a_chart_with_no_figure_in_the_regions_given_is_a_404_saying_so() {
+    let app = TestApp::spawn().await;
+    let id = "huawei-harmonyos-development-years";
+    let response = app.get(&format!("/v1/indicators/{id}/chart.svg")).await;
+    assert_eq!(response.status(), StatusCode::OK, "it has figures");
+    let problem = app
+        .get_problem(
+            &format!("/v1/indicators/{id}/chart.svg?region=china"),
+            StatusCode::NOT_FOUND,
+        )
+        .await;
+    assert!(
+        problem
+            .detail
+            .contains("no stated figures in the regions given")
+            && problem
+                .detail
+                .contains(&format!("/v1/indicators/{id}/observations")),
+        "{}",
+        problem.detail
+    );
+}

@@ -30,6 +30,7 @@ mod import;
 mod languages;
 mod limits;
 mod metrics;
+mod openapi;
 mod query;
 mod query_plans;
 mod readme;

@@ -183,8 +183,9 @@ fn documented_filters_and_sorts(document: &Value) -> (BTreeSet<String>, BTreeSet
     let (mut filters, mut sorts) = (BTreeSet::new(), BTreeSet::new());
     for (path, item) in document["paths"].as_object().expect("paths") {
         let operation = &item["get"];
+        // Figures, whole or trimmed by `fields=`.
         let items = &operation["responses"]["200"]["content"]["application/json"]["schema"]
-            ["properties"]["data"]["items"]["$ref"];
+            ["properties"]["data"]["items"]["anyOf"][0]["$ref"];
         if items != "#/components/schemas/Observation" {
             continue;
         }
@@ -194,13 +195,16 @@ fn documented_filters_and_sorts(document: &Value) -> (BTreeSet<String>, BTreeSet
                 continue;
             }
             if name == "sort" {
-                // The pattern lists the keys: ^-?(id|period|...)(,-?(id|period|...))*$
-                let pattern = parameter["schema"]["pattern"].as_str().expect("a pattern");
-                let keys = pattern
-                    .strip_prefix("^-?(")
-                    .and_then(|rest| rest.split(')').next())
-                    .unwrap_or_else(|| panic!("{path}: unexpected sort pattern {pattern}"));
-                sorts.extend(keys.split('|').map(str::to_owned));
+                // The keys, each ascending and descending (`-`).
+                let keys = parameter["schema"]["items"]["enum"]
+                    .as_array()
+                    .unwrap_or_else(|| panic!("{path}: the sort keys are enumerated"));
+                sorts.extend(
+                    keys.iter()
+                        .filter_map(Value::as_str)
+                        .filter(|key| !key.starts_with('-'))
+                        .map(str::to_owned),
+                );
             } else if !SHARED_PARAMETERS.contains(&name) {
                 filters.insert(name.to_owned());
             }

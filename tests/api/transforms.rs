@@ -35,6 +35,18 @@ fn schema_errors(document: &Value, schema: &Value, value: &Value, at: &str) -> V
             n => vec![format!("{at}: {value} matches {n} of oneOf, not one")],
         };
     }
+    // Any alternative that matches will do; else the first's errors say what is wrong.
+    if let Some(options) = schema["anyOf"].as_array() {
+        let mut first = None;
+        for option in options {
+            let errors = schema_errors(document, option, value, at);
+            if errors.is_empty() {
+                return errors;
+            }
+            first.get_or_insert(errors);
+        }
+        return first.unwrap_or_default();
+    }
     let mut errors = Vec::new();
     let types: Vec<&str> = match &schema["type"] {
         Value::String(one) => vec![one.as_str()],

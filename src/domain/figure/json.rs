@@ -7,8 +7,8 @@ use std::sync::LazyLock;
 use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
 use utoipa::openapi::schema::{
-    ArrayBuilder, KnownFormat, ObjectBuilder, OneOfBuilder, RefBuilder, SchemaFormat, SchemaType,
-    Type,
+    AdditionalProperties, ArrayBuilder, KnownFormat, ObjectBuilder, OneOfBuilder, RefBuilder,
+    SchemaFormat, SchemaType, Type,
 };
 use utoipa::openapi::{RefOr, Schema};
 
@@ -78,9 +78,33 @@ pub fn object(path: &str) -> Option<&'static FigureObject> {
     OBJECTS.iter().find(|object| object.path == path)
 }
 
-/// The top-level fields of a figure served as JSON, in order: what `fields=` accepts.
+/// The top-level fields of a figure served as JSON, in order.
 pub fn fields() -> Vec<&'static str> {
     TREE.iter().map(|node| node.key).collect()
+}
+
+/// Every member of a figure served as JSON, by its dotted path, in order (an object before
+/// its members): what `fields=` accepts (`period`, `period.label`, `provenance.source.id`).
+pub fn field_paths() -> &'static [String] {
+    static PATHS: LazyLock<Vec<String>> = LazyLock::new(|| {
+        fn walk(prefix: &str, members: &[Node], out: &mut Vec<String>) {
+            for node in members {
+                let path = if prefix.is_empty() {
+                    node.key.to_owned()
+                } else {
+                    format!("{prefix}.{}", node.key)
+                };
+                out.push(path.clone());
+                if let NodeValue::Object { members, .. } = &node.value {
+                    walk(&path, members, out);
+                }
+            }
+        }
+        let mut paths = Vec::new();
+        walk("", &TREE, &mut paths);
+        paths
+    });
+    &PATHS
 }
 
 /// The columns in the order of a flat record (an export row, a CSV of figures): the stored
@@ -94,18 +118,24 @@ pub fn flat_columns() -> &'static [&'static Column] {
     &FLAT
 }
 
-/// The flat columns of some top-level fields, field by field in the order given: what a CSV
-/// of figures trimmed to `fields=` holds.
+/// The flat columns of some fields (dotted paths, [`field_paths`]), field by field in the
+/// order given, each once: what a CSV of figures trimmed to `fields=` holds. A field is the
+/// columns at its path or inside it: `period` is `period_kind`, `period_start`...,
+/// `period.label` is `period_label`.
 pub fn flat_columns_of(fields: &[String]) -> Vec<&'static Column> {
-    fields
-        .iter()
-        .flat_map(|field| {
-            flat_columns()
-                .iter()
-                .copied()
-                .filter(move |column| column.field() == field)
-        })
-        .collect()
+    let mut columns: Vec<&'static Column> = Vec::new();
+    for field in fields {
+        for column in flat_columns() {
+            let inside = column
+                .path
+                .strip_prefix(field.as_str())
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'));
+            if inside && !columns.iter().any(|seen| seen.index == column.index) {
+                columns.push(column);
+            }
+        }
+    }
+    columns
 }
 
 impl Serialize for Observation {
@@ -118,11 +148,51 @@ impl Serialize for Observation {
     }
 }
 
-/// A figure as JSON, trimmed to some top-level fields (`fields=`), in the order asked.
+/// A figure as JSON, trimmed to some fields (`fields=`, dotted paths of [`field_paths`]), in
+/// the order asked: the nesting is kept, with only the members selected (`period.label` is
+/// `{"period": {"label": ...}}`); an object asked whole is whole.
 pub struct FigureFields<'a> {
     pub figure: &'a Observation,
     /// `None`: every field.
     pub fields: Option<&'a [String]>,
+}
+
+/// Members of a figure selected by `fields=`: each node, whole or with some of its members.
+struct Selection<'a> {
+    node: &'a Node,
+    /// `None`: the whole node.
+    members: Option<Vec<Selection<'a>>>,
+}
+
+impl<'a> Selection<'a> {
+    /// Adds the member at `path` (its keys) under `selected`, found among `members`.
+    fn add(selected: &mut Vec<Selection<'a>>, members: &'a [Node], path: &[&str]) {
+        let Some((key, rest)) = path.split_first() else {
+            return;
+        };
+        let Some(node) = members.iter().find(|node| node.key == *key) else {
+            return;
+        };
+        let position = match selected.iter().position(|s| s.node.key == node.key) {
+            Some(position) => position,
+            None => {
+                selected.push(Selection {
+                    node,
+                    members: Some(Vec::new()),
+                });
+                selected.len() - 1
+            }
+        };
+        let selection = &mut selected[position];
+        match (&node.value, rest.is_empty()) {
+            (NodeValue::Object { members, .. }, false) => {
+                if let Some(chosen) = &mut selection.members {
+                    Selection::add(chosen, members, rest);
+                }
+            }
+            _ => selection.members = None,
+        }
+    }
 }
 
 impl Serialize for FigureFields<'_> {
@@ -130,24 +200,51 @@ impl Serialize for FigureFields<'_> {
         let Some(fields) = self.fields else {
             return self.figure.serialize(serializer);
         };
-        let cells = self.figure.cells();
-        let mut asked: Vec<&Node> = Vec::new();
+        let mut selected: Vec<Selection> = Vec::new();
         for field in fields {
-            if let Some(node) = TREE.iter().find(|node| node.key == field) {
-                if !asked.iter().any(|seen| seen.key == node.key) {
-                    asked.push(node);
-                }
-            }
+            let path: Vec<&str> = field.split('.').collect();
+            Selection::add(&mut selected, &TREE, &path);
         }
-        let mut map = serializer.serialize_map(Some(asked.len()))?;
-        for node in asked {
-            map.serialize_entry(
-                node.key,
-                &Member {
-                    node,
-                    cells: &cells,
-                },
-            )?;
+        Selected {
+            selected: &selected,
+            cells: &self.figure.cells(),
+        }
+        .serialize(serializer)
+    }
+}
+
+/// The selected members of one object of the figure.
+struct Selected<'a> {
+    selected: &'a [Selection<'a>],
+    cells: &'a [Cell<'a>],
+}
+
+impl Serialize for Selected<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.selected.len()))?;
+        for selection in self.selected {
+            let node = selection.node;
+            match (&selection.members, &node.value) {
+                (Some(members), NodeValue::Object { object, first, .. })
+                    if !(object.optional && self.cells[*first].is_null()) =>
+                {
+                    map.serialize_entry(
+                        node.key,
+                        &Selected {
+                            selected: members,
+                            cells: self.cells,
+                        },
+                    )?
+                }
+                // A leaf, an object asked whole, or an optional object that is null.
+                _ => map.serialize_entry(
+                    node.key,
+                    &Member {
+                        node,
+                        cells: self.cells,
+                    },
+                )?,
+            }
         }
         map.end()
     }
@@ -331,6 +428,36 @@ impl utoipa::ToSchema for Observation {
     fn schemas(components: &mut Components) {
         member_components(&TREE, components);
     }
+}
+
+/// The schema of a figure trimmed by `fields=`: any of its members, none required, each
+/// object inline and itself trimmed (`period.label` is a period with a label only); nothing
+/// that is not a member.
+pub fn trimmed_schema() -> RefOr<Schema> {
+    fn trimmed(members: &[Node], nullable: bool) -> RefOr<Schema> {
+        let schema_type = if nullable {
+            SchemaType::from_iter([Type::Object, Type::Null])
+        } else {
+            SchemaType::new(Type::Object)
+        };
+        let mut builder = ObjectBuilder::new()
+            .schema_type(schema_type)
+            .additional_properties(Some(AdditionalProperties::FreeForm(false)));
+        for node in members {
+            let schema = match &node.value {
+                NodeValue::Leaf(index) => {
+                    let column = &COLUMNS[*index];
+                    value_schema(column, column.nullable, false)
+                }
+                NodeValue::Object {
+                    object, members, ..
+                } => trimmed(members, object.optional),
+            };
+            builder = builder.property(node.key, schema);
+        }
+        builder.into()
+    }
+    trimmed(&TREE, false)
 }
 
 /// The schema of a flat record of a figure (an export row), described as `description`.

@@ -122,11 +122,18 @@ impl ListResponder<'_> {
     /// this list can have, in order: the CSV columns and, by their first segment, the names
     /// `fields=` accepts. Fixed per list, so an empty page still has its header row and
     /// accepts the same fields.
-    pub fn respond(self, page: Page, columns: Vec<String>) -> ApiResult<Response> {
+    /// `members` are what `fields=` takes; `None`: the top-level names of the columns.
+    pub fn respond(
+        self,
+        page: Page,
+        columns: Vec<String>,
+        members: Option<Vec<String>>,
+    ) -> ApiResult<Response> {
         let format = negotiate(self.headers, self.list.format, self.list.formats)?;
         let links = self.links(&page);
+        let members = members.unwrap_or_else(|| field_names(&columns));
         let items = match &self.list.fields {
-            Some(fields) => project(page.items, fields, &field_names(&columns))?,
+            Some(fields) => project(page.items, fields, &members)?,
             None => page.items,
         };
         let total = page.total;
@@ -149,7 +156,7 @@ impl ListResponder<'_> {
     }
 
     /// A page of figures, written from their schema: as JSON objects (trimmed to `fields=`,
-    /// a mask over their top-level fields), or as CSV rows of their flat columns, exactly as
+    /// dotted paths that keep the nesting), or as CSV rows of their flat columns, exactly as
     /// the export writes them.
     /// `indicator` is the one indicator the request names, if it names one: a JSON-stat
     /// dataset is one indicator's.
@@ -211,8 +218,7 @@ impl ListResponder<'_> {
             ));
         }
         if let Some(fields) = fields {
-            let accepted: Vec<String> = json::fields().into_iter().map(str::to_owned).collect();
-            check_fields(fields, &accepted)?;
+            check_fields(fields, json::field_paths())?;
         }
         let response = match format {
             Format::Json => {

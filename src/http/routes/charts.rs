@@ -98,11 +98,11 @@ async fn get_chart(
             .then(a.position.cmp(&b.position))
     });
     let Some(first) = series.first() else {
-        let region = REGION.name();
-        return Err(ApiError::invalid_parameter(
-            region,
-            format!("{region}: indicator '{id}' has no stated figures in the regions given."),
-        ));
+        // Not a malformed request: well-formed ids whose figures hold nothing to draw.
+        return Err(ApiError::NothingToShow(format!(
+            "Indicator '{id}' has no stated figures in the regions given: there is no chart \
+             to draw. Its figures are at /v1/indicators/{id}/observations."
+        )));
     };
     let unit = first.unit;
     if unit == Unit::Rank {

@@ -7,7 +7,7 @@ use axum::routing::get;
 use serde::Serialize;
 
 use super::clusters::{cluster_group_response, ClusterGroupResponse};
-use super::{found, respond_in_memory, respond_one, to_values, Names};
+use super::{found, respond_in_memory, respond_one, Names};
 use crate::domain::entity::Entity;
 use crate::domain::figure::{Observation, Reference, Speaker};
 use crate::error::ApiResult;
@@ -146,7 +146,7 @@ async fn list_city_plans(
     for row in catalogue::city_plans(&state.service.pool, presentation.language()).await? {
         plans.push(city_plan_response(&base, &state, row, &presentation).await?);
     }
-    let items = to_values(plans);
+    let items = plans;
     respond_in_memory(
         &base,
         &uri,

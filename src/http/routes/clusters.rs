@@ -9,7 +9,7 @@ use axum::response::Response;
 use axum::routing::get;
 use serde::Serialize;
 
-use super::{found, respond_in_memory, respond_one, to_values, Names};
+use super::{found, respond_in_memory, respond_one, Names};
 use crate::domain::entity::Entity;
 use crate::domain::figure::{Observation, Reference};
 use crate::error::ApiResult;
@@ -189,7 +189,7 @@ async fn list_clusters(
             cluster_response(&base, row, &groups, &regions, figures)
         })
         .collect();
-    let items = to_values(clusters);
+    let items = clusters;
     respond_in_memory(
         &base,
         &uri,
@@ -282,7 +282,7 @@ async fn list_cluster_groups(
     for row in catalogue::cluster_groups(&state.service.pool, language).await? {
         groups.push(cluster_group_response(&base, &state, row, &regions, &presentation).await?);
     }
-    let items = to_values(groups);
+    let items = groups;
     respond_in_memory(
         &base,
         &uri,

@@ -6,7 +6,7 @@ use axum::response::Response;
 use axum::routing::get;
 use serde::Serialize;
 
-use super::{found, respond_in_memory, respond_one, to_values, Names};
+use super::{found, respond_in_memory, respond_one, Names};
 use crate::domain::entity::Entity;
 use crate::domain::figure::{Observation, Reference};
 use crate::error::ApiResult;
@@ -111,7 +111,7 @@ async fn list_companies(
     for row in catalogue::companies(&state.service.pool, language).await? {
         companies.push(company_response(&base, &state, row, &regions, &presentation).await?);
     }
-    let items = to_values(companies);
+    let items = companies;
     respond_in_memory(
         &base,
         &uri,

@@ -6,7 +6,7 @@ use axum::response::Response;
 use axum::routing::get;
 use serde::Serialize;
 
-use super::{found, respond_in_memory, respond_one, to_values, Names};
+use super::{found, respond_in_memory, respond_one, Names};
 use crate::domain::entity::Entity;
 use crate::domain::figure::Reference;
 use crate::domain::language::Language;
@@ -120,11 +120,10 @@ async fn list_facilities(
     let language = query.list.language;
     let names = FacilityNames::load(&state, language).await?;
     let rows = catalogue::facilities(&state.service.pool, language).await?;
-    let items = to_values(
-        rows.into_iter()
-            .map(|row| names.response(&base, row))
-            .collect(),
-    );
+    let items: Vec<_> = rows
+        .into_iter()
+        .map(|row| names.response(&base, row))
+        .collect();
     respond_in_memory(
         &base,
         &uri,

@@ -6,7 +6,7 @@ use axum::response::Response;
 use axum::routing::get;
 use serde::Serialize;
 
-use super::{found, respond_in_memory, respond_one, to_values};
+use super::{found, respond_in_memory, respond_one};
 use crate::domain::entity::Entity;
 use crate::error::ApiResult;
 use crate::http::base_url::BaseUrl;
@@ -88,11 +88,10 @@ async fn list_indicators(
     headers: HeaderMap,
 ) -> ApiResult<Response> {
     let rows = catalogue::indicators(&state.service.pool, query.list.language).await?;
-    let items = to_values(
-        rows.into_iter()
-            .map(|row| indicator_response(&base, row))
-            .collect(),
-    );
+    let items: Vec<_> = rows
+        .into_iter()
+        .map(|row| indicator_response(&base, row))
+        .collect();
     respond_in_memory(
         &base,
         &uri,

@@ -33,6 +33,7 @@ use crate::domain::figure::Reference;
 use crate::domain::language::Language;
 use crate::error::{ApiError, ApiResult};
 use crate::http::base_url::BaseUrl;
+use crate::http::endpoint::member_names;
 use crate::http::render::list::ListResponder;
 use crate::http::render::negotiate::{content_language, negotiate};
 use crate::service::catalogue;
@@ -41,21 +42,28 @@ use crate::service::query::params::Format;
 use crate::service::query::parse::ListControls;
 use crate::service::rows::flattened_columns;
 
-/// Filters, sorts and pages a small resource list held in memory, and renders it.
-fn respond_in_memory(
+/// Filters, sorts and pages a small resource list held in memory, and renders it. `fields=`
+/// takes the members of `T` as its schema declares them (the OpenAPI document lists the
+/// same), whether or not this answer has them (`name_en` is in Chinese answers only).
+fn respond_in_memory<T: serde::Serialize + utoipa::ToSchema>(
     base: &BaseUrl,
     uri: &Uri,
     headers: &HeaderMap,
     list: &ListControls,
     filters: &[ItemFilter],
     name: &str,
-    items: Vec<Value>,
+    items: Vec<T>,
 ) -> ApiResult<Response> {
+    let items = to_values(items);
     let columns = flattened_columns(&items);
-    respond_paged(base, uri, headers, list, filters, name, items, columns)
+    let members = Some(member_names::<T>());
+    respond_paged(
+        base, uri, headers, list, filters, name, items, columns, members,
+    )
 }
 
-/// As [`respond_in_memory`], with the list's columns given (for lists that may be empty).
+/// As [`respond_in_memory`], with the list's columns given (for lists that may be empty),
+/// and the members `fields=` takes (`None`: those of the columns).
 #[allow(clippy::too_many_arguments)]
 fn respond_paged(
     base: &BaseUrl,
@@ -66,6 +74,7 @@ fn respond_paged(
     name: &str,
     items: Vec<Value>,
     columns: Vec<String>,
+    members: Option<Vec<String>>,
 ) -> ApiResult<Response> {
     let page: Page = list.apply(filters, items);
     ListResponder {
@@ -75,7 +84,7 @@ fn respond_paged(
         list,
         name,
     }
-    .respond(page, columns)
+    .respond(page, columns, members)
 }
 
 /// A single resource: JSON only, so an `Accept` or `format` that rules JSON out is refused;

@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Extension;
 
-use super::{found, respond_in_memory, respond_one, to_values};
+use super::{found, respond_in_memory, respond_one};
 use crate::domain::analytics::transforms::{Transform, Transformed};
 use crate::domain::entity::Entity;
 use crate::domain::figure::{Observation, Revision};
@@ -264,7 +264,7 @@ async fn list_revisions(
         &query.list,
         &query.filters,
         &name,
-        to_values(revisions),
+        revisions,
     )
 }
 

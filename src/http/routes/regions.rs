@@ -9,7 +9,7 @@ use axum::response::Response;
 use axum::routing::get;
 use serde::Serialize;
 
-use super::{found, respond_in_memory, respond_one, to_values, Names};
+use super::{found, respond_in_memory, respond_one, Names};
 use crate::domain::entity::Entity;
 use crate::domain::figure::{Observation, Reference};
 use crate::error::ApiResult;
@@ -125,11 +125,10 @@ async fn list_regions(
     let language = query.list.language;
     let rows = catalogue::regions(&state.service.pool, None, language).await?;
     let names = Names::load(&state.service.pool, Entity::Region, language).await?;
-    let items = to_values(
-        rows.into_iter()
-            .map(|row| region_response(&base, row, &names))
-            .collect(),
-    );
+    let items: Vec<_> = rows
+        .into_iter()
+        .map(|row| region_response(&base, row, &names))
+        .collect();
     respond_in_memory(
         &base,
         &uri,

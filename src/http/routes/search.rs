@@ -134,5 +134,6 @@ async fn search(
         "search",
         items,
         columns,
+        None,
     )
 }

@@ -6,7 +6,7 @@ use axum::response::Response;
 use axum::routing::get;
 use serde::Serialize;
 
-use super::{found, respond_in_memory, respond_one, to_values, Names};
+use super::{found, respond_in_memory, respond_one, Names};
 use crate::domain::entity::Entity;
 use crate::domain::figure::{Observation, Reference};
 use crate::error::ApiResult;
@@ -107,11 +107,10 @@ async fn list_speakers(
     let language = query.list.language;
     let regions = Names::load(&state.service.pool, Entity::Region, language).await?;
     let rows = catalogue::speakers(&state.service.pool, language).await?;
-    let items = to_values(
-        rows.into_iter()
-            .map(|row| speaker_response(&base, row, &regions))
-            .collect(),
-    );
+    let items: Vec<_> = rows
+        .into_iter()
+        .map(|row| speaker_response(&base, row, &regions))
+        .collect();
     respond_in_memory(
         &base,
         &uri,

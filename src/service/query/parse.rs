@@ -513,16 +513,19 @@ fn distinct<T: Clone + Eq + std::hash::Hash>(values: &mut Vec<T>) {
     values.retain(|value| seen.insert(value.clone()));
 }
 
-/// A list without repeats, and refused past [`MAX_FILTER_VALUES`].
+/// A list without repeats, and refused past [`MAX_FILTER_VALUES`] values as given (repeats
+/// count: the document's `maxItems` says so, and a schema cannot count distinct items).
 fn capped(decl: &Decl, mut value: ParamValue) -> ApiResult<ParamValue> {
     let count = match &mut value {
         ParamValue::Texts(texts) => {
+            let given = texts.len();
             distinct(texts);
-            texts.len()
+            given
         }
         ParamValue::Years(years) => {
+            let given = years.len();
             distinct(years);
-            years.len()
+            given
         }
         ParamValue::Number(_) => 1,
     };

@@ -241,3 +241,22 @@ async fn within_combines_with_the_other_filters_and_refuses_an_unknown_region() 
     assert_eq!(problem.parameter(), "within");
     assert!(problem.detail.contains("atlantis"), "{}", problem.detail);
 }
+
+#[tokio::test]
+async fn a_filter_takes_at_most_fifty_values_counting_repeats() {
+    let app = TestApp::spawn().await;
+    let fifty = vec!["guangdong"; 50].join(",");
+    let figures = app
+        .get_list(&format!("/v1/observations?region={fifty}&limit=1000"))
+        .await;
+    assert!(!figures.is_empty());
+    assert!(figures.iter().all(|f| f["region"]["id"] == "guangdong"));
+    let problem = app
+        .get_problem(
+            &format!("/v1/observations?region={fifty},guangdong"),
+            StatusCode::BAD_REQUEST,
+        )
+        .await;
+    assert_eq!(problem.parameter(), "region");
+    assert_eq!(problem.detail, "region: 51 values; give at most 50.");
+}
