@@ -110,11 +110,12 @@ fn parameter_schema(
             string()
                 .min_length(Some(1))
                 .max_length(Some(MAX_TEXT_CHARS))
-                .pattern(Some("[^\\W_]"))
                 .into(),
+            // No pattern: a letter or digit of any script (广东) is what counts, and a JSON
+            // Schema pattern's \w is ASCII only.
             format!(
                 "Free text, at most {MAX_TEXT_CHARS} characters; it must contain a letter or \
-                 digit."
+                 digit of any script, otherwise a 400."
             ),
             false,
         ),
