@@ -113,6 +113,12 @@ fn parameter_schema(decl: &Decl, spec: &QuerySpec) -> (ObjectBuilder, String) {
              last revision recorded by that moment). Default: the latest data."
                 .to_owned(),
         ),
+        ParamKind::Since => (
+            string(),
+            "An RFC 3339 time (2025-06-01T00:00:00Z), or a data version: a whole number, the \
+             id of an import."
+                .to_owned(),
+        ),
         ParamKind::Number(Some(range)) => (
             ObjectBuilder::new()
                 .schema_type(Type::Integer)

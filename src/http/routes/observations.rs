@@ -28,7 +28,7 @@ use crate::service::figures::{
     Patents, Revenues, Revisions, Series,
 };
 use crate::service::presentation::Presentation;
-use crate::service::query::params::{FACETS, LATEST, TRANSFORM};
+use crate::service::query::params::{FACETS, LATEST, TRANSFORM, UPDATED_AFTER};
 use crate::service::query::queries::FigureListQuery;
 use crate::service::rows::check_fields;
 use crate::service::versions;
@@ -93,6 +93,7 @@ async fn respond_observations(
     query.filter.exchange = presentation.exchange();
     let transform = query.transform.filter(|t| *t != Transform::Level);
     refuse_together(&query, transform)?;
+    figures::resolve_updated_after(&state.service.pool, &mut query).await?;
     if let Some(latest) = query.latest {
         // The last figures of each series are known once the whole filtered table is read:
         // they are paged in memory, as derived figures are, presented as asked.
@@ -140,13 +141,27 @@ async fn respond_observations(
         &query.facets,
     )
     .await?;
+    // A delta marks the figures on its page that were retracted (none else asks).
+    let retracted = match &query.filter.updated_after {
+        Some(moment) => {
+            let since = figures::retracted_after(&state.service.pool, moment).await?;
+            Some(
+                page.items
+                    .iter()
+                    .filter(|figure| since.contains(&figure.id))
+                    .map(|figure| figure.id.clone())
+                    .collect(),
+            )
+        }
+        None => None,
+    };
     ListResponder {
         uri,
         headers,
         list: &query.list,
         name,
     }
-    .respond_faceted(page, indicator.as_deref(), facets)
+    .respond_faceted(page, indicator.as_deref(), facets, retracted)
 }
 
 /// Refuses what a list cannot answer together: facets count stored figures, and neither a
@@ -172,6 +187,24 @@ fn refuse_together(query: &FigureListQuery, transform: Option<Transform>) -> Api
             TRANSFORM.name(),
             "a transform reads every figure of a series.",
         );
+    }
+    if query.updated_after.is_some() {
+        let delta = |with: &str| {
+            refuse(
+                UPDATED_AFTER.name(),
+                with,
+                "a delta lists the stored figures that changed, retractions included.",
+            )
+        };
+        if transform.is_some() {
+            return delta(TRANSFORM.name());
+        }
+        if query.latest.is_some() {
+            return delta(LATEST.name());
+        }
+        if !query.facets.is_empty() {
+            return delta(FACETS.name());
+        }
     }
     if query.latest.is_some() && !query.facets.is_empty() {
         return refuse(
