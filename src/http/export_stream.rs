@@ -128,7 +128,7 @@ impl StreamedExport {
         if format == FileFormat::Csv && selection.list.bom {
             first.extend_from_slice(BYTE_ORDER_MARK);
         }
-        let retracted = selection.retracted.clone();
+        let retracted = selection.retracted(&mut *snapshot).await?;
         let mut writer = ExportWriter::start(first, format, &self_link, fields, retracted)
             .map_err(Failure::Write)?;
         let mut statement = selection.rows();

@@ -203,8 +203,6 @@ pub struct ExportSelection {
     pub filter: ObservationFilter,
     pub order: ObservationOrder,
     pub presentation: Presentation,
-    /// A delta's (`updated_after=`): the ids of the figures retracted since, which it marks.
-    pub retracted: Option<HashSet<String>>,
 }
 
 /// Parses and checks an export's query (`path` is `/v1/export`): an unknown parameter, id or
@@ -225,10 +223,6 @@ impl ExportSelection {
     /// delta's point resolved to its moment.
     pub async fn of(pool: &SqlitePool, mut query: FigureListQuery) -> ApiResult<ExportSelection> {
         resolve_updated_after(pool, &mut query).await?;
-        let retracted = match &query.filter.updated_after {
-            Some(moment) => Some(retracted_after(pool, moment).await?),
-            None => None,
-        };
         let presentation = Presentation::of(pool, query.presentation).await?;
         // Money is compared (min, max, sort=value) in the currency it is written in.
         let filter = ObservationFilter {
@@ -250,8 +244,19 @@ impl ExportSelection {
             filter,
             order,
             presentation,
-            retracted,
         })
+    }
+
+    /// A delta's marks (`updated_after=`): the ids of the figures retracted since, read on
+    /// the snapshot the rows are read from; `None` for any other export.
+    pub async fn retracted<'e>(
+        &self,
+        executor: impl sqlx::SqliteExecutor<'e>,
+    ) -> sqlx::Result<Option<HashSet<String>>> {
+        match &self.filter.updated_after {
+            Some(moment) => Ok(Some(retracted_after(executor, moment).await?)),
+            None => Ok(None),
+        }
     }
 
     /// The selected figures, presented as asked, read one at a time.

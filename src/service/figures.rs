@@ -308,6 +308,15 @@ pub fn page_order(list: &ListControls, language: Language) -> ObservationOrder {
 /// Counts of a filter's figures by the values of each facet asked for, in that order.
 pub type FacetCounts = Vec<(Facet, std::sync::Arc<Vec<FacetValue>>)>;
 
+/// One page of figures and what is counted and marked beside it.
+pub struct FigurePage {
+    pub page: Page<Observation>,
+    pub facets: FacetCounts,
+    /// A delta's (`filter.updated_after`): the ids of the page's figures retracted since,
+    /// read with the page; `None` for any other list.
+    pub retracted: Option<Vec<String>>,
+}
+
 /// One page of figures read from SQLite with a keyset, so deep pages cost what the first does,
 /// and the counts of `facets` over every page. `filter.exchange` must be `presentation`'s, so
 /// that the page is sorted and bounded by the amounts it shows. `limit=0` reads the total (and
@@ -318,7 +327,7 @@ pub async fn observation_page(
     list: &ListControls,
     presentation: &Presentation,
     facets: &[Facet],
-) -> ApiResult<(Page<Observation>, FacetCounts)> {
+) -> ApiResult<FigurePage> {
     if let Some(cursor) = &list.cursor {
         let typed = list.sort.iter().zip(&cursor.keys);
         if !typed
@@ -335,6 +344,7 @@ pub async fn observation_page(
     // same state of the data, even when an import commits in between.
     let mut snapshot = service.pool.begin().await?;
     let vintage = Vintage::of(&mut *snapshot, filter.as_of.as_deref()).await?;
+    let mut retracted = None;
     let (observations, total, counts) = match (vintage.filter(filter), vintage) {
         (None, _) => {
             snapshot.commit().await?;
@@ -362,6 +372,16 @@ pub async fn observation_page(
             };
             let counts =
                 memoised_facets(service, version, &latest, facets, language, &mut snapshot).await?;
+            if let Some(moment) = &latest.updated_after {
+                let since = store::figures::retracted_after(&mut *snapshot, moment).await?;
+                retracted = Some(
+                    observations
+                        .iter()
+                        .filter(|figure| since.contains(&figure.id))
+                        .map(|figure| figure.id.clone())
+                        .collect(),
+                );
+            }
             snapshot.commit().await?;
             (observations, total, counts)
         }
@@ -379,7 +399,11 @@ pub async fn observation_page(
         })
         .collect();
     let reversed = order.keyset.is_some_and(|k| k.before);
-    Ok((list.page_from(rows, total, reversed), counts))
+    Ok(FigurePage {
+        page: list.page_from(rows, total, reversed),
+        facets: counts,
+        retracted,
+    })
 }
 
 /// The counts of `facets` of `filter` at data version `version`, labels in `language`, counted
@@ -539,12 +563,13 @@ pub async fn resolve_updated_after(
     Ok(())
 }
 
-/// The ids of the figures retracted after `moment` (canonical UTC): what a delta marks.
-pub async fn retracted_after(pool: &SqlitePool, moment: &str) -> sqlx::Result<HashSet<String>> {
-    Ok(store::figures::retracted_after(pool, moment)
-        .await?
-        .into_iter()
-        .collect())
+/// The ids of the figures retracted after `moment` (canonical UTC): what a delta marks. Read
+/// in the transaction the delta's figures are read in, so the marks are of those figures.
+pub async fn retracted_after<'e>(
+    executor: impl sqlx::SqliteExecutor<'e>,
+    moment: &str,
+) -> sqlx::Result<HashSet<String>> {
+    store::figures::retracted_after(executor, moment).await
 }
 
 /// Whether the stored figure with this id is retracted; `None` when no figure has the id.

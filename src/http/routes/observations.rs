@@ -133,7 +133,7 @@ async fn respond_observations(
         }
         .respond_derived(page, notes, indicator.as_deref());
     }
-    let (page, facets) = observation_page(
+    let figures = observation_page(
         &state.service,
         &query.filter,
         &query.list,
@@ -141,27 +141,18 @@ async fn respond_observations(
         &query.facets,
     )
     .await?;
-    // A delta marks the figures on its page that were retracted (none else asks).
-    let retracted = match &query.filter.updated_after {
-        Some(moment) => {
-            let since = figures::retracted_after(&state.service.pool, moment).await?;
-            Some(
-                page.items
-                    .iter()
-                    .filter(|figure| since.contains(&figure.id))
-                    .map(|figure| figure.id.clone())
-                    .collect(),
-            )
-        }
-        None => None,
-    };
     ListResponder {
         uri,
         headers,
         list: &query.list,
         name,
     }
-    .respond_faceted(page, indicator.as_deref(), facets, retracted)
+    .respond_faceted(
+        figures.page,
+        indicator.as_deref(),
+        figures.facets,
+        figures.retracted,
+    )
 }
 
 /// Refuses what a list cannot answer together: facets count stored figures, and neither a

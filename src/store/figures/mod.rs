@@ -278,11 +278,13 @@ pub async fn vintage<'e>(
 pub async fn retracted_after<'e>(
     executor: impl sqlx::SqliteExecutor<'e>,
     moment: &str,
-) -> sqlx::Result<Vec<String>> {
-    sqlx::query_scalar("SELECT id FROM observations WHERE retracted = 1 AND recorded_at > ?")
-        .bind(moment)
-        .fetch_all(executor)
-        .await
+) -> sqlx::Result<std::collections::HashSet<String>> {
+    let ids: Vec<String> =
+        sqlx::query_scalar("SELECT id FROM observations WHERE retracted = 1 AND recorded_at > ?")
+            .bind(moment)
+            .fetch_all(executor)
+            .await?;
+    Ok(ids.into_iter().collect())
 }
 
 /// How many figures match `filter`.
