@@ -51,6 +51,10 @@ def _acceptable(query, path):
     given = {name for name in ("facets", "latest", "transform") if name in query}
     if len(given) > 1:
         return False
+    # A delta lists the latest state of what changed: not with a past one (as_of), nor with
+    # what reads beside the stored figures.
+    if "updated_after" in query and given | ({"as_of"} & set(query)):
+        return False
     # JSON-stat and SDMX-CSV have fixed structures (no fields=), and a JSON-stat dataset is
     # one indicator's figures: indicator= names exactly one, or the path does.
     format_word = str(query.get("format", "")).lower()

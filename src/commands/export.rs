@@ -238,11 +238,12 @@ async fn write_export(
     let self_link = uri.path_and_query().map_or("/v1/export", |pq| pq.as_str());
     let write = async {
         let out = BufWriter::with_capacity(1 << 16, sink);
-        let mut writer =
-            ExportWriter::start(out, format, self_link, None).map_err(Failure::Write)?;
-        // One read transaction: the count the bar shows and the rows come from the same state
-        // of the data, even when an import commits meanwhile.
+        // One read transaction: the count the bar shows, a delta's marks and the rows come
+        // from the same state of the data, even when an import commits meanwhile.
         let mut snapshot = pool.begin().await?;
+        let retracted = selection.retracted(&mut *snapshot).await?;
+        let mut writer =
+            ExportWriter::start(out, format, self_link, None, retracted).map_err(Failure::Write)?;
         if !progress.is_hidden() {
             let count = count_observations(&mut *snapshot, &selection.filter).await?;
             progress.set_length(count as u64);

@@ -128,8 +128,9 @@ impl StreamedExport {
         if format == FileFormat::Csv && selection.list.bom {
             first.extend_from_slice(BYTE_ORDER_MARK);
         }
-        let mut writer =
-            ExportWriter::start(first, format, &self_link, fields).map_err(Failure::Write)?;
+        let retracted = selection.retracted(&mut *snapshot).await?;
+        let mut writer = ExportWriter::start(first, format, &self_link, fields, retracted)
+            .map_err(Failure::Write)?;
         let mut statement = selection.rows();
         let mut rows = statement.fetch(&mut *snapshot);
         while let Some(figure) = rows.try_next().await? {

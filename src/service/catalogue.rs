@@ -187,6 +187,8 @@ pub struct Enumerations {
     pub concepts: Vec<String>,
     /// The indicators a chart can draw: all but rankings (a position is not a quantity).
     pub chartable: Vec<String>,
+    /// The data versions there are, which `updated_after` takes as well as a time.
+    pub versions: Vec<String>,
 }
 
 impl Enumerations {
@@ -208,10 +210,16 @@ impl Enumerations {
             .map(|indicator| indicator.id)
             .collect();
         chartable.sort();
+        let versions = crate::store::imports::versions(pool)
+            .await?
+            .into_iter()
+            .map(|version| version.to_string())
+            .collect();
         Ok(Enumerations {
             ids,
             concepts,
             chartable,
+            versions,
         })
     }
 

@@ -3,18 +3,19 @@
 //! here: a row is read from SQLite, written and forgotten, so memory stays flat however many
 //! figures there are.
 
+use std::collections::HashSet;
 use std::io::{self, Write};
 
 use futures_util::TryStreamExt;
 use sqlx::SqlitePool;
 use utoipa::openapi::{RefOr, Schema};
 
-use super::figures::{Export, ObservationFilter};
+use super::figures::{resolve_updated_after, retracted_after, Export, ObservationFilter};
 use super::import::read::FileFormat;
-use super::presentation::{ExchangeRateSource, Presentation};
+use super::presentation::Presentation;
 use super::query::parse::{read, ListControls};
 use super::query::queries::FigureListQuery;
-use super::rows::write_figure;
+use super::rows::{write_figure, RETRACTED_COLUMN};
 use crate::domain::figure::column::{Column, Components};
 use crate::domain::figure::json::{flat_columns, flat_components, flat_schema};
 use crate::domain::figure::{FlatFigure, Observation};
@@ -63,6 +64,9 @@ pub struct ExportWriter<W: Write> {
     count: usize,
     /// The envelope's `links.self`: the request the export answers.
     self_link: String,
+    /// A delta's (`updated_after=`): the ids of the figures retracted since, and those of
+    /// them written (`meta.retracted` of the JSON envelope).
+    retracted: Option<(HashSet<String>, Vec<String>)>,
 }
 
 enum Representation<W: Write> {
@@ -73,12 +77,15 @@ enum Representation<W: Write> {
 
 impl<W: Write> ExportWriter<W> {
     /// Writes the start of the body: the CSV header, or the envelope's opening. With `fields`
-    /// (checked by the caller), only those columns are written, in the order given.
+    /// (checked by the caller), only those columns are written, in the order given. A delta
+    /// (`retracted`: the ids of the figures retracted since) marks those: a last `retracted`
+    /// column in CSV, their ids in `meta.retracted` in JSON.
     pub fn start(
         out: W,
         format: FileFormat,
         self_link: &str,
         fields: Option<&[String]>,
+        retracted: Option<HashSet<String>>,
     ) -> io::Result<Self> {
         let columns: Vec<&'static Column> = match fields {
             Some(fields) => fields
@@ -97,7 +104,8 @@ impl<W: Write> ExportWriter<W> {
         let representation = match format {
             FileFormat::Csv => {
                 let mut writer = csv::Writer::from_writer(out);
-                writer.write_record(columns.iter().map(|column| column.name))?;
+                let mark = retracted.as_ref().map(|_| RETRACTED_COLUMN);
+                writer.write_record(columns.iter().map(|column| column.name).chain(mark))?;
                 Representation::Csv(Box::new(writer))
             }
             FileFormat::Json => {
@@ -112,14 +120,22 @@ impl<W: Write> ExportWriter<W> {
             keys,
             count: 0,
             self_link: self_link.to_owned(),
+            retracted: retracted.map(|ids| (ids, Vec::new())),
         })
     }
 
     /// Writes one figure as a flat record: a CSV row as every CSV of figures is written, or
     /// a JSON object of the same columns.
     pub fn write(&mut self, figure: &Observation) -> io::Result<()> {
+        let retracted = self.retracted.as_mut().map(|(ids, written)| {
+            let retracted = ids.contains(&figure.id);
+            if retracted {
+                written.push(figure.id.clone());
+            }
+            retracted
+        });
         match &mut self.representation {
-            Representation::Csv(writer) => write_figure(writer, figure, &self.columns)?,
+            Representation::Csv(writer) => write_figure(writer, figure, &self.columns, retracted)?,
             Representation::Json(out) => {
                 if self.count > 0 {
                     out.write_all(b",")?;
@@ -142,7 +158,10 @@ impl<W: Write> ExportWriter<W> {
                 writer.into_inner().map_err(|error| error.into_error())?
             }
             Representation::Json(mut out) => {
-                let meta = serde_json::json!({"count": self.count, "total": self.count});
+                let mut meta = serde_json::json!({"count": self.count, "total": self.count});
+                if let Some((_, written)) = self.retracted {
+                    meta["retracted"] = serde_json::Value::from(written);
+                }
                 let links = serde_json::json!({"self": self.self_link, "next": null, "prev": null});
                 write!(out, r#"],"meta":{meta},"links":{links}}}"#)?;
                 out
@@ -200,12 +219,11 @@ pub async fn export_selection(
 }
 
 impl ExportSelection {
-    /// The selection a parsed export query makes, presented at the rate `rates` gives.
-    pub async fn of(
-        rates: &impl ExchangeRateSource,
-        query: FigureListQuery,
-    ) -> ApiResult<ExportSelection> {
-        let presentation = Presentation::of(rates, query.presentation).await?;
+    /// The selection a parsed export query makes, presented at the rate the data gives; a
+    /// delta's point resolved to its moment.
+    pub async fn of(pool: &SqlitePool, mut query: FigureListQuery) -> ApiResult<ExportSelection> {
+        resolve_updated_after(pool, &mut query).await?;
+        let presentation = Presentation::of(pool, query.presentation).await?;
         // Money is compared (min, max, sort=value) in the currency it is written in.
         let filter = ObservationFilter {
             exchange: presentation.exchange(),
@@ -227,6 +245,18 @@ impl ExportSelection {
             order,
             presentation,
         })
+    }
+
+    /// A delta's marks (`updated_after=`): the ids of the figures retracted since, read on
+    /// the snapshot the rows are read from; `None` for any other export.
+    pub async fn retracted<'e>(
+        &self,
+        executor: impl sqlx::SqliteExecutor<'e>,
+    ) -> sqlx::Result<Option<HashSet<String>>> {
+        match &self.filter.updated_after {
+            Some(moment) => Ok(Some(retracted_after(executor, moment).await?)),
+            None => Ok(None),
+        }
     }
 
     /// The selected figures, presented as asked, read one at a time.
@@ -275,18 +305,24 @@ mod tests {
 
     #[test]
     fn an_empty_export_is_a_header_row_or_an_empty_envelope() {
-        let (csv, count) = ExportWriter::start(Vec::new(), FileFormat::Csv, "/v1/export", None)
-            .and_then(ExportWriter::finish)
-            .unwrap();
+        let (csv, count) =
+            ExportWriter::start(Vec::new(), FileFormat::Csv, "/v1/export", None, None)
+                .and_then(ExportWriter::finish)
+                .unwrap();
         assert_eq!(count, 0);
         assert_eq!(
             String::from_utf8(csv).unwrap(),
             format!("{}\n", export_columns().join(","))
         );
-        let (json, _) =
-            ExportWriter::start(Vec::new(), FileFormat::Json, "/v1/export?year=1900", None)
-                .and_then(ExportWriter::finish)
-                .unwrap();
+        let (json, _) = ExportWriter::start(
+            Vec::new(),
+            FileFormat::Json,
+            "/v1/export?year=1900",
+            None,
+            None,
+        )
+        .and_then(ExportWriter::finish)
+        .unwrap();
         assert_eq!(
             String::from_utf8(json).unwrap(),
             r#"{"data":[],"meta":{"count":0,"total":0},"links":{"self":"/v1/export?year=1900","next":null,"prev":null}}"#

@@ -2,16 +2,19 @@
 //! indicator's series, the export) and one figure accept, and one page of figures read from
 //! the store with a keyset.
 
+use std::collections::HashSet;
+
 use serde_json::Value;
 use sqlx::SqlitePool;
 
 use super::presentation::Presentation;
 use super::query::cursor::{not_issued, Direction};
 use super::query::page::Page;
+use super::query::params::Since;
 use super::query::params::{
     AS_OF, CITY_PLAN, CLUSTER, CLUSTER_GROUP, COMPANY, CONCEPT, CURRENCY, FACETS, FROM, INDICATOR,
     LANG, LATEST, MAX, MIN, QUALIFIER, REGION, ROLE, SCALE, SOURCE, SPEAKER, TO, TOPIC, TRANSFORM,
-    UNIT, WITHIN, YEAR,
+    UNIT, UPDATED_AFTER, WITHIN, YEAR,
 };
 use super::query::parse::{Accepts, ListControls};
 use super::query::queries::{CatalogueQuery, FigureListQuery, FigureQuery};
@@ -21,7 +24,7 @@ use super::Service;
 use crate::domain::analytics::conversion::{presented_units, Exchange};
 use crate::domain::figure::{Observation, Revision};
 use crate::domain::language::Language;
-use crate::error::ApiResult;
+use crate::error::{ApiError, ApiResult};
 use crate::store;
 /// Which figures a query selects, as the store reads them.
 pub use crate::store::figures::ObservationFilter;
@@ -76,7 +79,7 @@ pub struct Observations;
 
 impl Accepts for Observations {
     const SPEC: &'static QuerySpec = &QuerySpec {
-        params: all_filters![FACETS.accept(), LATEST.accept()],
+        params: all_filters![FACETS.accept(), LATEST.accept(), UPDATED_AFTER.accept()],
         shape: Shape::Figures(SORTS),
     };
     type Query = FigureListQuery;
@@ -87,7 +90,7 @@ pub struct Export;
 
 impl Accepts for Export {
     const SPEC: &'static QuerySpec = &QuerySpec {
-        params: all_filters![],
+        params: all_filters![UPDATED_AFTER.accept()],
         shape: Shape::All(SORTS),
     };
     type Query = FigureListQuery;
@@ -305,6 +308,15 @@ pub fn page_order(list: &ListControls, language: Language) -> ObservationOrder {
 /// Counts of a filter's figures by the values of each facet asked for, in that order.
 pub type FacetCounts = Vec<(Facet, std::sync::Arc<Vec<FacetValue>>)>;
 
+/// One page of figures and what is counted and marked beside it.
+pub struct FigurePage {
+    pub page: Page<Observation>,
+    pub facets: FacetCounts,
+    /// A delta's (`filter.updated_after`): the ids of the page's figures retracted since,
+    /// read with the page; `None` for any other list.
+    pub retracted: Option<Vec<String>>,
+}
+
 /// One page of figures read from SQLite with a keyset, so deep pages cost what the first does,
 /// and the counts of `facets` over every page. `filter.exchange` must be `presentation`'s, so
 /// that the page is sorted and bounded by the amounts it shows. `limit=0` reads the total (and
@@ -315,7 +327,7 @@ pub async fn observation_page(
     list: &ListControls,
     presentation: &Presentation,
     facets: &[Facet],
-) -> ApiResult<(Page<Observation>, FacetCounts)> {
+) -> ApiResult<FigurePage> {
     if let Some(cursor) = &list.cursor {
         let typed = list.sort.iter().zip(&cursor.keys);
         if !typed
@@ -332,6 +344,7 @@ pub async fn observation_page(
     // same state of the data, even when an import commits in between.
     let mut snapshot = service.pool.begin().await?;
     let vintage = Vintage::of(&mut *snapshot, filter.as_of.as_deref()).await?;
+    let mut retracted = None;
     let (observations, total, counts) = match (vintage.filter(filter), vintage) {
         (None, _) => {
             snapshot.commit().await?;
@@ -359,6 +372,16 @@ pub async fn observation_page(
             };
             let counts =
                 memoised_facets(service, version, &latest, facets, language, &mut snapshot).await?;
+            if let Some(moment) = &latest.updated_after {
+                let since = store::figures::retracted_after(&mut *snapshot, moment).await?;
+                retracted = Some(
+                    observations
+                        .iter()
+                        .filter(|figure| since.contains(&figure.id))
+                        .map(|figure| figure.id.clone())
+                        .collect(),
+                );
+            }
             snapshot.commit().await?;
             (observations, total, counts)
         }
@@ -376,7 +399,11 @@ pub async fn observation_page(
         })
         .collect();
     let reversed = order.keyset.is_some_and(|k| k.before);
-    Ok((list.page_from(rows, total, reversed), counts))
+    Ok(FigurePage {
+        page: list.page_from(rows, total, reversed),
+        facets: counts,
+        retracted,
+    })
 }
 
 /// The counts of `facets` of `filter` at data version `version`, labels in `language`, counted
@@ -491,6 +518,58 @@ pub async fn revisions(
     language: Language,
 ) -> sqlx::Result<Vec<Revision>> {
     store::revisions::revisions(pool, observation_id, language).await
+}
+
+/// Resolves a delta's `updated_after` into the moment its filter reads from
+/// (`filter.updated_after`): a time as given, a data version as the time its import was
+/// recorded. A version that does not exist, or a delta asked of a past vintage, is a 400.
+pub async fn resolve_updated_after(
+    pool: &SqlitePool,
+    query: &mut FigureListQuery,
+) -> ApiResult<()> {
+    let Some(since) = &query.updated_after else {
+        return Ok(());
+    };
+    let name = UPDATED_AFTER.name();
+    if query.filter.as_of.is_some() {
+        return Err(ApiError::invalid_parameter(
+            name,
+            format!(
+                "{name}: not with {}: a delta lists the latest state of what changed, not a \
+                 past one. Ask for one or the other.",
+                AS_OF.name()
+            ),
+        ));
+    }
+    let moment = match since {
+        Since::Time(moment) => moment.clone(),
+        Since::Version(version) => {
+            match store::imports::version_recorded_at(pool, *version).await? {
+                Some(moment) => moment,
+                None => {
+                    let current = versions::last_import_id(pool).await?;
+                    return Err(ApiError::invalid_parameter(
+                        name,
+                        format!(
+                            "{name}: there is no data version {version}; the data is at \
+                             version {current} (/readyz gives it)."
+                        ),
+                    ));
+                }
+            }
+        }
+    };
+    query.filter.updated_after = Some(moment);
+    Ok(())
+}
+
+/// The ids of the figures retracted after `moment` (canonical UTC): what a delta marks. Read
+/// in the transaction the delta's figures are read in, so the marks are of those figures.
+pub async fn retracted_after<'e>(
+    executor: impl sqlx::SqliteExecutor<'e>,
+    moment: &str,
+) -> sqlx::Result<HashSet<String>> {
+    store::figures::retracted_after(executor, moment).await
 }
 
 /// Whether the stored figure with this id is retracted; `None` when no figure has the id.

@@ -18,6 +18,7 @@ pub fn write_figure<W: Write>(
     writer: &mut csv::Writer<W>,
     figure: &Observation,
     columns: &[&'static Column],
+    retracted: Option<bool>,
 ) -> csv::Result<()> {
     let cells = figure.cells();
     for column in columns {
@@ -27,8 +28,14 @@ pub fn write_figure<W: Write>(
             cell => writer.write_field(cell.text().as_bytes())?,
         }
     }
+    if let Some(retracted) = retracted {
+        writer.write_field(if retracted { "true" } else { "false" })?;
+    }
     writer.write_record(None::<&[u8]>)
 }
+
+/// The last column of a delta's CSV (`updated_after=`): whether the figure was retracted.
+pub const RETRACTED_COLUMN: &str = "retracted";
 
 /// The CSV columns of `fields=`: each field's columns, in the order the fields were asked in.
 pub fn projected_columns(columns: &[String], fields: &[String]) -> Vec<String> {

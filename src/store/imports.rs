@@ -19,6 +19,34 @@ pub async fn last_import_id<'e>(executor: impl sqlx::SqliteExecutor<'e>) -> sqlx
         .await
 }
 
+/// Every data version there is: 0 (the data as migrated) and each import's id, in order.
+pub async fn versions<'e>(executor: impl sqlx::SqliteExecutor<'e>) -> sqlx::Result<Vec<i64>> {
+    sqlx::query_scalar("SELECT 0 UNION ALL SELECT id FROM imports ORDER BY 1")
+        .fetch_all(executor)
+        .await
+}
+
+/// The moment data version `version` stands for: when import `version` was recorded; for 0
+/// (the data as migrated), the last revision recorded by no import (or the start of time, when
+/// there is none). `None`: no import has that id.
+pub async fn version_recorded_at<'e>(
+    executor: impl sqlx::SqliteExecutor<'e>,
+    version: i64,
+) -> sqlx::Result<Option<String>> {
+    if version == 0 {
+        return sqlx::query_scalar(
+            "SELECT coalesce(max(recorded_at), '') FROM observation_revisions
+             WHERE import_id IS NULL",
+        )
+        .fetch_optional(executor)
+        .await;
+    }
+    sqlx::query_scalar("SELECT recorded_at FROM imports WHERE id = ?")
+        .bind(version)
+        .fetch_optional(executor)
+        .await
+}
+
 /// The stored columns but the id, in declaration order (`seed/observations.csv`'s): the
 /// columns of `observations` and of `observation_revisions` that every write copies.
 fn figure_fields() -> &'static str {

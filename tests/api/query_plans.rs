@@ -146,6 +146,11 @@ async fn filter_case(app: &TestApp, name: &str) -> FilterCase {
             within: texts("guangdong"),
             ..Default::default()
         },
+        // The figures changed since an import: a range of `recorded_at` (0011).
+        "updated_after" => ObservationFilter {
+            updated_after: Some("2025-03-01T00:00:00.000000Z".to_owned()),
+            ..Default::default()
+        },
         "as_of" => {
             return FilterCase::Vintage(ObservationFilter {
                 as_of: Some("2025-03-01T00:00:00.000000Z".to_owned()),

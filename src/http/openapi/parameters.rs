@@ -143,6 +143,19 @@ fn parameter_schema(
                 .to_owned(),
             false,
         ),
+        // A version that is no import's is a 400 (it names the current one), so the document
+        // lists those there are: the database's, read with the rest of the enumerations.
+        ParamKind::Since => (
+            AnyOfBuilder::new()
+                .item(string().format(Some(SchemaFormat::KnownFormat(KnownFormat::DateTime))))
+                .item(one_of_values(&context.enumerations.versions))
+                .into(),
+            "An RFC 3339 time (2025-06-01T00:00:00Z), or a data version: the id of an import \
+             (0: the data as migrated), as /readyz gives it. Lists the figures whose latest \
+             revision was recorded after it, retractions included and marked."
+                .to_owned(),
+            false,
+        ),
         ParamKind::Number(None) => (
             ObjectBuilder::new().schema_type(Type::Number).into(),
             "Compared with value_in_units: the figure in plain units of its own unit \

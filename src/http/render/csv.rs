@@ -9,7 +9,7 @@ use crate::domain::figure::column::Column;
 use crate::domain::figure::Observation;
 use crate::error::{ApiError, ApiResult};
 use crate::service::query::params::Format;
-use crate::service::rows::{csv_cells, write_figure};
+use crate::service::rows::{csv_cells, write_figure, RETRACTED_COLUMN};
 
 pub(super) fn write_error(error: csv::Error) -> ApiError {
     ApiError::Render(error.to_string())
@@ -42,18 +42,22 @@ pub(super) fn csv_response(
 }
 
 /// Figures, each a row of its flat `columns`: the export's dialect, so the file imports back.
+/// A delta's rows (`retracted`: the ids of those retracted) end with a `retracted` column.
 pub(super) fn figure_csv_response(
     figures: &[Observation],
     columns: &[&'static Column],
+    retracted: Option<&[String]>,
     name: &str,
     bom: bool,
 ) -> ApiResult<Response> {
     let mut writer = csv::Writer::from_writer(body_start(bom));
+    let mark = retracted.map(|_| RETRACTED_COLUMN);
     writer
-        .write_record(columns.iter().map(|column| column.name))
+        .write_record(columns.iter().map(|column| column.name).chain(mark))
         .map_err(write_error)?;
     for figure in figures {
-        write_figure(&mut writer, figure, columns).map_err(write_error)?;
+        let retracted = retracted.map(|ids| ids.contains(&figure.id));
+        write_figure(&mut writer, figure, columns, retracted).map_err(write_error)?;
     }
     csv_download(writer, name)
 }

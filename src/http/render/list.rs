@@ -46,6 +46,11 @@ pub struct ListMeta {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<HashMap<String, Vec<FacetValue>>>)]
     facets: Option<FacetMap>,
+    /// A delta only (`updated_after=`): the ids of the figures on this page that were
+    /// retracted after that point. Each is listed as it stood when withdrawn, with its
+    /// retraction's revision number. In CSV, a last `retracted` column says it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    retracted: Option<Vec<String>>,
 }
 
 /// `meta.facets`: an object with a member per facet, in the order asked for.
@@ -165,19 +170,21 @@ impl ListResponder<'_> {
         page: Page<Observation>,
         indicator: Option<&str>,
     ) -> ApiResult<Response> {
-        self.respond_figures_with(page, None, indicator, None)
+        self.respond_figures_with(page, None, indicator, None, None)
     }
 
     /// As [`ListResponder::respond_figures`], with the counts of the facets asked for in
-    /// `meta.facets` (none asked for: no member).
+    /// `meta.facets` (none asked for: no member), and for a delta, which of the figures are
+    /// retractions (`meta.retracted`; in CSV, a last `retracted` column).
     pub fn respond_faceted(
         self,
         page: Page<Observation>,
         indicator: Option<&str>,
         facets: FacetCounts,
+        retracted: Option<Vec<String>>,
     ) -> ApiResult<Response> {
         let facets = (!facets.is_empty()).then_some(FacetMap(facets));
-        self.respond_figures_with(page, None, indicator, facets)
+        self.respond_figures_with(page, None, indicator, facets, retracted)
     }
 
     /// As [`ListResponder::respond_figures`], for derived figures and the notes on the
@@ -190,7 +197,7 @@ impl ListResponder<'_> {
     ) -> ApiResult<Response> {
         // An empty list is no field at all (RFC 8941).
         let header = (!notes.is_empty()).then(|| notes_header(&notes));
-        let mut response = self.respond_figures_with(page, Some(notes), indicator, None)?;
+        let mut response = self.respond_figures_with(page, Some(notes), indicator, None, None)?;
         if let Some(header) = header {
             response.headers_mut().insert(NOTES_HEADER, header);
         }
@@ -203,6 +210,7 @@ impl ListResponder<'_> {
         notes: Option<Vec<SeriesNote>>,
         indicator: Option<&str>,
         facets: Option<FacetMap>,
+        retracted: Option<Vec<String>>,
     ) -> ApiResult<Response> {
         let format = negotiate(self.headers, self.list.format, self.list.formats)?;
         let links = self.links(&page);
@@ -227,14 +235,20 @@ impl ListResponder<'_> {
                     .iter()
                     .map(|figure| FigureFields { figure, fields })
                     .collect();
-                self.json_with(items, page.total, &links, notes, facets)
+                self.json_with(items, page.total, &links, notes, facets, retracted)
             }
             Format::Csv => {
                 let columns = match fields {
                     Some(fields) => json::flat_columns_of(fields),
                     None => json::flat_columns().to_vec(),
                 };
-                figure_csv_response(&page.items, &columns, self.name, self.list.bom)?
+                figure_csv_response(
+                    &page.items,
+                    &columns,
+                    retracted.as_deref(),
+                    self.name,
+                    self.list.bom,
+                )?
             }
             Format::JsonStat => {
                 let href = self_link(self.base, self.uri);
@@ -269,7 +283,7 @@ impl ListResponder<'_> {
         total: usize,
         links: &(Option<String>, Option<String>),
     ) -> Response {
-        self.json_with(items, total, links, None, None)
+        self.json_with(items, total, links, None, None, None)
     }
 
     fn json_with<T: Serialize>(
@@ -279,6 +293,7 @@ impl ListResponder<'_> {
         (next, prev): &(Option<String>, Option<String>),
         notes: Option<Vec<SeriesNote>>,
         facets: Option<FacetMap>,
+        retracted: Option<Vec<String>>,
     ) -> Response {
         Json(ListEnvelope {
             meta: ListMeta {
@@ -287,6 +302,7 @@ impl ListResponder<'_> {
                 limit: self.list.limit,
                 notes,
                 facets,
+                retracted,
             },
             data: items,
             links: ListLinks {

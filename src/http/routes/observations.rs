@@ -29,7 +29,7 @@ use crate::service::figures::{
     Patents, Revenues, Revisions, Series,
 };
 use crate::service::presentation::Presentation;
-use crate::service::query::params::{FACETS, LATEST, TRANSFORM};
+use crate::service::query::params::{FACETS, LATEST, TRANSFORM, UPDATED_AFTER};
 use crate::service::query::queries::FigureListQuery;
 use crate::service::rows::check_fields;
 use crate::service::versions;
@@ -95,6 +95,7 @@ async fn respond_observations(
     query.filter.exchange = presentation.exchange();
     let transform = query.transform.filter(|t| *t != Transform::Level);
     refuse_together(&query, transform)?;
+    figures::resolve_updated_after(&state.service.pool, &mut query).await?;
     if let Some(latest) = query.latest {
         // The last figures of each series are known once the whole filtered table is read:
         // they are paged in memory, as derived figures are, presented as asked.
@@ -136,7 +137,7 @@ async fn respond_observations(
         }
         .respond_derived(page, notes, indicator.as_deref());
     }
-    let (page, facets) = observation_page(
+    let figures = observation_page(
         &state.service,
         &query.filter,
         &query.list,
@@ -151,7 +152,12 @@ async fn respond_observations(
         list: &query.list,
         name,
     }
-    .respond_faceted(page, indicator.as_deref(), facets)
+    .respond_faceted(
+        figures.page,
+        indicator.as_deref(),
+        figures.facets,
+        figures.retracted,
+    )
 }
 
 /// Refuses what a list cannot answer together: facets count stored figures, and neither a
@@ -177,6 +183,24 @@ fn refuse_together(query: &FigureListQuery, transform: Option<Transform>) -> Api
             TRANSFORM.name(),
             "a transform reads every figure of a series.",
         );
+    }
+    if query.updated_after.is_some() {
+        let delta = |with: &str| {
+            refuse(
+                UPDATED_AFTER.name(),
+                with,
+                "a delta lists the stored figures that changed, retractions included.",
+            )
+        };
+        if transform.is_some() {
+            return delta(TRANSFORM.name());
+        }
+        if query.latest.is_some() {
+            return delta(LATEST.name());
+        }
+        if !query.facets.is_empty() {
+            return delta(FACETS.name());
+        }
     }
     if query.latest.is_some() && !query.facets.is_empty() {
         return refuse(

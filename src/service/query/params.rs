@@ -95,6 +95,9 @@ pub enum ParamKind {
     Number(Option<Range>),
     /// One RFC 3339 time, kept in [`crate::domain::timestamp`]'s canonical UTC form.
     Time,
+    /// One RFC 3339 time (kept canonical, as [`ParamKind::Time`]) or one data version (the id
+    /// of an import, digits only): a point in the data's history ([`Since`]).
+    Since,
     /// The list controls every list shares, each parsed by its own rule.
     Sort,
     Limit,
@@ -222,6 +225,12 @@ impl Param<Option<String>> {
     }
 }
 
+impl Param<Option<Since>> {
+    const fn since(name: &'static str) -> Self {
+        Param::new(name, ParamKind::Since)
+    }
+}
+
 impl<W: Word> Param<Option<W>> {
     const fn choice(name: &'static str) -> Self {
         Param::new(name, ParamKind::Choice(W::WORDS))
@@ -329,6 +338,16 @@ impl Word for bool {
     }
 }
 
+/// A point in the data's history, as `updated_after` gives it: a moment, or a data version
+/// (the id of an import, which stands for the moment that import was recorded).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Since {
+    /// An RFC 3339 time, in [`crate::domain::timestamp`]'s canonical UTC form.
+    Time(String),
+    /// A data version: 0 is the migrated data alone.
+    Version(i64),
+}
+
 /// A parsed value, as the parser keeps it (and a cursor's fingerprint hashes it).
 #[derive(Debug, Clone, PartialEq)]
 pub enum ParamValue {
@@ -397,6 +416,17 @@ impl FromValue for Option<f64> {
     }
 }
 
+impl FromValue for Option<Since> {
+    /// A time (text) or a version (a whole number), as the parser read it.
+    fn from_value(value: Option<&ParamValue>) -> Self {
+        match value {
+            Some(ParamValue::Number(version)) => Some(Since::Version(*version as i64)),
+            Some(ParamValue::Texts(texts)) => texts.first().cloned().map(Since::Time),
+            _ => None,
+        }
+    }
+}
+
 impl FromValue for Option<u32> {
     /// A whole number the parser checked against its range.
     fn from_value(value: Option<&ParamValue>) -> Self {
@@ -433,6 +463,17 @@ pub static WITHIN: Param<Vec<String>> = Param::ids("within", Entity::Region).mea
      children's, and a grouping's members (the Greater Bay Area's eleven) with what is inside \
      those. Combines with the other filters like any of them: region=shenzhen&within=guangdong \
      is Shenzhen's figures.",
+    &[],
+);
+
+pub static UPDATED_AFTER: Param<Option<Since>> = Param::since("updated_after").meaning(
+    "Only the figures whose latest revision was recorded after this point, for a client that \
+     syncs: an RFC 3339 time, or a data version (the `data_version` of /readyz, the id of an \
+     import; 0 is the data as migrated, before any import), which stands for the time that \
+     import was recorded. Figures retracted since are listed too, each as it stood when \
+     withdrawn, with its retraction's revision number, and marked: their ids in \
+     meta.retracted (JSON), `true` in a last `retracted` column (CSV). Not with as_of, \
+     transform, latest or facets.",
     &[],
 );
 
@@ -616,6 +657,7 @@ pub static ALL: &[&Decl] = &[
     &MIN.decl,
     &MAX.decl,
     &AS_OF.decl,
+    &UPDATED_AFTER.decl,
     &CURRENCY.decl,
     &SCALE.decl,
     &TRANSFORM.decl,

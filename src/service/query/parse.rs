@@ -198,6 +198,7 @@ impl Parsed {
                     ParamValue::Years(vec![calendar_year(decl, &single(decl, raw)?)?])
                 }
                 ParamKind::Time => ParamValue::Texts(vec![time(decl, &single(decl, raw)?)?]),
+                ParamKind::Since => since(decl, &single(decl, raw)?)?,
                 ParamKind::Number(range) => {
                     ParamValue::Number(number(decl, &single(decl, raw)?, range)?)
                 }
@@ -483,6 +484,30 @@ fn time(decl: &Decl, raw: &str) -> ApiResult<String> {
             ),
         )
     })
+}
+
+/// A data version (digits only, as /readyz writes it) or an RFC 3339 time: which one the
+/// database then resolves ([`super::params::Since`]).
+fn since(decl: &Decl, raw: &str) -> ApiResult<ParamValue> {
+    // Up to 15 digits: every such number is exact as the f64 a parsed value keeps.
+    if !raw.is_empty() && raw.len() <= 15 && raw.bytes().all(|b| b.is_ascii_digit()) {
+        let version: i64 = raw.parse().expect("fifteen digits read as an i64");
+        return Ok(ParamValue::Number(version as f64));
+    }
+    let parse = crate::domain::timestamp::parse_rfc3339;
+    unencoded_plus(decl, raw, |typed| parse(typed).is_some())?;
+    match parse(raw) {
+        Some(moment) => Ok(ParamValue::Texts(vec![moment])),
+        None => Err(invalid(
+            decl.name,
+            format!(
+                "{}: '{raw}' is neither a data version (a whole number, as /readyz gives it) \
+                 nor an RFC 3339 time; give one like 3, 2025-06-01T00:00:00Z or \
+                 2025-06-01T08:00:00%2B08:00 (a '+' encoded as %2B).",
+                decl.name
+            ),
+        )),
+    }
 }
 
 fn number(decl: &Decl, raw: &str, range: Option<Range>) -> ApiResult<f64> {

@@ -8,9 +8,9 @@
 use super::page::ItemFilter;
 use super::params::Format;
 use super::params::{
-    ParamValue, AS_OF, CITY_PLAN, CLUSTER, CLUSTER_GROUP, COMPANY, CONCEPT, CURRENCY, FACETS, FROM,
-    HEIGHT, INDICATOR, LANG, LATEST, MAX, MIN, Q, QUALIFIER, REGION, ROLE, SCALE, SOURCE, SPEAKER,
-    TO, TOPIC, TRANSFORM, UNIT, WIDTH, WITHIN, YEAR,
+    ParamValue, Since, AS_OF, CITY_PLAN, CLUSTER, CLUSTER_GROUP, COMPANY, CONCEPT, CURRENCY,
+    FACETS, FROM, HEIGHT, INDICATOR, LANG, LATEST, MAX, MIN, Q, QUALIFIER, REGION, ROLE, SCALE,
+    SOURCE, SPEAKER, TO, TOPIC, TRANSFORM, UNIT, UPDATED_AFTER, WIDTH, WITHIN, YEAR,
 };
 use super::parse::{Accepts, FromParsed, ListControls, Parsed};
 use super::spec::{QuerySpec, Shape};
@@ -50,6 +50,9 @@ pub struct FigureListQuery {
     pub facets: Vec<Facet>,
     /// How many of the last figures of each series to keep (`latest=`), if asked.
     pub latest: Option<u32>,
+    /// The point after which figures changed (`updated_after=`), before the database says
+    /// which moment it is: the service resolves it into `filter.updated_after`.
+    pub updated_after: Option<Since>,
     pub list: ListControls,
 }
 
@@ -84,6 +87,7 @@ impl FromParsed for FigureListQuery {
             transform: parsed.get(&TRANSFORM),
             facets: parsed.get(&FACETS),
             latest: parsed.get(&LATEST),
+            updated_after: parsed.get(&UPDATED_AFTER),
             list: parsed.list,
         }
     }

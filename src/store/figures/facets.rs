@@ -129,7 +129,7 @@ pub fn facet_statement<'a>(
         ));
     }
     query.push(" FROM");
-    push_figures(&mut query, filter.as_of.as_deref());
+    push_figures(&mut query, filter);
     if grouping.needs_indicator {
         query.push(" JOIN indicators i ON i.id = o.indicator_id");
     }

@@ -49,6 +49,9 @@ pub struct ObservationFilter {
     pub as_of: Option<String>,
     /// Figures of these regions or of a region inside one of them ([`push_within`]).
     pub within: Vec<String>,
+    /// Only the figures whose latest revision was recorded after this moment (canonical
+    /// UTC), retracted ones included: a delta for a client that syncs.
+    pub updated_after: Option<String>,
 }
 
 /// A filter's fields as one comparable value: equal filters select the same figures, so the
@@ -62,7 +65,7 @@ type FilterKey<'a> = (
     [Option<u64>; 2],
     Option<(Currency, u64)>,
     bool,
-    Option<&'a str>,
+    [Option<&'a str>; 2],
 );
 
 impl ObservationFilter {
@@ -92,6 +95,7 @@ impl ObservationFilter {
             any_cluster,
             as_of,
             within,
+            updated_after,
         } = self;
         (
             [
@@ -117,7 +121,7 @@ impl ObservationFilter {
             [min.map(f64::to_bits), max.map(f64::to_bits)],
             exchange.map(|e| (e.to, e.cny_per_usd.to_bits())),
             *any_cluster,
-            as_of.as_deref(),
+            [as_of.as_deref(), updated_after.as_deref()],
         )
     }
 }

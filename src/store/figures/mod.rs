@@ -19,13 +19,19 @@ pub(in crate::store) use row::*;
 
 /// Where figures are read from, as a relation named `o` with the columns of `observations`
 /// plus `position` (source order): the latest state of every figure not retracted, or each
-/// figure's last revision recorded by `as_of`. Both keep a figure's place in source order.
-fn push_figures<'a>(query: &mut QueryBuilder<'a, Sqlite>, as_of: Option<&'a str>) {
-    match as_of {
-        None => {
+/// figure's last revision recorded by `as_of`, or (`updated_after`, a delta) the latest state
+/// of every figure recorded after that moment, retracted or not. All keep a figure's place in
+/// source order. The service never asks for `as_of` and `updated_after` together.
+fn push_figures<'a>(query: &mut QueryBuilder<'a, Sqlite>, filter: &'a ObservationFilter) {
+    match (filter.as_of.as_deref(), filter.updated_after.as_deref()) {
+        (_, Some(moment)) => query
+            .push(" (SELECT rowid AS position, * FROM observations WHERE recorded_at > ")
+            .push_bind(moment)
+            .push(") o"),
+        (None, None) => {
             query.push(" (SELECT rowid AS position, * FROM observations WHERE retracted = 0) o")
         }
-        Some(moment) => query
+        (Some(moment), None) => query
             .push(format_args!(
                 " (SELECT {}
                   FROM observations cur
@@ -74,6 +80,9 @@ pub(super) fn observation_columns(language: Language) -> &'static str {
     &SQL[language as usize]
 }
 
+/// No filter: every figure's latest state, not retracted.
+static NO_FILTER: LazyLock<ObservationFilter> = LazyLock::new(ObservationFilter::default);
+
 pub(super) const OBSERVATION_JOINS: &str = "
 JOIN indicators i ON i.id = o.indicator_id
 JOIN regions r ON r.id = o.region_id
@@ -115,7 +124,7 @@ pub fn observation_page_statement<'a>(
     let mut query =
         QueryBuilder::<Sqlite>::new(format!("{prefix}{}", observation_columns(order.language)));
     query.push(" FROM");
-    push_figures(&mut query, filter.as_of.as_deref());
+    push_figures(&mut query, filter);
     query.push(OBSERVATION_JOINS);
     let before = order.keyset.as_ref().is_some_and(|keyset| keyset.before);
     let usage = FilterUse::Page {
@@ -126,7 +135,7 @@ pub fn observation_page_statement<'a>(
             .is_some_and(|(_, descending)| *descending != before),
         // A past vintage's relation is not an index's: nothing to choose there.
         broad: matching
-            .filter(|_| filter.as_of.is_none())
+            .filter(|_| filter.as_of.is_none() && filter.updated_after.is_none())
             .map(|matching| matching > BROAD),
     };
     push_observation_filters(&mut query, filter, usage);
@@ -178,7 +187,7 @@ pub(super) fn observation_count_statement<'a>(
 ) -> QueryBuilder<'a, Sqlite> {
     if filter.roles.len() < 2 {
         let mut query = QueryBuilder::<Sqlite>::new(format!("{prefix}SELECT COUNT(*) FROM"));
-        push_figures(&mut query, filter.as_of.as_deref());
+        push_figures(&mut query, filter);
         query.push(" WHERE 1 = 1");
         push_observation_filters(&mut query, filter, FilterUse::Count);
         return query;
@@ -189,7 +198,7 @@ pub(super) fn observation_count_statement<'a>(
             query.push(" + ");
         }
         query.push("(SELECT COUNT(*) FROM");
-        push_figures(&mut query, filter.as_of.as_deref());
+        push_figures(&mut query, filter);
         query.push(" WHERE 1 = 1");
         push_filters_in_roles(
             &mut query,
@@ -265,6 +274,19 @@ pub async fn vintage<'e>(
     .await
 }
 
+/// The ids of the figures retracted after `moment` (canonical UTC): what a delta marks.
+pub async fn retracted_after<'e>(
+    executor: impl sqlx::SqliteExecutor<'e>,
+    moment: &str,
+) -> sqlx::Result<std::collections::HashSet<String>> {
+    let ids: Vec<String> =
+        sqlx::query_scalar("SELECT id FROM observations WHERE retracted = 1 AND recorded_at > ?")
+            .bind(moment)
+            .fetch_all(executor)
+            .await?;
+    Ok(ids.into_iter().collect())
+}
+
 /// How many figures match `filter`.
 pub async fn count_observations<'e>(
     executor: impl sqlx::SqliteExecutor<'e>,
@@ -316,7 +338,7 @@ pub(super) fn related_observations_statement<'a>(
     let mut query =
         QueryBuilder::<Sqlite>::new(format!("{prefix}{}", observation_columns(language)));
     query.push(" FROM");
-    push_figures(&mut query, None);
+    push_figures(&mut query, &NO_FILTER);
     query.push(OBSERVATION_JOINS);
     query.push(" AND o.id IN (");
     query.push(parts.join(" UNION ALL "));

@@ -30,6 +30,15 @@ async fn export_writes_the_very_body_of_get_v1_export() {
             vec!["export", "--query", "region=guangdong&currency=USD"],
             "/v1/export?region=guangdong&currency=USD&format=csv",
         ),
+        // A delta, its retractions marked (a last column; meta.retracted).
+        (
+            vec!["export", "--query", "updated_after=0"],
+            "/v1/export?updated_after=0&format=csv",
+        ),
+        (
+            vec!["export", "--format", "json", "--query", "updated_after=2"],
+            "/v1/export?updated_after=2",
+        ),
     ] {
         let output = app.run(&args);
         assert_eq!(output.status.code(), Some(0), "{args:?}: {output:?}");
@@ -41,6 +50,12 @@ async fn export_writes_the_very_body_of_get_v1_export() {
         // Piped: no progress, no escape codes, nothing at all on stderr.
         assert_eq!(text(&output.stderr), "", "{args:?}");
     }
+    // The delta marks the generation's retractions, as a sanity check on that comparison.
+    let delta = Csv::parse(text(
+        &app.run(&["export", "--query", "updated_after=0"]).stdout,
+    ));
+    assert!(delta.cells("retracted").contains(&"true"));
+    assert!(delta.cells("retracted").contains(&"false"));
     // The figures are all there, as a sanity check on the comparison itself.
     let output = app.run(&["export", "--format", "json"]);
     let exported: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();

@@ -75,6 +75,9 @@ pub struct Meta {
     /// The counts `facets=` asks for: per facet, its values in the order served.
     #[serde(default)]
     pub facets: Option<std::collections::BTreeMap<String, Vec<FacetValue>>>,
+    /// A delta's (`updated_after=`): the ids on the page of the figures retracted since.
+    #[serde(default)]
+    pub retracted: Option<Vec<String>>,
 }
 
 /// One value of a facet (`meta.facets`): what its filter takes, a label, and a count.
