@@ -96,6 +96,13 @@ async fn respond_observations(
     let transform = query.transform.filter(|t| *t != Transform::Level);
     refuse_together(&query, transform)?;
     figures::resolve_updated_after(&state.service.pool, &mut query).await?;
+    let responder = || ListResponder {
+        base,
+        uri,
+        headers,
+        list: &query.list,
+        name,
+    };
     if let Some(latest) = query.latest {
         // The last figures of each series are known once the whole filtered table is read:
         // they are paged in memory, as derived figures are, presented as asked.
@@ -107,14 +114,8 @@ async fn respond_observations(
         )
         .await?;
         let figures = figures.into_iter().map(|f| presentation.apply(f)).collect();
-        return ListResponder {
-            base,
-            uri,
-            headers,
-            list: &query.list,
-            name,
-        }
-        .respond_figures(figure_page(&query.list, figures), indicator.as_deref());
+        return responder()
+            .respond_figures(figure_page(&query.list, figures), indicator.as_deref());
     }
     if let Some(transform) = transform {
         // A transform reads the whole filtered series and answers with derived figures, in
@@ -128,14 +129,7 @@ async fn respond_observations(
         .await?;
         let figures = figures.into_iter().map(|f| presentation.apply(f)).collect();
         let page = figure_page(&query.list, figures);
-        return ListResponder {
-            base,
-            uri,
-            headers,
-            list: &query.list,
-            name,
-        }
-        .respond_derived(page, notes, indicator.as_deref());
+        return responder().respond_derived(page, notes, indicator.as_deref());
     }
     let figures = observation_page(
         &state.service,
@@ -145,14 +139,7 @@ async fn respond_observations(
         &query.facets,
     )
     .await?;
-    ListResponder {
-        base,
-        uri,
-        headers,
-        list: &query.list,
-        name,
-    }
-    .respond_faceted(
+    responder().respond_faceted(
         figures.page,
         indicator.as_deref(),
         figures.facets,
