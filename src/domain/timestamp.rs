@@ -31,9 +31,32 @@ pub fn now() -> String {
     canonical(OffsetDateTime::now_utc())
 }
 
+/// The current time, or just after `previous` (a canonical time) where the clock has not
+/// passed it: a stamp later than `previous` whatever the clock did.
+pub fn now_after(previous: Option<&str>) -> String {
+    let now = OffsetDateTime::now_utc();
+    let floor = previous
+        .and_then(|previous| time::PrimitiveDateTime::parse(previous, &CANONICAL).ok())
+        .map(|previous| previous.assume_utc() + time::Duration::microseconds(1));
+    canonical(match floor {
+        Some(floor) if floor > now => floor,
+        _ => now,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_stamp_after_a_later_one_is_a_microsecond_past_it() {
+        let future = "9000-01-01T00:00:00.999999Z";
+        assert_eq!(now_after(Some(future)), "9000-01-01T00:00:01.000000Z");
+        let past = "2000-01-01T00:00:00.000000Z";
+        let stamp = now_after(Some(past));
+        assert!(stamp.as_str() > past && stamp.len() == 27, "{stamp}");
+        assert_eq!(now_after(None).len(), 27);
+    }
     use proptest::prelude::*;
 
     proptest! {

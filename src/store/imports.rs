@@ -10,6 +10,7 @@ use sqlx::{QueryBuilder, Row, Sqlite, SqlitePool};
 use super::figures::RowCells;
 use crate::domain::figure::column::{Cell, Check, Column, Role, LIST_SEPARATOR};
 use crate::domain::figure::{FigureRecord, COLUMNS, STORED_COLUMNS};
+use crate::domain::timestamp;
 
 /// The id of the last import; 0 when the data is the migrations' alone. Every import that
 /// changes a figure records itself, so this moves exactly when the served data does.
@@ -255,15 +256,14 @@ pub struct ImportReceipt {
     pub counts: ImportCounts,
 }
 
-/// Applies `changes` in one transaction, every one as a new revision stamped `recorded_at`:
-/// all of them, or (on any error, a full disk included) none. Readers keep reading the previous
+/// Applies `changes` in one transaction, every one as a new revision stamped with the import's
+/// time: all of them, or (on any error, a full disk included) none. Readers keep reading the previous
 /// state until the commit, thanks to WAL. `written` hears how many changes are written so far
 /// (uncommitted until this returns).
 pub async fn apply_import(
     pool: &SqlitePool,
     file: &str,
     description: Option<&str>,
-    recorded_at: &str,
     changes: &[FigureChange],
     unchanged: usize,
     written: &mut dyn FnMut(usize),
@@ -278,7 +278,7 @@ pub async fn apply_import(
         "INSERT INTO imports (recorded_at, file, description, added, corrected, retracted, unchanged)
          VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
     )
-    .bind(recorded_at)
+    .bind(timestamp::now())
     .bind(file)
     .bind(description)
     .bind(counts.added as i64)
@@ -287,6 +287,20 @@ pub async fn apply_import(
     .bind(counts.unchanged as i64)
     .fetch_one(&mut *tx)
     .await?;
+    // Stamped now that the insert holds the write lock, and after the import before: a data
+    // version is read as its import's time (updated_after), so stamps must rise in the order
+    // imports commit, whether two imports overlapped or the clock stepped back.
+    let previous: Option<String> =
+        sqlx::query_scalar("SELECT max(recorded_at) FROM imports WHERE id < ?")
+            .bind(import_id)
+            .fetch_one(&mut *tx)
+            .await?;
+    let recorded_at = &timestamp::now_after(previous.as_deref());
+    sqlx::query("UPDATE imports SET recorded_at = ? WHERE id = ?")
+        .bind(recorded_at)
+        .bind(import_id)
+        .execute(&mut *tx)
+        .await?;
 
     // Additions and corrections go to SQLite many to a statement: one at a time, a
     // million-figure import (`generate`) spends most of its time handing statements over.

@@ -230,7 +230,6 @@ async fn apply(
         pool,
         file_name,
         description,
-        &crate::domain::timestamp::now(),
         &plan.changes,
         plan.unchanged,
         &mut |done| {

@@ -222,3 +222,38 @@ async fn updated_after_refuses_what_is_no_point_in_the_history() {
         }
     }
 }
+
+/// A version is read as its import's time, so an import is stamped after the one before it
+/// even where the clock says otherwise (it stepped back, or two imports overlapped and the
+/// later to commit read the clock first): a client synced to the earlier version still gets
+/// the later import's changes.
+#[tokio::test]
+async fn an_import_is_stamped_after_the_one_before_whatever_the_clock_says() {
+    let app = TestApp::spawn().await;
+    let file = seed_csv(&[(CORRECTED, &[("value", "2.2"), ("reason", "revised")])]);
+    let (_, receipt) = app.import("correction.csv", &file).await.unwrap();
+    let first = receipt.expect("written");
+    // The first import as if stamped by a clock an hour ahead of this one.
+    let ahead = "2999-01-01T00:00:00.000000Z";
+    // The app's pool reads only; a connection of our own writes.
+    use sqlx::Connection;
+    let mut writer = sqlx::SqliteConnection::connect(&app.db_url).await.unwrap();
+    sqlx::query("UPDATE imports SET recorded_at = ? WHERE id = ?")
+        .bind(ahead)
+        .bind(first.id)
+        .execute(&mut writer)
+        .await
+        .unwrap();
+    writer.close().await.unwrap();
+    let file = format!("id,action,reason\n{RETRACTED},retract,printed in error\n");
+    let (_, receipt) = app.import("retraction.csv", &file).await.unwrap();
+    let second = receipt.expect("written");
+    assert_eq!(second.recorded_at, "2999-01-01T00:00:00.000001Z");
+    let since_first: List<Figure> = app
+        .get_page(&format!("/v1/observations?updated_after={}", first.id))
+        .await;
+    assert_eq!(
+        summary(&since_first),
+        (vec![(RETRACTED, 2)], vec![RETRACTED.to_owned()])
+    );
+}
