@@ -121,7 +121,7 @@ impl Accepts for Revenues {
             SCALE.accept(),
             LANG.accept(),
         ],
-        shape: Shape::Figures(SORTS),
+        shape: Shape::MixedFigures(SORTS),
     };
     type Query = FigureListQuery;
 }
@@ -146,7 +146,7 @@ impl Accepts for Patents {
             LATEST.accept(),
             LANG.accept(),
         ],
-        shape: Shape::Figures(SORTS),
+        shape: Shape::MixedFigures(SORTS),
     };
     type Query = FigureListQuery;
 }

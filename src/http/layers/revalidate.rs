@@ -1,5 +1,6 @@
 //! HTTP caching: a strong `ETag` on every successful GET and HEAD, `304 Not Modified` for a
-//! matching `If-None-Match`, `Cache-Control` and `Vary`; and HEAD answered exactly like GET.
+//! matching `If-None-Match`, `Cache-Control` and `Vary`; and HEAD answered like GET (the
+//! export's HEAD adds the row count its streamed GET cannot know first).
 
 use std::hash::{Hash, Hasher};
 

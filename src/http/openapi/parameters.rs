@@ -233,22 +233,28 @@ fn parameter_schema(
         // has one representation, JSON. Each is taken in any case.
         ParamKind::Format if spec.is_list() => {
             let words: Vec<&str> = spec.formats().iter().map(|f| f.word()).collect();
-            let figures = if spec.formats().contains(&Format::JsonStat) {
-                " jsonstat: a JSON-stat 2.0 dataset (application/json-stat+json) of one \
-                 indicator's figures, which the request must name (indicator=ID, or \
-                 /v1/indicators/{id}/observations; otherwise a 400): dimensions region, \
-                 period, those of cluster, cluster_group, company, city_plan that a figure \
-                 has, role and source where the figures have several, and measure (the unit \
-                 and scale, with its unit); a qualifier other than exact is the cell's \
-                 status. sdmx-csv: SDMX-CSV 2.0 (application/vnd.sdmx.data+csv; \
-                 version=2.0.0), a row per figure: STRUCTURE, STRUCTURE_ID, ACTION, the \
-                 dimensions INDICATOR, REF_AREA, CLUSTER, CLUSTER_GROUP, COMPANY, CITY_PLAN \
-                 (_Z: not applicable), TIME_PERIOD, then OBS_VALUE, UNIT_MEASURE, UNIT_MULT, \
-                 OBS_STATUS (A for exact, E for about, empty for a bound), then the figure's \
-                 other columns in capitals. Neither takes fields."
-            } else {
-                ""
-            };
+            let mut figures = String::new();
+            if spec.formats().contains(&Format::JsonStat) {
+                figures.push_str(
+                    " jsonstat: a JSON-stat 2.0 dataset (application/json-stat+json) of one \
+                     indicator's figures, which the request must name (indicator=ID, or \
+                     /v1/indicators/{id}/observations; otherwise a 400): dimensions region, \
+                     period, those of cluster, cluster_group, company, city_plan that a \
+                     figure has, role and source where the figures have several, and measure \
+                     (the unit and scale, with its unit); a qualifier other than exact is the \
+                     cell's status; no fields.",
+                );
+            }
+            if spec.formats().contains(&Format::SdmxCsv) {
+                figures.push_str(
+                    " sdmx-csv: SDMX-CSV 2.0 (application/vnd.sdmx.data+csv; version=2.0.0), \
+                     a row per figure: STRUCTURE, STRUCTURE_ID, ACTION, the dimensions \
+                     INDICATOR, REF_AREA, CLUSTER, CLUSTER_GROUP, COMPANY, CITY_PLAN (_Z: not \
+                     applicable), TIME_PERIOD, then OBS_VALUE, UNIT_MEASURE, UNIT_MULT, \
+                     OBS_STATUS (A for exact, E for about, empty for a bound), then the \
+                     figure's other columns in capitals; no fields.",
+                );
+            }
             (
                 word_schema(&words),
                 format!(

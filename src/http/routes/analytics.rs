@@ -51,7 +51,7 @@ struct Derived;
 impl Accepts for Derived {
     const SPEC: &'static QuerySpec = &QuerySpec {
         params: &[CURRENCY.accept(), SCALE.accept(), LANG.accept()],
-        shape: Shape::Figures(&[SortSpec::new("id", "id")]),
+        shape: Shape::MixedFigures(&[SortSpec::new("id", "id")]),
     };
     type Query = FigureListQuery;
 }

@@ -309,6 +309,9 @@ impl Format {
     /// What a list of figures is served as.
     pub const FIGURES: &'static [Format] =
         &[Format::Json, Format::Csv, Format::JsonStat, Format::SdmxCsv];
+    /// What a list of figures of several indicators is served as: a JSON-stat dataset is one
+    /// indicator's.
+    pub const MIXED_FIGURES: &'static [Format] = &[Format::Json, Format::Csv, Format::SdmxCsv];
 
     /// Its word in `format=`.
     pub fn word(self) -> &'static str {
@@ -483,8 +486,8 @@ pub static FACETS: Param<Vec<Facet>> = Param::enumeration("facets").meaning(
     "Counts of the figures the filters keep (all pages, whatever limit, cursor and sort), by \
      each value of these columns, in meta.facets of a JSON answer: one list per facet asked \
      for, each value with its id (what the filter of that name takes), a label in the \
-     language of names and its count, most figures first. Ignored for CSV; not with \
-     transform or latest.",
+     language of names and its count, most figures first. Only JSON carries them (ignored \
+     for CSV, JSON-stat and SDMX-CSV); not with transform, latest or updated_after.",
     <Facet as figure::column::Word>::DOCS,
 );
 
@@ -494,7 +497,7 @@ pub static LATEST: Param<Option<u32>> = Param::whole("latest", LATEST_COUNTS).me
      quarterly, a span of five years...), as transform= reads them, and its last figures are \
      those of its latest periods. Figures that are no point of a series (targets, states as of \
      a date, streaks, repeats, dollar equivalents, undated) are left out. Served in source \
-     order unless sorted; not with transform or facets.",
+     order unless sorted; not with transform, facets or updated_after.",
     &[],
 );
 

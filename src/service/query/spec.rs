@@ -34,6 +34,9 @@ pub enum Shape {
     Page(&'static [SortSpec]),
     /// A page of figures: a page whose `format` also takes JSON-stat and SDMX-CSV.
     Figures(&'static [SortSpec]),
+    /// A page of figures of several indicators, which no request narrows to one: SDMX-CSV
+    /// but no JSON-stat, a dataset of one indicator's figures.
+    MixedFigures(&'static [SortSpec]),
     /// A whole list in one response: `sort`, `fields`, `format`, `bom`.
     All(&'static [SortSpec]),
     /// One resource: `format` only.
@@ -58,7 +61,7 @@ impl QuerySpec {
     /// The list controls its shape brings, after its own parameters.
     pub fn controls(&self) -> &'static [&'static Decl] {
         match self.shape {
-            Shape::Page(_) | Shape::Figures(_) => PAGE_CONTROLS,
+            Shape::Page(_) | Shape::Figures(_) | Shape::MixedFigures(_) => PAGE_CONTROLS,
             Shape::All(_) => ALL_CONTROLS,
             Shape::One => ONE_CONTROLS,
             Shape::Image => &[],
@@ -76,7 +79,10 @@ impl QuerySpec {
     /// The keys its items can be sorted by.
     pub fn sorts(&self) -> &'static [SortSpec] {
         match self.shape {
-            Shape::Page(sorts) | Shape::Figures(sorts) | Shape::All(sorts) => sorts,
+            Shape::Page(sorts)
+            | Shape::Figures(sorts)
+            | Shape::MixedFigures(sorts)
+            | Shape::All(sorts) => sorts,
             Shape::One | Shape::Image => &[],
         }
     }
@@ -85,7 +91,7 @@ impl QuerySpec {
     pub fn is_list(&self) -> bool {
         matches!(
             self.shape,
-            Shape::Page(_) | Shape::Figures(_) | Shape::All(_)
+            Shape::Page(_) | Shape::Figures(_) | Shape::MixedFigures(_) | Shape::All(_)
         )
     }
 
@@ -93,6 +99,7 @@ impl QuerySpec {
     pub fn formats(&self) -> &'static [Format] {
         match self.shape {
             Shape::Figures(_) => Format::FIGURES,
+            Shape::MixedFigures(_) => Format::MIXED_FIGURES,
             Shape::Page(_) | Shape::All(_) => Format::LIST,
             Shape::One | Shape::Image => Format::ONE,
         }
@@ -100,6 +107,9 @@ impl QuerySpec {
 
     /// Whether `limit` and `cursor` apply (a whole list returns everything at once).
     pub fn paginated(&self) -> bool {
-        matches!(self.shape, Shape::Page(_) | Shape::Figures(_))
+        matches!(
+            self.shape,
+            Shape::Page(_) | Shape::Figures(_) | Shape::MixedFigures(_)
+        )
     }
 }
