@@ -6,6 +6,7 @@
 use axum::http::{header, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 
+use super::base_url::BaseUrl;
 use super::layers::request_target::{Abbreviated, MAX_ECHOED_BYTES};
 use crate::error::ApiError;
 
@@ -44,11 +45,13 @@ impl ServedPaths {
     }
 
     /// The answer to a request for `uri`, which no route served.
-    pub fn answer(&self, uri: &Uri) -> Response {
+    /// The redirect's target starts with `base`, as every link does: behind a public URL with a
+    /// path prefix, a bare path would leave the API.
+    pub fn answer(&self, uri: &Uri, base: &BaseUrl) -> Response {
         let path = uri.path();
         let trimmed = path.trim_end_matches('/');
         if trimmed.len() < path.len() && self.serves(trimmed) {
-            if let Some(response) = redirect(trimmed, uri.query()) {
+            if let Some(response) = redirect(base, trimmed, uri.query()) {
                 return response;
             }
         }
@@ -122,13 +125,13 @@ fn distance(template: &[Segment], given: &[&str]) -> Option<usize> {
 }
 
 /// A 308 to `path` with the same `query`: the method and body are kept, and the target is a
-/// path on this server, never another host.
-fn redirect(path: &str, query: Option<&str>) -> Option<Response> {
+/// path of this API (under its base URL), never another host's.
+fn redirect(base: &BaseUrl, path: &str, query: Option<&str>) -> Option<Response> {
     let target = match query {
         Some(query) => format!("{path}?{query}"),
         None => path.to_owned(),
     };
-    let location = HeaderValue::try_from(target).ok()?;
+    let location = HeaderValue::try_from(base.href(&target)).ok()?;
     Some(
         (
             StatusCode::PERMANENT_REDIRECT,

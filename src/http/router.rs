@@ -94,9 +94,9 @@ pub fn router() -> Router<AppState> {
         .route_layer(axum::middleware::from_fn(decodable_path))
         .route_layer(axum::middleware::from_fn(record_route))
         .merge(explorer.layer(axum::middleware::from_fn(explorer_not_found)))
-        .fallback(move |uri: Uri| {
+        .fallback(move |uri: Uri, base: BaseUrl| {
             let served = served.clone();
-            async move { served.answer(&uri) }
+            async move { served.answer(&uri, &base) }
         })
         .method_not_allowed_fallback(|| async {
             let mut response = problem_response(

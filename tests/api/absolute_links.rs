@@ -84,6 +84,22 @@ async fn a_public_url_with_a_path_prefix_starts_every_link_whatever_the_host() {
         let seen = links_seen(&app, headers).await;
         assert_links_start_with("https://stats.example/gd", &seen);
     }
+    // A trailing slash's redirect stays under the prefix too: a bare path would leave the API
+    // behind a proxy that strips the prefix.
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let response = client
+        .get(format!("{}/v1/regions/?limit=2", app.address))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), reqwest::StatusCode::PERMANENT_REDIRECT);
+    assert_eq!(
+        header(&response, "location"),
+        "https://stats.example/gd/v1/regions?limit=2"
+    );
 }
 
 #[tokio::test]
