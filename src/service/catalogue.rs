@@ -178,12 +178,21 @@ pub async fn regions_inside(
     crate::store::regions::regions_inside(pool, id, language).await
 }
 
+/// Up to this many figures, their ids are enumerated; past it the document would carry every
+/// one (megabytes at a million figures), so a figure's path takes any id and an unknown one is
+/// a 404.
+pub const MAX_ENUMERATED_FIGURES: i64 = 1000;
+
 /// What the live database holds that a parameter or a path chooses from: every kind's ids and
 /// the indicators' concepts. The OpenAPI document lists them as enumerations, read per
 /// request, so that an import's new region is documented as soon as it is served.
 #[derive(Debug, Default)]
 pub struct Enumerations {
+    /// Every kind's ids; figures' only up to [`MAX_ENUMERATED_FIGURES`].
     ids: Vec<(Entity, Vec<String>)>,
+    /// The figures not retracted (a retracted one is gone, a 410), up to the same cap: what
+    /// a figure's own path takes (its revisions take every figure).
+    pub standing_figures: Vec<String>,
     pub concepts: Vec<String>,
     /// The indicators a chart can draw: all but rankings (a position is not a quantity).
     pub chartable: Vec<String>,
@@ -193,15 +202,22 @@ pub struct Enumerations {
 
 impl Enumerations {
     pub async fn load(pool: &SqlitePool) -> sqlx::Result<Enumerations> {
+        let enumerate_figures =
+            crate::store::count(pool, Entity::Observation).await? <= MAX_ENUMERATED_FIGURES;
         let mut ids = Vec::new();
         for entity in Entity::ALL {
-            // A retracted figure is gone (a 410), not one to name.
-            let of_entity = match entity {
-                Entity::Observation => crate::store::revisions::standing_ids(pool).await?,
-                _ => crate::store::ids(pool, entity).await?,
+            let of_entity = if entity != Entity::Observation || enumerate_figures {
+                crate::store::ids(pool, entity).await?
+            } else {
+                Vec::new()
             };
             ids.push((entity, of_entity));
         }
+        let standing_figures = if enumerate_figures {
+            crate::store::revisions::standing_ids(pool).await?
+        } else {
+            Vec::new()
+        };
         let concepts = store::indicator_values(pool, store::IndicatorColumn::Concept).await?;
         let mut chartable: Vec<String> = store::indicators(pool, Language::En)
             .await?
@@ -217,6 +233,7 @@ impl Enumerations {
             .collect();
         Ok(Enumerations {
             ids,
+            standing_figures,
             concepts,
             chartable,
             versions,

@@ -50,6 +50,13 @@ pub async fn ids(pool: &SqlitePool, entity: Entity) -> sqlx::Result<Vec<String>>
         .await
 }
 
+/// How many rows one kind has (figures retracted or not).
+pub async fn count(pool: &SqlitePool, entity: Entity) -> sqlx::Result<i64> {
+    sqlx::query_scalar(&format!("SELECT count(*) FROM {}", entity.table()))
+        .fetch_one(pool)
+        .await
+}
+
 pub async fn exists(pool: &SqlitePool, entity: Entity, id: &str) -> sqlx::Result<bool> {
     let sql = format!(
         "SELECT EXISTS (SELECT 1 FROM {} WHERE id = ?)",

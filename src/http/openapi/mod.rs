@@ -245,6 +245,8 @@ fn path_item(
                 Some((_, entity, example)) => {
                     let ids = if path.ends_with("/chart.svg") {
                         enumerations.chartable.as_slice()
+                    } else if path == "/v1/observations/{id}" {
+                        enumerations.standing_figures.as_slice()
                     } else {
                         enumerations.ids(*entity)
                     };
@@ -254,7 +256,13 @@ fn path_item(
                         .find(|id| id == example)
                         .or(ids.first())
                         .map(|id| Value::from(id.as_str()));
-                    (string().enum_values(Some(ids.iter().cloned())), example)
+                    // None listed: too many figures to list, any id (an unknown one a 404).
+                    let schema = if ids.is_empty() {
+                        string().min_length(Some(1))
+                    } else {
+                        string().enum_values(Some(ids.iter().cloned()))
+                    };
+                    (schema, example)
                 }
                 None => (string(), None),
             };
