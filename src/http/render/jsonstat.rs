@@ -227,6 +227,9 @@ pub struct DatasetRequest<'a> {
     pub prev: Option<&'a str>,
 }
 
+/// The most cells a dataset's cube may have, filled or not.
+const MAX_CELLS: usize = 10_000_000;
+
 /// The dataset of `figures`.
 pub fn dataset(figures: &[Observation], request: &DatasetRequest) -> ApiResult<Value> {
     let Some(indicator) = request.indicator else {
@@ -245,6 +248,28 @@ pub fn dataset(figures: &[Observation], request: &DatasetRequest) -> ApiResult<V
         .filter_map(|spec| Dimension::of(spec, figures))
         .collect();
     let sizes: Vec<usize> = dimensions.iter().map(|d| d.categories.len()).collect();
+    // A dataset is a cube, the product of its dimensions' sizes, which a client unfolds: a page
+    // of figures that differ in many ways could make it astronomically large (past `usize`).
+    let cube = sizes
+        .iter()
+        .try_fold(1_usize, |cells, size| cells.checked_mul(*size))
+        .filter(|cells| *cells <= MAX_CELLS);
+    if cube.is_none() {
+        return Err(ApiError::invalid_parameter(
+            FORMAT.name,
+            format!(
+                "{}: a JSON-stat dataset of these figures would have more than {MAX_CELLS} \
+                 cells (its dimensions' sizes multiplied: {}). Narrow the request or ask for \
+                 SDMX-CSV, a row per figure.",
+                FORMAT.name,
+                sizes
+                    .iter()
+                    .map(usize::to_string)
+                    .collect::<Vec<_>>()
+                    .join(" × ")
+            ),
+        ));
+    }
     let mut values = Map::new();
     let mut status = Map::new();
     let mut ids = Map::new();
