@@ -240,7 +240,10 @@ async function getAll(path) {
   while (next) {
     const page = await getJson(next);
     items.push(...page.data);
-    next = page.links && page.links.next;
+    // The link is absolute, built from the API's public URL or Host; its path is followed on
+    // this page's own origin, so a page served over https behind a proxy stays on https.
+    const link = page.links && page.links.next;
+    next = link ? ((url) => url.pathname + url.search)(new URL(link, location.href)) : null;
   }
   return items;
 }
