@@ -7,8 +7,8 @@ use std::time::Duration;
 use axum::http::{header, HeaderName, Method};
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
-use super::stack::REQUEST_ID;
-use crate::http::render::list::NOTES_HEADER;
+use super::request_id::REQUEST_ID;
+use crate::http::render::list::{NOTES_HEADER, TOTAL_COUNT_HEADER};
 use crate::http::settings::HttpSettings;
 
 /// The request headers a page on another origin may send: what a dashboard's `fetch` sets
@@ -32,7 +32,7 @@ pub const EXPOSED_RESPONSE_HEADERS: [HeaderName; 7] = [
     REQUEST_ID,
     header::CONTENT_LANGUAGE,
     header::CONTENT_DISPOSITION,
-    HeaderName::from_static("x-total-count"),
+    HeaderName::from_static(TOTAL_COUNT_HEADER),
     HeaderName::from_static(NOTES_HEADER),
 ];
 

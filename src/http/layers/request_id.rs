@@ -7,8 +7,11 @@ use std::hash::{BuildHasher, RandomState};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
-use axum::http::{HeaderValue, Request};
+use axum::http::{HeaderName, HeaderValue, Request};
 use tower_http::request_id::{MakeRequestId, RequestId};
+
+/// The request id's header, set on every request and echoed on its response.
+pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 /// Makes the id of a request that came without one.
 #[derive(Clone)]

@@ -4,7 +4,6 @@
 
 use std::sync::Arc;
 
-use axum::http::HeaderName;
 use axum::middleware;
 use axum::Router;
 use tokio::sync::Semaphore;
@@ -12,14 +11,12 @@ use tower_http::compression::CompressionLayer;
 use tower_http::request_id::{PropagateRequestIdLayer, SetRequestIdLayer};
 
 use super::request_id::MakeCheapRequestId;
+use super::request_id::REQUEST_ID;
 use super::{
     catch_panic, cors, limits, metrics, public_url, request_log, request_target, response_cache,
     revalidate, security_headers,
 };
 use crate::http::settings::HttpSettings;
-
-/// The request id's header, set on every request and echoed on its response.
-pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 /// The production layers, innermost first. A request passes them bottom-up: it has its id
 /// before it is logged, its target and Host are checked and it is rate-limited before anything
