@@ -3,12 +3,10 @@
 //! the words and fields each parameter takes, the CSV columns a figure list is served with,
 //! and its tags in a reading order.
 
-use std::process::Command;
-
 use reqwest::StatusCode;
 use serde_json::Value;
 
-use crate::helpers::{TestApp, BINARY};
+use crate::helpers::TestApp;
 
 /// The schema of query parameter `name` of the GET at `path`.
 fn parameter<'a>(document: &'a Value, path: &str, name: &str) -> &'a Value {
@@ -113,17 +111,10 @@ async fn the_catalogue_ids_are_enumerated_from_the_live_database() {
     assert_eq!(response.status(), StatusCode::GONE);
 
     // An import that adds regions: the next document lists them.
-    let output = Command::new(BINARY)
-        .args(["generate", "--observations", "200", "--seed", "17"])
-        .args(["--database-url", &app.db_url])
-        .output()
-        .unwrap();
+    let output = app
+        .generate(&["--observations", "200", "--seed", "17"])
+        .await;
     assert!(output.status.success(), "{output:?}");
-    let version: i64 = sqlx::query_scalar("SELECT max(id) FROM imports")
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
-    app.wait_for_data_version(version).await;
     let after = ids(&app, "/v1/regions").await;
     assert!(after.len() > regions.len(), "the import added regions");
     let document = app.get_ok("/openapi.json").await;
@@ -145,17 +136,10 @@ async fn figure_ids_are_enumerated_only_up_to_a_thousand_figures() {
     let small: Value = app.get("/openapi.json").await.json().await.unwrap();
     assert!(figure_path(&small)["enum"].is_array());
 
-    let output = Command::new(BINARY)
-        .args(["generate", "--observations", "1200", "--seed", "3"])
-        .args(["--database-url", &app.db_url])
-        .output()
-        .unwrap();
+    let output = app
+        .generate(&["--observations", "1200", "--seed", "3"])
+        .await;
     assert!(output.status.success(), "{output:?}");
-    let version: i64 = sqlx::query_scalar("SELECT max(id) FROM imports")
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
-    app.wait_for_data_version(version).await;
     let response = app.get("/openapi.json").await;
     assert_eq!(response.status(), StatusCode::OK);
     let large: Value = response.json().await.unwrap();

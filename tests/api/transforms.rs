@@ -5,13 +5,11 @@
 //! `min`/`max` treat them.
 
 use std::collections::HashSet;
-use std::process::Command;
 
 use serde_json::{json, Value};
 
 use crate::helpers::{by_id, header, TestApp};
 
-const BINARY: &str = env!("CARGO_BIN_EXE_gd-indicators");
 const TRANSFORMS: [&str; 3] = ["change", "pct_change", "cagr"];
 const SERIES: &str = "/v1/indicators/{id}/observations";
 
@@ -220,17 +218,10 @@ async fn every_transform_of_the_articles_indicators_is_a_documented_figure() {
 #[tokio::test]
 async fn every_transform_of_a_generated_database_is_a_documented_like_for_like_figure() {
     let app = TestApp::spawn().await;
-    let output = Command::new(BINARY)
-        .args(["generate", "--observations", "4000", "--seed", "15"])
-        .args(["--database-url", &app.db_url])
-        .output()
-        .unwrap();
+    let output = app
+        .generate(&["--observations", "4000", "--seed", "15"])
+        .await;
     assert!(output.status.success(), "{output:?}");
-    let version: i64 = sqlx::query_scalar("SELECT max(id) FROM imports")
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
-    app.wait_for_data_version(version).await;
 
     let figures = every_transform_checked(&app).await;
     assert!(figures.len() > 1000, "{} derived figures", figures.len());

@@ -166,18 +166,10 @@ pub fn assert_protective_headers(response: &str) {
 /// seen them. 20,000 make an export of about 19 MB of JSON, several times what socket
 /// buffers hold.
 pub async fn with_synthetic_figures(app: &TestApp, count: usize) {
-    let output = Command::new(BINARY)
-        .args(["generate", "--observations", &count.to_string()])
-        .args(["--batch-size", &(count / 2).max(1).to_string()])
-        .args(["--database-url", &app.db_url])
-        .env_remove("RUST_LOG")
-        .stdin(Stdio::null())
-        .output()
-        .expect("the binary runs");
+    let batch = (count / 2).max(1).to_string();
+    let count = count.to_string();
+    let output = app
+        .generate(&["--observations", &count, "--batch-size", &batch])
+        .await;
     assert_eq!(output.status.code(), Some(0), "{output:?}");
-    let last: i64 = sqlx::query_scalar("SELECT max(id) FROM imports")
-        .fetch_one(&app.pool)
-        .await
-        .expect("the imports are recorded");
-    app.wait_for_data_version(last).await;
 }
