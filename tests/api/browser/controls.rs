@@ -25,9 +25,7 @@ async fn the_currency_and_scale_controls_show_the_apis_converted_values() {
         assert_every_figure_shown(&mut chromium, &printed, &context).await;
 
         chromium.click("input[name='currency'][value='USD']").await;
-        chromium
-            .wait_for("document.body.dataset.generation === '2' && document.body.dataset.ready === 'true'")
-            .await;
+        wait_for_redraw(&mut chromium, 2).await;
         assert_clean(&mut chromium, &context).await;
         assert_every_figure_shown(&mut chromium, &dollars, &format!("{context}, in US$")).await;
         let search = chromium.eval("location.search").await;
@@ -42,9 +40,7 @@ async fn the_currency_and_scale_controls_show_the_apis_converted_values() {
                    s.value = 'billion'; s.dispatchEvent(new Event('change', { bubbles: true })); })()",
             )
             .await;
-        chromium
-            .wait_for("document.body.dataset.generation === '3' && document.body.dataset.ready === 'true'")
-            .await;
+        wait_for_redraw(&mut chromium, 3).await;
         assert_clean(&mut chromium, &context).await;
         assert_every_figure_shown(
             &mut chromium,
@@ -72,13 +68,9 @@ async fn the_currency_and_scale_controls_show_the_apis_converted_values() {
         chromium
             .eval("document.querySelector(\"input[name='currency']:checked\").focus()")
             .await;
-        for generation in ["2", "3"] {
+        for generation in [2, 3] {
             chromium.press("ArrowRight", 39).await;
-            chromium
-                .wait_for(&format!(
-                    "document.body.dataset.generation === '{generation}' && document.body.dataset.ready === 'true'"
-                ))
-                .await;
+            wait_for_redraw(&mut chromium, generation).await;
         }
         assert_every_figure_shown(
             &mut chromium,
@@ -176,6 +168,16 @@ async fn names_in_chinese(
     names
 }
 
+/// Waits until the page has drawn itself `generation` times since it loaded (each control
+/// change redraws it once) and is settled.
+async fn wait_for_redraw(chromium: &mut Chromium, generation: u32) {
+    chromium
+        .wait_for(&format!(
+            "document.body.dataset.generation === '{generation}' && document.body.dataset.ready === 'true'"
+        ))
+        .await;
+}
+
 /// Every name the page shows (of companies, clusters, speakers, facilities, indicator cards,
 /// figures' regions and sources) is the API's, in Chinese (`zh`) with the English as its title
 /// and, for headings, beside it; or in English, with nothing marked Chinese left.
@@ -234,11 +236,7 @@ async fn the_language_switch_shows_the_apis_chinese_names_and_back() {
     open_settled(&mut chromium, &format!("{}/", app.address), WIDTHS[0]).await;
     assert_names_shown(&mut chromium, &names, false, context).await;
     chromium.click("input[name='lang'][value='zh']").await;
-    chromium
-        .wait_for(
-            "document.body.dataset.generation === '2' && document.body.dataset.ready === 'true'",
-        )
-        .await;
+    wait_for_redraw(&mut chromium, 2).await;
     assert_clean(&mut chromium, context).await;
     assert_names_shown(
         &mut chromium,
@@ -265,11 +263,7 @@ async fn the_language_switch_shows_the_apis_chinese_names_and_back() {
         );
     }
     chromium.click("input[name='lang'][value='']").await;
-    chromium
-        .wait_for(
-            "document.body.dataset.generation === '3' && document.body.dataset.ready === 'true'",
-        )
-        .await;
+    wait_for_redraw(&mut chromium, 3).await;
     assert_clean(&mut chromium, context).await;
     assert_names_shown(
         &mut chromium,
@@ -308,11 +302,7 @@ async fn the_language_switch_shows_the_apis_chinese_names_and_back() {
         .eval("document.querySelector(\"input[name='lang']:checked\").focus()")
         .await;
     chromium.press("ArrowLeft", 37).await;
-    chromium
-        .wait_for(
-            "document.body.dataset.generation === '2' && document.body.dataset.ready === 'true'",
-        )
-        .await;
+    wait_for_redraw(&mut chromium, 2).await;
     assert_clean(&mut chromium, context).await;
     assert_names_shown(
         &mut chromium,
