@@ -451,8 +451,9 @@ async fn memoised_total<'e>(
     Ok(total)
 }
 
-/// A page of a past vintage and its total: a read of every figure's history, so it waits for
-/// one of the few places such reads have, on a connection whose statements stop as soon as
+/// A page of a past vintage and its total. Both read through indexes (migration 0012), but its
+/// facets may count every figure of the vintage: so it waits for one of the few places such
+/// reads have, on a connection whose statements stop as soon as
 /// the request is abandoned (timed out, or its client gone). Outside a transaction, which an
 /// interrupted ROLLBACK could leave open: the data version read before and after tells that
 /// no import committed in between, else the read is made again.
@@ -471,12 +472,13 @@ async fn past_vintage_rows(
     let mut read = InterruptibleConnection::acquire(&service.pool).await?;
     loop {
         let before = versions::last_import_id(read.connection()).await?;
+        // Counted first, as the latest state's total is: it tells the page how to read.
+        let total = memoised_total(&service.totals, before, filter, read.connection()).await?;
         let observations = if rows_wanted {
-            store::figures::observations_ordered(read.connection(), filter, order).await?
+            store::figures::observations_page(read.connection(), filter, order, Some(total)).await?
         } else {
             Vec::new()
         };
-        let total = memoised_total(&service.totals, before, filter, read.connection()).await?;
         let counts = memoised_facets(
             service,
             before,

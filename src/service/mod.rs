@@ -48,8 +48,8 @@ pub struct Service {
     pub past_vintage_reads: Arc<Semaphore>,
 }
 
-/// Pages of a past vintage (`as_of` before the last import) read at once. Each reads every
-/// figure's history, for up to the request timeout; the serving pool has 8 connections and the
+/// Pages of a past vintage (`as_of` before the last import) read at once. A page and its total
+/// read through indexes, but its facets may count every figure, for up to the request timeout; the serving pool has 8 connections and the
 /// streamed exports hold at most 4, so whatever a client asks for, cheap reads keep
 /// connections of their own (issue 13, D5). Further ones wait for a place, within the timeout.
 pub const PAST_VINTAGE_READS: usize = 2;

@@ -18,6 +18,11 @@ const NUMERIC_COLUMNS: [&str; 2] = ["value", "reached_year"];
 /// not in `seed/observations.csv`, as `seed/observation_revisions.csv` implies them.
 const REVISION_COLUMNS: [&str; 3] = ["revision", "recorded_at", "retracted"];
 
+/// The columns of `observation_revisions` that say when a revision was superseded and where
+/// its figure stands (migration 0012): not in `seed/observation_revisions.csv`, as its next
+/// revision and `seed/observations.csv` imply them.
+const SUPERSEDED_COLUMNS: [&str; 2] = ["superseded_at", "figure_position"];
+
 /// A figure's fields, the columns `seed/observations.csv` and `observation_revisions.csv` share.
 const FIGURE_FIELDS: [&str; 22] = [
     "indicator_id",
@@ -70,6 +75,9 @@ async fn table_columns(pool: &SqlitePool, table: &str) -> Vec<String> {
     columns
         .into_iter()
         .filter(|name| table != "observations" || !REVISION_COLUMNS.contains(&name.as_str()))
+        .filter(|name| {
+            table != "observation_revisions" || !SUPERSEDED_COLUMNS.contains(&name.as_str())
+        })
         .collect()
 }
 

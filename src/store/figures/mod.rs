@@ -19,9 +19,10 @@ pub(in crate::store) use row::*;
 
 /// Where figures are read from, as a relation named `o` with the columns of `observations`
 /// plus `position` (source order): the latest state of every figure not retracted, or each
-/// figure's last revision recorded by `as_of`, or (`updated_after`, a delta) the latest state
-/// of every figure recorded after that moment, retracted or not. All keep a figure's place in
-/// source order. The service never asks for `as_of` and `updated_after` together.
+/// figure's last revision recorded by `as_of` (the two [`VintagePart`]s in one), or
+/// (`updated_after`, a delta) the latest state of every figure recorded after that moment,
+/// retracted or not. All keep a figure's place in source order. The service never asks for
+/// `as_of` and `updated_after` together.
 fn push_figures<'a>(query: &mut QueryBuilder<'a, Sqlite>, filter: &'a ObservationFilter) {
     match (filter.as_of.as_deref(), filter.updated_after.as_deref()) {
         (_, Some(moment)) => query
@@ -31,19 +32,127 @@ fn push_figures<'a>(query: &mut QueryBuilder<'a, Sqlite>, filter: &'a Observatio
         (None, None) => {
             query.push(" (SELECT rowid AS position, * FROM observations WHERE retracted = 0) o")
         }
-        (Some(moment), None) => query
-            .push(format_args!(
-                " (SELECT {}
-                  FROM observations cur
-                  JOIN observation_revisions v ON v.observation_id = cur.id
-                  WHERE v.change <> 'retracted' AND v.number = (
-                      SELECT max(w.number) FROM observation_revisions w
-                      WHERE w.observation_id = cur.id AND w.recorded_at <= ",
-                revision_as_figure()
-            ))
-            .push_bind(moment)
-            .push(")) o"),
+        (Some(moment), None) => {
+            query.push(" (");
+            push_vintage_part_select(query, VintagePart::Unchanged, moment, PartOrder::Range);
+            query.push(" UNION ALL ");
+            push_vintage_part_select(query, VintagePart::Superseded, moment, PartOrder::Range);
+            query.push(") o")
+        }
     };
+}
+
+/// A vintage (`as_of` a moment before the last revision) in two parts, each read through
+/// indexes (migration 0012), which never hold the same figure: together, each figure's last
+/// revision recorded by the moment, unless that is a retraction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum VintagePart {
+    /// The figures not changed since: their latest state, not retracted, recorded by then.
+    /// The indexes of `observations` hand them out in every page order.
+    Unchanged,
+    /// The figures changed since: the revision recorded by then and superseded after, unless
+    /// a retraction. Usually few, found through the partial indexes of superseded revisions.
+    Superseded,
+}
+
+const VINTAGE_PARTS: [VintagePart; 2] = [VintagePart::Unchanged, VintagePart::Superseded];
+
+/// How a part of a vintage is read: whole (a count, the facets), or as a page in order of its
+/// first sort key (source order for none).
+#[derive(Debug, Clone, Copy)]
+enum PartOrder {
+    Range,
+    Page(Option<SortExpression>),
+}
+
+/// The `SELECT` of one part of the vintage at `moment`, its columns those of
+/// [`revision_as_figure`]. The figures changed since are read through the index of
+/// `observation_revisions` (0012) that holds them as a range of `superseded_at` (`sort` a
+/// range) or hands them out in page order: without statistics, SQLite would rather walk every
+/// revision in `id` order, or sort them all, than walk one of these partial indexes.
+fn push_vintage_part_select<'a>(
+    query: &mut QueryBuilder<'a, Sqlite>,
+    part: VintagePart,
+    moment: &'a str,
+    sort: PartOrder,
+) {
+    match part {
+        VintagePart::Unchanged => query
+            .push(format_args!(
+                "SELECT {} FROM observations WHERE retracted = 0 AND recorded_at <= ",
+                latest_as_revision()
+            ))
+            .push_bind(moment),
+        VintagePart::Superseded => {
+            let index = match sort {
+                PartOrder::Range => "",
+                PartOrder::Page(Some(SortExpression::Column(column))) => match column {
+                    "o.id" => "_id",
+                    "o.period_sort_key" => "_period",
+                    "o.value_in_units" => "_value",
+                    "o.indicator_id" => "_indicator",
+                    "o.region_id" => "_region",
+                    _ => "_position",
+                },
+                PartOrder::Page(_) => "_position",
+            };
+            query
+                .push(format_args!(
+                    "SELECT {} FROM observation_revisions v \
+                     INDEXED BY observation_revisions_superseded{index} \
+                     WHERE v.superseded_at IS NOT NULL AND v.change <> 'retracted' \
+                     AND v.superseded_at > ",
+                    superseded_as_figure()
+                ))
+                .push_bind(moment)
+                .push(" AND v.recorded_at <= ")
+                .push_bind(moment)
+        }
+    };
+}
+
+/// ` AND o.position <= ` the place of the last figure added by `moment`, for a page of the
+/// unchanged figures in source order: read by rowid, it ends there instead of walking every
+/// figure added since (half the table, on the last page of a vintage halfway through) to find
+/// that none is left. Figures are added in the order their imports are recorded and never
+/// deleted, so the moment each was added (its first revision's) never falls as its place
+/// rises, and the place is found by bisection: 20 or so seeks for a million figures. Each
+/// probe takes the first figure at or after a place, so a place no figure holds is no harm.
+fn push_added_by<'a>(query: &mut QueryBuilder<'a, Sqlite>, moment: &'a str) {
+    let middle = "(low + high + 1) / 2";
+    let probe = |query: &mut QueryBuilder<'a, Sqlite>| {
+        query
+            .push("(SELECT v.recorded_at <= ")
+            .push_bind(moment)
+            .push(format_args!(
+                " FROM observations f \
+                 JOIN observation_revisions v ON v.observation_id = f.id AND v.number = 1 \
+                 WHERE f.rowid >= {middle} ORDER BY f.rowid LIMIT 1)"
+            ));
+    };
+    query.push(
+        " AND o.position <= (WITH RECURSIVE probe (low, high) AS (\
+         SELECT 0, (SELECT max(rowid) FROM observations) UNION ALL SELECT CASE WHEN ",
+    );
+    probe(query);
+    query.push(format_args!(" THEN {middle} ELSE low END, CASE WHEN "));
+    probe(query);
+    query.push(format_args!(
+        " THEN high ELSE {middle} - 1 END FROM probe WHERE low < high) \
+         SELECT max(low) FROM probe)"
+    ));
+}
+
+/// One part of the vintage at `moment`, as the relation `o`, read as `sort` says.
+fn push_vintage_part<'a>(
+    query: &mut QueryBuilder<'a, Sqlite>,
+    part: VintagePart,
+    moment: &'a str,
+    sort: PartOrder,
+) {
+    query.push(" (");
+    push_vintage_part_select(query, part, moment, sort);
+    query.push(") o");
 }
 
 /// `SELECT` and every column the store reads of a figure from `o` and the catalogue joined to
@@ -124,89 +233,211 @@ pub fn observation_page_statement<'a>(
     let mut query =
         QueryBuilder::<Sqlite>::new(format!("{prefix}{}", observation_columns(order.language)));
     query.push(" FROM");
+    if let (Some(moment), None) = (filter.as_of.as_deref(), &filter.updated_after) {
+        push_vintage_page(&mut query, filter, order, moment, matching);
+        query.push(OBSERVATION_JOINS);
+        // The page's rows, sorted again once joined: a handful.
+        push_order(&mut query, order, filter.exchange, Ordering::Page);
+        return query;
+    }
     push_figures(&mut query, filter);
     query.push(OBSERVATION_JOINS);
-    let before = order.keyset.as_ref().is_some_and(|keyset| keyset.before);
-    let usage = FilterUse::Page {
-        first_key: order.keys.first().map(|(name, _)| *name),
-        descending: order
-            .keys
-            .first()
-            .is_some_and(|(_, descending)| *descending != before),
-        // A past vintage's relation is not an index's: nothing to choose there.
-        broad: matching
-            .filter(|_| filter.as_of.is_none() && filter.updated_after.is_none())
-            .map(|matching| matching > BROAD),
-    };
+    // A delta's relation is not an index's: nothing to choose there.
+    let usage = page_usage(order, matching.filter(|_| filter.updated_after.is_none()));
     push_observation_filters(&mut query, filter, usage);
     if let Some(keyset) = &order.keyset {
         push_keyset(&mut query, order, keyset, filter.exchange);
     }
-    // A printed equivalent or a restatement is found through its link's index (0006), a
-    // range (`IS NOT NULL`) that SQLite, without statistics, guesses keeps many figures: so it
-    // walked the page's order instead (source order, or the sort key's index), through every
-    // figure for the handful there are. When the total says they are few, `+` keeps the order
-    // off every index: the links' index finds them, and they are sorted.
-    let links_asked = filter
-        .roles
-        .iter()
-        .any(|role| matches!(role, FigureRole::Equivalent | FigureRole::Restatement));
-    let order_off_index = links_asked
-        && matches!(
-            usage,
-            FilterUse::Page {
-                broad: Some(false),
-                ..
-            }
-        );
-    let unindexed = if order_off_index { "+" } else { "" };
-    query.push(" ORDER BY ");
-    for (name, descending) in &order.keys {
-        query.push(unindexed);
-        SortExpression::of(name, filter.exchange).push(&mut query);
-        let direction = if *descending != before { "DESC" } else { "ASC" };
-        query.push(format_args!(" {direction}, "));
-    }
-    query.push(format_args!(
-        "{unindexed}o.position {}",
-        if before { "DESC" } else { "ASC" }
-    ));
+    let ordering = if order_off_index(filter, usage) {
+        Ordering::OffIndex
+    } else {
+        Ordering::Index
+    };
+    push_order(&mut query, order, filter.exchange, ordering);
     if let Some(limit) = order.limit {
         query.push(" LIMIT ").push_bind(limit as i64);
     }
     query
 }
 
+/// How a page uses its filters: its first sort key, its direction on this page, and whether
+/// the filter keeps many figures when its total (`matching`) is known.
+fn page_usage(order: &ObservationOrder, matching: Option<usize>) -> FilterUse {
+    let before = order.keyset.as_ref().is_some_and(|keyset| keyset.before);
+    FilterUse::Page {
+        first_key: order.keys.first().map(|(name, _)| *name),
+        descending: order
+            .keys
+            .first()
+            .is_some_and(|(_, descending)| *descending != before),
+        broad: matching.map(|matching| matching > BROAD),
+    }
+}
+
+/// Whether a page's order must stay off every index. A printed equivalent or a restatement is
+/// found through its link's index (0006), a range (`IS NOT NULL`) that SQLite, without
+/// statistics, guesses keeps many figures: so it walked the page's order instead (source
+/// order, or the sort key's index), through every figure for the handful there are. When the
+/// total says they are few, `+` keeps the order off every index: the links' index finds them,
+/// and they are sorted.
+fn order_off_index(filter: &ObservationFilter, usage: FilterUse) -> bool {
+    let links_asked = filter
+        .roles
+        .iter()
+        .any(|role| matches!(role, FigureRole::Equivalent | FigureRole::Restatement));
+    links_asked
+        && matches!(
+            usage,
+            FilterUse::Page {
+                broad: Some(false),
+                ..
+            }
+        )
+}
+
+/// What a page's `ORDER BY` names: the sort expressions of `o`, through its indexes or off
+/// them (`+`), or the columns `sort_0`, `sort_1`... a vintage's page selects them as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Ordering {
+    Index,
+    OffIndex,
+    /// The compound SELECT of a vintage's page: its own columns, unqualified.
+    Compound,
+    /// Rows of a vintage's page, by the columns it selected.
+    Page,
+}
+
+/// ` ORDER BY` the page's sort keys, then source order, each in this page's direction.
+fn push_order(
+    query: &mut QueryBuilder<'_, Sqlite>,
+    order: &ObservationOrder,
+    exchange: Option<crate::domain::analytics::conversion::Exchange>,
+    ordering: Ordering,
+) {
+    let before = order.keyset.as_ref().is_some_and(|keyset| keyset.before);
+    let direction = |descending: bool| if descending != before { "DESC" } else { "ASC" };
+    query.push(" ORDER BY ");
+    for (index, (name, descending)) in order.keys.iter().enumerate() {
+        match ordering {
+            Ordering::Index => SortExpression::of(name, exchange).push(query),
+            Ordering::OffIndex => {
+                query.push("+");
+                SortExpression::of(name, exchange).push(query);
+            }
+            Ordering::Compound => {
+                query.push(format_args!("sort_{index}"));
+            }
+            Ordering::Page => {
+                query.push(format_args!("o.sort_{index}"));
+            }
+        }
+        query.push(format_args!(" {}, ", direction(*descending)));
+    }
+    let position = match ordering {
+        Ordering::Index | Ordering::Page => "o.position",
+        Ordering::OffIndex => "+o.position",
+        Ordering::Compound => "sort_position",
+    };
+    query.push(format_args!("{position} {}", direction(false)));
+}
+
+/// A page of the vintage at `moment` as the relation `o` (with each sort key's value as
+/// `sort_0`, `sort_1`..., and `sort_position`): a compound SELECT of its two parts, each filtered, after the
+/// cursor and in page order, which SQLite merges (each part read through an index in page
+/// order, stopping after a page) and cuts to the page.
+fn push_vintage_page<'a>(
+    query: &mut QueryBuilder<'a, Sqlite>,
+    filter: &'a ObservationFilter,
+    order: &'a ObservationOrder,
+    moment: &'a str,
+    matching: Option<usize>,
+) {
+    query.push(" (");
+    for (index, part) in VINTAGE_PARTS.into_iter().enumerate() {
+        if index > 0 {
+            query.push(" UNION ALL ");
+        }
+        // The unchanged figures are the latest state's, read as their pages are; the figures
+        // changed since, through the index of their own in page order.
+        let usage = page_usage(order, matching.filter(|_| part == VintagePart::Unchanged));
+        let off_index = order_off_index(filter, usage);
+        query.push("SELECT o.*");
+        for (key, (name, _)) in order.keys.iter().enumerate() {
+            query.push(if off_index { ", +" } else { ", " });
+            SortExpression::of(name, filter.exchange).push(query);
+            query.push(format_args!(" AS sort_{key}"));
+        }
+        let plus = if off_index { "+" } else { "" };
+        query.push(format_args!(", {plus}o.position AS sort_position FROM"));
+        let sort = order
+            .keys
+            .first()
+            .map(|(name, _)| SortExpression::of(name, filter.exchange));
+        push_vintage_part(query, part, moment, PartOrder::Page(sort));
+        query.push(" WHERE 1 = 1");
+        if part == VintagePart::Unchanged && order.keys.is_empty() {
+            push_added_by(query, moment);
+        }
+        push_observation_filters(query, filter, usage);
+        if let Some(keyset) = &order.keyset {
+            push_keyset(query, order, keyset, filter.exchange);
+        }
+    }
+    push_order(query, order, filter.exchange, Ordering::Compound);
+    if let Some(limit) = order.limit {
+        query.push(" LIMIT ").push_bind(limit as i64);
+    }
+    query.push(") o");
+}
+
 /// The statement of [`count_observations`], after `prefix`. No join: every filter is on the
 /// figures themselves, so SQLite can count the entries of one index. Figures of several roles
 /// are counted role by role and summed (roles never overlap): each role seeks its own index,
-/// where their alternatives together would read every figure.
+/// where their alternatives together would read every figure. A vintage is counted part by
+/// part ([`VintagePart`]), each through its own indexes, and summed likewise.
 pub(super) fn observation_count_statement<'a>(
     prefix: &str,
     filter: &'a ObservationFilter,
 ) -> QueryBuilder<'a, Sqlite> {
-    if filter.roles.len() < 2 {
+    let vintage = match (filter.as_of.as_deref(), &filter.updated_after) {
+        (Some(moment), None) => Some(moment),
+        _ => None,
+    };
+    let push_relation = |query: &mut QueryBuilder<'a, Sqlite>, part: VintagePart| match vintage {
+        Some(moment) => push_vintage_part(query, part, moment, PartOrder::Range),
+        None => push_figures(query, filter),
+    };
+    let parts: &[VintagePart] = match vintage {
+        Some(_) => &VINTAGE_PARTS,
+        // One relation, whichever `push_figures` reads.
+        None => &[VintagePart::Unchanged],
+    };
+    if filter.roles.len() < 2 && parts.len() == 1 {
         let mut query = QueryBuilder::<Sqlite>::new(format!("{prefix}SELECT COUNT(*) FROM"));
-        push_figures(&mut query, filter);
+        push_relation(&mut query, parts[0]);
         query.push(" WHERE 1 = 1");
         push_observation_filters(&mut query, filter, FilterUse::Count);
         return query;
     }
+    let role_groups: Vec<&[FigureRole]> = if filter.roles.len() < 2 {
+        vec![&filter.roles]
+    } else {
+        filter.roles.iter().map(std::slice::from_ref).collect()
+    };
     let mut query = QueryBuilder::<Sqlite>::new(format!("{prefix}SELECT "));
-    for (index, role) in filter.roles.iter().enumerate() {
-        if index > 0 {
-            query.push(" + ");
+    let mut terms = 0;
+    for part in parts {
+        for roles in &role_groups {
+            if terms > 0 {
+                query.push(" + ");
+            }
+            terms += 1;
+            query.push("(SELECT COUNT(*) FROM");
+            push_relation(&mut query, *part);
+            query.push(" WHERE 1 = 1");
+            push_filters_in_roles(&mut query, filter, FilterUse::Count, roles);
+            query.push(")");
         }
-        query.push("(SELECT COUNT(*) FROM");
-        push_figures(&mut query, filter);
-        query.push(" WHERE 1 = 1");
-        push_filters_in_roles(
-            &mut query,
-            filter,
-            FilterUse::Count,
-            std::slice::from_ref(role),
-        );
-        query.push(")");
     }
     query
 }

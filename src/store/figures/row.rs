@@ -147,27 +147,65 @@ pub(in crate::store) fn figure_from_row(row: &SqliteRow) -> sqlx::Result<Observa
 /// A revision's figure under the column names of `observations` (stored columns by their own
 /// names, the figure's id from `observation_id`), plus its position, number and time.
 pub(in crate::store) fn revision_as_figure() -> &'static str {
-    static SQL: LazyLock<String> = LazyLock::new(|| {
-        let stored = COLUMNS.iter().filter_map(|column| match column.role {
-            Role::Stored(Check::Id) => Some(format!("v.observation_id AS {}", column.name)),
-            Role::Stored(_) => Some(format!("v.{}", column.name)),
-            _ => None,
-        });
-        std::iter::once("cur.rowid AS position".to_owned())
-            .chain(stored)
-            .chain(
-                [
-                    "v.value_in_units",
-                    "v.period_sort_key",
-                    "v.period_start_year",
-                    "v.period_end_year",
-                    "v.number AS revision",
-                    "v.recorded_at",
-                ]
-                .map(str::to_owned),
-            )
-            .collect::<Vec<_>>()
-            .join(", ")
-    });
+    static SQL: LazyLock<String> = LazyLock::new(|| figure_columns(FigureSource::Revision));
     &SQL
+}
+
+/// The columns of [`revision_as_figure`] read from a superseded revision `v` alone: its
+/// figure's position is its own `figure_position` (migration 0012).
+pub(in crate::store) fn superseded_as_figure() -> &'static str {
+    static SQL: LazyLock<String> = LazyLock::new(|| figure_columns(FigureSource::Superseded));
+    &SQL
+}
+
+/// The columns of [`revision_as_figure`] read from a figure's latest state in `observations`,
+/// under the same names and in the same order: the two are the arms of a vintage's compound
+/// SELECT, which must match column for column.
+pub(in crate::store) fn latest_as_revision() -> &'static str {
+    static SQL: LazyLock<String> = LazyLock::new(|| figure_columns(FigureSource::Latest));
+    &SQL
+}
+
+/// Where [`figure_columns`] reads a figure: a revision `v` of the figure `cur`, a superseded
+/// revision `v`, or a row of `observations`.
+enum FigureSource {
+    Revision,
+    Superseded,
+    Latest,
+}
+
+fn figure_columns(source: FigureSource) -> String {
+    let (id, table, position, revision) = match source {
+        FigureSource::Revision => (
+            "v.observation_id AS ",
+            "v.",
+            "cur.rowid AS position",
+            "v.number AS revision",
+        ),
+        FigureSource::Superseded => (
+            "v.observation_id AS ",
+            "v.",
+            "v.figure_position AS position",
+            "v.number AS revision",
+        ),
+        FigureSource::Latest => ("", "", "rowid AS position", "revision"),
+    };
+    let stored = COLUMNS.iter().filter_map(|column| match column.role {
+        Role::Stored(Check::Id) => Some(format!("{id}{}", column.name)),
+        Role::Stored(_) => Some(format!("{table}{}", column.name)),
+        _ => None,
+    });
+    let derived = [
+        "value_in_units",
+        "period_sort_key",
+        "period_start_year",
+        "period_end_year",
+    ]
+    .map(|name| format!("{table}{name}"));
+    std::iter::once(position.to_owned())
+        .chain(stored)
+        .chain(derived)
+        .chain([revision.to_owned(), format!("{table}recorded_at")])
+        .collect::<Vec<_>>()
+        .join(", ")
 }

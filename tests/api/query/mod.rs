@@ -8,3 +8,4 @@ mod filters;
 mod latest;
 mod paging;
 mod totals;
+mod vintages;
