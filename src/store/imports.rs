@@ -7,6 +7,7 @@ use std::sync::LazyLock;
 use sqlx::sqlite::SqliteRow;
 use sqlx::{QueryBuilder, Row, Sqlite, SqlitePool};
 
+use super::bulk_load;
 use super::figures::RowCells;
 use crate::domain::figure::column::{Cell, Check, Column, Role, LIST_SEPARATOR};
 use crate::domain::figure::{FigureRecord, COLUMNS, STORED_COLUMNS};
@@ -260,6 +261,9 @@ pub struct ImportReceipt {
 /// time: all of them, or (on any error, a full disk included) none. Readers keep reading the previous
 /// state until the commit, thanks to WAL. `written` hears how many changes are written so far
 /// (uncommitted until this returns).
+///
+/// An import that adds at least as many figures as the table holds builds the secondary
+/// indexes after its rows, in the same transaction ([`bulk_load`]).
 pub async fn apply_import(
     pool: &SqlitePool,
     file: &str,
@@ -302,6 +306,11 @@ pub async fn apply_import(
         .execute(&mut *tx)
         .await?;
 
+    let set_aside = if bulk_load::worth_setting_aside(&mut tx, counts.added).await? {
+        Some(bulk_load::set_aside(&mut tx).await?)
+    } else {
+        None
+    };
     // Additions and corrections go to SQLite many to a statement: one at a time, a
     // million-figure import (`generate`) spends most of its time handing statements over.
     // Changes still apply in file order, a run of one kind at a time.
@@ -327,12 +336,29 @@ pub async fn apply_import(
             written(done);
         }
     }
+    if let Some(set_aside) = set_aside {
+        bulk_load::rebuild(&mut tx, set_aside).await?;
+    }
     tx.commit().await?;
     Ok(ImportReceipt {
         id: import_id,
         recorded_at: recorded_at.to_owned(),
         counts,
     })
+}
+
+/// The statements an import writes with, `rows` changes to each: additions, their first
+/// revisions, corrections, and a retraction's two. The query-plan test checks that each finds
+/// its figures by key, with the secondary indexes set aside as in a bulk load.
+pub fn write_statements(rows: usize) -> Vec<String> {
+    vec![
+        add_statement(rows),
+        first_revisions_statement(rows),
+        correction_statement(rows),
+        corrected_state_statement(rows),
+        retraction_statement(),
+        retracted_state_statement().to_owned(),
+    ]
 }
 
 /// Changes per statement: at most 27 bound values each, far below SQLite's 32,766.
@@ -358,24 +384,13 @@ async fn add_figures(
             _ => None,
         })
         .collect();
-    let (fields, placeholders) = (figure_fields(), figure_field_placeholders());
-    let insert = format!(
-        "INSERT INTO observations (id, {fields}, revision, recorded_at, retracted)
-         VALUES {}",
-        placeholder_rows(&format!("(?, {placeholders}, 1, ?, 0)"), figures.len())
-    );
+    let insert = add_statement(figures.len());
     let mut statement = sqlx::query(&insert);
     for figure in &figures {
         statement = bind_fields(statement.bind(&figure.id), figure).bind(recorded_at);
     }
     statement.execute(&mut **tx).await?;
-    let copy = format!(
-        "INSERT INTO observation_revisions
-             (observation_id, number, change, recorded_at, import_id, reason, {fields})
-         SELECT id, revision, 'added', recorded_at, ?, NULL, {fields}
-         FROM observations WHERE id IN ({})",
-        placeholder_rows("?", figures.len())
-    );
+    let copy = first_revisions_statement(figures.len());
     let mut statement = sqlx::query(&copy).bind(import_id);
     for figure in &figures {
         statement = statement.bind(&figure.id);
@@ -399,19 +414,7 @@ async fn correct_figures(
             _ => None,
         })
         .collect();
-    let (fields, placeholders) = (figure_fields(), figure_field_placeholders());
-    let insert = format!(
-        "INSERT INTO observation_revisions
-             (observation_id, number, change, recorded_at, import_id, reason, {fields})
-         VALUES {}",
-        placeholder_rows(
-            &format!(
-                "(?, (SELECT coalesce(max(number), 0) + 1 FROM observation_revisions
-                      WHERE observation_id = ?), 'corrected', ?, ?, ?, {placeholders})"
-            ),
-            corrections.len()
-        )
-    );
+    let insert = correction_statement(corrections.len());
     let mut statement = sqlx::query(&insert);
     for (figure, reason) in &corrections {
         statement = bind_fields(
@@ -425,14 +428,7 @@ async fn correct_figures(
         );
     }
     statement.execute(&mut **tx).await?;
-    let update = format!(
-        "UPDATE observations SET ({fields}, revision, recorded_at, retracted) =
-             (SELECT {fields}, v.number, v.recorded_at, 0
-              FROM observation_revisions v
-              WHERE v.observation_id = observations.id AND v.number = observations.revision + 1)
-         WHERE id IN ({})",
-        placeholder_rows("?", corrections.len())
-    );
+    let update = corrected_state_statement(corrections.len());
     let mut statement = sqlx::query(&update);
     for (figure, _) in &corrections {
         statement = statement.bind(&figure.id);
@@ -450,26 +446,86 @@ async fn retract_figure(
     recorded_at: &str,
     import_id: i64,
 ) -> sqlx::Result<()> {
+    sqlx::query(&retraction_statement())
+        .bind(recorded_at)
+        .bind(import_id)
+        .bind(reason)
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query(retracted_state_statement())
+        .bind(recorded_at)
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// Adds `rows` figures, each at revision 1.
+fn add_statement(rows: usize) -> String {
+    let (fields, placeholders) = (figure_fields(), figure_field_placeholders());
+    format!(
+        "INSERT INTO observations (id, {fields}, revision, recorded_at, retracted)
+         VALUES {}",
+        placeholder_rows(&format!("(?, {placeholders}, 1, ?, 0)"), rows)
+    )
+}
+
+/// Copies `rows` figures just added, by id, as their first revisions.
+fn first_revisions_statement(rows: usize) -> String {
     let fields = figure_fields();
-    sqlx::query(&format!(
+    format!(
+        "INSERT INTO observation_revisions
+             (observation_id, number, change, recorded_at, import_id, reason, {fields})
+         SELECT id, revision, 'added', recorded_at, ?, NULL, {fields}
+         FROM observations WHERE id IN ({})",
+        placeholder_rows("?", rows)
+    )
+}
+
+/// Records `rows` corrections, each as its figure's next revision.
+fn correction_statement(rows: usize) -> String {
+    let (fields, placeholders) = (figure_fields(), figure_field_placeholders());
+    format!(
+        "INSERT INTO observation_revisions
+             (observation_id, number, change, recorded_at, import_id, reason, {fields})
+         VALUES {}",
+        placeholder_rows(
+            &format!(
+                "(?, (SELECT coalesce(max(number), 0) + 1 FROM observation_revisions
+                      WHERE observation_id = ?), 'corrected', ?, ?, ?, {placeholders})"
+            ),
+            rows
+        )
+    )
+}
+
+/// Makes the correction just recorded of each of `rows` figures its latest state.
+fn corrected_state_statement(rows: usize) -> String {
+    let fields = figure_fields();
+    format!(
+        "UPDATE observations SET ({fields}, revision, recorded_at, retracted) =
+             (SELECT {fields}, v.number, v.recorded_at, 0
+              FROM observation_revisions v
+              WHERE v.observation_id = observations.id AND v.number = observations.revision + 1)
+         WHERE id IN ({})",
+        placeholder_rows("?", rows)
+    )
+}
+
+/// Records a retraction as the figure's next revision, with its last fields.
+fn retraction_statement() -> String {
+    let fields = figure_fields();
+    format!(
         "INSERT INTO observation_revisions
              (observation_id, number, change, recorded_at, import_id, reason, {fields})
          SELECT id, revision + 1, 'retracted', ?, ?, ?, {fields}
          FROM observations WHERE id = ?"
-    ))
-    .bind(recorded_at)
-    .bind(import_id)
-    .bind(reason)
-    .bind(id)
-    .execute(&mut **tx)
-    .await?;
-    sqlx::query(
-        "UPDATE observations SET revision = revision + 1, recorded_at = ?, retracted = 1
-         WHERE id = ?",
     )
-    .bind(recorded_at)
-    .bind(id)
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
+}
+
+/// Marks a figure retracted at the revision just recorded.
+fn retracted_state_statement() -> &'static str {
+    "UPDATE observations SET revision = revision + 1, recorded_at = ?, retracted = 1
+     WHERE id = ?"
 }

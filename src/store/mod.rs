@@ -2,6 +2,8 @@
 //! service calls these functions and never builds SQL. Filters are bound as parameters, never
 //! formatted into the statement.
 
+/// Setting the figure tables' secondary indexes aside while an import loads many figures.
+pub mod bulk_load;
 /// Regions, clusters, indicators, sources...: the entities figures refer to, and search.
 pub mod catalogue;
 /// Opening the database and migrating it.

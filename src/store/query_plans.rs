@@ -95,6 +95,26 @@ pub async fn explain_facet(
     explain(pool, facet_statement(EXPLAIN, filter, facet, Language::En)).await
 }
 
+/// The plans of the statements an import writes with ([`write_statements`]), run on
+/// `connection` as its schema stands (in a bulk load, without the secondary indexes).
+///
+/// [`write_statements`]: super::imports::write_statements
+pub async fn explain_import_writes(
+    connection: &mut sqlx::SqliteConnection,
+) -> sqlx::Result<Vec<QueryPlan>> {
+    let mut plans = Vec::new();
+    for sql in super::imports::write_statements(2) {
+        let rows: Vec<(i64, i64, i64, String)> = sqlx::query_as(&format!("{EXPLAIN}{sql}"))
+            .fetch_all(&mut *connection)
+            .await?;
+        plans.push(QueryPlan {
+            sql,
+            steps: plan_steps(rows),
+        });
+    }
+    Ok(plans)
+}
+
 /// The prefix that makes a statement report its plan instead of its rows.
 const EXPLAIN: &str = "EXPLAIN QUERY PLAN ";
 

@@ -6,6 +6,7 @@ use reqwest::StatusCode;
 
 use crate::helpers::TestApp;
 
+mod bulk_load;
 mod command;
 mod hostile_files;
 mod refusals;

@@ -1,0 +1,119 @@
+//! A large import (one that at least doubles the figures) sets the secondary indexes of the
+//! figure tables aside inside its transaction and builds them again before it commits: the
+//! schema, the figures and the plans afterwards are those of an import written row by row, and
+//! a reader meanwhile keeps its indexes.
+
+use gd_indicators::store::bulk_load::{rebuild, secondary_indexes, set_aside, MIN_BULK_ROWS};
+use gd_indicators::store::database::open_and_migrate;
+use gd_indicators::store::figures::{ObservationFilter, ObservationOrder};
+use gd_indicators::store::query_plans::{explain_observations, ObservationStatement};
+use sqlx::{Connection, SqlitePool};
+
+use crate::helpers::TestApp;
+
+/// Figures generated in each app: one batch, then corrections and retractions.
+const FIGURES: usize = 12_000;
+
+/// The statements of every index of the database, by name.
+async fn index_statements(pool: &SqlitePool) -> Vec<(String, String)> {
+    sqlx::query_as(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL
+         ORDER BY name",
+    )
+    .fetch_all(pool)
+    .await
+    .unwrap()
+}
+
+/// Each figure of a page as (id, value, revision), in the page's order.
+async fn page(app: &TestApp, query: &str) -> Vec<(String, f64, i64)> {
+    app.get_figures(&format!("/v1/observations?{query}"))
+        .await
+        .into_iter()
+        .map(|figure| (figure.id, figure.value.f64(), figure.revision.number))
+        .collect()
+}
+
+#[tokio::test]
+async fn a_large_import_builds_the_indexes_after_its_rows_and_serves_the_same_figures() {
+    let (bulk, rowwise) = (TestApp::spawn().await, TestApp::spawn().await);
+    let schema = index_statements(&bulk.pool).await;
+    let figures = FIGURES.to_string();
+    // One import of 12,000 figures into a database of the article's: set aside. Batches of
+    // 6,000 stay under MIN_BULK_ROWS: written through the indexes.
+    const { assert!(FIGURES >= MIN_BULK_ROWS && FIGURES / 2 < MIN_BULK_ROWS) };
+    for (app, batch) in [(&bulk, FIGURES), (&rowwise, FIGURES / 2)] {
+        let output = app
+            .generate(&[
+                "--observations",
+                &figures,
+                "--batch-size",
+                &batch.to_string(),
+            ])
+            .await;
+        assert!(output.status.success(), "{output:?}");
+    }
+
+    assert_eq!(index_statements(&bulk.pool).await, schema);
+    let secondary = schema
+        .iter()
+        .filter(|(name, _)| name.starts_with("observation"));
+    assert!(secondary.count() >= 20, "{schema:?}");
+    let check: Vec<String> = sqlx::query_scalar("PRAGMA integrity_check")
+        .fetch_all(&bulk.pool)
+        .await
+        .unwrap();
+    assert_eq!(check, ["ok"], "every index holds exactly the table's rows");
+    for query in [
+        "region=synthetic-beijing&sort=-value&limit=50",
+        "indicator=synthetic-gross-domestic-product&sort=period&limit=50",
+        "source=synthetic&sort=-period,id&limit=50",
+        "from=2020&sort=value&limit=50",
+    ] {
+        let figures = page(&bulk, query).await;
+        assert_eq!(figures.len(), 50, "{query}");
+        assert!(figures.iter().any(|(id, ..)| id.starts_with("synthetic-")));
+        assert_eq!(figures, page(&rowwise, query).await, "{query}");
+    }
+    // The corrections (revision 2) went through the rebuilt indexes.
+    let revised: i64 = sqlx::query_scalar("SELECT count(*) FROM observations WHERE revision = 2")
+        .fetch_one(&bulk.pool)
+        .await
+        .unwrap();
+    assert!(revised > FIGURES as i64 / 50, "{revised}");
+}
+
+#[tokio::test]
+async fn a_reader_keeps_its_indexes_while_an_import_has_them_set_aside() {
+    let app = TestApp::spawn().await;
+    let writer = open_and_migrate(&app.db_url).await.unwrap();
+    let mut connection = writer.acquire().await.unwrap();
+    let filter = ObservationFilter {
+        regions: vec!["guangdong".to_owned()],
+        ..Default::default()
+    };
+    let order = ObservationOrder::default();
+    let plan = explain_observations(&app.pool, &filter, &order, ObservationStatement::Count)
+        .await
+        .unwrap();
+    let served = page(&app, "region=guangdong&sort=-value").await;
+    assert!(!served.is_empty());
+
+    let mut tx = connection.begin().await.unwrap();
+    let before = secondary_indexes(&mut tx).await.unwrap();
+    let aside = set_aside(&mut tx).await.unwrap();
+    assert!(secondary_indexes(&mut tx).await.unwrap().is_empty());
+    // The server reads its snapshot: the same plan, through the same index, and the same page.
+    let reading = explain_observations(&app.pool, &filter, &order, ObservationStatement::Count)
+        .await
+        .unwrap();
+    assert_eq!(reading, plan);
+    assert!(
+        plan.steps.iter().any(|step| step.contains("USING")),
+        "{plan}"
+    );
+    assert_eq!(page(&app, "region=guangdong&sort=-value").await, served);
+    rebuild(&mut tx, aside).await.unwrap();
+    assert_eq!(secondary_indexes(&mut tx).await.unwrap(), before);
+    tx.rollback().await.unwrap();
+}
