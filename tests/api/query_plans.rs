@@ -678,3 +678,54 @@ async fn the_analytics_find_their_figures_through_indexes() {
             .unwrap();
     assert!(nothing.is_none(), "nothing asked for, nothing run");
 }
+
+/// A broad filter that holds values of its own size, sorted by value (a unit, an indicator),
+/// and the multi-key sort `-region,value`: each read in page order off a composite index of
+/// 0013, never a walk of `value_in_units` that checks each figure nor a sort of a region's.
+#[tokio::test]
+async fn value_order_within_a_unit_an_indicator_or_a_region_is_read_off_an_index() {
+    let app = TestApp::spawn().await;
+    let indicator = ObservationFilter {
+        indicators: vec!["technology-contract-value".to_owned()],
+        ..Default::default()
+    };
+    let unit = ObservationFilter {
+        units: vec!["cny".to_owned()],
+        ..Default::default()
+    };
+    let cases = [
+        (&indicator, vec![("value", false)], "observations_indicator_value"),
+        (&indicator, vec![("value", true)], "observations_indicator_value"),
+        (&unit, vec![("value", false)], "observations_unit_value"),
+        (&unit, vec![("value", true)], "observations_unit_value"),
+        (
+            &unit,
+            vec![("region", true), ("value", false), ("id", false)],
+            "observations_region_desc_value",
+        ),
+    ];
+    let mut failures = Vec::new();
+    for (filter, keys, index) in cases {
+        for before in [None, Some(false), Some(true)] {
+            let order = ObservationOrder {
+                keyset: before.map(|before| Keyset {
+                    values: keys.iter().map(|(name, _)| keyset_value(name)).collect(),
+                    position: 10,
+                    before,
+                }),
+                keys: keys.clone(),
+                limit: Some(PAGE),
+                ..Default::default()
+            };
+            let plan = store::query_plans::explain_page(&app.pool, filter, &order, 1_000_000)
+                .await
+                .unwrap();
+            let reads = figure_reads(&plan);
+            let through_index = reads.len() == 1 && reads[0].0.contains(index);
+            if !through_index || sorts_everything(&plan) {
+                failures.push(format!("{keys:?}, keyset {before:?}: {reads:?}\n{plan}"));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

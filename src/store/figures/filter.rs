@@ -333,7 +333,8 @@ impl FilterUse {
     /// Whether a filter on `column` (the sort key `key`, if it is one) may use its index in
     /// this statement; unindexable columns are written `+column`. A sorted page of a broad
     /// filter walks the first sort key's index and checks each row, but keeps the filters
-    /// whose composite indexes of 0005 hand out rows in period order (indicator, region).
+    /// whose composite indexes hand out rows in the key's order: in period order (indicator,
+    /// region, 0005), in value order (indicator, 0013).
     fn indexable(self, key: Option<&str>) -> bool {
         match self {
             FilterUse::Count => true,
@@ -347,6 +348,7 @@ impl FilterUse {
             } => {
                 key.is_some() && key == first_key
                     || (first_key == Some("period") && matches!(key, Some("indicator" | "region")))
+                    || (first_key == Some("value") && key == Some("indicator"))
             }
             FilterUse::Page { .. } => true,
         }
@@ -430,6 +432,11 @@ pub(in crate::store) fn push_filters_in_roles<'a>(
             first_key: None, ..
         } => ("o.unit", "o.qualifier", "+o.indicator_id"),
         FilterUse::Page { .. } if few => ("o.unit", "o.qualifier", "o.indicator_id"),
+        // A unit's figures in value order: its composite index (0013).
+        FilterUse::Page {
+            first_key: Some("value"),
+            ..
+        } => ("o.unit", "+o.qualifier", "+o.indicator_id"),
         FilterUse::Page { .. } => ("+o.unit", "+o.qualifier", "+o.indicator_id"),
     };
     push_indicator_any_of(query, topic, "topic", &filter.topics);
