@@ -9,6 +9,8 @@ use crate::domain::figure::FigureRole;
 use crate::domain::language::Language;
 use crate::store::regions::push_within;
 
+use super::presented;
+
 /// Which figures to return. Every non-empty field narrows the result; several values in one
 /// field are alternatives (`region` = guangdong or greater-bay-area).
 #[derive(Debug, Default, Clone)]
@@ -573,15 +575,39 @@ pub(in crate::store) fn push_filters_in_roles<'a>(
         }
         exchange => push_value(query, exchange),
     };
+    // With a currency, a bound on `value_in_units` that the amount's bound implies (whatever
+    // the figure's unit, see [`super::presented`]) lets the index find the figures it checks.
+    // When the total says they are few, SQLite is told so (`likelihood`): planning without
+    // statistics, it guessed a range keeps a quarter of the table and walked the page's
+    // order through every figure instead.
+    let latest = filter.as_of.is_none() && filter.updated_after.is_none();
+    let implied = |query: &mut QueryBuilder<'a, Sqlite>, operator: &str, units: f64| {
+        if few {
+            query
+                .push(format_args!(" AND likelihood({value} {operator} "))
+                .push_bind(units)
+                .push(", 0.001)");
+        } else {
+            query
+                .push(format_args!(" AND {value} {operator} "))
+                .push_bind(units);
+        }
+    };
     if let Some(min) = filter.min {
         query.push(" AND ");
         push_amount(query, &value);
         query.push(" >= ").push_bind(min);
+        if let (Some(exchange), true) = (filter.exchange, latest) {
+            implied(query, ">=", presented::units_at_least(exchange, min));
+        }
     }
     if let Some(max) = filter.max {
         query.push(" AND ");
         push_amount(query, &value);
         query.push(" <= ").push_bind(max);
+        if let (Some(exchange), true) = (filter.exchange, latest) {
+            implied(query, "<=", presented::units_at_most(exchange, max));
+        }
     }
     if filter.any_cluster {
         query.push(" AND (o.cluster_id IS NOT NULL OR o.cluster_group_id IS NOT NULL)");

@@ -11,6 +11,7 @@ use crate::domain::language::Language;
 
 mod facets;
 mod filter;
+mod presented;
 mod row;
 
 pub use facets::*;
@@ -142,6 +143,16 @@ pub fn observation_page_statement<'a>(
     if let Some(keyset) = &order.keyset {
         push_keyset(&mut query, order, keyset, filter.exchange);
     }
+    presented::push_candidates(
+        &mut query,
+        filter,
+        order,
+        usage,
+        order
+            .keys
+            .first()
+            .is_some_and(|(_, descending)| *descending != before),
+    );
     // A printed equivalent or a restatement is found through its link's index (0006), a
     // range (`IS NOT NULL`) that SQLite, without statistics, guesses keeps many figures: so it
     // walked the page's order instead (source order, or the sort key's index), through every
