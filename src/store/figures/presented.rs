@@ -113,7 +113,8 @@ pub(super) fn push_candidates<'a>(
 }
 
 /// The positions of one group's candidates: its figures the filter and cursor keep, from the
-/// `limit`-th in `value_in_units` order, margin included, back to the cursor.
+/// `limit`-th in `value_in_units` order (or the last, when it keeps fewer), margin included,
+/// back to the cursor.
 #[allow(clippy::too_many_arguments)]
 fn push_group<'a>(
     query: &mut QueryBuilder<'a, Sqlite>,
@@ -125,26 +126,30 @@ fn push_group<'a>(
     limit: usize,
     group: Group,
 ) {
-    let margin = group.margin;
-    let (direction, bound, sign) = if descending {
-        ("DESC", ">=", "-")
+    let (direction, bound, last, sign, none) = if descending {
+        ("DESC", ">=", "min", "-", "9e999")
     } else {
-        ("ASC", "<=", "+")
+        ("ASC", "<=", "max", "+", "-9e999")
     };
     query.push("SELECT o.position FROM");
     push_group_figures(query, filter, order, usage, descending, exchange, group);
+    // The last of the group's first `limit` (of all it keeps, when fewer), so the range is
+    // bounded by a figure's value and the index seeks to it whatever other bound it has: a
+    // range open to infinity when there were fewer, chosen over a `min`, read a whole unit.
+    // No figure at all, no candidate.
     query.push(format_args!(
-        " AND o.value_in_units {bound} coalesce((SELECT o.value_in_units {sign} "
+        " AND o.value_in_units {bound} coalesce((SELECT {last}(t.v) {sign} "
     ));
-    query.push_bind(margin);
-    query.push(" * abs(o.value_in_units) FROM");
+    query.push_bind(group.margin);
+    query.push(format_args!(
+        " * abs({last}(t.v)) FROM (SELECT o.value_in_units AS v FROM"
+    ));
     push_group_figures(query, filter, order, usage, descending, exchange, group);
     query.push(format_args!(
-        " ORDER BY o.value_in_units {direction} LIMIT 1 OFFSET "
+        " ORDER BY o.value_in_units {direction} LIMIT "
     ));
-    query.push_bind(limit as i64 - 1);
-    // No `limit`-th figure: every one the group keeps is a candidate.
-    query.push(format_args!("), {sign}9e999)"));
+    query.push_bind(limit as i64);
+    query.push(format_args!(") t), {none})"));
 }
 
 /// `o` and the conditions of one group's figures: its unit, the filter, the cursor, and the
