@@ -801,3 +801,134 @@ async fn an_import_writes_by_key_with_the_secondary_indexes_set_aside() {
     store::bulk_load::rebuild(&mut tx, aside).await.unwrap();
     tx.rollback().await.unwrap();
 }
+
+/// Money compared in another currency (`?currency=` with `sort=value`, `min` or `max`) is
+/// converted and rounded, which no index holds: a page sorted by it finds its candidates unit
+/// by unit on `(unit, value_in_units)` (0013) and sorts only those, and a bound finds its
+/// figures on `value_in_units` within the rounding's margin. No step walks every figure, on
+/// the first page or at a cursor, whatever the total.
+#[tokio::test]
+async fn money_in_another_currency_is_found_through_indexes() {
+    use gd_indicators::domain::analytics::conversion::{Currency, Exchange};
+    let app = TestApp::spawn().await;
+    let mut failures = Vec::new();
+    for to in [Currency::Usd, Currency::Cny] {
+        let exchange = Some(Exchange {
+            to,
+            cny_per_usd: 7.2,
+        });
+        let filters = [
+            ObservationFilter {
+                exchange,
+                ..Default::default()
+            },
+            ObservationFilter {
+                exchange,
+                min: Some(1e12),
+                ..Default::default()
+            },
+            ObservationFilter {
+                exchange,
+                min: Some(-5.0),
+                max: Some(1e6),
+                units: vec!["cny".to_owned(), "count".to_owned()],
+                ..Default::default()
+            },
+        ];
+        let sorts: BTreeSet<String> = ["value", "period", "id"].map(str::to_owned).into();
+        for filter in &filters {
+            let bounded = filter.min.is_some();
+            for (order_label, order) in page_orders(&sorts) {
+                let by_value = order.keys.first().is_some_and(|(name, _)| *name == "value");
+                if !by_value && !bounded {
+                    continue;
+                }
+                // A bound keeps few of a million figures (a trillion dollars and up), or many.
+                for total in [10, 1_000_000] {
+                    if !by_value && total > 10 {
+                        continue;
+                    }
+                    let plan = store::query_plans::explain_page(&app.pool, filter, &order, total)
+                        .await
+                        .unwrap();
+                    let label = format!("{to:?} {filter:?}, {order_label}, total {total}");
+                    let walks: Vec<_> = figure_reads(&plan)
+                        .into_iter()
+                        .filter(|(_, scan)| *scan)
+                        .collect();
+                    if !walks.is_empty() || not_flattened(&plan) {
+                        failures.push(format!("{label}: {walks:?}\n{plan}"));
+                    }
+                    if by_value
+                        && !plan
+                            .steps
+                            .iter()
+                            .any(|step| step.contains("observations_unit_value (unit=?"))
+                    {
+                        failures.push(format!("{label}: not by unit and value\n{plan}"));
+                    }
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// A broad filter that holds values of its own size, sorted by value (a unit, an indicator),
+/// and the multi-key sort `-region,value`: each read in page order off a composite index of
+/// 0013, never a walk of `value_in_units` that checks each figure nor a sort of a region's.
+#[tokio::test]
+async fn value_order_within_a_unit_an_indicator_or_a_region_is_read_off_an_index() {
+    let app = TestApp::spawn().await;
+    let indicator = ObservationFilter {
+        indicators: vec!["technology-contract-value".to_owned()],
+        ..Default::default()
+    };
+    let unit = ObservationFilter {
+        units: vec!["cny".to_owned()],
+        ..Default::default()
+    };
+    let cases = [
+        (
+            &indicator,
+            vec![("value", false)],
+            "observations_indicator_value",
+        ),
+        (
+            &indicator,
+            vec![("value", true)],
+            "observations_indicator_value",
+        ),
+        (&unit, vec![("value", false)], "observations_unit_value"),
+        (&unit, vec![("value", true)], "observations_unit_value"),
+        (
+            &unit,
+            vec![("region", true), ("value", false), ("id", false)],
+            "observations_region_desc_value",
+        ),
+    ];
+    let mut failures = Vec::new();
+    for (filter, keys, index) in cases {
+        for before in [None, Some(false), Some(true)] {
+            let order = ObservationOrder {
+                keyset: before.map(|before| Keyset {
+                    values: keys.iter().map(|(name, _)| keyset_value(name)).collect(),
+                    position: 10,
+                    before,
+                }),
+                keys: keys.clone(),
+                limit: Some(PAGE),
+                ..Default::default()
+            };
+            let plan = store::query_plans::explain_page(&app.pool, filter, &order, 1_000_000)
+                .await
+                .unwrap();
+            let reads = figure_reads(&plan);
+            let through_index = reads.len() == 1 && reads[0].0.contains(index);
+            if !through_index || sorts_everything(&plan) {
+                failures.push(format!("{keys:?}, keyset {before:?}: {reads:?}\n{plan}"));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

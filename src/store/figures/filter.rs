@@ -9,6 +9,8 @@ use crate::domain::figure::FigureRole;
 use crate::domain::language::Language;
 use crate::store::regions::push_within;
 
+use super::presented;
+
 /// Which figures to return. Every non-empty field narrows the result; several values in one
 /// field are alternatives (`region` = guangdong or greater-bay-area).
 #[derive(Debug, Default, Clone)]
@@ -333,7 +335,8 @@ impl FilterUse {
     /// Whether a filter on `column` (the sort key `key`, if it is one) may use its index in
     /// this statement; unindexable columns are written `+column`. A sorted page of a broad
     /// filter walks the first sort key's index and checks each row, but keeps the filters
-    /// whose composite indexes of 0005 hand out rows in period order (indicator, region).
+    /// whose composite indexes hand out rows in the key's order: in period order (indicator,
+    /// region, 0005), in value order (indicator, 0013).
     fn indexable(self, key: Option<&str>) -> bool {
         match self {
             FilterUse::Count => true,
@@ -347,6 +350,7 @@ impl FilterUse {
             } => {
                 key.is_some() && key == first_key
                     || (first_key == Some("period") && matches!(key, Some("indicator" | "region")))
+                    || (first_key == Some("value") && key == Some("indicator"))
             }
             FilterUse::Page { .. } => true,
         }
@@ -430,6 +434,11 @@ pub(in crate::store) fn push_filters_in_roles<'a>(
             first_key: None, ..
         } => ("o.unit", "o.qualifier", "+o.indicator_id"),
         FilterUse::Page { .. } if few => ("o.unit", "o.qualifier", "o.indicator_id"),
+        // A unit's figures in value order: its composite index (0013).
+        FilterUse::Page {
+            first_key: Some("value"),
+            ..
+        } => ("o.unit", "+o.qualifier", "+o.indicator_id"),
         FilterUse::Page { .. } => ("+o.unit", "+o.qualifier", "+o.indicator_id"),
     };
     push_indicator_any_of(query, topic, "topic", &filter.topics);
@@ -566,15 +575,39 @@ pub(in crate::store) fn push_filters_in_roles<'a>(
         }
         exchange => push_value(query, exchange),
     };
+    // With a currency, a bound on `value_in_units` that the amount's bound implies (whatever
+    // the figure's unit, see [`super::presented`]) lets the index find the figures it checks.
+    // When the total says they are few, SQLite is told so (`likelihood`): planning without
+    // statistics, it guessed a range keeps a quarter of the table and walked the page's
+    // order through every figure instead.
+    let latest = filter.as_of.is_none() && filter.updated_after.is_none();
+    let implied = |query: &mut QueryBuilder<'a, Sqlite>, operator: &str, units: f64| {
+        if few {
+            query
+                .push(format_args!(" AND likelihood({value} {operator} "))
+                .push_bind(units)
+                .push(", 0.001)");
+        } else {
+            query
+                .push(format_args!(" AND {value} {operator} "))
+                .push_bind(units);
+        }
+    };
     if let Some(min) = filter.min {
         query.push(" AND ");
         push_amount(query, &value);
         query.push(" >= ").push_bind(min);
+        if let (Some(exchange), true) = (filter.exchange, latest) {
+            implied(query, ">=", presented::units_at_least(exchange, min));
+        }
     }
     if let Some(max) = filter.max {
         query.push(" AND ");
         push_amount(query, &value);
         query.push(" <= ").push_bind(max);
+        if let (Some(exchange), true) = (filter.exchange, latest) {
+            implied(query, "<=", presented::units_at_most(exchange, max));
+        }
     }
     if filter.any_cluster {
         query.push(" AND (o.cluster_id IS NOT NULL OR o.cluster_group_id IS NOT NULL)");

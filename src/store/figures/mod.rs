@@ -11,6 +11,7 @@ use crate::domain::language::Language;
 
 mod facets;
 mod filter;
+mod presented;
 mod row;
 
 pub use facets::*;
@@ -248,6 +249,14 @@ pub fn observation_page_statement<'a>(
     if let Some(keyset) = &order.keyset {
         push_keyset(&mut query, order, keyset, filter.exchange);
     }
+    let first_descending = matches!(
+        usage,
+        FilterUse::Page {
+            descending: true,
+            ..
+        }
+    );
+    presented::push_candidates(&mut query, filter, order, usage, first_descending);
     let ordering = if order_off_index(filter, usage) {
         Ordering::OffIndex
     } else {

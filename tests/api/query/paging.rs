@@ -114,3 +114,107 @@ async fn cursors_walk_every_sorted_list_forward_and_back() {
         }
     }
 }
+
+/// Every page of a list sorted by money presented in another currency, or bounded by it: the
+/// amounts are converted and rounded (so a figure's rank by amount presented is not its rank
+/// by `value_in_units`), and a page is found among candidates read off an index of
+/// `value_in_units`, within the rounding's margin. Walking `next` and then `prev` links must
+/// still visit exactly the figures the amounts presented select, in their order (ties in
+/// source order), on a generated database with a few thousand figures of every unit.
+#[tokio::test]
+async fn pages_sorted_or_bounded_by_money_in_another_currency_are_the_amounts_order() {
+    let app = TestApp::spawn().await;
+    let output = app
+        .generate(&["--observations", "2500", "--seed", "7"])
+        .await;
+    assert!(output.status.success(), "{output:?}");
+    let every_page = |first: String| {
+        let app = &app;
+        async move {
+            let mut figures: Vec<Value> = Vec::new();
+            let mut next = Some(first.clone());
+            let mut last = None;
+            while let Some(path) = next {
+                let page: List<Value> = app.get_page(&path).await;
+                figures.extend(page.data.iter().cloned());
+                next = page.links.next.clone();
+                last = Some(page);
+            }
+            let mut backward: Vec<Value> = Vec::new();
+            let mut page = last.expect("a last page");
+            loop {
+                backward.splice(0..0, page.data.iter().cloned());
+                match page.links.prev.as_deref() {
+                    Some(prev) => page = app.get_page(prev).await,
+                    None => break,
+                }
+            }
+            assert!(ids(&backward) == ids(&figures), "backward from {first}");
+            figures
+        }
+    };
+    let amount = |figure: &Value| figure["value_in_units"].as_f64().expect("an amount");
+    for currency in ["USD", "CNY"] {
+        let source_order =
+            every_page(format!("/v1/observations?currency={currency}&limit=1000")).await;
+        let converted = source_order
+            .iter()
+            .filter(|figure| figure["conversion"].is_object())
+            .count();
+        // Yuan are most of the money generated, dollars a few.
+        let least = if currency == "USD" { 100 } else { 1 };
+        assert!(converted >= least, "{currency}: {converted} converted");
+        for (min, max) in [
+            (None, None),
+            (Some(5e7), None),
+            (Some(10.0), None),
+            (None, Some(1000.0)),
+            (None, Some(-0.5)),
+            (Some(-1000.0), Some(2e9)),
+        ] {
+            let bounds: String = [("min", min), ("max", max)]
+                .iter()
+                .filter_map(|(name, bound)| bound.map(|bound| format!("&{name}={bound}")))
+                .collect();
+            // What the bounds keep, checked here on the amounts presented.
+            let kept: Vec<Value> = source_order
+                .iter()
+                .filter(|figure| min.is_none_or(|min| amount(figure) >= min))
+                .filter(|figure| max.is_none_or(|max| amount(figure) <= max))
+                .cloned()
+                .collect();
+            assert!(kept.len() > 5, "{bounds}: {}", kept.len());
+            let bounded = every_page(format!(
+                "/v1/observations?currency={currency}{bounds}&limit=1000"
+            ))
+            .await;
+            assert_eq!(ids(&bounded), ids(&kept), "{currency}{bounds}");
+            for (sort, descending, by_id) in [
+                ("value", false, false),
+                ("-value", true, false),
+                ("-value,id", true, true),
+            ] {
+                let mut expected = kept.clone();
+                expected.sort_by(|a, b| {
+                    let order = amount(a).total_cmp(&amount(b));
+                    let order = if descending { order.reverse() } else { order };
+                    if by_id {
+                        order.then_with(|| a["id"].as_str().cmp(&b["id"].as_str()))
+                    } else {
+                        order
+                    }
+                });
+                let query = format!("/v1/observations?currency={currency}{bounds}&sort={sort}");
+                let paged = every_page(format!("{query}&limit=9")).await;
+                let (paged, expected) = (ids(&paged), ids(&expected));
+                let first_difference = paged.iter().zip(&expected).position(|(a, b)| a != b);
+                assert!(
+                    paged.len() == expected.len() && first_difference.is_none(),
+                    "{query}: {} figures for {}, first apart at {first_difference:?}",
+                    paged.len(),
+                    expected.len()
+                );
+            }
+        }
+    }
+}
