@@ -37,6 +37,9 @@ pub enum Layer {
     Revalidate,
     /// In-flight cap (503) and request timeout.
     Limits,
+    /// The span that gives every event logged while a response is rendered (a database
+    /// error, a panic) the request's id; inside the cache, as a hit logs nothing below it.
+    RequestSpan,
     /// Stored responses, per data version, representation and coding, with every header
     /// the layers below gave them: a hit skips all of those layers.
     ResponseCache,
@@ -51,7 +54,7 @@ pub enum Layer {
     Cors,
     /// Counts and times every answer for `/metrics`, cache hits and refusals included.
     Metrics,
-    /// The one log line per request, and the span that gives every event below its id.
+    /// The one log line per request, hits and refusals included, naming its id.
     RequestLog,
     /// `x-request-id`: the client's, or a new UUID-shaped id; echoed on the response.
     RequestId,
@@ -60,12 +63,13 @@ pub enum Layer {
     SecurityHeaders,
 }
 
-pub const LAYERS: [Layer; 14] = [
+pub const LAYERS: [Layer; 15] = [
     Layer::CatchPanic,
     Layer::TagEntity,
     Layer::Compression,
     Layer::Revalidate,
     Layer::Limits,
+    Layer::RequestSpan,
     Layer::ResponseCache,
     Layer::PublicUrl,
     Layer::RateLimit,
@@ -87,6 +91,7 @@ impl Layer {
             Layer::Revalidate => "revalidate",
             Layer::PublicUrl => "public-url",
             Layer::Limits => "limits",
+            Layer::RequestSpan => "request-span",
             Layer::RateLimit => "rate-limit",
             Layer::RequestTarget => "request-target",
             Layer::Cors => "cors",
@@ -195,6 +200,10 @@ fn around(
                 limits::enforce,
             )
             .layer(service),
+        ),
+        Layer::RequestSpan => Shared::new(
+            middleware::from_fn_with_state(REQUEST_ID, request_log::enter_request_span)
+                .layer(service),
         ),
         Layer::RateLimit => match limits::ClientRateLimit::new(
             settings.rate_limit_per_second,
