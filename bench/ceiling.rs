@@ -26,7 +26,8 @@ async fn main() {
     // The request log's cost includes writing it: JSON lines through the same background
     // writer the service uses, to stdout (the benchmark sends it to /dev/null).
     let (writer, _flush_on_exit) =
-        tracing_appender::non_blocking(std::io::BufWriter::new(std::io::stdout()));
+        gd_indicators::commands::log_writer::log_writer(std::io::stdout())
+            .expect("the log's writer starts");
     tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::new("gd_indicators=info"))
         .with_writer(writer)

@@ -209,7 +209,7 @@ echo "== what each layer costs: the ceiling wrapped in the first n production la
 start_service "$work/article.db"
 curl -fs -o "$work/clusters.json" "http://127.0.0.1:$service_port/v1/clusters"
 stop_service
-layer_names=(none catch-panic etag compression revalidate limits response-cache public-url rate-limit request-target cors metrics request-log request-id security-headers)
+layer_names=(none catch-panic etag compression revalidate limits request-span response-cache public-url rate-limit request-target cors metrics request-log request-id security-headers)
 for n in $(seq 0 $((${#layer_names[@]} - 1))); do
     "$ceiling" "127.0.0.1:$ceiling_port" "$work/clusters.json" application/json "$n" >/dev/null &
     ceiling_pid=$!

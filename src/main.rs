@@ -4,6 +4,7 @@
 use std::io::IsTerminal;
 
 use gd_indicators::commands::config::parse_command_line;
+use gd_indicators::commands::log_writer::log_writer;
 use gd_indicators::commands::serve::LISTENING_TARGET;
 use gd_indicators::{Command, LogFormat};
 use tracing_subscriber::EnvFilter;
@@ -58,10 +59,15 @@ async fn run(command: Command) -> std::process::ExitCode {
         (Box::new(std::io::stdout()), std::io::stdout().is_terminal())
     };
     // Lines are handed to a writer thread that writes them in batches: a request never waits
-    // on the terminal or the log pipe. Past 128k lines queued, lines are dropped, not waited
-    // for. The guard flushes what is queued when main returns.
-    let (writer, _flush_on_exit) =
-        tracing_appender::non_blocking(std::io::BufWriter::new(log_sink));
+    // on the terminal or the log pipe. Past 32 MiB queued, lines are dropped, not waited for.
+    // The guard flushes what is queued when main returns.
+    let (writer, _flush_on_exit) = match log_writer(log_sink) {
+        Ok(writer) => writer,
+        Err(error) => {
+            eprintln!("gd-indicators: cannot start the log's writer: {error}");
+            return std::process::ExitCode::from(1);
+        }
+    };
     let logs = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(writer);

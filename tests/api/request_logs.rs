@@ -2,7 +2,8 @@
 //! the real binary's JSON log) and a panic (through the production layers) each give exactly
 //! one error line carrying the `x-request-id` of their 500, and what the client is told stays
 //! generic. A slow request is one warning naming it, and so is an export cut off after its
-//! response has left.
+//! response has left. A cache hit, answered above the request's span, is still one line with
+//! every field.
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
@@ -172,6 +173,38 @@ async fn a_database_error_is_one_error_line_with_the_request_id_of_its_500() {
     assert_eq!(line["level"], "WARN", "{line}");
     assert_eq!(line["fields"]["status"], 500, "{line}");
     assert_eq!(line["fields"]["route"], "/v1/regions", "{line}");
+}
+
+#[tokio::test]
+async fn a_cache_hit_is_one_info_line_with_every_field_and_no_span() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut server = LoggingServer::start(&dir.path().join("gd-indicators.db"));
+    let url = format!("{}/v1/clusters?lang=en", server.address);
+    let miss = reqwest::get(&url).await.unwrap();
+    assert_eq!(header(&miss, "x-cache"), "miss");
+    let hit = reqwest::get(&url).await.unwrap();
+    assert_eq!(hit.status(), StatusCode::OK);
+    assert_eq!(header(&hit, "x-cache"), "hit");
+    let request_id = header(&hit, "x-request-id");
+
+    let line = server.wait_for(|line| line["fields"]["request_id"] == request_id);
+    assert_eq!(line["level"], "INFO", "{line}");
+    assert_eq!(line["target"], "gd_indicators::request", "{line}");
+    let fields = &line["fields"];
+    assert_eq!(fields["message"], "request", "{line}");
+    assert_eq!(fields["method"], "GET", "{line}");
+    assert_eq!(fields["uri"], "/v1/clusters?lang=en", "{line}");
+    assert_eq!(fields["route"], "/v1/clusters", "{line}");
+    assert_eq!(fields["status"], 200, "{line}");
+    assert!(fields["latency_ms"].as_f64().unwrap() >= 0.0, "{line}");
+    // The line names the request itself; a hit is answered outside any span.
+    assert!(line.get("span").is_none(), "{line}");
+    assert_eq!(
+        lines_at(&server.lines, &request_id, "INFO").len(),
+        1,
+        "{:#?}",
+        server.lines
+    );
 }
 
 /// Every event of this test binary at warn level and above, written as `--log-format json`

@@ -23,5 +23,7 @@ pub mod response_cache;
 pub mod revalidate;
 /// nosniff, Referrer-Policy, CSP, and no-store by default, on every answer.
 pub mod security_headers;
+/// Each layer holds the ones inside it behind an `Arc`: cheap to clone per request.
+pub mod shared;
 /// The layers in order, for the app and the benchmark.
 pub mod stack;

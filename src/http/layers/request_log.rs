@@ -1,13 +1,14 @@
 //! One log line per answered request: method, URI, route template, status, latency and the
 //! request id, as the fields of a single event, which is what a log collector indexes and what
-//! costs least to format at tens of thousands of requests a second. Also the request's span:
-//! every other event logged while the request is handled (a database error, a panic) is
-//! inside it, so it carries the request id too.
+//! costs least to format at tens of thousands of requests a second. Also the request's span,
+//! entered where a response is rendered (below the response cache): every other event logged
+//! while the request is handled (a database error, a panic) is inside it, so it carries the
+//! request id too, and a hit, which logs nothing but its line, creates no span.
 
 use std::borrow::Cow;
 use std::time::{Duration, Instant};
 
-use axum::extract::{MatchedPath, Request};
+use axum::extract::{MatchedPath, Request, State};
 use axum::http::{HeaderName, Uri};
 use axum::middleware::Next;
 use axum::response::Response;
@@ -59,22 +60,36 @@ pub struct RequestLog {
     pub slow_request: Duration,
 }
 
-/// Outer layer, just inside the one that assigns request ids: handles the request inside its
-/// span, then logs it once answered.
-pub async fn log_request(log: RequestLog, request: Request, next: Next) -> Response {
-    let started = Instant::now();
-    let method = request.method().clone();
-    let uri = request.uri().clone();
-    // The header's bytes are shared, not copied: the span and the line borrow the id from it.
-    let request_id_value = request.headers().get(&log.request_id_header).cloned();
-    let request_id = request_id_value
-        .as_ref()
+/// Just below the response cache: renders the request inside its span, which names its id.
+/// A hit or a refusal above logs nothing but its line, which names the id itself.
+pub async fn enter_request_span(
+    State(request_id_header): State<HeaderName>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let request_id = request
+        .headers()
+        .get(&request_id_header)
         .and_then(|value| value.to_str().ok())
         .unwrap_or("-");
     // At error level, so that no filter which keeps a failure's line drops the span that names
     // its request; the subscriber formats its one field here, once.
     let span = tracing::error_span!(target: "gd_indicators::request", "request", request_id);
-    let response = next.run(request).instrument(span).await;
+    next.run(request).instrument(span).await
+}
+
+/// Outer layer, just inside the one that assigns request ids: logs the request once answered.
+pub async fn log_request(log: RequestLog, request: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let method = request.method().clone();
+    let uri = request.uri().clone();
+    // The header's bytes are shared, not copied: the line borrows the id from it.
+    let request_id_value = request.headers().get(&log.request_id_header).cloned();
+    let request_id = request_id_value
+        .as_ref()
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or("-");
+    let response = next.run(request).await;
     let latency = started.elapsed();
     let latency_ms = latency.as_secs_f64() * 1e3;
     let status = response.status().as_u16();

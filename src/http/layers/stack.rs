@@ -7,11 +7,13 @@ use std::sync::Arc;
 use axum::middleware;
 use axum::Router;
 use tokio::sync::Semaphore;
+use tower::Layer as _;
 use tower_http::compression::CompressionLayer;
 use tower_http::request_id::{PropagateRequestIdLayer, SetRequestIdLayer};
 
 use super::request_id::MakeCheapRequestId;
 use super::request_id::REQUEST_ID;
+use super::shared::Shared;
 use super::{
     catch_panic, cors, limits, metrics, public_url, request_log, request_target, response_cache,
     revalidate, security_headers,
@@ -35,6 +37,9 @@ pub enum Layer {
     Revalidate,
     /// In-flight cap (503) and request timeout.
     Limits,
+    /// The span that gives every event logged while a response is rendered (a database
+    /// error, a panic) the request's id; inside the cache, as a hit logs nothing below it.
+    RequestSpan,
     /// Stored responses, per data version, representation and coding, with every header
     /// the layers below gave them: a hit skips all of those layers.
     ResponseCache,
@@ -49,7 +54,7 @@ pub enum Layer {
     Cors,
     /// Counts and times every answer for `/metrics`, cache hits and refusals included.
     Metrics,
-    /// The one log line per request, and the span that gives every event below its id.
+    /// The one log line per request, hits and refusals included, naming its id.
     RequestLog,
     /// `x-request-id`: the client's, or a new UUID-shaped id; echoed on the response.
     RequestId,
@@ -58,12 +63,13 @@ pub enum Layer {
     SecurityHeaders,
 }
 
-pub const LAYERS: [Layer; 14] = [
+pub const LAYERS: [Layer; 15] = [
     Layer::CatchPanic,
     Layer::TagEntity,
     Layer::Compression,
     Layer::Revalidate,
     Layer::Limits,
+    Layer::RequestSpan,
     Layer::ResponseCache,
     Layer::PublicUrl,
     Layer::RateLimit,
@@ -85,6 +91,7 @@ impl Layer {
             Layer::Revalidate => "revalidate",
             Layer::PublicUrl => "public-url",
             Layer::Limits => "limits",
+            Layer::RequestSpan => "request-span",
             Layer::RateLimit => "rate-limit",
             Layer::RequestTarget => "request-target",
             Layer::Cors => "cors",
@@ -96,8 +103,11 @@ impl Layer {
     }
 }
 
-/// Wraps `router` in the first `count` of [`LAYERS`]. Without a response cache that layer is
-/// skipped (the benchmark's ceiling has no database to version).
+/// Wraps `router` in the first `count` of [`LAYERS`]: catch-panic per route, where the
+/// router has matched one (its log line names it), and each layer above it once around the
+/// whole router (not per route, as `Router::layer` would), holding the ones inside it
+/// [`Shared`], so a request clones no layer but the one it is passing. Without a response
+/// cache that layer is skipped (the benchmark's ceiling has no database to version).
 pub fn wrap(
     router: Router,
     settings: &HttpSettings,
@@ -105,80 +115,138 @@ pub fn wrap(
     metrics: Arc<metrics::Metrics>,
     count: usize,
 ) -> Router {
-    let mut router = router;
+    let mut stack = Stack::Routes(router);
     for layer in LAYERS.into_iter().take(count) {
-        router = match layer {
-            Layer::CatchPanic => router.layer(middleware::from_fn(catch_panic::catch_panic)),
-            Layer::TagEntity => router.layer(middleware::from_fn(revalidate::tag_entity)),
-            Layer::Compression => router.layer(CompressionLayer::new()),
-            Layer::ResponseCache => match &responses {
-                Some(responses) => router.layer(middleware::from_fn_with_state(
-                    responses.clone(),
-                    response_cache::serve_cached,
-                )),
-                None => router,
-            },
-            Layer::PublicUrl => router.layer(middleware::from_fn_with_state(
+        stack = match (layer, stack) {
+            (Layer::CatchPanic, Stack::Routes(router)) => {
+                Stack::Routes(router.layer(middleware::from_fn(catch_panic::catch_panic)))
+            }
+            (layer, stack) => Stack::Shared(around(
+                layer,
+                stack.shared(),
+                settings,
+                responses.as_ref(),
+                &metrics,
+            )),
+        };
+    }
+    match stack {
+        Stack::Routes(router) => router,
+        Stack::Shared(service) => Router::new().fallback_service(service),
+    }
+}
+
+/// The layers so far: still applied per route, or once around the router.
+enum Stack {
+    Routes(Router),
+    Shared(Shared),
+}
+
+impl Stack {
+    fn shared(self) -> Shared {
+        match self {
+            Stack::Routes(router) => Shared::new(router),
+            Stack::Shared(service) => service,
+        }
+    }
+}
+
+/// `service` wrapped in `layer`.
+fn around(
+    layer: Layer,
+    service: Shared,
+    settings: &HttpSettings,
+    responses: Option<&Arc<response_cache::ResponseCache>>,
+    metrics: &Arc<metrics::Metrics>,
+) -> Shared {
+    match layer {
+        Layer::CatchPanic => {
+            Shared::new(middleware::from_fn(catch_panic::catch_panic).layer(service))
+        }
+        Layer::TagEntity => Shared::new(middleware::from_fn(revalidate::tag_entity).layer(service)),
+        Layer::Compression => Shared::new(CompressionLayer::new().layer(service)),
+        Layer::ResponseCache => match responses {
+            Some(responses) => Shared::new(
+                middleware::from_fn_with_state(responses.clone(), response_cache::serve_cached)
+                    .layer(service),
+            ),
+            None => service,
+        },
+        Layer::PublicUrl => Shared::new(
+            middleware::from_fn_with_state(
                 Arc::new(crate::http::base_url::LinkBase {
                     public_url: settings.public_url.clone(),
                     trust_forwarded: settings.trust_forwarded,
                 }),
                 public_url::set_base_url,
-            )),
-            Layer::Revalidate => router.layer(middleware::from_fn_with_state(
+            )
+            .layer(service),
+        ),
+        Layer::Revalidate => Shared::new(
+            middleware::from_fn_with_state(
                 revalidate::CachePolicy {
                     max_age_seconds: settings.cache_max_age_seconds,
                 },
                 revalidate::revalidate,
-            )),
-            Layer::Limits => router.layer(middleware::from_fn_with_state(
+            )
+            .layer(service),
+        ),
+        Layer::Limits => Shared::new(
+            middleware::from_fn_with_state(
                 limits::Limits {
                     request_timeout: settings.request_timeout,
                     in_flight: Arc::new(Semaphore::new(settings.max_in_flight)),
                 },
                 limits::enforce,
-            )),
-            Layer::RateLimit => match limits::ClientRateLimit::new(
-                settings.rate_limit_per_second,
-                settings.rate_limit_burst,
-                settings.rate_limit_loopback,
-            ) {
-                Some(rate) => {
-                    router.layer(middleware::from_fn_with_state(rate, limits::limit_rate))
-                }
-                None => router,
-            },
-            Layer::RequestTarget => router.layer(middleware::from_fn_with_state(
+            )
+            .layer(service),
+        ),
+        Layer::RequestSpan => Shared::new(
+            middleware::from_fn_with_state(REQUEST_ID, request_log::enter_request_span)
+                .layer(service),
+        ),
+        Layer::RateLimit => match limits::ClientRateLimit::new(
+            settings.rate_limit_per_second,
+            settings.rate_limit_burst,
+            settings.rate_limit_loopback,
+        ) {
+            Some(rate) => {
+                Shared::new(middleware::from_fn_with_state(rate, limits::limit_rate).layer(service))
+            }
+            None => service,
+        },
+        Layer::RequestTarget => Shared::new(
+            middleware::from_fn_with_state(
                 request_target::TargetLimits {
                     max_path_bytes: settings.max_path_bytes,
                     max_query_bytes: settings.max_query_bytes,
                 },
                 request_target::check_target,
-            )),
-            Layer::Cors => router.layer(cors::cors(settings)),
-            Layer::Metrics => router.layer(middleware::from_fn_with_state(
-                metrics.clone(),
-                metrics::measure,
-            )),
-            Layer::SecurityHeaders => {
-                router.layer(middleware::from_fn(security_headers::security_headers))
-            }
-            Layer::RequestLog => {
-                let log = request_log::RequestLog {
-                    request_id_header: REQUEST_ID,
-                    slow_request: settings.slow_request,
-                };
-                router.layer(middleware::from_fn(move |request, next| {
+            )
+            .layer(service),
+        ),
+        Layer::Cors => Shared::new(cors::cors(settings).layer(service)),
+        Layer::Metrics => Shared::new(
+            middleware::from_fn_with_state(metrics.clone(), metrics::measure).layer(service),
+        ),
+        Layer::SecurityHeaders => {
+            Shared::new(middleware::from_fn(security_headers::security_headers).layer(service))
+        }
+        Layer::RequestLog => {
+            let log = request_log::RequestLog {
+                request_id_header: REQUEST_ID,
+                slow_request: settings.slow_request,
+            };
+            Shared::new(
+                middleware::from_fn(move |request, next| {
                     request_log::log_request(log.clone(), request, next)
-                }))
-            }
-            Layer::RequestId => router
-                .layer(PropagateRequestIdLayer::new(REQUEST_ID))
-                .layer(SetRequestIdLayer::new(
-                    REQUEST_ID,
-                    MakeCheapRequestId::default(),
-                )),
-        };
+                })
+                .layer(service),
+            )
+        }
+        Layer::RequestId => Shared::new(
+            SetRequestIdLayer::new(REQUEST_ID, MakeCheapRequestId::default())
+                .layer(PropagateRequestIdLayer::new(REQUEST_ID).layer(service)),
+        ),
     }
-    router
 }
