@@ -394,6 +394,50 @@ fn vintage_page_reads_everything(plan: &QueryPlan, narrowed: bool, cursor: bool)
     None
 }
 
+/// The partial index of periods that span years (0014).
+const SPANNING_INDEX: &str = "observations_spanning_period";
+
+/// Why a page by period split at a year (`from`, `year`) reads every figure, if it does. Like a
+/// vintage's page, a compound SELECT merged in page order and cut to the page: the figures
+/// starting in the year or later (`LEFT`), a range of the sort key's index, and those that
+/// started before and span into it (`RIGHT`), read off the partial index of spanning periods
+/// and nothing else.
+fn spanning_page_reads_everything(
+    plan: &QueryPlan,
+    narrowed: bool,
+    cursor: bool,
+) -> Option<String> {
+    if !plan
+        .steps
+        .iter()
+        .any(|step| step.trim() == "MERGE (UNION ALL)")
+    {
+        return Some("the two parts of the years are not merged".to_owned());
+    }
+    if !plan.sql.contains("LIMIT ?) o") {
+        return Some("the merged parts are not cut to a page".to_owned());
+    }
+    let (Some(starting), Some(spanning)) = (subtree(plan, "LEFT"), subtree(plan, "RIGHT")) else {
+        return Some("the merge has no two parts (unexpected plan shape)".to_owned());
+    };
+    if let Some(why) = page_reads_everything(&starting, narrowed, cursor) {
+        return Some(format!("the periods starting in the year or later: {why}"));
+    }
+    let reads = figure_reads(&spanning);
+    if let Some((step, _)) = reads
+        .iter()
+        .find(|(step, _)| !step.contains(SPANNING_INDEX))
+    {
+        return Some(format!(
+            "the periods spanning into the year: `{step}` reads more than the spanning periods"
+        ));
+    }
+    if let Some(why) = page_reads_everything(&spanning, narrowed, cursor) {
+        return Some(format!("the periods spanning into the year: {why}"));
+    }
+    None
+}
+
 #[tokio::test]
 async fn every_documented_filter_and_sort_reads_through_an_index() {
     let app = TestApp::spawn().await;
@@ -467,6 +511,8 @@ async fn every_documented_filter_and_sort_reads_through_an_index() {
         let page_check = |plan: &QueryPlan, cursor: bool| {
             if vintage {
                 vintage_page_reads_everything(plan, narrowed, cursor)
+            } else if plan.sql.contains(SPANNING_INDEX) {
+                spanning_page_reads_everything(plan, narrowed, cursor)
             } else {
                 page_reads_everything(plan, narrowed, cursor)
             }
@@ -927,6 +973,85 @@ async fn value_order_within_a_unit_an_indicator_or_a_region_is_read_off_an_index
             let through_index = reads.len() == 1 && reads[0].0.contains(index);
             if !through_index || sorts_everything(&plan) {
                 failures.push(format!("{keys:?}, keyset {before:?}: {reads:?}\n{plan}"));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// A page by period of the figures from a year on (`from`, `year`, several years), either
+/// direction, first page or after a cursor, its total unknown or broad: the figures starting
+/// in the first year or later are a range of the sort key's own index (seeked from the year,
+/// never walked from the oldest period), merged with the periods that started before and span
+/// into it, off their partial index (0014). Neither part sorts all it reads.
+#[tokio::test]
+async fn a_years_figures_by_period_are_a_range_of_the_sort_key_and_the_spanning_periods() {
+    let app = TestApp::spawn().await;
+    let filters = [
+        ObservationFilter {
+            from: Some(2020),
+            ..Default::default()
+        },
+        ObservationFilter {
+            years: vec![2020],
+            ..Default::default()
+        },
+        ObservationFilter {
+            years: vec![2019, 2021],
+            ..Default::default()
+        },
+    ];
+    let mut failures = Vec::new();
+    for filter in &filters {
+        for descending in [false, true] {
+            for before in [None, Some(false), Some(true)] {
+                let order = ObservationOrder {
+                    keys: vec![("period", descending)],
+                    keyset: before.map(|before| Keyset {
+                        values: vec![json!("2020")],
+                        position: 10,
+                        before,
+                    }),
+                    limit: Some(PAGE),
+                    ..Default::default()
+                };
+                for total in [None, Some(1_000_000)] {
+                    let plan = match total {
+                        None => store::query_plans::explain_observations(
+                            &app.pool,
+                            filter,
+                            &order,
+                            ObservationStatement::List,
+                        )
+                        .await
+                        .unwrap(),
+                        Some(total) => {
+                            store::query_plans::explain_page(&app.pool, filter, &order, total)
+                                .await
+                                .unwrap()
+                        }
+                    };
+                    let starting = subtree(&plan, "LEFT")
+                        .map(|part| {
+                            figure_reads(&part)
+                                .iter()
+                                .map(|(step, _)| step.to_string())
+                                .collect::<Vec<_>>()
+                        })
+                        .unwrap_or_default();
+                    let seeks_the_year = starting.len() == 1
+                        && starting[0]
+                            .starts_with("SEARCH observations USING INDEX observations_period")
+                        && starting[0].contains("period_sort_key>");
+                    let why = spanning_page_reads_everything(&plan, true, before.is_some());
+                    if !seeks_the_year || why.is_some() {
+                        failures.push(format!(
+                            "{:?} {:?}, descending {descending}, keyset {before:?}, total {total:?}: \
+                             {why:?} {starting:?}\n{plan}",
+                            filter.from, filter.years
+                        ));
+                    }
+                }
             }
         }
     }

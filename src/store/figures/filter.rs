@@ -366,6 +366,33 @@ impl FilterUse {
     }
 }
 
+/// The year a page by period is split at, if it is: the first year every figure a broad
+/// `from` or `year` filter keeps ends in or after, for a page of the latest state sorted by
+/// period first (either direction). Such a page is two parts merged in page order: the
+/// figures whose period starts in that year or later, a range of the sort key's index where
+/// nearly every figure matches, and those that started before and span into it, read off
+/// the partial index of spanning periods (migration 0014). Money in another currency keeps
+/// its own candidates' plan.
+pub(in crate::store) fn spanning_split(
+    filter: &ObservationFilter,
+    usage: FilterUse,
+) -> Option<i32> {
+    let by_period = matches!(
+        usage,
+        FilterUse::Page {
+            first_key: Some("period"),
+            broad: None | Some(true),
+            ..
+        }
+    );
+    let latest = filter.as_of.is_none() && filter.updated_after.is_none();
+    if !by_period || !latest || filter.exchange.is_some() {
+        return None;
+    }
+    let first_year = filter.years.iter().min().copied();
+    first_year.into_iter().chain(filter.from).max()
+}
+
 pub(in crate::store) fn push_observation_filters<'a>(
     query: &mut QueryBuilder<'a, Sqlite>,
     filter: &'a ObservationFilter,
@@ -470,6 +497,7 @@ pub(in crate::store) fn push_filters_in_roles<'a>(
     // A page by period, ascending, finds a broad year filter's figures through the years'
     // index and sorts them: no bound on the sort key can skip the decades before (a period
     // may start in any earlier year). Descending, it walks the sort key from a bound (below).
+    // A page split at a year ([`spanning_split`]) walks the sort key in each part instead.
     let by_period_ascending = matches!(
         usage,
         FilterUse::Page {
@@ -477,7 +505,7 @@ pub(in crate::store) fn push_filters_in_roles<'a>(
             descending: false,
             ..
         }
-    );
+    ) && spanning_split(filter, usage).is_none();
     let year_column = |name: &'static str| {
         if by_period_ascending {
             name.to_owned()

@@ -241,10 +241,16 @@ pub fn observation_page_statement<'a>(
         push_order(&mut query, order, filter.exchange, Ordering::Page);
         return query;
     }
-    push_figures(&mut query, filter);
-    query.push(OBSERVATION_JOINS);
     // A delta's relation is not an index's: nothing to choose there.
     let usage = page_usage(order, matching.filter(|_| filter.updated_after.is_none()));
+    if let Some(year) = spanning_split(filter, usage) {
+        push_spanning_split_page(&mut query, filter, order, usage, year);
+        query.push(OBSERVATION_JOINS);
+        push_order(&mut query, order, filter.exchange, Ordering::Page);
+        return query;
+    }
+    push_figures(&mut query, filter);
+    query.push(OBSERVATION_JOINS);
     push_observation_filters(&mut query, filter, usage);
     if let Some(keyset) = &order.keyset {
         push_keyset(&mut query, order, keyset, filter.exchange);
@@ -386,6 +392,73 @@ fn push_vintage_page<'a>(
         query.push(" WHERE 1 = 1");
         if part == VintagePart::Unchanged && order.keys.is_empty() {
             push_added_by(query, moment);
+        }
+        push_observation_filters(query, filter, usage);
+        if let Some(keyset) = &order.keyset {
+            push_keyset(query, order, keyset, filter.exchange);
+        }
+    }
+    push_order(query, order, filter.exchange, Ordering::Compound);
+    if let Some(limit) = order.limit {
+        query.push(" LIMIT ").push_bind(limit as i64);
+    }
+    query.push(") o");
+}
+
+/// A page by period of a filter split at `year` ([`spanning_split`]) as the relation `o`
+/// (with each sort key's value as `sort_0`, `sort_1`..., and `sort_position`): a compound
+/// SELECT of the figures whose period starts in `year` or later (a range of the sort key's
+/// index, each figure checked) and of those that started before and span into it (the
+/// partial index of spanning periods, 0014), each filtered, after the cursor and in page
+/// order, which SQLite merges and cuts to the page. The two never hold the same figure: a
+/// period's sort key is its start's text, the start year first.
+fn push_spanning_split_page<'a>(
+    query: &mut QueryBuilder<'a, Sqlite>,
+    filter: &'a ObservationFilter,
+    order: &'a ObservationOrder,
+    usage: FilterUse,
+    year: i32,
+) {
+    // The years are checked on each row of both parts, never looked up on their index.
+    let usage = match usage {
+        FilterUse::Page {
+            first_key,
+            descending,
+            ..
+        } => FilterUse::Page {
+            first_key,
+            descending,
+            broad: Some(true),
+        },
+        FilterUse::Count => usage,
+    };
+    let start = format!("{year:04}");
+    query.push(" (");
+    for spanning in [false, true] {
+        if spanning {
+            query.push(" UNION ALL ");
+        }
+        query.push("SELECT o.*");
+        for (key, (name, _)) in order.keys.iter().enumerate() {
+            query.push(", ");
+            SortExpression::of(name, filter.exchange).push(query);
+            query.push(format_args!(" AS sort_{key}"));
+        }
+        query.push(", o.position AS sort_position FROM");
+        if spanning {
+            query
+                .push(
+                    " (SELECT rowid AS position, * FROM observations \
+                     INDEXED BY observations_spanning_period \
+                     WHERE retracted = 0 AND period_start_year < period_end_year) o \
+                     WHERE o.period_sort_key < ",
+                )
+                .push_bind(start.clone());
+        } else {
+            push_figures(query, filter);
+            query
+                .push(" WHERE o.period_sort_key >= ")
+                .push_bind(start.clone());
         }
         push_observation_filters(query, filter, usage);
         if let Some(keyset) = &order.keyset {

@@ -218,3 +218,112 @@ async fn pages_sorted_or_bounded_by_money_in_another_currency_are_the_amounts_or
         }
     }
 }
+
+/// A page by period of the figures from a year on (`from`, `year`) that keep many figures is the
+/// merge of those whose period starts in that year or later and those that started before and
+/// span into it. Read as the service reads a broad filter's pages (its total said a million),
+/// page after page by keyset in both directions, it holds exactly the figures of the plan a
+/// narrow filter gets (found and sorted), the spanning ones among them (a rank from 1995 to
+/// 2024, a change from 2018 to 2024), in period order with ties in source order.
+#[tokio::test]
+async fn a_years_figures_by_period_hold_the_periods_spanning_into_it_in_order() {
+    use gd_indicators::store::figures::{
+        observations_page, Keyset, ObservationFilter, ObservationOrder,
+    };
+    let app = TestApp::spawn().await;
+    let filters = [
+        ObservationFilter {
+            from: Some(2020),
+            ..Default::default()
+        },
+        ObservationFilter {
+            years: vec![2020],
+            ..Default::default()
+        },
+        ObservationFilter {
+            years: vec![2019, 2022],
+            ..Default::default()
+        },
+        ObservationFilter {
+            from: Some(2018),
+            to: Some(2024),
+            ..Default::default()
+        },
+    ];
+    for filter in &filters {
+        for descending in [false, true] {
+            let read = |keyset: Option<Keyset>, matching: usize| {
+                let order = ObservationOrder {
+                    keys: vec![("period", descending)],
+                    keyset,
+                    limit: Some(3),
+                    ..Default::default()
+                };
+                let pool = app.pool.clone();
+                async move {
+                    let mut page = observations_page(&pool, filter, &order, Some(matching))
+                        .await
+                        .unwrap();
+                    if order.keyset.as_ref().is_some_and(|keyset| keyset.before) {
+                        page.reverse();
+                    }
+                    page
+                }
+            };
+            let sorted = {
+                let order = ObservationOrder {
+                    keys: vec![("period", descending)],
+                    ..Default::default()
+                };
+                observations_page(&app.pool, filter, &order, Some(10))
+                    .await
+                    .unwrap()
+            };
+            let label = format!(
+                "{:?} {:?}, descending {descending}",
+                filter.from, filter.years
+            );
+            let keys: Vec<(String, i64)> = sorted
+                .iter()
+                .map(|figure| (figure.period_sort_key.clone(), figure.position))
+                .collect();
+            let mut expected = keys.clone();
+            expected.sort_by(|a, b| {
+                let by_period = if descending {
+                    b.0.cmp(&a.0)
+                } else {
+                    a.0.cmp(&b.0)
+                };
+                by_period.then(a.1.cmp(&b.1))
+            });
+            assert_eq!(keys, expected, "{label}: the narrow plan's order");
+            assert!(
+                sorted
+                    .iter()
+                    .any(|figure| figure.id == "marine-economy-national-rank-1995-2024"),
+                "{label}: a period spanning into the years is kept"
+            );
+            let keyset = |figure: &gd_indicators::domain::figure::Observation, before| Keyset {
+                values: vec![serde_json::json!(figure.period_sort_key)],
+                position: figure.position,
+                before,
+            };
+            let mut forward = Vec::new();
+            let mut page = read(None, 1_000_000).await;
+            while let Some(last) = page.last() {
+                forward.extend(page.iter().map(|figure| figure.id.clone()));
+                page = read(Some(keyset(last, false)), 1_000_000).await;
+            }
+            let ids: Vec<String> = sorted.iter().map(|figure| figure.id.clone()).collect();
+            assert_eq!(forward, ids, "{label}: forward");
+            let mut backward: Vec<String> = Vec::new();
+            let mut page = read(Some(keyset(sorted.last().unwrap(), true)), 1_000_000).await;
+            backward.push(sorted.last().unwrap().id.clone());
+            while let Some(first) = page.first() {
+                backward.splice(0..0, page.iter().map(|figure| figure.id.clone()));
+                page = read(Some(keyset(first, true)), 1_000_000).await;
+            }
+            assert_eq!(backward, ids, "{label}: backward");
+        }
+    }
+}
