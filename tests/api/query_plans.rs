@@ -1057,3 +1057,42 @@ async fn a_years_figures_by_period_are_a_range_of_the_sort_key_and_the_spanning_
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// A page sorted by money in another currency of a filter on a column with its own index (one
+/// indicator in one region) whose total says it keeps few: that index finds them and only they
+/// are sorted by the amount presented, never each unit's range of `(unit, value_in_units)`,
+/// which repeated the filter per unit and read a unit holding none of its figures whole.
+#[tokio::test]
+async fn a_few_figures_sorted_by_money_in_another_currency_are_found_by_their_filter() {
+    use gd_indicators::domain::analytics::conversion::{Currency, Exchange};
+    let app = TestApp::spawn().await;
+    let filter = ObservationFilter {
+        indicators: vec!["technology-contract-value".to_owned()],
+        regions: vec!["guangdong".to_owned()],
+        exchange: Some(Exchange {
+            to: Currency::Usd,
+            cny_per_usd: 7.2,
+        }),
+        ..Default::default()
+    };
+    let sorts: BTreeSet<String> = ["value"].map(str::to_owned).into();
+    let mut failures = Vec::new();
+    for (order_label, order) in page_orders(&sorts) {
+        if order.keys.first().is_none_or(|(name, _)| *name != "value") {
+            continue;
+        }
+        let plan = store::query_plans::explain_page(&app.pool, &filter, &order, 10)
+            .await
+            .unwrap();
+        let reads = figure_reads(&plan);
+        let by_the_filter = reads.len() == 1
+            && reads[0].0.starts_with(
+                "SEARCH observations USING INDEX observations_indicator_region_period \
+                 (indicator_id=? AND region_id=?",
+            );
+        if !by_the_filter || plan.sql.contains("o.position IN (") {
+            failures.push(format!("{order_label}: {reads:?}\n{plan}"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

@@ -90,6 +90,20 @@ pub(super) fn push_candidates<'a>(
     if limit == 0 || filter.as_of.is_some() || filter.updated_after.is_some() {
         return;
     }
+    // A filter on a column of its own index whose total says it keeps few: that index finds
+    // them and they are sorted exactly. Each unit's range would repeat the filter per unit,
+    // and a unit holding none of its figures, bounded by none of them, would be read whole
+    // (0.6-0.9 s for one indicator in one region on a million figures).
+    let few = matches!(
+        usage,
+        FilterUse::Page {
+            broad: Some(false),
+            ..
+        }
+    );
+    if few && narrowed_by_an_index(filter) {
+        return;
+    }
     let other = exchange.to.other().unit().word();
     let groups = <Unit as Word>::WORDS
         .iter()
@@ -110,6 +124,28 @@ pub(super) fn push_candidates<'a>(
         );
     }
     query.push(")");
+}
+
+/// Whether the filter names figures by a column with an index of its own (an id, an
+/// indicator, a region, a cluster...), not only by a unit, a qualifier, a role, years or
+/// amounts.
+fn narrowed_by_an_index(filter: &ObservationFilter) -> bool {
+    [
+        &filter.ids,
+        &filter.indicators,
+        &filter.regions,
+        &filter.within,
+        &filter.clusters,
+        &filter.cluster_groups,
+        &filter.companies,
+        &filter.city_plans,
+        &filter.speakers,
+        &filter.sources,
+        &filter.concepts,
+        &filter.topics,
+    ]
+    .iter()
+    .any(|values| !values.is_empty())
 }
 
 /// The positions of one group's candidates: its figures the filter and cursor keep, from the
