@@ -121,21 +121,26 @@ pub async fn stored_figures(
     let mut found = std::collections::HashMap::new();
     // Well under SQLite's limit of bound parameters per statement.
     for chunk in ids.chunks(500) {
-        let mut query = QueryBuilder::<Sqlite>::new(format!(
-            "SELECT {}, retracted FROM observations WHERE id IN (",
-            STORED_COLUMNS.join(", ")
-        ));
-        let mut list = query.separated(", ");
-        for id in chunk {
-            list.push_bind(*id);
-        }
-        query.push(")");
-        for row in query.build().fetch_all(pool).await? {
+        for row in stored_figures_query(chunk).build().fetch_all(pool).await? {
             let figure = stored_figure_from_row(&row)?;
             found.insert(figure.record.id.clone(), figure);
         }
     }
     Ok(found)
+}
+
+/// Selects the stored columns and `retracted` of the figures `ids`.
+fn stored_figures_query<'q>(ids: &[&'q str]) -> QueryBuilder<'q, Sqlite> {
+    let mut query = QueryBuilder::<Sqlite>::new(format!(
+        "SELECT {}, retracted FROM observations WHERE id IN (",
+        STORED_COLUMNS.join(", ")
+    ));
+    let mut list = query.separated(", ");
+    for id in ids {
+        list.push_bind(*id);
+    }
+    query.push(")");
+    query
 }
 
 /// The printed equivalents (figures with `equivalent_of`) of the figures `ids`, not retracted:
@@ -355,7 +360,7 @@ pub fn write_statements(rows: usize) -> Vec<String> {
         add_statement(rows),
         first_revisions_statement(rows),
         correction_statement(rows),
-        corrected_state_statement(rows),
+        corrected_state_statement(&StateChange::ALL, rows),
         retraction_statement(),
         retracted_state_statement().to_owned(),
     ]
@@ -428,13 +433,101 @@ async fn correct_figures(
         );
     }
     statement.execute(&mut **tx).await?;
-    let update = corrected_state_statement(corrections.len());
-    let mut statement = sqlx::query(&update);
-    for (figure, _) in &corrections {
-        statement = statement.bind(&figure.id);
+    // SQLite rewrites an index entry only when its columns (or its WHERE clause's) are in the
+    // SET list: setting every column rewrote every index entry of each corrected figure. Its
+    // state is updated by the columns the correction changes, figures that change the same
+    // ones to a statement.
+    let ids: Vec<&str> = corrections
+        .iter()
+        .map(|(figure, _)| figure.id.as_str())
+        .collect();
+    let mut stored = std::collections::HashMap::new();
+    for row in stored_figures_query(&ids)
+        .build()
+        .fetch_all(&mut **tx)
+        .await?
+    {
+        let figure = stored_figure_from_row(&row)?;
+        stored.insert(figure.record.id.clone(), figure);
     }
-    statement.execute(&mut **tx).await?;
+    let mut groups: Vec<(StateChange, Vec<&str>)> = Vec::new();
+    for (figure, _) in &corrections {
+        let change = StateChange::between(stored.get(&figure.id), figure);
+        match groups.iter_mut().find(|(known, _)| *known == change) {
+            Some((_, ids)) => ids.push(&figure.id),
+            None => groups.push((change, vec![&figure.id])),
+        }
+    }
+    for (change, ids) in groups {
+        let update = corrected_state_statement(&change, ids.len());
+        let mut statement = sqlx::query(&update);
+        for id in ids {
+            statement = statement.bind(id);
+        }
+        statement.execute(&mut **tx).await?;
+    }
     Ok(())
+}
+
+const _: () = assert!(
+    STORED_COLUMNS.len() <= 64,
+    "a StateChange holds a bit per field"
+);
+
+/// What a correction changes of a figure's latest state: some of [`figure_fields`], and
+/// whether it reinstates a retracted figure. The revision and its time always change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct StateChange {
+    /// Bit `i`: the `i`-th of [`figure_fields`] changes.
+    fields: u64,
+    reinstates: bool,
+}
+
+impl StateChange {
+    /// Every field, and `retracted` set back to 0.
+    const ALL: StateChange = StateChange {
+        fields: u64::MAX,
+        reinstates: true,
+    };
+
+    /// From `stored` (the figure's latest state, when there is one) to `figure`.
+    fn between(stored: Option<&StoredFigure>, figure: &FigureRecord) -> StateChange {
+        let Some(stored) = stored else {
+            return StateChange::ALL;
+        };
+        let stored_columns = COLUMNS.iter().filter(|column| column.is_stored());
+        let cells = stored_columns
+            .zip(stored.record.cells())
+            .zip(figure.cells())
+            .filter(|((column, _), _)| column.role != Role::Stored(Check::Id));
+        let mut fields = 0;
+        for (bit, ((_, before), after)) in cells.enumerate() {
+            if !same_cell(&before, &after) {
+                fields |= 1 << bit;
+            }
+        }
+        StateChange {
+            fields,
+            reinstates: stored.retracted,
+        }
+    }
+
+    /// The names of the fields that change, in [`figure_fields`]' order.
+    fn field_names(&self) -> Vec<&'static str> {
+        stored_but_id()
+            .enumerate()
+            .filter(|(bit, _)| self.fields & (1 << bit) != 0)
+            .map(|(_, column)| column.name)
+            .collect()
+    }
+}
+
+/// Whether two cells store the same: numbers bit for bit (`-0.0` is not `0.0`).
+fn same_cell(a: &Cell<'_>, b: &Cell<'_>) -> bool {
+    match (a, b) {
+        (Cell::Number(a), Cell::Number(b)) => a.to_bits() == b.to_bits(),
+        _ => a == b,
+    }
 }
 
 /// Withdraws a figure; its retraction's revision keeps the figure's last fields, so the
@@ -500,15 +593,29 @@ fn correction_statement(rows: usize) -> String {
     )
 }
 
-/// Makes the correction just recorded of each of `rows` figures its latest state.
-fn corrected_state_statement(rows: usize) -> String {
-    let fields = figure_fields();
+/// Makes the correction just recorded of each of `rows` figures its latest state, setting
+/// the columns `change` names (the revision's fields are the figure's new ones).
+fn corrected_state_statement(change: &StateChange, rows: usize) -> String {
+    let mut columns = change.field_names();
+    columns.extend(["revision", "recorded_at"]);
+    let mut values: Vec<String> = change
+        .field_names()
+        .iter()
+        .map(|f| format!("v.{f}"))
+        .collect();
+    values.extend(["v.number".to_owned(), "v.recorded_at".to_owned()]);
+    if change.reinstates {
+        columns.push("retracted");
+        values.push("0".to_owned());
+    }
     format!(
-        "UPDATE observations SET ({fields}, revision, recorded_at, retracted) =
-             (SELECT {fields}, v.number, v.recorded_at, 0
+        "UPDATE observations SET ({}) =
+             (SELECT {}
               FROM observation_revisions v
               WHERE v.observation_id = observations.id AND v.number = observations.revision + 1)
          WHERE id IN ({})",
+        columns.join(", "),
+        values.join(", "),
         placeholder_rows("?", rows)
     )
 }
