@@ -5,7 +5,7 @@
 use std::sync::LazyLock;
 
 use sqlx::sqlite::SqliteRow;
-use sqlx::{QueryBuilder, Row, Sqlite, SqlitePool};
+use sqlx::{QueryBuilder, Row, Sqlite, SqliteConnection, SqlitePool};
 
 use super::bulk_load;
 use super::figures::RowCells;
@@ -115,13 +115,17 @@ fn stored_figure_from_row(row: &SqliteRow) -> sqlx::Result<StoredFigure> {
 
 /// The stored figures among `ids`, by id.
 pub async fn stored_figures(
-    pool: &SqlitePool,
+    connection: &mut SqliteConnection,
     ids: &[&str],
 ) -> sqlx::Result<std::collections::HashMap<String, StoredFigure>> {
     let mut found = std::collections::HashMap::new();
     // Well under SQLite's limit of bound parameters per statement.
     for chunk in ids.chunks(500) {
-        for row in stored_figures_query(chunk).build().fetch_all(pool).await? {
+        for row in stored_figures_query(chunk)
+            .build()
+            .fetch_all(&mut *connection)
+            .await?
+        {
             let figure = stored_figure_from_row(&row)?;
             found.insert(figure.record.id.clone(), figure);
         }
@@ -146,7 +150,7 @@ fn stored_figures_query<'q>(ids: &[&'q str]) -> QueryBuilder<'q, Sqlite> {
 /// The printed equivalents (figures with `equivalent_of`) of the figures `ids`, not retracted:
 /// (the equivalent's id, the figure it converts).
 pub async fn equivalents_of(
-    pool: &SqlitePool,
+    connection: &mut SqliteConnection,
     ids: &[&str],
 ) -> sqlx::Result<Vec<(String, String)>> {
     let mut found = Vec::new();
@@ -163,7 +167,7 @@ pub async fn equivalents_of(
         found.extend(
             query
                 .build_query_as::<(String, String)>()
-                .fetch_all(pool)
+                .fetch_all(&mut *connection)
                 .await?,
         );
     }
@@ -181,7 +185,10 @@ pub struct FigureLink {
 
 /// The figures not retracted that point at any of `targets`, found through the links'
 /// indexes (0006).
-pub async fn links_to(pool: &SqlitePool, targets: &[&str]) -> sqlx::Result<Vec<FigureLink>> {
+pub async fn links_to(
+    connection: &mut SqliteConnection,
+    targets: &[&str],
+) -> sqlx::Result<Vec<FigureLink>> {
     let mut found = Vec::new();
     for link in ["equivalent_of", "restates"] {
         // Well under SQLite's limit of bound parameters per statement.
@@ -194,7 +201,8 @@ pub async fn links_to(pool: &SqlitePool, targets: &[&str]) -> sqlx::Result<Vec<F
                 list.push_bind(*id);
             }
             query.push(") ORDER BY rowid");
-            let rows: Vec<(String, String)> = query.build_query_as().fetch_all(pool).await?;
+            let rows: Vec<(String, String)> =
+                query.build_query_as().fetch_all(&mut *connection).await?;
             found.extend(
                 rows.into_iter()
                     .map(|(id, target)| FigureLink { id, link, target }),
@@ -277,8 +285,24 @@ pub async fn apply_import(
     unchanged: usize,
     written: &mut dyn FnMut(usize),
 ) -> sqlx::Result<ImportReceipt> {
-    let counts = ImportCounts::of(changes, unchanged);
     let mut tx = pool.begin().await?;
+    let receipt = write_import(&mut tx, file, description, changes, unchanged, written).await?;
+    tx.commit().await?;
+    Ok(receipt)
+}
+
+/// [`apply_import`]'s writes, in a transaction the caller holds (and commits or rolls back):
+/// one import, recorded with its own time. Several may share a transaction (and a bulk load,
+/// [`bulk_load::set_aside`] before the first): each sees the ones before it.
+pub async fn write_import(
+    tx: &mut SqliteConnection,
+    file: &str,
+    description: Option<&str>,
+    changes: &[FigureChange],
+    unchanged: usize,
+    written: &mut dyn FnMut(usize),
+) -> sqlx::Result<ImportReceipt> {
+    let counts = ImportCounts::of(changes, unchanged);
     // A figure may point (equivalent_of, restates) at one added later in the same file.
     sqlx::query("PRAGMA defer_foreign_keys = ON")
         .execute(&mut *tx)
@@ -311,8 +335,8 @@ pub async fn apply_import(
         .execute(&mut *tx)
         .await?;
 
-    let set_aside = if bulk_load::worth_setting_aside(&mut tx, counts.added).await? {
-        Some(bulk_load::set_aside(&mut tx).await?)
+    let set_aside = if bulk_load::worth_setting_aside(&mut *tx, counts.added).await? {
+        Some(bulk_load::set_aside(&mut *tx).await?)
     } else {
         None
     };
@@ -325,14 +349,16 @@ pub async fn apply_import(
     for run in changes.chunk_by(same_kind) {
         for chunk in run.chunks(ROWS_PER_STATEMENT) {
             match chunk[0] {
-                FigureChange::Add(_) => add_figures(&mut tx, chunk, recorded_at, import_id).await?,
+                FigureChange::Add(_) => {
+                    add_figures(&mut *tx, chunk, recorded_at, import_id).await?
+                }
                 FigureChange::Correct { .. } => {
-                    correct_figures(&mut tx, chunk, recorded_at, import_id).await?
+                    correct_figures(&mut *tx, chunk, recorded_at, import_id).await?
                 }
                 FigureChange::Retract { .. } => {
                     for change in chunk {
                         if let FigureChange::Retract { id, reason } = change {
-                            retract_figure(&mut tx, id, reason, recorded_at, import_id).await?;
+                            retract_figure(&mut *tx, id, reason, recorded_at, import_id).await?;
                         }
                     }
                 }
@@ -342,9 +368,8 @@ pub async fn apply_import(
         }
     }
     if let Some(set_aside) = set_aside {
-        bulk_load::rebuild(&mut tx, set_aside).await?;
+        bulk_load::rebuild(&mut *tx, set_aside).await?;
     }
-    tx.commit().await?;
     Ok(ImportReceipt {
         id: import_id,
         recorded_at: recorded_at.to_owned(),
@@ -377,7 +402,7 @@ fn placeholder_rows(row: &str, rows: usize) -> String {
 /// Inserts the figures of `chunk`'s additions, each with its first revision: a copy of the
 /// figure as stored.
 async fn add_figures(
-    tx: &mut sqlx::Transaction<'_, Sqlite>,
+    tx: &mut SqliteConnection,
     chunk: &[FigureChange],
     recorded_at: &str,
     import_id: i64,
@@ -394,20 +419,20 @@ async fn add_figures(
     for figure in &figures {
         statement = bind_fields(statement.bind(&figure.id), figure).bind(recorded_at);
     }
-    statement.execute(&mut **tx).await?;
+    statement.execute(&mut *tx).await?;
     let copy = first_revisions_statement(figures.len());
     let mut statement = sqlx::query(&copy).bind(import_id);
     for figure in &figures {
         statement = statement.bind(&figure.id);
     }
-    statement.execute(&mut **tx).await?;
+    statement.execute(&mut *tx).await?;
     Ok(())
 }
 
 /// Records the new revision of each figure `chunk` corrects, then makes it the figure's
 /// latest state (the schema's trigger checks that the revision exists).
 async fn correct_figures(
-    tx: &mut sqlx::Transaction<'_, Sqlite>,
+    tx: &mut SqliteConnection,
     chunk: &[FigureChange],
     recorded_at: &str,
     import_id: i64,
@@ -432,7 +457,7 @@ async fn correct_figures(
             figure,
         );
     }
-    statement.execute(&mut **tx).await?;
+    statement.execute(&mut *tx).await?;
     // SQLite rewrites an index entry only when its columns (or its WHERE clause's) are in the
     // SET list: setting every column rewrote every index entry of each corrected figure. Its
     // state is updated by the columns the correction changes, figures that change the same
@@ -444,7 +469,7 @@ async fn correct_figures(
     let mut stored = std::collections::HashMap::new();
     for row in stored_figures_query(&ids)
         .build()
-        .fetch_all(&mut **tx)
+        .fetch_all(&mut *tx)
         .await?
     {
         let figure = stored_figure_from_row(&row)?;
@@ -464,7 +489,7 @@ async fn correct_figures(
         for id in ids {
             statement = statement.bind(id);
         }
-        statement.execute(&mut **tx).await?;
+        statement.execute(&mut *tx).await?;
     }
     Ok(())
 }
@@ -533,7 +558,7 @@ fn same_cell(a: &Cell<'_>, b: &Cell<'_>) -> bool {
 /// Withdraws a figure; its retraction's revision keeps the figure's last fields, so the
 /// history shows what was withdrawn.
 async fn retract_figure(
-    tx: &mut sqlx::Transaction<'_, Sqlite>,
+    tx: &mut SqliteConnection,
     id: &str,
     reason: &str,
     recorded_at: &str,
@@ -544,12 +569,12 @@ async fn retract_figure(
         .bind(import_id)
         .bind(reason)
         .bind(id)
-        .execute(&mut **tx)
+        .execute(&mut *tx)
         .await?;
     sqlx::query(retracted_state_statement())
         .bind(recorded_at)
         .bind(id)
-        .execute(&mut **tx)
+        .execute(&mut *tx)
         .await?;
     Ok(())
 }
