@@ -1,5 +1,6 @@
 //! Loading many figures at once: an import that adds at least as many figures as the table
-//! holds (the first batches of `generate`, a large file into a fresh database) writes faster
+//! holds (a large file into a fresh database), or imports sharing one transaction that do
+//! together (the first pass of `generate`), write faster
 //! without the secondary indexes of the figure tables, then builds each index once, sorted,
 //! instead of inserting into twenty-odd B-trees row by row.
 //!

@@ -5,7 +5,7 @@
 use std::sync::LazyLock;
 
 use sqlx::sqlite::SqliteRow;
-use sqlx::{QueryBuilder, Row, Sqlite, SqlitePool};
+use sqlx::{QueryBuilder, Row, Sqlite, SqliteConnection, SqlitePool};
 
 use super::bulk_load;
 use super::figures::RowCells;
@@ -115,22 +115,17 @@ fn stored_figure_from_row(row: &SqliteRow) -> sqlx::Result<StoredFigure> {
 
 /// The stored figures among `ids`, by id.
 pub async fn stored_figures(
-    pool: &SqlitePool,
+    connection: &mut SqliteConnection,
     ids: &[&str],
 ) -> sqlx::Result<std::collections::HashMap<String, StoredFigure>> {
     let mut found = std::collections::HashMap::new();
     // Well under SQLite's limit of bound parameters per statement.
     for chunk in ids.chunks(500) {
-        let mut query = QueryBuilder::<Sqlite>::new(format!(
-            "SELECT {}, retracted FROM observations WHERE id IN (",
-            STORED_COLUMNS.join(", ")
-        ));
-        let mut list = query.separated(", ");
-        for id in chunk {
-            list.push_bind(*id);
-        }
-        query.push(")");
-        for row in query.build().fetch_all(pool).await? {
+        for row in stored_figures_query(chunk)
+            .build()
+            .fetch_all(&mut *connection)
+            .await?
+        {
             let figure = stored_figure_from_row(&row)?;
             found.insert(figure.record.id.clone(), figure);
         }
@@ -138,10 +133,24 @@ pub async fn stored_figures(
     Ok(found)
 }
 
+/// Selects the stored columns and `retracted` of the figures `ids`.
+fn stored_figures_query<'q>(ids: &[&'q str]) -> QueryBuilder<'q, Sqlite> {
+    let mut query = QueryBuilder::<Sqlite>::new(format!(
+        "SELECT {}, retracted FROM observations WHERE id IN (",
+        STORED_COLUMNS.join(", ")
+    ));
+    let mut list = query.separated(", ");
+    for id in ids {
+        list.push_bind(*id);
+    }
+    query.push(")");
+    query
+}
+
 /// The printed equivalents (figures with `equivalent_of`) of the figures `ids`, not retracted:
 /// (the equivalent's id, the figure it converts).
 pub async fn equivalents_of(
-    pool: &SqlitePool,
+    connection: &mut SqliteConnection,
     ids: &[&str],
 ) -> sqlx::Result<Vec<(String, String)>> {
     let mut found = Vec::new();
@@ -158,7 +167,7 @@ pub async fn equivalents_of(
         found.extend(
             query
                 .build_query_as::<(String, String)>()
-                .fetch_all(pool)
+                .fetch_all(&mut *connection)
                 .await?,
         );
     }
@@ -176,7 +185,10 @@ pub struct FigureLink {
 
 /// The figures not retracted that point at any of `targets`, found through the links'
 /// indexes (0006).
-pub async fn links_to(pool: &SqlitePool, targets: &[&str]) -> sqlx::Result<Vec<FigureLink>> {
+pub async fn links_to(
+    connection: &mut SqliteConnection,
+    targets: &[&str],
+) -> sqlx::Result<Vec<FigureLink>> {
     let mut found = Vec::new();
     for link in ["equivalent_of", "restates"] {
         // Well under SQLite's limit of bound parameters per statement.
@@ -189,7 +201,8 @@ pub async fn links_to(pool: &SqlitePool, targets: &[&str]) -> sqlx::Result<Vec<F
                 list.push_bind(*id);
             }
             query.push(") ORDER BY rowid");
-            let rows: Vec<(String, String)> = query.build_query_as().fetch_all(pool).await?;
+            let rows: Vec<(String, String)> =
+                query.build_query_as().fetch_all(&mut *connection).await?;
             found.extend(
                 rows.into_iter()
                     .map(|(id, target)| FigureLink { id, link, target }),
@@ -272,8 +285,24 @@ pub async fn apply_import(
     unchanged: usize,
     written: &mut dyn FnMut(usize),
 ) -> sqlx::Result<ImportReceipt> {
-    let counts = ImportCounts::of(changes, unchanged);
     let mut tx = pool.begin().await?;
+    let receipt = write_import(&mut tx, file, description, changes, unchanged, written).await?;
+    tx.commit().await?;
+    Ok(receipt)
+}
+
+/// [`apply_import`]'s writes, in a transaction the caller holds (and commits or rolls back):
+/// one import, recorded with its own time. Several may share a transaction (and a bulk load,
+/// [`bulk_load::set_aside`] before the first): each sees the ones before it.
+pub async fn write_import(
+    tx: &mut SqliteConnection,
+    file: &str,
+    description: Option<&str>,
+    changes: &[FigureChange],
+    unchanged: usize,
+    written: &mut dyn FnMut(usize),
+) -> sqlx::Result<ImportReceipt> {
+    let counts = ImportCounts::of(changes, unchanged);
     // A figure may point (equivalent_of, restates) at one added later in the same file.
     sqlx::query("PRAGMA defer_foreign_keys = ON")
         .execute(&mut *tx)
@@ -306,8 +335,8 @@ pub async fn apply_import(
         .execute(&mut *tx)
         .await?;
 
-    let set_aside = if bulk_load::worth_setting_aside(&mut tx, counts.added).await? {
-        Some(bulk_load::set_aside(&mut tx).await?)
+    let set_aside = if bulk_load::worth_setting_aside(&mut *tx, counts.added).await? {
+        Some(bulk_load::set_aside(&mut *tx).await?)
     } else {
         None
     };
@@ -320,14 +349,16 @@ pub async fn apply_import(
     for run in changes.chunk_by(same_kind) {
         for chunk in run.chunks(ROWS_PER_STATEMENT) {
             match chunk[0] {
-                FigureChange::Add(_) => add_figures(&mut tx, chunk, recorded_at, import_id).await?,
+                FigureChange::Add(_) => {
+                    add_figures(&mut *tx, chunk, recorded_at, import_id).await?
+                }
                 FigureChange::Correct { .. } => {
-                    correct_figures(&mut tx, chunk, recorded_at, import_id).await?
+                    correct_figures(&mut *tx, chunk, recorded_at, import_id).await?
                 }
                 FigureChange::Retract { .. } => {
                     for change in chunk {
                         if let FigureChange::Retract { id, reason } = change {
-                            retract_figure(&mut tx, id, reason, recorded_at, import_id).await?;
+                            retract_figure(&mut *tx, id, reason, recorded_at, import_id).await?;
                         }
                     }
                 }
@@ -337,9 +368,8 @@ pub async fn apply_import(
         }
     }
     if let Some(set_aside) = set_aside {
-        bulk_load::rebuild(&mut tx, set_aside).await?;
+        bulk_load::rebuild(&mut *tx, set_aside).await?;
     }
-    tx.commit().await?;
     Ok(ImportReceipt {
         id: import_id,
         recorded_at: recorded_at.to_owned(),
@@ -355,7 +385,7 @@ pub fn write_statements(rows: usize) -> Vec<String> {
         add_statement(rows),
         first_revisions_statement(rows),
         correction_statement(rows),
-        corrected_state_statement(rows),
+        corrected_state_statement(&StateChange::ALL, rows),
         retraction_statement(),
         retracted_state_statement().to_owned(),
     ]
@@ -372,7 +402,7 @@ fn placeholder_rows(row: &str, rows: usize) -> String {
 /// Inserts the figures of `chunk`'s additions, each with its first revision: a copy of the
 /// figure as stored.
 async fn add_figures(
-    tx: &mut sqlx::Transaction<'_, Sqlite>,
+    tx: &mut SqliteConnection,
     chunk: &[FigureChange],
     recorded_at: &str,
     import_id: i64,
@@ -389,20 +419,20 @@ async fn add_figures(
     for figure in &figures {
         statement = bind_fields(statement.bind(&figure.id), figure).bind(recorded_at);
     }
-    statement.execute(&mut **tx).await?;
+    statement.execute(&mut *tx).await?;
     let copy = first_revisions_statement(figures.len());
     let mut statement = sqlx::query(&copy).bind(import_id);
     for figure in &figures {
         statement = statement.bind(&figure.id);
     }
-    statement.execute(&mut **tx).await?;
+    statement.execute(&mut *tx).await?;
     Ok(())
 }
 
 /// Records the new revision of each figure `chunk` corrects, then makes it the figure's
 /// latest state (the schema's trigger checks that the revision exists).
 async fn correct_figures(
-    tx: &mut sqlx::Transaction<'_, Sqlite>,
+    tx: &mut SqliteConnection,
     chunk: &[FigureChange],
     recorded_at: &str,
     import_id: i64,
@@ -427,20 +457,108 @@ async fn correct_figures(
             figure,
         );
     }
-    statement.execute(&mut **tx).await?;
-    let update = corrected_state_statement(corrections.len());
-    let mut statement = sqlx::query(&update);
-    for (figure, _) in &corrections {
-        statement = statement.bind(&figure.id);
+    statement.execute(&mut *tx).await?;
+    // SQLite rewrites an index entry only when its columns (or its WHERE clause's) are in the
+    // SET list: setting every column rewrote every index entry of each corrected figure. Its
+    // state is updated by the columns the correction changes, figures that change the same
+    // ones to a statement.
+    let ids: Vec<&str> = corrections
+        .iter()
+        .map(|(figure, _)| figure.id.as_str())
+        .collect();
+    let mut stored = std::collections::HashMap::new();
+    for row in stored_figures_query(&ids)
+        .build()
+        .fetch_all(&mut *tx)
+        .await?
+    {
+        let figure = stored_figure_from_row(&row)?;
+        stored.insert(figure.record.id.clone(), figure);
     }
-    statement.execute(&mut **tx).await?;
+    let mut groups: Vec<(StateChange, Vec<&str>)> = Vec::new();
+    for (figure, _) in &corrections {
+        let change = StateChange::between(stored.get(&figure.id), figure);
+        match groups.iter_mut().find(|(known, _)| *known == change) {
+            Some((_, ids)) => ids.push(&figure.id),
+            None => groups.push((change, vec![&figure.id])),
+        }
+    }
+    for (change, ids) in groups {
+        let update = corrected_state_statement(&change, ids.len());
+        let mut statement = sqlx::query(&update);
+        for id in ids {
+            statement = statement.bind(id);
+        }
+        statement.execute(&mut *tx).await?;
+    }
     Ok(())
+}
+
+const _: () = assert!(
+    STORED_COLUMNS.len() <= 64,
+    "a StateChange holds a bit per field"
+);
+
+/// What a correction changes of a figure's latest state: some of [`figure_fields`], and
+/// whether it reinstates a retracted figure. The revision and its time always change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct StateChange {
+    /// Bit `i`: the `i`-th of [`figure_fields`] changes.
+    fields: u64,
+    reinstates: bool,
+}
+
+impl StateChange {
+    /// Every field, and `retracted` set back to 0.
+    const ALL: StateChange = StateChange {
+        fields: u64::MAX,
+        reinstates: true,
+    };
+
+    /// From `stored` (the figure's latest state, when there is one) to `figure`.
+    fn between(stored: Option<&StoredFigure>, figure: &FigureRecord) -> StateChange {
+        let Some(stored) = stored else {
+            return StateChange::ALL;
+        };
+        let stored_columns = COLUMNS.iter().filter(|column| column.is_stored());
+        let cells = stored_columns
+            .zip(stored.record.cells())
+            .zip(figure.cells())
+            .filter(|((column, _), _)| column.role != Role::Stored(Check::Id));
+        let mut fields = 0;
+        for (bit, ((_, before), after)) in cells.enumerate() {
+            if !same_cell(&before, &after) {
+                fields |= 1 << bit;
+            }
+        }
+        StateChange {
+            fields,
+            reinstates: stored.retracted,
+        }
+    }
+
+    /// The names of the fields that change, in [`figure_fields`]' order.
+    fn field_names(&self) -> Vec<&'static str> {
+        stored_but_id()
+            .enumerate()
+            .filter(|(bit, _)| self.fields & (1 << bit) != 0)
+            .map(|(_, column)| column.name)
+            .collect()
+    }
+}
+
+/// Whether two cells store the same: numbers bit for bit (`-0.0` is not `0.0`).
+fn same_cell(a: &Cell<'_>, b: &Cell<'_>) -> bool {
+    match (a, b) {
+        (Cell::Number(a), Cell::Number(b)) => a.to_bits() == b.to_bits(),
+        _ => a == b,
+    }
 }
 
 /// Withdraws a figure; its retraction's revision keeps the figure's last fields, so the
 /// history shows what was withdrawn.
 async fn retract_figure(
-    tx: &mut sqlx::Transaction<'_, Sqlite>,
+    tx: &mut SqliteConnection,
     id: &str,
     reason: &str,
     recorded_at: &str,
@@ -451,12 +569,12 @@ async fn retract_figure(
         .bind(import_id)
         .bind(reason)
         .bind(id)
-        .execute(&mut **tx)
+        .execute(&mut *tx)
         .await?;
     sqlx::query(retracted_state_statement())
         .bind(recorded_at)
         .bind(id)
-        .execute(&mut **tx)
+        .execute(&mut *tx)
         .await?;
     Ok(())
 }
@@ -500,15 +618,29 @@ fn correction_statement(rows: usize) -> String {
     )
 }
 
-/// Makes the correction just recorded of each of `rows` figures its latest state.
-fn corrected_state_statement(rows: usize) -> String {
-    let fields = figure_fields();
+/// Makes the correction just recorded of each of `rows` figures its latest state, setting
+/// the columns `change` names (the revision's fields are the figure's new ones).
+fn corrected_state_statement(change: &StateChange, rows: usize) -> String {
+    let mut columns = change.field_names();
+    columns.extend(["revision", "recorded_at"]);
+    let mut values: Vec<String> = change
+        .field_names()
+        .iter()
+        .map(|f| format!("v.{f}"))
+        .collect();
+    values.extend(["v.number".to_owned(), "v.recorded_at".to_owned()]);
+    if change.reinstates {
+        columns.push("retracted");
+        values.push("0".to_owned());
+    }
     format!(
-        "UPDATE observations SET ({fields}, revision, recorded_at, retracted) =
-             (SELECT {fields}, v.number, v.recorded_at, 0
+        "UPDATE observations SET ({}) =
+             (SELECT {}
               FROM observation_revisions v
               WHERE v.observation_id = observations.id AND v.number = observations.revision + 1)
          WHERE id IN ({})",
+        columns.join(", "),
+        values.join(", "),
         placeholder_rows("?", rows)
     )
 }

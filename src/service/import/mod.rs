@@ -30,7 +30,7 @@ pub mod warnings;
 use std::borrow::Cow;
 use std::io::Read;
 
-use sqlx::SqlitePool;
+use sqlx::{SqliteConnection, SqlitePool};
 
 use crate::domain::figure::column::MAX_TEXT_CHARS;
 use crate::store;
@@ -105,14 +105,14 @@ pub async fn import_reporting(
             // The CSV reader buffers its input itself.
             let input = without_bom(input).map_err(unreadable)?;
             let rows = CsvRows::new(input).map_err(ImportFailure::Invalid)?;
-            plan_stream(pool, rows.map(|row| row.map(Cow::Owned)), progress).await?
+            plan_stream(pool, None, rows.map(|row| row.map(Cow::Owned)), progress).await?
         }
         FileFormat::Json => {
             let mut bytes = Vec::new();
             input.read_to_end(&mut bytes).map_err(unreadable)?;
             let text = json_text(&bytes).map_err(ImportFailure::Invalid)?;
             let rows = JsonRows::new(text).map_err(ImportFailure::Invalid)?;
-            plan_stream(pool, rows.map(|row| row.map(Cow::Owned)), progress).await?
+            plan_stream(pool, None, rows.map(|row| row.map(Cow::Owned)), progress).await?
         }
     };
     let plan = strictly(plan, strict)?;
@@ -131,11 +131,46 @@ pub async fn import_rows(
 ) -> Result<(ImportPlan, Option<ImportReceipt>), ImportFailure> {
     let plan = plan_stream(
         pool,
+        None,
         rows.iter().map(|row| Ok(Cow::Borrowed(row))),
         progress,
     )
     .await?;
     apply(pool, file_name, plan, description, dry_run, progress).await
+}
+
+/// [`import_rows`] inside a write transaction the caller holds on `tx` (and commits, or
+/// drops to roll back): the rows are checked against the figures as `tx` sees them, those of
+/// the imports written before in it included, and recorded as one import with its own time.
+/// The catalogue is read from `pool`: it must not change in `tx`.
+pub async fn import_rows_in(
+    pool: &SqlitePool,
+    tx: &mut SqliteConnection,
+    file_name: &str,
+    rows: &[Row],
+    description: Option<&str>,
+) -> Result<(ImportPlan, Option<ImportReceipt>), ImportFailure> {
+    let plan = plan_stream(
+        pool,
+        Some(&mut *tx),
+        rows.iter().map(|row| Ok(Cow::Borrowed(row))),
+        &mut |_| {},
+    )
+    .await?;
+    if plan.changes.is_empty() {
+        return Ok((plan, None));
+    }
+    let receipt = store::imports::write_import(
+        tx,
+        file_name,
+        description,
+        &plan.changes,
+        plan.unchanged,
+        &mut |_| {},
+    )
+    .await
+    .map_err(database)?;
+    Ok((plan, Some(receipt)))
 }
 
 /// An import's description is a text like any other: at most [`MAX_TEXT_CHARS`].
@@ -155,13 +190,23 @@ fn database(problem: sqlx::Error) -> ImportFailure {
 }
 
 /// Checks rows as they come, a batch at a time: each batch's stored figures are looked up
-/// together, then only what the rows change is kept.
+/// together (through `tx` when given, else a connection of `pool`), then only what the rows
+/// change is kept.
 async fn plan_stream<'r>(
     pool: &SqlitePool,
+    tx: Option<&mut SqliteConnection>,
     mut rows: impl Iterator<Item = Result<Cow<'r, Row>, Vec<ImportError>>>,
     progress: &mut dyn FnMut(ImportProgress),
 ) -> Result<ImportPlan, ImportFailure> {
     let catalogue = store::catalogue::catalogue(pool).await.map_err(database)?;
+    let mut own;
+    let connection = match tx {
+        Some(tx) => tx,
+        None => {
+            own = pool.acquire().await.map_err(database)?;
+            &mut *own
+        }
+    };
     let mut planner = Planner::new(&catalogue);
     let mut batch: Vec<Cow<'r, Row>> = Vec::with_capacity(ROWS_PER_BATCH);
     loop {
@@ -179,9 +224,10 @@ async fn plan_stream<'r>(
             break;
         }
         let named: Vec<&Row> = batch.iter().map(|row| &**row).collect();
-        let stored = store::imports::stored_figures(pool, &named_ids(named.iter().copied()))
-            .await
-            .map_err(database)?;
+        let stored =
+            store::imports::stored_figures(&mut *connection, &named_ids(named.iter().copied()))
+                .await
+                .map_err(database)?;
         for row in &named {
             planner.plan(row, &stored);
         }
@@ -189,10 +235,11 @@ async fn plan_stream<'r>(
             rows: planner.rows(),
         });
     }
-    let stored_equivalents = store::imports::equivalents_of(pool, &planner.not_positive())
-        .await
-        .map_err(database)?;
-    let linking = store::imports::links_to(pool, &planner.retracting())
+    let stored_equivalents =
+        store::imports::equivalents_of(&mut *connection, &planner.not_positive())
+            .await
+            .map_err(database)?;
+    let linking = store::imports::links_to(&mut *connection, &planner.retracting())
         .await
         .map_err(database)?;
     planner

@@ -12,14 +12,17 @@
 //! and only IEEE arithmetic (no libm functions) turns them into values, so every platform
 //! computes the same ones.
 //!
-//! The figures go to [`import_rows`] in batches, each one import (one transaction, recorded
-//! in `imports` under a name saying which run and which figures); then a second pass corrects
-//! `--revisions-percent` of them (revision 2) and retracts one in 10,000. A batch already
-//! recorded under its name is skipped, so a second run with the same arguments adds nothing
-//! and an interrupted run resumes. Synthetic figures made with other arguments are refused
-//! rather than corrected into these.
+//! The figures go to [`import_rows_in`] in batches, each one import (recorded in `imports`
+//! under a name saying which run and which figures, with its own time); then a second pass
+//! corrects `--revisions-percent` of them (revision 2) and retracts one in 10,000. The first
+//! pass's batches share one transaction, and one build of the secondary indexes when they at
+//! least double the figures ([`bulk_load`]): all of them or none. Each batch of the second
+//! pass is a transaction of its own. A batch already recorded under its name is skipped, so a
+//! second run with the same arguments adds nothing and an interrupted run resumes. Synthetic
+//! figures made with other arguments are refused rather than corrected into these.
 //!
-//! [`import_rows`]: crate::service::import::import_rows
+//! [`import_rows_in`]: crate::service::import::import_rows_in
+//! [`bulk_load`]: crate::store::bulk_load
 
 /// Regions, subjects, measures and years; the catalogue entities.
 pub mod catalogue;
@@ -32,9 +35,9 @@ pub mod simulate;
 
 use std::time::Instant;
 
-use sqlx::SqlitePool;
+use sqlx::{SqliteConnection, SqlitePool};
 
-use crate::service::import::{import_rows, read::Row, ImportFailure};
+use crate::service::import::{import_rows_in, read::Row, ImportFailure};
 use crate::store;
 use catalogue::{catalogue, MAX_OBSERVATIONS, MEASURES, SOURCE_ID, SUBJECTS, YEARS};
 use figures::{render, Draft, Figures};
@@ -72,7 +75,8 @@ pub enum GenerateFailure {
     /// The arguments (from a caller other than the command line, which checks them) or the
     /// database do not allow the run; nothing was written.
     Refused(String),
-    /// The database failed (batches recorded before the failure stay; a rerun resumes).
+    /// The database failed (nothing of the first pass stays, the batches of corrections
+    /// recorded before the failure do; a rerun resumes).
     Failed(String),
 }
 
@@ -155,14 +159,36 @@ pub async fn generate(
         total: total + revised.len(),
     };
 
-    // Pass 1: every figure, added.
+    // Pass 1: every figure, added; the batches share one transaction, and one build of the
+    // secondary indexes when they at least double the figures (each batch is still its own
+    // import, checked against the batches before it and recorded with its own time).
+    let name_of = |first: usize, last: usize| format!("{prefix}figures {first}-{last} of {total}");
+    let to_add: usize = (0..total)
+        .step_by(args.batch_size)
+        .map(|start| (start + 1, (start + args.batch_size).min(total)))
+        .filter(|(first, last)| !recorded.contains(&name_of(*first, *last)))
+        .map(|(first, last)| last + 1 - first)
+        .sum();
+    let mut tx = pool.begin().await.map_err(database)?;
+    let set_aside = if store::bulk_load::worth_setting_aside(&mut tx, to_add)
+        .await
+        .map_err(database)?
+    {
+        Some(
+            store::bulk_load::set_aside(&mut tx)
+                .await
+                .map_err(database)?,
+        )
+    } else {
+        None
+    };
     let mut figures = Figures::new(args.seed, total);
     let mut done = 0;
     while done < total {
         let drafts: Vec<Draft> = figures.by_ref().take(args.batch_size).collect();
         let (first, last) = (done + 1, done + drafts.len());
         done = last;
-        let name = format!("{prefix}figures {first}-{last} of {total}");
+        let name = name_of(first, last);
         let rows = || {
             drafts
                 .iter()
@@ -172,6 +198,7 @@ pub async fn generate(
         };
         batch
             .import(
+                &mut tx,
                 &name,
                 drafts.len(),
                 rows,
@@ -180,6 +207,12 @@ pub async fn generate(
             )
             .await?;
     }
+    if let Some(set_aside) = set_aside {
+        store::bulk_load::rebuild(&mut tx, set_aside)
+            .await
+            .map_err(database)?;
+    }
+    tx.commit().await.map_err(database)?;
 
     // Pass 2: some figures corrected (revision 2), a few retracted.
     let batches = revised.len().div_ceil(args.batch_size);
@@ -221,8 +254,10 @@ pub async fn generate(
                 })
                 .collect::<Vec<_>>()
         };
+        let mut tx = pool.begin().await.map_err(database)?;
         batch
             .import(
+                &mut tx,
                 &name,
                 drafts.len(),
                 rows,
@@ -230,6 +265,7 @@ pub async fn generate(
                 &format!("revisions {} of {batches}", number + 1),
             )
             .await?;
+        tx.commit().await.map_err(database)?;
     }
     Ok(summary)
 }
@@ -246,8 +282,10 @@ struct Batch<'a> {
 }
 
 impl Batch<'_> {
+    /// Writes in `tx`, which the caller commits.
     async fn import(
         &mut self,
+        tx: &mut SqliteConnection,
         name: &str,
         size: usize,
         rows: impl FnOnce() -> Vec<Row>,
@@ -264,15 +302,7 @@ impl Batch<'_> {
         }
         let started = Instant::now();
         let rows = rows();
-        let outcome = import_rows(
-            self.pool,
-            name,
-            &rows,
-            Some(self.description),
-            false,
-            &mut |_| {},
-        )
-        .await;
+        let outcome = import_rows_in(self.pool, tx, name, &rows, Some(self.description)).await;
         drop(rows);
         match outcome {
             Ok((_, Some(receipt))) => {

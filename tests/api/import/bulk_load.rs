@@ -40,7 +40,8 @@ async fn a_large_import_builds_the_indexes_after_its_rows_and_serves_the_same_fi
     let schema = index_statements(&bulk.pool).await;
     let figures = FIGURES.to_string();
     // One import of 12,000 figures into a database of the article's: set aside. Batches of
-    // 6,000 stay under MIN_BULK_ROWS: written through the indexes.
+    // 6,000 each stay under MIN_BULK_ROWS, but generate's first pass shares one transaction
+    // and one index build among its batches: two imports, the indexes set aside once.
     const { assert!(FIGURES >= MIN_BULK_ROWS && FIGURES / 2 < MIN_BULK_ROWS) };
     for (app, batch) in [(&bulk, FIGURES), (&rowwise, FIGURES / 2)] {
         let output = app
@@ -116,4 +117,71 @@ async fn a_reader_keeps_its_indexes_while_an_import_has_them_set_aside() {
     rebuild(&mut tx, aside).await.unwrap();
     assert_eq!(secondary_indexes(&mut tx).await.unwrap(), before);
     tx.rollback().await.unwrap();
+}
+
+/// Generate's first pass writes its batches in one transaction around one index build: a
+/// failure in its last batch leaves no synthetic figure, no import of the run, and every
+/// index; the rerun writes it all, each batch its own import with its own time.
+#[tokio::test]
+async fn generates_first_pass_is_all_or_nothing_and_each_batch_its_own_import() {
+    let app = TestApp::spawn().await;
+    let schema = index_statements(&app.pool).await;
+    let figures_before = count(&app, "SELECT count(*) FROM observations").await;
+    let imports_before = count(&app, "SELECT count(*) FROM imports").await;
+    let args = ["--observations", "12000", "--batch-size", "3000"];
+    let writer = open_and_migrate(&app.db_url).await.unwrap();
+    // The database refuses the import of the last batch.
+    sqlx::raw_sql(
+        "CREATE TRIGGER refuse_last_batch BEFORE INSERT ON imports
+         WHEN NEW.file LIKE '%: figures 9001-12000 of 12000'
+         BEGIN SELECT RAISE(ABORT, 'refused for the test'); END",
+    )
+    .execute(&writer)
+    .await
+    .unwrap();
+    let output = app.generate(&args).await;
+    assert_eq!(output.status.code(), Some(2), "{output:?}");
+    assert!(String::from_utf8_lossy(&output.stderr).contains("refused for the test"));
+    assert_eq!(
+        count(&app, "SELECT count(*) FROM observations").await,
+        figures_before
+    );
+    assert_eq!(
+        count(&app, "SELECT count(*) FROM imports").await,
+        imports_before
+    );
+    assert_eq!(index_statements(&app.pool).await, schema);
+
+    sqlx::raw_sql("DROP TRIGGER refuse_last_batch")
+        .execute(&writer)
+        .await
+        .unwrap();
+    let output = app.generate(&args).await;
+    assert!(output.status.success(), "{output:?}");
+    assert_eq!(
+        count(&app, "SELECT count(*) FROM observations").await,
+        figures_before + 12_000
+    );
+    let batches: Vec<(String, String, i64)> = sqlx::query_as(
+        "SELECT file, recorded_at, added FROM imports WHERE file LIKE '%: figures %' ORDER BY id",
+    )
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    let added: Vec<i64> = batches.iter().map(|(_, _, added)| *added).collect();
+    assert_eq!(added, [3_000; 4]);
+    assert!(
+        batches.windows(2).all(|pair| pair[0].1 < pair[1].1),
+        "{batches:?}"
+    );
+    assert_eq!(index_statements(&app.pool).await, schema);
+    let check: Vec<String> = sqlx::query_scalar("PRAGMA integrity_check")
+        .fetch_all(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(check, ["ok"]);
+}
+
+async fn count(app: &TestApp, sql: &str) -> i64 {
+    sqlx::query_scalar(sql).fetch_one(&app.pool).await.unwrap()
 }

@@ -180,3 +180,89 @@ async fn new_figures_may_point_at_each_other_within_one_file() {
     assert_eq!(ids(&series), ["rd-expenditure-2025"]);
     assert_eq!(series[0].value, 540);
 }
+
+/// A correction updates a figure's latest state by the columns it changes (SQLite then
+/// rewrites only the index entries holding them): the state served is still the new
+/// revision's, whichever columns changed, and a retracted figure given again is reinstated
+/// even when none of its fields changes.
+#[tokio::test]
+async fn a_correction_sets_what_it_changes_and_reinstates_a_retracted_figure() {
+    let app = TestApp::spawn().await;
+    let retraction = "id,action,reason\nrd-expenditure-2024,retract,printed in error\n";
+    app.import("retract.csv", retraction).await.unwrap();
+
+    // One file: the retracted figure as it stood, one figure's value, another's scale and
+    // words (three sets of changed columns).
+    let file = seed_csv(&[
+        ("rd-expenditure-2024", &[("reason", "printed after all")]),
+        (
+            "trillion-yuan-cluster-count-2024",
+            &[("value", "10"), ("reason", "recounted")],
+        ),
+        (
+            "cluster-revenue-threshold-trillion-yuan",
+            &[
+                ("value", "1000"),
+                ("scale", "billion"),
+                ("stated", "at least 1,000 billion yuan"),
+                ("reason", "restated"),
+            ],
+        ),
+    ]);
+    let revision_of = |id: &'static str| {
+        let app = &app;
+        async move {
+            let revisions: Vec<Revision> = app
+                .get_page(&format!("/v1/observations/{id}/revisions"))
+                .await
+                .data;
+            revisions.last().unwrap().number
+        }
+    };
+    let before = [
+        revision_of("rd-expenditure-2024").await,
+        revision_of("trillion-yuan-cluster-count-2024").await,
+        revision_of("cluster-revenue-threshold-trillion-yuan").await,
+    ];
+    let (plan, _) = app.import("corrections.csv", &file).await.unwrap();
+    assert_eq!(plan.changes.len(), 3);
+
+    for ((id, value), before) in [
+        ("rd-expenditure-2024", 510.0),
+        ("trillion-yuan-cluster-count-2024", 10.0),
+        ("cluster-revenue-threshold-trillion-yuan", 1000.0),
+    ]
+    .into_iter()
+    .zip(before)
+    {
+        let latest = app.get_figure(&format!("/v1/observations/{id}")).await;
+        assert_eq!(
+            (latest.value.f64(), latest.revision.number),
+            (value, before + 1)
+        );
+        // Every column of the latest state is the last revision's.
+        let revisions: Vec<Revision> = app
+            .get_page(&format!("/v1/observations/{id}/revisions"))
+            .await
+            .data;
+        assert_eq!(revisions.last().unwrap().figure, latest, "{id}");
+    }
+    // Reinstated: served in the lists again, through their indexes.
+    let listed = app
+        .get_figures("/v1/observations?indicator=rd-expenditure")
+        .await;
+    assert_eq!(
+        ids(&listed),
+        ["rd-expenditure-2024", "rd-expenditure-2024-usd"]
+    );
+    let threshold = app
+        .get_figure("/v1/observations/cluster-revenue-threshold-trillion-yuan")
+        .await;
+    assert_eq!(threshold.stated, "at least 1,000 billion yuan");
+    let listed = app
+        .get_figures("/v1/observations?scale=billion&unit=cny&sort=-value&limit=500")
+        .await;
+    assert!(listed
+        .iter()
+        .any(|figure| figure.id == "cluster-revenue-threshold-trillion-yuan"));
+}
