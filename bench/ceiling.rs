@@ -32,6 +32,7 @@ async fn main() {
         .with_env_filter(tracing_subscriber::EnvFilter::new("gd_indicators=info"))
         .with_writer(writer)
         .json()
+        .event_format(gd_indicators::commands::log_line::JsonLines::new())
         .init();
     let metrics = gd_indicators::http::layers::metrics::Metrics::new(&Default::default());
     let settings = gd_indicators::HttpSettings::default();

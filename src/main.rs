@@ -77,7 +77,10 @@ async fn run(command: Command) -> std::process::ExitCode {
         _ => LogFormat::Text,
     };
     match log_format {
-        LogFormat::Json => logs.json().with_current_span(true).init(),
+        LogFormat::Json => logs
+            .json()
+            .event_format(gd_indicators::commands::log_line::JsonLines::new())
+            .init(),
         // Colour codes only where a person reads them, not in log files and collectors.
         LogFormat::Text => logs.with_ansi(log_terminal).init(),
     }

@@ -20,6 +20,8 @@ pub mod generate;
 pub mod healthcheck;
 /// `import`: figures from a file.
 pub mod import;
+/// The JSON log line, written without a serializer for this crate's own events.
+pub mod log_line;
 /// Log lines written in batches by a thread of their own.
 pub mod log_writer;
 /// `migrate`: the database to this build's schema.

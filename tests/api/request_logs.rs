@@ -228,7 +228,7 @@ fn captured_logs() -> &'static Mutex<Vec<u8>> {
             .with_env_filter(tracing_subscriber::EnvFilter::new("gd_indicators=warn"))
             .with_writer(|| Capture)
             .json()
-            .with_current_span(true)
+            .event_format(gd_indicators::commands::log_line::JsonLines::new())
             .try_init()
             .expect("no other test installs a subscriber");
     });
