@@ -375,15 +375,8 @@ fn push_vintage_page<'a>(
         // The unchanged figures are the latest state's, read as their pages are; the figures
         // changed since, through the index of their own in page order.
         let usage = page_usage(order, matching.filter(|_| part == VintagePart::Unchanged));
-        let off_index = order_off_index(filter, usage);
-        query.push("SELECT o.*");
-        for (key, (name, _)) in order.keys.iter().enumerate() {
-            query.push(if off_index { ", +" } else { ", " });
-            SortExpression::of(name, filter.exchange).push(query);
-            query.push(format_args!(" AS sort_{key}"));
-        }
-        let plus = if off_index { "+" } else { "" };
-        query.push(format_args!(", {plus}o.position AS sort_position FROM"));
+        push_compound_arm_columns(query, order, filter, order_off_index(filter, usage));
+        query.push(" FROM");
         let sort = order
             .keys
             .first()
@@ -398,6 +391,35 @@ fn push_vintage_page<'a>(
             push_keyset(query, order, keyset, filter.exchange);
         }
     }
+    push_compound_end(query, order, filter);
+}
+
+/// The columns of one arm of a compound page ([`push_vintage_page`],
+/// [`push_spanning_split_page`]): the figure, each sort key's value as `sort_0`, `sort_1`...,
+/// and its source position as `sort_position`, which the compound's `ORDER BY` names
+/// ([`Ordering::Compound`]). `off_index` keeps the arm's order off every index (`+`).
+fn push_compound_arm_columns(
+    query: &mut QueryBuilder<'_, Sqlite>,
+    order: &ObservationOrder,
+    filter: &ObservationFilter,
+    off_index: bool,
+) {
+    let plus = if off_index { "+" } else { "" };
+    query.push("SELECT o.*");
+    for (key, (name, _)) in order.keys.iter().enumerate() {
+        query.push(format_args!(", {plus}"));
+        SortExpression::of(name, filter.exchange).push(query);
+        query.push(format_args!(" AS sort_{key}"));
+    }
+    query.push(format_args!(", {plus}o.position AS sort_position"));
+}
+
+/// The end of a compound page: its arms merged in page order, cut to the page, as `o`.
+fn push_compound_end(
+    query: &mut QueryBuilder<'_, Sqlite>,
+    order: &ObservationOrder,
+    filter: &ObservationFilter,
+) {
     push_order(query, order, filter.exchange, Ordering::Compound);
     if let Some(limit) = order.limit {
         query.push(" LIMIT ").push_bind(limit as i64);
@@ -438,13 +460,8 @@ fn push_spanning_split_page<'a>(
         if spanning {
             query.push(" UNION ALL ");
         }
-        query.push("SELECT o.*");
-        for (key, (name, _)) in order.keys.iter().enumerate() {
-            query.push(", ");
-            SortExpression::of(name, filter.exchange).push(query);
-            query.push(format_args!(" AS sort_{key}"));
-        }
-        query.push(", o.position AS sort_position FROM");
+        push_compound_arm_columns(query, order, filter, false);
+        query.push(" FROM");
         if spanning {
             query
                 .push(
@@ -465,11 +482,7 @@ fn push_spanning_split_page<'a>(
             push_keyset(query, order, keyset, filter.exchange);
         }
     }
-    push_order(query, order, filter.exchange, Ordering::Compound);
-    if let Some(limit) = order.limit {
-        query.push(" LIMIT ").push_bind(limit as i64);
-    }
-    query.push(") o");
+    push_compound_end(query, order, filter);
 }
 
 /// The statement of [`count_observations`], after `prefix`. No join: every filter is on the
