@@ -1,7 +1,7 @@
 """Every documented filter and sort of /v1/observations, one request at a time, on the
 synthetic database (bench/run.sh runs this with the response cache off).
 
-    python3 bench/uncached.py BASE_URL DATABASE OUT_ROWS
+    python3 bench/uncached.py BASE_URL DATABASE OUT_ROWS [CASE_REGEX]
 
 For each filter (a realistic value on the generated data: the rarest and the commonest of a
 unit, a qualifier and a role; `as_of` at the latest vintage, at a past one and before anything
@@ -16,11 +16,15 @@ is counted on the first request of its query and kept. Then what a dashboard ask
 its pages: every facet at once (its filter menus), unfiltered and filtered; the count alone
 (`limit=0`); and the last figure of each series of one indicator (`latest=1`).
 
-Writes `label|query|first ms|median ms|status` lines to OUT_ROWS.
+Writes `label|query|first ms|median ms|status` lines to OUT_ROWS. With CASE_REGEX, only the
+filter and sort pairs it matches (as `FILTER, SORT`, e.g. `^min, sort=period$`), first page
+and deep, and the dashboard cases whose label it matches are measured: to check a few slow
+cases again without the whole run.
 """
 
 import base64
 import json
+import re
 import sqlite3
 import statistics
 import sys
@@ -29,6 +33,7 @@ import urllib.parse
 import http.client
 
 BASE, DATABASE, OUT = sys.argv[1], sys.argv[2], sys.argv[3]
+SELECTED = re.compile(sys.argv[4]) if len(sys.argv) > 4 else None
 HOST, PORT = urllib.parse.urlparse(BASE).hostname, urllib.parse.urlparse(BASE).port
 DEEP = 500_000
 PAGE = 100
@@ -212,6 +217,8 @@ with open(OUT, "w") as out:
             query = "&".join(parts)
             path = "/v1/observations" + ("?" + query if query else "")
             sort_label = f"sort={sort}" if sort else "source order"
+            if SELECTED is not None and not SELECTED.search(f"{filter_label}, {sort_label}"):
+                continue
             status, body = measure(f"{filter_label}, {sort_label}, first page", path, out)
             wanted = (sort == "" or filter_label == "no filter"
                       or (filter_label, sort) in DEEP_COMBINATIONS)
@@ -240,4 +247,5 @@ with open(OUT, "w") as out:
         ("latest=1 of each series, one indicator and region",
          f"indicator={gdp}&region=synthetic-beijing&latest=1"),
     ]:
-        measure(label, "/v1/observations?" + query, out)
+        if SELECTED is None or SELECTED.search(label):
+            measure(label, "/v1/observations?" + query, out)

@@ -252,6 +252,7 @@ pub fn observation_page_statement<'a>(
     push_figures(&mut query, filter);
     query.push(OBSERVATION_JOINS);
     push_observation_filters(&mut query, filter, usage);
+    push_indicator_extent(&mut query, filter, order, usage);
     if let Some(keyset) = &order.keyset {
         push_keyset(&mut query, order, keyset, filter.exchange);
     }
@@ -294,20 +295,28 @@ fn page_usage(order: &ObservationOrder, matching: Option<usize>) -> FilterUse {
 /// statistics, guesses keeps many figures: so it walked the page's order instead (source
 /// order, or the sort key's index), through every figure for the handful there are. When the
 /// total says they are few, `+` keeps the order off every index: the links' index finds them,
-/// and they are sorted.
+/// and they are sorted. So with a bound on the amount (`min`, `max`) keeping few figures,
+/// sorted by anything but the amount: a range SQLite guesses keeps a quarter of the table, so
+/// it walked the page's order, where the amounts' index finds them (large amounts are the
+/// recent periods: `min=…&sort=period` read most of a million figures).
 fn order_off_index(filter: &ObservationFilter, usage: FilterUse) -> bool {
+    let FilterUse::Page {
+        first_key,
+        broad: Some(false),
+        ..
+    } = usage
+    else {
+        return false;
+    };
     let links_asked = filter
         .roles
         .iter()
         .any(|role| matches!(role, FigureRole::Equivalent | FigureRole::Restatement));
-    links_asked
-        && matches!(
-            usage,
-            FilterUse::Page {
-                broad: Some(false),
-                ..
-            }
-        )
+    // Money in another currency has its own candidates ([`presented`]).
+    let amount_bounded = (filter.min.is_some() || filter.max.is_some())
+        && filter.exchange.is_none()
+        && first_key != Some("value");
+    links_asked || amount_bounded
 }
 
 /// What a page's `ORDER BY` names: the sort expressions of `o`, through its indexes or off
