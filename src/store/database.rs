@@ -193,6 +193,10 @@ pub async fn open_serving(database_url: &str) -> Result<SqlitePool, StartupError
         .pragma("query_only", "ON");
     SqlitePoolOptions::new()
         .max_connections(8)
+        // sqlx pings an idle connection before handing it out, a round trip to its worker
+        // thread: a request's every statement paid one more. A connection to a local file
+        // does not go stale, and one that fails says so on its next statement.
+        .test_before_acquire(false)
         .connect_with(options)
         .await
         .map_err(|error| StartupError::Open {

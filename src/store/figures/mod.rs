@@ -566,7 +566,13 @@ pub async fn observations_page<'e>(
 ) -> sqlx::Result<Vec<Observation>> {
     let mut query = observation_page_statement("", filter, order, matching);
     let rows = query.build().fetch_all(executor).await?;
-    rows.iter().map(figure_from_row).collect()
+    // Sized once: collected through `Result`, the vector would grow (and copy its figures,
+    // a kilobyte each) as it filled.
+    let mut figures = Vec::with_capacity(rows.len());
+    for row in &rows {
+        figures.push(figure_from_row(row)?);
+    }
+    Ok(figures)
 }
 
 /// The statement of [`observations_ordered`], read one figure at a time as a stream, so a

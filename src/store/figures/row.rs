@@ -67,7 +67,12 @@ impl<'r> RowCells<'r> {
     /// The next text of the packed value: `LENGTH:TEXT`, or `:` for null.
     fn unpack(&mut self) -> Option<Option<&'r str>> {
         let rest = self.packed?;
-        let unpacked = rest.split_once(':').and_then(|(length, rest)| {
+        // The length is a few digits: a byte scan, not `split_once`'s general search.
+        let split = rest
+            .bytes()
+            .position(|b| b == b':')
+            .map(|at| (&rest[..at], &rest[at + 1..]));
+        let unpacked = split.and_then(|(length, rest)| {
             if length.is_empty() {
                 return Some((None, rest));
             }
