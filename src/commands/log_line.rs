@@ -175,6 +175,13 @@ struct Escaped<'a, W: fmt::Write + ?Sized>(&'a mut W);
 impl<W: fmt::Write + ?Sized> fmt::Write for Escaped<'_, W> {
     fn write_str(&mut self, value: &str) -> fmt::Result {
         let bytes = value.as_bytes();
+        // Most text has nothing to escape: one tight pass finds that out.
+        if !bytes
+            .iter()
+            .any(|&byte| byte < 0x20 || byte == b'"' || byte == b'\\')
+        {
+            return self.0.write_str(value);
+        }
         let mut start = 0;
         for (index, &byte) in bytes.iter().enumerate() {
             let escape = match byte {

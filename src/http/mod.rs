@@ -73,13 +73,11 @@ pub async fn app(pool: SqlitePool, settings: &HttpSettings) -> Result<Router, St
             pacing,
             export_stream::pace_exports,
         ));
-    let app = stack::wrap(
+    Ok(stack::wrap(
         routes,
         settings,
         Some(responses),
         metrics,
         stack::LAYERS.len(),
-    );
-    // Outside CORS, which answers every OPTIONS itself.
-    Ok(app.layer(axum::middleware::from_fn(router::allow_options)))
+    ))
 }

@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use axum::extract::{Request, State};
-use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -125,24 +125,12 @@ async fn explorer_not_found(request: Request, next: Next) -> Response {
     response
 }
 
-/// Outermost layer of the app: an `OPTIONS` answer (a CORS preflight, or a plain one) says
-/// which methods the API serves, itself included; the router alone would list GET and HEAD.
-pub async fn allow_options(request: Request, next: Next) -> Response {
-    let options = request.method() == Method::OPTIONS;
-    let mut response = next.run(request).await;
-    if options {
-        response
-            .headers_mut()
-            .insert(header::ALLOW, HeaderValue::from_static(ALLOWED_METHODS));
-    }
-    response
-}
-
 /// The API explorer's page (`/docs` redirects to it, as the explorer's own router does).
 const EXPLORER_PAGE: &str = "/docs/";
 
-/// What the API serves: it is read-only.
-const ALLOWED_METHODS: &str = "GET, HEAD, OPTIONS";
+/// What the API serves: it is read-only. Also the `Allow` of every `OPTIONS` answer (the
+/// CORS step of `layers/edge.rs` answers them all), itself included.
+pub const ALLOWED_METHODS: &str = "GET, HEAD, OPTIONS";
 
 /// `GET /openapi.json`: the document of this very table, with the ids and concepts the
 /// database holds now (read for each request: an import's new region is documented as soon

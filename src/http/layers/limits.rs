@@ -81,24 +81,19 @@ impl ClientRateLimit {
     }
 }
 
-/// Answers 429 with Retry-After to a client past its rate; others pass untouched.
-pub async fn limit_rate(
-    State(rate): State<Arc<ClientRateLimit>>,
-    request: Request,
-    next: Next,
-) -> Response {
+/// The 429, with Retry-After, for a client past its rate; `None` for the others.
+pub fn limit_rate(rate: &ClientRateLimit, request: &Request) -> Option<Response> {
     let client = request
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
         .map(|ConnectInfo(address)| address.ip());
-    let Some(client) = client.filter(|ip| rate.limit_loopback || !ip.is_loopback()) else {
-        return next.run(request).await;
-    };
+    // Loopback clients pass unless they are limited too.
+    let client = client.filter(|ip| rate.limit_loopback || !ip.is_loopback())?;
     if rate.limiter.len() > TRACKED_CLIENTS {
         rate.limiter.retain_recent();
     }
     match rate.limiter.check_key(&client) {
-        Ok(()) => next.run(request).await,
+        Ok(()) => None,
         Err(not_until) => {
             let wait = not_until.wait_time_from(rate.clock.now());
             // Whole seconds, rounded up: retrying sooner would only be refused again.
@@ -114,7 +109,7 @@ pub async fn limit_rate(
             response
                 .headers_mut()
                 .insert(header::RETRY_AFTER, HeaderValue::from(seconds.max(1)));
-            response
+            Some(response)
         }
     }
 }

@@ -8,12 +8,9 @@
 //!
 //! [`Metrics`]: crate::http::layers::metrics::Metrics
 
-use std::sync::Arc;
 use std::time::Instant;
 
-use axum::extract::{Request, State};
 use axum::http::Method;
-use axum::middleware::Next;
 use axum::response::Response;
 use prometheus::{
     Encoder, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGauge, Opts, Registry,
@@ -185,15 +182,9 @@ fn method_label(method: &Method) -> &'static str {
     }
 }
 
-/// Counts a request in flight while it is, even if its client goes away.
-struct InFlight<'a>(&'a IntGauge);
-
-impl<'a> InFlight<'a> {
-    fn enter(gauge: &'a IntGauge) -> Self {
-        gauge.inc();
-        InFlight(gauge)
-    }
-}
+/// Counts a request in flight while it is, even if its client goes away (the guard drops with
+/// the request's future).
+pub struct InFlight<'a>(&'a IntGauge);
 
 impl Drop for InFlight<'_> {
     fn drop(&mut self) {
@@ -201,31 +192,30 @@ impl Drop for InFlight<'_> {
     }
 }
 
-/// Middleware outside the response cache, CORS and rate limiting, so that every answer is
-/// counted, hits and refusals included: its route template (the router's [`Route`] on the
-/// response), method, status and latency. A request whose client leaves before the answer
-/// counts in flight until then (the guard drops with the future), and is not counted as
-/// answered.
-pub async fn measure(
-    State(metrics): State<Arc<Metrics>>,
-    request: Request,
-    next: Next,
-) -> Response {
-    let _in_flight = InFlight::enter(&metrics.in_flight);
-    let started = Instant::now();
-    let method = request.method().clone();
-    let response = next.run(request).await;
-    let route = response
-        .extensions()
-        .get::<Route>()
-        .map_or(UNMATCHED, |Route(route)| route.as_str());
-    metrics.record(
-        route,
-        &method,
-        response.status().as_str(),
-        started.elapsed().as_secs_f64(),
-    );
-    response
+/// Counted outside the response cache, CORS and rate limiting, so that every answer is, hits
+/// and refusals included: its route template (the router's [`Route`] on the response), method,
+/// status and latency. A request whose client leaves before the answer counts in flight until
+/// then, and is not counted as answered.
+impl Metrics {
+    /// Counts a request in flight until the guard drops.
+    pub fn enter(&self) -> InFlight<'_> {
+        self.in_flight.inc();
+        InFlight(&self.in_flight)
+    }
+
+    /// Counts `response`, the answer to a `method` request received at `started`.
+    pub fn record_answer(&self, method: &Method, started: Instant, response: &Response) {
+        let route = response
+            .extensions()
+            .get::<Route>()
+            .map_or(UNMATCHED, |Route(route)| route.as_str());
+        self.record(
+            route,
+            method,
+            response.status().as_str(),
+            started.elapsed().as_secs_f64(),
+        );
+    }
 }
 
 #[cfg(test)]

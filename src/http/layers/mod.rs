@@ -4,6 +4,8 @@
 pub mod catch_panic;
 /// Origins, request headers and exposed response headers for browsers on other origins.
 pub mod cors;
+/// The layers outside the response cache, run as one service.
+pub mod edge;
 /// In-flight cap, timeout, rate limits.
 pub mod limits;
 /// Prometheus counters of every answer.

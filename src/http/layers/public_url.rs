@@ -1,21 +1,12 @@
 //! The layer that finds each request's base URL (`http/base_url.rs` says how) once, and puts
 //! it in the request's extensions for the response cache's key and the handlers' links.
 
-use std::sync::Arc;
-
-use axum::extract::{Request, State};
-use axum::middleware::Next;
-use axum::response::Response;
+use axum::extract::Request;
 
 use crate::http::base_url::LinkBase;
 
 /// Puts the request's base URL in its extensions, for the response cache and the handlers.
-pub async fn set_base_url(
-    State(base): State<Arc<LinkBase>>,
-    mut request: Request,
-    next: Next,
-) -> Response {
+pub fn set_base_url(base: &LinkBase, request: &mut Request) {
     let base_url = base.of(request.headers(), request.uri());
     request.extensions_mut().insert(base_url);
-    next.run(request).await
 }

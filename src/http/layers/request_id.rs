@@ -7,13 +7,13 @@ use std::hash::{BuildHasher, RandomState};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
-use axum::http::{HeaderName, HeaderValue, Request};
-use tower_http::request_id::{MakeRequestId, RequestId};
+use axum::extract::Request;
+use axum::http::{HeaderName, HeaderValue};
 
 /// The request id's header, set on every request and echoed on its response.
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
-/// Makes the id of a request that came without one.
+/// Gives each request an id: the one it came with, or a new one.
 #[derive(Clone)]
 pub struct MakeCheapRequestId(Arc<IdSource>);
 
@@ -70,10 +70,24 @@ impl IdSource {
     }
 }
 
-impl MakeRequestId for MakeCheapRequestId {
-    fn make_request_id<B>(&mut self, _request: &Request<B>) -> Option<RequestId> {
-        let text = self.0.next();
-        HeaderValue::from_bytes(&text).ok().map(RequestId::new)
+impl MakeCheapRequestId {
+    /// The request's id: its `x-request-id` as the client sent it, or a new one, which is
+    /// set on the request for the layers inside.
+    pub fn assign(&self, request: &mut Request) -> HeaderValue {
+        if let Some(id) = request.headers().get(REQUEST_ID) {
+            return id.clone();
+        }
+        let id = HeaderValue::from_bytes(&self.0.next())
+            .expect("hexadecimal digits and dashes make a valid header value");
+        request.headers_mut().insert(REQUEST_ID, id.clone());
+        id
+    }
+
+    /// Echoes the request's id on its response, unless a layer inside set one.
+    pub fn echo(id: HeaderValue, response: &mut axum::response::Response) {
+        if !response.headers().contains_key(REQUEST_ID) {
+            response.headers_mut().insert(REQUEST_ID, id);
+        }
     }
 }
 

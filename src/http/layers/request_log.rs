@@ -9,11 +9,12 @@ use std::borrow::Cow;
 use std::time::{Duration, Instant};
 
 use axum::extract::{MatchedPath, Request, State};
-use axum::http::{HeaderName, Uri};
+use axum::http::{HeaderName, HeaderValue, Method, Uri};
 use axum::middleware::Next;
 use axum::response::Response;
 use tracing::Instrument;
 
+use super::request_id::REQUEST_ID;
 use super::request_target::Abbreviated;
 use crate::http::problem::FailureLogged;
 
@@ -55,7 +56,6 @@ fn target_of(uri: &Uri) -> Cow<'_, str> {
 /// What the request log needs besides the request.
 #[derive(Debug, Clone)]
 pub struct RequestLog {
-    pub request_id_header: HeaderName,
     /// A request answered more slowly is logged as a warning.
     pub slow_request: Duration,
 }
@@ -78,37 +78,59 @@ pub async fn enter_request_span(
     next.run(request).instrument(span).await
 }
 
-/// Outer layer, just inside the one that assigns request ids: logs the request once answered.
-pub async fn log_request(log: RequestLog, request: Request, next: Next) -> Response {
-    let started = Instant::now();
-    let method = request.method().clone();
-    let uri = request.uri().clone();
-    // The header's bytes are shared, not copied: the line borrows the id from it.
-    let request_id_value = request.headers().get(&log.request_id_header).cloned();
-    let request_id = request_id_value
-        .as_ref()
-        .and_then(|value| value.to_str().ok())
-        .unwrap_or("-");
-    let response = next.run(request).await;
-    let latency = started.elapsed();
-    let latency_ms = latency.as_secs_f64() * 1e3;
-    let status = response.status().as_u16();
-    let route = route_of(&response);
-    let target = target_of(&uri);
-    let uri = Abbreviated::new(&target, MAX_LOGGED_TARGET_BYTES);
-    // Outside the span, which would repeat the id. Server faults stand out, each once: one
-    // whose cause was logged at error inside the span is only a warning here. Everything else,
-    // client errors included, is routine unless slow.
-    if response.status().is_server_error() {
-        if response.extensions().get::<FailureLogged>().is_none() {
-            tracing::error!(target: "gd_indicators::request", %method, %uri, route, status, latency_ms, request_id, "request failed");
-        } else {
-            tracing::warn!(target: "gd_indicators::request", %method, %uri, route, status, latency_ms, request_id, "request failed");
+/// What the request's line needs from the request, taken as it arrives (the layer just inside
+/// the one that assigns request ids).
+pub struct Arrival {
+    pub started: Instant,
+    pub method: Method,
+    pub uri: Uri,
+    /// The header's bytes are shared, not copied: the line borrows the id from them.
+    pub request_id: Option<HeaderValue>,
+}
+
+impl Arrival {
+    pub fn of(request: &Request, started: Instant) -> Arrival {
+        Arrival {
+            started,
+            method: request.method().clone(),
+            uri: request.uri().clone(),
+            request_id: request.headers().get(REQUEST_ID).cloned(),
         }
-    } else if latency > log.slow_request {
-        tracing::warn!(target: "gd_indicators::request", %method, %uri, route, status, latency_ms, request_id, "slow request");
-    } else {
-        tracing::info!(target: "gd_indicators::request", %method, %uri, route, status, latency_ms, request_id, "request");
     }
-    response
+}
+
+impl RequestLog {
+    /// Logs the request that `arrival` describes, once answered with `response`.
+    pub fn log(&self, arrival: &Arrival, response: &Response) {
+        let Arrival {
+            started,
+            method,
+            uri,
+            request_id,
+        } = arrival;
+        let request_id = request_id
+            .as_ref()
+            .and_then(|value| value.to_str().ok())
+            .unwrap_or("-");
+        let latency = started.elapsed();
+        let latency_ms = latency.as_secs_f64() * 1e3;
+        let status = response.status().as_u16();
+        let route = route_of(response);
+        let target = target_of(uri);
+        let uri = Abbreviated::new(&target, MAX_LOGGED_TARGET_BYTES);
+        // Outside the span, which would repeat the id. Server faults stand out, each once: one
+        // whose cause was logged at error inside the span is only a warning here. Everything
+        // else, client errors included, is routine unless slow.
+        if response.status().is_server_error() {
+            if response.extensions().get::<FailureLogged>().is_none() {
+                tracing::error!(target: "gd_indicators::request", %method, %uri, route, status, latency_ms, request_id, "request failed");
+            } else {
+                tracing::warn!(target: "gd_indicators::request", %method, %uri, route, status, latency_ms, request_id, "request failed");
+            }
+        } else if latency > self.slow_request {
+            tracing::warn!(target: "gd_indicators::request", %method, %uri, route, status, latency_ms, request_id, "slow request");
+        } else {
+            tracing::info!(target: "gd_indicators::request", %method, %uri, route, status, latency_ms, request_id, "request");
+        }
+    }
 }

@@ -4,10 +4,9 @@
 
 use std::fmt;
 
-use axum::extract::{Request, State};
+use axum::extract::Request;
 use axum::http::uri::Authority;
 use axum::http::{header, StatusCode, Version};
-use axum::middleware::Next;
 use axum::response::Response;
 
 use crate::http::problem::problem_response;
@@ -22,36 +21,32 @@ pub struct TargetLimits {
     pub max_query_bytes: usize,
 }
 
-/// Refuses a request whose path or query is over its cap (414) or whose `Host` is missing
-/// (HTTP/1.1), repeated or malformed (400); passes the rest.
-pub async fn check_target(
-    State(limits): State<TargetLimits>,
-    request: Request,
-    next: Next,
-) -> Response {
+/// The refusal of a request whose path or query is over its cap (414) or whose `Host` is
+/// missing (HTTP/1.1), repeated or malformed (400); `None` for the rest.
+pub fn check_target(limits: TargetLimits, request: &Request) -> Option<Response> {
     let path_bytes = request.uri().path().len();
     if path_bytes > limits.max_path_bytes {
-        return problem_response(
+        return Some(problem_response(
             StatusCode::URI_TOO_LONG,
             format!(
                 "The path is {path_bytes} bytes; the limit is {}. Every resource of this API \
                  has a shorter one: see /v1.",
                 limits.max_path_bytes
             ),
-        );
+        ));
     }
     let query_bytes = request.uri().query().map_or(0, str::len);
     if query_bytes > limits.max_query_bytes {
-        return problem_response(
+        return Some(problem_response(
             StatusCode::URI_TOO_LONG,
             format!(
                 "The query string is {query_bytes} bytes; the limit is {}. Use fewer or shorter \
                  filter values.",
                 limits.max_query_bytes
             ),
-        );
+        ));
     }
-    if let Some(detail) = host_problem(&request) {
+    if let Some(detail) = host_problem(request) {
         // The connection ends with the answer: a client that gets Host wrong may frame what
         // follows wrongly too.
         let mut response = problem_response(StatusCode::BAD_REQUEST, detail.to_owned());
@@ -59,9 +54,9 @@ pub async fn check_target(
             header::CONNECTION,
             axum::http::HeaderValue::from_static("close"),
         );
-        return response;
+        return Some(response);
     }
-    next.run(request).await
+    None
 }
 
 /// What is wrong with the request's `Host`, if anything: RFC 9112 §3.2 asks for a 400 when an

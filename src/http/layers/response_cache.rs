@@ -69,6 +69,10 @@ const MAX_KEPT_ACCEPT_BYTES: usize = 512;
 /// the header map's table, the cache's own slot. An estimate on the generous side.
 const ENTRY_OVERHEAD_BYTES: usize = 256;
 
+/// Headers a hit gets after it leaves the cache: `x-cache`, CORS's three, the request id and
+/// the security headers.
+const HEADERS_ADDED_OUTSIDE: usize = 8;
+
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 struct CacheKey {
     version: i64,
@@ -111,14 +115,15 @@ struct CachedResponse(Arc<(HeaderMap, Bytes, Option<Route>)>);
 
 impl CachedResponse {
     fn copy_of(headers: &HeaderMap, body: &[u8], extensions: &Extensions) -> CachedResponse {
-        let headers = headers
-            .iter()
-            .map(|(name, value)| {
-                let value = HeaderValue::from_bytes(value.as_bytes())
-                    .expect("a header value copies as a valid one");
-                (name.clone(), value)
-            })
-            .collect();
+        // Room for what the layers outside add to a hit, so that its copy of the map, which
+        // keeps this table's size, is not rehashed into a larger one per request.
+        let mut copy = HeaderMap::with_capacity(headers.len() + HEADERS_ADDED_OUTSIDE);
+        for (name, value) in headers {
+            let value = HeaderValue::from_bytes(value.as_bytes())
+                .expect("a header value copies as a valid one");
+            copy.append(name.clone(), value);
+        }
+        let headers = copy;
         let route = extensions.get::<Route>().cloned();
         CachedResponse(Arc::new((headers, Bytes::copy_from_slice(body), route)))
     }

@@ -3,16 +3,13 @@
 //! and `Cache-Control: no-store` where no layer set a caching policy. The outermost layer, so
 //! that nothing answers around it.
 
-use axum::extract::Request;
 use axum::http::{header, HeaderValue};
-use axum::middleware::Next;
 use axum::response::Response;
 
 /// `nosniff` and `no-referrer` everywhere; a strict Content-Security-Policy on HTML and SVG,
 /// the only representations a browser would run anything in; `no-store` on what no layer
 /// marked cacheable (refusals made before the revalidation layer: 429, 414, CORS preflights).
-pub async fn security_headers(request: Request, next: Next) -> Response {
-    let mut response = next.run(request).await;
+pub fn set_security_headers(response: &mut Response) {
     let headers = response.headers_mut();
     headers.insert(
         header::X_CONTENT_TYPE_OPTIONS,
@@ -48,5 +45,4 @@ pub async fn security_headers(request: Request, next: Next) -> Response {
             HeaderValue::from_static(policy),
         );
     }
-    response
 }

@@ -9,14 +9,12 @@ use axum::Router;
 use tokio::sync::Semaphore;
 use tower::Layer as _;
 use tower_http::compression::CompressionLayer;
-use tower_http::request_id::{PropagateRequestIdLayer, SetRequestIdLayer};
 
-use super::request_id::MakeCheapRequestId;
-use super::request_id::REQUEST_ID;
+use super::edge::{Edge, EdgeService};
+use super::request_id::{MakeCheapRequestId, REQUEST_ID};
 use super::shared::Shared;
 use super::{
-    catch_panic, cors, limits, metrics, public_url, request_log, request_target, response_cache,
-    revalidate, security_headers,
+    catch_panic, cors, limits, metrics, request_log, request_target, response_cache, revalidate,
 };
 use crate::http::settings::HttpSettings;
 
@@ -104,10 +102,11 @@ impl Layer {
 }
 
 /// Wraps `router` in the first `count` of [`LAYERS`]: catch-panic per route, where the
-/// router has matched one (its log line names it), and each layer above it once around the
-/// whole router (not per route, as `Router::layer` would), holding the ones inside it
-/// [`Shared`], so a request clones no layer but the one it is passing. Without a response
-/// cache that layer is skipped (the benchmark's ceiling has no database to version).
+/// router has matched one (its log line names it); each layer up to the response cache once
+/// around the whole router (not per route, as `Router::layer` would), holding the ones inside
+/// it [`Shared`], so a request clones no layer but the one it is passing; and the layers
+/// outside the cache as one [`EdgeService`] around those. Without a response cache that layer
+/// is skipped (the benchmark's ceiling has no database to version).
 pub fn wrap(
     router: Router,
     settings: &HttpSettings,
@@ -116,24 +115,27 @@ pub fn wrap(
     count: usize,
 ) -> Router {
     let mut stack = Stack::Routes(router);
+    let mut edge = Edge::default();
     for layer in LAYERS.into_iter().take(count) {
+        if enable_in_edge(&mut edge, layer, settings, &metrics) {
+            continue;
+        }
         stack = match (layer, stack) {
             (Layer::CatchPanic, Stack::Routes(router)) => {
                 Stack::Routes(router.layer(middleware::from_fn(catch_panic::catch_panic)))
             }
-            (layer, stack) => Stack::Shared(around(
-                layer,
-                stack.shared(),
-                settings,
-                responses.as_ref(),
-                &metrics,
-            )),
+            (layer, stack) => {
+                Stack::Shared(around(layer, stack.shared(), responses.as_ref(), settings))
+            }
         };
     }
-    match stack {
-        Stack::Routes(router) => router,
-        Stack::Shared(service) => Router::new().fallback_service(service),
+    if edge.is_empty() {
+        return match stack {
+            Stack::Routes(router) => router,
+            Stack::Shared(service) => Router::new().fallback_service(service),
+        };
     }
+    Router::new().fallback_service(EdgeService::new(edge, stack.shared()))
 }
 
 /// The layers so far: still applied per route, or once around the router.
@@ -151,13 +153,60 @@ impl Stack {
     }
 }
 
-/// `service` wrapped in `layer`.
+/// Turns `layer` on in `edge` if it is one of the layers outside the response cache; `false`
+/// for the others.
+fn enable_in_edge(
+    edge: &mut Edge,
+    layer: Layer,
+    settings: &HttpSettings,
+    metrics: &Arc<metrics::Metrics>,
+) -> bool {
+    match layer {
+        Layer::PublicUrl => {
+            edge.public_url = Some(crate::http::base_url::LinkBase {
+                public_url: settings.public_url.clone(),
+                trust_forwarded: settings.trust_forwarded,
+            });
+        }
+        Layer::RateLimit => {
+            edge.rate_limit = limits::ClientRateLimit::new(
+                settings.rate_limit_per_second,
+                settings.rate_limit_burst,
+                settings.rate_limit_loopback,
+            );
+        }
+        Layer::RequestTarget => {
+            edge.request_target = Some(request_target::TargetLimits {
+                max_path_bytes: settings.max_path_bytes,
+                max_query_bytes: settings.max_query_bytes,
+            });
+        }
+        Layer::Cors => edge.cors = Some(cors::Cors::new(settings)),
+        Layer::Metrics => edge.metrics = Some(metrics.clone()),
+        Layer::RequestLog => {
+            edge.request_log = Some(request_log::RequestLog {
+                slow_request: settings.slow_request,
+            });
+        }
+        Layer::RequestId => edge.request_id = Some(MakeCheapRequestId::default()),
+        Layer::SecurityHeaders => edge.security_headers = true,
+        Layer::CatchPanic
+        | Layer::TagEntity
+        | Layer::Compression
+        | Layer::Revalidate
+        | Layer::Limits
+        | Layer::RequestSpan
+        | Layer::ResponseCache => return false,
+    }
+    true
+}
+
+/// `service` wrapped in `layer`, one of those up to the response cache.
 fn around(
     layer: Layer,
     service: Shared,
-    settings: &HttpSettings,
     responses: Option<&Arc<response_cache::ResponseCache>>,
-    metrics: &Arc<metrics::Metrics>,
+    settings: &HttpSettings,
 ) -> Shared {
     match layer {
         Layer::CatchPanic => {
@@ -172,16 +221,6 @@ fn around(
             ),
             None => service,
         },
-        Layer::PublicUrl => Shared::new(
-            middleware::from_fn_with_state(
-                Arc::new(crate::http::base_url::LinkBase {
-                    public_url: settings.public_url.clone(),
-                    trust_forwarded: settings.trust_forwarded,
-                }),
-                public_url::set_base_url,
-            )
-            .layer(service),
-        ),
         Layer::Revalidate => Shared::new(
             middleware::from_fn_with_state(
                 revalidate::CachePolicy {
@@ -205,48 +244,13 @@ fn around(
             middleware::from_fn_with_state(REQUEST_ID, request_log::enter_request_span)
                 .layer(service),
         ),
-        Layer::RateLimit => match limits::ClientRateLimit::new(
-            settings.rate_limit_per_second,
-            settings.rate_limit_burst,
-            settings.rate_limit_loopback,
-        ) {
-            Some(rate) => {
-                Shared::new(middleware::from_fn_with_state(rate, limits::limit_rate).layer(service))
-            }
-            None => service,
-        },
-        Layer::RequestTarget => Shared::new(
-            middleware::from_fn_with_state(
-                request_target::TargetLimits {
-                    max_path_bytes: settings.max_path_bytes,
-                    max_query_bytes: settings.max_query_bytes,
-                },
-                request_target::check_target,
-            )
-            .layer(service),
-        ),
-        Layer::Cors => Shared::new(cors::cors(settings).layer(service)),
-        Layer::Metrics => Shared::new(
-            middleware::from_fn_with_state(metrics.clone(), metrics::measure).layer(service),
-        ),
-        Layer::SecurityHeaders => {
-            Shared::new(middleware::from_fn(security_headers::security_headers).layer(service))
-        }
-        Layer::RequestLog => {
-            let log = request_log::RequestLog {
-                request_id_header: REQUEST_ID,
-                slow_request: settings.slow_request,
-            };
-            Shared::new(
-                middleware::from_fn(move |request, next| {
-                    request_log::log_request(log.clone(), request, next)
-                })
-                .layer(service),
-            )
-        }
-        Layer::RequestId => Shared::new(
-            SetRequestIdLayer::new(REQUEST_ID, MakeCheapRequestId::default())
-                .layer(PropagateRequestIdLayer::new(REQUEST_ID).layer(service)),
-        ),
+        Layer::PublicUrl
+        | Layer::RateLimit
+        | Layer::RequestTarget
+        | Layer::Cors
+        | Layer::Metrics
+        | Layer::RequestLog
+        | Layer::RequestId
+        | Layer::SecurityHeaders => unreachable!("{} is in the edge", layer.name()),
     }
 }
