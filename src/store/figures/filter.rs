@@ -272,64 +272,6 @@ pub(in crate::store) fn push_indicator_any_of<'a>(
     query.push("))");
 }
 
-/// ` AND` bounds on the walk of a broad page, in source order or by id, past a concept or a
-/// topic: the first and last place (or id) its indicators' figures hold, each found by one
-/// seek per indicator into an index of `(indicator_id, …)` (0005's, 0015). The walk checks
-/// each figure against the filter, so without them a page whose figures sit late read every
-/// figure before them, and the last page read every figure after (a topic's last page, a
-/// concept's figures by id descending: 0.1-0.5 s on a million figures). After a cursor, only
-/// the bound that ends the walk: the cursor starts it, and SQLite seeks to one start bound of
-/// two, not always the later. The latest state only: a vintage or a delta is read elsewhere.
-pub(in crate::store) fn push_indicator_extent<'a>(
-    query: &mut QueryBuilder<'a, Sqlite>,
-    filter: &'a ObservationFilter,
-    order: &ObservationOrder,
-    usage: FilterUse,
-) {
-    let before = order.keyset.as_ref().is_some_and(|keyset| keyset.before);
-    let (walked, held, descending) = match usage {
-        FilterUse::Page {
-            first_key: None,
-            broad: Some(true),
-            ..
-        } => ("o.position", "x.rowid", before),
-        FilterUse::Page {
-            first_key: Some("id"),
-            broad: Some(true),
-            descending,
-        } => ("o.id", "x.id", descending),
-        _ => return,
-    };
-    let latest = filter.as_of.is_none() && filter.updated_after.is_none();
-    if !latest || (filter.concepts.is_empty() && filter.topics.is_empty()) {
-        return;
-    }
-    let bounds: &[(&str, &str)] = match (order.keyset.is_some(), descending) {
-        (false, _) => &[(">=", "min"), ("<=", "max")],
-        (true, false) => &[("<=", "max")],
-        (true, true) => &[(">=", "min")],
-    };
-    for (bound, extreme) in bounds {
-        query.push(format_args!(
-            " AND {walked} {bound} (SELECT {extreme}((SELECT {extreme}({held}) \
-             FROM observations x WHERE x.indicator_id = i.id AND x.retracted = 0)) \
-             FROM indicators i WHERE 1 = 1"
-        ));
-        for (column, values) in [("concept", &filter.concepts), ("topic", &filter.topics)] {
-            if values.is_empty() {
-                continue;
-            }
-            query.push(format_args!(" AND i.{column} IN ("));
-            let mut list = query.separated(", ");
-            for value in values {
-                list.push_bind(value.as_str());
-            }
-            query.push(")");
-        }
-        query.push(")");
-    }
-}
-
 /// Figures in any of `roles`, by the rule of [`FigureRole`] (the `role` column's SQL in the
 /// figure schema says it in one expression, which no index serves): a printed equivalent has
 /// `equivalent_of`; a restatement, `restates` and not `equivalent_of`; a threshold or a
@@ -493,9 +435,9 @@ pub(in crate::store) fn push_filters_in_roles<'a>(
     push_any_of(query, &column("o.city_plan_id", None), &filter.city_plans);
     push_any_of(query, &column("o.speaker_id", None), &filter.speakers);
     push_any_of(query, &column("o.source_id", None), &filter.sources);
-    // A broad concept in source order walks the places its figures hold
-    // ([`push_indicator_extent`]), which its indicators' index would hand out in several runs,
-    // to be sorted: 30,000 of them for one concept of a million figures.
+    // A broad concept in source order walks the places its figures hold (`extent.rs`), which
+    // its indicators' index would hand out in several runs, to be sorted: 30,000 of them for
+    // one concept of a million figures.
     let concept = match usage {
         FilterUse::Page {
             first_key: None,

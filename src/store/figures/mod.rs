@@ -9,11 +9,13 @@ use crate::domain::figure::column::Kind;
 use crate::domain::figure::{FigureRole, Observation, COLUMNS};
 use crate::domain::language::Language;
 
+mod extent;
 mod facets;
 mod filter;
 mod presented;
 mod row;
 
+use extent::push_indicator_extent;
 pub use facets::*;
 pub use filter::*;
 pub(in crate::store) use row::*;
