@@ -300,24 +300,13 @@ impl ListResponder<'_> {
         &self,
         figures: &[Observation],
         total: usize,
-        (next, prev): &(Option<String>, Option<String>),
+        neighbours: &(Option<String>, Option<String>),
         notes: Option<Vec<SeriesNote>>,
         facets: Option<FacetMap>,
         retracted: Option<Vec<String>>,
     ) -> Response {
-        let meta = ListMeta {
-            count: figures.len(),
-            total,
-            limit: self.list.limit,
-            notes,
-            facets,
-            retracted,
-        };
-        let links = ListLinks {
-            self_link: self_link(self.base, self.uri),
-            next: next.clone(),
-            prev: prev.clone(),
-        };
+        let (meta, links) =
+            self.meta_and_links(figures.len(), total, neighbours, notes, facets, retracted);
         // A figure is about a kilobyte as JSON.
         let mut body = Vec::with_capacity(1024 + figures.len() * FIGURE_BYTES);
         body.extend_from_slice(b"{\"data\":");
@@ -341,28 +330,46 @@ impl ListResponder<'_> {
         &self,
         items: Vec<T>,
         total: usize,
-        (next, prev): &(Option<String>, Option<String>),
+        neighbours: &(Option<String>, Option<String>),
         notes: Option<Vec<SeriesNote>>,
         facets: Option<FacetMap>,
         retracted: Option<Vec<String>>,
     ) -> Response {
+        let (meta, links) =
+            self.meta_and_links(items.len(), total, neighbours, notes, facets, retracted);
         Json(ListEnvelope {
-            meta: ListMeta {
-                count: items.len(),
-                total,
-                limit: self.list.limit,
-                notes,
-                facets,
-                retracted,
-            },
+            meta,
             data: items,
-            links: ListLinks {
-                self_link: self_link(self.base, self.uri),
-                next: next.clone(),
-                prev: prev.clone(),
-            },
+            links,
         })
         .into_response()
+    }
+
+    /// The envelope's `meta` and `links` for a page of `count` items, whichever way its data
+    /// is written.
+    fn meta_and_links(
+        &self,
+        count: usize,
+        total: usize,
+        (next, prev): &(Option<String>, Option<String>),
+        notes: Option<Vec<SeriesNote>>,
+        facets: Option<FacetMap>,
+        retracted: Option<Vec<String>>,
+    ) -> (ListMeta, ListLinks) {
+        let meta = ListMeta {
+            count,
+            total,
+            limit: self.list.limit,
+            notes,
+            facets,
+            retracted,
+        };
+        let links = ListLinks {
+            self_link: self_link(self.base, self.uri),
+            next: next.clone(),
+            prev: prev.clone(),
+        };
+        (meta, links)
     }
 }
 
