@@ -30,6 +30,7 @@ pub(in crate::store) fn push_indicator_extent<'a>(
             first_key: Some("id"),
             broad: Some(true),
             descending,
+            ..
         } => ("o.id", "x.id", descending),
         _ => return,
     };

@@ -323,6 +323,10 @@ pub(in crate::store) enum FilterUse {
         descending: bool,
         /// Whether the filter keeps many figures ([`BROAD`]), when its total is known.
         broad: Option<bool>,
+        /// Whether an index on the indicator hands out the page's whole order, so a filter
+        /// through the indicator (concept, topic) may seek its indicators' runs in order:
+        /// sorted by indicator alone (0010), or by indicator then period descending (0016).
+        indicator_runs: bool,
     },
 }
 
@@ -446,6 +450,12 @@ pub(in crate::store) fn push_filters_in_roles<'a>(
         } if filter.as_of.is_none() && filter.updated_after.is_none() => {
             "+o.indicator_id".to_owned()
         }
+        // The concept's indicators' runs of an index in page order, read in the key's order
+        // (SQLite walks an `IN` list in order), not every indicator's.
+        FilterUse::Page {
+            indicator_runs: true,
+            ..
+        } => "o.indicator_id".to_owned(),
         _ => column("o.indicator_id", None),
     };
     push_indicator_any_of(query, &concept, "concept", &filter.concepts);
@@ -469,6 +479,11 @@ pub(in crate::store) fn push_filters_in_roles<'a>(
             first_key: None, ..
         } => ("o.unit", "o.qualifier", "+o.indicator_id"),
         FilterUse::Page { .. } if few => ("o.unit", "o.qualifier", "o.indicator_id"),
+        // Each of the topic's indicators is one run of an index in page order (as a concept's).
+        FilterUse::Page {
+            indicator_runs: true,
+            ..
+        } => ("+o.unit", "+o.qualifier", "o.indicator_id"),
         // A unit's figures in value order: its composite index (0013).
         FilterUse::Page {
             first_key: Some("value"),
@@ -708,12 +723,22 @@ pub(in crate::store) fn push_keyset_value(
 /// * with mixed directions it is the expansion `k1 > v1 OR (k1 = v1 AND k2 < v2) OR ...`,
 ///   behind a redundant bound `k1 >= v1` that lets the index seek to the first key's value;
 ///   only rows tied on it are then read and skipped.
+///
+/// `off_index` writes each column `+column`, for a page whose order stays off every index
+/// (the cursor's range would otherwise draw SQLite back to the sort key's index).
 pub(in crate::store) fn push_keyset(
     query: &mut QueryBuilder<'_, Sqlite>,
     order: &ObservationOrder,
     keyset: &Keyset,
     exchange: Option<Exchange>,
+    off_index: bool,
 ) {
+    let push_column = |query: &mut QueryBuilder<'_, Sqlite>, column: &SortExpression| {
+        if off_index {
+            query.push("+");
+        }
+        column.push(query);
+    };
     // Each column with whether this page's rows hold greater values in it than the keyset row.
     let columns: Vec<(SortExpression, bool)> = order
         .keys
@@ -743,7 +768,7 @@ pub(in crate::store) fn push_keyset(
             if index > 0 {
                 query.push(", ");
             }
-            column.push(query);
+            push_column(query, column);
         }
         query.push(format_args!(") {} (", operator(first_greater)));
         for (index, value) in values.iter().enumerate() {
@@ -756,7 +781,7 @@ pub(in crate::store) fn push_keyset(
         return;
     }
     query.push(" AND ");
-    columns[0].0.push(query);
+    push_column(query, &columns[0].0);
     query.push(format_args!(" {}= ", operator(first_greater)));
     push_keyset_value(query, &values[0]);
     query.push(" AND (");
@@ -766,12 +791,12 @@ pub(in crate::store) fn push_keyset(
         }
         query.push("(");
         for ((tied, _), value) in columns.iter().zip(&values).take(index) {
-            tied.push(query);
+            push_column(query, tied);
             query.push(" = ");
             push_keyset_value(query, value);
             query.push(" AND ");
         }
-        column.push(query);
+        push_column(query, column);
         query.push(format_args!(" {} ", operator(*greater)));
         push_keyset_value(query, &values[index]);
         query.push(")");

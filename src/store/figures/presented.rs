@@ -205,7 +205,7 @@ fn push_group_figures<'a>(
     let Some(keyset) = &order.keyset else {
         return;
     };
-    push_keyset(query, order, keyset, filter.exchange);
+    push_keyset(query, order, keyset, filter.exchange, false);
     let Some(value) = keyset.values.first().and_then(serde_json::Value::as_f64) else {
         return;
     };
