@@ -72,7 +72,7 @@ impl Edge {
         let arrival = self
             .request_log
             .as_ref()
-            .map(|_| Arrival::of(&request, started));
+            .map(|_| Arrival::of(&request, started, request_id.as_ref()));
         let measured = self
             .metrics
             .as_ref()

@@ -144,12 +144,16 @@ pub struct Arrival {
 }
 
 impl Arrival {
-    pub fn of(request: &Request, started: Instant) -> Arrival {
+    /// `request_id` is the id the request-id layer just assigned, if it runs: the same as the
+    /// request's header, without looking it up again.
+    pub fn of(request: &Request, started: Instant, request_id: Option<&HeaderValue>) -> Arrival {
         Arrival {
             started,
             method: request.method().clone(),
             uri: request.uri().clone(),
-            request_id: request.headers().get(REQUEST_ID).cloned(),
+            request_id: request_id
+                .or_else(|| request.headers().get(REQUEST_ID))
+                .cloned(),
         }
     }
 }
