@@ -30,10 +30,13 @@ async fn main() {
             .expect("the log's writer starts");
     tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::new("gd_indicators=info"))
-        .with_writer(writer)
+        .with_writer(writer.clone())
         .json()
         .event_format(gd_indicators::commands::log_line::JsonLines::new())
         .init();
+    gd_indicators::http::layers::request_log::write_request_lines_with(Box::new(
+        gd_indicators::commands::log_line::JsonRequestLines::new(writer),
+    ));
     let metrics = gd_indicators::http::layers::metrics::Metrics::new(&Default::default());
     let settings = gd_indicators::HttpSettings::default();
     let app = gd_indicators::http::layers::stack::wrap(

@@ -4,8 +4,10 @@
 use std::io::IsTerminal;
 
 use gd_indicators::commands::config::parse_command_line;
+use gd_indicators::commands::log_line::JsonRequestLines;
 use gd_indicators::commands::log_writer::log_writer;
 use gd_indicators::commands::serve::LISTENING_TARGET;
+use gd_indicators::http::layers::request_log;
 use gd_indicators::{Command, LogFormat};
 use tracing_subscriber::EnvFilter;
 
@@ -68,6 +70,7 @@ async fn run(command: Command) -> std::process::ExitCode {
             return std::process::ExitCode::from(1);
         }
     };
+    let request_lines = writer.clone();
     let logs = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(writer);
@@ -77,10 +80,14 @@ async fn run(command: Command) -> std::process::ExitCode {
         _ => LogFormat::Text,
     };
     match log_format {
-        LogFormat::Json => logs
-            .json()
-            .event_format(gd_indicators::commands::log_line::JsonLines::new())
-            .init(),
+        LogFormat::Json => {
+            logs.json()
+                .event_format(gd_indicators::commands::log_line::JsonLines::new())
+                .init();
+            // Each request's line, written as that format writes it, without `tracing`
+            // recording its fields.
+            request_log::write_request_lines_with(Box::new(JsonRequestLines::new(request_lines)));
+        }
         // Colour codes only where a person reads them, not in log files and collectors.
         LogFormat::Text => logs.with_ansi(log_terminal).init(),
     }

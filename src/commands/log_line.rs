@@ -9,9 +9,13 @@
 //! the order they were recorded, strings escaped as `serde_json` escapes them, numbers as it
 //! writes them, the timestamp as `SystemTime` prints it. Everything else (an event inside a
 //! request's span, with its `span` and `spans`; another crate's event) goes to that format.
+//!
+//! A request's own line does not go through `tracing` at all ([`JsonRequestLines`]): it is
+//! written here from its fields, into a buffer kept per thread, the same bytes again.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::fmt::{self, Write as _};
+use std::io::Write as _;
 
 use tracing::field::{Field, Visit};
 use tracing::{Event, Level, Subscriber};
@@ -19,6 +23,9 @@ use tracing_subscriber::fmt::format::{Format, Json, Writer};
 use tracing_subscriber::fmt::time::SystemTime;
 use tracing_subscriber::fmt::{FmtContext, FormatEvent, FormatFields};
 use tracing_subscriber::registry::LookupSpan;
+
+use super::log_writer::LogWriter;
+use crate::http::layers::request_log::{RequestLine, RequestLineWriter, TARGET};
 
 /// The targets whose lines outside a span are written here.
 const OWN_TARGET: &str = "gd_indicators";
@@ -86,6 +93,86 @@ where
     }
 }
 
+/// Request lines, written to the log's writer as [`JsonLines`] writes them.
+pub struct JsonRequestLines {
+    writer: LogWriter,
+}
+
+impl JsonRequestLines {
+    pub fn new(writer: LogWriter) -> JsonRequestLines {
+        JsonRequestLines { writer }
+    }
+}
+
+thread_local! {
+    /// The line being written: its allocation is reused, line after line.
+    static REQUEST_LINE: RefCell<String> = const { RefCell::new(String::new()) };
+}
+
+impl RequestLineWriter for JsonRequestLines {
+    fn write(&self, line: &RequestLine<'_>) {
+        REQUEST_LINE.with_borrow_mut(|buffer| {
+            buffer.clear();
+            if write_request_line(buffer, line, std::time::SystemTime::now()).is_ok() {
+                // The writer never fails: past its cap it drops lines.
+                let _ = self.writer.clone().write_all(buffer.as_bytes());
+            }
+        });
+    }
+}
+
+/// `line` as `tracing_subscriber`'s JSON format writes its event outside a span, at `now`:
+/// the message first, then the fields in the order the event names them.
+fn write_request_line(
+    out: &mut String,
+    line: &RequestLine<'_>,
+    now: std::time::SystemTime,
+) -> fmt::Result {
+    out.push_str("{\"timestamp\":\"");
+    write_timestamp(out, now)?;
+    out.push_str("\",\"level\":\"");
+    out.push_str(level_name(&line.level));
+    out.push_str("\",\"fields\":{\"message\":");
+    write_json_str(out, line.message)?;
+    out.push_str(",\"method\":");
+    write_json_str(out, line.method.as_str())?;
+    out.push_str(",\"uri\":\"");
+    // As the target's `Display` writes it.
+    let (kept, cut_from_bytes) = line.uri.parts();
+    Escaped(&mut *out).write_str(kept)?;
+    if let Some(length) = cut_from_bytes {
+        write!(out, "... ({length} bytes)")?;
+    }
+    out.push_str("\",\"route\":");
+    write_json_str(out, line.route)?;
+    out.push_str(",\"status\":");
+    write_decimal(out, line.status);
+    out.push_str(",\"latency_ms\":");
+    write_json_f64(out, line.latency_ms)?;
+    out.push_str(",\"request_id\":");
+    write_json_str(out, line.request_id)?;
+    out.push_str("},\"target\":");
+    write_json_str(out, TARGET)?;
+    out.push_str("}\n");
+    Ok(())
+}
+
+/// `value` in decimal digits, as `Display` writes it.
+fn write_decimal(out: &mut String, value: u16) {
+    let mut digits = [0u8; 5];
+    let mut start = digits.len();
+    let mut rest = value;
+    loop {
+        start -= 1;
+        digits[start] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    out.extend(digits[start..].iter().map(|&digit| char::from(digit)));
+}
+
 /// As `tracing_serde` names levels.
 fn level_name(level: &Level) -> &'static str {
     match *level {
@@ -149,16 +236,18 @@ impl Visit for Fields<'_, '_> {
     }
 
     fn record_f64(&mut self, field: &Field, value: f64) {
-        // As serde_json writes it (its exponent form, `null` for what JSON lacks), into a
-        // buffer on the stack: any f64 takes at most 24 bytes.
-        self.member(field, |writer| {
-            let mut buffer = [0u8; 32];
-            let mut cursor = std::io::Cursor::new(&mut buffer[..]);
-            serde_json::to_writer(&mut cursor, &value).map_err(|_| fmt::Error)?;
-            let written = usize::try_from(cursor.position()).map_err(|_| fmt::Error)?;
-            writer.write_str(std::str::from_utf8(&buffer[..written]).map_err(|_| fmt::Error)?)
-        });
+        self.member(field, |writer| write_json_f64(writer, value));
     }
+}
+
+/// `value` as serde_json writes it (its exponent form, `null` for what JSON lacks), through a
+/// buffer on the stack: any f64 takes at most 24 bytes.
+fn write_json_f64(writer: &mut impl fmt::Write, value: f64) -> fmt::Result {
+    let mut buffer = [0u8; 32];
+    let mut cursor = std::io::Cursor::new(&mut buffer[..]);
+    serde_json::to_writer(&mut cursor, &value).map_err(|_| fmt::Error)?;
+    let written = usize::try_from(cursor.position()).map_err(|_| fmt::Error)?;
+    writer.write_str(std::str::from_utf8(&buffer[..written]).map_err(|_| fmt::Error)?)
 }
 
 /// `value` as a JSON string, quotes included.
@@ -175,11 +264,8 @@ struct Escaped<'a, W: fmt::Write + ?Sized>(&'a mut W);
 impl<W: fmt::Write + ?Sized> fmt::Write for Escaped<'_, W> {
     fn write_str(&mut self, value: &str) -> fmt::Result {
         let bytes = value.as_bytes();
-        // Most text has nothing to escape: one tight pass finds that out.
-        if !bytes
-            .iter()
-            .any(|&byte| byte < 0x20 || byte == b'"' || byte == b'\\')
-        {
+        // Most text has nothing to escape: one pass, eight bytes at a time, finds that out.
+        if !needs_escape(bytes) {
             return self.0.write_str(value);
         }
         let mut start = 0;
@@ -206,6 +292,31 @@ impl<W: fmt::Write + ?Sized> fmt::Write for Escaped<'_, W> {
         }
         self.0.write_str(&value[start..])
     }
+}
+
+/// Whether `bytes` holds one that JSON escapes: a control character, `"` or `\\`. Looks at
+/// eight bytes at a time: a byte below `n` (at most 0x80) leaves its top bit set in
+/// `(word - n × 0x01…) & !word`, and no byte at or above `n` does.
+fn needs_escape(bytes: &[u8]) -> bool {
+    const ONES: u64 = u64::from_le_bytes([1; 8]);
+    const TOPS: u64 = u64::from_le_bytes([0x80; 8]);
+    let has_below = |word: u64, n: u8| word.wrapping_sub(ONES * u64::from(n)) & !word & TOPS != 0;
+    let mut words = bytes.chunks_exact(8);
+    for word in &mut words {
+        let mut eight = [0u8; 8];
+        eight.copy_from_slice(word);
+        let word = u64::from_le_bytes(eight);
+        if has_below(word, 0x20)
+            || has_below(word ^ (ONES * u64::from(b'"')), 1)
+            || has_below(word ^ (ONES * u64::from(b'\\')), 1)
+        {
+            return true;
+        }
+    }
+    words
+        .remainder()
+        .iter()
+        .any(|&byte| byte < 0x20 || byte == b'"' || byte == b'\\')
 }
 
 thread_local! {
@@ -387,6 +498,154 @@ mod tests {
         assert_eq!(ours.len(), 4, "{ours:#?}");
         assert_eq!(ours, theirs);
         assert!(ours[2].contains("\"span\":{"), "{}", ours[2]);
+    }
+
+    /// The request's line as `log` writes it for each kind of answer, through `writer` or
+    /// through `tracing`, under a subscriber with `filter`, outside a span and in one; with
+    /// the timestamp and latency masked (they differ by when each was written).
+    fn request_lines(filter: &str, fast: bool) -> Vec<String> {
+        use crate::http::layers::request_log::{self, Arrival, RequestLog, Route};
+        use crate::http::problem::FailureLogged;
+        use std::sync::{Arc, Mutex};
+        use std::time::Instant;
+
+        let written = Arc::new(Mutex::new(Vec::<u8>::new()));
+        let (log_writer, flush) =
+            crate::commands::log_writer::log_writer(Sink(written.clone())).unwrap();
+        let fast_lines = JsonRequestLines::new(log_writer.clone());
+        let subscriber = tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
+            .with_writer(log_writer)
+            .json()
+            .event_format(JsonLines::new())
+            .finish();
+        let route = matched_path("/v1/{name}", "/v1/clusters");
+        let long_target = format!("/v1/search?q={}", "广".repeat(200));
+        let answers: Vec<(&str, &str, u16, bool, bool)> = vec![
+            // method, target, status, failure logged, slow
+            ("GET", "/v1/clusters?lang=en", 200, false, false),
+            // What a request target may hold that JSON escapes, and an absolute-form target.
+            ("HEAD", "/v1/\"x\"/{y}?q=a\\bé", 404, false, false),
+            (
+                "GET",
+                "http://example.com/v1/clusters?lang=zh",
+                200,
+                false,
+                false,
+            ),
+            ("GET", &long_target, 200, false, false),
+            ("GET", "/v1/regions", 500, false, false),
+            ("GET", "/v1/regions", 500, true, false),
+            ("GET", "/v1/slow", 200, false, true),
+        ];
+        tracing::subscriber::with_default(subscriber, || {
+            for (index, (method, target, status, failure_logged, slow)) in
+                answers.iter().enumerate()
+            {
+                let log = RequestLog {
+                    slow_request: if *slow {
+                        Duration::ZERO
+                    } else {
+                        Duration::from_secs(60)
+                    },
+                };
+                let arrival = Arrival {
+                    started: Instant::now(),
+                    method: method.parse().unwrap(),
+                    uri: target.parse().unwrap(),
+                    request_id: (index != 1).then(|| {
+                        axum::http::HeaderValue::from_str(&format!("id-{index}\\\"")).unwrap()
+                    }),
+                };
+                let mut response = axum::response::Response::new(axum::body::Body::empty());
+                *response.status_mut() = axum::http::StatusCode::from_u16(*status).unwrap();
+                // One answer names no route, as a 404 for an unknown path does; one was stored.
+                let stored_route = (index == 2).then(|| Route(route.clone()));
+                if index != 1 && index != 2 {
+                    response.extensions_mut().insert(Route(route.clone()));
+                }
+                if *failure_logged {
+                    response.extensions_mut().insert(FailureLogged);
+                }
+                let route = request_log::route_of(&response, stored_route.as_ref());
+                let writer = fast.then_some(&fast_lines as &dyn RequestLineWriter);
+                log.log_with(&arrival, &response, route, writer);
+                tracing::error_span!("request", request_id = "r1")
+                    .in_scope(|| log.log_with(&arrival, &response, route, writer));
+            }
+        });
+        drop(flush);
+        let text = String::from_utf8(written.lock().unwrap().clone()).unwrap();
+        text.lines()
+            .map(|line| {
+                let (start, rest) = line.split_at("{\"timestamp\":\"".len());
+                let (_stamp, rest) = rest.split_at("2026-12-02T08:54:56.217248Z".len());
+                let (before, after) = rest.split_once("\"latency_ms\":").unwrap();
+                let after = &after[after.find(',').unwrap()..];
+                format!("{start}<time>{before}\"latency_ms\":<ms>{after}")
+            })
+            .collect()
+    }
+
+    /// What axum's router names `path` when `template` matches it.
+    fn matched_path(template: &str, path: &str) -> axum::extract::MatchedPath {
+        use std::sync::{Arc, Mutex};
+        use tower::ServiceExt;
+        let found = Arc::new(Mutex::new(None));
+        let keep = found.clone();
+        let router = axum::Router::new().route(
+            template,
+            axum::routing::get(move |matched: axum::extract::MatchedPath| async move {
+                *keep.lock().unwrap() = Some(matched);
+            }),
+        );
+        let request = axum::http::Request::get(path)
+            .body(axum::body::Body::empty())
+            .unwrap();
+        tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap()
+            .block_on(router.oneshot(request))
+            .unwrap();
+        let matched = found.lock().unwrap().take();
+        matched.expect("the template matches the path")
+    }
+
+    #[test]
+    fn request_lines_are_the_bytes_tracing_wrote_for_them() {
+        let ours = request_lines("gd_indicators=info", true);
+        let theirs = request_lines("gd_indicators=info", false);
+        assert_eq!(ours.len(), 14, "{ours:#?}");
+        assert_eq!(ours, theirs);
+        // Only the lines in a span say so.
+        assert_eq!(
+            ours.iter()
+                .filter(|line| line.contains("\"span\":"))
+                .count(),
+            7
+        );
+        // A filter at warn keeps the failures and the slow request, in and out of spans.
+        let ours = request_lines("gd_indicators=warn", true);
+        assert_eq!(ours.len(), 6, "{ours:#?}");
+        assert_eq!(ours, request_lines("gd_indicators=warn", false));
+        assert!(request_lines("gd_indicators::request=off", true).is_empty());
+    }
+
+    #[test]
+    fn every_byte_json_escapes_is_found_wherever_it_is() {
+        let plain = "/v1/observations?topic=innovation&lang=zh-CN&广~\u{7f}";
+        assert!(!needs_escape(plain.as_bytes()));
+        for special in (0u8..0x20).chain([b'"', b'\\']) {
+            for at in 0..plain.len() {
+                let mut bytes = plain.as_bytes().to_vec();
+                bytes[at] = special;
+                assert!(needs_escape(&bytes), "{special:#x} at {at}");
+            }
+        }
+        for byte in 0x20..=u8::MAX {
+            let expected = byte == b'"' || byte == b'\\';
+            assert_eq!(needs_escape(&[byte; 17]), expected, "{byte:#x}");
+        }
     }
 
     #[test]

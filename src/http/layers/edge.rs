@@ -1,10 +1,11 @@
-//! The layers outside the response cache (public-url, rate-limit, request-target, cors,
+//! The response cache and the layers outside it (public-url, rate-limit, request-target, cors,
 //! metrics, request-log, request-id, security-headers) as one service: they run on every
 //! request, cache hits included, and each as a middleware of its own cost a clone of what it
 //! wraps, a boxed `Next` and a boxed future per request, more than most of their work. Here
 //! each is a step before the request goes in and a step after its answer comes out, in the
 //! order of [`LAYERS`](super::stack::LAYERS), and any of them may be left out (the benchmark
-//! prices them one by one). An `OPTIONS` answer, which the CORS step makes, also says with
+//! prices them one by one). A hit's route comes from the cache, not from an extension made
+//! for it. An `OPTIONS` answer, which the CORS step makes, also says with
 //! `Allow` which methods the API serves.
 
 use std::convert::Infallible;
@@ -24,8 +25,9 @@ use super::limits::{limit_rate, ClientRateLimit};
 use super::metrics::Metrics;
 use super::public_url::set_base_url;
 use super::request_id::MakeCheapRequestId;
-use super::request_log::{Arrival, RequestLog};
+use super::request_log::{route_of, Arrival, RequestLog};
 use super::request_target::{check_target, TargetLimits};
+use super::response_cache::{Answer, ResponseCache};
 use super::security_headers::set_security_headers;
 use super::shared::Shared;
 use crate::http::base_url::LinkBase;
@@ -34,6 +36,8 @@ use crate::http::router;
 /// Which of the outer layers run, each with what it needs; innermost first.
 #[derive(Default)]
 pub struct Edge {
+    /// Innermost: a hit is answered here, without the layers below.
+    pub response_cache: Option<Arc<ResponseCache>>,
     pub public_url: Option<LinkBase>,
     /// Absent when the rate is 0 as well as when the layer is left out.
     pub rate_limit: Option<Arc<ClientRateLimit>>,
@@ -48,7 +52,8 @@ pub struct Edge {
 impl Edge {
     /// Whether any of the layers runs.
     pub fn is_empty(&self) -> bool {
-        self.public_url.is_none()
+        self.response_cache.is_none()
+            && self.public_url.is_none()
             && self.rate_limit.is_none()
             && self.request_target.is_none()
             && self.cors.is_none()
@@ -61,13 +66,13 @@ impl Edge {
     /// `inner`'s answer to `request`, or the answer of the first layer that refuses it (a 414,
     /// a 400, a 429) or answers it (a CORS preflight), with what the layers outside that one
     /// add to every answer.
-    async fn answer(&self, mut request: Request, mut inner: Shared) -> Response {
+    async fn answer(&self, mut request: Request, inner: Shared) -> Response {
         let request_id = self.request_id.as_ref().map(|ids| ids.assign(&mut request));
         let started = Instant::now();
         let arrival = self
             .request_log
             .as_ref()
-            .map(|_| Arrival::of(&request, started));
+            .map(|_| Arrival::of(&request, started, request_id.as_ref()));
         let measured = self
             .metrics
             .as_ref()
@@ -78,37 +83,60 @@ impl Edge {
             .map(|cors| cors.allow_origin(request.headers()));
         let preflight = self.cors.is_some() && request.method() == Method::OPTIONS;
 
-        let mut response = if let (true, Some(cors)) = (preflight, &self.cors) {
-            cors.preflight(allow_origin.clone().flatten())
+        let (mut response, stored_route) = if let (true, Some(cors)) = (preflight, &self.cors) {
+            (cors.preflight(allow_origin.clone().flatten()), None)
         } else if let Some(refusal) = self
             .request_target
             .and_then(|limits| check_target(limits, &request))
         {
-            refusal
+            (refusal, None)
         } else if let Some(refusal) = self
             .rate_limit
             .as_ref()
             .and_then(|rate| limit_rate(rate, &request))
         {
-            refusal
+            (refusal, None)
         } else {
-            if let Some(base) = &self.public_url {
-                set_base_url(base, &mut request);
-            }
-            match inner.call(request).await {
-                Ok(response) => response,
-                Err(never) => match never {},
+            let base_url = self
+                .public_url
+                .as_ref()
+                .map(|link_base| link_base.of(request.headers(), request.uri()));
+            let call_inner = move |request| {
+                let mut inner = inner;
+                let answer = inner.call(request);
+                async move {
+                    match answer.await {
+                        Ok(response) => response,
+                        Err(never) => match never {},
+                    }
+                }
+            };
+            match &self.response_cache {
+                Some(cache) => {
+                    let Answer {
+                        response,
+                        stored_route,
+                    } = cache.answer(request, base_url, call_inner).await;
+                    (response, stored_route)
+                }
+                None => {
+                    if let Some(base_url) = base_url {
+                        set_base_url(base_url, &mut request);
+                    }
+                    (call_inner(request).await, None)
+                }
             }
         };
 
         if let (false, Some(cors)) = (preflight, &self.cors) {
             cors.decorate(allow_origin.flatten(), &mut response);
         }
+        let route = route_of(&response, stored_route.as_ref());
         if let (Some(metrics), Some((_in_flight, method))) = (&self.metrics, &measured) {
-            metrics.record_answer(method, started, &response);
+            metrics.record_answer(method, started, &response, route);
         }
         if let (Some(log), Some(arrival)) = (&self.request_log, &arrival) {
-            log.log(arrival, &response);
+            log.log(arrival, &response, route);
         }
         if let Some(id) = request_id {
             MakeCheapRequestId::echo(id, &mut response);

@@ -203,12 +203,16 @@ impl Metrics {
         InFlight(&self.in_flight)
     }
 
-    /// Counts `response`, the answer to a `method` request received at `started`.
-    pub fn record_answer(&self, method: &Method, started: Instant, response: &Response) {
-        let route = response
-            .extensions()
-            .get::<Route>()
-            .map_or(UNMATCHED, |Route(route)| route.as_str());
+    /// Counts `response`, the answer to a `method` request received at `started`, by `route`
+    /// (see [`route_of`](super::request_log::route_of)).
+    pub fn record_answer(
+        &self,
+        method: &Method,
+        started: Instant,
+        response: &Response,
+        route: Option<&Route>,
+    ) {
+        let route = route.map_or(UNMATCHED, |Route(route)| route.as_str());
         self.record(
             route,
             method,

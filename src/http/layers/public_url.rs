@@ -1,12 +1,12 @@
-//! The layer that finds each request's base URL (`http/base_url.rs` says how) once, and puts
-//! it in the request's extensions for the response cache's key and the handlers' links.
+//! The layer that finds each request's base URL (`http/base_url.rs` says how) once: the
+//! response cache keys on it, and it goes in the request's extensions for the handlers' links.
 
 use axum::extract::Request;
 
-use crate::http::base_url::LinkBase;
+use crate::http::base_url::BaseUrl;
 
-/// Puts the request's base URL in its extensions, for the response cache and the handlers.
-pub fn set_base_url(base: &LinkBase, request: &mut Request) {
-    let base_url = base.of(request.headers(), request.uri());
+/// Puts the request's base URL in its extensions, for the handlers: only a request that goes
+/// past the response cache needs it there.
+pub fn set_base_url(base_url: BaseUrl, request: &mut Request) {
     request.extensions_mut().insert(base_url);
 }

@@ -4,15 +4,21 @@
 //! entered where a response is rendered (below the response cache): every other event logged
 //! while the request is handled (a database error, a panic) is inside it, so it carries the
 //! request id too, and a hit, which logs nothing but its line, creates no span.
+//!
+//! The binary's JSON log writes the line itself ([`RequestLineWriter`]): through `tracing`,
+//! each field went through its `Visit` machinery, a third of a cache hit's own work. The
+//! level filter still decides, and a line inside a span (which the JSON format writes with
+//! its span) still goes through `tracing`.
 
 use std::borrow::Cow;
+use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use axum::extract::{MatchedPath, Request, State};
 use axum::http::{HeaderName, HeaderValue, Method, Uri};
 use axum::middleware::Next;
 use axum::response::Response;
-use tracing::Instrument;
+use tracing::{Instrument, Level};
 
 use super::request_id::REQUEST_ID;
 use super::request_target::Abbreviated;
@@ -36,12 +42,10 @@ pub async fn record_route(request: Request, next: Next) -> Response {
     response
 }
 
-/// The route template of a response, or `-` when no route matched (a 404 for an unknown path).
-fn route_of(response: &Response) -> &str {
-    response
-        .extensions()
-        .get::<Route>()
-        .map_or("-", |Route(route)| route.as_str())
+/// The route template that answered: the one a stored response names, or the router's on the
+/// response.
+pub fn route_of<'a>(response: &'a Response, stored_route: Option<&'a Route>) -> Option<&'a Route> {
+    stored_route.or_else(|| response.extensions().get::<Route>())
 }
 
 /// The request target as the client wrote it: the path and query of the usual origin form,
@@ -51,6 +55,57 @@ fn target_of(uri: &Uri) -> Cow<'_, str> {
         (None, Some(target)) => Cow::Borrowed(target.as_str()),
         _ => Cow::Owned(uri.to_string()),
     }
+}
+
+/// The target of every request's line.
+pub const TARGET: &str = "gd_indicators::request";
+
+/// A request's line: its level, message and fields, in the order they are logged.
+pub struct RequestLine<'a> {
+    pub level: Level,
+    pub message: &'static str,
+    pub method: &'a Method,
+    pub uri: Abbreviated<'a>,
+    pub route: &'a str,
+    pub status: u16,
+    pub latency_ms: f64,
+    pub request_id: &'a str,
+}
+
+/// Writes a request's line as the installed `tracing` subscriber would have, without
+/// recording its fields one by one: the binary installs one for its JSON log.
+pub trait RequestLineWriter: Send + Sync {
+    fn write(&self, line: &RequestLine<'_>);
+}
+
+static LINE_WRITER: OnceLock<Box<dyn RequestLineWriter>> = OnceLock::new();
+
+/// From now on, request lines that the log's filter keeps and that are outside any span are
+/// written by `writer`; `false` if one was installed already. Install it together with the
+/// subscriber whose lines it writes.
+pub fn write_request_lines_with(writer: Box<dyn RequestLineWriter>) -> bool {
+    LINE_WRITER.set(writer).is_ok()
+}
+
+/// Whether the log's filter keeps a request's line at `level`: asked with the line's own
+/// target and field names, as its event is.
+fn line_enabled(level: Level) -> bool {
+    match level {
+        Level::ERROR => {
+            tracing::enabled!(target: TARGET, Level::ERROR, message, method, uri, route, status, latency_ms, request_id)
+        }
+        Level::WARN => {
+            tracing::enabled!(target: TARGET, Level::WARN, message, method, uri, route, status, latency_ms, request_id)
+        }
+        _ => {
+            tracing::enabled!(target: TARGET, Level::INFO, message, method, uri, route, status, latency_ms, request_id)
+        }
+    }
+}
+
+/// Whether no span is current: inside one, the JSON format adds the span to the line.
+fn outside_spans() -> bool {
+    tracing::dispatcher::get_default(|dispatch| dispatch.current_span().id().is_none())
 }
 
 /// What the request log needs besides the request.
@@ -89,19 +144,40 @@ pub struct Arrival {
 }
 
 impl Arrival {
-    pub fn of(request: &Request, started: Instant) -> Arrival {
+    /// `request_id` is the id the request-id layer just assigned, if it runs: the same as the
+    /// request's header, without looking it up again.
+    pub fn of(request: &Request, started: Instant, request_id: Option<&HeaderValue>) -> Arrival {
         Arrival {
             started,
             method: request.method().clone(),
             uri: request.uri().clone(),
-            request_id: request.headers().get(REQUEST_ID).cloned(),
+            request_id: request_id
+                .or_else(|| request.headers().get(REQUEST_ID))
+                .cloned(),
         }
     }
 }
 
 impl RequestLog {
-    /// Logs the request that `arrival` describes, once answered with `response`.
-    pub fn log(&self, arrival: &Arrival, response: &Response) {
+    /// Logs the request that `arrival` describes, once answered with `response` by `route`
+    /// (see [`route_of`]).
+    pub fn log(&self, arrival: &Arrival, response: &Response, route: Option<&Route>) {
+        self.log_with(
+            arrival,
+            response,
+            route,
+            LINE_WRITER.get().map(|writer| &**writer),
+        );
+    }
+
+    /// As [`log`](Self::log), with `writer` writing the line where it would.
+    pub(crate) fn log_with(
+        &self,
+        arrival: &Arrival,
+        response: &Response,
+        route: Option<&Route>,
+        writer: Option<&dyn RequestLineWriter>,
+    ) {
         let Arrival {
             started,
             method,
@@ -115,22 +191,52 @@ impl RequestLog {
         let latency = started.elapsed();
         let latency_ms = latency.as_secs_f64() * 1e3;
         let status = response.status().as_u16();
-        let route = route_of(response);
+        // `-` when no route matched (a 404 for an unknown path).
+        let route = route.map_or("-", |Route(route)| route.as_str());
         let target = target_of(uri);
         let uri = Abbreviated::new(&target, MAX_LOGGED_TARGET_BYTES);
         // Outside the span, which would repeat the id. Server faults stand out, each once: one
         // whose cause was logged at error inside the span is only a warning here. Everything
         // else, client errors included, is routine unless slow.
-        if response.status().is_server_error() {
+        let (level, message) = if response.status().is_server_error() {
             if response.extensions().get::<FailureLogged>().is_none() {
-                tracing::error!(target: "gd_indicators::request", %method, %uri, route, status, latency_ms, request_id, "request failed");
+                (Level::ERROR, "request failed")
             } else {
-                tracing::warn!(target: "gd_indicators::request", %method, %uri, route, status, latency_ms, request_id, "request failed");
+                (Level::WARN, "request failed")
             }
         } else if latency > self.slow_request {
-            tracing::warn!(target: "gd_indicators::request", %method, %uri, route, status, latency_ms, request_id, "slow request");
+            (Level::WARN, "slow request")
         } else {
-            tracing::info!(target: "gd_indicators::request", %method, %uri, route, status, latency_ms, request_id, "request");
+            (Level::INFO, "request")
+        };
+        if let Some(writer) = writer.filter(|_| outside_spans()) {
+            if line_enabled(level) {
+                writer.write(&RequestLine {
+                    level,
+                    message,
+                    method,
+                    uri,
+                    route,
+                    status,
+                    latency_ms,
+                    request_id,
+                });
+            }
+            return;
+        }
+        match (level, message) {
+            (Level::ERROR, _) => {
+                tracing::error!(target: TARGET, %method, %uri, route, status, latency_ms, request_id, "request failed");
+            }
+            (Level::WARN, "request failed") => {
+                tracing::warn!(target: TARGET, %method, %uri, route, status, latency_ms, request_id, "request failed");
+            }
+            (Level::WARN, _) => {
+                tracing::warn!(target: TARGET, %method, %uri, route, status, latency_ms, request_id, "slow request");
+            }
+            _ => {
+                tracing::info!(target: TARGET, %method, %uri, route, status, latency_ms, request_id, "request");
+            }
         }
     }
 }

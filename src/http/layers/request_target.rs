@@ -2,11 +2,12 @@
 //! query string over its cap is a 414, and an HTTP/1.1 request without exactly one valid
 //! `Host` is a 400 (RFC 9112 §3.2). Also how much of a long target is echoed and logged.
 
+use std::cell::RefCell;
 use std::fmt;
 
 use axum::extract::Request;
 use axum::http::uri::Authority;
-use axum::http::{header, StatusCode, Version};
+use axum::http::{header, HeaderValue, StatusCode, Version};
 use axum::response::Response;
 
 use crate::http::problem::problem_response;
@@ -50,10 +51,9 @@ pub fn check_target(limits: TargetLimits, request: &Request) -> Option<Response>
         // The connection ends with the answer: a client that gets Host wrong may frame what
         // follows wrongly too.
         let mut response = problem_response(StatusCode::BAD_REQUEST, detail.to_owned());
-        response.headers_mut().insert(
-            header::CONNECTION,
-            axum::http::HeaderValue::from_static("close"),
-        );
+        response
+            .headers_mut()
+            .insert(header::CONNECTION, HeaderValue::from_static("close"));
         return Some(response);
     }
     None
@@ -70,14 +70,34 @@ fn host_problem(request: &Request) -> Option<&'static str> {
     if hosts.next().is_some() {
         return Some("A request must carry one Host header, not several.");
     }
-    // Empty is allowed, for a target without a host; otherwise a host and maybe a port.
-    let valid = host.is_empty()
-        || host
+    (!valid_host(host)).then_some("The Host header is not a host name with an optional port.")
+}
+
+thread_local! {
+    /// The last `Host` this thread found valid: a client sends the same one on every request.
+    static LAST_VALID_HOST: RefCell<Option<HeaderValue>> = const { RefCell::new(None) };
+}
+
+/// Empty, for a target without a host; or a host and maybe a port.
+fn valid_host(host: &HeaderValue) -> bool {
+    if host.is_empty() {
+        return true;
+    }
+    LAST_VALID_HOST.with_borrow_mut(|last| {
+        if last.as_ref() == Some(host) {
+            return true;
+        }
+        let valid = host
             .to_str()
             .ok()
             .and_then(|host| host.parse::<Authority>().ok())
             .is_some_and(|authority| !authority.as_str().contains('@'));
-    (!valid).then_some("The Host header is not a host name with an optional port.")
+        if valid {
+            // A copy: the request's value is a slice of its whole head, which it would keep.
+            *last = HeaderValue::from_bytes(host.as_bytes()).ok();
+        }
+        valid
+    })
 }
 
 /// At most `max` bytes of `text` (cut at a character boundary), then how long it was: for
@@ -91,18 +111,27 @@ impl<'a> Abbreviated<'a> {
     pub fn new(text: &'a str, max: usize) -> Self {
         Abbreviated { text, max }
     }
-}
 
-impl fmt::Display for Abbreviated<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    /// What is kept of the text, and its whole length if it was cut: what `Display` writes
+    /// is the text kept, then `... (length bytes)` after a cut.
+    pub fn parts(&self) -> (&'a str, Option<usize>) {
         if self.text.len() <= self.max {
-            return f.write_str(self.text);
+            return (self.text, None);
         }
         let mut end = self.max;
         while !self.text.is_char_boundary(end) {
             end -= 1;
         }
-        write!(f, "{}... ({} bytes)", &self.text[..end], self.text.len())
+        (&self.text[..end], Some(self.text.len()))
+    }
+}
+
+impl fmt::Display for Abbreviated<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.parts() {
+            (text, None) => f.write_str(text),
+            (kept, Some(length)) => write!(f, "{kept}... ({length} bytes)"),
+        }
     }
 }
 
@@ -150,5 +179,15 @@ mod tests {
             );
         }
         assert!(host_problem_of(Version::HTTP_10, &["a", "b"]).is_some());
+    }
+
+    #[test]
+    fn a_host_found_valid_stays_valid_and_makes_no_other_valid() {
+        let http_11 = Version::HTTP_11;
+        assert_eq!(host_problem_of(http_11, &["example.org:8080"]), None);
+        assert_eq!(host_problem_of(http_11, &["example.org:8080"]), None);
+        assert!(host_problem_of(http_11, &["example.org:8080 "]).is_some());
+        assert!(host_problem_of(http_11, &["user@example.org:8080"]).is_some());
+        assert_eq!(host_problem_of(http_11, &["example.org:8080"]), None);
     }
 }

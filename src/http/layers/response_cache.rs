@@ -21,17 +21,18 @@
 //! clone would keep alive unweighed), is weighed with its key, and a request whose `Accept`
 //! is longer than any browser's is answered without being kept.
 
+use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
 use axum::body::{Body, Bytes};
-use axum::extract::{Request, State};
+use axum::extract::Request;
 use axum::http::{header, Extensions, HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
-use axum::middleware::Next;
 use axum::response::Response;
 use sqlx::SqlitePool;
 
 use super::metrics::CacheCounters;
+use super::public_url::set_base_url;
 use super::request_log::Route;
 use super::revalidate::{not_modified, unmodified_since_tagged, Streamed};
 use crate::domain::language::Language;
@@ -69,9 +70,9 @@ const MAX_KEPT_ACCEPT_BYTES: usize = 512;
 /// the header map's table, the cache's own slot. An estimate on the generous side.
 const ENTRY_OVERHEAD_BYTES: usize = 256;
 
-/// Headers a hit gets after it leaves the cache: `x-cache`, CORS's three, the request id and
-/// the security headers.
-const HEADERS_ADDED_OUTSIDE: usize = 8;
+/// Headers a hit gets after it leaves the cache: CORS's three, the request id and the
+/// security headers.
+const HEADERS_ADDED_OUTSIDE: usize = 7;
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 struct CacheKey {
@@ -88,28 +89,70 @@ struct CacheKey {
     coding: Coding,
 }
 
-impl CacheKey {
-    /// The key of `request`, or `None` when its response must not be kept.
-    fn of(request: &Request, version: i64, coding: Coding) -> Option<CacheKey> {
+/// A request's [`CacheKey`], borrowing what the request holds: a lookup copies nothing, and
+/// only a response being kept copies its key. Hashes as the key it stands for does (the same
+/// fields in the same order, each hashing as its owned form).
+#[derive(Hash)]
+struct RequestKey<'a> {
+    version: i64,
+    base: &'a BaseUrl,
+    target: &'a str,
+    accept: Option<&'a [u8]>,
+    language: Language,
+    coding: Coding,
+}
+
+impl<'a> RequestKey<'a> {
+    /// The key of `request`, whose base URL is `base`, or `None` when its response must not be
+    /// kept.
+    fn of(
+        request: &'a Request,
+        base: &'a BaseUrl,
+        version: i64,
+        coding: Coding,
+    ) -> Option<RequestKey<'a>> {
         let accept = match request.headers().get(header::ACCEPT) {
             Some(accept) if accept.len() > MAX_KEPT_ACCEPT_BYTES => return None,
-            accept => accept.map(|value| Box::from(value.as_bytes())),
+            accept => accept.map(HeaderValue::as_bytes),
         };
         let uri = request.uri();
-        let target = uri.path_and_query().map_or(uri.path(), |pq| pq.as_str());
-        Some(CacheKey {
+        Some(RequestKey {
             version,
-            base: base_url_of(request.extensions(), request.headers(), uri),
-            target: Box::from(target),
+            base,
+            target: uri.path_and_query().map_or(uri.path(), |pq| pq.as_str()),
             accept,
             language: negotiate::language(request.headers().get(header::ACCEPT_LANGUAGE)),
             coding,
         })
     }
+
+    /// The key to store a response under: exact-size copies of what it borrows.
+    fn to_owned(&self) -> CacheKey {
+        CacheKey {
+            version: self.version,
+            base: self.base.clone(),
+            target: Box::from(self.target),
+            accept: self.accept.map(Box::from),
+            language: self.language,
+            coding: self.coding,
+        }
+    }
 }
 
-/// A stored 200: its headers, its (possibly compressed) body, and the route that answered
-/// (for the log line and the metrics), each an exact-size copy owned by the entry.
+impl quick_cache::Equivalent<CacheKey> for RequestKey<'_> {
+    fn equivalent(&self, key: &CacheKey) -> bool {
+        self.version == key.version
+            && *self.base == key.base
+            && self.target == &*key.target
+            && self.accept == key.accept.as_deref()
+            && self.language == key.language
+            && self.coding == key.coding
+    }
+}
+
+/// A stored 200: its headers (with `x-cache: hit` last, as a hit is sent), its (possibly
+/// compressed) body, and the route that answered (for the log line and the metrics), each an
+/// exact-size copy owned by the entry.
 #[derive(Debug, Clone)]
 struct CachedResponse(Arc<(HeaderMap, Bytes, Option<Route>)>);
 
@@ -117,24 +160,16 @@ impl CachedResponse {
     fn copy_of(headers: &HeaderMap, body: &[u8], extensions: &Extensions) -> CachedResponse {
         // Room for what the layers outside add to a hit, so that its copy of the map, which
         // keeps this table's size, is not rehashed into a larger one per request.
-        let mut copy = HeaderMap::with_capacity(headers.len() + HEADERS_ADDED_OUTSIDE);
+        let mut copy = HeaderMap::with_capacity(headers.len() + 1 + HEADERS_ADDED_OUTSIDE);
         for (name, value) in headers {
             let value = HeaderValue::from_bytes(value.as_bytes())
                 .expect("a header value copies as a valid one");
             copy.append(name.clone(), value);
         }
+        copy.insert(X_CACHE, HeaderValue::from_static("hit"));
         let headers = copy;
         let route = extensions.get::<Route>().cloned();
         CachedResponse(Arc::new((headers, Bytes::copy_from_slice(body), route)))
-    }
-
-    /// The extensions a stored response is served with: its route, for the log and metrics.
-    fn extensions(&self) -> Extensions {
-        let mut extensions = Extensions::new();
-        if let Some(route) = &self.0 .2 {
-            extensions.insert(route.clone());
-        }
-        extensions
     }
 }
 
@@ -219,17 +254,21 @@ fn negotiate(accept_encoding: Option<&HeaderValue>) -> Coding {
     let (mut br, mut gzip, mut any) = (None, None, None);
     for item in text.split(',') {
         let mut parts = item.split(';');
-        let name = parts.next().unwrap_or_default().trim().to_ascii_lowercase();
+        let name = parts.next().unwrap_or_default().trim();
+        let slot = if name.eq_ignore_ascii_case("br") {
+            &mut br
+        } else if name.eq_ignore_ascii_case("gzip") || name.eq_ignore_ascii_case("x-gzip") {
+            &mut gzip
+        } else if name == "*" {
+            &mut any
+        } else {
+            continue;
+        };
         let q = parts
             .filter_map(|param| param.trim().strip_prefix("q="))
             .find_map(|q| q.trim().parse::<f32>().ok())
             .unwrap_or(1.0);
-        match name.as_str() {
-            "br" => br = Some(q),
-            "gzip" | "x-gzip" => gzip = Some(q),
-            "*" => any = Some(q),
-            _ => {}
-        }
+        *slot = Some(q);
     }
     let br = br.or(any).unwrap_or(0.0);
     let gzip = gzip.or(any).unwrap_or(0.0);
@@ -242,78 +281,112 @@ fn negotiate(accept_encoding: Option<&HeaderValue>) -> Coding {
     }
 }
 
-/// Middleware above everything that renders, tags, compresses, revalidates or limits a
-/// response, and below rate limiting and CORS: serves a stored response when it has one for
-/// this version, representation and coding, answering `If-None-Match` itself; otherwise asks
-/// the layers below, and keeps a successful answer with all their headers (a
-/// [`Streamed`] one, the bulk export, passes uncollected). A hit skips the
-/// in-flight cap and timeout (it costs nothing); the target's caps are checked above.
-pub async fn serve_cached(
-    State(cache): State<Arc<ResponseCache>>,
-    mut request: Request,
-    next: Next,
-) -> Response {
-    if !matches!(*request.method(), Method::GET | Method::HEAD) {
-        return next.run(request).await;
+/// What the cache answers: the response and, for a stored one, the route that first answered
+/// it (a stored response carries no extensions: the route is all the layers outside read).
+pub struct Answer {
+    pub response: Response,
+    pub stored_route: Option<Route>,
+}
+
+impl ResponseCache {
+    /// The step above everything that renders, tags, compresses, revalidates or limits a
+    /// response, and below rate limiting and CORS: serves a stored response when it has one
+    /// for this version, representation and coding, answering `If-None-Match` itself;
+    /// otherwise asks `inner` (the layers below), and keeps a successful answer with all their
+    /// headers (a [`Streamed`] one, the bulk export, passes uncollected). A hit skips the
+    /// in-flight cap and timeout (it costs nothing); the target's caps are checked above.
+    ///
+    /// `base_url` is the request's, found by the public-url step, which the layers below get
+    /// in the request's extensions; without that step, the one `Host` gives.
+    pub async fn answer<F, Answered>(
+        &self,
+        mut request: Request,
+        base_url: Option<BaseUrl>,
+        inner: F,
+    ) -> Answer
+    where
+        F: FnOnce(Request) -> Answered,
+        Answered: Future<Output = Response>,
+    {
+        if !matches!(*request.method(), Method::GET | Method::HEAD) {
+            if let Some(base_url) = base_url {
+                set_base_url(base_url, &mut request);
+            }
+            return Answer {
+                response: inner(request).await,
+                stored_route: None,
+            };
+        }
+        let coding = negotiate(request.headers().get(header::ACCEPT_ENCODING));
+        let base = base_url
+            .unwrap_or_else(|| base_url_of(request.extensions(), request.headers(), request.uri()));
+        let key = RequestKey::of(&request, &base, self.version.get(), coding);
+        if let Some(stored) = key.as_ref().and_then(|key| self.entries.get(key)) {
+            self.counters.hits.inc();
+            let (headers, body, route) = &*stored.0;
+            let response =
+                if unmodified_since_tagged(request.headers().get(header::IF_NONE_MATCH), headers) {
+                    not_modified(headers)
+                } else {
+                    let mut response = Response::new(Body::from(body.clone()));
+                    *response.headers_mut() = headers.clone();
+                    response
+                };
+            return Answer {
+                response,
+                stored_route: route.clone(),
+            };
+        }
+        let key = key.map(|key| key.to_owned());
+        set_base_url(base, &mut request);
+        // The compression layer below then makes exactly the coding the key names.
+        match coding.header() {
+            Some(value) => request.headers_mut().insert(header::ACCEPT_ENCODING, value),
+            None => request.headers_mut().remove(header::ACCEPT_ENCODING),
+        };
+        Answer {
+            response: self.keep(key, inner(request).await).await,
+            stored_route: None,
+        }
     }
-    let coding = negotiate(request.headers().get(header::ACCEPT_ENCODING));
-    // The compression layer below then makes exactly the coding the key names.
-    match coding.header() {
-        Some(value) => request.headers_mut().insert(header::ACCEPT_ENCODING, value),
-        None => request.headers_mut().remove(header::ACCEPT_ENCODING),
-    };
-    let key = CacheKey::of(&request, cache.version.get(), coding);
-    if let Some(stored) = key.as_ref().and_then(|key| cache.entries.get(key)) {
-        cache.counters.hits.inc();
-        let (headers, body, _) = &*stored.0;
-        if unmodified_since_tagged(request.headers().get(header::IF_NONE_MATCH), headers) {
-            let mut response = not_modified(headers);
-            *response.extensions_mut() = stored.extensions();
+
+    /// `response`, kept under `key` if it may be.
+    async fn keep(&self, key: Option<CacheKey>, response: Response) -> Response {
+        if response.status() != StatusCode::OK || no_store(&response) {
             return response;
         }
-        let mut response = Response::new(Body::from(body.clone()));
-        *response.headers_mut() = headers.clone();
-        *response.extensions_mut() = stored.extensions();
-        response
-            .headers_mut()
-            .insert(X_CACHE, HeaderValue::from_static("hit"));
-        return response;
-    }
-    let response = next.run(request).await;
-    if response.status() != StatusCode::OK || no_store(&response) {
-        return response;
-    }
-    cache.counters.misses.inc();
-    if cache.max_entry_bytes == 0 {
-        return response;
-    }
-    // A streamed response (the export) is written as it is sent, and too large to keep: it
-    // is passed on, never collected; so is one whose request has no key.
-    let streamed = response.extensions().get::<Streamed>().is_some();
-    let Some(key) = key.filter(|_| !streamed) else {
-        let mut response = response;
-        response
-            .headers_mut()
+        self.counters.misses.inc();
+        if self.max_entry_bytes == 0 {
+            return response;
+        }
+        // A streamed response (the export) is written as it is sent, and too large to keep: it
+        // is passed on, never collected; so is one whose request has no key.
+        let streamed = response.extensions().get::<Streamed>().is_some();
+        let Some(key) = key.filter(|_| !streamed) else {
+            let mut response = response;
+            response
+                .headers_mut()
+                .insert(X_CACHE, HeaderValue::from_static("miss"));
+            return response;
+        };
+        let (mut parts, body) = response.into_parts();
+        // The body is already in memory above the compressor (the tagger buffers it), so
+        // reading it whole costs no more than passing it on.
+        let Ok(bytes) = axum::body::to_bytes(body, usize::MAX).await else {
+            return problem_response(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "The response could not be read to the end.".to_owned(),
+            );
+        };
+        if bytes.len() <= self.max_entry_bytes {
+            let stored = CachedResponse::copy_of(&parts.headers, &bytes, &parts.extensions);
+            self.entries.insert(key, stored);
+        }
+        parts
+            .headers
             .insert(X_CACHE, HeaderValue::from_static("miss"));
-        return response;
-    };
-    let (mut parts, body) = response.into_parts();
-    // The body is already in memory above the compressor (the tagger buffers it), so reading
-    // it whole costs no more than passing it on.
-    let Ok(bytes) = axum::body::to_bytes(body, usize::MAX).await else {
-        return problem_response(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "The response could not be read to the end.".to_owned(),
-        );
-    };
-    if bytes.len() <= cache.max_entry_bytes {
-        let stored = CachedResponse::copy_of(&parts.headers, &bytes, &parts.extensions);
-        cache.entries.insert(key, stored);
+        Response::from_parts(parts, Body::from(bytes))
     }
-    parts
-        .headers
-        .insert(X_CACHE, HeaderValue::from_static("miss"));
-    Response::from_parts(parts, Body::from(bytes))
 }
 
 /// Probes and anything else marked `no-store` describe an instant, not the data.
@@ -331,6 +404,49 @@ mod tests {
 
     fn coding(header: &'static str) -> Coding {
         negotiate(Some(&HeaderValue::from_static(header)))
+    }
+
+    #[test]
+    fn a_request_finds_the_entry_stored_under_its_key_and_no_other() {
+        let entries = quick_cache::sync::Cache::<CacheKey, u8>::new(16);
+        let base = BaseUrl::default();
+        let request = Request::get("/v1/clusters?lang=zh")
+            .header(header::ACCEPT, "text/csv")
+            .body(Body::empty())
+            .unwrap();
+        let key = RequestKey::of(&request, &base, 7, Coding::Gzip).unwrap();
+        entries.insert(key.to_owned(), 1);
+        assert_eq!(entries.get(&key), Some(1));
+        let other_version = RequestKey::of(&request, &base, 8, Coding::Gzip).unwrap();
+        let other_coding = RequestKey::of(&request, &base, 7, Coding::Br).unwrap();
+        assert_eq!(entries.get(&other_version), None);
+        assert_eq!(entries.get(&other_coding), None);
+        // Without `Accept`, and with another target: other entries.
+        let bare = Request::get("/v1/clusters?lang=zh")
+            .body(Body::empty())
+            .unwrap();
+        assert_eq!(
+            entries.get(&RequestKey::of(&bare, &base, 7, Coding::Gzip).unwrap()),
+            None
+        );
+        let other = Request::get("/v1/clusters?lang=en")
+            .header(header::ACCEPT, "text/csv")
+            .body(Body::empty())
+            .unwrap();
+        assert_eq!(
+            entries.get(&RequestKey::of(&other, &base, 7, Coding::Gzip).unwrap()),
+            None
+        );
+        entries.insert(
+            RequestKey::of(&bare, &base, 7, Coding::Gzip)
+                .unwrap()
+                .to_owned(),
+            2,
+        );
+        assert_eq!(
+            entries.get(&RequestKey::of(&bare, &base, 7, Coding::Gzip).unwrap()),
+            Some(2)
+        );
     }
 
     #[test]

@@ -102,11 +102,11 @@ impl Layer {
 }
 
 /// Wraps `router` in the first `count` of [`LAYERS`]: catch-panic per route, where the
-/// router has matched one (its log line names it); each layer up to the response cache once
+/// router has matched one (its log line names it); each layer below the response cache once
 /// around the whole router (not per route, as `Router::layer` would), holding the ones inside
-/// it [`Shared`], so a request clones no layer but the one it is passing; and the layers
-/// outside the cache as one [`EdgeService`] around those. Without a response cache that layer
-/// is skipped (the benchmark's ceiling has no database to version).
+/// it [`Shared`], so a request clones no layer but the one it is passing; and the cache and
+/// the layers outside it as one [`EdgeService`] around those. Without a response cache that
+/// layer is skipped (the benchmark's ceiling has no database to version).
 pub fn wrap(
     router: Router,
     settings: &HttpSettings,
@@ -117,16 +117,14 @@ pub fn wrap(
     let mut stack = Stack::Routes(router);
     let mut edge = Edge::default();
     for layer in LAYERS.into_iter().take(count) {
-        if enable_in_edge(&mut edge, layer, settings, &metrics) {
+        if enable_in_edge(&mut edge, layer, settings, &metrics, responses.as_ref()) {
             continue;
         }
         stack = match (layer, stack) {
             (Layer::CatchPanic, Stack::Routes(router)) => {
                 Stack::Routes(router.layer(middleware::from_fn(catch_panic::catch_panic)))
             }
-            (layer, stack) => {
-                Stack::Shared(around(layer, stack.shared(), responses.as_ref(), settings))
-            }
+            (layer, stack) => Stack::Shared(around(layer, stack.shared(), settings)),
         };
     }
     if edge.is_empty() {
@@ -153,15 +151,18 @@ impl Stack {
     }
 }
 
-/// Turns `layer` on in `edge` if it is one of the layers outside the response cache; `false`
-/// for the others.
+/// Turns `layer` on in `edge` if it is the response cache or one of the layers outside it;
+/// `false` for the others.
 fn enable_in_edge(
     edge: &mut Edge,
     layer: Layer,
     settings: &HttpSettings,
     metrics: &Arc<metrics::Metrics>,
+    responses: Option<&Arc<response_cache::ResponseCache>>,
 ) -> bool {
     match layer {
+        // Without a cache (the benchmark's ceiling has no database to version), no step.
+        Layer::ResponseCache => edge.response_cache = responses.cloned(),
         Layer::PublicUrl => {
             edge.public_url = Some(crate::http::base_url::LinkBase {
                 public_url: settings.public_url.clone(),
@@ -195,32 +196,19 @@ fn enable_in_edge(
         | Layer::Compression
         | Layer::Revalidate
         | Layer::Limits
-        | Layer::RequestSpan
-        | Layer::ResponseCache => return false,
+        | Layer::RequestSpan => return false,
     }
     true
 }
 
-/// `service` wrapped in `layer`, one of those up to the response cache.
-fn around(
-    layer: Layer,
-    service: Shared,
-    responses: Option<&Arc<response_cache::ResponseCache>>,
-    settings: &HttpSettings,
-) -> Shared {
+/// `service` wrapped in `layer`, one of those below the response cache.
+fn around(layer: Layer, service: Shared, settings: &HttpSettings) -> Shared {
     match layer {
         Layer::CatchPanic => {
             Shared::new(middleware::from_fn(catch_panic::catch_panic).layer(service))
         }
         Layer::TagEntity => Shared::new(middleware::from_fn(revalidate::tag_entity).layer(service)),
         Layer::Compression => Shared::new(CompressionLayer::new().layer(service)),
-        Layer::ResponseCache => match responses {
-            Some(responses) => Shared::new(
-                middleware::from_fn_with_state(responses.clone(), response_cache::serve_cached)
-                    .layer(service),
-            ),
-            None => service,
-        },
         Layer::Revalidate => Shared::new(
             middleware::from_fn_with_state(
                 revalidate::CachePolicy {
@@ -244,7 +232,8 @@ fn around(
             middleware::from_fn_with_state(REQUEST_ID, request_log::enter_request_span)
                 .layer(service),
         ),
-        Layer::PublicUrl
+        Layer::ResponseCache
+        | Layer::PublicUrl
         | Layer::RateLimit
         | Layer::RequestTarget
         | Layer::Cors
