@@ -11,7 +11,7 @@ use crate::store;
 /// terminal a bar shows its progress; elsewhere (a log, CI) stderr gets a line per batch.
 /// Synthetic figures from other arguments already there: exit 1, nothing written.
 pub async fn generate(args: &GenerateArgs) -> Result<Exit, Stopped> {
-    let pool = store::database::open_and_migrate(&args.database.url).await?;
+    let pool = store::database::open_and_migrate_alone(&args.database.url).await?;
     let bar = progress::bar("generate", "rows");
     let options = service::synthetic::Options {
         observations: args.observations,

@@ -84,3 +84,86 @@ pub async fn rebuild(connection: &mut SqliteConnection, set_aside: SetAside) -> 
     }
     Ok(())
 }
+
+/// Pages of cache for a load's connection, in KiB (SQLite's default is 2,000): the figure
+/// tables' primary keys take each subject's figures at a few hundred places at once, and the
+/// index builds sort in it; with the default, the load kept reading back pages it had just
+/// written, from the file or the WAL. 128 MiB: a million figures then peak at about 350 MiB.
+const LOAD_CACHE_KIB: i64 = 131_072;
+
+/// How a connection was set before [`tune_for_load`], to be set back by [`untune`].
+#[derive(Debug)]
+#[must_use = "the connection keeps the load's settings until untuned"]
+pub struct Tuned {
+    cache_size: i64,
+    temp_store: i64,
+    /// Whether the file left WAL for a rollback journal: [`rejoin_wal`] puts it back.
+    left_wal: bool,
+}
+
+/// Sets `connection` up for a load, outside any transaction: a larger cache, temporary
+/// B-trees (the index builds' sorts) in memory, and, when no other connection has the file
+/// open, a rollback journal instead of the WAL.
+///
+/// In WAL every page of the load is written twice, to the WAL and at the checkpoint to the
+/// file (a million figures, 1.4 GB each time); a rollback journal holds only the pages that
+/// existed before, so new pages are written once. It is as all or nothing as the WAL: a
+/// failure or a killed process rolls the transaction back (the next connection to open the
+/// file plays the journal back). `synchronous` stays as it is (FULL): OFF would spare a sync
+/// of the journal and one of the file, and leave a database that a power cut may corrupt.
+/// While the journal is in use, readers wait for the commit; the file is put back in WAL,
+/// which the server expects, by [`rejoin_wal`]. SQLite refuses to leave WAL while another
+/// connection (a server, say) has the file open: the load then stays in WAL.
+pub async fn tune_for_load(connection: &mut SqliteConnection) -> sqlx::Result<Tuned> {
+    let cache_size: i64 = sqlx::query_scalar("PRAGMA cache_size")
+        .fetch_one(&mut *connection)
+        .await?;
+    let temp_store: i64 = sqlx::query_scalar("PRAGMA temp_store")
+        .fetch_one(&mut *connection)
+        .await?;
+    sqlx::raw_sql(&format!(
+        "PRAGMA cache_size = -{LOAD_CACHE_KIB}; PRAGMA temp_store = MEMORY"
+    ))
+    .execute(&mut *connection)
+    .await?;
+    let mode: String = sqlx::query_scalar("PRAGMA journal_mode")
+        .fetch_one(&mut *connection)
+        .await?;
+    let left_wal = mode == "wal"
+        && match sqlx::query_scalar::<_, String>("PRAGMA journal_mode = DELETE")
+            .fetch_one(&mut *connection)
+            .await
+        {
+            Ok(mode) => mode == "delete",
+            Err(sqlx::Error::Database(problem)) if problem.code().as_deref() == Some("5") => false,
+            Err(other) => return Err(other),
+        };
+    Ok(Tuned {
+        cache_size,
+        temp_store,
+        left_wal,
+    })
+}
+
+/// Puts the file back in WAL if [`tune_for_load`] took it out; outside any transaction.
+pub async fn rejoin_wal(connection: &mut SqliteConnection, tuned: &mut Tuned) -> sqlx::Result<()> {
+    if tuned.left_wal {
+        sqlx::query("PRAGMA journal_mode = WAL")
+            .execute(&mut *connection)
+            .await?;
+        tuned.left_wal = false;
+    }
+    Ok(())
+}
+
+/// Sets back what [`tune_for_load`] changed, WAL included.
+pub async fn untune(connection: &mut SqliteConnection, mut tuned: Tuned) -> sqlx::Result<()> {
+    rejoin_wal(&mut *connection, &mut tuned).await?;
+    sqlx::raw_sql(&format!(
+        "PRAGMA cache_size = {}; PRAGMA temp_store = {}",
+        tuned.cache_size, tuned.temp_store
+    ))
+    .execute(&mut *connection)
+    .await?;
+    Ok(())
+}

@@ -83,6 +83,14 @@ pub async fn open_and_migrate(database_url: &str) -> Result<SqlitePool, StartupE
     migrate_pool(database_url, connect_options(database_url)?).await
 }
 
+/// [`open_and_migrate`] through a single connection, for a command that writes alone: no
+/// other connection of its own holds the file open, so it may take the file out of WAL for a
+/// while (a bulk load, [`super::bulk_load::tune_for_load`]), which SQLite refuses while
+/// another connection has it open.
+pub async fn open_and_migrate_alone(database_url: &str) -> Result<SqlitePool, StartupError> {
+    migrate_pool_of(database_url, connect_options(database_url)?, 1).await
+}
+
 /// [`open_and_migrate`] for work on existing data: a database that does not exist, or one in
 /// memory, is refused rather than created.
 pub async fn open_existing_and_migrate(database_url: &str) -> Result<SqlitePool, StartupError> {
@@ -144,9 +152,17 @@ async fn migrate_pool(
     database_url: &str,
     options: SqliteConnectOptions,
 ) -> Result<SqlitePool, StartupError> {
+    migrate_pool_of(database_url, options, 8).await
+}
+
+async fn migrate_pool_of(
+    database_url: &str,
+    options: SqliteConnectOptions,
+    connections: u32,
+) -> Result<SqlitePool, StartupError> {
     let location = database_url.to_owned();
     let pool = SqlitePoolOptions::new()
-        .max_connections(8)
+        .max_connections(connections)
         .connect_with(options)
         .await
         .map_err(|error| StartupError::Open {

@@ -226,3 +226,118 @@ async fn the_same_seed_gives_the_same_figures_whatever_the_batches() {
     assert_eq!(synthetic_history(&one).await, synthetic_history(&two).await);
     assert_ne!(synthetic_export(&one).await, synthetic_export(&other).await);
 }
+
+/// The schema's indexes and triggers, by name.
+async fn schema(pool: &sqlx::SqlitePool) -> Vec<(String, String)> {
+    sqlx::query_as(
+        "SELECT name, coalesce(sql, '') FROM sqlite_master WHERE type IN ('index', 'trigger')
+         ORDER BY name",
+    )
+    .fetch_all(pool)
+    .await
+    .unwrap()
+}
+
+async fn scalar(pool: &sqlx::SqlitePool, sql: &str) -> String {
+    sqlx::query_scalar(sql).fetch_one(pool).await.unwrap()
+}
+
+/// Alone on its file, the first pass writes through a rollback journal rather than the WAL
+/// (new pages are written once, not to the WAL and again to the file): still all or
+/// nothing. A batch that fails takes the whole pass with it, indexes set aside included, and
+/// the file is left in WAL for the server.
+#[tokio::test]
+async fn a_first_pass_that_fails_leaves_the_database_as_it_was_and_in_wal() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("alone.db");
+    let url = file.to_str().unwrap();
+    let pool = gd_indicators::store::database::open_and_migrate(url)
+        .await
+        .unwrap();
+    // Two batches, large enough together for the indexes to be set aside; the second refused.
+    sqlx::raw_sql(
+        "CREATE TRIGGER test_refuses_the_second_batch BEFORE INSERT ON imports
+         WHEN NEW.file LIKE '%figures 6001-12000 of 12000'
+         BEGIN SELECT RAISE(ABORT, 'the test refuses this batch'); END",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    let before = (
+        schema(&pool).await,
+        scalar(
+            &pool,
+            "SELECT count(*) || ' ' || total(value) FROM observations",
+        )
+        .await,
+        scalar(&pool, "SELECT count(*) || '' FROM observation_revisions").await,
+    );
+    pool.close().await;
+
+    let run = [
+        "generate",
+        "--database-url",
+        url,
+        "--observations",
+        "12000",
+        "--batch-size",
+        "6000",
+    ];
+    let output = crate::helpers::run(&run);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("the test refuses this batch"), "{stderr}");
+    assert!(!dir.path().join("alone.db-journal").exists());
+
+    let pool = gd_indicators::store::database::open_serving(url)
+        .await
+        .unwrap();
+    assert_eq!(scalar(&pool, "PRAGMA journal_mode").await, "wal");
+    let after = (
+        schema(&pool).await,
+        scalar(
+            &pool,
+            "SELECT count(*) || ' ' || total(value) FROM observations",
+        )
+        .await,
+        scalar(&pool, "SELECT count(*) || '' FROM observation_revisions").await,
+    );
+    assert_eq!(after, before, "nothing of the first pass stays");
+    assert_eq!(scalar(&pool, "PRAGMA integrity_check").await, "ok");
+    let imports = scalar(&pool, "SELECT group_concat(file, '|') FROM imports").await;
+    assert!(!imports.contains("figures"), "{imports}");
+}
+
+/// SQLite leaves WAL only for a connection alone on the file: beside another (a server, say)
+/// a load stays in WAL rather than fail; alone, it takes a rollback journal and gives it back.
+#[tokio::test]
+async fn a_load_takes_a_rollback_journal_only_alone_on_the_file() {
+    use gd_indicators::store::bulk_load::{rejoin_wal, tune_for_load, untune};
+    let app = TestApp::spawn().await;
+    let writer = gd_indicators::store::database::open_and_migrate_alone(&app.db_url)
+        .await
+        .unwrap();
+    let mut connection = writer.acquire().await.unwrap();
+
+    let tuned = tune_for_load(&mut connection).await.unwrap();
+    assert_eq!(
+        journal_mode(&mut connection).await,
+        "wal",
+        "the app's pool has it open"
+    );
+    untune(&mut connection, tuned).await.unwrap();
+
+    app.pool.close().await;
+    let mut tuned = tune_for_load(&mut connection).await.unwrap();
+    assert_eq!(journal_mode(&mut connection).await, "delete");
+    rejoin_wal(&mut connection, &mut tuned).await.unwrap();
+    assert_eq!(journal_mode(&mut connection).await, "wal");
+    untune(&mut connection, tuned).await.unwrap();
+}
+
+async fn journal_mode(connection: &mut sqlx::SqliteConnection) -> String {
+    sqlx::query_scalar("PRAGMA journal_mode")
+        .fetch_one(connection)
+        .await
+        .unwrap()
+}

@@ -34,6 +34,7 @@ use sqlx::{SqliteConnection, SqlitePool};
 
 use crate::domain::figure::column::MAX_TEXT_CHARS;
 use crate::store;
+use crate::store::catalogue::Catalogue;
 /// What an import changes and records, as the store writes it: the commands report these.
 pub use crate::store::imports::{FigureChange, ImportCounts, ImportReceipt};
 use check::too_long;
@@ -105,14 +106,14 @@ pub async fn import_reporting(
             // The CSV reader buffers its input itself.
             let input = without_bom(input).map_err(unreadable)?;
             let rows = CsvRows::new(input).map_err(ImportFailure::Invalid)?;
-            plan_stream(pool, None, rows.map(|row| row.map(Cow::Owned)), progress).await?
+            plan_stream(pool, rows.map(|row| row.map(Cow::Owned)), progress).await?
         }
         FileFormat::Json => {
             let mut bytes = Vec::new();
             input.read_to_end(&mut bytes).map_err(unreadable)?;
             let text = json_text(&bytes).map_err(ImportFailure::Invalid)?;
             let rows = JsonRows::new(text).map_err(ImportFailure::Invalid)?;
-            plan_stream(pool, None, rows.map(|row| row.map(Cow::Owned)), progress).await?
+            plan_stream(pool, rows.map(|row| row.map(Cow::Owned)), progress).await?
         }
     };
     let plan = strictly(plan, strict)?;
@@ -131,7 +132,6 @@ pub async fn import_rows(
 ) -> Result<(ImportPlan, Option<ImportReceipt>), ImportFailure> {
     let plan = plan_stream(
         pool,
-        None,
         rows.iter().map(|row| Ok(Cow::Borrowed(row))),
         progress,
     )
@@ -142,17 +142,18 @@ pub async fn import_rows(
 /// [`import_rows`] inside a write transaction the caller holds on `tx` (and commits, or
 /// drops to roll back): the rows are checked against the figures as `tx` sees them, those of
 /// the imports written before in it included, and recorded as one import with its own time.
-/// The catalogue is read from `pool`: it must not change in `tx`.
+/// The rows are checked against `catalogue`, read by the caller before: it must not change in
+/// `tx` (and no other connection need read while `tx` writes).
 pub async fn import_rows_in(
-    pool: &SqlitePool,
+    catalogue: &Catalogue,
     tx: &mut SqliteConnection,
     file_name: &str,
     rows: &[Row],
     description: Option<&str>,
 ) -> Result<(ImportPlan, Option<ImportReceipt>), ImportFailure> {
-    let plan = plan_stream(
-        pool,
-        Some(&mut *tx),
+    let plan = plan_rows(
+        catalogue,
+        &mut *tx,
         rows.iter().map(|row| Ok(Cow::Borrowed(row))),
         &mut |_| {},
     )
@@ -189,25 +190,26 @@ fn database(problem: sqlx::Error) -> ImportFailure {
     ImportFailure::Failed(describe(&problem))
 }
 
-/// Checks rows as they come, a batch at a time: each batch's stored figures are looked up
-/// together (through `tx` when given, else a connection of `pool`), then only what the rows
-/// change is kept.
+/// [`plan_rows`] against the catalogue and figures as a connection of `pool` reads them.
 async fn plan_stream<'r>(
     pool: &SqlitePool,
-    tx: Option<&mut SqliteConnection>,
-    mut rows: impl Iterator<Item = Result<Cow<'r, Row>, Vec<ImportError>>>,
+    rows: impl Iterator<Item = Result<Cow<'r, Row>, Vec<ImportError>>>,
     progress: &mut dyn FnMut(ImportProgress),
 ) -> Result<ImportPlan, ImportFailure> {
     let catalogue = store::catalogue::catalogue(pool).await.map_err(database)?;
-    let mut own;
-    let connection = match tx {
-        Some(tx) => tx,
-        None => {
-            own = pool.acquire().await.map_err(database)?;
-            &mut *own
-        }
-    };
-    let mut planner = Planner::new(&catalogue);
+    let mut connection = pool.acquire().await.map_err(database)?;
+    plan_rows(&catalogue, &mut connection, rows, progress).await
+}
+
+/// Checks rows as they come, a batch at a time: each batch's stored figures are looked up
+/// together through `connection`, then only what the rows change is kept.
+async fn plan_rows<'r>(
+    catalogue: &Catalogue,
+    connection: &mut SqliteConnection,
+    mut rows: impl Iterator<Item = Result<Cow<'r, Row>, Vec<ImportError>>>,
+    progress: &mut dyn FnMut(ImportProgress),
+) -> Result<ImportPlan, ImportFailure> {
+    let mut planner = Planner::new(catalogue);
     let mut batch: Vec<Cow<'r, Row>> = Vec::with_capacity(ROWS_PER_BATCH);
     loop {
         batch.clear();

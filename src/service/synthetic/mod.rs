@@ -16,7 +16,8 @@
 //! under a name saying which run and which figures, with its own time); then a second pass
 //! corrects `--revisions-percent` of them (revision 2) and retracts one in 10,000. The first
 //! pass's batches share one transaction, and one build of the secondary indexes when they at
-//! least double the figures ([`bulk_load`]): all of them or none. Each batch of the second
+//! least double the figures ([`bulk_load`]): all of them or none (alone on its file, through a
+//! rollback journal rather than the WAL, so its pages are written once). Each batch of the second
 //! pass is a transaction of its own. A batch already recorded under its name is skipped, so a
 //! second run with the same arguments adds nothing and an interrupted run resumes. Synthetic
 //! figures made with other arguments are refused rather than corrected into these.
@@ -35,7 +36,7 @@ pub mod simulate;
 
 use std::time::Instant;
 
-use sqlx::{SqliteConnection, SqlitePool};
+use sqlx::{Connection, SqliteConnection, SqlitePool};
 
 use crate::service::import::{import_rows_in, read::Row, ImportFailure};
 use crate::store;
@@ -120,8 +121,6 @@ pub async fn generate(
     if args.batch_size == 0 {
         return refuse("--batch-size must be at least 1".to_owned());
     }
-    let database =
-        |problem: sqlx::Error| GenerateFailure::Failed(format!("the database failed ({problem})"));
     let run = run_name(args);
     let prefix = format!("{run}: ");
     let recorded = store::synthetic::import_files_starting_with(pool, &prefix)
@@ -150,8 +149,11 @@ pub async fn generate(
     let revised: Vec<(usize, Revision)> = (0..total)
         .filter_map(|index| choice.of(index).map(|revision| (index, revision)))
         .collect();
+    // Read once: the imports check against it, and in the first pass no other connection may
+    // read while it writes (a rollback journal locks readers out).
+    let entities = store::catalogue::catalogue(pool).await.map_err(database)?;
     let mut batch = Batch {
-        pool,
+        catalogue: &entities,
         recorded: &recorded,
         description: &description,
         summary: &mut summary,
@@ -159,17 +161,96 @@ pub async fn generate(
         total: total + revised.len(),
     };
 
-    // Pass 1: every figure, added; the batches share one transaction, and one build of the
-    // secondary indexes when they at least double the figures (each batch is still its own
-    // import, checked against the batches before it and recorded with its own time).
+    // One connection writes both passes, set up for a load (a larger cache, and the first
+    // pass through a rollback journal: see `bulk_load::tune_for_load`).
     let name_of = |first: usize, last: usize| format!("{prefix}figures {first}-{last} of {total}");
+    let mut connection = pool.acquire().await.map_err(database)?;
+    let mut tuned = store::bulk_load::tune_for_load(&mut connection)
+        .await
+        .map_err(database)?;
+    let first = first_pass(&mut connection, &mut batch, args, name_of, progress).await;
+    let rejoined = store::bulk_load::rejoin_wal(&mut connection, &mut tuned).await;
+    first?;
+    rejoined.map_err(database)?;
+
+    // Pass 2: some figures corrected (revision 2), a few retracted.
+    let batches = revised.len().div_ceil(args.batch_size);
+    let mut figures = Figures::new(args.seed, total);
+    for (number, chunk) in revised.chunks(args.batch_size).enumerate() {
+        let name = format!("{prefix}revisions {} of {batches}", number + 1);
+        let last_index = chunk.last().map_or(0, |(index, _)| *index);
+        // The drafts of this chunk's figures, in order (the sequence is read once overall).
+        let mut wanted = chunk.iter().peekable();
+        let mut drafts = Vec::with_capacity(chunk.len());
+        for draft in figures.by_ref() {
+            if let Some((index, revision)) = wanted.next_if(|(index, _)| *index == draft.index) {
+                debug_assert_eq!(*index, draft.index);
+                drafts.push((draft, *revision));
+            }
+            if draft.index == last_index {
+                break;
+            }
+        }
+        let rows = || {
+            drafts
+                .iter()
+                .enumerate()
+                .map(|(line, (draft, revision))| {
+                    let original = render(args.seed, draft, draft.raw);
+                    match revision {
+                        Revision::Retract => {
+                            Row::retraction(line + 1, &original.id, RETRACTION_REASON)
+                        }
+                        Revision::Correct => {
+                            let reason = CORRECTION_REASONS[draft.index % CORRECTION_REASONS.len()];
+                            Row::figure(
+                                line + 1,
+                                &corrected(args.seed, draft, &original),
+                                Some(reason),
+                            )
+                        }
+                    }
+                })
+                .collect::<Vec<_>>()
+        };
+        let mut tx = connection.begin().await.map_err(database)?;
+        batch
+            .import(
+                &mut tx,
+                &name,
+                drafts.len(),
+                rows,
+                progress,
+                &format!("revisions {} of {batches}", number + 1),
+            )
+            .await?;
+        tx.commit().await.map_err(database)?;
+    }
+    store::bulk_load::untune(&mut connection, tuned)
+        .await
+        .map_err(database)?;
+    Ok(summary)
+}
+
+/// Pass 1: every figure, added; the batches share one transaction, and one build of the
+/// secondary indexes when they at least double the figures (each batch is still its own
+/// import, checked against the batches before it and recorded with its own time). On any
+/// failure the transaction rolls back: none of the pass stays.
+async fn first_pass(
+    connection: &mut SqliteConnection,
+    batch: &mut Batch<'_>,
+    args: &Options,
+    name_of: impl Fn(usize, usize) -> String,
+    progress: &mut dyn FnMut(BatchReport<'_>),
+) -> Result<(), GenerateFailure> {
+    let total = args.observations;
     let to_add: usize = (0..total)
         .step_by(args.batch_size)
         .map(|start| (start + 1, (start + args.batch_size).min(total)))
-        .filter(|(first, last)| !recorded.contains(&name_of(*first, *last)))
+        .filter(|(first, last)| !batch.recorded.contains(&name_of(*first, *last)))
         .map(|(first, last)| last + 1 - first)
         .sum();
-    let mut tx = pool.begin().await.map_err(database)?;
+    let mut tx = connection.begin().await.map_err(database)?;
     let set_aside = if store::bulk_load::worth_setting_aside(&mut tx, to_add)
         .await
         .map_err(database)?
@@ -213,66 +294,16 @@ pub async fn generate(
             .map_err(database)?;
     }
     tx.commit().await.map_err(database)?;
+    Ok(())
+}
 
-    // Pass 2: some figures corrected (revision 2), a few retracted.
-    let batches = revised.len().div_ceil(args.batch_size);
-    let mut figures = Figures::new(args.seed, total);
-    for (number, chunk) in revised.chunks(args.batch_size).enumerate() {
-        let name = format!("{prefix}revisions {} of {batches}", number + 1);
-        let last_index = chunk.last().map_or(0, |(index, _)| *index);
-        // The drafts of this chunk's figures, in order (the sequence is read once overall).
-        let mut wanted = chunk.iter().peekable();
-        let mut drafts = Vec::with_capacity(chunk.len());
-        for draft in figures.by_ref() {
-            if let Some((index, revision)) = wanted.next_if(|(index, _)| *index == draft.index) {
-                debug_assert_eq!(*index, draft.index);
-                drafts.push((draft, *revision));
-            }
-            if draft.index == last_index {
-                break;
-            }
-        }
-        let rows = || {
-            drafts
-                .iter()
-                .enumerate()
-                .map(|(line, (draft, revision))| {
-                    let original = render(args.seed, draft, draft.raw);
-                    match revision {
-                        Revision::Retract => {
-                            Row::retraction(line + 1, &original.id, RETRACTION_REASON)
-                        }
-                        Revision::Correct => {
-                            let reason = CORRECTION_REASONS[draft.index % CORRECTION_REASONS.len()];
-                            Row::figure(
-                                line + 1,
-                                &corrected(args.seed, draft, &original),
-                                Some(reason),
-                            )
-                        }
-                    }
-                })
-                .collect::<Vec<_>>()
-        };
-        let mut tx = pool.begin().await.map_err(database)?;
-        batch
-            .import(
-                &mut tx,
-                &name,
-                drafts.len(),
-                rows,
-                progress,
-                &format!("revisions {} of {batches}", number + 1),
-            )
-            .await?;
-        tx.commit().await.map_err(database)?;
-    }
-    Ok(summary)
+fn database(problem: sqlx::Error) -> GenerateFailure {
+    GenerateFailure::Failed(format!("the database failed ({problem})"))
 }
 
 /// Imports one batch, unless an earlier run with the same arguments recorded it.
 struct Batch<'a> {
-    pool: &'a SqlitePool,
+    catalogue: &'a store::catalogue::Catalogue,
     recorded: &'a [String],
     description: &'a str,
     summary: &'a mut GenerateSummary,
@@ -302,7 +333,7 @@ impl Batch<'_> {
         }
         let started = Instant::now();
         let rows = rows();
-        let outcome = import_rows_in(self.pool, tx, name, &rows, Some(self.description)).await;
+        let outcome = import_rows_in(self.catalogue, tx, name, &rows, Some(self.description)).await;
         drop(rows);
         match outcome {
             Ok((_, Some(receipt))) => {
