@@ -242,6 +242,19 @@ async fn scalar(pool: &sqlx::SqlitePool, sql: &str) -> String {
     sqlx::query_scalar(sql).fetch_one(pool).await.unwrap()
 }
 
+/// What a failed pass must leave as it was: the schema, the figures and their revisions.
+async fn contents(pool: &sqlx::SqlitePool) -> (Vec<(String, String)>, String, String) {
+    (
+        schema(pool).await,
+        scalar(
+            pool,
+            "SELECT count(*) || ' ' || total(value) FROM observations",
+        )
+        .await,
+        scalar(pool, "SELECT count(*) || '' FROM observation_revisions").await,
+    )
+}
+
 /// Alone on its file, the first pass writes through a rollback journal rather than the WAL
 /// (new pages are written once, not to the WAL and again to the file): still all or
 /// nothing. A batch that fails takes the whole pass with it, indexes set aside included, and
@@ -263,15 +276,7 @@ async fn a_first_pass_that_fails_leaves_the_database_as_it_was_and_in_wal() {
     .execute(&pool)
     .await
     .unwrap();
-    let before = (
-        schema(&pool).await,
-        scalar(
-            &pool,
-            "SELECT count(*) || ' ' || total(value) FROM observations",
-        )
-        .await,
-        scalar(&pool, "SELECT count(*) || '' FROM observation_revisions").await,
-    );
+    let before = contents(&pool).await;
     pool.close().await;
 
     let run = [
@@ -293,15 +298,7 @@ async fn a_first_pass_that_fails_leaves_the_database_as_it_was_and_in_wal() {
         .await
         .unwrap();
     assert_eq!(scalar(&pool, "PRAGMA journal_mode").await, "wal");
-    let after = (
-        schema(&pool).await,
-        scalar(
-            &pool,
-            "SELECT count(*) || ' ' || total(value) FROM observations",
-        )
-        .await,
-        scalar(&pool, "SELECT count(*) || '' FROM observation_revisions").await,
-    );
+    let after = contents(&pool).await;
     assert_eq!(after, before, "nothing of the first pass stays");
     assert_eq!(scalar(&pool, "PRAGMA integrity_check").await, "ok");
     let imports = scalar(&pool, "SELECT group_concat(file, '|') FROM imports").await;
