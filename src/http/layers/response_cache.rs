@@ -192,7 +192,15 @@ impl quick_cache::Weighter<CacheKey, CachedResponse> for ByteWeighter {
 }
 
 pub struct ResponseCache {
-    entries: quick_cache::sync::Cache<CacheKey, CachedResponse, ByteWeighter>,
+    /// Keys are hashed with foldhash, not the default SipHash: a hit hashes its whole key
+    /// (base URL, path and query, `Accept`), and SipHash cost a few hundred instructions of it.
+    /// Seeded per process, so clients still cannot aim keys at one slot.
+    entries: quick_cache::sync::Cache<
+        CacheKey,
+        CachedResponse,
+        ByteWeighter,
+        foldhash::quality::RandomState,
+    >,
     /// Bodies above this are served but not kept: one export must not flush everything else.
     max_entry_bytes: usize,
     pub version: Arc<DataVersion>,
@@ -212,10 +220,12 @@ impl ResponseCache {
         let version = versions::last_import_id(&pool).await?;
         let cache = Arc::new(ResponseCache {
             // Responses average a few KiB; the estimate only sizes the initial tables.
-            entries: quick_cache::sync::Cache::with_weighter(
+            entries: quick_cache::sync::Cache::with(
                 (capacity_bytes / 4096).clamp(16, 65_536) as usize,
                 capacity_bytes.max(1),
                 ByteWeighter,
+                foldhash::quality::RandomState::default(),
+                Default::default(),
             ),
             max_entry_bytes: (capacity_bytes / 8) as usize,
             version: Arc::new(DataVersion::new(version)),
