@@ -12,12 +12,14 @@ use crate::domain::language::Language;
 mod extent;
 mod facets;
 mod filter;
+mod keyset;
 mod presented;
 mod row;
 
 use extent::push_indicator_extent;
 pub use facets::*;
 pub use filter::*;
+use keyset::push_keyset;
 pub(in crate::store) use row::*;
 
 /// Where figures are read from, as a relation named `o` with the columns of `observations`

@@ -33,7 +33,8 @@ use crate::domain::analytics::conversion::{Currency, Exchange};
 use crate::domain::figure::column::Word;
 use crate::domain::figure::Unit;
 
-use super::filter::{push_keyset, push_observation_filters, FilterUse};
+use super::filter::{push_observation_filters, FilterUse};
+use super::keyset::push_keyset;
 use super::{push_figures, ObservationFilter, ObservationOrder};
 
 /// How far a converted amount may be from the amount presented, relatively.
