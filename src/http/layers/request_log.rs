@@ -224,18 +224,16 @@ impl RequestLog {
             }
             return;
         }
-        match (level, message) {
-            (Level::ERROR, _) => {
-                tracing::error!(target: TARGET, %method, %uri, route, status, latency_ms, request_id, "request failed");
+        // An event's level is fixed where it is written, so one macro a level.
+        match level {
+            Level::ERROR => {
+                tracing::error!(target: TARGET, %method, %uri, route, status, latency_ms, request_id, "{message}");
             }
-            (Level::WARN, "request failed") => {
-                tracing::warn!(target: TARGET, %method, %uri, route, status, latency_ms, request_id, "request failed");
-            }
-            (Level::WARN, _) => {
-                tracing::warn!(target: TARGET, %method, %uri, route, status, latency_ms, request_id, "slow request");
+            Level::WARN => {
+                tracing::warn!(target: TARGET, %method, %uri, route, status, latency_ms, request_id, "{message}");
             }
             _ => {
-                tracing::info!(target: TARGET, %method, %uri, route, status, latency_ms, request_id, "request");
+                tracing::info!(target: TARGET, %method, %uri, route, status, latency_ms, request_id, "{message}");
             }
         }
     }
