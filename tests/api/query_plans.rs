@@ -825,6 +825,60 @@ async fn pages_by_indicator_read_straight_off_an_index() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
+/// A broad concept or topic sorted by id alone seeks each of its indicators' first ids after
+/// the cursor on `(indicator_id, id)` (0015), up to a bound found on that index too, and sorts
+/// those few: the walk of the id order read every other indicator's run between them. No step
+/// scans the figures, with or without a cursor, either direction.
+#[tokio::test]
+async fn pages_by_id_through_a_concept_seek_each_indicators_first_ids() {
+    let app = TestApp::spawn().await;
+    let filters = [
+        ObservationFilter {
+            concepts: vec!["operating_revenue".to_owned()],
+            ..Default::default()
+        },
+        ObservationFilter {
+            topics: vec!["innovation".to_owned()],
+            ..Default::default()
+        },
+    ];
+    let mut failures = Vec::new();
+    for filter in &filters {
+        for descending in [false, true] {
+            for before in [None, Some(false), Some(true)] {
+                let order = ObservationOrder {
+                    keys: vec![("id", descending)],
+                    keyset: before.map(|before| Keyset {
+                        values: vec![keyset_value("id")],
+                        position: 10,
+                        before,
+                    }),
+                    limit: Some(PAGE),
+                    ..Default::default()
+                };
+                let plan = store::query_plans::explain_page(&app.pool, filter, &order, 100_000)
+                    .await
+                    .unwrap();
+                let reads = figure_reads(&plan);
+                let seeks = reads
+                    .iter()
+                    .filter(|(step, _)| step.contains("observations_indicator_id (indicator_id=?"))
+                    .count();
+                // The page's own rows (the bound reads the index alone).
+                let page_seeks_ids = plan.steps.iter().any(|step| {
+                    step.contains("USING INDEX observations_indicator_id (indicator_id=? AND id")
+                });
+                if !page_seeks_ids || seeks < 2 || reads.iter().any(|(_, scan)| *scan) {
+                    failures.push(format!(
+                        "{filter:?}, descending {descending}, keyset {before:?}: {reads:?}\n{plan}"
+                    ));
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
 /// The analytics (the exchange rate behind every `?currency=`, the consistency report, the
 /// derived figures) read the figures that link to others, the figures they link to, and
 /// figures named by id or indicator: every one found through an index, none by a walk of the
@@ -1002,6 +1056,52 @@ async fn money_in_another_currency_is_found_through_indexes() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
+/// Sorted by region and then by money in another currency (`currency=USD&sort=-region,value,id`),
+/// a page finds its first region's candidates in two groups, the other currency's figures and
+/// the rest, each a seek into that region's amounts on 0018's index, which holds the unit,
+/// rather than sorting every figure of the region by the amount presented: first page or at a
+/// cursor, either direction.
+#[tokio::test]
+async fn a_region_by_money_in_another_currency_seeks_its_candidates_in_that_region() {
+    use gd_indicators::domain::analytics::conversion::{Currency, Exchange};
+    let app = TestApp::spawn().await;
+    let filter = ObservationFilter {
+        exchange: Some(Exchange {
+            to: Currency::Usd,
+            cny_per_usd: 7.2,
+        }),
+        ..Default::default()
+    };
+    let seek = "observations_region_desc_value_unit (region_id=?";
+    let mut failures = Vec::new();
+    for keys in [
+        vec![("region", true), ("value", false), ("id", false)],
+        vec![("region", false), ("value", true)],
+    ] {
+        for before in [None, Some(false), Some(true)] {
+            let order = ObservationOrder {
+                keyset: before.map(|before| Keyset {
+                    values: keys.iter().map(|(name, _)| keyset_value(name)).collect(),
+                    position: 10,
+                    before,
+                }),
+                keys: keys.clone(),
+                limit: Some(PAGE),
+                ..Default::default()
+            };
+            let plan = store::query_plans::explain_page(&app.pool, &filter, &order, 1_000_000)
+                .await
+                .unwrap();
+            // Each group's `limit`-th amount, then its candidates up to it: four seeks.
+            let seeks = plan.steps.iter().filter(|step| step.contains(seek)).count();
+            if seeks < 4 || not_flattened(&plan) {
+                failures.push(format!("{keys:?}, keyset {before:?}\n{plan}"));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
 /// A broad filter that holds values of its own size, sorted by value (a unit, an indicator),
 /// and the multi-key sort `-region,value`: each read in page order off a composite index of
 /// 0013, never a walk of `value_in_units` that checks each figure nor a sort of a region's.
@@ -1032,7 +1132,7 @@ async fn value_order_within_a_unit_an_indicator_or_a_region_is_read_off_an_index
         (
             &unit,
             vec![("region", true), ("value", false), ("id", false)],
-            "observations_region_desc_value",
+            "observations_region_desc_value_unit",
         ),
     ];
     let mut failures = Vec::new();

@@ -323,9 +323,10 @@ pub(in crate::store) enum FilterUse {
         descending: bool,
         /// Whether the filter keeps many figures ([`BROAD`]), when its total is known.
         broad: Option<bool>,
-        /// Whether an index on the indicator hands out the page's whole order, so a filter
-        /// through the indicator (concept, topic) may seek its indicators' runs in order:
-        /// sorted by indicator alone (0010), or by indicator then period descending (0016).
+        /// Whether a filter through the indicator (concept, topic) may seek its indicators'
+        /// runs of an index: one that hands out the page's whole order (sorted by indicator
+        /// alone, 0010, or by indicator then period descending, 0016), or each indicator's
+        /// first ids, to be sorted (`extent::ids_by_indicator`).
         indicator_runs: bool,
     },
 }

@@ -246,7 +246,11 @@ pub fn observation_page_statement<'a>(
         return query;
     }
     // A delta's relation is not an index's: nothing to choose there.
-    let usage = page_usage(order, matching.filter(|_| filter.updated_after.is_none()));
+    let mut usage = page_usage(order, matching.filter(|_| filter.updated_after.is_none()));
+    let by_indicator = extent::ids_by_indicator(filter, order, usage);
+    if let FilterUse::Page { indicator_runs, .. } = &mut usage {
+        *indicator_runs |= by_indicator;
+    }
     if let Some(year) = spanning_split(filter, usage) {
         push_spanning_split_page(&mut query, filter, order, usage, year);
         query.push(OBSERVATION_JOINS);
@@ -257,7 +261,7 @@ pub fn observation_page_statement<'a>(
     query.push(OBSERVATION_JOINS);
     push_observation_filters(&mut query, filter, usage);
     push_indicator_extent(&mut query, filter, order, usage);
-    let ordering = if order_off_index(filter, usage) {
+    let ordering = if order_off_index(filter, usage) || by_indicator {
         Ordering::OffIndex
     } else {
         Ordering::Index

@@ -128,35 +128,13 @@ async fn pages_sorted_or_bounded_by_money_in_another_currency_are_the_amounts_or
         .generate(&["--observations", "2500", "--seed", "7"])
         .await;
     assert!(output.status.success(), "{output:?}");
-    let every_page = |first: String| {
-        let app = &app;
-        async move {
-            let mut figures: Vec<Value> = Vec::new();
-            let mut next = Some(first.clone());
-            let mut last = None;
-            while let Some(path) = next {
-                let page: List<Value> = app.get_page(&path).await;
-                figures.extend(page.data.iter().cloned());
-                next = page.links.next.clone();
-                last = Some(page);
-            }
-            let mut backward: Vec<Value> = Vec::new();
-            let mut page = last.expect("a last page");
-            loop {
-                backward.splice(0..0, page.data.iter().cloned());
-                match page.links.prev.as_deref() {
-                    Some(prev) => page = app.get_page(prev).await,
-                    None => break,
-                }
-            }
-            assert!(ids(&backward) == ids(&figures), "backward from {first}");
-            figures
-        }
-    };
     let amount = |figure: &Value| figure["value_in_units"].as_f64().expect("an amount");
     for currency in ["USD", "CNY"] {
-        let source_order =
-            every_page(format!("/v1/observations?currency={currency}&limit=1000")).await;
+        let source_order = every_page(
+            &app,
+            format!("/v1/observations?currency={currency}&limit=1000"),
+        )
+        .await;
         let converted = source_order
             .iter()
             .filter(|figure| figure["conversion"].is_object())
@@ -184,9 +162,10 @@ async fn pages_sorted_or_bounded_by_money_in_another_currency_are_the_amounts_or
                 .cloned()
                 .collect();
             assert!(kept.len() > 5, "{bounds}: {}", kept.len());
-            let bounded = every_page(format!(
-                "/v1/observations?currency={currency}{bounds}&limit=1000"
-            ))
+            let bounded = every_page(
+                &app,
+                format!("/v1/observations?currency={currency}{bounds}&limit=1000"),
+            )
             .await;
             assert_eq!(ids(&bounded), ids(&kept), "{currency}{bounds}");
             for (sort, descending, by_id) in [
@@ -205,7 +184,7 @@ async fn pages_sorted_or_bounded_by_money_in_another_currency_are_the_amounts_or
                     }
                 });
                 let query = format!("/v1/observations?currency={currency}{bounds}&sort={sort}");
-                let paged = every_page(format!("{query}&limit=9")).await;
+                let paged = every_page(&app, format!("{query}&limit=9")).await;
                 let (paged, expected) = (ids(&paged), ids(&expected));
                 let first_difference = paged.iter().zip(&expected).position(|(a, b)| a != b);
                 assert!(
@@ -215,6 +194,87 @@ async fn pages_sorted_or_bounded_by_money_in_another_currency_are_the_amounts_or
                     expected.len()
                 );
             }
+        }
+    }
+}
+
+/// Every figure of a list, page by page from `first` along `next` links; then back along
+/// `prev` links from the last page, which must visit the same figures in the same order.
+async fn every_page(app: &TestApp, first: String) -> Vec<Value> {
+    let mut figures: Vec<Value> = Vec::new();
+    let mut next = Some(first.clone());
+    let mut last = None;
+    while let Some(path) = next {
+        let page: List<Value> = app.get_page(&path).await;
+        figures.extend(page.data.iter().cloned());
+        next = page.links.next.clone();
+        last = Some(page);
+    }
+    let mut backward: Vec<Value> = Vec::new();
+    let mut page = last.expect("a last page");
+    loop {
+        backward.splice(0..0, page.data.iter().cloned());
+        match page.links.prev.as_deref() {
+            Some(prev) => page = app.get_page(prev).await,
+            None => break,
+        }
+    }
+    assert!(ids(&backward) == ids(&figures), "backward from {first}");
+    figures
+}
+
+/// Sorted by region and then by money in another currency, a list whose total says it keeps
+/// many figures (more than `BROAD`) finds each page's figures of its first region among that
+/// region's candidates, and sorts those of the regions after it whole. Walking `next` and
+/// then `prev` links, 200 at a time across a dozen generated regions of about 960 figures
+/// each (every page but a few crosses into the next region or starts at a cursor), must
+/// visit exactly the figures in region order, then the amounts presented, then id.
+#[tokio::test]
+async fn a_broad_list_by_region_then_money_in_another_currency_is_the_amounts_order() {
+    let app = TestApp::spawn().await;
+    let output = app
+        .generate(&["--observations", "12000", "--seed", "7"])
+        .await;
+    assert!(output.status.success(), "{output:?}");
+    let amount = |figure: &Value| figure["value_in_units"].as_f64().expect("an amount");
+    let region = |figure: &Value| figure["region"]["id"].as_str().map(str::to_owned);
+    for currency in ["USD", "CNY"] {
+        let source_order = every_page(
+            &app,
+            format!("/v1/observations?currency={currency}&limit=1000"),
+        )
+        .await;
+        assert!(source_order.len() > 12_000, "{}", source_order.len());
+        for (sort, regions_descending, descending, by_id) in [
+            ("-region,value,id", true, false, true),
+            ("region,-value", false, true, false),
+        ] {
+            let mut expected = source_order.clone();
+            expected.sort_by(|a, b| {
+                let regions = region(a).cmp(&region(b));
+                let regions = if regions_descending {
+                    regions.reverse()
+                } else {
+                    regions
+                };
+                let order = amount(a).total_cmp(&amount(b));
+                let order = regions.then(if descending { order.reverse() } else { order });
+                if by_id {
+                    order.then_with(|| a["id"].as_str().cmp(&b["id"].as_str()))
+                } else {
+                    order
+                }
+            });
+            let query = format!("/v1/observations?currency={currency}&sort={sort}");
+            let paged = every_page(&app, format!("{query}&limit=200")).await;
+            let (paged, expected) = (ids(&paged), ids(&expected));
+            let first_difference = paged.iter().zip(&expected).position(|(a, b)| a != b);
+            assert!(
+                paged.len() == expected.len() && first_difference.is_none(),
+                "{query}: {} figures for {}, first apart at {first_difference:?}",
+                paged.len(),
+                expected.len()
+            );
         }
     }
 }
@@ -322,6 +382,117 @@ async fn a_years_figures_by_period_hold_the_periods_spanning_into_it_in_order() 
             while let Some(first) = page.first() {
                 backward.splice(0..0, page.iter().map(|figure| figure.id.clone()));
                 page = read(Some(keyset(first, true)), 1_000_000).await;
+            }
+            assert_eq!(backward, ids, "{label}: backward");
+        }
+    }
+}
+
+/// A topic's or a concept's figures by id, read as the service reads a broad filter's pages
+/// (its total said a million): each indicator's first ids after the cursor, up to the nearest
+/// indicator's `limit`-th, found and sorted. Page after page by keyset in both directions, and
+/// with a second filter that the bound must apply too (a unit, a region), it holds exactly the figures
+/// of the plan a narrow filter gets, in id order.
+#[tokio::test]
+async fn a_topics_figures_by_id_page_through_each_indicators_first_ids() {
+    use gd_indicators::store::figures::{
+        observations_page, Keyset, ObservationFilter, ObservationOrder,
+    };
+    let app = TestApp::spawn().await;
+    // Beijing's, Tianjin's and some of Hebei's figures of eight indicators of `industry`, whose
+    // ids run indicator by indicator, region by region.
+    let output = app
+        .generate(&["--observations", "2500", "--seed", "7"])
+        .await;
+    assert!(output.status.success(), "{output:?}");
+    let filters = [
+        (
+            ObservationFilter {
+                topics: vec!["industry".to_owned()],
+                ..Default::default()
+            },
+            40,
+        ),
+        (
+            ObservationFilter {
+                concepts: vec!["gdp".to_owned(), "operating_revenue".to_owned()],
+                ..Default::default()
+            },
+            40,
+        ),
+        (
+            ObservationFilter {
+                topics: vec!["innovation".to_owned()],
+                units: vec!["percent".to_owned(), "rank".to_owned()],
+                ..Default::default()
+            },
+            3,
+        ),
+        // Within an indicator, ids run region by region in name order: Hebei's lie between
+        // Beijing's and Tianjin's, at neither end of the indicator's ids.
+        (
+            ObservationFilter {
+                topics: vec!["industry".to_owned()],
+                regions: vec!["synthetic-hebei".to_owned()],
+                ..Default::default()
+            },
+            40,
+        ),
+    ];
+    for (filter, limit) in &filters {
+        for descending in [false, true] {
+            let order = |keyset: Option<Keyset>, limit: Option<usize>| ObservationOrder {
+                keys: vec![("id", descending)],
+                keyset,
+                limit,
+                ..Default::default()
+            };
+            let sorted = observations_page(&app.pool, filter, &order(None, None), Some(10))
+                .await
+                .unwrap();
+            let label = format!(
+                "{:?} {:?} {:?} {:?}, descending {descending}",
+                filter.topics, filter.concepts, filter.units, filter.regions
+            );
+            assert!(sorted.len() > 8, "{label}: {} figures", sorted.len());
+            let ids: Vec<String> = sorted.iter().map(|figure| figure.id.clone()).collect();
+            let mut expected = ids.clone();
+            expected.sort();
+            if descending {
+                expected.reverse();
+            }
+            assert_eq!(ids, expected, "{label}: the narrow plan's order");
+            let read = |keyset: Option<Keyset>| {
+                let order = order(keyset, Some(*limit));
+                let pool = app.pool.clone();
+                async move {
+                    let mut page = observations_page(&pool, filter, &order, Some(1_000_000))
+                        .await
+                        .unwrap();
+                    if order.keyset.as_ref().is_some_and(|keyset| keyset.before) {
+                        page.reverse();
+                    }
+                    page
+                }
+            };
+            let keyset = |figure: &gd_indicators::domain::figure::Observation, before| Keyset {
+                values: vec![serde_json::json!(figure.id)],
+                position: figure.position,
+                before,
+            };
+            let mut forward = Vec::new();
+            let mut page = read(None).await;
+            while let Some(last) = page.last() {
+                forward.extend(page.iter().map(|figure| figure.id.clone()));
+                page = read(Some(keyset(last, false))).await;
+            }
+            assert_eq!(forward, ids, "{label}: forward");
+            let mut backward: Vec<String> = Vec::new();
+            let mut page = read(Some(keyset(sorted.last().unwrap(), true))).await;
+            backward.push(sorted.last().unwrap().id.clone());
+            while let Some(first) = page.first() {
+                backward.splice(0..0, page.iter().map(|figure| figure.id.clone()));
+                page = read(Some(keyset(first, true))).await;
             }
             assert_eq!(backward, ids, "{label}: backward");
         }
