@@ -109,9 +109,13 @@ fn push_ids_bound<'a>(
         ("<=", "min", "ASC", ">", "max")
     };
     // Ids are unique: the cursor's own bounds the range the index seeks in.
-    if let Some(keyset) = &order.keyset {
+    if let Some(id) = order
+        .keyset
+        .as_ref()
+        .and_then(|keyset| keyset.values.first())
+    {
         query.push(format_args!(" AND o.id {past} "));
-        push_json(query, &keyset.values[0]);
+        push_json(query, id);
     }
     query.push(format_args!(
         " AND o.id {bound} coalesce((SELECT {nearest}((SELECT o.id FROM"

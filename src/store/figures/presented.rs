@@ -128,10 +128,14 @@ pub(super) fn push_candidates<'a>(
         [("region", _), ("value", value_descending), ..] => Amounts {
             key: 1,
             descending: *value_descending != before,
-            region: Some(match &order.keyset {
-                Some(keyset) => FirstRegion::Cursor(&keyset.values[0]),
-                None => FirstRegion::Filtered { descending },
-            }),
+            region: Some(
+                match order.keyset.as_ref().map(|keyset| keyset.values.first()) {
+                    Some(Some(region)) => FirstRegion::Cursor(region),
+                    // A cursor without its keys (the service never makes one): no candidates.
+                    Some(None) => return,
+                    None => FirstRegion::Filtered { descending },
+                },
+            ),
         },
         _ => return,
     };
