@@ -115,10 +115,20 @@ impl Cors {
         response
     }
 
+    /// The `Access-Control-Allow-Origin` every request gets, whatever its `Origin`: `*` when
+    /// any origin may read; `None` when it depends on the request's.
+    pub fn fixed_allow_origin(&self) -> Option<HeaderValue> {
+        self.allowed_origins.is_none().then_some(ANY_ORIGIN)
+    }
+
     /// Adds the CORS headers to any other answer: `Vary` after the ones it has, then the
     /// origin allowed and the headers exposed.
     pub fn decorate(&self, allow_origin: Option<HeaderValue>, response: &mut Response) {
-        let headers = response.headers_mut();
+        self.decorate_headers(allow_origin, response.headers_mut());
+    }
+
+    /// [`decorate`](Self::decorate) on a response's headers alone.
+    pub fn decorate_headers(&self, allow_origin: Option<HeaderValue>, headers: &mut HeaderMap) {
         headers.append(header::VARY, VARY);
         if let Some(origin) = allow_origin {
             headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);

@@ -16,7 +16,7 @@ use std::task::{Context, Poll};
 use std::time::Instant;
 
 use axum::extract::Request;
-use axum::http::{header, HeaderValue, Method};
+use axum::http::{header, HeaderMap, HeaderValue, Method};
 use axum::response::Response;
 use tower::Service;
 
@@ -24,11 +24,11 @@ use super::cors::Cors;
 use super::limits::{limit_rate, ClientRateLimit};
 use super::metrics::Metrics;
 use super::public_url::set_base_url;
-use super::request_id::MakeCheapRequestId;
+use super::request_id::{MakeCheapRequestId, REQUEST_ID};
 use super::request_log::{route_of, Arrival, RequestLog};
 use super::request_target::{check_target, TargetLimits};
 use super::response_cache::{Answer, ResponseCache};
-use super::security_headers::set_security_headers;
+use super::security_headers::{add_security_headers, set_security_headers};
 use super::shared::Shared;
 use crate::http::base_url::LinkBase;
 use crate::http::router;
@@ -83,52 +83,56 @@ impl Edge {
             .map(|cors| cors.allow_origin(request.headers()));
         let preflight = self.cors.is_some() && request.method() == Method::OPTIONS;
 
-        let (mut response, stored_route) = if let (true, Some(cors)) = (preflight, &self.cors) {
-            (cors.preflight(allow_origin.clone().flatten()), None)
-        } else if let Some(refusal) = self
-            .request_target
-            .and_then(|limits| check_target(limits, &request))
-        {
-            (refusal, None)
-        } else if let Some(refusal) = self
-            .rate_limit
-            .as_ref()
-            .and_then(|rate| limit_rate(rate, &request))
-        {
-            (refusal, None)
-        } else {
-            let base_url = self
-                .public_url
+        let (mut response, stored_route, finished) =
+            if let (true, Some(cors)) = (preflight, &self.cors) {
+                (cors.preflight(allow_origin.clone().flatten()), None, false)
+            } else if let Some(refusal) = self
+                .request_target
+                .and_then(|limits| check_target(limits, &request))
+            {
+                (refusal, None, false)
+            } else if let Some(refusal) = self
+                .rate_limit
                 .as_ref()
-                .map(|link_base| link_base.of(request.headers(), request.uri()));
-            let call_inner = move |request| {
-                let mut inner = inner;
-                let answer = inner.call(request);
-                async move {
-                    match answer.await {
-                        Ok(response) => response,
-                        Err(never) => match never {},
+                .and_then(|rate| limit_rate(rate, &request))
+            {
+                (refusal, None, false)
+            } else {
+                let base_url = self
+                    .public_url
+                    .as_ref()
+                    .map(|link_base| link_base.of(request.headers(), request.uri()));
+                let call_inner = move |request| {
+                    let mut inner = inner;
+                    let answer = inner.call(request);
+                    async move {
+                        match answer.await {
+                            Ok(response) => response,
+                            Err(never) => match never {},
+                        }
+                    }
+                };
+                match &self.response_cache {
+                    Some(cache) => {
+                        let finish = |headers: &mut HeaderMap| self.finish_stored(headers);
+                        let Answer {
+                            response,
+                            stored_route,
+                            finished,
+                        } = cache.answer(request, base_url, call_inner, finish).await;
+                        (response, stored_route, finished)
+                    }
+                    None => {
+                        if let Some(base_url) = base_url {
+                            set_base_url(base_url, &mut request);
+                        }
+                        (call_inner(request).await, None, false)
                     }
                 }
             };
-            match &self.response_cache {
-                Some(cache) => {
-                    let Answer {
-                        response,
-                        stored_route,
-                    } = cache.answer(request, base_url, call_inner).await;
-                    (response, stored_route)
-                }
-                None => {
-                    if let Some(base_url) = base_url {
-                        set_base_url(base_url, &mut request);
-                    }
-                    (call_inner(request).await, None)
-                }
-            }
-        };
 
-        if let (false, Some(cors)) = (preflight, &self.cors) {
+        // A finished hit has the CORS and security headers and a place for its id already.
+        if let (false, false, Some(cors)) = (preflight, finished, &self.cors) {
             cors.decorate(allow_origin.flatten(), &mut response);
         }
         let route = route_of(&response, stored_route.as_ref());
@@ -139,9 +143,13 @@ impl Edge {
             log.log(arrival, &response, route);
         }
         if let Some(id) = request_id {
-            MakeCheapRequestId::echo(id, &mut response);
+            if finished {
+                response.headers_mut().insert(REQUEST_ID, id);
+            } else {
+                MakeCheapRequestId::echo(id, &mut response);
+            }
         }
-        if self.security_headers {
+        if self.security_headers && !finished {
             set_security_headers(&mut response);
         }
         if preflight {
@@ -152,6 +160,40 @@ impl Edge {
             );
         }
         response
+    }
+}
+
+impl Edge {
+    /// Adds to a response being stored what the steps after the cache add to each of its
+    /// hits, in their order, when that depends on nothing in the request (CORS that lets any
+    /// origin read): made once per entry, not per hit. The request id's value is a
+    /// placeholder each hit replaces, in place. `false`, leaving the steps to each hit, when
+    /// it depends on the request or no step adds anything.
+    fn finish_stored(&self, headers: &mut HeaderMap) -> bool {
+        let cors = match &self.cors {
+            Some(cors) => match cors.fixed_allow_origin() {
+                Some(allow_origin) => Some((cors, allow_origin)),
+                None => return false,
+            },
+            None => None,
+        };
+        // A response that names an id of its own keeps it (see `MakeCheapRequestId::echo`).
+        if self.request_id.is_some() && headers.contains_key(REQUEST_ID) {
+            return false;
+        }
+        if cors.is_none() && self.request_id.is_none() && !self.security_headers {
+            return false;
+        }
+        if let Some((cors, allow_origin)) = cors {
+            cors.decorate_headers(Some(allow_origin), headers);
+        }
+        if self.request_id.is_some() {
+            headers.insert(REQUEST_ID, HeaderValue::from_static("-"));
+        }
+        if self.security_headers {
+            add_security_headers(headers);
+        }
+        true
     }
 }
 

@@ -4,17 +4,20 @@
 //!
 //! Every app owns its [`Metrics`] and their registry: tests run many apps in one process, and
 //! their counts must not mix. Recording a request costs two label lookups (a hash of the label
-//! values and a read lock each) and a few atomic adds; the gauges are read when scraped.
+//! values and a read lock each), skipped when the thread counted the same labels last (a run
+//! of hits of one URL), and a few atomic adds; the gauges are read when scraped.
 //!
 //! [`Metrics`]: crate::http::layers::metrics::Metrics
 
+use std::cell::RefCell;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
-use axum::http::Method;
+use axum::http::{Method, StatusCode};
 use axum::response::Response;
 use prometheus::{
-    Encoder, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGauge, Opts, Registry,
-    TextEncoder,
+    Encoder, Histogram, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGauge, Opts,
+    Registry, TextEncoder,
 };
 use sqlx::SqlitePool;
 
@@ -64,6 +67,8 @@ impl Default for CacheCounters {
 
 /// One app's metrics.
 pub struct Metrics {
+    /// Tells apps' metrics apart in [`LAST_SERIES`] (an address could be reused).
+    id: u64,
     registry: Registry,
     requests: IntCounterVec,
     latency: HistogramVec,
@@ -88,7 +93,9 @@ impl Metrics {
 
     fn build(cache: &CacheCounters) -> prometheus::Result<Metrics> {
         let gauge = |name: &str, help: &str| IntGauge::new(name, help);
+        static NEXT_ID: AtomicU64 = AtomicU64::new(0);
         let metrics = Metrics {
+            id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
             registry: Registry::new(),
             requests: IntCounterVec::new(
                 Opts::new(
@@ -140,13 +147,44 @@ impl Metrics {
         Ok(metrics)
     }
 
-    fn record(&self, route: &str, method: &Method, status: &str, seconds: f64) {
-        self.requests
-            .with_label_values(&[route, method_label(method), status])
-            .inc();
-        self.latency
-            .with_label_values(&[route, status])
-            .observe(seconds);
+    fn record(&self, route: &str, method: &Method, status: StatusCode, seconds: f64) {
+        let method = method_label(method);
+        let counted = LAST_SERIES.try_with(|last| {
+            let mut last = last.borrow_mut();
+            let same = last.as_ref().is_some_and(|series| {
+                series.metrics == self.id
+                    && series.status == status
+                    && series.method == method
+                    && *series.route == *route
+            });
+            let series = if same {
+                last.as_ref().expect("the same series is there")
+            } else {
+                last.insert(self.series(route, method, status))
+            };
+            series.requests.inc();
+            series.latency.observe(seconds);
+        });
+        // Only while the thread's locals are being destroyed.
+        if counted.is_err() {
+            let series = self.series(route, method, status);
+            series.requests.inc();
+            series.latency.observe(seconds);
+        }
+    }
+
+    /// The series of one label set, looked up.
+    fn series(&self, route: &str, method: &'static str, status: StatusCode) -> Series {
+        Series {
+            metrics: self.id,
+            route: route.into(),
+            method,
+            status,
+            requests: self
+                .requests
+                .with_label_values(&[route, method, status.as_str()]),
+            latency: self.latency.with_label_values(&[route, status.as_str()]),
+        }
     }
 
     /// The exposition: every family, the gauges read from `inputs` now.
@@ -163,6 +201,22 @@ impl Metrics {
             .expect("the text encoder writes any gathered family to memory");
         String::from_utf8(text).expect("the text format is UTF-8")
     }
+}
+
+/// The series of one app's label set: the request counter and the latency histogram.
+struct Series {
+    metrics: u64,
+    route: Box<str>,
+    method: &'static str,
+    status: StatusCode,
+    requests: IntCounter,
+    latency: Histogram,
+}
+
+thread_local! {
+    /// The series this thread counted last, kept so that the next answer with the same labels
+    /// (a run of hits of one URL) skips both lookups.
+    static LAST_SERIES: RefCell<Option<Series>> = const { RefCell::new(None) };
 }
 
 /// `method`'s label: a standard method's name, or `OTHER` for any extension, so that a client
@@ -216,7 +270,7 @@ impl Metrics {
         self.record(
             route,
             method,
-            response.status().as_str(),
+            response.status(),
             started.elapsed().as_secs_f64(),
         );
     }
@@ -239,6 +293,43 @@ mod tests {
             method_label(&Method::from_bytes(b"OTHER").unwrap()),
             "OTHER"
         );
+    }
+
+    #[test]
+    fn each_app_counts_its_own_answers_by_their_labels_whatever_the_thread_counted_last() {
+        let first = Metrics::new(&CacheCounters::default());
+        let second = Metrics::new(&CacheCounters::default());
+        let answers: [(&Metrics, &str, Method, StatusCode); 7] = [
+            (&first, "/v1/clusters", Method::GET, StatusCode::OK),
+            (&first, "/v1/clusters", Method::GET, StatusCode::OK),
+            (&second, "/v1/clusters", Method::GET, StatusCode::OK),
+            (&first, "/v1/clusters", Method::GET, StatusCode::OK),
+            (&first, "/v1/regions", Method::GET, StatusCode::OK),
+            (&first, "/v1/regions", Method::HEAD, StatusCode::OK),
+            (
+                &first,
+                "/v1/regions",
+                Method::HEAD,
+                StatusCode::NOT_MODIFIED,
+            ),
+        ];
+        for (metrics, route, method, status) in &answers {
+            metrics.record(route, method, *status, 0.001);
+        }
+        let count = |metrics: &Metrics, labels: [&str; 3]| {
+            metrics.requests.with_label_values(&labels).get()
+        };
+        assert_eq!(count(&first, ["/v1/clusters", "GET", "200"]), 3);
+        assert_eq!(count(&second, ["/v1/clusters", "GET", "200"]), 1);
+        assert_eq!(count(&first, ["/v1/regions", "GET", "200"]), 1);
+        assert_eq!(count(&first, ["/v1/regions", "HEAD", "200"]), 1);
+        assert_eq!(count(&first, ["/v1/regions", "HEAD", "304"]), 1);
+        assert_eq!(count(&second, ["/v1/regions", "GET", "200"]), 0);
+        let observed = first
+            .latency
+            .with_label_values(&["/v1/clusters", "200"])
+            .get_sample_count();
+        assert_eq!(observed, 3);
     }
 
     #[test]

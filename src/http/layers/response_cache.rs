@@ -152,12 +152,26 @@ impl quick_cache::Equivalent<CacheKey> for RequestKey<'_> {
 
 /// A stored 200: its headers (with `x-cache: hit` last, as a hit is sent), its (possibly
 /// compressed) body, and the route that answered (for the log line and the metrics), each an
-/// exact-size copy owned by the entry.
+/// exact-size copy owned by the entry; and, when the layers outside add the same headers to
+/// every hit of it, its headers with those added, made once (see [`ResponseCache::answer`]).
 #[derive(Debug, Clone)]
-struct CachedResponse(Arc<(HeaderMap, Bytes, Option<Route>)>);
+struct CachedResponse(Arc<Stored>);
+
+#[derive(Debug)]
+struct Stored {
+    headers: HeaderMap,
+    finished: Option<HeaderMap>,
+    body: Bytes,
+    route: Option<Route>,
+}
 
 impl CachedResponse {
-    fn copy_of(headers: &HeaderMap, body: &[u8], extensions: &Extensions) -> CachedResponse {
+    fn copy_of(
+        headers: &HeaderMap,
+        body: &[u8],
+        extensions: &Extensions,
+        finish: impl Fn(&mut HeaderMap) -> bool,
+    ) -> CachedResponse {
         // Room for what the layers outside add to a hit, so that its copy of the map, which
         // keeps this table's size, is not rehashed into a larger one per request.
         let mut copy = HeaderMap::with_capacity(headers.len() + 1 + HEADERS_ADDED_OUTSIDE);
@@ -167,9 +181,14 @@ impl CachedResponse {
             copy.append(name.clone(), value);
         }
         copy.insert(X_CACHE, HeaderValue::from_static("hit"));
-        let headers = copy;
-        let route = extensions.get::<Route>().cloned();
-        CachedResponse(Arc::new((headers, Bytes::copy_from_slice(body), route)))
+        let mut finished = copy.clone();
+        let finished = finish(&mut finished).then_some(finished);
+        CachedResponse(Arc::new(Stored {
+            headers: copy,
+            finished,
+            body: Bytes::copy_from_slice(body),
+            route: extensions.get::<Route>().cloned(),
+        }))
     }
 }
 
@@ -178,9 +197,15 @@ struct ByteWeighter;
 
 impl quick_cache::Weighter<CacheKey, CachedResponse> for ByteWeighter {
     fn weight(&self, key: &CacheKey, value: &CachedResponse) -> u64 {
-        let (headers, body, _route) = &*value.0;
+        let Stored {
+            headers,
+            finished,
+            body,
+            ..
+        } = &*value.0;
         let header_bytes: usize = headers
             .iter()
+            .chain(finished.iter().flatten())
             .map(|(name, value)| name.as_str().len() + value.len() + 32)
             .sum();
         let key_bytes = key.base.as_str().len()
@@ -296,6 +321,9 @@ fn negotiate(accept_encoding: Option<&HeaderValue>) -> Coding {
 pub struct Answer {
     pub response: Response,
     pub stored_route: Option<Route>,
+    /// A stored response whose headers already have what the layers outside add to every
+    /// hit of it (`finish`, in [`ResponseCache::answer`], said so when it was kept).
+    pub finished: bool,
 }
 
 impl ResponseCache {
@@ -308,11 +336,16 @@ impl ResponseCache {
     ///
     /// `base_url` is the request's, found by the public-url step, which the layers below get
     /// in the request's extensions; without that step, the one `Host` gives.
+    ///
+    /// `finish` adds to a response being kept the headers the layers outside add to every hit
+    /// of it, if they depend on nothing but the response (`false` if not): its hits (but a
+    /// 304) are then sent with those, and the layers outside skip them (`finished`).
     pub async fn answer<F, Answered>(
         &self,
         mut request: Request,
         base_url: Option<BaseUrl>,
         inner: F,
+        finish: impl Fn(&mut HeaderMap) -> bool,
     ) -> Answer
     where
         F: FnOnce(Request) -> Answered,
@@ -325,6 +358,7 @@ impl ResponseCache {
             return Answer {
                 response: inner(request).await,
                 stored_route: None,
+                finished: false,
             };
         }
         let coding = negotiate(request.headers().get(header::ACCEPT_ENCODING));
@@ -333,18 +367,24 @@ impl ResponseCache {
         let key = RequestKey::of(&request, &base, self.version.get(), coding);
         if let Some(stored) = key.as_ref().and_then(|key| self.entries.get(key)) {
             self.counters.hits.inc();
-            let (headers, body, route) = &*stored.0;
-            let response =
+            let Stored {
+                headers,
+                finished,
+                body,
+                route,
+            } = &*stored.0;
+            let (response, finished) =
                 if unmodified_since_tagged(request.headers().get(header::IF_NONE_MATCH), headers) {
-                    not_modified(headers)
+                    (not_modified(headers), false)
                 } else {
                     let mut response = Response::new(Body::from(body.clone()));
-                    *response.headers_mut() = headers.clone();
-                    response
+                    *response.headers_mut() = finished.as_ref().unwrap_or(headers).clone();
+                    (response, finished.is_some())
                 };
             return Answer {
                 response,
                 stored_route: route.clone(),
+                finished,
             };
         }
         let key = key.map(|key| key.to_owned());
@@ -355,13 +395,19 @@ impl ResponseCache {
             None => request.headers_mut().remove(header::ACCEPT_ENCODING),
         };
         Answer {
-            response: self.keep(key, inner(request).await).await,
+            response: self.keep(key, inner(request).await, finish).await,
             stored_route: None,
+            finished: false,
         }
     }
 
     /// `response`, kept under `key` if it may be.
-    async fn keep(&self, key: Option<CacheKey>, response: Response) -> Response {
+    async fn keep(
+        &self,
+        key: Option<CacheKey>,
+        response: Response,
+        finish: impl Fn(&mut HeaderMap) -> bool,
+    ) -> Response {
         if response.status() != StatusCode::OK || no_store(&response) {
             return response;
         }
@@ -389,7 +435,7 @@ impl ResponseCache {
             );
         };
         if bytes.len() <= self.max_entry_bytes {
-            let stored = CachedResponse::copy_of(&parts.headers, &bytes, &parts.extensions);
+            let stored = CachedResponse::copy_of(&parts.headers, &bytes, &parts.extensions, finish);
             self.entries.insert(key, stored);
         }
         parts

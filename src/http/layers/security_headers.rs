@@ -3,14 +3,19 @@
 //! and `Cache-Control: no-store` where no layer set a caching policy. The outermost layer, so
 //! that nothing answers around it.
 
-use axum::http::{header, HeaderValue};
+use axum::http::{header, HeaderMap, HeaderValue};
 use axum::response::Response;
 
 /// `nosniff` and `no-referrer` everywhere; a strict Content-Security-Policy on HTML and SVG,
 /// the only representations a browser would run anything in; `no-store` on what no layer
 /// marked cacheable (refusals made before the revalidation layer: 429, 414, CORS preflights).
 pub fn set_security_headers(response: &mut Response) {
-    let headers = response.headers_mut();
+    add_security_headers(response.headers_mut());
+}
+
+/// [`set_security_headers`] on a response's headers alone (a stored response's, finished
+/// once for all its hits).
+pub fn add_security_headers(headers: &mut HeaderMap) {
     headers.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
