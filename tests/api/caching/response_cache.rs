@@ -36,6 +36,54 @@ async fn a_repeated_request_is_a_hit_with_the_same_body_and_tag() {
     assert_eq!(header(&revalidated, "etag"), first_tag);
 }
 
+/// A hit's headers are made once, when its response is stored (CORS, security, a placeholder
+/// for the request id): they must be the miss's own, in the same order, but for `x-cache` and
+/// the request id, which is each request's (the client's own, echoed, when it sends one).
+#[tokio::test]
+async fn a_hit_carries_the_headers_of_the_miss_that_stored_it() {
+    let app = TestApp::spawn().await;
+    let headers = |response: &reqwest::Response| -> Vec<(String, String)> {
+        response
+            .headers()
+            .iter()
+            .filter(|(name, _)| !matches!(name.as_str(), "x-cache" | "x-request-id" | "date"))
+            .map(|(name, value)| (name.to_string(), value.to_str().unwrap().to_owned()))
+            .collect()
+    };
+    let paths = [
+        "/v1/clusters",
+        "/v1/observations?region=guangdong&sort=-value&limit=5",
+        "/v1/observations?region=guangdong&format=csv",
+        "/v1/indicators/technology-contract-value/chart.svg",
+    ];
+    for path in paths {
+        for request in [
+            &[][..],
+            &[("origin", "https://dashboard.example")][..],
+            &[("x-request-id", "dashboard-7")][..],
+        ] {
+            let miss = app.get_with(path, request).await;
+            assert_eq!(miss.status(), StatusCode::OK, "{path}");
+            let hit = app.get_with(path, request).await;
+            assert_eq!(header(&hit, "x-cache"), "hit", "{path} {request:?}");
+            assert_eq!(headers(&hit), headers(&miss), "{path} {request:?}");
+            let ids = [header(&miss, "x-request-id"), header(&hit, "x-request-id")];
+            if let [(_, id)] = request
+                .iter()
+                .filter(|(n, _)| *n == "x-request-id")
+                .collect::<Vec<_>>()[..]
+            {
+                assert_eq!(ids, [id.to_string(), id.to_string()], "{path}");
+            } else {
+                assert!(!ids[1].is_empty() && ids[0] != ids[1], "{path}: {ids:?}");
+            }
+            if request.iter().any(|(name, _)| *name == "origin") {
+                assert_eq!(header(&hit, "access-control-allow-origin"), "*", "{path}");
+            }
+        }
+    }
+}
+
 #[tokio::test]
 async fn each_representation_and_coding_is_its_own_entry() {
     let app = TestApp::spawn().await;
