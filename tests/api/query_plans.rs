@@ -173,6 +173,21 @@ fn keyset_value(sort: &str) -> Value {
     }
 }
 
+/// A page of `PAGE` figures sorted by `keys`: the first (`before: None`), or after (or
+/// before) a cursor holding [`keyset_value`]s.
+fn page_at(keys: &[(&'static str, bool)], before: Option<bool>) -> ObservationOrder {
+    ObservationOrder {
+        keys: keys.to_vec(),
+        keyset: before.map(|before| Keyset {
+            values: keys.iter().map(|(name, _)| keyset_value(name)).collect(),
+            position: 10,
+            before,
+        }),
+        limit: Some(PAGE),
+        ..Default::default()
+    }
+}
+
 /// Parameters every list shares; the rest of a list's query parameters are its filters.
 const SHARED_PARAMETERS: &[&str] = &["sort", "limit", "cursor", "fields", "format"];
 
@@ -796,16 +811,7 @@ async fn pages_by_indicator_read_straight_off_an_index() {
     for (label, filter) in &filters {
         for keys in sorts {
             for before in [None, Some(false), Some(true)] {
-                let order = ObservationOrder {
-                    keys: keys.to_vec(),
-                    keyset: before.map(|before| Keyset {
-                        values: keys.iter().map(|(name, _)| keyset_value(name)).collect(),
-                        position: 10,
-                        before,
-                    }),
-                    limit: Some(PAGE),
-                    ..Default::default()
-                };
+                let order = page_at(keys, before);
                 // A total above `BROAD`, as on a million figures.
                 let plan = store::query_plans::explain_page(&app.pool, filter, &order, 100_000)
                     .await
@@ -846,16 +852,7 @@ async fn pages_by_id_through_a_concept_seek_each_indicators_first_ids() {
     for filter in &filters {
         for descending in [false, true] {
             for before in [None, Some(false), Some(true)] {
-                let order = ObservationOrder {
-                    keys: vec![("id", descending)],
-                    keyset: before.map(|before| Keyset {
-                        values: vec![keyset_value("id")],
-                        position: 10,
-                        before,
-                    }),
-                    limit: Some(PAGE),
-                    ..Default::default()
-                };
+                let order = page_at(&[("id", descending)], before);
                 let plan = store::query_plans::explain_page(&app.pool, filter, &order, 100_000)
                     .await
                     .unwrap();
@@ -1079,16 +1076,7 @@ async fn a_region_by_money_in_another_currency_seeks_its_candidates_in_that_regi
         vec![("region", false), ("value", true)],
     ] {
         for before in [None, Some(false), Some(true)] {
-            let order = ObservationOrder {
-                keyset: before.map(|before| Keyset {
-                    values: keys.iter().map(|(name, _)| keyset_value(name)).collect(),
-                    position: 10,
-                    before,
-                }),
-                keys: keys.clone(),
-                limit: Some(PAGE),
-                ..Default::default()
-            };
+            let order = page_at(&keys, before);
             let plan = store::query_plans::explain_page(&app.pool, &filter, &order, 1_000_000)
                 .await
                 .unwrap();
@@ -1138,16 +1126,7 @@ async fn value_order_within_a_unit_an_indicator_or_a_region_is_read_off_an_index
     let mut failures = Vec::new();
     for (filter, keys, index) in cases {
         for before in [None, Some(false), Some(true)] {
-            let order = ObservationOrder {
-                keyset: before.map(|before| Keyset {
-                    values: keys.iter().map(|(name, _)| keyset_value(name)).collect(),
-                    position: 10,
-                    before,
-                }),
-                keys: keys.clone(),
-                limit: Some(PAGE),
-                ..Default::default()
-            };
+            let order = page_at(&keys, before);
             let plan = store::query_plans::explain_page(&app.pool, filter, &order, 1_000_000)
                 .await
                 .unwrap();

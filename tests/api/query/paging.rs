@@ -185,14 +185,7 @@ async fn pages_sorted_or_bounded_by_money_in_another_currency_are_the_amounts_or
                 });
                 let query = format!("/v1/observations?currency={currency}{bounds}&sort={sort}");
                 let paged = every_page(&app, format!("{query}&limit=9")).await;
-                let (paged, expected) = (ids(&paged), ids(&expected));
-                let first_difference = paged.iter().zip(&expected).position(|(a, b)| a != b);
-                assert!(
-                    paged.len() == expected.len() && first_difference.is_none(),
-                    "{query}: {} figures for {}, first apart at {first_difference:?}",
-                    paged.len(),
-                    expected.len()
-                );
+                assert_same_figures(&query, &paged, &expected);
             }
         }
     }
@@ -221,6 +214,18 @@ async fn every_page(app: &TestApp, first: String) -> Vec<Value> {
     }
     assert!(ids(&backward) == ids(&figures), "backward from {first}");
     figures
+}
+
+/// That `paged` holds the figures of `expected`, in its order: where they part, if they do.
+fn assert_same_figures(query: &str, paged: &[Value], expected: &[Value]) {
+    let (paged, expected) = (ids(paged), ids(expected));
+    let first_difference = paged.iter().zip(&expected).position(|(a, b)| a != b);
+    assert!(
+        paged.len() == expected.len() && first_difference.is_none(),
+        "{query}: {} figures for {}, first apart at {first_difference:?}",
+        paged.len(),
+        expected.len()
+    );
 }
 
 /// Sorted by region and then by money in another currency, a list whose total says it keeps
@@ -267,14 +272,7 @@ async fn a_broad_list_by_region_then_money_in_another_currency_is_the_amounts_or
             });
             let query = format!("/v1/observations?currency={currency}&sort={sort}");
             let paged = every_page(&app, format!("{query}&limit=200")).await;
-            let (paged, expected) = (ids(&paged), ids(&expected));
-            let first_difference = paged.iter().zip(&expected).position(|(a, b)| a != b);
-            assert!(
-                paged.len() == expected.len() && first_difference.is_none(),
-                "{query}: {} figures for {}, first apart at {first_difference:?}",
-                paged.len(),
-                expected.len()
-            );
+            assert_same_figures(&query, &paged, &expected);
         }
     }
 }
