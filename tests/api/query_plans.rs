@@ -876,6 +876,49 @@ async fn pages_by_id_through_a_concept_seek_each_indicators_first_ids() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
+/// A page by period and then by amount descending (`sort=period,-value`) reads 0019's index in
+/// page order, unfiltered or from a year on (where the periods spanning into the year, few,
+/// are merged in from their own index), first page or at a cursor: no period's figures are
+/// sorted by amount.
+#[tokio::test]
+async fn pages_by_period_then_amount_read_off_one_index() {
+    let app = TestApp::spawn().await;
+    let filters = [
+        ObservationFilter::default(),
+        ObservationFilter {
+            from: Some(2020),
+            ..Default::default()
+        },
+    ];
+    let mut failures = Vec::new();
+    for filter in &filters {
+        for before in [None, Some(false), Some(true)] {
+            let order = page_at(&[("period", false), ("value", true)], before);
+            let plan = store::query_plans::explain_page(&app.pool, filter, &order, 1_000_000)
+                .await
+                .unwrap();
+            let reads = figure_reads(&plan);
+            let by_index = reads
+                .iter()
+                .any(|(step, _)| step.contains("observations_period_value_desc"));
+            // The spanning periods' part sorts its few; the page's own read never does.
+            let sorted = plan
+                .steps
+                .iter()
+                .filter(|s| s.contains("TEMP B-TREE FOR LAST"))
+                .count();
+            let allowed = usize::from(filter.from.is_some());
+            if !by_index || sorted > allowed {
+                failures.push(format!(
+                    "{:?}, keyset {before:?}: {reads:?}\n{plan}",
+                    filter.from
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
 /// The analytics (the exchange rate behind every `?currency=`, the consistency report, the
 /// derived figures) read the figures that link to others, the figures they link to, and
 /// figures named by id or indicator: every one found through an index, none by a walk of the
