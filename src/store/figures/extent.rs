@@ -21,7 +21,7 @@ use super::push_figures;
 pub(in crate::store) fn push_indicator_extent<'a>(
     query: &mut QueryBuilder<'a, Sqlite>,
     filter: &'a ObservationFilter,
-    order: &'a ObservationOrder,
+    order: &ObservationOrder,
     usage: FilterUse,
 ) {
     let before = order.keyset.as_ref().is_some_and(|keyset| keyset.before);
@@ -41,10 +41,6 @@ pub(in crate::store) fn push_indicator_extent<'a>(
     };
     let latest = filter.as_of.is_none() && filter.updated_after.is_none();
     if !latest || (filter.concepts.is_empty() && filter.topics.is_empty()) {
-        return;
-    }
-    if ids_by_indicator(filter, order, usage) {
-        push_ids_bound(query, filter, order, descending);
         return;
     }
     let bounds: &[(&str, &str)] = match (order.keyset.is_some(), descending) {
@@ -96,13 +92,21 @@ pub(in crate::store) fn ids_by_indicator(
 /// (the filter applied): every indicator holding `limit` figures there holds them up to its
 /// `limit`-th, so the page's `limit` figures all lie before the nearest such id, and each
 /// indicator holds at most `limit` before it. So a few of each indicator's ids are read, off
-/// `(indicator_id, id)`, and sorted. No indicator holding `limit`, no bound.
-fn push_ids_bound<'a>(
+/// `(indicator_id, id)`, and sorted. No indicator holding `limit`, no bound. In place of
+/// [`push_indicator_extent`]'s walk bounds.
+pub(in crate::store) fn push_ids_bound<'a>(
     query: &mut QueryBuilder<'a, Sqlite>,
     filter: &'a ObservationFilter,
     order: &'a ObservationOrder,
-    descending: bool,
+    usage: FilterUse,
 ) {
+    let descending = matches!(
+        usage,
+        FilterUse::Page {
+            descending: true,
+            ..
+        }
+    );
     let (bound, nearest, direction, past, none) = if descending {
         (">=", "max", "DESC", "<", "min")
     } else {

@@ -260,7 +260,11 @@ pub fn observation_page_statement<'a>(
     push_figures(&mut query, filter);
     query.push(OBSERVATION_JOINS);
     push_observation_filters(&mut query, filter, usage);
-    push_indicator_extent(&mut query, filter, order, usage);
+    if by_indicator {
+        extent::push_ids_bound(&mut query, filter, order, usage);
+    } else {
+        push_indicator_extent(&mut query, filter, order, usage);
+    }
     let ordering = if order_off_index(filter, usage) || by_indicator {
         Ordering::OffIndex
     } else {

@@ -74,8 +74,8 @@ enum Units {
 /// One group of figures, and how far their presented amounts stray from their
 /// `value_in_units` in order (the margin: none but for money in the other currency). Every
 /// unit is a group of its own, so each is a range of 0013's `(unit, value_in_units)`; within
-/// one region, two groups (the other currency, the rest) are each a walk of 0013's
-/// `(region_id DESC, value_in_units)` within that region.
+/// one region, two groups (the other currency, the rest) are each a walk of 0018's
+/// `(region_id DESC, value_in_units, unit)` within that region.
 #[derive(Clone, Copy)]
 struct Group {
     units: Units,
