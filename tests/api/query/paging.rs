@@ -174,15 +174,7 @@ async fn pages_sorted_or_bounded_by_money_in_another_currency_are_the_amounts_or
                 ("-value,id", true, true),
             ] {
                 let mut expected = kept.clone();
-                expected.sort_by(|a, b| {
-                    let order = amount(a).total_cmp(&amount(b));
-                    let order = if descending { order.reverse() } else { order };
-                    if by_id {
-                        order.then_with(|| a["id"].as_str().cmp(&b["id"].as_str()))
-                    } else {
-                        order
-                    }
-                });
+                expected.sort_by(|a, b| by_amount(a, b, descending, by_id));
                 let query = format!("/v1/observations?currency={currency}{bounds}&sort={sort}");
                 let paged = every_page(&app, format!("{query}&limit=9")).await;
                 assert_same_figures(&query, &paged, &expected);
@@ -216,6 +208,19 @@ async fn every_page(app: &TestApp, first: String) -> Vec<Value> {
     figures
 }
 
+/// Two figures in the order of the amounts presented (`value_in_units` in the currency asked
+/// for), either way, ties by id when `by_id` (otherwise left in the order they came).
+fn by_amount(a: &Value, b: &Value, descending: bool, by_id: bool) -> std::cmp::Ordering {
+    let amount = |figure: &Value| figure["value_in_units"].as_f64().expect("an amount");
+    let order = amount(a).total_cmp(&amount(b));
+    let order = if descending { order.reverse() } else { order };
+    if by_id {
+        order.then_with(|| a["id"].as_str().cmp(&b["id"].as_str()))
+    } else {
+        order
+    }
+}
+
 /// That `paged` holds the figures of `expected`, in its order: where they part, if they do.
 fn assert_same_figures(query: &str, paged: &[Value], expected: &[Value]) {
     let (paged, expected) = (ids(paged), ids(expected));
@@ -241,7 +246,6 @@ async fn a_broad_list_by_region_then_money_in_another_currency_is_the_amounts_or
         .generate(&["--observations", "12000", "--seed", "7"])
         .await;
     assert!(output.status.success(), "{output:?}");
-    let amount = |figure: &Value| figure["value_in_units"].as_f64().expect("an amount");
     let region = |figure: &Value| figure["region"]["id"].as_str().map(str::to_owned);
     for currency in ["USD", "CNY"] {
         let source_order = every_page(
@@ -262,13 +266,7 @@ async fn a_broad_list_by_region_then_money_in_another_currency_is_the_amounts_or
                 } else {
                     regions
                 };
-                let order = amount(a).total_cmp(&amount(b));
-                let order = regions.then(if descending { order.reverse() } else { order });
-                if by_id {
-                    order.then_with(|| a["id"].as_str().cmp(&b["id"].as_str()))
-                } else {
-                    order
-                }
+                regions.then_with(|| by_amount(a, b, descending, by_id))
             });
             let query = format!("/v1/observations?currency={currency}&sort={sort}");
             let paged = every_page(&app, format!("{query}&limit=200")).await;
