@@ -254,7 +254,11 @@ pub enum Vintage {
     /// The latest state: `as_of` is at or after the last revision recorded (or not asked).
     Latest,
     /// The figures as of the last revision recorded by `as_of`, before the last of all.
-    Past(String),
+    Past {
+        moment: String,
+        /// The place in source order of the last figure added by then.
+        added_through: i64,
+    },
 }
 
 impl Vintage {
@@ -269,22 +273,30 @@ impl Vintage {
         let Some(moment) = as_of else {
             return Ok(Vintage::Latest);
         };
-        Ok(match store::figures::vintage(executor, moment).await? {
+        let times = store::figures::vintage(executor, moment).await?;
+        Ok(match (times.vintage, times.latest) {
             (None, _) => Vintage::Nothing,
             (Some(vintage), Some(latest)) if vintage == latest => Vintage::Latest,
-            (Some(vintage), _) => Vintage::Past(vintage),
+            (Some(moment), _) => Vintage::Past {
+                moment,
+                added_through: times.added_through,
+            },
         })
     }
 
     /// The filter that reads this vintage of `filter`'s figures; `None` when there are none.
     pub fn filter(&self, filter: &ObservationFilter) -> Option<ObservationFilter> {
-        let as_of = match self {
+        let (as_of, added_through) = match self {
             Vintage::Nothing => return None,
-            Vintage::Latest => None,
-            Vintage::Past(vintage) => Some(vintage.clone()),
+            Vintage::Latest => (None, None),
+            Vintage::Past {
+                moment,
+                added_through,
+            } => (Some(moment.clone()), Some(*added_through)),
         };
         Some(ObservationFilter {
             as_of,
+            added_through,
             ..filter.clone()
         })
     }
@@ -354,7 +366,7 @@ pub async fn observation_page(
                 .collect();
             (Vec::new(), 0, counts)
         }
-        (Some(past), Vintage::Past(_)) => {
+        (Some(past), Vintage::Past { .. }) => {
             snapshot.commit().await?;
             past_vintage_rows(service, &past, &order, rows_wanted, facets).await?
         }

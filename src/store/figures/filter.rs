@@ -49,6 +49,11 @@ pub struct ObservationFilter {
     /// Read the figures as they were known at this moment (canonical UTC, see
     /// [`crate::domain::timestamp`]) instead of their latest state.
     pub as_of: Option<String>,
+    /// With `as_of` resolved to its vintage ([`vintage`](super::vintage)): the place in source
+    /// order of the last figure added by then, which a page of the vintage checks on each
+    /// index entry before reading its figure. `None`: the statement finds it, at a cost (see
+    /// `push_added_by`).
+    pub added_through: Option<i64>,
     /// Figures of these regions or of a region inside one of them ([`push_within`]).
     pub within: Vec<String>,
     /// Only the figures whose latest revision was recorded after this moment (canonical
@@ -96,6 +101,8 @@ impl ObservationFilter {
             exchange,
             any_cluster,
             as_of,
+            // Follows from `as_of` and the data, which the totals memo keys on besides.
+            added_through: _,
             within,
             updated_after,
         } = self;

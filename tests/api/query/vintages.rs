@@ -127,6 +127,21 @@ async fn every_vintage_lists_each_figures_revision_of_its_moment_in_page_order()
             .iter()
             .any(|figure| figure.id == "rd-expenditure-2024-restated");
         assert_eq!(added_then, index >= 2, "the addition, as of {moment}");
+        // The place a page of the vintage stops at in source order: the last figure added by
+        // then, whether or not it changed since.
+        let times = gd_indicators::store::figures::vintage(&app.pool, moment)
+            .await
+            .unwrap();
+        let last_added: i64 = sqlx::query_scalar(
+            "SELECT max(f.rowid) FROM observations f
+             JOIN observation_revisions v ON v.observation_id = f.id AND v.number = 1
+             WHERE v.recorded_at <= ?",
+        )
+        .bind(moment)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+        assert_eq!(times.added_through, last_added, "as of {moment}");
         for sort in ["", "id", "-id", "value", "-value", "-value,id"] {
             let mut expected = vintage.clone();
             let value = |figure: &Figure| figure.value_in_units.f64();
