@@ -61,14 +61,7 @@ async fn every_documented_filter_and_sort_reads_through_an_index() {
             FilterCase::Unfiltered => (ObservationFilter::default(), false),
         };
         let vintage = filter.as_of.is_some();
-        let count = store::query_plans::explain_observations(
-            &app.pool,
-            &filter,
-            &ObservationOrder::default(),
-            ObservationStatement::Count,
-        )
-        .await
-        .unwrap();
+        let count = count_plan(&app, &filter).await;
         checked += 1;
         if let Some(why) = count_reads_everything(&count, narrowed) {
             failures.push(format!("{label}, count: {why}\n{count}"));
@@ -83,14 +76,7 @@ async fn every_documented_filter_and_sort_reads_through_an_index() {
             }
         };
         for (order_label, order) in &orders {
-            let plan = store::query_plans::explain_observations(
-                &app.pool,
-                &filter,
-                order,
-                ObservationStatement::List,
-            )
-            .await
-            .unwrap();
+            let plan = list_plan(&app, &filter, order).await;
             checked += 1;
             if let Some(why) = page_check(&plan, order.keyset.is_some()) {
                 failures.push(format!("{label}, {order_label}: {why}\n{plan}"));
@@ -190,14 +176,7 @@ async fn every_role_reads_through_an_index() {
             roles: roles.clone(),
             ..Default::default()
         };
-        let count = store::query_plans::explain_observations(
-            &app.pool,
-            &filter,
-            &ObservationOrder::default(),
-            ObservationStatement::Count,
-        )
-        .await
-        .unwrap();
+        let count = count_plan(&app, &filter).await;
         if let Some(why) = count_reads_everything(&count, true) {
             failures.push(format!("{roles:?}, count: {why}\n{count}"));
         }
@@ -217,14 +196,7 @@ async fn every_role_reads_through_an_index() {
             ));
         }
         for (order_label, order) in page_orders(&sorts) {
-            let plan = store::query_plans::explain_observations(
-                &app.pool,
-                &filter,
-                &order,
-                ObservationStatement::List,
-            )
-            .await
-            .unwrap();
+            let plan = list_plan(&app, &filter, &order).await;
             if let Some(why) = page_reads_everything(&plan, true, order.keyset.is_some()) {
                 failures.push(format!("{roles:?}, {order_label}: {why}\n{plan}"));
             }

@@ -313,6 +313,25 @@ fn sorts_everything(plan: &QueryPlan) -> bool {
         .any(|step| step.trim() == "USE TEMP B-TREE FOR ORDER BY")
 }
 
+/// How SQLite would run the statement of `filter`'s list in `order`, told no total.
+async fn list_plan(
+    app: &TestApp,
+    filter: &ObservationFilter,
+    order: &ObservationOrder,
+) -> QueryPlan {
+    store::query_plans::explain_observations(&app.pool, filter, order, ObservationStatement::List)
+        .await
+        .unwrap()
+}
+
+/// How SQLite would count `filter`'s figures.
+async fn count_plan(app: &TestApp, filter: &ObservationFilter) -> QueryPlan {
+    let order = ObservationOrder::default();
+    store::query_plans::explain_observations(&app.pool, filter, &order, ObservationStatement::Count)
+        .await
+        .unwrap()
+}
+
 /// Why a page's plan reads every figure, if it does.
 fn page_reads_everything(plan: &QueryPlan, narrowed: bool, cursor: bool) -> Option<String> {
     if not_flattened(plan) {
