@@ -102,8 +102,26 @@ pub async fn explain_facet(
 pub async fn explain_import_writes(
     connection: &mut sqlx::SqliteConnection,
 ) -> sqlx::Result<Vec<QueryPlan>> {
+    explain_each(connection, super::imports::write_statements(2)).await
+}
+
+/// The plans of the statements an import checks a batch with ([`read_statements`]), run on
+/// `connection` as its schema stands (in a bulk load, without the secondary indexes).
+///
+/// [`read_statements`]: super::imports::read_statements
+pub async fn explain_import_reads(
+    connection: &mut sqlx::SqliteConnection,
+) -> sqlx::Result<Vec<QueryPlan>> {
+    explain_each(connection, super::imports::read_statements(2)).await
+}
+
+/// The plan of each of `statements`, unbound, run on `connection`.
+async fn explain_each(
+    connection: &mut sqlx::SqliteConnection,
+    statements: Vec<String>,
+) -> sqlx::Result<Vec<QueryPlan>> {
     let mut plans = Vec::new();
-    for sql in super::imports::write_statements(2) {
+    for sql in statements {
         let rows: Vec<(i64, i64, i64, String)> = sqlx::query_as(&format!("{EXPLAIN}{sql}"))
             .fetch_all(&mut *connection)
             .await?;
