@@ -99,8 +99,20 @@ pub async fn rebuild(connection: &mut SqliteConnection, set_aside: SetAside) -> 
 /// Pages of cache for a load's connection, in KiB (SQLite's default is 2,000): the figure
 /// tables' primary keys take each subject's figures at a few hundred places at once, and the
 /// index builds sort in it; with the default, the load kept reading back pages it had just
-/// written, from the file or the WAL. 128 MiB: a million figures then peak at about 350 MiB.
+/// written, from the file or the WAL. 128 MiB: a million figures then take about 350 MiB of
+/// the process's own memory at the peak.
 const LOAD_CACHE_KIB: i64 = 131_072;
+
+/// Bytes of the file a load's connection reads through a memory map rather than by copying
+/// each page into its cache. Building an index reads the whole table: in the cache, its pages
+/// evicted each other, build after build, and each came back as a copy from the operating
+/// system's (a million figures: 37 builds, most of them reading a 270 MB table). Mapped, the
+/// builds took 22 s instead of 32 (`generate --observations 1000000`, one run after the
+/// other). SQLite caps the map at about 2 GB; pages beyond it are read as before. Only reads
+/// go through the map: the load still writes with the journal as it did. The mapped pages
+/// count in the process's RSS (about 1.3 GB at a million figures) but are the operating
+/// system's file cache, given back under memory pressure.
+const LOAD_MMAP_BYTES: i64 = 2 << 30;
 
 /// How a connection was set before [`tune_for_load`], to be set back by [`untune`].
 #[derive(Debug)]
@@ -108,13 +120,14 @@ const LOAD_CACHE_KIB: i64 = 131_072;
 pub struct Tuned {
     cache_size: i64,
     temp_store: i64,
+    mmap_size: i64,
     /// Whether the file left WAL for a rollback journal: [`rejoin_wal`] puts it back.
     left_wal: bool,
 }
 
-/// Sets `connection` up for a load, outside any transaction: a larger cache, temporary
-/// B-trees (the index builds' sorts) in memory, and, when no other connection has the file
-/// open, a rollback journal instead of the WAL.
+/// Sets `connection` up for a load, outside any transaction: a larger cache, reads through a
+/// memory map ([`LOAD_MMAP_BYTES`]), temporary B-trees (the index builds' sorts) in memory,
+/// and, when no other connection has the file open, a rollback journal instead of the WAL.
 ///
 /// In WAL every page of the load is written twice, to the WAL and at the checkpoint to the
 /// file (a million figures, 1.4 GB each time); a rollback journal holds only the pages that
@@ -132,8 +145,12 @@ pub async fn tune_for_load(connection: &mut SqliteConnection) -> sqlx::Result<Tu
     let temp_store: i64 = sqlx::query_scalar("PRAGMA temp_store")
         .fetch_one(&mut *connection)
         .await?;
+    let mmap_size: i64 = sqlx::query_scalar("PRAGMA mmap_size")
+        .fetch_one(&mut *connection)
+        .await?;
     sqlx::raw_sql(&format!(
-        "PRAGMA cache_size = -{LOAD_CACHE_KIB}; PRAGMA temp_store = MEMORY"
+        "PRAGMA cache_size = -{LOAD_CACHE_KIB}; PRAGMA temp_store = MEMORY; \
+         PRAGMA mmap_size = {LOAD_MMAP_BYTES}"
     ))
     .execute(&mut *connection)
     .await?;
@@ -152,6 +169,7 @@ pub async fn tune_for_load(connection: &mut SqliteConnection) -> sqlx::Result<Tu
     Ok(Tuned {
         cache_size,
         temp_store,
+        mmap_size,
         left_wal,
     })
 }
@@ -171,8 +189,8 @@ pub async fn rejoin_wal(connection: &mut SqliteConnection, tuned: &mut Tuned) ->
 pub async fn untune(connection: &mut SqliteConnection, mut tuned: Tuned) -> sqlx::Result<()> {
     rejoin_wal(&mut *connection, &mut tuned).await?;
     sqlx::raw_sql(&format!(
-        "PRAGMA cache_size = {}; PRAGMA temp_store = {}",
-        tuned.cache_size, tuned.temp_store
+        "PRAGMA cache_size = {}; PRAGMA temp_store = {}; PRAGMA mmap_size = {}",
+        tuned.cache_size, tuned.temp_store, tuned.mmap_size
     ))
     .execute(&mut *connection)
     .await?;

@@ -343,6 +343,29 @@ async fn a_load_takes_a_rollback_journal_only_alone_on_the_file() {
     untune(&mut connection, tuned).await.unwrap();
 }
 
+/// A load reads the file through a memory map (its index builds read the whole table, again
+/// and again), and gives the connection back as it found it.
+#[tokio::test]
+async fn a_load_reads_through_a_memory_map_and_then_as_before() {
+    use gd_indicators::store::bulk_load::{tune_for_load, untune};
+    let app = TestApp::spawn().await;
+    let mut connection = app.pool.acquire().await.unwrap();
+    let before = mmap_size(&mut connection).await;
+    let tuned = tune_for_load(&mut connection).await.unwrap();
+    // SQLite caps the map (2 GB less 64 KiB by default), so only its order of size is known.
+    let during = mmap_size(&mut connection).await;
+    assert!(during >= 1 << 30, "mapped {during} bytes");
+    untune(&mut connection, tuned).await.unwrap();
+    assert_eq!(mmap_size(&mut connection).await, before);
+}
+
+async fn mmap_size(connection: &mut sqlx::SqliteConnection) -> i64 {
+    sqlx::query_scalar("PRAGMA mmap_size")
+        .fetch_one(connection)
+        .await
+        .unwrap()
+}
+
 async fn journal_mode(connection: &mut sqlx::SqliteConnection) -> String {
     sqlx::query_scalar("PRAGMA journal_mode")
         .fetch_one(connection)
