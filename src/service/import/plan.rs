@@ -369,13 +369,12 @@ impl<'a> Planner<'a> {
             }
         }
         if self.errors.is_empty() {
-            let mut plan = ImportPlan {
+            let warnings = self.watch.warnings(&self.changes, linking);
+            Ok(ImportPlan {
                 changes: self.changes,
                 unchanged: self.unchanged,
-                warnings: Vec::new(),
-            };
-            plan.warnings = self.watch.warnings(&plan, linking);
-            Ok(plan)
+                warnings,
+            })
         } else {
             self.errors.sort_by_key(|e| e.position);
             Err(self.errors)

@@ -9,7 +9,6 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::plan::ImportPlan;
 use super::read::{error, ImportError, Position, Row};
 use crate::domain::figure::column::{number_text, Word};
 use crate::domain::figure::FigureRecord;
@@ -109,11 +108,11 @@ impl Watch {
         ids
     }
 
-    /// The warnings of `plan`, the plan of the rows noted: `linking` holds the stored
-    /// figures, not retracted, that link to a figure the plan retracts
+    /// The warnings of `changes`, the changes planned for the rows noted: `linking` holds the
+    /// stored figures, not retracted, that link to a figure they retract
     /// ([`Watch::retracting`]).
-    pub fn warnings(self, plan: &ImportPlan, linking: &[FigureLink]) -> Vec<ImportError> {
-        let written: HashSet<&str> = (plan.changes.iter())
+    pub fn warnings(self, changes: &[FigureChange], linking: &[FigureLink]) -> Vec<ImportError> {
+        let written: HashSet<&str> = (changes.iter())
             .filter_map(|change| match change {
                 FigureChange::Add(figure) | FigureChange::Correct { figure, .. } => {
                     Some(figure.id.as_str())
@@ -193,14 +192,6 @@ mod tests {
             .collect()
     }
 
-    fn plan(changes: Vec<FigureChange>) -> ImportPlan {
-        ImportPlan {
-            changes,
-            unchanged: 0,
-            warnings: Vec::new(),
-        }
-    }
-
     fn retract(id: &str) -> FigureChange {
         FigureChange::Retract {
             id: id.to_owned(),
@@ -208,19 +199,19 @@ mod tests {
         }
     }
 
-    /// The warnings of `plan`, the plan of `rows` (a row per change, in order), noted as the
-    /// planner notes them: `stored` holds the stored figures the rows name.
+    /// The warnings of `changes`, planned for `rows` (a row per change, in order), noted as
+    /// the planner notes them: `stored` holds the stored figures the rows name.
     fn warnings_of(
         rows: &[Row],
-        plan: &ImportPlan,
+        changes: &[FigureChange],
         stored: &HashMap<String, StoredFigure>,
         linking: &[FigureLink],
     ) -> Vec<ImportError> {
         let mut watch = Watch::default();
-        for (row, change) in rows.iter().zip(&plan.changes) {
+        for (row, change) in rows.iter().zip(changes) {
             watch.note(row, change, stored);
         }
-        watch.warnings(plan, linking)
+        watch.warnings(changes, linking)
     }
 
     /// Each warning's line, field and first words.
@@ -240,7 +231,7 @@ mod tests {
         };
         let warnings = warnings_of(
             &rows,
-            &plan(vec![retract("rd")]),
+            &[retract("rd")],
             &HashMap::new(),
             std::slice::from_ref(&twin),
         );
@@ -258,7 +249,7 @@ mod tests {
             Row::retraction(2, "rd", "withdrawn"),
             Row::retraction(3, "rd-usd", "withdrawn with it"),
         ];
-        let both = plan(vec![retract("rd"), retract("rd-usd")]);
+        let both = [retract("rd"), retract("rd-usd")];
         assert!(warnings_of(&rows, &both, &HashMap::new(), &[twin]).is_empty());
     }
 
@@ -271,7 +262,7 @@ mod tests {
         };
         let gone = stored(&[(figure("rd", 510.0, "510 billion yuan"), true)]);
         let rows = [Row::figure(2, &twin, None)];
-        let added = plan(vec![FigureChange::Add(twin.clone())]);
+        let added = [FigureChange::Add(twin.clone())];
         let warnings = warnings_of(&rows, &added, &gone, &[]);
         assert_eq!(
             found(&warnings),
@@ -280,13 +271,13 @@ mod tests {
         // A correction restores a retracted figure: then the link is sound.
         let restored = figure("rd", 510.0, "510 billion yuan");
         let rows = [Row::figure(2, &restored, None), Row::figure(3, &twin, None)];
-        let both = plan(vec![
+        let both = [
             FigureChange::Correct {
                 figure: restored,
                 reason: None,
             },
             FigureChange::Add(twin),
-        ]);
+        ];
         assert!(warnings_of(&rows, &both, &gone, &[]).is_empty());
     }
 
@@ -296,11 +287,11 @@ mod tests {
         let stored = stored(&[(before.clone(), false)]);
         let correct = |figure: FigureRecord| {
             let rows = [Row::figure(2, &figure, Some("bulletin"))];
-            let plan = plan(vec![FigureChange::Correct {
+            let changes = [FigureChange::Correct {
                 figure,
                 reason: None,
-            }]);
-            warnings_of(&rows, &plan, &stored, &[])
+            }];
+            warnings_of(&rows, &changes, &stored, &[])
         };
         let warnings = correct(figure("rd", 520.0, "approximately 510 billion yuan"));
         assert_eq!(
