@@ -9,7 +9,7 @@ use crate::domain::figure::FigureRole;
 use crate::domain::language::Language;
 use crate::store::regions::push_within;
 
-use super::presented;
+use super::margin;
 
 /// Which figures to return. Every non-empty field narrows the result; several values in one
 /// field are alternatives (`region` = guangdong or greater-bay-area).
@@ -656,7 +656,7 @@ pub(in crate::store) fn push_filters_in_roles<'a>(
         exchange => push_value(query, exchange),
     };
     // With a currency, a bound on `value_in_units` that the amount's bound implies (whatever
-    // the figure's unit, see [`super::presented`]) lets the index find the figures it checks.
+    // the figure's unit, see [`super::margin`]) lets the index find the figures it checks.
     // When the total says they are few, SQLite is told so (`likelihood`): planning without
     // statistics, it guessed a range keeps a quarter of the table and walked the page's
     // order through every figure instead.
@@ -678,7 +678,7 @@ pub(in crate::store) fn push_filters_in_roles<'a>(
         push_amount(query, &value);
         query.push(" >= ").push_bind(min);
         if let (Some(exchange), true) = (filter.exchange, latest) {
-            implied(query, ">=", presented::units_at_least(exchange, min));
+            implied(query, ">=", margin::units_at_least(exchange, min));
         }
     }
     if let Some(max) = filter.max {
@@ -686,7 +686,7 @@ pub(in crate::store) fn push_filters_in_roles<'a>(
         push_amount(query, &value);
         query.push(" <= ").push_bind(max);
         if let (Some(exchange), true) = (filter.exchange, latest) {
-            implied(query, "<=", presented::units_at_most(exchange, max));
+            implied(query, "<=", margin::units_at_most(exchange, max));
         }
     }
     if filter.any_cluster {

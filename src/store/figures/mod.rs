@@ -13,6 +13,7 @@ mod extent;
 mod facets;
 mod filter;
 mod keyset;
+mod margin;
 mod presented;
 mod row;
 
