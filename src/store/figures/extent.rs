@@ -8,7 +8,7 @@ use super::filter::{
     push_any_of, push_observation_filters, FilterUse, ObservationFilter, ObservationOrder,
 };
 use super::keyset::{push_json, push_keyset};
-use super::push_figures;
+use super::relation::push_figures;
 
 /// ` AND` bounds on the walk of a broad page, in source order or by id, past a concept or a
 /// topic: the first and last place (or id) its indicators' figures hold, each found by one

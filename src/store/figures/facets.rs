@@ -6,9 +6,9 @@
 use serde::Serialize;
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
 
-use super::{
-    count_observations, push_figures, push_observation_filters, FilterUse, ObservationFilter,
-};
+use super::count::count_observations;
+use super::filter::{push_observation_filters, FilterUse, ObservationFilter};
+use super::relation::push_figures;
 use crate::domain::figure::column::{words, Word};
 use crate::domain::figure::FigureRole;
 use crate::domain::figure::COLUMNS;

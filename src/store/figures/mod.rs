@@ -9,183 +9,27 @@ use crate::domain::figure::column::Kind;
 use crate::domain::figure::{FigureRole, Observation, COLUMNS};
 use crate::domain::language::Language;
 
+mod count;
 mod extent;
 mod facets;
 mod filter;
 mod keyset;
 mod margin;
 mod presented;
+mod relation;
 mod row;
 
+pub use count::count_observations;
+pub(in crate::store) use count::observation_count_statement;
 use extent::push_indicator_extent;
 pub use facets::*;
 pub use filter::*;
 use keyset::push_keyset;
+use relation::{
+    push_added_by, push_figures, push_vintage_part, PartOrder, VintagePart, VINTAGE_PARTS,
+};
+pub use relation::{vintage, VintageTimes};
 pub(in crate::store) use row::*;
-
-/// Where figures are read from, as a relation named `o` with the columns of `observations`
-/// plus `position` (source order): the latest state of every figure not retracted, or each
-/// figure's last revision recorded by `as_of` (the two [`VintagePart`]s in one), or
-/// (`updated_after`, a delta) the latest state of every figure recorded after that moment,
-/// retracted or not. All keep a figure's place in source order. The service never asks for
-/// `as_of` and `updated_after` together.
-fn push_figures<'a>(query: &mut QueryBuilder<'a, Sqlite>, filter: &'a ObservationFilter) {
-    match (filter.as_of.as_deref(), filter.updated_after.as_deref()) {
-        (_, Some(moment)) => query
-            .push(" (SELECT rowid AS position, * FROM observations WHERE recorded_at > ")
-            .push_bind(moment)
-            .push(") o"),
-        (None, None) => {
-            query.push(" (SELECT rowid AS position, * FROM observations WHERE retracted = 0) o")
-        }
-        (Some(moment), None) => {
-            query.push(" (");
-            push_vintage_part_select(query, VintagePart::Unchanged, moment, PartOrder::Range);
-            query.push(" UNION ALL ");
-            push_vintage_part_select(query, VintagePart::Superseded, moment, PartOrder::Range);
-            query.push(") o")
-        }
-    };
-}
-
-/// A vintage (`as_of` a moment before the last revision) in two parts, each read through
-/// indexes (migration 0012), which never hold the same figure: together, each figure's last
-/// revision recorded by the moment, unless that is a retraction.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum VintagePart {
-    /// The figures not changed since: their latest state, not retracted, recorded by then.
-    /// The indexes of `observations` hand them out in every page order.
-    Unchanged,
-    /// The figures changed since: the revision recorded by then and superseded after, unless
-    /// a retraction. Usually few, found through the partial indexes of superseded revisions.
-    Superseded,
-}
-
-const VINTAGE_PARTS: [VintagePart; 2] = [VintagePart::Unchanged, VintagePart::Superseded];
-
-/// How a part of a vintage is read: whole (a count, the facets), or as a page in order of its
-/// first sort key (source order for none).
-#[derive(Debug, Clone, Copy)]
-enum PartOrder {
-    Range,
-    Page(Option<SortExpression>),
-}
-
-/// The `SELECT` of one part of the vintage at `moment`, its columns those of
-/// [`revision_as_figure`]. The figures changed since are read through the index of
-/// `observation_revisions` (0012) that holds them as a range of `superseded_at` (`sort` a
-/// range) or hands them out in page order: without statistics, SQLite would rather walk every
-/// revision in `id` order, or sort them all, than walk one of these partial indexes.
-fn push_vintage_part_select<'a>(
-    query: &mut QueryBuilder<'a, Sqlite>,
-    part: VintagePart,
-    moment: &'a str,
-    sort: PartOrder,
-) {
-    match part {
-        VintagePart::Unchanged => query
-            .push(format_args!(
-                "SELECT {} FROM observations WHERE retracted = 0 AND recorded_at <= ",
-                latest_as_revision()
-            ))
-            .push_bind(moment),
-        VintagePart::Superseded => {
-            let index = match sort {
-                PartOrder::Range => "",
-                PartOrder::Page(Some(SortExpression::Column(column))) => match column {
-                    "o.id" => "_id",
-                    "o.period_sort_key" => "_period",
-                    "o.value_in_units" => "_value",
-                    "o.indicator_id" => "_indicator",
-                    "o.region_id" => "_region",
-                    _ => "_position",
-                },
-                PartOrder::Page(_) => "_position",
-            };
-            query
-                .push(format_args!(
-                    "SELECT {} FROM observation_revisions v \
-                     INDEXED BY observation_revisions_superseded{index} \
-                     WHERE v.superseded_at IS NOT NULL AND v.change <> 'retracted' \
-                     AND v.superseded_at > ",
-                    superseded_as_figure()
-                ))
-                .push_bind(moment)
-                .push(" AND v.recorded_at <= ")
-                .push_bind(moment)
-        }
-    };
-}
-
-/// ` AND o.position <= ` the place of the last figure added by the vintage's moment: read in
-/// source order (by rowid), a page of the unchanged figures ends there instead of walking every
-/// figure added since (half the table, on the last page of a vintage halfway through) to find
-/// that none is left. Read in another order, through an index, SQLite checks the place, which
-/// every index entry holds, before reading the figure, and passes those added since unread:
-/// `sort=-id` walked 60,000 of them for a page of a vintage halfway through a million figures.
-/// That check needs the place as a number (`filter.added_through`, found with the vintage):
-/// SQLite checks a term holding the bisection only after reading each figure. In source order,
-/// a range on the rowid, the bisection does as well when the number is not known.
-fn push_added_by<'a>(
-    query: &mut QueryBuilder<'a, Sqlite>,
-    filter: &'a ObservationFilter,
-    moment: &'a str,
-    in_source_order: bool,
-) {
-    query.push(if in_source_order {
-        " AND o.position <= "
-    } else {
-        " AND +o.position <= "
-    });
-    match filter.added_through {
-        Some(place) => {
-            query.push_bind(place);
-        }
-        None => push_added_through(query, moment),
-    }
-}
-
-/// The place in source order of the last figure added by `moment`, as an expression. Figures
-/// are added in the order their imports are recorded and never deleted, so the moment each
-/// was added (its first revision's) never falls as its place rises, and the place is found by
-/// bisection: 20 or so seeks for a million figures. Each probe takes the first figure at or
-/// after a place, so a place no figure holds is no harm.
-fn push_added_through<'a>(query: &mut QueryBuilder<'a, Sqlite>, moment: &'a str) {
-    let middle = "(low + high + 1) / 2";
-    let probe = |query: &mut QueryBuilder<'a, Sqlite>| {
-        query
-            .push("(SELECT v.recorded_at <= ")
-            .push_bind(moment)
-            .push(format_args!(
-                " FROM observations f \
-                 JOIN observation_revisions v ON v.observation_id = f.id AND v.number = 1 \
-                 WHERE f.rowid >= {middle} ORDER BY f.rowid LIMIT 1)"
-            ));
-    };
-    query.push(
-        "(WITH RECURSIVE probe (low, high) AS (\
-         SELECT 0, (SELECT max(rowid) FROM observations) UNION ALL SELECT CASE WHEN ",
-    );
-    probe(query);
-    query.push(format_args!(" THEN {middle} ELSE low END, CASE WHEN "));
-    probe(query);
-    query.push(format_args!(
-        " THEN high ELSE {middle} - 1 END FROM probe WHERE low < high) \
-         SELECT max(low) FROM probe)"
-    ));
-}
-
-/// One part of the vintage at `moment`, as the relation `o`, read as `sort` says.
-fn push_vintage_part<'a>(
-    query: &mut QueryBuilder<'a, Sqlite>,
-    part: VintagePart,
-    moment: &'a str,
-    sort: PartOrder,
-) {
-    query.push(" (");
-    push_vintage_part_select(query, part, moment, sort);
-    query.push(") o");
-}
 
 /// `SELECT` and every column the store reads of a figure from `o` and the catalogue joined to
 /// it ([`OBSERVATION_JOINS`]), names in `language`, in declaration order, then
@@ -416,9 +260,9 @@ fn push_order(
 }
 
 /// A page of the vintage at `moment` as the relation `o` (with each sort key's value as
-/// `sort_0`, `sort_1`..., and `sort_position`): a compound SELECT of its two parts, each filtered, after the
-/// cursor and in page order, which SQLite merges (each part read through an index in page
-/// order, stopping after a page) and cuts to the page.
+/// `sort_0`, `sort_1`..., and `sort_position`): a compound SELECT of its two parts, each
+/// filtered, after the cursor and in page order, which SQLite merges (each part read through
+/// an index in page order, stopping after a page) and cuts to the page.
 fn push_vintage_page<'a>(
     query: &mut QueryBuilder<'a, Sqlite>,
     filter: &'a ObservationFilter,
@@ -546,58 +390,6 @@ fn push_spanning_split_page<'a>(
     push_compound_end(query, order, filter);
 }
 
-/// The statement of [`count_observations`], after `prefix`. No join: every filter is on the
-/// figures themselves, so SQLite can count the entries of one index. Figures of several roles
-/// are counted role by role and summed (roles never overlap): each role seeks its own index,
-/// where their alternatives together would read every figure. A vintage is counted part by
-/// part ([`VintagePart`]), each through its own indexes, and summed likewise.
-pub(super) fn observation_count_statement<'a>(
-    prefix: &str,
-    filter: &'a ObservationFilter,
-) -> QueryBuilder<'a, Sqlite> {
-    let vintage = match (filter.as_of.as_deref(), &filter.updated_after) {
-        (Some(moment), None) => Some(moment),
-        _ => None,
-    };
-    let push_relation = |query: &mut QueryBuilder<'a, Sqlite>, part: VintagePart| match vintage {
-        Some(moment) => push_vintage_part(query, part, moment, PartOrder::Range),
-        None => push_figures(query, filter),
-    };
-    let parts: &[VintagePart] = match vintage {
-        Some(_) => &VINTAGE_PARTS,
-        // One relation, whichever `push_figures` reads.
-        None => &[VintagePart::Unchanged],
-    };
-    if filter.roles.len() < 2 && parts.len() == 1 {
-        let mut query = QueryBuilder::<Sqlite>::new(format!("{prefix}SELECT COUNT(*) FROM"));
-        push_relation(&mut query, parts[0]);
-        query.push(" WHERE 1 = 1");
-        push_observation_filters(&mut query, filter, FilterUse::Count);
-        return query;
-    }
-    let role_groups: Vec<&[FigureRole]> = if filter.roles.len() < 2 {
-        vec![&filter.roles]
-    } else {
-        filter.roles.iter().map(std::slice::from_ref).collect()
-    };
-    let mut query = QueryBuilder::<Sqlite>::new(format!("{prefix}SELECT "));
-    let mut terms = 0;
-    for part in parts {
-        for roles in &role_groups {
-            if terms > 0 {
-                query.push(" + ");
-            }
-            terms += 1;
-            query.push("(SELECT COUNT(*) FROM");
-            push_relation(&mut query, *part);
-            query.push(" WHERE 1 = 1");
-            push_filters_in_roles(&mut query, filter, FilterUse::Count, roles);
-            query.push(")");
-        }
-    }
-    query
-}
-
 /// Figures matching `filter` in `order`: sorted, after or before a keyset row, up to a limit.
 /// Rows read backwards (before a keyset) come nearest-first; the caller puts them back in order.
 pub async fn observations_ordered<'e>(
@@ -649,44 +441,6 @@ impl<'a> ObservationRows<'a> {
     }
 }
 
-/// The vintage `as_of` reads, as [`vintage`] finds it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct VintageTimes {
-    /// The time of the last revision recorded by `as_of` (a revision is stamped with its
-    /// import's time, so only import times matter): reading as of it is reading as of
-    /// `as_of`. `None`: nothing was recorded by then.
-    pub vintage: Option<String>,
-    /// The time of the last revision of all: when it is the vintage's, every figure's latest
-    /// state is its state then.
-    pub latest: Option<String>,
-    /// The place in source order of the last figure added by `as_of` (0 for none): what
-    /// [`ObservationFilter::added_through`] holds for a page of the vintage.
-    pub added_through: i64,
-}
-
-/// The vintage `as_of` reads ([`VintageTimes`]): two seeks of
-/// `observation_revisions_recorded_at` (migration 0004) and the bisection of
-/// [`push_added_through`].
-pub async fn vintage<'e>(
-    executor: impl sqlx::SqliteExecutor<'e>,
-    as_of: &str,
-) -> sqlx::Result<VintageTimes> {
-    let mut query = QueryBuilder::<Sqlite>::new(
-        "SELECT (SELECT max(recorded_at) FROM observation_revisions WHERE recorded_at <= ",
-    );
-    query
-        .push_bind(as_of)
-        .push("), (SELECT max(recorded_at) FROM observation_revisions), ");
-    push_added_through(&mut query, as_of);
-    let (vintage, latest, added_through): (_, _, i64) =
-        query.build_query_as().fetch_one(executor).await?;
-    Ok(VintageTimes {
-        vintage,
-        latest,
-        added_through,
-    })
-}
-
 /// The ids of the figures retracted after `moment` (canonical UTC): what a delta marks.
 pub async fn retracted_after<'e>(
     executor: impl sqlx::SqliteExecutor<'e>,
@@ -698,16 +452,6 @@ pub async fn retracted_after<'e>(
             .fetch_all(executor)
             .await?;
     Ok(ids.into_iter().collect())
-}
-
-/// How many figures match `filter`.
-pub async fn count_observations<'e>(
-    executor: impl sqlx::SqliteExecutor<'e>,
-    filter: &ObservationFilter,
-) -> sqlx::Result<usize> {
-    let mut query = observation_count_statement("", filter);
-    let count: i64 = query.build_query_scalar().fetch_one(executor).await?;
-    Ok(count as usize)
 }
 
 /// Which figures [`related_observations`] reads: figures that point at others, the figures

@@ -24,10 +24,10 @@ use crate::domain::analytics::conversion::Exchange;
 use crate::domain::figure::column::Word;
 use crate::domain::figure::Unit;
 
-use super::filter::{push_observation_filters, FilterUse};
+use super::filter::{push_observation_filters, FilterUse, ObservationFilter, ObservationOrder};
 use super::keyset::{push_json, push_keyset};
 use super::margin::{units_of, MARGIN};
-use super::{push_figures, ObservationFilter, ObservationOrder};
+use super::relation::push_figures;
 
 /// Which figures one group holds: those of a unit, or (within one region) those of every unit
 /// but the other currency.
