@@ -54,14 +54,19 @@ async fn the_analytics_find_their_figures_through_indexes() {
     assert!(nothing.is_none(), "nothing asked for, nothing run");
 }
 
-/// An import finds the figures it copies into their revisions, corrects and retracts by key
-/// (the id's UNIQUE index, the revisions' primary key), and setting the secondary indexes aside
-/// for a bulk load changes none of its plans: none of them used those indexes. (Adding a
-/// figure plans a read of the tables that point at it, `equivalent_of` and `restates`, which
-/// SQLite runs only while a deferred foreign key is unresolved: a file whose figure points at
-/// one further down. Those links' indexes are partial, so they never served it.)
+/// An import reads and writes the figures by key, and setting the secondary indexes aside for
+/// a bulk load changes none of its plans.
+/// - It writes by key: it finds the figures it copies into their revisions, corrects and
+///   retracts through the id's UNIQUE index and the revisions' primary key, neither set aside.
+///   (Adding a figure plans a read of the tables that point at it, `equivalent_of` and
+///   `restates`, which SQLite runs only while a deferred foreign key is unresolved: a file
+///   whose figure points at one further down.)
+/// - It checks each batch by key: the figures it names through the id's index, and the
+///   figures that link to them through the links' partial indexes, which the load keeps. When
+///   the load set those aside too, each look-up walked the table, so each batch of `generate`
+///   took longer than the one before.
 #[tokio::test]
-async fn an_import_writes_by_key_with_the_secondary_indexes_set_aside() {
+async fn an_import_reads_and_writes_by_key_with_the_secondary_indexes_set_aside() {
     let app = TestApp::spawn().await;
     let writer = store::database::open_and_migrate(&app.db_url)
         .await
@@ -94,50 +99,26 @@ async fn an_import_writes_by_key_with_the_secondary_indexes_set_aside() {
     );
     assert!(by_key(&plans[4], id), "{}", plans[4]);
     assert!(by_key(&plans[5], id), "{}", plans[5]);
-    for plan in &plans[1..] {
-        let scan = |step: &String| {
-            let step = step.trim_start();
-            FIGURE_TABLES
-                .iter()
-                .any(|table| step == format!("SCAN {table}"))
-        };
-        assert!(!plan.steps.iter().any(scan), "{plan}");
-    }
-    store::bulk_load::rebuild(&mut tx, aside).await.unwrap();
-    tx.rollback().await.unwrap();
-}
-
-/// An import checks each batch against the stored figures by key, even in a bulk load: the
-/// figures it names through their id's UNIQUE index, and the figures that link to them through
-/// the links' partial indexes, which the load keeps. When the load set those aside too, each
-/// look-up walked the table, so each batch of `generate` took longer than the one before.
-#[tokio::test]
-async fn an_imports_look_ups_keep_their_indexes_in_a_bulk_load() {
-    let app = TestApp::spawn().await;
-    let writer = store::database::open_and_migrate(&app.db_url)
+    // The look-ups: the figures by id, then those linking to them by each link.
+    let reads = store::query_plans::explain_import_reads(&mut tx)
         .await
         .unwrap();
-    let mut connection = writer.acquire().await.unwrap();
-    let mut tx = sqlx::Connection::begin(&mut *connection).await.unwrap();
-    let aside = store::bulk_load::set_aside(&mut tx).await.unwrap();
-    let plans = store::query_plans::explain_import_reads(&mut tx)
-        .await
-        .unwrap();
-    let expected = [
-        "INDEX sqlite_autoindex_observations_1 (id=?)",
+    let links = [
         "INDEX observations_equivalent_of (equivalent_of=?)",
         "INDEX observations_restates (restates=?)",
     ];
-    assert_eq!(plans.len(), expected.len());
-    for (plan, index) in plans.iter().zip(expected) {
-        assert!(plan.steps.iter().any(|step| step.contains(index)), "{plan}");
-        let walks = |step: &String| {
+    assert_eq!(reads.len(), 1 + links.len());
+    for (plan, index) in reads.iter().zip([id].into_iter().chain(links)) {
+        assert!(by_key(plan, index), "{plan}");
+    }
+    for plan in plans[1..].iter().chain(&reads) {
+        let walk = |step: &String| {
             let step = step.trim_start();
             FIGURE_TABLES
                 .iter()
                 .any(|table| step.starts_with(&format!("SCAN {table}")))
         };
-        assert!(!plan.steps.iter().any(walks), "{plan}");
+        assert!(!plan.steps.iter().any(walk), "{plan}");
     }
     store::bulk_load::rebuild(&mut tx, aside).await.unwrap();
     tx.rollback().await.unwrap();
