@@ -59,19 +59,21 @@ pub struct SetAside {
 pub async fn secondary_indexes(
     connection: &mut SqliteConnection,
 ) -> sqlx::Result<Vec<(String, String)>> {
-    sqlx::query_as(
+    let list = |items: usize| vec!["?"; items].join(", ");
+    let sql = format!(
         "SELECT m.name, m.sql FROM sqlite_master m
          JOIN pragma_index_list(m.tbl_name) l ON l.name = m.name
-         WHERE m.type = 'index' AND m.tbl_name IN (?, ?) AND l.origin = 'c' AND l.\"unique\" = 0
-             AND m.name NOT IN (?, ?)
+         WHERE m.type = 'index' AND m.tbl_name IN ({}) AND l.origin = 'c' AND l.\"unique\" = 0
+             AND m.name NOT IN ({})
          ORDER BY m.rowid",
-    )
-    .bind(FIGURE_TABLES[0])
-    .bind(FIGURE_TABLES[1])
-    .bind(LOOKUP_INDEXES[0])
-    .bind(LOOKUP_INDEXES[1])
-    .fetch_all(connection)
-    .await
+        list(FIGURE_TABLES.len()),
+        list(LOOKUP_INDEXES.len())
+    );
+    let mut query = sqlx::query_as(&sql);
+    for name in FIGURE_TABLES.iter().chain(&LOOKUP_INDEXES) {
+        query = query.bind(*name);
+    }
+    query.fetch_all(connection).await
 }
 
 /// Drops the secondary indexes of the figure tables; call inside the import's transaction.
