@@ -1,4 +1,4 @@
-//! How many figures a filter keeps: one statement that counts the entries of an index.
+//! How many figures a filter keeps: one statement, counted on the figures' indexes without a join.
 
 use sqlx::{QueryBuilder, Sqlite};
 
