@@ -182,10 +182,9 @@ pub enum Command {
     /// annual figures over 1995-2024, then corrections and retractions as revisions. Not real
     /// data: every id starts with `synthetic-` and every figure names the source `synthetic`.
     /// The same arguments give the same figures. The figures go through the import path in
-    /// batches, each recorded in `imports`: the figures' batches in one transaction (all or
-    /// nothing), then each batch of corrections in its own. A batch already recorded by a run
-    /// with the same arguments is skipped, so a second run adds nothing and an interrupted one
-    /// resumes. On a terminal a bar shows the progress; otherwise stderr gets a line per
+    /// batches, each recorded in `imports`, the figures' and then the corrections' in one
+    /// transaction (all or nothing). A batch already recorded by a run with the same
+    /// arguments is skipped, so a second run adds nothing. On a terminal a bar shows the progress; otherwise stderr gets a line per
     /// batch. A summary goes to stdout. Exits 1 when the database holds synthetic figures made
     /// with other arguments (nothing is written), 2 when the database fails.
     Generate(GenerateArgs),

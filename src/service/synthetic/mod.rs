@@ -14,13 +14,13 @@
 //!
 //! The figures go to [`import_rows_in`] in batches, each one import (recorded in `imports`
 //! under a name saying which run and which figures, with its own time); then a second pass
-//! corrects `--revisions-percent` of them (revision 2) and retracts one in 10,000. The first
-//! pass's batches share one transaction, and one build of the secondary indexes when they at
-//! least double the figures ([`bulk_load`]): all of them or none (alone on its file, through a
-//! rollback journal rather than the WAL, so its pages are written once). Each batch of the second
-//! pass is a transaction of its own. A batch already recorded under its name is skipped, so a
-//! second run with the same arguments adds nothing and an interrupted run resumes. Synthetic
-//! figures made with other arguments are refused rather than corrected into these.
+//! corrects `--revisions-percent` of them (revision 2) and retracts one in 10,000. Both passes'
+//! batches share one transaction, and one build of the secondary indexes when they at least
+//! double the figures ([`bulk_load`]): all of them or none (alone on its file, through a
+//! rollback journal rather than the WAL, so its pages are written once). A batch already
+//! recorded under its name is skipped, so a second run with the same arguments adds nothing
+//! (and a database an older version left half-corrected is finished). Synthetic figures made
+//! with other arguments are refused rather than corrected into these.
 //!
 //! [`import_rows_in`]: crate::service::import::import_rows_in
 //! [`bulk_load`]: crate::store::bulk_load
@@ -76,8 +76,7 @@ pub enum GenerateFailure {
     /// The arguments (from a caller other than the command line, which checks them) or the
     /// database do not allow the run; nothing was written.
     Refused(String),
-    /// The database failed (nothing of the first pass stays, the batches of corrections
-    /// recorded before the failure do; a rerun resumes).
+    /// The database failed; nothing of the run stays, and a rerun starts it again.
     Failed(String),
 }
 
@@ -161,21 +160,86 @@ pub async fn generate(
         total: total + revised.len(),
     };
 
-    // One connection writes both passes, set up for a load (a larger cache, and the first
-    // pass through a rollback journal: see `bulk_load::tune_for_load`).
-    let name_of = |first: usize, last: usize| format!("{prefix}figures {first}-{last} of {total}");
+    // One connection writes both passes, set up for a load (a larger cache, and the passes
+    // through a rollback journal: see `bulk_load::tune_for_load`).
     let mut connection = pool.acquire().await.map_err(database)?;
     let mut tuned = store::bulk_load::tune_for_load(&mut connection)
         .await
         .map_err(database)?;
-    let first = first_pass(&mut connection, &mut batch, args, name_of, progress).await;
+    let written = both_passes(
+        &mut connection,
+        &mut batch,
+        args,
+        &revised,
+        &prefix,
+        progress,
+    )
+    .await;
     let rejoined = store::bulk_load::rejoin_wal(&mut connection, &mut tuned).await;
-    first?;
+    written?;
     rejoined.map_err(database)?;
+    store::bulk_load::untune(&mut connection, tuned)
+        .await
+        .map_err(database)?;
+    Ok(summary)
+}
 
-    // Pass 2: some figures corrected (revision 2), a few retracted.
+/// Both passes in one transaction, and one build of the secondary indexes when the figures
+/// at least double those stored ([`store::bulk_load`]): the corrections then update rows
+/// without touching 40 indexes each. Each batch is still its own import, checked against the
+/// batches before it and recorded with its own time. On any failure the transaction rolls
+/// back: nothing of the run stays.
+async fn both_passes(
+    connection: &mut SqliteConnection,
+    batch: &mut Batch<'_>,
+    args: &Options,
+    revised: &[(usize, Revision)],
+    prefix: &str,
+    progress: &mut dyn FnMut(BatchReport<'_>),
+) -> Result<(), GenerateFailure> {
+    let total = args.observations;
+    let name_of = |first: usize, last: usize| format!("{prefix}figures {first}-{last} of {total}");
+    let to_add: usize = (0..total)
+        .step_by(args.batch_size)
+        .map(|start| (start + 1, (start + args.batch_size).min(total)))
+        .filter(|(first, last)| !batch.recorded.contains(&name_of(*first, *last)))
+        .map(|(first, last)| last + 1 - first)
+        .sum();
+    let mut tx = connection.begin().await.map_err(database)?;
+    let set_aside = if store::bulk_load::worth_setting_aside(&mut tx, to_add)
+        .await
+        .map_err(database)?
+    {
+        Some(
+            store::bulk_load::set_aside(&mut tx)
+                .await
+                .map_err(database)?,
+        )
+    } else {
+        None
+    };
+    first_pass(&mut tx, batch, args, name_of, progress).await?;
+    second_pass(&mut tx, batch, args, revised, prefix, progress).await?;
+    if let Some(set_aside) = set_aside {
+        store::bulk_load::rebuild(&mut tx, set_aside)
+            .await
+            .map_err(database)?;
+    }
+    tx.commit().await.map_err(database)?;
+    Ok(())
+}
+
+/// Pass 2: some figures corrected (revision 2), a few retracted.
+async fn second_pass(
+    tx: &mut SqliteConnection,
+    batch: &mut Batch<'_>,
+    args: &Options,
+    revised: &[(usize, Revision)],
+    prefix: &str,
+    progress: &mut dyn FnMut(BatchReport<'_>),
+) -> Result<(), GenerateFailure> {
     let batches = revised.len().div_ceil(args.batch_size);
-    let mut figures = Figures::new(args.seed, total);
+    let mut figures = Figures::new(args.seed, args.observations);
     for (number, chunk) in revised.chunks(args.batch_size).enumerate() {
         let name = format!("{prefix}revisions {} of {batches}", number + 1);
         let last_index = chunk.last().map_or(0, |(index, _)| *index);
@@ -213,10 +277,9 @@ pub async fn generate(
                 })
                 .collect::<Vec<_>>()
         };
-        let mut tx = connection.begin().await.map_err(database)?;
         batch
             .import(
-                &mut tx,
+                tx,
                 &name,
                 drafts.len(),
                 rows,
@@ -224,45 +287,19 @@ pub async fn generate(
                 &format!("revisions {} of {batches}", number + 1),
             )
             .await?;
-        tx.commit().await.map_err(database)?;
     }
-    store::bulk_load::untune(&mut connection, tuned)
-        .await
-        .map_err(database)?;
-    Ok(summary)
+    Ok(())
 }
 
-/// Pass 1: every figure, added; the batches share one transaction, and one build of the
-/// secondary indexes when they at least double the figures (each batch is still its own
-/// import, checked against the batches before it and recorded with its own time). On any
-/// failure the transaction rolls back: none of the pass stays.
+/// Pass 1: every figure, added, a batch to an import.
 async fn first_pass(
-    connection: &mut SqliteConnection,
+    tx: &mut SqliteConnection,
     batch: &mut Batch<'_>,
     args: &Options,
     name_of: impl Fn(usize, usize) -> String,
     progress: &mut dyn FnMut(BatchReport<'_>),
 ) -> Result<(), GenerateFailure> {
     let total = args.observations;
-    let to_add: usize = (0..total)
-        .step_by(args.batch_size)
-        .map(|start| (start + 1, (start + args.batch_size).min(total)))
-        .filter(|(first, last)| !batch.recorded.contains(&name_of(*first, *last)))
-        .map(|(first, last)| last + 1 - first)
-        .sum();
-    let mut tx = connection.begin().await.map_err(database)?;
-    let set_aside = if store::bulk_load::worth_setting_aside(&mut tx, to_add)
-        .await
-        .map_err(database)?
-    {
-        Some(
-            store::bulk_load::set_aside(&mut tx)
-                .await
-                .map_err(database)?,
-        )
-    } else {
-        None
-    };
     let mut figures = Figures::new(args.seed, total);
     let mut done = 0;
     while done < total {
@@ -279,7 +316,7 @@ async fn first_pass(
         };
         batch
             .import(
-                &mut tx,
+                tx,
                 &name,
                 drafts.len(),
                 rows,
@@ -288,12 +325,6 @@ async fn first_pass(
             )
             .await?;
     }
-    if let Some(set_aside) = set_aside {
-        store::bulk_load::rebuild(&mut tx, set_aside)
-            .await
-            .map_err(database)?;
-    }
-    tx.commit().await.map_err(database)?;
     Ok(())
 }
 

@@ -119,21 +119,21 @@ async fn a_reader_keeps_its_indexes_while_an_import_has_them_set_aside() {
     tx.rollback().await.unwrap();
 }
 
-/// Generate's first pass writes its batches in one transaction around one index build: a
-/// failure in its last batch leaves no synthetic figure, no import of the run, and every
-/// index; the rerun writes it all, each batch its own import with its own time.
+/// Generate writes the batches of both passes in one transaction around one index build: a
+/// failure in its last batch, the corrections', leaves no synthetic figure, no import of the
+/// run, and every index; the rerun writes it all, each batch its own import with its own time.
 #[tokio::test]
-async fn generates_first_pass_is_all_or_nothing_and_each_batch_its_own_import() {
+async fn a_generate_run_is_all_or_nothing_and_each_batch_its_own_import() {
     let app = TestApp::spawn().await;
     let schema = index_statements(&app.pool).await;
     let figures_before = count(&app, "SELECT count(*) FROM observations").await;
     let imports_before = count(&app, "SELECT count(*) FROM imports").await;
     let args = ["--observations", "12000", "--batch-size", "3000"];
     let writer = open_and_migrate(&app.db_url).await.unwrap();
-    // The database refuses the import of the last batch.
+    // The database refuses the import of the last batch, the corrections'.
     sqlx::raw_sql(
         "CREATE TRIGGER refuse_last_batch BEFORE INSERT ON imports
-         WHEN NEW.file LIKE '%: figures 9001-12000 of 12000'
+         WHEN NEW.file LIKE '%: revisions 1 of 1'
          BEGIN SELECT RAISE(ABORT, 'refused for the test'); END",
     )
     .execute(&writer)
@@ -162,14 +162,17 @@ async fn generates_first_pass_is_all_or_nothing_and_each_batch_its_own_import() 
         count(&app, "SELECT count(*) FROM observations").await,
         figures_before + 12_000
     );
-    let batches: Vec<(String, String, i64)> = sqlx::query_as(
-        "SELECT file, recorded_at, added FROM imports WHERE file LIKE '%: figures %' ORDER BY id",
+    let batches: Vec<(String, String, i64, i64)> = sqlx::query_as(
+        "SELECT file, recorded_at, added, corrected FROM imports
+         WHERE file LIKE 'generate %' ORDER BY id",
     )
     .fetch_all(&app.pool)
     .await
     .unwrap();
-    let added: Vec<i64> = batches.iter().map(|(_, _, added)| *added).collect();
-    assert_eq!(added, [3_000; 4]);
+    let added: Vec<i64> = batches.iter().map(|batch| batch.2).collect();
+    assert_eq!(added, [3_000, 3_000, 3_000, 3_000, 0]);
+    assert!(batches[4].0.ends_with(": revisions 1 of 1"), "{batches:?}");
+    assert!(batches[4].3 > 0, "{batches:?}");
     assert!(
         batches.windows(2).all(|pair| pair[0].1 < pair[1].1),
         "{batches:?}"
