@@ -140,11 +140,6 @@ impl Figures {
         }
         self.region += 1;
     }
-
-    /// The figure a draft stands for, its value `raw` (the draft's, or a revised one).
-    pub fn render(&self, draft: &Draft, raw: f64) -> FigureRecord {
-        render(self.seed, draft, raw)
-    }
 }
 
 impl Iterator for Figures {
@@ -189,6 +184,7 @@ pub(super) fn grouped(value: f64, decimals: usize) -> String {
     out
 }
 
+/// The figure a draft stands for, its value `raw` (the draft's, or a revised one).
 pub(super) fn render(seed: u64, draft: &Draft, raw: f64) -> FigureRecord {
     let subject = &SUBJECTS[draft.subject];
     let region = &REGIONS[draft.region];

@@ -41,7 +41,7 @@ use sqlx::{Connection, SqliteConnection, SqlitePool};
 use crate::service::import::{import_rows_in, read::Row, ImportFailure};
 use crate::store;
 use catalogue::{catalogue, MAX_OBSERVATIONS, MEASURES, SOURCE_ID, SUBJECTS, YEARS};
-use figures::{render, Draft, Figures};
+use figures::{render, Figures};
 use revisions::{corrected, Revision, RevisionChoice, CORRECTION_REASONS, RETRACTION_REASON};
 
 /// What a run makes, as the `generate` command's arguments say it (and name its imports).
@@ -291,7 +291,9 @@ async fn second_pass(
     Ok(())
 }
 
-/// Pass 1: every figure, added, a batch to an import.
+/// Pass 1: every figure, added, a batch to an import. Each batch's rows are made on a thread
+/// of their own while SQLite writes the batch before: the two take turns otherwise, and
+/// making them is a tenth of the pass.
 async fn first_pass(
     tx: &mut SqliteConnection,
     batch: &mut Batch<'_>,
@@ -300,26 +302,54 @@ async fn first_pass(
     progress: &mut dyn FnMut(BatchReport<'_>),
 ) -> Result<(), GenerateFailure> {
     let total = args.observations;
-    let mut figures = Figures::new(args.seed, total);
-    let mut done = 0;
-    while done < total {
-        let drafts: Vec<Draft> = figures.by_ref().take(args.batch_size).collect();
-        let (first, last) = (done + 1, done + drafts.len());
-        done = last;
-        let name = name_of(first, last);
-        let rows = || {
-            drafts
-                .iter()
-                .enumerate()
-                .map(|(line, draft)| Row::figure(line + 1, &figures.render(draft, draft.raw), None))
-                .collect::<Vec<_>>()
+    let batches: Vec<(usize, usize)> = (0..total)
+        .step_by(args.batch_size)
+        .map(|start| (start + 1, (start + args.batch_size).min(total)))
+        .collect();
+    // A batch an earlier run recorded is skipped, so its rows need not be made.
+    let wanted: Vec<bool> = batches
+        .iter()
+        .map(|(first, last)| !batch.recorded.contains(&name_of(*first, *last)))
+        .collect();
+    let (made, mut to_write) = tokio::sync::mpsc::channel(1);
+    let (seed, sizes) = (
+        args.seed,
+        batches.iter().map(|(first, last)| last + 1 - first),
+    );
+    let sizes: Vec<usize> = sizes.collect();
+    // Ends on its own when the pass stops early: its next send finds no receiver.
+    std::thread::spawn(move || {
+        let mut figures = Figures::new(seed, total);
+        for (size, wanted) in sizes.into_iter().zip(wanted) {
+            let drafts = figures.by_ref().take(size);
+            let rows: Vec<Row> = if wanted {
+                drafts
+                    .enumerate()
+                    .map(|(line, draft)| {
+                        Row::figure(line + 1, &render(seed, &draft, draft.raw), None)
+                    })
+                    .collect()
+            } else {
+                drafts.for_each(drop);
+                Vec::new()
+            };
+            if made.blocking_send(rows).is_err() {
+                break;
+            }
+        }
+    });
+    for (first, last) in batches {
+        let Some(rows) = to_write.recv().await else {
+            return Err(GenerateFailure::Failed(
+                "the thread making the figures stopped".to_owned(),
+            ));
         };
         batch
             .import(
                 tx,
-                &name,
-                drafts.len(),
-                rows,
+                &name_of(first, last),
+                last + 1 - first,
+                || rows,
                 progress,
                 &format!("figures {last}/{total}"),
             )
@@ -402,7 +432,7 @@ impl Batch<'_> {
 #[cfg(test)]
 mod tests {
     use super::catalogue::FIGURES_PER_SUBJECT_REGION;
-    use super::figures::grouped;
+    use super::figures::{grouped, Draft};
     use super::simulate::fifth_root;
     use super::*;
     use crate::domain::figure::column::Word;
