@@ -199,9 +199,7 @@ async fn both_passes(
 ) -> Result<(), GenerateFailure> {
     let total = args.observations;
     let name_of = |first: usize, last: usize| format!("{prefix}figures {first}-{last} of {total}");
-    let to_add: usize = (0..total)
-        .step_by(args.batch_size)
-        .map(|start| (start + 1, (start + args.batch_size).min(total)))
+    let to_add: usize = first_pass_batches(args)
         .filter(|(first, last)| !batch.recorded.contains(&name_of(*first, *last)))
         .map(|(first, last)| last + 1 - first)
         .sum();
@@ -301,26 +299,19 @@ async fn first_pass(
     name_of: impl Fn(usize, usize) -> String,
     progress: &mut dyn FnMut(BatchReport<'_>),
 ) -> Result<(), GenerateFailure> {
-    let total = args.observations;
-    let batches: Vec<(usize, usize)> = (0..total)
-        .step_by(args.batch_size)
-        .map(|start| (start + 1, (start + args.batch_size).min(total)))
-        .collect();
-    // A batch an earlier run recorded is skipped, so its rows need not be made.
-    let wanted: Vec<bool> = batches
-        .iter()
-        .map(|(first, last)| !batch.recorded.contains(&name_of(*first, *last)))
+    let (seed, total) = (args.seed, args.observations);
+    // Each batch's size, and whether to make its rows: one an earlier run recorded is skipped.
+    let to_make: Vec<(usize, bool)> = first_pass_batches(args)
+        .map(|(first, last)| {
+            let recorded = batch.recorded.contains(&name_of(first, last));
+            (last + 1 - first, !recorded)
+        })
         .collect();
     let (made, mut to_write) = tokio::sync::mpsc::channel(1);
-    let (seed, sizes) = (
-        args.seed,
-        batches.iter().map(|(first, last)| last + 1 - first),
-    );
-    let sizes: Vec<usize> = sizes.collect();
     // Ends on its own when the pass stops early: its next send finds no receiver.
     std::thread::spawn(move || {
         let mut figures = Figures::new(seed, total);
-        for (size, wanted) in sizes.into_iter().zip(wanted) {
+        for (size, wanted) in to_make {
             let drafts = figures.by_ref().take(size);
             let rows: Vec<Row> = if wanted {
                 drafts
@@ -338,7 +329,7 @@ async fn first_pass(
             }
         }
     });
-    for (first, last) in batches {
+    for (first, last) in first_pass_batches(args) {
         let Some(rows) = to_write.recv().await else {
             return Err(GenerateFailure::Failed(
                 "the thread making the figures stopped".to_owned(),
@@ -356,6 +347,13 @@ async fn first_pass(
             .await?;
     }
     Ok(())
+}
+
+/// The first pass's batches, by their first and last figure (counted from 1).
+fn first_pass_batches(args: &Options) -> impl Iterator<Item = (usize, usize)> + '_ {
+    (0..args.observations)
+        .step_by(args.batch_size)
+        .map(|start| (start + 1, (start + args.batch_size).min(args.observations)))
 }
 
 fn database(problem: sqlx::Error) -> GenerateFailure {
