@@ -148,6 +148,12 @@ pub async fn generate(
     let revised: Vec<(usize, Revision)> = (0..total)
         .filter_map(|index| choice.of(index).map(|revision| (index, revision)))
         .collect();
+    let rows_in_all = total + revised.len();
+    let run = Run {
+        args,
+        prefix,
+        revised,
+    };
     // Read once: the imports check against it, and in the first pass no other connection may
     // read while it writes (a rollback journal locks readers out).
     let entities = store::catalogue::catalogue(pool).await.map_err(database)?;
@@ -157,7 +163,7 @@ pub async fn generate(
         description: &description,
         summary: &mut summary,
         done: 0,
-        total: total + revised.len(),
+        total: rows_in_all,
     };
 
     // One connection writes both passes, set up for a load (a larger cache, and the passes
@@ -166,15 +172,7 @@ pub async fn generate(
     let mut tuned = store::bulk_load::tune_for_load(&mut connection)
         .await
         .map_err(database)?;
-    let written = both_passes(
-        &mut connection,
-        &mut batch,
-        args,
-        &revised,
-        &prefix,
-        progress,
-    )
-    .await;
+    let written = both_passes(&mut connection, &mut batch, &run, progress).await;
     let rejoined = store::bulk_load::rejoin_wal(&mut connection, &mut tuned).await;
     written?;
     rejoined.map_err(database)?;
@@ -192,15 +190,12 @@ pub async fn generate(
 async fn both_passes(
     connection: &mut SqliteConnection,
     batch: &mut Batch<'_>,
-    args: &Options,
-    revised: &[(usize, Revision)],
-    prefix: &str,
+    run: &Run<'_>,
     progress: &mut dyn FnMut(BatchReport<'_>),
 ) -> Result<(), GenerateFailure> {
-    let total = args.observations;
-    let name_of = |first: usize, last: usize| format!("{prefix}figures {first}-{last} of {total}");
-    let to_add: usize = first_pass_batches(args)
-        .filter(|(first, last)| !batch.recorded.contains(&name_of(*first, *last)))
+    let to_add: usize = run
+        .figure_batches()
+        .filter(|(first, last)| !batch.recorded.contains(&run.figures_name(*first, *last)))
         .map(|(first, last)| last + 1 - first)
         .sum();
     let mut tx = connection.begin().await.map_err(database)?;
@@ -216,8 +211,8 @@ async fn both_passes(
     } else {
         None
     };
-    first_pass(&mut tx, batch, args, name_of, progress).await?;
-    second_pass(&mut tx, batch, args, revised, prefix, progress).await?;
+    first_pass(&mut tx, batch, run, progress).await?;
+    second_pass(&mut tx, batch, run, progress).await?;
     if let Some(set_aside) = set_aside {
         store::bulk_load::rebuild(&mut tx, set_aside)
             .await
@@ -227,15 +222,74 @@ async fn both_passes(
     Ok(())
 }
 
+/// Pass 1: every figure, added, a batch to an import. Each batch's rows are made on a thread
+/// of their own while SQLite writes the batch before: the two take turns otherwise, and
+/// making them is a tenth of the pass.
+async fn first_pass(
+    tx: &mut SqliteConnection,
+    batch: &mut Batch<'_>,
+    run: &Run<'_>,
+    progress: &mut dyn FnMut(BatchReport<'_>),
+) -> Result<(), GenerateFailure> {
+    let (seed, total) = (run.args.seed, run.args.observations);
+    // Each batch's size, and whether to make its rows: one an earlier run recorded is skipped.
+    let to_make: Vec<(usize, bool)> = run
+        .figure_batches()
+        .map(|(first, last)| {
+            let recorded = batch.recorded.contains(&run.figures_name(first, last));
+            (last + 1 - first, !recorded)
+        })
+        .collect();
+    let (made, mut to_write) = tokio::sync::mpsc::channel(1);
+    // Ends on its own when the pass stops early: its next send finds no receiver.
+    std::thread::spawn(move || {
+        let mut figures = Figures::new(seed, total);
+        for (size, wanted) in to_make {
+            let drafts = figures.by_ref().take(size);
+            let rows: Vec<Row> = if wanted {
+                drafts
+                    .enumerate()
+                    .map(|(line, draft)| {
+                        Row::figure(line + 1, &render(seed, &draft, draft.raw), None)
+                    })
+                    .collect()
+            } else {
+                drafts.for_each(drop);
+                Vec::new()
+            };
+            if made.blocking_send(rows).is_err() {
+                break;
+            }
+        }
+    });
+    for (first, last) in run.figure_batches() {
+        let Some(rows) = to_write.recv().await else {
+            return Err(GenerateFailure::Failed(
+                "the thread making the figures stopped".to_owned(),
+            ));
+        };
+        batch
+            .import(
+                tx,
+                &run.figures_name(first, last),
+                last + 1 - first,
+                || rows,
+                progress,
+                &format!("figures {last}/{total}"),
+            )
+            .await?;
+    }
+    Ok(())
+}
+
 /// Pass 2: some figures corrected (revision 2), a few retracted.
 async fn second_pass(
     tx: &mut SqliteConnection,
     batch: &mut Batch<'_>,
-    args: &Options,
-    revised: &[(usize, Revision)],
-    prefix: &str,
+    run: &Run<'_>,
     progress: &mut dyn FnMut(BatchReport<'_>),
 ) -> Result<(), GenerateFailure> {
+    let (args, prefix, revised) = (run.args, &run.prefix, &run.revised);
     let batches = revised.len().div_ceil(args.batch_size);
     let mut figures = Figures::new(args.seed, args.observations);
     for (number, chunk) in revised.chunks(args.batch_size).enumerate() {
@@ -289,71 +343,28 @@ async fn second_pass(
     Ok(())
 }
 
-/// Pass 1: every figure, added, a batch to an import. Each batch's rows are made on a thread
-/// of their own while SQLite writes the batch before: the two take turns otherwise, and
-/// making them is a tenth of the pass.
-async fn first_pass(
-    tx: &mut SqliteConnection,
-    batch: &mut Batch<'_>,
-    args: &Options,
-    name_of: impl Fn(usize, usize) -> String,
-    progress: &mut dyn FnMut(BatchReport<'_>),
-) -> Result<(), GenerateFailure> {
-    let (seed, total) = (args.seed, args.observations);
-    // Each batch's size, and whether to make its rows: one an earlier run recorded is skipped.
-    let to_make: Vec<(usize, bool)> = first_pass_batches(args)
-        .map(|(first, last)| {
-            let recorded = batch.recorded.contains(&name_of(first, last));
-            (last + 1 - first, !recorded)
-        })
-        .collect();
-    let (made, mut to_write) = tokio::sync::mpsc::channel(1);
-    // Ends on its own when the pass stops early: its next send finds no receiver.
-    std::thread::spawn(move || {
-        let mut figures = Figures::new(seed, total);
-        for (size, wanted) in to_make {
-            let drafts = figures.by_ref().take(size);
-            let rows: Vec<Row> = if wanted {
-                drafts
-                    .enumerate()
-                    .map(|(line, draft)| {
-                        Row::figure(line + 1, &render(seed, &draft, draft.raw), None)
-                    })
-                    .collect()
-            } else {
-                drafts.for_each(drop);
-                Vec::new()
-            };
-            if made.blocking_send(rows).is_err() {
-                break;
-            }
-        }
-    });
-    for (first, last) in first_pass_batches(args) {
-        let Some(rows) = to_write.recv().await else {
-            return Err(GenerateFailure::Failed(
-                "the thread making the figures stopped".to_owned(),
-            ));
-        };
-        batch
-            .import(
-                tx,
-                &name_of(first, last),
-                last + 1 - first,
-                || rows,
-                progress,
-                &format!("figures {last}/{total}"),
-            )
-            .await?;
-    }
-    Ok(())
+/// What both passes work from: the arguments, the start of their imports' names, and the
+/// figures the second pass revises (by index in the sequence).
+struct Run<'r> {
+    args: &'r Options,
+    prefix: String,
+    revised: Vec<(usize, Revision)>,
 }
 
-/// The first pass's batches, by their first and last figure (counted from 1).
-fn first_pass_batches(args: &Options) -> impl Iterator<Item = (usize, usize)> + '_ {
-    (0..args.observations)
-        .step_by(args.batch_size)
-        .map(|start| (start + 1, (start + args.batch_size).min(args.observations)))
+impl Run<'_> {
+    /// The first pass's batches, by their first and last figure (counted from 1).
+    fn figure_batches(&self) -> impl Iterator<Item = (usize, usize)> + '_ {
+        let (total, size) = (self.args.observations, self.args.batch_size);
+        (0..total)
+            .step_by(size)
+            .map(move |start| (start + 1, (start + size).min(total)))
+    }
+
+    /// The name of the import of the figures `first` to `last`.
+    fn figures_name(&self, first: usize, last: usize) -> String {
+        let total = self.args.observations;
+        format!("{}figures {first}-{last} of {total}", self.prefix)
+    }
 }
 
 fn database(problem: sqlx::Error) -> GenerateFailure {
