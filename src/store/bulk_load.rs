@@ -13,6 +13,8 @@
 
 use sqlx::SqliteConnection;
 
+use super::placeholder_rows;
+
 /// The tables whose secondary indexes an import sets aside.
 const FIGURE_TABLES: [&str; 2] = ["observations", "observation_revisions"];
 
@@ -59,15 +61,14 @@ pub struct SetAside {
 pub async fn secondary_indexes(
     connection: &mut SqliteConnection,
 ) -> sqlx::Result<Vec<(String, String)>> {
-    let list = |items: usize| vec!["?"; items].join(", ");
     let sql = format!(
         "SELECT m.name, m.sql FROM sqlite_master m
          JOIN pragma_index_list(m.tbl_name) l ON l.name = m.name
          WHERE m.type = 'index' AND m.tbl_name IN ({}) AND l.origin = 'c' AND l.\"unique\" = 0
              AND m.name NOT IN ({})
          ORDER BY m.rowid",
-        list(FIGURE_TABLES.len()),
-        list(LOOKUP_INDEXES.len())
+        placeholder_rows("?", FIGURE_TABLES.len()),
+        placeholder_rows("?", LOOKUP_INDEXES.len())
     );
     let mut query = sqlx::query_as(&sql);
     for name in FIGURE_TABLES.iter().chain(&LOOKUP_INDEXES) {

@@ -7,8 +7,8 @@ use std::sync::LazyLock;
 use sqlx::sqlite::SqliteRow;
 use sqlx::{QueryBuilder, Row, Sqlite, SqliteConnection, SqlitePool};
 
-use super::bulk_load;
 use super::figures::RowCells;
+use super::{bulk_load, placeholder_rows};
 use crate::domain::figure::column::{Cell, Check, Column, Role, LIST_SEPARATOR};
 use crate::domain::figure::{FigureRecord, COLUMNS, STORED_COLUMNS};
 use crate::domain::timestamp;
@@ -64,7 +64,7 @@ fn figure_fields() -> &'static str {
 /// A placeholder for each of [`figure_fields`].
 fn figure_field_placeholders() -> &'static str {
     static PLACEHOLDERS: LazyLock<String> =
-        LazyLock::new(|| vec!["?"; stored_but_id().count()].join(", "));
+        LazyLock::new(|| placeholder_rows("?", stored_but_id().count()));
     &PLACEHOLDERS
 }
 
@@ -408,11 +408,6 @@ pub fn write_statements(rows: usize) -> Vec<String> {
 
 /// Changes per statement: at most 27 bound values each, far below SQLite's 32,766.
 const ROWS_PER_STATEMENT: usize = 100;
-
-/// `row` (a tuple of placeholders) `rows` times, comma-separated.
-fn placeholder_rows(row: &str, rows: usize) -> String {
-    vec![row; rows].join(", ")
-}
 
 /// Inserts the figures of `chunk`'s additions, each with its first revision: a copy of the
 /// figure as stored.

@@ -45,6 +45,12 @@ impl Entity {
     }
 }
 
+/// `row` (a placeholder, or a tuple of them) `rows` times, comma-separated: a statement's
+/// list of bound values.
+fn placeholder_rows(row: &str, rows: usize) -> String {
+    vec![row; rows].join(", ")
+}
+
 /// Every id of one kind of entity, in id order.
 pub async fn ids(pool: &SqlitePool, entity: Entity) -> sqlx::Result<Vec<String>> {
     sqlx::query_scalar(&format!("SELECT id FROM {} ORDER BY id", entity.table()))
