@@ -184,9 +184,10 @@ pub enum Command {
     /// The same arguments give the same figures. The figures go through the import path in
     /// batches, each recorded in `imports`, the figures' and then the corrections' in one
     /// transaction (all or nothing). A batch already recorded by a run with the same
-    /// arguments is skipped, so a second run adds nothing. On a terminal a bar shows the progress; otherwise stderr gets a line per
-    /// batch. A summary goes to stdout. Exits 1 when the database holds synthetic figures made
-    /// with other arguments (nothing is written), 2 when the database fails.
+    /// arguments is skipped, so a second run adds nothing. On a terminal a bar shows the
+    /// progress; otherwise stderr gets a line per batch. A summary goes to stdout. Exits 1
+    /// when the database holds synthetic figures made with other arguments (nothing is
+    /// written), 2 when the database fails.
     Generate(GenerateArgs),
     /// Write the figures as CSV or JSON, to standard output or a file.
     ///

@@ -148,7 +148,6 @@ pub async fn generate(
     let revised: Vec<(usize, Revision)> = (0..total)
         .filter_map(|index| choice.of(index).map(|revision| (index, revision)))
         .collect();
-    let rows_in_all = total + revised.len();
     let run = Run {
         args,
         prefix,
@@ -163,7 +162,7 @@ pub async fn generate(
         description: &description,
         summary: &mut summary,
         done: 0,
-        total: rows_in_all,
+        total: total + run.revised.len(),
     };
 
     // One connection writes both passes, set up for a load (a larger cache, and the passes
@@ -195,7 +194,7 @@ async fn both_passes(
 ) -> Result<(), GenerateFailure> {
     let to_add: usize = run
         .figure_batches()
-        .filter(|(first, last)| !batch.recorded.contains(&run.figures_name(*first, *last)))
+        .filter(|(first, last)| !batch.is_recorded(&run.figures_name(*first, *last)))
         .map(|(first, last)| last + 1 - first)
         .sum();
     let mut tx = connection.begin().await.map_err(database)?;
@@ -236,7 +235,7 @@ async fn first_pass(
     let to_make: Vec<(usize, bool)> = run
         .figure_batches()
         .map(|(first, last)| {
-            let recorded = batch.recorded.contains(&run.figures_name(first, last));
+            let recorded = batch.is_recorded(&run.figures_name(first, last));
             (last + 1 - first, !recorded)
         })
         .collect();
@@ -383,6 +382,11 @@ struct Batch<'a> {
 }
 
 impl Batch<'_> {
+    /// Whether an earlier run with the same arguments recorded the import `name`.
+    fn is_recorded(&self, name: &str) -> bool {
+        self.recorded.iter().any(|file| file == name)
+    }
+
     /// Writes in `tx`, which the caller commits.
     async fn import(
         &mut self,
@@ -396,7 +400,7 @@ impl Batch<'_> {
         self.done += size;
         let (done, total) = (self.done, self.total);
         let mut report = |line: &str| progress(BatchReport { done, total, line });
-        if self.recorded.iter().any(|file| file == name) {
+        if self.is_recorded(name) {
             self.summary.skipped += 1;
             report(&format!("{label}: already recorded; skipped"));
             return Ok(());
