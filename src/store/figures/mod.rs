@@ -18,6 +18,7 @@ mod margin;
 mod presented;
 mod relation;
 mod row;
+mod walk;
 
 pub use count::count_observations;
 pub(in crate::store) use count::observation_count_statement;
@@ -26,7 +27,8 @@ pub use facets::*;
 pub use filter::*;
 use keyset::push_keyset;
 use relation::{
-    push_added_by, push_figures, push_vintage_part, PartOrder, VintagePart, VINTAGE_PARTS,
+    push_added_by, push_figures, push_latest_figures, push_vintage_part, PartOrder, VintagePart,
+    VINTAGE_PARTS,
 };
 pub use relation::{vintage, VintageTimes};
 pub(in crate::store) use row::*;
@@ -128,7 +130,10 @@ pub fn observation_page_statement<'a>(
         push_order(&mut query, order, filter.exchange, Ordering::Page);
         return query;
     }
-    push_figures(&mut query, filter);
+    match walk::bounded_walk(filter, order, usage) {
+        Some(index) => push_latest_figures(&mut query, Some(index)),
+        None => push_figures(&mut query, filter),
+    }
     query.push(OBSERVATION_JOINS);
     push_observation_filters(&mut query, filter, usage);
     if by_indicator {
@@ -136,7 +141,7 @@ pub fn observation_page_statement<'a>(
     } else {
         push_indicator_extent(&mut query, filter, order, usage);
     }
-    let ordering = if order_off_index(filter, usage) || by_indicator {
+    let ordering = if order_off_index(filter, order, usage) || by_indicator {
         Ordering::OffIndex
     } else {
         Ordering::Index
@@ -187,8 +192,8 @@ fn page_usage(order: &ObservationOrder, matching: Option<usize>) -> FilterUse {
 /// sorted by anything but the amount: a range SQLite guesses keeps a quarter of the table, so
 /// it walked the page's order, where the amounts' index finds them (large amounts are the
 /// recent periods: `min=…&sort=period` read most of a million figures). And a series sorted
-/// by amount.
-fn order_off_index(filter: &ObservationFilter, usage: FilterUse) -> bool {
+/// by amount, or by region then amount.
+fn order_off_index(filter: &ObservationFilter, order: &ObservationOrder, usage: FilterUse) -> bool {
     let FilterUse::Page {
         first_key,
         broad: Some(false),
@@ -205,11 +210,17 @@ fn order_off_index(filter: &ObservationFilter, usage: FilterUse) -> bool {
     let amount_bounded = (filter.min.is_some() || filter.max.is_some())
         && filter.exchange.is_none()
         && first_key != Some("value");
-    // A series (indicators and regions named) by amount: SQLite walked one region's amounts
-    // (0013's index in page order, 30,000 of a million figures) checking the indicator, where
-    // the series index (0005) finds its few hundred figures to sort.
-    let series_by_amount =
-        !filter.indicators.is_empty() && !filter.regions.is_empty() && first_key == Some("value");
+    // A series (indicators and regions named) by amount, or by region then amount
+    // (`-region,value`): SQLite walked one region's amounts (0013's or 0018's index in page
+    // order, 30,000 of a million figures) checking the indicator, where the series index
+    // (0005) finds its few hundred figures to sort. By region alone, the walk in source order
+    // reaches a page sooner than the sort.
+    let series_by_amount = !filter.indicators.is_empty()
+        && !filter.regions.is_empty()
+        && matches!(
+            order.keys.as_slice(),
+            [("value", _), ..] | [("region", _), ("value", _), ..]
+        );
     links_asked || amount_bounded || series_by_amount
 }
 
@@ -278,7 +289,7 @@ fn push_vintage_page<'a>(
         // The unchanged figures are the latest state's, read as their pages are; the figures
         // changed since, through the index of their own in page order.
         let usage = page_usage(order, matching.filter(|_| part == VintagePart::Unchanged));
-        push_compound_arm_columns(query, order, filter, order_off_index(filter, usage));
+        push_compound_arm_columns(query, order, filter, order_off_index(filter, order, usage));
         query.push(" FROM");
         let sort = order
             .keys

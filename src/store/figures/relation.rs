@@ -6,6 +6,7 @@ use sqlx::{QueryBuilder, Sqlite};
 
 use super::filter::{ObservationFilter, SortExpression};
 use super::row::{latest_as_revision, superseded_as_figure};
+use super::walk::WalkIndex;
 
 /// Where figures are read from, as a relation named `o` with the columns of `observations`
 /// plus `position` (source order): the latest state of every figure not retracted, or each
@@ -18,21 +19,35 @@ pub(super) fn push_figures<'a>(
     filter: &'a ObservationFilter,
 ) {
     match (filter.as_of.as_deref(), filter.updated_after.as_deref()) {
-        (_, Some(moment)) => query
-            .push(" (SELECT rowid AS position, * FROM observations WHERE recorded_at > ")
-            .push_bind(moment)
-            .push(") o"),
-        (None, None) => {
-            query.push(" (SELECT rowid AS position, * FROM observations WHERE retracted = 0) o")
+        (_, Some(moment)) => {
+            query
+                .push(" (SELECT rowid AS position, * FROM observations WHERE recorded_at > ")
+                .push_bind(moment)
+                .push(") o");
         }
+        (None, None) => push_latest_figures(query, None),
         (Some(moment), None) => {
             query.push(" (");
             push_vintage_part_select(query, VintagePart::Unchanged, moment, PartOrder::Range);
             query.push(" UNION ALL ");
             push_vintage_part_select(query, VintagePart::Superseded, moment, PartOrder::Range);
-            query.push(") o")
+            query.push(") o");
         }
-    };
+    }
+}
+
+/// The latest state of every figure not retracted, as the relation `o` of [`push_figures`],
+/// read through `walk`'s index if one is named (`INDEXED BY`, its predicate stated).
+pub(super) fn push_latest_figures(query: &mut QueryBuilder<'_, Sqlite>, walk: Option<WalkIndex>) {
+    query.push(" (SELECT rowid AS position, * FROM observations");
+    if let Some(walk) = walk {
+        query.push(format_args!(
+            " INDEXED BY {} WHERE retracted = 0 AND {}) o",
+            walk.name, walk.predicate
+        ));
+    } else {
+        query.push(" WHERE retracted = 0) o");
+    }
 }
 
 /// A vintage (`as_of` a moment before the last revision) in two parts, each read through
