@@ -6,7 +6,7 @@
 # generator and start-up. Writes BENCHMARKS.md, all from this one run. Each wrk run is bounded
 # in time.
 #
-#   bench/run.sh                  # full run: about 25 minutes on 2 cores
+#   bench/run.sh                  # full run: about 15 minutes on 2 cores
 #   BENCH_DURATION=3s bench/run.sh   # shorter runs, for a smoke test
 #
 # Datasette comes from PyPI into a virtual environment of its own (python3 -m venv, pip).
@@ -140,8 +140,11 @@ EOF
     tail -1 "$work/rows" | awk -F'|' '{ printf "   %-58s %8s req/s  p50 %6s ms  p99 %6s ms\n", $1, $2, $3, $4 }'
 }
 
-# against_ceiling NAME PATH [HEADER]: the ceiling serving the service's bytes for PATH, then
-# the service itself, both under the same load.
+# against_ceiling NAME PATH [HEADER]: the ceiling serving the service's bytes for PATH and the
+# service itself, under the same load, in the order ceiling, service, service, ceiling: this
+# machine's speed drifts within minutes (the ceiling alone measured 46k-63k req/s in three
+# runs of one day, the service 42k-46k), and the ratio of the sums cancels a steady drift,
+# where one run of each read it as a difference between the two.
 against_ceiling() {
     local name=$1 path=$2 header=${3:-}
     local curl_args=(-fs -D "$work/headers" -o "$work/body")
@@ -154,9 +157,11 @@ against_ceiling() {
     pids+=("$ceiling_pid")
     wait_ready "http://127.0.0.1:$ceiling_port/"
     measure "ceiling: $name" "http://127.0.0.1:$ceiling_port$path" "$header"
+    measure "service: $name" "http://127.0.0.1:$service_port$path" "$header"
+    measure "service: $name" "http://127.0.0.1:$service_port$path" "$header"
+    measure "ceiling: $name" "http://127.0.0.1:$ceiling_port$path" "$header"
     kill "$ceiling_pid"
     wait "$ceiling_pid" 2>/dev/null || true
-    measure "service: $name" "http://127.0.0.1:$service_port$path" "$header"
 }
 
 # startup_ms DB: median of 5 starts, from exec to the first 200 from /readyz.
