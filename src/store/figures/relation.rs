@@ -6,7 +6,7 @@ use sqlx::{QueryBuilder, Sqlite};
 
 use super::filter::{ObservationFilter, SortExpression};
 use super::row::{latest_as_revision, superseded_as_figure};
-use super::walk::WalkIndex;
+use super::walk::WALKED_PREDICATE;
 
 /// Where figures are read from, as a relation named `o` with the columns of `observations`
 /// plus `position` (source order): the latest state of every figure not retracted, or each
@@ -37,13 +37,12 @@ pub(super) fn push_figures<'a>(
 }
 
 /// The latest state of every figure not retracted, as the relation `o` of [`push_figures`],
-/// read through `walk`'s index if one is named (`INDEXED BY`, its predicate stated).
-pub(super) fn push_latest_figures(query: &mut QueryBuilder<'_, Sqlite>, walk: Option<WalkIndex>) {
+/// read through `index` if one is named (`INDEXED BY`, with the predicate of such indexes).
+pub(super) fn push_latest_figures(query: &mut QueryBuilder<'_, Sqlite>, index: Option<&str>) {
     query.push(" (SELECT rowid AS position, * FROM observations");
-    if let Some(walk) = walk {
+    if let Some(index) = index {
         query.push(format_args!(
-            " INDEXED BY {} WHERE retracted = 0 AND {}) o",
-            walk.name, walk.predicate
+            " INDEXED BY {index} WHERE retracted = 0 AND {WALKED_PREDICATE}) o"
         ));
     } else {
         query.push(" WHERE retracted = 0) o");
