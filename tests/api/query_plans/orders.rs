@@ -248,11 +248,11 @@ async fn value_order_within_a_unit_an_indicator_or_a_region_is_read_off_an_index
 
 /// A broad page that walks its sort key's index past a filter the walk checks on each figure
 /// (years or a concept on a page by amount; an amount, years or a unit on a page by indicator
-/// then period descending) walks that order's index with the filtered columns appended (0020), so
-/// the filter is checked on the index entry: `to=2000&sort=value` read 15,000 figures of a
-/// million for its 100, 42-60 ms. Only ties are sorted, never the whole filter. An
-/// indicator's amounts keep their own index (0013), and a filter known to keep few keeps its
-/// own.
+/// then period descending) walks that order's index with the filtered columns appended
+/// (0020), so the filter is checked on the index entry: `to=2000&sort=value` read 15,000
+/// figures of a million for its 100, 42-60 ms. Only ties are sorted, never the whole filter.
+/// An indicator's amounts keep their own index (0013), and a filter known to keep few keeps
+/// its own.
 #[tokio::test]
 async fn a_broad_pages_filter_is_checked_on_the_walks_index() {
     let app = TestApp::spawn().await;
@@ -349,7 +349,8 @@ async fn a_broad_pages_filter_is_checked_on_the_walks_index() {
             };
             if !as_expected {
                 failures.push(format!(
-                    "{keys:?}, total {total}, keyset {before:?}, expected {expected:?}: {reads:?}\n{plan}"
+                    "{keys:?}, total {total}, keyset {before:?}, expected {expected:?}: \
+                     {reads:?}\n{plan}"
                 ));
             }
         }
