@@ -40,7 +40,7 @@ pub(in crate::store) fn push_indicator_extent<'a>(
         _ => return,
     };
     let latest = filter.as_of.is_none() && filter.updated_after.is_none();
-    if !latest || (filter.concepts.is_empty() && filter.topics.is_empty()) {
+    if !latest || !filter.through_indicator_attributes() {
         return;
     }
     let bounds: &[(&str, &str)] = match (order.keyset.is_some(), descending) {
@@ -84,7 +84,7 @@ pub(in crate::store) fn ids_by_indicator(
         && filter.as_of.is_none()
         && filter.updated_after.is_none()
         && filter.indicators.is_empty()
-        && (!filter.concepts.is_empty() || !filter.topics.is_empty())
+        && filter.through_indicator_attributes()
 }
 
 /// ` AND` the ids a page sorted by id alone through its indicators ([`ids_by_indicator`])

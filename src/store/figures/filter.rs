@@ -133,6 +133,16 @@ impl ObservationFilter {
             [as_of.as_deref(), updated_after.as_deref()],
         )
     }
+
+    /// Whether the filter names indicators through what they measure (`concept`, `topic`).
+    pub(in crate::store) fn through_indicator_attributes(&self) -> bool {
+        !self.concepts.is_empty() || !self.topics.is_empty()
+    }
+
+    /// Whether the filter bounds the amount (`min`, `max`).
+    pub(in crate::store) fn bounds_amount(&self) -> bool {
+        self.min.is_some() || self.max.is_some()
+    }
 }
 
 impl PartialEq for ObservationFilter {

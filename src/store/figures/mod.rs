@@ -207,9 +207,8 @@ fn order_off_index(filter: &ObservationFilter, order: &ObservationOrder, usage: 
         .iter()
         .any(|role| matches!(role, FigureRole::Equivalent | FigureRole::Restatement));
     // Money in another currency has its own candidates ([`presented`]).
-    let amount_bounded = (filter.min.is_some() || filter.max.is_some())
-        && filter.exchange.is_none()
-        && first_key != Some("value");
+    let amount_bounded =
+        filter.bounds_amount() && filter.exchange.is_none() && first_key != Some("value");
     // A series (indicators and regions named) by amount, or by region then amount
     // (`-region,value`): SQLite walked one region's amounts (0013's or 0018's index in page
     // order, 30,000 of a million figures) checking the indicator, where the series index

@@ -45,18 +45,16 @@ pub(super) fn bounded_walk(
         return None;
     }
     let years_bounded = !filter.years.is_empty() || filter.from.is_some() || filter.to.is_some();
-    let through_indicators = !filter.concepts.is_empty() || !filter.topics.is_empty();
-    let amount_bounded = filter.min.is_some() || filter.max.is_some();
     match order.keys.as_slice() {
         [("value", _), ..]
-            if (years_bounded || through_indicators)
+            if (years_bounded || filter.through_indicator_attributes())
                 && filter.indicators.is_empty()
                 && filter.units.is_empty() =>
         {
             Some(VALUE_INDICATOR_YEARS)
         }
         [("indicator", false), ("period", true)]
-            if amount_bounded || years_bounded || !filter.units.is_empty() =>
+            if filter.bounds_amount() || years_bounded || !filter.units.is_empty() =>
         {
             Some(INDICATOR_PERIOD_DESC_VALUE_UNIT_YEARS)
         }
