@@ -1,27 +1,62 @@
-//! The benchmark's ceiling: a bare axum server that answers every GET with the same bytes and
-//! content type, read once from a file at start-up. Whatever the real service loses against
-//! it is the cost of its layers, its routing and its data.
+//! The benchmark's ceiling: a bare axum server that answers every GET with the same bytes,
+//! body and headers, read once from files at start-up. Whatever the real service loses
+//! against it is the cost of its layers, its routing and its data.
 //!
-//! `ceiling ADDR BODY_FILE CONTENT_TYPE [LAYERS]`: with LAYERS = n, the handler is wrapped in
-//! the first n production layers (`gd_indicators::http::layers::stack::LAYERS`, innermost
-//! first, with the production settings), so the benchmark can price each layer.
+//! `ceiling ADDR BODY_FILE HEADERS_FILE [LAYERS]`: HEADERS_FILE holds the header lines to send,
+//! as `curl -D` writes a response's (its status line and the headers hyper writes itself are
+//! skipped). The headers are part of the bytes: sent beside a 32 KB CSV body, the service's 16
+//! cost the bare server over a third of its rate in one measurement (2026-12-03), against
+//! its content type alone; `bench/run.sh` measures both.
+//!
+//! With LAYERS = n, the handler is wrapped in the first n production layers
+//! (`gd_indicators::http::layers::stack::LAYERS`, innermost first, with the production
+//! settings), so the benchmark can price each layer.
 
-use axum::http::header;
+use axum::http::{HeaderMap, HeaderName, HeaderValue};
 use axum::routing::get;
 use axum::Router;
+
+/// Headers hyper writes for every response (or a client's connection owns): sending the
+/// recorded ones too would repeat them.
+const WRITTEN_BY_HYPER: [&str; 5] = [
+    "content-length",
+    "date",
+    "connection",
+    "keep-alive",
+    "transfer-encoding",
+];
+
+/// The header lines of a `curl -D` dump, but for the status line and [`WRITTEN_BY_HYPER`].
+fn recorded_headers(dump: &str) -> HeaderMap {
+    let mut headers = HeaderMap::new();
+    for line in dump.lines().map(str::trim_end) {
+        let Some((name, value)) = line.split_once(':') else {
+            continue;
+        };
+        let name: HeaderName = name.parse().expect("a recorded header's name is valid");
+        if WRITTEN_BY_HYPER.contains(&name.as_str()) {
+            continue;
+        }
+        let value = HeaderValue::from_str(value.trim()).expect("a recorded header is valid");
+        headers.append(name, value);
+    }
+    headers
+}
 
 #[tokio::main]
 async fn main() {
     let mut args = std::env::args().skip(1);
-    let usage = "usage: ceiling ADDR BODY_FILE CONTENT_TYPE [LAYERS]";
+    let usage = "usage: ceiling ADDR BODY_FILE HEADERS_FILE [LAYERS]";
     let addr = args.next().expect(usage);
     let body = std::fs::read(args.next().expect(usage)).expect("the body file is readable");
-    let content_type = args.next().expect(usage);
+    let dump =
+        std::fs::read_to_string(args.next().expect(usage)).expect("the headers file is readable");
+    let headers = recorded_headers(&dump);
     let layers: usize = args.next().map_or(0, |n| n.parse().expect(usage));
     let body = axum::body::Bytes::from(body);
     let app = Router::new().fallback(get(move || {
-        let (body, content_type) = (body.clone(), content_type.clone());
-        async move { ([(header::CONTENT_TYPE, content_type)], body) }
+        let (headers, body) = (headers.clone(), body.clone());
+        async move { (headers, body) }
     }));
     // The request log's cost includes writing it: JSON lines through the same background
     // writer the service uses, to stdout (the benchmark sends it to /dev/null).

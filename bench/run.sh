@@ -140,28 +140,43 @@ EOF
     tail -1 "$work/rows" | awk -F'|' '{ printf "   %-58s %8s req/s  p50 %6s ms  p99 %6s ms\n", $1, $2, $3, $4 }'
 }
 
-# against_ceiling NAME PATH [HEADER]: the ceiling serving the service's bytes for PATH and the
-# service itself, under the same load, in the order ceiling, service, service, ceiling: this
-# machine's speed drifts within minutes (the ceiling alone measured 46k-63k req/s in three
-# runs of one day, the service 42k-46k), and the ratio of the sums cancels a steady drift,
-# where one run of each read it as a difference between the two.
+# run_ceiling BODY_FILE HEADERS_FILE [LAYERS]: starts the ceiling on $ceiling_port.
+run_ceiling() {
+    "$ceiling" "127.0.0.1:$ceiling_port" "$@" >/dev/null &
+    ceiling_pid=$!
+    pids+=("$ceiling_pid")
+    wait_ready "http://127.0.0.1:$ceiling_port/"
+}
+stop_ceiling() {
+    kill "$ceiling_pid"
+    wait "$ceiling_pid" 2>/dev/null || true
+}
+
+# against_ceiling NAME PATH [HEADER]: the ceiling answering the service's bytes for PATH, body
+# and headers, and the service itself, under the same load, in the order ceiling, service,
+# service, ceiling: this machine's speed drifts within minutes (the ceiling alone measured
+# 46k-63k req/s in three runs of one day, the service 42k-46k), and the ratio of the sums
+# cancels a steady drift, where one run of each read it as a difference between the two.
+# Before and after, the ceiling with the body and its content type alone ("body only"),
+# for what the service's headers cost a bare server.
 against_ceiling() {
     local name=$1 path=$2 header=${3:-}
     local curl_args=(-fs -D "$work/headers" -o "$work/body")
     [ -n "$header" ] && curl_args+=(-H "$header")
     curl "${curl_args[@]}" "http://127.0.0.1:$service_port$path"
-    local content_type
-    content_type=$(awk -F': ' 'tolower($1) == "content-type" { sub(/\r$/, "", $2); print $2 }' "$work/headers")
-    "$ceiling" "127.0.0.1:$ceiling_port" "$work/body" "$content_type" >/dev/null &
-    local ceiling_pid=$!
-    pids+=("$ceiling_pid")
-    wait_ready "http://127.0.0.1:$ceiling_port/"
+    grep -i '^content-type:' "$work/headers" >"$work/content_type"
+    run_ceiling "$work/body" "$work/content_type"
+    measure "body only: $name" "http://127.0.0.1:$ceiling_port$path" "$header"
+    stop_ceiling
+    run_ceiling "$work/body" "$work/headers"
     measure "ceiling: $name" "http://127.0.0.1:$ceiling_port$path" "$header"
     measure "service: $name" "http://127.0.0.1:$service_port$path" "$header"
     measure "service: $name" "http://127.0.0.1:$service_port$path" "$header"
     measure "ceiling: $name" "http://127.0.0.1:$ceiling_port$path" "$header"
-    kill "$ceiling_pid"
-    wait "$ceiling_pid" 2>/dev/null || true
+    stop_ceiling
+    run_ceiling "$work/body" "$work/content_type"
+    measure "body only: $name" "http://127.0.0.1:$ceiling_port$path" "$header"
+    stop_ceiling
 }
 
 # startup_ms DB: median of 5 starts, from exec to the first 200 from /readyz.
@@ -214,16 +229,14 @@ echo "== what each layer costs: the ceiling wrapped in the first n production la
 start_service "$work/article.db"
 curl -fs -o "$work/clusters.json" "http://127.0.0.1:$service_port/v1/clusters"
 stop_service
+# The layers add their own headers: the handler sends the content type alone.
+echo "content-type: application/json" >"$work/json_content_type"
 layer_names=(none catch-panic etag compression revalidate limits request-span response-cache public-url rate-limit request-target cors metrics request-log request-id security-headers)
 for n in $(seq 0 $((${#layer_names[@]} - 1))); do
-    "$ceiling" "127.0.0.1:$ceiling_port" "$work/clusters.json" application/json "$n" >/dev/null &
-    ceiling_pid=$!
-    pids+=("$ceiling_pid")
-    wait_ready "http://127.0.0.1:$ceiling_port/"
+    run_ceiling "$work/clusters.json" "$work/json_content_type" "$n"
     if [ "$n" -eq 0 ]; then label="bare ceiling"; else label="$n layers, the last ${layer_names[$n]}"; fi
     measure "$label" "http://127.0.0.1:$ceiling_port/v1/clusters"
-    kill "$ceiling_pid"
-    wait "$ceiling_pid" 2>/dev/null || true
+    stop_ceiling
 done
 
 echo "== uncached queries on $observations synthetic figures (response cache off)"
