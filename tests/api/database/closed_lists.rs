@@ -3,7 +3,6 @@
 //! and checks them by comparisons, which cost a write about half of what `IN` lists did
 //! (migration 0021).
 
-use std::process::Stdio;
 use std::str::FromStr;
 
 use gd_indicators::domain::figure::column::Word;
@@ -11,7 +10,7 @@ use gd_indicators::domain::figure::{PeriodKind, Scale, QUALIFIERS, STORED_COLUMN
 use sqlx::sqlite::SqliteConnectOptions;
 use sqlx::{Connection, SqliteConnection};
 
-use crate::helpers::command;
+use super::migrated_database;
 
 /// The kinds of change a revision records, as `Change` serialises them.
 const CHANGES: [&str; 4] = ["original", "added", "corrected", "retracted"];
@@ -21,12 +20,7 @@ const OUTSIDERS: [&str; 3] = ["bogus", "CNY", ""];
 
 /// A writable connection to a freshly migrated database in `dir`.
 async fn migrated(dir: &std::path::Path) -> SqliteConnection {
-    let database = dir.join("closed-lists.db");
-    let status = command(&["migrate", "--database-url", database.to_str().unwrap()])
-        .stdout(Stdio::null())
-        .status()
-        .unwrap();
-    assert!(status.success());
+    let database = migrated_database(dir);
     let options = SqliteConnectOptions::from_str(database.to_str().unwrap()).unwrap();
     SqliteConnection::connect_with(&options).await.unwrap()
 }

@@ -8,18 +8,8 @@ use std::time::{Duration, Instant};
 use gd_indicators::domain::figure::STORED_COLUMNS;
 use gd_indicators::store::database::{migration_state, open_serving, MigrationState};
 
+use super::migrated_database;
 use crate::helpers::{command, BINARY};
-
-/// A migrated database file in `dir`, closed (so the whole state is in the main file).
-fn migrated_database(dir: &Path) -> PathBuf {
-    let database = dir.join("gd-indicators.db");
-    let status = command(&["migrate", "--database-url", database.to_str().unwrap()])
-        .stdout(Stdio::null())
-        .status()
-        .unwrap();
-    assert!(status.success());
-    database
-}
 
 /// An import that adds `count` figures: big enough to spill to the write-ahead log long
 /// before it commits.

@@ -7,3 +7,19 @@ mod connections;
 mod faults;
 mod load;
 mod portability;
+
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+
+use crate::helpers::command;
+
+/// A migrated database file in `dir`, closed (so the whole state is in the main file).
+fn migrated_database(dir: &Path) -> PathBuf {
+    let database = dir.join("gd-indicators.db");
+    let status = command(&["migrate", "--database-url", database.to_str().unwrap()])
+        .stdout(Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    database
+}
