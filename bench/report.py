@@ -73,19 +73,22 @@ ratio_names = [name[9:] for name in runs
 
 
 def against_ceiling(name):
-    """An endpoint's runs beside the ceiling's: the ratio of their summed rates (a drift of
-    the machine's speed during the runs cancels), and the worst p99 of each."""
+    """An endpoint's runs beside the two ceilings': the ratios of their summed rates (a drift
+    of the machine's speed during the runs cancels), the smaller one judged (against the
+    faster ceiling), and the worst p99 of each."""
     service, ceiling = runs["service: " + name], runs["ceiling: " + name]
     body_only = runs["body only: " + name]
     rate = lambda measured: sum(number(row[1]) for row in measured)
+    to_ceiling, to_body_only = rate(service) / rate(ceiling), rate(service) / rate(body_only)
     return {
-        "ratio": rate(service) / rate(ceiling),
-        "ratio_to_body_only": rate(service) / rate(body_only),
+        "ratio": min(to_ceiling, to_body_only),
+        "ratio_to_ceiling": to_ceiling,
+        "ratio_to_body_only": to_body_only,
         "service": service,
         "ceiling": ceiling,
         "body_only": body_only,
         "service_p99": max(number(row[3]) for row in service),
-        "ceiling_p99": max(number(row[3]) for row in ceiling),
+        "ceiling_p99": max(number(row[3]) for row in ceiling + body_only),
     }
 
 
@@ -135,10 +138,11 @@ add(f"| Uncached figure page ≥ 100× Datasette (both at {facts['datasette_conn
     f"{verdict(over_indexed >= 100)} against the indexed query |")
 add(f"| Uncached page against the bare-SQL floor (reported) | "
     f"{number(service[1]) / number(floor[1]):.0%} of the floor's {floor[1]} statements/s | |")
-body_only_ratios = [endpoint["ratio_to_body_only"] for endpoint in cached.values()]
+spread = lambda key: (f"{min(e[key] for e in cached.values()):.2f}–"
+                      f"{max(e[key] for e in cached.values()):.2f}")
 add(f"| Cached reads ≥ 0.80 of the ceiling | {min(cached_ratios):.2f}–{max(cached_ratios):.2f} "
-    f"of the ceiling answering the same bytes, headers included ({min(body_only_ratios):.2f}–"
-    f"{max(body_only_ratios):.2f} of it answering the body alone) "
+    f"of the faster ceiling: {spread('ratio_to_body_only')} of the bare server answering the "
+    f"same body, {spread('ratio_to_ceiling')} of it answering the service's headers too "
     f"| {verdict(min(cached_ratios) >= 0.8)} |")
 add(f"| Cached p99 ≤ 5 ms at {facts['connections']} connections | "
     f"{min(cached_p99):.2f}–{max(cached_p99):.2f} ms | {verdict(max(cached_p99) <= 5)} |")
@@ -171,19 +175,21 @@ if os.path.exists(notes):
 add("## Cached endpoints, article data")
 add("")
 add("Each endpoint was measured in the order body only, ceiling, service, service, ceiling, "
-    "body only. The ceiling answers the service's bytes, its headers included; body only, the "
-    "same body with its content type alone. The ratios are of the summed rates, the p50 and "
-    "p99 the worse run's.")
+    "body only. Body only is the bare server answering the service's body and content type; "
+    "the ceiling is the same server answering the service's headers too. The ratios are of "
+    "the summed rates; the target is judged against the faster of the two. The p50 and p99 "
+    "are the worse run's.")
 add("")
 add("| Endpoint | Body only req/s, each run | Ceiling req/s, each run | Service req/s, each run "
-    "| Ratio | Ratio to body only | Service p50 ms | Service p99 ms | Ceiling p99 ms |")
+    "| Ratio to body only | Ratio to ceiling | Service p50 ms | Service p99 ms "
+    "| Ceilings' p99 ms |")
 add("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
 for name, endpoint in cached.items():
     each = lambda measured: ", ".join(row[1] for row in measured)
     service_p50 = max(number(row[2]) for row in endpoint["service"])
     add(f"| {name} | {each(endpoint['body_only'])} | {each(endpoint['ceiling'])} "
-        f"| {each(endpoint['service'])} | {endpoint['ratio']:.0%} "
-        f"| {endpoint['ratio_to_body_only']:.0%} | {service_p50:.2f} "
+        f"| {each(endpoint['service'])} | {endpoint['ratio_to_body_only']:.0%} "
+        f"| {endpoint['ratio_to_ceiling']:.0%} | {service_p50:.2f} "
         f"| {endpoint['service_p99']:.2f} | {endpoint['ceiling_p99']:.2f} |")
 revalidated = by_name["service: /v1/clusters revalidated (304)"]
 add(f"| /v1/clusters revalidated (304) | | | {revalidated[1]} | | | {revalidated[2]} | "

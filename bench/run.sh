@@ -157,8 +157,8 @@ stop_ceiling() {
 # service, ceiling: this machine's speed drifts within minutes (the ceiling alone measured
 # 46k-63k req/s in three runs of one day, the service 42k-46k), and the ratio of the sums
 # cancels a steady drift, where one run of each read it as a difference between the two.
-# Before and after, the ceiling with the body and its content type alone ("body only"),
-# for what the service's headers cost a bare server.
+# Before and after, the ceiling answering the body and its content type alone ("body only"):
+# the report judges the service against the faster of the two.
 against_ceiling() {
     local name=$1 path=$2 header=${3:-}
     local curl_args=(-fs -D "$work/headers" -o "$work/body")
