@@ -345,6 +345,10 @@ pub(in crate::store) enum FilterUse {
         /// alone, 0010, or by indicator then period descending, 0016), or each indicator's
         /// first ids, to be sorted (`extent::ids_by_indicator`).
         indicator_runs: bool,
+        /// Whether the page reads its one indicator's figures off the (indicator, region,
+        /// period) index in region order (`walk.rs`): the indicator is sought there, not
+        /// checked on each row.
+        indicator_by_region: bool,
     },
 }
 
@@ -368,11 +372,13 @@ impl FilterUse {
             FilterUse::Page {
                 broad: Some(true),
                 first_key,
+                indicator_by_region,
                 ..
             } => {
                 key.is_some() && key == first_key
                     || (first_key == Some("period") && matches!(key, Some("indicator" | "region")))
                     || (matches!(first_key, Some("value" | "id")) && key == Some("indicator"))
+                    || (indicator_by_region && key == Some("indicator"))
             }
             FilterUse::Page { .. } => true,
         }

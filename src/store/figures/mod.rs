@@ -130,7 +130,15 @@ pub fn observation_page_statement<'a>(
         push_order(&mut query, order, filter.exchange, Ordering::Page);
         return query;
     }
-    match walk::bounded_walk(filter, order, usage) {
+    let walked = walk::bounded_walk(filter, order, usage);
+    if let FilterUse::Page {
+        indicator_by_region,
+        ..
+    } = &mut usage
+    {
+        *indicator_by_region = walked.is_some_and(walk::seeks_indicator);
+    }
+    match walked {
         Some(index) => push_latest_figures(&mut query, Some(index)),
         None => push_figures(&mut query, filter),
     }
@@ -180,6 +188,7 @@ fn page_usage(order: &ObservationOrder, matching: Option<usize>) -> FilterUse {
             order.keys.as_slice(),
             [("indicator", _)] | [("indicator", false), ("period", true)]
         ),
+        indicator_by_region: false,
     }
 }
 
@@ -360,12 +369,14 @@ fn push_spanning_split_page<'a>(
             first_key,
             descending,
             indicator_runs,
+            indicator_by_region,
             ..
         } => FilterUse::Page {
             first_key,
             descending,
             broad: Some(true),
             indicator_runs,
+            indicator_by_region,
         },
         FilterUse::Count => usage,
     };

@@ -252,7 +252,9 @@ async fn value_order_within_a_unit_an_indicator_or_a_region_is_read_off_an_index
 /// (0020), so the filter is checked on the index entry: `to=2000&sort=value` read 15,000
 /// figures of a million for its 100, 42-60 ms. Only ties are sorted, never the whole filter.
 /// An indicator's amounts keep their own index (0013), and a filter known to keep few keeps
-/// its own.
+/// its own. One indicator by region then amount seeks the indicator on (indicator, region,
+/// period) (0005) and sorts each region's figures, where walking the region's amounts checked
+/// the indicator on each figure (38-81 ms for a series of a million figures).
 #[tokio::test]
 async fn a_broad_pages_filter_is_checked_on_the_walks_index() {
     let app = TestApp::spawn().await;
@@ -329,6 +331,23 @@ async fn a_broad_pages_filter_is_checked_on_the_walks_index() {
         1_000_000,
         Some("observations_indicator_value"),
     ));
+    // One indicator by region then amount: its figures sought in region order, each region's
+    // sorted by amount, not the last region's every figure checked for the indicator.
+    let one_indicator = ObservationFilter {
+        indicators: vec!["technology-contract-value".to_owned()],
+        ..Default::default()
+    };
+    for keys in [
+        vec![("region", true), ("value", false), ("id", false)],
+        vec![("region", false), ("value", true)],
+    ] {
+        cases.push((
+            &one_indicator,
+            keys,
+            1_000_000,
+            Some("observations_indicator_region_period"),
+        ));
+    }
     let mut failures = Vec::new();
     for (filter, keys, total, expected) in cases {
         for before in [None, Some(false), Some(true)] {
@@ -340,7 +359,8 @@ async fn a_broad_pages_filter_is_checked_on_the_walks_index() {
             let as_expected = match expected {
                 Some(index) => {
                     reads.len() == 1
-                        && reads[0].0.contains(&format!("USING INDEX {index}"))
+                        && reads[0].0.split_whitespace().any(|word| word == index)
+                        && (filter.indicators.is_empty() || !reads[0].1)
                         && !sorts_everything(&plan)
                 }
                 None => !reads
