@@ -6,7 +6,7 @@
 //! as `curl -D` writes a response's (its status line and the headers hyper writes itself are
 //! skipped). `bench/run.sh` runs it twice an endpoint: with the service's headers, and with
 //! its content type alone ("body only"). Answering the service's 16 headers, this server was
-//! slower than the service itself (by 18-25 % on 2026-12-03; it clones a header map a
+//! slower than the service itself (by 13-25 % on 2026-12-03; it clones a header map a
 //! request, where the service copies its stored headers its own way; not profiled), so the
 //! benchmark judges the service against the faster of the two.
 //!
