@@ -39,10 +39,11 @@ async fn write_with(
         .copied()
         .filter(|name| *name != "id")
         .collect();
-    let copied = |replaced: Option<&str>| {
+    // The figure's columns, `column` (if it is one of them) replaced by the bound value.
+    let copied = || {
         figure_columns
             .iter()
-            .map(|name| if Some(*name) == replaced { "?1" } else { name })
+            .map(|name| if *name == column { "?1" } else { name })
             .collect::<Vec<_>>()
             .join(", ")
     };
@@ -53,7 +54,7 @@ async fn write_with(
                 "INSERT INTO observations (id, {listed}, retracted)
                  SELECT 'closed-list-probe', {}, {}
                  FROM observations ORDER BY rowid LIMIT 1",
-                copied(Some(column)),
+                copied(),
                 if column == "retracted" { "?1" } else { "0" }
             ),
             None,
@@ -69,7 +70,7 @@ async fn write_with(
                  SELECT id, 1, {}, recorded_at, {}
                  FROM observations WHERE id = 'closed-list-probe'",
                 if column == "change" { "?1" } else { "'added'" },
-                copied(Some(column))
+                copied()
             )),
         ),
         other => panic!("no closed lists in {other}"),
