@@ -101,6 +101,7 @@ async fn a_reader_keeps_its_indexes_while_an_import_has_them_set_aside() {
     assert!(!served.is_empty());
 
     let mut tx = connection.begin().await.unwrap();
+    let settings = sorting_settings(&mut tx).await;
     let before = secondary_indexes(&mut tx).await.unwrap();
     let aside = set_aside(&mut tx).await.unwrap();
     assert!(secondary_indexes(&mut tx).await.unwrap().is_empty());
@@ -116,7 +117,24 @@ async fn a_reader_keeps_its_indexes_while_an_import_has_them_set_aside() {
     assert_eq!(page(&app, "region=guangdong&sort=-value").await, served);
     rebuild(&mut tx, aside).await.unwrap();
     assert_eq!(secondary_indexes(&mut tx).await.unwrap(), before);
+    // The builds sort their own way; the connection is left as it was for what follows.
+    assert_eq!(sorting_settings(&mut tx).await, settings);
     tx.rollback().await.unwrap();
+}
+
+/// The settings of a connection that an index build changes while it sorts.
+async fn sorting_settings(connection: &mut sqlx::SqliteConnection) -> [i64; 3] {
+    let mut settings = [0; 3];
+    for (setting, name) in settings
+        .iter_mut()
+        .zip(["cache_size", "temp_store", "threads"])
+    {
+        *setting = sqlx::query_scalar(&format!("PRAGMA {name}"))
+            .fetch_one(&mut *connection)
+            .await
+            .unwrap();
+    }
+    settings
 }
 
 /// Generate writes the batches of both passes in one transaction around one index build: a
