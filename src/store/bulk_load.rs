@@ -168,8 +168,8 @@ impl Sorting {
 /// Pages of cache for a load's connection, in KiB (SQLite's default is 2,000): the figure
 /// tables' primary keys take each subject's figures at a few hundred places at once; with the
 /// default, the load kept reading back pages it had just written, from the file or the WAL
-/// (the index builds sort in a smaller one, [`BUILD_SORT_KIB`]). 128 MiB: a million figures then take about 350 MiB of
-/// the process's own memory at the peak.
+/// (the index builds sort in a smaller one, [`BUILD_SORT_KIB`]). 128 MiB: a million figures
+/// then take about 350 MiB of the process's own memory at the peak.
 const LOAD_CACHE_KIB: i64 = 131_072;
 
 /// Bytes of the file a load's connection reads through a memory map rather than by copying
