@@ -305,9 +305,7 @@ fn push_vintage_page<'a>(
             .map(|(name, _)| SortExpression::of(name, filter.exchange));
         push_vintage_part(query, part, moment, PartOrder::Page(sort));
         query.push(" WHERE 1 = 1");
-        if part == VintagePart::Unchanged {
-            push_added_by(query, filter, moment, order.keys.is_empty());
-        }
+        push_added_by(query, filter, moment, order.keys.is_empty());
         push_observation_filters(query, filter, usage);
         if let Some(keyset) = &order.keyset {
             push_keyset(query, order, keyset, filter.exchange, false);

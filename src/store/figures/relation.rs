@@ -120,10 +120,12 @@ fn push_vintage_part_select<'a>(
     };
 }
 
-/// ` AND o.position <= ` the place of the last figure added by the vintage's moment: read in
-/// source order (by rowid), a page of the unchanged figures ends there instead of walking every
-/// figure added since (half the table, on the last page of a vintage halfway through) to find
-/// that none is left. Read in another order, through an index, SQLite checks the place, which
+/// ` AND o.position <= ` the place of the last figure added by the vintage's moment, for
+/// either part (a revision recorded by then is of a figure added by then): read in source
+/// order, a page ends there instead of walking every figure added since (half the table, on
+/// the last page of a vintage halfway through), or every revision they superseded (75 ms for
+/// such a page of a million figures, 3 ms bounded), to find that none is left. Read in
+/// another order, through an index, SQLite checks the place, which
 /// every index entry holds, before reading the figure, and passes those added since unread:
 /// `sort=-id` walked 60,000 of them for a page of a vintage halfway through a million figures.
 /// That check needs the place as a number (`filter.added_through`, found with the vintage):

@@ -29,8 +29,8 @@ async fn every_documented_filter_and_sort_reads_through_an_index() {
         cases.push((format!("filter `{name}`"), filter_case(&app, name).await));
     }
     // Every filter of a past vintage too: each of its two parts reads through indexes.
-    let vintage_moment = match filter_case(&app, "as_of").await {
-        FilterCase::Vintage(vintage) => vintage.as_of,
+    let vintage = match filter_case(&app, "as_of").await {
+        FilterCase::Vintage(vintage) => vintage,
         _ => unreachable!("as_of picks a vintage"),
     };
     let narrowing: Vec<(String, ObservationFilter)> = cases
@@ -46,7 +46,8 @@ async fn every_documented_filter_and_sort_reads_through_an_index() {
         cases.push((
             format!("{label} of a past vintage"),
             FilterCase::Narrows(ObservationFilter {
-                as_of: vintage_moment.clone(),
+                as_of: vintage.as_of.clone(),
+                added_through: vintage.added_through,
                 ..filter
             }),
         ));

@@ -149,11 +149,16 @@ async fn filter_case(app: &TestApp, name: &str) -> FilterCase {
             updated_after: Some("2025-03-01T00:00:00.000000Z".to_owned()),
             ..Default::default()
         },
+        // With the place of the last figure added by then, which the service finds with the
+        // vintage and every page of it bounds its parts by.
         "as_of" => {
+            let moment = "2025-03-01T00:00:00.000000Z";
+            let times = store::figures::vintage(&app.pool, moment).await.unwrap();
             return FilterCase::Vintage(ObservationFilter {
-                as_of: Some("2025-03-01T00:00:00.000000Z".to_owned()),
+                as_of: Some(moment.to_owned()),
+                added_through: Some(times.added_through),
                 ..Default::default()
-            })
+            });
         }
         // Presentation, and what reads beside the page (facets: `every_facet_counts_through_an_
         // index`) or the whole filtered table in memory (transform, latest): none narrows the
@@ -429,6 +434,25 @@ fn vintage_page_reads_everything(plan: &QueryPlan, narrowed: bool, cursor: bool)
     }
     if let Some(why) = page_reads_everything(&changed, narrowed, cursor) {
         return Some(format!("the figures changed since: {why}"));
+    }
+    // A part read by place past the cursor must also stop at the last figure the moment had
+    // added: a vintage's last page leaves fewer than a page there, and SQLite would walk every
+    // figure (or superseded revision) added since to find that none is left.
+    for (part, reads) in [("not changed", &unchanged), ("changed", &changed)] {
+        let open = |step: &&String| {
+            [
+                ("rowid>", "rowid<"),
+                ("figure_position>", "figure_position<"),
+            ]
+            .iter()
+            .any(|(from, to)| step.contains(from) && !step.contains(to))
+        };
+        if let Some(step) = reads.steps.iter().find(open) {
+            return Some(format!(
+                "the figures {part} since: `{}` reads to the last place, not to the moment's",
+                step.trim()
+            ));
+        }
     }
     None
 }
