@@ -4,8 +4,8 @@
 
 use std::sync::LazyLock;
 
-use sqlx::sqlite::SqliteRow;
-use sqlx::{QueryBuilder, Row, Sqlite, SqliteConnection, SqlitePool};
+use sqlx::sqlite::{SqliteArguments, SqliteRow};
+use sqlx::{Arguments, Encode, QueryBuilder, Row, Sqlite, SqliteConnection, SqlitePool, Type};
 
 use super::figures::RowCells;
 use super::{bulk_load, placeholder_rows};
@@ -74,26 +74,36 @@ fn stored_but_id() -> impl Iterator<Item = &'static Column> {
         .filter(|column| column.is_stored() && column.role != Role::Stored(Check::Id))
 }
 
-type Statement<'q> = sqlx::query::Query<'q, Sqlite, sqlx::sqlite::SqliteArguments<'q>>;
+/// A statement's values, owned: `sqlx` copies borrowed ones before handing them to SQLite's
+/// thread.
+type Values = SqliteArguments<'static>;
 
-/// Binds the values of [`figure_fields`], in their order.
-fn bind_fields<'q>(mut statement: Statement<'q>, figure: &'q FigureRecord) -> Statement<'q> {
+/// Adds one value: one sqlx cannot encode is an error, as when bound.
+fn push<T>(values: &mut Values, value: T) -> sqlx::Result<()>
+where
+    T: 'static + Encode<'static, Sqlite> + Type<Sqlite>,
+{
+    values.add(value).map_err(sqlx::Error::Encode)
+}
+
+/// Adds the values of [`figure_fields`], in their order.
+fn push_fields(values: &mut Values, figure: &FigureRecord) -> sqlx::Result<()> {
     let stored = COLUMNS.iter().filter(|column| column.is_stored());
     for (column, cell) in stored.zip(figure.cells()) {
         if column.role == Role::Stored(Check::Id) {
             continue;
         }
-        statement = match cell {
-            Cell::Null => statement.bind(None::<&str>),
-            Cell::Text(text) => statement.bind(text),
-            Cell::Word(word) => statement.bind(word),
-            Cell::Number(number) => statement.bind(number),
-            Cell::Integer(integer) => statement.bind(integer),
-            Cell::Boolean(boolean) => statement.bind(boolean),
-            Cell::TextList(texts) => statement.bind(texts.join(LIST_SEPARATOR)),
-        };
+        match cell {
+            Cell::Null => push(values, None::<&str>),
+            Cell::Text(text) => push(values, text.to_owned()),
+            Cell::Word(word) => push(values, word),
+            Cell::Number(number) => push(values, number),
+            Cell::Integer(integer) => push(values, integer),
+            Cell::Boolean(boolean) => push(values, boolean),
+            Cell::TextList(texts) => push(values, texts.join(LIST_SEPARATOR)),
+        }?;
     }
-    statement
+    Ok(())
 }
 
 /// The latest state of a stored figure, retracted or not.
@@ -361,25 +371,31 @@ pub async fn write_import(
     let same_kind =
         |a: &FigureChange, b: &FigureChange| std::mem::discriminant(a) == std::mem::discriminant(b);
     let mut done = 0;
+    let mut wrote = |rows| {
+        done += rows;
+        written(done);
+    };
     for run in changes.chunk_by(same_kind) {
-        for chunk in run.chunks(ROWS_PER_STATEMENT) {
-            match chunk[0] {
-                FigureChange::Add(_) => {
-                    add_figures(&mut *tx, chunk, recorded_at, import_id).await?
+        match run[0] {
+            FigureChange::Add(_) => {
+                add_figures(&mut *tx, run, recorded_at, import_id, &mut wrote).await?
+            }
+            FigureChange::Correct { .. } => {
+                for chunk in run.chunks(ROWS_PER_STATEMENT) {
+                    correct_figures(&mut *tx, chunk, recorded_at, import_id).await?;
+                    wrote(chunk.len());
                 }
-                FigureChange::Correct { .. } => {
-                    correct_figures(&mut *tx, chunk, recorded_at, import_id).await?
-                }
-                FigureChange::Retract { .. } => {
+            }
+            FigureChange::Retract { .. } => {
+                for chunk in run.chunks(ROWS_PER_STATEMENT) {
                     for change in chunk {
                         if let FigureChange::Retract { id, reason } = change {
                             retract_figure(&mut *tx, id, reason, recorded_at, import_id).await?;
                         }
                     }
+                    wrote(chunk.len());
                 }
             }
-            done += chunk.len();
-            written(done);
         }
     }
     if let Some(set_aside) = set_aside {
@@ -409,34 +425,80 @@ pub fn write_statements(rows: usize) -> Vec<String> {
 /// Changes per statement: at most 27 bound values each, far below SQLite's 32,766.
 const ROWS_PER_STATEMENT: usize = 100;
 
-/// Inserts the figures of `chunk`'s additions, each with its first revision: a copy of the
-/// figure as stored.
+/// Inserts the figures of `run`, a run of additions, each with its first revision (a copy of
+/// the figure as stored), [`ROWS_PER_STATEMENT`] to a statement. Each chunk's values are
+/// gathered while SQLite writes the chunk before: gathered in turn, SQLite waited for them
+/// (the batches of a million generated figures took 18.5 s, 17.5 s overlapped). `wrote`
+/// hears each chunk written.
 async fn add_figures(
     tx: &mut SqliteConnection,
-    chunk: &[FigureChange],
+    run: &[FigureChange],
     recorded_at: &str,
     import_id: i64,
+    wrote: &mut dyn FnMut(usize),
 ) -> sqlx::Result<()> {
-    let figures: Vec<&FigureRecord> = chunk
-        .iter()
-        .filter_map(|change| match change {
+    let mut chunks = run
+        .chunks(ROWS_PER_STATEMENT)
+        .map(|chunk| Additions::of(chunk, recorded_at, import_id));
+    let mut next = chunks.next().transpose()?;
+    while let Some(additions) = next {
+        let rows = additions.rows;
+        // In this order: the chunk goes to SQLite's thread, then the next is gathered here
+        // (the second future never waits) while SQLite writes.
+        let (result, following) = tokio::join!(biased; additions.write(&mut *tx), async {
+            chunks.next().transpose()
+        });
+        result?;
+        wrote(rows);
+        next = following?;
+    }
+    Ok(())
+}
+
+/// A chunk of additions' two statements, with their values owned: ready to hand over to
+/// SQLite's thread without another copy.
+struct Additions {
+    rows: usize,
+    insert: String,
+    figures: Values,
+    copy: String,
+    ids: Values,
+}
+
+impl Additions {
+    fn of(chunk: &[FigureChange], recorded_at: &str, import_id: i64) -> sqlx::Result<Additions> {
+        let added = chunk.iter().filter_map(|change| match change {
             FigureChange::Add(figure) => Some(figure),
             _ => None,
+        });
+        let (mut figures, mut ids) = (Values::default(), Values::default());
+        push(&mut ids, import_id)?;
+        let mut rows = 0;
+        for figure in added {
+            push(&mut figures, figure.id.clone())?;
+            push_fields(&mut figures, figure)?;
+            push(&mut figures, recorded_at.to_owned())?;
+            push(&mut ids, figure.id.clone())?;
+            rows += 1;
+        }
+        Ok(Additions {
+            rows,
+            insert: add_statement(rows),
+            figures,
+            copy: first_revisions_statement(rows),
+            ids,
         })
-        .collect();
-    let insert = add_statement(figures.len());
-    let mut statement = sqlx::query(&insert);
-    for figure in &figures {
-        statement = bind_fields(statement.bind(&figure.id), figure).bind(recorded_at);
     }
-    statement.execute(&mut *tx).await?;
-    let copy = first_revisions_statement(figures.len());
-    let mut statement = sqlx::query(&copy).bind(import_id);
-    for figure in &figures {
-        statement = statement.bind(&figure.id);
+
+    async fn write(self, tx: &mut SqliteConnection) -> sqlx::Result<()> {
+        sqlx::query_with(&self.insert, self.figures)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query_with(&self.copy, self.ids)
+            .execute(&mut *tx)
+            .await?;
+        Ok(())
     }
-    statement.execute(&mut *tx).await?;
-    Ok(())
 }
 
 /// Records the new revision of each figure `chunk` corrects, then makes it the figure's
@@ -455,19 +517,16 @@ async fn correct_figures(
         })
         .collect();
     let insert = correction_statement(corrections.len());
-    let mut statement = sqlx::query(&insert);
+    let mut values = Values::default();
     for (figure, reason) in &corrections {
-        statement = bind_fields(
-            statement
-                .bind(&figure.id)
-                .bind(&figure.id)
-                .bind(recorded_at)
-                .bind(import_id)
-                .bind(*reason),
-            figure,
-        );
+        push(&mut values, figure.id.clone())?;
+        push(&mut values, figure.id.clone())?;
+        push(&mut values, recorded_at.to_owned())?;
+        push(&mut values, import_id)?;
+        push(&mut values, reason.map(str::to_owned))?;
+        push_fields(&mut values, figure)?;
     }
-    statement.execute(&mut *tx).await?;
+    sqlx::query_with(&insert, values).execute(&mut *tx).await?;
     // SQLite rewrites an index entry only when its columns (or its WHERE clause's) are in the
     // SET list: setting every column rewrote every index entry of each corrected figure. Its
     // state is updated by the columns the correction changes, figures that change the same
