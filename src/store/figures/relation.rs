@@ -125,12 +125,12 @@ fn push_vintage_part_select<'a>(
 /// order, a page ends there instead of walking every figure added since (half the table, on
 /// the last page of a vintage halfway through), or every revision they superseded (75 ms for
 /// such a page of a million figures, 3 ms bounded), to find that none is left. Read in
-/// another order, through an index, SQLite checks the place, which
-/// every index entry holds, before reading the figure, and passes those added since unread:
-/// `sort=-id` walked 60,000 of them for a page of a vintage halfway through a million figures.
-/// That check needs the place as a number (`filter.added_through`, found with the vintage):
-/// SQLite checks a term holding the bisection only after reading each figure. In source order,
-/// a range on the rowid, the bisection does as well when the number is not known.
+/// another order, through an index, SQLite checks the place, which every index entry holds,
+/// before reading the figure, and passes those added since unread: `sort=-id` walked 60,000
+/// of them for a page of a vintage halfway through a million figures. That check needs the
+/// place as a number (`filter.added_through`, found with the vintage): SQLite checks a term
+/// holding the bisection only after reading each figure. In source order, a range on the
+/// rowid, the bisection does as well when the number is not known.
 pub(super) fn push_added_by<'a>(
     query: &mut QueryBuilder<'a, Sqlite>,
     filter: &'a ObservationFilter,
