@@ -107,17 +107,10 @@ const BUILD_SORT_THREADS: i64 = 2;
 /// Builds again every index [`set_aside`] dropped, from its own statement, in the same
 /// transaction, with the sorter of [`BUILD_SORT_KIB`].
 pub async fn rebuild(connection: &mut SqliteConnection, set_aside: SetAside) -> sqlx::Result<()> {
-    let before = Sorting::read(&mut *connection).await?;
-    Sorting {
-        cache_size: -BUILD_SORT_KIB,
-        temp_store: TEMP_STORE_FILE,
-        threads: BUILD_SORT_THREADS,
-    }
-    .set(&mut *connection)
-    .await?;
+    let before = Settings::change(&mut *connection, &BUILD_SETTINGS).await?;
     let built = build(&mut *connection, &set_aside).await;
     // Set back even after a failure: the connection may go back to a pool.
-    let restored = before.set(&mut *connection).await;
+    let restored = before.set_back(&mut *connection).await;
     built.and(restored)
 }
 
@@ -135,32 +128,51 @@ async fn setting(connection: &mut SqliteConnection, name: &str) -> sqlx::Result<
         .await
 }
 
-/// `PRAGMA temp_store`'s value for temporary files on disk.
+/// `PRAGMA temp_store`'s values for temporary files on disk and in memory.
 const TEMP_STORE_FILE: i64 = 1;
+const TEMP_STORE_MEMORY: i64 = 2;
 
-/// The settings of a connection that decide how an index build sorts.
-struct Sorting {
-    cache_size: i64,
-    temp_store: i64,
-    threads: i64,
-}
+/// How the index builds sort ([`BUILD_SORT_KIB`]).
+const BUILD_SETTINGS: [(&str, i64); 3] = [
+    ("cache_size", -BUILD_SORT_KIB),
+    ("temp_store", TEMP_STORE_FILE),
+    ("threads", BUILD_SORT_THREADS),
+];
 
-impl Sorting {
-    async fn read(connection: &mut SqliteConnection) -> sqlx::Result<Sorting> {
-        Ok(Sorting {
-            cache_size: setting(&mut *connection, "cache_size").await?,
-            temp_store: setting(&mut *connection, "temp_store").await?,
-            threads: setting(&mut *connection, "threads").await?,
-        })
+/// Some of a connection's settings (`PRAGMA`s holding a number), as they were before a
+/// change, to be set back.
+#[derive(Debug)]
+struct Settings(Vec<(&'static str, i64)>);
+
+impl Settings {
+    /// Sets each of `changes` on `connection`; returns the settings as they were.
+    async fn change(
+        connection: &mut SqliteConnection,
+        changes: &[(&'static str, i64)],
+    ) -> sqlx::Result<Settings> {
+        let mut before = Vec::with_capacity(changes.len());
+        for (name, _) in changes {
+            before.push((*name, setting(&mut *connection, name).await?));
+        }
+        Settings::set(&mut *connection, changes).await?;
+        Ok(Settings(before))
     }
 
-    async fn set(&self, connection: &mut SqliteConnection) -> sqlx::Result<()> {
-        sqlx::raw_sql(&format!(
-            "PRAGMA cache_size = {}; PRAGMA temp_store = {}; PRAGMA threads = {}",
-            self.cache_size, self.temp_store, self.threads
-        ))
-        .execute(connection)
-        .await?;
+    async fn set_back(&self, connection: &mut SqliteConnection) -> sqlx::Result<()> {
+        Settings::set(connection, &self.0).await
+    }
+
+    async fn set(
+        connection: &mut SqliteConnection,
+        settings: &[(&'static str, i64)],
+    ) -> sqlx::Result<()> {
+        let statements: Vec<String> = settings
+            .iter()
+            .map(|(name, value)| format!("PRAGMA {name} = {value}"))
+            .collect();
+        sqlx::raw_sql(&statements.join("; "))
+            .execute(connection)
+            .await?;
         Ok(())
     }
 }
@@ -183,13 +195,18 @@ const LOAD_CACHE_KIB: i64 = 131_072;
 /// system's file cache, given back under memory pressure.
 const LOAD_MMAP_BYTES: i64 = 2 << 30;
 
+/// How a load's connection is set ([`tune_for_load`]).
+const LOAD_SETTINGS: [(&str, i64); 3] = [
+    ("cache_size", -LOAD_CACHE_KIB),
+    ("temp_store", TEMP_STORE_MEMORY),
+    ("mmap_size", LOAD_MMAP_BYTES),
+];
+
 /// How a connection was set before [`tune_for_load`], to be set back by [`untune`].
 #[derive(Debug)]
 #[must_use = "the connection keeps the load's settings until untuned"]
 pub struct Tuned {
-    cache_size: i64,
-    temp_store: i64,
-    mmap_size: i64,
+    before: Settings,
     /// Whether the file left WAL for a rollback journal: [`rejoin_wal`] puts it back.
     left_wal: bool,
 }
@@ -208,15 +225,7 @@ pub struct Tuned {
 /// which the server expects, by [`rejoin_wal`]. SQLite refuses to leave WAL while another
 /// connection (a server, say) has the file open: the load then stays in WAL.
 pub async fn tune_for_load(connection: &mut SqliteConnection) -> sqlx::Result<Tuned> {
-    let cache_size = setting(&mut *connection, "cache_size").await?;
-    let temp_store = setting(&mut *connection, "temp_store").await?;
-    let mmap_size = setting(&mut *connection, "mmap_size").await?;
-    sqlx::raw_sql(&format!(
-        "PRAGMA cache_size = -{LOAD_CACHE_KIB}; PRAGMA temp_store = MEMORY; \
-         PRAGMA mmap_size = {LOAD_MMAP_BYTES}"
-    ))
-    .execute(&mut *connection)
-    .await?;
+    let before = Settings::change(&mut *connection, &LOAD_SETTINGS).await?;
     let mode: String = sqlx::query_scalar("PRAGMA journal_mode")
         .fetch_one(&mut *connection)
         .await?;
@@ -229,12 +238,7 @@ pub async fn tune_for_load(connection: &mut SqliteConnection) -> sqlx::Result<Tu
             Err(sqlx::Error::Database(problem)) if problem.code().as_deref() == Some("5") => false,
             Err(other) => return Err(other),
         };
-    Ok(Tuned {
-        cache_size,
-        temp_store,
-        mmap_size,
-        left_wal,
-    })
+    Ok(Tuned { before, left_wal })
 }
 
 /// Puts the file back in WAL if [`tune_for_load`] took it out; outside any transaction.
@@ -251,11 +255,5 @@ pub async fn rejoin_wal(connection: &mut SqliteConnection, tuned: &mut Tuned) ->
 /// Sets back what [`tune_for_load`] changed, WAL included.
 pub async fn untune(connection: &mut SqliteConnection, mut tuned: Tuned) -> sqlx::Result<()> {
     rejoin_wal(&mut *connection, &mut tuned).await?;
-    sqlx::raw_sql(&format!(
-        "PRAGMA cache_size = {}; PRAGMA temp_store = {}; PRAGMA mmap_size = {}",
-        tuned.cache_size, tuned.temp_store, tuned.mmap_size
-    ))
-    .execute(&mut *connection)
-    .await?;
-    Ok(())
+    tuned.before.set_back(connection).await
 }
