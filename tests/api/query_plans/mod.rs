@@ -438,15 +438,15 @@ fn vintage_page_reads_everything(plan: &QueryPlan, narrowed: bool, cursor: bool)
     // A part read by place past the cursor must also stop at the last figure the moment had
     // added: a vintage's last page leaves fewer than a page there, and SQLite would walk every
     // figure (or superseded revision) added since to find that none is left.
+    let open = |step: &&String| {
+        [
+            ("rowid>", "rowid<"),
+            ("figure_position>", "figure_position<"),
+        ]
+        .iter()
+        .any(|(from, to)| step.contains(from) && !step.contains(to))
+    };
     for (part, reads) in [("not changed", &unchanged), ("changed", &changed)] {
-        let open = |step: &&String| {
-            [
-                ("rowid>", "rowid<"),
-                ("figure_position>", "figure_position<"),
-            ]
-            .iter()
-            .any(|(from, to)| step.contains(from) && !step.contains(to))
-        };
         if let Some(step) = reads.steps.iter().find(open) {
             return Some(format!(
                 "the figures {part} since: `{}` reads to the last place, not to the moment's",
