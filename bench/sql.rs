@@ -48,7 +48,7 @@ async fn statement_inputs(
     pool: &SqlitePool,
     query: &str,
 ) -> Option<(ObservationFilter, ObservationOrder, usize)> {
-    let mut parsed = read::<Observations>(pool, PATH, Some(query), Language::default())
+    let mut parsed = read::<Observations>(pool, None, PATH, Some(query), Language::default())
         .await
         .unwrap_or_else(|error| panic!("{query}: {error}"));
     // As the service does: `min`, `max` and `sort=value` compare money as presented.

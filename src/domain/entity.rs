@@ -2,7 +2,7 @@
 //! knows each one's table; here it has only the name a person calls it by.
 
 /// A kind of resource with ids: regions, clusters, figures...
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Entity {
     Region,
     Cluster,

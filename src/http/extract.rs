@@ -26,6 +26,7 @@ impl<E: Accepts> FromRequestParts<AppState> for TypedQuery<E> {
         let preferred = negotiate::language(parts.headers.get(ACCEPT_LANGUAGE));
         let query = read::<E>(
             &state.service.pool,
+            Some(state.service.known_values()),
             parts.uri.path(),
             parts.uri.query(),
             preferred,

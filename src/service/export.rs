@@ -214,7 +214,7 @@ pub async fn export_selection(
     path: &str,
     raw_query: Option<&str>,
 ) -> ApiResult<ExportSelection> {
-    let query = read::<Export>(pool, path, raw_query, Language::default()).await?;
+    let query = read::<Export>(pool, None, path, raw_query, Language::default()).await?;
     ExportSelection::of(pool, query).await
 }
 

@@ -31,7 +31,10 @@ use std::sync::Arc;
 use sqlx::SqlitePool;
 use tokio::sync::Semaphore;
 
-use versions::{DataVersion, ExchangeRates, FacetMemo, Totals, FACETS_KEPT, TOTALS_KEPT};
+use versions::{
+    DataVersion, ExchangeRates, FacetMemo, KnownValues, Totals, Vocabularies, FACETS_KEPT,
+    TOTALS_KEPT,
+};
 
 /// The pool and what a running server keeps per data version; cloned into every request.
 #[derive(Clone)]
@@ -44,6 +47,8 @@ pub struct Service {
     pub facets: Arc<FacetMemo>,
     /// The exchange rate of the data versions lately served (two: the current and the last).
     pub exchange_rates: Arc<ExchangeRates>,
+    /// The ids and concepts a query may name, by data version.
+    pub vocabularies: Arc<Vocabularies>,
     /// Places for reads of a past vintage: see [`PAST_VINTAGE_READS`].
     pub past_vintage_reads: Arc<Semaphore>,
 }
@@ -63,7 +68,16 @@ impl Service {
             totals: Arc::new(Totals::new(TOTALS_KEPT)),
             facets: Arc::new(FacetMemo::new(FACETS_KEPT)),
             exchange_rates: Arc::new(ExchangeRates::new(2)),
+            vocabularies: Arc::new(Vocabularies::new()),
             past_vintage_reads: Arc::new(Semaphore::new(PAST_VINTAGE_READS)),
+        }
+    }
+
+    /// The vocabularies at the data version the server last saw.
+    pub fn known_values(&self) -> KnownValues<'_> {
+        KnownValues {
+            vocabularies: &self.vocabularies,
+            version: self.data_version.get(),
         }
     }
 }

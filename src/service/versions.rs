@@ -13,8 +13,10 @@ use std::time::Duration;
 use sqlx::SqlitePool;
 
 use crate::domain::analytics::exchange_rate::ExchangeRate;
+use crate::domain::entity::Entity;
 use crate::domain::language::Language;
 use crate::store;
+use crate::store::catalogue::IndicatorColumn;
 /// How a database's migrations compare with this build's; the readiness probe reports it.
 pub use crate::store::database::MigrationState;
 use crate::store::figures::{Facet, FacetValue, ObservationFilter};
@@ -57,6 +59,70 @@ pub const TOTALS_KEPT: usize = 10_000;
 /// The exchange rate the source implies, by data version: every `?currency=` request converts
 /// with it, and only an import changes it. `None`: no printed pair to derive it from.
 pub type ExchangeRates = quick_cache::sync::Cache<i64, Option<ExchangeRate>>;
+
+/// A list of the values a query may name: the ids of one kind of entity, or the indicators'
+/// concepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Vocabulary {
+    Ids(Entity),
+    Concepts,
+}
+
+/// Each vocabulary's values by data version, in the order a refusal lists them: a query that
+/// names known ids is checked without a statement. No import removes an entity or a concept,
+/// so a value missing from the list of the version the server last saw is read again before
+/// it is refused: an import may have added it since (see [`Vocabularies::of`]).
+pub struct Vocabularies(quick_cache::sync::Cache<(i64, Vocabulary), Arc<Vec<String>>>);
+
+/// Vocabularies kept: every one, for the current data version and the one before.
+const VOCABULARIES_KEPT: usize = 2 * (Entity::ALL.len() + 1);
+
+impl Vocabularies {
+    pub fn new() -> Vocabularies {
+        Vocabularies(quick_cache::sync::Cache::new(VOCABULARIES_KEPT))
+    }
+
+    /// `vocabulary`'s values at data version `version`, read from `pool` unless memoised.
+    pub async fn of(
+        &self,
+        pool: &SqlitePool,
+        version: i64,
+        vocabulary: Vocabulary,
+    ) -> sqlx::Result<Arc<Vec<String>>> {
+        self.0
+            .get_or_insert_async(&(version, vocabulary), async {
+                Ok(Arc::new(vocabulary_values(pool, vocabulary).await?))
+            })
+            .await
+    }
+}
+
+impl Default for Vocabularies {
+    fn default() -> Vocabularies {
+        Vocabularies::new()
+    }
+}
+
+/// The vocabularies a server keeps, at the data version it last saw: what a query's values are
+/// checked against first.
+#[derive(Clone, Copy)]
+pub struct KnownValues<'a> {
+    pub vocabularies: &'a Vocabularies,
+    pub version: i64,
+}
+
+/// `vocabulary`'s values as `pool` has them now, in order.
+pub async fn vocabulary_values(
+    pool: &SqlitePool,
+    vocabulary: Vocabulary,
+) -> sqlx::Result<Vec<String>> {
+    match vocabulary {
+        Vocabulary::Ids(entity) => store::ids(pool, entity).await,
+        Vocabulary::Concepts => {
+            store::catalogue::indicator_values(pool, IndicatorColumn::Concept).await
+        }
+    }
+}
 
 /// The id of the last import; 0 when the data is the migrations' alone.
 pub async fn last_import_id<'e>(executor: impl sqlx::SqliteExecutor<'e>) -> sqlx::Result<i64> {

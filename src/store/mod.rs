@@ -64,11 +64,3 @@ pub async fn count(pool: &SqlitePool, entity: Entity) -> sqlx::Result<i64> {
         .fetch_one(pool)
         .await
 }
-
-pub async fn exists(pool: &SqlitePool, entity: Entity, id: &str) -> sqlx::Result<bool> {
-    let sql = format!(
-        "SELECT EXISTS (SELECT 1 FROM {} WHERE id = ?)",
-        entity.table()
-    );
-    sqlx::query_scalar(&sql).bind(id).fetch_one(pool).await
-}

@@ -9,4 +9,5 @@ mod filters;
 mod latest;
 mod paging;
 mod totals;
+mod unseen_imports;
 mod vintages;

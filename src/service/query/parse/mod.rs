@@ -9,6 +9,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Display;
+use std::sync::Arc;
 
 use sqlx::SqlitePool;
 
@@ -20,8 +21,7 @@ use super::params::{
 use super::spec::{QuerySpec, SortKey, SortSpec};
 use crate::domain::language::Language;
 use crate::error::{ApiError, ApiResult};
-use crate::store;
-use crate::store::catalogue::IndicatorColumn;
+use crate::service::versions::{vocabulary_values, KnownValues, Vocabulary};
 
 /// A typed query, made from a parsed and checked query string.
 pub trait FromParsed {
@@ -35,17 +35,19 @@ pub trait Accepts {
 }
 
 /// Reads the query string of endpoint `E` (at `path`) into its typed query: parsed strictly,
-/// then the ids and concepts it names checked against the database. `preferred` is the
+/// then the ids and concepts it names checked against the database (`known` first, see
+/// [`Parsed::check`]). `preferred` is the
 /// language names are in unless `lang` says otherwise (the HTTP edge's from `Accept-Language`).
 /// What the HTTP extractor and the `export --query` command both call.
 pub async fn read<E: Accepts>(
     pool: &SqlitePool,
+    known: Option<KnownValues<'_>>,
     path: &str,
     raw_query: Option<&str>,
     preferred: Language,
 ) -> ApiResult<E::Query> {
     let parsed = Parsed::parse_preferring(path, raw_query, E::SPEC, preferred)?;
-    parsed.check(pool).await?;
+    parsed.check(pool, known).await?;
     Ok(E::Query::from_parsed(parsed))
 }
 
@@ -245,38 +247,50 @@ impl Parsed {
     }
 
     /// Checks that every id and concept the query names exists; a typo lists the accepted
-    /// values.
-    pub async fn check(&self, pool: &SqlitePool) -> ApiResult<()> {
+    /// values. With `known` (a server's), values it knows cost no statement; without (a
+    /// command), each vocabulary named is read from `pool`.
+    pub async fn check(&self, pool: &SqlitePool, known: Option<KnownValues<'_>>) -> ApiResult<()> {
         for accepted in self.spec.params {
             let decl = accepted.param;
+            let vocabulary = match decl.kind {
+                ParamKind::Ids(entity) => Vocabulary::Ids(entity),
+                ParamKind::Concepts => Vocabulary::Concepts,
+                _ => continue,
+            };
             let Some(ParamValue::Texts(values)) = self.value(decl) else {
                 continue;
             };
-            match decl.kind {
-                ParamKind::Ids(entity) => {
-                    for id in values {
-                        if !store::exists(pool, entity, id).await? {
-                            let accepted = store::ids(pool, entity).await?;
-                            return Err(invalid(
+            let mut listed = match known {
+                Some(known) => {
+                    known
+                        .vocabularies
+                        .of(pool, known.version, vocabulary)
+                        .await?
+                }
+                None => Arc::new(vocabulary_values(pool, vocabulary).await?),
+            };
+            let mut read_now = known.is_none();
+            for value in values {
+                if !read_now && !listed.contains(value) {
+                    // An import may have added it since the version the server last saw.
+                    listed = Arc::new(vocabulary_values(pool, vocabulary).await?);
+                    read_now = true;
+                }
+                match vocabulary {
+                    Vocabulary::Ids(entity) if !listed.contains(value) => {
+                        return Err(invalid(
+                            decl.name,
+                            format!(
+                                "{}: there is no {} '{value}'. Accepted values: {}.",
                                 decl.name,
-                                format!(
-                                    "{}: there is no {} '{id}'. Accepted values: {}.",
-                                    decl.name,
-                                    entity.noun(),
-                                    accepted.join(", ")
-                                ),
-                            ));
-                        }
+                                entity.noun(),
+                                listed.join(", ")
+                            ),
+                        ));
                     }
+                    Vocabulary::Ids(_) => {}
+                    Vocabulary::Concepts => one_of(decl, value, &listed)?,
                 }
-                ParamKind::Concepts => {
-                    let known =
-                        store::catalogue::indicator_values(pool, IndicatorColumn::Concept).await?;
-                    for concept in values {
-                        one_of(decl, concept, &known)?;
-                    }
-                }
-                _ => {}
             }
         }
         Ok(())
