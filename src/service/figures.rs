@@ -350,53 +350,19 @@ pub async fn observation_page(
         }
     }
     let order = page_order(list, presentation.language());
-    let rows_wanted = list.limit != Some(0);
-    let language = presentation.language();
-    // One read transaction: the vintage, the page, its total and its facets come from the
-    // same state of the data, even when an import commits in between.
-    let mut snapshot = service.pool.begin().await?;
-    let vintage = Vintage::of(&mut *snapshot, filter.as_of.as_deref()).await?;
-    let mut retracted = None;
-    let (observations, total, counts) = match (vintage.filter(filter), vintage) {
-        (None, _) => {
-            snapshot.commit().await?;
-            let counts = facets
-                .iter()
-                .map(|facet| (*facet, Default::default()))
-                .collect();
-            (Vec::new(), 0, counts)
-        }
-        (Some(past), Vintage::Past { .. }) => {
-            snapshot.commit().await?;
-            past_vintage_rows(service, &past, &order, rows_wanted, facets).await?
-        }
-        (Some(latest), _) => {
-            // Every page of a query has the same total, and counting a broad filter over a
-            // large table costs more than reading a page; so a total is counted once per data
-            // version. Counted first, it tells the page how to read (see `observations_page`).
-            let version = versions::last_import_id(&mut *snapshot).await?;
-            let total = memoised_total(&service.totals, version, &latest, &mut *snapshot).await?;
-            let observations = if rows_wanted {
-                store::figures::observations_page(&mut *snapshot, &latest, &order, Some(total))
-                    .await?
-            } else {
-                Vec::new()
-            };
-            let counts =
-                memoised_facets(service, version, &latest, facets, language, &mut snapshot).await?;
-            if let Some(moment) = &latest.updated_after {
-                let since = store::figures::retracted_after(&mut *snapshot, moment).await?;
-                retracted = Some(
-                    observations
-                        .iter()
-                        .filter(|figure| since.contains(&figure.id))
-                        .map(|figure| figure.id.clone())
-                        .collect(),
-                );
-            }
-            snapshot.commit().await?;
-            (observations, total, counts)
-        }
+    let counted = if list.limit != Some(0) && facets.is_empty() {
+        counted_query_page(service, filter, &order).await?
+    } else {
+        None
+    };
+    let PageRead {
+        observations,
+        total,
+        counts,
+        retracted,
+    } = match counted {
+        Some(read) => read,
+        None => read_in_transaction(service, filter, &order, list.limit != Some(0), facets).await?,
     };
     let rows = observations
         .into_iter()
@@ -416,6 +382,129 @@ pub async fn observation_page(
         facets: counts,
         retracted,
     })
+}
+
+/// What a page reads: its figures, its total, its facets' counts and, for a delta, which of
+/// its figures were retracted since.
+struct PageRead {
+    observations: Vec<Observation>,
+    total: usize,
+    counts: FacetCounts,
+    retracted: Option<Vec<String>>,
+}
+
+/// A page of `filter` in `order` (no figure unless `rows_wanted`), its total and the counts of
+/// `facets`, read in one transaction: the vintage, the page, its total and its facets come from
+/// the same state of the data, even when an import commits in between.
+async fn read_in_transaction(
+    service: &Service,
+    filter: &ObservationFilter,
+    order: &ObservationOrder,
+    rows_wanted: bool,
+    facets: &[Facet],
+) -> ApiResult<PageRead> {
+    let mut snapshot = service.pool.begin().await?;
+    let vintage = Vintage::of(&mut *snapshot, filter.as_of.as_deref()).await?;
+    let read = match (vintage.filter(filter), vintage) {
+        (None, _) => {
+            snapshot.commit().await?;
+            let counts = facets
+                .iter()
+                .map(|facet| (*facet, Default::default()))
+                .collect();
+            PageRead {
+                observations: Vec::new(),
+                total: 0,
+                counts,
+                retracted: None,
+            }
+        }
+        (Some(past), Vintage::Past { .. }) => {
+            snapshot.commit().await?;
+            let (observations, total, counts) =
+                past_vintage_rows(service, &past, order, rows_wanted, facets).await?;
+            PageRead {
+                observations,
+                total,
+                counts,
+                retracted: None,
+            }
+        }
+        (Some(latest), _) => {
+            // Every page of a query has the same total, and counting a broad filter over a
+            // large table costs more than reading a page; so a total is counted once per data
+            // version. Counted first, it tells the page how to read (see `observations_page`).
+            let version = versions::last_import_id(&mut *snapshot).await?;
+            let total = memoised_total(&service.totals, version, &latest, &mut *snapshot).await?;
+            let observations = if rows_wanted {
+                store::figures::observations_page(&mut *snapshot, &latest, order, Some(total))
+                    .await?
+            } else {
+                Vec::new()
+            };
+            let counts = memoised_facets(
+                service,
+                version,
+                &latest,
+                facets,
+                order.language,
+                &mut snapshot,
+            )
+            .await?;
+            let mut retracted = None;
+            if let Some(moment) = &latest.updated_after {
+                let since = store::figures::retracted_after(&mut *snapshot, moment).await?;
+                retracted = Some(
+                    observations
+                        .iter()
+                        .filter(|figure| since.contains(&figure.id))
+                        .map(|figure| figure.id.clone())
+                        .collect(),
+                );
+            }
+            snapshot.commit().await?;
+            PageRead {
+                observations,
+                total,
+                counts,
+                retracted,
+            }
+        }
+    };
+    Ok(read)
+}
+
+/// A page of the latest figures of a query whose total is memoised at the data version the
+/// server last saw (a later page, or the first again), read with one statement and no
+/// transaction: the statement also reads the data version, and when that is the total's, the
+/// two are of one state of the data, as in [`read_in_transaction`]. `None` when the total is
+/// not memoised, the filter asks for a vintage or a delta, or the statement read another
+/// version (an import committed since the server last looked) or no rows.
+async fn counted_query_page(
+    service: &Service,
+    filter: &ObservationFilter,
+    order: &ObservationOrder,
+) -> sqlx::Result<Option<PageRead>> {
+    if filter.as_of.is_some() || filter.updated_after.is_some() {
+        return Ok(None);
+    }
+    let Some(latest) = Vintage::Latest.filter(filter) else {
+        return Ok(None);
+    };
+    let version = service.data_version.get();
+    let counted = (version, latest);
+    let Some(total) = service.totals.get(&counted) else {
+        return Ok(None);
+    };
+    let (observations, read_at) =
+        store::figures::observations_page_read_at(&service.pool, &counted.1, order, Some(total))
+            .await?;
+    Ok((read_at == Some(version)).then_some(PageRead {
+        observations,
+        total,
+        counts: Vec::new(),
+        retracted: None,
+    }))
 }
 
 /// The counts of `facets` of `filter` at data version `version`, labels in `language`, counted

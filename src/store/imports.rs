@@ -15,10 +15,11 @@ use crate::domain::timestamp;
 
 /// The id of the last import; 0 when the data is the migrations' alone. Every import that
 /// changes a figure records itself, so this moves exactly when the served data does.
+pub(super) const LAST_IMPORT_ID: &str = "SELECT coalesce(max(id), 0) FROM imports";
+
+/// [`LAST_IMPORT_ID`], read.
 pub async fn last_import_id<'e>(executor: impl sqlx::SqliteExecutor<'e>) -> sqlx::Result<i64> {
-    sqlx::query_scalar("SELECT coalesce(max(id), 0) FROM imports")
-        .fetch_one(executor)
-        .await
+    sqlx::query_scalar(LAST_IMPORT_ID).fetch_one(executor).await
 }
 
 /// Every data version there is: 0 (the data as migrated) and each import's id, in order.

@@ -3,7 +3,7 @@
 
 use std::sync::LazyLock;
 
-use sqlx::{QueryBuilder, Sqlite, SqlitePool};
+use sqlx::{QueryBuilder, Row, Sqlite, SqlitePool};
 
 use crate::domain::figure::column::Kind;
 use crate::domain::figure::{FigureRole, Observation, COLUMNS};
@@ -97,19 +97,35 @@ pub fn observation_list_statement<'a>(
     filter: &'a ObservationFilter,
     order: &'a ObservationOrder,
 ) -> QueryBuilder<'a, Sqlite> {
-    observation_page_statement(prefix, filter, order, None)
+    figures_statement(prefix, "", filter, order, None)
 }
 
 /// [`observation_list_statement`] for a filter known to keep `matching` figures (its total):
 /// a sorted page of a [`BROAD`] filter walks the sort key's index, one of few sorts them.
+/// Each row ends with the data version the statement read (see [`observations_page_read_at`]).
 pub fn observation_page_statement<'a>(
     prefix: &str,
     filter: &'a ObservationFilter,
     order: &'a ObservationOrder,
     matching: Option<usize>,
 ) -> QueryBuilder<'a, Sqlite> {
-    let mut query =
-        QueryBuilder::<Sqlite>::new(format!("{prefix}{}", observation_columns(order.language)));
+    static DATA_VERSION: LazyLock<String> =
+        LazyLock::new(|| format!(", ({})", super::imports::LAST_IMPORT_ID));
+    figures_statement(prefix, &DATA_VERSION, filter, order, matching)
+}
+
+/// The figures `filter` keeps in `order`, each row its [`observation_columns`] then `after`.
+fn figures_statement<'a>(
+    prefix: &str,
+    after: &str,
+    filter: &'a ObservationFilter,
+    order: &'a ObservationOrder,
+    matching: Option<usize>,
+) -> QueryBuilder<'a, Sqlite> {
+    let mut query = QueryBuilder::<Sqlite>::new(format!(
+        "{prefix}{}{after}",
+        observation_columns(order.language)
+    ));
     query.push(" FROM");
     if let (Some(moment), None) = (filter.as_of.as_deref(), &filter.updated_after) {
         push_vintage_page(&mut query, filter, order, moment, matching);
@@ -427,15 +443,31 @@ pub async fn observations_page<'e>(
     order: &ObservationOrder,
     matching: Option<usize>,
 ) -> sqlx::Result<Vec<Observation>> {
+    let (figures, _) = observations_page_read_at(executor, filter, order, matching).await?;
+    Ok(figures)
+}
+
+/// [`observations_page`], and the data version (the id of the last import) its statement read
+/// them at: one statement reads one state of the data, so the two agree without a transaction
+/// around them. `None` for an empty page, which reads no version.
+pub async fn observations_page_read_at<'e>(
+    executor: impl sqlx::SqliteExecutor<'e>,
+    filter: &ObservationFilter,
+    order: &ObservationOrder,
+    matching: Option<usize>,
+) -> sqlx::Result<(Vec<Observation>, Option<i64>)> {
     let mut query = observation_page_statement("", filter, order, matching);
     let rows = query.build().fetch_all(executor).await?;
     // Sized once: collected through `Result`, the vector would grow (and copy its figures,
     // a kilobyte each) as it filled.
     let mut figures = Vec::with_capacity(rows.len());
+    let mut read_at = None;
     for row in &rows {
-        figures.push(figure_from_row(row)?);
+        let (figure, cells) = decode_figure(row)?;
+        figures.push(figure);
+        read_at = Some(row.try_get::<i64, _>(cells.index)?);
     }
-    Ok(figures)
+    Ok((figures, read_at))
 }
 
 /// The statement of [`observations_ordered`], read one figure at a time as a stream, so a

@@ -26,7 +26,21 @@ impl TestApp {
         self.import_or_plan(name, text, true).await
     }
 
+    /// [`TestApp::import`], returning as soon as it is written: before the server has seen it
+    /// unless something else tells it.
+    pub async fn import_unseen(&self, name: &str, text: &str) -> Outcome {
+        self.write_import(name, text, false).await
+    }
+
     async fn import_or_plan(&self, name: &str, text: &str, dry_run: bool) -> Outcome {
+        let outcome = self.write_import(name, text, dry_run).await;
+        if let Ok((_, Some(receipt))) = &outcome {
+            self.wait_for_data_version(receipt.id).await;
+        }
+        outcome
+    }
+
+    async fn write_import(&self, name: &str, text: &str, dry_run: bool) -> Outcome {
         let pool = open_and_migrate(&self.db_url)
             .await
             .expect("the writer opens");
@@ -34,9 +48,6 @@ impl TestApp {
         let outcome =
             gd_indicators::service::import::import(&pool, name, text, description, dry_run).await;
         pool.close().await;
-        if let Ok((_, Some(receipt))) = &outcome {
-            self.wait_for_data_version(receipt.id).await;
-        }
         outcome
     }
 }

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use reqwest::StatusCode;
 
-use crate::helpers::{Figure, TestApp};
+use crate::helpers::{seed_csv, Figure, TestApp};
 
 /// A server that reads every request from SQLite (no response cache) and looks at the data
 /// version once an hour.
@@ -19,6 +19,42 @@ async fn unseeing_app() -> TestApp {
         ..Default::default()
     })
     .await
+}
+
+/// A page of a query already counted is read with one statement that also reads the data
+/// version: when an import has committed since the version the total was counted at, the page
+/// and its total are read again, together.
+#[tokio::test]
+async fn a_page_read_after_an_unseen_import_agrees_with_its_total() {
+    let app = unseeing_app().await;
+    let path = "/v1/observations?region=guangdong&limit=1000";
+    let before = app.get_page::<Figure>(path).await;
+    assert_eq!(before.meta.total, before.data.len());
+    // Counted now: the same page again is the one-statement read.
+    let again = app.get_page::<Figure>(path).await;
+    assert_eq!(again.meta.total, before.meta.total);
+    assert_eq!(again.data.len(), before.data.len());
+
+    let added = seed_csv(&[(
+        "rd-expenditure-2024",
+        &[("id", "rd-expenditure-2024-unseen"), ("value", "512")],
+    )]);
+    let (_, receipt) = app.import_unseen("added.csv", &added).await.unwrap();
+    assert_eq!(receipt.expect("written").counts.added, 1);
+    assert!(
+        app.data_version().await < 2,
+        "the server has not looked yet"
+    );
+
+    for _ in 0..2 {
+        let after = app.get_page::<Figure>(path).await;
+        assert_eq!(after.meta.total, before.meta.total + 1);
+        assert_eq!(after.data.len(), after.meta.total);
+        assert!(after
+            .data
+            .iter()
+            .any(|figure| figure.id == "rd-expenditure-2024-unseen"));
+    }
 }
 
 /// The ids a filter may name are memoised per data version: one added since (here by
