@@ -350,7 +350,8 @@ pub async fn observation_page(
         }
     }
     let order = page_order(list, presentation.language());
-    let counted = if list.limit != Some(0) && facets.is_empty() {
+    let rows_wanted = list.limit != Some(0);
+    let counted = if rows_wanted && facets.is_empty() {
         counted_query_page(service, filter, &order).await?
     } else {
         None
@@ -362,7 +363,7 @@ pub async fn observation_page(
         retracted,
     } = match counted {
         Some(read) => read,
-        None => read_in_transaction(service, filter, &order, list.limit != Some(0), facets).await?,
+        None => read_in_transaction(service, filter, &order, rows_wanted, facets).await?,
     };
     let rows = observations
         .into_iter()

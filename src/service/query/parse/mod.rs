@@ -36,9 +36,9 @@ pub trait Accepts {
 
 /// Reads the query string of endpoint `E` (at `path`) into its typed query: parsed strictly,
 /// then the ids and concepts it names checked against the database (`known` first, see
-/// [`Parsed::check`]). `preferred` is the
-/// language names are in unless `lang` says otherwise (the HTTP edge's from `Accept-Language`).
-/// What the HTTP extractor and the `export --query` command both call.
+/// [`Parsed::check`]). `preferred` is the language names are in unless `lang` says otherwise
+/// (the HTTP edge's from `Accept-Language`). What the HTTP extractor and the `export --query`
+/// command both call.
 pub async fn read<E: Accepts>(
     pool: &SqlitePool,
     known: Option<KnownValues<'_>>,
