@@ -74,14 +74,14 @@ ratio_names = [name[9:] for name in runs
 
 def against_ceiling(name):
     """An endpoint's runs beside the two ceilings': the ratios of their summed rates (a drift
-    of the machine's speed during the runs cancels), the smaller one judged (against the
-    faster ceiling), and the worst p99 of each."""
+    of the machine's speed during the runs cancels) and the worst p99 of each. The target is
+    judged against the ceiling answering the same bytes, headers included, as the issue words
+    it; the ratio to the body alone shows what the headers cost."""
     service, ceiling = runs["service: " + name], runs["ceiling: " + name]
     body_only = runs["body only: " + name]
     rate = lambda measured: sum(number(row[1]) for row in measured)
     to_ceiling, to_body_only = rate(service) / rate(ceiling), rate(service) / rate(body_only)
     return {
-        "ratio": min(to_ceiling, to_body_only),
         "ratio_to_ceiling": to_ceiling,
         "ratio_to_body_only": to_body_only,
         "service": service,
@@ -93,7 +93,8 @@ def against_ceiling(name):
 
 
 cached = {name: against_ceiling(name) for name in ratio_names}
-cached_ratios = [endpoint["ratio"] for endpoint in cached.values()]
+cached_ratios = [endpoint["ratio_to_ceiling"] for endpoint in cached.values()]
+body_only_ratios = [endpoint["ratio_to_body_only"] for endpoint in cached.values()]
 cached_p99 = [endpoint["service_p99"] for endpoint in cached.values()]
 service = by_name["uncached: service, series page"]
 floor = by_name["floor: series page"]
@@ -140,10 +141,11 @@ add(f"| Uncached page against the bare-SQL floor (reported) | "
     f"{number(service[1]) / number(floor[1]):.0%} of the floor's {floor[1]} statements/s | |")
 spread = lambda key: (f"{min(e[key] for e in cached.values()):.2f}–"
                       f"{max(e[key] for e in cached.values()):.2f}")
-add(f"| Cached reads ≥ 0.80 of the ceiling | {min(cached_ratios):.2f}–{max(cached_ratios):.2f} "
-    f"of the faster ceiling: {spread('ratio_to_body_only')} of the bare server answering the "
-    f"same body, {spread('ratio_to_ceiling')} of it answering the service's headers too "
-    f"| {verdict(min(cached_ratios) >= 0.8)} |")
+add(f"| Cached reads ≥ 0.80 of the bare server answering the same bytes | "
+    f"{spread('ratio_to_ceiling')} of the bare server answering the same bytes (the body and "
+    f"the service's headers); {spread('ratio_to_body_only')} of it answering the body and its "
+    f"content type alone | {verdict(min(cached_ratios) >= 0.8)} against the same bytes; "
+    f"{verdict(min(body_only_ratios) >= 0.8)} against the body alone |")
 add(f"| Cached p99 ≤ 5 ms at {facts['connections']} connections | "
     f"{min(cached_p99):.2f}–{max(cached_p99):.2f} ms | {verdict(max(cached_p99) <= 5)} |")
 add(f"| Every documented filter and sort ≤ 50 ms (median of three), first page and deep | "
@@ -176,9 +178,9 @@ add("## Cached endpoints, article data")
 add("")
 add("Each endpoint was measured in the order body only, ceiling, service, service, ceiling, "
     "body only. Body only is the bare server answering the service's body and content type; "
-    "the ceiling is the same server answering the service's headers too. The ratios are of "
-    "the summed rates; the target is judged against the faster of the two. The p50 and p99 "
-    "are the worse run's.")
+    "the ceiling is the same server answering the service's headers too, the same bytes as "
+    "the service, against which the target is judged. The ratios are of the summed rates. "
+    "The p50 and p99 are the worse run's.")
 add("")
 add("| Endpoint | Body only req/s, each run | Ceiling req/s, each run | Service req/s, each run "
     "| Ratio to body only | Ratio to ceiling | Service p50 ms | Service p99 ms "

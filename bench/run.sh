@@ -158,7 +158,8 @@ stop_ceiling() {
 # 46k-63k req/s in three runs of one day, the service 42k-46k), and the ratio of the sums
 # cancels a steady drift, where one run of each read it as a difference between the two.
 # Before and after, the ceiling answering the body and its content type alone ("body only"):
-# the report judges the service against the faster of the two.
+# the report judges the service against the ceiling, which answers the same bytes, and shows
+# the ratio to the body alone beside it (what the headers cost).
 against_ceiling() {
     local name=$1 path=$2 header=${3:-}
     local curl_args=(-fs -D "$work/headers" -o "$work/body")
