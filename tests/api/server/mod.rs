@@ -8,6 +8,7 @@ mod exports;
 mod protective_headers;
 mod request_target;
 mod response_cache;
+mod statements;
 mod vintage_reads;
 
 use std::io::{BufRead, BufReader};
