@@ -461,12 +461,14 @@ pub async fn observations_page_read_at<'e>(
     // Sized once: collected through `Result`, the vector would grow (and copy its figures,
     // a kilobyte each) as it filled.
     let mut figures = Vec::with_capacity(rows.len());
-    let mut read_at = None;
     for row in &rows {
-        let (figure, cells) = decode_figure(row)?;
-        figures.push(figure);
-        read_at = Some(row.try_get::<i64, _>(cells.index)?);
+        figures.push(figure_from_row(row)?);
     }
+    // The same on every row, after the figure's columns: read once.
+    let read_at = match rows.last() {
+        Some(row) => Some(row.try_get::<i64, _>(row.len() - 1)?),
+        None => None,
+    };
     Ok((figures, read_at))
 }
 
